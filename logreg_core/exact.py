@@ -1,0 +1,169 @@
+r"""The exact optimum by Newton's method (iteratively reweighted least squares).
+
+With :math:`\theta = (w, b)`, :math:`A = [X\,1]` and :math:`r_i = p_i (1 - p_i)`:
+
+.. math::
+
+    g = \frac{1}{n} A^\top (p - y) + \lambda \bar\theta, \qquad
+    H = \frac{1}{n} A^\top \operatorname{diag}(r) A + \lambda \bar I, \qquad
+    \theta \leftarrow \theta - \alpha H^{-1} g
+
+where the bar means "weights only" (the bias is not penalized) and alpha is found by
+backtracking so the loss never rises.
+
+Without L2 a finite optimum exists only when the classes overlap. If some (w, b) puts every
+sample strictly on its own side, scaling it up drives the loss to 0 without ever reaching it:
+the data are *separable*. Every per-sample loss is below log 2 exactly when that sample is on
+its own side, so the moment Newton's iterate classifies all samples correctly we have a proof
+of separability and stop; Newton gets there in a handful of iterations. When some samples lie
+exactly on the splitting line, the loss stalls above 0 while the iterate runs off along a
+direction that hurts no sample: `_runs_off` recognizes that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .maths import _logistic_terms, check_data, check_l2
+from .training import _augmented
+
+
+@dataclass(frozen=True)
+class ExactFit:
+    """Result of `fit_exact`.
+
+    Attributes
+    ----------
+    w : ndarray of shape (n_features,)
+        The optimum, or on separable data the last Newton iterate (a separating line).
+    b : float
+    loss : float
+        Loss at (w, b).
+    converged : bool
+        True when (w, b) is the optimum to within the tolerance.
+    separable : bool
+        True when no finite optimum exists (``l2 == 0`` and the classes can be split).
+    direction : ndarray of shape (n_features + 1,)
+        Unit vector along (w, b): on separable data, the direction in which the weights run off.
+    iterations : int
+    message : str
+        A sentence for people.
+    """
+
+    w: np.ndarray
+    b: float
+    loss: float
+    converged: bool
+    separable: bool
+    direction: np.ndarray
+    iterations: int
+    message: str
+
+
+def fit_exact(X, y, l2: float = 0.0, tol: float = 1e-10, max_iter: int = 100) -> ExactFit:
+    """Minimize the loss by Newton's method, or say why no minimum exists.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    l2 : float, default 0
+    tol : float, default 1e-10
+        Stop when no parameter moves by more than ``tol * (1 + |theta|_max)`` in a step.
+    max_iter : int, default 100
+
+    Returns
+    -------
+    ExactFit
+    """
+    X, y = check_data(X, y)
+    l2 = check_l2(l2)
+    n_samples, n_features = X.shape
+    Xs, XsT_n = _augmented(X, y)
+    A = np.column_stack([X, np.ones(n_samples)])
+    ridge = np.full(n_features + 1, l2)
+    ridge[-1] = 0.0
+
+    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        sample_loss, sig = _logistic_terms(Xs @ theta)
+        loss = sample_loss.sum() / n_samples + 0.5 * float(ridge @ theta**2)
+        return loss, sig
+
+    theta = np.zeros(n_features + 1)
+    with np.errstate(all="ignore"):
+        loss, sig = objective(theta)
+        for iteration in range(1, max_iter + 1):
+            if l2 == 0 and np.all(Xs @ theta < 0):
+                return _separable(theta, loss, iteration, y)
+            grad = XsT_n @ sig + ridge * theta
+            hess = (A.T * (sig * (1.0 - sig))) @ A / n_samples + np.diag(ridge)
+            try:
+                direction = np.linalg.solve(hess, grad)
+            except np.linalg.LinAlgError:
+                direction = np.linalg.lstsq(hess, grad, rcond=None)[0]
+            alpha, slope = 1.0, float(grad @ direction)
+            while True:
+                candidate = theta - alpha * direction
+                new_loss, new_sig = objective(candidate)
+                if new_loss <= loss - 1e-4 * alpha * slope or alpha < 1e-10:
+                    break
+                alpha /= 2
+            moved = np.max(np.abs(candidate - theta))
+            if l2 == 0 and _runs_off(Xs, candidate - theta, moved, loss - new_loss, loss):
+                return _separable(candidate, new_loss, iteration, y, quasi=True)
+            theta, loss, sig = candidate, new_loss, new_sig
+            if moved <= tol * (1.0 + np.max(np.abs(theta))):
+                return ExactFit(
+                    w=theta[:-1], b=float(theta[-1]), loss=float(loss), converged=True,
+                    separable=False, direction=_unit(theta), iterations=iteration,
+                    message=f"Newton's method converged in {iteration} iterations.",
+                )
+    return ExactFit(
+        w=theta[:-1], b=float(theta[-1]), loss=float(loss), converged=False, separable=False,
+        direction=_unit(theta), iterations=max_iter,
+        message=f"Newton's method did not converge in {max_iter} iterations.",
+    )
+
+
+def _runs_off(Xs, move, moved, decrease, loss) -> bool:
+    """Whether a Newton step heads off to infinity along a direction that never hurts a sample.
+
+    Quasi-complete separation (a line splits the classes with some samples exactly on it): the
+    loss stalls at a floor above 0 while the iterate keeps moving by a sizable step whose
+    wrong-side logits ``Xs @ move`` are all <= 0, so no sample can stop it. At a true optimum
+    the steps shrink instead, and a small correction raises some sample's logit.
+    """
+    if moved < 1e-3 or decrease > 1e-12 * loss:
+        return False
+    slack = 1e-9 * np.abs(Xs).sum(axis=1) * moved
+    return bool(np.all(Xs @ move <= slack))
+
+
+def _unit(theta: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(theta)
+    return theta / norm if norm > 0 else theta
+
+
+def _separable(theta, loss, iteration, y, quasi: bool = False) -> ExactFit:
+    if np.all(y == y[0]):
+        reason = (
+            f"every label is {int(y[0])}, so pushing the bias towards "
+            f"{'+' if y[0] == 1 else '-'}infinity lowers the loss forever"
+        )
+    elif quasi:
+        reason = (
+            "the classes can be split by a line with some samples exactly on it, so the loss "
+            "keeps falling as the weights grow"
+        )
+    else:
+        reason = (
+            "a line splits the two classes perfectly, so scaling (w, b) up lowers the loss "
+            "forever without reaching 0"
+        )
+    return ExactFit(
+        w=theta[:-1], b=float(theta[-1]), loss=float(loss), converged=False, separable=True,
+        direction=_unit(theta), iterations=iteration,
+        message=f"No finite best fit: {reason}. Add L2 regularization to get one.",
+    )

@@ -1,0 +1,103 @@
+"""Tables for the views: the per-sample breakdown of a step, its totals, and the update.
+
+All three are built from one `GradientPass`, so they cannot disagree with each other or with
+the charts and formulas built from the same pass.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .maths import GradientPass
+
+ERROR = "p - y"
+
+
+def error_x_column(feature: str) -> str:
+    """Column name of ``(p - y) * x_j`` for a feature."""
+    return f"(p - y) * {feature}"
+
+
+def parameter_names(feature_names: list[str]) -> list[str]:
+    """Names of the weights, then the bias: ``w[x]``, ..., ``b``."""
+    return [f"w[{name}]" for name in feature_names] + ["b"]
+
+
+def breakdown_table(X, y, grad_pass: GradientPass, feature_names: list[str]) -> pd.DataFrame:
+    """One row per sample: features, label, z, p, loss, p - y and (p - y) * x_j.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    grad_pass : GradientPass
+        The pass at the (w, b) being inspected.
+    feature_names : list of str, length n_features
+
+    Returns
+    -------
+    DataFrame of shape (n_samples, 2 * n_features + 5), index 1..n_samples
+    """
+    X = np.asarray(X, dtype=float)
+    frame = pd.DataFrame(X, columns=feature_names)
+    frame["y"] = np.asarray(y, dtype=int)
+    frame["z"] = grad_pass.z
+    frame["p"] = grad_pass.p
+    frame["loss"] = grad_pass.sample_loss
+    frame[ERROR] = grad_pass.error
+    for j, name in enumerate(feature_names):
+        frame[error_x_column(name)] = grad_pass.error_x[:, j]
+    frame.index = pd.RangeIndex(1, X.shape[0] + 1, name="sample")
+    return frame
+
+
+def totals_table(grad_pass: GradientPass, feature_names: list[str]) -> pd.DataFrame:
+    """Column sums and means of the loss, p - y and (p - y) * x_j over all samples.
+
+    The means are the data part of the mean loss, of ``db`` and of each ``dw_j``.
+
+    Returns
+    -------
+    DataFrame with index ["sum", "mean"] and columns loss, p - y, (p - y) * x_j
+    """
+    columns = {"loss": grad_pass.sample_loss, ERROR: grad_pass.error}
+    for j, name in enumerate(feature_names):
+        columns[error_x_column(name)] = grad_pass.error_x[:, j]
+    frame = pd.DataFrame(columns)
+    return pd.DataFrame({"sum": frame.sum(), "mean": frame.mean()}).T
+
+
+def update_table(
+    w, b: float, grad_pass: GradientPass, learning_rate: float, feature_names: list[str],
+    l2: float = 0.0,
+) -> pd.DataFrame:
+    """The update of every parameter: old value, gradient, minus rate times gradient, new value.
+
+    Parameters
+    ----------
+    w : array-like of shape (n_features,)
+        Weights the pass was computed at.
+    b : float
+    grad_pass : GradientPass
+    learning_rate : float
+    feature_names : list of str
+    l2 : float, default 0
+        When positive, the gradient is split into its data part and the ``l2 * w`` term.
+
+    Returns
+    -------
+    DataFrame indexed by parameter name (``w[x]``, ..., ``b``)
+    """
+    old = np.append(np.asarray(w, dtype=float), b)
+    grad = np.append(grad_pass.dw, grad_pass.db)
+    frame = pd.DataFrame(index=pd.Index(parameter_names(feature_names), name="parameter"))
+    frame["old value"] = old
+    if l2:
+        penalty = np.append(l2 * old[:-1], 0.0)
+        frame["data gradient"] = grad - penalty
+        frame["L2 term"] = penalty
+    frame["gradient"] = grad
+    frame["- rate * gradient"] = -learning_rate * grad
+    frame["new value"] = old - learning_rate * grad
+    return frame

@@ -1,0 +1,204 @@
+"""One forward/backward pass: seed figures by hand, finite differences, stability."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from logreg_core import (
+    LogRegInputError,
+    curvature_bound,
+    loop_gradients,
+    loss_and_gradients,
+    max_stable_learning_rate,
+    numerical_gradient,
+    sigmoid,
+    step,
+)
+
+
+def sig6(x):
+    """Round to 6 significant digits, as the issue states the seed figures."""
+    return float(f"{x:.6g}")
+
+
+def test_seed_001_worked_step(five_points):
+    X, y = five_points
+    w_new, b_new, grad = step(X, y, [2.197], -6.593, learning_rate=0.1)
+    assert sig6(grad.loss) == 0.185493
+    assert sig6(grad.dw[0]) == 0.249686
+    assert sig6(grad.db) == 0.0998183
+    assert sig6(w_new[0]) == 2.17203
+    assert sig6(b_new) == -6.60298
+    # The same by hand: z = w x + b, p = 1 / (1 + e^-z), each from the formulas.
+    z = [2.197 * x - 6.593 for x in range(1, 6)]
+    p = [1 / (1 + math.exp(-v)) for v in z]
+    labels = [0, 0, 0, 1, 1]
+    loss = -sum(t * math.log(q) + (1 - t) * math.log(1 - q) for t, q in zip(labels, p, strict=True))
+    loss /= 5
+    dw = sum((q - t) * x for q, t, x in zip(p, labels, range(1, 6), strict=True)) / 5
+    assert grad.loss == pytest.approx(loss, rel=1e-12)
+    assert grad.dw[0] == pytest.approx(dw, rel=1e-12)
+    assert np.allclose(grad.z, z) and np.allclose(grad.p, p)
+
+
+def test_seed_002_student_step():
+    w_new, b_new, grad = step([[3.0, 5.0]], [1], [0.1, -0.2], 0.0, learning_rate=0.1)
+    assert grad.z[0] == pytest.approx(-0.7, abs=1e-15)
+    assert sig6(grad.p[0]) == 0.331812
+    assert sig6(grad.loss) == 1.10319
+    assert grad.loss == pytest.approx(1.103186, abs=5e-7)
+    assert [sig6(v) for v in grad.dw] == [-2.00456, -3.34094]
+    assert grad.dw == pytest.approx([-2.004563, -3.340939], abs=5e-7)
+    assert grad.db == pytest.approx(-0.668188, abs=5e-7)
+    assert w_new == pytest.approx([0.300456, 0.134094], abs=5e-7)
+    assert b_new == pytest.approx(0.066819, abs=5e-7)
+
+
+def test_sigmoid_extremes_raise_nothing():
+    z = np.array([-1e308, -1e6, -745.0, -30.0, 0.0, 30.0, 745.0, 1e6, 1e308])
+    with np.errstate(all="raise"):
+        p = sigmoid(z)
+    assert np.all(np.isfinite(p)) and p[0] == 0.0 and p[-1] == 1.0 and p[4] == 0.5
+    assert p[3] == pytest.approx(math.exp(-30) / (1 + math.exp(-30)), rel=1e-15)
+    assert isinstance(sigmoid(0.0), float)
+
+
+def test_loss_at_huge_logits_raises_nothing():
+    X = np.array([[1.0], [-1.0], [1.0], [-1.0]])
+    y = np.array([1.0, 1.0, 0.0, 0.0])
+    with np.errstate(all="raise"):
+        grad = loss_and_gradients(X, y, [1e6], 0.0)
+    # two samples right (loss ~ e^-1e6 = 0), two wrong by 1e6 each
+    assert grad.sample_loss == pytest.approx([0.0, 1e6, 1e6, 0.0])
+    assert grad.loss == pytest.approx(5e5)
+    assert grad.error == pytest.approx([0.0, -1.0, 1.0, 0.0])
+
+
+def test_loss_keeps_relative_precision_where_naive_form_rounds_to_zero():
+    # z = 40 with y = 1: the true loss log(1 + e^-40) = 4.25e-18. The naive
+    # logaddexp(0, z) - y z rounds it to exactly 0, and p - y to 0 as well.
+    grad = loss_and_gradients([[1.0]], [1.0], [40.0], 0.0)
+    assert np.logaddexp(0, 40.0) - 40.0 == 0.0
+    assert grad.loss == pytest.approx(math.exp(-40), rel=1e-12)
+    assert grad.error[0] == pytest.approx(-math.exp(-40), rel=1e-12)
+
+
+def test_loss_matches_logaddexp_form_at_moderate_logits(overlapping):
+    X, y = overlapping
+    grad = loss_and_gradients(X, y, [0.7, -0.4], 0.2)
+    assert grad.sample_loss == pytest.approx(np.logaddexp(0, grad.z) - y * grad.z, rel=1e-13)
+    assert grad.error == pytest.approx(grad.p - y, abs=1e-15)
+
+
+finite = st.floats(-4, 4, allow_nan=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.integers(1, 30).flatmap(
+        lambda n: st.tuples(
+            hnp.arrays(float, (n, 3), elements=finite),
+            hnp.arrays(float, (n,), elements=st.sampled_from([0.0, 1.0])),
+        )
+    ),
+    w=hnp.arrays(float, (3,), elements=finite),
+    b=finite,
+    l2=st.sampled_from([0.0, 0.05, 1.0]),
+)
+def test_gradient_equals_central_differences(data, w, b, l2):
+    X, y = data
+    grad = loss_and_gradients(X, y, w, b, l2)
+    num_dw, num_db = numerical_gradient(X, y, w, b, l2)
+    assert np.allclose(grad.dw, num_dw, rtol=1e-6, atol=1e-9)
+    assert math.isclose(grad.db, num_db, rel_tol=1e-6, abs_tol=1e-9)
+
+
+def test_l2_adds_penalty_to_weights_only(overlapping):
+    X, y = overlapping
+    plain = loss_and_gradients(X, y, [0.5, -2.0], 1.5)
+    reg = loss_and_gradients(X, y, [0.5, -2.0], 1.5, l2=0.3)
+    assert reg.loss == pytest.approx(plain.loss + 0.15 * (0.25 + 4.0), rel=1e-14)
+    assert reg.dw == pytest.approx(plain.dw + 0.3 * np.array([0.5, -2.0]), rel=1e-14)
+    assert reg.db == plain.db
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    data=st.integers(1, 12).flatmap(
+        lambda n: st.tuples(
+            hnp.arrays(float, (n, 2), elements=finite),
+            hnp.arrays(float, (n,), elements=st.sampled_from([0.0, 1.0])),
+        )
+    ),
+    w=hnp.arrays(float, (2,), elements=finite),
+    b=finite,
+)
+def test_loop_equals_vectorized(data, w, b):
+    X, y = data
+    loss, dw, db = loop_gradients(X, y, w, b)
+    grad = loss_and_gradients(X, y, w, b)
+    assert loss == pytest.approx(grad.loss, rel=1e-12, abs=1e-14)
+    assert dw == pytest.approx(grad.dw, rel=1e-12, abs=1e-14)
+    assert db == pytest.approx(grad.db, rel=1e-12, abs=1e-14)
+
+
+def test_error_x_columns_average_to_dw(overlapping):
+    X, y = overlapping
+    grad = loss_and_gradients(X, y, [1.0, 1.0], -0.5)
+    assert grad.error_x == pytest.approx((grad.p - y)[:, None] * X, abs=1e-15)
+    assert grad.error_x.mean(axis=0) == pytest.approx(grad.dw, rel=1e-14)
+
+
+def test_max_stable_rate_is_8n_over_lambda_max(five_points):
+    X, _ = five_points
+    A = np.column_stack([X, np.ones(5)])
+    lam = np.linalg.eigvalsh(A.T @ A).max()
+    assert max_stable_learning_rate(X) == pytest.approx(8 * 5 / lam, rel=1e-14)
+    # [[55, 15], [15, 5]] has lambda_max = 30 + sqrt(25^2 + 15^2)
+    assert curvature_bound(X).lambda_max == pytest.approx(30 + math.sqrt(850), rel=1e-14)
+    assert max_stable_learning_rate(X, l2=0.5) == pytest.approx(2 / (lam / 20 + 0.5))
+
+
+def test_stable_rate_bounds_the_true_hessian(overlapping):
+    X, y = overlapping
+    A = np.column_stack([X, np.ones(len(X))])
+    L = curvature_bound(X).L
+    for w in ([0.0, 0.0], [2.0, -1.0]):
+        p = loss_and_gradients(X, y, w, 0.1).p
+        hessian = (A.T * (p * (1 - p))) @ A / len(X)
+        assert np.linalg.eigvalsh(hessian).max() <= L * (1 + 1e-12)
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "message"),
+    [
+        ([[1.0], [2.0]], [0, 2], "Labels must be 0 or 1"),
+        ([[1.0], [np.nan]], [0, 1], "missing or infinite"),
+        ([[1.0], [np.inf]], [0, 1], "missing or infinite"),
+        ([[1.0], [2.0]], [0, 1, 1], "2 rows but y has 3"),
+        (np.empty((0, 1)), [], "no rows"),
+        ([[1e200], [1.0]], [0, 1], "too large to square"),
+        ([["a"], ["b"]], [0, 1], "numbers only"),
+    ],
+)
+def test_bad_data_says_what_to_fix(X, y, message):
+    with pytest.raises(LogRegInputError, match=message):
+        loss_and_gradients(X, y, [0.0], 0.0)
+
+
+def test_bad_parameters_say_what_to_fix(five_points):
+    X, y = five_points
+    with pytest.raises(LogRegInputError, match="Expected 1 weight"):
+        loss_and_gradients(X, y, [0.0, 1.0], 0.0)
+    with pytest.raises(LogRegInputError, match="finite"):
+        loss_and_gradients(X, y, [np.inf], 0.0)
+    with pytest.raises(LogRegInputError, match="learning rate must be a positive"):
+        step(X, y, [0.0], 0.0, learning_rate=-0.1)
+    with pytest.raises(LogRegInputError, match="L2 strength"):
+        loss_and_gradients(X, y, [0.0], 0.0, l2=-1)
+    with pytest.raises(LogRegInputError, match="too large for the loss"):
+        loss_and_gradients([[1e150]], [0], [1e300], 0.0)

@@ -1,0 +1,205 @@
+"""Training runs, verdicts and the learning-rate sweep."""
+
+import numpy as np
+import pytest
+
+from logreg_core import (
+    CONVERGING,
+    DIVERGING,
+    OSCILLATING,
+    LogRegInputError,
+    Standardizer,
+    classify_loss,
+    learning_rate_sweep,
+    load_dataset,
+    loss_and_gradients,
+    max_stable_learning_rate,
+    step,
+    train,
+)
+
+
+def all_finite(history):
+    return all(
+        np.all(np.isfinite(a))
+        for a in (history.weights, history.bias, history.loss, history.grad_w, history.grad_b)
+    )
+
+
+@pytest.fixture(scope="module")
+def cancer():
+    data = load_dataset("breast_cancer")
+    return data.X, data.y
+
+
+def test_history_follows_step_by_step(five_points):
+    X, y = five_points
+    history = train(X, y, learning_rate=0.3, steps=25, w0=[0.5], b0=-1.0)
+    assert history.weights.shape == (26, 1) and history.loss.shape == (26,)
+    assert history.grad_w.shape == (25, 1) and history.grad_b.shape == (25,)
+    w, b = np.array([0.5]), -1.0
+    for t in range(25):
+        w_next, b_next, grad = step(X, y, w, b, 0.3)
+        assert history.loss[t] == pytest.approx(grad.loss, rel=1e-13)
+        assert history.grad_w[t] == pytest.approx(grad.dw, rel=1e-12)
+        assert history.grad_b[t] == pytest.approx(grad.db, rel=1e-12)
+        w, b = w_next, b_next
+        assert history.weights[t + 1] == pytest.approx(w, rel=1e-12)
+        assert history.bias[t + 1] == pytest.approx(b, rel=1e-12)
+    assert history.loss[25] == pytest.approx(loss_and_gradients(X, y, w, b).loss, rel=1e-12)
+
+
+def test_history_is_read_only(five_points):
+    history = train(*five_points, learning_rate=0.1, steps=3)
+    with pytest.raises(ValueError):
+        history.loss[0] = 0.0
+
+
+def test_separable_data_keeps_improving_and_w_keeps_growing(five_points):
+    X, y = five_points
+    history = train(X, y, learning_rate=0.5, steps=20_000)
+    assert history.verdict.kind == CONVERGING
+    assert np.all(np.diff(history.loss) < 0)
+    assert np.all(np.diff(history.weights[1000:, 0]) > 0)
+    assert history.loss[-1] < 0.02
+    # the boundary -b/w settles between the classes while w grows without bound
+    assert 3.0 < -history.bias[-1] / history.weights[-1, 0] < 4.0
+
+
+def test_l2_run_reaches_sklearn_c1_fit(five_points):
+    # scikit-learn's LogisticRegression(C=1) with a tight tolerance: w 1.04696392, b -3.74801947
+    # (its default tol=1e-4 stops at 1.04704, -3.74818; see tests/core/test_exact.py)
+    X, y = five_points
+    history = train(X, y, learning_rate=0.5, steps=20_000, l2=1 / (1.0 * 5))
+    assert history.weights[-1, 0] == pytest.approx(1.04696392, abs=1e-8)
+    assert history.bias[-1] == pytest.approx(-3.74801947, abs=1e-8)
+
+
+def test_rates_around_the_limit(five_points):
+    X, y = five_points
+    limit = max_stable_learning_rate(X)
+    assert train(X, y, learning_rate=0.99 * limit, steps=500).verdict.kind == CONVERGING
+    above = train(X, y, learning_rate=3 * limit, steps=500)
+    assert above.verdict.kind == OSCILLATING and above.verdict.first_rise is not None
+
+
+def test_unscaled_cancer_rate_100_diverges_without_raising(cancer):
+    X, y = cancer
+    with np.errstate(all="raise"):
+        history = train(X, y, learning_rate=100, steps=300)
+    assert history.verdict.kind == DIVERGING
+    assert history.verdict.first_rise == 1
+    assert all_finite(history)
+
+
+def test_overflow_stops_training_at_last_finite_state(five_points):
+    X, y = five_points
+    # lr * l2 = 10 > 2: the weights grow tenfold per step until they overflow
+    with np.errstate(all="raise"):
+        history = train(X, y, learning_rate=10, steps=5000, l2=1.0)
+    verdict = history.verdict
+    assert verdict.kind == DIVERGING and verdict.stopped_at is not None
+    assert history.steps_run == verdict.stopped_at - 1 < 5000
+    assert all_finite(history)
+    assert "overflowed at step" in verdict.describe()
+
+
+def test_mini_batch_sgd_is_seeded_and_uses_batches(overlapping):
+    X, y = overlapping
+    a = train(X, y, learning_rate=0.2, steps=50, batch_size=8, seed=3)
+    b = train(X, y, learning_rate=0.2, steps=50, batch_size=8, seed=3)
+    c = train(X, y, learning_rate=0.2, steps=50, batch_size=8, seed=4)
+    assert np.array_equal(a.weights, b.weights)
+    assert not np.array_equal(a.weights, c.weights)
+    # step 1's gradient is the gradient on 8 samples, not the full one
+    full = loss_and_gradients(X, y, [0.0, 0.0], 0.0)
+    assert not np.allclose(a.grad_w[0], full.dw)
+    order = np.random.default_rng(3).permutation(len(y))[:8]
+    batch = loss_and_gradients(X[order], y[order], [0.0, 0.0], 0.0)
+    assert a.grad_w[0] == pytest.approx(batch.dw, rel=1e-12)
+    assert a.loss[1] == pytest.approx(loss_and_gradients(X, y, a.weights[1], a.bias[1]).loss)
+
+
+def test_full_batch_size_is_plain_descent(overlapping):
+    X, y = overlapping
+    sgd = train(X, y, learning_rate=0.2, steps=20, batch_size=len(y))
+    gd = train(X, y, learning_rate=0.2, steps=20)
+    assert np.array_equal(sgd.weights, gd.weights)
+
+
+def test_momentum_is_heavy_ball(overlapping):
+    X, y = overlapping
+    history = train(X, y, learning_rate=0.1, steps=10, momentum=0.9)
+    w, b, velocity = np.zeros(2), 0.0, np.zeros(3)
+    for _ in range(10):
+        grad = loss_and_gradients(X, y, w, b)
+        velocity = 0.9 * velocity + np.append(grad.dw, grad.db)
+        w, b = w - 0.1 * velocity[:2], b - 0.1 * velocity[2]
+    assert history.weights[-1] == pytest.approx(w, rel=1e-12)
+    assert history.bias[-1] == pytest.approx(b, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"learning_rate": -0.1, "steps": 5}, "positive"),
+        ({"learning_rate": 0.0, "steps": 5}, "positive"),
+        ({"learning_rate": 0.1, "steps": 0}, "whole number from 1"),
+        ({"learning_rate": 0.1, "steps": 2.5}, "whole number from 1"),
+        ({"learning_rate": 0.1, "steps": 5, "momentum": 1.0}, "Momentum"),
+        ({"learning_rate": 0.1, "steps": 5, "batch_size": 9}, "batch size"),
+        ({"learning_rate": 0.1, "steps": 5, "w0": [1e300], "b0": 0.0}, "starting point"),
+    ],
+)
+def test_bad_settings_say_what_to_fix(five_points, kwargs, message):
+    X, y = five_points
+    X = X * 1e8 if "w0" in kwargs else X
+    with pytest.raises(LogRegInputError, match=message):
+        train(X, y, **kwargs)
+
+
+def test_classify_loss():
+    assert classify_loss(np.array([3.0, 2.0, 1.0])).kind == CONVERGING
+    wobble = classify_loss(np.array([3.0, 2.0, 2.5, 1.0]))
+    assert (wobble.kind, wobble.first_rise) == (OSCILLATING, 2)
+    up = classify_loss(np.array([1.0, 0.5, 2.0]))
+    assert (up.kind, up.first_rise) == (DIVERGING, 2)
+    # a rise of rounding size is not a rise
+    assert classify_loss(np.array([1.0, 1.0 + 1e-15, 0.9])).kind == CONVERGING
+
+
+def test_sweep_equals_separate_runs(cancer):
+    X, y = cancer
+    Xs = Standardizer.fit(X).transform(X)
+    rates = np.logspace(-3, 1, 7)
+    sweep = learning_rate_sweep(Xs, y, rates, 150, l2=0.01)
+    assert sweep.loss.shape == (7, 151)
+    limit = max_stable_learning_rate(Xs, 0.01)
+    for k, rate in enumerate(rates):
+        history = train(Xs, y, learning_rate=rate, steps=150, l2=0.01)
+        assert sweep.verdicts[k] == history.verdict
+        # beyond the stable limit the dynamics amplify rounding, so compare the first steps
+        upto = 151 if rate < limit else 20
+        assert sweep.loss[k, :upto] == pytest.approx(history.loss[:upto], rel=1e-12)
+
+
+def test_sweep_marks_overflowed_runs(five_points):
+    X, y = five_points
+    with np.errstate(all="raise"):
+        sweep = learning_rate_sweep(X, y, [0.1, 10.0], 1000, l2=1.0)
+    history = train(X, y, learning_rate=10.0, steps=1000, l2=1.0)
+    assert sweep.stopped_at[0] == -1
+    assert sweep.stopped_at[1] == history.verdict.stopped_at
+    assert sweep.verdicts[1] == history.verdict
+    assert np.all(np.isnan(sweep.loss[1, sweep.stopped_at[1]:]))
+    assert sweep.final_loss[1] == history.loss[-1]
+    assert np.all(np.isfinite(sweep.final_loss))
+
+
+def test_steps_to_within(five_points):
+    X, y = five_points
+    sweep = learning_rate_sweep(X, y, [0.01, 0.5], 300)
+    reached = sweep.steps_to_within(0.01)
+    best = np.nanmin(sweep.loss)
+    assert reached[0] == -1  # the slow rate never gets close
+    assert sweep.loss[1, reached[1]] <= 1.01 * best < sweep.loss[1, reached[1] - 1]
