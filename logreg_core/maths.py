@@ -110,7 +110,9 @@ def check_data(X, y) -> tuple[np.ndarray, np.ndarray]:
             f"Labels must be 0 or 1; found {', '.join(f'{v:g}' for v in found)}: "
             "map the two classes to 0 and 1."
         )
-    return X, y
+    # One memory layout everywhere: reductions over a C- or an F-ordered copy of the same
+    # numbers add in different orders, and the exported script must match to the last bit.
+    return np.ascontiguousarray(X), y
 
 
 def check_parameters(w, b, n_features: int) -> tuple[np.ndarray, float]:

@@ -101,3 +101,31 @@ def update_table(
     frame["- rate * gradient"] = -learning_rate * grad
     frame["new value"] = old - learning_rate * grad
     return frame
+
+
+def history_frame(history, feature_names: list[str]) -> pd.DataFrame:
+    """A training history as one row per state, for download.
+
+    Columns: step, one weight per feature, bias, loss, then the gradient the step from that
+    state used (empty on the last state, which takes no step).
+
+    Parameters
+    ----------
+    history : History
+    feature_names : list of str
+
+    Returns
+    -------
+    DataFrame of shape (steps_run + 1, 2 * n_features + 4)
+    """
+    names = parameter_names(feature_names)
+    frame = pd.DataFrame({"step": np.arange(history.steps_run + 1)})
+    for j, name in enumerate(names[:-1]):
+        frame[name] = history.weights[:, j]
+    frame["b"] = history.bias
+    frame["loss"] = history.loss
+    pad = np.full(1, np.nan)
+    for j, name in enumerate(names[:-1]):
+        frame[f"gradient {name}"] = np.concatenate([history.grad_w[:, j], pad])
+    frame["gradient b"] = np.concatenate([history.grad_b, pad])
+    return frame

@@ -1,0 +1,598 @@
+"""Descent Lab: watch logistic regression learn by gradient descent, one number at a time.
+
+Run with ``streamlit run app.py``. This file only wires widgets to `logreg_core` and lays out
+what it returns; every number on the page is computed there.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import streamlit as st
+
+import logreg_core as lc
+from logreg_core import charts, explain, seeds, tables
+from logreg_core import maths as core_maths
+from logreg_core import settings as cfg
+from logreg_core.script import standalone_script
+
+st.set_page_config(page_title="Descent Lab", page_icon="📉", layout="wide")
+
+TABLE_ROWS = 20  # rows of the per-sample table shown before "n more rows hidden"
+
+
+# ----------------------------------------------------------------------------------------
+# Cached pure work (keyed by its inputs)
+# ----------------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def prepared_data(dataset: str, standardize: bool):
+    """Features as trained (standardized or not), labels and names."""
+    data = lc.load_dataset(dataset)
+    if standardize:
+        scaler = lc.Standardizer.fit(data.X, data.feature_names)
+        return scaler.transform(data.X), data.y, data.feature_names, scaler
+    return data.X, data.y, data.feature_names, None
+
+
+@st.cache_data(show_spinner="Training...", max_entries=8)
+def run_training(dataset, standardize, learning_rate, steps, w0, b0, l2) -> lc.History:
+    X, y, _, _ = prepared_data(dataset, standardize)
+    return lc.train(X, y, learning_rate=learning_rate, steps=steps, w0=list(w0), b0=b0, l2=l2)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def curvature(dataset: str, standardize: bool, l2: float) -> lc.CurvatureBound:
+    return lc.curvature_bound(prepared_data(dataset, standardize)[0], l2)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def exact_fit(dataset: str, standardize: bool, l2: float) -> lc.ExactFit:
+    X, y, _, _ = prepared_data(dataset, standardize)
+    return lc.fit_exact(X, y, l2)
+
+
+@st.cache_data(show_spinner=False)
+def seed_001() -> seeds.Seed001Report:
+    return seeds.seed_001_report(long_run_steps=20_000)
+
+
+@st.cache_data(show_spinner=False)
+def seed_002() -> seeds.Seed002Report:
+    return seeds.seed_002_report()
+
+
+# ----------------------------------------------------------------------------------------
+# Session state: settings, paired slider + typed inputs, the shared link
+# ----------------------------------------------------------------------------------------
+
+
+def paired_keys(n_features: int) -> list[str]:
+    """Canonical keys that have a slider and a typed input: rate, steps, weights, bias."""
+    return ["learning_rate", "steps", *(f"w0_{j}" for j in range(n_features)), "b0"]
+
+
+def to_slider(key: str, value):
+    """The slider position that shows a canonical value."""
+    if key == "learning_rate":
+        return cfg.snap_learning_rate(value)
+    if key == "steps":
+        return int(min(value, cfg.STEPS_SLIDER_MAX))
+    limit = cfg.PARAM_SLIDER_LIMIT
+    return float(np.clip(round(value, 2), -limit, limit))
+
+
+def apply_settings(settings: cfg.Settings) -> None:
+    """Put a whole configuration into session state (before widgets exist, or in a callback)."""
+    state = st.session_state
+    state.dataset = settings.dataset
+    state.learning_rate = settings.learning_rate
+    state.steps = settings.steps
+    for j, value in enumerate(settings.w0):
+        state[f"w0_{j}"] = value
+    state.b0 = settings.b0
+    state.l2 = settings.l2
+    state.standardize = settings.standardize
+    state.inspect = settings.inspect
+    state.log_scale = settings.log_scale
+    state.digits = settings.digits
+
+
+def on_slider(key: str) -> None:
+    st.session_state[key] = st.session_state[f"{key}_slider"]
+    if key == "steps":
+        on_steps_changed()
+
+
+def on_input(key: str) -> None:
+    st.session_state[key] = st.session_state[f"{key}_input"]
+    if key == "steps":
+        on_steps_changed()
+
+
+def on_steps_changed() -> None:
+    """Keep the inspected step at the end of the run if it was there."""
+    if st.session_state.inspect >= st.session_state.get("previous_steps", 0):
+        st.session_state.inspect = st.session_state.steps
+
+
+def on_dataset_changed() -> None:
+    apply_settings(cfg.defaults(st.session_state.dataset))
+
+
+def reset_to_defaults() -> None:
+    apply_settings(cfg.defaults(st.session_state.dataset))
+
+
+def load_seed_001_setting() -> None:
+    """The worked example's exact setting: one step from w 2.197, b -6.593 at rate 0.1."""
+    base = cfg.defaults("five_points")
+    apply_settings(cfg.Settings(
+        dataset="five_points", learning_rate=seeds.SEED_001_RATE, steps=1,
+        w0=(seeds.SEED_001_W,), b0=seeds.SEED_001_B, l2=0.0, standardize=False, inspect=0,
+        log_scale=False, digits=base.digits,
+    ))
+
+
+def initialize_state() -> None:
+    """On a session's first run, read the shared link (or defaults) into session state."""
+    if "initialized" in st.session_state:
+        return
+    settings, notices = cfg.from_query(st.query_params.to_dict())
+    apply_settings(settings)
+    st.session_state.link_notices = notices
+    st.session_state.initialized = True
+
+
+def sync_paired_widgets(n_features: int) -> None:
+    """Point every slider and typed input at its canonical value before they are drawn."""
+    for key in paired_keys(n_features):
+        value = st.session_state[key]
+        st.session_state[f"{key}_slider"] = to_slider(key, value)
+        st.session_state[f"{key}_input"] = value
+
+
+def current_settings(n_features: int) -> cfg.Settings:
+    state = st.session_state
+    return cfg.Settings(
+        dataset=state.dataset, learning_rate=float(state.learning_rate), steps=int(state.steps),
+        w0=tuple(float(state[f"w0_{j}"]) for j in range(n_features)), b0=float(state.b0),
+        l2=float(state.l2), standardize=bool(state.standardize), inspect=int(state.inspect),
+        log_scale=bool(state.log_scale), digits=int(state.digits),
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# Sidebar
+# ----------------------------------------------------------------------------------------
+
+
+def paired_control(label: str, key: str, slider, typed, help_text: str) -> None:
+    """A slider for dragging and a number box for exact values, bound to one setting."""
+    slider(label, key=f"{key}_slider", on_change=on_slider, args=(key,), help=help_text)
+    typed(f"{label}: exact value", key=f"{key}_input", on_change=on_input, args=(key,),
+          label_visibility="collapsed")
+
+
+def sidebar(feature_names: list[str]) -> None:
+    n_features = len(feature_names)
+    sb = st.sidebar
+    sb.title("Descent Lab")
+    sb.selectbox(
+        "Data", list(lc.DATASETS), key="dataset", on_change=on_dataset_changed,
+        format_func=lambda name: lc.DATASETS[name].title,
+    )
+    sb.toggle("Standardize features", key="standardize",
+              help="z-scores: each feature minus its mean, over its standard deviation.")
+    with sb:
+        paired_control(
+            "Learning rate η", "learning_rate",
+            lambda label, **kw: st.select_slider(
+                label, options=cfg.LEARNING_RATE_GRID, format_func=cfg.format_number, **kw),
+            lambda label, **kw: st.number_input(
+                label, min_value=cfg.LEARNING_RATE_MIN, max_value=cfg.LEARNING_RATE_MAX,
+                format="%g", step=None, **kw),
+            "A log scale in 1-2-5 steps; type any rate below it.",
+        )
+        paired_control(
+            "Steps", "steps",
+            lambda label, **kw: st.slider(label, 1, cfg.STEPS_SLIDER_MAX, **kw),
+            lambda label, **kw: st.number_input(
+                label, min_value=1, max_value=cfg.STEPS_MAX, step=1, **kw),
+            f"Drag up to {cfg.STEPS_SLIDER_MAX:,}; type up to {cfg.STEPS_MAX:,}.",
+        )
+        limit = cfg.PARAM_SLIDER_LIMIT
+        param_slider = lambda label, **kw: st.slider(  # noqa: E731
+            label, -limit, limit, step=0.01, format="%.2f", **kw)
+        param_input = lambda label, **kw: st.number_input(  # noqa: E731
+            label, min_value=-cfg.PARAM_MAX, max_value=cfg.PARAM_MAX, format="%g",
+            step=0.001, **kw)
+        weights = st.expander(f"Starting weights ({n_features})", expanded=n_features <= 2)
+        with weights:
+            for j, name in enumerate(feature_names):
+                paired_control(f"w[{name}] at step 0", f"w0_{j}", param_slider, param_input,
+                               "Slider in steps of 0.01; type exact values below it.")
+        paired_control("Bias b at step 0", "b0", param_slider, param_input,
+                       "Slider in steps of 0.01; type exact values below it.")
+        st.number_input("L2 strength λ", min_value=0.0, max_value=cfg.L2_MAX, format="%g",
+                        step=0.01, key="l2",
+                        help="Adds λ/2·‖w‖² to the loss (the bias is not penalized). "
+                             "λ = 1/(C·n) is scikit-learn's C.")
+        st.select_slider("Digits shown", options=list(range(cfg.DIGITS_MIN, cfg.DIGITS_MAX + 1)),
+                         key="digits")
+        c1, c2 = st.columns(2)
+        c1.button("Reset", key="reset", on_click=reset_to_defaults,
+                  help="This data set's starting settings.", width="stretch")
+        c2.button("Seed 001 step", key="load_seed_001", on_click=load_seed_001_setting,
+                  help="w = 2.197, b = −6.593, η = 0.1, one step, on the 5 points.",
+                  width="stretch")
+
+
+# ----------------------------------------------------------------------------------------
+# Views
+# ----------------------------------------------------------------------------------------
+
+
+def styled(frame, digits: int):
+    """A frame with every number shown to ``digits`` significant digits."""
+    numeric = frame.select_dtypes("number").columns
+    return frame.style.format({c: (lambda v: explain.fmt(v, digits)) for c in numeric})
+
+
+def headline(history: lc.History, settings: cfg.Settings, bound, fit, inspect_pass, y, names):
+    digits = settings.digits
+    f = lambda v: explain.fmt(v, digits)  # noqa: E731
+    k = settings.inspect
+    w, b = history.weights[k], history.bias[k]
+    accuracy = float(np.mean((inspect_pass.z >= 0) == (y == 1)))
+    cols = st.columns(5)
+    cols[0].metric("Loss at step 0", f(history.loss[0]))
+    cols[1].metric(
+        f"Loss at step {history.steps_run:,}", f(history.loss[-1]),
+        delta=f(history.loss[-1] - history.loss[0]), delta_color="inverse",
+    )
+    if len(w) == 1:
+        cols[2].metric(f"w at step {k:,}", f(w[0]))
+    elif len(w) == 2:
+        cols[2].metric(f"w at step {k:,}", f"{f(w[0])}, {f(w[1])}")
+    else:
+        cols[2].metric(f"‖w‖ at step {k:,}", f(np.linalg.norm(w)))
+    cols[3].metric(f"b at step {k:,}", f(b))
+    cols[4].metric(f"Accuracy at step {k:,}", f"{accuracy:.0%}")
+    verdict = history.verdict
+    notice = {lc.CONVERGING: st.success, lc.OSCILLATING: st.warning, lc.DIVERGING: st.error}
+    notice[verdict.kind](verdict.describe(bound.max_stable_learning_rate))
+    rate = settings.learning_rate
+    st.caption(
+        f"Largest stable learning rate for this data: 2/L = {f(bound.max_stable_learning_rate)}"
+        f" (L = λmax/4n + λ = {f(bound.L)}); your rate is {cfg.format_number(rate)}, "
+        f"{f(rate / bound.max_stable_learning_rate)} × the limit. "
+        + (f"Best possible loss: {f(fit.loss)} (Newton's method)." if fit.converged
+           else "No finite best fit: " + fit.message.split(": ", 1)[-1])
+    )
+    if history.steps_run < history.steps:
+        st.info(f"Showing the {history.steps_run:,} steps before the overflow.")
+
+
+def model_view(X, y, w, b, names, inspect_pass, standardized: bool):
+    suffix = " (standardized)" if standardized else ""
+    if X.shape[1] == 1:
+        chart = charts.model_chart_1d(X[:, 0], y, float(w[0]), float(b), names[0] + suffix)
+    elif X.shape[1] == 2:
+        chart = charts.model_chart_2d(X, y, w, b, [n + suffix for n in names])
+    else:
+        chart = charts.probability_chart(inspect_pass.p, y)
+    st.altair_chart(chart, width="stretch", key="model_chart")
+
+
+def step_detail(X, y, w, b, grad_pass, settings: cfg.Settings, names):
+    digits = settings.digits
+    n = X.shape[0]
+    st.markdown(
+        f"**The pass at step {settings.inspect:,}**: every sample's logit, probability, "
+        "loss and error. The means of the last columns are the gradient."
+    )
+    rows = tables.breakdown_table(X, y, grad_pass, names)
+    st.dataframe(styled(rows.head(TABLE_ROWS), digits), key="breakdown_table")
+    if n > TABLE_ROWS:
+        st.caption(f"First {TABLE_ROWS} of {n} samples shown; {n - TABLE_ROWS} more hidden. "
+                   "The sums and means below cover all rows.")
+    totals = tables.totals_table(grad_pass, names)
+    left, right = st.columns([2, 3])
+    with left:
+        st.markdown("**Sums and means over all samples** (the means are dw and db)")
+        st.dataframe(styled(totals, digits), key="totals_table")
+    with right:
+        st.markdown(f"**The update** at η = {cfg.format_number(settings.learning_rate)}")
+        update = tables.update_table(w, b, grad_pass, settings.learning_rate, names, settings.l2)
+        st.dataframe(styled(update, digits), key="update_table")
+    st.markdown("**The same step as formulas**, numbers filled in")
+    for line in explain.step_formulas(X, y, w, b, grad_pass, settings.learning_rate, names,
+                                      l2=settings.l2, digits=digits):
+        st.latex(line)
+
+
+def seed_001_view(settings: cfg.Settings, history: lc.History):
+    report = seed_001()
+    digits = settings.digits
+    f = lambda v: explain.fmt(v, digits)  # noqa: E731
+    st.markdown(
+        "Seed 001 works one step by hand on five points, starting from w = 2.197, "
+        "b = −6.593 at η = 0.1. Left: that setting, recomputed. Right: the same table at "
+        "your own starting point, so each number can be compared."
+    )
+    left, right = st.columns(2)
+    names = ["x"]
+    with left:
+        st.markdown(f"**Seed setting**: w = {seeds.SEED_001_W}, b = {seeds.SEED_001_B}, "
+                    f"η = {seeds.SEED_001_RATE}")
+        grad = report.grad_pass
+        st.dataframe(styled(tables.breakdown_table(report.X, report.y, grad, names), digits),
+                     key="seed_001_table")
+        st.markdown(
+            f"Loss **{f(grad.loss)}**, dw = **{f(grad.dw[0])}**, db = **{f(grad.db)}**; "
+            f"after one step w = **{f(report.new_w)}**, b = **{f(report.new_b)}**."
+        )
+    with right:
+        if settings.dataset == "five_points" and not settings.standardize:
+            w0, b0 = np.array(settings.w0), settings.b0
+            mine = lc.loss_and_gradients(report.X, report.y, w0, b0, settings.l2)
+            st.markdown(f"**Your setting**: w = {f(w0[0])}, b = {f(b0)}, "
+                        f"η = {cfg.format_number(settings.learning_rate)}")
+            st.dataframe(styled(tables.breakdown_table(report.X, report.y, mine, names), digits),
+                         key="seed_001_yours")
+            new_w = w0[0] - settings.learning_rate * mine.dw[0]
+            new_b = b0 - settings.learning_rate * mine.db
+            st.markdown(
+                f"Loss **{f(mine.loss)}**, dw = **{f(mine.dw[0])}**, db = **{f(mine.db)}**; "
+                f"after one step w = **{f(new_w)}**, b = **{f(new_b)}**."
+            )
+        else:
+            st.info("Choose the 5-point data, unstandardized, to compare with your own "
+                    "sliders, or load the seed's setting with the sidebar's "
+                    "**Seed 001 step** button.")
+    st.markdown("##### Where the seed's figures part from the exact ones")
+    st.dataframe(styled(report.comparison, digits), key="seed_001_comparison", hide_index=True)
+    st.markdown(
+        "The seed rounds each probability to three places before using it, so its sums and "
+        "its dw come out slightly off (its p at x = 4 is 0.899 where the exact value "
+        f"{f(report.grad_pass.p[3])} rounds to 0.900)."
+    )
+    default, free = report.sklearn_default, report.unregularized
+    st.markdown("##### What seed 001 gets wrong about scikit-learn")
+    st.markdown(
+        f"The seed says `LogisticRegression().fit(X, y)` gives w ≈ 2.197, b ≈ −6.593. It does "
+        f"not. scikit-learn's default adds an L2 penalty (C = 1, which is λ = 1/(C·n) = "
+        f"{f(1 / len(report.y))} here), and its optimum is w = **{f(default.w[0])}**, "
+        f"b = **{f(default.b)}**, with the boundary at x = {f(-default.b / default.w[0])} "
+        "(computed here by Newton's method; scikit-learn's own solver stops within its "
+        "tolerance of 1e-4 of this)."
+    )
+    st.markdown(
+        f"Without the penalty there is no best fit at all. {free.message} Plain gradient "
+        "descent from the seed's setting shows it: the loss creeps towards 0 while w keeps "
+        "growing and the boundary settles halfway between x = 3 and x = 4."
+    )
+    st.dataframe(styled(report.long_run, digits), key="seed_001_long_run", hide_index=True)
+    st.caption(
+        "w = 2.197 and b = −6.593 look chosen rather than fitted: ln 9 ≈ 2.197, and b ≈ −3w "
+        "puts the boundary at x = 3 with p = 0.1 and 0.9 at x = 2 and 4."
+    )
+
+
+def seed_002_view(settings: cfg.Settings):
+    report = seed_002()
+    digits = settings.digits
+    f = lambda v: explain.fmt(v, digits)  # noqa: E731
+    grad = report.grad_pass
+    x1, x2 = seeds.SEED_002_X
+    (w1, w2), b, rate = seeds.SEED_002_W, seeds.SEED_002_B, seeds.SEED_002_RATE
+    st.markdown(
+        f"One student studied {x1:g} hours, slept {x2:g} hours and passed (y = 1). "
+        f"The model starts at w = ({w1:g}, {w2:g}), b = {b:g} and takes one step at η = {rate:g}."
+    )
+    st.markdown("**1. Forward pass**")
+    st.latex(rf"z = w_1 x_1 + w_2 x_2 + b = {w1:g} \cdot {x1:g} + ({w2:g}) \cdot {x2:g} + {b:g}"
+             rf" = {explain.tex_number(grad.z[0], digits)}")
+    st.latex(rf"p = \sigma(z) = \frac{{1}}{{1 + e^{{{explain.tex_number(-grad.z[0], digits)}}}}}"
+             rf" = {explain.tex_number(grad.p[0], digits)}")
+    st.markdown("**2. Loss** (y = 1, so only −log p remains)")
+    st.latex(rf"\ell = -\log p = {explain.tex_number(grad.loss, digits)}")
+    st.markdown("**3. Error and gradients**")
+    st.latex(rf"p - y = {explain.tex_number(grad.error[0], digits)}")
+    st.latex(
+        rf"\frac{{\partial \ell}}{{\partial w_1}} = (p - y)\,x_1 = "
+        rf"{explain.tex_number(grad.dw[0], digits)},\quad"
+        rf"\frac{{\partial \ell}}{{\partial w_2}} = (p - y)\,x_2 = "
+        rf"{explain.tex_number(grad.dw[1], digits)},\quad"
+        rf"\frac{{\partial \ell}}{{\partial b}} = p - y = {explain.tex_number(grad.db, digits)}"
+    )
+    st.markdown("**4. Update**")
+    st.latex(
+        rf"w_1 = {f(report.new_w[0])},\quad w_2 = {f(report.new_w[1])},\quad "
+        rf"b = {f(report.new_b)}"
+    )
+    st.dataframe(styled(report.comparison, digits), key="seed_002_comparison", hide_index=True)
+    st.markdown(
+        f"The seed prints 0.301 and 0.135 for the new weights; exactly they are "
+        f"{explain.fmt(report.new_w[0], 4)} and {explain.fmt(report.new_w[1], 4)}. The seed "
+        "rounds the error p − y to −0.67 before multiplying by the features: −0.67 · 3 = −2.01 "
+        "and −0.67 · 5 = −3.35 instead of "
+        f"{explain.fmt(grad.dw[0], 5)} and {explain.fmt(grad.dw[1], 5)}, and the rounding "
+        "error grows with each feature. The last column redoes the step with that rounding "
+        "and lands on the seed's figures. The seed also computes the bias gradient but never "
+        f"updates b; the step moves it to {explain.fmt(report.new_b, 4)}."
+    )
+
+
+def why_view(X, y, w, b, grad_pass, settings: cfg.Settings):
+    digits = settings.digits
+    st.markdown(
+        f"Three facts make the gradient simple. Each is checked below with numbers at the "
+        f"inspected step (step {settings.inspect:,}), sample 1."
+    )
+    checks = explain.why_it_works(float(grad_pass.z[0]), float(y[0]), float(X[0, 0]), digits)
+    titles = {
+        0: "The sigmoid's slope is built from the sigmoid itself",
+        1: "The chain rule cancels to p − y",
+        2: "The logit is the log-odds",
+    }
+    for index, check in enumerate(checks):
+        st.markdown(f"**{titles[index]}**")
+        st.latex(check.formula)
+        st.caption(f"{check.detail} Relative difference: {check.relative_error:.1e}.")
+    if len(checks) < 3:
+        st.caption("At this step p is 0 or 1 to double precision, so the log-odds and the "
+                   "loss's 1/p terms cannot be evaluated; the gradient p − y still can.")
+    st.markdown("**Gradient check over all samples**: the formula against central differences")
+    num_dw, num_db = lc.numerical_gradient(X, y, w, b, settings.l2)
+    analytic = np.append(grad_pass.dw, grad_pass.db)
+    numeric = np.append(num_dw, num_db)
+    rel = np.max(np.abs(analytic - numeric)) / max(np.max(np.abs(analytic)), 1e-300)
+    st.latex(
+        rf"\max_k rac{{|g_k - \hat g_k|}}{{\max_k |g_k|}} = "
+        rf"{explain.tex_number(rel, 2)}"
+    )
+    st.caption("g is the gradient from (p − y)·x, ĝ the slope of the loss measured by nudging "
+               "each parameter by a small h either way (a fourth-order central difference).")
+
+
+def loop_view(X, y, w, b, grad_pass, settings: cfg.Settings):
+    st.markdown(
+        "The gradient two ways: one sample at a time in plain Python, and all samples at once "
+        "with numpy. The code below is the code the app runs (read from the core's source)."
+    )
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Loop**: `logreg_core.maths.loop_gradients`")
+        st.code(inspect.getsource(lc.loop_gradients), language="python")
+    with right:
+        st.markdown("**Vectorized**: `loss_and_gradients` and the helper it calls")
+        st.code(inspect.getsource(core_maths._logistic_terms), language="python")
+        st.code(inspect.getsource(lc.loss_and_gradients), language="python")
+    loss, dw, db = lc.loop_gradients(X, y, w, b)
+    plain = lc.loss_and_gradients(X, y, w, b) if settings.l2 else grad_pass
+    diff = max(abs(loss - plain.loss), *np.abs(np.asarray(dw) - plain.dw), abs(db - plain.db))
+    digits = settings.digits
+    f = lambda v: explain.fmt(v, digits)  # noqa: E731
+    st.markdown(
+        f"At step {settings.inspect:,} (without the L2 term): loop loss {f(loss)}, "
+        f"vectorized {f(plain.loss)}; loop db {f(db)}, vectorized {f(plain.db)}. "
+        f"Largest difference over loss, dw and db: **{diff:.1e}** (rounding only)."
+    )
+
+
+def share_view(history: lc.History, settings: cfg.Settings, names):
+    st.markdown(
+        "**Share this exact view**: the address bar holds every setting, so copying the link "
+        "reproduces it. The link of this view:"
+    )
+    query = "&".join(f"{k}={v}" for k, v in cfg.to_query(settings).items())
+    st.code("?" + query, language=None)
+    data = lc.load_dataset(settings.dataset)
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        "Download the training history (CSV)",
+        data=lambda: tables.history_frame(history, names).to_csv(index=False),
+        file_name=f"descent_lab_{settings.dataset}_history.csv", mime="text/csv",
+        key="download_history", on_click="ignore",
+    )
+    c2.download_button(
+        "Download a numpy script that reruns it",
+        data=lambda: standalone_script(
+            data.X, data.y, feature_names=names, learning_rate=settings.learning_rate,
+            steps=settings.steps, w0=settings.w0, b0=settings.b0, l2=settings.l2,
+            standardize=settings.standardize, title=data.info.title,
+        ),
+        file_name="descent_lab_run.py", mime="text/x-python",
+        key="download_script", on_click="ignore",
+    )
+    st.caption(
+        f"The history has one row per state ({history.steps_run + 1:,} rows): weights, bias, "
+        "loss and the gradient of the step taken from it. The script needs only numpy and "
+        "prints the same loss curve to the last digit."
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# Page
+# ----------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    initialize_state()
+    for notice in st.session_state.pop("link_notices", []):
+        st.warning(notice, icon="🔗")
+    state = st.session_state
+    try:
+        X, y, names, _ = prepared_data(state.dataset, state.standardize)
+    except lc.LogRegInputError as error:
+        st.error(str(error))
+        return
+    n_features = len(names)
+    sync_paired_widgets(n_features)
+    sidebar(names)
+    settings = current_settings(n_features)
+
+    st.title("How logistic regression learns")
+    st.markdown(
+        "Each step computes a probability for every sample, measures the loss, and moves the "
+        "weights against its gradient. Change the sidebar and watch every number move; drag "
+        "the scrubber to inspect any step."
+    )
+    try:
+        history = run_training(settings.dataset, settings.standardize, settings.learning_rate,
+                               settings.steps, settings.w0, settings.b0, settings.l2)
+    except lc.LogRegInputError as error:
+        st.error(f"{error}")
+        st.query_params.from_dict(cfg.to_query(settings))
+        return
+    bound = curvature(settings.dataset, settings.standardize, settings.l2)
+    fit = exact_fit(settings.dataset, settings.standardize, settings.l2)
+
+    last = history.steps_run
+    if state.inspect > last:
+        state.inspect = last
+    if last > 0:
+        st.slider("Inspect step", 0, last, key="inspect",
+                  help="Every view below shows the state after this many steps.")
+    settings = current_settings(n_features)
+    state.previous_steps = settings.steps
+    st.query_params.from_dict(cfg.to_query(settings))
+
+    k = settings.inspect
+    w, b = history.weights[k], float(history.bias[k])
+    grad_pass = lc.loss_and_gradients(X, y, w, b, settings.l2)
+    headline(history, settings, bound, fit, grad_pass, y, names)
+
+    left, right = st.columns(2)
+    with left:
+        st.altair_chart(charts.loss_chart(history.loss, k, settings.log_scale), width="stretch",
+                        key="loss_chart")
+        st.toggle("Log scale", key="log_scale")
+    with right:
+        model_view(X, y, w, b, names, grad_pass, settings.standardize)
+
+    tabs = st.tabs([
+        "Step in detail", "Seed 001: worked example", "Seed 002: one student",
+        "Why it works", "Loop vs vectorized", "Share & download", "About the data",
+    ])
+    with tabs[0]:
+        step_detail(X, y, w, b, grad_pass, settings, names)
+    with tabs[1]:
+        seed_001_view(settings, history)
+    with tabs[2]:
+        seed_002_view(settings)
+    with tabs[3]:
+        why_view(X, y, w, b, grad_pass, settings)
+    with tabs[4]:
+        loop_view(X, y, w, b, grad_pass, settings)
+    with tabs[5]:
+        share_view(history, settings, names)
+    with tabs[6]:
+        st.markdown(lc.load_dataset(settings.dataset).note)
+
+
+main()

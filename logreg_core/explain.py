@@ -1,0 +1,224 @@
+r"""Formulas with the numbers filled in, and the checks behind "why it works".
+
+Every number here comes from a `GradientPass` or another core result and is written with
+`fmt` / `tex_number`, the same formatting the tables use, so formula and table agree to the
+digits shown. User-supplied names pass through `tex_text` before they reach LaTeX.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .maths import GradientPass, sigmoid
+
+_TEX_SPECIALS = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+    "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\~{}",
+}
+
+
+def fmt(value: float, digits: int = 4) -> str:
+    """A number to ``digits`` significant digits, as the tables show it (no "-0")."""
+    text = f"{float(value):.{digits}g}"
+    return "0" if text in ("-0", "0") else text
+
+
+def tex_number(value: float, digits: int = 4) -> str:
+    """`fmt` for LaTeX: exponents as powers of ten, negatives in parentheses-safe form."""
+    text = fmt(value, digits)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return text
+
+
+def tex_paren(value: float, digits: int = 4) -> str:
+    """A number for use inside a product: negative numbers in parentheses."""
+    text = tex_number(value, digits)
+    return f"({text})" if text.startswith("-") else text
+
+
+def tex_text(text: str, max_length: int = 40) -> str:
+    r"""User text as a safe LaTeX ``\text{...}``: specials escaped, length capped."""
+    text = str(text)[:max_length]
+    return r"\text{" + "".join(_TEX_SPECIALS.get(ch, ch) for ch in text) + "}"
+
+
+def _sum_terms(terms: list[str], max_terms: int = 6) -> str:
+    if len(terms) <= max_terms:
+        return " + ".join(terms)
+    return " + ".join(terms[:3]) + r" + \cdots + " + terms[-1]
+
+
+def step_formulas(
+    X: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    b: float,
+    grad_pass: GradientPass,
+    learning_rate: float,
+    feature_names: list[str],
+    l2: float = 0.0,
+    digits: int = 4,
+    max_features: int = 3,
+) -> list[str]:
+    """LaTeX lines for one step, from the logit of sample 1 to the new parameters.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    w : ndarray of shape (n_features,)
+    b : float
+    grad_pass : GradientPass
+        The pass at (w, b).
+    learning_rate : float
+    feature_names : list of str
+    l2 : float
+    digits : int
+    max_features : int
+        Weights written out in full; the rest are summarized.
+
+    Returns
+    -------
+    list of str
+    """
+    n_samples, n_features = X.shape
+    f = lambda v: tex_number(v, digits)  # noqa: E731
+    fp = lambda v: tex_paren(v, digits)  # noqa: E731
+    shown = range(min(n_features, max_features))
+    lines = []
+    products = " + ".join(f"{fp(w[j])} \\cdot {fp(X[0, j])}" for j in shown)
+    if n_features > max_features:
+        products += r" + \cdots"
+    lines.append(
+        rf"z_1 = w \cdot x_1 + b = {products} + {fp(b)} = {f(grad_pass.z[0])}"
+    )
+    lines.append(
+        rf"p_1 = \sigma(z_1) = \frac{{1}}{{1 + e^{{-z_1}}}} = "
+        rf"\frac{{1}}{{1 + e^{{{f(-grad_pass.z[0])}}}}} = {f(grad_pass.p[0])}"
+    )
+    loss_terms = [fp(v) for v in grad_pass.sample_loss]
+    penalty = (
+        r" + \tfrac{\lambda}{2}\lVert w \rVert^2" if l2 else ""
+    )
+    penalty_value = f" + {f(grad_pass.penalty)}" if l2 else ""
+    lines.append(
+        rf"J = \frac{{1}}{{n}} \sum_i \ell_i{penalty} = \frac{{1}}{{{n_samples}}}"
+        rf"\left({_sum_terms(loss_terms)}\right){penalty_value} = {f(grad_pass.loss)}"
+    )
+    for j in shown:
+        terms = [
+            f"{fp(grad_pass.error[i])} \\cdot {fp(X[i, j])}" for i in range(n_samples)
+        ]
+        reg = rf" + \lambda w_{{{j + 1}}}" if l2 else ""
+        reg_value = f" + {fp(l2 * w[j])}" if l2 else ""
+        lines.append(
+            rf"\frac{{\partial J}}{{\partial w_{{{j + 1}}}}} = \frac{{1}}{{n}}\sum_i "
+            rf"(p_i - y_i)\, x_{{i{j + 1}}}{reg} = \frac{{1}}{{{n_samples}}}"
+            rf"\left({_sum_terms(terms, 4)}\right){reg_value} = {f(grad_pass.dw[j])}"
+        )
+    lines.append(
+        rf"\frac{{\partial J}}{{\partial b}} = \frac{{1}}{{n}}\sum_i (p_i - y_i) = "
+        rf"\frac{{1}}{{{n_samples}}}\left({_sum_terms([fp(e) for e in grad_pass.error])}\right)"
+        rf" = {f(grad_pass.db)}"
+    )
+    for j in shown:
+        new = w[j] - learning_rate * grad_pass.dw[j]
+        lines.append(
+            rf"w_{{{j + 1}}} \leftarrow w_{{{j + 1}}} - \eta \frac{{\partial J}}"
+            rf"{{\partial w_{{{j + 1}}}}} = {f(w[j])} - {f(learning_rate)} \cdot "
+            rf"{fp(grad_pass.dw[j])} = {f(new)}"
+        )
+    new_b = b - learning_rate * grad_pass.db
+    lines.append(
+        rf"b \leftarrow b - \eta \frac{{\partial J}}{{\partial b}} = {f(b)} - "
+        rf"{f(learning_rate)} \cdot {fp(grad_pass.db)} = {f(new_b)}"
+    )
+    if n_features > max_features:
+        lines.append(
+            rf"\text{{... and likewise for the other {n_features - max_features} weights}}"
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class LiveCheck:
+    """A formula and the numbers that confirm it at the current point.
+
+    Attributes
+    ----------
+    formula : str
+        LaTeX.
+    lhs, rhs : float
+        The two sides, computed independently.
+    detail : str
+        One sentence saying what was compared.
+    """
+
+    formula: str
+    lhs: float
+    rhs: float
+    detail: str
+
+    @property
+    def relative_error(self) -> float:
+        scale = max(abs(self.lhs), abs(self.rhs), 1e-300)
+        return abs(self.lhs - self.rhs) / scale
+
+
+def why_it_works(z: float, y: float, x: float, digits: int = 4) -> list[LiveCheck]:
+    r"""The three facts behind the gradient, each checked numerically at one sample.
+
+    1. :math:`\sigma'(z) = \sigma(z)(1 - \sigma(z))`, against a central difference of sigma.
+    2. The chain rule :math:`\partial\ell/\partial p \cdot \partial p/\partial z = p - y`,
+       multiplying the two factors as numbers.
+    3. The log-odds :math:`\log(p / (1 - p))` give back z.
+
+    Parameters
+    ----------
+    z : float
+        Logit of the sample.
+    y : float
+        Its label.
+    x : float
+        Its first feature (for the weight's chain-rule factor).
+    digits : int
+    """
+    p = float(sigmoid(z))
+    h = 1e-5 * max(1.0, abs(z))
+    numeric = (float(sigmoid(z + h)) - float(sigmoid(z - h))) / (2 * h)
+    f = lambda v: tex_number(v, digits)  # noqa: E731
+    checks = [
+        LiveCheck(
+            rf"\sigma'(z) = \sigma(z)\,(1 - \sigma(z)) = {f(p)} \cdot {f(1 - p)} = "
+            rf"{f(p * (1 - p))}",
+            p * (1 - p), numeric,
+            f"A central difference (σ(z + h) − σ(z − h)) / 2h with h = {h:.0e} gives "
+            f"{numeric:.{digits + 2}g}.",
+        )
+    ]
+    dl_dp = -y / p + (1 - y) / (1 - p) if 0 < p < 1 else math.nan
+    dp_dz = p * (1 - p)
+    if math.isfinite(dl_dp):
+        checks.append(LiveCheck(
+            rf"\frac{{\partial \ell}}{{\partial p}} \cdot \frac{{\partial p}}{{\partial z}} = "
+            rf"\left(-\frac{{y}}{{p}} + \frac{{1 - y}}{{1 - p}}\right) p\,(1 - p) = "
+            rf"{tex_paren(dl_dp, digits)} \cdot {f(dp_dz)} = {f(dl_dp * dp_dz)} = p - y",
+            dl_dp * dp_dz, p - y,
+            f"The two factors multiply to {dl_dp * dp_dz:.{digits + 2}g}; p − y is "
+            f"{p - y:.{digits + 2}g}. The p(1 − p) of the sigmoid cancels the denominators of "
+            f"the loss, and times ∂z/∂w = x = {x:.{digits}g} this is the weight's gradient.",
+        ))
+    odds = math.log(p / (1 - p)) if 0 < p < 1 else math.nan
+    if math.isfinite(odds):
+        checks.append(LiveCheck(
+            rf"\log\frac{{p}}{{1 - p}} = \log\frac{{{f(p)}}}{{{f(1 - p)}}} = {f(odds)} = z",
+            odds, z,
+            f"The model is linear in the log-odds: log(p / (1 − p)) = {odds:.{digits + 2}g} "
+            f"and z = {z:.{digits + 2}g}.",
+        ))
+    return checks

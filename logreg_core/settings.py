@@ -1,0 +1,201 @@
+"""What a learner can set, its bounds and defaults, and its round trip through a shared link.
+
+A `Settings` is the whole configuration of the dashboard. `to_query` writes it as URL query
+parameters and `from_query` reads it back, replacing every missing, malformed or out-of-range
+value by its default and saying so in a notice.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .datasets import DATASETS, load_dataset
+
+DEFAULT_DATASET = "five_points"
+
+#: Learning rates offered on the slider: 1-2-5 steps from 1e-4 to 10.
+LEARNING_RATE_GRID: tuple[float, ...] = tuple(
+    float(f"{m}e{e}") for e in range(-4, 2) for m in (1, 2, 5) if float(f"{m}e{e}") <= 10
+)
+#: Rates that may be typed or linked (wider than the slider, so a sweep can reach past 10).
+LEARNING_RATE_MIN, LEARNING_RATE_MAX = 1e-6, 1000.0
+STEPS_SLIDER_MAX = 10_000
+STEPS_MAX = 100_000
+PARAM_SLIDER_LIMIT = 10.0  # sliders for starting weights and bias run over [-10, 10]
+PARAM_MAX = 1000.0  # typed or linked starting values may go up to this magnitude
+L2_MAX = 100.0
+DIGITS_MIN, DIGITS_MAX, DIGITS_DEFAULT = 2, 10, 4
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the sidebar sets.
+
+    Attributes
+    ----------
+    dataset : str
+        A key of `DATASETS`.
+    learning_rate : float
+    steps : int
+    w0 : tuple of float, one per feature
+    b0 : float
+    l2 : float
+    standardize : bool
+    inspect : int
+        The step every view shows, 0..steps.
+    log_scale : bool
+        Loss axis on a log scale.
+    digits : int
+        Significant digits shown in tables and formulas.
+    """
+
+    dataset: str
+    learning_rate: float
+    steps: int
+    w0: tuple[float, ...]
+    b0: float
+    l2: float
+    standardize: bool
+    inspect: int
+    log_scale: bool
+    digits: int
+
+
+def defaults(dataset: str = DEFAULT_DATASET) -> Settings:
+    """The starting settings of a built-in data set."""
+    info = DATASETS[dataset]
+    n_features = load_dataset(dataset).n_features
+    w0 = tuple(float(v) for v in info.w0) if info.w0 else (0.0,) * n_features
+    return Settings(
+        dataset=dataset, learning_rate=info.learning_rate, steps=info.steps, w0=w0,
+        b0=float(info.b0), l2=0.0, standardize=info.standardize, inspect=info.steps,
+        log_scale=False, digits=DIGITS_DEFAULT,
+    )
+
+
+def snap_learning_rate(learning_rate: float) -> float:
+    """The slider value nearest to a rate, nearest on a log scale."""
+    grid = np.log10(LEARNING_RATE_GRID)
+    return LEARNING_RATE_GRID[int(np.argmin(np.abs(grid - math.log10(learning_rate))))]
+
+
+def format_number(value: float) -> str:
+    """A number as a person would type it: 0.1, 2.197, 1e-05, 100000."""
+    return f"{value:.10g}"
+
+
+def to_query(settings: Settings) -> dict[str, str]:
+    """Settings as URL query parameters (short keys, human-readable values)."""
+    return {
+        "data": settings.dataset,
+        "lr": format_number(settings.learning_rate),
+        "steps": str(settings.steps),
+        "w0": ",".join(format_number(v) for v in settings.w0),
+        "b0": format_number(settings.b0),
+        "l2": format_number(settings.l2),
+        "std": "1" if settings.standardize else "0",
+        "step": str(settings.inspect),
+        "log": "1" if settings.log_scale else "0",
+        "digits": str(settings.digits),
+    }
+
+
+def _number(raw: str, low: float, high: float) -> float | None:
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and low <= value <= high else None
+
+
+def _whole(raw: str, low: int, high: int) -> int | None:
+    value = _number(raw, low, high)
+    return int(value) if value is not None and value == int(value) else None
+
+
+def _flag(raw: str) -> bool | None:
+    return {"1": True, "true": True, "0": False, "false": False}.get(raw.strip().lower())
+
+
+def from_query(query: Mapping[str, str]) -> tuple[Settings, list[str]]:
+    """Read settings from URL query parameters.
+
+    Parameters
+    ----------
+    query : mapping of str to str
+        E.g. ``st.query_params``; unknown keys are ignored.
+
+    Returns
+    -------
+    settings : Settings
+    notices : list of str
+        One sentence per parameter that was ignored, naming it and the value used instead.
+    """
+    notices: list[str] = []
+
+    def ignored(key: str, raw: str, expected: str, fallback: str) -> None:
+        shown = raw if len(raw) <= 40 else raw[:40] + "..."
+        notices.append(
+            f"Ignored link parameter {key}={shown!r}: expected {expected}; using {fallback}."
+        )
+
+    dataset = query.get("data", DEFAULT_DATASET)
+    if dataset not in DATASETS:
+        ignored("data", dataset, f"one of {', '.join(DATASETS)}", DEFAULT_DATASET)
+        dataset = DEFAULT_DATASET
+    settings = defaults(dataset)
+    changes: dict = {}
+
+    def read(key, field, parse, expected):
+        if key not in query:
+            return
+        value = parse(query[key])
+        if value is None:
+            ignored(key, query[key], expected, _shown(getattr(settings, field)))
+        else:
+            changes[field] = value
+
+    read("lr", "learning_rate",
+         lambda r: _number(r, LEARNING_RATE_MIN, LEARNING_RATE_MAX),
+         f"a number from {LEARNING_RATE_MIN:g} to {LEARNING_RATE_MAX:g}")
+    read("steps", "steps", lambda r: _whole(r, 1, STEPS_MAX),
+         f"a whole number from 1 to {STEPS_MAX}")
+    read("b0", "b0", lambda r: _number(r, -PARAM_MAX, PARAM_MAX),
+         f"a number from {-PARAM_MAX:g} to {PARAM_MAX:g}")
+    read("l2", "l2", lambda r: _number(r, 0.0, L2_MAX), f"a number from 0 to {L2_MAX:g}")
+    read("std", "standardize", _flag, "1 or 0")
+    read("log", "log_scale", _flag, "1 or 0")
+    read("digits", "digits", lambda r: _whole(r, DIGITS_MIN, DIGITS_MAX),
+         f"a whole number from {DIGITS_MIN} to {DIGITS_MAX}")
+
+    n_features = len(settings.w0)
+
+    def parse_w0(raw: str):
+        parts = raw.split(",")
+        values = [_number(p, -PARAM_MAX, PARAM_MAX) for p in parts]
+        if len(values) != n_features or any(v is None for v in values):
+            return None
+        return tuple(values)
+
+    read("w0", "w0", parse_w0,
+         f"{n_features} comma-separated number(s) from {-PARAM_MAX:g} to {PARAM_MAX:g}")
+
+    steps = changes.get("steps", settings.steps)
+    read("step", "inspect", lambda r: _whole(r, 0, steps), f"a whole number from 0 to {steps}")
+    if "inspect" not in changes:
+        changes["inspect"] = steps  # follow the end of the run, wherever it is
+    return replace(settings, **changes), notices
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, tuple):
+        return ",".join(format_number(v) for v in value)
+    if isinstance(value, float):
+        return format_number(value)
+    return str(value)
