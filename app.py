@@ -236,9 +236,14 @@ def sidebar(feature_names: list[str]) -> None:
 
 
 def styled(frame, digits: int):
-    """A frame with every number shown to ``digits`` significant digits."""
+    """A frame with every number shown to ``digits`` significant digits.
+
+    Missing cells only occur where a source document gives no figure; they read so.
+    """
     numeric = frame.select_dtypes("number").columns
-    return frame.style.format({c: (lambda v: explain.fmt(v, digits)) for c in numeric})
+    return frame.style.format(
+        {c: (lambda v: explain.fmt(v, digits)) for c in numeric}, na_rep="(not given)"
+    )
 
 
 def headline(history: lc.History, settings: cfg.Settings, bound, fit, inspect_pass, y, names):
@@ -247,20 +252,21 @@ def headline(history: lc.History, settings: cfg.Settings, bound, fit, inspect_pa
     k = settings.inspect
     w, b = history.weights[k], history.bias[k]
     accuracy = float(np.mean((inspect_pass.z >= 0) == (y == 1)))
-    cols = st.columns(5)
-    cols[0].metric("Loss at step 0", f(history.loss[0]))
-    cols[1].metric(
+    row = st.container(horizontal=True, gap="large")  # wraps onto two rows on a phone
+    card = {"width": "content"}
+    row.metric("Loss at step 0", f(history.loss[0]), **card)
+    row.metric(
         f"Loss at step {history.steps_run:,}", f(history.loss[-1]),
-        delta=f(history.loss[-1] - history.loss[0]), delta_color="inverse",
+        delta=f(history.loss[-1] - history.loss[0]), delta_color="inverse", **card,
     )
     if len(w) == 1:
-        cols[2].metric(f"w at step {k:,}", f(w[0]))
+        row.metric(f"w at step {k:,}", f(w[0]), **card)
     elif len(w) == 2:
-        cols[2].metric(f"w at step {k:,}", f"{f(w[0])}, {f(w[1])}")
+        row.metric(f"w at step {k:,}", f"{f(w[0])}, {f(w[1])}", **card)
     else:
-        cols[2].metric(f"‖w‖ at step {k:,}", f(np.linalg.norm(w)))
-    cols[3].metric(f"b at step {k:,}", f(b))
-    cols[4].metric(f"Accuracy at step {k:,}", f"{accuracy:.0%}")
+        row.metric(f"‖w‖ at step {k:,}", f(np.linalg.norm(w)), **card)
+    row.metric(f"b at step {k:,}", f(b), **card)
+    row.metric(f"Accuracy at step {k:,}", f"{accuracy:.0%}", **card)
     verdict = history.verdict
     notice = {lc.CONVERGING: st.success, lc.OSCILLATING: st.warning, lc.DIVERGING: st.error}
     notice[verdict.kind](verdict.describe(bound.max_stable_learning_rate))

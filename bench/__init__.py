@@ -59,18 +59,23 @@ class Pair:
         The reference implementation.
     measured : callable () -> object
         The implementation under test.
-    target : float
+    target : float or None
         Largest acceptable ``median(measured) / median(baseline)``.
     agree : callable (baseline_result, measured_result) -> Check, optional
         Compares the results of one untimed warm-up call of each side, so the check costs
         nothing beyond the warm-up.
+    target_seconds : float, optional
+        For figures stated in seconds (the app's response times): the largest acceptable
+        ``median(measured)``. The ratio to the baseline is still printed, so a slow machine
+        shows as a slow baseline.
     """
 
     name: str
     baseline: Callable[[], Any]
     measured: Callable[[], Any]
-    target: float
+    target: float | None
     agree: Callable[[Any, Any], Check] | None = None
+    target_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -127,7 +132,9 @@ class Result:
 
     @property
     def passed(self) -> bool:
-        """Whether the ratio meets the target."""
+        """Whether the ratio (or the seconds, for a target in seconds) meets the target."""
+        if self.pair.target_seconds is not None:
+            return self.measured_median <= self.pair.target_seconds
         return self.ratio <= self.pair.target
 
 
@@ -203,7 +210,8 @@ def format_table(results: Sequence[Result]) -> list[str]:
             f"{r.baseline_median:.4f}",
             f"{r.measured_median:.4f}",
             f"{r.ratio:.3f}x",
-            f"<= {r.pair.target:.2f}x",
+            f"<= {r.pair.target_seconds:.2f} s" if r.pair.target_seconds is not None
+            else f"<= {r.pair.target:.2f}x",
             "PASS" if r.passed else "MISS",
         )
         for r in results

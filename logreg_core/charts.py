@@ -175,15 +175,17 @@ def model_chart_2d(
     })
     x_scale = alt.Scale(domain=[x_low, x_high], nice=False)
     y_scale = alt.Scale(domain=[y_low, y_high], nice=False)
-    background = alt.Chart(cells).mark_rect(opacity=0.35).encode(
+    background = alt.Chart(cells).mark_rect(opacity=0.3).encode(
         x=alt.X("x:Q", scale=x_scale, title=names[0]), x2="x2:Q",
         y=alt.Y("y:Q", scale=y_scale, title=names[1]), y2="y2:Q",
         color=alt.Color("p:Q", scale=alt.Scale(domain=[0, 1], range=list(CLASS_COLORS)),
-                        title="p"),
+                        title="p", legend=alt.Legend(gradientLength=110)),
     )
     points = pd.DataFrame({names[0]: X[:, 0], names[1]: X[:, 1],
                            "label": y.astype(int).astype(str)})
-    dots = alt.Chart(points).mark_point(size=120, filled=True, stroke="white").encode(
+    dots = alt.Chart(points).mark_point(
+        size=160, filled=True, stroke="#222222", strokeWidth=1.5, opacity=1
+    ).encode(
         x=alt.X(f"{_field(names[0])}:Q", scale=x_scale),
         y=alt.Y(f"{_field(names[1])}:Q", scale=y_scale),
         shape=alt.Shape("label:N", scale=alt.Scale(domain=["0", "1"],
