@@ -189,34 +189,37 @@ def why_it_works(z: float, y: float, x: float, digits: int = 4) -> list[LiveChec
     digits : int
     """
     p = float(sigmoid(z))
-    h = 1e-5 * max(1.0, abs(z))
-    numeric = (float(sigmoid(z + h)) - float(sigmoid(z - h))) / (2 * h)
+    q = float(sigmoid(-z))  # 1 - p, without the cancellation of 1 - p when p is near 1
+    # sigma' is even, so difference on the side where sigma is small and keeps its digits
+    h = 1e-5
+    numeric = (float(sigmoid(-abs(z) + h)) - float(sigmoid(-abs(z) - h))) / (2 * h)
     f = lambda v: tex_number(v, digits)  # noqa: E731
     checks = [
         LiveCheck(
-            rf"\sigma'(z) = \sigma(z)\,(1 - \sigma(z)) = {f(p)} \cdot {f(1 - p)} = "
-            rf"{f(p * (1 - p))}",
-            p * (1 - p), numeric,
+            rf"\sigma'(z) = \sigma(z)\,(1 - \sigma(z)) = {f(p)} \cdot {f(q)} = "
+            rf"{f(p * q)}",
+            p * q, numeric,
             f"A central difference (σ(z + h) − σ(z − h)) / 2h with h = {h:.0e} gives "
             f"{numeric:.{digits + 2}g}.",
         )
     ]
-    dl_dp = -y / p + (1 - y) / (1 - p) if 0 < p < 1 else math.nan
-    dp_dz = p * (1 - p)
+    dl_dp = -y / p + (1 - y) / q if p > 0 and q > 0 else math.nan
+    dp_dz = p * q
     if math.isfinite(dl_dp):
         checks.append(LiveCheck(
             rf"\frac{{\partial \ell}}{{\partial p}} \cdot \frac{{\partial p}}{{\partial z}} = "
             rf"\left(-\frac{{y}}{{p}} + \frac{{1 - y}}{{1 - p}}\right) p\,(1 - p) = "
             rf"{tex_paren(dl_dp, digits)} \cdot {f(dp_dz)} = {f(dl_dp * dp_dz)} = p - y",
-            dl_dp * dp_dz, p - y,
+            dl_dp * dp_dz, p - y if y == 0 else -q,
             f"The two factors multiply to {dl_dp * dp_dz:.{digits + 2}g}; p − y is "
-            f"{p - y:.{digits + 2}g}. The p(1 − p) of the sigmoid cancels the denominators of "
-            f"the loss, and times ∂z/∂w = x = {x:.{digits}g} this is the weight's gradient.",
+            f"{(p - y if y == 0 else -q):.{digits + 2}g}. The p(1 − p) of the sigmoid cancels "
+            f"the denominators of the loss, and times ∂z/∂w = x = {x:.{digits}g} this is the "
+            "weight's gradient.",
         ))
-    odds = math.log(p / (1 - p)) if 0 < p < 1 else math.nan
+    odds = math.log(p / q) if p > 0 and q > 0 else math.nan
     if math.isfinite(odds):
         checks.append(LiveCheck(
-            rf"\log\frac{{p}}{{1 - p}} = \log\frac{{{f(p)}}}{{{f(1 - p)}}} = {f(odds)} = z",
+            rf"\log\frac{{p}}{{1 - p}} = \log\frac{{{f(p)}}}{{{f(q)}}} = {f(odds)} = z",
             odds, z,
             f"The model is linear in the log-odds: log(p / (1 − p)) = {odds:.{digits + 2}g} "
             f"and z = {z:.{digits + 2}g}.",

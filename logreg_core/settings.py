@@ -84,8 +84,12 @@ def snap_learning_rate(learning_rate: float) -> float:
 
 
 def format_number(value: float) -> str:
-    """A number as a person would type it: 0.1, 2.197, 1e-05, 100000."""
-    return f"{value:.10g}"
+    """A number as a person would type it (0.1, 2.197, 1e-05, 100000), and exactly.
+
+    The shortest text that reads back as the same float, so a link holds the exact value.
+    """
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
 
 
 def to_query(settings: Settings) -> dict[str, str]:
