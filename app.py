@@ -7,17 +7,23 @@ what it returns; every number on the page is computed there.
 from __future__ import annotations
 
 import inspect
+from dataclasses import replace
 
+import altair as alt
 import numpy as np
 import streamlit as st
 
 import logreg_core as lc
-from logreg_core import charts, explain, seeds, tables
+from logreg_core import charts, explain, explorer, seeds, tables
 from logreg_core import maths as core_maths
 from logreg_core import settings as cfg
 from logreg_core.script import standalone_script
 
 st.set_page_config(page_title="Descent Lab", page_icon="📉", layout="wide")
+# Altair checks every chart part against the Vega-Lite schema as it is built, which costs more
+# than the rest of a rerun; the tests validate each chart builder's output instead
+# (tests/core/test_charts.py).
+alt.utils.schemapi.disable_debug_mode()
 
 TABLE_ROWS = 20  # rows of the per-sample table shown before "n more rows hidden"
 
@@ -52,6 +58,22 @@ def curvature(dataset: str, standardize: bool, l2: float) -> lc.CurvatureBound:
 def exact_fit(dataset: str, standardize: bool, l2: float) -> lc.ExactFit:
     X, y, _, _ = prepared_data(dataset, standardize)
     return lc.fit_exact(X, y, l2)
+
+
+@st.cache_data(show_spinner="Training at many learning rates...", max_entries=16)
+def rate_sweep(dataset, standardize, rates, steps, w0, b0, l2) -> lc.Sweep:
+    X, y, _, _ = prepared_data(dataset, standardize)
+    return lc.learning_rate_sweep(X, y, list(rates), steps, list(w0), b0, l2)
+
+
+@st.cache_data(show_spinner="Running the three optimizers...", max_entries=16)
+def optimizers(dataset, standardize, learning_rate, steps, w0, b0, l2, batch_size, momentum,
+               seed) -> explorer.OptimizerRuns:
+    X, y, _, _ = prepared_data(dataset, standardize)
+    return explorer.optimizer_runs(
+        X, y, learning_rate=learning_rate, steps=steps, w0=list(w0), b0=b0, l2=l2,
+        batch_size=batch_size, momentum=momentum, seed=seed,
+    )
 
 
 @st.cache_data(show_spinner=False)
@@ -98,6 +120,12 @@ def apply_settings(settings: cfg.Settings) -> None:
     state.inspect = settings.inspect
     state.log_scale = settings.log_scale
     state.digits = settings.digits
+    state.explorer = settings.explorer
+    state.overlay_rates = settings.overlay_rates
+    state.sweep_count = settings.sweep_count
+    state.batch_size = settings.batch_size
+    state.sgd_seed = settings.seed
+    state.momentum = settings.momentum
 
 
 def on_slider(key: str) -> None:
@@ -129,10 +157,9 @@ def reset_to_defaults() -> None:
 def load_seed_001_setting() -> None:
     """The worked example's exact setting: one step from w 2.197, b -6.593 at rate 0.1."""
     base = cfg.defaults("five_points")
-    apply_settings(cfg.Settings(
-        dataset="five_points", learning_rate=seeds.SEED_001_RATE, steps=1,
-        w0=(seeds.SEED_001_W,), b0=seeds.SEED_001_B, l2=0.0, standardize=False, inspect=0,
-        log_scale=False, digits=base.digits,
+    apply_settings(replace(
+        base, learning_rate=seeds.SEED_001_RATE, steps=1, w0=(seeds.SEED_001_W,),
+        b0=seeds.SEED_001_B, inspect=0,
     ))
 
 
@@ -161,6 +188,9 @@ def current_settings(n_features: int) -> cfg.Settings:
         w0=tuple(float(state[f"w0_{j}"]) for j in range(n_features)), b0=float(state.b0),
         l2=float(state.l2), standardize=bool(state.standardize), inspect=int(state.inspect),
         log_scale=bool(state.log_scale), digits=int(state.digits),
+        explorer=bool(state.explorer), overlay_rates=str(state.overlay_rates),
+        sweep_count=int(state.sweep_count), batch_size=int(state.batch_size),
+        seed=int(state.sgd_seed), momentum=float(state.momentum),
     )
 
 
@@ -522,6 +552,80 @@ def share_view(history: lc.History, settings: cfg.Settings, names):
     )
 
 
+def explorer_view(settings: cfg.Settings, bound, fit, n_samples: int, names) -> None:
+    """Many rates from the current start: overlay, sweep with the limit, optimizers."""
+    digits = settings.digits
+    steps = min(settings.steps, explorer.EXPLORER_MAX_STEPS)
+    run_args = (settings.dataset, settings.standardize)
+    start = (settings.w0, settings.b0, settings.l2)
+    if steps < settings.steps:
+        st.caption(f"The explorer runs the first {steps:,} of your {settings.steps:,} steps.")
+
+    st.markdown("##### Same start, several rates")
+    st.text_input(
+        "Rates to overlay", key="overlay_rates",
+        placeholder=", ".join(cfg.format_number(r) for r in
+                              explorer.default_overlay_rates(settings.learning_rate)),
+        help="Comma-separated, up to 8. Empty: 0.1x, 0.5x, 1x, 2x and 4x your rate.",
+    )
+    try:
+        rates = (explorer.parse_rates(settings.overlay_rates) if settings.overlay_rates.strip()
+                 else explorer.default_overlay_rates(settings.learning_rate))
+    except lc.LogRegInputError as error:
+        st.error(f"{error} Showing the rates around yours instead.")
+        rates = explorer.default_overlay_rates(settings.learning_rate)
+    rates = tuple(sorted(set(rates) | {settings.learning_rate}))
+    overlay = rate_sweep(*run_args, rates, steps, *start)
+    st.altair_chart(
+        charts.curves_chart(explorer.overlay_frame(overlay, settings.learning_rate),
+                            "Loss from the same start; thick line: your rate"),
+        width="stretch", key="overlay_chart",
+    )
+
+    st.markdown("##### Sweep: where descent breaks")
+    st.slider("Rates in the sweep", explorer.SWEEP_COUNT_MIN, explorer.SWEEP_COUNT_MAX,
+              key="sweep_count")
+    swept = explorer.sweep_rates(bound, settings.sweep_count)
+    sweep = rate_sweep(*run_args, tuple(swept), steps, *start)
+    sweep_table = explorer.sweep_frame(sweep)
+    chart_args = (sweep_table, bound.max_stable_learning_rate, settings.learning_rate, steps)
+    event = st.altair_chart(charts.sweep_chart(*chart_args), width="stretch",
+                            key="sweep_chart", on_select="rerun", selection_mode="pick")
+    st.altair_chart(charts.speed_chart(*chart_args), width="stretch", key="speed_chart")
+    close = int(sweep_table["steps_to_1pct"].notna().sum())
+    st.caption(
+        f"{close} of {len(sweep_table)} rates get within 1% of the best loss any rate reached "
+        f"in {steps:,} steps ({explain.fmt(float(np.nanmin(sweep.loss)), digits)})."
+    )
+    selection = (event or {}).get("selection") or {}
+    picked = (selection.get("pick") or [{}])[0].get("learning_rate")
+    if picked is not None and picked != st.session_state.get("last_pick"):
+        st.session_state.last_pick = picked
+        st.session_state.learning_rate = float(f"{picked:.6g}")
+        st.rerun()
+    st.markdown(explain.learning_rate_story(
+        bound, n_samples, settings.learning_rate, fit.separable, settings.l2, digits))
+
+    st.markdown("##### Optimizers from the same start, at your rate")
+    c1, c2, c3 = st.columns(3)
+    c1.number_input("SGD batch size", min_value=1, max_value=n_samples, step=1,
+                    key="batch_size")
+    c2.number_input("SGD seed", min_value=0, max_value=2**31 - 1, step=1, key="sgd_seed",
+                    help="The same seed gives the same sample order, so a run can be repeated.")
+    c3.slider("Momentum β", 0.0, cfg.MOMENTUM_MAX, step=0.01, key="momentum")
+    runs = optimizers(*run_args, settings.learning_rate, steps, *start,
+                      settings.batch_size, settings.momentum, settings.seed)
+    st.altair_chart(charts.curves_chart(runs.frame(), "Gradient descent, SGD and momentum"),
+                    width="stretch", key="optimizer_chart")
+    finals = "; ".join(f"{name}: loss {explain.fmt(h.loss[-1], digits)} ({h.verdict.kind})"
+                       for name, h in runs.runs.items())
+    st.caption(
+        f"After {steps:,} steps: {finals}. SGD follows the gradient of {settings.batch_size} "
+        "random samples per step, so its loss wobbles; momentum adds β times the previous "
+        "step to each step, which speeds up long gentle slopes and can overshoot."
+    )
+
+
 # ----------------------------------------------------------------------------------------
 # Page
 # ----------------------------------------------------------------------------------------
@@ -580,6 +684,13 @@ def main() -> None:
         st.toggle("Log scale", key="log_scale")
     with right:
         model_view(X, y, w, b, names, grad_pass, settings.standardize)
+
+    st.toggle("Compare learning rates", key="explorer",
+              help="Overlay several rates from the same start, sweep 30 to 60 rates across "
+                   "the stable limit, and compare gradient descent with SGD and momentum.")
+    if settings.explorer:
+        with st.container(border=True):
+            explorer_view(settings, bound, fit, X.shape[0], names)
 
     tabs = st.tabs([
         "Step in detail", "Seed 001: worked example", "Seed 002: one student",

@@ -35,9 +35,15 @@ def first_run(from_file: bool) -> AppTest:
     return at.run()
 
 
-def rerunner(from_file: bool, key: str, values):
+def rerunner(from_file: bool, key: str, values, **query: str):
     """A running app and a callable that sets the next value and reruns once."""
-    at = first_run(from_file)
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60) if from_file else AppTest.from_string(
+        MINIMAL, default_timeout=60
+    )
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
     cycle = itertools.cycle(values)
 
     def change() -> AppTest:
@@ -69,6 +75,7 @@ def prepare() -> list[Pair]:
     rates = [r for r in cfg.LEARNING_RATE_GRID if 0.01 <= r <= 2]
     app_change = rerunner(True, "learning_rate_slider", rates)
     minimal_change = rerunner(False, "rate", [0.1, 0.2, 1.0, 0.5])
+    explorer_change = rerunner(True, "learning_rate_slider", rates, explore="1")
 
     def long_run() -> AppTest:
         st.cache_data.clear()
@@ -81,6 +88,8 @@ def prepare() -> list[Pair]:
              lambda: first_run(True), target=None, agree=_no_exception, target_seconds=1.5),
         Pair("AppTest rerun after a learning-rate change", minimal_change, app_change,
              target=None, agree=_no_exception, target_seconds=0.3),
+        Pair("AppTest rerun, rate change, explorer open", minimal_change, explorer_change,
+             target=None, agree=_no_exception, target_seconds=0.5),
         Pair("AppTest first run at 100,000 steps", lambda: first_run(False), long_run,
              target=None, agree=_chart_points, target_seconds=3.0),
     ]

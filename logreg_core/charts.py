@@ -262,3 +262,122 @@ def probability_chart(p: np.ndarray, y: np.ndarray) -> alt.LayerChart:
     return alt.layer(dots, threshold).properties(
         title="each sample's p; right of the line is predicted 1", height=320
     )
+
+
+#: Okabe-Ito colours for the three verdicts, used by every explorer chart.
+VERDICT_COLORS = {"converging": "#0072B2", "oscillating": "#E69F00", "diverging": "#D55E00"}
+VERDICT_DASH = {"converging": [1, 0], "oscillating": [6, 3], "diverging": [2, 2]}
+#: Okabe-Ito colours (yellow left out: too faint on white) for up to eight runs.
+RUN_COLORS = ("#0072B2", "#009E73", "#E69F00", "#CC79A7", "#D55E00", "#56B4E9", "#000000",
+              "#999999")
+
+
+def _verdict_scale() -> alt.Scale:
+    return alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values()))
+
+
+def curves_chart(frame: pd.DataFrame, title: str, log_scale: bool = True) -> alt.Chart:
+    """Several loss curves on shared axes (frame from `explorer.curves_frame`).
+
+    Each run has its own colour from the colour-blind-safe Okabe-Ito set, in the order given;
+    the line style names the verdict (solid converging, dashed oscillating, dotted
+    diverging); the current run is drawn thicker. The legend reads "run · verdict".
+    """
+    frame = frame.copy()
+    frame["label"] = frame["run"] + " · " + frame["verdict"]
+    frame["width"] = np.where(frame["current"], 4.0, 1.8)
+    if log_scale:
+        frame["loss"] = np.maximum(frame["loss"], LOG_FLOOR)
+    labels = list(dict.fromkeys(frame.sort_values("order")["label"]))
+    y_scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=False)
+    return alt.Chart(frame).mark_line().encode(
+        x=alt.X("step:Q", title="step"),
+        y=alt.Y("loss:Q", title="loss" + (" (log scale)" if log_scale else ""), scale=y_scale),
+        color=alt.Color("label:N", sort=labels, title=None,
+                        scale=alt.Scale(domain=labels, range=list(RUN_COLORS[:len(labels)])),
+                        legend=alt.Legend(orient="right", labelLimit=300)),
+        strokeDash=alt.StrokeDash(
+            "verdict:N", legend=None,
+            scale=alt.Scale(domain=list(VERDICT_DASH), range=list(VERDICT_DASH.values()))),
+        strokeWidth=alt.StrokeWidth("width:Q", scale=None),
+        detail="run:N",
+        tooltip=["run:N", "verdict:N", alt.Tooltip("step:Q", format=","),
+                 alt.Tooltip("loss:Q", format=".6g")],
+    ).properties(title=title, height=340)
+
+
+def _sweep_encodings(frame: pd.DataFrame, steps: int):
+    domain = [float(frame["learning_rate"].min()), float(frame["learning_rate"].max())]
+    x = alt.X("learning_rate:Q", title="learning rate η (log scale)",
+              scale=alt.Scale(type="log", domain=domain), axis=alt.Axis(format="~g"))
+    tooltip = [alt.Tooltip("learning_rate:Q", title="η", format=".4g"),
+               alt.Tooltip("final_loss:Q", title=f"loss at step {steps:,}", format=".6g"),
+               alt.Tooltip("steps_to_1pct:Q", title="steps to within 1%", format=","),
+               "verdict:N"]
+    color = alt.Color("verdict:N", scale=_verdict_scale(), title="verdict")
+    shape = alt.Shape("verdict:N", title="verdict", scale=alt.Scale(
+        domain=list(VERDICT_COLORS), range=["circle", "square", "triangle-up"]))
+    return x, tooltip, color, shape
+
+
+def _rate_rules(x, max_stable_rate: float, current_rate: float) -> list:
+    rules = pd.DataFrame({
+        "learning_rate": [max_stable_rate, current_rate],
+        "what": [f"2/L = {max_stable_rate:.4g}", f"your η = {current_rate:.4g}"],
+    })
+    return [
+        alt.Chart(rules.iloc[[0]]).mark_rule(color="#444444", strokeDash=[6, 3]).encode(
+            x=x, tooltip=["what:N"]),
+        alt.Chart(rules.iloc[[0]]).mark_text(
+            align="left", dx=4, baseline="top", color="#444444"
+        ).encode(x=x, y=alt.value(4), text="what:N"),
+        alt.Chart(rules.iloc[[1]]).mark_rule(color=MARKER_COLOR, strokeWidth=2).encode(
+            x=x, tooltip=["what:N"]),
+    ]
+
+
+def sweep_chart(
+    frame: pd.DataFrame, max_stable_rate: float, current_rate: float, steps: int
+) -> alt.LayerChart:
+    """Final loss against learning rate (log axes), with the stable limit and the current rate.
+
+    Points are coloured and shaped by verdict; a dashed rule marks 2/L, labelled with its
+    value, and a solid one the current rate. Clicking a point selects its rate: the
+    selection parameter ``pick`` carries the field ``learning_rate``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        From `explorer.sweep_frame`.
+    max_stable_rate, current_rate : float
+    steps : int
+    """
+    pick = alt.selection_point(name="pick", fields=["learning_rate"], on="click",
+                               clear=False, nearest=True)
+    x, tooltip, color, shape = _sweep_encodings(frame, steps)
+    frame = frame.assign(final_loss=np.maximum(frame["final_loss"], LOG_FLOOR))
+    points = alt.Chart(frame).mark_point(filled=True, size=80).encode(
+        x=x, y=alt.Y("final_loss:Q", title=f"loss after {steps:,} steps (log)",
+                     scale=alt.Scale(type="log")),
+        color=color, shape=shape, tooltip=tooltip,
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.6)),
+    ).add_params(pick)
+    return alt.layer(points, *_rate_rules(x, max_stable_rate, current_rate)).properties(
+        height=300, title="Click a point to use its rate"
+    )
+
+
+def speed_chart(
+    frame: pd.DataFrame, max_stable_rate: float, current_rate: float, steps: int
+) -> alt.LayerChart:
+    """Steps each rate needs to get within 1% of the best loss seen (where it gets there)."""
+    x, tooltip, color, shape = _sweep_encodings(frame, steps)
+    reached = frame[frame["steps_to_1pct"].notna()]
+    points = alt.Chart(reached).mark_point(filled=True, size=60).encode(
+        x=x, y=alt.Y("steps_to_1pct:Q", title="steps to within 1%",
+                     scale=alt.Scale(type="symlog")),
+        color=color.legend(None), shape=shape.legend(None), tooltip=tooltip,
+    )
+    return alt.layer(points, *_rate_rules(x, max_stable_rate, current_rate)).properties(
+        height=240, title="How fast each rate gets close (rates that never do are left out)"
+    )

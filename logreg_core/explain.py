@@ -225,3 +225,49 @@ def why_it_works(z: float, y: float, x: float, digits: int = 4) -> list[LiveChec
             f"and z = {z:.{digits + 2}g}.",
         ))
     return checks
+
+
+def learning_rate_story(
+    bound, n_samples: int, learning_rate: float, separable: bool, l2: float, digits: int = 4
+) -> str:
+    """Markdown: why rates below, near and above 2/L behave as they do, with this data's numbers.
+
+    Parameters
+    ----------
+    bound : CurvatureBound
+    n_samples : int
+    learning_rate : float
+    separable : bool
+        Whether the data have no finite optimum (and l2 is 0).
+    l2 : float
+    digits : int
+    """
+    f = lambda v: fmt(v, digits)  # noqa: E731
+    limit = bound.max_stable_learning_rate
+    penalty = f" + λ = {f(bound.L - l2)} + {f(l2)}" if l2 else ""
+    text = [
+        f"**The limit for this data.** The largest eigenvalue of [X 1]ᵀ[X 1] is "
+        f"λmax = {f(bound.lambda_max)}. Because the sigmoid's slope p(1 − p) is at most 1/4, "
+        f"the loss can bend at most L = λmax / 4n{penalty} = {f(bound.L)} (n = {n_samples}) "
+        f"in any direction, and a step of η = 2/L = **{f(limit)}** is the largest that can "
+        f"never raise it. Your rate {f(learning_rate)} is {f(learning_rate / limit)} × that.",
+        "**Below the limit: safe but possibly slow.** Each step moves η times the gradient. "
+        "Where the loss is gently curved the gradient is small, so a small η crawls: halve "
+        "η and every stretch of the curve takes about twice as many steps.",
+        "**Just under 2/L: zig-zag.** Along the most curved direction a step of nearly 2/L "
+        "overshoots the bottom of the valley and lands on the far side, almost as high. The "
+        "weights swing back and forth while the loss still falls, a little each time.",
+        "**Above 2/L: the overshoot can grow.** Where the loss bends as much as L, each step "
+        "lands higher than it started, the next gradient is larger, and the loss climbs. "
+        "The logistic loss flattens away from the data (p saturates at 0 or 1), so it "
+        "rarely bends as much as L everywhere: some rates above the limit only oscillate and "
+        "then settle, and very large ones diverge.",
+    ]
+    if separable:
+        text.append(
+            "**Why this data keeps improving forever.** A line splits the two classes "
+            "perfectly and there is no L2 penalty, so scaling w and b up always lowers the "
+            "loss: it creeps towards 0 without reaching it, and no rate ever finishes. The "
+            "sweep's final loss just keeps falling with more steps; add L2 for a finite optimum."
+        )
+    return "\n\n".join(text)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .datasets import DATASETS, load_dataset
+from .errors import LogRegInputError
+from .explorer import SWEEP_COUNT_DEFAULT, SWEEP_COUNT_MAX, SWEEP_COUNT_MIN, parse_rates
 
 DEFAULT_DATASET = "five_points"
 
@@ -29,6 +31,7 @@ PARAM_SLIDER_LIMIT = 10.0  # sliders for starting weights and bias run over [-10
 PARAM_MAX = 1000.0  # typed or linked starting values may go up to this magnitude
 L2_MAX = 100.0
 DIGITS_MIN, DIGITS_MAX, DIGITS_DEFAULT = 2, 10, 4
+MOMENTUM_MAX = 0.99
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,18 @@ class Settings:
         Loss axis on a log scale.
     digits : int
         Significant digits shown in tables and formulas.
+    explorer : bool
+        Whether the learning-rate explorer is open.
+    overlay_rates : str
+        Rates to overlay, comma-separated; empty means "around the current rate".
+    sweep_count : int
+        Rates in the sweep.
+    batch_size : int
+        Mini-batch size of the SGD run.
+    seed : int
+        Seed of the SGD run's sample order.
+    momentum : float
+        Beta of the momentum run.
     """
 
     dataset: str
@@ -63,17 +78,31 @@ class Settings:
     inspect: int
     log_scale: bool
     digits: int
+    explorer: bool = False
+    overlay_rates: str = ""
+    sweep_count: int = SWEEP_COUNT_DEFAULT
+    batch_size: int = 1
+    seed: int = 0
+    momentum: float = 0.9
+
+
+def default_batch_size(n_samples: int) -> int:
+    """A quarter of the samples, at least 1 and at most 32: small enough to differ visibly
+    from full-batch descent."""
+    return min(32, max(1, n_samples // 4))
 
 
 def defaults(dataset: str = DEFAULT_DATASET) -> Settings:
     """The starting settings of a built-in data set."""
     info = DATASETS[dataset]
-    n_features = load_dataset(dataset).n_features
+    data = load_dataset(dataset)
+    n_features = data.n_features
     w0 = tuple(float(v) for v in info.w0) if info.w0 else (0.0,) * n_features
     return Settings(
         dataset=dataset, learning_rate=info.learning_rate, steps=info.steps, w0=w0,
         b0=float(info.b0), l2=0.0, standardize=info.standardize, inspect=info.steps,
         log_scale=False, digits=DIGITS_DEFAULT,
+        batch_size=default_batch_size(data.n_samples),
     )
 
 
@@ -105,6 +134,12 @@ def to_query(settings: Settings) -> dict[str, str]:
         "step": str(settings.inspect),
         "log": "1" if settings.log_scale else "0",
         "digits": str(settings.digits),
+        "explore": "1" if settings.explorer else "0",
+        "rates": settings.overlay_rates,
+        "sweep": str(settings.sweep_count),
+        "batch": str(settings.batch_size),
+        "seed": str(settings.seed),
+        "beta": format_number(settings.momentum),
     }
 
 
@@ -119,6 +154,15 @@ def _number(raw: str, low: float, high: float) -> float | None:
 def _whole(raw: str, low: int, high: int) -> int | None:
     value = _number(raw, low, high)
     return int(value) if value is not None and value == int(value) else None
+
+
+def _rates(raw: str) -> str | None:
+    if not raw.strip():
+        return ""
+    try:
+        return ", ".join(format_number(r) for r in parse_rates(raw))
+    except LogRegInputError:
+        return None
 
 
 def _flag(raw: str) -> bool | None:
@@ -176,6 +220,17 @@ def from_query(query: Mapping[str, str]) -> tuple[Settings, list[str]]:
     read("digits", "digits", lambda r: _whole(r, DIGITS_MIN, DIGITS_MAX),
          f"a whole number from {DIGITS_MIN} to {DIGITS_MAX}")
 
+    read("explore", "explorer", _flag, "1 or 0")
+    read("rates", "overlay_rates", _rates, "up to 8 comma-separated rates from 1e-06 to 1000")
+    read("sweep", "sweep_count", lambda r: _whole(r, SWEEP_COUNT_MIN, SWEEP_COUNT_MAX),
+         f"a whole number from {SWEEP_COUNT_MIN} to {SWEEP_COUNT_MAX}")
+    n_samples = load_dataset(dataset).n_samples
+    read("batch", "batch_size", lambda r: _whole(r, 1, n_samples),
+         f"a whole number from 1 to {n_samples}")
+    read("seed", "seed", lambda r: _whole(r, 0, 2**31 - 1), "a whole number from 0 to 2^31-1")
+    read("beta", "momentum", lambda r: _number(r, 0.0, MOMENTUM_MAX),
+         f"a number from 0 to {MOMENTUM_MAX}")
+
     n_features = len(settings.w0)
 
     def parse_w0(raw: str):
@@ -196,6 +251,8 @@ def from_query(query: Mapping[str, str]) -> tuple[Settings, list[str]]:
 
 
 def _shown(value) -> str:
+    if value == "":
+        return "the default"
     if isinstance(value, bool):
         return "on" if value else "off"
     if isinstance(value, tuple):
