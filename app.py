@@ -256,7 +256,7 @@ def sidebar(feature_names: list[str]) -> None:
         c1.button("Reset", key="reset", on_click=reset_to_defaults,
                   help="This data set's starting settings.", width="stretch")
         c2.button("Seed 001 step", key="load_seed_001", on_click=load_seed_001_setting,
-                  help="w = 2.197, b = −6.593, η = 0.1, one step, on the 5 points.",
+                  help="w = 2.197, b = -6.593, η = 0.1, one step, on the 5 points.",
                   width="stretch")
 
 
@@ -270,10 +270,16 @@ def styled(frame, digits: int):
 
     Missing cells only occur where a source document gives no figure; they read so.
     """
-    numeric = frame.select_dtypes("number").columns
-    return frame.style.format(
-        {c: (lambda v: explain.fmt(v, digits)) for c in numeric}, na_rep="(not given)"
-    )
+    integers = frame.select_dtypes("integer").columns
+    floats = frame.select_dtypes("floating").columns
+    formats = {c: (lambda v: explain.fmt(v, digits)) for c in floats}
+    formats.update({c: "{:,}" for c in integers})
+    return frame.style.format(formats, na_rep="(not given)")
+
+
+def full_height(frame) -> int:
+    """Pixel height that shows every row of a small table without scrolling."""
+    return 38 + 35 * len(frame)
 
 
 def headline(history: lc.History, settings: cfg.Settings, bound, fit, inspect_pass, y, names):
@@ -356,7 +362,7 @@ def seed_001_view(settings: cfg.Settings, history: lc.History):
     f = lambda v: explain.fmt(v, digits)  # noqa: E731
     st.markdown(
         "Seed 001 works one step by hand on five points, starting from w = 2.197, "
-        "b = −6.593 at η = 0.1. Left: that setting, recomputed. Right: the same table at "
+        "b = -6.593 at η = 0.1. Left: that setting, recomputed. Right: the same table at "
         "your own starting point, so each number can be compared."
     )
     left, right = st.columns(2)
@@ -390,7 +396,8 @@ def seed_001_view(settings: cfg.Settings, history: lc.History):
                     "sliders, or load the seed's setting with the sidebar's "
                     "**Seed 001 step** button.")
     st.markdown("##### Where the seed's figures part from the exact ones")
-    st.dataframe(styled(report.comparison, digits), key="seed_001_comparison", hide_index=True)
+    st.dataframe(styled(report.comparison, digits), key="seed_001_comparison", hide_index=True,
+                 height=full_height(report.comparison))
     st.markdown(
         "The seed rounds each probability to three places before using it, so its sums and "
         "its dw come out slightly off (its p at x = 4 is 0.899 where the exact value "
@@ -399,7 +406,7 @@ def seed_001_view(settings: cfg.Settings, history: lc.History):
     default, free = report.sklearn_default, report.unregularized
     st.markdown("##### What seed 001 gets wrong about scikit-learn")
     st.markdown(
-        f"The seed says `LogisticRegression().fit(X, y)` gives w ≈ 2.197, b ≈ −6.593. It does "
+        f"The seed says `LogisticRegression().fit(X, y)` gives w ≈ 2.197, b ≈ -6.593. It does "
         f"not. scikit-learn's default adds an L2 penalty (C = 1, which is λ = 1/(C·n) = "
         f"{f(1 / len(report.y))} here), and its optimum is w = **{f(default.w[0])}**, "
         f"b = **{f(default.b)}**, with the boundary at x = {f(-default.b / default.w[0])} "
@@ -407,13 +414,14 @@ def seed_001_view(settings: cfg.Settings, history: lc.History):
         "tolerance of 1e-4 of this)."
     )
     st.markdown(
-        f"Without the penalty there is no best fit at all. {free.message} Plain gradient "
+        f"Without the penalty there is no best fit at all: {free.message.split(': ', 1)[-1]} "
+        "Plain gradient "
         "descent from the seed's setting shows it: the loss creeps towards 0 while w keeps "
         "growing and the boundary settles halfway between x = 3 and x = 4."
     )
     st.dataframe(styled(report.long_run, digits), key="seed_001_long_run", hide_index=True)
     st.caption(
-        "w = 2.197 and b = −6.593 look chosen rather than fitted: ln 9 ≈ 2.197, and b ≈ −3w "
+        "w = 2.197 and b = -6.593 look chosen rather than fitted: ln 9 ≈ 2.197, and b ≈ -3w "
         "puts the boundary at x = 3 with p = 0.1 and 0.9 at x = 2 and 4."
     )
 
@@ -454,8 +462,8 @@ def seed_002_view(settings: cfg.Settings):
     st.markdown(
         f"The seed prints 0.301 and 0.135 for the new weights; exactly they are "
         f"{explain.fmt(report.new_w[0], 4)} and {explain.fmt(report.new_w[1], 4)}. The seed "
-        "rounds the error p − y to −0.67 before multiplying by the features: −0.67 · 3 = −2.01 "
-        "and −0.67 · 5 = −3.35 instead of "
+        "rounds the error p − y to -0.67 before multiplying by the features: -0.67 · 3 = -2.01 "
+        "and -0.67 · 5 = -3.35 instead of "
         f"{explain.fmt(grad.dw[0], 5)} and {explain.fmt(grad.dw[1], 5)}, and the rounding "
         "error grows with each feature. The last column redoes the step with that rounding "
         "and lands on the seed's figures. The seed also computes the bias gradient but never "
@@ -488,7 +496,7 @@ def why_view(X, y, w, b, grad_pass, settings: cfg.Settings):
     numeric = np.append(num_dw, num_db)
     rel = np.max(np.abs(analytic - numeric)) / max(np.max(np.abs(analytic)), 1e-300)
     st.latex(
-        rf"\max_k rac{{|g_k - \hat g_k|}}{{\max_k |g_k|}} = "
+        rf"\max_k \frac{{|g_k - \hat g_k|}}{{\max_k |g_k|}} = "
         rf"{explain.tex_number(rel, 2)}"
     )
     st.caption("g is the gradient from (p − y)·x, ĝ the slope of the loss measured by nudging "
@@ -503,11 +511,12 @@ def loop_view(X, y, w, b, grad_pass, settings: cfg.Settings):
     left, right = st.columns(2)
     with left:
         st.markdown("**Loop**: `logreg_core.maths.loop_gradients`")
-        st.code(inspect.getsource(lc.loop_gradients), language="python")
+        st.code(inspect.getsource(lc.loop_gradients), language="python", wrap_lines=True)
     with right:
         st.markdown("**Vectorized**: `loss_and_gradients` and the helper it calls")
-        st.code(inspect.getsource(core_maths._logistic_terms), language="python")
-        st.code(inspect.getsource(lc.loss_and_gradients), language="python")
+        st.code(inspect.getsource(core_maths._logistic_terms), language="python",
+                wrap_lines=True)
+        st.code(inspect.getsource(lc.loss_and_gradients), language="python", wrap_lines=True)
     loss, dw, db = lc.loop_gradients(X, y, w, b)
     plain = lc.loss_and_gradients(X, y, w, b) if settings.l2 else grad_pass
     diff = max(abs(loss - plain.loss), *np.abs(np.asarray(dw) - plain.dw), abs(db - plain.db))

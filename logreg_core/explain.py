@@ -47,6 +47,18 @@ def tex_text(text: str, max_length: int = 40) -> str:
     return r"\text{" + "".join(_TEX_SPECIALS.get(ch, ch) for ch in text) + "}"
 
 
+def _aligned(lhs: str, definition: str, numbers: str, result: str, arrow: bool = False) -> str:
+    r"""One formula on three lines (definition, numbers, result), narrow enough for a phone.
+
+    With ``arrow`` the first relation is the update arrow :math:`\leftarrow`.
+    """
+    first = r"\leftarrow" if arrow else "="
+    return (
+        rf"\begin{{aligned}} {lhs} &{first} {definition} \\ &= {numbers} \\ &= {result}"
+        r" \end{aligned}"
+    )
+
+
 def _sum_terms(terms: list[str], max_terms: int = 6) -> str:
     if len(terms) <= max_terms:
         return " + ".join(terms)
@@ -94,50 +106,48 @@ def step_formulas(
     products = " + ".join(f"{fp(w[j])} \\cdot {fp(X[0, j])}" for j in shown)
     if n_features > max_features:
         products += r" + \cdots"
-    lines.append(
-        rf"z_1 = w \cdot x_1 + b = {products} + {fp(b)} = {f(grad_pass.z[0])}"
-    )
-    lines.append(
-        rf"p_1 = \sigma(z_1) = \frac{{1}}{{1 + e^{{-z_1}}}} = "
-        rf"\frac{{1}}{{1 + e^{{{f(-grad_pass.z[0])}}}}} = {f(grad_pass.p[0])}"
-    )
+    lines.append(_aligned(r"z_1", r"w \cdot x_1 + b", f"{products} + {fp(b)}",
+                          f(grad_pass.z[0])))
+    lines.append(_aligned(
+        r"p_1", r"\sigma(z_1) = \frac{1}{1 + e^{-z_1}}",
+        rf"\frac{{1}}{{1 + e^{{{f(-grad_pass.z[0])}}}}}", f(grad_pass.p[0]),
+    ))
     loss_terms = [fp(v) for v in grad_pass.sample_loss]
-    penalty = (
-        r" + \tfrac{\lambda}{2}\lVert w \rVert^2" if l2 else ""
-    )
+    penalty = r" + \tfrac{\lambda}{2}\lVert w \rVert^2" if l2 else ""
     penalty_value = f" + {f(grad_pass.penalty)}" if l2 else ""
-    lines.append(
-        rf"J = \frac{{1}}{{n}} \sum_i \ell_i{penalty} = \frac{{1}}{{{n_samples}}}"
-        rf"\left({_sum_terms(loss_terms)}\right){penalty_value} = {f(grad_pass.loss)}"
-    )
+    lines.append(_aligned(
+        "J", rf"\frac{{1}}{{n}} \sum_i \ell_i{penalty}",
+        rf"\frac{{1}}{{{n_samples}}}\left({_sum_terms(loss_terms)}\right){penalty_value}",
+        f(grad_pass.loss),
+    ))
     for j in shown:
-        terms = [
-            f"{fp(grad_pass.error[i])} \\cdot {fp(X[i, j])}" for i in range(n_samples)
-        ]
+        terms = [f"{fp(grad_pass.error[i])} \\cdot {fp(X[i, j])}" for i in range(n_samples)]
         reg = rf" + \lambda w_{{{j + 1}}}" if l2 else ""
         reg_value = f" + {fp(l2 * w[j])}" if l2 else ""
-        lines.append(
-            rf"\frac{{\partial J}}{{\partial w_{{{j + 1}}}}} = \frac{{1}}{{n}}\sum_i "
-            rf"(p_i - y_i)\, x_{{i{j + 1}}}{reg} = \frac{{1}}{{{n_samples}}}"
-            rf"\left({_sum_terms(terms, 4)}\right){reg_value} = {f(grad_pass.dw[j])}"
-        )
-    lines.append(
-        rf"\frac{{\partial J}}{{\partial b}} = \frac{{1}}{{n}}\sum_i (p_i - y_i) = "
-        rf"\frac{{1}}{{{n_samples}}}\left({_sum_terms([fp(e) for e in grad_pass.error])}\right)"
-        rf" = {f(grad_pass.db)}"
-    )
+        lines.append(_aligned(
+            rf"\frac{{\partial J}}{{\partial w_{{{j + 1}}}}}",
+            rf"\frac{{1}}{{n}}\sum_i (p_i - y_i)\, x_{{i{j + 1}}}{reg}",
+            rf"\frac{{1}}{{{n_samples}}}\left({_sum_terms(terms)}\right){reg_value}",
+            f(grad_pass.dw[j]),
+        ))
+    lines.append(_aligned(
+        r"\frac{\partial J}{\partial b}", r"\frac{1}{n}\sum_i (p_i - y_i)",
+        rf"\frac{{1}}{{{n_samples}}}\left({_sum_terms([fp(e) for e in grad_pass.error])}\right)",
+        f(grad_pass.db),
+    ))
     for j in shown:
         new = w[j] - learning_rate * grad_pass.dw[j]
-        lines.append(
-            rf"w_{{{j + 1}}} \leftarrow w_{{{j + 1}}} - \eta \frac{{\partial J}}"
-            rf"{{\partial w_{{{j + 1}}}}} = {f(w[j])} - {f(learning_rate)} \cdot "
-            rf"{fp(grad_pass.dw[j])} = {f(new)}"
-        )
+        lines.append(_aligned(
+            rf"w_{{{j + 1}}}",
+            rf"w_{{{j + 1}}} - \eta \frac{{\partial J}}{{\partial w_{{{j + 1}}}}}",
+            rf"{f(w[j])} - {f(learning_rate)} \cdot {fp(grad_pass.dw[j])}", f(new),
+            arrow=True,
+        ))
     new_b = b - learning_rate * grad_pass.db
-    lines.append(
-        rf"b \leftarrow b - \eta \frac{{\partial J}}{{\partial b}} = {f(b)} - "
-        rf"{f(learning_rate)} \cdot {fp(grad_pass.db)} = {f(new_b)}"
-    )
+    lines.append(_aligned(
+        "b", r"b - \eta \frac{\partial J}{\partial b}",
+        rf"{f(b)} - {f(learning_rate)} \cdot {fp(grad_pass.db)}", f(new_b), arrow=True,
+    ))
     if n_features > max_features:
         lines.append(
             rf"\text{{... and likewise for the other {n_features - max_features} weights}}"

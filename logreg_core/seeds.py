@@ -155,7 +155,7 @@ def seed_002_report() -> Seed002Report:
          SEED_002_W[0] - SEED_002_RATE * rounded_error * SEED_002_X[0]),
         ("new w2", printed["new w2"], w_new[1],
          SEED_002_W[1] - SEED_002_RATE * rounded_error * SEED_002_X[1]),
-        ("new b", None, b_new, SEED_002_B - SEED_002_RATE * rounded_error),
+        ("new b", np.nan, b_new, SEED_002_B - SEED_002_RATE * rounded_error),  # not given
     ]
     comparison = pd.DataFrame(
         rows, columns=["quantity", "seed prints", "exact", "with p - y rounded to 2 places"]
