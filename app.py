@@ -43,7 +43,7 @@ def prepared_data(dataset: str, standardize: bool):
     return data.X, data.y, data.feature_names, None
 
 
-@st.cache_data(show_spinner="Training...", max_entries=8)
+@st.cache_data(show_spinner="Training...", max_entries=6)
 def run_training(dataset, standardize, learning_rate, steps, w0, b0, l2) -> lc.History:
     X, y, _, _ = prepared_data(dataset, standardize)
     return lc.train(X, y, learning_rate=learning_rate, steps=steps, w0=list(w0), b0=b0, l2=l2)
