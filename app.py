@@ -11,10 +11,11 @@ from dataclasses import replace
 
 import altair as alt
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 import logreg_core as lc
-from logreg_core import charts, explain, explorer, seeds, tables
+from logreg_core import charts, explain, explorer, landscape, seeds, tables
 from logreg_core import maths as core_maths
 from logreg_core import settings as cfg
 from logreg_core.script import standalone_script
@@ -26,6 +27,8 @@ st.set_page_config(page_title="Descent Lab", page_icon="📉", layout="wide")
 alt.utils.schemapi.disable_debug_mode()
 
 TABLE_ROWS = 20  # rows of the per-sample table shown before "n more rows hidden"
+TRIAL_ROWS, TRIAL_STEPS = 200, 300  # seed 003's loop runs in plain Python: keep it small
+PLAY_SPEEDS = {"slow": (1.0, 1), "normal": (0.5, 1), "fast": (0.25, 5), "very fast": (0.25, 50)}
 
 
 # ----------------------------------------------------------------------------------------
@@ -74,6 +77,32 @@ def optimizers(dataset, standardize, learning_rate, steps, w0, b0, l2, batch_siz
         X, y, learning_rate=learning_rate, steps=steps, w0=list(w0), b0=b0, l2=l2,
         batch_size=batch_size, momentum=momentum, seed=seed,
     )
+
+
+@st.cache_data(show_spinner="Running four optimizers...", max_entries=16)
+def trajectories(dataset, standardize, learning_rate, steps, w0, b0, l2, batch_size, momentum,
+                 seed) -> list:
+    X, y, _, _ = prepared_data(dataset, standardize)
+    return explorer.compared_trajectories(
+        X, y, learning_rate=learning_rate, steps=steps, w0=list(w0), b0=b0, l2=l2,
+        batch_size=batch_size, momentum=momentum, seed=seed,
+    )
+
+
+@st.cache_data(show_spinner="Computing the loss landscape...", max_entries=32)
+def loss_surface(dataset, standardize, center, axes, a_range, c_range, l2):
+    X, y, _, _ = prepared_data(dataset, standardize)
+    surface = landscape.loss_grid(X, y, center[:-1], center[-1], axes, a_range, c_range, l2=l2)
+    return surface, landscape.contour_segments(surface)
+
+
+@st.cache_data(show_spinner="Running seed 003's loop...", max_entries=32)
+def seed_003_trial(dataset, standardize, w0, b0, learning_rate, steps, bugs):
+    X, y, names, _ = prepared_data(dataset, standardize)
+    X = X[:TRIAL_ROWS, :2]
+    correct = seeds.seed_003_run(X, y[:TRIAL_ROWS], w0[:2], b0, learning_rate, steps)
+    buggy = seeds.seed_003_run(X, y[:TRIAL_ROWS], w0[:2], b0, learning_rate, steps, bugs)
+    return correct, buggy, names[:2]
 
 
 @st.cache_data(show_spinner=False)
@@ -126,6 +155,9 @@ def apply_settings(settings: cfg.Settings) -> None:
     state.batch_size = settings.batch_size
     state.sgd_seed = settings.seed
     state.momentum = settings.momentum
+    state.land_compare = True
+    state.play_speed = "normal"
+    state.playing = False
 
 
 def on_slider(key: str) -> None:
@@ -329,9 +361,63 @@ def model_view(X, y, w, b, names, inspect_pass, standardized: bool):
     st.altair_chart(chart, width="stretch", key="model_chart")
 
 
+def predict_first(X, y, w, b, grad_pass, settings: cfg.Settings, names) -> bool:
+    """Ask for the signs of the gradient and the loss change before showing the step.
+
+    Returns True once the learner has revealed this step (or does not want to predict).
+    """
+    state = st.session_state
+    k = settings.inspect
+    if not st.toggle("Predict first, then reveal", key="predict_mode",
+                     help="Guess the signs before the numbers are shown."):
+        return True
+    shown = range(min(len(names), 3))
+    signs = ["negative", "positive"]
+    guesses = {}
+    cols = st.columns(len(shown) + 2)
+    for j in shown:
+        guesses[f"dw[{names[j]}]"] = cols[j].radio(
+            f"dJ/dw[{names[j]}] at step {k:,} is", signs, index=None, key=f"guess_dw{j}_{k}")
+    guesses["db"] = cols[-2].radio(f"dJ/db at step {k:,} is", signs, index=None,
+                                   key=f"guess_db_{k}")
+    guesses["loss"] = cols[-1].radio("After this step the loss will", ["go down", "go up"],
+                                     index=None, key=f"guess_loss_{k}")
+    if not st.button("Reveal", key=f"reveal_{k}", type="primary") and \
+            state.get("revealed") != k:
+        st.caption("Make your guesses, then reveal the step.")
+        return False
+    state.revealed = k
+    w_new, b_new, _ = lc.step(X, y, w, b, settings.learning_rate, settings.l2)
+    new_loss = lc.mean_loss(X, y, w_new, b_new, settings.l2)
+    truth = {f"dw[{names[j]}]": signs[int(grad_pass.dw[j] > 0)] for j in shown}
+    truth["db"] = signs[int(grad_pass.db > 0)]
+    truth["loss"] = "go up" if new_loss > grad_pass.loss else "go down"
+    right = sum(guesses[key] == value for key, value in truth.items())
+    lines = [f"**{right} of {len(truth)} right.**"]
+    for key, value in truth.items():
+        mark = "✅" if guesses[key] == value else "❌"
+        if key == "loss":
+            lines.append(
+                f"{mark} The loss goes from {explain.fmt(grad_pass.loss, settings.digits)} to "
+                f"{explain.fmt(new_loss, settings.digits)}: it will {value}. "
+                + ("A step this large overshoots the valley." if value == "go up" else
+                   "A small enough step against the gradient always lowers the loss.")
+            )
+        else:
+            lines.append(
+                f"{mark} {key} is {value}: raising that parameter would "
+                f"{'raise' if value == 'positive' else 'lower'} the loss, so the step "
+                f"{'lowers' if value == 'positive' else 'raises'} it."
+            )
+    st.markdown("\n\n".join(lines))
+    return True
+
+
 def step_detail(X, y, w, b, grad_pass, settings: cfg.Settings, names):
     digits = settings.digits
     n = X.shape[0]
+    if not predict_first(X, y, w, b, grad_pass, settings, names):
+        return
     st.markdown(
         f"**The pass at step {settings.inspect:,}**: every sample's logit, probability, "
         "loss and error. The means of the last columns are the gradient."
@@ -354,6 +440,15 @@ def step_detail(X, y, w, b, grad_pass, settings: cfg.Settings, names):
     for line in explain.step_formulas(X, y, w, b, grad_pass, settings.learning_rate, names,
                                       l2=settings.l2, digits=digits):
         st.latex(line)
+    st.markdown("**Gradient check**: the formula (p − y)·x against the slope measured by "
+                "nudging each parameter (central differences)")
+    check = tables.gradient_check_table(X, y, w, b, names, settings.l2)
+    st.dataframe(styled(check, digits).format({"relative error": "{:.1e}"}),
+                 key="gradient_check")
+    worst = float(check["relative error"].max())
+    st.caption(f"Largest relative error {worst:.1e}: "
+               + ("the formula is right to the accuracy of the check." if worst < 1e-6 else
+                  "larger than expected: the loss may be too flat or too steep here."))
 
 
 def seed_001_view(settings: cfg.Settings, history: lc.History):
@@ -561,6 +656,218 @@ def share_view(history: lc.History, settings: cfg.Settings, names):
     )
 
 
+def landscape_view(history: lc.History, settings: cfg.Settings, fit, names) -> None:
+    """The loss over two parameters with the descent path, and four optimizers compared."""
+    n_features = len(names)
+    params = [landscape.axis_name(j, names) for j in range(n_features + 1)]
+    if n_features == 1:
+        axes = (0, 1)
+    else:
+        c1, c2 = st.columns(2)
+        first = c1.selectbox("Horizontal axis", params, key="land_x")
+        second = c2.selectbox("Vertical axis", [p for p in params if p != first], key="land_y")
+        axes = (params.index(first), params.index(second))
+    compare = st.toggle("Also run momentum, mini-batch SGD and Newton's method", key="land_compare")
+    k = settings.inspect
+    theta = np.column_stack([history.weights, history.bias])
+    steps = min(history.steps_run, explorer.EXPLORER_MAX_STEPS)
+    runs = []
+    if compare:
+        runs = trajectories(settings.dataset, settings.standardize, settings.learning_rate,
+                            steps, settings.w0, settings.b0, settings.l2, settings.batch_size,
+                            settings.momentum, settings.seed)[1:]  # GD is the run itself
+    newton = [t for t in runs if t.name.startswith("Newton")]
+    others = [t for t in runs if not t.name.startswith("Newton")]
+    extra = [np.append(fit.w, fit.b)] if fit.converged else []
+    (a_range, c_range) = landscape.grid_ranges(
+        [theta] + [t.theta for t in others] + ([] if fit.separable else
+                                               [t.theta for t in newton]), extra, axes)
+    surface, segments = loss_surface(settings.dataset, settings.standardize, tuple(theta[k]),
+                                     axes, a_range, c_range, settings.l2)
+    paths = pd.concat(
+        [landscape.path_frame(history.weights, history.bias, history.loss, axes,
+                              "gradient descent (your run)")]
+        + [landscape.path_frame(t.theta[:, :-1], t.theta[:, -1], t.loss, axes, t.name)
+           for t in runs],
+        ignore_index=True,
+    )
+    marks = [("start", theta[0, axes[0]], theta[0, axes[1]]),
+             (f"step {k:,}", theta[k, axes[0]], theta[k, axes[1]])]
+    ray = None
+    if fit.converged:
+        optimum = np.append(fit.w, fit.b)
+        marks.append(("optimum", optimum[axes[0]], optimum[axes[1]]))
+    elif fit.separable:
+        direction = fit.direction[list(axes)]
+        if np.linalg.norm(direction) > 0:
+            span = max(a_range[1] - a_range[0], c_range[1] - c_range[0])
+            start = theta[-1, list(axes)]
+            ray = pd.DataFrame({"a": [start[0], start[0] + span * direction[0]],
+                                "c": [start[1], start[1] + span * direction[1]]})
+    chart = charts.landscape_chart(
+        surface, segments, paths,
+        pd.DataFrame(marks, columns=["what", "a", "c"]), (params[axes[0]], params[axes[1]]),
+        ray,
+    )
+    st.altair_chart(chart, width="stretch", key="landscape_chart")
+    held = "" if n_features == 1 else (
+        f" A slice: every other parameter is held at its value at step {k:,}, so the heatmap "
+        "changes as you scrub."
+    )
+    where = (f"The diamond is the optimum found by Newton's method (loss "
+             f"{explain.fmt(fit.loss, settings.digits)})." if fit.converged else
+             "There is no optimum to mark: the dashed line shows the direction in which the "
+             "loss keeps falling, and where descent heads forever." if fit.separable else "")
+    st.caption(f"Loss over {params[axes[0]]} and {params[axes[1]]} (colour: log10 of the loss; "
+               f"white lines: contours). The path is your run, step by step.{held} {where}")
+    if not compare:
+        return
+    everything = [explorer.Trajectory("gradient descent", theta[:steps + 1],
+                                      history.loss[:steps + 1]), *runs]
+    target = fit.loss if fit.converged else min(float(t.loss.min()) for t in everything)
+    table = explorer.steps_to_tolerance(everything, target)
+    st.dataframe(styled(table, settings.digits), hide_index=True, key="tolerance_table")
+    st.caption(
+        f"Steps (iterations for Newton) until the loss is within 1% of "
+        f"{'the optimum' if fit.converged else 'the lowest loss any of them reached'} "
+        f"({explain.fmt(target, settings.digits)}). Newton's method uses the curvature too: "
+        "each iteration solves a small linear system instead of taking a fixed-size step."
+    )
+    if fit.separable:
+        st.info(
+            "Newton's method has no finite target here. With the classes perfectly split, the "
+            "loss keeps falling as (w, b) grows, so each Newton step jumps further along the "
+            "same direction: its loss drops by a constant factor per iteration while w grows "
+            "by a constant amount, for ever. Add L2 and it stops at a finite optimum in a few "
+            "iterations."
+        )
+    curves = {t.name: t.loss for t in everything}
+    verdicts = {t.name: lc.classify_loss(t.loss).kind for t in everything}
+    st.altair_chart(charts.curves_chart(explorer.curves_frame(curves, verdicts,
+                                                              "gradient descent"),
+                                        "Loss per step (per iteration for Newton)"),
+                    width="stretch", key="compare_chart")
+
+
+def trial_view(settings: cfg.Settings) -> None:
+    """Seed 003's per-sample loop, each bug a switch, beside the corrected loop."""
+    st.markdown(
+        "Seed 003 writes the gradient as a loop over the samples, then a vectorized version. "
+        "Both contain mistakes. Switch each one on below: the loop runs with it beside the "
+        "corrected loop, on the same data and from the same start, and the chart shows the "
+        "true loss of every state either loop reaches."
+    )
+    cols = st.columns(2)
+    bugs = frozenset(
+        name for k, (name, text) in enumerate(seeds.SEED_003_BUGS.items())
+        if cols[k % 2].checkbox(text, key=f"bug_{name}")
+    )
+    steps = min(settings.steps, TRIAL_STEPS)
+    correct, buggy, names = seed_003_trial(
+        settings.dataset, settings.standardize, settings.w0, settings.b0,
+        settings.learning_rate, steps, bugs)
+    notes = []
+    if len(names) < 2 and "same_feature" in bugs:
+        notes.append("This data has one feature, so using x[1] for both weights changes "
+                     "nothing here: pick a data set with two or more features.")
+    data = lc.load_dataset(settings.dataset)
+    if data.n_samples > TRIAL_ROWS or data.n_features > 2:
+        notes.append(f"The loop runs on the first {min(TRIAL_ROWS, data.n_samples)} samples "
+                     f"and the first {len(names)} feature(s), as seed 003's loop has two "
+                     "weights.")
+    if steps < settings.steps:
+        notes.append(f"Both loops run {steps} steps.")
+    if buggy.stopped_at:
+        notes.append(f"The buggy loop's numbers overflowed at step {buggy.stopped_at}.")
+    for note in notes:
+        st.caption(note)
+    label = "seed 003 with " + (", ".join(sorted(bugs)) if bugs else "no bugs")
+    curves = {"corrected loop": correct.loss, label: buggy.loss}
+    verdicts = {name: lc.classify_loss(loss).kind for name, loss in curves.items()}
+    st.altair_chart(charts.curves_chart(explorer.curves_frame(curves, verdicts,
+                                                              "corrected loop"),
+                                        "True loss of each state"),
+                    width="stretch", key="trial_chart")
+    rows = [("corrected loop", *correct.weights[-1], correct.bias[-1], correct.loss[-1]),
+            (label, *buggy.weights[-1], buggy.bias[-1], buggy.loss[-1])]
+    final = pd.DataFrame(rows, columns=["run", *[f"w[{n}]" for n in names], "b", "true loss"])
+    st.dataframe(styled(final, settings.digits), hide_index=True, key="trial_table")
+    if "same_sample" in bugs or "accumulated_error" in bugs:
+        gap = abs(buggy.reported[-1] - buggy.loss[-2]) if len(buggy.reported) else 0.0
+        st.caption(f"The buggy loop also reports a loss of its own: "
+                   f"{explain.fmt(buggy.reported[-1], settings.digits)} on its last step, "
+                   f"against a true {explain.fmt(buggy.loss[-2], settings.digits)} "
+                   f"(off by {explain.fmt(gap, settings.digits)}).")
+    st.markdown("**What each bug does**")
+    st.markdown(
+        "- *Same sample*: the gradient only ever sees sample 1, so the model fits that one "
+        "point and ignores the rest.\n"
+        "- *Accumulated error*: sample i is weighted by the sum of all errors so far, so late "
+        "samples get huge, wrong gradients.\n"
+        "- *Same feature*: both weights move together, so the model cannot tell the two "
+        "features apart.\n"
+        "- *Bias not averaged*: db is m times too large: a learning rate m times larger for b "
+        "alone, which can overshoot.\n"
+        "- *Bias updated with itself*: b shrinks towards 0 whatever the data say; from b = 0 "
+        "it never moves."
+    )
+    st.markdown("**The vectorized snippet**: seed 003 starts it with `w = np.zeros(n_x, 1)`. "
+                "Run here, numpy answers:")
+    st.code(seeds.numpy_zeros_error(), language=None)
+    st.markdown("The second argument of `np.zeros` is the data type, not a second dimension; "
+                "the shape must be one tuple: `np.zeros((n_x, 1))`.")
+    with st.expander("The loop as this app runs it (bugs as switches)"):
+        st.code(inspect.getsource(seeds.seed_003_step), language="python", wrap_lines=True)
+
+
+def playback_controls(last: int) -> None:
+    """Play, pause, step back and forward, and speed, for the inspect-step scrubber."""
+    state = st.session_state
+    cols = st.columns([1, 1, 1, 2], vertical_alignment="bottom")
+    cols[0].button("◀ step", key="step_back", on_click=nudge_inspect, args=(-1, last),
+                   width="stretch", help="One step back.")
+    playing = state.get("playing", False)
+    cols[1].button("⏸ pause" if playing else "▶ play", key="play", on_click=toggle_play,
+                   args=(last,), width="stretch", help="Play the run from the inspected step.")
+    cols[2].button("step ▶", key="step_forward", on_click=nudge_inspect, args=(1, last),
+                   width="stretch", help="One step forward.")
+    cols[3].select_slider("Speed", options=list(PLAY_SPEEDS), key="play_speed",
+                          label_visibility="collapsed")
+    interval, stride = PLAY_SPEEDS[state.get("play_speed", "normal")]
+
+    @st.fragment(run_every=interval if playing else None)
+    def ticker() -> None:
+        import time
+
+        if not state.get("playing"):
+            return
+        now = time.monotonic()
+        if now - state.get("last_tick", 0.0) < interval:
+            return  # a full rerun right after a tick: nothing to advance yet
+        state.last_tick = now
+        # the scrubber already exists in this run: hand the new step to the next run, which
+        # sets it before drawing the scrubber
+        state.pending_inspect = min(state.inspect + stride, last)
+        if state.pending_inspect >= last:
+            state.playing = False
+        st.rerun()
+
+    ticker()
+
+
+def nudge_inspect(delta: int, last: int) -> None:
+    st.session_state.playing = False
+    st.session_state.inspect = int(np.clip(st.session_state.inspect + delta, 0, last))
+
+
+def toggle_play(last: int) -> None:
+    state = st.session_state
+    state.playing = not state.get("playing", False)
+    if state.playing and state.inspect >= last:
+        state.inspect = 0  # replay from the start
+    state.last_tick = 0.0
+
+
 def explorer_view(settings: cfg.Settings, bound, fit, n_samples: int, names) -> None:
     """Many rates from the current start: overlay, sweep with the limit, optimizers."""
     digits = settings.digits
@@ -672,11 +979,14 @@ def main() -> None:
     fit = exact_fit(settings.dataset, settings.standardize, settings.l2)
 
     last = history.steps_run
+    if "pending_inspect" in state:  # a playback tick
+        state.inspect = state.pop("pending_inspect")
     if state.inspect > last:
         state.inspect = last
     if last > 0:
         st.slider("Inspect step", 0, last, key="inspect",
                   help="Every view below shows the state after this many steps.")
+        playback_controls(last)
     settings = current_settings(n_features)
     state.previous_steps = settings.steps
     st.query_params.from_dict(cfg.to_query(settings))
@@ -702,22 +1012,27 @@ def main() -> None:
             explorer_view(settings, bound, fit, X.shape[0], names)
 
     tabs = st.tabs([
-        "Step in detail", "Seed 001: worked example", "Seed 002: one student",
-        "Why it works", "Loop vs vectorized", "Share & download", "About the data",
+        "Step in detail", "Landscape", "Seed 001: worked example", "Seed 002: one student",
+        "Seed 003 on trial", "Why it works", "Loop vs vectorized", "Share & download",
+        "About the data",
     ])
     with tabs[0]:
         step_detail(X, y, w, b, grad_pass, settings, names)
     with tabs[1]:
-        seed_001_view(settings, history)
+        landscape_view(history, settings, fit, names)
     with tabs[2]:
-        seed_002_view(settings)
+        seed_001_view(settings, history)
     with tabs[3]:
-        why_view(X, y, w, b, grad_pass, settings)
+        seed_002_view(settings)
     with tabs[4]:
-        loop_view(X, y, w, b, grad_pass, settings)
+        trial_view(settings)
     with tabs[5]:
-        share_view(history, settings, names)
+        why_view(X, y, w, b, grad_pass, settings)
     with tabs[6]:
+        loop_view(X, y, w, b, grad_pass, settings)
+    with tabs[7]:
+        share_view(history, settings, names)
+    with tabs[8]:
         st.markdown(lc.load_dataset(settings.dataset).note)
 
 

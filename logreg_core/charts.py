@@ -381,3 +381,76 @@ def speed_chart(
     return alt.layer(points, *_rate_rules(x, max_stable_rate, current_rate)).properties(
         height=240, title="How fast each rate gets close (rates that never do are left out)"
     )
+
+
+def landscape_chart(
+    landscape, segments: pd.DataFrame, paths: pd.DataFrame, marks: pd.DataFrame,
+    names: tuple[str, str], ray: pd.DataFrame | None = None,
+) -> alt.LayerChart:
+    """The loss over two parameters: a heatmap of log10(loss), contour lines, descent paths.
+
+    Parameters
+    ----------
+    landscape : landscape.Landscape
+    segments : DataFrame
+        From `landscape.contour_segments` (columns level, a, c, a2, c2).
+    paths : DataFrame
+        From `landscape.path_frame`, one or more runs (columns run, step, a, c, loss).
+    marks : DataFrame
+        Points to mark (columns what, a, c), e.g. the inspected step and the optimum.
+    names : (str, str)
+        Axis titles.
+    ray : DataFrame, optional
+        Two points (columns a, c) of the direction a separable problem runs off to.
+    """
+    a, c = landscape.a, landscape.c
+    da, dc = (a[1] - a[0]) / 2, (c[1] - c[0]) / 2
+    ga, gc = np.meshgrid(a, c)
+    with np.errstate(divide="ignore"):
+        log_loss = np.log10(np.maximum(landscape.loss, LOG_FLOOR))
+    cells = pd.DataFrame({
+        "a": (ga - da).ravel(), "a2": (ga + da).ravel(), "c": (gc - dc).ravel(),
+        "c2": (gc + dc).ravel(), "log10 loss": log_loss.ravel(), "loss": landscape.loss.ravel(),
+    })
+    x_scale = alt.Scale(domain=[float(a[0] - da), float(a[-1] + da)], nice=False, zero=False)
+    y_scale = alt.Scale(domain=[float(c[0] - dc), float(c[-1] + dc)], nice=False, zero=False)
+    x = alt.X("a:Q", title=names[0], scale=x_scale)
+    y = alt.Y("c:Q", title=names[1], scale=y_scale)
+    heat = alt.Chart(cells).mark_rect().encode(
+        x=x, x2="a2:Q", y=y, y2="c2:Q",
+        color=alt.Color("log10 loss:Q", scale=alt.Scale(scheme="viridis"),
+                        legend=alt.Legend(title="log10 loss", gradientLength=160)),
+        tooltip=[alt.Tooltip("loss:Q", format=".4g")],
+    )
+    contours = alt.Chart(segments).mark_rule(
+        color="white", opacity=0.6, strokeWidth=1, clip=True
+    ).encode(
+        x=x, y=y, x2="a2:Q", y2="c2:Q",
+    )
+    runs = list(dict.fromkeys(paths["run"]))
+    path = alt.Chart(paths).mark_line(
+        point=alt.OverlayMarkDef(size=12, clip=True), strokeWidth=2, clip=True
+    ).encode(
+        x=x, y=y, order="step:Q",
+        color=alt.Color("run:N", sort=runs, title=None,
+                        scale=alt.Scale(domain=runs, range=["#FFFFFF", *RUN_COLORS[1:]][
+                            :len(runs)]),
+                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)),
+        tooltip=["run:N", alt.Tooltip("step:Q", format=","), alt.Tooltip("loss:Q", format=".4g"),
+                 alt.Tooltip("a:Q", title=names[0], format=".4g"),
+                 alt.Tooltip("c:Q", title=names[1], format=".4g")],
+    )
+    layers = [heat, contours, path]
+    if ray is not None:
+        layers.append(alt.Chart(ray).mark_line(color=MARKER_COLOR, strokeDash=[6, 4],
+                                               strokeWidth=2.5, clip=True).encode(x=x, y=y))
+    layers.append(alt.Chart(marks).mark_point(
+        size=260, filled=True, stroke="black", strokeWidth=1.5
+    ).encode(
+        x=x, y=y,
+        shape=alt.Shape("what:N", legend=alt.Legend(orient="bottom", title=None),
+                        scale=alt.Scale(range=["diamond", "cross", "circle"])),
+        fill=alt.value(MARKER_COLOR), tooltip=["what:N", alt.Tooltip("a:Q", format=".4g"),
+                                               alt.Tooltip("c:Q", format=".4g")],
+    ))
+    return alt.layer(*layers).properties(height=460)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .maths import _logistic_terms, check_data, check_l2
+from .maths import _logistic_terms, check_data, check_l2, check_parameters
 from .training import _augmented
 
 
@@ -50,6 +50,10 @@ class ExactFit:
     iterations : int
     message : str
         A sentence for people.
+    path : ndarray of shape (iterations + 1, n_features + 1)
+        Every iterate (w, b), the start first.
+    path_loss : ndarray of shape (iterations + 1,)
+        The loss at each iterate.
     """
 
     w: np.ndarray
@@ -60,9 +64,14 @@ class ExactFit:
     direction: np.ndarray
     iterations: int
     message: str
+    path: np.ndarray
+    path_loss: np.ndarray
 
 
-def fit_exact(X, y, l2: float = 0.0, tol: float = 1e-10, max_iter: int = 100) -> ExactFit:
+def fit_exact(
+    X, y, l2: float = 0.0, tol: float = 1e-10, max_iter: int = 100, w0=None, b0: float = 0.0,
+    stop_at_proof: bool = True,
+) -> ExactFit:
     """Minimize the loss by Newton's method, or say why no minimum exists.
 
     Parameters
@@ -73,6 +82,12 @@ def fit_exact(X, y, l2: float = 0.0, tol: float = 1e-10, max_iter: int = 100) ->
     tol : float, default 1e-10
         Stop when no parameter moves by more than ``tol * (1 + |theta|_max)`` in a step.
     max_iter : int, default 100
+    w0 : array-like of shape (n_features,), optional
+        Where Newton's method starts (zeros by default).
+    b0 : float, default 0
+    stop_at_proof : bool, default True
+        Stop as soon as the data are shown separable. False keeps iterating (up to
+        ``max_iter``), to watch Newton's method run off towards infinity.
 
     Returns
     -------
@@ -91,12 +106,23 @@ def fit_exact(X, y, l2: float = 0.0, tol: float = 1e-10, max_iter: int = 100) ->
         loss = sample_loss.sum() / n_samples + 0.5 * float(ridge @ theta**2)
         return loss, sig
 
-    theta = np.zeros(n_features + 1)
+    w0, b0 = check_parameters(w0, b0, n_features)
+    theta = np.append(w0, b0)
+    path, path_loss = [theta], []
+
+    def result(**fields) -> ExactFit:
+        fields.setdefault("w", theta[:-1])
+        fields.setdefault("b", float(theta[-1]))
+        fields.setdefault("loss", float(loss))
+        fields.setdefault("direction", _unit(theta))
+        return ExactFit(path=np.array(path), path_loss=np.array(path_loss), **fields)
+
     with np.errstate(all="ignore"):
         loss, sig = objective(theta)
+        path_loss.append(float(loss))
         for iteration in range(1, max_iter + 1):
-            if l2 == 0 and np.all(Xs @ theta < 0):
-                return _separable(theta, loss, iteration, y)
+            if stop_at_proof and l2 == 0 and np.all(Xs @ theta < 0):
+                return result(**_separable(theta, iteration - 1, y))
             grad = XsT_n @ sig + ridge * theta
             hess = (A.T * (sig * (1.0 - sig))) @ A / n_samples + np.diag(ridge)
             try:
@@ -111,18 +137,23 @@ def fit_exact(X, y, l2: float = 0.0, tol: float = 1e-10, max_iter: int = 100) ->
                     break
                 alpha /= 2
             moved = np.max(np.abs(candidate - theta))
-            if l2 == 0 and _runs_off(Xs, candidate - theta, moved, loss - new_loss, loss):
-                return _separable(candidate, new_loss, iteration, y, quasi=True)
+            runs_off = (stop_at_proof and l2 == 0
+                        and _runs_off(Xs, candidate - theta, moved, loss - new_loss, loss))
             theta, loss, sig = candidate, new_loss, new_sig
+            path.append(theta)
+            path_loss.append(float(loss))
+            if runs_off:
+                return result(**_separable(theta, iteration, y, quasi=True))
             if moved <= tol * (1.0 + np.max(np.abs(theta))):
-                return ExactFit(
-                    w=theta[:-1], b=float(theta[-1]), loss=float(loss), converged=True,
-                    separable=False, direction=_unit(theta), iterations=iteration,
+                return result(
+                    converged=True, separable=False, iterations=iteration,
                     message=f"Newton's method converged in {iteration} iterations.",
                 )
-    return ExactFit(
-        w=theta[:-1], b=float(theta[-1]), loss=float(loss), converged=False, separable=False,
-        direction=_unit(theta), iterations=max_iter,
+    separable = l2 == 0 and bool(np.all(Xs @ theta < 0))
+    if separable:
+        return result(**_separable(theta, max_iter, y))
+    return result(
+        converged=False, separable=False, iterations=max_iter,
         message=f"Newton's method did not converge in {max_iter} iterations.",
     )
 
@@ -146,7 +177,8 @@ def _unit(theta: np.ndarray) -> np.ndarray:
     return theta / norm if norm > 0 else theta
 
 
-def _separable(theta, loss, iteration, y, quasi: bool = False) -> ExactFit:
+def _separable(theta, iteration, y, quasi: bool = False) -> dict:
+    """The fields of an `ExactFit` that proves no finite optimum exists."""
     if np.all(y == y[0]):
         reason = (
             f"every label is {int(y[0])}, so pushing the bias towards "
@@ -162,8 +194,7 @@ def _separable(theta, loss, iteration, y, quasi: bool = False) -> ExactFit:
             "a line splits the two classes perfectly, so scaling (w, b) up lowers the loss "
             "forever without reaching 0"
         )
-    return ExactFit(
-        w=theta[:-1], b=float(theta[-1]), loss=float(loss), converged=False, separable=True,
-        direction=_unit(theta), iterations=iteration,
+    return dict(
+        converged=False, separable=True, iterations=iteration,
         message=f"No finite best fit: {reason}. Add L2 regularization to get one.",
     )

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .charts import downsample
 from .errors import LogRegInputError
+from .exact import fit_exact
 from .maths import CurvatureBound
 from .training import History, Sweep, train
 
@@ -170,3 +171,57 @@ def optimizer_runs(
             X, y, **common, batch_size=batch_size, seed=seed),
         f"momentum (β = {momentum:g})": train(X, y, **common, momentum=momentum),
     })
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """One optimizer's states: parameters and loss per step (or per iteration for Newton).
+
+    Attributes
+    ----------
+    name : str
+    theta : ndarray of shape (n_states, n_features + 1)
+        (w, b) of every state, the start first.
+    loss : ndarray of shape (n_states,)
+    """
+
+    name: str
+    theta: np.ndarray
+    loss: np.ndarray
+
+
+def compared_trajectories(
+    X, y, *, learning_rate: float, steps: int, w0, b0: float, l2: float, batch_size: int,
+    momentum: float, seed: int, newton_iterations: int = 25,
+) -> list[Trajectory]:
+    """Gradient descent, momentum, mini-batch SGD and Newton's method from the same start."""
+    runs = optimizer_runs(X, y, learning_rate=learning_rate, steps=steps, w0=w0, b0=b0, l2=l2,
+                          batch_size=batch_size, momentum=momentum, seed=seed)
+    trajectories = [
+        Trajectory(name, np.column_stack([h.weights, h.bias]), h.loss)
+        for name, h in runs.runs.items()
+    ]
+    newton = fit_exact(X, y, l2=l2, w0=w0, b0=b0, max_iter=newton_iterations,
+                       stop_at_proof=False)
+    trajectories.append(Trajectory("Newton's method (IRLS)", newton.path, newton.path_loss))
+    return trajectories
+
+
+def steps_to_tolerance(trajectories: list[Trajectory], target: float,
+                       rtol: float = 0.01) -> pd.DataFrame:
+    """First step at which each trajectory's loss is within ``rtol`` of ``target``.
+
+    Returns
+    -------
+    DataFrame with columns optimizer, steps (NaN where never), final loss, states
+    """
+    rows = []
+    for t in trajectories:
+        close = np.flatnonzero(t.loss <= target + rtol * abs(target))
+        rows.append({
+            "optimizer": t.name,
+            "steps to within 1%": float(close[0]) if close.size else np.nan,
+            "final loss": float(t.loss[-1]),
+            "steps run": len(t.loss) - 1,
+        })
+    return pd.DataFrame(rows)

@@ -206,7 +206,7 @@ class _Workspace:
         self.mask = np.empty(shape, dtype=bool)
 
 
-def _logistic_terms(u: np.ndarray, work: _Workspace | None = None):
+def _logistic_terms(u: np.ndarray, work: _Workspace | None = None, with_sigmoid: bool = True):
     r"""Per-sample loss and sigmoid of the wrong-side logit ``u = (1 - 2y) z``.
 
     .. math:: \ell = \log(1 + e^{-|u|}) + \max(u, 0), \qquad
@@ -222,6 +222,8 @@ def _logistic_terms(u: np.ndarray, work: _Workspace | None = None):
     u : ndarray of any shape
     work : _Workspace of the same shape, optional
         Where to compute; the results are views into it, overwritten by the next call.
+    with_sigmoid : bool, default True
+        False skips sigma(u) (returned as None) when only the loss is needed.
 
     Returns
     -------
@@ -236,6 +238,8 @@ def _logistic_terms(u: np.ndarray, work: _Workspace | None = None):
     np.log1p(e, out=loss)
     np.maximum(u, 0.0, out=sig)  # sig as scratch for max(u, 0)
     np.add(loss, sig, out=loss)
+    if not with_sigmoid:
+        return loss, None
     np.greater_equal(u, 0.0, out=mask)
     np.maximum(e, mask, out=sig)
     np.add(e, 1.0, out=e)

@@ -6,13 +6,15 @@ the dashboard can show each claim next to the computed value and say where they 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .errors import LogRegInputError
 from .exact import ExactFit, fit_exact
-from .maths import GradientPass, step
+from .maths import GradientPass, check_data, mean_loss, step
 from .training import train
 
 #: Seed 001 (`001_d823d0694191522a.txt`): five points and the setting it calls scikit-learn's fit.
@@ -162,3 +164,124 @@ def seed_002_report() -> Seed002Report:
     )
     return Seed002Report(grad_pass=grad, new_w=w_new, new_b=float(b_new), comparison=comparison)
 
+
+
+#: Seed 003 (`003_10219bb0216d827c.txt`): the bugs of its per-sample loop, each a switch here.
+SEED_003_BUGS = {
+    "same_sample": "every pass reads the same x and y (sample 1) instead of sample i",
+    "accumulated_error": "the error dz is added up over the samples (dz += a - y) instead of "
+                         "computed afresh for each (dz = a - y)",
+    "same_feature": "both weight gradients use the same feature (x[1], the second one)",
+    "bias_not_averaged": "the bias gradient db is never divided by m",
+    "bias_self_update": "the bias is updated with itself (b - alpha * b), not with db",
+}
+
+
+def seed_003_step(X, y, w, b, learning_rate: float, bugs=frozenset()):
+    """One step of seed 003's per-sample loop, with any of its bugs switched on.
+
+    With ``bugs`` empty this is the correct loop (the same maths as `loop_gradients`
+    followed by an update). Each name in `SEED_003_BUGS` turns one bug on.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    w : array-like of shape (n_features,)
+    b : float
+    learning_rate : float
+    bugs : collection of str
+
+    Returns
+    -------
+    w_new : list of float
+    b_new : float
+    J : float
+        The mean loss as this loop reports it (at the old w, b).
+    """
+    unknown = set(bugs) - set(SEED_003_BUGS)
+    if unknown:
+        raise ValueError(f"unknown bug(s): {sorted(unknown)}")
+    X = np.asarray(X, dtype=float).tolist()
+    y = np.asarray(y, dtype=float).tolist()
+    w = np.asarray(w, dtype=float).tolist()
+    m, n_features = len(X), len(w)
+
+    J, dw, db, dz = 0.0, [0.0] * n_features, 0.0, 0.0
+    for i in range(m):
+        x_i, y_i = (X[0], y[0]) if "same_sample" in bugs else (X[i], y[i])
+        z = b + sum(w[j] * x_i[j] for j in range(n_features))
+        a = 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+        J += max(z, 0.0) + math.log1p(math.exp(-abs(z))) - y_i * z  # log(1 + e^z) - y z
+        if "accumulated_error" in bugs:
+            dz += a - y_i
+        else:
+            dz = a - y_i
+        for j in range(n_features):
+            feature = min(1, n_features - 1) if "same_feature" in bugs else j
+            dw[j] += x_i[feature] * dz
+        db += dz
+    J /= m
+    dw = [d / m for d in dw]
+    if "bias_not_averaged" not in bugs:
+        db /= m
+    w_new = [w[j] - learning_rate * dw[j] for j in range(n_features)]
+    b_new = b - learning_rate * (b if "bias_self_update" in bugs else db)
+    return w_new, b_new, J
+
+
+@dataclass(frozen=True)
+class TrialRun:
+    """Seed 003's loop run for many steps.
+
+    Attributes
+    ----------
+    bugs : frozenset of str
+    weights : ndarray of shape (steps + 1, n_features)
+    bias : ndarray of shape (steps + 1,)
+    loss : ndarray of shape (steps + 1,)
+        The true mean loss of each state (computed by the core, not by the loop).
+    reported : ndarray of shape (steps,)
+        The loss the loop itself reports at each step.
+    stopped_at : int or None
+        Step at which the numbers overflowed (the run is cut there).
+    """
+
+    bugs: frozenset
+    weights: np.ndarray
+    bias: np.ndarray
+    loss: np.ndarray
+    reported: np.ndarray
+    stopped_at: int | None
+
+
+def seed_003_run(X, y, w0, b0: float, learning_rate: float, steps: int,
+                 bugs=frozenset()) -> TrialRun:
+    """Repeat `seed_003_step`, recording each state and its true loss."""
+    X, y = check_data(X, y)
+    w, b = list(np.asarray(w0, dtype=float)), float(b0)
+    weights, bias, loss, reported = [list(w)], [b], [mean_loss(X, y, w, b)], []
+    stopped_at = None
+    for t in range(steps):
+        try:
+            w, b, J = seed_003_step(X, y, w, b, learning_rate, bugs)
+            current = mean_loss(X, y, w, b)
+        except (OverflowError, LogRegInputError):
+            stopped_at = t + 1
+            break
+        weights.append(list(w))
+        bias.append(b)
+        loss.append(current)
+        reported.append(J)
+    return TrialRun(frozenset(bugs), np.array(weights), np.array(bias), np.array(loss),
+                    np.array(reported), stopped_at)
+
+
+def numpy_zeros_error() -> str:
+    """What numpy says to seed 003's vectorized ``w = np.zeros(n_x, 1)``, run for real."""
+    n_x = 2
+    try:
+        np.zeros(n_x, 1)
+    except TypeError as error:
+        return f"TypeError: {error}"
+    return "no error"  # a numpy that accepted it would show here

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .maths import GradientPass
+from .maths import GradientPass, loss_and_gradients, numerical_gradient
 
 ERROR = "p - y"
 
@@ -128,4 +128,29 @@ def history_frame(history, feature_names: list[str]) -> pd.DataFrame:
     for j, name in enumerate(names[:-1]):
         frame[f"gradient {name}"] = np.concatenate([history.grad_w[:, j], pad])
     frame["gradient b"] = np.concatenate([history.grad_b, pad])
+    return frame
+
+
+def gradient_check_table(X, y, w, b: float, feature_names: list[str],
+                         l2: float = 0.0) -> pd.DataFrame:
+    """The analytic gradient beside central differences, parameter by parameter.
+
+    Relative error is ``|g - g_num| / max(|g|, |g_num|, 1e-12)``: below about 1e-6 the two
+    agree to the accuracy central differences can reach.
+
+    Returns
+    -------
+    DataFrame indexed by parameter: analytic, central difference, difference, relative error
+    """
+    grad = loss_and_gradients(X, y, w, b, l2)
+    num_dw, num_db = numerical_gradient(X, y, w, b, l2)
+    analytic = np.append(grad.dw, grad.db)
+    numeric = np.append(num_dw, num_db)
+    frame = pd.DataFrame(index=pd.Index(parameter_names(feature_names), name="parameter"))
+    frame["analytic (p - y) x"] = analytic
+    frame["central difference"] = numeric
+    frame["difference"] = analytic - numeric
+    frame["relative error"] = np.abs(analytic - numeric) / np.maximum(
+        np.maximum(np.abs(analytic), np.abs(numeric)), 1e-12
+    )
     return frame

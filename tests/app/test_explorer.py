@@ -76,7 +76,7 @@ def test_overlay_labels_match_each_runs_verdict(new_app):
 def test_optimizers_are_the_core_runs(new_app):
     at = new_app(explore="1", batch="2", seed="5", beta="0.8").run()
     data = lc.load_dataset("five_points")
-    (runs,) = [f for f in frames_with(at, "run") if f["run"].eq("gradient descent").any()]
+    runs = next(f for f in frames_with(at, "run") if f["run"].eq("gradient descent").any())
     sgd = lc.train(data.X, data.y, learning_rate=0.5, steps=200, batch_size=2, seed=5)
     rows = runs[runs["run"] == "mini-batch SGD (batch 2, seed 5)"]
     assert rows["loss"].to_numpy() == pytest.approx(sgd.loss[rows["step"].to_numpy()])

@@ -1,0 +1,206 @@
+r"""The loss landscape: J over a plane of two parameters, its contour lines, and descent paths.
+
+For one feature the plane is (w, b). For more, it is a 2-D slice: two chosen parameters vary
+and every other one is held where it is at the inspected step. With ``a`` and ``c`` the two
+varying coordinates (indices ``i`` and ``k`` of theta = (w, b)) and ``theta*`` the held point,
+
+.. math:: z(a, c) = z^* + (a - \theta^*_i)\, x_i + (c - \theta^*_k)\, x_k
+
+(with ``x`` of the bias equal to 1), so the whole grid is one broadcast: no Python loop over
+grid points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .charts import downsample
+from .maths import _logistic_terms, check_data, check_l2, check_parameters
+
+GRID_DEFAULT = 100
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """The loss on a grid over two parameters.
+
+    Attributes
+    ----------
+    axes : tuple of two int
+        Indices into theta = (w_1, ..., w_d, b) of the two varying parameters.
+    a, c : ndarray of shape (n_grid,)
+        Grid values of the first and second varying parameter.
+    loss : ndarray of shape (n_grid, n_grid)
+        ``loss[row, col]`` is J at ``a[col]``, ``c[row]`` (others held at ``center``).
+    center : ndarray of shape (n_features + 1,)
+        The held point theta*.
+    """
+
+    axes: tuple[int, int]
+    a: np.ndarray
+    c: np.ndarray
+    loss: np.ndarray
+    center: np.ndarray
+
+
+def loss_grid(
+    X, y, center_w, center_b: float, axes: tuple[int, int], a_range, c_range,
+    n_grid: int = GRID_DEFAULT, l2: float = 0.0,
+) -> Landscape:
+    """J on an ``n_grid`` x ``n_grid`` grid over two parameters (see the module formula).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    center_w : array-like of shape (n_features,)
+        Weights held fixed (except the varying ones).
+    center_b : float
+    axes : tuple of two distinct int
+        Indices into (w_1, ..., w_d, b); ``n_features`` means the bias.
+    a_range, c_range : tuple of two float
+        Low and high ends of each axis.
+    n_grid : int
+    l2 : float
+
+    Returns
+    -------
+    Landscape
+    """
+    X, y = check_data(X, y)
+    w, b = check_parameters(center_w, center_b, X.shape[1])
+    l2 = check_l2(l2)
+    i, k = axes
+    theta = np.append(w, b)
+    A = np.column_stack([X, np.ones(X.shape[0])])
+    a = np.linspace(*a_range, n_grid)
+    c = np.linspace(*c_range, n_grid)
+    # wrong-side logits u = s z for every grid point and sample: u = base + a ai + c ck,
+    # laid out (grid rows [c], grid columns [a], samples) and built a block of rows at a time
+    # so the working arrays stay small (a few MB) whatever the data size.
+    s = 1.0 - 2.0 * y
+    base = s * (A @ theta - theta[i] * A[:, i] - theta[k] * A[:, k])
+    ai, ck = s * A[:, i], s * A[:, k]
+    loss = np.empty((n_grid, n_grid))
+    rows = max(1, 400_000 // (n_grid * X.shape[0]))
+    with np.errstate(all="ignore"):
+        for start in range(0, n_grid, rows):
+            block = c[start:start + rows]
+            u = base + a[:, None] * ai  # (n_grid [a], n_samples)
+            u = u[None, :, :] + block[:, None, None] * ck
+            sample_loss, _ = _logistic_terms(u, with_sigmoid=False)
+            loss[start:start + rows] = sample_loss.mean(axis=2)
+    if l2:
+        weights = np.broadcast_to(theta[:-1], (n_grid, n_grid, theta.size - 1)).copy()
+        if i < theta.size - 1:
+            weights[:, :, i] = a[None, :]
+        if k < theta.size - 1:
+            weights[:, :, k] = c[:, None]
+        loss = loss + 0.5 * l2 * np.sum(weights**2, axis=2)
+    return Landscape(axes=(i, k), a=a, c=c, loss=loss, center=theta)
+
+
+def contour_segments(landscape: Landscape, n_levels: int = 12) -> pd.DataFrame:
+    """Contour lines of the landscape as straight segments (marching squares).
+
+    Levels are spaced evenly in log(loss) between the grid's smallest and largest loss, so
+    the narrow valley near the minimum gets as many lines as the steep walls.
+
+    Returns
+    -------
+    DataFrame with columns level, a, c, a2, c2 (one segment per row)
+    """
+    loss, a, c = landscape.loss, landscape.a, landscape.c
+    positive = loss[np.isfinite(loss) & (loss > 0)]
+    if positive.size == 0 or positive.min() == positive.max():
+        return pd.DataFrame(columns=["level", "a", "c", "a2", "c2"])
+    levels = np.geomspace(positive.min(), positive.max(), n_levels + 2)[1:-1]
+    v00, v01 = loss[:-1, :-1], loss[:-1, 1:]  # rows: c, cols: a
+    v10, v11 = loss[1:, :-1], loss[1:, 1:]
+    a0, a1 = a[:-1][None, :], a[1:][None, :]
+    c0, c1 = c[:-1][:, None], c[1:][:, None]
+    shape = v00.shape
+    frames = []
+    for level in levels:
+        # where each of the four cell edges crosses the level (fraction t along the edge)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            edges = (
+                ((level - v00) / (v01 - v00), True, c0),  # bottom: c = c0, a from a0 to a1
+                ((level - v10) / (v11 - v10), True, c1),  # top: c = c1
+                ((level - v00) / (v10 - v00), False, a0),  # left: a = a0, c from c0 to c1
+                ((level - v01) / (v11 - v01), False, a1),  # right: a = a1
+            )
+        crossings = []
+        for t, along_a, fixed in edges:
+            ok = (t >= 0) & (t < 1)
+            if along_a:
+                crossings.append((ok, a0 + t * (a1 - a0), np.broadcast_to(fixed, shape)))
+            else:
+                crossings.append((ok, np.broadcast_to(fixed, shape), c0 + t * (c1 - c0)))
+        # a cell the level crosses twice holds one segment between the two crossings; saddle
+        # cells (four crossings) are rare at this resolution and are left out
+        cells = sum(ok.astype(int) for ok, _, _ in crossings) == 2
+        ends = [np.full(shape, np.nan) for _ in range(4)]  # a, c of the first; a, c of second
+        for ok, pa, pc in crossings:
+            first = ok & cells & np.isnan(ends[0])
+            second = ok & cells & ~first
+            ends[0], ends[1] = np.where(first, pa, ends[0]), np.where(first, pc, ends[1])
+            ends[2], ends[3] = np.where(second, pa, ends[2]), np.where(second, pc, ends[3])
+        mask = cells & ~np.isnan(ends[2])
+        frames.append(pd.DataFrame({
+            "level": level, "a": ends[0][mask], "c": ends[1][mask],
+            "a2": ends[2][mask], "c2": ends[3][mask],
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+def path_frame(weights: np.ndarray, bias: np.ndarray, loss: np.ndarray, axes, name: str,
+               max_points: int = 400) -> pd.DataFrame:
+    """A training path projected on the landscape's two axes (downsampled, ends kept).
+
+    Parameters
+    ----------
+    weights : ndarray of shape (n_states, n_features)
+    bias : ndarray of shape (n_states,)
+    loss : ndarray of shape (n_states,)
+    axes : tuple of two int
+    name : str
+        The run's name, for the legend.
+    max_points : int
+    """
+    theta = np.column_stack([weights, bias])
+    index = downsample(np.arange(len(loss), dtype=float), max_points)
+    return pd.DataFrame({
+        "run": name, "step": index, "a": theta[index, axes[0]], "c": theta[index, axes[1]],
+        "loss": loss[index],
+    })
+
+
+def axis_name(index: int, feature_names: list[str]) -> str:
+    """Name of parameter ``index`` of theta = (w_1, ..., w_d, b)."""
+    return "b" if index == len(feature_names) else f"w[{feature_names[index]}]"
+
+
+def grid_ranges(paths: list[np.ndarray], extra: list[np.ndarray], axes, pad: float = 0.25):
+    """Axis ranges that hold every path point and extra point, padded by a quarter.
+
+    Parameters
+    ----------
+    paths : list of ndarray of shape (n_states, n_features + 1)
+    extra : list of ndarray of shape (n_features + 1,)
+    axes : tuple of two int
+    pad : float
+
+    Returns
+    -------
+    tuple of two (low, high) tuples
+    """
+    points = np.vstack([*paths, *[e[None, :] for e in extra]])[:, list(axes)]
+    finite = points[np.all(np.isfinite(points), axis=1)]
+    low, high = finite.min(axis=0), finite.max(axis=0)
+    span = np.maximum(high - low, 1.0)
+    low, high = low - pad * span, high + pad * span
+    return (float(low[0]), float(high[0])), (float(low[1]), float(high[1]))
