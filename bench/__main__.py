@@ -19,10 +19,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import Group, Result, app, core, format_checks, format_table, run_pair
+from . import Group, Result, app, core, format_checks, format_table, landscape, run_pair
 
 #: Every benchmark group, in the order they run. Names must be unique.
-GROUPS: tuple[Group, ...] = (core.GROUP, app.GROUP)
+GROUPS: tuple[Group, ...] = (core.GROUP, app.GROUP, landscape.GROUP)
 
 DEFAULT_REPEATS = 7
 
