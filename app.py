@@ -160,14 +160,9 @@ def apply_settings(settings: cfg.Settings) -> None:
     state.playing = False
 
 
-def on_slider(key: str) -> None:
-    st.session_state[key] = st.session_state[f"{key}_slider"]
-    if key == "steps":
-        on_steps_changed()
-
-
-def on_input(key: str) -> None:
-    st.session_state[key] = st.session_state[f"{key}_input"]
+def on_paired(key: str, widget: str) -> None:
+    """A slider or typed box of a paired setting moved: it becomes the setting's value."""
+    st.session_state[key] = st.session_state[f"{key}_{widget}"]
     if key == "steps":
         on_steps_changed()
 
@@ -233,8 +228,9 @@ def current_settings(n_features: int) -> cfg.Settings:
 
 def paired_control(label: str, key: str, slider, typed, help_text: str) -> None:
     """A slider for dragging and a number box for exact values, bound to one setting."""
-    slider(label, key=f"{key}_slider", on_change=on_slider, args=(key,), help=help_text)
-    typed(f"{label}: exact value", key=f"{key}_input", on_change=on_input, args=(key,),
+    slider(label, key=f"{key}_slider", on_change=on_paired, args=(key, "slider"),
+           help=help_text)
+    typed(f"{label}: exact value", key=f"{key}_input", on_change=on_paired, args=(key, "input"),
           label_visibility="collapsed")
 
 
@@ -314,7 +310,7 @@ def full_height(frame) -> int:
     return 38 + 35 * len(frame)
 
 
-def headline(history: lc.History, settings: cfg.Settings, bound, fit, inspect_pass, y, names):
+def headline(history: lc.History, settings: cfg.Settings, bound, fit, inspect_pass, y):
     digits = settings.digits
     f = lambda v: explain.fmt(v, digits)  # noqa: E731
     k = settings.inspect
@@ -437,7 +433,7 @@ def step_detail(X, y, w, b, grad_pass, settings: cfg.Settings, names):
         update = tables.update_table(w, b, grad_pass, settings.learning_rate, names, settings.l2)
         st.dataframe(styled(update, digits), key="update_table")
     st.markdown("**The same step as formulas**, numbers filled in")
-    for line in explain.step_formulas(X, y, w, b, grad_pass, settings.learning_rate, names,
+    for line in explain.step_formulas(X, w, b, grad_pass, settings.learning_rate,
                                       l2=settings.l2, digits=digits):
         st.latex(line)
     st.markdown("**Gradient check**: the formula (p − y)·x against the slope measured by "
@@ -451,7 +447,7 @@ def step_detail(X, y, w, b, grad_pass, settings: cfg.Settings, names):
                   "larger than expected: the loss may be too flat or too steep here."))
 
 
-def seed_001_view(settings: cfg.Settings, history: lc.History):
+def seed_001_view(settings: cfg.Settings):
     report = seed_001()
     digits = settings.digits
     f = lambda v: explain.fmt(v, digits)  # noqa: E731
@@ -868,7 +864,7 @@ def toggle_play(last: int) -> None:
     state.last_tick = 0.0
 
 
-def explorer_view(settings: cfg.Settings, bound, fit, n_samples: int, names) -> None:
+def explorer_view(settings: cfg.Settings, bound, fit, n_samples: int) -> None:
     """Many rates from the current start: overlay, sweep with the limit, optimizers."""
     digits = settings.digits
     steps = min(settings.steps, explorer.EXPLORER_MAX_STEPS)
@@ -994,7 +990,7 @@ def main() -> None:
     k = settings.inspect
     w, b = history.weights[k], float(history.bias[k])
     grad_pass = lc.loss_and_gradients(X, y, w, b, settings.l2)
-    headline(history, settings, bound, fit, grad_pass, y, names)
+    headline(history, settings, bound, fit, grad_pass, y)
 
     left, right = st.columns(2)
     with left:
@@ -1009,7 +1005,7 @@ def main() -> None:
                    "the stable limit, and compare gradient descent with SGD and momentum.")
     if settings.explorer:
         with st.container(border=True):
-            explorer_view(settings, bound, fit, X.shape[0], names)
+            explorer_view(settings, bound, fit, X.shape[0])
 
     tabs = st.tabs([
         "Step in detail", "Landscape", "Seed 001: worked example", "Seed 002: one student",
@@ -1021,7 +1017,7 @@ def main() -> None:
     with tabs[1]:
         landscape_view(history, settings, fit, names)
     with tabs[2]:
-        seed_001_view(settings, history)
+        seed_001_view(settings)
     with tabs[3]:
         seed_002_view(settings)
     with tabs[4]:

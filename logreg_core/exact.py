@@ -122,7 +122,7 @@ def fit_exact(
         path_loss.append(float(loss))
         for iteration in range(1, max_iter + 1):
             if stop_at_proof and l2 == 0 and np.all(Xs @ theta < 0):
-                return result(**_separable(theta, iteration - 1, y))
+                return result(**_separable(iteration - 1, y))
             grad = XsT_n @ sig + ridge * theta
             hess = (A.T * (sig * (1.0 - sig))) @ A / n_samples + np.diag(ridge)
             try:
@@ -143,7 +143,7 @@ def fit_exact(
             path.append(theta)
             path_loss.append(float(loss))
             if runs_off:
-                return result(**_separable(theta, iteration, y, quasi=True))
+                return result(**_separable(iteration, y, quasi=True))
             if moved <= tol * (1.0 + np.max(np.abs(theta))):
                 return result(
                     converged=True, separable=False, iterations=iteration,
@@ -151,7 +151,7 @@ def fit_exact(
                 )
     separable = l2 == 0 and bool(np.all(Xs @ theta < 0))
     if separable:
-        return result(**_separable(theta, max_iter, y))
+        return result(**_separable(max_iter, y))
     return result(
         converged=False, separable=False, iterations=max_iter,
         message=f"Newton's method did not converge in {max_iter} iterations.",
@@ -177,7 +177,7 @@ def _unit(theta: np.ndarray) -> np.ndarray:
     return theta / norm if norm > 0 else theta
 
 
-def _separable(theta, iteration, y, quasi: bool = False) -> dict:
+def _separable(iteration, y, quasi: bool = False) -> dict:
     """The fields of an `ExactFit` that proves no finite optimum exists."""
     if np.all(y == y[0]):
         reason = (

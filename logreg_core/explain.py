@@ -67,12 +67,10 @@ def _sum_terms(terms: list[str], max_terms: int = 6) -> str:
 
 def step_formulas(
     X: np.ndarray,
-    y: np.ndarray,
     w: np.ndarray,
     b: float,
     grad_pass: GradientPass,
     learning_rate: float,
-    feature_names: list[str],
     l2: float = 0.0,
     digits: int = 4,
     max_features: int = 3,
@@ -82,13 +80,11 @@ def step_formulas(
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples,)
     w : ndarray of shape (n_features,)
     b : float
     grad_pass : GradientPass
-        The pass at (w, b).
+        The pass at (w, b) (it holds the labels' part: p - y).
     learning_rate : float
-    feature_names : list of str
     l2 : float
     digits : int
     max_features : int

@@ -111,13 +111,12 @@ def test_tex_text_escapes_user_names():
 def test_step_formulas_carry_the_table_numbers(five_points):
     X, y = five_points
     grad = loss_and_gradients(X, y, [2.197], -6.593)
-    lines = step_formulas(X, y, np.array([2.197]), -6.593, grad, 0.1, ["x"])
+    lines = step_formulas(X, np.array([2.197]), -6.593, grad, 0.1)
     text = "\n".join(lines)
     for figure in ("-4.396", "0.1855", "0.2497", "0.09982", "= 2.172", "= -6.603"):
         assert figure in text, figure
-    many = step_formulas(np.ones((3, 5)), np.array([0, 1, 0]), np.zeros(5), 0.0,
-                         loss_and_gradients(np.ones((3, 5)), [0, 1, 0], np.zeros(5), 0.0),
-                         0.1, list("abcde"))
+    many = step_formulas(np.ones((3, 5)), np.zeros(5), 0.0,
+                         loss_and_gradients(np.ones((3, 5)), [0, 1, 0], np.zeros(5), 0.0), 0.1)
     assert "likewise for the other 2 weights" in many[-1]
 
 
