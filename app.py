@@ -6,8 +6,11 @@ what it returns; every number on the page is computed there.
 
 from __future__ import annotations
 
+import hashlib
 import inspect
+import json
 from dataclasses import replace
+from typing import NamedTuple
 
 import altair as alt
 import numpy as np
@@ -28,6 +31,7 @@ alt.utils.schemapi.disable_debug_mode()
 
 TABLE_ROWS = 20  # rows of the per-sample table shown before "n more rows hidden"
 TRIAL_ROWS, TRIAL_STEPS = 200, 300  # seed 003's loop runs in plain Python: keep it small
+EDIT_MAX_ROWS = 1000  # the table editor is offered up to this many rows
 PLAY_SPEEDS = {"slow": (1.0, 1), "normal": (0.5, 1), "fast": (0.25, 5), "very fast": (0.25, 50)}
 
 
@@ -36,73 +40,79 @@ PLAY_SPEEDS = {"slow": (1.0, 1), "normal": (0.5, 1), "fast": (0.25, 5), "very fa
 # ----------------------------------------------------------------------------------------
 
 
+class Data(NamedTuple):
+    """The data every view works on, whatever its source.
+
+    ``key`` names the numbers exactly (source, options, edits, standardization); cached work
+    is keyed by it, and receives the arrays as ``_data`` (not hashed again on every call).
+    """
+
+    key: str
+    X: np.ndarray  # features as trained: standardized when chosen
+    y: np.ndarray
+    names: list
+    X_raw: np.ndarray  # features as loaded or edited, before standardization
+    title: str
+    standardized: bool
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def prepared_data(dataset: str, standardize: bool):
-    """Features as trained (standardized or not), labels and names."""
-    data = lc.load_dataset(dataset)
-    if standardize:
-        scaler = lc.Standardizer.fit(data.X, data.feature_names)
-        return scaler.transform(data.X), data.y, data.feature_names, scaler
-    return data.X, data.y, data.feature_names, None
+def standardized(key: str, _X_raw: np.ndarray, names: tuple) -> np.ndarray:
+    return lc.Standardizer.fit(_X_raw, list(names)).transform(_X_raw)
 
 
 @st.cache_data(show_spinner="Training...", max_entries=6)
-def run_training(dataset, standardize, learning_rate, steps, w0, b0, l2) -> lc.History:
-    X, y, _, _ = prepared_data(dataset, standardize)
-    return lc.train(X, y, learning_rate=learning_rate, steps=steps, w0=list(w0), b0=b0, l2=l2)
+def run_training(key, _data: Data, learning_rate, steps, w0, b0, l2) -> lc.History:
+    return lc.train(_data.X, _data.y, learning_rate=learning_rate, steps=steps, w0=list(w0),
+                    b0=b0, l2=l2)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def curvature(dataset: str, standardize: bool, l2: float) -> lc.CurvatureBound:
-    return lc.curvature_bound(prepared_data(dataset, standardize)[0], l2)
+def curvature(key: str, _data: Data, l2: float) -> lc.CurvatureBound:
+    return lc.curvature_bound(_data.X, l2)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def exact_fit(dataset: str, standardize: bool, l2: float) -> lc.ExactFit:
-    X, y, _, _ = prepared_data(dataset, standardize)
-    return lc.fit_exact(X, y, l2)
+def exact_fit(key: str, _data: Data, l2: float) -> lc.ExactFit:
+    return lc.fit_exact(_data.X, _data.y, l2)
 
 
 @st.cache_data(show_spinner="Training at many learning rates...", max_entries=16)
-def rate_sweep(dataset, standardize, rates, steps, w0, b0, l2) -> lc.Sweep:
-    X, y, _, _ = prepared_data(dataset, standardize)
-    return lc.learning_rate_sweep(X, y, list(rates), steps, list(w0), b0, l2)
+def rate_sweep(key, _data: Data, rates, steps, w0, b0, l2) -> lc.Sweep:
+    return lc.learning_rate_sweep(_data.X, _data.y, list(rates), steps, list(w0), b0, l2)
 
 
 @st.cache_data(show_spinner="Running the three optimizers...", max_entries=16)
-def optimizers(dataset, standardize, learning_rate, steps, w0, b0, l2, batch_size, momentum,
+def optimizers(key, _data: Data, learning_rate, steps, w0, b0, l2, batch_size, momentum,
                seed) -> explorer.OptimizerRuns:
-    X, y, _, _ = prepared_data(dataset, standardize)
     return explorer.optimizer_runs(
-        X, y, learning_rate=learning_rate, steps=steps, w0=list(w0), b0=b0, l2=l2,
+        _data.X, _data.y, learning_rate=learning_rate, steps=steps, w0=list(w0), b0=b0, l2=l2,
         batch_size=batch_size, momentum=momentum, seed=seed,
     )
 
 
 @st.cache_data(show_spinner="Running four optimizers...", max_entries=16)
-def trajectories(dataset, standardize, learning_rate, steps, w0, b0, l2, batch_size, momentum,
+def trajectories(key, _data: Data, learning_rate, steps, w0, b0, l2, batch_size, momentum,
                  seed) -> list:
-    X, y, _, _ = prepared_data(dataset, standardize)
     return explorer.compared_trajectories(
-        X, y, learning_rate=learning_rate, steps=steps, w0=list(w0), b0=b0, l2=l2,
+        _data.X, _data.y, learning_rate=learning_rate, steps=steps, w0=list(w0), b0=b0, l2=l2,
         batch_size=batch_size, momentum=momentum, seed=seed,
     )
 
 
 @st.cache_data(show_spinner="Computing the loss landscape...", max_entries=32)
-def loss_surface(dataset, standardize, center, axes, a_range, c_range, l2):
-    X, y, _, _ = prepared_data(dataset, standardize)
-    surface = landscape.loss_grid(X, y, center[:-1], center[-1], axes, a_range, c_range, l2=l2)
+def loss_surface(key, _data: Data, center, axes, a_range, c_range, l2):
+    surface = landscape.loss_grid(_data.X, _data.y, center[:-1], center[-1], axes, a_range,
+                                  c_range, l2=l2)
     return surface, landscape.contour_segments(surface)
 
 
 @st.cache_data(show_spinner="Running seed 003's loop...", max_entries=32)
-def seed_003_trial(dataset, standardize, w0, b0, learning_rate, steps, bugs):
-    X, y, names, _ = prepared_data(dataset, standardize)
-    X = X[:TRIAL_ROWS, :2]
-    correct = seeds.seed_003_run(X, y[:TRIAL_ROWS], w0[:2], b0, learning_rate, steps)
-    buggy = seeds.seed_003_run(X, y[:TRIAL_ROWS], w0[:2], b0, learning_rate, steps, bugs)
-    return correct, buggy, names[:2]
+def seed_003_trial(key, _data: Data, w0, b0, learning_rate, steps, bugs):
+    X, y = _data.X[:TRIAL_ROWS, :2], _data.y[:TRIAL_ROWS]
+    correct = seeds.seed_003_run(X, y, w0[:2], b0, learning_rate, steps)
+    buggy = seeds.seed_003_run(X, y, w0[:2], b0, learning_rate, steps, bugs)
+    return correct, buggy, _data.names[:2]
 
 
 @st.cache_data(show_spinner=False)
@@ -620,27 +630,26 @@ def loop_view(X, y, w, b, grad_pass, settings: cfg.Settings):
     )
 
 
-def share_view(history: lc.History, settings: cfg.Settings, names):
+def share_view(data: Data, history: lc.History, settings: cfg.Settings):
     st.markdown(
         "**Share this exact view**: the address bar holds every setting, so copying the link "
         "reproduces it. The link of this view:"
     )
     query = "&".join(f"{k}={v}" for k, v in cfg.to_query(settings).items())
     st.code("?" + query, language=None)
-    data = lc.load_dataset(settings.dataset)
     c1, c2 = st.columns(2)
     c1.download_button(
         "Download the training history (CSV)",
-        data=lambda: tables.history_frame(history, names).to_csv(index=False),
+        data=lambda: tables.history_frame(history, data.names).to_csv(index=False),
         file_name=f"descent_lab_{settings.dataset}_history.csv", mime="text/csv",
         key="download_history", on_click="ignore",
     )
     c2.download_button(
         "Download a numpy script that reruns it",
         data=lambda: standalone_script(
-            data.X, data.y, feature_names=names, learning_rate=settings.learning_rate,
+            data.X_raw, data.y, feature_names=data.names, learning_rate=settings.learning_rate,
             steps=settings.steps, w0=settings.w0, b0=settings.b0, l2=settings.l2,
-            standardize=settings.standardize, title=data.info.title,
+            standardize=data.standardized, title=data.title,
         ),
         file_name="descent_lab_run.py", mime="text/x-python",
         key="download_script", on_click="ignore",
@@ -652,8 +661,9 @@ def share_view(history: lc.History, settings: cfg.Settings, names):
     )
 
 
-def landscape_view(history: lc.History, settings: cfg.Settings, fit, names) -> None:
+def landscape_view(data: Data, history: lc.History, settings: cfg.Settings, fit) -> None:
     """The loss over two parameters with the descent path, and four optimizers compared."""
+    names = data.names
     n_features = len(names)
     params = [landscape.axis_name(j, names) for j in range(n_features + 1)]
     if n_features == 1:
@@ -669,7 +679,7 @@ def landscape_view(history: lc.History, settings: cfg.Settings, fit, names) -> N
     steps = min(history.steps_run, explorer.EXPLORER_MAX_STEPS)
     runs = []
     if compare:
-        runs = trajectories(settings.dataset, settings.standardize, settings.learning_rate,
+        runs = trajectories(data.key, data, settings.learning_rate,
                             steps, settings.w0, settings.b0, settings.l2, settings.batch_size,
                             settings.momentum, settings.seed)[1:]  # GD is the run itself
     newton = [t for t in runs if t.name.startswith("Newton")]
@@ -678,7 +688,7 @@ def landscape_view(history: lc.History, settings: cfg.Settings, fit, names) -> N
     (a_range, c_range) = landscape.grid_ranges(
         [theta] + [t.theta for t in others] + ([] if fit.separable else
                                                [t.theta for t in newton]), extra, axes)
-    surface, segments = loss_surface(settings.dataset, settings.standardize, tuple(theta[k]),
+    surface, segments = loss_surface(data.key, data, tuple(theta[k]),
                                      axes, a_range, c_range, settings.l2)
     paths = pd.concat(
         [landscape.path_frame(history.weights, history.bias, history.loss, axes,
@@ -745,7 +755,7 @@ def landscape_view(history: lc.History, settings: cfg.Settings, fit, names) -> N
                     width="stretch", key="compare_chart")
 
 
-def trial_view(settings: cfg.Settings) -> None:
+def trial_view(data: Data, settings: cfg.Settings) -> None:
     """Seed 003's per-sample loop, each bug a switch, beside the corrected loop."""
     st.markdown(
         "Seed 003 writes the gradient as a loop over the samples, then a vectorized version. "
@@ -760,15 +770,14 @@ def trial_view(settings: cfg.Settings) -> None:
     )
     steps = min(settings.steps, TRIAL_STEPS)
     correct, buggy, names = seed_003_trial(
-        settings.dataset, settings.standardize, settings.w0, settings.b0,
+        data.key, data, settings.w0, settings.b0,
         settings.learning_rate, steps, bugs)
     notes = []
     if len(names) < 2 and "same_feature" in bugs:
         notes.append("This data has one feature, so using x[1] for both weights changes "
                      "nothing here: pick a data set with two or more features.")
-    data = lc.load_dataset(settings.dataset)
-    if data.n_samples > TRIAL_ROWS or data.n_features > 2:
-        notes.append(f"The loop runs on the first {min(TRIAL_ROWS, data.n_samples)} samples "
+    if len(data.y) > TRIAL_ROWS or len(data.names) > 2:
+        notes.append(f"The loop runs on the first {min(TRIAL_ROWS, len(data.y))} samples "
                      f"and the first {len(names)} feature(s), as seed 003's loop has two "
                      "weights.")
     if steps < settings.steps:
@@ -864,11 +873,11 @@ def toggle_play(last: int) -> None:
     state.last_tick = 0.0
 
 
-def explorer_view(settings: cfg.Settings, bound, fit, n_samples: int) -> None:
+def explorer_view(data: Data, settings: cfg.Settings, bound, fit) -> None:
     """Many rates from the current start: overlay, sweep with the limit, optimizers."""
     digits = settings.digits
     steps = min(settings.steps, explorer.EXPLORER_MAX_STEPS)
-    run_args = (settings.dataset, settings.standardize)
+    run_args = (data.key, data)
     start = (settings.w0, settings.b0, settings.l2)
     if steps < settings.steps:
         st.caption(f"The explorer runs the first {steps:,} of your {settings.steps:,} steps.")
@@ -916,11 +925,11 @@ def explorer_view(settings: cfg.Settings, bound, fit, n_samples: int) -> None:
         st.session_state.learning_rate = float(f"{picked:.6g}")
         st.rerun()
     st.markdown(explain.learning_rate_story(
-        bound, n_samples, settings.learning_rate, fit.separable, settings.l2, digits))
+        bound, len(data.y), settings.learning_rate, fit.separable, settings.l2, digits))
 
     st.markdown("##### Optimizers from the same start, at your rate")
     c1, c2, c3 = st.columns(3)
-    c1.number_input("SGD batch size", min_value=1, max_value=n_samples, step=1,
+    c1.number_input("SGD batch size", min_value=1, max_value=len(data.y), step=1,
                     key="batch_size")
     c2.number_input("SGD seed", min_value=0, max_value=2**31 - 1, step=1, key="sgd_seed",
                     help="The same seed gives the same sample order, so a run can be repeated.")
@@ -943,16 +952,76 @@ def explorer_view(settings: cfg.Settings, bound, fit, n_samples: int) -> None:
 # ----------------------------------------------------------------------------------------
 
 
+def editor_key(source_key: str) -> str:
+    return "editor_" + hashlib.sha1(source_key.encode()).hexdigest()[:12]
+
+
+def has_edits(edits) -> bool:
+    return bool(edits) and any(edits.get(k) for k in ("edited_rows", "added_rows",
+                                                     "deleted_rows"))
+
+
+def load_data() -> Data:
+    """The data of this run: the chosen source, the table editor's edits, standardization."""
+    state = st.session_state
+    source = lc.load_dataset(state.dataset)
+    key, title = f"builtin:{state.dataset}", source.info.title
+    X_raw, y, names = source.X, source.y, list(source.feature_names)
+    edits = state.get(editor_key(key))
+    if has_edits(edits):
+        frame = tables.apply_edits(tables.editable_frame(X_raw, y, names), edits)
+        try:
+            X_raw, y = lc.check_data(*tables.edited_arrays(frame))
+            digest = json.dumps(edits, sort_keys=True, default=str).encode()
+            key += "|edits:" + hashlib.sha1(digest).hexdigest()[:16]
+            title += " (edited)"
+        except lc.LogRegInputError as error:
+            st.error(f"Your edits of the table cannot be used yet: {error} Until then the "
+                     "page shows the data as it was.")
+    X, is_standardized = X_raw, False
+    if state.standardize:
+        try:
+            X = standardized(key, X_raw, tuple(names))
+            key, is_standardized = key + "|std", True
+        except lc.LogRegInputError as error:
+            st.warning(f"{error} Showing the features unstandardized.")
+    return Data(key=key, X=X, y=y, names=names, X_raw=X_raw, title=title,
+                standardized=is_standardized)
+
+
+def data_view(data: Data, settings: cfg.Settings) -> None:
+    """The data set's note and a table to edit it: move, add and remove points, flip labels."""
+    state = st.session_state
+    source = lc.load_dataset(settings.dataset)
+    base_key = f"builtin:{settings.dataset}"
+    st.markdown(source.note)
+    st.markdown("##### Edit the data")
+    if source.n_samples > EDIT_MAX_ROWS:
+        st.caption(f"This data set has {source.n_samples:,} rows; the editor is offered up to "
+                   f"{EDIT_MAX_ROWS:,}.")
+        return
+    st.caption("Change a value to move a point, tick or untick *label* to flip its class, and "
+               "add or delete rows (the + and the bin in the table's toolbar). Everything on "
+               "the page follows. New rows start with label 0.")
+    st.data_editor(
+        tables.editable_frame(source.X, source.y, list(source.feature_names)),
+        key=editor_key(base_key), num_rows="dynamic", width="stretch",
+        column_config={tables.LABEL: st.column_config.CheckboxColumn(
+            "label", help="Ticked: label 1. Unticked: label 0.")},
+    )
+    if has_edits(state.get(editor_key(base_key))):
+        st.caption(f"Edited: {len(data.y)} rows now. Edits are kept while you stay on this "
+                   "data set; they are not part of shared links.")
+
+
 def main() -> None:
     initialize_state()
     for notice in st.session_state.pop("link_notices", []):
         st.warning(notice, icon="🔗")
     state = st.session_state
-    try:
-        X, y, names, _ = prepared_data(state.dataset, state.standardize)
-    except lc.LogRegInputError as error:
-        st.error(str(error))
-        return
+    data = load_data()
+    X, y, names = data.X, data.y, data.names
+    state.batch_size = int(min(state.batch_size, len(y)))
     n_features = len(names)
     sync_paired_widgets(n_features)
     sidebar(names)
@@ -965,14 +1034,14 @@ def main() -> None:
         "the scrubber to inspect any step."
     )
     try:
-        history = run_training(settings.dataset, settings.standardize, settings.learning_rate,
+        history = run_training(data.key, data, settings.learning_rate,
                                settings.steps, settings.w0, settings.b0, settings.l2)
     except lc.LogRegInputError as error:
         st.error(f"{error}")
         st.query_params.from_dict(cfg.to_query(settings))
         return
-    bound = curvature(settings.dataset, settings.standardize, settings.l2)
-    fit = exact_fit(settings.dataset, settings.standardize, settings.l2)
+    bound = curvature(data.key, data, settings.l2)
+    fit = exact_fit(data.key, data, settings.l2)
 
     last = history.steps_run
     if "pending_inspect" in state:  # a playback tick
@@ -998,38 +1067,38 @@ def main() -> None:
                         key="loss_chart")
         st.toggle("Log scale", key="log_scale")
     with right:
-        model_view(X, y, w, b, names, grad_pass, settings.standardize)
+        model_view(X, y, w, b, names, grad_pass, data.standardized)
 
     st.toggle("Compare learning rates", key="explorer",
               help="Overlay several rates from the same start, sweep 30 to 60 rates across "
                    "the stable limit, and compare gradient descent with SGD and momentum.")
     if settings.explorer:
         with st.container(border=True):
-            explorer_view(settings, bound, fit, X.shape[0])
+            explorer_view(data, settings, bound, fit)
 
     tabs = st.tabs([
         "Step in detail", "Landscape", "Seed 001: worked example", "Seed 002: one student",
         "Seed 003 on trial", "Why it works", "Loop vs vectorized", "Share & download",
-        "About the data",
+        "Data",
     ])
     with tabs[0]:
         step_detail(X, y, w, b, grad_pass, settings, names)
     with tabs[1]:
-        landscape_view(history, settings, fit, names)
+        landscape_view(data, history, settings, fit)
     with tabs[2]:
         seed_001_view(settings)
     with tabs[3]:
         seed_002_view(settings)
     with tabs[4]:
-        trial_view(settings)
+        trial_view(data, settings)
     with tabs[5]:
         why_view(X, y, w, b, grad_pass, settings)
     with tabs[6]:
         loop_view(X, y, w, b, grad_pass, settings)
     with tabs[7]:
-        share_view(history, settings, names)
+        share_view(data, history, settings)
     with tabs[8]:
-        st.markdown(lc.load_dataset(settings.dataset).note)
+        data_view(data, settings)
 
 
 main()

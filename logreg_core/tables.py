@@ -154,3 +154,50 @@ def gradient_check_table(X, y, w, b: float, feature_names: list[str],
         np.maximum(np.abs(analytic), np.abs(numeric)), 1e-12
     )
     return frame
+
+
+LABEL = "label"
+
+
+def editable_frame(X, y, feature_names: list[str]) -> pd.DataFrame:
+    """The data as a table to edit: one column per feature and a ``label`` column (True = 1)."""
+    frame = pd.DataFrame(np.asarray(X, dtype=float), columns=feature_names)
+    frame[LABEL] = np.asarray(y) == 1
+    return frame
+
+
+def apply_edits(frame: pd.DataFrame, edits: dict | None) -> pd.DataFrame:
+    """Apply a table editor's changes to the frame it was shown.
+
+    ``edits`` has the shape Streamlit's data editor keeps in session state:
+    ``edited_rows`` ({row position: {column: value}}), ``deleted_rows`` (positions) and
+    ``added_rows`` (list of {column: value}); rows are edited first, then deleted, then added.
+    A new row without a label gets label 0; other missing cells stay missing (NaN), for
+    `check_data` to report.
+
+    Returns
+    -------
+    DataFrame with the same columns, index 0..n-1
+    """
+    out = frame.copy()
+    if not edits:
+        return out
+    for row, changes in (edits.get("edited_rows") or {}).items():
+        for column, value in changes.items():
+            if column in out.columns:
+                out.iat[int(row), out.columns.get_loc(column)] = value
+    deleted = [int(r) for r in edits.get("deleted_rows") or [] if 0 <= int(r) < len(frame)]
+    out = out.drop(index=out.index[deleted])
+    added = pd.DataFrame(list(edits.get("added_rows") or []), columns=frame.columns)
+    if len(added):
+        added[LABEL] = added[LABEL].fillna(False)
+        out = pd.concat([out, added.astype(frame.dtypes.to_dict(), errors="ignore")])
+    return out.reset_index(drop=True)
+
+
+def edited_arrays(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Features and 0/1 labels from an edited table (see `editable_frame`)."""
+    features = frame.drop(columns=[LABEL])
+    X = features.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    y = frame[LABEL].fillna(False).astype(bool).to_numpy(dtype=float)
+    return X, y

@@ -92,3 +92,20 @@ def test_update_table_splits_l2(five_points):
     assert (update["data gradient"] + update["L2 term"]).tolist() == pytest.approx(
         update["gradient"].tolist()
     )
+
+
+def test_apply_edits_moves_flips_adds_and_deletes():
+    from logreg_core.tables import apply_edits, editable_frame, edited_arrays
+
+    frame = editable_frame(np.arange(1.0, 6.0)[:, None], np.array([0, 0, 0, 1, 1.0]), ["x"])
+    assert frame["label"].tolist() == [False, False, False, True, True]
+    assert apply_edits(frame, None).equals(frame)
+    edited = apply_edits(frame, {
+        "edited_rows": {0: {"x": 1.5}, 2: {"label": True}},
+        "deleted_rows": [4],
+        "added_rows": [{"x": 7.0}, {"label": True}],
+    })
+    X, y = edited_arrays(edited)
+    assert X[:5, 0].tolist() == [1.5, 2.0, 3.0, 4.0, 7.0] and np.isnan(X[5, 0])
+    assert y.tolist() == [0, 0, 1, 1, 0, 1]  # the new row without a label is 0
+    assert frame["x"].tolist() == [1, 2, 3, 4, 5]  # the original is untouched
