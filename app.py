@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 import logreg_core as lc
-from logreg_core import charts, explain, explorer, landscape, seeds, tables
+from logreg_core import charts, explain, explorer, landscape, seeds, tables, upload
 from logreg_core import maths as core_maths
 from logreg_core import settings as cfg
 from logreg_core.script import standalone_script
@@ -57,8 +57,8 @@ class Data(NamedTuple):
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def standardized(key: str, _X_raw: np.ndarray, names: tuple) -> np.ndarray:
-    return lc.Standardizer.fit(_X_raw, list(names)).transform(_X_raw)
+def scaler(key: str, _X_raw: np.ndarray, names: tuple) -> lc.Standardizer:
+    return lc.Standardizer.fit(_X_raw, list(names))
 
 
 @st.cache_data(show_spinner="Training...", max_entries=6)
@@ -145,29 +145,33 @@ def to_slider(key: str, value):
     return float(np.clip(round(value, 2), -limit, limit))
 
 
-def apply_settings(settings: cfg.Settings) -> None:
-    """Put a whole configuration into session state (before widgets exist, or in a callback)."""
+def state_values(settings: cfg.Settings) -> dict:
+    """Session-state keys and values that hold a configuration."""
+    values = {
+        "learning_rate": settings.learning_rate, "steps": settings.steps, "b0": settings.b0,
+        "l2": settings.l2, "standardize": settings.standardize, "inspect": settings.inspect,
+        "log_scale": settings.log_scale, "digits": settings.digits,
+        "explorer": settings.explorer, "overlay_rates": settings.overlay_rates,
+        "sweep_count": settings.sweep_count, "batch_size": settings.batch_size,
+        "sgd_seed": settings.seed, "momentum": settings.momentum,
+        "land_compare": True, "play_speed": "normal", "playing": False,
+    }
+    values.update({f"w0_{j}": value for j, value in enumerate(settings.w0)})
+    return values
+
+
+def apply_settings(settings: cfg.Settings, only_missing: bool = False) -> None:
+    """Put a configuration into session state (before widgets exist, or in a callback).
+
+    ``only_missing`` fills just the keys that are absent: Streamlit forgets a widget's value
+    when a run ends without drawing it (as after a bad upload), and the next run needs one.
+    """
     state = st.session_state
-    state.dataset = settings.dataset
-    state.learning_rate = settings.learning_rate
-    state.steps = settings.steps
-    for j, value in enumerate(settings.w0):
-        state[f"w0_{j}"] = value
-    state.b0 = settings.b0
-    state.l2 = settings.l2
-    state.standardize = settings.standardize
-    state.inspect = settings.inspect
-    state.log_scale = settings.log_scale
-    state.digits = settings.digits
-    state.explorer = settings.explorer
-    state.overlay_rates = settings.overlay_rates
-    state.sweep_count = settings.sweep_count
-    state.batch_size = settings.batch_size
-    state.sgd_seed = settings.seed
-    state.momentum = settings.momentum
-    state.land_compare = True
-    state.play_speed = "normal"
-    state.playing = False
+    if state.get("dataset") != settings.dataset and not only_missing:
+        state.dataset = settings.dataset  # an upload's defaults keep the data choice
+    for key, value in state_values(settings).items():
+        if not (only_missing and key in state):
+            state[key] = value
 
 
 def on_paired(key: str, widget: str) -> None:
@@ -184,11 +188,17 @@ def on_steps_changed() -> None:
 
 
 def on_dataset_changed() -> None:
-    apply_settings(cfg.defaults(st.session_state.dataset))
+    if st.session_state.dataset != cfg.UPLOAD:  # an upload gets its defaults with its file
+        apply_settings(cfg.defaults(st.session_state.dataset))
+    st.session_state.pop("upload_applied", None)
 
 
 def reset_to_defaults() -> None:
-    apply_settings(cfg.defaults(st.session_state.dataset))
+    state = st.session_state
+    if state.dataset == cfg.UPLOAD:
+        state.pop("upload_applied", None)  # the next run applies the upload's defaults
+    else:
+        apply_settings(cfg.defaults(state.dataset))
 
 
 def load_seed_001_setting() -> None:
@@ -239,20 +249,62 @@ def current_settings(n_features: int) -> cfg.Settings:
 def paired_control(label: str, key: str, slider, typed, help_text: str) -> None:
     """A slider for dragging and a number box for exact values, bound to one setting."""
     slider(label, key=f"{key}_slider", on_change=on_paired, args=(key, "slider"),
+           persist_state="session",
            help=help_text)
     typed(f"{label}: exact value", key=f"{key}_input", on_change=on_paired, args=(key, "input"),
+          persist_state="session",
           label_visibility="collapsed")
 
 
-def sidebar(feature_names: list[str]) -> None:
-    n_features = len(feature_names)
+def data_controls() -> None:
+    """The sidebar's first part: which data, and for an upload the file and its columns."""
     sb = st.sidebar
     sb.title("Descent Lab")
     sb.selectbox(
-        "Data", list(lc.DATASETS), key="dataset", on_change=on_dataset_changed,
-        format_func=lambda name: lc.DATASETS[name].title,
+        "Data", [*lc.DATASETS, cfg.UPLOAD], key="dataset", on_change=on_dataset_changed,
+        format_func=lambda name: lc.DATASETS[name].title if name in lc.DATASETS
+        else "Your own CSV file",
     )
-    sb.toggle("Standardize features", key="standardize",
+    if st.session_state.dataset == cfg.UPLOAD:
+        sb.file_uploader(
+            "CSV file", key="upload_file",
+            help="Read in memory only: never stored, never run. Comma, semicolon, tab or "
+                 "| separated; UTF-8 or latin-1.",
+        )
+        sb.caption(f"Up to {upload.MAX_BYTES // 2**20} MB, {upload.MAX_ROWS:,} rows and "
+                   f"{upload.MAX_FEATURES} feature columns.")
+
+
+def upload_options(parsed: upload.ParsedTable, digest: str) -> None:
+    """Target, features and label handling for an uploaded table (sidebar)."""
+    state = st.session_state
+    columns = [str(c) for c in parsed.frame.columns]
+    if state.get("upload_options_for") != digest:  # a new file: fresh defaults
+        candidates = upload.target_candidates(parsed.frame)
+        target = candidates[0] if candidates else columns[-1]
+        state.up_target = target
+        state.up_features = [c for c in upload.numeric_columns(parsed.frame) if c != target]
+        state.up_swap = False
+        state.up_drop_missing = False
+        state.upload_options_for = digest
+    sb = st.sidebar
+    sb.selectbox("Target (label) column", columns, key="up_target", persist_state="session")
+    if state.up_target in state.up_features:
+        sb.caption(f"{explain.md_escape(state.up_target, 40)} is now the target, so it is no "
+                   "longer a feature.")
+    state.up_features = [c for c in state.up_features if c in columns and c != state.up_target]
+    sb.multiselect("Feature columns", [c for c in columns if c != state.up_target],
+                   key="up_features", persist_state="session",
+                   help="Numeric columns are ticked to start with.")
+    sb.toggle("Swap which class is 1", key="up_swap", persist_state="session")
+    sb.toggle("Drop rows with missing values", key="up_drop_missing", persist_state="session")
+
+
+def training_controls(feature_names: list[str]) -> None:
+    """The sidebar's second part: standardization, rate, steps, starting point, L2."""
+    n_features = len(feature_names)
+    sb = st.sidebar
+    sb.toggle("Standardize features", key="standardize", persist_state="session",
               help="z-scores: each feature minus its mean, over its standard deviation.")
     with sb:
         paired_control(
@@ -280,16 +332,17 @@ def sidebar(feature_names: list[str]) -> None:
         weights = st.expander(f"Starting weights ({n_features})", expanded=n_features <= 2)
         with weights:
             for j, name in enumerate(feature_names):
-                paired_control(f"w[{name}] at step 0", f"w0_{j}", param_slider, param_input,
+                paired_control(f"w\\[{explain.md_escape(name, 40)}\\] at step 0", f"w0_{j}",
+                               param_slider, param_input,
                                "Slider in steps of 0.01; type exact values below it.")
         paired_control("Bias b at step 0", "b0", param_slider, param_input,
                        "Slider in steps of 0.01; type exact values below it.")
         st.number_input("L2 strength λ", min_value=0.0, max_value=cfg.L2_MAX, format="%g",
-                        step=0.01, key="l2",
+                        step=0.01, key="l2", persist_state="session",
                         help="Adds λ/2·‖w‖² to the loss (the bias is not penalized). "
                              "λ = 1/(C·n) is scikit-learn's C.")
         st.select_slider("Digits shown", options=list(range(cfg.DIGITS_MIN, cfg.DIGITS_MAX + 1)),
-                         key="digits")
+                         key="digits", persist_state="session")
         c1, c2 = st.columns(2)
         c1.button("Reset", key="reset", on_click=reset_to_defaults,
                   help="This data set's starting settings.", width="stretch")
@@ -374,7 +427,7 @@ def predict_first(X, y, w, b, grad_pass, settings: cfg.Settings, names) -> bool:
     """
     state = st.session_state
     k = settings.inspect
-    if not st.toggle("Predict first, then reveal", key="predict_mode",
+    if not st.toggle("Predict first, then reveal", key="predict_mode", persist_state="session",
                      help="Guess the signs before the numbers are shown."):
         return True
     shown = range(min(len(names), 3))
@@ -419,7 +472,8 @@ def predict_first(X, y, w, b, grad_pass, settings: cfg.Settings, names) -> bool:
     return True
 
 
-def step_detail(X, y, w, b, grad_pass, settings: cfg.Settings, names):
+def step_detail(data: Data, w, b, grad_pass, settings: cfg.Settings):
+    X, y, names = data.X, data.y, data.names
     digits = settings.digits
     n = X.shape[0]
     if not predict_first(X, y, w, b, grad_pass, settings, names):
@@ -442,6 +496,16 @@ def step_detail(X, y, w, b, grad_pass, settings: cfg.Settings, names):
         st.markdown(f"**The update** at η = {cfg.format_number(settings.learning_rate)}")
         update = tables.update_table(w, b, grad_pass, settings.learning_rate, names, settings.l2)
         st.dataframe(styled(update, digits), key="update_table")
+    if data.standardized:
+        to_original = scaler(data.key.removesuffix("|std"), data.X_raw, tuple(names))
+        w_orig, b_orig = to_original.to_original_units(w, b)
+        units = pd.DataFrame(
+            {"standardized": np.append(w, b), "original units": np.append(w_orig, b_orig)},
+            index=pd.Index(tables.parameter_names(names), name="parameter"),
+        )
+        st.markdown("**The same model in the features' original units** (w / scale, and b "
+                    "minus the sum of w × mean / scale)")
+        st.dataframe(styled(units, digits), key="original_units")
     st.markdown("**The same step as formulas**, numbers filled in")
     for line in explain.step_formulas(X, w, b, grad_pass, settings.learning_rate,
                                       l2=settings.l2, digits=digits):
@@ -670,10 +734,12 @@ def landscape_view(data: Data, history: lc.History, settings: cfg.Settings, fit)
         axes = (0, 1)
     else:
         c1, c2 = st.columns(2)
-        first = c1.selectbox("Horizontal axis", params, key="land_x")
-        second = c2.selectbox("Vertical axis", [p for p in params if p != first], key="land_y")
+        first = c1.selectbox("Horizontal axis", params, key="land_x", persist_state="session")
+        second = c2.selectbox("Vertical axis", [p for p in params if p != first], key="land_y",
+                              persist_state="session")
         axes = (params.index(first), params.index(second))
-    compare = st.toggle("Also run momentum, mini-batch SGD and Newton's method", key="land_compare")
+    compare = st.toggle("Also run momentum, mini-batch SGD and Newton's method",
+                        key="land_compare", persist_state="session")
     k = settings.inspect
     theta = np.column_stack([history.weights, history.bias])
     steps = min(history.steps_run, explorer.EXPLORER_MAX_STEPS)
@@ -724,7 +790,8 @@ def landscape_view(data: Data, history: lc.History, settings: cfg.Settings, fit)
              f"{explain.fmt(fit.loss, settings.digits)})." if fit.converged else
              "There is no optimum to mark: the dashed line shows the direction in which the "
              "loss keeps falling, and where descent heads forever." if fit.separable else "")
-    st.caption(f"Loss over {params[axes[0]]} and {params[axes[1]]} (colour: log10 of the loss; "
+    st.caption(f"Loss over {explain.md_escape(params[axes[0]], 60)} and "
+               f"{explain.md_escape(params[axes[1]], 60)} (colour: log10 of the loss; "
                f"white lines: contours). The path is your run, step by step.{held} {where}")
     if not compare:
         return
@@ -766,7 +833,7 @@ def trial_view(data: Data, settings: cfg.Settings) -> None:
     cols = st.columns(2)
     bugs = frozenset(
         name for k, (name, text) in enumerate(seeds.SEED_003_BUGS.items())
-        if cols[k % 2].checkbox(text, key=f"bug_{name}")
+        if cols[k % 2].checkbox(text, key=f"bug_{name}", persist_state="session")
     )
     steps = min(settings.steps, TRIAL_STEPS)
     correct, buggy, names = seed_003_trial(
@@ -837,6 +904,7 @@ def playback_controls(last: int) -> None:
     cols[2].button("step ▶", key="step_forward", on_click=nudge_inspect, args=(1, last),
                    width="stretch", help="One step forward.")
     cols[3].select_slider("Speed", options=list(PLAY_SPEEDS), key="play_speed",
+                          persist_state="session",
                           label_visibility="collapsed")
     interval, stride = PLAY_SPEEDS[state.get("play_speed", "normal")]
 
@@ -884,7 +952,7 @@ def explorer_view(data: Data, settings: cfg.Settings, bound, fit) -> None:
 
     st.markdown("##### Same start, several rates")
     st.text_input(
-        "Rates to overlay", key="overlay_rates",
+        "Rates to overlay", key="overlay_rates", persist_state="session",
         placeholder=", ".join(cfg.format_number(r) for r in
                               explorer.default_overlay_rates(settings.learning_rate)),
         help="Comma-separated, up to 8. Empty: 0.1x, 0.5x, 1x, 2x and 4x your rate.",
@@ -905,7 +973,7 @@ def explorer_view(data: Data, settings: cfg.Settings, bound, fit) -> None:
 
     st.markdown("##### Sweep: where descent breaks")
     st.slider("Rates in the sweep", explorer.SWEEP_COUNT_MIN, explorer.SWEEP_COUNT_MAX,
-              key="sweep_count")
+              key="sweep_count", persist_state="session")
     swept = explorer.sweep_rates(bound, settings.sweep_count)
     sweep = rate_sweep(*run_args, tuple(swept), steps, *start)
     sweep_table = explorer.sweep_frame(sweep)
@@ -930,10 +998,12 @@ def explorer_view(data: Data, settings: cfg.Settings, bound, fit) -> None:
     st.markdown("##### Optimizers from the same start, at your rate")
     c1, c2, c3 = st.columns(3)
     c1.number_input("SGD batch size", min_value=1, max_value=len(data.y), step=1,
-                    key="batch_size")
+                    key="batch_size", persist_state="session")
     c2.number_input("SGD seed", min_value=0, max_value=2**31 - 1, step=1, key="sgd_seed",
+                    persist_state="session",
                     help="The same seed gives the same sample order, so a run can be repeated.")
-    c3.slider("Momentum β", 0.0, cfg.MOMENTUM_MAX, step=0.01, key="momentum")
+    c3.slider("Momentum β", 0.0, cfg.MOMENTUM_MAX, step=0.01, key="momentum",
+              persist_state="session")
     runs = optimizers(*run_args, settings.learning_rate, steps, *start,
                       settings.batch_size, settings.momentum, settings.seed)
     st.altair_chart(charts.curves_chart(runs.frame(), "Gradient descent, SGD and momentum"),
@@ -961,55 +1031,142 @@ def has_edits(edits) -> bool:
                                                      "deleted_rows"))
 
 
-def load_data() -> Data:
-    """The data of this run: the chosen source, the table editor's edits, standardization."""
+class Source(NamedTuple):
+    """Data before edits and standardization, with what the Data tab says about it."""
+
+    key: str
+    X: np.ndarray
+    y: np.ndarray
+    names: list
+    title: str
+    note: str  # Markdown; for uploads built from escaped user text only
+    preview: object = None  # the uploaded table, shown as plain cells
+
+
+@st.cache_data(show_spinner="Reading your file...", max_entries=8)
+def parse_upload(digest: str, _content: bytes, sample_large: bool) -> upload.ParsedTable:
+    return upload.read_csv_bytes(_content, sample_large=sample_large)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def prepare_upload(digest: str, _parsed: upload.ParsedTable, target: str, features: tuple,
+                   swap: bool, drop_missing: bool) -> upload.PreparedData:
+    return upload.prepare(_parsed.frame, target, list(features), swap_labels=swap,
+                          drop_missing=drop_missing)
+
+
+def show_problem(error: lc.LogRegInputError) -> None:
+    """A user's mistake, as a notice; the message may quote their column names or values."""
+    st.error(explain.md_escape(str(error), 1000), icon="⚠️")
+
+
+def upload_source() -> Source | None:
+    """The uploaded file as a `Source`, or None after saying what is missing or wrong."""
     state = st.session_state
-    source = lc.load_dataset(state.dataset)
-    key, title = f"builtin:{state.dataset}", source.info.title
-    X_raw, y, names = source.X, source.y, list(source.feature_names)
-    edits = state.get(editor_key(key))
+    file = state.get("upload_file")
+    if file is None:
+        st.info("Choose a CSV file in the sidebar: a header row of column names, one row per "
+                "sample, numeric feature columns and a label column with two values.")
+        return None
+    content = file.getvalue()
+    digest = hashlib.sha256(content).hexdigest()[:20]
+    sample = state.get(f"up_sample_{digest}", False)
+    try:
+        parsed = parse_upload(digest, content, sample)
+    except upload.UploadError as error:
+        show_problem(error)
+        if error.code == "too_large" and len(content) <= upload.MAX_BYTES:
+            st.sidebar.toggle(f"Use a random sample of {upload.MAX_ROWS:,} rows",
+                              key=f"up_sample_{digest}")
+        return None
+    upload_options(parsed, digest)
+    options = (state.up_target, tuple(state.up_features), state.up_swap, state.up_drop_missing)
+    try:
+        prepared = prepare_upload(digest, parsed, *options)
+    except upload.UploadError as error:
+        show_problem(error)
+        return None
+    if state.get("upload_applied") != (digest, *options):
+        # new file or columns: the starting point and scaling start afresh
+        apply_settings(cfg.upload_defaults(len(prepared.feature_names), len(prepared.y),
+                                           prepared.suggest_standardize))
+        state.upload_applied = (digest, *options)
+    notes = [explain.md_escape(n, 300) for n in parsed.notes]
+    notes.append(f"Labels: {explain.md_escape(prepared.mapping.describe(), 300)}.")
+    if prepared.dropped_rows:
+        notes.append(f"Dropped {prepared.dropped_rows:,} rows with missing values.")
+    ratio = prepared.scale_ratio
+    notes.append(
+        f"The features' spreads differ by a factor of {ratio:,.3g}"
+        + ("; standardizing is on to start with." if prepared.suggest_standardize else ".")
+    )
+    key = "upload:" + digest + "|" + hashlib.sha1(
+        json.dumps([*options, sample], default=str).encode()).hexdigest()[:12]
+    return Source(
+        key=key, X=prepared.X, y=prepared.y, names=list(prepared.feature_names),
+        title=f"your file ({len(prepared.y):,} rows)",
+        note="#### Your file\n\n" + "\n\n".join(f"- {n}" for n in notes),
+        preview=parsed.frame,
+    )
+
+
+def builtin_source(name: str) -> Source:
+    data = lc.load_dataset(name)
+    return Source(key=f"builtin:{name}", X=data.X, y=data.y, names=list(data.feature_names),
+                  title=data.info.title, note=data.note)
+
+
+def load_data(source: Source) -> Data:
+    """The data of this run: the source, the table editor's edits, standardization."""
+    state = st.session_state
+    key, title, X_raw, y = source.key, source.title, source.X, source.y
+    edits = state.get(editor_key(source.key))
     if has_edits(edits):
-        frame = tables.apply_edits(tables.editable_frame(X_raw, y, names), edits)
+        frame = tables.apply_edits(tables.editable_frame(X_raw, y, source.names), edits)
         try:
             X_raw, y = lc.check_data(*tables.edited_arrays(frame))
             digest = json.dumps(edits, sort_keys=True, default=str).encode()
             key += "|edits:" + hashlib.sha1(digest).hexdigest()[:16]
             title += " (edited)"
         except lc.LogRegInputError as error:
-            st.error(f"Your edits of the table cannot be used yet: {error} Until then the "
-                     "page shows the data as it was.")
+            st.error(f"Your edits of the table cannot be used yet: "
+                     f"{explain.md_escape(error, 500)} Until then the page shows the data as "
+                     "it was.")
     X, is_standardized = X_raw, False
     if state.standardize:
         try:
-            X = standardized(key, X_raw, tuple(names))
+            X = scaler(key, X_raw, tuple(source.names)).transform(X_raw)
             key, is_standardized = key + "|std", True
         except lc.LogRegInputError as error:
-            st.warning(f"{error} Showing the features unstandardized.")
-    return Data(key=key, X=X, y=y, names=names, X_raw=X_raw, title=title,
+            st.warning(f"{explain.md_escape(error, 500)} Showing the features unstandardized.")
+    return Data(key=key, X=X, y=y, names=list(source.names), X_raw=X_raw, title=title,
                 standardized=is_standardized)
 
 
-def data_view(data: Data, settings: cfg.Settings) -> None:
-    """The data set's note and a table to edit it: move, add and remove points, flip labels."""
+def data_view(data: Data, source: Source) -> None:
+    """The data's note and a table to edit it: move, add and remove points, flip labels."""
     state = st.session_state
-    source = lc.load_dataset(settings.dataset)
-    base_key = f"builtin:{settings.dataset}"
     st.markdown(source.note)
+    if source.preview is not None:
+        st.markdown("##### The file as read")
+        st.dataframe(source.preview.head(100), key="upload_preview")
+        st.caption(f"First {min(100, len(source.preview))} of {len(source.preview):,} rows. "
+                   "Cells and column names are shown as plain text.")
     st.markdown("##### Edit the data")
-    if source.n_samples > EDIT_MAX_ROWS:
-        st.caption(f"This data set has {source.n_samples:,} rows; the editor is offered up to "
+    if len(source.y) > EDIT_MAX_ROWS:
+        st.caption(f"This data has {len(source.y):,} rows; the editor is offered up to "
                    f"{EDIT_MAX_ROWS:,}.")
         return
     st.caption("Change a value to move a point, tick or untick *label* to flip its class, and "
                "add or delete rows (the + and the bin in the table's toolbar). Everything on "
                "the page follows. New rows start with label 0.")
     st.data_editor(
-        tables.editable_frame(source.X, source.y, list(source.feature_names)),
-        key=editor_key(base_key), num_rows="dynamic", width="stretch",
+        tables.editable_frame(source.X, source.y, source.names),
+        key=editor_key(source.key), num_rows="dynamic", width="stretch",
         column_config={tables.LABEL: st.column_config.CheckboxColumn(
             "label", help="Ticked: label 1. Unticked: label 0.")},
     )
-    if has_edits(state.get(editor_key(base_key))):
+    if has_edits(state.get(editor_key(source.key))):
         st.caption(f"Edited: {len(data.y)} rows now. Edits are kept while you stay on this "
                    "data set; they are not part of shared links.")
 
@@ -1019,12 +1176,18 @@ def main() -> None:
     for notice in st.session_state.pop("link_notices", []):
         st.warning(notice, icon="🔗")
     state = st.session_state
-    data = load_data()
+    apply_settings(cfg.defaults(cfg.DEFAULT_DATASET), only_missing=True)
+    data_controls()
+    source = upload_source() if state.dataset == cfg.UPLOAD else builtin_source(state.dataset)
+    if source is None:
+        st.title("How logistic regression learns")
+        return
+    data = load_data(source)
     X, y, names = data.X, data.y, data.names
     state.batch_size = int(min(state.batch_size, len(y)))
     n_features = len(names)
     sync_paired_widgets(n_features)
-    sidebar(names)
+    training_controls(names)
     settings = current_settings(n_features)
 
     st.title("How logistic regression learns")
@@ -1049,7 +1212,7 @@ def main() -> None:
     if state.inspect > last:
         state.inspect = last
     if last > 0:
-        st.slider("Inspect step", 0, last, key="inspect",
+        st.slider("Inspect step", 0, last, key="inspect", persist_state="session",
                   help="Every view below shows the state after this many steps.")
         playback_controls(last)
     settings = current_settings(n_features)
@@ -1065,11 +1228,11 @@ def main() -> None:
     with left:
         st.altair_chart(charts.loss_chart(history.loss, k, settings.log_scale), width="stretch",
                         key="loss_chart")
-        st.toggle("Log scale", key="log_scale")
+        st.toggle("Log scale", key="log_scale", persist_state="session")
     with right:
         model_view(X, y, w, b, names, grad_pass, data.standardized)
 
-    st.toggle("Compare learning rates", key="explorer",
+    st.toggle("Compare learning rates", key="explorer", persist_state="session",
               help="Overlay several rates from the same start, sweep 30 to 60 rates across "
                    "the stable limit, and compare gradient descent with SGD and momentum.")
     if settings.explorer:
@@ -1082,7 +1245,7 @@ def main() -> None:
         "Data",
     ])
     with tabs[0]:
-        step_detail(X, y, w, b, grad_pass, settings, names)
+        step_detail(data, w, b, grad_pass, settings)
     with tabs[1]:
         landscape_view(data, history, settings, fit)
     with tabs[2]:
@@ -1098,7 +1261,7 @@ def main() -> None:
     with tabs[7]:
         share_view(data, history, settings)
     with tabs[8]:
-        data_view(data, settings)
+        data_view(data, source)
 
 
 main()

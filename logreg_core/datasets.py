@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -117,6 +118,36 @@ def load_dataset(name: str) -> Dataset:
     return Dataset(info=info, X=X, y=y, feature_names=features, note=note)
 
 
+def constant_features(X, names: Sequence[str]) -> list[str]:
+    """Names of the features with the same value in every row.
+
+    The rule `Standardizer.fit` applies: standard deviation at most ``1e-12 * max(1, |mean|)``
+    (a spread that small is rounding, not data).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    names : sequence of str, length n_features
+
+    Returns
+    -------
+    list of str
+        In column order; empty when every feature varies.
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim == 1:
+        X = X[:, None]
+    if X.ndim != 2 or X.shape[1] != len(names):
+        raise ValueError(f"names has {len(names)} entries for X of shape {X.shape}")
+    if X.shape[0] == 0:
+        return []
+    with np.errstate(all="ignore"):
+        mean = X.mean(axis=0)
+        scale = X.std(axis=0)
+    constant = scale <= 1e-12 * np.maximum(1.0, np.abs(mean))
+    return [str(names[j]) for j in np.flatnonzero(constant)]
+
+
 @dataclass(frozen=True)
 class Standardizer:
     r"""Z-scores that remember their mean and scale.
@@ -146,18 +177,16 @@ class Standardizer:
             A constant feature, which standardization would divide by zero.
         """
         X, _ = check_data(X, np.zeros(len(X)))
-        mean = X.mean(axis=0)
-        scale = X.std(axis=0)
-        constant = np.flatnonzero(scale <= 1e-12 * np.maximum(1.0, np.abs(mean)))
-        if constant.size:
-            names = feature_names or [f"x{j + 1}" for j in range(X.shape[1])]
-            listed = ", ".join(repr(names[j]) for j in constant[:5])
+        names = feature_names or [f"x{j + 1}" for j in range(X.shape[1])]
+        constant = constant_features(X, names)
+        if constant:
+            listed = ", ".join(repr(name) for name in constant[:5])
             raise LogRegInputError(
                 f"Feature(s) {listed} have the same value in every row, so standardizing would "
                 "divide by zero: drop them (a constant feature tells the classes nothing the "
                 "bias does not)."
             )
-        return cls(mean=mean, scale=scale)
+        return cls(mean=X.mean(axis=0), scale=X.std(axis=0))
 
     def transform(self, X) -> np.ndarray:
         """Standardize ``X`` of shape (n_samples, n_features)."""

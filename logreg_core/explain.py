@@ -8,6 +8,7 @@ digits shown. User-supplied names pass through `tex_text` before they reach LaTe
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,22 @@ _TEX_SPECIALS = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
     "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\~{}",
 }
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:&=])")
+
+
+def md_escape(text: object, max_length: int = 200) -> str:
+    """User text (a column name, a value, a message quoting them) safe inside Markdown.
+
+    Streamlit renders Markdown in st.markdown, captions, notices and widget labels, including
+    ``$...$`` as LaTeX and ``:name:`` as icons; every character with a meaning there is
+    backslash-escaped so it shows as typed. Line breaks become spaces; the text is capped.
+    """
+    text = " ".join(str(text).split())
+    if len(text) > max_length:
+        text = text[:max_length] + "..."
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
 def fmt(value: float, digits: int = 4) -> str:

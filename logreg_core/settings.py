@@ -18,6 +18,7 @@ from .errors import LogRegInputError
 from .explorer import SWEEP_COUNT_DEFAULT, SWEEP_COUNT_MAX, SWEEP_COUNT_MIN, parse_rates
 
 DEFAULT_DATASET = "five_points"
+UPLOAD = "upload"  # the dataset name of a user's own CSV file
 
 #: Learning rates offered on the slider: 1-2-5 steps from 1e-4 to 10.
 LEARNING_RATE_GRID: tuple[float, ...] = tuple(
@@ -84,6 +85,15 @@ class Settings:
     batch_size: int = 1
     seed: int = 0
     momentum: float = 0.9
+
+
+def upload_defaults(n_features: int, n_samples: int, standardize: bool) -> Settings:
+    """Starting settings for a user's own data: zeros, a moderate rate, 500 steps."""
+    return Settings(
+        dataset=UPLOAD, learning_rate=0.1, steps=500, w0=(0.0,) * n_features, b0=0.0, l2=0.0,
+        standardize=standardize, inspect=500, log_scale=False, digits=DIGITS_DEFAULT,
+        batch_size=default_batch_size(n_samples),
+    )
 
 
 def default_batch_size(n_samples: int) -> int:
@@ -192,7 +202,13 @@ def from_query(query: Mapping[str, str]) -> tuple[Settings, list[str]]:
         )
 
     dataset = query.get("data", DEFAULT_DATASET)
-    if dataset not in DATASETS:
+    if dataset == UPLOAD:
+        notices.append(
+            "This link was made with an uploaded file, and links cannot carry files: choose "
+            "'Your own CSV file' under Data and upload it again. Showing the 5-point example."
+        )
+        dataset = DEFAULT_DATASET
+    elif dataset not in DATASETS:
         ignored("data", dataset, f"one of {', '.join(DATASETS)}", DEFAULT_DATASET)
         dataset = DEFAULT_DATASET
     settings = defaults(dataset)

@@ -27,8 +27,8 @@ pytestmark = pytest.mark.browser
 TITLE = "How logistic regression learns"
 SEED_001_LINK = "?data=five_points&lr=0.1&steps=1&w0=2.197&b0=-6.593&step=0"
 TABS = [
-    "Step in detail", "Seed 001: worked example", "Seed 002: one student", "Why it works",
-    "Loop vs vectorized", "Share & download", "About the data",
+    "Step in detail", "Landscape", "Seed 001: worked example", "Seed 002: one student",
+    "Seed 003 on trial", "Why it works", "Loop vs vectorized", "Share & download", "Data",
 ]
 #: The link of the default view (settings.py's keys; the app may add more).
 DEFAULT_QUERY = {
@@ -105,8 +105,12 @@ def assert_layout_ok(page) -> dict:
 
 
 def settle(page) -> None:
-    """Wait until every Vega-Lite chart has drawn and the web fonts are loaded."""
-    charts = page.get_by_test_id("stVegaLiteChart")
+    """Wait until every visible Vega-Lite chart has drawn and the web fonts are loaded.
+
+    Charts in tabs that are not shown draw only once their tab opens, so only visible ones
+    are waited for.
+    """
+    charts = page.get_by_test_id("stVegaLiteChart").filter(visible=True)
     expect(charts.locator("svg.marks, canvas.marks")).to_have_count(charts.count())
     page.evaluate("() => document.fonts.ready.then(() => true)")
     # Two animation frames, so a resize observer's redraw has reached the screen.

@@ -1,0 +1,213 @@
+"""Uploads through AppTest: every bad file answered by its own message, sessions kept apart."""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import logreg_core as lc
+from logreg_core import upload
+from tests.app.conftest import metric, table
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "bad_csv"
+
+
+def plain(markdown: str) -> str:
+    """Markdown source back to the text a reader sees (backslash escapes removed)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def shown(at, kind: str) -> list[str]:
+    return [plain(e.value) for e in at.get(kind)]
+
+
+@pytest.fixture
+def upload_app(new_app):
+    def run(name: str, content: bytes | None = None, **query):
+        at = new_app(**query).run()
+        at.selectbox(key="dataset").set_value(lc.settings.UPLOAD).run()
+        data = (CORPUS / name).read_bytes() if content is None else content
+        at.file_uploader(key="upload_file").upload(name, data, "text/csv").run()
+        assert not at.exception, at.exception
+        return at
+
+    return run
+
+
+PARSE_ERRORS = {
+    "empty.csv": ("empty", "The file is empty"),
+    "whitespace_only.csv": ("empty", "only blank space"),
+    "header_only.csv": ("header_only", "no data rows"),
+    "binary_png.csv": ("not_text", "PNG"),
+    "xlsx_renamed.csv": ("not_text", "Excel workbook"),
+    "pickle.csv": ("not_text", "pickle"),
+    "prose.csv": ("not_csv", "not a table"),
+    "single_column.csv": ("single_column", "Only one column"),
+    "duplicate_columns.csv": ("duplicate_columns", "'x'"),
+    "empty_column_name.csv": ("empty_column_name", "Column 2"),
+    "uneven_rows.csv": ("uneven_rows", "Line 4 has 4 values"),
+}
+PREPARE_ERRORS = {
+    "one_class.csv": ("one_class", "only one class"),
+    "three_classes.csv": ("many_classes", "3 distinct values"),
+    "missing_values.csv": ("missing_values", "3 rows of 6 have missing values"),
+    "inf_values.csv": ("non_finite", "infinite values"),
+    "huge_values.csv": ("too_big_values", "too large to square"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PARSE_ERRORS))
+def test_file_that_cannot_be_read_gets_its_own_message(upload_app, name):
+    code, phrase = PARSE_ERRORS[name]
+    with pytest.raises(upload.UploadError) as expected:
+        upload.read_csv_bytes((CORPUS / name).read_bytes())
+    assert expected.value.code == code
+    at = upload_app(name)
+    assert shown(at, "error") == [str(expected.value)]
+    assert phrase in shown(at, "error")[0]
+    assert not at.metric  # no training on a file that could not be read
+    assert at.selectbox(key="dataset").value == lc.settings.UPLOAD  # the sidebar still works
+
+
+@pytest.mark.parametrize("name", sorted(PREPARE_ERRORS))
+def test_table_that_cannot_train_gets_its_own_message(upload_app, name):
+    code, phrase = PREPARE_ERRORS[name]
+    at = upload_app(name)
+    errors = shown(at, "error")
+    assert len(errors) == 1 and phrase in errors[0], errors
+    parsed = upload.read_csv_bytes((CORPUS / name).read_bytes())
+    with pytest.raises(upload.UploadError) as expected:
+        upload.prepare(parsed.frame, at.session_state.up_target,
+                       list(at.session_state.up_features))
+    assert expected.value.code == code and errors == [str(expected.value)]
+
+
+@pytest.mark.parametrize(
+    ("name", "note"),
+    [("latin1.csv", "latin-1"), ("semicolon.csv", "';'"), ("tab.csv", "tab"),
+     ("bom_utf8.csv", None), ("text_labels.csv", "'no' → 0, 'yes' → 1")],
+)
+def test_good_files_train(upload_app, name, note):
+    at = upload_app(name)
+    assert not at.error
+    parsed = upload.read_csv_bytes((CORPUS / name).read_bytes())
+    prepared = upload.prepare(parsed.frame, at.session_state.up_target,
+                              list(at.session_state.up_features))
+    X = prepared.X
+    assert at.toggle(key="standardize").value is prepared.suggest_standardize
+    if prepared.suggest_standardize:
+        X = lc.Standardizer.fit(X).transform(X)
+    history = lc.train(X, prepared.y, learning_rate=0.1, steps=500)
+    assert metric(at, "Loss at step 500") == lc.explain.fmt(history.loss[-1])
+    if note:
+        assert note in "\n".join(shown(at, "markdown"))
+
+
+def test_text_labels_can_be_swapped(upload_app):
+    at = upload_app("text_labels.csv")
+    assert "'no' → 0, 'yes' → 1" in "\n".join(shown(at, "markdown"))
+    at.toggle(key="up_swap").set_value(True).run()
+    assert "'yes' → 0, 'no' → 1" in "\n".join(shown(at, "markdown"))
+
+
+def test_non_numeric_feature_named_and_undone(upload_app):
+    at = upload_app("non_numeric_feature.csv")
+    assert not at.error  # text columns start unticked
+    features = list(at.session_state.up_features)
+    at.multiselect(key="up_features").set_value([*features, "city"]).run()
+    assert "'city' does not hold only numbers: untick it" in shown(at, "error")[0]
+    at.multiselect(key="up_features").set_value(features).run()
+    assert not at.exception and at.metric
+    assert not [e for e in shown(at, "error") if "city" in e]
+    assert at.toggle(key="standardize").value is True  # the upload's choice survived the error
+
+
+def test_missing_values_can_be_dropped(upload_app):
+    at = upload_app("missing_values.csv")
+    at.toggle(key="up_drop_missing").set_value(True).run()
+    assert not at.error
+    assert "Dropped 3 rows with missing values." in "\n".join(shown(at, "markdown"))
+
+
+def test_constant_feature_blocks_standardization_only(upload_app):
+    at = upload_app("constant_feature.csv")
+    assert at.metric and not at.error
+    at.toggle(key="standardize").set_value(True).run()
+    assert not at.exception
+    warnings = shown(at, "warning")
+    assert any("'bias_col'" in w and "same value in every row" in w for w in warnings)
+    assert at.metric  # trained unstandardized
+
+
+def test_target_switch_removes_it_from_the_features(upload_app):
+    at = upload_app("semicolon.csv")
+    first_feature = at.session_state.up_features[0]
+    at.selectbox(key="up_target").set_value(first_feature).run()
+    assert not at.exception
+    assert first_feature not in at.session_state.up_features
+
+
+def test_scales_that_differ_are_standardized_and_reported_in_original_units(upload_app):
+    rng = np.random.default_rng(0)
+    x1, x2 = rng.normal(size=80), rng.normal(scale=1000.0, size=80)
+    labels = (x1 + x2 / 1000 + rng.normal(size=80) > 0).astype(int)
+    rows = "\n".join(f"{a},{b},{c}" for a, b, c in zip(x1, x2, labels, strict=True))
+    at = upload_app("scales.csv", f"small,big,label\n{rows}\n".encode())
+    assert at.toggle(key="standardize").value is True
+    units = table(at, "original units")
+    assert units.loc["w[big]", "original units"] == pytest.approx(
+        units.loc["w[big]", "standardized"] / x2.std(), rel=1e-9)
+
+
+def test_too_many_rows_offers_a_sample(upload_app):
+    rows = "\n".join(f"{i % 7},{i % 2}" for i in range(upload.MAX_ROWS + 1))
+    at = upload_app("big.csv", f"x,label\n{rows}\n".encode())
+    assert "50,001" in shown(at, "error")[0] and "limit is 50,000" in shown(at, "error")[0]
+    sample_key = next(t.key for t in at.toggle if t.key.startswith("up_sample_"))
+    at.toggle(key=sample_key).set_value(True).run()
+    assert not at.error and metric(at, "Loss at step 0")
+    assert "random sample" in "\n".join(shown(at, "markdown"))
+
+
+def test_injected_names_stay_plain_text(upload_app):
+    at = upload_app("html_injection.csv")
+    assert not at.exception
+    names = list(at.session_state.up_features)
+    assert "<script>alert(1)</script>" in names and "**bold**" in names
+    # every Markdown-rendered element carries the names escaped, never as live markup
+    for kind in ("markdown", "caption", "error", "warning", "info", "success"):
+        for element in at.get(kind):
+            for raw in ("<script>", "**bold**", "$\\alpha$", "<img src=x"):
+                assert raw not in element.value, (kind, element.value[:200])
+    labels = [s.label for s in at.slider]
+    assert any("\\*\\*bold\\*\\*" in label for label in labels)
+    preview = table(at, "label")  # the file as read: cells as plain text
+    assert "<script>alert(1)</script>" in preview.columns
+    assert preview["label"].tolist()[0] == "<b>yes</b>"
+
+
+def test_two_sessions_never_see_each_others_upload(upload_app):
+    first = upload_app("semicolon.csv")
+    second = upload_app("text_labels.csv")
+    first_cols = set(first.session_state.up_features)
+    second_cols = set(second.session_state.up_features)
+    assert first_cols != second_cols
+    first.run()
+    assert set(first.session_state.up_features) == first_cols
+    preview_first = [d.value for d in first.dataframe if set(first_cols) <= set(d.value.columns)]
+    assert preview_first and not any(
+        second_cols & set(d.value.columns) - first_cols for d in first.dataframe)
+
+
+def test_link_to_an_upload_explains(new_app):
+    at = new_app(data="upload").run()
+    assert not at.exception
+    assert "links cannot carry files" in at.warning[0].value
+    assert metric(at, "Loss at step 0") == "0.6931"
+
+
+def test_no_unsafe_html_anywhere():
+    root = Path(__file__).resolve().parents[2]
+    sources = [root / "app.py", *(root / "logreg_core").glob("*.py")]
+    assert not [p.name for p in sources if "unsafe_allow_html" in p.read_text()]
