@@ -1091,6 +1091,7 @@ def upload_source() -> Source | None:
         apply_settings(cfg.upload_defaults(len(prepared.feature_names), len(prepared.y),
                                            prepared.suggest_standardize))
         state.upload_applied = (digest, *options)
+        state.choose_safe_rate = True  # once the data are scaled: see main()
     notes = [explain.md_escape(n, 300) for n in parsed.notes]
     notes.append(f"Labels: {explain.md_escape(prepared.mapping.describe(), 300)}.")
     if prepared.dropped_rows:
@@ -1184,6 +1185,9 @@ def main() -> None:
         return
     data = load_data(source)
     X, y, names = data.X, data.y, data.names
+    if state.pop("choose_safe_rate", False):
+        limit = curvature(data.key, data, 0.0).max_stable_learning_rate
+        state.learning_rate = cfg.safe_learning_rate(limit)
     state.batch_size = int(min(state.batch_size, len(y)))
     n_features = len(names)
     sync_paired_widgets(n_features)

@@ -96,6 +96,15 @@ def upload_defaults(n_features: int, n_samples: int, standardize: bool) -> Setti
     )
 
 
+def safe_learning_rate(max_stable_learning_rate: float) -> float:
+    """The largest slider rate below 90% of the stable limit (or the smallest slider rate).
+
+    Where a user's own data start: the loss falls at every step, as fast as the slider allows.
+    """
+    safe = [r for r in LEARNING_RATE_GRID if r <= 0.9 * max_stable_learning_rate]
+    return safe[-1] if safe else LEARNING_RATE_GRID[0]
+
+
 def default_batch_size(n_samples: int) -> int:
     """A quarter of the samples, at least 1 and at most 32: small enough to differ visibly
     from full-batch descent."""

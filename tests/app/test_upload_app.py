@@ -98,7 +98,10 @@ def test_good_files_train(upload_app, name, note):
     assert at.toggle(key="standardize").value is prepared.suggest_standardize
     if prepared.suggest_standardize:
         X = lc.Standardizer.fit(X).transform(X)
-    history = lc.train(X, prepared.y, learning_rate=0.1, steps=500)
+    rate = at.session_state.learning_rate
+    assert rate == lc.settings.safe_learning_rate(lc.max_stable_learning_rate(X))
+    history = lc.train(X, prepared.y, learning_rate=rate, steps=500)
+    assert history.verdict.kind == "converging"  # a fresh upload starts below the limit
     assert metric(at, "Loss at step 500") == lc.explain.fmt(history.loss[-1])
     if note:
         assert note in "\n".join(shown(at, "markdown"))

@@ -157,3 +157,10 @@ def test_exported_script_reproduces_the_run_exactly(name, kwargs):
     assert np.array_equal(frame["loss"].to_numpy(), history.loss)
     assert np.array_equal(frame["b"].to_numpy(), history.bias)
     assert np.array_equal(frame[data.feature_names].to_numpy(), history.weights)
+
+
+def test_safe_learning_rate():
+    assert cfg.safe_learning_rate(0.6762) == 0.5  # 0.9 x 0.676 = 0.61: 0.5 is the last below
+    assert cfg.safe_learning_rate(0.02141) == 0.01
+    assert cfg.safe_learning_rate(1000) == 10
+    assert cfg.safe_learning_rate(1e-6) == 1e-4  # the slider's smallest
