@@ -107,6 +107,11 @@ def loss_surface(key, _data: Data, center, axes, a_range, c_range, l2):
     return surface, landscape.contour_segments(surface)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def gradient_check(key, _data: Data, w: tuple, b: float, l2: float):
+    return tables.gradient_check_table(_data.X, _data.y, list(w), b, _data.names, l2)
+
+
 @st.cache_data(show_spinner="Running seed 003's loop...", max_entries=32)
 def seed_003_trial(key, _data: Data, w0, b0, learning_rate, steps, bugs):
     X, y = _data.X[:TRIAL_ROWS, :2], _data.y[:TRIAL_ROWS]
@@ -154,24 +159,28 @@ def state_values(settings: cfg.Settings) -> dict:
         "explorer": settings.explorer, "overlay_rates": settings.overlay_rates,
         "sweep_count": settings.sweep_count, "batch_size": settings.batch_size,
         "sgd_seed": settings.seed, "momentum": settings.momentum,
-        "land_compare": True, "play_speed": "normal", "playing": False,
+        "land_compare": True, "play_speed": "normal", "playing": False, "tab": settings.tab,
     }
     values.update({f"w0_{j}": value for j, value in enumerate(settings.w0)})
     return values
 
 
-def apply_settings(settings: cfg.Settings, only_missing: bool = False) -> None:
+def apply_settings(settings: cfg.Settings, only_missing: bool = False,
+                   keep_tab: bool = True) -> None:
     """Put a configuration into session state (before widgets exist, or in a callback).
 
     ``only_missing`` fills just the keys that are absent: Streamlit forgets a widget's value
     when a run ends without drawing it (as after a bad upload), and the next run needs one.
+    ``keep_tab`` leaves the open tab alone: a new data set or a reset keeps the learner's
+    view; only a link sets it.
     """
     state = st.session_state
     if state.get("dataset") != settings.dataset and not only_missing:
         state.dataset = settings.dataset  # an upload's defaults keep the data choice
     for key, value in state_values(settings).items():
-        if not (only_missing and key in state):
-            state[key] = value
+        if (only_missing or (keep_tab and key == "tab")) and key in state:
+            continue
+        state[key] = value
 
 
 def on_paired(key: str, widget: str) -> None:
@@ -215,7 +224,7 @@ def initialize_state() -> None:
     if "initialized" in st.session_state:
         return
     settings, notices = cfg.from_query(st.query_params.to_dict())
-    apply_settings(settings)
+    apply_settings(settings, keep_tab=False)
     st.session_state.link_notices = notices
     st.session_state.initialized = True
 
@@ -237,7 +246,7 @@ def current_settings(n_features: int) -> cfg.Settings:
         log_scale=bool(state.log_scale), digits=int(state.digits),
         explorer=bool(state.explorer), overlay_rates=str(state.overlay_rates),
         sweep_count=int(state.sweep_count), batch_size=int(state.batch_size),
-        seed=int(state.sgd_seed), momentum=float(state.momentum),
+        seed=int(state.sgd_seed), momentum=float(state.momentum), tab=str(state.tab),
     )
 
 
@@ -512,7 +521,7 @@ def step_detail(data: Data, w, b, grad_pass, settings: cfg.Settings):
         st.latex(line)
     st.markdown("**Gradient check**: the formula (p − y)·x against the slope measured by "
                 "nudging each parameter (central differences)")
-    check = tables.gradient_check_table(X, y, w, b, names, settings.l2)
+    check = gradient_check(data.key, data, tuple(w), b, settings.l2)
     st.dataframe(styled(check, digits).format({"relative error": "{:.1e}"}),
                  key="gradient_check")
     worst = float(check["relative error"].max())
@@ -636,7 +645,8 @@ def seed_002_view(settings: cfg.Settings):
     )
 
 
-def why_view(X, y, w, b, grad_pass, settings: cfg.Settings):
+def why_view(data: Data, w, b, grad_pass, settings: cfg.Settings):
+    X, y = data.X, data.y
     digits = settings.digits
     st.markdown(
         f"Three facts make the gradient simple. Each is checked below with numbers at the "
@@ -656,16 +666,14 @@ def why_view(X, y, w, b, grad_pass, settings: cfg.Settings):
         st.caption("At this step p is 0 or 1 to double precision, so the log-odds and the "
                    "loss's 1/p terms cannot be evaluated; the gradient p − y still can.")
     st.markdown("**Gradient check over all samples**: the formula against central differences")
-    num_dw, num_db = lc.numerical_gradient(X, y, w, b, settings.l2)
-    analytic = np.append(grad_pass.dw, grad_pass.db)
-    numeric = np.append(num_dw, num_db)
-    rel = np.max(np.abs(analytic - numeric)) / max(np.max(np.abs(analytic)), 1e-300)
+    check = gradient_check(data.key, data, tuple(w), b, settings.l2)
     st.latex(
-        rf"\max_k \frac{{|g_k - \hat g_k|}}{{\max_k |g_k|}} = "
-        rf"{explain.tex_number(rel, 2)}"
+        rf"\max_k \frac{{|g_k - \hat g_k|}}{{\max(|g_k|, |\hat g_k|)}} = "
+        rf"{explain.tex_number(float(check['relative error'].max()), 2)}"
     )
     st.caption("g is the gradient from (p − y)·x, ĝ the slope of the loss measured by nudging "
-               "each parameter by a small h either way (a fourth-order central difference).")
+               "each parameter by a small h either way (a fourth-order central difference). "
+               "Parameter by parameter in the Step in detail tab.")
 
 
 def loop_view(X, y, w, b, grad_pass, settings: cfg.Settings):
@@ -1070,15 +1078,22 @@ def upload_source() -> Source | None:
         return None
     content = file.getvalue()
     digest = hashlib.sha256(content).hexdigest()[:20]
-    sample = state.get(f"up_sample_{digest}", False)
+    sample_key = f"up_sample_{digest}"
+
+    def offer_sample() -> None:  # drawn while the file is too long, and while it is sampled
+        st.sidebar.toggle(f"Use a random sample of {upload.MAX_ROWS:,} rows", key=sample_key,
+                          persist_state="session")
+
+    sample = state.get(sample_key, False)
     try:
         parsed = parse_upload(digest, content, sample)
     except upload.UploadError as error:
         show_problem(error)
         if error.code == "too_large" and len(content) <= upload.MAX_BYTES:
-            st.sidebar.toggle(f"Use a random sample of {upload.MAX_ROWS:,} rows",
-                              key=f"up_sample_{digest}")
+            offer_sample()
         return None
+    if parsed.sampled:
+        offer_sample()
     upload_options(parsed, digest)
     options = (state.up_target, tuple(state.up_features), state.up_swap, state.up_drop_missing)
     try:
@@ -1177,6 +1192,8 @@ def main() -> None:
     for notice in st.session_state.pop("link_notices", []):
         st.warning(notice, icon="🔗")
     state = st.session_state
+    if "tab" not in state and "last_tab" in state:  # a run that stopped early forgot it
+        state.tab = state.last_tab
     apply_settings(cfg.defaults(cfg.DEFAULT_DATASET), only_missing=True)
     data_controls()
     source = upload_source() if state.dataset == cfg.UPLOAD else builtin_source(state.dataset)
@@ -1243,29 +1260,25 @@ def main() -> None:
         with st.container(border=True):
             explorer_view(data, settings, bound, fit)
 
-    tabs = st.tabs([
-        "Step in detail", "Landscape", "Seed 001: worked example", "Seed 002: one student",
-        "Seed 003 on trial", "Why it works", "Loop vs vectorized", "Share & download",
-        "Data",
-    ])
-    with tabs[0]:
-        step_detail(data, w, b, grad_pass, settings)
-    with tabs[1]:
-        landscape_view(data, history, settings, fit)
-    with tabs[2]:
-        seed_001_view(settings)
-    with tabs[3]:
-        seed_002_view(settings)
-    with tabs[4]:
-        trial_view(data, settings)
-    with tabs[5]:
-        why_view(X, y, w, b, grad_pass, settings)
-    with tabs[6]:
-        loop_view(X, y, w, b, grad_pass, settings)
-    with tabs[7]:
-        share_view(data, history, settings)
-    with tabs[8]:
-        data_view(data, source)
+    # Only the open tab's content runs: a rerun after a slider move redraws one tab, not nine.
+    views = {
+        "Step in detail": lambda: step_detail(data, w, b, grad_pass, settings),
+        "Landscape": lambda: landscape_view(data, history, settings, fit),
+        "Seed 001: worked example": lambda: seed_001_view(settings),
+        "Seed 002: one student": lambda: seed_002_view(settings),
+        "Seed 003 on trial": lambda: trial_view(data, settings),
+        "Why it works": lambda: why_view(data, w, b, grad_pass, settings),
+        "Loop vs vectorized": lambda: loop_view(X, y, w, b, grad_pass, settings),
+        "Share & download": lambda: share_view(data, history, settings),
+        "Data": lambda: data_view(data, source),
+    }
+    for tab, name in zip(st.tabs(list(cfg.TABS), key="tab", on_change="rerun"), cfg.TABS,
+                         strict=True):
+        with tab:
+            if tab.open:
+                views[name]()
+    state.last_tab = state.tab  # tabs cannot persist their state: see main's first lines
+    st.query_params.from_dict(cfg.to_query(current_settings(n_features)))
 
 
 main()

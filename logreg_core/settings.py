@@ -32,6 +32,11 @@ PARAM_SLIDER_LIMIT = 10.0  # sliders for starting weights and bias run over [-10
 PARAM_MAX = 1000.0  # typed or linked starting values may go up to this magnitude
 L2_MAX = 100.0
 DIGITS_MIN, DIGITS_MAX, DIGITS_DEFAULT = 2, 10, 4
+#: The dashboard's tabs, in order; the open one is part of a shared link.
+TABS = (
+    "Step in detail", "Landscape", "Seed 001: worked example", "Seed 002: one student",
+    "Seed 003 on trial", "Why it works", "Loop vs vectorized", "Share & download", "Data",
+)
 MOMENTUM_MAX = 0.99
 
 
@@ -67,6 +72,8 @@ class Settings:
         Seed of the SGD run's sample order.
     momentum : float
         Beta of the momentum run.
+    tab : str
+        The open tab, one of `TABS`.
     """
 
     dataset: str
@@ -85,6 +92,7 @@ class Settings:
     batch_size: int = 1
     seed: int = 0
     momentum: float = 0.9
+    tab: str = TABS[0]
 
 
 def upload_defaults(n_features: int, n_samples: int, standardize: bool) -> Settings:
@@ -159,6 +167,7 @@ def to_query(settings: Settings) -> dict[str, str]:
         "batch": str(settings.batch_size),
         "seed": str(settings.seed),
         "beta": format_number(settings.momentum),
+        "tab": settings.tab,
     }
 
 
@@ -255,6 +264,8 @@ def from_query(query: Mapping[str, str]) -> tuple[Settings, list[str]]:
     read("seed", "seed", lambda r: _whole(r, 0, 2**31 - 1), "a whole number from 0 to 2^31-1")
     read("beta", "momentum", lambda r: _number(r, 0.0, MOMENTUM_MAX),
          f"a number from 0 to {MOMENTUM_MAX}")
+
+    read("tab", "tab", lambda r: r if r in TABS else None, "the name of a tab")
 
     n_features = len(settings.w0)
 

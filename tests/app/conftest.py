@@ -73,3 +73,9 @@ def page_text(at: AppTest) -> str:
     for kind in ("markdown", "caption", "latex", "warning", "error", "info", "success"):
         parts.extend(str(e.value) for e in at.get(kind))
     return "\n".join(parts).replace("−", "-")
+
+
+def open_tab(at: AppTest, name: str) -> AppTest:
+    """Open a tab (only the open tab's content runs) and rerun."""
+    at.session_state["tab"] = name
+    return at.run()

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import logreg_core as lc
-from tests.app.conftest import chart_datasets, metric, page_text, table
+from tests.app.conftest import chart_datasets, metric, open_tab, page_text, table
 
 
 def frames_with(at, *columns):
@@ -13,6 +13,7 @@ def frames_with(at, *columns):
 
 
 def test_landscape_shows_core_losses_and_the_run(app):
+    open_tab(app, "Landscape")
     data = lc.load_dataset("five_points")
     history = lc.train(data.X, data.y, learning_rate=0.5, steps=200)
     (cells,) = frames_with(app, "log10 loss")
@@ -32,7 +33,7 @@ def test_landscape_shows_core_losses_and_the_run(app):
 
 
 def test_landscape_slice_for_many_features(new_app):
-    at = new_app(data="breast_cancer", steps="50").run()
+    at = new_app(data="breast_cancer", steps="50", tab="Landscape").run()
     assert not at.exception
     at.selectbox(key="land_x").set_value("w[worst_radius]").run()
     at.selectbox(key="land_y").set_value("b").run()
@@ -83,7 +84,7 @@ def test_playback_stops_at_the_end(new_app):
 
 
 def test_seed_003_trial_switches(new_app):
-    at = new_app(data="wikipedia_students").run()
+    at = new_app(data="wikipedia_students", tab="Seed 003 on trial").run()
     before = table(at, "true loss")
     assert before["run"].tolist() == ["corrected loop", "seed 003 with no bugs"]
     assert before["true loss"].iloc[0] == pytest.approx(before["true loss"].iloc[1])
@@ -118,8 +119,19 @@ def test_gradient_check_shown(app):
     assert "Largest relative error" in page_text(app)
 
 
-def test_every_dataset_still_clean(new_app):
+def test_every_tab_of_every_dataset_runs_clean(new_app):
     for name in lc.DATASETS:
         at = new_app(data=name, explore="1").run()
-        assert not at.exception, name
-        assert np.all([not e.value.startswith("Traceback") for e in at.error])
+        for tab in lc.settings.TABS:
+            open_tab(at, tab)
+            assert not at.exception, (name, tab)
+            assert np.all([not e.value.startswith("Traceback") for e in at.error])
+
+
+def test_the_open_tab_is_in_the_link(new_app):
+    at = new_app(tab="Why it works").run()
+    assert at.session_state.tab == "Why it works"
+    assert "The chain rule cancels to p − y" in page_text(at).replace("-", "−")
+    assert at.query_params["tab"] == "Why it works"
+    bad = new_app(tab="Nope").run()
+    assert "Ignored link parameter tab='Nope'" in bad.warning[0].value

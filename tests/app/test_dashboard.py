@@ -9,7 +9,7 @@ import pytest
 import logreg_core as lc
 from logreg_core import settings as cfg
 from logreg_core.explain import fmt
-from tests.app.conftest import loss_chart_frames, metric, page_text, table
+from tests.app.conftest import loss_chart_frames, metric, open_tab, page_text, table
 
 
 def core_history(dataset="five_points", standardize=False, **kwargs):
@@ -145,27 +145,29 @@ def test_log_scale_toggle(app):
 
 def test_seed_001_setting_and_its_corrections(app):
     app.button(key="load_seed_001").click().run()
+    open_tab(app, "Seed 001: worked example")
     assert not app.exception
     assert metric(app, "Loss at step 0") == "0.1855"
     assert metric(app, "Loss at step 1") == fmt(core_history(
         learning_rate=0.1, steps=1, w0=[2.197], b0=-6.593).loss[-1])
-    text = page_text(app)
+    text = page_text(app) + page_text(open_tab(app, "Step in detail"))
     for figure in ("0.2497", "0.09982", "2.172", "-6.603"):
         assert figure in text, figure
     # what the seed gets wrong, computed live
     assert "w = **1.047**" in text and "b = **-3.748**" in text
     assert "No finite best fit" in text
+    open_tab(app, "Seed 001: worked example")
     long_run = table(app, "boundary -b/w")
     assert np.all(np.diff(long_run["w"].to_numpy()[1:]) > 0)
     assert np.all(np.diff(long_run["loss"].to_numpy()) < 0)
     # the learner's own table sits beside the seed's and equals it at the seed's setting
-    seed_table = table(app, "z", 1)
-    yours = table(app, "z", 2)
+    seed_table = table(app, "z", 0)
+    yours = table(app, "z", 1)
     assert seed_table.equals(yours)
 
 
 def test_student_walk_through(app):
-    text = page_text(app)
+    text = page_text(open_tab(app, "Seed 002: one student"))
     for figure in ("0.3005", "0.1341", "0.301", "0.135", "-2.005", "-3.341", "0.06682"):
         assert figure in text, figure
     comparison = table(app, "with p - y rounded to 2 places").set_index("quantity")
@@ -175,6 +177,7 @@ def test_student_walk_through(app):
 
 
 def test_why_it_works_checks_pass(app):
+    open_tab(app, "Why it works")
     captions = "\n".join(c.value for c in app.caption)
     differences = [float(part.split("Relative difference: ")[1].rstrip("."))
                    for part in captions.split("\n") if "Relative difference: " in part]
@@ -182,6 +185,7 @@ def test_why_it_works_checks_pass(app):
 
 
 def test_loop_and_vectorized_agree_and_show_their_source(app):
+    open_tab(app, "Loop vs vectorized")
     code = "\n".join(c.value for c in app.code)
     assert "def loop_gradients(" in code and "def loss_and_gradients(" in code
     text = page_text(app)
@@ -235,8 +239,10 @@ def test_diverging_rate_shows_notice_and_no_nan(new_app):
     assert not at.exception
     assert at.error and "Diverging" in at.error[0].value
     assert "first rose at step 1" in at.error[0].value
-    shown = " ".join([m.value for m in at.metric] + [page_text(at)])
+    pages = [page_text(open_tab(at, tab)) for tab in lc.settings.TABS]
+    shown = " ".join([m.value for m in at.metric] + pages)
     assert not re.search(r"\b(nan|inf|-inf)\b", shown, re.IGNORECASE)
+    open_tab(at, "Step in detail")
     for column in ("z", "new value", "mean"):
         numbers = table(at, column).select_dtypes("number").to_numpy()
         assert np.all(np.isfinite(numbers))
@@ -261,6 +267,7 @@ def test_dataset_switch_loads_its_defaults(app):
 
 
 def test_downloads_are_offered(app):
+    open_tab(app, "Share & download")
     labels = [b.label for b in app.get("download_button")]
     assert any("history" in label for label in labels)
     assert any("script" in label for label in labels)

@@ -8,7 +8,7 @@ import pytest
 
 import logreg_core as lc
 from logreg_core import upload
-from tests.app.conftest import metric, table
+from tests.app.conftest import metric, open_tab, table
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "bad_csv"
 
@@ -104,11 +104,11 @@ def test_good_files_train(upload_app, name, note):
     assert history.verdict.kind == "converging"  # a fresh upload starts below the limit
     assert metric(at, "Loss at step 500") == lc.explain.fmt(history.loss[-1])
     if note:
-        assert note in "\n".join(shown(at, "markdown"))
+        assert note in "\n".join(shown(open_tab(at, "Data"), "markdown"))
 
 
 def test_text_labels_can_be_swapped(upload_app):
-    at = upload_app("text_labels.csv")
+    at = open_tab(upload_app("text_labels.csv"), "Data")
     assert "'no' → 0, 'yes' → 1" in "\n".join(shown(at, "markdown"))
     at.toggle(key="up_swap").set_value(True).run()
     assert "'yes' → 0, 'no' → 1" in "\n".join(shown(at, "markdown"))
@@ -129,6 +129,7 @@ def test_non_numeric_feature_named_and_undone(upload_app):
 def test_missing_values_can_be_dropped(upload_app):
     at = upload_app("missing_values.csv")
     at.toggle(key="up_drop_missing").set_value(True).run()
+    open_tab(at, "Data")  # no tabs show while the file has a problem
     assert not at.error
     assert "Dropped 3 rows with missing values." in "\n".join(shown(at, "markdown"))
 
@@ -170,19 +171,24 @@ def test_too_many_rows_offers_a_sample(upload_app):
     sample_key = next(t.key for t in at.toggle if t.key.startswith("up_sample_"))
     at.toggle(key=sample_key).set_value(True).run()
     assert not at.error and metric(at, "Loss at step 0")
-    assert "random sample" in "\n".join(shown(at, "markdown"))
+    assert "random sample" in "\n".join(shown(open_tab(at, "Data"), "markdown"))
 
 
 def test_injected_names_stay_plain_text(upload_app):
     at = upload_app("html_injection.csv")
     assert not at.exception
     names = list(at.session_state.up_features)
+    elements = []
+    for tab in lc.settings.TABS:
+        open_tab(at, tab)
+        assert not at.exception, tab
+        elements += [e.value for kind in ("markdown", "caption", "error", "warning", "info",
+                                          "success") for e in at.get(kind)]
     assert "<script>alert(1)</script>" in names and "**bold**" in names
-    # every Markdown-rendered element carries the names escaped, never as live markup
-    for kind in ("markdown", "caption", "error", "warning", "info", "success"):
-        for element in at.get(kind):
-            for raw in ("<script>", "**bold**", "$\\alpha$", "<img src=x"):
-                assert raw not in element.value, (kind, element.value[:200])
+    # every Markdown-rendered element, on every tab, carries the names escaped
+    for value in elements:
+        for raw in ("<script>", "**bold**", "$\\alpha$", "<img src=x"):
+            assert raw not in value, value[:200]
     labels = [s.label for s in at.slider]
     assert any("\\*\\*bold\\*\\*" in label for label in labels)
     preview = table(at, "label")  # the file as read: cells as plain text
@@ -191,8 +197,8 @@ def test_injected_names_stay_plain_text(upload_app):
 
 
 def test_two_sessions_never_see_each_others_upload(upload_app):
-    first = upload_app("semicolon.csv")
-    second = upload_app("text_labels.csv")
+    first = open_tab(upload_app("semicolon.csv"), "Data")
+    second = open_tab(upload_app("text_labels.csv"), "Data")
     first_cols = set(first.session_state.up_features)
     second_cols = set(second.session_state.up_features)
     assert first_cols != second_cols
