@@ -272,6 +272,11 @@ RUN_COLORS = ("#0072B2", "#009E73", "#E69F00", "#CC79A7", "#D55E00", "#56B4E9", 
               "#999999")
 
 
+#: Fit the chart to the width only: legends below it add height instead of squeezing the plot,
+#: which keeps plots readable on a phone.
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+
+
 def _verdict_scale() -> alt.Scale:
     return alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values()))
 
@@ -295,7 +300,8 @@ def curves_chart(frame: pd.DataFrame, title: str, log_scale: bool = True) -> alt
         y=alt.Y("loss:Q", title="loss" + (" (log scale)" if log_scale else ""), scale=y_scale),
         color=alt.Color("label:N", sort=labels, title=None,
                         scale=alt.Scale(domain=labels, range=list(RUN_COLORS[:len(labels)])),
-                        legend=alt.Legend(orient="right", labelLimit=300)),
+                        legend=alt.Legend(orient="bottom", direction="vertical",
+                                          labelLimit=320)),
         strokeDash=alt.StrokeDash(
             "verdict:N", legend=None,
             scale=alt.Scale(domain=list(VERDICT_DASH), range=list(VERDICT_DASH.values()))),
@@ -303,7 +309,7 @@ def curves_chart(frame: pd.DataFrame, title: str, log_scale: bool = True) -> alt
         detail="run:N",
         tooltip=["run:N", "verdict:N", alt.Tooltip("step:Q", format=","),
                  alt.Tooltip("loss:Q", format=".6g")],
-    ).properties(title=title, height=340)
+    ).properties(title=alt.TitleParams(title, limit=0), height=300, autosize=FIT_WIDTH)
 
 
 def _sweep_encodings(frame: pd.DataFrame, steps: int):
@@ -314,7 +320,8 @@ def _sweep_encodings(frame: pd.DataFrame, steps: int):
                alt.Tooltip("final_loss:Q", title=f"loss at step {steps:,}", format=".6g"),
                alt.Tooltip("steps_to_1pct:Q", title="steps to within 1%", format=","),
                "verdict:N"]
-    color = alt.Color("verdict:N", scale=_verdict_scale(), title="verdict")
+    color = alt.Color("verdict:N", scale=_verdict_scale(), title="verdict",
+                      legend=alt.Legend(orient="bottom"))
     shape = alt.Shape("verdict:N", title="verdict", scale=alt.Scale(
         domain=list(VERDICT_COLORS), range=["circle", "square", "triangle-up"]))
     return x, tooltip, color, shape
@@ -363,7 +370,7 @@ def sweep_chart(
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.6)),
     ).add_params(pick)
     return alt.layer(points, *_rate_rules(x, max_stable_rate, current_rate)).properties(
-        height=300, title="Click a point to use its rate"
+        height=280, title="Click a point to use its rate", autosize=FIT_WIDTH
     )
 
 
@@ -379,7 +386,8 @@ def speed_chart(
         color=color.legend(None), shape=shape.legend(None), tooltip=tooltip,
     )
     return alt.layer(points, *_rate_rules(x, max_stable_rate, current_rate)).properties(
-        height=240, title="How fast each rate gets close (rates that never do are left out)"
+        height=200, autosize=FIT_WIDTH,
+        title="Steps to get within 1% of the best",
     )
 
 
@@ -419,7 +427,8 @@ def landscape_chart(
     heat = alt.Chart(cells).mark_rect().encode(
         x=x, x2="a2:Q", y=y, y2="c2:Q",
         color=alt.Color("log10 loss:Q", scale=alt.Scale(scheme="viridis"),
-                        legend=alt.Legend(title="log10 loss", gradientLength=160)),
+                        legend=alt.Legend(title="log10 loss", orient="bottom",
+                                          gradientLength=160)),
         tooltip=[alt.Tooltip("loss:Q", format=".4g")],
     )
     contours = alt.Chart(segments).mark_rule(
@@ -453,4 +462,4 @@ def landscape_chart(
         fill=alt.value(MARKER_COLOR), tooltip=["what:N", alt.Tooltip("a:Q", format=".4g"),
                                                alt.Tooltip("c:Q", format=".4g")],
     ))
-    return alt.layer(*layers).properties(height=460)
+    return alt.layer(*layers).properties(height=400, autosize=FIT_WIDTH)
