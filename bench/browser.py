@@ -33,12 +33,17 @@ import sys
 import tempfile
 import textwrap
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, free_port, open_app
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    free_port,
+    health,
+    open_app,
+)
 
 from . import Check, Group, Pair
 
@@ -138,15 +143,6 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
-
-
-def health(url: str) -> str | None:
-    """The body of Streamlit's health endpoint, or None while it does not answer."""
-    try:
-        with urllib.request.urlopen(url, timeout=2) as reply:
-            return reply.read().decode("utf-8", "replace").strip()
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return None
 
 
 def process_tree(root: int) -> list[int]:

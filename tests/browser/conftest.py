@@ -51,7 +51,8 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
-def _health(url: str) -> str | None:
+def health(url: str) -> str | None:
+    """The body of Streamlit's health endpoint, or None while it does not answer."""
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.read().decode("utf-8", "replace").strip()
@@ -98,7 +99,7 @@ def app_url(artifacts_dir: Path) -> Iterator[str]:
                     f"stdout:\n{log_path.read_text(errors='replace')}",
                     pytrace=False,
                 )
-            if _health(f"{base}/_stcore/health") == "ok":
+            if health(f"{base}/_stcore/health") == "ok":
                 break
             if time.monotonic() > deadline:
                 pytest.fail(
