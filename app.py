@@ -91,13 +91,9 @@ def optimizers(key, _data: Data, learning_rate, steps, w0, b0, l2, batch_size, m
     )
 
 
-@st.cache_data(show_spinner="Running four optimizers...", max_entries=16)
-def trajectories(key, _data: Data, learning_rate, steps, w0, b0, l2, batch_size, momentum,
-                 seed) -> list:
-    return explorer.compared_trajectories(
-        _data.X, _data.y, learning_rate=learning_rate, steps=steps, w0=list(w0), b0=b0, l2=l2,
-        batch_size=batch_size, momentum=momentum, seed=seed,
-    )
+@st.cache_data(show_spinner="Running Newton's method...", max_entries=16)
+def newton_path(key, _data: Data, w0, b0, l2) -> explorer.Trajectory:
+    return explorer.newton_trajectory(_data.X, _data.y, w0=list(w0), b0=b0, l2=l2)
 
 
 @st.cache_data(show_spinner="Computing the loss landscape...", max_entries=32)
@@ -752,10 +748,12 @@ def landscape_view(data: Data, history: lc.History, settings: cfg.Settings, fit)
     theta = np.column_stack([history.weights, history.bias])
     steps = min(history.steps_run, explorer.EXPLORER_MAX_STEPS)
     runs = []
-    if compare:
-        runs = trajectories(data.key, data, settings.learning_rate,
-                            steps, settings.w0, settings.b0, settings.l2, settings.batch_size,
-                            settings.momentum, settings.seed)[1:]  # GD is the run itself
+    if compare:  # the explorer's cached runs serve here too; GD is the run itself
+        others = optimizers(data.key, data, settings.learning_rate, steps, settings.w0,
+                            settings.b0, settings.l2, settings.batch_size, settings.momentum,
+                            settings.seed)
+        runs = [*explorer.trajectories_of(others)[1:],
+                newton_path(data.key, data, settings.w0, settings.b0, settings.l2)]
     newton = [t for t in runs if t.name.startswith("Newton")]
     others = [t for t in runs if not t.name.startswith("Newton")]
     extra = [np.append(fit.w, fit.b)] if fit.converged else []
@@ -1238,7 +1236,6 @@ def main() -> None:
         playback_controls(last)
     settings = current_settings(n_features)
     state.previous_steps = settings.steps
-    st.query_params.from_dict(cfg.to_query(settings))
 
     k = settings.inspect
     w, b = history.weights[k], float(history.bias[k])

@@ -197,14 +197,20 @@ def compared_trajectories(
     """Gradient descent, momentum, mini-batch SGD and Newton's method from the same start."""
     runs = optimizer_runs(X, y, learning_rate=learning_rate, steps=steps, w0=w0, b0=b0, l2=l2,
                           batch_size=batch_size, momentum=momentum, seed=seed)
-    trajectories = [
-        Trajectory(name, np.column_stack([h.weights, h.bias]), h.loss)
-        for name, h in runs.runs.items()
-    ]
-    newton = fit_exact(X, y, l2=l2, w0=w0, b0=b0, max_iter=newton_iterations,
-                       stop_at_proof=False)
-    trajectories.append(Trajectory("Newton's method (IRLS)", newton.path, newton.path_loss))
-    return trajectories
+    return [*trajectories_of(runs), newton_trajectory(X, y, w0=w0, b0=b0, l2=l2,
+                                                      iterations=newton_iterations)]
+
+
+def trajectories_of(runs: OptimizerRuns) -> list[Trajectory]:
+    """The runs of `optimizer_runs` as trajectories (gradient descent first)."""
+    return [Trajectory(name, np.column_stack([h.weights, h.bias]), h.loss)
+            for name, h in runs.runs.items()]
+
+
+def newton_trajectory(X, y, *, w0, b0: float, l2: float, iterations: int = 25) -> Trajectory:
+    """Newton's method from (w0, b0), every iterate, even past a proof of separability."""
+    newton = fit_exact(X, y, l2=l2, w0=w0, b0=b0, max_iter=iterations, stop_at_proof=False)
+    return Trajectory("Newton's method (IRLS)", newton.path, newton.path_loss)
 
 
 def steps_to_tolerance(trajectories: list[Trajectory], target: float,
