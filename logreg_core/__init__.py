@@ -1,6 +1,7 @@
 """Descent Lab's numeric core: logistic regression trained by gradient descent, step by step.
 
-Pure numpy and pandas (no Streamlit), so teachers can import it in a notebook::
+Numbers and data only: numpy and pandas, never Streamlit or Altair (a test enforces it), so
+teachers can import it in a notebook::
 
     from logreg_core import load_dataset, train
     data = load_dataset("five_points")
@@ -13,35 +14,34 @@ from .exact import ExactFit, fit_exact
 from .maths import (
     CurvatureBound,
     GradientPass,
+    LogisticProblem,
     check_data,
     curvature_bound,
     loop_gradients,
     loss_and_gradients,
-    max_stable_learning_rate,
     mean_loss,
     numerical_gradient,
     sigmoid,
     step,
 )
-from .tables import breakdown_table, parameter_names, totals_table, update_table
-from .training import (
-    CONVERGING,
-    DIVERGING,
-    OSCILLATING,
-    History,
-    Sweep,
-    Verdict,
-    classify_loss,
-    learning_rate_sweep,
-    train,
+from .optimizers import (
+    OPTIMIZERS,
+    Adam,
+    GradientDescent,
+    MiniBatchSGD,
+    Momentum,
+    Nesterov,
+    Newton,
+    Optimizer,
 )
+from .training import History, Sweep, learning_rate_sweep, train
 
 __all__ = [
-    "CONVERGING", "DATASETS", "DIVERGING", "OSCILLATING",
-    "CurvatureBound", "Dataset", "DatasetInfo", "ExactFit", "GradientPass", "History",
-    "LogRegInputError", "Standardizer", "Sweep", "Verdict",
-    "breakdown_table", "check_data", "classify_loss", "curvature_bound", "fit_exact",
-    "learning_rate_sweep", "load_dataset", "loop_gradients", "loss_and_gradients",
-    "max_stable_learning_rate", "mean_loss", "numerical_gradient", "parameter_names",
-    "sigmoid", "step", "totals_table", "train", "update_table",
+    "DATASETS", "OPTIMIZERS",
+    "Adam", "CurvatureBound", "Dataset", "DatasetInfo", "ExactFit", "GradientDescent",
+    "GradientPass", "History", "LogRegInputError", "LogisticProblem", "MiniBatchSGD",
+    "Momentum", "Nesterov", "Newton", "Optimizer", "Standardizer", "Sweep",
+    "check_data", "curvature_bound", "fit_exact", "learning_rate_sweep", "load_dataset",
+    "loop_gradients", "loss_and_gradients", "mean_loss", "numerical_gradient", "sigmoid",
+    "step", "train",
 ]

@@ -50,9 +50,9 @@ class DatasetInfo:
 DATASETS: dict[str, DatasetInfo] = {
     info.name: info
     for info in (
-        DatasetInfo("five_points", "5-point example (seed 001)", "y",
+        DatasetInfo("five_points", "Worked example: 5 points", "y",
                     learning_rate=0.5, steps=200),
-        DatasetInfo("student", "One student, two features (seed 002)", "passed",
+        DatasetInfo("student", "One student, two features", "passed",
                     learning_rate=0.1, steps=50, w0=(0.1, -0.2), b0=0.0),
         DatasetInfo("wikipedia_students", "20 students: hours studied vs passed", "passed",
                     learning_rate=0.2, steps=2000),
@@ -121,8 +121,9 @@ def load_dataset(name: str) -> Dataset:
 def constant_features(X, names: Sequence[str]) -> list[str]:
     """Names of the features with the same value in every row.
 
-    The rule `Standardizer.fit` applies: standard deviation at most ``1e-12 * max(1, |mean|)``
-    (a spread that small is rounding, not data).
+    The rule `Standardizer.fit` applies: standard deviation 0, or at most ``1e-12 * |mean|``
+    (a spread that small relative to the values is rounding, not data). The test is relative
+    only: a feature measured in units of 1e-140 varies as much as one in units of 1.
 
     Parameters
     ----------
@@ -144,7 +145,7 @@ def constant_features(X, names: Sequence[str]) -> list[str]:
     with np.errstate(all="ignore"):
         mean = X.mean(axis=0)
         scale = X.std(axis=0)
-    constant = scale <= 1e-12 * np.maximum(1.0, np.abs(mean))
+    constant = (scale == 0) | (scale <= 1e-12 * np.abs(mean))
     return [str(names[j]) for j in np.flatnonzero(constant)]
 
 

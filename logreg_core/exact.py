@@ -26,8 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .maths import _logistic_terms, check_data, check_l2, check_parameters
-from .training import _augmented
+from .maths import LogisticProblem, check_data, check_l2, check_parameters
 
 
 @dataclass(frozen=True)
@@ -96,15 +95,9 @@ def fit_exact(
     X, y = check_data(X, y)
     l2 = check_l2(l2)
     n_samples, n_features = X.shape
-    Xs, XsT_n = _augmented(X, y)
-    A = np.column_stack([X, np.ones(n_samples)])
-    ridge = np.full(n_features + 1, l2)
-    ridge[-1] = 0.0
-
-    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        sample_loss, sig = _logistic_terms(Xs @ theta)
-        loss = sample_loss.sum() / n_samples + 0.5 * float(ridge @ theta**2)
-        return loss, sig
+    problem = LogisticProblem(X, y, l2)
+    # rows of [X 1] signed so that a positive entry of Xs @ theta is a wrong-side logit
+    Xs = np.column_stack([X, np.ones(n_samples)]) * (1.0 - 2.0 * y)[:, None]
 
     w0, b0 = check_parameters(w0, b0, n_features)
     theta = np.append(w0, b0)
@@ -118,13 +111,12 @@ def fit_exact(
         return ExactFit(path=np.array(path), path_loss=np.array(path_loss), **fields)
 
     with np.errstate(all="ignore"):
-        loss, sig = objective(theta)
+        loss, grad = problem.loss_and_gradient(theta)
         path_loss.append(float(loss))
         for iteration in range(1, max_iter + 1):
             if stop_at_proof and l2 == 0 and np.all(Xs @ theta < 0):
                 return result(**_separable(iteration - 1, y))
-            grad = XsT_n @ sig + ridge * theta
-            hess = (A.T * (sig * (1.0 - sig))) @ A / n_samples + np.diag(ridge)
+            hess = problem.hessian(theta)
             try:
                 direction = np.linalg.solve(hess, grad)
             except np.linalg.LinAlgError:
@@ -132,14 +124,14 @@ def fit_exact(
             alpha, slope = 1.0, float(grad @ direction)
             while True:
                 candidate = theta - alpha * direction
-                new_loss, new_sig = objective(candidate)
+                new_loss, new_grad = problem.loss_and_gradient(candidate)
                 if new_loss <= loss - 1e-4 * alpha * slope or alpha < 1e-10:
                     break
                 alpha /= 2
             moved = np.max(np.abs(candidate - theta))
             runs_off = (stop_at_proof and l2 == 0
                         and _runs_off(Xs, candidate - theta, moved, loss - new_loss, loss))
-            theta, loss, sig = candidate, new_loss, new_sig
+            theta, loss, grad = candidate, new_loss, new_grad
             path.append(theta)
             path_loss.append(float(loss))
             if runs_off:

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .charts import downsample
-from .maths import _logistic_terms, check_data, check_l2, check_parameters
+from .maths import check_data, check_l2, check_parameters, sample_losses
 
 GRID_DEFAULT = 100
 
@@ -78,21 +77,19 @@ def loss_grid(
     A = np.column_stack([X, np.ones(X.shape[0])])
     a = np.linspace(*a_range, n_grid)
     c = np.linspace(*c_range, n_grid)
-    # wrong-side logits u = s z for every grid point and sample: u = base + a ai + c ck,
-    # laid out (grid rows [c], grid columns [a], samples) and built a block of rows at a time
-    # so the working arrays stay small (a few MB) whatever the data size.
-    s = 1.0 - 2.0 * y
-    base = s * (A @ theta - theta[i] * A[:, i] - theta[k] * A[:, k])
-    ai, ck = s * A[:, i], s * A[:, k]
+    # logits z for every grid point and sample: z = base + a x_i + c x_k, laid out
+    # (grid rows [c], grid columns [a], samples) and built a block of rows at a time so the
+    # working arrays stay small (a few MB) whatever the data size.
+    base = A @ theta - theta[i] * A[:, i] - theta[k] * A[:, k]
+    ai, ck = A[:, i], A[:, k]
     loss = np.empty((n_grid, n_grid))
     rows = max(1, 400_000 // (n_grid * X.shape[0]))
     with np.errstate(all="ignore"):
         for start in range(0, n_grid, rows):
             block = c[start:start + rows]
-            u = base + a[:, None] * ai  # (n_grid [a], n_samples)
-            u = u[None, :, :] + block[:, None, None] * ck
-            sample_loss, _ = _logistic_terms(u, with_sigmoid=False)
-            loss[start:start + rows] = sample_loss.mean(axis=2)
+            z = base + a[:, None] * ai  # (n_grid [a], n_samples)
+            z = z[None, :, :] + block[:, None, None] * ck
+            loss[start:start + rows] = sample_losses(z, y).mean(axis=2)
     if l2:
         weights = np.broadcast_to(theta[:-1], (n_grid, n_grid, theta.size - 1)).copy()
         if i < theta.size - 1:
@@ -155,28 +152,6 @@ def contour_segments(landscape: Landscape, n_levels: int = 12) -> pd.DataFrame:
             "a2": ends[2][mask], "c2": ends[3][mask],
         }))
     return pd.concat(frames, ignore_index=True)
-
-
-def path_frame(weights: np.ndarray, bias: np.ndarray, loss: np.ndarray, axes, name: str,
-               max_points: int = 400) -> pd.DataFrame:
-    """A training path projected on the landscape's two axes (downsampled, ends kept).
-
-    Parameters
-    ----------
-    weights : ndarray of shape (n_states, n_features)
-    bias : ndarray of shape (n_states,)
-    loss : ndarray of shape (n_states,)
-    axes : tuple of two int
-    name : str
-        The run's name, for the legend.
-    max_points : int
-    """
-    theta = np.column_stack([weights, bias])
-    index = downsample(np.arange(len(loss), dtype=float), max_points)
-    return pd.DataFrame({
-        "run": name, "step": index, "a": theta[index, axes[0]], "c": theta[index, axes[1]],
-        "loss": loss[index],
-    })
 
 
 def axis_name(index: int, feature_names: list[str]) -> str:

@@ -7,27 +7,24 @@ bias ``b``:
 
     z_i = x_i \cdot w + b, \qquad p_i = \sigma(z_i) = \frac{1}{1 + e^{-z_i}}
 
-    \ell_i = \log(1 + e^{z_i}) - y_i z_i
-           \;(= -y_i \log p_i - (1 - y_i) \log(1 - p_i))
+    \ell_i = -y_i \log p_i - (1 - y_i) \log(1 - p_i) = \log(1 + e^{u_i}),
+    \qquad u_i = \begin{cases} z_i & y_i = 0 \\ -z_i & y_i = 1 \end{cases}
 
     J(w, b) = \frac{1}{n} \sum_i \ell_i + \frac{\lambda}{2} \lVert w \rVert^2
 
-    \frac{\partial J}{\partial w_j} = \frac{1}{n} \sum_i (p_i - y_i)\, x_{ij} + \lambda w_j,
+    \frac{\partial J}{\partial w} = \frac{1}{n} X^\top (p - y) + \lambda w,
     \qquad
     \frac{\partial J}{\partial b} = \frac{1}{n} \sum_i (p_i - y_i)
 
-Numerics. Every quantity is computed from the logit, never from ``log(p)``. Writing
-``s_i = 1 - 2 y_i`` (+1 for label 0, -1 for label 1) and ``u_i = s_i z_i`` (positive when sample
-i is on the wrong side of the boundary), the two quantities the loop needs are
+``u`` is the logit seen from the wrong side: positive when sample i is misclassified. Each
+sample's loss is the softplus of ``u``, computed as ``log1p(exp(-|u|)) + max(u, 0)``, which
+only ever exponentiates a number <= 0 (nothing overflows) and subtracts nothing (at z = 40,
+y = 1 the naive ``log(1 + e^z) - y z`` rounds the loss 4e-18 to exactly 0; this form keeps
+it, so the loss of separable data can be drawn on a log axis all the way down).
 
-.. math::
-
-    \ell_i = \log(1 + e^{-|u_i|}) + \max(u_i, 0), \qquad p_i - y_i = s_i\, \sigma(u_i)
-
-Both only ever exponentiate ``-|u|`` (so nothing overflows), and neither subtracts two nearly
-equal numbers: at z = 40, y = 1 the naive ``logaddexp(0, z) - y*z`` rounds the loss 4e-18 to
-exactly 0, and ``p - y`` rounds to 0 as well, while these forms keep full relative precision.
-That is what lets the loss curve of separable data be drawn on a log axis all the way down.
+`LogisticProblem.loss_and_gradient` is the pass the training loop runs, written as the
+formulas read; `loss_and_gradients` is the same pass with its inputs checked and every
+intermediate kept, for the tables. There is no second implementation.
 """
 
 from __future__ import annotations
@@ -61,7 +58,7 @@ def check_data(X, y) -> tuple[np.ndarray, np.ndarray]:
 
     Returns
     -------
-    X : ndarray of shape (n_samples, n_features), float64
+    X : ndarray of shape (n_samples, n_features), float64, C-contiguous
     y : ndarray of shape (n_samples,), float64
 
     Raises
@@ -186,65 +183,128 @@ def sigmoid(z):
     p : float or ndarray of the same shape, in [0, 1]
     """
     z = np.asarray(z, dtype=float)
-    with np.errstate(under="ignore"):  # e**-|z| rounding to 0 is the right answer
+    with np.errstate(under="ignore"):  # e^-|z| rounds to 0 past |z| = 745: the right answer
         e = np.exp(-np.abs(z))
     p = np.where(z >= 0, 1.0, e) / (1.0 + e)
     return p[()] if p.ndim == 0 else p
 
 
-class _Workspace:
-    """Scratch arrays for `_logistic_terms`, reused across the steps of a run.
+def softplus(u):
+    r"""``log(1 + e^u)``, stable for every finite input.
 
-    At a few thousand elements an array is large enough that allocating it afresh costs as much
-    as the arithmetic; a training run allocates these once.
+    .. math:: \log(1 + e^{u}) = \log(1 + e^{-|u|}) + \max(u, 0)
+
+    Only ``e^{-|u|}`` <= 1 is ever computed, and nothing is subtracted, so small values keep
+    their relative precision.
     """
-
-    def __init__(self, shape: tuple[int, ...]):
-        self.e = np.empty(shape)
-        self.loss = np.empty(shape)
-        self.sig = np.empty(shape)
-        self.mask = np.empty(shape, dtype=bool)
+    with np.errstate(under="ignore"):  # e^-|u| rounds to 0 past |u| = 745: the right answer
+        return np.log1p(np.exp(-np.abs(u))) + np.maximum(u, 0.0)
 
 
-def _logistic_terms(u: np.ndarray, work: _Workspace | None = None, with_sigmoid: bool = True):
-    r"""Per-sample loss and sigmoid of the wrong-side logit ``u = (1 - 2y) z``.
+def label_signs(y: np.ndarray) -> np.ndarray:
+    """``s = 1 - 2y``: +1 for label 0, -1 for label 1. ``u = s z`` is the wrong-side logit."""
+    return 1.0 - 2.0 * y
 
-    .. math:: \ell = \log(1 + e^{-|u|}) + \max(u, 0), \qquad
-              \sigma(u) = \frac{\max(e^{-|u|}, [u \ge 0])}{1 + e^{-|u|}}
 
-    (the numerator is 1 for u >= 0 and e^u otherwise: the sign-split sigmoid). The one
-    implementation of the loss and its derivative: `loss_and_gradients`, `train`,
-    `learning_rate_sweep` and `fit_exact` all call it. Works on any shape (the sweep passes
-    (n_rates, n_samples)). Callers own the floating-point error state.
+def sample_losses(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    r"""Cross-entropy of each sample, from its logit: softplus of the wrong-side logit.
+
+    .. math:: \ell = -y \log p - (1 - y) \log(1 - p) = \log(1 + e^{u}), \qquad u = (1 - 2y) z
 
     Parameters
     ----------
-    u : ndarray of any shape
-    work : _Workspace of the same shape, optional
-        Where to compute; the results are views into it, overwritten by the next call.
-    with_sigmoid : bool, default True
-        False skips sigma(u) (returned as None) when only the loss is needed.
+    z : ndarray of shape (..., n_samples)
+        Logits (a leading axis of rates is allowed).
+    y : ndarray of shape (n_samples,)
 
     Returns
     -------
-    sample_loss, sig : ndarray of the shape of u
+    ndarray of the shape of z
     """
-    if work is None:
-        work = _Workspace(u.shape)
-    e, loss, sig, mask = work.e, work.loss, work.sig, work.mask
-    np.abs(u, out=e)
-    np.negative(e, out=e)
-    np.exp(e, out=e)
-    np.log1p(e, out=loss)
-    np.maximum(u, 0.0, out=sig)  # sig as scratch for max(u, 0)
-    np.add(loss, sig, out=loss)
-    if not with_sigmoid:
-        return loss, None
-    np.greater_equal(u, 0.0, out=mask)
-    np.maximum(e, mask, out=sig)
-    np.add(e, 1.0, out=e)
-    np.divide(sig, e, out=sig)
-    return loss, sig
+    return softplus(label_signs(y) * z)
+
+
+def p_minus_y(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    r"""``p - y`` of each sample, without cancellation.
+
+    .. math:: p - y = s\, \sigma(s z), \qquad s = 1 - 2y
+
+    (sigma(z) for label 0 and -sigma(-z) for label 1: at z = 40, y = 1 this keeps
+    -4.2e-18, where ``sigmoid(z) - 1`` rounds to 0).
+    """
+    s = label_signs(y)
+    return s * sigmoid(s * z)
+
+
+class LogisticProblem:
+    """The training objective J on fixed data: what every optimizer asks about.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), checked (see `check_data`)
+    y : ndarray of shape (n_samples,)
+    l2 : float
+        L2 strength lambda (the bias is not penalized).
+
+    Notes
+    -----
+    Parameters travel as one vector ``theta = (w_1, ..., w_d, b)``. The methods do no input
+    checks (callers check once, then call them thousands of times) and own no error state:
+    on overflow they return inf or nan, which `train` detects.
+    """
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, l2: float = 0.0):
+        self.X, self.y, self.l2 = X, y, l2
+        self.sign = label_signs(y)  # +1 for label 0, -1 for label 1
+        self.n_samples, self.n_features = X.shape
+
+    def loss_and_gradient(self, theta: np.ndarray, rows=None) -> tuple[float, np.ndarray]:
+        """J and its gradient at theta, on all samples or on ``rows`` (a mini-batch).
+
+        This is the pass the training loop runs, line for line the module's formulas.
+
+        Parameters
+        ----------
+        theta : ndarray of shape (n_features + 1,)
+        rows : ndarray of int, optional
+            Sample indices of a mini-batch; the loss and gradient are then its means.
+
+        Returns
+        -------
+        loss : float
+        gradient : ndarray of shape (n_features + 1,)
+            ``(dJ/dw_1, ..., dJ/dw_d, dJ/db)``.
+        """
+        X, s = (self.X, self.sign) if rows is None else (self.X[rows], self.sign[rows])
+        w, b = theta[:-1], theta[-1]
+        n = len(s)
+        z = X @ w + b  # logits
+        u = s * z  # each logit seen from the wrong side of its label
+        loss = np.sum(softplus(u)) / n + 0.5 * self.l2 * (w @ w)
+        error = s * sigmoid(u)  # p - y, the loss's slope in z
+        dw = X.T @ error / n + self.l2 * w
+        db = np.sum(error) / n
+        return loss, np.append(dw, db)
+
+    def loss(self, theta: np.ndarray) -> float:
+        """J at theta, on all samples."""
+        w, b = theta[:-1], theta[-1]
+        z = self.X @ w + b
+        return np.sum(softplus(self.sign * z)) / self.n_samples + 0.5 * self.l2 * (w @ w)
+
+    def hessian(self, theta: np.ndarray) -> np.ndarray:
+        r"""Second derivatives of J at theta, shape (n_features + 1, n_features + 1).
+
+        .. math:: H = \frac{1}{n} A^\top \operatorname{diag}(p (1 - p)) A + \lambda \bar I,
+                  \qquad A = [X\;1]
+
+        where the bar means weights only (the bias is not penalized).
+        """
+        A = np.column_stack([self.X, np.ones(self.n_samples)])
+        z = A @ theta
+        curvature = sigmoid(z) * sigmoid(-z)  # p (1 - p), without cancelling 1 - p
+        ridge = np.append(np.full(self.n_features, self.l2), 0.0)
+        return (A.T * curvature) @ A / self.n_samples + np.diag(ridge)
 
 
 @dataclass(frozen=True)
@@ -268,8 +328,10 @@ class GradientPass:
     error_x : ndarray of shape (n_samples, n_features)
         ``(p - y) * x_j`` for every sample and feature; its column means are the data part of
         ``dw``.
+    l2_term : ndarray of shape (n_features,)
+        ``l2 * w``: the penalty's part of ``dw``.
     dw : ndarray of shape (n_features,)
-        ``mean(error_x, axis=0) + l2 * w``.
+        ``mean(error_x, axis=0) + l2_term`` (the mean computed as ``X^T (p - y) / n``).
     db : float
         ``mean(error)``.
     """
@@ -281,12 +343,16 @@ class GradientPass:
     loss: float
     error: np.ndarray
     error_x: np.ndarray
+    l2_term: np.ndarray
     dw: np.ndarray
     db: float
 
 
 def loss_and_gradients(X, y, w, b, l2: float = 0.0) -> GradientPass:
-    """One forward and backward pass: logits, probabilities, loss and gradients.
+    """One forward and backward pass with every intermediate kept (inputs checked).
+
+    The numbers are those of `LogisticProblem.loss_and_gradient`, bit for bit: the training
+    history, the tables and the formulas all show the same values.
 
     Parameters
     ----------
@@ -311,24 +377,22 @@ def loss_and_gradients(X, y, w, b, l2: float = 0.0) -> GradientPass:
     X, y = check_data(X, y)
     w, b = check_parameters(w, b, X.shape[1])
     l2 = check_l2(l2)
+    problem = LogisticProblem(X, y, l2)
     with np.errstate(all="ignore"):
+        loss, gradient = problem.loss_and_gradient(np.append(w, b))
         z = X @ w + b
-        s = 1.0 - 2.0 * y
-        sample_loss, sig = _logistic_terms(s * z)
-        penalty = 0.5 * l2 * float(w @ w)
-        loss = float(np.mean(sample_loss)) + penalty
-        error = s * sig
-        error_x = error[:, None] * X
-        dw = np.mean(error_x, axis=0) + l2 * w
-        db = float(np.mean(error))
-    if not (math.isfinite(loss) and np.all(np.isfinite(dw))):
+        p = sigmoid(z)
+        error = p_minus_y(z, y)
+        sample_loss = sample_losses(z, y)
+    if not (math.isfinite(loss) and np.all(np.isfinite(gradient))):
         raise LogRegInputError(
             "The logits are too large for the loss to be a finite number: "
             "use smaller weights or rescale the features."
         )
     return GradientPass(
-        z=z, p=sigmoid(z), sample_loss=sample_loss, penalty=penalty, loss=loss,
-        error=error, error_x=error_x, dw=dw, db=db,
+        z=z, p=p, sample_loss=sample_loss, penalty=float(0.5 * l2 * (w @ w)),
+        loss=float(loss), error=error, error_x=error[:, None] * X, l2_term=l2 * w,
+        dw=gradient[:-1], db=float(gradient[-1]),
     )
 
 
@@ -363,7 +427,8 @@ def step(X, y, w, b, learning_rate: float, l2: float = 0.0):
     learning_rate = check_learning_rate(learning_rate)
     grad_pass = loss_and_gradients(X, y, w, b, l2)
     w_old, b_old = check_parameters(w, b, grad_pass.dw.shape[0])
-    return w_old - learning_rate * grad_pass.dw, b_old - learning_rate * grad_pass.db, grad_pass
+    theta = np.append(w_old, b_old) - learning_rate * np.append(grad_pass.dw, grad_pass.db)
+    return theta[:-1], float(theta[-1]), grad_pass
 
 
 def numerical_gradient(X, y, w, b, l2: float = 0.0, rel_step: float = 1e-3):
@@ -386,33 +451,33 @@ def numerical_gradient(X, y, w, b, l2: float = 0.0, rel_step: float = 1e-3):
     -------
     dw : ndarray of shape (n_features,)
     db : float
+    steps : ndarray of shape (n_features + 1,)
+        The step h used for each parameter.
     """
     X, y = check_data(X, y)
     w, b = check_parameters(w, b, X.shape[1])
+    problem = LogisticProblem(X, y, check_l2(l2))
     theta = np.append(w, b)
-    scales = np.append(np.maximum(1.0, np.max(np.abs(X), axis=0)), 1.0)
-
-    def objective(t: np.ndarray) -> float:
-        return mean_loss(X, y, t[:-1], t[-1], l2)
-
+    steps = rel_step / np.append(np.maximum(1.0, np.max(np.abs(X), axis=0)), 1.0)
     grad = np.empty_like(theta)
-    for k in range(theta.size):
-        h = rel_step / scales[k]
-        unit = np.zeros_like(theta)
-        unit[k] = h
-        grad[k] = (
-            -objective(theta + 2 * unit) + 8 * objective(theta + unit)
-            - 8 * objective(theta - unit) + objective(theta - 2 * unit)
-        ) / (12 * h)
-    return grad[:-1], float(grad[-1])
+    with np.errstate(all="ignore"):
+        for k in range(theta.size):
+            unit = np.zeros_like(theta)
+            unit[k] = steps[k]
+            grad[k] = (
+                -problem.loss(theta + 2 * unit) + 8 * problem.loss(theta + unit)
+                - 8 * problem.loss(theta - unit) + problem.loss(theta - 2 * unit)
+            ) / (12 * steps[k])
+    return grad[:-1], float(grad[-1]), steps
 
 
 def loop_gradients(X, y, w, b):
     """Mean loss and gradients one sample at a time, in plain Python (no L2).
 
-    The form the source documents start from, with their bugs fixed: each pass reads sample
-    i, the error is computed afresh for each sample, weight j uses feature j, every sum is
-    divided by the number of samples. `loss_and_gradients` is the vectorized twin.
+    The per-sample loop written the way it is usually taught, correctly: each pass reads
+    sample i, the error is computed afresh for each sample, weight j uses feature j, and every
+    sum is divided by the number of samples. `LogisticProblem.loss_and_gradient` is its
+    vectorized twin.
 
     Parameters
     ----------
@@ -455,22 +520,33 @@ def loop_gradients(X, y, w, b):
 
 @dataclass(frozen=True)
 class CurvatureBound:
-    """How curved the loss can be anywhere, and the learning rate that follows.
+    """How curved the loss can be anywhere, and the learning rate it guarantees.
 
     Attributes
     ----------
-    lambda_max : float
+    mu_max : float
         Largest eigenvalue of ``[X 1]^T [X 1]``.
     L : float
-        ``lambda_max / (4 n) + l2``: no Hessian of ``J`` has an eigenvalue above it, because
+        ``mu_max / (4 n) + l2``: no Hessian of ``J`` has an eigenvalue above it, because
         ``p (1 - p) <= 1/4``.
-    max_stable_learning_rate : float
-        ``2 / L``: below it a full-batch step can never increase the loss.
+    guaranteed_rate : float
+        ``2 / L``: at or below it every full-batch step lowers the loss (or leaves it where
+        it is at a minimum), from any start. Not the largest rate that works: see
+        `limits.learning_rate_limits` for the local limit at the optimum.
     """
 
-    lambda_max: float
+    mu_max: float
     L: float
-    max_stable_learning_rate: float
+    guaranteed_rate: float
+
+    # TEMPORARY aliases while limits.py moves to the new names; removed before landing.
+    @property
+    def max_stable_learning_rate(self) -> float:
+        return self.guaranteed_rate
+
+    @property
+    def lambda_max(self) -> float:
+        return self.mu_max
 
 
 def curvature_bound(X, l2: float = 0.0) -> CurvatureBound:
@@ -487,25 +563,7 @@ def curvature_bound(X, l2: float = 0.0) -> CurvatureBound:
     """
     X, _ = check_data(X, np.zeros(len(X)))
     l2 = check_l2(l2)
-    Xa = np.column_stack([X, np.ones(X.shape[0])])
-    lambda_max = float(np.linalg.eigvalsh(Xa.T @ Xa)[-1])
-    L = lambda_max / (4 * X.shape[0]) + l2
-    return CurvatureBound(lambda_max=lambda_max, L=L, max_stable_learning_rate=2.0 / L)
-
-
-def max_stable_learning_rate(X, l2: float = 0.0) -> float:
-    r"""Largest learning rate for which a full-batch step can never increase the loss.
-
-    .. math:: \eta_{max} = 2 / L, \qquad
-              L = \frac{\lambda_{max}([X\,1]^\top [X\,1])}{4 n} + \lambda
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-    l2 : float, default 0
-
-    Returns
-    -------
-    float
-    """
-    return curvature_bound(X, l2).max_stable_learning_rate
+    A = np.column_stack([X, np.ones(X.shape[0])])
+    mu_max = float(np.linalg.eigvalsh(A.T @ A)[-1])
+    L = mu_max / (4 * X.shape[0]) + l2
+    return CurvatureBound(mu_max=mu_max, L=L, guaranteed_rate=2.0 / L)

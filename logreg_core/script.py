@@ -1,72 +1,84 @@
 """A standalone numpy-only Python script that reproduces a full-batch training run.
 
-The script carries its data and settings, repeats `train`'s arithmetic operation for
-operation (so its numbers are the core's to the last bit on the same numpy), and prints the
-loss curve as CSV. A test runs it and compares.
+The script carries its data and settings and runs the same arithmetic as `train` (the lines of
+`LogisticProblem.loss_and_gradient` and `GradientDescent.step`, operation for operation), so
+its numbers are the core's to the last bit on the same numpy. It prints the loss curve as CSV.
+
+Safety: the script is code a user will run, and column names come from uploaded files. No
+user text is ever pasted into code or comments: names travel only as a JSON string literal
+(`json.dumps`, ASCII-only, so no line break or separator character survives to end a line),
+and every other value is a number written by `repr`.
 """
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 
 from .maths import check_data
 
 _TEMPLATE = '''\
-"""Logistic regression trained by gradient descent: {title}.
+"""Logistic regression trained by full-batch gradient descent, written by Descent Lab.
 
-Written by Descent Lab; needs only numpy. Run it with `python {file_name}`; it prints one
-CSV row per state (step, weights, bias, loss). Every number matches the dashboard's run.
+Needs only numpy. Run it with `python descent_lab_run.py`: it prints one CSV row per state
+(step, weights, bias, loss), the same numbers as the dashboard's run to the last digit.
 """
+
+import csv
+import json
+import sys
 
 import numpy as np
 
-# Data: {n_samples} samples, features {feature_list}; label 1 or 0.
+FEATURE_NAMES = json.loads({names_json})
 X = np.array({X}, dtype=float).reshape({n_samples}, {n_features})
 y = np.array({y}, dtype=float)
 STANDARDIZE = {standardize}
-LEARNING_RATE = {learning_rate!r}
-STEPS = {steps}
+LEARNING_RATE = {learning_rate}
+STEPS = {steps}  # {steps_note}
 W0 = np.array({w0}, dtype=float)
-B0 = {b0!r}
-L2 = {l2!r}  # strength of the penalty L2 / 2 * |w|^2 (the bias is not penalized)
+B0 = {b0}
+L2 = {l2}  # strength of the penalty L2 / 2 * |w|^2 (the bias is not penalized)
 
 if STANDARDIZE:  # z-scores, with the population standard deviation
     X = (X - X.mean(axis=0)) / X.std(axis=0)
 
-n_samples, n_features = X.shape
 
-# s = +1 for label 0 and -1 for label 1; u = s * z is the logit measured towards the wrong
-# side. With it, loss = log(1 + e^-|u|) + max(u, 0) and p - y = s * sigmoid(u): only e^-|u|
-# is ever computed, so nothing overflows, and nothing small is lost to cancellation.
-s = 1.0 - 2.0 * y
-Xs = np.ascontiguousarray(np.column_stack([X, np.ones(n_samples)]) * s[:, None])
-XsT_n = np.ascontiguousarray(Xs.T / n_samples)
-penalized = np.append(np.full(n_features, L2), 0.0)
+def sigmoid(z):
+    """1 / (1 + e^-z), as e^z / (1 + e^z) below 0, so exp never overflows."""
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
-def loss_and_sigmoid(u):
-    """Per-sample loss and sigmoid(u), for u = s * z."""
-    e = np.exp(-np.abs(u))
-    loss = np.log1p(e) + np.maximum(u, 0.0)
-    sig = np.maximum(e, u >= 0.0) / (1.0 + e)  # numerator: 1 if u >= 0 else e^u
-    return loss, sig
+def softplus(u):
+    """log(1 + e^u), computed so that nothing overflows or cancels."""
+    return np.log1p(np.exp(-np.abs(u))) + np.maximum(u, 0.0)
 
 
+n = len(y)
+s = 1.0 - 2.0 * y  # +1 for label 0, -1 for label 1
 theta = np.append(W0, B0)  # weights, then bias
-names = [{names}]
-print(",".join(["step", *names, "b", "loss"]))
+
+def spreadsheet_safe(text):
+    """A leading quote keeps a spreadsheet from reading a name as a formula."""
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\\t", "\\r")) else text
+
+
+header = ["step", *(spreadsheet_safe(name) for name in FEATURE_NAMES), "b", "loss"]
+csv.writer(sys.stdout, quoting=csv.QUOTE_ALL, lineterminator="\\n").writerow(header)
 for t in range(STEPS + 1):
-    sample_loss, sig = loss_and_sigmoid(Xs @ theta)
-    loss = sample_loss.sum() / n_samples
-    if L2:
-        loss += 0.5 * L2 * (theta[:-1] @ theta[:-1])
+    w, b = theta[:-1], theta[-1]
+    z = X @ w + b  # logits
+    u = s * z  # each logit seen from the wrong side of its label
+    loss = np.sum(softplus(u)) / n + 0.5 * L2 * (w @ w)
     print(",".join(repr(float(v)) for v in (t, *theta, loss)))
     if t == STEPS:
         break
-    gradient = XsT_n @ sig
-    if L2:
-        gradient += penalized * theta
-    theta = theta - LEARNING_RATE * gradient
+    error = s * sigmoid(u)  # p - y
+    dw = X.T @ error / n + L2 * w
+    db = np.sum(error) / n
+    theta = theta - LEARNING_RATE * np.append(dw, db)
 '''
 
 
@@ -85,8 +97,7 @@ def standalone_script(
     b0: float,
     l2: float = 0.0,
     standardize: bool = False,
-    title: str = "a Descent Lab run",
-    file_name: str = "descent_lab_run.py",
+    stopped_early: bool = False,
 ) -> str:
     """Python source of a script that reruns full-batch gradient descent on this data.
 
@@ -97,34 +108,37 @@ def standalone_script(
         same arithmetic as `Standardizer`).
     y : array-like of shape (n_samples,)
     feature_names : list of str
+        Any text at all: it reaches the script only as a JSON string literal.
     learning_rate : float
     steps : int
+        The steps the dashboard's run took (fewer than asked when it stopped on overflow).
     w0 : array-like of shape (n_features,)
     b0 : float
     l2 : float
     standardize : bool
-    title, file_name : str
-        Used in the script's docstring.
+    stopped_early : bool
+        Whether the run stopped there because the next state overflowed (said in a comment).
 
     Returns
     -------
     str
     """
     X, y = check_data(X, y)
-    quoted = ", ".join(repr(str(name)) for name in feature_names)
+    names = [str(name) for name in feature_names]
+    if len(names) != X.shape[1]:
+        raise ValueError(f"{len(names)} names for {X.shape[1]} features")
     return _TEMPLATE.format(
-        title=title.replace('"""', "'''"),
-        file_name=file_name,
+        names_json=repr(json.dumps(names)),
         n_samples=X.shape[0],
         n_features=X.shape[1],
-        feature_list=", ".join(str(n) for n in feature_names)[:200].replace("\n", " "),
         X=_numbers(X),
         y=_numbers(y),
-        standardize=bool(standardize),
-        learning_rate=float(learning_rate),
+        standardize=repr(bool(standardize)),
+        learning_rate=repr(float(learning_rate)),
         steps=int(steps),
+        steps_note=("the run's last finite state: one more step overflows" if stopped_early
+                    else "as on the dashboard"),
         w0=_numbers(np.asarray(w0, dtype=float)),
-        b0=float(b0),
-        l2=float(l2),
-        names=quoted,
+        b0=repr(float(b0)),
+        l2=repr(float(l2)),
     )

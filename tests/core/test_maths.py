@@ -1,4 +1,4 @@
-"""One forward/backward pass: seed figures by hand, finite differences, stability."""
+"""One forward/backward pass: the textbook figures by hand, finite differences, stability."""
 
 import math
 
@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from logreg_core import (
+    LogisticProblem,
     LogRegInputError,
     curvature_bound,
     loop_gradients,
     loss_and_gradients,
-    max_stable_learning_rate,
     numerical_gradient,
     sigmoid,
     step,
@@ -21,11 +21,11 @@ from logreg_core import (
 
 
 def sig6(x):
-    """Round to 6 significant digits, as the issue states the seed figures."""
+    """Round to 6 significant digits, as the issue states the textbook figures."""
     return float(f"{x:.6g}")
 
 
-def test_seed_001_worked_step(five_points):
+def test_worked_five_point_step(five_points):
     X, y = five_points
     w_new, b_new, grad = step(X, y, [2.197], -6.593, learning_rate=0.1)
     assert sig6(grad.loss) == 0.185493
@@ -45,7 +45,7 @@ def test_seed_001_worked_step(five_points):
     assert np.allclose(grad.z, z) and np.allclose(grad.p, p)
 
 
-def test_seed_002_student_step():
+def test_one_student_step():
     w_new, b_new, grad = step([[3.0, 5.0]], [1], [0.1, -0.2], 0.0, learning_rate=0.1)
     assert grad.z[0] == pytest.approx(-0.7, abs=1e-15)
     assert sig6(grad.p[0]) == 0.331812
@@ -112,7 +112,7 @@ finite = st.floats(-4, 4, allow_nan=False)
 def test_gradient_equals_central_differences(data, w, b, l2):
     X, y = data
     grad = loss_and_gradients(X, y, w, b, l2)
-    num_dw, num_db = numerical_gradient(X, y, w, b, l2)
+    num_dw, num_db, _ = numerical_gradient(X, y, w, b, l2)
     assert np.allclose(grad.dw, num_dw, rtol=1e-6, atol=1e-9)
     assert math.isclose(grad.db, num_db, rel_tol=1e-6, abs_tol=1e-9)
 
@@ -153,17 +153,17 @@ def test_error_x_columns_average_to_dw(overlapping):
     assert grad.error_x.mean(axis=0) == pytest.approx(grad.dw, rel=1e-14)
 
 
-def test_max_stable_rate_is_8n_over_lambda_max(five_points):
+def test_guaranteed_rate_is_8n_over_mu_max(five_points):
     X, _ = five_points
     A = np.column_stack([X, np.ones(5)])
-    lam = np.linalg.eigvalsh(A.T @ A).max()
-    assert max_stable_learning_rate(X) == pytest.approx(8 * 5 / lam, rel=1e-14)
-    # [[55, 15], [15, 5]] has lambda_max = 30 + sqrt(25^2 + 15^2)
-    assert curvature_bound(X).lambda_max == pytest.approx(30 + math.sqrt(850), rel=1e-14)
-    assert max_stable_learning_rate(X, l2=0.5) == pytest.approx(2 / (lam / 20 + 0.5))
+    mu = np.linalg.eigvalsh(A.T @ A).max()
+    assert curvature_bound(X).guaranteed_rate == pytest.approx(8 * 5 / mu, rel=1e-14)
+    # [[55, 15], [15, 5]] has mu_max = 30 + sqrt(25^2 + 15^2)
+    assert curvature_bound(X).mu_max == pytest.approx(30 + math.sqrt(850), rel=1e-14)
+    assert curvature_bound(X, l2=0.5).guaranteed_rate == pytest.approx(2 / (mu / 20 + 0.5))
 
 
-def test_stable_rate_bounds_the_true_hessian(overlapping):
+def test_curvature_bound_bounds_the_true_hessian(overlapping):
     X, y = overlapping
     A = np.column_stack([X, np.ones(len(X))])
     L = curvature_bound(X).L
@@ -202,3 +202,31 @@ def test_bad_parameters_say_what_to_fix(five_points):
         loss_and_gradients(X, y, [0.0], 0.0, l2=-1)
     with pytest.raises(LogRegInputError, match="too large for the loss"):
         loss_and_gradients([[1e150]], [0], [1e300], 0.0)
+
+
+def test_training_pass_and_checked_pass_agree_bit_for_bit(overlapping):
+    X, y = overlapping
+    problem = LogisticProblem(X, y, 0.3)
+    theta = np.array([0.7, -1.2, 0.4])
+    loss, grad = problem.loss_and_gradient(theta)
+    full = loss_and_gradients(X, y, theta[:-1], theta[-1], 0.3)
+    assert loss == full.loss and np.array_equal(grad, np.append(full.dw, full.db))
+    assert problem.loss(theta) == loss
+
+
+def test_hessian_equals_finite_differences_of_the_gradient(overlapping):
+    X, y = overlapping
+    problem = LogisticProblem(X, y, 0.2)
+    theta = np.array([0.3, -0.8, 0.5])
+    h = 1e-6
+    columns = [(problem.loss_and_gradient(theta + h * e)[1]
+                - problem.loss_and_gradient(theta - h * e)[1]) / (2 * h) for e in np.eye(3)]
+    assert problem.hessian(theta) == pytest.approx(np.array(columns).T, abs=1e-7)
+
+
+def test_mini_batch_gradient_is_the_batch_mean(overlapping):
+    X, y = overlapping
+    rows = np.array([3, 10, 11, 40])
+    _, grad = LogisticProblem(X, y).loss_and_gradient(np.array([0.5, 0.5, 0.0]), rows)
+    full = loss_and_gradients(X[rows], y[rows], [0.5, 0.5], 0.0)
+    assert grad == pytest.approx(np.append(full.dw, full.db), rel=1e-14)

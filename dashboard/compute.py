@@ -1,0 +1,200 @@
+"""The core's work for the page: cached by Streamlit, bounded in size and in time.
+
+Data travel as a `Data` object whose ``key`` names its numbers exactly (source, edits,
+standardization); Streamlit hashes it by that key (``hash_funcs``), never by its arrays.
+Results that are read-only (every History, Sweep and fit: their arrays are frozen) are kept
+with `st.cache_resource`, so a rerun gets the very object, not an unpickled copy.
+
+Bounds. One run keeps at most `MAX_HISTORY_VALUES` parameter values (8 MB with its gradients)
+and one request at most `WORK_BUDGET` multiply-adds (about a second of one core), so one user
+asking for the heaviest settings cannot starve the others; `steps_allowed` says how many steps
+fit, and the page says when it cuts. Each cache has a fixed number of entries; with the bounds
+above the largest entries are: runs 24 x 8 MB, explorer sweeps 16 x 2.4 MB, optimizer
+comparisons 12 x 6 MB, landscapes 16 x 0.3 MB (``python -m bench --only memory`` measures
+them), about 350 MB in the worst case and a few MB for a class on the built-in data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+import logreg_core as lc
+from logreg_core import examples, landscape
+from logreg_core.checks import GradientCheck, gradient_check
+from logreg_core.limits import LearningRateLimits, learning_rate_limits
+
+#: Parameter values (steps x (features + 1)) one History may hold: 8 bytes each, twice (the
+#: states and the gradients), so 8 MB.
+MAX_HISTORY_VALUES = 500_000
+#: Multiply-adds one request may cost (steps x samples x (features + 1) per run, summed over
+#: the runs of a view): measured at about 2.5e9 per second on one core.
+WORK_BUDGET = 2_000_000_000
+#: Steps of an explorer run: past this the picture no longer changes.
+EXPLORER_MAX_STEPS = 5000
+
+
+@dataclass(frozen=True, eq=False)
+class Data:
+    """The data every view works on, whatever its source.
+
+    Attributes
+    ----------
+    key : str
+        Names the numbers exactly (source, edits, standardization); caches hash by it.
+    X : ndarray of shape (n_samples, n_features)
+        Features as trained: standardized when chosen.
+    y : ndarray of shape (n_samples,)
+    names : tuple of str
+    X_raw : ndarray of shape (n_samples, n_features)
+        Features as loaded or edited, before standardization.
+    title : str
+    standardized : bool
+    scaler : Standardizer or None
+    """
+
+    key: str
+    X: np.ndarray
+    y: np.ndarray
+    names: tuple
+    X_raw: np.ndarray
+    title: str
+    standardized: bool
+    scaler: lc.Standardizer | None = None
+
+    @property
+    def n_samples(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def n_features(self) -> int:
+        return self.X.shape[1]
+
+
+HASH = {Data: lambda data: data.key}
+
+
+def steps_allowed(n_samples: int, n_features: int, runs: int = 1) -> int:
+    """Most steps each of ``runs`` runs may take on data of this size (see the module)."""
+    per_step = n_samples * (n_features + 1) * runs
+    by_work = WORK_BUDGET // max(per_step, 1)
+    by_memory = MAX_HISTORY_VALUES // (n_features + 1)
+    return int(max(1, min(by_work, by_memory)))
+
+
+@st.cache_resource(show_spinner="Training...", max_entries=24, hash_funcs=HASH)
+def run(data: Data, learning_rate: float, steps: int, w0: tuple, b0: float,
+        l2: float) -> lc.History:
+    return lc.train(data.X, data.y, learning_rate=learning_rate, steps=steps, w0=w0, b0=b0,
+                    l2=l2)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=HASH)
+def limits(data: Data, l2: float) -> LearningRateLimits:
+    return learning_rate_limits(data.X, data.y, l2)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=HASH)
+def exact_fit(data: Data, l2: float) -> lc.ExactFit:
+    return lc.fit_exact(data.X, data.y, l2)
+
+
+@st.cache_resource(show_spinner="Training at many learning rates...", max_entries=16,
+                   hash_funcs=HASH)
+def sweep(data: Data, rates: tuple, steps: int, w0: tuple, b0: float, l2: float) -> lc.Sweep:
+    return lc.learning_rate_sweep(data.X, data.y, rates, steps, w0, b0, l2)
+
+
+@st.cache_resource(show_spinner="Running the optimizers...", max_entries=12, hash_funcs=HASH)
+def optimizer_runs(data: Data, optimizers: tuple, steps: int, w0: tuple, b0: float,
+                   l2: float) -> dict[str, lc.History]:
+    """Every optimizer from the same start; Newton's method for at most 25 iterations."""
+    return {
+        opt.label: lc.train(data.X, data.y, optimizer=opt, w0=w0, b0=b0, l2=l2,
+                            steps=min(steps, 25) if isinstance(opt, lc.Newton) else steps)
+        for opt in optimizers
+    }
+
+
+@st.cache_resource(show_spinner="Computing the loss landscape...", max_entries=16,
+                   hash_funcs=HASH)
+def loss_surface(data: Data, center: tuple, axes: tuple, a_range: tuple, c_range: tuple,
+                 l2: float):
+    surface = landscape.loss_grid(data.X, data.y, center[:-1], center[-1], axes, a_range,
+                                  c_range, l2=l2)
+    return surface, landscape.contour_segments(surface)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=HASH)
+def check_gradient(data: Data, w: tuple, b: float, l2: float) -> GradientCheck:
+    return gradient_check(data.X, data.y, w, b, l2)
+
+
+@st.cache_resource(show_spinner=False)
+def worked_step() -> examples.WorkedStep:
+    return examples.worked_step()
+
+
+@st.cache_resource(show_spinner=False)
+def student_step() -> examples.StudentStep:
+    return examples.student_step()
+
+
+@st.cache_resource(show_spinner="Running the loop...", max_entries=16, hash_funcs=HASH)
+def buggy_loop(data: Data, rows: int, w0: tuple, b0: float, learning_rate: float, steps: int,
+               bugs: frozenset):
+    X, y = data.X[:rows, :2], data.y[:rows]
+    correct = examples.buggy_loop_run(X, y, w0[:2], b0, learning_rate, steps)
+    buggy = examples.buggy_loop_run(X, y, w0[:2], b0, learning_rate, steps, bugs)
+    return correct, buggy
+
+
+@dataclass(frozen=True, eq=False)
+class Source:
+    """Data before standardization: a built-in set, an upload, or either after edits.
+
+    Attributes
+    ----------
+    key : str
+        Names the numbers exactly; caches hash by it.
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    names : tuple of str
+    title : str
+    note : str
+        Markdown about the data; for uploads built from escaped user text only.
+    preview : DataFrame or None
+        The uploaded table, shown as plain cells.
+    """
+
+    key: str
+    X: np.ndarray
+    y: np.ndarray
+    names: tuple
+    title: str
+    note: str
+    preview: object = None
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs={Source: lambda s: s.key})
+def standardizer(source: Source) -> lc.Standardizer:
+    """Mean and scale of the source's features (raises LogRegInputError on a constant one)."""
+    return lc.Standardizer.fit(source.X, list(source.names))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=HASH)
+def margin_direction(data: Data):
+    """The max-margin direction of (w, b) on separable data, or None."""
+    from logreg_core.limits import max_margin_direction
+
+    return max_margin_direction(data.X, data.y)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=HASH)
+def first_rising_rate(data: Data, w0: tuple, b0: float, l2: float) -> float | None:
+    """The smallest rate at which one step from (w0, b0) raises the loss (None: none does)."""
+    from logreg_core.limits import first_rising_rate as measure
+
+    return measure(data.X, data.y, w0, b0, l2)

@@ -1,0 +1,84 @@
+"""The one object every view receives: the settings, the data and the run, computed once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+import logreg_core as lc
+from logreg_core.limits import LearningRateLimits
+
+from . import compute
+from .compute import Data, Source
+from .fields import Settings
+
+
+@dataclass(frozen=True)
+class ViewContext:
+    """What a view may show, all computed by the core for this rerun.
+
+    Attributes
+    ----------
+    settings : Settings
+    source : Source
+        The data as loaded, before the table editor's edits and standardization (with its
+        note and, for uploads, the table read).
+    data : Data
+        The data as trained.
+    history : History
+        The main run: gradient descent at the chosen rate from the chosen start.
+    steps_cut : bool
+        Whether the run takes fewer steps than asked (the work budget, see `compute`).
+    limits : LearningRateLimits
+        The guaranteed rate 2/L and the local limit at the optimum.
+    fit : ExactFit
+        The optimum by Newton's method, or why there is none.
+    k : int
+        The inspected step.
+    w : ndarray of shape (n_features,)
+    b : float
+        The parameters at step k.
+    grad_pass : GradientPass
+        The forward and backward pass at step k.
+    """
+
+    settings: Settings
+    source: Source
+    data: Data
+    history: lc.History
+    steps_cut: bool
+    limits: LearningRateLimits
+    fit: lc.ExactFit
+    k: int
+    w: np.ndarray
+    b: float
+    grad_pass: lc.GradientPass
+
+    @property
+    def digits(self) -> int:
+        return self.settings.digits
+
+    @property
+    def names(self) -> tuple:
+        return self.data.names
+
+
+def run_main(data: Data, settings: Settings) -> tuple[lc.History, bool]:
+    """The main run within the work budget: the run, and whether its steps were cut."""
+    allowed = compute.steps_allowed(data.n_samples, data.n_features)
+    steps = min(settings.steps, allowed)
+    history = compute.run(data, settings.learning_rate, steps, settings.w0, settings.b0,
+                          settings.l2)
+    return history, steps < settings.steps
+
+
+def build(settings: Settings, source: Source, data: Data, history: lc.History,
+          steps_cut: bool) -> ViewContext:
+    k = min(settings.inspect, history.steps_run)
+    w, b = history.weights[k], float(history.bias[k])
+    return ViewContext(
+        settings=settings, source=source, data=data, history=history, steps_cut=steps_cut,
+        limits=compute.limits(data, settings.l2), fit=compute.exact_fit(data, settings.l2),
+        k=k, w=w, b=b, grad_pass=lc.loss_and_gradients(data.X, data.y, w, b, settings.l2),
+    )

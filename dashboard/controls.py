@@ -1,0 +1,128 @@
+"""The widgets of the settings in `fields.FIELDS`: one control per setting, keyed by its name.
+
+Sliders show the exact value in use: a rate or a step count typed in (or arriving in a link)
+that is not on the slider's grid is inserted into it, and starting weights keep every digit
+on a slider in steps of 0.01. Exact values are typed into one form ("Type exact values"),
+applied by a callback, so no second widget per setting can disagree with its slider.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import logreg_core as lc
+
+from . import fields, state
+from .fields import PARAM_SLIDER_LIMIT, w0_key
+from .text import link_number, md_escape
+
+PERSIST = {"persist_state": "session"}
+
+
+def _slider_range(value: float) -> tuple[float, float]:
+    """[-10, 10], widened to hold a typed or linked value beyond it."""
+    limit = max(PARAM_SLIDER_LIMIT, float(int(abs(value)) + 1))
+    return -limit, limit
+
+
+def dataset_select(where) -> None:
+    where.selectbox(
+        "Data", [*lc.DATASETS, fields.UPLOAD], key="dataset", on_change=state.on_dataset_changed,
+        format_func=lambda name: lc.DATASETS[name].title if name in lc.DATASETS
+        else "Your own CSV file", **PERSIST,
+    )
+
+
+def learning_rate_slider(where, label: str = "Learning rate η") -> None:
+    value = st.session_state.learning_rate
+    options = sorted({*fields.LEARNING_RATE_GRID, value})
+    where.select_slider(label, options, key="learning_rate", format_func=link_number,
+                        help="1-2-5 steps on a log scale; a rate typed under *Type exact "
+                             "values* takes its place among them.", **PERSIST)
+
+
+def steps_slider(where) -> None:
+    value = st.session_state.steps
+    options = sorted({*fields.STEPS_GRID, value})
+    where.select_slider("Steps", options, key="steps", format_func=lambda v: f"{v:,}",
+                        on_change=state.on_steps_changed,
+                        help="Roughly even on a log scale, from 1 to 100,000.", **PERSIST)
+
+
+def starting_point(where, names) -> None:
+    """A slider per starting weight (in an expander beyond two features) and the bias."""
+    n_features = len(names)
+    box = where if n_features <= 2 else where.expander(f"Starting weights ({n_features})")
+    for j, name in enumerate(names):
+        low, high = _slider_range(st.session_state[w0_key(j)])
+        box.slider(f"w\\[{md_escape(name, 40)}\\] at step 0", low, high, step=0.01,
+                   format="%.4g", key=w0_key(j), **PERSIST)
+    low, high = _slider_range(st.session_state.b0)
+    where.slider("Bias b at step 0", low, high, step=0.01, format="%.4g", key="b0", **PERSIST)
+
+
+def exact_values(where, names) -> None:
+    """One form for every exact value: rate, steps, starting weights and bias."""
+    n_features = len(names)
+    with (where.popover("Exact values", icon=":material/edit:", width="stretch"),
+          st.form("exact_values", clear_on_submit=True, border=False)):
+        st.caption("Leave a box empty to keep its current value.")
+        current = st.session_state
+        st.text_input("Learning rate η", key="exact_learning_rate",
+                      placeholder=link_number(current.learning_rate))
+        st.text_input("Steps", key="exact_steps", placeholder=str(current.steps))
+        for j, name in enumerate(names[:20]):
+            st.text_input(f"w\\[{md_escape(name, 40)}\\] at step 0", key=f"exact_{w0_key(j)}",
+                          placeholder=link_number(current[w0_key(j)]))
+        st.text_input("Bias b at step 0", key="exact_b0",
+                      placeholder=link_number(current.b0))
+        st.form_submit_button("Apply", on_click=state.apply_exact_values,
+                              args=(n_features,), type="primary")
+    for key, raw, low, high, kind in st.session_state.pop("exact_problems", []):
+        what = "a whole number" if kind is int else "a number"
+        where.error(f"“{md_escape(raw, 40)}” is not a valid value for {_name_of(key, names)}: "
+                    f"type {what} from {low:g} to {high:g}.")
+
+
+def _name_of(key: str, names) -> str:
+    if key.startswith("w0_"):
+        return f"w\\[{md_escape(names[int(key[3:])], 40)}\\]"
+    return {"learning_rate": "the learning rate", "steps": "the steps", "b0": "the bias"}[key]
+
+
+def l2_input(where) -> None:
+    where.number_input("L2 strength λ", min_value=0.0, max_value=fields.L2_MAX, format="%g",
+                       step=0.01, key="l2",
+                       help="Adds λ/2·‖w‖² to the loss (the bias is not penalized). "
+                            "λ = 1/(C·n) is scikit-learn's C.", **PERSIST)
+
+
+def digits_select(where) -> None:
+    where.select_slider("Digits shown",
+                        options=list(range(fields.DIGITS_MIN, fields.DIGITS_MAX + 1)),
+                        key="digits", **PERSIST)
+
+
+def standardize_toggle(where) -> None:
+    where.toggle("Standardize features", key="standardize",
+                 help="z-scores: each feature minus its mean, over its standard deviation.",
+                 **PERSIST)
+
+
+def inspect_controls(last: int) -> None:
+    """The scrubber and, beside it in one row, play, pause, step back and forward, speed."""
+    where = st.container()
+    where.slider("Inspect step", 0, last, key="inspect", **PERSIST,
+                 help="Every number below is the state after this many steps.")
+    row = where.container(horizontal=True, gap="small", vertical_alignment="center")
+    playing = st.session_state.playing
+    row.button("Back", icon=":material/skip_previous:", key="step_back",
+               help="One step back", on_click=state.nudge_inspect, args=(-1, last))
+    row.button("Pause" if playing else "Play",
+               icon=":material/pause:" if playing else ":material/play_arrow:", key="play",
+               on_click=state.toggle_play, args=(last,),
+               help="Play the run from the inspected step.")
+    row.button("Next", icon=":material/skip_next:", key="step_forward",
+               help="One step forward", on_click=state.nudge_inspect, args=(1, last))
+    row.segmented_control("Speed", list(state.PLAY_SECONDS), key="play_speed",
+                          label_visibility="collapsed", required=True, **PERSIST)

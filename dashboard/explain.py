@@ -1,0 +1,116 @@
+"""Sentences the page says about a run: where it is heading, the learning-rate limits, and
+text alternatives for the charts. Every figure in them comes from a core result; the tests
+recompute each claim (tests/core/test_claims.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from logreg_core import examples
+from logreg_core.limits import LearningRateLimits
+
+from . import compute, fields
+from .context import ViewContext
+from .text import fmt
+
+VERDICT_ICONS = {"converging": ":material/trending_down:", "settling": ":material/south_east:",
+                 "oscillating": ":material/sync:", "diverging": ":material/trending_up:"}
+
+
+def verdict_text(history) -> str:
+    """The verdict's own sentence (it says what was measured), as a notice."""
+    return history.verdict.describe()
+
+
+def limits_text(limits: LearningRateLimits, learning_rate: float, digits: int) -> str:
+    """The two learning-rate limits of this data, and where the chosen rate sits."""
+    f = lambda v: fmt(v, digits)  # noqa: E731
+    text = (f"Guaranteed rate 2/L = {f(limits.guaranteed)}: at or below it every step lowers "
+            f"the loss, from any start (your η = {fmt(learning_rate, 6)} is "
+            f"{f(learning_rate / limits.guaranteed)} × 2/L). ")
+    if limits.local is not None:
+        text += (f"Local limit at the best fit 2/μ* = {f(limits.local)}: above it descent "
+                 f"cannot settle at the best fit (loss {f(limits.optimum_loss)}).")
+    else:
+        text += f"No local limit: {limits.reason}"
+    return text
+
+
+def budget_text(ctx: ViewContext) -> str:
+    return (f"This run stops after {ctx.history.steps:,} of the {ctx.settings.steps:,} steps "
+            f"asked: on {ctx.data.n_samples:,} samples × {ctx.data.n_features + 1} parameters "
+            "that is as much work as one page may do at a time, so that everyone sharing this "
+            "server stays quick. Fewer features or samples allow more steps.")
+
+
+def loss_chart_alt(ctx: ViewContext) -> str:
+    loss = ctx.history.loss
+    return (f"Line chart of the loss over {ctx.history.steps_run:,} steps: from "
+            f"{fmt(loss[0], 4)} at step 0 to {fmt(loss[-1], 4)} at the end, lowest "
+            f"{fmt(loss.min(), 4)}; marker at step {ctx.k:,} (loss {fmt(loss[ctx.k], 4)}). "
+            f"{ctx.history.verdict.describe()}")
+
+
+def model_chart_alt(ctx: ViewContext) -> str:
+    n_features = ctx.data.n_features
+    if n_features == 1:
+        w, b = float(ctx.w[0]), ctx.b
+        where = (f"the boundary p = 0.5 at x = {fmt(-b / w, 4)}" if w != 0 else
+                 "no boundary (w = 0)")
+        return (f"The data points and the sigmoid curve p(x) at step {ctx.k:,}, with {where}.")
+    if n_features == 2:
+        return (f"The data points over the two features, coloured by label, with the "
+                f"predicted probability as background and the line p = 0.5 at step {ctx.k:,}.")
+    right = float(((ctx.grad_pass.z >= 0) == (ctx.data.y == 1)).mean())
+    return (f"Each sample's predicted probability at step {ctx.k:,}, one row per true label; "
+            f"{right:.0%} are on the correct side of 0.5.")
+
+
+def worked_settings() -> fields.Settings:
+    """The worked example's exact setting: one step from w 2.197, b -6.593 at rate 0.1."""
+    return fields.with_changes(
+        fields.defaults("five_points"), learning_rate=examples.WORKED_RATE, steps=1,
+        w0=(examples.WORKED_W,), b0=examples.WORKED_B, inspect=0)
+
+
+def learning_rate_story(ctx: ViewContext, sweep) -> str:
+    """Markdown: what the two limits mean on this data, with its numbers and the sweep's."""
+    f = lambda v: fmt(v, ctx.digits)  # noqa: E731
+    limits, l2 = ctx.limits, ctx.settings.l2
+    n = ctx.data.n_samples
+    penalty = f" + λ = {f(limits.L - l2)} + {f(l2)}" if l2 else ""
+    parts = [
+        f"**The guarantee, 2/L.** The largest eigenvalue of [X 1]ᵀ[X 1] is "
+        f"μmax = {f(limits.mu_max)}. Because the sigmoid's slope p(1 − p) is at most 1/4, the "
+        f"loss bends at most L = μmax/4n{penalty} = {f(limits.L)} (n = {n:,}) in any "
+        f"direction, so at or below η = 2/L = **{f(limits.guaranteed)}** every step lowers "
+        "the loss, from any start. It is a guarantee, not the largest rate that works: the "
+        "loss rarely bends that much.",
+    ]
+    rising = compute.first_rising_rate(ctx.data, ctx.settings.w0, ctx.settings.b0, l2)
+    if rising is None:
+        parts.append("**From your start**, no single step at any rate up to 1000 raises the "
+                     "loss.")
+    else:
+        parts.append(f"**From your start**, one step first raises the loss at η = {f(rising)}, "
+                     f"{f(rising / limits.guaranteed)} × 2/L.")
+    if limits.local is not None:
+        parts.append(
+            f"**The local limit, 2/μ\\*.** At the best fit the loss bends by at most "
+            f"μ\\* = {f(limits.hessian_mu_max)} (the largest eigenvalue of its Hessian there), "
+            f"so descent can settle at the best fit only below η = 2/μ\\* = "
+            f"**{f(limits.local)}**. Between the two limits a step may raise the loss, yet the "
+            "run can still settle; above 2/μ\\* it cannot settle at the best fit: it keeps "
+            "oscillating, or with L2 it can grow until the numbers overflow.")
+    else:
+        ended_lower = int(np.sum(sweep.final_loss < sweep.loss[:, 0]))
+        parts.append(
+            f"**No local limit.** {limits.reason} The loss keeps falling as the weights grow, "
+            "so a large rate only zig-zags early on and there is nothing to overshoot in the "
+            f"end: {ended_lower} of the {len(sweep.learning_rates)} swept rates end below "
+            "where they started.")
+    parts.append(
+        "**Small rates are slow.** Each step moves η times the gradient, so for small η the "
+        "path barely depends on η except in its speed: halve η and every stretch of the "
+        "curve takes about twice as many steps.")
+    return "\n\n".join(parts)

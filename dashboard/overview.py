@@ -1,0 +1,148 @@
+"""The first screen: the run's controls, where it is heading, and side by side the loss curve,
+the per-sample gradient table of the inspected step and the worked 5-point step."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+import logreg_core as lc
+from logreg_core import examples
+
+from . import charts, compute, controls, explain, state, tables
+from .context import ViewContext
+from .text import fmt, link_number, md_escape
+from .views.common import styled
+
+#: Samples shown as a plain text table on the first screen; more go in a scrolling grid.
+TEXT_TABLE_ROWS = 10
+
+
+def run_controls(names) -> None:
+    """Learning rate and steps, in the main area beside the loss curve (one screen on a phone)."""
+    left, middle, right = st.columns([5, 5, 2], vertical_alignment="bottom")
+    controls.learning_rate_slider(left)
+    controls.steps_slider(middle)
+    controls.exact_values(right, names)
+
+
+def headline(ctx: ViewContext) -> None:
+    """Where the run is heading, and the two learning-rate limits of this data."""
+    verdict = ctx.history.verdict
+    notice = {"converging": st.success, "settling": st.info, "oscillating": st.warning,
+              "diverging": st.error}[verdict.kind]
+    notice(explain.verdict_text(ctx.history), icon=explain.VERDICT_ICONS[verdict.kind])
+    st.caption(explain.limits_text(ctx.limits, ctx.settings.learning_rate, ctx.digits))
+    if ctx.steps_cut:
+        st.info(explain.budget_text(ctx), icon=":material/speed:")
+    if ctx.history.steps_run < ctx.history.steps:
+        st.caption(f"Showing the {ctx.history.steps_run:,} steps before the overflow.")
+
+
+def metrics(ctx: ViewContext) -> None:
+    f = lambda v: fmt(v, ctx.digits)  # noqa: E731
+    history, k = ctx.history, ctx.k
+    accuracy = float(np.mean((ctx.grad_pass.z >= 0) == (ctx.data.y == 1)))
+    row = st.container(horizontal=True, gap="medium")  # wraps onto more rows when narrow
+    card = {"width": "content"}
+    row.metric("Loss at step 0", f(history.loss[0]), **card)
+    row.metric(f"Loss at step {history.steps_run:,}", f(history.loss[-1]),
+               delta=f(history.loss[-1] - history.loss[0]), delta_color="inverse", **card)
+    w = ctx.w
+    if len(w) <= 2:
+        row.metric(f"w at step {k:,}", ", ".join(f(v) for v in w), **card)
+    else:
+        row.metric(f"‖w‖ at step {k:,}", f(np.linalg.norm(w)), **card)
+    row.metric(f"b at step {k:,}", f(ctx.b), **card)
+    row.metric(f"Accuracy at step {k:,}", f"{accuracy:.0%}", **card)
+
+
+def loss_column(ctx: ViewContext) -> None:
+    loss = ctx.history.loss
+    st.altair_chart(charts.loss_chart(loss, ctx.k, ctx.settings.log_scale), width="stretch",
+                    key="loss_chart", alt=explain.loss_chart_alt(ctx))
+    controls_row = st.container(horizontal=True)
+    controls_row.toggle("Log scale", key="log_scale", persist_state="session")
+    model_chart(ctx)
+
+
+def model_chart(ctx: ViewContext) -> None:
+    X, y, names = ctx.data.X, ctx.data.y, ctx.names
+    suffix = " (standardized)" if ctx.data.standardized else ""
+    if X.shape[1] == 1:
+        chart = charts.model_chart_1d(X[:, 0], y, float(ctx.w[0]), ctx.b, names[0] + suffix)
+    elif X.shape[1] == 2:
+        chart = charts.model_chart_2d(X, y, ctx.w, ctx.b, [n + suffix for n in names])
+    else:
+        chart = charts.probability_chart(ctx.grad_pass.p, y)
+    st.altair_chart(chart, width="stretch", key="model_chart", alt=explain.model_chart_alt(ctx))
+
+
+def gradient_column(ctx: ViewContext) -> None:
+    """The per-sample pass at the inspected step, then the gradient and the update in words."""
+    grad, digits, names = ctx.grad_pass, ctx.digits, ctx.names
+    f = lambda v: fmt(v, digits)  # noqa: E731
+    st.markdown(f"**Every sample at step {ctx.k:,}**")
+    rows = tables.breakdown_table(ctx.data.X, ctx.data.y, grad, names)
+    if len(names) > 2:  # keep the first screen narrow: the full table is in Step in detail
+        rows = rows[["y", "z", "p", "loss", tables.ERROR]]
+    if len(rows) <= TEXT_TABLE_ROWS:
+        st.table(styled(rows, digits), alt=f"The forward and backward pass of every sample at "
+                                           f"step {ctx.k:,}")
+    else:
+        st.dataframe(styled(rows, digits), key="first_breakdown", height=300)
+        st.caption(f"{len(rows):,} samples; scroll for more. All of them in Step in detail.")
+    rate = ctx.settings.learning_rate
+    lines = []
+    for j, name in enumerate(names[:3]):
+        reg = f" + λw = {f(grad.l2_term[j])}" if ctx.settings.l2 else ""
+        lines.append(f"dJ/dw\\[{md_escape(name, 30)}\\] = mean((p − y)·x){reg} = "
+                     f"**{f(grad.dw[j])}**")
+    lines.append(f"dJ/db = mean(p − y) = **{f(grad.db)}**")
+    for j, name in enumerate(names[:3]):
+        lines.append(f"w\\[{md_escape(name, 30)}\\] ← {f(ctx.w[j])} − {link_number(rate)}·"
+                     f"({f(grad.dw[j])}) = **{f(ctx.w[j] - rate * grad.dw[j])}**")
+    lines.append(f"b ← {f(ctx.b)} − {link_number(rate)}·({f(grad.db)}) = "
+                 f"**{f(ctx.b - rate * grad.db)}**")
+    if len(names) > 3:
+        lines.append(f"… and likewise for the other {len(names) - 3} weights.")
+    st.markdown("  \n".join(lines))
+
+
+def worked_column(ctx: ViewContext) -> None:
+    """The worked 5-point step as text: the textbook's figures beside the exact ones."""
+    report = compute.worked_step()
+    f = lambda v: fmt(v, max(ctx.digits, 5))  # noqa: E731
+    st.markdown(f"**Worked example: one step by hand**  \n5 points, w = {examples.WORKED_W}, "
+                f"b = {examples.WORKED_B}, η = {examples.WORKED_RATE}")
+    wanted = {"mean loss J": "loss J", "dw": "dw", "db": "db", "new w": "w′", "new b": "b′"}
+    lines = ["| | textbook | exact |", "|---|---:|---:|"]
+    for quantity, printed, exact in report.rows:
+        if quantity in wanted:
+            shown = "—" if printed is None else f"{printed:g}"
+            lines.append(f"| {wanted[quantity]} | {shown} | {f(exact)} |")
+    st.markdown("\n".join(lines))
+    st.caption("The textbook rounds each p to three places first, so its dw and db are off in "
+               "the last digit. All of its figures: the *Worked example* tab.")
+    st.button("Load this step", key="load_worked", icon=":material/school:",
+              on_click=state.load_settings, args=(explain.worked_settings(),),
+              help="The 5 points, w = 2.197, b = −6.593, η = 0.1, one step.")
+
+
+def first_screen(ctx: ViewContext) -> None:
+    left, middle, right = st.columns([4, 5, 3], gap="medium")
+    with left:
+        loss_column(ctx)
+    with middle:
+        gradient_column(ctx)
+    with right:
+        worked_column(ctx)
+
+
+def inspect_header(history: lc.History) -> None:
+    if history.steps_run > 0:
+        controls.inspect_controls(history.steps_run)
+
+
+def check_inputs_message(error: lc.LogRegInputError) -> None:
+    st.error(md_escape(str(error), 1000), icon=":material/warning:")

@@ -1,0 +1,68 @@
+"""Where the data of a rerun come from: a built-in set or an upload, the table editor's edits,
+and standardization."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import streamlit as st
+
+import logreg_core as lc
+
+from . import compute, tables
+from .compute import Data, Source
+from .text import md_escape
+
+EDIT_MAX_ROWS = 1000  # the table editor is offered up to this many rows
+
+
+def builtin_source(name: str) -> Source:
+    data = lc.load_dataset(name)
+    return Source(key=f"builtin:{name}", X=data.X, y=data.y, names=tuple(data.feature_names),
+                  title=data.info.title, note=data.note)
+
+
+def editor_key(source_key: str) -> str:
+    """The data editor's widget key for a source (a new source starts with no edits)."""
+    return "editor_" + hashlib.sha1(source_key.encode()).hexdigest()[:12]
+
+
+def has_edits(edits) -> bool:
+    return bool(edits) and any(edits.get(k) for k in ("edited_rows", "added_rows",
+                                                     "deleted_rows"))
+
+
+def with_edits(source: Source) -> Source:
+    """The source after the table editor's edits (or as it was, with a notice, if they cannot
+    be used yet)."""
+    edits = st.session_state.get(editor_key(source.key))
+    if not has_edits(edits):
+        return source
+    frame = tables.apply_edits(tables.editable_frame(source.X, source.y, len(source.names)),
+                               edits)
+    try:
+        X, y = lc.check_data(*tables.edited_arrays(frame))
+    except lc.LogRegInputError as error:
+        st.error(f"Your edits of the table cannot be used yet: {md_escape(error, 500)} Until "
+                 "then the page shows the data as it was.")
+        return source
+    digest = hashlib.sha1(json.dumps(edits, sort_keys=True, default=str).encode()).hexdigest()
+    return Source(key=f"{source.key}|edits:{digest[:16]}", X=X, y=y, names=source.names,
+                  title=source.title + " (edited)", note=source.note, preview=source.preview)
+
+
+def training_data(source: Source, standardize: bool) -> Data:
+    """The data as trained: standardized when asked (and possible)."""
+    if standardize:
+        try:
+            scaler = compute.standardizer(source)
+        except lc.LogRegInputError as error:
+            st.warning(f"{md_escape(error, 500)} Showing the features unstandardized.")
+        else:
+            X = scaler.transform(source.X)
+            X.flags.writeable = False
+            return Data(key=source.key + "|std", X=X, y=source.y, names=source.names,
+                        X_raw=source.X, title=source.title, standardized=True, scaler=scaler)
+    return Data(key=source.key, X=source.X, y=source.y, names=source.names, X_raw=source.X,
+                title=source.title, standardized=False)

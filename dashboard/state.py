@@ -1,0 +1,167 @@
+"""Session state: the link read once, settings put in place, and the callbacks that change them.
+
+Streamlit forbids setting a widget's value after the widget was drawn in a run, so every
+change of a setting by the page itself (a reset, a scenario, a lesson step, a click on the
+sweep chart, exact values typed in) happens in a callback, which runs before the next run
+draws anything. During a normal run nothing writes a widget's value: a key press on a slider
+is never overwritten by a stale value.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from . import fields
+from .fields import Settings
+
+#: Session-state keys that are not settings: view state kept across reruns.
+UI_DEFAULTS = {"playing": False, "play_speed": "normal", "land_compare": True,
+               "predict_mode": False}
+
+
+def apply_settings(settings: Settings, *, only_missing: bool = False,
+                   keep_view: bool = True) -> None:
+    """Put a configuration into session state (before widgets exist, or in a callback).
+
+    ``only_missing`` fills just the keys that are absent (a run that ends early, as after a
+    bad upload, leaves some widgets undrawn). ``keep_view`` leaves the open view alone: a
+    new data set or a reset keeps the learner where they are; a link or a lesson sets it.
+    """
+    state = st.session_state
+    for key, value in fields.state_values(settings).items():
+        if key in state and (only_missing or (keep_view and key == "view")):
+            continue
+        if key == "dataset" and state.get("dataset") == fields.UPLOAD and not only_missing:
+            continue  # an upload's defaults keep the data choice
+        state[key] = value
+    for key, value in UI_DEFAULTS.items():
+        state.setdefault(key, value)
+
+
+def initialize() -> None:
+    """On a session's first run, read the shared link (or the defaults) into session state."""
+    state = st.session_state
+    if "initialized" in state:
+        return
+    settings, notices = fields.from_query(st.query_params.to_dict())
+    apply_settings(settings, keep_view=False)
+    state.link_notices = notices
+    state.initialized = True
+
+
+def current(n_features: int) -> Settings:
+    return fields.from_state(st.session_state, n_features)
+
+
+# --------------------------------------------------------------------------------------------
+# Callbacks
+# --------------------------------------------------------------------------------------------
+
+
+def on_dataset_changed() -> None:
+    state = st.session_state
+    if state.dataset != fields.UPLOAD:  # an upload gets its defaults with its file
+        apply_settings(fields.defaults(state.dataset))
+    state.pop("upload_applied", None)
+
+
+def reset_to_defaults() -> None:
+    state = st.session_state
+    if state.dataset == fields.UPLOAD:
+        state.pop("upload_applied", None)  # the next run applies the upload's defaults
+    else:
+        apply_settings(fields.defaults(state.dataset))
+
+
+def load_settings(settings: Settings, keep_view: bool = True) -> None:
+    """Callback: switch to a whole configuration (a scenario, a lesson step, the worked step)."""
+    state = st.session_state
+    state.playing = False
+    state.pop("upload_applied", None)
+    state.dataset = settings.dataset
+    apply_settings(settings, keep_view=keep_view)
+
+
+def on_steps_changed() -> None:
+    """Keep the inspected step at the end of the run if it was there."""
+    state = st.session_state
+    if state.inspect >= state.get("previous_steps", 0):
+        state.inspect = state.steps
+
+
+def on_sweep_pick() -> None:
+    """A click on the sweep chart: its point's rate becomes the learning rate."""
+    state = st.session_state
+    selection = (state.get("sweep_chart") or {}).get("selection") or {}
+    picked = (selection.get("pick") or [{}])[0].get("learning_rate")
+    if picked is not None:
+        state.learning_rate = float(f"{picked:.6g}")
+
+
+def apply_exact_values(n_features: int) -> None:
+    """Form callback: read the typed exact values, apply the valid ones, report the rest."""
+    state = st.session_state
+    problems, changed = [], []
+    bounds = {
+        "learning_rate": (fields.LEARNING_RATE_MIN, fields.LEARNING_RATE_MAX, float),
+        "steps": (1, fields.STEPS_MAX, int),
+        "b0": (-fields.PARAM_MAX, fields.PARAM_MAX, float),
+        **{fields.w0_key(j): (-fields.PARAM_MAX, fields.PARAM_MAX, float)
+           for j in range(n_features)},
+    }
+    for key, (low, high, kind) in bounds.items():
+        raw = str(state.get(f"exact_{key}", "")).strip()
+        if not raw:
+            continue
+        reader = fields.read_whole if kind is int else fields.read_number
+        value = reader(raw, low, high)
+        if value is None:
+            problems.append((key, raw, low, high, kind))
+            continue
+        state[key] = value
+        changed.append(key)
+    if "steps" in changed:
+        on_steps_changed()
+    state.exact_problems = problems
+
+
+# --------------------------------------------------------------------------------------------
+# Playback of the inspected step
+# --------------------------------------------------------------------------------------------
+
+#: Seconds one whole run takes to play, per speed (at least `MIN_STEPS_PER_SECOND`).
+PLAY_SECONDS = {"slow": 30.0, "normal": 10.0, "fast": 3.0}
+MIN_STEPS_PER_SECOND = 2.0
+
+
+def toggle_play(last: int) -> None:
+    state = st.session_state
+    state.playing = not state.playing
+    if state.playing:
+        if state.inspect >= last:
+            state.inspect = 0  # replay from the start
+        state.play_from = (time.monotonic(), state.inspect)
+
+
+def nudge_inspect(delta: int, last: int) -> None:
+    state = st.session_state
+    state.playing = False
+    state.inspect = min(max(state.inspect + delta, 0), last)
+
+
+def playback_step(last: int) -> int | None:
+    """Where playback has got to by now, or None when not playing.
+
+    Playback is timed, not counted: the step shown is the start plus the steps the speed
+    allows in the seconds since play was pressed, so a slow rerun makes a longer stride
+    instead of a slower film. ``normal`` plays any run in about 10 s.
+    """
+    state = st.session_state
+    if not state.get("playing") or "play_from" not in state:
+        return None
+    started, first = state.play_from
+    seconds = PLAY_SECONDS[state.get("play_speed", "normal")]
+    per_second = max(last / seconds, MIN_STEPS_PER_SECOND)
+    return min(last, first + int((time.monotonic() - started) * per_second))

@@ -1,0 +1,227 @@
+"""Tables for the views: the per-sample breakdown of a step, its totals, the update, the
+gradient check, the history download, and the data editor's frame.
+
+All are built from core results (`GradientPass`, `GradientCheck`, `History`), so they cannot
+disagree with each other or with the charts and formulas built from the same results.
+
+User names become column headers only through `feature_labels`: line breaks and control
+characters become spaces, and a name that collides with one of our own columns (a feature
+called ``p`` or ``label``) gets a suffix, so no user name can replace or shadow our data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+import numpy as np
+import pandas as pd
+
+from logreg_core import GradientPass, History
+from logreg_core.checks import GradientCheck
+
+from .charts import title_text
+
+ERROR = "p - y"
+#: Our own column names in these tables; a feature may not take one of them.
+RESERVED = frozenset({"y", "z", "p", "loss", ERROR, "b", "step", "label", "sample",
+                      "parameter"})
+
+
+def feature_labels(names) -> list[str]:
+    """Column headers for features: cleaned, distinct, and never one of `RESERVED`."""
+    labels: list[str] = []
+    for name in names:
+        label = title_text(name, 40) or "(no name)"
+        while label in RESERVED or label in labels:
+            label += " (feature)"
+        labels.append(label)
+    return labels
+
+
+def error_x_column(label: str) -> str:
+    """Column name of ``(p - y) * x_j``."""
+    return f"(p - y) * {label}"
+
+
+def parameter_names(names) -> list[str]:
+    """Names of the weights, then the bias: ``w[x]``, ..., ``b``."""
+    return [f"w[{label}]" for label in feature_labels(names)] + ["b"]
+
+
+def breakdown_table(X, y, grad_pass: GradientPass, names) -> pd.DataFrame:
+    """One row per sample: features, label, z, p, loss, p - y and (p - y) * x_j.
+
+    Returns
+    -------
+    DataFrame of shape (n_samples, 2 * n_features + 5), index 1..n_samples
+    """
+    labels = feature_labels(names)
+    frame = pd.DataFrame(np.asarray(X, dtype=float), columns=labels)
+    frame["y"] = np.asarray(y, dtype=int)
+    frame["z"] = grad_pass.z
+    frame["p"] = grad_pass.p
+    frame["loss"] = grad_pass.sample_loss
+    frame[ERROR] = grad_pass.error
+    for j, label in enumerate(labels):
+        frame[error_x_column(label)] = grad_pass.error_x[:, j]
+    frame.index = pd.RangeIndex(1, frame.shape[0] + 1, name="sample")
+    return frame
+
+
+def totals_table(grad_pass: GradientPass, names, l2: float = 0.0) -> pd.DataFrame:
+    """Column sums and means of the loss, p - y and (p - y) * x_j over all samples.
+
+    The means are the data part of J, db and each dw_j. With L2, a third row adds the
+    penalty's part (lambda/2 |w|^2 to the loss, lambda w_j to dw_j, nothing to db) and a
+    fourth gives the totals: the loss J and the gradient.
+    """
+    labels = feature_labels(names)
+    columns = {"loss": grad_pass.sample_loss, ERROR: grad_pass.error}
+    for j, label in enumerate(labels):
+        columns[error_x_column(label)] = grad_pass.error_x[:, j]
+    frame = pd.DataFrame(columns)
+    table = pd.DataFrame({"sum": frame.sum(), "mean": frame.mean()}).T
+    if l2:
+        penalty = [grad_pass.penalty, 0.0, *grad_pass.l2_term]
+        table.loc["L2 term"] = penalty
+        table.loc["J and gradient"] = [grad_pass.loss, grad_pass.db, *grad_pass.dw]
+    return table
+
+
+def update_table(w, b: float, grad_pass: GradientPass, learning_rate: float, names,
+                 l2: float = 0.0) -> pd.DataFrame:
+    """The update of every parameter: old value, gradient, minus rate times gradient, new value.
+
+    With L2 the gradient is split into its data part and the ``l2 * w`` term.
+    """
+    old = np.append(np.asarray(w, dtype=float), b)
+    grad = np.append(grad_pass.dw, grad_pass.db)
+    frame = pd.DataFrame(index=pd.Index(parameter_names(names), name="parameter"))
+    frame["old value"] = old
+    if l2:
+        penalty = np.append(grad_pass.l2_term, 0.0)
+        frame["data gradient"] = grad - penalty
+        frame["L2 term"] = penalty
+    frame["gradient"] = grad
+    frame["- rate * gradient"] = -learning_rate * grad
+    frame["new value"] = old - learning_rate * grad
+    return frame
+
+
+def gradient_check_table(check: GradientCheck, names) -> pd.DataFrame:
+    """The gradient check parameter by parameter: both values, their difference, the allowance."""
+    frame = pd.DataFrame(index=pd.Index(parameter_names(names), name="parameter"))
+    frame["from (p - y) x"] = check.analytic
+    frame["central difference"] = check.numeric
+    frame["difference"] = check.difference
+    frame["allowed"] = check.allowed
+    frame["agrees"] = np.where(check.passed, "yes", "no")
+    return frame
+
+
+def history_frame(history: History, names) -> pd.DataFrame:
+    """A training history as one row per state, for download.
+
+    Columns: step, one weight per feature, bias, loss, then the gradient the step from that
+    state used (empty on the last state, which takes no step).
+    """
+    params = parameter_names(names)
+    frame = pd.DataFrame({"step": np.arange(history.steps_run + 1)})
+    for j, name in enumerate(params[:-1]):
+        frame[name] = history.weights[:, j]
+    frame["b"] = history.bias
+    frame["loss"] = history.loss
+    pad = np.full(1, np.nan)
+    for j, name in enumerate(params[:-1]):
+        frame[f"gradient {name}"] = np.concatenate([history.grad_w[:, j], pad])
+    frame["gradient b"] = np.concatenate([history.grad_b, pad])
+    return frame
+
+
+#: A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV
+#: Injection"): such text is written with a leading single quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet shows as text, never runs as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """A frame as CSV that is safe to open in a spreadsheet.
+
+    Every text field (the header included) is quoted and defused by `spreadsheet_safe`;
+    numbers are written exactly (``repr``), missing ones as empty fields.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+    writer.writerow([spreadsheet_safe(str(c)) for c in frame.columns])
+    for row in frame.itertuples(index=False):
+        writer.writerow([
+            spreadsheet_safe(v) if isinstance(v, str)
+            else "" if v is None or (isinstance(v, float) and math.isnan(v))
+            else _Number(v)
+            for v in row
+        ])
+    return out.getvalue()
+
+
+class _Number(float):
+    """A float the csv module leaves unquoted, written with every digit (repr)."""
+
+    def __str__(self) -> str:
+        return repr(float(self)) if not float(self).is_integer() else str(int(self))
+
+    __repr__ = __str__
+
+
+#: Internal column names of the data editor: features ``feature 1``..., then the class. The
+#: user's names are shown as the columns' labels only, so they can never collide with ours.
+EDITOR_LABEL = "__class__"
+
+
+def editor_columns(n_features: int) -> list[str]:
+    return [f"__feature_{j}__" for j in range(n_features)]
+
+
+def editable_frame(X, y, n_features: int) -> pd.DataFrame:
+    """The data as a table to edit: one column per feature and the class (True = 1)."""
+    frame = pd.DataFrame(np.asarray(X, dtype=float), columns=editor_columns(n_features))
+    frame[EDITOR_LABEL] = np.asarray(y) == 1
+    return frame
+
+
+def apply_edits(frame: pd.DataFrame, edits: dict | None) -> pd.DataFrame:
+    """Apply a table editor's changes to the frame it was shown.
+
+    ``edits`` has the shape Streamlit's data editor keeps in session state: ``edited_rows``
+    ({row position: {column: value}}), ``deleted_rows`` (positions) and ``added_rows``
+    (list of {column: value}); rows are edited first, then deleted, then added. A new row
+    without a class gets class 0; other missing cells stay missing (NaN), for `check_data`
+    to report.
+    """
+    out = frame.copy()
+    if not edits:
+        return out
+    for row, changes in (edits.get("edited_rows") or {}).items():
+        for column, value in changes.items():
+            if column in out.columns:
+                out.iat[int(row), out.columns.get_loc(column)] = value
+    deleted = [int(r) for r in edits.get("deleted_rows") or [] if 0 <= int(r) < len(frame)]
+    out = out.drop(index=out.index[deleted])
+    added = pd.DataFrame(list(edits.get("added_rows") or []), columns=frame.columns)
+    if len(added):
+        added[EDITOR_LABEL] = added[EDITOR_LABEL].fillna(False)
+        out = pd.concat([out, added.astype(frame.dtypes.to_dict(), errors="ignore")])
+    return out.reset_index(drop=True)
+
+
+def edited_arrays(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Features and 0/1 labels from an edited table (see `editable_frame`)."""
+    features = frame.drop(columns=[EDITOR_LABEL])
+    X = features.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    y = frame[EDITOR_LABEL].fillna(False).astype(bool).to_numpy(dtype=float)
+    return X, y

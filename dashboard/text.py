@@ -1,0 +1,74 @@
+r"""Formatting numbers and escaping user text, for Markdown, LaTeX and links.
+
+Every number on the page goes through `fmt` (or `tex_number` inside formulas), so a table and
+a formula show the same digits. Every user- or link-supplied string that reaches a
+Markdown-rendering element goes through `md_escape` (Streamlit renders Markdown in labels,
+captions, notices and options: links, images, ``:red[...]``, ``$...$`` LaTeX and
+``:material/...:`` icons included).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+#: Every character with a meaning in Streamlit's Markdown (CommonMark, GitHub extensions,
+#: LaTeX between dollars, colour and icon directives between colons), escaped with a backslash.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:&=\"'^@%])")
+
+
+def md_escape(text: object, max_length: int = 200) -> str:
+    """User text (a column name, a link value, a message quoting them) safe inside Markdown.
+
+    Line breaks and other whitespace runs become one space; the text is capped at
+    ``max_length`` characters; every Markdown-special character is backslash-escaped, so the
+    text shows exactly as typed and never becomes a link, an image, a formula or a colour.
+    """
+    text = " ".join(str(text).split())
+    if len(text) > max_length:
+        text = text[:max_length] + "…"
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+def fmt(value: float, digits: int = 4) -> str:
+    """A number to ``digits`` significant digits, as tables show it (no "-0").
+
+    Non-finite values never reach the page as "nan" or "inf": they read "overflow" (the only
+    way the core produces one) so that a missed case is visible rather than silently wrong.
+    """
+    value = float(value)
+    if not math.isfinite(value):
+        return "overflow"
+    text = f"{value:.{digits}g}"
+    return "0" if text in ("-0", "0") else text
+
+
+def tex_number(value: float, digits: int = 4) -> str:
+    """`fmt` for LaTeX: exponents as powers of ten."""
+    text = fmt(value, digits)
+    if text == "overflow":
+        return r"\text{overflow}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return text
+
+
+def tex_paren(value: float, digits: int = 4) -> str:
+    """A number for use inside a product: negative numbers in parentheses."""
+    text = tex_number(value, digits)
+    return f"({text})" if text.startswith("-") else text
+
+
+def link_number(value: float) -> str:
+    """A number as a link holds it: the shortest text that reads back as the same float.
+
+    0.1, 2.197, 1e-05, 100000: as a person would type it, and exact.
+    """
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``"1 step"``, ``"2 steps"``, ``"10,000 steps"``."""
+    return f"{n:,} {word if n == 1 else many or word + 's'}"

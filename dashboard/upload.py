@@ -1,0 +1,145 @@
+"""A user's own CSV file: the uploader, the column choices, and the resulting source.
+
+The file is read in memory by `logreg_core.csv_reader` (never stored, never run). Every
+problem becomes a notice that says what to change; column names and cells are shown escaped
+or as plain table cells, never as Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+import streamlit as st
+
+from logreg_core import csv_reader as reader
+
+from . import compute, fields, state
+from .compute import Source
+from .text import md_escape
+
+PERSIST = {"persist_state": "session"}
+
+
+@dataclass(frozen=True, eq=False)
+class Upload:
+    """An uploaded file's bytes and their SHA-256 digest (caches hash by the digest)."""
+
+    digest: str
+    content: bytes
+
+
+UPLOAD_HASH = {Upload: lambda upload: upload.digest}
+
+
+@st.cache_resource(show_spinner="Reading your file...", max_entries=8, hash_funcs=UPLOAD_HASH)
+def parse(upload: Upload, sample_large: bool) -> reader.ParsedTable:
+    return reader.read_csv_bytes(upload.content, sample_large=sample_large)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=UPLOAD_HASH)
+def prepare(upload: Upload, sample_large: bool, target: str, features: tuple, swap: bool,
+            drop_missing: bool) -> reader.PreparedData:
+    parsed = parse(upload, sample_large)
+    return reader.prepare(parsed.frame, target, list(features), swap_labels=swap,
+                          drop_missing=drop_missing)
+
+
+def show_problem(error: Exception) -> None:
+    """A user's mistake, as a notice; the message may quote their column names or values."""
+    st.error(md_escape(str(error), 1000), icon=":material/warning:")
+
+
+def uploader(sidebar) -> None:
+    sidebar.file_uploader(
+        "CSV file", key="upload_file",
+        help="Read in memory only: never stored, never run. Comma, semicolon, tab or | "
+             "separated; UTF-8 or latin-1.")
+    sidebar.caption(f"Up to {reader.MAX_BYTES / 1e6:g} MB, {reader.MAX_ROWS:,} rows and "
+                    f"{reader.MAX_FEATURES} feature columns.")
+
+
+def column_options(sidebar, parsed: reader.ParsedTable, digest: str) -> None:
+    """Target, features and label handling for an uploaded table."""
+    s = st.session_state
+    columns = [str(c) for c in parsed.frame.columns]
+    if s.get("upload_options_for") != digest:  # a new file: fresh defaults
+        candidates = reader.target_candidates(parsed.frame)
+        target = candidates[0] if candidates else columns[-1]
+        s.up_target = target
+        s.up_features = [c for c in reader.numeric_columns(parsed.frame) if c != target]
+        s.up_swap = False
+        s.up_drop_missing = False
+        s.upload_options_for = digest
+    sidebar.selectbox("Target (label) column", columns, key="up_target",
+                      format_func=lambda c: " ".join(c.split())[:60], **PERSIST)
+    if s.up_target in s.up_features:
+        sidebar.caption(f"{md_escape(s.up_target, 40)} is now the target, so it is no longer "
+                        "a feature.")
+    s.up_features = [c for c in s.up_features if c in columns and c != s.up_target]
+    sidebar.multiselect("Feature columns", [c for c in columns if c != s.up_target],
+                        key="up_features", format_func=lambda c: " ".join(c.split())[:60],
+                        help="Numeric columns are ticked to start with.", **PERSIST)
+    sidebar.toggle("Swap which class is 1", key="up_swap", **PERSIST)
+    sidebar.toggle("Drop rows with missing values", key="up_drop_missing", **PERSIST)
+
+
+def upload_source(sidebar) -> Source | None:
+    """The uploaded file as a `Source`, or None after saying what is missing or wrong."""
+    s = st.session_state
+    file = s.get("upload_file")
+    if file is None:
+        st.info("Choose a CSV file in the sidebar: a header row of column names, one row per "
+                "sample, numeric feature columns and a label column with two values.")
+        return None
+    content = file.getvalue()
+    digest = hashlib.sha256(content).hexdigest()[:20]
+    upload = Upload(digest, content)
+    sample_key = f"up_sample_{digest}"
+
+    def offer_sample() -> None:  # drawn while the file is too long, and while it is sampled
+        sidebar.toggle(f"Use a random sample of {reader.MAX_ROWS:,} rows", key=sample_key,
+                       **PERSIST)
+
+    sample = s.get(sample_key, False)
+    try:
+        parsed = parse(upload, sample)
+    except reader.UploadError as error:
+        show_problem(error)
+        if error.code == "too_large" and len(content) <= reader.MAX_BYTES:
+            offer_sample()
+        return None
+    if parsed.sampled:
+        offer_sample()
+    column_options(sidebar, parsed, digest)
+    options = (s.up_target, tuple(s.up_features), s.up_swap, s.up_drop_missing)
+    try:
+        prepared = prepare(upload, sample, *options)
+    except reader.UploadError as error:
+        show_problem(error)
+        return None
+    if s.get("upload_applied") != (digest, *options):
+        # a new file or new columns: the starting point and the scaling start afresh
+        n_samples, n_features = prepared.X.shape
+        sizes = fields.Sizes(n_samples, n_features)
+        allowed = compute.steps_allowed(n_samples, n_features)
+        settings = fields.with_changes(
+            fields.defaults(fields.UPLOAD, sizes), standardize=prepared.suggest_standardize,
+            steps=min(500, allowed), inspect=min(500, allowed))
+        state.apply_settings(settings)
+        s.upload_applied = (digest, *options)
+        s.choose_safe_rate = True  # once the data are scaled: see app.main
+    notes = [md_escape(n, 300) for n in parsed.notes]
+    notes.append(f"Labels: {md_escape(prepared.mapping.describe(), 300)}.")
+    if prepared.dropped_rows:
+        notes.append(f"Dropped {prepared.dropped_rows:,} rows with missing values.")
+    notes.append(f"The features' spreads differ by a factor of {prepared.scale_ratio:,.3g}"
+                 + ("; standardizing is on to start with." if prepared.suggest_standardize
+                    else "."))
+    key = "upload:" + digest + "|" + hashlib.sha1(
+        json.dumps([*options, sample], default=str).encode()).hexdigest()[:12]
+    return Source(key=key, X=prepared.X, y=prepared.y, names=tuple(prepared.feature_names),
+                  title=f"your file ({len(prepared.y):,} rows)",
+                  note="#### Your file\n\n" + "\n\n".join(f"- {n}" for n in notes),
+                  preview=parsed.frame)

@@ -1,0 +1,135 @@
+"""A per-sample loop with five bugs, each a switch, run beside the corrected loop."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from logreg_core import examples
+from logreg_core.verdicts import classify_run
+
+from .. import charts, compute
+from ..context import ViewContext
+from ..text import fmt
+from .common import styled
+
+TRIAL_ROWS, TRIAL_STEPS = 200, 300  # the loop runs in plain Python: keep it small
+
+BUG_LABELS = {
+    "same_sample": "every pass reads sample 1 (x, y) instead of sample i",
+    "accumulated_error": "the error is added up over the samples (dz += a − y) instead of "
+                         "computed afresh for each (dz = a − y)",
+    "same_feature": "both weight gradients use the same feature (the second one)",
+    "bias_not_averaged": "the bias gradient db is never divided by m",
+    "bias_self_update": "the bias is updated with itself (b − α·b), not with db",
+}
+
+
+def bias_self_update_effect(rate: float, b: float) -> str:
+    """What b <- (1 - rate) b does, in words, for this rate and start."""
+    factor = 1.0 - rate
+    if b == 0:
+        return "from b = 0 it never moves, whatever the data say."
+    if factor == 0:
+        return "at η = 1 it sets b to 0 in one step and keeps it there."
+    size = "shrinks towards 0" if abs(factor) < 1 else "grows" if abs(factor) > 1 else \
+        "keeps its size"
+    sign = " and flips sign every step" if factor < 0 else ""
+    return (f"each step multiplies b by 1 − η = {fmt(factor, 4)}, so b {size}{sign}, "
+            "whatever the data say.")
+
+
+def render(ctx: ViewContext) -> None:
+    settings, data = ctx.settings, ctx.data
+    st.markdown(
+        "A widely copied derivation writes the gradient as a loop over the samples, then as "
+        "vectorized numpy, and both contain mistakes. Switch each one on below: the loop runs "
+        "with it beside the corrected loop, on the same data and from the same start, and the "
+        "chart shows the true loss of every state either loop reaches.")
+    cols = st.columns(2)
+    bugs = frozenset(name for k, name in enumerate(examples.BUGS)
+                     if cols[k % 2].checkbox(BUG_LABELS[name], key=f"bug_{name}",
+                                             persist_state="session"))
+    rows = min(TRIAL_ROWS, data.n_samples)
+    steps = min(settings.steps, TRIAL_STEPS)
+    correct, buggy = compute.buggy_loop(data, rows, settings.w0, settings.b0,
+                                        settings.learning_rate, steps, bugs)
+    names = data.names[:2]
+    notes = []
+    if len(names) < 2 and "same_feature" in bugs:
+        notes.append("This data has one feature, so using the second feature for both weights "
+                     "changes nothing here: pick a data set with two or more features.")
+    if data.n_samples > TRIAL_ROWS or data.n_features > 2:
+        notes.append(f"The loop runs on the first {rows} samples and the first {len(names)} "
+                     "feature(s), as the textbook loop has two weights.")
+    if steps < settings.steps:
+        notes.append(f"Both loops run {steps} steps.")
+    if buggy.stopped_at:
+        notes.append(f"The buggy loop's numbers overflowed at step {buggy.stopped_at}.")
+    for note in notes:
+        st.caption(note)
+    label = "with " + (", ".join(sorted(bugs)) if bugs else "no bugs")
+    curves = {"corrected loop": correct.loss, label: buggy.loss}
+    verdicts = {name: classify_run(loss).kind for name, loss in curves.items()}
+    st.altair_chart(charts.curves_chart(charts.curves_frame(curves, verdicts, "corrected loop"),
+                                        "True loss of each state"),
+                    width="stretch", key="trial_chart",
+                    alt=f"True loss of the corrected loop and the loop {label}: from "
+                        f"{fmt(correct.loss[0], 4)} to {fmt(correct.loss[-1], 4)} and "
+                        f"{fmt(buggy.loss[-1], 4)}.")
+    final = pd.DataFrame(
+        [("corrected loop", *correct.weights[-1], correct.bias[-1], correct.loss[-1]),
+         (f"loop {label}", *buggy.weights[-1], buggy.bias[-1], buggy.loss[-1])],
+        columns=["run", *[f"w{j + 1}" for j in range(len(names))], "b", "true loss"])
+    st.dataframe(styled(final, ctx.digits), hide_index=True, key="trial_table")
+    if bugs & {"same_sample", "accumulated_error"} and len(buggy.reported):
+        gap = abs(buggy.reported[-1] - buggy.loss[-2])
+        st.caption(f"The buggy loop also reports a loss of its own: "
+                   f"{fmt(buggy.reported[-1], ctx.digits)} on its last step, against a true "
+                   f"{fmt(buggy.loss[-2], ctx.digits)} (off by {fmt(gap, ctx.digits)}).")
+    st.markdown("**What each bug does, at your start**")
+    st.markdown(bug_effects(ctx, rows))
+    st.markdown("**The vectorized snippet** starts with `w = np.zeros(n_x, 1)`. Run here, numpy "
+                "answers:")
+    st.code(examples.numpy_zeros_error(), language=None)
+    st.markdown("The second argument of `np.zeros` is the data type, not a second dimension; "
+                "the shape must be one tuple: `np.zeros((n_x, 1))`.")
+    with st.expander("The loop as this app runs it (bugs as switches)"):
+        st.code(inspect.getsource(examples.buggy_loop_step), language="python",
+                wrap_lines=True)
+
+
+def bug_effects(ctx: ViewContext, rows: int) -> str:
+    """One line per bug, with this data's numbers at the run's start."""
+    settings = ctx.settings
+    X, y = ctx.data.X[:rows, :2], ctx.data.y[:rows]
+    w0, b0, rate = np.array(settings.w0[:2]), settings.b0, settings.learning_rate
+    f = lambda v: fmt(v, 3)  # noqa: E731
+    *_, dw, db = examples.buggy_loop_step(X, y, w0, b0, rate)
+    *_, dw_acc, _ = examples.buggy_loop_step(X, y, w0, b0, rate, {"accumulated_error"})
+    *_, dw_same, _ = examples.buggy_loop_step(X, y, w0, b0, rate, {"same_feature"})
+    *_, db_raw = examples.buggy_loop_step(X, y, w0, b0, rate, {"bias_not_averaged"})
+    sums = examples.running_error_sums(X, y, w0, b0)
+    shown = ", ".join(f(v) for v in sums[:8]) + (", …" if len(sums) > 8 else "")
+    peak = int(np.argmax(np.abs(sums)))
+    sign_flip = np.sign(dw_acc[0]) != np.sign(dw[0]) and dw[0] != 0
+    lines = [
+        f"- *Same sample*: every term of the sums is sample 1's, so the gradient is that of a "
+        f"data set made of {rows} copies of sample 1: the model chases that one point.",
+        f"- *Accumulated error*: after sample i the loop's dz holds the sum of the first i "
+        f"errors ({shown}), largest in size at sample {peak + 1}, and each sample's feature is "
+        f"multiplied by that sum. The first weight's gradient comes out {f(dw_acc[0])} instead "
+        f"of {f(dw[0])}" + (": the wrong sign." if sign_flip else "."),
+        (f"- *Same feature*: both weights get the second feature's gradient "
+         f"({f(dw_same[0])} and {f(dw_same[-1])}), so they move by the same amount each step "
+         "and the model cannot tell the features apart." if X.shape[1] > 1 else
+         "- *Same feature*: with one feature there is no second one to confuse it with."),
+        f"- *Bias not averaged*: db is the sum, not the mean: {f(db_raw)} instead of {f(db)}, "
+        f"{rows} times too large, as if b alone had a learning rate {rows} times larger.",
+        f"- *Bias updated with itself*: b ← (1 − η)·b; at η = {fmt(rate, 4)} "
+        + bias_self_update_effect(rate, b0),
+    ]
+    return "\n".join(lines)  # numbers and our own words only: nothing to escape

@@ -1,0 +1,55 @@
+"""Pieces several views share: number styling and the gradient check."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from .. import compute, tables
+from ..context import ViewContext
+from ..text import fmt
+
+
+def styled(frame, digits: int):
+    """A frame with every number shown to ``digits`` significant digits.
+
+    Missing cells only occur where a source gives no figure or a run never got somewhere;
+    they read as such, never as "None" or "nan".
+    """
+    integers = frame.select_dtypes("integer").columns
+    floats = frame.select_dtypes("floating").columns
+    formats = {c: (lambda v: fmt(v, digits)) for c in floats}
+    formats.update({c: "{:,}" for c in integers})
+    return frame.style.format(formats, na_rep="—")
+
+
+def full_height(frame) -> int:
+    """Pixel height that shows every row of a small table without scrolling."""
+    return 38 + 35 * len(frame)
+
+
+def gradient_check_panel(ctx: ViewContext) -> None:
+    """The analytic gradient against central differences, with the criterion used."""
+    st.markdown("**Gradient check**: the gradient from (p − y)·x against the slope of the loss "
+                "measured by nudging each parameter a little either way (a fourth-order "
+                "central difference)")
+    check = compute.check_gradient(ctx.data, tuple(ctx.w), ctx.b, ctx.settings.l2)
+    if not check.finite:
+        st.info("The loss overflows at the nudged points (the parameters are near the limits "
+                "of double precision), so the gradient cannot be checked here; check an "
+                "earlier step.")
+        return
+    st.dataframe(styled(tables.gradient_check_table(check, ctx.names), ctx.digits)
+                 .format({"allowed": "{:.1e}", "difference": "{:.1e}"}),
+                 key="gradient_check")
+    st.latex(r"|g - \hat g| \le \underbrace{100\,\epsilon \max(1, |J|)/h}_{\text{rounding}}"
+             r" + \underbrace{10^{-6} \max(|g|, |\hat g|)}_{\text{relative}}")
+    agree = int(check.passed.sum())
+    total = check.passed.size
+    worst = float((abs(check.difference) / check.allowed).max())
+    st.caption(
+        f"{agree} of {total} parameters agree within that allowance (ε = "
+        f"{fmt(2.0 ** -52, 2)}, h the step of each parameter); the largest difference is "
+        f"{fmt(worst, 2)} × its allowance."
+        + ("" if agree == total else
+           " A disagreement means the formula or the code is wrong at this point.")
+    )

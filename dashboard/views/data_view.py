@@ -1,0 +1,38 @@
+"""The data's note and a table to edit it: move, add and remove points, flip labels."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from .. import sources, tables
+from ..charts import title_text
+from ..context import ViewContext
+
+
+def render(ctx: ViewContext) -> None:
+    source = ctx.source  # as loaded, before the editor's edits
+    st.markdown(source.note)
+    if source.preview is not None:
+        st.markdown("##### The file as read")
+        st.dataframe(source.preview.head(100), key="upload_preview")
+        st.caption(f"First {min(100, len(source.preview))} of {len(source.preview):,} rows. "
+                   "Cells and column names are shown as plain text.")
+    st.markdown("##### Edit the data")
+    if len(source.y) > sources.EDIT_MAX_ROWS:
+        st.caption(f"This data has {len(source.y):,} rows; the editor is offered up to "
+                   f"{sources.EDIT_MAX_ROWS:,}.")
+        return
+    st.caption("Change a value to move a point, tick or untick *class 1* to flip its label, "
+               "and add or delete rows (the + and the bin in the table's toolbar). Everything "
+               "on the page follows. New rows start with label 0.")
+    columns = tables.editor_columns(len(source.names))
+    config = {column: st.column_config.NumberColumn(title_text(name, 40))
+              for column, name in zip(columns, source.names, strict=True)}
+    config[tables.EDITOR_LABEL] = st.column_config.CheckboxColumn(
+        "class 1", help="Ticked: label 1. Unticked: label 0.")
+    st.data_editor(tables.editable_frame(source.X, source.y, len(source.names)),
+                   key=sources.editor_key(source.key), num_rows="dynamic", width="stretch",
+                   column_config=config)
+    if sources.has_edits(st.session_state.get(sources.editor_key(source.key))):
+        st.caption(f"Edited: {len(ctx.data.y)} rows now. Edits are kept while you stay on this "
+                   "data set; they are not part of shared links.")

@@ -1,0 +1,91 @@
+"""The loss over two parameters, the descent path on it, and the other optimizers' paths."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from logreg_core import landscape
+
+from .. import charts, compute
+from ..context import ViewContext
+from ..text import fmt, md_escape
+from .optimizers import runs as optimizer_runs
+
+PATH_POINTS = 400
+
+
+def path_frame(theta: np.ndarray, loss: np.ndarray, axes, name: str) -> pd.DataFrame:
+    """A path projected on the landscape's two axes (downsampled, ends kept)."""
+    index = charts.downsample(np.arange(len(loss), dtype=float), PATH_POINTS)
+    return pd.DataFrame({"run": name, "step": index, "a": theta[index, axes[0]],
+                         "c": theta[index, axes[1]], "loss": loss[index]})
+
+
+def render(ctx: ViewContext) -> None:
+    names = ctx.names
+    n_features = len(names)
+    params = [landscape.axis_name(j, list(names)) for j in range(n_features + 1)]
+    if n_features == 1:
+        axes = (0, 1)
+    else:
+        c1, c2 = st.columns(2)
+        first = c1.selectbox("Horizontal axis", params, key="land_x", persist_state="session")
+        second = c2.selectbox("Vertical axis", [p for p in params if p != first], key="land_y",
+                              persist_state="session")
+        axes = (params.index(first), params.index(second))
+    compare = st.toggle("Also show the other optimizers' paths", key="land_compare",
+                        persist_state="session")
+    history, k, fit = ctx.history, ctx.k, ctx.fit
+    theta = history.theta
+    others = {}
+    if compare:
+        others = {name: h for name, h in optimizer_runs(ctx).items()
+                  if not name.startswith("gradient descent")}
+    extra = [np.append(fit.w, fit.b)] if fit.converged else []
+    finite_paths = [theta] + [h.theta for h in others.values()
+                              if not (fit.separable and h.optimizer.key == "newton")]
+    a_range, c_range = landscape.grid_ranges(finite_paths, extra, axes)
+    surface, segments = compute.loss_surface(ctx.data, tuple(theta[k]), axes, a_range, c_range,
+                                             ctx.settings.l2)
+    paths = pd.concat([path_frame(theta, history.loss, axes, "gradient descent (your run)")]
+                      + [path_frame(h.theta, h.loss, axes, name) for name, h in others.items()],
+                      ignore_index=True)
+    marks = [("start", theta[0, axes[0]], theta[0, axes[1]]),
+             (f"step {k:,}", theta[k, axes[0]], theta[k, axes[1]])]
+    ray = None
+    if fit.converged:
+        optimum = np.append(fit.w, fit.b)
+        marks.append(("best fit", optimum[axes[0]], optimum[axes[1]]))
+    elif fit.separable:
+        direction = compute.margin_direction(ctx.data)
+        if direction is not None and np.linalg.norm(direction[list(axes)]) > 0:
+            span = max(a_range[1] - a_range[0], c_range[1] - c_range[0])
+            end = theta[-1, list(axes)]
+            d = direction[list(axes)] / np.linalg.norm(direction[list(axes)])
+            ray = pd.DataFrame({"a": [end[0], end[0] + span * d[0]],
+                                "c": [end[1], end[1] + span * d[1]]})
+    chart = charts.landscape_chart(surface, segments, paths,
+                                   pd.DataFrame(marks, columns=["what", "a", "c"]),
+                                   (params[axes[0]], params[axes[1]]), ray)
+    st.altair_chart(chart, width="stretch", key="landscape_chart",
+                    alt=f"Heatmap of the loss over {params[axes[0]]} and {params[axes[1]]}, "
+                        f"from {fmt(np.nanmin(surface.loss), 4)} to "
+                        f"{fmt(np.nanmax(surface.loss), 4)}, with the descent path from the "
+                        f"start to step {history.steps_run:,}.")
+    held = "" if n_features == 1 else (
+        f" A slice: every other parameter is held at its value at step {k:,}, so the heatmap "
+        "changes as you scrub.")
+    if fit.converged:
+        where = f"The diamond marks the best fit (loss {fmt(fit.loss, ctx.digits)})."
+    elif fit.separable:
+        where = ("There is no best fit to mark: the classes can be split perfectly, and the "
+                 "dashed line points along the max-margin direction of (w, b), the direction "
+                 "in which gradient descent's parameters run off in the long run (Soudry et "
+                 "al., 2018). The turn towards it is slow: it takes many steps.")
+    else:
+        where = ""
+    st.caption(f"Loss over {md_escape(params[axes[0]], 60)} and "
+               f"{md_escape(params[axes[1]], 60)} (colour: log10 of the loss; white lines: "
+               f"contours). The path is your run, step by step.{held} {where}")

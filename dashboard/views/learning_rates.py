@@ -1,0 +1,126 @@
+"""Learning rates: the same start at several rates, a sweep across both limits, and
+one-click scenarios that show each behaviour where it really happens."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from .. import charts, compute, explain, fields, scenarios, state
+from ..context import ViewContext
+from ..text import fmt, link_number, md_escape
+
+OVERLAY_FACTORS = (0.1, 0.5, 1.0, 2.0, 4.0)
+SWEEP_LOW = 1e-4
+
+
+def explorer_steps(ctx: ViewContext, runs: int) -> int:
+    """Steps of the explorer's runs: the run's, within the explorer's cap and the budget."""
+    data = ctx.data
+    return max(1, min(ctx.settings.steps, compute.EXPLORER_MAX_STEPS,
+                      compute.steps_allowed(data.n_samples, data.n_features, runs)))
+
+
+def default_overlay_rates(learning_rate: float) -> tuple[float, ...]:
+    """A handful of rates around the current one: x0.1, x0.5, x1, x2, x4."""
+    return tuple(float(f"{learning_rate * f:.4g}") for f in OVERLAY_FACTORS)
+
+
+def sweep_rates(limits, count: int) -> np.ndarray:
+    """``count`` rates, even on a log axis from 1e-4 to past both limits (at least to 10)."""
+    top = max(10.0, 4.0 * limits.guaranteed, 2.0 * (limits.local or 0.0))
+    return np.logspace(math.log10(SWEEP_LOW), math.log10(top), count)
+
+
+def rules_frame(ctx: ViewContext) -> pd.DataFrame:
+    rows = [(ctx.limits.guaranteed, f"2/L = {fmt(ctx.limits.guaranteed, 4)} (guaranteed)",
+             "limit")]
+    if ctx.limits.local is not None:
+        rows.append((ctx.limits.local, f"2/μ* = {fmt(ctx.limits.local, 4)} (local limit)",
+                     "limit"))
+    rows.append((ctx.settings.learning_rate, f"your η = {fmt(ctx.settings.learning_rate, 4)}",
+                 "yours"))
+    return pd.DataFrame(rows, columns=["learning_rate", "what", "kind"])
+
+
+def sweep_frame(sweep, rtol: float = 0.01) -> pd.DataFrame:
+    """One row per swept rate: final loss, steps to within ``rtol`` of the best, verdict."""
+    reached = sweep.steps_to_within(rtol).astype(float)
+    reached[reached < 0] = np.nan
+    return pd.DataFrame({
+        "learning_rate": sweep.learning_rates,
+        "final_loss": sweep.final_loss,
+        "steps_to_1pct": reached,
+        "reached": [f"{int(r):,}" if np.isfinite(r) else "not reached" for r in reached],
+        "verdict": [v.kind for v in sweep.verdicts],
+    })
+
+
+def overlay_frame(sweep, current_rate: float) -> pd.DataFrame:
+    names = [f"η = {r:.4g}" for r in sweep.learning_rates]
+    curves = dict(zip(names, sweep.loss, strict=True))
+    verdicts = {n: v.kind for n, v in zip(names, sweep.verdicts, strict=True)}
+    current = next((n for n, r in zip(names, sweep.learning_rates, strict=True)
+                    if math.isclose(r, current_rate, rel_tol=1e-12)), None)
+    return charts.curves_frame(curves, verdicts, current)
+
+
+def render(ctx: ViewContext) -> None:
+    settings, data, digits = ctx.settings, ctx.data, ctx.digits
+    start = (settings.w0, settings.b0, settings.l2)
+    scenarios.buttons(ctx)
+
+    st.markdown("##### Same start, several rates")
+    st.text_input(
+        "Rates to overlay", key="overlay_rates", persist_state="session",
+        placeholder=", ".join(link_number(r) for r in
+                              default_overlay_rates(settings.learning_rate)),
+        help=f"Comma-separated, up to {fields.MAX_OVERLAY_RATES}. Empty: 0.1×, 0.5×, 1×, 2× "
+             "and 4× your rate.")
+    rates = default_overlay_rates(settings.learning_rate)
+    if settings.overlay_rates.strip():
+        typed = fields.read_rates(settings.overlay_rates)
+        if typed is None:
+            st.error(f"“{md_escape(settings.overlay_rates, 60)}” is not a list of rates: type "
+                     f"up to {fields.MAX_OVERLAY_RATES} numbers from "
+                     f"{fields.LEARNING_RATE_MIN:g} to {fields.LEARNING_RATE_MAX:g}, separated "
+                     "by commas (e.g. 0.05, 0.5, 2). Showing the rates around yours instead.")
+        else:
+            rates = typed
+    rates = tuple(sorted({*rates, settings.learning_rate}))
+    steps = explorer_steps(ctx, len(rates) + settings.sweep_count)
+    if steps < settings.steps:
+        st.caption(f"The explorer runs the first {steps:,} of your {settings.steps:,} steps.")
+    overlay = compute.sweep(data, rates, steps, *start)
+    st.altair_chart(charts.curves_chart(overlay_frame(overlay, settings.learning_rate),
+                                        "Loss from the same start; thick line: your rate"),
+                    width="stretch", key="overlay_chart",
+                    alt="Loss curves of " + "; ".join(
+                        f"η = {r:.4g}: {v.describe()}"
+                        for r, v in zip(overlay.learning_rates, overlay.verdicts, strict=True)))
+
+    st.markdown("##### Sweep: where descent stops working")
+    st.slider("Rates in the sweep", fields.SWEEP_COUNT_MIN, fields.SWEEP_COUNT_MAX,
+              key="sweep_count", persist_state="session")
+    swept = sweep_rates(ctx.limits, settings.sweep_count)
+    sweep = compute.sweep(data, tuple(swept), steps, *start)
+    table = sweep_frame(sweep)
+    rules = rules_frame(ctx)
+    kinds = table["verdict"].value_counts()
+    summary = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+    st.altair_chart(charts.sweep_chart(table, rules, steps), width="stretch", key="sweep_chart",
+                    on_select=state.on_sweep_pick, selection_mode="pick",
+                    alt=f"Loss after {steps:,} steps for {len(table)} rates from "
+                        f"{swept[0]:.0e} to {swept[-1]:.3g}: {summary}.")
+    st.altair_chart(charts.speed_chart(table, rules, steps), width="stretch", key="speed_chart",
+                    alt="Steps each rate needs to get within 1% of the best loss any rate "
+                        "reached.")
+    close = int(table["steps_to_1pct"].notna().sum())
+    st.caption(
+        f"{close} of {len(table)} rates get within 1% of the best loss any rate reached in "
+        f"{steps:,} steps ({fmt(float(np.nanmin(sweep.loss)), digits)}). Verdicts: {summary}. "
+        "Click a point to use its rate.")
+    st.markdown(explain.learning_rate_story(ctx, sweep))

@@ -1,0 +1,83 @@
+"""Optimizers from the same start at the same rate: every entry of the core's registry."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import logreg_core as lc
+
+from .. import charts, compute, fields
+from ..context import ViewContext
+from ..text import fmt
+from .common import styled
+from .learning_rates import explorer_steps
+
+
+def configured(ctx: ViewContext) -> tuple[lc.Optimizer, ...]:
+    """Every optimizer of `logreg_core.OPTIMIZERS`, built from the page's settings."""
+    s = ctx.settings
+    return tuple(cls.configured(learning_rate=s.learning_rate, momentum=s.momentum,
+                                batch_size=s.batch_size, seed=s.seed,
+                                n_samples=ctx.data.n_samples)
+                 for cls in lc.OPTIMIZERS.values())
+
+
+def runs(ctx: ViewContext) -> dict[str, lc.History]:
+    steps = explorer_steps(ctx, 2 * len(lc.OPTIMIZERS))
+    return compute.optimizer_runs(ctx.data, configured(ctx), steps, ctx.settings.w0,
+                                  ctx.settings.b0, ctx.settings.l2)
+
+
+def settings_row() -> None:
+    c1, c2, c3 = st.columns(3)
+    c1.number_input("SGD batch size", min_value=1, step=1, key="batch_size",
+                    persist_state="session")
+    c2.number_input("SGD seed", min_value=0, max_value=fields.SEED_MAX, step=1, key="seed",
+                    persist_state="session",
+                    help="The same seed gives the same sample order, so a run can be repeated.")
+    c3.slider("Momentum β (momentum and Nesterov)", 0.0, fields.MOMENTUM_MAX, step=0.01,
+              key="momentum", persist_state="session")
+
+
+def tolerance_table(histories: dict[str, lc.History], target: float) -> pd.DataFrame:
+    rows = []
+    for name, h in histories.items():
+        close = np.flatnonzero(h.loss <= target + 0.01 * abs(target))
+        rows.append({"optimizer": name, "verdict": h.verdict.kind,
+                     "steps to within 1%": f"{int(close[0]):,}" if close.size else "not reached",
+                     "final loss": float(h.loss[-1]), "steps run": h.steps_run})
+    return pd.DataFrame(rows)
+
+
+def render(ctx: ViewContext) -> None:
+    settings_row()
+    histories = runs(ctx)
+    steps = max(h.steps_run for h in histories.values())
+    frame = charts.curves_frame({n: h.loss for n, h in histories.items()},
+                                {n: h.verdict.kind for n, h in histories.items()},
+                                current=next(iter(histories)))
+    st.altair_chart(charts.curves_chart(frame, "Loss per step (per iteration for Newton)"),
+                    width="stretch", key="optimizer_chart",
+                    alt="Loss curves of " + "; ".join(f"{n}: {h.verdict.describe()}"
+                                                      for n, h in histories.items()))
+    target = ctx.fit.loss if ctx.fit.converged else min(float(h.loss.min())
+                                                        for h in histories.values())
+    st.dataframe(styled(tolerance_table(histories, target), ctx.digits), hide_index=True,
+                 key="tolerance_table")
+    reference = ("the best fit" if ctx.fit.converged else
+                 "the lowest loss any of them reached")
+    st.caption(
+        f"Up to {steps:,} steps from the same start at η = {fmt(ctx.settings.learning_rate, 6)};"
+        f" \"within 1%\" of {reference} ({fmt(target, ctx.digits)}). Mini-batch SGD follows "
+        f"the gradient of {min(ctx.settings.batch_size, ctx.data.n_samples)} random samples per step, so its "
+        "loss wobbles; momentum adds β times the previous step to each step; Nesterov takes "
+        "the gradient where momentum is heading; Adam scales each parameter's step by the "
+        "size of its recent gradients; Newton's method uses the curvature and takes no "
+        "learning rate.")
+    with st.expander("Where these come from in the code"):
+        st.markdown("Each optimizer is a small class in `logreg_core/optimizers.py` with one "
+                    "method, `step(theta, grad, problem, state)`; this view lists every entry "
+                    "of its registry, so a new optimizer appears here by itself.")
+

@@ -1,0 +1,56 @@
+"""Share this exact view, and download the run: its history and a script that reruns it."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import streamlit as st
+
+from logreg_core.script import standalone_script
+
+from .. import fields, tables
+from ..context import ViewContext
+
+
+def page_link(settings: fields.Settings, sizes: fields.Sizes | None = None) -> str:
+    """The full address of this view: the page's own address with the settings encoded."""
+    query = urlencode(fields.to_query(settings, sizes))
+    try:
+        base = urlsplit(st.context.url or "")
+    except Exception:  # no browser context (a script run outside a server)
+        base = urlsplit("")
+    return urlunsplit((base.scheme or "http", base.netloc or "localhost:8501", base.path or "/",
+                       query, ""))
+
+
+def render(ctx: ViewContext) -> None:
+    settings, data, history = ctx.settings, ctx.data, ctx.history
+    st.markdown("**Share this exact view.** The address holds every setting; this link opens "
+                "the same data, run, step and view (copy it with the button at its right):")
+    if settings.dataset == fields.UPLOAD:
+        st.caption("Links cannot carry files: whoever opens it will be asked to upload the "
+                   "same file.")
+    st.code(page_link(settings, fields.Sizes(data.n_samples, data.n_features)), language=None,
+            wrap_lines=True)
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        "Download the training history (CSV)",
+        data=lambda: tables.to_csv(tables.history_frame(history, data.names)),
+        file_name=f"descent_lab_{settings.dataset}_history.csv", mime="text/csv",
+        key="download_history", on_click="ignore")
+    c2.download_button(
+        "Download a numpy script that reruns it",
+        data=lambda: standalone_script(
+            data.X_raw, data.y, feature_names=list(data.names),
+            learning_rate=settings.learning_rate, steps=history.steps_run, w0=settings.w0,
+            b0=settings.b0, l2=settings.l2, standardize=data.standardized,
+            stopped_early=history.steps_run < history.steps),
+        file_name="descent_lab_run.py", mime="text/x-python", key="download_script",
+        on_click="ignore")
+    st.caption(
+        f"The history has one row per state ({history.steps_run + 1:,} rows): weights, bias, "
+        "loss and the gradient of the step taken from it; text cells that a spreadsheet would "
+        "read as a formula (starting with =, +, −, @) are written with a leading quote. The "
+        "script needs only numpy and prints the same loss curve to the last digit"
+        + (", stopping where this run stopped before its numbers overflowed."
+           if history.steps_run < history.steps else "."))

@@ -1,0 +1,599 @@
+"""Turning an uploaded CSV file (untrusted bytes) into training data, or into a clear message.
+
+`read_csv_bytes` refuses as early and cheaply as it can (size, not text, not a table, a header
+wider than `MAX_COLUMNS`), streams the records (`csv.reader`) to name a bad row by its line, then
+lets `pandas.read_csv` parse the values; `prepare` checks the chosen columns. Nothing is written
+to disk, unpickled, evaluated or imported. ``str(UploadError)`` says what is wrong and what to
+do, quoting user text repr-style (cut to 40 characters): show it as plain text."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+
+import numpy as np
+import pandas as pd
+
+from .errors import LogRegInputError
+from .maths import MAX_ABS_FEATURE, check_data
+
+MAX_ROWS = 50_000
+MAX_FEATURES = 100
+MAX_COLUMNS = MAX_FEATURES + 1  # the features and the label
+#: server.maxUploadSize = 10 (.streamlit/config.toml): Streamlit's browser check counts MB of
+#: 10**6 bytes (2**20 on Windows) and its server allows 10 * 2**20: this is the smallest limit.
+MAX_BYTES = 10_000_000
+#: Delimiters tried, in order of preference when several fit equally well.
+DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
+#: Cells read as missing (after stripping whitespace): pandas' defaults plus "?" (UCI data sets).
+NA_TOKENS: frozenset[str] = frozenset({
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null", "?",
+})
+
+_SAMPLE_CHARS = 65_536  # text inspected to find the delimiter
+_SEP_LINE = re.compile(r"sep=([,;\t|])[ \t]*(?:\r\n|\r|\n|$)", re.IGNORECASE)
+_RULE_LINE = re.compile(r"[|:\s-]*-{3,}[|:\s-]*")  # Markdown's |---|---| under the header
+_DECIMAL_COMMA = re.compile(r"[+-]?(\d+(,\d*)?|,\d+)([eE][+-]?\d+)?")
+_NUMBER_LIKE = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|infinity|nan)", re.I)
+_NUMBERS = {"integer", "floating", "mixed-integer-float"}  # pandas' infer_dtype: not bool
+_DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
+_TO_CSV = "save the data as CSV (one row per sample, values separated by commas) and upload that"
+_TO_CSV_EXCEL = "open it in Excel, choose File > Save As > CSV UTF-8, and upload the .csv file"
+_NEEDS = "choose a CSV file with a header row of column names and one row per sample"
+
+
+class UploadError(LogRegInputError):
+    """A bad upload; ``str(err)`` is the message for the user (what is wrong + what to do).
+
+    Attributes
+    ----------
+    code : str
+        Short reason, e.g. "not_csv", "uneven_rows", "too_many_columns", "missing_values".
+    columns, values : list of str
+        The columns concerned (names not cut); up to 5 distinct values of the target.
+    rows, line : int or None
+        Rows affected; 1-based line of the first bad one.
+    """
+
+    def __init__(self, code: str, message: str, *, columns: Iterable[str] = (),
+                 rows: int | None = None, line: int | None = None, values: Iterable[str] = ()):
+        super().__init__(message)
+        self.code, self.rows, self.line = code, rows, line
+        self.columns, self.values = [str(c) for c in columns], [str(v) for v in values]
+
+    def __reduce__(self):  # copy and pickle keep the code and attributes
+        return (type(self), (self.code, str(self)), self.__dict__)
+
+
+def _quote(*texts: object, most: int = 1000) -> str:
+    """User text for a message: each cut to 40 characters, quoted like `repr`, then listed."""
+    cut = [repr(t[:39] + "…" if len(t) > 40 else t) for t in map(str, texts[:most])]
+    return ", ".join(cut) + (", ..." if len(texts) > most else "")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _named(names: Sequence[object], verbs: str = "/", noun: str = "column") -> str:
+    """``"column 'a' holds"`` or ``"columns 'a', 'b' hold"`` for ``verbs="holds/hold"``."""
+    verb = verbs.split("/")[len(names) > 1]
+    return f"{noun}{'s' if len(names) > 1 else ''} {_quote(*names)} {verb}".rstrip()
+
+
+@dataclass(frozen=True)
+class ParsedTable:
+    """An uploaded CSV file, read.
+
+    Attributes
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+        Named as in the header (stripped, invisible characters made spaces); int64 or float64
+        columns where they hold only numbers, else text; missing cells NaN.
+    encoding : {"utf-8", "utf-8-sig", "latin-1"}
+    delimiter : {",", ";", "\\t", "|"}
+    n_rows_in_file : int
+        Data rows in the file; more than ``n_rows`` when a seeded sample was ``sampled``.
+    sampled : bool
+    notes : tuple of str
+        Sentences for the UI about what was detected or changed.
+    """
+
+    frame: pd.DataFrame
+    encoding: str
+    delimiter: str
+    n_rows_in_file: int
+    sampled: bool
+    notes: tuple[str, ...]
+
+
+def read_csv_bytes(data: bytes, *, max_rows: int = MAX_ROWS, sample_large: bool = False,
+                   seed: int = 0) -> ParsedTable:
+    """Read an uploaded CSV file from its bytes.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's contents, untrusted: UTF-8 with or without a byte-order mark, else latin-1.
+    max_rows : int, default MAX_ROWS
+        Most data rows accepted; with more, keep a random sample of ``max_rows`` rows in file
+        order (``sample_large``, seeded with ``np.random.default_rng(seed)``) or refuse.
+    sample_large : bool, default False
+    seed : int, default 0
+
+    Returns
+    -------
+    ParsedTable
+        Or raise `UploadError`, its code naming the problem ("not_text", "uneven_rows" ...).
+    """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError(f"read_csv_bytes needs bytes, not {type(data).__name__}")
+    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
+        raise ValueError(f"max_rows must be a positive integer; got {max_rows!r}")
+    if len(data := bytes(data)) > MAX_BYTES:
+        size = math.ceil(len(data) / 100_000) / 10  # rounded up: never "10.0 MB, over 10 MB"
+        raise UploadError("too_large", f"The file is {size:.1f} MB, over the {MAX_BYTES / 1e6:g} "
+                          "MB limit (1 MB = 1,000,000 bytes): upload fewer rows or columns.")
+    _reject_binary(data)
+    body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
+    try:
+        text, encoding = body.decode("utf-8"), "utf-8" if body is data else "utf-8-sig"
+    except UnicodeDecodeError:  # every byte sequence is latin-1
+        text, encoding = body.decode("latin-1"), "latin-1"
+    if not text.strip():
+        what = "holds only blank space" if data else "is empty (0 bytes)"
+        raise UploadError("empty", f"The file {what}: {_NEEDS}.")
+    notes = ["Read as latin-1 (not UTF-8)."] if encoding == "latin-1" else []
+    if sep_line := _SEP_LINE.match(text):  # Excel's hint line "sep=;", not part of the table
+        text = text[sep_line.end():]
+    lines = [line.strip() for line in text[:_SAMPLE_CHARS].splitlines()[:20] if line.strip()]
+    first = lines[0] if lines else "-"
+    words = max(len(piece.split()) for piece in re.split("[,;\t|]", first))  # 6+: prose
+    if (first[0] in "{[" or (first[0] == "<" and not any(d in first for d in DELIMITERS))
+            or (len(lines) > 1 and "|" in lines[1] and bool(_RULE_LINE.fullmatch(lines[1])))
+            or (first[-1] in ".!?" and words > 5)):  # JSON or RTF, markup, Markdown, prose
+        raise UploadError("not_csv", "This file is not a CSV table (a header row of column "
+                          f"names, then one row of values per sample): {_TO_CSV}.")
+    delimiter = sep_line.group(1) if sep_line else _detect_delimiter(text)
+    if delimiter != ",":
+        source = " (from the file's 'sep=' line)" if sep_line else ""
+        notes.append(f"Detected {_DELIMITER_NAMES[delimiter]} as the delimiter{source}.")
+    frame, names = _read_table(text, delimiter, int(bool(sep_line)), notes)
+    if frame.shape[1] < 2:
+        words = [len(line.split()) for line in lines]  # the same number twice or more: spaces
+        raise UploadError("single_column", f"Only one column was found, headed "
+                          f"{_quote(frame.columns[0])}: " + (
+                              "separate the values with commas, not spaces." if words[0] >= 2
+                              and words.count(words[0]) == len(words) else "a table needs "
+                              "feature columns and a label column, so check which character "
+                              f"separates the values ({_DELIMITER_NAMES[delimiter]} was used)."))
+    if frame.empty:
+        raise UploadError("header_only", f"The file has a header row ({_quote(*names, most=5)}) "
+                          "but no data rows: add one row per sample below the header.")
+    if (n_rows := len(frame)) > max_rows:
+        if not sample_large:
+            raise UploadError("too_large", f"The file has {n_rows:,} rows; the limit is "
+                              f"{max_rows:,}: upload fewer rows, or let the app keep a random "
+                              "sample of them.", rows=n_rows)
+        keep = np.sort(np.random.default_rng(seed).choice(n_rows, size=max_rows, replace=False))
+        frame = frame.iloc[keep].reset_index(drop=True)
+        notes.append(f"Kept a random sample of {max_rows:,} of {n_rows:,} rows (seed {seed}).")
+    return ParsedTable(frame=frame, encoding=encoding, delimiter=delimiter,
+                       n_rows_in_file=n_rows, sampled=n_rows > max_rows, notes=tuple(notes))
+
+
+def _reject_binary(data: bytes) -> None:
+    """Raise "not_text" for files people mistake for CSV: spreadsheets, pickles, UTF-16."""
+    zipped = data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"))
+    head = data[:4096]  # ASCII text in UTF-16 has a NUL in every other byte
+    utf16 = len(head) >= 4 and max(head[::2].count(0), head[1::2].count(0)) >= 0.45 * len(head)
+    for found, what, advice in (  # a ZIP file lists the names of its members in plain bytes
+        (zipped and b"xl/" in data, "an Excel workbook (.xlsx)", _TO_CSV_EXCEL),
+        (zipped and b"opendocument.spreadsheet" in data, "an OpenDocument spreadsheet (.ods)",
+         "open it, save it as CSV (Text CSV), and upload the .csv file"),
+        (zipped and b"word/" in data, "a Word document (.docx)", _TO_CSV),
+        (zipped, "a ZIP archive", "unpack it and upload the CSV file inside"),
+        (data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
+         "an old-style Excel workbook (.xls) or other Office file", _TO_CSV_EXCEL),
+        (data[:1] == b"\x80" and data[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"),  # protocol
+         "a Python pickle", "pickles are never opened here because loading one can run code, "
+         "so save the data with DataFrame.to_csv and upload that"),
+        (utf16 or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)),
+         "UTF-16 text (Excel's 'Unicode Text' format)", "save it as CSV UTF-8 and upload that"),
+    ):
+        if found:
+            raise UploadError("not_text", f"This looks like {what}, not a CSV file: {advice}.")
+    if b"\x00" in data:  # images, PDFs, archives, databases ...: binary formats hold NULs
+        raise UploadError("not_text", "This file is not text (it contains NUL bytes), so it is "
+                          f"not a CSV file: {_TO_CSV}.")
+
+
+def _detect_delimiter(text: str) -> str:
+    """The delimiter splitting the header into 2+ fields and most lines into as many, or ","."""
+    sample = text.lstrip()[:_SAMPLE_CHARS]
+    counts: dict[str, list[int]] = {}
+    for d in DELIMITERS:  # fields in each non-blank record of the sample (the first: header)
+        records = csv.reader(io.StringIO(sample, newline=""), delimiter=d)
+        try:
+            counts[d] = [len(r) for r in records if any(map(str.strip, r))]
+        except csv.Error:  # the structure pass reports it with its line
+            counts[d] = []
+        if len(sample) == _SAMPLE_CHARS and len(counts[d]) > 1:
+            counts[d].pop()  # the last record may be cut short
+    if splits := [d for d in DELIMITERS if counts[d] and counts[d][0] >= 2]:
+        return max(splits, key=lambda d: (counts[d].count(counts[d][0]) / len(counts[d]),
+                                          counts[d][0]))
+    return ","  # no delimiter splits the header: one column
+
+
+def _read_table(text: str, delimiter: str, line_offset: int, notes: list[str]
+                ) -> tuple[pd.DataFrame, list[str]]:
+    """The table and its names (adding to ``notes``): `csv.reader` checks, pandas reads."""
+    lines = io.StringIO(text, newline="")  # lines end where csv and pandas end them
+    reader = csv.reader(lines, delimiter=delimiter, strict=False)
+    names: list[str] = []
+    renamed: list[tuple[str, str]] = []  # (as written, as named)
+    bad: tuple[int, int, bool] | None = None  # the first bad row: line, values, spans lines
+    body = n_core = width = n_rows = n_blank = n_bad = start = end = 0
+    try:
+        for record in reader:
+            start, end, n = end + 1, reader.line_num, len(record)
+            blank = not any(map(str.strip, record))
+            if names:  # rows may leave out unnamed last columns, or add blank ones
+                if n <= MAX_COLUMNS and (blank or n == len(names) or (
+                        n >= n_core and not any(map(str.strip, record[len(names):])))):
+                    width, n_blank, n_rows = max(width, n), n_blank + blank, n_rows + (not blank)
+                else:
+                    n_bad, bad = n_bad + 1, bad or (start + line_offset, n, end > start)
+            elif not blank and n > MAX_COLUMNS:  # before any name is cleaned or any row read
+                raise UploadError("too_many_columns", f"The header has {n:,} columns; the limit "
+                                  f"is {MAX_COLUMNS} ({MAX_FEATURES} features and the label): "
+                                  "upload only the columns you need.")
+            elif not blank:
+                raw = [f.strip() for f in record]
+                names = [f if f.isprintable() else "".join(  # a run of \n, U+200B ...: " "
+                    " " if not p else "".join(g) for p, g in groupby(f, str.isprintable)).strip()
+                    for f in raw]
+                renamed = [(f, s) for f, s in zip(raw, names, strict=True) if f != s]
+                if error := _duplicates(names, "header", renamed):
+                    raise error
+                body, width = lines.tell(), n
+                n_core = max((j + 1 for j, name in enumerate(names) if name), default=0)
+                names = names if n_core else []  # only invisible characters: a blank line
+    except csv.Error as exc:  # e.g. a value longer than csv.field_size_limit()
+        raise _bad_quotes(start + line_offset, f" ({exc})") from None
+    if not names:  # e.g. only a 'sep=' line
+        raise UploadError("empty", f"The file has no header row and no data rows: {_NEEDS}.")
+    if bad and bad[2]:  # a quoted value ran over the ends of lines
+        raise _bad_quotes(bad[0])
+    if bad:
+        example = "two tabs in a row" if delimiter == "\t" else f"'1{delimiter}{delimiter}3'"
+        hint = (f"an empty value still needs its delimiter, as in {example}" if bad[1] < n_core
+                else "look for an extra delimiter, or one in a value without quotes")
+        others = f" ({_plural(n_bad, 'row')} in all do not fit)" if n_bad > 1 else ""
+        raise UploadError("uneven_rows", f"Line {bad[0]} has {bad[1]:,} values but the header "
+                          f"has {_plural(n_core, 'column name')}{others}: give every row exactly "
+                          f"{n_core} values ({hint}).", line=bad[0], rows=n_bad)
+    try:
+        frame = pd.read_csv(  # UTF-8 bytes: a quarter of the memory of a StringIO
+            io.BytesIO(text[body:].encode("utf-8")), sep=delimiter, header=None, engine="c",
+            names=list(range(width)), index_col=False, na_values=["?"], low_memory=False,
+        ) if n_rows else pd.DataFrame(columns=range(width))
+    except (pd.errors.ParserError, ValueError, OverflowError):  # e.g. "EOF inside string"
+        raise _bad_quotes(start + line_offset) from None
+    if not n_rows <= len(frame) <= n_rows + n_blank:  # the parsers split quotes differently
+        raise _bad_quotes(start + line_offset)
+    if renamed:
+        changed = ", ".join(f"{_quote(old)} → {_quote(new)}" for old, new in renamed[:5])
+        notes.append("Replaced line breaks and other invisible characters with spaces in column "
+                     f"names: {changed}{', ...' if len(renamed) > 5 else ''}.")
+    return _tidy(frame, names, delimiter, notes), [name for name in names if name]
+
+
+def _bad_quotes(line: int, detail: str = "") -> UploadError:
+    return UploadError("bad_quotes", f"The rows from line {line} on could not be read{detail}, "
+                       "most likely because a quote (\") there is never closed: close or remove "
+                       "it (a value holding the delimiter must be quoted).", line=line)
+
+
+def _duplicates(names: Iterable[str], where: str, renamed: Sequence[tuple[str, str]] = ()
+                ) -> UploadError | None:
+    """A "duplicate_columns" error if a name (other than "") is used twice, else None."""
+    seen: set[str] = set()
+    # set.add returns None: "n in seen or seen.add(n)" is true from a name's second time on
+    twice = list(dict.fromkeys(n for n in names if n != "" and (n in seen or seen.add(n))))
+    after = " (line breaks made spaces)" if set(twice) & {new for _, new in renamed} else ""
+    phrase = _named(twice, "appears/each appear", "column name")
+    return UploadError("duplicate_columns", f"The {phrase} more than once in the {where}{after}: "
+                       "rename the copies so that every column has its own name.",
+                       columns=twice) if twice else None
+
+
+def _tidy(frame: pd.DataFrame, names: list[str], delimiter: str, notes: list[str]) -> pd.DataFrame:
+    """Named columns with clean text cells and without empty rows (adding to ``notes``)."""
+    columns, dropped, n_decimal_comma = {}, [], 0
+    for j in frame.columns[: len(names)]:  # past them: blank fields after the last column
+        series = frame[j]
+        if isinstance(series.dtype, pd.StringDtype) or series.dtype == object:
+            series, decimal_comma = _clean_text(series, delimiter != ",")
+            n_decimal_comma += decimal_comma
+        if names[j]:
+            columns[names[j]] = series
+        elif series.notna().any():
+            raise UploadError("empty_column_name", f"Column {j + 1} has values but no name in "
+                              "the header row: give it a name (or delete the column if it is "
+                              "just a row number).")
+        else:
+            dropped.append(str(j + 1))
+    if dropped:
+        notes.append(f"Ignored unnamed empty column{'s'[len(dropped) < 2:]} {', '.join(dropped)}.")
+    frame = pd.DataFrame(columns, index=frame.index)
+    if n_decimal_comma:
+        notes.append("Read ',' as the decimal mark (1,5 as 1.5) in "
+                     f"{_plural(n_decimal_comma, 'column')}.")
+    if (empty := frame.isna().all(axis=1)).any():
+        frame = frame[~empty]
+        notes.append(f"Skipped {_plural(int(empty.sum()), 'empty row')}.")
+    return frame.reset_index(drop=True)
+
+
+def _clean_text(series: pd.Series, decimal_comma: bool) -> tuple[pd.Series, bool]:
+    """Strip text, mark missing cells, read numbers pandas left as text (' NA ', '1,5'), and
+    give back pandas' own dtype (str) to a column of text."""
+    series = series.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
+    series = series.mask(series.map(lambda v: isinstance(v, str) and v in NA_TOKENS).astype(bool))
+    present = series.dropna()
+    if not present.empty and all(isinstance(v, str) for v in present):
+        if _NUMBER_LIKE.fullmatch(present.iloc[0]):
+            numbers = pd.to_numeric(series, errors="coerce")
+            if numbers.notna().sum() == len(present):
+                return numbers, False
+        if decimal_comma and present.str.fullmatch(_DECIMAL_COMMA.pattern).all():
+            numbers = pd.to_numeric(series.str.replace(",", ".", regex=False), errors="coerce")
+            if numbers.notna().sum() == len(present):
+                return numbers, True
+    return pd.Series(series.tolist(), index=series.index, name=series.name), False
+
+
+def _is_numeric_column(series: pd.Series, allow_empty: bool = False) -> bool:
+    """Whether every non-missing value is a number (booleans are not numbers here)."""
+    kind = pd.api.types.infer_dtype(series, skipna=True)
+    return (kind in _NUMBERS or (allow_empty and kind == "empty")) and (
+        allow_empty or bool(series.notna().any()))
+
+
+def numeric_columns(frame: pd.DataFrame) -> list[str]:
+    """Names of the columns of numbers (booleans are not; missing cells are allowed).
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+
+    Returns
+    -------
+    list of str
+    """
+    return [name for name in frame.columns if _is_numeric_column(frame[name])]
+
+
+def target_candidates(frame: pd.DataFrame) -> list[str]:
+    """Columns with exactly two distinct non-missing values (compared as `label_mapping` does).
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+
+    Returns
+    -------
+    list of str
+        The last column first if it qualifies (the label's usual place), then in order.
+    """
+    found = [name for name in frame.columns if _distinct_labels(frame[name], 2)[1] == 2]
+    return found[-1:] + found[:-1] if found and found[-1] == frame.columns[-1] else found
+
+
+def _label_text(value: object) -> str:
+    """A label value as text: 1, 1.0 and np.int64(1) are all "1"; True is "True"."""
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, float | np.floating):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(float(value))
+    if isinstance(value, int | np.integer):  # str() refuses more than 4,300 digits
+        return str(int(value)) if abs(int(value)) < 10**4000 else hex(int(value))
+    return str(value)
+
+
+def _distinct_labels(series: pd.Series, limit: int) -> tuple[dict[str, object], int]:
+    """The first ``limit`` distinct values as text -> value; and how many texts in all."""
+    uniques = pd.unique(series.dropna())
+    if series.dtype.kind in "iufb" or isinstance(series.dtype, pd.StringDtype):
+        # distinct numbers (or strings) have distinct texts: no need to look at them all
+        return {_label_text(v): v for v in uniques[:limit]}, len(uniques)
+    found: dict[str, object] = {}
+    for value in uniques:
+        found.setdefault(_label_text(value), value)
+    return dict(list(found.items())[:limit]), len(found)
+
+
+@dataclass(frozen=True)
+class LabelMapping:
+    """The original values of the target column (as text) mapped to class 0 and to class 1.
+
+    Attributes
+    ----------
+    negative, positive : str
+    """
+
+    negative: str
+    positive: str
+
+    def describe(self) -> str:
+        """The mapping for people, e.g. ``'no' → 0, 'yes' → 1``."""
+        return f"{_quote(self.negative)} → 0, {_quote(self.positive)} → 1"
+
+    def encode(self, values: pd.Series) -> np.ndarray:
+        """Float 0/1 labels of shape (n_values,) for ``values`` (no missing, both classes)."""
+        codes = {self.negative: 0.0, self.positive: 1.0}
+        return np.fromiter((codes[_label_text(v)] for v in values), float, count=len(values))
+
+
+def label_mapping(values: pd.Series, swap: bool = False) -> LabelMapping:
+    """Map the two classes of a target column to 0 and 1: 0/1 and true/false (any case)
+    naturally, other pairs sorted (as numbers if both are, else as text ignoring case); raise
+    `UploadError` "one_class" or "many_classes" unless there are exactly two.
+
+    Parameters
+    ----------
+    values : Series of shape (n_rows,)
+        The target column; missing values are ignored.
+    swap : bool, default False
+        Exchange the two classes.
+
+    Returns
+    -------
+    LabelMapping
+    """
+    found, count = _distinct_labels(values, 5)
+    texts, named = list(found), values.name is not None
+    column = f"The target column {_quote(values.name)}" if named else "The target"
+    where = {"columns": [str(values.name)] if named else [], "values": texts}
+    if count < 2:
+        what = f"only one class ({_quote(texts[0])})" if texts else "no values"
+        raise UploadError("one_class", f"{column} has {what}: logistic regression needs two "
+                          "classes, so choose another target column (or upload rows of both "
+                          "classes).", **where)
+    if count > 2:
+        raise UploadError("many_classes", f"{column} has {count:,} distinct values "
+                          f"({_quote(*texts)}{', ...' if count > len(texts) else ''}) but "
+                          "logistic regression needs exactly two classes: choose a column with "
+                          "two values, or merge the classes into two before uploading.", **where)
+    (a, b), folded = texts, {t.casefold() for t in texts}
+    if folded == {"0", "1"}:
+        pair = (a, b) if a == "0" else (b, a)
+    elif folded == {"false", "true"}:
+        pair = (a, b) if a.casefold() == "false" else (b, a)
+    elif pd.api.types.infer_dtype([found[a], found[b]]) in _NUMBERS:
+        pair = (a, b) if found[a] < found[b] else (b, a)  # exact, even for huge ints
+    else:
+        pair = tuple(sorted(texts, key=lambda t: (t.casefold(), t)))
+    return LabelMapping(*(pair[::-1] if swap else pair))
+
+
+@dataclass(frozen=True)
+class PreparedData:
+    """Training data from an uploaded table.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        float64, C-contiguous, finite, at most `MAX_ABS_FEATURE` in magnitude.
+    y : ndarray of shape (n_samples,)
+        float64 labels 0/1.
+    feature_names : list of str, length n_features
+    mapping : LabelMapping
+    dropped_rows : int
+        Rows removed for missing values (0 unless ``drop_missing``).
+    scale_ratio : float
+        Largest over smallest positive finite standard deviation of the features (else 1.0);
+        ``suggest_standardize`` above 100, when one learning rate cannot suit every feature.
+    suggest_standardize : bool
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    feature_names: list[str]
+    mapping: LabelMapping
+    dropped_rows: int
+    scale_ratio: float
+    suggest_standardize: bool
+
+
+def prepare(frame: pd.DataFrame, target: str, features: list[str], *, swap_labels: bool = False,
+            drop_missing: bool = False) -> PreparedData:
+    """Turn a table and the chosen target and features into checked training data.
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+    target : str
+        The label column, with exactly two classes (see `label_mapping`).
+    features : list of str
+        Numeric feature columns (repeats are ignored; a constant one is no error).
+    swap_labels : bool, default False
+        Exchange which class is 1 (see `label_mapping`).
+    drop_missing : bool, default False
+        Drop the rows with a missing target or feature value instead of refusing them.
+
+    Returns
+    -------
+    PreparedData
+        Or raise `UploadError`, its code naming the problem ("non_numeric", "one_class" ...).
+    """
+    features = list(dict.fromkeys(features))
+    if target in features:
+        raise UploadError("target_is_feature", f"The target column {_quote(target)} is also "
+                          "ticked as a feature: untick it (a feature that is the label would "
+                          "make the task trivial).", columns=[target])
+    if not features:
+        raise UploadError("no_features", "No feature columns are ticked: tick at least one "
+                          "numeric column as a feature.")
+    if len(features) > MAX_FEATURES:
+        raise UploadError("too_many_features", f"{len(features):,} feature columns are ticked; "
+                          f"the limit is {MAX_FEATURES}: untick some of them.")
+    if unknown := [c for c in [target, *features] if c not in frame.columns]:
+        raise UploadError("unknown_column", f"The table has no {_named(unknown)}: choose the "
+                          "target and features again from its columns.", columns=unknown)
+    if error := _duplicates((c for c in frame.columns if c in [target, *features]), "table"):
+        raise error
+    labels = frame[target]
+    mapping = label_mapping(labels, swap=swap_labels)
+    if bad := [c for c in features if not _is_numeric_column(frame[c], allow_empty=True)]:
+        raise UploadError("non_numeric", f"The feature {_named(bad, 'does/do')} not hold only "
+                          f"numbers: untick {'them' if len(bad) > 1 else 'it'} (features must be "
+                          "numeric).", columns=bad)
+    X, overflow = np.zeros((len(frame), len(features))), []
+    for j, name in enumerate(features):
+        try:
+            X[:, j] = frame[name].to_numpy(dtype=float, na_value=np.nan)
+        except OverflowError:  # a Python int beyond float range
+            overflow.append(name)
+    missing = labels.isna().to_numpy() | np.isnan(X).any(axis=1)
+    if n_missing := int(missing.sum()):
+        gaps = [target] * bool(labels.isna().any())
+        gaps += [features[j] for j in np.flatnonzero(np.isnan(X).any(axis=0))]
+        if not drop_missing or n_missing == len(frame):
+            raise UploadError("missing_values", f"Every row has a missing value (in "
+                              f"{_quote(*gaps)}), so dropping them would leave no data: "
+                              "untick the columns with gaps, or fill them in." if drop_missing
+                              else f"{_plural(n_missing, 'row')} of {len(frame):,} have missing "
+                              f"values (in {_quote(*gaps)}): fill them in, or choose to drop "
+                              "those rows.", columns=gaps, rows=n_missing)
+        X, labels = X[~missing], labels[~missing]
+        mapping = label_mapping(labels, swap=swap_labels)
+    too_big = [name for j, name in enumerate(features)
+               if name in overflow or np.abs(X[:, j]).max(initial=0.0) > MAX_ABS_FEATURE]
+    for code, bad, problem in (
+        ("non_finite", [features[j] for j in np.flatnonzero(np.isinf(X).any(axis=0))],
+         "infinite values (inf, or numbers beyond 1.8e308): replace them with finite numbers"),
+        ("too_big_values", too_big, f"values beyond {MAX_ABS_FEATURE:.0e} in magnitude, too "
+         "large to square in double precision: rescale them before uploading (e.g. change the "
+         "unit)"),
+    ):
+        if bad:
+            raise UploadError(code, f"The feature {_named(bad, 'holds/hold')} {problem}, or "
+                              f"untick {'them' if len(bad) > 1 else 'it'}.", columns=bad)
+    X, y = check_data(X, mapping.encode(labels))
+    with np.errstate(all="ignore"):  # huge spreads overflow to inf, which is the answer
+        stds = X.std(axis=0)
+        usable = stds[np.isfinite(stds) & (stds > 0)]
+        scale_ratio = float(usable.max() / usable.min()) if usable.size >= 2 else 1.0
+    return PreparedData(X=X, y=y, feature_names=list(map(str, features)), mapping=mapping,
+                        dropped_rows=n_missing, scale_ratio=scale_ratio,
+                        suggest_standardize=scale_ratio > 100)

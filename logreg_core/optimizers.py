@@ -1,0 +1,265 @@
+r"""Optimizers: small objects with one interface, from plain gradient descent to Newton.
+
+An optimizer is a frozen dataclass holding its settings (so it can key a cache). `train` asks
+it for a fresh state, then calls ``step`` once per update::
+
+    state = optimizer.start(theta0, n_samples)
+    theta, grad_used = optimizer.step(theta, grad, problem, state)
+
+where ``theta = (w_1, ..., w_d, b)``, ``grad`` is the full-data gradient at theta (computed
+by `train` together with the loss it records) and ``problem`` is the `LogisticProblem`, for
+optimizers that need more than that gradient (a mini-batch, a look-ahead point, the Hessian).
+``step`` returns the new parameters and the gradient the update used. The state is a plain
+dict the optimizer owns (velocity, moments, the sample order).
+
+To add an optimizer: write a class here and add it to `OPTIMIZERS`; the comparison views list
+every entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from .errors import LogRegInputError
+from .maths import LogisticProblem, check_learning_rate
+
+
+@dataclass(frozen=True)
+class Optimizer:
+    """Base class: the interface every optimizer implements.
+
+    Attributes
+    ----------
+    learning_rate : float
+        eta > 0 (Newton's method ignores it: it finds its own step).
+    """
+
+    learning_rate: float
+
+    #: Short name used in links and as the registry key.
+    key: ClassVar[str] = ""
+    #: False when ``step`` never uses the full-data gradient (mini-batch SGD): `train` then
+    #: computes only the loss at each state, not the gradient.
+    needs_full_gradient: ClassVar[bool] = True
+
+    def __post_init__(self) -> None:
+        check_learning_rate(self.learning_rate)
+
+    @property
+    def label(self) -> str:
+        """The optimizer and its settings, for legends and tables."""
+        return f"gradient descent (η = {self.learning_rate:g})"
+
+    def start(self, theta: np.ndarray, n_samples: int) -> dict[str, Any]:
+        """A fresh state for a run from ``theta``."""
+        return {}
+
+    def step(self, theta: np.ndarray, grad: np.ndarray | None, problem: LogisticProblem,
+             state: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+        """One update. Returns the new theta and the gradient the update used."""
+        raise NotImplementedError
+
+    @classmethod
+    def configured(cls, *, learning_rate: float, momentum: float, batch_size: int, seed: int,
+                   n_samples: int) -> Optimizer:
+        """This optimizer built from the dashboard's settings (each takes what it needs)."""
+        return cls(learning_rate)
+
+
+@dataclass(frozen=True)
+class GradientDescent(Optimizer):
+    r"""Full-batch gradient descent: :math:`\theta \leftarrow \theta - \eta \nabla J`."""
+
+    key: ClassVar[str] = "gd"
+
+    def step(self, theta, grad, problem, state):
+        return theta - self.learning_rate * grad, grad
+
+
+@dataclass(frozen=True)
+class Momentum(Optimizer):
+    r"""Heavy-ball momentum.
+
+    .. math:: v \leftarrow \beta v + \nabla J(\theta), \qquad \theta \leftarrow \theta - \eta v
+    """
+
+    beta: float = 0.9
+    key: ClassVar[str] = "momentum"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _check_beta(self.beta)
+
+    @property
+    def label(self) -> str:
+        return f"momentum (β = {self.beta:g})"
+
+    def start(self, theta, n_samples):
+        return {"velocity": np.zeros_like(theta)}
+
+    def step(self, theta, grad, problem, state):
+        state["velocity"] = self.beta * state["velocity"] + grad
+        return theta - self.learning_rate * state["velocity"], grad
+
+    @classmethod
+    def configured(cls, *, learning_rate, momentum, batch_size, seed, n_samples):
+        return cls(learning_rate, beta=momentum)
+
+
+@dataclass(frozen=True)
+class Nesterov(Optimizer):
+    r"""Nesterov's accelerated gradient: the gradient is taken where momentum is heading.
+
+    .. math:: v \leftarrow \beta v + \nabla J(\theta - \eta \beta v), \qquad
+              \theta \leftarrow \theta - \eta v
+    """
+
+    beta: float = 0.9
+    key: ClassVar[str] = "nesterov"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _check_beta(self.beta)
+
+    @property
+    def label(self) -> str:
+        return f"Nesterov (β = {self.beta:g})"
+
+    def start(self, theta, n_samples):
+        return {"velocity": np.zeros_like(theta)}
+
+    def step(self, theta, grad, problem, state):
+        ahead = theta - self.learning_rate * self.beta * state["velocity"]
+        _, grad_ahead = problem.loss_and_gradient(ahead)
+        state["velocity"] = self.beta * state["velocity"] + grad_ahead
+        return theta - self.learning_rate * state["velocity"], grad_ahead
+
+    @classmethod
+    def configured(cls, *, learning_rate, momentum, batch_size, seed, n_samples):
+        return cls(learning_rate, beta=momentum)
+
+
+@dataclass(frozen=True)
+class MiniBatchSGD(Optimizer):
+    """Stochastic gradient descent on mini-batches of ``batch_size`` samples.
+
+    Each epoch visits the samples in a fresh order drawn from ``default_rng(seed)``; a last
+    batch smaller than ``batch_size`` is skipped, so every step averages the same number of
+    samples.
+    """
+
+    batch_size: int = 1
+    seed: int = 0
+    key: ClassVar[str] = "sgd"
+    needs_full_gradient: ClassVar[bool] = False
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if int(self.batch_size) != self.batch_size or self.batch_size < 1:
+            raise LogRegInputError(
+                f"The batch size must be a whole number of at least 1; got {self.batch_size}."
+            )
+
+    @property
+    def label(self) -> str:
+        return f"mini-batch SGD (batch {self.batch_size}, seed {self.seed})"
+
+    def start(self, theta, n_samples):
+        if self.batch_size > n_samples:
+            raise LogRegInputError(
+                f"The batch size must be a whole number from 1 to {n_samples} (the number of "
+                f"samples); got {self.batch_size}."
+            )
+        return {"rng": np.random.default_rng(self.seed), "order": np.arange(n_samples),
+                "cursor": n_samples}
+
+    def step(self, theta, grad, problem, state):
+        if state["cursor"] + self.batch_size > problem.n_samples:  # a new epoch
+            state["order"], state["cursor"] = state["rng"].permutation(problem.n_samples), 0
+        rows = state["order"][state["cursor"]:state["cursor"] + self.batch_size]
+        state["cursor"] += self.batch_size
+        _, grad_batch = problem.loss_and_gradient(theta, rows)
+        return theta - self.learning_rate * grad_batch, grad_batch
+
+    @classmethod
+    def configured(cls, *, learning_rate, momentum, batch_size, seed, n_samples):
+        return cls(learning_rate, batch_size=min(batch_size, n_samples), seed=seed)
+
+
+@dataclass(frozen=True)
+class Adam(Optimizer):
+    r"""Adam: momentum on the gradient and a per-parameter step scaled by its recent size.
+
+    .. math::
+
+        m \leftarrow \beta_1 m + (1 - \beta_1) g, \qquad
+        v \leftarrow \beta_2 v + (1 - \beta_2) g^2, \qquad
+        \theta \leftarrow \theta - \eta \frac{m / (1 - \beta_1^t)}{\sqrt{v / (1 - \beta_2^t)}
+        + \epsilon}
+
+    (Kingma and Ba, 2015; their defaults beta_1 = 0.9, beta_2 = 0.999, epsilon = 1e-8.)
+    """
+
+    beta1: float = 0.9
+    beta2: float = 0.999
+    epsilon: float = 1e-8
+    key: ClassVar[str] = "adam"
+
+    @property
+    def label(self) -> str:
+        return f"Adam (η = {self.learning_rate:g})"
+
+    def start(self, theta, n_samples):
+        return {"m": np.zeros_like(theta), "v": np.zeros_like(theta), "t": 0}
+
+    def step(self, theta, grad, problem, state):
+        state["t"] += 1
+        state["m"] = self.beta1 * state["m"] + (1 - self.beta1) * grad
+        state["v"] = self.beta2 * state["v"] + (1 - self.beta2) * grad**2
+        m_hat = state["m"] / (1 - self.beta1 ** state["t"])
+        v_hat = state["v"] / (1 - self.beta2 ** state["t"])
+        return theta - self.learning_rate * m_hat / (np.sqrt(v_hat) + self.epsilon), grad
+
+
+@dataclass(frozen=True)
+class Newton(Optimizer):
+    r"""Newton's method: solve :math:`H d = \nabla J`, step along d with backtracking.
+
+    The step length starts at 1 and halves until the loss falls by at least
+    ``1e-4 * slope * alpha`` (Armijo's rule), so the loss never rises. The learning rate is not
+    used: curvature sets the step.
+    """
+
+    key: ClassVar[str] = "newton"
+
+    @property
+    def label(self) -> str:
+        return "Newton's method"
+
+    def step(self, theta, grad, problem, state):
+        hessian = problem.hessian(theta)
+        try:
+            direction = np.linalg.solve(hessian, grad)
+        except np.linalg.LinAlgError:
+            direction = np.linalg.lstsq(hessian, grad, rcond=None)[0]
+        loss, slope, alpha = problem.loss(theta), float(grad @ direction), 1.0
+        while alpha >= 1e-10:
+            candidate = theta - alpha * direction
+            if problem.loss(candidate) <= loss - 1e-4 * alpha * slope:
+                return candidate, grad
+            alpha /= 2
+        return theta - alpha * direction, grad
+
+
+def _check_beta(beta: float) -> None:
+    if not 0.0 <= beta < 1.0:
+        raise LogRegInputError(f"Momentum must be in [0, 1); got {beta:g}.")
+
+
+#: Every optimizer the comparison views run, in the order they are shown.
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    cls.key: cls for cls in (GradientDescent, Momentum, Nesterov, MiniBatchSGD, Adam, Newton)
+}

@@ -1,0 +1,83 @@
+"""Helpers for AppTest tests: reading charts, tables, metrics and text back from a run.
+
+A plain module (fixtures live in conftest.py): tests and benchmarks import from here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyarrow as pa
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def build(**query: str) -> AppTest:
+    """An AppTest of the app (not yet run) opened with these link parameters."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
+
+
+def chart_datasets(at: AppTest) -> list[list]:
+    """Every Altair chart on the page, as the list of its Arrow datasets (pandas frames)."""
+    return [
+        [pa.ipc.open_stream(ds.data.data).read_all().to_pandas() for ds in element.proto.datasets]
+        for element in at.get("vega_lite_chart")
+    ]
+
+
+def frames_with(at: AppTest, *columns: str) -> list:
+    """Every chart dataset that has all these columns."""
+    return [f for frames in chart_datasets(at) for f in frames
+            if all(c in f.columns for c in columns)]
+
+
+def loss_chart_frames(at: AppTest) -> list:
+    """Datasets of the loss chart: the curve first, then the one-row marker."""
+    for frames in chart_datasets(at):
+        if frames and list(frames[0].columns) == ["step", "loss"]:
+            return sorted(frames, key=len, reverse=True)
+    raise AssertionError("no loss chart on the page")
+
+
+def table(at: AppTest, column: str, nth: int = 0):
+    """The ``nth`` dataframe or table on the page that has this column (or index label)."""
+    found = [d.value for d in [*at.dataframe, *at.table]
+             if column in d.value.columns or column in d.value.index]
+    assert len(found) > nth, f"no table with {column!r}"
+    return found[nth]
+
+
+def metric(at: AppTest, label_start: str) -> str:
+    """Value of the first metric whose label starts with ``label_start``."""
+    for m in at.metric:
+        if m.label.startswith(label_start):
+            return m.value
+    raise AssertionError(f"no metric {label_start!r}; have {[m.label for m in at.metric]}")
+
+
+TEXT_KINDS = ("markdown", "caption", "latex", "warning", "error", "info", "success")
+
+
+def page_text(at: AppTest) -> str:
+    """All markdown, captions, latex and notices on the page, as one string."""
+    parts = [str(e.value) for kind in TEXT_KINDS for e in at.get(kind)]
+    return "\n".join(parts).replace("−", "-")
+
+
+def plain(markdown: str) -> str:
+    """Markdown source back to the text a reader sees (backslash escapes removed)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def open_view(at: AppTest, slug: str) -> AppTest:
+    """Open a view by its link value (only the open view runs) and rerun."""
+    from dashboard.views import BY_SLUG
+
+    at.session_state["view"] = slug
+    at.session_state["view_tab"] = BY_SLUG[slug].title
+    return at.run()

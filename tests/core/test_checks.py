@@ -1,0 +1,74 @@
+"""The gradient check's criterion and the three facts behind the gradient."""
+
+import math
+
+import numpy as np
+import pytest
+
+from logreg_core import Standardizer, checks, load_dataset, train
+
+
+@pytest.fixture(scope="module")
+def cancer():
+    data = load_dataset("breast_cancer")
+    return Standardizer.fit(data.X).transform(data.X), data.y
+
+
+def test_correct_gradient_passes_with_and_without_l2(cancer):
+    X, y = cancer
+    history = train(X, y, learning_rate=0.5, steps=20)
+    for l2 in (0.0, 0.01):
+        check = checks.gradient_check(X, y, history.weights[-1], history.bias[-1], l2)
+        assert check.finite and check.passed.all()
+        assert check.analytic.shape == (31,)
+
+
+def test_a_wrong_gradient_fails(cancer, monkeypatch):
+    X, y = cancer
+    real = checks.loss_and_gradients
+
+    def off_by_a_tenth_of_a_percent(*args):
+        grad = real(*args)
+        return type(grad)(**{**grad.__dict__, "dw": grad.dw * 1.001})
+
+    monkeypatch.setattr(checks, "loss_and_gradients", off_by_a_tenth_of_a_percent)
+    check = checks.gradient_check(X, y, np.full(30, 0.1), 0.2)
+    assert not check.passed[:-1].any() and check.passed[-1]  # the bias was not tampered with
+
+
+def test_near_the_optimum_a_tiny_correct_gradient_passes():
+    # 20 students after 20,000 steps: |g| ~ 1e-16, where a relative error alone is noise
+    data = load_dataset("wikipedia_students")
+    history = train(data.X, data.y, learning_rate=0.5, steps=20_000)
+    check = checks.gradient_check(data.X, data.y, history.weights[-1], history.bias[-1])
+    assert np.abs(check.analytic).max() < 1e-12
+    relative = np.abs(check.difference) / np.maximum(np.abs(check.analytic),
+                                                     np.abs(check.numeric))
+    assert relative.max() > 1e-6  # the old relative-only criterion would have failed it
+    assert check.passed.all()
+
+
+def test_overflowing_neighbours_are_reported_not_shown(five_points):
+    X, y = five_points
+    # the last finite state of a run at l2 = 100 that blows up: J is finite, 8 J is not
+    check = checks.gradient_check(X, y, [1.8e153], 0.0, l2=100.0)
+    assert not check.finite and not check.passed.any()
+    assert np.all(np.isfinite(check.numeric))
+
+
+@pytest.mark.parametrize(("z", "y"), [(0.3, 1.0), (-2.0, 0.0), (12.0, 1.0), (-30.0, 1.0)])
+def test_why_facts_hold(z, y):
+    facts = checks.why_facts(z, y, x=2.5)
+    p = 1 / (1 + math.exp(-z))
+    assert facts.p == pytest.approx(p, rel=1e-12)
+    assert facts.slope == pytest.approx(p * (1 - p), rel=1e-9)
+    assert facts.slope_numeric == pytest.approx(facts.slope, rel=1e-6)
+    assert facts.chain == pytest.approx(facts.error, rel=1e-9)
+    assert facts.error == pytest.approx(p - y, rel=1e-9, abs=1e-15)
+    assert facts.log_odds == pytest.approx(z, rel=1e-9)
+
+
+def test_why_facts_at_saturation_skip_what_cannot_be_evaluated():
+    facts = checks.why_facts(800.0, 1.0, x=1.0)
+    assert facts.q == 0.0 and facts.chain is None and facts.log_odds is None
+    assert facts.error == 0.0 and facts.slope == 0.0

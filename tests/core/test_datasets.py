@@ -1,0 +1,84 @@
+"""Built-in data sets, their notes, and standardization."""
+
+import numpy as np
+import pytest
+
+from logreg_core import DATASETS, LogRegInputError, Standardizer, load_dataset
+from logreg_core.datasets import constant_features
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_every_dataset_loads_with_a_source_note(name):
+    data = load_dataset(name)
+    assert data.X.shape == (len(data.y), len(data.feature_names))
+    assert set(np.unique(data.y)) <= {0.0, 1.0}
+    assert len(data.note) > 100 and data.note.startswith("# ")
+    assert "seed" not in data.note.lower() and "shared/" not in data.note
+    assert len(data.info.w0) in (0, data.n_features)
+    assert not data.X.flags.writeable  # shared between sessions: nobody may change it
+
+
+def test_dataset_contents():
+    five = load_dataset("five_points")
+    assert five.X[:, 0].tolist() == [1, 2, 3, 4, 5] and five.y.tolist() == [0, 0, 0, 1, 1]
+    student = load_dataset("student")
+    assert student.X.tolist() == [[3, 5]] and student.y.tolist() == [1]
+    wiki = load_dataset("wikipedia_students")
+    assert wiki.X.shape == (20, 1) and wiki.y.sum() == 10
+    cancer = load_dataset("breast_cancer")
+    assert cancer.X.shape == (569, 30) and cancer.y.sum() == 357
+    assert cancer.feature_names[0] == "mean_radius"
+
+
+def test_breast_cancer_note_states_the_range_of_the_raw_features():
+    cancer = load_dataset("breast_cancer")
+    assert cancer.X.min() == 0 and cancer.X.max() == 4254
+    assert cancer.feature_names[int(np.argmax(cancer.X.max(axis=0)))] == "worst_area"
+    assert all("concav" in cancer.feature_names[j]
+               for j in np.flatnonzero(cancer.X.min(axis=0) == 0))
+    assert "0 (some concavity measurements) to 4,254 (the worst area)" in " ".join(
+        cancer.note.split())
+
+
+def test_notes_of_the_small_sets_say_what_the_core_finds():
+    from logreg_core import fit_exact
+
+    for name in ("five_points", "student"):  # both notes: no finite best fit without L2
+        data = load_dataset(name)
+        assert fit_exact(data.X, data.y).separable, name
+        assert "no finite" in data.note
+    wiki = load_dataset("wikipedia_students")
+    note = " ".join(wiki.note.split())
+    assert fit_exact(wiki.X, wiki.y).converged and "a finite best fit exists" in note
+    rows = set(zip(wiki.X[:, 0], wiki.y, strict=True))
+    assert (1.75, 1.0) in rows and (3.5, 0.0) in rows  # "1.75 h passed, 3.5 h failed"
+
+
+def test_unknown_dataset():
+    with pytest.raises(LogRegInputError, match="Unknown data set 'iris'"):
+        load_dataset("iris")
+
+
+def test_standardizer_round_trip():
+    cancer = load_dataset("breast_cancer")
+    scaler = Standardizer.fit(cancer.X)
+    Xs = scaler.transform(cancer.X)
+    assert Xs.mean(axis=0) == pytest.approx(0, abs=1e-12)
+    assert Xs.std(axis=0) == pytest.approx(1, rel=1e-12)
+    rng = np.random.default_rng(0)
+    w, b = rng.normal(size=30), 0.7
+    w_orig, b_orig = scaler.to_original_units(w, b)
+    assert cancer.X @ w_orig + b_orig == pytest.approx(Xs @ w + b, rel=1e-9, abs=1e-9)
+
+
+def test_standardizer_names_constant_feature():
+    X = np.array([[1.0, 5.0], [2.0, 5.0], [3.0, 5.0]])
+    with pytest.raises(LogRegInputError, match=r"'sleep'.*same value in every row"):
+        Standardizer.fit(X, ["hours", "sleep"])
+
+
+def test_a_feature_of_tiny_values_is_not_constant():
+    X = np.array([[1e-140, 1.0], [3e-140, 1.0 + 1e-15], [2e-140, 1.0]])
+    assert constant_features(X, ["tiny", "rounding"]) == ["rounding"]
+    scaled = Standardizer.fit(X[:, :1]).transform(X[:, :1])
+    assert scaled[:, 0] == pytest.approx([-1.2247449, 1.2247449, 0.0], rel=1e-6)

@@ -1,0 +1,78 @@
+"""The loss landscape and its contour lines, and Newton's iterates from the learner's start."""
+
+import numpy as np
+import pytest
+
+from logreg_core import Standardizer, fit_exact, landscape, load_dataset, mean_loss, train
+
+
+@pytest.fixture(scope="module")
+def cancer():
+    data = load_dataset("breast_cancer")
+    return Standardizer.fit(data.X).transform(data.X), data.y
+
+
+def test_landscape_equals_core_loss_at_sampled_points(five_points):
+    X, y = five_points
+    surface = landscape.loss_grid(X, y, [1.0], -3.0, (0, 1), (-1, 4), (-10, 2), 100)
+    assert surface.loss.shape == (100, 100)
+    rng = np.random.default_rng(0)
+    for row, col in rng.integers(0, 100, size=(20, 2)):
+        expected = mean_loss(X, y, [surface.a[col]], surface.c[row])
+        assert surface.loss[row, col] == pytest.approx(expected, rel=1e-12)
+
+
+def test_slice_holds_the_other_parameters(cancer):
+    X, y = cancer
+    history = train(X, y, learning_rate=0.5, steps=50)
+    center_w, center_b = history.weights[-1], history.bias[-1]
+    surface = landscape.loss_grid(X, y, center_w, center_b, (3, 7), (-2, 2), (-1, 3), 40,
+                                  l2=0.05)
+    rng = np.random.default_rng(1)
+    for row, col in rng.integers(0, 40, size=(10, 2)):
+        w = center_w.copy()
+        w[3], w[7] = surface.a[col], surface.c[row]
+        assert surface.loss[row, col] == pytest.approx(
+            mean_loss(X, y, w, center_b, 0.05), rel=1e-12)
+    # a weight against the bias
+    surface = landscape.loss_grid(X, y, center_w, center_b, (0, 30), (-2, 2), (-1, 3), 30)
+    w = center_w.copy()
+    w[0] = surface.a[4]
+    assert surface.loss[9, 4] == pytest.approx(mean_loss(X, y, w, surface.c[9]), rel=1e-12)
+
+
+def test_contour_segments_lie_on_their_levels(five_points):
+    X, y = five_points
+    surface = landscape.loss_grid(X, y, [1.0], -3.0, (0, 1), (-1, 4), (-10, 2), 100)
+    segments = landscape.contour_segments(surface, n_levels=8)
+    assert segments["level"].nunique() == 8 and len(segments) > 100
+    for _, seg in segments.sample(40, random_state=0).iterrows():
+        for a, c in ((seg.a, seg.c), (seg.a2, seg.c2)):
+            # linear interpolation along a cell edge: close to the level on a fine grid
+            assert mean_loss(X, y, [a], c) == pytest.approx(seg.level, rel=0.05)
+
+
+def test_grid_ranges_hold_every_point_with_padding():
+    path = np.array([[0.0, 0.0], [2.0, -4.0]])
+    (a_low, a_high), (c_low, c_high) = landscape.grid_ranges([path], [np.array([3.0, 1.0])],
+                                                             (0, 1))
+    assert a_low < 0 < 3 < a_high and c_low < -4 < 1 < c_high
+    assert a_high - a_low == pytest.approx(3 * 1.5) and c_high - c_low == pytest.approx(7.5)
+
+
+def test_newton_path_from_the_learners_start():
+    data = load_dataset("wikipedia_students")
+    fit = fit_exact(data.X, data.y, w0=[2.0], b0=-1.0)
+    assert fit.converged and fit.path[0].tolist() == [2.0, -1.0]
+    assert fit.path.shape == (fit.iterations + 1, 2)
+    assert fit.path_loss[-1] == pytest.approx(fit.loss)
+    assert np.all(np.diff(fit.path_loss) <= 0)  # the line search never lets the loss rise
+    assert fit.w == pytest.approx(fit_exact(data.X, data.y).w, abs=1e-9)
+
+
+def test_newton_on_separable_data_runs_off(five_points):
+    X, y = five_points
+    fit = fit_exact(X, y, max_iter=15, stop_at_proof=False)
+    assert fit.separable and len(fit.path) == 16
+    norms = np.linalg.norm(fit.path, axis=1)
+    assert np.all(np.diff(norms[5:]) > 0) and np.all(np.diff(fit.path_loss[5:]) < 0)

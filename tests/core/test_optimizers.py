@@ -1,0 +1,117 @@
+"""Every optimizer against an independent loop of its textbook update, and the registry."""
+
+import numpy as np
+import pytest
+
+from logreg_core import (
+    OPTIMIZERS,
+    Adam,
+    GradientDescent,
+    LogRegInputError,
+    MiniBatchSGD,
+    Momentum,
+    Nesterov,
+    Newton,
+    fit_exact,
+    load_dataset,
+    loss_and_gradients,
+    train,
+)
+
+
+def gradient(X, y, theta, l2=0.0):
+    grad = loss_and_gradients(X, y, theta[:-1], theta[-1], l2)
+    return np.append(grad.dw, grad.db)
+
+
+def test_gradient_descent_is_theta_minus_rate_times_gradient(overlapping):
+    X, y = overlapping
+    history = train(X, y, optimizer=GradientDescent(0.3), steps=15, l2=0.1)
+    theta = np.zeros(3)
+    for _ in range(15):
+        theta = theta - 0.3 * gradient(X, y, theta, 0.1)
+    assert history.theta[-1] == pytest.approx(theta, rel=1e-12)
+
+
+def test_nesterov_takes_the_gradient_ahead(overlapping):
+    X, y = overlapping
+    history = train(X, y, optimizer=Nesterov(0.2, beta=0.8), steps=12)
+    theta, velocity = np.zeros(3), np.zeros(3)
+    for t in range(12):
+        ahead = gradient(X, y, theta - 0.2 * 0.8 * velocity)
+        assert np.append(history.grad_w[t], history.grad_b[t]) == pytest.approx(ahead,
+                                                                              rel=1e-12)
+        velocity = 0.8 * velocity + ahead
+        theta = theta - 0.2 * velocity
+    assert history.theta[-1] == pytest.approx(theta, rel=1e-12)
+
+
+def test_adam_follows_kingma_and_ba(overlapping):
+    X, y = overlapping
+    history = train(X, y, optimizer=Adam(0.05), steps=20)
+    theta, m, v = np.zeros(3), np.zeros(3), np.zeros(3)
+    for t in range(1, 21):
+        g = gradient(X, y, theta)
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        theta = theta - 0.05 * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+    assert history.theta[-1] == pytest.approx(theta, rel=1e-10)
+
+
+def test_newton_reaches_the_exact_fit_in_a_few_iterations():
+    data = load_dataset("wikipedia_students")
+    history = train(data.X, data.y, optimizer=Newton(1.0), steps=10)
+    fit = fit_exact(data.X, data.y)
+    assert history.theta[-1] == pytest.approx(np.append(fit.w, fit.b), abs=1e-9)
+    assert np.all(np.diff(history.loss) <= 0)  # the line search never lets the loss rise
+
+
+def test_sgd_batches_are_seeded_epochs(overlapping):
+    X, y = overlapping
+    history = train(X, y, optimizer=MiniBatchSGD(0.2, batch_size=16, seed=5), steps=8)
+    rng = np.random.default_rng(5)
+    theta, order, cursor = np.zeros(3), None, len(y)
+    for t in range(8):
+        if cursor + 16 > len(y):  # 60 samples: three batches of 16, the last 12 skipped
+            order, cursor = rng.permutation(len(y)), 0
+        rows = order[cursor:cursor + 16]
+        cursor += 16
+        g = gradient(X[rows], y[rows], theta)
+        assert np.append(history.grad_w[t], history.grad_b[t]) == pytest.approx(g, rel=1e-12)
+        theta = theta - 0.2 * g
+    assert history.verdict.stochastic
+
+
+def test_registry_holds_every_optimizer_once_and_builds_each_from_settings():
+    assert list(OPTIMIZERS) == ["gd", "momentum", "nesterov", "sgd", "adam", "newton"]
+    settings = dict(learning_rate=0.1, momentum=0.7, batch_size=4, seed=2, n_samples=20)
+    built = [cls.configured(**settings) for cls in OPTIMIZERS.values()]
+    assert [type(o) for o in built] == list(OPTIMIZERS.values())
+    assert built[1] == Momentum(0.1, beta=0.7) and built[3] == MiniBatchSGD(0.1, 4, 2)
+    assert len({o.label for o in built}) == len(built)
+    # a batch larger than the data is cut to the data
+    assert MiniBatchSGD.configured(**{**settings, "batch_size": 99}).batch_size == 20
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda: GradientDescent(-1.0), "positive"),
+    (lambda: Momentum(0.1, beta=1.0), "Momentum"),
+    (lambda: MiniBatchSGD(0.1, batch_size=0), "batch size"),
+])
+def test_bad_settings_say_what_to_fix(make, message):
+    with pytest.raises(LogRegInputError, match=message):
+        make()
+
+
+def test_optimizers_compared_on_the_students():
+    data = load_dataset("wikipedia_students")
+    best = fit_exact(data.X, data.y).loss
+    reached = {}
+    for cls in OPTIMIZERS.values():
+        optimizer = cls.configured(learning_rate=0.3, momentum=0.9, batch_size=5, seed=0,
+                                   n_samples=20)
+        history = train(data.X, data.y, optimizer=optimizer, steps=3000)
+        close = np.flatnonzero(history.loss <= best * 1.01)
+        reached[cls.key] = int(close[0]) if close.size else None
+    assert reached["newton"] < reached["momentum"] < reached["gd"]
+    assert reached["nesterov"] < reached["gd"]

@@ -1,0 +1,343 @@
+"""Verdicts judged on the tail of a run: the required cases of the learning-rate issue and more.
+
+Every expectation is checked against facts computed here independently of the classifier: the
+optimum from `fit_exact`, longer runs that show where a run was heading, the period read off
+the losses, the growth rate the L2 term predicts.
+"""
+
+import dataclasses
+import re
+
+import numpy as np
+import pytest
+
+from logreg_core import fit_exact, load_dataset, train
+from logreg_core.verdicts import (
+    CONVERGING,
+    DIVERGING,
+    OSCILLATING,
+    SETTLING,
+    Verdict,
+    classify_run,
+)
+
+
+@pytest.fixture(scope="module")
+def students():
+    data = load_dataset("wikipedia_students")
+    return data.X, data.y
+
+
+@pytest.fixture(scope="module")
+def optimum(students):
+    return fit_exact(*students)
+
+
+@pytest.fixture(scope="module")
+def cancer_raw():
+    data = load_dataset("breast_cancer")
+    return data.X, data.y
+
+
+def judge(history, stochastic=False):
+    """The verdict of a `train` history, from its losses alone.
+
+    A run that overflowed keeps only its finite states, so it stopped at ``loss.size``.
+    """
+    stopped_at = None if history.loss.size == history.steps + 1 else history.loss.size
+    return classify_run(history.loss, stopped_at, stochastic=stochastic)
+
+
+def rises(loss):
+    loss = np.asarray(loss)
+    return np.flatnonzero(np.diff(loss) > 1e-12 * np.abs(loss[1:])) + 1
+
+
+def assert_plain(sentence):
+    """No Markdown, and every number with at most 4 significant digits (step counts aside)."""
+    assert not re.search(r"[*_`#\[\]]", sentence), sentence
+    for number in re.findall(r"\d[\d,]*\.\d+(?:e[+-]\d+)?", sentence):
+        mantissa = number.split("e")[0].replace(",", "").replace(".", "").lstrip("0")
+        assert len(mantissa) <= 4, (number, sentence)
+
+
+# --------------------------------------------------------------------------------------------
+# The required cases
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("steps", [2000, 2001])
+def test_students_at_rate_4_oscillate_in_a_2_cycle_whatever_the_parity(students, steps):
+    history = train(*students, learning_rate=4.0, steps=steps)
+    verdict = judge(history)
+    assert verdict.kind == OSCILLATING and verdict.basis == "cycle" and verdict.period == 2
+    last_two = np.sort(history.loss[-2:])
+    assert (verdict.low, verdict.high) == (last_two[0], last_two[1])
+    assert verdict.low == pytest.approx(0.667, abs=1e-3)
+    assert verdict.high == pytest.approx(0.954, abs=1e-3)
+    # Independent: the losses really repeat every 2 steps from `since` on, and not before.
+    tail = history.loss[verdict.since:]
+    assert np.max(np.abs(tail[2:] - tail[:-2])) <= 1e-3 * (verdict.high - verdict.low)
+    assert "2-cycle between 0.6672 and 0.9543 since step" in verdict.describe()
+    assert_plain(verdict.describe())
+
+
+def test_students_at_rate_10_reach_the_same_2_cycle_from_two_starts(students):
+    verdicts = [
+        judge(train(*students, learning_rate=10.0, steps=2000, w0=w0, b0=b0))
+        for w0, b0 in (([0.0], 0.0), ([10.0], 10.0))
+    ]
+    for verdict in verdicts:
+        assert verdict.kind == OSCILLATING and verdict.period == 2
+        assert verdict.low == pytest.approx(1.560, abs=1e-3)
+        assert verdict.high == pytest.approx(2.460, abs=1e-3)
+    assert verdicts[0].low == pytest.approx(verdicts[1].low, rel=1e-9)
+    assert verdicts[0].high == pytest.approx(verdicts[1].high, rel=1e-9)
+
+
+@pytest.mark.parametrize("rate", [1.27, 1.7])
+def test_students_above_the_guarantee_settle_at_the_optimum(students, optimum, rate):
+    history = train(*students, learning_rate=rate, steps=2000)
+    verdict = judge(history)
+    assert verdict.kind == SETTLING
+    assert verdict.first_rise is not None  # it did rise: not "converging"
+    assert history.loss[-1] == pytest.approx(optimum.loss, abs=1e-10)
+    assert "has not risen" in verdict.describe()
+
+
+def test_mini_batch_noise_at_the_best_fit_is_not_divergence(students, optimum):
+    history = train(*students, learning_rate=0.2, steps=2000, batch_size=5,
+                    w0=optimum.w, b0=optimum.b)
+    verdict = judge(history, stochastic=True)
+    assert verdict.stochastic
+    assert verdict.kind == OSCILLATING and verdict.basis == "noise"
+    # Independent: the full-data loss left the optimum, yet its tail has no trend: the median
+    # of the last quarter is within the spread of the quarter before.
+    tail = history.loss[1000:]
+    assert tail.min() >= optimum.loss - 1e-12 and tail.max() > optimum.loss + 1e-3
+    q3, q4 = tail[:500], tail[500:]
+    assert abs(np.median(q4) - np.median(q3)) < np.subtract(*np.percentile(q3, [75, 25]))
+    assert "mini-batch noise" in verdict.describe()
+    assert_plain(verdict.describe())
+
+
+def test_raw_breast_cancer_at_rate_half_is_bounded_chaos_not_divergence(cancer_raw):
+    history = train(*cancer_raw, learning_rate=0.5, steps=3000)
+    verdict = judge(history)
+    assert history.loss.size == 3001
+    assert verdict.kind == OSCILLATING and verdict.basis == "irregular"
+    # Independent: it jumped up at once, then stayed in a band, with no repeating pattern.
+    assert history.loss[1] > 1e3
+    tail = history.loss[1500:]
+    assert 1e3 < tail.min() and tail.max() < 1e5
+    assert tail[-500:].max() < 2 * tail[:500].max()  # not growing
+    assert verdict.low == tail.min() and verdict.high == tail.max()
+
+
+def test_l2_with_a_large_rate_overflows_and_diverges(five_points):
+    history = train(*five_points, learning_rate=10.0, steps=2000, l2=1.0)
+    assert history.loss.size < 2001 and np.all(np.isfinite(history.loss))
+    stopped_at = history.loss.size
+    verdict = judge(history)
+    assert verdict.kind == DIVERGING and verdict.basis == "overflow"
+    assert verdict.stopped_at == stopped_at
+    assert f"overflowed at step {stopped_at}" in verdict.describe()
+
+
+def test_l2_divergence_that_has_not_overflowed_yet(students):
+    """rate * l2 = 2.01 > 2: the penalty multiplies w by -(rate * l2 - 1) per step."""
+    rate, l2 = 201.0, 0.01
+    history = train(*students, learning_rate=rate, steps=2000, l2=l2)
+    assert history.loss.size == 2001 and np.all(np.isfinite(history.loss))
+    verdict = judge(history)
+    assert verdict.kind == DIVERGING and verdict.basis == "growth"
+    assert verdict.growth == pytest.approx((rate * l2 - 1.0) ** 2, rel=1e-3)
+    assert verdict.high == history.loss[-1000:].max()
+
+
+def test_mini_batch_runs_can_diverge_too(students):
+    history = train(*students, learning_rate=201.0, steps=2000, l2=0.01, batch_size=5)
+    assert judge(history, stochastic=True).kind == DIVERGING
+
+
+# --------------------------------------------------------------------------------------------
+# More cases
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_monotone_run_is_converging(students):
+    history = train(*students, learning_rate=0.5, steps=2000)
+    assert rises(history.loss).size == 0
+    verdict = judge(history)
+    assert verdict.kind == CONVERGING and verdict.first_rise is None
+    assert verdict.describe() == (
+        "Converging: the loss never rose in 2,000 steps; it went from 0.6931 to 0.4015."
+    )
+
+
+@pytest.mark.parametrize("steps", [1, 2, 3])
+def test_short_runs_that_rose_say_they_are_too_short(students, steps):
+    history = train(*students, learning_rate=4.0, steps=steps)
+    verdict = judge(history)
+    assert verdict.kind == OSCILLATING and verdict.basis == "short"
+    assert verdict.first_rise == 1
+    assert "Too few steps" in verdict.describe()
+    assert_plain(verdict.describe())
+
+
+@pytest.mark.parametrize("steps", [1, 2, 3])
+def test_short_runs_that_never_rose_are_converging(five_points, steps):
+    verdict = judge(train(*five_points, learning_rate=0.5, steps=steps))
+    assert verdict.kind == CONVERGING
+
+
+def test_no_steps_at_all_is_converging():
+    verdict = classify_run([0.6931])
+    assert verdict.kind == CONVERGING and verdict.steps == 0
+    assert "no steps taken" in verdict.describe()
+
+
+def test_a_run_that_rose_once_and_then_fell_for_thousands_of_steps_settles(students, optimum):
+    history = train(*students, learning_rate=0.94, steps=3000)
+    assert list(rises(history.loss)) == [1]
+    verdict = judge(history)
+    assert verdict.kind == SETTLING and verdict.basis == "quiet"
+    assert verdict.first_rise == verdict.last_rise == 1
+    assert history.loss[-1] == pytest.approx(optimum.loss, abs=1e-10)
+
+
+def test_a_damped_oscillation_still_visible_at_the_end_settles(students, optimum):
+    """Just below the local limit 1.8038 the swing decays by about 0.1% per step."""
+    history = train(*students, learning_rate=1.803, steps=2000)
+    still_rising = rises(history.loss)
+    assert still_rising[-1] >= 1995  # visible to the very end
+    verdict = judge(history)
+    assert verdict.kind == SETTLING and verdict.basis == "damped"
+    assert verdict.decay < 0.5
+    # Independent: run on and the oscillation does die out at the optimum.
+    longer = train(*students, learning_rate=1.803, steps=20000)
+    assert longer.loss[-1] == pytest.approx(optimum.loss, abs=1e-10)
+    assert judge(longer).kind == SETTLING
+
+
+def test_just_above_the_local_limit_a_slow_2_cycle_forms(students, optimum):
+    history = train(*students, learning_rate=1.805, steps=2000)
+    verdict = judge(history)
+    assert verdict.kind == OSCILLATING and verdict.period == 2
+    # Independent: a longer run locks into a 2-cycle above the optimum.
+    longer = judge(train(*students, learning_rate=1.805, steps=20000))
+    assert longer.basis == "cycle" and longer.period == 2
+    assert longer.low > optimum.loss + 1e-6
+
+
+@pytest.mark.parametrize("rate", [0.1, 1.0, 10.0, 1000.0])
+def test_the_one_student_never_rises(rate):
+    data = load_dataset("student")
+    history = train(data.X, data.y, learning_rate=rate, steps=200, w0=[0.1, -0.2])
+    assert rises(history.loss).size == 0
+    assert judge(history).kind == CONVERGING
+
+
+@pytest.mark.parametrize("rate", [2.29, 4.0, 10.0, 1.27, 0.94])
+def test_the_verdict_does_not_depend_on_the_parity_of_the_step_count(students, rate):
+    kinds = {judge(train(*students, learning_rate=rate, steps=s)).kind for s in (2000, 2001)}
+    assert len(kinds) == 1
+
+
+def test_separable_data_with_a_large_rate_settle_after_an_early_phase(five_points):
+    history = train(*five_points, learning_rate=10.0, steps=200)
+    verdict = judge(history)
+    assert verdict.kind == SETTLING
+    assert history.loss[-1] < min(history.loss[verdict.last_rise], np.log(2))
+    assert np.all(np.diff(history.loss[verdict.last_rise:]) <= 0)
+
+
+def test_mini_batch_descent_still_going_down_is_judged_on_its_trend(students):
+    history = train(*students, learning_rate=0.2, steps=200, batch_size=5)
+    assert rises(history.loss).size > 0  # single steps do rise
+    verdict = judge(history, stochastic=True)
+    assert verdict.kind == CONVERGING and verdict.basis == "trend_down" and verdict.trend < 0
+    assert "trend" in verdict.describe()
+
+
+def test_mini_batch_runs_that_reached_their_noise_floor_oscillate(students):
+    verdict = judge(train(*students, learning_rate=0.2, steps=2000, batch_size=5),
+                    stochastic=True)
+    assert verdict.kind == OSCILLATING and verdict.basis == "noise"
+
+
+# --------------------------------------------------------------------------------------------
+# Synthetic curves: each rule on its own
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_synthetic_3_cycle_is_found_with_its_start():
+    t = np.arange(600)
+    loss = np.where(t < 100, 5.0 - t / 100, np.array([1.0, 1.5, 1.2])[t % 3])
+    verdict = classify_run(loss)
+    assert verdict.kind == OSCILLATING and verdict.period == 3 and verdict.since == 100
+    assert (verdict.low, verdict.high) == (1.0, 1.5)
+
+
+def test_geometric_growth_is_divergence_and_saturating_growth_is_not():
+    t = np.arange(1001)
+    assert classify_run(np.exp(0.01 * t) * (1.2 + 0.2 * (-1.0) ** t)).kind == DIVERGING
+    levelling = 2.0 - np.exp(-t / 150)
+    verdict = classify_run(levelling)
+    assert verdict.kind != DIVERGING
+    assert verdict.kind == SETTLING  # it heads for the level 2
+
+
+def test_rises_decaying_to_zero_settle_but_rises_levelling_at_a_cycle_do_not():
+    t = np.arange(2001)
+    damped = 1.0 + 0.3 * 0.997 ** t + 0.2 * 0.997 ** t * (-1.0) ** t
+    assert classify_run(damped).basis == "damped"
+    # A swing shrinking towards a positive size (0.1) while an aperiodic wobble keeps the
+    # values from repeating exactly.
+    forming = 1.0 + (0.1 + 0.3 * 0.999 ** t) * (-1.0) ** t + 1e-3 * np.sin(t / 7.3)
+    verdict = classify_run(forming)
+    assert verdict.kind == OSCILLATING
+
+
+def test_stationary_noise_oscillates_and_falling_noise_converges():
+    rng = np.random.default_rng(0)
+    noise = rng.gamma(2.0, 0.01, size=2001)
+    flat = classify_run(0.4 + noise, stochastic=True)
+    assert flat.kind == OSCILLATING and flat.basis == "noise"
+    falling = classify_run(0.4 + 0.3 * np.exp(-np.arange(2001) / 800) + noise, stochastic=True)
+    assert falling.kind == CONVERGING and falling.basis == "trend_down"
+    spike = 0.4 + 0.3 * np.exp(-np.arange(2001) / 800) + noise
+    spike[300:360] += 0.5  # the trend rose once
+    assert classify_run(spike, stochastic=True).kind == SETTLING
+
+
+def test_overflow_without_an_earlier_rise_dates_the_rise_at_the_overflow():
+    verdict = classify_run([1.0, 0.9, 0.8], stopped_at=3)
+    assert verdict.kind == DIVERGING and verdict.first_rise == 3 and verdict.stopped_at == 3
+
+
+@pytest.mark.parametrize("bad", [[], [[1.0, 2.0]], [1.0, np.nan], [np.inf]])
+def test_bad_losses_are_refused(bad):
+    with pytest.raises(ValueError):
+        classify_run(bad)
+
+
+def test_rounding_jitter_is_not_a_rise():
+    loss = 0.4 + np.array([0.0, 1e-17, 0.0, 2e-17, 1e-17] * 20)
+    assert classify_run(loss).kind == CONVERGING
+
+
+def test_verdicts_are_frozen_and_their_sentences_plain(students):
+    verdict = judge(train(*students, learning_rate=2.29, steps=2000))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        verdict.kind = CONVERGING
+    assert isinstance(verdict, Verdict)
+    for rate, steps in ((0.5, 2000), (0.94, 2000), (1.803, 2000), (1.805, 2000), (4.0, 2)):
+        assert_plain(judge(train(*students, learning_rate=rate, steps=steps)).describe())
+
+
+def test_a_cycle_too_narrow_for_4_digits_gives_its_width():
+    t = np.arange(400)
+    loss = 0.40251 + 4e-6 * (t % 2)
+    sentence = classify_run(loss).describe()
+    assert "in a band 4e-06 wide at 0.4025" in sentence
