@@ -7,6 +7,8 @@ state, the sidebar, the first screen and the view that is open. Every number com
 
 from __future__ import annotations
 
+import time
+
 import altair as alt
 import streamlit as st
 
@@ -32,6 +34,7 @@ alt.utils.schemapi.disable_debug_mode()
 blas.limit_threads(1)  # why: see dashboard/blas.py
 
 TITLE = "How logistic regression learns"
+TICK_SECONDS = 0.25  # playback redraws about four times a second
 INTRO = ("Each step turns every sample's score into a probability, measures the loss, and moves "
          "the weights against its gradient. Move the learning rate or the steps and every "
          "number follows; scrub or play through the steps below.")
@@ -83,9 +86,11 @@ def inspect_step(history) -> None:
             s.playing = False
     s.inspect = min(s.inspect, last)
     if s.playing:
-        @st.fragment(run_every=0.25)
-        def ticker() -> None:
-            if st.session_state.playing:
+        s.last_tick = time.monotonic()
+
+        @st.fragment(run_every=TICK_SECONDS)
+        def ticker() -> None:  # a full rerun per tick; none when a run is already that recent
+            if s.playing and time.monotonic() - s.last_tick >= TICK_SECONDS:
                 st.rerun(scope="app")
 
         ticker()

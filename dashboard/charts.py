@@ -122,7 +122,8 @@ def loss_chart(loss: np.ndarray, inspect: int, log_scale: bool = False,
     frame = loss_frame(loss, inspect, log_scale)
     y_scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=False)
     x = alt.X("step:Q", title="step", scale=alt.Scale(domain=[0, max(1, len(loss) - 1)]))
-    y = alt.Y("loss:Q", title="loss" + (" (log scale)" if log_scale else ""), scale=y_scale)
+    y_title = "loss" + (" (log scale)" if log_scale else "")
+    y = alt.Y("loss:Q", title=y_title, scale=y_scale)
     tooltip = [alt.Tooltip("step:Q", format=","), alt.Tooltip("loss:Q", format=".6g")]
     layers = []
     if zigzags(loss):
@@ -134,7 +135,7 @@ def loss_chart(loss: np.ndarray, inspect: int, log_scale: bool = False,
                                                  "low": "lowest loss per stretch"})
         layers += [
             alt.Chart(band).mark_area(opacity=0.18, color=LOSS_COLOR).encode(
-                x=x, y=alt.Y("high:Q", scale=y_scale, title=y.title), y2="low:Q"),
+                x=x, y=alt.Y("high:Q", scale=y_scale, title=y_title), y2="low:Q"),
             alt.Chart(long).mark_line(color=LOSS_COLOR).encode(
                 x=x, y=y, strokeDash=alt.StrokeDash(
                     "envelope:N", title=None, legend=alt.Legend(orient="bottom")),

@@ -32,7 +32,7 @@ def limits_text(limits: LearningRateLimits, learning_rate: float, digits: int) -
         text += (f"Local limit at the best fit 2/μ* = {f(limits.local)}: above it descent "
                  f"cannot settle at the best fit (loss {f(limits.optimum_loss)}).")
     else:
-        text += f"No local limit: {limits.reason}"
+        text += limits.reason
     return text
 
 
@@ -105,10 +105,9 @@ def learning_rate_story(ctx: ViewContext, sweep) -> str:
     else:
         ended_lower = int(np.sum(sweep.final_loss < sweep.loss[:, 0]))
         parts.append(
-            f"**No local limit.** {limits.reason} The loss keeps falling as the weights grow, "
-            "so a large rate only zig-zags early on and there is nothing to overshoot in the "
-            f"end: {ended_lower} of the {len(sweep.learning_rates)} swept rates end below "
-            "where they started.")
+            f"**No local limit.** {limits.reason} With no best fit to overshoot, a large rate "
+            f"can only zig-zag on the way: {ended_lower} of the {len(sweep.learning_rates)} "
+            "swept rates end below where they started.")
     parts.append(
         "**Small rates are slow.** Each step moves η times the gradient, so for small η the "
         "path barely depends on η except in its speed: halve η and every stretch of the "

@@ -34,7 +34,7 @@ LEARNING_RATE_GRID: tuple[float, ...] = tuple(
 LEARNING_RATE_MIN, LEARNING_RATE_MAX = 1e-12, 1000.0
 #: Steps on the slider: roughly even on a log scale, so 200 sits mid-slider and one key press
 #: moves a readable amount at every size.
-STEPS_GRID: tuple[int, ...] = tuple(
+STEPS_GRID: tuple[int, ...] = (
     *(int(m * 10**e) for e in range(5) for m in (1, 1.5, 2, 3, 5, 7.5)
       if float(m * 10**e).is_integer()),
     100_000,
@@ -197,7 +197,7 @@ FIELDS: tuple[Field, ...] = (
                   _const(DIGITS_DEFAULT), int),
     Field("view", "tab", _const("step"), read=lambda raw, values, sizes: _view_of(raw),
           write=str, expected=lambda values, sizes: "the name of a view: " + ", ".join(
-              _VIEW_SLUGS), type=str),
+              sorted(set(_view_aliases().values()))), type=str),
     Field("overlay_rates", "rates", _const(""),
           read=lambda raw, values, sizes: (
               "" if not raw.strip() else
@@ -213,7 +213,7 @@ FIELDS: tuple[Field, ...] = (
                   lambda d, s, v: default_batch_size(s.n_samples), int),
     _number_field("seed", "seed", _const(0), _const(SEED_MAX), _const(0), int),
     _number_field("momentum", "beta", _const(0.0), _const(MOMENTUM_MAX), _const(0.9)),
-    _number_field("lesson", "lesson", _const(0), lambda values, sizes: _LESSON_STEPS[0],
+    _number_field("lesson", "lesson", _const(0), lambda values, sizes: _lesson_steps(),
                   _const(0), int),
 )
 
@@ -223,22 +223,24 @@ FIELD = {f.name: f for f in FIELDS}
 Settings = make_dataclass("Settings", [(f.name, f.type) for f in FIELDS], frozen=True)
 Settings.__doc__ = "The whole configuration of the page: one attribute per row of FIELDS."
 
-# Filled in by the view registry and the lesson at import (they import this module).
-_VIEW_SLUGS: dict[str, str] = {}  # slug or older link value -> slug
-_LESSON_STEPS = [0]  # number of lesson steps
+def _view_aliases() -> dict[str, str]:
+    """Valid values of the ``tab`` parameter (slugs, titles, older names) and their slugs.
+
+    Imported when first needed: the registry's views import this module.
+    """
+    from .views import ALIASES
+
+    return ALIASES
 
 
-def register_views(aliases: Mapping[str, str]) -> None:
-    """Called once by `views`: the valid values of the ``tab`` parameter and their slugs."""
-    _VIEW_SLUGS.update(aliases)
+def _lesson_steps() -> int:
+    from .lesson import STEPS
 
-
-def register_lesson(n_steps: int) -> None:
-    _LESSON_STEPS[0] = n_steps
+    return len(STEPS)
 
 
 def _view_of(raw: str) -> str | None:
-    return _VIEW_SLUGS.get(raw.strip())
+    return _view_aliases().get(raw.strip())
 
 
 def defaults(dataset: str = DEFAULT_DATASET, sizes: Sizes | None = None) -> Settings:
@@ -271,7 +273,8 @@ def to_query(settings: Settings, sizes: Sizes | None = None) -> dict[str, str]:
 _DATA_SPECIFIC = {"w0", "batch"}
 
 
-def from_query(query: Mapping[str, str]) -> tuple[Settings, list[str]]:
+def from_query(query: Mapping[str, str],
+               base: Settings | None = None) -> tuple[Settings, list[str]]:
     """Read settings from link parameters.
 
     Every missing parameter takes its default; every malformed or out-of-range one takes
@@ -282,6 +285,10 @@ def from_query(query: Mapping[str, str]) -> tuple[Settings, list[str]]:
     ----------
     query : mapping of str to str
         E.g. ``st.query_params``; unknown keys are ignored.
+    base : Settings, optional
+        Where missing values come from instead of the data set's defaults (a lesson step's
+        settings, so that ``?lesson=6`` alone opens that step as it is meant to be). Used
+        only when the link names no other data set.
 
     Returns
     -------
@@ -302,10 +309,15 @@ def from_query(query: Mapping[str, str]) -> tuple[Settings, list[str]]:
         skip = _DATA_SPECIFIC
     if query.get("explore") == "1" and "tab" not in query:  # links made before views had names
         query["tab"] = "rates"
+    if base is not None and query.get("data", base.dataset) != base.dataset:
+        base = None
+    if base is not None:
+        dataset = base.dataset
     sizes = dataset_sizes(dataset if dataset in DATASETS else DEFAULT_DATASET)
     values: dict = {}
     for f in FIELDS:
-        fallback = f.default(values.get("dataset"), sizes, values)
+        fallback = (getattr(base, f.name) if base is not None
+                    else f.default(values.get("dataset"), sizes, values))
         raw = query.get(f.url)
         if raw is None or f.url in skip:
             values[f.name] = fallback

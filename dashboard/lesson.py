@@ -238,7 +238,6 @@ STEPS: tuple[Step, ...] = (
     ),
 )
 
-fields.register_lesson(len(STEPS))
 
 
 def settings_for(number: int) -> fields.Settings:

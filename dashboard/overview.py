@@ -122,8 +122,10 @@ def worked_column(ctx: ViewContext) -> None:
             shown = "—" if printed is None else f"{printed:g}"
             lines.append(f"| {wanted[quantity]} | {shown} | {f(exact)} |")
     st.markdown("\n".join(lines))
-    st.caption("The textbook rounds each p to three places first, so its dw and db are off in "
-               "the last digit. All of its figures: the *Worked example* tab.")
+    wrong = [q for q, _, _ in examples.printed_mismatches(report.rows)]
+    st.caption(f"It rounds as it goes, so {len(wrong)} of its printed figures are off in the "
+               f"last digit ({', '.join(wrong)}). All of its figures: the *Worked example* "
+               "tab.")
     st.button("Load this step", key="load_worked", icon=":material/school:",
               on_click=state.load_settings, args=(explain.worked_settings(),),
               help="The 5 points, w = 2.197, b = −6.593, η = 0.1, one step.")

@@ -45,7 +45,12 @@ def initialize() -> None:
     state = st.session_state
     if "initialized" in state:
         return
-    settings, notices = fields.from_query(st.query_params.to_dict())
+    query = st.query_params.to_dict()
+    settings, notices = fields.from_query(query)
+    if settings.lesson:  # a lesson step's own settings fill whatever the link leaves out
+        from .lesson import settings_for
+
+        settings, notices = fields.from_query(query, base=settings_for(settings.lesson))
     apply_settings(settings, keep_view=False)
     state.link_notices = notices
     state.initialized = True
@@ -91,13 +96,20 @@ def on_steps_changed() -> None:
         state.inspect = state.steps
 
 
+def picked_rate(chart_state) -> float | None:
+    """The rate of the point a click on the sweep chart picked (6 digits), or None."""
+    selection = (chart_state or {}).get("selection") or {}
+    points = selection.get("pick") or [{}]
+    picked = points[0].get("learning_rate") if isinstance(points, list) else None
+    return None if picked is None else float(f"{picked:.6g}")
+
+
 def on_sweep_pick() -> None:
     """A click on the sweep chart: its point's rate becomes the learning rate."""
     state = st.session_state
-    selection = (state.get("sweep_chart") or {}).get("selection") or {}
-    picked = (selection.get("pick") or [{}])[0].get("learning_rate")
+    picked = picked_rate(state.get("sweep_chart"))
     if picked is not None:
-        state.learning_rate = float(f"{picked:.6g}")
+        state.learning_rate = picked
 
 
 def apply_exact_values(n_features: int) -> None:

@@ -179,12 +179,12 @@ def _separable(iteration, y, quasi: bool = False) -> dict:
     elif quasi:
         reason = (
             "the classes can be split by a line with some samples exactly on it, so the loss "
-            "keeps falling as the weights grow"
+            "keeps falling as the weights of that line grow"
         )
     else:
         reason = (
-            "a line splits the two classes perfectly, so scaling (w, b) up lowers the loss "
-            "forever without reaching 0"
+            "a line splits the two classes perfectly, so scaling up any (w, b) that draws "
+            "such a line lowers the loss forever without reaching 0"
         )
     return dict(
         converged=False, separable=True, iterations=iteration,

@@ -146,8 +146,8 @@ def learning_rate_limits(X, y, l2: float = 0.0) -> LearningRateLimits:
     X, y = check_data(X, y)
     l2 = check_l2(l2)
     bound = curvature_bound(X, l2)
-    common = dict(guaranteed=bound.max_stable_learning_rate, L=bound.L,
-                  mu_max=bound.lambda_max, l2=l2, n_samples=X.shape[0])
+    common = dict(guaranteed=bound.guaranteed_rate, L=bound.L,
+                  mu_max=bound.mu_max, l2=l2, n_samples=X.shape[0])
     none = dict(local=None, hessian_mu_max=None, hessian_mu_min=None, optimum_loss=None,
                 optimum=None)
     if np.all(y == y[0]):
@@ -233,7 +233,7 @@ def first_rising_rate(X, y, w, b, l2: float = 0.0, high: float = 1000.0) -> floa
             out[k:k + chunk] = data + 0.5 * l2 * np.sum(w_new * w_new, axis=1)
         return out
 
-    low = curvature_bound(X, l2).max_stable_learning_rate
+    low = curvature_bound(X, l2).guaranteed_rate
     if high <= low:
         return None
     n_rates = max(2, int(np.ceil(RATES_PER_DECADE * np.log10(high / low))) + 1)

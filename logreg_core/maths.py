@@ -539,15 +539,6 @@ class CurvatureBound:
     L: float
     guaranteed_rate: float
 
-    # TEMPORARY aliases while limits.py moves to the new names; removed before landing.
-    @property
-    def max_stable_learning_rate(self) -> float:
-        return self.guaranteed_rate
-
-    @property
-    def lambda_max(self) -> float:
-        return self.mu_max
-
 
 def curvature_bound(X, l2: float = 0.0) -> CurvatureBound:
     """Curvature bound ``L`` of the loss on data ``X`` (see `CurvatureBound`).

@@ -26,11 +26,7 @@ from .maths import (
     sample_losses,
 )
 from .optimizers import GradientDescent, MiniBatchSGD, Momentum, Optimizer
-
-try:
-    from .verdicts import Verdict, classify_run
-except ImportError:  # TEMPORARY while verdicts.py is written
-    from ._verdict_stub import Verdict, classify_run
+from .verdicts import Verdict, classify_run
 
 #: Most steps one run may take: the app offers 100,000; the cap only keeps a typo (an extra
 #: zero or two) from allocating gigabytes.

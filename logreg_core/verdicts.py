@@ -28,26 +28,37 @@ blocks of consecutive steps.
    to `MAX_PERIOD` rises at least once per period, so a stretch this long rules cycles out.
 4. **cycle** (oscillating): the last ``max(CYCLE_REPEATS * P, CYCLE_MIN_STATES)`` losses
    repeat with period P (2 <= P <= `MAX_PERIOD`, the smallest that fits) to within
-   ``CYCLE_RTOL`` of their range (plus rounding), and the pattern contains a rise.
-   ``since`` is the first step from which the pattern holds to the end.
-5. **growth** (diverging): the largest loss of each tail block beats the previous block's by
+   `CYCLE_RTOL` of their range (plus rounding), and the pattern contains a rise.
+   ``since`` is the first step from which losses one period apart agree to within
+   `CYCLE_SINCE_RTOL` of the range, to the end.
+5. **short** (oscillating): fewer than `MIN_STEPS_TO_JUDGE` steps, it rose, and rules 3-4 did
+   not apply: too few steps to tell; the sentence says so.
+6. **growth** (diverging): the largest loss of each tail block beats the previous block's by
    more than `GROWTH_MIN_STEP` (relative) in every block, and the growth is not levelling off
    (the last block-to-block growth in log scale is at least `GROWTH_KEEPS_UP` times the
-   first). A run heading for a bounded cycle or level grows ever more slowly and fails the
-   second test; true divergence (e.g. L2 with ``learning_rate * l2 > 2``, where the weights
-   grow geometrically) passes both.
-6. **damped** (settling): the total rise in each tail block (the sum of the rises in it) never
-   grows by more than `DECAY_SLACK`, the last block's is at most `DECAY_RATIO` times the first
-   block's, and the rises head for zero: the last block has none, or the level they approach,
-   extrapolated from the last three blocks by Aitken's delta-squared (exact for a geometric
-   decay), is at most `DECAY_LIMIT_RATIO` times the last block's total. A run approaching a
-   cycle from above has rises that decrease towards a positive level and fails that test.
-7. **irregular** (oscillating): everything else; the verdict reports the band the tail moved in.
+   first). True divergence (e.g. L2 with ``learning_rate * l2 > 2``, where the weights grow
+   geometrically) keeps a constant rate; a run heading for a bounded level or cycle grows ever
+   more slowly and is left to rule 9.
+7. **damped** (settling): the total rise in each tail block (the sum of the rises in it) never
+   grows by more than `DECAY_SLACK` from one block to the next, the last block's is at most
+   `DECAY_RATIO` times the first block's, and the rises head for zero: the last block has none,
+   or the level the totals approach, extrapolated from the last three blocks by Aitken's
+   delta-squared (exact for a geometric decay), is at most `DECAY_LIMIT_RATIO` times the last
+   block's total. Rises that shrink towards a positive size (a cycle being approached from
+   above) fail this test.
+8. **pattern** (oscillating): the up/down pattern of the steps (which steps rise) repeats with
+   a period P <= `MAX_PERIOD` over the last half of the tail, each period holding both a rise
+   and a fall: a cycle that has not locked in to `CYCLE_RTOL` yet (near a period-doubling
+   bifurcation the approach takes thousands of steps), while the rises are not dying out.
+9. **levelling**: the peaks grow in every block as in rule 6, but ever more slowly: settling
+   when the tail never falls (a loss converging from below), oscillating otherwise.
+10. **irregular** (oscillating): everything else: bounded in the tail, with no settling, no
+    steady growth and no repeating pattern; the verdict reports the band.
 
 Mini-batch runs (``stochastic=True``)
 -------------------------------------
 The full-data loss of a mini-batch run rises at many single steps from sampling noise alone, so
-rules 4 and 6 (which read single steps) are replaced by rules on its *trend*, and the growth
+rules 4 and 7-10 (which read single steps) are replaced by rules on its *trend*, and the growth
 rule asks for more:
 
 - **growth** additionally needs the tail's largest loss to be at least `NOISY_GROWTH_FACTOR`
@@ -61,8 +72,8 @@ rule asks for more:
 - **noise** (oscillating): otherwise: the full-data loss moves within a band around a level,
   with no trend that stands out from the noise; constant-rate SGD does not converge.
 
-Runs shorter than `MIN_STEPS_TO_JUDGE` steps are judged by the same rules, but their sentence
-says they are too short to be sure.
+Short runs that settle or cycle by rules 3-4 within fewer than `MIN_STEPS_TO_JUDGE` steps say
+in their sentence that they are too short to be sure.
 """
 
 from __future__ import annotations
@@ -96,8 +107,8 @@ N_BLOCKS = 8
 #: A final stretch this long (a fraction of all steps) without a rise means the run settled.
 QUIET_FRACTION = 0.25
 
-#: Longest cycle looked for. Period-doubling in logistic regression shows periods 2, 4, 8...;
-#: 64 is well beyond what the learning rates of the app produce before chaos.
+#: Longest cycle looked for: 64 covers several period doublings (2, 4, 8, ...); a longer cycle
+#: is reported as an irregular band (rule 10), which describes it truthfully too.
 MAX_PERIOD = 64
 
 #: A cycle must show this many periods at the end of the run, and at least this many states.
@@ -105,10 +116,10 @@ CYCLE_REPEATS = 3
 CYCLE_MIN_STATES = 12
 
 #: Two losses one period apart match when they differ by at most this fraction of the cycle's
-#: range (plus rounding). Attracting cycles lock in geometrically, to rounding, within a few
-#: hundred steps; a damped oscillation changes by (1 - r^P) of its size per period, which is
-#: above 1e-6 unless its decay rate r is within 5e-7 of 1 (a run that slow is a cycle for any
-#: practical number of steps).
+#: range (plus rounding). Attracting cycles lock in geometrically, to rounding (on the 20
+#: students at rates 2 to 10, by step 200); a damped oscillation changes by (1 - r^P) of its
+#: size per period, which is above 1e-6 unless its decay rate r is within 5e-7 of 1 (a run
+#: that slow is a cycle for any practical number of steps).
 CYCLE_RTOL = 1e-6
 
 #: A cycle is dated from the first step after which losses one period apart agree to this
@@ -161,8 +172,9 @@ class Verdict:
     stopped_at : int or None
         The step at which the numbers overflowed and training stopped (its state is not kept).
     basis : str
-        The rule that decided (see the module docstring): "never_rose", "quiet", "cycle",
-        "damped", "irregular", "growth", "overflow", "trend_down" or "noise".
+        The rule that decided (see the module docstring): "overflow", "never_rose", "quiet",
+        "cycle", "short", "growth", "damped", "pattern", "levelling", "irregular" (full
+        batch), "trend_down" or "noise" (mini-batch).
     steps : int
         Steps judged, ``len(loss) - 1``.
     start, final : float
@@ -175,13 +187,18 @@ class Verdict:
         First step of what was measured: of the cycle ("cycle"), of the rise-free final stretch
         ("quiet", the step of the last rise), or of the tail window (other rules).
     period : int or None
-        The cycle's period ("cycle").
+        The period of the cycle ("cycle") or of the up/down pattern ("pattern").
     low, high : float or None
         Smallest and largest loss of the cycle ("cycle") or of the tail window.
     growth : float or None
-        Average factor per step by which the tail's block maxima grew ("growth").
+        Average factor per step by which the tail's block maxima grew ("growth",
+        "levelling").
     decay : float or None
-        Last block's total rise over the first block's ("damped").
+        Last block's total rise over the first block's ("damped"; also reported by
+        "pattern" and "irregular", where the rises did not die out).
+    slowdown : float or None
+        How much the growth of the tail's peaks slowed: the last block-to-block growth (log
+        scale) over the first ("levelling").
     trend : float or None
         Change of the trend line over the tail (mini-batch runs).
     noise : float or None
@@ -205,6 +222,7 @@ class Verdict:
     high: float | None = None
     growth: float | None = None
     decay: float | None = None
+    slowdown: float | None = None
     trend: float | None = None
     noise: float | None = None
     stochastic: bool = False
@@ -250,6 +268,7 @@ def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False) 
     rise_steps = np.flatnonzero(rise) + 1
     first_rise = int(rise_steps[0]) if rise_steps.size else None
     last_rise = int(rise_steps[-1]) if rise_steps.size else None
+    stopped_at = None if stopped_at is None else int(stopped_at)
     facts = dict(
         first_rise=first_rise, stopped_at=stopped_at, steps=steps, start=float(loss[0]),
         final=float(loss[-1]), last_rise=last_rise, n_rises=int(rise_steps.size),
@@ -278,8 +297,8 @@ def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False) 
             return Verdict(OSCILLATING, basis="cycle", **cycle, **facts)
     if steps < MIN_STEPS_TO_JUDGE:
         return Verdict(OSCILLATING, basis="short", **window, **facts)
-    growth = _steady_growth(loss, bounds, stochastic)
-    if growth is not None:
+    growth, slowdown = _peak_growth(loss, bounds, stochastic)
+    if growth is not None and slowdown is None:
         return Verdict(DIVERGING, basis="growth", growth=growth, **window, **facts)
     if stochastic:
         return _judge_trend(loss, tail_start, window, facts)
@@ -289,6 +308,13 @@ def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False) 
     period = _rise_pattern(rise[tail_start:])
     if period is not None:
         return Verdict(OSCILLATING, basis="pattern", period=period, decay=decay, **window,
+                       **facts)
+    if growth is not None:
+        # Peaks still rising, ever more slowly: heading for a level. Without a fall in the
+        # tail that is a loss converging from below; with falls, swings approaching a band.
+        falls = np.any(diff[tail_start:] < -RISE_RTOL * np.abs(loss[tail_start + 1:]))
+        kind = OSCILLATING if falls else SETTLING
+        return Verdict(kind, basis="levelling", growth=growth, slowdown=slowdown, **window,
                        **facts)
     return Verdict(OSCILLATING, basis="irregular", decay=decay, **window, **facts)
 
@@ -323,18 +349,29 @@ def _find_cycle(loss: np.ndarray, rise: np.ndarray) -> dict | None:
     return None
 
 
-def _steady_growth(loss: np.ndarray, bounds: np.ndarray, stochastic: bool) -> float | None:
-    """Average growth factor per step if the tail grows without levelling off (rule 5)."""
+def _peak_growth(loss: np.ndarray, bounds: np.ndarray,
+                 stochastic: bool) -> tuple[float | None, float | None]:
+    """How the largest loss of each tail block grows (rule 5).
+
+    Returns
+    -------
+    growth : float or None
+        Average factor per step between the first and the last block's peak, when the peaks
+        grow in every block; None otherwise.
+    slowdown : float or None
+        When they grow but level off: the last block-to-block growth (in log scale) over the
+        first. None when the growth keeps up (divergence) or does not happen.
+    """
     peaks = np.array([loss[a:b].max() for a, b in pairwise(bounds)])
     if np.any(peaks <= 0) or not np.all(peaks[1:] > peaks[:-1] * (1.0 + GROWTH_MIN_STEP)):
-        return None
-    steps_up = np.diff(np.log(peaks))
-    if steps_up[-1] < GROWTH_KEEPS_UP * steps_up[0]:
-        return None  # levelling off: heading for a bounded level
+        return None, None
     if stochastic and peaks[-1] < NOISY_GROWTH_FACTOR * peaks[0]:
-        return None
+        return None, None
     centres = (bounds[:-1] + bounds[1:]) / 2
-    return float(np.exp(np.log(peaks[-1] / peaks[0]) / (centres[-1] - centres[0])))
+    growth = float(np.exp(np.log(peaks[-1] / peaks[0]) / (centres[-1] - centres[0])))
+    steps_up = np.diff(np.log(peaks))
+    slowdown = float(steps_up[-1] / steps_up[0])
+    return growth, (slowdown if slowdown < GROWTH_KEEPS_UP else None)
 
 
 def _rises_decay(ups: np.ndarray, bounds: np.ndarray) -> tuple[float | None, bool]:
@@ -367,7 +404,8 @@ def _rise_pattern(rise: np.ndarray) -> int | None:
         if n_steps > rise.size:
             break
         end = rise[-n_steps:]
-        if end[:period].any() and np.array_equal(end[period:], end[:-period]):
+        ups_and_downs = end[:period].any() and not end[:period].all()
+        if ups_and_downs and np.array_equal(end[period:], end[:-period]):
             return period
     return None
 
@@ -464,7 +502,7 @@ def _cycle(v: Verdict) -> str:
 
 
 def _damped(v: Verdict) -> str:
-    return (f"Settling: the loss still rises and falls, but its rises are dying out "
+    return (f"Settling: the loss still rises at times, but its rises are dying out "
             f"({_last(v)}, the rises of the last stretch add up to {_num(v.decay)} times "
             f"those of the first); {_ended(v)}.")
 
@@ -477,7 +515,15 @@ def _pattern(v: Verdict) -> str:
 
 def _irregular(v: Verdict) -> str:
     return (f"Oscillating: {_last(v)} the loss moved {_band(v.low, v.high)} without settling, "
-            f"growing or repeating (no cycle of period up to {MAX_PERIOD}).")
+            f"growing steadily or repeating (no cycle of period up to {MAX_PERIOD}).")
+
+
+def _levelling(v: Verdict) -> str:
+    how = ("the loss kept rising" if v.kind == SETTLING
+           else f"the loss swung {_band(v.low, v.high)} with peaks still rising")
+    return (f"{v.kind.capitalize()}: {_last(v)} {how}, but ever more slowly (the growth from "
+            f"one stretch to the next fell to {_num(v.slowdown)} times its first value), "
+            f"levelling off; {_ended(v)}.")
 
 
 def _short(v: Verdict) -> str:
@@ -511,6 +557,6 @@ def _noise(v: Verdict) -> str:
 
 _SENTENCES = {
     "never_rose": _never_rose, "quiet": _quiet, "cycle": _cycle, "damped": _damped,
-    "pattern": _pattern, "irregular": _irregular, "short": _short, "growth": _growth,
-    "overflow": _overflow, "trend_down": _trend_down, "noise": _noise,
+    "pattern": _pattern, "irregular": _irregular, "levelling": _levelling, "short": _short,
+    "growth": _growth, "overflow": _overflow, "trend_down": _trend_down, "noise": _noise,
 }

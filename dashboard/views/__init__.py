@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .. import fields
 from ..context import ViewContext
 from . import (
     buggy_loop,
@@ -62,6 +61,5 @@ VIEWS: tuple[View, ...] = (
 )
 BY_SLUG = {view.slug: view for view in VIEWS}
 BY_TITLE = {view.title: view for view in VIEWS}
-
-fields.register_views({alias: view.slug for view in VIEWS
-                       for alias in (view.slug, view.title, *view.aliases)})
+#: Every value of ``?tab=`` that opens a view: its slug, its title and its older names.
+ALIASES = {alias: view.slug for view in VIEWS for alias in (view.slug, view.title, *view.aliases)}

@@ -70,12 +70,12 @@ def render(ctx: ViewContext) -> None:
                  "the lowest loss any of them reached")
     st.caption(
         f"Up to {steps:,} steps from the same start at η = {fmt(ctx.settings.learning_rate, 6)};"
-        f" \"within 1%\" of {reference} ({fmt(target, ctx.digits)}). Mini-batch SGD follows "
-        f"the gradient of {min(ctx.settings.batch_size, ctx.data.n_samples)} random samples per step, so its "
-        "loss wobbles; momentum adds β times the previous step to each step; Nesterov takes "
-        "the gradient where momentum is heading; Adam scales each parameter's step by the "
-        "size of its recent gradients; Newton's method uses the curvature and takes no "
-        "learning rate.")
+        f" \"within 1%\" of {reference} ({fmt(target, ctx.digits)}). Mini-batch SGD "
+        f"follows the gradient of {min(ctx.settings.batch_size, ctx.data.n_samples)} random "
+        "samples per step, so its loss wobbles; momentum adds β times the previous step to "
+        "each step; Nesterov takes the gradient where momentum is heading; Adam scales each "
+        "parameter's step by the size of its recent gradients; Newton's method uses the "
+        "curvature and takes no learning rate.")
     with st.expander("Where these come from in the code"):
         st.markdown("Each optimizer is a small class in `logreg_core/optimizers.py` with one "
                     "method, `step(theta, grad, problem, state)`; this view lists every entry "

@@ -1,0 +1,230 @@
+"""Each view through AppTest, its numbers checked against the core."""
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import logreg_core as lc
+from dashboard import fields
+from dashboard.views import VIEWS
+from dashboard.views.learning_rates import sweep_rates
+from logreg_core.limits import learning_rate_limits
+from tests.app.helpers import frames_with, metric, open_view, page_text, plain, table
+
+
+@pytest.mark.parametrize("dataset", list(lc.DATASETS))
+@pytest.mark.parametrize("view", [v.slug for v in VIEWS])
+def test_every_view_of_every_dataset_runs_clean(new_app, dataset, view):
+    at = new_app(data=dataset, tab=view).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.session_state.view == view
+
+
+def test_the_open_view_is_in_the_link_and_old_names_still_open(new_app):
+    at = new_app(tab="why").run()
+    assert "The chain rule cancels to p − y" in page_text(at).replace("-", "−")
+    assert at.query_params["tab"] == "why"
+    old = new_app(tab="Seed 003 on trial").run()  # a link from before the views had slugs
+    assert old.session_state.view == "buggy" and not old.warning
+
+
+def test_landscape_shows_core_losses_and_the_run(new_app):
+    at = new_app(tab="landscape").run()
+    data = lc.load_dataset("five_points")
+    history = lc.train(data.X, data.y, learning_rate=0.5, steps=200)
+    (cells,) = frames_with(at, "log10 loss")
+    assert len(cells) == 100 * 100
+    for _, cell in cells.sample(15, random_state=0).iterrows():
+        a, c = (cell["a"] + cell["a2"]) / 2, (cell["c"] + cell["c2"]) / 2
+        assert cell["loss"] == pytest.approx(lc.mean_loss(data.X, data.y, [a], c), rel=1e-9)
+    paths = frames_with(at, "run", "a", "c")[0]
+    mine = paths[paths["run"] == "gradient descent (your run)"]
+    steps = mine["step"].to_numpy()
+    assert mine["a"].to_numpy() == pytest.approx(history.weights[steps, 0])
+    assert mine["c"].to_numpy() == pytest.approx(history.bias[steps])
+    assert {"momentum (β = 0.9)", "Newton's method", "Adam (η = 0.5)"} <= set(paths["run"])
+    assert "max-margin direction" in page_text(at)
+
+
+def test_landscape_ray_is_the_max_margin_direction(new_app):
+    at = new_app(tab="landscape").run()
+    (ray,) = [f for f in frames_with(at, "a", "c") if len(f) == 2 and len(f.columns) == 2]
+    direction = np.diff(ray.to_numpy(), axis=0)[0]
+    assert direction / np.linalg.norm(direction) == pytest.approx(
+        np.array([2.0, -7.0]) / np.sqrt(53), abs=1e-6)
+
+
+def test_landscape_slice_for_many_features(new_app):
+    at = new_app(data="breast_cancer", steps="50", tab="landscape").run()
+    at.selectbox(key="land_x").set_value("w[worst_radius]").run()
+    at.selectbox(key="land_y").set_value("b").run()
+    assert not at.exception
+    assert "A slice" in page_text(at)
+    data = lc.load_dataset("breast_cancer")
+    X = lc.Standardizer.fit(data.X).transform(data.X)
+    history = lc.train(X, data.y, learning_rate=0.5, steps=50)
+    (cells,) = frames_with(at, "log10 loss")
+    cell = cells.iloc[1234]
+    w = history.weights[-1].copy()
+    w[data.feature_names.index("worst_radius")] = (cell["a"] + cell["a2"]) / 2
+    assert cell["loss"] == pytest.approx(
+        lc.mean_loss(X, data.y, w, (cell["c"] + cell["c2"]) / 2), rel=1e-9)
+
+
+def test_playback_is_timed_and_pauses(app):
+    app.slider(key="inspect").set_value(10).run()
+    app.button(key="play").click().run()
+    assert app.session_state.playing
+    started, first = app.session_state.play_from
+    app.session_state["play_from"] = (started - 2.0, first)  # as if 2 s had passed
+    app.run()
+    # normal speed plays the whole run (200 steps) in 10 s: 2 s is 40 steps
+    assert app.session_state.inspect in range(first + 40, first + 45)
+    assert metric(app, f"w at step {app.session_state.inspect}")
+    app.button(key="play").click().run()
+    assert not app.session_state.playing
+    paused = app.session_state.inspect
+    time.sleep(0.3)
+    app.run()
+    assert app.session_state.inspect == paused
+    app.button(key="step_back").click().run()
+    assert app.session_state.inspect == paused - 1
+
+
+def test_playback_stops_at_the_end(new_app):
+    at = new_app(steps="5", step="4").run()
+    at.button(key="play").click().run()
+    started, first = at.session_state.play_from
+    at.session_state["play_from"] = (started - 60.0, first)
+    at.run()
+    assert at.session_state.inspect == 5 and not at.session_state.playing
+
+
+def test_buggy_loop_switches(new_app):
+    at = new_app(data="wikipedia_students", tab="buggy").run()
+    before = table(at, "true loss")
+    assert before["run"].tolist() == ["corrected loop", "loop with no bugs"]
+    assert before["true loss"].iloc[0] == pytest.approx(before["true loss"].iloc[1])
+    at.checkbox(key="bug_bias_self_update").check().run()
+    after = table(at, "true loss")
+    assert after["b"].iloc[1] == 0.0 and after["b"].iloc[0] != 0.0
+    assert after["true loss"].iloc[1] > after["true loss"].iloc[0]
+    assert "Cannot interpret '1' as a data type" in "\n".join(c.value for c in at.code)
+    assert "from b = 0 it never moves" in page_text(at)
+
+
+def test_accumulated_error_is_explained_with_its_numbers(new_app):
+    at = new_app(tab="buggy").run()  # 5 points from w = b = 0
+    text = page_text(at)
+    assert "(0.5, 1, 1.5, 1, 0.5)" in text and "largest in size at sample 3" in text
+    assert "comes out 2.7 instead of -0.3: the wrong sign" in text
+
+
+def test_predict_then_reveal(app):
+    open_view(app, "step")
+    app.slider(key="inspect").set_value(0).run()
+    app.toggle(key="predict_mode").set_value(True).run()
+    assert "Make your guesses" in page_text(app)
+    assert [d for d in app.dataframe if "agrees" in d.value.columns] == []
+    app.radio(key="guess_dw0_0").set_value("positive").run()
+    app.radio(key="guess_db_0").set_value("positive").run()
+    app.radio(key="guess_loss_0").set_value("go up").run()
+    app.button(key="reveal_0").click().run()
+    text = plain(page_text(app))
+    # at w = 0, b = 0 every p is 0.5: dw = mean((0.5 - y) x) < 0 and db = 0.5 - 0.4 > 0
+    assert "**1 of 3 right.**" in text
+    assert "❌ dw[x] is negative" in text and "✅ db is positive" in text
+    assert "it will go down" in text
+
+
+def test_gradient_check_shown(app):
+    check = table(app, "agrees")
+    assert set(check["agrees"]) == {"yes"}
+    assert "2 of 2 parameters agree" in page_text(app)
+
+
+def test_sweep_chart_holds_the_core_sweep_and_both_limits(new_app):
+    at = new_app(data="wikipedia_students", tab="rates").run()
+    data = lc.load_dataset("wikipedia_students")
+    limits = learning_rate_limits(data.X, data.y)
+    rates = sweep_rates(limits, 40)
+    sweep = lc.learning_rate_sweep(data.X, data.y, rates, 2000)
+    frame = frames_with(at, "final_loss")[0]
+    assert frame["learning_rate"].to_numpy() == pytest.approx(rates, rel=1e-12)
+    assert frame["final_loss"].to_numpy() == pytest.approx(sweep.final_loss, rel=1e-9)
+    assert frame["verdict"].tolist() == [v.kind for v in sweep.verdicts]
+    rules = pd.concat(frames_with(at, "what", "kind")).drop_duplicates("what")
+    limits_drawn = rules[rules["kind"] == "limit"]["learning_rate"].tolist()
+    assert limits_drawn == pytest.approx([limits.guaranteed, limits.local])
+    assert limits.guaranteed < limits.local  # 0.7458 and 1.804 on the 20 students
+    assert "not reached" in set(frame["reached"])  # never "None"
+
+
+def test_a_picked_sweep_point_gives_its_rate():
+    from dashboard.state import picked_rate
+
+    assert picked_rate({"selection": {"pick": [{"learning_rate": 0.0316227766}]}}) == 0.0316228
+    assert picked_rate({"selection": {"pick": {}}}) is None  # nothing picked yet
+    assert picked_rate(None) is None
+
+
+def test_overlay_labels_match_each_runs_verdict(new_app):
+    at = new_app(tab="rates", rates="0.05, 0.5, 2, 10").run()
+    data = lc.load_dataset("five_points")
+    (overlay,) = [f for f in frames_with(at, "run") if f["run"].str.startswith("η").all()]
+    for run, rows in overlay.groupby("run"):
+        rate = float(run.removeprefix("η = "))
+        verdict = lc.train(data.X, data.y, learning_rate=rate, steps=200).verdict.kind
+        assert set(rows["verdict"]) == {verdict}, run
+        assert rows["current"].all() == (rate == 0.5)
+
+
+def test_bad_overlay_rates_explain_and_fall_back(new_app):
+    at = new_app(tab="rates").run()
+    at.text_input(key="overlay_rates").input("0.1, fast").run()
+    assert not at.exception
+    assert "is not a list of rates" in plain(at.error[0].value)
+    assert frames_with(at, "run")
+
+
+def test_optimizers_view_shows_every_registered_optimizer(new_app):
+    at = new_app(tab="optimizers", batch="2", seed="5", beta="0.8").run()
+    data = lc.load_dataset("five_points")
+    runs = frames_with(at, "run", "verdict")[0]
+    assert set(runs["run"]) == {cls.configured(learning_rate=0.5, momentum=0.8, batch_size=2,
+                                               seed=5, n_samples=5).label
+                                for cls in lc.OPTIMIZERS.values()}
+    sgd = lc.train(data.X, data.y, optimizer=lc.MiniBatchSGD(0.5, 2, 5), steps=200)
+    rows = runs[runs["run"] == "mini-batch SGD (batch 2, seed 5)"]
+    assert rows["loss"].to_numpy() == pytest.approx(sgd.loss[rows["step"].to_numpy()])
+    tolerance = table(at, "steps to within 1%")
+    assert "None" not in set(tolerance["steps to within 1%"].astype(str))
+
+
+def test_explorer_state_is_in_the_link(new_app):
+    at = new_app(tab="rates").run()
+    at.slider(key="sweep_count").set_value(55).run()
+    at.text_input(key="overlay_rates").input("0.01,1").run()
+    assert at.query_params["tab"] == "rates"
+    assert at.query_params["sweep"] == "55"
+    assert at.query_params["rates"] == "0.01,1"
+    assert len(frames_with(at, "final_loss")[0]) == 55
+
+
+def test_legacy_explore_link_opens_the_rates_view(new_app):
+    at = new_app(explore="1").run()
+    assert at.session_state.view == "rates" and not at.warning
+
+
+def test_share_link_is_the_full_encoded_address(new_app):
+    at = new_app(tab="share", lr="0.1").run()
+    (link,) = [c.value for c in at.code if "://" in c.value]
+    assert link.startswith("http") and "tab=share" in link and "lr=0.1" in link
+    from urllib.parse import parse_qs, urlsplit
+
+    query = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
+    settings, notices = fields.from_query(query)
+    assert notices == [] and settings.learning_rate == 0.1 and settings.view == "share"

@@ -1,0 +1,110 @@
+"""Settings declared once: the link round trip, the notices, and the table they come from."""
+
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dashboard import fields
+from dashboard.views import VIEWS
+from tests.app.helpers import plain
+
+
+def test_settings_are_derived_from_the_table():
+    names = [f.name for f in dataclasses.fields(fields.Settings)]
+    assert names == [f.name for f in fields.FIELDS]
+    assert len({f.url for f in fields.FIELDS}) == len(fields.FIELDS)  # one link key each
+
+
+@pytest.mark.parametrize("name", ["five_points", "student", "wikipedia_students",
+                                  "breast_cancer"])
+def test_defaults_round_trip_through_the_link(name):
+    original = fields.defaults(name)
+    restored, notices = fields.from_query(fields.to_query(original))
+    assert restored == original and notices == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(rate=st.floats(fields.LEARNING_RATE_MIN, fields.LEARNING_RATE_MAX),
+       steps=st.integers(1, fields.STEPS_MAX),
+       w=st.floats(-fields.PARAM_MAX, fields.PARAM_MAX),
+       b=st.floats(-fields.PARAM_MAX, fields.PARAM_MAX),
+       l2=st.floats(0, fields.L2_MAX), data=st.data())
+def test_any_valid_settings_round_trip(rate, steps, w, b, l2, data):
+    original = fields.with_changes(
+        fields.defaults("five_points"), learning_rate=rate, steps=steps, w0=(w,), b0=b, l2=l2,
+        standardize=data.draw(st.booleans()), inspect=data.draw(st.integers(0, steps)),
+        log_scale=data.draw(st.booleans()), digits=data.draw(st.integers(2, 10)),
+        view=data.draw(st.sampled_from([v.slug for v in VIEWS])),
+        momentum=data.draw(st.floats(0, fields.MOMENTUM_MAX)),
+        lesson=data.draw(st.integers(0, 7)))
+    restored, notices = fields.from_query(fields.to_query(original))
+    assert notices == [] and restored == original
+
+
+def test_links_leave_out_what_is_at_its_default_but_never_the_run():
+    query = fields.to_query(fields.defaults("five_points"))
+    assert set(query) == {"data", "lr", "steps", "w0", "b0", "l2", "std", "step"}
+    changed = fields.with_changes(fields.defaults("five_points"), view="rates", digits=6)
+    assert fields.to_query(changed)["tab"] == "rates" and fields.to_query(changed)["digits"] == "6"
+
+
+def test_bad_values_fall_back_with_one_notice_each():
+    restored, notices = fields.from_query(
+        {"lr": "0", "steps": "100001", "w0": "1,x", "digits": "11", "log": "yes", "b0": "inf"})
+    assert restored == fields.defaults("five_points")
+    assert len(notices) == 6
+    assert notices[0].startswith("Ignored link parameter **lr** = “0”")
+    assert "using 0.5" in plain(notices[0])
+
+
+@pytest.mark.parametrize("raw", ["٣", "３", "1_000", "0x10", " 1e-3x", "nan", "inf", "1e999"])
+def test_only_plain_ascii_numbers_are_read(raw):
+    settings_, notices = fields.from_query({"lr": raw})
+    assert settings_.learning_rate == 0.5 and len(notices) == 1
+
+
+def test_notices_escape_the_link_value():
+    for raw in ("[Reset here](https://evil.example/x)", "![x](http://127.0.0.1:8619/q.png)",
+                "**bold** :red[red] $x^2$ <img src=x>"):
+        _, (notice,) = fields.from_query({"data": raw})
+        assert "](" not in notice.replace("\\](", "").replace("\\]\\(", "")
+        for char in "[]()!*$:<>":
+            assert char not in notice.split("“")[1].split("”")[0].replace("\\" + char, "")
+
+
+def test_long_values_are_cut_in_notices():
+    _, notices = fields.from_query({"data": "x" * 500})
+    assert len(notices[0]) < 250
+
+
+def test_inspect_fallback_names_the_steps_actually_used():
+    restored, (notice,) = fields.from_query({"steps": "10", "step": "11"})
+    assert restored.inspect == 10 and "from 0 to 10; using 10" in notice
+
+
+def test_a_link_made_from_an_upload_gets_one_notice_only():
+    restored, notices = fields.from_query({"data": "upload", "w0": "1,2,3,4", "batch": "30",
+                                           "lr": "0.2"})
+    assert len(notices) == 1 and "links cannot carry files" in notices[0]
+    assert restored.dataset == "five_points" and restored.learning_rate == 0.2
+
+
+def test_lesson_base_fills_what_the_link_leaves_out():
+    from dashboard import lesson
+
+    base = lesson.settings_for(6)
+    restored, notices = fields.from_query({"lesson": "6"}, base=base)
+    assert restored == base and notices == []
+    mixed, _ = fields.from_query({"lesson": "6", "lr": "0.1"}, base=base)
+    assert mixed == fields.with_changes(base, learning_rate=0.1)
+    other, _ = fields.from_query({"lesson": "6", "data": "student"}, base=base)
+    assert other.dataset == "student"  # another data set: the base does not apply
+
+
+def test_grids():
+    assert fields.LEARNING_RATE_GRID[0] == 1e-4 and fields.LEARNING_RATE_GRID[-1] == 100
+    steps = fields.STEPS_GRID
+    assert steps[0] == 1 and steps[-1] == fields.STEPS_MAX and list(steps) == sorted(set(steps))
+    assert 10 <= steps.index(200) <= len(steps) - 10

@@ -1,0 +1,61 @@
+"""User text in Markdown: rendered by a CommonMark parser, it must come out as the same text.
+
+markdown-it-py (test-only) stands in for the browser's renderer here; the browser tests open
+the same hostile links in Chromium.
+"""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from dashboard.text import fmt, link_number, md_escape, tex_number
+
+RENDER = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+HOSTILE = [
+    "[Reset here](https://evil.example/x)", "![x](http://127.0.0.1:8619/q.png)",
+    "<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "**bold** _it_ `code`",
+    ":red[red] :material/home:", "$x^2$", "# heading", "1. list", "- item", "> quote",
+    "| a | b |", "~~strike~~", "<https://evil.example>", "line\nbreak\r\nand\u2028more",
+]
+
+
+def rendered(markdown: str) -> str:
+    return RENDER.render(markdown)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_escaped_text_renders_as_plain_text(text):
+    html = rendered(f"Ignored: {md_escape(text)}")
+    for tag in ("<a", "<img", "<strong", "<em", "<code", "<h1", "<ol", "<ul", "<blockquote",
+                "<table", "<s>", "<script"):
+        assert tag not in html, (text, html)
+    # what a reader sees is the text itself (whitespace runs become one space)
+    import html as entities
+
+    body = entities.unescape(html.removeprefix("<p>").removesuffix("</p>\n"))
+    assert body == "Ignored: " + " ".join(text.split())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(exclude_characters="\x00", exclude_categories=("Cs",)), max_size=60))
+def test_any_text_survives_escaping(text):
+    import html as entities
+
+    html = rendered(md_escape(text))
+    assert "<a" not in html and "<img" not in html
+    shown = entities.unescape(html.replace("<p>", "").replace("</p>\n", "").strip())
+    assert shown == " ".join(text.split()).strip() or shown.replace("\n", " ") == " ".join(
+        text.split())
+
+
+def test_long_text_is_capped():
+    assert len(md_escape("x" * 5000, 100)) <= 101
+
+
+def test_number_formats():
+    assert fmt(-0.0) == "0" and fmt(0.249686) == "0.2497" and fmt(-6.602982, 4) == "-6.603"
+    assert fmt(float("nan")) == "overflow" and fmt(float("inf")) == "overflow"
+    assert tex_number(1.2e-5) == r"1.2 \times 10^{-5}"
+    assert link_number(0.1) == "0.1" and link_number(100000.0) == "100000"
+    assert float(link_number(0.1 + 0.2)) == 0.1 + 0.2
