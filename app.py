@@ -35,9 +35,8 @@ blas.limit_threads(1)  # why: see dashboard/blas.py
 
 TITLE = "How logistic regression learns"
 TICK_SECONDS = 0.25  # playback redraws about four times a second
-INTRO = ("Each step turns every sample's score into a probability, measures the loss, and moves "
-         "the weights against its gradient. Move the learning rate or the steps and every "
-         "number follows; scrub or play through the steps below.")
+INTRO = ("Each step scores every sample, turns the scores into probabilities, measures the loss "
+         "and moves the weights against its gradient. Every number below follows the sliders.")
 
 
 def sidebar_data() -> Source | None:
@@ -68,11 +67,9 @@ def sidebar_settings(names) -> None:
 
 
 def choose_safe_rate(data) -> None:
-    """A new upload starts at a rate every step of which lowers the loss (below 0.9 x 2/L)."""
+    """A new upload starts at a rate every step of which lowers the loss (below 2/L)."""
     guaranteed = lc.curvature_bound(data.X, 0.0).guaranteed_rate
-    grid = [r for r in fields.LEARNING_RATE_GRID if r <= 0.9 * guaranteed]
-    safe = grid[-1] if grid else float(f"{0.9 * guaranteed:.2g}")
-    st.session_state.learning_rate = max(safe, fields.LEARNING_RATE_MIN)
+    st.session_state.learning_rate = fields.safe_learning_rate(guaranteed)
 
 
 def inspect_step(history) -> None:
@@ -127,26 +124,28 @@ def main() -> None:
         choose_safe_rate(data)
     s.batch_size = int(min(s.batch_size, data.n_samples))
     sidebar_settings(names)
-    if not s.lesson:
-        st.markdown(INTRO)
-    overview.run_controls(names)
+    # The run comes first: its settings are in session state before their widgets are drawn.
     settings = state.current(len(names))
     try:
         history, cut = context.run_main(data, settings)
     except lc.LogRegInputError as error:
+        overview.run_controls(names)
         overview.check_inputs_message(error)
         return
     inspect_step(history)
-    overview.inspect_header(history)
     settings = state.current(len(names))
     s.previous_steps = settings.steps
     ctx = context.build(settings, source, data, history, cut)
     if settings.lesson:
+        left, right = st.columns(2)
+        with left:
+            overview.run_controls(names)
+        with right:
+            overview.inspect_header(history)
         lesson.render(ctx)
     else:
-        overview.headline(ctx)
-        overview.first_screen(ctx)
-        overview.metrics(ctx)
+        st.markdown(INTRO)
+        overview.first_screen(ctx, names)
         open_view(ctx)
     sizes = fields.Sizes(data.n_samples, data.n_features)
     st.query_params.from_dict(fields.to_query(settings, sizes))

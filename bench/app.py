@@ -13,7 +13,7 @@ import pyarrow as pa
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from logreg_core import settings as cfg
+from dashboard import fields
 
 from . import Check, Group, Pair
 
@@ -29,6 +29,7 @@ st.metric("rate", rate)
 def first_run(from_file: bool) -> AppTest:
     """A cold first run: caches emptied, the script run once."""
     st.cache_data.clear()
+    st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=60) if from_file else AppTest.from_string(
         MINIMAL, default_timeout=60
     )
@@ -72,13 +73,14 @@ def _no_exception(_baseline: AppTest, measured: AppTest) -> Check:
 
 
 def prepare() -> list[Pair]:
-    rates = [r for r in cfg.LEARNING_RATE_GRID if 0.01 <= r <= 2]
-    app_change = rerunner(True, "learning_rate_slider", rates)
+    rates = [r for r in fields.LEARNING_RATE_GRID if 0.01 <= r <= 2]
+    app_change = rerunner(True, "learning_rate", rates)
     minimal_change = rerunner(False, "rate", [0.1, 0.2, 1.0, 0.5])
-    explorer_change = rerunner(True, "learning_rate_slider", rates, explore="1")
+    explorer_change = rerunner(True, "learning_rate", rates, tab="rates")
 
     def long_run() -> AppTest:
         st.cache_data.clear()
+        st.cache_resource.clear()
         at = AppTest.from_file(APP, default_timeout=60)
         at.query_params["steps"] = "100000"
         return at.run()
@@ -88,7 +90,8 @@ def prepare() -> list[Pair]:
              lambda: first_run(True), target=None, agree=_no_exception, target_seconds=1.5),
         Pair("AppTest rerun after a learning-rate change", minimal_change, app_change,
              target=None, agree=_no_exception, target_seconds=0.3),
-        Pair("AppTest rerun, rate change, explorer open", minimal_change, explorer_change,
+        Pair("AppTest rerun, rate change, Learning rates view open", minimal_change,
+             explorer_change,
              target=None, agree=_no_exception, target_seconds=0.5),
         Pair("AppTest first run at 100,000 steps", lambda: first_run(False), long_run,
              target=None, agree=_chart_points, target_seconds=3.0),

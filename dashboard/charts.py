@@ -283,20 +283,27 @@ def _verdict_scale() -> alt.Scale:
 
 def curves_frame(curves: dict[str, np.ndarray], verdicts: dict[str, str],
                  current: str | None = None) -> pd.DataFrame:
-    """Loss curves in long form for one chart: run, order, step, loss, verdict, current.
+    """Loss curves in long form for one chart: run, series, order, step, loss, verdict, current.
 
-    Each curve is downsampled (see `downsample`); entries after an overflow (nan) are
-    dropped, never drawn.
+    Each curve is downsampled (see `downsample`), or, when it zig-zags, replaced by its
+    envelope (two series, "(high)" and "(low)"); entries after an overflow (nan) are dropped,
+    never drawn.
     """
     frames = []
     for order, (name, loss) in enumerate(curves.items()):
         finite = np.flatnonzero(np.isfinite(loss))
         loss = loss[: finite[-1] + 1] if finite.size else loss[:0]
+        common = {"run": name, "order": order, "verdict": verdicts[name],
+                  "current": name == current}
+        if zigzags(loss):  # two lines, highs and lows, rather than a solid band
+            band = envelope_frame(loss)
+            for part in ("high", "low"):
+                frames.append(pd.DataFrame({**common, "series": f"{name} ({part})",
+                                            "step": band["step"], "loss": band[part]}))
+            continue
         index = downsample(loss)
-        frames.append(pd.DataFrame({
-            "run": name, "order": order, "step": index, "loss": loss[index],
-            "verdict": verdicts[name], "current": name == current,
-        }))
+        frames.append(pd.DataFrame({**common, "series": name, "step": index,
+                                    "loss": loss[index]}))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -305,7 +312,8 @@ def curves_chart(frame: pd.DataFrame, title: str, log_scale: bool = True) -> alt
 
     Each run has its own colour (Okabe-Ito, in order); the line style names the verdict
     (solid converging, long dashes settling, dashes oscillating, dots diverging); the current
-    run is thicker. The legend reads "run · verdict".
+    run is thicker. The legend reads "run · verdict". A zig-zagging run is two lines of its
+    colour: the highest and the lowest loss of each stretch of steps.
     """
     frame = frame.copy()
     frame["label"] = frame["run"] + " · " + frame["verdict"]
@@ -325,7 +333,7 @@ def curves_chart(frame: pd.DataFrame, title: str, log_scale: bool = True) -> alt
             "verdict:N", legend=None,
             scale=alt.Scale(domain=list(VERDICT_DASH), range=list(VERDICT_DASH.values()))),
         strokeWidth=alt.StrokeWidth("width:Q", scale=None),
-        detail="run:N",
+        detail="series:N",
         tooltip=["run:N", "verdict:N", alt.Tooltip("step:Q", format=","),
                  alt.Tooltip("loss:Q", format=".6g")],
     ).properties(title=alt.TitleParams(title, limit=0), height=300, autosize=FIT_WIDTH)

@@ -95,6 +95,15 @@ def dataset_sizes(name: str) -> Sizes:
     return Sizes(data.n_samples, data.n_features)
 
 
+def safe_learning_rate(guaranteed: float) -> float:
+    """Where a user's own data start: the largest slider rate at or below 0.9 x 2/L (every
+    step lowers the loss), or 0.9 x 2/L itself (two digits) when even the slider's smallest
+    rate is above it, as on raw features in the thousands."""
+    grid = [r for r in LEARNING_RATE_GRID if r <= 0.9 * guaranteed]
+    rate = grid[-1] if grid else float(f"{0.9 * guaranteed:.2g}")
+    return max(rate, LEARNING_RATE_MIN)
+
+
 def default_batch_size(n_samples: int) -> int:
     """A quarter of the samples, at least 1 and at most 32: small enough to differ visibly
     from full-batch descent."""

@@ -16,14 +16,15 @@ from .views.common import styled
 
 #: Samples shown as a plain text table on the first screen; more go in a scrolling grid.
 TEXT_TABLE_ROWS = 10
+GRID_ROWS = 100  # rows of the scrolling grid (every row is styled and sent on each rerun)
 
 
 def run_controls(names) -> None:
-    """Learning rate and steps, in the main area beside the loss curve (one screen on a phone)."""
-    left, middle, right = st.columns([5, 5, 2], vertical_alignment="bottom")
-    controls.learning_rate_slider(left)
-    controls.steps_slider(middle)
-    controls.exact_values(right, names)
+    """Learning rate and steps, in the main area right above the loss curve they change (so
+    a phone shows both on one screen, without opening the sidebar)."""
+    controls.learning_rate_slider(st)
+    controls.steps_slider(st)
+    controls.exact_values(st, names)
 
 
 def headline(ctx: ViewContext) -> None:
@@ -37,6 +38,8 @@ def headline(ctx: ViewContext) -> None:
         st.info(explain.budget_text(ctx), icon=":material/speed:")
     if ctx.history.steps_run < ctx.history.steps:
         st.caption(f"Showing the {ctx.history.steps_run:,} steps before the overflow.")
+    if chaotic(ctx.history):
+        st.caption(CHAOS_NOTE)
 
 
 def metrics(ctx: ViewContext) -> None:
@@ -46,8 +49,14 @@ def metrics(ctx: ViewContext) -> None:
     row = st.container(horizontal=True, gap="medium")  # wraps onto more rows when narrow
     card = {"width": "content"}
     row.metric("Loss at step 0", f(history.loss[0]), **card)
-    row.metric(f"Loss at step {history.steps_run:,}", f(history.loss[-1]),
-               delta=f(history.loss[-1] - history.loss[0]), delta_color="inverse", **card)
+    if chaotic(history):  # digits past the third depend on how the sums were rounded
+        g = lambda v: fmt(v, min(3, ctx.digits))  # noqa: E731
+        row.metric(f"Loss at step {history.steps_run:,}", g(history.loss[-1]),
+                   delta=g(history.loss[-1] - history.loss[0]), delta_color="inverse",
+                   help=CHAOS_NOTE, **card)
+    else:
+        row.metric(f"Loss at step {history.steps_run:,}", f(history.loss[-1]),
+                   delta=f(history.loss[-1] - history.loss[0]), delta_color="inverse", **card)
     w = ctx.w
     if len(w) <= 2:
         row.metric(f"w at step {k:,}", ", ".join(f(v) for v in w), **card)
@@ -57,13 +66,21 @@ def metrics(ctx: ViewContext) -> None:
     row.metric(f"Accuracy at step {k:,}", f"{accuracy:.0%}", **card)
 
 
+CHAOS_NOTE = ("This run is chaotic: a change in the last bit of one sum grows step by step, so "
+              "past the third digit its numbers depend on how the computer rounded them "
+              "(another machine or order of adding shows other digits). Shown to 3 digits.")
+
+
+def chaotic(history: lc.History) -> bool:
+    """Whether the run moves irregularly without settling or repeating (see verdicts)."""
+    return history.verdict.kind == "oscillating" and history.verdict.basis == "irregular"
+
+
 def loss_column(ctx: ViewContext) -> None:
     loss = ctx.history.loss
     st.altair_chart(charts.loss_chart(loss, ctx.k, ctx.settings.log_scale), width="stretch",
                     key="loss_chart", alt=explain.loss_chart_alt(ctx))
-    controls_row = st.container(horizontal=True)
-    controls_row.toggle("Log scale", key="log_scale", persist_state="session")
-    model_chart(ctx)
+    st.toggle("Log scale", key="log_scale", persist_state="session")
 
 
 def model_chart(ctx: ViewContext) -> None:
@@ -90,8 +107,9 @@ def gradient_column(ctx: ViewContext) -> None:
         st.table(styled(rows, digits), alt=f"The forward and backward pass of every sample at "
                                            f"step {ctx.k:,}")
     else:
-        st.dataframe(styled(rows, digits), key="first_breakdown", height=300)
-        st.caption(f"{len(rows):,} samples; scroll for more. All of them in Step in detail.")
+        st.dataframe(styled(rows.head(GRID_ROWS), digits), key="first_breakdown", height=300)
+        st.caption(f"The first {min(GRID_ROWS, len(rows)):,} of {len(rows):,} samples (scroll "
+                   "the table); the gradient below covers all of them.")
     rate = ctx.settings.learning_rate
     lines = []
     for j, name in enumerate(names[:3]):
@@ -131,14 +149,22 @@ def worked_column(ctx: ViewContext) -> None:
               help="The 5 points, w = 2.197, b = −6.593, η = 0.1, one step.")
 
 
-def first_screen(ctx: ViewContext) -> None:
+def first_screen(ctx: ViewContext, names) -> None:
+    """Side by side: the run (controls, loss curve, verdict), the inspected step's gradient
+    table, and the worked 5-point step. On a phone the columns stack in that order."""
     left, middle, right = st.columns([4, 5, 3], gap="medium")
     with left:
+        run_controls(names)
         loss_column(ctx)
+        headline(ctx)
     with middle:
+        inspect_header(ctx.history)
         gradient_column(ctx)
     with right:
         worked_column(ctx)
+    st.divider()
+    metrics(ctx)
+    model_chart(ctx)
 
 
 def inspect_header(history: lc.History) -> None:

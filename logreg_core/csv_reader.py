@@ -39,7 +39,7 @@ NA_TOKENS: frozenset[str] = frozenset({
 
 _SAMPLE_CHARS = 65_536  # text inspected to find the delimiter
 _SEP_LINE = re.compile(r"sep=([,;\t|])[ \t]*(?:\r\n|\r|\n|$)", re.IGNORECASE)
-_RULE_LINE = re.compile(r"[|:\s-]*-{3,}[|:\s-]*")  # Markdown's |---|---| under the header
+_RULE_LINE = re.compile(r"[|:\s-]*-[|:\s-]*")  # Markdown's |---|---| under the header
 _DECIMAL_COMMA = re.compile(r"[+-]?(\d+(,\d*)?|,\d+)([eE][+-]?\d+)?")
 _NUMBER_LIKE = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|infinity|nan)", re.I)
 _NUMBERS = {"integer", "floating", "mixed-integer-float"}  # pandas' infer_dtype: not bool
@@ -238,8 +238,7 @@ def _read_table(text: str, delimiter: str, line_offset: int, notes: list[str]
     """The table and its names (adding to ``notes``): `csv.reader` checks, pandas reads."""
     lines = io.StringIO(text, newline="")  # lines end where csv and pandas end them
     reader = csv.reader(lines, delimiter=delimiter, strict=False)
-    names: list[str] = []
-    renamed: list[tuple[str, str]] = []  # (as written, as named)
+    names, renamed = [], []  # the header's names; (as written, as named) where they differ
     bad: tuple[int, int, bool] | None = None  # the first bad row: line, values, spans lines
     body = n_core = width = n_rows = n_blank = n_bad = start = end = 0
     try:
@@ -268,7 +267,7 @@ def _read_table(text: str, delimiter: str, line_offset: int, notes: list[str]
                 n_core = max((j + 1 for j, name in enumerate(names) if name), default=0)
                 names = names if n_core else []  # only invisible characters: a blank line
     except csv.Error as exc:  # e.g. a value longer than csv.field_size_limit()
-        raise _bad_quotes(start + line_offset, f" ({exc})") from None
+        raise _bad_quotes(end + 1 + line_offset, f" ({exc})") from None  # the unread record
     if not names:  # e.g. only a 'sep=' line
         raise UploadError("empty", f"The file has no header row and no data rows: {_NEEDS}.")
     if bad and bad[2]:  # a quoted value ran over the ends of lines
@@ -280,16 +279,17 @@ def _read_table(text: str, delimiter: str, line_offset: int, notes: list[str]
         others = f" ({_plural(n_bad, 'row')} in all do not fit)" if n_bad > 1 else ""
         raise UploadError("uneven_rows", f"Line {bad[0]} has {bad[1]:,} values but the header "
                           f"has {_plural(n_core, 'column name')}{others}: give every row exactly "
-                          f"{n_core} values ({hint}).", line=bad[0], rows=n_bad)
+                          f"{_plural(n_core, 'value')} ({hint}).", line=bad[0], rows=n_bad)
     try:
         frame = pd.read_csv(  # UTF-8 bytes: a quarter of the memory of a StringIO
             io.BytesIO(text[body:].encode("utf-8")), sep=delimiter, header=None, engine="c",
             names=list(range(width)), index_col=False, na_values=["?"], low_memory=False,
         ) if n_rows else pd.DataFrame(columns=range(width))
-    except (pd.errors.ParserError, ValueError, OverflowError):  # e.g. "EOF inside string"
-        raise _bad_quotes(start + line_offset) from None
+    except (pd.errors.ParserError, ValueError, OverflowError) as exc:
+        last = start + line_offset if "EOF inside string" in str(exc) else None  # its quote
+        raise _bad_quotes(last) from None
     if not n_rows <= len(frame) <= n_rows + n_blank:  # the parsers split quotes differently
-        raise _bad_quotes(start + line_offset)
+        raise _bad_quotes(None)
     if renamed:
         changed = ", ".join(f"{_quote(old)} → {_quote(new)}" for old, new in renamed[:5])
         notes.append("Replaced line breaks and other invisible characters with spaces in column "
@@ -297,10 +297,10 @@ def _read_table(text: str, delimiter: str, line_offset: int, notes: list[str]
     return _tidy(frame, names, delimiter, notes), [name for name in names if name]
 
 
-def _bad_quotes(line: int, detail: str = "") -> UploadError:
-    return UploadError("bad_quotes", f"The rows from line {line} on could not be read{detail}, "
-                       "most likely because a quote (\") there is never closed: close or remove "
-                       "it (a value holding the delimiter must be quoted).", line=line)
+def _bad_quotes(line: int | None, detail: str = "") -> UploadError:
+    return UploadError("bad_quotes", f"The rows{f' from line {line} on' if line else ''} could not "
+                       f"be read{detail}, most likely because a quote (\") is never closed: close "
+                       "or remove it (a value holding the delimiter must be quoted).", line=line)
 
 
 def _duplicates(names: Iterable[str], where: str, renamed: Sequence[tuple[str, str]] = ()

@@ -45,15 +45,21 @@ if STANDARDIZE:  # z-scores, with the population standard deviation
     X = (X - X.mean(axis=0)) / X.std(axis=0)
 
 
+def exp_minus_abs(z):
+    """e^-|z|, taken as 0 past |z| = 708 (below the smallest normal double)."""
+    size = np.abs(z)
+    return np.exp(-size, out=np.zeros_like(size), where=size < 708.0)
+
+
 def sigmoid(z):
     """1 / (1 + e^-z), as e^z / (1 + e^z) below 0, so exp never overflows."""
-    e = np.exp(-np.abs(z))
+    e = exp_minus_abs(z)
     return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
 def softplus(u):
     """log(1 + e^u), computed so that nothing overflows or cancels."""
-    return np.log1p(np.exp(-np.abs(u))) + np.maximum(u, 0.0)
+    return np.log1p(exp_minus_abs(u)) + np.maximum(u, 0.0)
 
 
 n = len(y)

@@ -23,6 +23,17 @@ def path_frame(theta: np.ndarray, loss: np.ndarray, axes, name: str) -> pd.DataF
                          "c": theta[index, axes[1]], "loss": loss[index]})
 
 
+def angle_note(ctx: ViewContext) -> str:
+    """How far the inspected (w, b) still points from the max-margin direction."""
+    direction = compute.margin_direction(ctx.data)
+    theta = np.append(ctx.w, ctx.b)
+    norm = np.linalg.norm(theta)
+    if direction is None or norm == 0:
+        return ""
+    angle = np.degrees(np.arccos(np.clip(theta @ direction / norm, -1.0, 1.0)))
+    return f" At step {ctx.k:,}, (w, b) points {fmt(angle, 3)}° away from it."
+
+
 def render(ctx: ViewContext) -> None:
     names = ctx.names
     n_features = len(names)
@@ -83,7 +94,7 @@ def render(ctx: ViewContext) -> None:
         where = ("There is no best fit to mark: the classes can be split perfectly, and the "
                  "dashed line points along the max-margin direction of (w, b), the direction "
                  "in which gradient descent's parameters run off in the long run (Soudry et "
-                 "al., 2018). The turn towards it is slow: it takes many steps.")
+                 "al., 2018)." + angle_note(ctx))
     else:
         where = ""
     st.caption(f"Loss over {md_escape(params[axes[0]], 60)} and "

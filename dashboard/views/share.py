@@ -23,6 +23,12 @@ def page_link(settings: fields.Settings, sizes: fields.Sizes | None = None) -> s
                        query, ""))
 
 
+def file_names(dataset: str) -> tuple[str, str]:
+    """Names of the two downloads: our own words and a data set's key, never user text."""
+    safe = dataset if dataset in (*fields.DATASETS, fields.UPLOAD) else "data"
+    return f"descent_lab_{safe}_history.csv", "descent_lab_run.py"
+
+
 def render(ctx: ViewContext) -> None:
     settings, data, history = ctx.settings, ctx.data, ctx.history
     st.markdown("**Share this exact view.** The address holds every setting; this link opens "
@@ -36,7 +42,7 @@ def render(ctx: ViewContext) -> None:
     c1.download_button(
         "Download the training history (CSV)",
         data=lambda: tables.to_csv(tables.history_frame(history, data.names)),
-        file_name=f"descent_lab_{settings.dataset}_history.csv", mime="text/csv",
+        file_name=file_names(settings.dataset)[0], mime="text/csv",
         key="download_history", on_click="ignore")
     c2.download_button(
         "Download a numpy script that reruns it",
@@ -45,7 +51,7 @@ def render(ctx: ViewContext) -> None:
             learning_rate=settings.learning_rate, steps=history.steps_run, w0=settings.w0,
             b0=settings.b0, l2=settings.l2, standardize=data.standardized,
             stopped_early=history.steps_run < history.steps),
-        file_name="descent_lab_run.py", mime="text/x-python", key="download_script",
+        file_name=file_names(settings.dataset)[1], mime="text/x-python", key="download_script",
         on_click="ignore")
     st.caption(
         f"The history has one row per state ({history.steps_run + 1:,} rows): weights, bias, "

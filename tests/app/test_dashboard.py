@@ -261,3 +261,11 @@ def test_heavy_request_is_cut_to_the_budget_with_a_notice(new_app):
     assert allowed < 100_000
     assert metric(at, f"Loss at step {allowed:,}")
     assert f"stops after {allowed:,} of the 100,000 steps" in page_text(at)
+
+
+def test_a_chaotic_run_is_shown_to_three_digits_and_says_why(new_app):
+    at = new_app(data="breast_cancer", std="0", lr="0.5", steps="3000").run()
+    history = core_history("breast_cancer", learning_rate=0.5, steps=3000)
+    assert history.verdict.basis == "irregular"
+    assert metric(at, "Loss at step 3,000") == fmt(history.loss[-1], 3)
+    assert "This run is chaotic" in page_text(at)

@@ -1,32 +1,32 @@
 """Uploads through AppTest: every bad file answered by its own message, sessions kept apart."""
 
-import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import logreg_core as lc
-from logreg_core import upload
-from tests.app.conftest import metric, open_tab, table
+from dashboard import fields
+from dashboard.text import fmt
+from logreg_core import csv_reader as upload
+from tests.app.helpers import metric, open_view, plain, table
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "bad_csv"
-
-
-def plain(markdown: str) -> str:
-    """Markdown source back to the text a reader sees (backslash escapes removed)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def shown(at, kind: str) -> list[str]:
     return [plain(e.value) for e in at.get(kind)]
 
 
+def open_tab(at, slug: str):
+    return open_view(at, slug)
+
+
 @pytest.fixture
 def upload_app(new_app):
     def run(name: str, content: bytes | None = None, **query):
         at = new_app(**query).run()
-        at.selectbox(key="dataset").set_value(lc.settings.UPLOAD).run()
+        at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
         data = (CORPUS / name).read_bytes() if content is None else content
         at.file_uploader(key="upload_file").upload(name, data, "text/csv").run()
         assert not at.exception, at.exception
@@ -39,10 +39,10 @@ PARSE_ERRORS = {
     "empty.csv": ("empty", "The file is empty"),
     "whitespace_only.csv": ("empty", "only blank space"),
     "header_only.csv": ("header_only", "no data rows"),
-    "binary_png.csv": ("not_text", "PNG"),
+    "binary_png.csv": ("not_text", "NUL"),
     "xlsx_renamed.csv": ("not_text", "Excel workbook"),
     "pickle.csv": ("not_text", "pickle"),
-    "prose.csv": ("not_csv", "not a table"),
+    "prose.csv": ("not_csv", "not a CSV table"),
     "single_column.csv": ("single_column", "Only one column"),
     "duplicate_columns.csv": ("duplicate_columns", "'x'"),
     "empty_column_name.csv": ("empty_column_name", "Column 2"),
@@ -67,7 +67,7 @@ def test_file_that_cannot_be_read_gets_its_own_message(upload_app, name):
     assert shown(at, "error") == [str(expected.value)]
     assert phrase in shown(at, "error")[0]
     assert not at.metric  # no training on a file that could not be read
-    assert at.selectbox(key="dataset").value == lc.settings.UPLOAD  # the sidebar still works
+    assert at.selectbox(key="dataset").value == fields.UPLOAD  # the sidebar still works
 
 
 @pytest.mark.parametrize("name", sorted(PREPARE_ERRORS))
@@ -99,16 +99,16 @@ def test_good_files_train(upload_app, name, note):
     if prepared.suggest_standardize:
         X = lc.Standardizer.fit(X).transform(X)
     rate = at.session_state.learning_rate
-    assert rate == lc.settings.safe_learning_rate(lc.max_stable_learning_rate(X))
+    assert rate == fields.safe_learning_rate(lc.curvature_bound(X).guaranteed_rate)
     history = lc.train(X, prepared.y, learning_rate=rate, steps=500)
     assert history.verdict.kind == "converging"  # a fresh upload starts below the limit
-    assert metric(at, "Loss at step 500") == lc.explain.fmt(history.loss[-1])
+    assert metric(at, "Loss at step 500") == fmt(history.loss[-1])
     if note:
-        assert note in "\n".join(shown(open_tab(at, "Data"), "markdown"))
+        assert note in "\n".join(shown(open_tab(at, "data"), "markdown"))
 
 
 def test_text_labels_can_be_swapped(upload_app):
-    at = open_tab(upload_app("text_labels.csv"), "Data")
+    at = open_tab(upload_app("text_labels.csv"), "data")
     assert "'no' → 0, 'yes' → 1" in "\n".join(shown(at, "markdown"))
     at.toggle(key="up_swap").set_value(True).run()
     assert "'yes' → 0, 'no' → 1" in "\n".join(shown(at, "markdown"))
@@ -129,7 +129,7 @@ def test_non_numeric_feature_named_and_undone(upload_app):
 def test_missing_values_can_be_dropped(upload_app):
     at = upload_app("missing_values.csv")
     at.toggle(key="up_drop_missing").set_value(True).run()
-    open_tab(at, "Data")  # no tabs show while the file has a problem
+    open_tab(at, "data")  # no tabs show while the file has a problem
     assert not at.error
     assert "Dropped 3 rows with missing values." in "\n".join(shown(at, "markdown"))
 
@@ -171,21 +171,25 @@ def test_too_many_rows_offers_a_sample(upload_app):
     sample_key = next(t.key for t in at.toggle if t.key.startswith("up_sample_"))
     at.toggle(key=sample_key).set_value(True).run()
     assert not at.error and metric(at, "Loss at step 0")
-    assert "random sample" in "\n".join(shown(open_tab(at, "Data"), "markdown"))
+    assert "random sample" in "\n".join(shown(open_tab(at, "data"), "markdown"))
 
 
 def test_injected_names_stay_plain_text(upload_app):
+    from dashboard.views import VIEWS
+
     at = upload_app("html_injection.csv")
     assert not at.exception
     names = list(at.session_state.up_features)
     elements = []
-    for tab in lc.settings.TABS:
-        open_tab(at, tab)
-        assert not at.exception, tab
+    for view in VIEWS:
+        open_view(at, view.slug)
+        assert not at.exception, view.slug
         elements += [e.value for kind in ("markdown", "caption", "error", "warning", "info",
                                           "success") for e in at.get(kind)]
+        elements += [w.label for kind in ("slider", "radio", "text_input", "toggle")
+                     for w in at.get(kind)]
     assert "<script>alert(1)</script>" in names and "**bold**" in names
-    # every Markdown-rendered element, on every tab, carries the names escaped
+    # every Markdown-rendered element and label, on every view, carries the names escaped
     for value in elements:
         for raw in ("<script>", "**bold**", "$\\alpha$", "<img src=x"):
             assert raw not in value, value[:200]
@@ -197,8 +201,8 @@ def test_injected_names_stay_plain_text(upload_app):
 
 
 def test_two_sessions_never_see_each_others_upload(upload_app):
-    first = open_tab(upload_app("semicolon.csv"), "Data")
-    second = open_tab(upload_app("text_labels.csv"), "Data")
+    first = open_tab(upload_app("semicolon.csv"), "data")
+    second = open_tab(upload_app("text_labels.csv"), "data")
     first_cols = set(first.session_state.up_features)
     second_cols = set(second.session_state.up_features)
     assert first_cols != second_cols
@@ -218,5 +222,6 @@ def test_link_to_an_upload_explains(new_app):
 
 def test_no_unsafe_html_anywhere():
     root = Path(__file__).resolve().parents[2]
-    sources = [root / "app.py", *(root / "logreg_core").glob("*.py")]
+    sources = [root / "app.py", *(root / "logreg_core").glob("*.py"),
+               *(root / "dashboard").rglob("*.py")]
     assert not [p.name for p in sources if "unsafe_allow_html" in p.read_text()]

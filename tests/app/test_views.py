@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import logreg_core as lc
-from dashboard import fields
+from dashboard import charts, fields
 from dashboard.views import VIEWS
 from dashboard.views.learning_rates import sweep_rates
 from logreg_core.limits import learning_rate_limits
@@ -198,8 +198,11 @@ def test_optimizers_view_shows_every_registered_optimizer(new_app):
                                                seed=5, n_samples=5).label
                                 for cls in lc.OPTIMIZERS.values()}
     sgd = lc.train(data.X, data.y, optimizer=lc.MiniBatchSGD(0.5, 2, 5), steps=200)
-    rows = runs[runs["run"] == "mini-batch SGD (batch 2, seed 5)"]
-    assert rows["loss"].to_numpy() == pytest.approx(sgd.loss[rows["step"].to_numpy()])
+    name = "mini-batch SGD (batch 2, seed 5)"
+    rows = runs[runs["run"] == name].reset_index(drop=True)
+    expected = charts.curves_frame({name: sgd.loss}, {name: sgd.verdict.kind})
+    assert rows["series"].tolist() == expected["series"].tolist()
+    assert rows["loss"].to_numpy() == pytest.approx(expected["loss"].to_numpy(), rel=1e-12)
     tolerance = table(at, "steps to within 1%")
     assert "None" not in set(tolerance["steps to within 1%"].astype(str))
 
@@ -228,3 +231,15 @@ def test_share_link_is_the_full_encoded_address(new_app):
     query = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
     settings, notices = fields.from_query(query)
     assert notices == [] and settings.learning_rate == 0.1 and settings.view == "share"
+
+
+def test_landscape_says_how_far_descent_still_points_from_the_ray(new_app):
+    from logreg_core.limits import max_margin_direction
+
+    at = new_app(tab="landscape", step="50").run()
+    data = lc.load_dataset("five_points")
+    history = lc.train(data.X, data.y, learning_rate=0.5, steps=200)
+    theta = history.theta[50]
+    cosine = theta @ max_margin_direction(data.X, data.y) / np.linalg.norm(theta)
+    angle = np.degrees(np.arccos(cosine))
+    assert f"At step 50, (w, b) points {float(f'{angle:.3g}'):g}° away from it." in page_text(at)

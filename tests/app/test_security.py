@@ -1,0 +1,129 @@
+"""User text never reaches code, Markdown, LaTeX, Vega expressions or file names unescaped.
+
+The audit of every path a user's text can take (column names and cells from an upload, link
+values), one test per path:
+
+- the downloaded script: tests/core/test_script.py (names only as a JSON literal);
+- the history CSV: here (every text field quoted, formulas defused);
+- Markdown (notices, captions, labels, options): here and tests/dashboard/test_fields.py,
+  tests/dashboard/test_text.py (rendered by a CommonMark parser), and the browser tests
+  (rendered by Chromium);
+- LaTeX: the formulas name parameters w_1, w_2 ... and never a column (checked here);
+- Vega: chart fields are our own names; a user's name is only a title (checked here);
+- file names of downloads: fixed names, never user text (checked here);
+- links: settings only, never a name or a cell (tests/dashboard/test_fields.py).
+"""
+
+import csv
+import io
+import json
+
+import numpy as np
+import pytest
+
+from dashboard import fields, tables
+from dashboard.views import VIEWS
+from tests.app.helpers import chart_datasets, open_view, table
+
+HOSTILE_PAIRS = [
+    ["hours:studied", "slept"],           # a colon is Altair's field:type shorthand
+    ["back\\slash", "new\nline"],         # backslash and newline broke Vega expressions
+    ["carriage\rreturn", "tab\there"],
+    ["a.b[0]", "=HYPERLINK(\"http://evil.example\")"],
+    ["$x^2$", "**bold** :red[red]"],
+]
+#: Names the page uses for its own columns and fields.
+COLLIDING_PAIRS = [["x", "label"], ["p", "y"]]
+
+
+def upload(new_app, names, rows=40, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(rows, len(names)))
+    y = (X[:, 0] + rng.normal(size=rows) > 0).astype(int)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*names, "passed"])
+    writer.writerows([[*row, label] for row, label in zip(X, y, strict=True)])
+    at = new_app().run()
+    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
+    at.file_uploader(key="upload_file").upload("hostile.csv", out.getvalue().encode(),
+                                               "text/csv").run()
+    at.selectbox(key="up_target").set_value("passed").run()
+    return at
+
+
+@pytest.mark.parametrize("names", HOSTILE_PAIRS, ids=lambda n: repr(n)[:30])
+def test_hostile_names_never_break_a_view(new_app, names):
+    at = upload(new_app, names)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    for view in VIEWS:
+        open_view(at, view.slug)
+        assert not at.exception, (view.slug, [e.value for e in at.exception])
+        for element in at.get("vega_lite_chart"):
+            spec = json.loads(element.proto.spec)
+            fields_used = json.dumps(spec.get("encoding", {})) + json.dumps(spec.get("layer", []))
+            for name in names:  # a user's name may be a title, never a field
+                assert f'"field": {json.dumps(name)}' not in fields_used, (view.slug, name)
+        latex = "\n".join(e.value for e in at.latex)
+        for name in names:
+            assert name not in latex or len(name) == 1, (view.slug, name)
+
+
+def test_model_chart_of_two_hostile_features_keeps_its_points(new_app):
+    at = upload(new_app, ["hours:studied", "new\nline"])
+    points = [f for frames in chart_datasets(at) for f in frames if {"x1", "x2"} <= set(f)]
+    assert points and len(points[0]) == 40
+
+
+@pytest.mark.parametrize("names", COLLIDING_PAIRS, ids=lambda n: "-".join(n))
+def test_names_the_page_uses_itself_stay_the_users_features(new_app, names):
+    at = upload(new_app, names)
+    for view in VIEWS:
+        open_view(at, view.slug)
+        assert not at.exception, view.slug
+    open_view(at, "step")
+    columns = list(table(at, "z").columns)
+    assert columns[:2] == [f"{n} (feature)" if n in tables.RESERVED else n for n in names]
+    assert columns[2:7] == ["y", "z", "p", "loss", "p - y"]
+    points = [f for frames in chart_datasets(at) for f in frames if {"x1", "x2"} <= set(f)]
+    assert set(points[0]["label"]) <= {"0", "1"}  # the class, not the user's "label" column
+    rows = table(at, "z")
+    assert rows.iloc[:, 1].dtype.kind == "f" and set(rows["y"]) <= {0, 1}
+
+
+def test_history_csv_is_safe_in_a_spreadsheet():
+    import logreg_core as lc
+
+    names = ["=HYPERLINK(\"http://evil.example\",\"x\")", "@SUM(A1:A9)", "+cmd|' /C calc'!A0",
+             "-2+3", "\tindent", "ok\rsplit"]
+    X = np.random.default_rng(0).normal(size=(8, len(names)))
+    history = lc.train(X, np.array([0, 1] * 4, dtype=float), learning_rate=0.1, steps=3)
+    text = tables.to_csv(tables.history_frame(history, names))
+    header = next(csv.reader(io.StringIO(text)))
+    raw_header = text.split("\n", 1)[0]
+    assert raw_header.startswith('"step"')  # every text field quoted
+    for cell in header:
+        assert not cell.startswith(tables.FORMULA_STARTS), cell
+    assert "\r" not in raw_header  # control characters are gone from names
+    rows = list(csv.reader(io.StringIO(text)))[1:]
+    assert len(rows) == 4 and float(rows[0][-len(names) - 2]) == history.loss[0]
+
+
+def test_download_file_names_are_fixed():
+    import re
+
+    from dashboard.views.share import file_names
+
+    for dataset in (*fields.DATASETS, fields.UPLOAD, "../../etc/passwd", "a\nb"):
+        for name in file_names(dataset):
+            assert re.fullmatch(r"descent_lab_[a-z_]+\.(csv|py)", name), name
+
+
+def test_a_wide_file_is_refused_with_a_message(new_app):
+    at = new_app().run()
+    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
+    header = ",".join(f"c{j}" for j in range(100_000))
+    content = f"{header}\n{','.join('1' for _ in range(100_000))}\n".encode()
+    at.file_uploader(key="upload_file").upload("wide.csv", content, "text/csv").run()
+    assert not at.exception
+    assert "100,000 columns; the limit is 101" in at.error[0].value.replace("\\", "")

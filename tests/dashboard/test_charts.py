@@ -1,0 +1,109 @@
+"""The chart builders: valid Vega-Lite, readable zig-zags, and user names only as titles."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import logreg_core as lc
+from dashboard import charts
+from logreg_core import landscape
+
+
+def spec(chart) -> dict:
+    return chart.to_dict(validate=True)  # validates against the Vega-Lite schema
+
+
+def test_downsample_keeps_ends_marker_and_extremes():
+    rng = np.random.default_rng(1)
+    values = np.cumsum(rng.normal(size=100_001))
+    values[54_321] = 1e6  # a spike must survive
+    index = charts.downsample(values, keep=(777,))
+    assert len(index) <= 2000
+    assert {0, 100_000, 777, 54_321} <= set(index.tolist())
+    assert values[index].max() == values.max() and values[index].min() == values.min()
+    assert np.array_equal(charts.downsample(values[:50]), np.arange(50))
+
+
+def test_a_two_cycle_is_drawn_as_two_lines_not_a_band():
+    wiki = lc.load_dataset("wikipedia_students")
+    history = lc.train(wiki.X, wiki.y, learning_rate=4, steps=2000)
+    assert charts.zigzags(history.loss)
+    frame = charts.curves_frame({"η = 4": history.loss}, {"η = 4": "oscillating"})
+    assert set(frame["series"]) == {"η = 4 (high)", "η = 4 (low)"}
+    tail = frame[frame["step"] > 500]
+    highs = tail[tail["series"].str.endswith("(high)")]["loss"]
+    lows = tail[tail["series"].str.endswith("(low)")]["loss"]
+    assert highs.to_numpy() == pytest.approx(0.9543, abs=1e-3)  # each line flat: readable
+    assert lows.to_numpy() == pytest.approx(0.6672, abs=1e-3)
+    chart = spec(charts.loss_chart(history.loss, 10))
+    marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+             for layer in chart["layer"]]
+    assert "area" in marks  # the envelope's band, between the two lines
+
+
+def test_a_smooth_curve_stays_one_line():
+    history = lc.train(np.arange(1.0, 6.0)[:, None], [0, 0, 0, 1, 1], learning_rate=0.5,
+                       steps=200)
+    assert not charts.zigzags(history.loss)
+    assert set(charts.curves_frame({"a": history.loss}, {"a": "converging"})["series"]) == {"a"}
+
+
+@pytest.mark.parametrize("names", [["hours:studied", "b"], ["back\\slash", "new\nline"],
+                                   ["a.b[0]", "$x$"]])
+def test_user_names_are_titles_never_fields(names):
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    y = (X[:, 0] > 0).astype(float)
+    chart = spec(charts.model_chart_2d(X, y, np.array([1.0, 0.5]), 0.1, names))
+    text = json.dumps(chart)
+    for name in names:
+        assert f'"field": {json.dumps(name)}' not in text
+        assert json.dumps(charts.title_text(name)) in text  # shown as a title, cleaned
+    assert "\n" not in charts.title_text("new\nline") and "\\" in charts.title_text("a\\b")
+
+
+def test_every_chart_builder_makes_a_valid_spec():
+    X = np.arange(1.0, 6.0)[:, None]
+    y = np.array([0, 0, 0, 1, 1.0])
+    history = lc.train(X, y, learning_rate=0.5, steps=300)
+    spec(charts.loss_chart(history.loss, 5, log_scale=True))
+    spec(charts.model_chart_1d(X[:, 0], y, 1.0, -3.0, "x"))
+    spec(charts.probability_chart(np.linspace(0, 1, 7), np.array([0, 1] * 3 + [1.0])))
+    frame = charts.curves_frame({"a": history.loss, "b": history.loss * 2},
+                                {"a": "converging", "b": "settling"}, current="a")
+    spec(charts.curves_chart(frame, "t"))
+    rules = pd.DataFrame({"learning_rate": [0.6, 1.8, 0.5], "what": ["2/L", "2/μ*", "yours"],
+                          "kind": ["limit", "limit", "yours"]})
+    sweep = pd.DataFrame({"learning_rate": [0.1, 1.0], "final_loss": [0.5, 0.2],
+                          "steps_to_1pct": [np.nan, 20.0], "reached": ["not reached", "20"],
+                          "verdict": ["converging", "oscillating"]})
+    spec(charts.sweep_chart(sweep, rules, 300))
+    spec(charts.speed_chart(sweep, rules, 300))
+    surface = landscape.loss_grid(X, y, [1.0], -3.0, (0, 1), (-1, 4), (-10, 2), 30)
+    paths = pd.DataFrame({"run": "gd", "step": [0, 1], "a": [0.0, 0.5], "c": [0.0, -1.0],
+                          "loss": [0.69, 0.5]})
+    marks = pd.DataFrame({"what": ["start", "step 1"], "a": [0.0, 0.5], "c": [0.0, -1.0]})
+    spec(charts.landscape_chart(surface, landscape.contour_segments(surface), paths, marks,
+                                ("w[x]", "b")))
+
+
+def test_boundary_segment():
+    segment = charts.boundary_segment([1.0, 1.0], -1.0, (0, 1), (0, 1))  # x + y = 1
+    assert segment[["x", "y"]].to_numpy().tolist() == [[0.0, 1.0], [1.0, 0.0]]
+    assert charts.boundary_segment([1.0, 1.0], -10.0, (0, 1), (0, 1)) is None
+    assert charts.boundary_segment([0.0, 0.0], 1.0, (0, 1), (0, 1)) is None
+
+
+def test_landscape_cells_overlap_so_no_stripes_show():
+    X = np.arange(1.0, 6.0)[:, None]
+    surface = landscape.loss_grid(X, [0, 0, 0, 1, 1], [1.0], -3.0, (0, 1), (-1, 4),
+                                     (-10, 2), 20)
+    chart = charts.landscape_chart(surface, landscape.contour_segments(surface),
+                                   pd.DataFrame(columns=["run", "step", "a", "c", "loss"]),
+                                   pd.DataFrame({"what": ["start"], "a": [0.0], "c": [0.0]}),
+                                   ("w", "b"))
+    cells = chart.layer[0].data
+    width = cells["a2"] - cells["a"]
+    step = surface.a[1] - surface.a[0]
+    assert (width > step).all()  # each cell reaches past its neighbour's edge

@@ -1,0 +1,74 @@
+"""Tables built from one pass: the textbook's columns, the L2 split, the editor's edits."""
+
+import numpy as np
+import pytest
+
+from dashboard import tables
+from logreg_core import loss_and_gradients, step
+
+
+def test_tables_reproduce_the_worked_step(five_points):
+    X, y = five_points
+    grad = loss_and_gradients(X, y, [2.197], -6.593)
+    rows = tables.breakdown_table(X, y, grad, ["x"])
+    assert list(rows.columns) == ["x", "y", "z", "p", "loss", "p - y", "(p - y) * x"]
+    assert rows.index.tolist() == [1, 2, 3, 4, 5]
+    # the textbook's rounded columns
+    assert rows["z"].round(3).tolist() == [-4.396, -2.199, -0.002, 2.195, 4.392]
+    assert rows["p"].round(3).tolist() == [0.012, 0.100, 0.500, 0.900, 0.988]
+    totals = tables.totals_table(grad, ["x"])
+    assert totals.loc["mean", "(p - y) * x"] == pytest.approx(0.249686, abs=5e-7)
+    assert totals.loc["mean", "p - y"] == pytest.approx(0.0998183, abs=5e-8)
+    assert totals.loc["mean", "loss"] == pytest.approx(grad.loss)
+    assert "L2 term" not in totals.index
+    update = tables.update_table([2.197], -6.593, grad, 0.1, ["x"])
+    assert update.index.tolist() == ["w[x]", "b"]
+    w_new, b_new, _ = step(X, y, [2.197], -6.593, 0.1)
+    assert update["new value"].tolist() == [w_new[0], b_new]
+
+
+def test_l2_is_its_own_row_and_column(five_points):
+    X, y = five_points
+    grad = loss_and_gradients(X, y, [1.0], -3.0, l2=0.2)
+    totals = tables.totals_table(grad, ["x"], l2=0.2)
+    assert totals.loc["L2 term", "(p - y) * x"] == pytest.approx(0.2)
+    assert totals.loc["L2 term", "p - y"] == 0.0  # the bias is not penalized
+    assert totals.loc["J and gradient", "(p - y) * x"] == grad.dw[0]
+    update = tables.update_table([1.0], -3.0, grad, 0.5, ["x"], l2=0.2)
+    assert update.loc["w[x]", "L2 term"] == pytest.approx(0.2)
+    assert (update["data gradient"] + update["L2 term"]).tolist() == pytest.approx(
+        update["gradient"].tolist())
+
+
+def test_feature_labels_never_collide():
+    assert tables.feature_labels(["p", "x", "x ", "a\nb", "label", ""]) == [
+        "p (feature)", "x", "x (feature)", "a b", "label (feature)", "(no name)"]
+
+
+def test_apply_edits_moves_flips_adds_and_deletes():
+    frame = tables.editable_frame(np.arange(1.0, 6.0)[:, None], np.array([0, 0, 0, 1, 1.0]), 1)
+    feature = tables.editor_columns(1)[0]
+    assert frame[tables.EDITOR_LABEL].tolist() == [False, False, False, True, True]
+    assert tables.apply_edits(frame, None).equals(frame)
+    edited = tables.apply_edits(frame, {
+        "edited_rows": {0: {feature: 1.5}, 2: {tables.EDITOR_LABEL: True}},
+        "deleted_rows": [4],
+        "added_rows": [{feature: 7.0}, {tables.EDITOR_LABEL: True}],
+    })
+    X, y = tables.edited_arrays(edited)
+    assert X[:5, 0].tolist() == [1.5, 2.0, 3.0, 4.0, 7.0] and np.isnan(X[5, 0])
+    assert y.tolist() == [0, 0, 1, 1, 0, 1]  # the new row without a label is 0
+    assert frame[feature].tolist() == [1, 2, 3, 4, 5]  # the original is untouched
+
+
+def test_csv_numbers_are_exact_and_text_is_quoted():
+    import io
+
+    import pandas as pd
+
+    frame = pd.DataFrame({"step": [0, 1], "loss": [0.1 + 0.2, float("nan")], "name": ["a", "=b"]})
+    text = tables.to_csv(frame)
+    assert text.splitlines()[0] == '"step","loss","name"'
+    back = pd.read_csv(io.StringIO(text))
+    assert back["loss"].iloc[0] == 0.1 + 0.2 and np.isnan(back["loss"].iloc[1])
+    assert back["name"].tolist() == ["a", "'=b"]
