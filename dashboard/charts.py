@@ -411,9 +411,9 @@ def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks:
                     names: tuple[str, str], ray: pd.DataFrame | None = None) -> alt.LayerChart:
     """The loss over two parameters: a heatmap of log10(loss), contour lines, descent paths.
 
-    Cells overlap their neighbours by a hair, so no background shows through as stripes
-    between them. Paths are drawn over a dark halo, so they stand out on every colour of the
-    heatmap and on light and dark pages alike.
+    Cells overlap their neighbours, so no background shows through as stripes between them.
+    The learner's own run (the first in ``paths``) is white over a dark halo, so it stands out
+    on every colour of the heatmap, on light and dark pages alike.
 
     Parameters
     ----------
@@ -431,7 +431,7 @@ def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks:
     ga, gc = np.meshgrid(a, c)
     with np.errstate(divide="ignore"):
         log_loss = np.log10(np.maximum(surface.loss, LOG_FLOOR))
-    overlap = 1.02  # a 2% overlap hides the anti-aliasing seams between cells
+    overlap = 1.3  # cells reach into their neighbours: no anti-aliasing seams show as stripes
     cells = pd.DataFrame({
         "a": (ga - da * overlap).ravel(), "a2": (ga + da * overlap).ravel(),
         "c": (gc - dc * overlap).ravel(), "c2": (gc + dc * overlap).ravel(),
@@ -455,23 +455,27 @@ def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks:
     colors = ["#FFFFFF", *RUN_COLORS[1:]]
     colors = [colors[k % len(colors)] for k in range(len(runs))]
     encode = dict(x=x, y=y, order="step:Q", detail="run:N")
-    halo = alt.Chart(paths).mark_line(color="#000000", strokeWidth=5, opacity=0.7,
-                                      clip=True).encode(**encode)
+    mine = paths[paths["run"] == runs[0]] if runs else paths
+    halo = alt.Chart(mine).mark_line(color="#000000", strokeWidth=5, opacity=0.7,
+                                     clip=True).encode(**encode)
     path = alt.Chart(paths).mark_line(
         point=alt.OverlayMarkDef(size=14, clip=True), strokeWidth=2.5, clip=True
     ).encode(
         **encode,
         color=alt.Color("run:N", sort=runs, title=None, scale=alt.Scale(domain=runs,
                                                                       range=colors),
-                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),
+                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=300,
+                                          symbolStrokeColor="#555555", symbolStrokeWidth=1)),
         tooltip=["run:N", alt.Tooltip("step:Q", format=","), alt.Tooltip("loss:Q", format=".4g"),
                  alt.Tooltip("a:Q", title=title_text(names[0]), format=".4g"),
                  alt.Tooltip("c:Q", title=title_text(names[1]), format=".4g")],
     )
     layers = [heat, contours, halo, path]
-    if ray is not None:
-        layers.append(alt.Chart(ray).mark_line(color=MARKER_COLOR, strokeDash=[6, 4],
-                                               strokeWidth=2.5, clip=True).encode(x=x, y=y))
+    if ray is not None:  # white dashes over a dark halo, like the learner's own path
+        layers += [alt.Chart(ray).mark_line(color="#000000", strokeWidth=5, opacity=0.6,
+                                            clip=True).encode(x=x, y=y),
+                   alt.Chart(ray).mark_line(color="#FFFFFF", strokeDash=[8, 5],
+                                            strokeWidth=2.5, clip=True).encode(x=x, y=y)]
     layers.append(alt.Chart(marks).mark_point(
         size=260, filled=True, stroke="black", strokeWidth=1.5, clip=True
     ).encode(

@@ -128,3 +128,12 @@ def test_one_student_never_rises_whatever_the_rate():
     """The lesson and the story: with one sample no step ever raises the loss."""
     X, y = data("student")
     assert first_rising_rate(X, y, [0.1, -0.2], 0.0) is None
+
+
+def test_readme_separable_claim_holds_on_breast_cancer_too():
+    """README: "On separable data (the 5 points, breast cancer without L2) there is no best
+    fit and no local limit: every rate ends lower than it started." """
+    X, y = data("breast_cancer", standardize=True)
+    assert learning_rate_limits(X, y).local is None
+    sweep = lc.learning_rate_sweep(X, y, np.logspace(-4, 1.5, 40), 500)
+    assert np.all(sweep.final_loss < sweep.loss[:, 0])
