@@ -16,16 +16,28 @@ from logreg_core.checks import WhyFacts
 from .text import tex_number, tex_paren
 
 
-def _aligned(lhs: str, definition: str, numbers: str, result: str, arrow: bool = False) -> str:
+def _aligned(lhs: str, definition: str, numbers, result: str, arrow: bool = False) -> str:
+    r"""One formula as an ``aligned`` block: the definition, the numbers (one line, or several
+    for a long sum), the result."""
     first = r"\leftarrow" if arrow else "="
-    return (rf"\begin{{aligned}} {lhs} &{first} {definition} \\ &= {numbers} \\ &= {result}"
-            r" \end{aligned}")
+    lines = [numbers] if isinstance(numbers, str) else numbers
+    middle = rf" \\ &= {lines[0]}" + "".join(rf" \\ &\quad {line}" for line in lines[1:])
+    return rf"\begin{{aligned}} {lhs} &{first} {definition}{middle} \\ &= {result} \end{{aligned}}"
 
 
-def _sum_terms(terms: list[str], max_terms: int = 4) -> str:
-    if len(terms) <= max_terms:
-        return " + ".join(terms)
-    return " + ".join(terms[:2]) + r" + \cdots + " + terms[-1]
+def _sum_lines(prefix: str, terms: list[str], suffix: str = "", per_line: int = 2) -> list[str]:
+    r"""``prefix(t1 + t2 + \cdots + tn)suffix`` broken after every ``per_line`` terms, so a
+    phone's width holds each line (a long sum shows its first two terms, a ``\cdots`` and the
+    last)."""
+    if len(terms) > 3:
+        terms = [*terms[:2], r"\cdots", terms[-1]]
+    chunks = [terms[k:k + per_line] for k in range(0, len(terms), per_line)]
+    lines = [" + ".join(chunk) for chunk in chunks]
+    lines[0] = rf"{prefix}\left({lines[0]}" + (r"\right." if len(lines) > 1 else "")
+    for k in range(1, len(lines)):
+        lines[k] = rf"\left. + {lines[k]}" + (r"\right." if k < len(lines) - 1 else "")
+    lines[-1] += rf"\right){suffix}"
+    return lines
 
 
 def step_formulas(X: np.ndarray, w: np.ndarray, b: float, grad_pass: GradientPass,
@@ -49,11 +61,15 @@ def step_formulas(X: np.ndarray, w: np.ndarray, b: float, grad_pass: GradientPas
     f = lambda v: tex_number(v, digits)  # noqa: E731
     fp = lambda v: tex_paren(v, digits)  # noqa: E731
     shown = range(min(n_features, max_features))
-    products = " + ".join(f"{fp(w[j])} \\cdot {fp(X[0, j])}" for j in shown)
+    per_line = 2 if digits <= 5 else 1  # what a phone's width holds
+    products = [f"{fp(w[j])} \\cdot {fp(X[0, j])}" for j in shown]
     if n_features > max_features:
-        products += r" + \cdots"
+        products.append(r"\cdots")
+    products.append(fp(b))
+    rows = [" + ".join(products[k:k + per_line]) for k in range(0, len(products), per_line)]
+    rows[1:] = ["+ " + row for row in rows[1:]]
     lines = [
-        _aligned("z_1", r"w \cdot x_1 + b", f"{products} + {fp(b)}", f(grad_pass.z[0])),
+        _aligned("z_1", r"w \cdot x_1 + b", rows, f(grad_pass.z[0])),
         _aligned("p_1", r"\sigma(z_1) = \frac{1}{1 + e^{-z_1}}",
                  rf"\frac{{1}}{{1 + e^{{{f(-grad_pass.z[0])}}}}}", f(grad_pass.p[0])),
     ]
@@ -61,8 +77,8 @@ def step_formulas(X: np.ndarray, w: np.ndarray, b: float, grad_pass: GradientPas
     penalty_value = f" + {f(grad_pass.penalty)}" if l2 else ""
     lines.append(_aligned(
         "J", rf"\frac{{1}}{{n}} \sum_i \ell_i{penalty}",
-        rf"\frac{{1}}{{{n_samples}}}\left({_sum_terms([fp(v) for v in grad_pass.sample_loss])}"
-        rf"\right){penalty_value}",
+        _sum_lines(rf"\frac{{1}}{{{n_samples}}}", [fp(v) for v in grad_pass.sample_loss],
+                   penalty_value, per_line),
         f(grad_pass.loss)))
     for j in shown:
         terms = [f"{fp(grad_pass.error[i])} \\cdot {fp(X[i, j])}" for i in range(n_samples)]
@@ -71,11 +87,12 @@ def step_formulas(X: np.ndarray, w: np.ndarray, b: float, grad_pass: GradientPas
         lines.append(_aligned(
             rf"\frac{{\partial J}}{{\partial w_{{{j + 1}}}}}",
             rf"\frac{{1}}{{n}}\sum_i (p_i - y_i)\, x_{{i{j + 1}}}{reg}",
-            rf"\frac{{1}}{{{n_samples}}}\left({_sum_terms(terms)}\right){reg_value}",
+            _sum_lines(rf"\frac{{1}}{{{n_samples}}}", terms, reg_value, per_line),
             f(grad_pass.dw[j])))
     lines.append(_aligned(
         r"\frac{\partial J}{\partial b}", r"\frac{1}{n}\sum_i (p_i - y_i)",
-        rf"\frac{{1}}{{{n_samples}}}\left({_sum_terms([fp(e) for e in grad_pass.error])}\right)",
+        _sum_lines(rf"\frac{{1}}{{{n_samples}}}", [fp(e) for e in grad_pass.error],
+                   per_line=per_line),
         f(grad_pass.db)))
     for j in shown:
         new = w[j] - learning_rate * grad_pass.dw[j]

@@ -41,8 +41,9 @@ def gradient_check_panel(ctx: ViewContext) -> None:
     st.dataframe(styled(tables.gradient_check_table(check, ctx.names), ctx.digits)
                  .format({"allowed": "{:.1e}", "difference": "{:.1e}"}),
                  key="gradient_check")
-    st.latex(r"|g - \hat g| \le \underbrace{100\,\epsilon \max(1, |J|)/h}_{\text{rounding}}"
-             r" + \underbrace{10^{-6} \max(|g|, |\hat g|)}_{\text{relative}}")
+    st.latex(r"\begin{aligned} |g - \hat g| \le\; & \underbrace{100\,\epsilon \max(1, |J|)/h}"
+             r"_{\text{rounding}} \\ & + \underbrace{10^{-6} \max(|g|, |\hat g|)}"
+             r"_{\text{relative}} \end{aligned}")
     agree = int(check.passed.sum())
     total = check.passed.size
     worst = float((abs(check.difference) / check.allowed).max())

@@ -269,3 +269,20 @@ def test_a_chaotic_run_is_shown_to_three_digits_and_says_why(new_app):
     assert history.verdict.basis == "irregular"
     assert metric(at, "Loss at step 3,000") == fmt(history.loss[-1], 3)
     assert "This run is chaotic" in page_text(at)
+
+
+def test_a_huge_l2_never_shows_nan(new_app):
+    from dashboard.views import VIEWS
+
+    at = new_app(l2="100").run()
+    assert not at.exception
+    texts = [" ".join(m.value for m in at.metric)]
+    for view in VIEWS:
+        open_view(at, view.slug)
+        assert not at.exception, view.slug
+        texts.append(page_text(at))
+        for frame in [d.value for d in at.dataframe]:
+            # the textbook prints no figure for some quantities: those cells show "—"
+            numbers = frame.drop(columns=["textbook"], errors="ignore").select_dtypes("number")
+            assert np.all(np.isfinite(numbers.to_numpy())), view.slug
+    assert not re.search(r"\b(nan|inf)\b", " ".join(texts), re.IGNORECASE)

@@ -225,3 +225,20 @@ def test_no_unsafe_html_anywhere():
     sources = [root / "app.py", *(root / "logreg_core").glob("*.py"),
                *(root / "dashboard").rglob("*.py")]
     assert not [p.name for p in sources if "unsafe_allow_html" in p.read_text()]
+
+
+def test_raw_features_in_the_thousands_start_below_the_guarantee(upload_app):
+    rng = np.random.default_rng(3)
+    x1, x2 = rng.normal(5000, 800, size=60), rng.normal(3000, 500, size=60)
+    labels = (x1 / 800 - x2 / 500 + rng.normal(size=60) > 0.25).astype(int)
+    rows = "\n".join(f"{a},{b},{c}" for a, b, c in zip(x1, x2, labels, strict=True))
+    at = upload_app("thousands.csv", f"area,volume,label\n{rows}\n".encode())
+    at.toggle(key="standardize").set_value(False).run()
+    at.button(key="reset").click().run()  # the upload's own start, unstandardized
+    rate = at.session_state.learning_rate
+    X = np.column_stack([x1, x2])
+    guaranteed = lc.curvature_bound(X).guaranteed_rate
+    assert guaranteed < 1e-4 and rate <= guaranteed  # below the slider's smallest rate
+    history = lc.train(X, labels.astype(float), learning_rate=rate, steps=500)
+    assert history.verdict.kind == "converging"
+    assert not at.exception and "Diverging" not in " ".join(e.value for e in at.error)
