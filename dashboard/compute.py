@@ -137,6 +137,11 @@ def worked_step() -> examples.WorkedStep:
     return examples.worked_step()
 
 
+@st.cache_resource(show_spinner="Running the textbook's start for 20,000 steps...")
+def worked_long_run() -> lc.History:
+    return examples.worked_long_run()
+
+
 @st.cache_resource(show_spinner=False)
 def student_step() -> examples.StudentStep:
     return examples.student_step()

@@ -59,8 +59,6 @@ class WorkedStep:
         The optimum with L2 ``1 / (C n)``, C = 1: what ``LogisticRegression()`` fits.
     unregularized : ExactFit
         Without L2: no finite optimum (the points are separable).
-    long_run : History
-        Plain gradient descent from the textbook's start at its rate 0.1.
     """
 
     X: np.ndarray
@@ -71,16 +69,21 @@ class WorkedStep:
     rows: list
     sklearn_default: ExactFit
     unregularized: ExactFit
-    long_run: History
-
-    @property
-    def lowest_w(self) -> tuple[float, int]:
-        """The smallest w of the long run and the step it occurs at (w dips before it grows)."""
-        k = int(np.argmin(self.long_run.weights[:, 0]))
-        return float(self.long_run.weights[k, 0]), k
 
 
-def worked_step(long_run_steps: int = 20_000) -> WorkedStep:
+def worked_long_run(steps: int = 20_000) -> History:
+    """Plain gradient descent from the textbook's start at its own rate 0.1."""
+    X, y = np.array(FIVE_X)[:, None], np.array(FIVE_Y)
+    return train(X, y, learning_rate=WORKED_RATE, steps=steps, w0=[WORKED_W], b0=WORKED_B)
+
+
+def lowest_weight(history: History) -> tuple[float, int]:
+    """The smallest w of a one-feature run and the step it occurs at."""
+    k = int(np.argmin(history.weights[:, 0]))
+    return float(history.weights[k, 0]), k
+
+
+def worked_step() -> WorkedStep:
     """Recompute the worked step and test the claim that scikit-learn fits w 2.197, b -6.593."""
     X, y = np.array(FIVE_X)[:, None], np.array(FIVE_Y)
     w_new, b_new, grad = step(X, y, [WORKED_W], WORKED_B, WORKED_RATE)
@@ -101,8 +104,6 @@ def worked_step(long_run_steps: int = 20_000) -> WorkedStep:
         X=X, y=y, grad_pass=grad, new_w=float(w_new[0]), new_b=float(b_new), rows=rows,
         sklearn_default=fit_exact(X, y, l2=1.0 / len(y)),
         unregularized=fit_exact(X, y),
-        long_run=train(X, y, learning_rate=WORKED_RATE, steps=long_run_steps,
-                       w0=[WORKED_W], b0=WORKED_B),
     )
 
 

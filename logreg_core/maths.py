@@ -260,7 +260,8 @@ class LogisticProblem:
     -----
     Parameters travel as one vector ``theta = (w_1, ..., w_d, b)``. The methods do no input
     checks (callers check once, then call them thousands of times) and own no error state:
-    on overflow they return inf or nan, which `train` detects.
+    every caller runs them under ``np.errstate(all="ignore")`` (e^-|u| may underflow to 0, the
+    right answer; on overflow they return inf or nan, which `train` detects).
     """
 
     def __init__(self, X: np.ndarray, y: np.ndarray, l2: float = 0.0):
@@ -290,17 +291,24 @@ class LogisticProblem:
         n = len(s)
         z = X @ w + b  # logits
         u = s * z  # each logit seen from the wrong side of its label
-        loss = np.sum(softplus(u)) / n + 0.5 * self.l2 * (w @ w)
-        error = s * sigmoid(u)  # p - y, the loss's slope in z
-        dw = X.T @ error / n + self.l2 * w
-        db = np.sum(error) / n
-        return loss, np.append(dw, db)
+        e = np.exp(-np.abs(u))  # e^-|u| <= 1, shared by the loss and the sigmoid
+        loss = (np.log1p(e) + np.maximum(u, 0.0)).sum() / n  # mean of log(1 + e^u)
+        error = s * np.where(u >= 0, 1.0, e) / (1.0 + e)  # s sigma(u), which is p - y
+        dw = X.T @ error / n
+        db = error.sum() / n
+        if self.l2:  # the penalty l2/2 |w|^2 and its gradient (the bias is not penalized)
+            loss += 0.5 * self.l2 * (w @ w)
+            dw += self.l2 * w
+        return loss, np.concatenate((dw, [db]))
 
     def loss(self, theta: np.ndarray) -> float:
         """J at theta, on all samples."""
         w, b = theta[:-1], theta[-1]
-        z = self.X @ w + b
-        return np.sum(softplus(self.sign * z)) / self.n_samples + 0.5 * self.l2 * (w @ w)
+        u = self.sign * (self.X @ w + b)
+        loss = (np.log1p(np.exp(-np.abs(u))) + np.maximum(u, 0.0)).sum() / self.n_samples
+        if self.l2:
+            loss += 0.5 * self.l2 * (w @ w)
+        return loss
 
     def hessian(self, theta: np.ndarray) -> np.ndarray:
         r"""Second derivatives of J at theta, shape (n_features + 1, n_features + 1).

@@ -45,46 +45,34 @@ if STANDARDIZE:  # z-scores, with the population standard deviation
     X = (X - X.mean(axis=0)) / X.std(axis=0)
 
 
-def exp_minus_abs(z):
-    """e^-|z|, taken as 0 past |z| = 708 (below the smallest normal double)."""
-    size = np.abs(z)
-    return np.exp(-size, out=np.zeros_like(size), where=size < 708.0)
-
-
-def sigmoid(z):
-    """1 / (1 + e^-z), as e^z / (1 + e^z) below 0, so exp never overflows."""
-    e = exp_minus_abs(z)
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
-
-
-def softplus(u):
-    """log(1 + e^u), computed so that nothing overflows or cancels."""
-    return np.log1p(exp_minus_abs(u)) + np.maximum(u, 0.0)
-
-
-n = len(y)
-s = 1.0 - 2.0 * y  # +1 for label 0, -1 for label 1
-theta = np.append(W0, B0)  # weights, then bias
-
 def spreadsheet_safe(text):
     """A leading quote keeps a spreadsheet from reading a name as a formula."""
     return "'" + text if text.startswith(("=", "+", "-", "@", "\\t", "\\r")) else text
 
 
+np.seterr(all="ignore")  # e^-|u| may underflow to 0: the right answer
+n = len(y)
+s = 1.0 - 2.0 * y  # +1 for label 0, -1 for label 1
+theta = np.append(W0, B0)  # weights, then bias
 header = ["step", *(spreadsheet_safe(name) for name in FEATURE_NAMES), "b", "loss"]
 csv.writer(sys.stdout, quoting=csv.QUOTE_ALL, lineterminator="\\n").writerow(header)
 for t in range(STEPS + 1):
     w, b = theta[:-1], theta[-1]
     z = X @ w + b  # logits
     u = s * z  # each logit seen from the wrong side of its label
-    loss = np.sum(softplus(u)) / n + 0.5 * L2 * (w @ w)
+    e = np.exp(-np.abs(u))  # e^-|u| <= 1, shared by the loss and the sigmoid
+    loss = (np.log1p(e) + np.maximum(u, 0.0)).sum() / n  # mean of log(1 + e^u)
+    if L2:
+        loss += 0.5 * L2 * (w @ w)
     print(",".join(repr(float(v)) for v in (t, *theta, loss)))
     if t == STEPS:
         break
-    error = s * sigmoid(u)  # p - y
-    dw = X.T @ error / n + L2 * w
-    db = np.sum(error) / n
-    theta = theta - LEARNING_RATE * np.append(dw, db)
+    error = s * np.where(u >= 0, 1.0, e) / (1.0 + e)  # s sigma(u), which is p - y
+    dw = X.T @ error / n
+    db = error.sum() / n
+    if L2:
+        dw += L2 * w
+    theta = theta - LEARNING_RATE * np.concatenate((dw, [db]))
 '''
 
 

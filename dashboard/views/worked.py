@@ -78,8 +78,8 @@ def render(ctx: ViewContext) -> None:
         f"x = {f(-default.b / default.w[0])} (found here by Newton's method; scikit-learn's "
         "own solver stops when its stopping rule, tol = 1e-4, is met, so its printed digits "
         "can differ from these in the last places).")
-    lowest_w, lowest_at = report.lowest_w
-    history = report.long_run
+    history = compute.worked_long_run()
+    lowest_w, lowest_at = examples.lowest_weight(history)
     marks = [m for m in (0, 10, 100, 1_000, 10_000, 20_000) if m <= history.steps_run]
     w, b = history.weights[marks, 0], history.bias[marks]
     long_run = pd.DataFrame({"step": marks, "w": w, "b": b, "loss": history.loss[marks],

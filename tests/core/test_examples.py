@@ -16,7 +16,7 @@ def wiki_two_features():
 
 
 def test_worked_step_figures():
-    report = examples.worked_step(long_run_steps=100)
+    report = examples.worked_step()
     rows = {q: (p, e) for q, p, e in report.rows}
     assert rows["dw"][1] == pytest.approx(0.249686, abs=5e-7)
     assert rows["db"][1] == pytest.approx(0.0998183, abs=5e-8)
@@ -28,7 +28,7 @@ def test_worked_step_figures():
 
 
 def test_printed_mismatches_are_those_that_round_differently():
-    report = examples.worked_step(long_run_steps=10)
+    report = examples.worked_step()
     found = {q for q, _, _ in examples.printed_mismatches(report.rows)}
     # checked by hand: p(4) = 0.89980 prints as 0.899; loss(3) = 0.69215 as 0.693; dw = 0.24969
     # as 0.2496 (the textbook's rounded sum 1.248 divided by 5)
@@ -41,7 +41,7 @@ def test_printed_mismatches_are_those_that_round_differently():
 def test_sklearn_default_is_not_the_textbook_setting():
     from sklearn.linear_model import LogisticRegression
 
-    report = examples.worked_step(long_run_steps=10)
+    report = examples.worked_step()
     X, y = report.X, report.y
     model = LogisticRegression().fit(X, y)  # the textbook's own call, default settings
     fitted_w, fitted_b = model.coef_[0, 0], model.intercept_[0]
@@ -54,12 +54,12 @@ def test_sklearn_default_is_not_the_textbook_setting():
 
 
 def test_long_run_w_dips_then_grows():
-    report = examples.worked_step(long_run_steps=20_000)
-    lowest, at = report.lowest_w
-    w = report.long_run.weights[:, 0]
+    history = examples.worked_long_run(20_000)
+    lowest, at = examples.lowest_weight(history)
+    w = history.weights[:, 0]
     assert at in range(1, 100) and lowest < examples.WORKED_W
     assert np.all(np.diff(w[at:]) > 0)  # then it grows for as long as the run lasts
-    assert np.all(np.diff(report.long_run.loss) < 0)
+    assert np.all(np.diff(history.loss) < 0)
 
 
 def test_student_step_and_its_rounding():
