@@ -13,11 +13,15 @@ so dense it reads as a solid band.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import itertools
+import threading
 
 import altair as alt
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from logreg_core import sigmoid
 
@@ -45,6 +49,46 @@ RUN_COLORS = ("#0072B2", "#009E73", "#E69F00", "#CC79A7", "#D55E00", "#56B4E9", 
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 #: Legends below the plot, one entry per line, labels cut to fit a phone's width.
 BOTTOM_LEGEND = {"orient": "bottom", "direction": "vertical", "labelLimit": 300}
+
+
+#: Altair's data transformers and themes are global to the process, and every session is a
+#: thread of it: conversions take turns.
+_CONVERT_LOCK = threading.Lock()
+
+
+def _arrow_bytes(frame: pd.DataFrame) -> bytes:
+    sink = io.BytesIO()
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue()
+
+
+def _to_named_arrow(data, datasets: dict) -> dict:
+    """An Altair data transformer: a frame becomes a named dataset of Arrow bytes."""
+    payload = _arrow_bytes(pd.DataFrame(data))
+    name = hashlib.sha1(payload).hexdigest()[:16]
+    datasets[name] = payload
+    return {"name": name}
+
+
+alt.data_transformers.register("descent_arrow", _to_named_arrow)
+
+
+def to_spec(chart) -> dict:
+    """An Altair chart as a Vega-Lite spec whose datasets are Arrow bytes, unvalidated.
+
+    Altair checks every part of a chart against the Vega-Lite schema when it builds the spec,
+    which costs more than the rest of a rerun; the tests validate each builder's output
+    instead (tests/dashboard/test_charts.py). Streamlit's ``st.vega_lite_chart`` passes Arrow
+    datasets on as they are.
+    """
+    datasets: dict[str, bytes] = {}
+    with _CONVERT_LOCK, alt.data_transformers.enable("descent_arrow", datasets=datasets), \
+            alt.theme.enable("none"):
+        spec = chart.to_dict(validate=False)
+    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return spec
 
 
 def title_text(name: object, limit: int = 60) -> str:

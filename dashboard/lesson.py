@@ -20,7 +20,7 @@ from logreg_core import examples
 from . import charts, compute, fields, state, tables
 from .context import ViewContext
 from .text import fmt
-from .views.common import styled
+from .views.common import show_chart, text_frame
 
 
 @dataclass(frozen=True)
@@ -56,14 +56,14 @@ class Step:
 
 def _table(ctx: ViewContext, columns: list[str]) -> None:
     rows = tables.breakdown_table(ctx.data.X, ctx.data.y, ctx.grad_pass, ctx.names)
-    st.table(styled(rows[columns], ctx.digits),
+    st.table(text_frame(rows[columns], ctx.digits),
              alt=f"Each sample's {', '.join(columns)} at step {ctx.k:,}")
 
 
 def _model(ctx: ViewContext) -> None:
     X, y = ctx.data.X, ctx.data.y
-    st.altair_chart(charts.model_chart_1d(X[:, 0], y, float(ctx.w[0]), ctx.b, ctx.names[0]),
-                    width="stretch", key="lesson_model",
+    show_chart(charts.model_chart_1d(X[:, 0], y, float(ctx.w[0]), ctx.b, ctx.names[0]),
+                    key="lesson_model",
                     alt="The five points and the sigmoid curve p(x).")
 
 
@@ -84,7 +84,7 @@ def view_gradient(ctx: ViewContext) -> None:
 
 
 def view_update(ctx: ViewContext) -> None:
-    st.table(styled(tables.update_table(ctx.w, ctx.b, ctx.grad_pass, ctx.settings.learning_rate,
+    st.table(text_frame(tables.update_table(ctx.w, ctx.b, ctx.grad_pass, ctx.settings.learning_rate,
                                         ctx.names), ctx.digits),
              alt="The update of w and b")
 
@@ -92,8 +92,8 @@ def view_update(ctx: ViewContext) -> None:
 def view_many(ctx: ViewContext) -> None:
     left, right = st.columns(2)
     with left:
-        st.altair_chart(charts.loss_chart(ctx.history.loss, ctx.k), width="stretch",
-                        key="lesson_loss", alt="The loss over 200 steps.")
+        show_chart(charts.loss_chart(ctx.history.loss, ctx.k), key="lesson_loss",
+                   alt=f"The loss over {ctx.history.steps_run:,} steps.")
     with right:
         _model(ctx)
 
@@ -104,8 +104,8 @@ def _rates_chart(ctx: ViewContext, rates: tuple[float, ...]) -> lc.Sweep:
     names = [f"η = {r:g}" for r in rates]
     frame = charts.curves_frame(dict(zip(names, sweep.loss, strict=True)),
                                 {n: v.kind for n, v in zip(names, sweep.verdicts, strict=True)})
-    st.altair_chart(charts.curves_chart(frame, "Loss at three learning rates"),
-                    width="stretch", key="lesson_rates",
+    show_chart(charts.curves_chart(frame, "Loss at three learning rates"),
+                    key="lesson_rates",
                     alt="; ".join(f"{n}: {v.describe()}"
                                   for n, v in zip(names, sweep.verdicts, strict=True)))
     return sweep

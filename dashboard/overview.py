@@ -12,7 +12,7 @@ from logreg_core import examples
 from . import charts, compute, controls, explain, state, tables
 from .context import ViewContext
 from .text import fmt, link_number, md_escape
-from .views.common import styled
+from .views.common import show_chart, show_frame, text_frame
 
 #: Samples shown as a plain text table on the first screen; more go in a scrolling grid.
 TEXT_TABLE_ROWS = 10
@@ -78,8 +78,8 @@ def chaotic(history: lc.History) -> bool:
 
 def loss_column(ctx: ViewContext) -> None:
     loss = ctx.history.loss
-    st.altair_chart(charts.loss_chart(loss, ctx.k, ctx.settings.log_scale), width="stretch",
-                    key="loss_chart", alt=explain.loss_chart_alt(ctx))
+    show_chart(charts.loss_chart(loss, ctx.k, ctx.settings.log_scale), key="loss_chart",
+               alt=explain.loss_chart_alt(ctx))
     st.toggle("Log scale", key="log_scale", persist_state="session")
 
 
@@ -92,7 +92,7 @@ def model_chart(ctx: ViewContext) -> None:
         chart = charts.model_chart_2d(X, y, ctx.w, ctx.b, [n + suffix for n in names])
     else:
         chart = charts.probability_chart(ctx.grad_pass.p, y)
-    st.altair_chart(chart, width="stretch", key="model_chart", alt=explain.model_chart_alt(ctx))
+    show_chart(chart, key="model_chart", alt=explain.model_chart_alt(ctx))
 
 
 def gradient_column(ctx: ViewContext) -> None:
@@ -104,10 +104,10 @@ def gradient_column(ctx: ViewContext) -> None:
     if len(names) > 2:  # keep the first screen narrow: the full table is in Step in detail
         rows = rows[["y", "z", "p", "loss", tables.ERROR]]
     if len(rows) <= TEXT_TABLE_ROWS:
-        st.table(styled(rows, digits), alt=f"The forward and backward pass of every sample at "
+        st.table(text_frame(rows, digits), alt=f"The forward and backward pass of every sample at "
                                            f"step {ctx.k:,}")
     else:
-        st.dataframe(styled(rows.head(GRID_ROWS), digits), key="first_breakdown", height=300)
+        show_frame(rows.head(GRID_ROWS), digits, key="first_breakdown", height=300)
         st.caption(f"The first {min(GRID_ROWS, len(rows)):,} of {len(rows):,} samples (scroll "
                    "the table); the gradient below covers all of them.")
     rate = ctx.settings.learning_rate

@@ -14,7 +14,7 @@ from logreg_core.verdicts import classify_run
 from .. import charts, compute
 from ..context import ViewContext
 from ..text import fmt
-from .common import styled
+from .common import show_chart, show_frame
 
 TRIAL_ROWS, TRIAL_STEPS = 200, 300  # the loop runs in plain Python: keep it small
 
@@ -74,9 +74,9 @@ def render(ctx: ViewContext) -> None:
     label = "with " + (", ".join(sorted(bugs)) if bugs else "no bugs")
     curves = {"corrected loop": correct.loss, label: buggy.loss}
     verdicts = {name: classify_run(loss).kind for name, loss in curves.items()}
-    st.altair_chart(charts.curves_chart(charts.curves_frame(curves, verdicts, "corrected loop"),
+    show_chart(charts.curves_chart(charts.curves_frame(curves, verdicts, "corrected loop"),
                                         "True loss of each state"),
-                    width="stretch", key="trial_chart",
+                    key="trial_chart",
                     alt=f"True loss of the corrected loop and the loop {label}: from "
                         f"{fmt(correct.loss[0], 4)} to {fmt(correct.loss[-1], 4)} and "
                         f"{fmt(buggy.loss[-1], 4)}.")
@@ -84,7 +84,7 @@ def render(ctx: ViewContext) -> None:
         [("corrected loop", *correct.weights[-1], correct.bias[-1], correct.loss[-1]),
          (f"loop {label}", *buggy.weights[-1], buggy.bias[-1], buggy.loss[-1])],
         columns=["run", *[f"w{j + 1}" for j in range(len(names))], "b", "true loss"])
-    st.dataframe(styled(final, ctx.digits), hide_index=True, key="trial_table")
+    show_frame(final, ctx.digits, hide_index=True, key="trial_table")
     if bugs & {"same_sample", "accumulated_error"} and len(buggy.reported):
         gap = abs(buggy.reported[-1] - buggy.loss[-2])
         st.caption(f"The buggy loop also reports a loss of its own: "

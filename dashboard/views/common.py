@@ -4,22 +4,44 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import compute, tables
+from .. import charts, compute, tables
 from ..context import ViewContext
 from ..text import fmt
 
 
-def styled(frame, digits: int):
-    """A frame with every number shown to ``digits`` significant digits.
+def show_chart(chart, *, key: str, alt: str, where=None, **options):
+    """An Altair chart on the page (its spec built without schema validation, see
+    `charts.to_spec`), stretched to the width, with a text alternative for screen readers."""
+    (where or st).vega_lite_chart(spec=charts.to_spec(chart), key=key,
+                                  alt=alt, **options)
 
-    Missing cells only occur where a source gives no figure or a run never got somewhere;
-    they read as such, never as "None" or "nan".
+
+def number_format(digits: int) -> str:
+    """The grids' number format: ``digits`` significant digits (printf %g, as `fmt`)."""
+    return f"%.{digits}g"
+
+
+def show_frame(frame, digits: int, *, where=None, **options):
+    """A scrolling grid of numbers, each shown to ``digits`` significant digits.
+
+    Formatting is left to the grid (a printf format per column), not to a pandas Styler,
+    whose per-cell formatting costs more than the rest of the table on every rerun.
     """
-    integers = frame.select_dtypes("integer").columns
+    config = {c: st.column_config.NumberColumn(format=number_format(digits))
+              for c in frame.select_dtypes("floating").columns}
+    config.update({c: st.column_config.NumberColumn(format="%d")
+                   for c in frame.select_dtypes("integer").columns})
+    config.update(options.pop("column_config", {}))
+    return (where or st).dataframe(frame, column_config=config, **options)
+
+
+def text_frame(frame, digits: int):
+    """A small table with every number already written as text (`fmt`), for ``st.table``."""
     floats = frame.select_dtypes("floating").columns
-    formats = {c: (lambda v: fmt(v, digits)) for c in floats}
-    formats.update({c: "{:,}" for c in integers})
-    return frame.style.format(formats, na_rep="—")
+    out = frame.copy()
+    for column in floats:
+        out[column] = [fmt(v, digits) for v in frame[column]]
+    return out
 
 
 def full_height(frame) -> int:
@@ -38,9 +60,9 @@ def gradient_check_panel(ctx: ViewContext) -> None:
                 "of double precision), so the gradient cannot be checked here; check an "
                 "earlier step.")
         return
-    st.dataframe(styled(tables.gradient_check_table(check, ctx.names), ctx.digits)
-                 .format({"allowed": "{:.1e}", "difference": "{:.1e}"}),
-                 key="gradient_check")
+    show_frame(tables.gradient_check_table(check, ctx.names), ctx.digits, key="gradient_check",
+               column_config={c: st.column_config.NumberColumn(format="%.1e")
+                              for c in ("difference", "allowed")})
     st.latex(r"\begin{aligned} |g - \hat g| \le\; & \underbrace{100\,\epsilon \max(1, |J|)/h}"
              r"_{\text{rounding}} \\ & + \underbrace{10^{-6} \max(|g|, |\hat g|)}"
              r"_{\text{relative}} \end{aligned}")

@@ -11,6 +11,7 @@ from logreg_core import landscape
 from .. import charts, compute
 from ..context import ViewContext
 from ..text import fmt, md_escape
+from .common import show_chart
 from .optimizers import runs as optimizer_runs
 
 PATH_POINTS = 400
@@ -80,7 +81,7 @@ def render(ctx: ViewContext) -> None:
     chart = charts.landscape_chart(surface, segments, paths,
                                    pd.DataFrame(marks, columns=["what", "a", "c"]),
                                    (params[axes[0]], params[axes[1]]), ray)
-    st.altair_chart(chart, width="stretch", key="landscape_chart",
+    show_chart(chart, key="landscape_chart",
                     alt=f"Heatmap of the loss over {params[axes[0]]} and {params[axes[1]]}, "
                         f"from {fmt(np.nanmin(surface.loss), 4)} to "
                         f"{fmt(np.nanmax(surface.loss), 4)}, with the descent path from the "

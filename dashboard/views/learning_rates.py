@@ -12,6 +12,7 @@ import streamlit as st
 from .. import charts, compute, explain, fields, scenarios, state
 from ..context import ViewContext
 from ..text import fmt, link_number, md_escape
+from .common import show_chart
 
 OVERLAY_FACTORS = (0.1, 0.5, 1.0, 2.0, 4.0)
 SWEEP_LOW = 1e-4
@@ -95,9 +96,9 @@ def render(ctx: ViewContext) -> None:
     if steps < settings.steps:
         st.caption(f"The explorer runs the first {steps:,} of your {settings.steps:,} steps.")
     overlay = compute.sweep(data, rates, steps, *start)
-    st.altair_chart(charts.curves_chart(overlay_frame(overlay, settings.learning_rate),
+    show_chart(charts.curves_chart(overlay_frame(overlay, settings.learning_rate),
                                         "Loss from the same start; thick line: your rate"),
-                    width="stretch", key="overlay_chart",
+                    key="overlay_chart",
                     alt="Loss curves of " + "; ".join(
                         f"η = {r:.4g}: {v.describe()}"
                         for r, v in zip(overlay.learning_rates, overlay.verdicts, strict=True)))
@@ -111,11 +112,11 @@ def render(ctx: ViewContext) -> None:
     rules = rules_frame(ctx)
     kinds = table["verdict"].value_counts()
     summary = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
-    st.altair_chart(charts.sweep_chart(table, rules, steps), width="stretch", key="sweep_chart",
+    show_chart(charts.sweep_chart(table, rules, steps), key="sweep_chart",
                     on_select=state.on_sweep_pick, selection_mode="pick",
                     alt=f"Loss after {steps:,} steps for {len(table)} rates from "
                         f"{swept[0]:.0e} to {swept[-1]:.3g}: {summary}.")
-    st.altair_chart(charts.speed_chart(table, rules, steps), width="stretch", key="speed_chart",
+    show_chart(charts.speed_chart(table, rules, steps), key="speed_chart",
                     alt="Steps each rate needs to get within 1% of the best loss any rate "
                         "reached.")
     close = int(table["steps_to_1pct"].notna().sum())

@@ -11,7 +11,7 @@ import logreg_core as lc
 from .. import charts, compute, fields
 from ..context import ViewContext
 from ..text import fmt
-from .common import styled
+from .common import show_chart, show_frame
 from .learning_rates import explorer_steps
 
 
@@ -58,13 +58,13 @@ def render(ctx: ViewContext) -> None:
     frame = charts.curves_frame({n: h.loss for n, h in histories.items()},
                                 {n: h.verdict.kind for n, h in histories.items()},
                                 current=next(iter(histories)))
-    st.altair_chart(charts.curves_chart(frame, "Loss per step (per iteration for Newton)"),
-                    width="stretch", key="optimizer_chart",
+    show_chart(charts.curves_chart(frame, "Loss per step (per iteration for Newton)"),
+                    key="optimizer_chart",
                     alt="Loss curves of " + "; ".join(f"{n}: {h.verdict.describe()}"
                                                       for n, h in histories.items()))
     target = ctx.fit.loss if ctx.fit.converged else min(float(h.loss.min())
                                                         for h in histories.values())
-    st.dataframe(styled(tolerance_table(histories, target), ctx.digits), hide_index=True,
+    show_frame(tolerance_table(histories, target), ctx.digits, hide_index=True,
                  key="tolerance_table")
     reference = ("the best fit" if ctx.fit.converged else
                  "the lowest loss any of them reached")

@@ -12,7 +12,7 @@ import logreg_core as lc
 from .. import formulas, tables
 from ..context import ViewContext
 from ..text import fmt, md_escape
-from .common import gradient_check_panel, styled
+from .common import gradient_check_panel, show_frame
 
 TABLE_ROWS = 50  # rows of the per-sample table shown before "n more rows hidden"
 
@@ -27,7 +27,7 @@ def render(ctx: ViewContext) -> None:
                 "of the last columns" + (", plus the L2 term λw for each weight." if
                                          ctx.settings.l2 else "."))
     rows = tables.breakdown_table(X, y, ctx.grad_pass, names)
-    st.dataframe(styled(rows.head(TABLE_ROWS), digits), key="breakdown_table")
+    show_frame(rows.head(TABLE_ROWS), digits, key="breakdown_table")
     if n > TABLE_ROWS:
         st.caption(f"First {TABLE_ROWS} of {n:,} samples shown; {n - TABLE_ROWS:,} more hidden. "
                    "The sums and means below cover all rows.")
@@ -36,13 +36,13 @@ def render(ctx: ViewContext) -> None:
         st.markdown("**Sums and means over all samples**" + (
             " (the means are dw and db)" if not ctx.settings.l2 else
             " (means, then the L2 term, then the gradient)"))
-        st.dataframe(styled(tables.totals_table(ctx.grad_pass, names, ctx.settings.l2),
-                            digits), key="totals_table")
+        show_frame(tables.totals_table(ctx.grad_pass, names, ctx.settings.l2),
+                            digits, key="totals_table")
     with right:
         st.markdown(f"**The update** at η = {fmt(ctx.settings.learning_rate, 6)}")
         update = tables.update_table(ctx.w, ctx.b, ctx.grad_pass, ctx.settings.learning_rate,
                                      names, ctx.settings.l2)
-        st.dataframe(styled(update, digits), key="update_table")
+        show_frame(update, digits, key="update_table")
     if ctx.data.standardized and ctx.data.scaler is not None:
         w_orig, b_orig = ctx.data.scaler.to_original_units(ctx.w, ctx.b)
         units = pd.DataFrame(
@@ -50,7 +50,7 @@ def render(ctx: ViewContext) -> None:
             index=pd.Index(tables.parameter_names(names), name="parameter"))
         st.markdown("**The same model in the features' original units** (w / scale, and b "
                     "minus the sum of w × mean / scale)")
-        st.dataframe(styled(units, digits), key="original_units")
+        show_frame(units, digits, key="original_units")
     st.markdown("**The same step as formulas**, numbers filled in")
     for line in formulas.step_formulas(X, ctx.w, ctx.b, ctx.grad_pass,
                                        ctx.settings.learning_rate, l2=ctx.settings.l2,

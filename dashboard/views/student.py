@@ -10,7 +10,7 @@ from logreg_core import examples
 from .. import compute
 from ..context import ViewContext
 from ..text import fmt, tex_number
-from .common import styled
+from .common import show_frame
 
 
 def render(ctx: ViewContext) -> None:
@@ -40,7 +40,7 @@ def render(ctx: ViewContext) -> None:
              rf"\quad b \leftarrow {t(report.new_b)}")
     frame = pd.DataFrame(report.rows, columns=["quantity", "textbook", "exact",
                                                "with p - y rounded to -0.67 first"])
-    st.dataframe(styled(frame, digits), key="student_comparison", hide_index=True)
+    show_frame(frame, digits, key="student_comparison", hide_index=True)
     e = examples.STUDENT_ROUNDED_ERROR
     st.markdown(
         f"It prints {examples.STUDENT_PRINTED['new w1']} and "

@@ -12,7 +12,7 @@ from logreg_core import examples
 from .. import compute, tables
 from ..context import ViewContext
 from ..text import fmt
-from .common import full_height, styled
+from .common import full_height, show_frame
 
 
 def comparison_frame(rows, digits: int) -> pd.DataFrame:
@@ -36,7 +36,7 @@ def render(ctx: ViewContext) -> None:
         st.markdown(f"**The textbook's start**: w = {examples.WORKED_W}, "
                     f"b = {examples.WORKED_B}, η = {examples.WORKED_RATE}")
         grad = report.grad_pass
-        st.dataframe(styled(tables.breakdown_table(report.X, report.y, grad, names), digits),
+        show_frame(tables.breakdown_table(report.X, report.y, grad, names), digits,
                      key="worked_table")
         st.markdown(f"Loss **{f(grad.loss)}**, dw = **{f(grad.dw[0])}**, "
                     f"db = **{f(grad.db)}**; after one step w = **{f(report.new_w)}**, "
@@ -47,8 +47,8 @@ def render(ctx: ViewContext) -> None:
             mine = lc.loss_and_gradients(report.X, report.y, w0, b0, ctx.settings.l2)
             st.markdown(f"**Your start**: w = {f(w0[0])}, b = {f(b0)}, "
                         f"η = {fmt(ctx.settings.learning_rate, 6)}")
-            st.dataframe(styled(tables.breakdown_table(report.X, report.y, mine, names),
-                                digits), key="worked_yours")
+            show_frame(tables.breakdown_table(report.X, report.y, mine, names),
+                                digits, key="worked_yours")
             w_new, b_new, _ = lc.step(report.X, report.y, w0, b0, ctx.settings.learning_rate,
                                       ctx.settings.l2)
             st.markdown(f"Loss **{f(mine.loss)}**, dw = **{f(mine.dw[0])}**, "
@@ -59,7 +59,7 @@ def render(ctx: ViewContext) -> None:
                     "or press **Load this step** beside the loss curve.")
     st.markdown("##### The textbook's figures beside the exact ones")
     frame = comparison_frame(report.rows, digits)
-    st.dataframe(styled(frame, digits), key="worked_comparison", hide_index=True,
+    show_frame(frame, digits, key="worked_comparison", hide_index=True,
                  height=full_height(frame))
     mismatches = examples.printed_mismatches(report.rows)
     listed = "; ".join(f"{q}: {p:g} where the exact {f(e)} rounds otherwise"
@@ -90,7 +90,7 @@ def render(ctx: ViewContext) -> None:
         f"it: w first falls from {examples.WORKED_W} to {f(lowest_w)} (step {lowest_at:,}) "
         "while b adjusts, then grows for as long as the run lasts, and the loss creeps "
         "towards 0.")
-    st.dataframe(styled(long_run, digits), key="worked_long_run", hide_index=True)
+    show_frame(long_run, digits, key="worked_long_run", hide_index=True)
     st.caption(
         "w = 2.197 and b = −6.593 look chosen rather than fitted: ln 9 = "
         f"{f(np.log(9))}, and b ≈ −3w puts the boundary near x = 3 "
