@@ -143,10 +143,6 @@ def envelope_frame(loss: np.ndarray, n_buckets: int = 150) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["step", "high", "low"])
 
 
-def class_scale() -> alt.Scale:
-    return alt.Scale(domain=["0", "1"], range=list(CLASS_COLORS))
-
-
 def loss_frame(loss: np.ndarray, inspect: int, log_scale: bool = False) -> pd.DataFrame:
     """The (downsampled) loss curve as a frame with columns step and loss."""
     index = downsample(loss, keep=(inspect,))
@@ -156,19 +152,46 @@ def loss_frame(loss: np.ndarray, inspect: int, log_scale: bool = False) -> pd.Da
     return pd.DataFrame({"step": index, "loss": values})
 
 
+class Spec:
+    """A Vega-Lite spec written directly as a dict, for the charts redrawn on every rerun.
+
+    The loss curve and the model are rebuilt whenever a slider moves; building them through
+    Altair (objects, deep copies, a global data transformer) costs several times more than
+    writing the spec. Datasets are Arrow bytes under a content hash, as Streamlit takes them.
+    """
+
+    def __init__(self) -> None:
+        self.datasets: dict[str, bytes] = {}
+
+    def data(self, frame: pd.DataFrame) -> dict:
+        payload = _arrow_bytes(frame)
+        name = hashlib.sha1(payload).hexdigest()[:16]
+        self.datasets[name] = payload
+        return {"name": name}
+
+    def layered(self, layers: list[dict], **properties) -> dict:
+        return {"layer": layers, "autosize": {"type": "fit-x", "contains": "padding"},
+                **properties, "datasets": self.datasets}
+
+
+def _q(field: str, **extra) -> dict:
+    return {"field": field, "type": "quantitative", **extra}
+
+
 def loss_chart(loss: np.ndarray, inspect: int, log_scale: bool = False,
-               height: int = 260) -> alt.LayerChart:
-    """Loss against step, with a marker at the inspected step and tooltips.
+               height: int = 260) -> dict:
+    """Loss against step, with a marker at the inspected step and tooltips (a spec dict).
 
     A zig-zagging loss is drawn as its envelope: two lines (highest and lowest loss of each
     stretch of steps) and the band between them.
     """
+    spec = Spec()
     frame = loss_frame(loss, inspect, log_scale)
-    y_scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=False)
-    x = alt.X("step:Q", title="step", scale=alt.Scale(domain=[0, max(1, len(loss) - 1)]))
+    y_scale = {"type": "log"} if log_scale else {"zero": False}
     y_title = "loss" + (" (log scale)" if log_scale else "")
-    y = alt.Y("loss:Q", title=y_title, scale=y_scale)
-    tooltip = [alt.Tooltip("step:Q", format=","), alt.Tooltip("loss:Q", format=".6g")]
+    x = _q("step", title="step", scale={"domain": [0, max(1, len(loss) - 1)]})
+    y = _q("loss", title=y_title, scale=y_scale)
+    tooltip = [_q("step", format=","), _q("loss", format=".6g")]
     layers = []
     if zigzags(loss):
         band = envelope_frame(loss)
@@ -178,24 +201,33 @@ def loss_chart(loss: np.ndarray, inspect: int, log_scale: bool = False,
         long["envelope"] = long["envelope"].map({"high": "highest loss per stretch",
                                                  "low": "lowest loss per stretch"})
         layers += [
-            alt.Chart(band).mark_area(opacity=0.18, color=LOSS_COLOR).encode(
-                x=x, y=alt.Y("high:Q", scale=y_scale, title=y_title), y2="low:Q"),
-            alt.Chart(long).mark_line(color=LOSS_COLOR).encode(
-                x=x, y=y, strokeDash=alt.StrokeDash(
-                    "envelope:N", title=None, legend=alt.Legend(orient="bottom")),
-                tooltip=["envelope:N", *tooltip]),
+            {"data": spec.data(band), "mark": {"type": "area", "opacity": 0.18,
+                                               "color": LOSS_COLOR},
+             "encoding": {"x": x, "y": _q("high", title=y_title, scale=y_scale),
+                          "y2": {"field": "low"}}},
+            {"data": spec.data(long), "mark": {"type": "line", "color": LOSS_COLOR},
+             "encoding": {"x": x, "y": y, "tooltip": [{"field": "envelope", "type": "nominal"},
+                                                      *tooltip],
+                          "strokeDash": {"field": "envelope", "type": "nominal", "title": None,
+                                         "legend": {"orient": "bottom"}}}},
         ]
     else:
-        base = alt.Chart(frame)
-        layers += [base.mark_line(color=LOSS_COLOR).encode(x=x, y=y),
-                   base.mark_circle(size=60, opacity=0).encode(x=x, y=y, tooltip=tooltip)]
-    marker_frame = frame[frame["step"] == inspect]
-    marker = alt.Chart(marker_frame).mark_point(
-        size=140, filled=True, color=MARKER_COLOR
-    ).encode(x=x, y=y, tooltip=tooltip)
-    rule = alt.Chart(marker_frame).mark_rule(color=MARKER_COLOR, strokeDash=[4, 4]).encode(x=x)
-    return alt.layer(*layers, rule, marker).properties(
-        title=f"Loss; marker at step {inspect:,}", height=height, autosize=FIT_WIDTH)
+        curve = spec.data(frame)
+        layers += [
+            {"data": curve, "mark": {"type": "line", "color": LOSS_COLOR},
+             "encoding": {"x": x, "y": y}},
+            {"data": curve, "mark": {"type": "circle", "size": 60, "opacity": 0},
+             "encoding": {"x": x, "y": y, "tooltip": tooltip}},
+        ]
+    marker = spec.data(frame[frame["step"] == inspect])
+    layers += [
+        {"data": marker, "mark": {"type": "rule", "color": MARKER_COLOR, "strokeDash": [4, 4]},
+         "encoding": {"x": x}},
+        {"data": marker, "mark": {"type": "point", "size": 140, "filled": True,
+                                  "color": MARKER_COLOR},
+         "encoding": {"x": x, "y": y, "tooltip": tooltip}},
+    ]
+    return spec.layered(layers, title=f"Loss; marker at step {inspect:,}", height=height)
 
 
 def _padded_range(values: np.ndarray, pad_fraction: float = 0.15) -> tuple[float, float]:
@@ -204,44 +236,53 @@ def _padded_range(values: np.ndarray, pad_fraction: float = 0.15) -> tuple[float
     return low - pad, high + pad
 
 
-def model_chart_1d(x: np.ndarray, y: np.ndarray, w: float, b: float,
-                   name: str) -> alt.LayerChart:
-    """Data points, the sigmoid curve p(x) and the decision boundary x = -b / w."""
+_CLASS_SCALE = {"domain": ["0", "1"], "range": list(CLASS_COLORS)}
+
+
+def model_chart_1d(x: np.ndarray, y: np.ndarray, w: float, b: float, name: str) -> dict:
+    """Data points, the sigmoid curve p(x) and the decision boundary x = -b / w (a spec dict)."""
+    spec = Spec()
     low, high = _padded_range(x)
     grid = np.linspace(low, high, 200)
-    curve = pd.DataFrame({"x": grid, "p": sigmoid(w * grid + b)})
-    points = pd.DataFrame({"x": x, "y": y, "label": y.astype(int).astype(str)})
-    x_scale = alt.Scale(domain=[low, high], nice=False)
-    x_enc = alt.X("x:Q", title=title_text(name), scale=x_scale)
-    y_scale = alt.Scale(domain=[-0.05, 1.05])
+    x_scale = {"domain": [low, high], "nice": False}
+    y_scale = {"domain": [-0.05, 1.05]}
+    x_enc = _q("x", title=title_text(name), scale=x_scale)
     layers = [
-        alt.Chart(pd.DataFrame({"p": [0.5]})).mark_rule(color="gray", strokeDash=[2, 2]).encode(
-            y=alt.Y("p:Q", scale=y_scale)),
-        alt.Chart(curve).mark_line(color="#CC79A7", strokeWidth=3).encode(
-            x=x_enc, y=alt.Y("p:Q", title="p = σ(w·x + b)", scale=y_scale),
-            tooltip=[alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("p:Q", format=".4g")]),
-        alt.Chart(points).mark_circle(size=120, opacity=0.9).encode(
-            x=x_enc, y=alt.Y("y:Q", scale=y_scale),
-            color=alt.Color("label:N", scale=class_scale(), title="label"),
-            tooltip=["x:Q", "y:Q"]),
+        {"data": spec.data(pd.DataFrame({"p": [0.5]})),
+         "mark": {"type": "rule", "color": "gray", "strokeDash": [2, 2]},
+         "encoding": {"y": _q("p", scale=y_scale)}},
+        {"data": spec.data(pd.DataFrame({"x": grid, "p": sigmoid(w * grid + b)})),
+         "mark": {"type": "line", "color": "#CC79A7", "strokeWidth": 3},
+         "encoding": {"x": x_enc, "y": _q("p", title="p = σ(w·x + b)", scale=y_scale),
+                      "tooltip": [_q("x", format=".4g"), _q("p", format=".4g")]}},
+        {"data": spec.data(pd.DataFrame({"x": x, "y": y,
+                                         "label": y.astype(int).astype(str)})),
+         "mark": {"type": "circle", "size": 120, "opacity": 0.9},
+         "encoding": {"x": x_enc, "y": _q("y", scale=y_scale),
+                      "color": {"field": "label", "type": "nominal", "title": "label",
+                                "scale": _CLASS_SCALE},
+                      "tooltip": [_q("x"), _q("y")]}},
     ]
     boundary = -b / w if w != 0 else None
     title = "no boundary: w = 0, p is the same everywhere"
     if boundary is not None and np.isfinite(boundary):
         title = f"decision boundary x = -b/w = {boundary:.4g}"
         if low <= boundary <= high:
-            layers.append(alt.Chart(pd.DataFrame({"x": [boundary]})).mark_rule(
-                color=BOUNDARY_COLOR, strokeDash=[6, 4], strokeWidth=2
-            ).encode(x=alt.X("x:Q", scale=x_scale),
-                     tooltip=[alt.Tooltip("x:Q", title="boundary", format=".4g")]))
+            layers.append({
+                "data": spec.data(pd.DataFrame({"x": [boundary]})),
+                "mark": {"type": "rule", "color": BOUNDARY_COLOR, "strokeDash": [6, 4],
+                         "strokeWidth": 2},
+                "encoding": {"x": _q("x", scale=x_scale),
+                             "tooltip": [_q("x", title="boundary", format=".4g")]}})
         else:
             title += " (off the chart)"
-    return alt.layer(*layers).properties(title=title, height=300, autosize=FIT_WIDTH)
+    return spec.layered(layers, title=title, height=300)
 
 
 def model_chart_2d(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
-                   names: list[str]) -> alt.LayerChart:
+                   names: list[str]) -> dict:
     """Points of two features, the predicted probability as a background, the line p = 0.5."""
+    spec = Spec()
     (x_low, x_high), (y_low, y_high) = _padded_range(X[:, 0]), _padded_range(X[:, 1])
     n_cells = 40
     gx = np.linspace(x_low, x_high, n_cells + 1)
@@ -254,34 +295,36 @@ def model_chart_2d(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
         "p": sigmoid(w[0] * cx[mx.ravel()] + w[1] * cy[my.ravel()] + b),
     })
     titles = [title_text(n) for n in names]
-    x_scale = alt.Scale(domain=[x_low, x_high], nice=False)
-    y_scale = alt.Scale(domain=[y_low, y_high], nice=False)
-    background = alt.Chart(cells).mark_rect(opacity=0.3).encode(
-        x=alt.X("x:Q", scale=x_scale, title=titles[0]), x2="x2:Q",
-        y=alt.Y("y:Q", scale=y_scale, title=titles[1]), y2="y2:Q",
-        color=alt.Color("p:Q", scale=alt.Scale(domain=[0, 1], range=list(CLASS_COLORS)),
-                        title="p", legend=alt.Legend(gradientLength=110)),
-    )
-    points = pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1], "label": y.astype(int).astype(str)})
-    dots = alt.Chart(points).mark_point(
-        size=160, filled=True, stroke="#222222", strokeWidth=1.5, opacity=1
-    ).encode(
-        x=alt.X("x1:Q", scale=x_scale), y=alt.Y("x2:Q", scale=y_scale),
-        shape=alt.Shape("label:N", scale=alt.Scale(domain=["0", "1"],
-                                                   range=["circle", "triangle-up"])),
-        fill=alt.Fill("label:N", scale=class_scale(), title="label"),
-        tooltip=[alt.Tooltip("x1:Q", title=titles[0]), alt.Tooltip("x2:Q", title=titles[1]),
-                 "label:N"],
-    )
-    layers = [background, dots]
+    x_scale = {"domain": [x_low, x_high], "nice": False}
+    y_scale = {"domain": [y_low, y_high], "nice": False}
+    layers = [
+        {"data": spec.data(cells), "mark": {"type": "rect", "opacity": 0.3},
+         "encoding": {"x": _q("x", scale=x_scale, title=titles[0]), "x2": {"field": "x2"},
+                      "y": _q("y", scale=y_scale, title=titles[1]), "y2": {"field": "y2"},
+                      "color": _q("p", title="p", legend={"gradientLength": 110},
+                                  scale={"domain": [0, 1], "range": list(CLASS_COLORS)})}},
+        {"data": spec.data(pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1],
+                                         "label": y.astype(int).astype(str)})),
+         "mark": {"type": "point", "size": 160, "filled": True, "stroke": "#222222",
+                  "strokeWidth": 1.5, "opacity": 1},
+         "encoding": {"x": _q("x1", scale=x_scale), "y": _q("x2", scale=y_scale),
+                      "shape": {"field": "label", "type": "nominal",
+                                "scale": {"domain": ["0", "1"],
+                                          "range": ["circle", "triangle-up"]}},
+                      "fill": {"field": "label", "type": "nominal", "title": "label",
+                               "scale": _CLASS_SCALE},
+                      "tooltip": [_q("x1", title=titles[0]), _q("x2", title=titles[1]),
+                                  {"field": "label", "type": "nominal"}]}},
+    ]
     line = boundary_segment(w, b, (x_low, x_high), (y_low, y_high))
     title = "p = 0.5 line: outside the chart" if line is None else "p = 0.5 line"
     if np.all(w == 0):
         title = "no boundary: both weights are 0"
     if line is not None:
-        layers.append(alt.Chart(line).mark_line(color=BOUNDARY_COLOR, strokeWidth=3).encode(
-            x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale)))
-    return alt.layer(*layers).properties(title=title, height=300, autosize=FIT_WIDTH)
+        layers.append({"data": spec.data(line),
+                       "mark": {"type": "line", "color": BOUNDARY_COLOR, "strokeWidth": 3},
+                       "encoding": {"x": _q("x", scale=x_scale), "y": _q("y", scale=y_scale)}})
+    return spec.layered(layers, title=title, height=300)
 
 
 def boundary_segment(w, b, x_range, y_range) -> pd.DataFrame | None:
@@ -300,25 +343,32 @@ def boundary_segment(w, b, x_range, y_range) -> pd.DataFrame | None:
     return pd.DataFrame({"x": [inside[0][0], inside[-1][0]], "y": [inside[0][1], inside[-1][1]]})
 
 
-def probability_chart(p: np.ndarray, y: np.ndarray) -> alt.LayerChart:
+def probability_chart(p: np.ndarray, y: np.ndarray) -> dict:
     """Predicted probability of every sample, one row per label: for data with many features."""
+    spec = Spec()
     rng = np.random.default_rng(0)  # fixed jitter, so the picture does not dance between steps
     frame = pd.DataFrame({
         "sample": np.arange(1, len(p) + 1), "p": p, "label": y.astype(int).astype(str),
         "jitter": rng.uniform(-0.3, 0.3, len(p)),
     })
-    dots = alt.Chart(frame).mark_circle(size=40, opacity=0.6).encode(
-        x=alt.X("p:Q", title="predicted probability of label 1", scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y("label:N", title="true label", sort=["1", "0"]),
-        yOffset=alt.YOffset("jitter:Q"),
-        color=alt.Color("label:N", scale=class_scale(), legend=None),
-        tooltip=["sample:Q", alt.Tooltip("p:Q", format=".4g"), "label:N"],
-    )
-    threshold = alt.Chart(pd.DataFrame({"p": [0.5]})).mark_rule(
-        color=BOUNDARY_COLOR, strokeDash=[6, 4], strokeWidth=2).encode(x="p:Q")
-    return alt.layer(dots, threshold).properties(
-        title="each sample's p; right of the line is predicted 1", height=300,
-        autosize=FIT_WIDTH)
+    layers = [
+        {"data": spec.data(frame), "mark": {"type": "circle", "size": 40, "opacity": 0.6},
+         "encoding": {"x": _q("p", title="predicted probability of label 1",
+                              scale={"domain": [0, 1]}),
+                      "y": {"field": "label", "type": "nominal", "title": "true label",
+                            "sort": ["1", "0"]},
+                      "yOffset": _q("jitter"),
+                      "color": {"field": "label", "type": "nominal", "legend": None,
+                                "scale": _CLASS_SCALE},
+                      "tooltip": [_q("sample"), _q("p", format=".4g"),
+                                  {"field": "label", "type": "nominal"}]}},
+        {"data": spec.data(pd.DataFrame({"p": [0.5]})),
+         "mark": {"type": "rule", "color": BOUNDARY_COLOR, "strokeDash": [6, 4],
+                  "strokeWidth": 2},
+         "encoding": {"x": _q("p")}},
+    ]
+    return spec.layered(layers, title="each sample's p; right of the line is predicted 1",
+                        height=300)
 
 
 def _verdict_scale() -> alt.Scale:

@@ -10,10 +10,11 @@ from ..text import fmt
 
 
 def show_chart(chart, *, key: str, alt: str, where=None, **options):
-    """An Altair chart on the page (its spec built without schema validation, see
-    `charts.to_spec`), stretched to the width, with a text alternative for screen readers."""
-    (where or st).vega_lite_chart(spec=charts.to_spec(chart), key=key,
-                                  alt=alt, **options)
+    """A chart on the page, stretched to the width, with a text alternative for screen
+    readers: a spec dict as it is, an Altair chart through `charts.to_spec` (no schema
+    validation at run time)."""
+    spec = chart if isinstance(chart, dict) else charts.to_spec(chart)
+    (where or st).vega_lite_chart(spec=spec, width="stretch", key=key, alt=alt, **options)
 
 
 def number_format(digits: int) -> str:
