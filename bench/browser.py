@@ -11,6 +11,10 @@ Figures:
   (5 points, default page: target 0.5 s; breast cancer at 1,000 steps: target 1 s). The rate
   toggles between two grid values, so after the warm-up both trainings come from
   ``st.cache_data``: this is the cached rerun plus its drawing;
+- the same key press (5 points) with 10 other sessions rerunning the default page back to back
+  against none (protocol clients from `bench.protocol`, no browser: they cost the server what
+  ten tabs would, and the browser nothing): target 0.6 s. ``python -m bench --only load`` times
+  it again beside CPU burners (`key_press_under_load`);
 - ten pages open at once on one server (ten contexts in one Chromium), each moving the
   learning rate once: all render without an exception element or a console error and the
   server's memory (RSS of the streamlit process and its children, once all have rendered)
@@ -21,35 +25,43 @@ Figures:
   5 s target is a generous ceiling).
 
 Timed calls per side follow ``--repeats`` (one key press or one page load per call).
+
+Playwright is a test-only dependency: it is imported only when the group runs, and the group
+says it is skipped (and why) when Playwright or Debian's Chromium is missing. The servers come
+from `bench.server`; nothing here imports pytest or ``tests/``.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib.util
 import shutil
-import subprocess
-import sys
+import statistics
 import tempfile
 import textwrap
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from tests.browser.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    DESKTOP,
-    free_port,
-    health,
-    open_app,
-)
-
 from . import Check, Group, Pair
+from .protocol import Rerunners, RunResult
+from .server import REPO_ROOT, Server
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SERVER_START_TIMEOUT = 60.0
+#: Debian's Chromium, driven by Playwright (never Playwright's own download).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1400, "height": 1000}
 RENDER_TIMEOUT_MS = 30_000
+RUN_START_TIMEOUT_MS = 2_000  # how long a rerun may take to start after an interaction
 LOSS_LABEL = "Loss at step"
 RATE_LABEL = "Learning rate η"
 PAGES = 10
@@ -57,6 +69,11 @@ RSS_LIMIT_MB = 500.0
 CROWD_TIMEOUT_MS = 180_000  # ten first runs at once on two CPUs: 30 to 60 s
 #: Ten times the single-page target: serving ten moves at once may at worst serialize them.
 CROWD_TARGET_SECONDS = 5.0
+#: Protocol clients (`bench.protocol`) rerunning the default page while a key press is timed.
+BACKGROUND_SESSIONS = 10
+BACKGROUND_RERUN_KEY = "inspect"
+#: Key press to new loss with `BACKGROUND_SESSIONS` other sessions rerunning.
+BUSY_TARGET_SECONDS = 0.6
 
 #: The baseline page: one select_slider (labelled as the dashboard's) and one metric showing it.
 TRIVIAL = textwrap.dedent(
@@ -93,108 +110,48 @@ CHANGED_AND_IDLE = """
 # ----------------------------------------------------------------------------------------
 
 
-class Server:
-    """``streamlit run <script>`` on a free local port (no file watcher: others may be editing
-    the app while it runs); `stop` ends it."""
-
-    def __init__(self, script: Path, cwd: Path, log_dir: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        command = [
-            sys.executable, "-m", "streamlit", "run", str(script),
-            "--server.headless", "true",
-            "--server.port", str(self.port),
-            "--server.address", "127.0.0.1",
-            "--server.fileWatcherType", "none",
-            "--browser.gatherUsageStats", "false",
-        ]
-        self.log = log_dir / f"{script.stem}-{self.port}.log"
-        # A file rather than a pipe: a pipe nobody reads would fill up and block the server.
-        with open(self.log, "wb") as out:
-            self.process = subprocess.Popen(
-                command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
-
-    def wait_healthy(self) -> None:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"streamlit exited with code {self.process.returncode}:\n"
-                    + self.log.read_text(errors="replace"))
-            if health(f"{self.url}/_stcore/health") == "ok":
-                return
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not answer on {self.url} within "
-                                   f"{SERVER_START_TIMEOUT:.0f} s")
-            time.sleep(0.2)
-
-    def rss_mb(self) -> float:
-        """Resident memory of the server process and all its descendants, in MB."""
-        return sum(vm_rss_kb(pid) for pid in process_tree(self.process.pid)) / 1024
-
-    def stop(self) -> None:
-        if self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+def missing() -> str | None:
+    """Why the browser cannot run here (Playwright or Chromium missing), or None."""
+    try:
+        found = importlib.util.find_spec("playwright") is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        return ("Playwright is not installed: it is a test-only dependency "
+                "(pip install -r requirements-dev.txt); never `playwright install`: the bench "
+                f"drives Debian's {CHROMIUM}")
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing: install Debian's chromium package"
+    return None
 
 
-def process_tree(root: int) -> list[int]:
-    """``root`` and every descendant, from /proc/<pid>/task/*/children."""
-    pids, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        pids.append(pid)
-        for task in Path(f"/proc/{pid}/task").glob("*"):
-            with contextlib.suppress(OSError):
-                todo.extend(int(child) for child in (task / "children").read_text().split())
-    return pids
+class Chromium:
+    """Headless Debian Chromium through Playwright's sync API; `close` ends both.
 
-
-def vm_rss_kb(pid: int) -> int:
-    """VmRSS of one process in kB (0 once it has gone)."""
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
-class Session:
-    """Both servers and one headless Chromium; `close` releases everything it started."""
+    Pages come from `new_page`, each in a fresh context (no cookies or session carried
+    over), with its console errors and page errors in ``page.console_errors``.
+    """
 
     def __init__(self) -> None:
-        self.tmp = Path(tempfile.mkdtemp(prefix="descent-lab-bench-"))
-        self.servers: list[Server] = []
+        reason = missing()
+        if reason:
+            raise RuntimeError(reason)
+        from playwright.sync_api import sync_playwright  # test-only dependency: lazily
+
         self.contexts: list = []
-        self.playwright = None
-        self.browser = None
-
-    def start(self) -> None:
-        trivial = self.tmp / "trivial_page.py"
-        trivial.write_text(TRIVIAL)
-        self.app = self._serve(REPO_ROOT / "app.py", REPO_ROOT)
-        self.trivial = self._serve(trivial, self.tmp)
-        for server in self.servers:
-            server.wait_healthy()
-        if not CHROMIUM.exists():
-            raise RuntimeError(f"{CHROMIUM} is missing: install Debian's chromium package")
-        from playwright.sync_api import sync_playwright
-
         self.playwright = sync_playwright().start()
-        self.browser = self.playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            self.browser = self.playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        except Exception:
+            self.playwright.stop()
+            raise
 
-    def _serve(self, script: Path, cwd: Path) -> Server:
-        server = Server(script, cwd, self.tmp)
-        self.servers.append(server)
-        return server
+    def __enter__(self) -> Chromium:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def new_page(self):
         """A page in a fresh context, collecting console errors and page errors."""
@@ -221,12 +178,76 @@ class Session:
             with contextlib.suppress(Exception):
                 context.close()
         self.contexts.clear()
-        if self.browser is not None:
-            with contextlib.suppress(Exception):
-                self.browser.close()
-        if self.playwright is not None:
-            with contextlib.suppress(Exception):
-                self.playwright.stop()
+        with contextlib.suppress(Exception):
+            self.browser.close()
+        with contextlib.suppress(Exception):
+            self.playwright.stop()
+
+
+def wait_for_app(page, *, after_interaction: bool = True) -> None:
+    """Wait until the script run triggered by the last navigation or interaction has finished.
+
+    After an interaction the app's state goes briefly to "running": wait (briefly, ignoring a
+    timeout, since a fast run may already be over) to see it, then wait for "notRunning" and
+    for every loading skeleton and stale element to be gone.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    if after_interaction:
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]',
+                                   state="attached", timeout=RUN_START_TIMEOUT_MS)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           state="attached", timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_selector('[data-testid="stSkeleton"]', state="detached",
+                           timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_selector('[data-testid="stElementContainer"][data-stale="true"]',
+                           state="detached", timeout=RENDER_TIMEOUT_MS)
+
+
+def open_app(page, base_url: str, query: str = "") -> None:
+    """Navigate to the app (optionally with a query string) and wait for its first run."""
+    page.goto(base_url + "/" + query, wait_until="domcontentloaded")
+    # The first run has produced output once a metric (or an exception) is on the page; then
+    # wait for that run to end.
+    page.wait_for_selector('[data-testid="stMetric"], [data-testid="stException"]',
+                           state="attached", timeout=RENDER_TIMEOUT_MS)
+    wait_for_app(page, after_interaction=False)
+
+
+class Session:
+    """Both servers and one headless Chromium; `close` releases everything it started."""
+
+    def __init__(self) -> None:
+        self.tmp = Path(tempfile.mkdtemp(prefix="descent-lab-bench-"))
+        self.servers: list[Server] = []
+        self.chromium: Chromium | None = None
+
+    def start(self) -> None:
+        trivial = self.tmp / "trivial_page.py"
+        trivial.write_text(TRIVIAL)
+        self.app = self._serve(REPO_ROOT / "app.py", REPO_ROOT)
+        self.trivial = self._serve(trivial, self.tmp)
+        for server in self.servers:
+            server.wait_healthy()
+        self.chromium = Chromium()
+
+    def _serve(self, script: Path, cwd: Path) -> Server:
+        server = Server(script, cwd, self.tmp)
+        self.servers.append(server)
+        return server
+
+    def new_page(self):
+        """A page in a fresh context, collecting console errors and page errors."""
+        return self.chromium.new_page()
+
+    def close_context(self, page) -> None:
+        self.chromium.close_context(page)
+
+    def close(self) -> None:
+        if self.chromium is not None:
+            self.chromium.close()
+            self.chromium = None
         for server in self.servers:
             with contextlib.suppress(Exception):
                 server.stop()
@@ -243,8 +264,10 @@ def loss_text(page) -> str:
 
 
 def rate_thumb(page):
-    return (page.get_by_test_id("stSidebar").get_by_test_id("stSlider")
-            .filter(has_text=RATE_LABEL).get_by_role("slider"))
+    """The learning-rate slider's thumb, wherever the app puts it (the sidebar until the
+    app's split into a dashboard package, the main area above the loss curve since)."""
+    return (page.get_by_test_id("stSlider").filter(has_text=RATE_LABEL)
+            .get_by_role("slider").first)
 
 
 def key_press_round_trip(page) -> Callable[[], float]:
@@ -283,6 +306,124 @@ def first_load(session: Session, server: Server, query: str = "") -> Callable[[]
             session.close_context(page)
 
     return load
+
+
+class BusyPress:
+    """A key press on a page, with protocol clients rerunning the same server in between.
+
+    `Rerunners` (from `bench.protocol`) opens ``count`` sessions of ``query`` beside the
+    page; `idle` times a key press with them paused (and ``pause_others`` called, e.g. to
+    stop CPU burners), `busy` with them rerunning back to back (after ``settle`` seconds, so
+    the press meets a loaded server rather than a starting one).
+
+    Parameters
+    ----------
+    page
+        A Playwright page showing the app, ready for `key_press_round_trip`.
+    base_url, query : str
+        The server, and the page the other sessions open (without the "?").
+    count : int
+        Other sessions.
+    rerun_key : str
+        User key of the widget each of their reruns moves.
+    pause_others, resume_others : callable () -> None, optional
+        Called before an idle press and before a busy one.
+    settle : float, default 1
+    """
+
+    def __init__(self, page, base_url: str, query: str, count: int, rerun_key: str,
+                 pause_others: Callable[[], None] | None = None,
+                 resume_others: Callable[[], None] | None = None,
+                 settle: float = 1.0) -> None:
+        self.press = key_press_round_trip(page)
+        self.rerunners = Rerunners(base_url, query, count, rerun_key)
+        self.pause_others, self.resume_others = pause_others, resume_others
+        self.settle = settle
+        self.opened = self.rerunners.start()
+
+    def idle(self) -> float:
+        self.rerunners.pause()
+        if self.pause_others:
+            self.pause_others()
+        time.sleep(0.2)
+        return self.press()
+
+    def busy(self) -> float:
+        if self.resume_others:
+            self.resume_others()
+        self.rerunners.resume()
+        time.sleep(self.settle)
+        try:
+            return self.press()
+        finally:
+            self.rerunners.pause()
+
+    @property
+    def background(self) -> list[RunResult]:
+        """Every run of the other sessions so far, their first runs included."""
+        return [*self.opened, *self.rerunners.reruns]
+
+    def check(self) -> Check:
+        runs = self.background
+        bad = [r for r in runs if not r.ok]
+        reruns = [r.seconds for r in self.rerunners.reruns if r.ok]
+        median = statistics.median(reruns) if reruns else float("nan")
+        return Check(
+            f"{self.rerunners.count} other sessions rerunning during the busy presses",
+            not bad and bool(reruns),
+            f"{len(runs)} runs of theirs (first loads included), {len(bad)} failed, "
+            f"median rerun {median:.2f} s" + (f"; first: {bad[0].problem()}" if bad else ""),
+        )
+
+    def close(self) -> None:
+        self.rerunners.stop()
+
+
+def key_press_under_load(base_url: str, query: str = "", *, presses: int = 7,
+                         background_sessions: int = BACKGROUND_SESSIONS,
+                         rerun_key: str = BACKGROUND_RERUN_KEY,
+                         pause_others: Callable[[], None] | None = None,
+                         resume_others: Callable[[], None] | None = None,
+                         ) -> tuple[list[float], list[float], list[RunResult]]:
+    """Key press to new loss in Chromium, idle and with other sessions rerunning, interleaved.
+
+    Parameters
+    ----------
+    base_url : str
+        A running server of the app.
+    query : str, optional
+        The page's query string, with its "?" (the other sessions open the same page).
+    presses : int, default 7
+        Timed presses per side, after one untimed idle press.
+    background_sessions : int, default 10
+    rerun_key : str, default "inspect"
+        User key of the widget the other sessions move.
+    pause_others, resume_others : callable () -> None, optional
+        Called before each idle and each busy press (to stop and restart CPU burners, say).
+
+    Returns
+    -------
+    idle, busy : list of float
+        Seconds per press, in order.
+    background : list of RunResult
+        Every run of the other sessions.
+    """
+    with Chromium() as chromium:
+        page = chromium.new_page()
+        open_app(page, base_url, query)
+        busy_press = BusyPress(page, base_url, query.lstrip("?"), background_sessions,
+                               rerun_key, pause_others, resume_others)
+        try:
+            busy_press.idle()  # warm-up: both rates of the toggle in the cache
+            idle: list[float] = []
+            busy: list[float] = []
+            for i in range(presses):
+                sides = [(busy_press.idle, idle), (busy_press.busy, busy)]
+                for press, times in sides if i % 2 == 0 else sides[::-1]:
+                    times.append(press())
+            return idle, busy, busy_press.background
+        finally:
+            busy_press.close()
 
 
 class Crowd:
@@ -357,6 +498,10 @@ def prepare() -> Iterator[Pair]:
     so runs the ``finally`` too). `atexit` is a last resort for an interpreter that exits with
     the generator still suspended.
     """
+    reason = missing()
+    if reason:
+        print(f"  skipped: {reason}")
+        return
     session = Session()
     atexit.register(session.close)
     try:
@@ -371,6 +516,15 @@ def prepare() -> Iterator[Pair]:
                    key_press_round_trip(five_page), target=None, target_seconds=0.5)
         yield Pair("key press to new loss, breast cancer 1,000 steps", trivial_press,
                    key_press_round_trip(cancer_page), target=None, target_seconds=1.0)
+        busy = BusyPress(five_page, session.app.url, "", BACKGROUND_SESSIONS,
+                         BACKGROUND_RERUN_KEY)
+        try:
+            yield Pair(f"key press to new loss, 5 points, {BACKGROUND_SESSIONS} other sessions "
+                       "rerunning (vs none)", busy.idle, busy.busy, target=None,
+                       agree=lambda _idle, _busy: busy.check(),
+                       target_seconds=BUSY_TARGET_SECONDS)
+        finally:
+            busy.close()
         for page in singles:
             session.close_context(page)
 
@@ -393,8 +547,9 @@ GROUP = Group(
     name="browser",
     description=(
         "the served app in headless Chromium against a trivial served page: key press to "
-        "new loss; 10 pages at once (clean renders, server RSS); first load (the issue asks "
-        "only to report it: its 5 s target is a generous ceiling)"
+        "new loss (also with 10 other sessions rerunning); 10 pages at once (clean renders, "
+        "server RSS); first load (the issue asks only to report it: its 5 s target is a "
+        "generous ceiling)"
     ),
     prepare=prepare,
 )

@@ -6,12 +6,12 @@ Results that are read-only (every History, Sweep and fit: their arrays are froze
 with `st.cache_resource`, so a rerun gets the very object, not an unpickled copy.
 
 Bounds. One run keeps at most `MAX_HISTORY_VALUES` parameter values (8 MB with its gradients)
-and one request at most `WORK_BUDGET` multiply-adds (about a second of one core), so one user
-asking for the heaviest settings cannot starve the others; `steps_allowed` says how many steps
-fit, and the page says when it cuts. Each cache has a fixed number of entries; with the bounds
-above the largest entries are: runs 24 x 8 MB, explorer sweeps 16 x 2.4 MB, optimizer
-comparisons 12 x 6 MB, landscapes 16 x 0.3 MB (``python -m bench --only memory`` measures
-them), about 350 MB in the worst case and a few MB for a class on the built-in data.
+and one request costs at most `WORK_BUDGET` work units, about a second and a half of one core
+here (`steps_allowed` turns that into steps, and the page says when it cuts a run short), so
+one user asking for the heaviest settings cannot hold the server for long. Each cache has a
+fixed number of entries; ``python -m bench --only memory`` builds the largest entry of each
+and prints every cache at its bound (about 250 MB together in the worst case, within half of
+Community Cloud's smallest 690 MB; a class on the built-in data uses a few MB).
 """
 
 from __future__ import annotations
@@ -29,9 +29,17 @@ from logreg_core.limits import LearningRateLimits, learning_rate_limits
 #: Parameter values (steps x (features + 1)) one History may hold: 8 bytes each, twice (the
 #: states and the gradients), so 8 MB.
 MAX_HISTORY_VALUES = 500_000
-#: Multiply-adds one request may cost (steps x samples x (features + 1) per run, summed over
-#: the runs of a view): measured at about 2.5e9 per second on one core.
-WORK_BUDGET = 2_000_000_000
+#: Work one request may do, in units of one multiply-add (or one elementwise operation) on one
+#: number. A step of plain descent costs about n (d + 31) of them (two products with X and
+#: some thirty elementwise operations per sample) plus `STEP_OVERHEAD` for Python's own work;
+#: measured here at 2.5e8 to 4e8 units per second (``python -m bench --only memory`` prints
+#: the seconds of the largest runs).
+WORK_BUDGET = 500_000_000
+STEP_OVERHEAD = 4000
+#: A learning-rate sweep advances all its rates together with one product per step: per rate,
+#: a step costs about a sixteenth of a separate run's (``python -m bench --only core``: 40
+#: rates x 1,000 steps on breast cancer in 0.2 s).
+BATCHED_SPEEDUP = 16
 #: Steps of an explorer run: past this the picture no longer changes.
 EXPLORER_MAX_STEPS = 5000
 
@@ -76,15 +84,23 @@ class Data:
 HASH = {Data: lambda data: data.key}
 
 
-def steps_allowed(n_samples: int, n_features: int, runs: int = 1) -> int:
-    """Most steps each of ``runs`` runs may take on data of this size (see the module)."""
-    per_step = n_samples * (n_features + 1) * runs
-    by_work = WORK_BUDGET // max(per_step, 1)
+def steps_allowed(n_samples: int, n_features: int, runs: int = 1,
+                  batched: bool = False) -> int:
+    """Most steps each of ``runs`` runs may take on data of this size (see the module).
+
+    ``batched`` runs advance together (a learning-rate sweep): they share one step's Python
+    overhead instead of paying it each.
+    """
+    if batched:  # big matrix products and elementwise operations: measured 16x cheaper
+        per_step = runs * n_samples * (n_features + 31) // BATCHED_SPEEDUP + STEP_OVERHEAD
+    else:
+        per_step = runs * (n_samples * (n_features + 31) + STEP_OVERHEAD)
+    by_work = WORK_BUDGET // per_step
     by_memory = MAX_HISTORY_VALUES // (n_features + 1)
     return int(max(1, min(by_work, by_memory)))
 
 
-@st.cache_resource(show_spinner="Training...", max_entries=24, hash_funcs=HASH)
+@st.cache_resource(show_spinner="Training...", max_entries=16, hash_funcs=HASH)
 def run(data: Data, learning_rate: float, steps: int, w0: tuple, b0: float,
         l2: float) -> lc.History:
     return lc.train(data.X, data.y, learning_rate=learning_rate, steps=steps, w0=w0, b0=b0,
@@ -107,7 +123,7 @@ def sweep(data: Data, rates: tuple, steps: int, w0: tuple, b0: float, l2: float)
     return lc.learning_rate_sweep(data.X, data.y, rates, steps, w0, b0, l2)
 
 
-@st.cache_resource(show_spinner="Running the optimizers...", max_entries=12, hash_funcs=HASH)
+@st.cache_resource(show_spinner="Running the optimizers...", max_entries=8, hash_funcs=HASH)
 def optimizer_runs(data: Data, optimizers: tuple, steps: int, w0: tuple, b0: float,
                    l2: float) -> dict[str, lc.History]:
     """Every optimizer from the same start; Newton's method for at most 25 iterations."""

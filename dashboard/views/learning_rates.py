@@ -18,11 +18,11 @@ OVERLAY_FACTORS = (0.1, 0.5, 1.0, 2.0, 4.0)
 SWEEP_LOW = 1e-4
 
 
-def explorer_steps(ctx: ViewContext, runs: int) -> int:
+def explorer_steps(ctx: ViewContext, runs: int, batched: bool = True) -> int:
     """Steps of the explorer's runs: the run's, within the explorer's cap and the budget."""
     data = ctx.data
     return max(1, min(ctx.settings.steps, compute.EXPLORER_MAX_STEPS,
-                      compute.steps_allowed(data.n_samples, data.n_features, runs)))
+                      compute.steps_allowed(data.n_samples, data.n_features, runs, batched)))
 
 
 def default_overlay_rates(learning_rate: float) -> tuple[float, ...]:

@@ -25,7 +25,7 @@ def configured(ctx: ViewContext) -> tuple[lc.Optimizer, ...]:
 
 
 def runs(ctx: ViewContext) -> dict[str, lc.History]:
-    steps = explorer_steps(ctx, 2 * len(lc.OPTIMIZERS))
+    steps = explorer_steps(ctx, 2 * len(lc.OPTIMIZERS), batched=False)
     return compute.optimizer_runs(ctx.data, configured(ctx), steps, ctx.settings.w0,
                                   ctx.settings.b0, ctx.settings.l2)
 
