@@ -110,36 +110,24 @@ class Momentum(Optimizer):
 
 
 @dataclass(frozen=True)
-class Nesterov(Optimizer):
+class Nesterov(Momentum):
     r"""Nesterov's accelerated gradient: the gradient is taken where momentum is heading.
 
     .. math:: v \leftarrow \beta v + \nabla J(\theta - \eta \beta v), \qquad
               \theta \leftarrow \theta - \eta v
     """
 
-    beta: float = 0.9
     key: ClassVar[str] = "nesterov"
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        _check_beta(self.beta)
 
     @property
     def label(self) -> str:
         return f"Nesterov (β = {self.beta:g})"
-
-    def start(self, theta, n_samples):
-        return {"velocity": np.zeros_like(theta)}
 
     def step(self, theta, grad, problem, state):
         ahead = theta - self.learning_rate * self.beta * state["velocity"]
         _, grad_ahead = problem.loss_and_gradient(ahead)
         state["velocity"] = self.beta * state["velocity"] + grad_ahead
         return theta - self.learning_rate * state["velocity"], grad_ahead
-
-    @classmethod
-    def configured(cls, *, learning_rate, momentum, batch_size, seed, n_samples):
-        return cls(learning_rate, beta=momentum)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,14 @@
-"""Shared fixtures: the seed data sets as plain arrays."""
+"""Shared fixtures: the textbook data sets and the breast cancer data as plain arrays."""
 
 import numpy as np
 import pytest
 
+from logreg_core import Standardizer, load_dataset
+
 
 @pytest.fixture
 def five_points():
-    """Seed 001's data: X = 1..5, y = 0, 0, 0, 1, 1."""
+    """The worked example's data: X = 1..5, y = 0, 0, 0, 1, 1."""
     return np.arange(1.0, 6.0)[:, None], np.array([0.0, 0.0, 0.0, 1.0, 1.0])
 
 
@@ -17,3 +19,17 @@ def overlapping():
     X = rng.normal(size=(60, 2))
     y = (X @ [1.5, -1.0] + 0.3 + rng.normal(scale=1.5, size=60) > 0).astype(float)
     return X, y
+
+
+@pytest.fixture(scope="session")
+def cancer_raw():
+    """The breast cancer data as loaded (features from 0 to 4,254)."""
+    data = load_dataset("breast_cancer")
+    return data.X, data.y
+
+
+@pytest.fixture(scope="session")
+def cancer_std(cancer_raw):
+    """The breast cancer data standardized, as the page trains on it by default."""
+    X, y = cancer_raw
+    return Standardizer.fit(X).transform(X), y

@@ -5,17 +5,11 @@ import math
 import numpy as np
 import pytest
 
-from logreg_core import Standardizer, checks, load_dataset, train
+from logreg_core import checks, load_dataset, train
 
 
-@pytest.fixture(scope="module")
-def cancer():
-    data = load_dataset("breast_cancer")
-    return Standardizer.fit(data.X).transform(data.X), data.y
-
-
-def test_correct_gradient_passes_with_and_without_l2(cancer):
-    X, y = cancer
+def test_correct_gradient_passes_with_and_without_l2(cancer_std):
+    X, y = cancer_std
     history = train(X, y, learning_rate=0.5, steps=20)
     for l2 in (0.0, 0.01):
         check = checks.gradient_check(X, y, history.weights[-1], history.bias[-1], l2)
@@ -23,8 +17,8 @@ def test_correct_gradient_passes_with_and_without_l2(cancer):
         assert check.analytic.shape == (31,)
 
 
-def test_a_wrong_gradient_fails(cancer, monkeypatch):
-    X, y = cancer
+def test_a_wrong_gradient_fails(cancer_std, monkeypatch):
+    X, y = cancer_std
     real = checks.loss_and_gradients
 
     def off_by_a_tenth_of_a_percent(*args):

@@ -3,13 +3,7 @@
 import numpy as np
 import pytest
 
-from logreg_core import Standardizer, fit_exact, landscape, load_dataset, mean_loss, train
-
-
-@pytest.fixture(scope="module")
-def cancer():
-    data = load_dataset("breast_cancer")
-    return Standardizer.fit(data.X).transform(data.X), data.y
+from logreg_core import fit_exact, landscape, load_dataset, mean_loss, train
 
 
 def test_landscape_equals_core_loss_at_sampled_points(five_points):
@@ -22,8 +16,8 @@ def test_landscape_equals_core_loss_at_sampled_points(five_points):
         assert surface.loss[row, col] == pytest.approx(expected, rel=1e-12)
 
 
-def test_slice_holds_the_other_parameters(cancer):
-    X, y = cancer
+def test_slice_holds_the_other_parameters(cancer_std):
+    X, y = cancer_std
     history = train(X, y, learning_rate=0.5, steps=50)
     center_w, center_b = history.weights[-1], history.bias[-1]
     surface = landscape.loss_grid(X, y, center_w, center_b, (3, 7), (-2, 2), (-1, 3), 40,

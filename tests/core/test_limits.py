@@ -11,7 +11,6 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import SVC
 
 from logreg_core import (
-    Standardizer,
     learning_rate_sweep,
     load_dataset,
     loss_and_gradients,
@@ -39,16 +38,6 @@ def one_student():
     return data.X, data.y
 
 
-@pytest.fixture(scope="module")
-def cancer():
-    data = load_dataset("breast_cancer")
-    return data.X, data.y
-
-
-@pytest.fixture(scope="module")
-def cancer_standardized(cancer):
-    X, y = cancer
-    return Standardizer.fit(X).transform(X), y
 
 
 def augmented(X):
@@ -122,8 +111,8 @@ def test_the_hessian_at_the_optimum_matches_finite_differences_of_the_gradient(s
     )
 
 
-def test_standardized_breast_cancer_with_l2_matches_scikit_learn(cancer_standardized):
-    X, y = cancer_standardized
+def test_standardized_breast_cancer_with_l2_matches_scikit_learn(cancer_std):
+    X, y = cancer_std
     limits = learning_rate_limits(X, y, 0.01)
     assert limits.local == pytest.approx(2 / sklearn_hessian_top(X, y, 0.01), rel=1e-5)
     assert limits.separable  # without L2 there would be no optimum
@@ -306,8 +295,8 @@ def test_max_margin_direction_of_the_five_points(five_points):
 
 
 @pytest.mark.parametrize("which", ["raw", "standardized"])
-def test_max_margin_direction_on_breast_cancer(cancer, cancer_standardized, which):
-    X, y = cancer if which == "raw" else cancer_standardized
+def test_max_margin_direction_on_breast_cancer(cancer_raw, cancer_std, which):
+    X, y = cancer_raw if which == "raw" else cancer_std
     direction = max_margin_direction(X, y)
     assert np.linalg.norm(direction) == pytest.approx(1.0, abs=1e-14)
     assert_kkt_certificate(X, y, direction)

@@ -8,7 +8,6 @@ from logreg_core import (
     Standardizer,
     curvature_bound,
     learning_rate_sweep,
-    load_dataset,
     loss_and_gradients,
     step,
     train,
@@ -22,11 +21,6 @@ def all_finite(history):
         for a in (history.weights, history.bias, history.loss, history.grad_w, history.grad_b)
     )
 
-
-@pytest.fixture(scope="module")
-def cancer():
-    data = load_dataset("breast_cancer")
-    return data.X, data.y
 
 
 def test_history_follows_step_by_step(five_points):
@@ -82,8 +76,8 @@ def test_rates_around_the_limit(five_points):
     assert above.loss[-1] < above.loss[0]
 
 
-def test_unscaled_cancer_rate_100_raises_nothing(cancer):
-    X, y = cancer
+def test_unscaled_cancer_rate_100_raises_nothing(cancer_raw):
+    X, y = cancer_raw
     with np.errstate(all="raise"):
         history = train(X, y, learning_rate=100, steps=300)
     # the loss jumps at step 1 and then stays bounded: chaos, not divergence
@@ -159,8 +153,8 @@ def test_bad_settings_say_what_to_fix(five_points, kwargs, message):
         train(X, y, **kwargs)
 
 
-def test_sweep_equals_separate_runs(cancer):
-    X, y = cancer
+def test_sweep_equals_separate_runs(cancer_raw):
+    X, y = cancer_raw
     Xs = Standardizer.fit(X).transform(X)
     rates = np.logspace(-3, 1, 7)
     sweep = learning_rate_sweep(Xs, y, rates, 150, l2=0.01)

@@ -33,11 +33,6 @@ def optimum(students):
     return fit_exact(*students)
 
 
-@pytest.fixture(scope="module")
-def cancer_raw():
-    data = load_dataset("breast_cancer")
-    return data.X, data.y
-
 
 def judge(history, stochastic=False):
     """The verdict of a `train` history, from its losses alone.
