@@ -137,12 +137,12 @@ def main() -> None:
     s.previous_steps = settings.steps
     ctx = context.build(settings, source, data, history, cut)
     if settings.lesson:
+        lesson.render(ctx)
         left, right = st.columns(2)
         with left:
             overview.run_controls(names)
         with right:
             overview.inspect_header(history)
-        lesson.render(ctx)
     else:
         st.markdown(INTRO)
         overview.first_screen(ctx, names)

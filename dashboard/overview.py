@@ -130,15 +130,14 @@ def gradient_column(ctx: ViewContext) -> None:
 def worked_column(ctx: ViewContext) -> None:
     """The worked 5-point step as text: the textbook's figures beside the exact ones."""
     report = compute.worked_step()
-    f = lambda v: fmt(v, max(ctx.digits, 5))  # noqa: E731
     st.markdown(f"**Worked example: one step by hand**  \n5 points, w = {examples.WORKED_W}, "
                 f"b = {examples.WORKED_B}, η = {examples.WORKED_RATE}")
     wanted = {"mean loss J": "loss J", "dw": "dw", "db": "db", "new w": "w′", "new b": "b′"}
-    lines = ["| | textbook | exact |", "|---|---:|---:|"]
+    lines = ["| | textbook | exact, 4 places |", "|---|---:|---:|"]
     for quantity, printed, exact in report.rows:
-        if quantity in wanted:
+        if quantity in wanted:  # to the textbook's four decimal places, so digits line up
             shown = "—" if printed is None else f"{printed:g}"
-            lines.append(f"| {wanted[quantity]} | {shown} | {f(exact)} |")
+            lines.append(f"| {wanted[quantity]} | {shown} | {exact:.4f} |")
     st.markdown("\n".join(lines))
     wrong = [q for q, _, _ in examples.printed_mismatches(report.rows)]
     st.caption(f"It rounds as it goes, so {len(wrong)} of its printed figures are off in the "

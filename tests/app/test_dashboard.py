@@ -125,13 +125,16 @@ def test_inspect_step_moves_every_view_but_not_the_run(app):
 
 
 def test_first_screen_puts_the_worked_step_beside_the_table_as_text(app):
-    worked = [m.value for m in app.markdown if "| textbook | exact |" in m.value]
+    worked = [m.value for m in app.markdown if "| textbook | exact, 4 places |" in m.value]
     assert len(worked) == 1
     report = lc.examples.worked_step()
     for quantity, printed, exact in report.rows:
         if quantity in ("dw", "db", "new w", "new b"):
-            assert f"| {printed:g} | {fmt(exact, 5)} |" in worked[0]
-    assert f"| — | {fmt(report.grad_pass.loss, 5)} |" in worked[0]
+            assert f"| {printed:g} | {exact:.4f} |" in worked[0]
+    assert "| — | 0.1855 |" in worked[0]  # the loss, which the textbook never sums up
+    for figure in ("| 0.2496 | 0.2497 |", "| 0.0998 | 0.0998 |", "| 2.172 | 2.1720 |",
+                   "| -6.603 | -6.6030 |"):
+        assert figure in worked[0], figure
 
 
 def test_formulas_agree_with_tables_to_the_digits_shown(app):
