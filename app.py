@@ -32,6 +32,10 @@ st.set_page_config(page_title="Descent Lab", page_icon="📉", layout="wide")
 # than the rest of a rerun; the tests validate each chart builder's output instead.
 alt.utils.schemapi.disable_debug_mode()
 blas.limit_threads(1)  # why: see dashboard/blas.py
+# KaTeX's display formulas overflow their box by 2 px (an internal strut), which makes each
+# one a scroll region a keyboard cannot reach (axe-core: scrollable-region-focusable); the
+# padding holds that overflow. A constant: no user text goes into this HTML.
+st.html("<style>.katex-display { padding-right: 4px; }</style>")
 
 TITLE = "How logistic regression learns"
 TICK_SECONDS = 0.25  # playback redraws about four times a second
@@ -80,7 +84,9 @@ def inspect_step(history) -> None:
     if played is not None:
         s.inspect = played
         if played >= last:
-            s.playing = False
+            s.playing, s.follow_end = False, True
+    elif state.follows_end(last):
+        s.inspect = last
     s.inspect = min(s.inspect, last)
     if s.playing:
         s.last_tick = time.monotonic()
@@ -134,7 +140,6 @@ def main() -> None:
         return
     inspect_step(history)
     settings = state.current(len(names))
-    s.previous_steps = settings.steps
     ctx = context.build(settings, source, data, history, cut)
     if settings.lesson:
         lesson.render(ctx)

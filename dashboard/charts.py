@@ -416,7 +416,8 @@ def curves_chart(frame: pd.DataFrame, title: str, log_scale: bool = True) -> alt
         frame["loss"] = np.maximum(frame["loss"], LOG_FLOOR)
     labels = list(dict.fromkeys(frame.sort_values("order")["label"]))
     colors = [RUN_COLORS[k % len(RUN_COLORS)] for k in range(len(labels))]
-    y_scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=False)
+    # no "nice" log axis: it would round out to whole decades and squeeze the curves
+    y_scale = alt.Scale(type="log", nice=False) if log_scale else alt.Scale(zero=False)
     return alt.Chart(frame).mark_line().encode(
         x=alt.X("step:Q", title="step"),
         y=alt.Y("loss:Q", title="loss" + (" (log scale)" if log_scale else ""), scale=y_scale),
@@ -436,7 +437,8 @@ def curves_chart(frame: pd.DataFrame, title: str, log_scale: bool = True) -> alt
 def _sweep_encodings(frame: pd.DataFrame, steps: int):
     domain = [float(frame["learning_rate"].min()), float(frame["learning_rate"].max())]
     x = alt.X("learning_rate:Q", title="learning rate η (log scale)",
-              scale=alt.Scale(type="log", domain=domain), axis=alt.Axis(format="~g"))
+              scale=alt.Scale(type="log", domain=domain, padding=12),
+              axis=alt.Axis(format="~g"))
     tooltip = [alt.Tooltip("learning_rate:Q", title="η", format=".4g"),
                alt.Tooltip("final_loss:Q", title=f"loss at step {steps:,}", format=".6g"),
                alt.Tooltip("reached:N", title="steps to within 1%"),
@@ -454,8 +456,13 @@ def _rate_rules(x, rules: pd.DataFrame) -> list:
     for k, row in enumerate(rules.itertuples()):
         one = rules.iloc[[k]]
         if row.kind == "yours":
-            layers.append(alt.Chart(one).mark_rule(color=MARKER_COLOR, strokeWidth=2).encode(
-                x=x, tooltip=["what:N"]))
+            layers += [
+                alt.Chart(one).mark_rule(color=MARKER_COLOR, strokeWidth=2).encode(
+                    x=x, tooltip=["what:N"]),
+                alt.Chart(one).mark_text(align="right", dx=-4, baseline="top", fontSize=11,
+                                         color=MARKER_COLOR).encode(
+                    x=x, y=alt.value(4 + 14 * k), text="what:N"),
+            ]
             continue
         layers += [
             alt.Chart(one).mark_rule(color="#777777", strokeDash=[6, 3]).encode(

@@ -19,6 +19,13 @@ from .text import link_number, md_escape
 PERSIST = {"persist_state": "session"}
 
 
+def weight_label(name: str) -> str:
+    """A starting weight's label. Plain words: a screen reader reads a label's Markdown
+    source, so "w\\[x\\]" would be read with its backslashes; a user's name is escaped only
+    where it holds a character with a meaning in Markdown."""
+    return f"Weight of {md_escape(name, 40)} at step 0"
+
+
 def _slider_range(value: float) -> tuple[float, float]:
     """[-10, 10], widened to hold a typed or linked value beyond it."""
     limit = max(PARAM_SLIDER_LIMIT, float(int(abs(value)) + 1))
@@ -55,7 +62,7 @@ def starting_point(where, names) -> None:
     box = where if n_features <= 2 else where.expander(f"Starting weights ({n_features})")
     for j, name in enumerate(names):
         low, high = _slider_range(st.session_state[w0_key(j)])
-        box.slider(f"w\\[{md_escape(name, 40)}\\] at step 0", low, high, step=0.01,
+        box.slider(weight_label(name), low, high, step=0.01,
                    format="%.4g", key=w0_key(j), **PERSIST)
     low, high = _slider_range(st.session_state.b0)
     where.slider("Bias b at step 0", low, high, step=0.01, format="%.4g", key="b0", **PERSIST)
@@ -72,7 +79,7 @@ def exact_values(where, names) -> None:
                       placeholder=link_number(current.learning_rate))
         st.text_input("Steps", key="exact_steps", placeholder=str(current.steps))
         for j, name in enumerate(names[:20]):
-            st.text_input(f"w\\[{md_escape(name, 40)}\\] at step 0", key=f"exact_{w0_key(j)}",
+            st.text_input(weight_label(name), key=f"exact_{w0_key(j)}",
                           placeholder=link_number(current[w0_key(j)]))
         st.text_input("Bias b at step 0", key="exact_b0",
                       placeholder=link_number(current.b0))
@@ -86,7 +93,7 @@ def exact_values(where, names) -> None:
 
 def _name_of(key: str, names) -> str:
     if key.startswith("w0_"):
-        return f"w\\[{md_escape(names[int(key[3:])], 40)}\\]"
+        return f"the weight of {md_escape(names[int(key[3:])], 40)}"
     return {"learning_rate": "the learning rate", "steps": "the steps", "b0": "the bias"}[key]
 
 
@@ -112,8 +119,9 @@ def standardize_toggle(where) -> None:
 def inspect_controls(last: int) -> None:
     """The scrubber and, beside it in one row, play, pause, step back and forward, speed."""
     where = st.container()
-    where.slider("Inspect step", 0, last, key="inspect", **PERSIST,
-                 help="Every number below is the state after this many steps.")
+    where.slider("Inspect step", 0, last, key="inspect", on_change=state.on_inspect_changed,
+                 format="%,d",
+                 help="Every number below is the state after this many steps.", **PERSIST)
     row = where.container(horizontal=True, gap="small", vertical_alignment="center")
     playing = st.session_state.playing
     row.button("Back", icon=":material/skip_previous:", key="step_back",

@@ -83,7 +83,7 @@ BY_KEY = {s.key: s for s in SCENARIOS}
 
 def buttons(ctx: ViewContext) -> None:
     """A button per scenario (each also a link a teacher can send)."""
-    st.markdown("##### Scenarios: each behaviour where it really happens")
+    st.markdown("**Scenarios: each behaviour where it really happens**")
     row = st.container(horizontal=True, gap="small")
     for scenario in SCENARIOS:
         row.button(scenario.title, key=f"scenario_{scenario.key}",

@@ -38,6 +38,8 @@ def apply_settings(settings: Settings, *, only_missing: bool = False,
         state[key] = value
     for key, value in UI_DEFAULTS.items():
         state.setdefault(key, value)
+    if not only_missing:
+        state.follow_end = settings.inspect >= settings.steps
 
 
 def initialize() -> None:
@@ -90,10 +92,28 @@ def load_settings(settings: Settings, keep_view: bool = True) -> None:
 
 
 def on_steps_changed() -> None:
-    """Keep the inspected step at the end of the run if it was there."""
+    """A new number of steps: the scrubber follows the end if it was there (see
+    `follows_end`), which the next run applies before drawing it."""
+
+
+def on_inspect_changed() -> None:
+    """The scrubber moved: it follows the end of the run from now on only if it is there."""
     state = st.session_state
-    if state.inspect >= state.get("previous_steps", 0):
-        state.inspect = state.steps
+    state.follow_end = state.inspect >= state.get("last_step", 0)
+
+
+def follows_end(last: int) -> bool:
+    """Whether the scrubber stays at the end of the run as the run grows or shrinks.
+
+    A flag, not a value written into the scrubber by a callback: a rerun cut short before the
+    scrubber is drawn (a fast burst of key presses on the steps slider) would leave the
+    browser holding its old value, which it sends back and which would undo the callback.
+    """
+    state = st.session_state
+    if "follow_end" not in state:
+        state.follow_end = state.inspect >= last
+    state.last_step = last
+    return state.follow_end
 
 
 def picked_rate(chart_state) -> float | None:
@@ -151,6 +171,7 @@ MIN_STEPS_PER_SECOND = 2.0
 def toggle_play(last: int) -> None:
     state = st.session_state
     state.playing = not state.playing
+    state.follow_end = False
     if state.playing:
         if state.inspect >= last:
             state.inspect = 0  # replay from the start
@@ -161,6 +182,7 @@ def nudge_inspect(delta: int, last: int) -> None:
     state = st.session_state
     state.playing = False
     state.inspect = min(max(state.inspect + delta, 0), last)
+    state.follow_end = state.inspect >= last
 
 
 def playback_step(last: int) -> int | None:

@@ -17,16 +17,25 @@ import re
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:&=\"'^@%])")
 
 
+#: Where GitHub-flavoured Markdown turns bare text into a link (``http://``, ``https://``,
+#: ``www.``, ``mailto:``, an e-mail address) even when every special character is escaped: a
+#: word joiner (U+2060, an invisible character) before the scheme's colon, after "www" and
+#: after "@" breaks the match.
+_AUTOLINKS = re.compile(r"(?i)((?:https?|ftp)(?=://)|(?:mailto|xmpp)(?=:)|\bwww(?=\.)|@)")
+
+
 def md_escape(text: object, max_length: int = 200) -> str:
     """User text (a column name, a link value, a message quoting them) safe inside Markdown.
 
     Line breaks and other whitespace runs become one space; the text is capped at
-    ``max_length`` characters; every Markdown-special character is backslash-escaped, so the
-    text shows exactly as typed and never becomes a link, an image, a formula or a colour.
+    ``max_length`` characters; every Markdown-special character is backslash-escaped, and
+    bare addresses are broken with an invisible word joiner, so the text shows as typed and
+    never becomes a link, an image, a formula or a colour.
     """
     text = " ".join(str(text).split())
     if len(text) > max_length:
         text = text[:max_length] + "…"
+    text = _AUTOLINKS.sub("\\1\u2060", text)
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 

@@ -141,5 +141,5 @@ def upload_source(sidebar) -> Source | None:
         json.dumps([*options, sample], default=str).encode()).hexdigest()[:12]
     return Source(key=key, X=prepared.X, y=prepared.y, names=tuple(prepared.feature_names),
                   title=f"your file ({len(prepared.y):,} rows)",
-                  note="#### Your file\n\n" + "\n\n".join(f"- {n}" for n in notes),
+                  note="**Your file**\n\n" + "\n\n".join(f"- {n}" for n in notes),
                   preview=parsed.frame)

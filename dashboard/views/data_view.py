@@ -13,11 +13,11 @@ def render(ctx: ViewContext) -> None:
     source = ctx.source  # as loaded, before the editor's edits
     st.markdown(source.note)
     if source.preview is not None:
-        st.markdown("##### The file as read")
+        st.markdown("**The file as read**")
         st.dataframe(source.preview.head(100), key="upload_preview")
         st.caption(f"First {min(100, len(source.preview))} of {len(source.preview):,} rows. "
                    "Cells and column names are shown as plain text.")
-    st.markdown("##### Edit the data")
+    st.markdown("**Edit the data**")
     if len(source.y) > sources.EDIT_MAX_ROWS:
         st.caption(f"This data has {len(source.y):,} rows; the editor is offered up to "
                    f"{sources.EDIT_MAX_ROWS:,}.")

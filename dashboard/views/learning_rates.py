@@ -74,7 +74,7 @@ def render(ctx: ViewContext) -> None:
     start = (settings.w0, settings.b0, settings.l2)
     scenarios.buttons(ctx)
 
-    st.markdown("##### Same start, several rates")
+    st.markdown("**Same start, several rates**")
     st.text_input(
         "Rates to overlay", key="overlay_rates", persist_state="session",
         placeholder=", ".join(link_number(r) for r in
@@ -103,7 +103,7 @@ def render(ctx: ViewContext) -> None:
                         f"η = {r:.4g}: {v.describe()}"
                         for r, v in zip(overlay.learning_rates, overlay.verdicts, strict=True)))
 
-    st.markdown("##### Sweep: where descent stops working")
+    st.markdown("**Sweep: where descent stops working**")
     st.slider("Rates in the sweep", fields.SWEEP_COUNT_MIN, fields.SWEEP_COUNT_MAX,
               key="sweep_count", persist_state="session")
     swept = sweep_rates(ctx.limits, settings.sweep_count)

@@ -77,7 +77,7 @@ def predict_first(ctx: ViewContext) -> bool:
     questions = st.container(horizontal=True, gap="medium")
     for j in shown:
         guesses[f"w{j}"] = questions.radio(
-            f"dJ/dw\\[{md_escape(names[j], 40)}\\] at step {k:,} is", signs, index=None,
+            f"dJ/dw for {md_escape(names[j], 40)} at step {k:,} is", signs, index=None,
             key=f"guess_dw{j}_{k}")
     guesses["b"] = questions.radio(f"dJ/db at step {k:,} is", signs, index=None,
                                    key=f"guess_db_{k}")
@@ -107,7 +107,7 @@ def predict_first(ctx: ViewContext) -> bool:
                    "A step against the gradient lowers the loss when it is short enough for "
                    "the curvature; this one is."))
         else:
-            name = "db" if key == "b" else f"dw\\[{md_escape(names[int(key[1:])], 40)}\\]"
+            name = "db" if key == "b" else f"dw for {md_escape(names[int(key[1:])], 40)}"
             lines.append(
                 f"{mark} {name} is {value}: raising that parameter would "
                 f"{'raise' if value == 'positive' else 'lower'} the loss, so the step "

@@ -57,7 +57,7 @@ def render(ctx: ViewContext) -> None:
         else:
             st.info("Choose the 5-point data, unstandardized, to compare with your own start, "
                     "or press **Load this step** beside the loss curve.")
-    st.markdown("##### The textbook's figures beside the exact ones")
+    st.markdown("**The textbook's figures beside the exact ones**")
     frame = comparison_frame(report.rows, digits)
     show_frame(frame, digits, key="worked_comparison", hide_index=True,
                  height=full_height(frame))
@@ -69,7 +69,7 @@ def render(ctx: ViewContext) -> None:
         f"places ({listed}). It rounds each p to three places and each sum before dividing, "
         "and carries those rounded numbers forward.")
     default, free = report.sklearn_default, report.unregularized
-    st.markdown("##### What it gets wrong about scikit-learn")
+    st.markdown("**What it gets wrong about scikit-learn**")
     st.markdown(
         f"It says `LogisticRegression().fit(X, y)` gives w ≈ {examples.WORKED_W}, "
         f"b ≈ {examples.WORKED_B}. It does not. scikit-learn's default adds an L2 penalty "

@@ -70,8 +70,9 @@ def page_text(at: AppTest) -> str:
 
 
 def plain(markdown: str) -> str:
-    """Markdown source back to the text a reader sees (backslash escapes removed)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """Markdown source back to the text a reader sees (backslash escapes and the invisible
+    word joiners that break bare addresses removed)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 def open_view(at: AppTest, slug: str) -> AppTest:

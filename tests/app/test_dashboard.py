@@ -125,7 +125,7 @@ def test_inspect_step_moves_every_view_but_not_the_run(app):
 
 
 def test_first_screen_puts_the_worked_step_beside_the_table_as_text(app):
-    worked = [m.value for m in app.markdown if "| textbook | exact |" in m.value]
+    worked = [m.value for m in app.markdown if "| quantity | textbook | exact |" in m.value]
     assert len(worked) == 1
     report = lc.examples.worked_step()
     for quantity, printed, exact in report.rows:

@@ -136,7 +136,7 @@ def test_predict_then_reveal(app):
     text = plain(page_text(app))
     # at w = 0, b = 0 every p is 0.5: dw = mean((0.5 - y) x) < 0 and db = 0.5 - 0.4 > 0
     assert "**1 of 3 right.**" in text
-    assert "❌ dw[x] is negative" in text and "✅ db is positive" in text
+    assert "❌ dw for x is negative" in text and "✅ db is positive" in text
     assert "it will go down" in text
 
 

@@ -31,15 +31,26 @@ from tests.browser.helpers import (
 
 @pytest.fixture(scope="session")
 def artifacts_dir() -> Path:
-    """test-artifacts/ at the repo root (ignored by git): screenshots, JSON notes, server log."""
+    """test-artifacts/ at the repo root (ignored by git): screenshots, JSON notes, server logs.
+
+    Screenshots of failed tests from an earlier session are removed, so those present belong
+    to this one.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
+    for old in ARTIFACTS.glob("failed-*.png"):
+        old.unlink(missing_ok=True)
     return ARTIFACTS
 
 
 @pytest.fixture(scope="session")
 def app_server(artifacts_dir: Path) -> Iterator[Server]:
-    """`streamlit run app.py` on a free local port, stopped after the session."""
-    server = Server(REPO_ROOT / "app.py", REPO_ROOT, artifacts_dir)
+    """`streamlit run app.py` on a free local port, stopped after the session.
+
+    Its output goes to test-artifacts/server-logs/app-<port>.log.
+    """
+    logs = artifacts_dir / "server-logs"
+    logs.mkdir(exist_ok=True)
+    server = Server(REPO_ROOT / "app.py", REPO_ROOT, logs)
     try:
         server.wait_healthy()
     except RuntimeError as error:

@@ -9,8 +9,11 @@ Waiting for a rerun
 `RUN_COUNTER_JS` is installed in every page before the app loads (``add_init_script``). A
 MutationObserver counts every change of ``stApp``'s ``data-test-script-state`` into
 "running", so a rerun is seen even when it starts late (a slider commits its value after a
-debounce) or is over before Playwright looks. `rerun` snapshots that count before an
-interaction and waits until it has grown and the app is idle again.
+debounce) or is over before Playwright looks. A run so short that React draws "running" and
+"notRunning" in one commit never shows "running"; for those the script also counts the
+server's WebSocket messages and every change of the page. `rerun` snapshots the counters
+before an interaction and waits until a run has shown (or the server has answered, the page
+has changed and both have been quiet for `QUIET_MS`) and the app is idle again.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from dashboard.views import VIEWS as REGISTRY
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -58,20 +63,8 @@ PHONE = {"width": 390, "height": 844}
 TALL_MAX = 9000  # cap of a viewport enlarged to hold a whole page
 
 TITLE = "How logistic regression learns"
-#: The tabs, in order, with their link values (dashboard/views/__init__.py VIEWS).
-VIEWS = {
-    "step": "Step in detail",
-    "rates": "Learning rates",
-    "optimizers": "Optimizers",
-    "landscape": "Loss landscape",
-    "worked": "Worked example: 5 points",
-    "student": "One student, two features",
-    "buggy": "A buggy loop on trial",
-    "why": "Why (p − y)·x",
-    "code": "Loop vs vectorized",
-    "share": "Share & download",
-    "data": "Data",
-}
+#: The tabs, in order, with their link values: the page's own registry.
+VIEWS = {view.slug: view.title for view in REGISTRY}
 LESSON_STEPS = 7
 #: The worked textbook step as a link: one step from w = 2.197, b = -6.593 at rate 0.1.
 WORKED_LINK = "?data=five_points&lr=0.1&steps=1&w0=2.197&b0=-6.593&step=0"
@@ -92,23 +85,38 @@ STEPS_GRID = (1, 2, 3, 5, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750, 
 
 RUN_COUNTER_JS = """
 (() => {
-  if (window.__stRuns !== undefined) return;
-  window.__stRuns = 0;
-  const observer = new MutationObserver(records => {
-    // Records come in order; each one's new value is the next one's old value (or the
-    // attribute as it is now, for the last record of an element).
+  if (window.__st !== undefined) return;
+  const st = window.__st = {runs: 0, wsIn: 0, wsLast: 0, mutations: 0, mutationLast: 0};
+  // Runs: every change of stApp's data-test-script-state into "running". Records come in
+  // order; each one's new value is the next one's old value (or the attribute as it is now,
+  // for the last record of an element).
+  new MutationObserver(records => {
     for (let i = 0; i < records.length; i++) {
       const record = records[i];
       const next = records.slice(i + 1).find(r => r.target === record.target);
       const value = next ? next.oldValue
                          : record.target.getAttribute('data-test-script-state');
-      if (value === 'running' && record.oldValue !== 'running') window.__stRuns++;
+      if (value === 'running' && record.oldValue !== 'running') st.runs++;
     }
-  });
-  observer.observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                              attributeFilter: ['data-test-script-state']});
+  }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                        attributeFilter: ['data-test-script-state']});
+  // Any change of the page at all, and every message from the server.
+  new MutationObserver(() => { st.mutations++; st.mutationLast = performance.now(); })
+    .observe(document, {subtree: true, childList: true, attributes: true,
+                        characterData: true});
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => { st.wsIn++; st.wsLast = performance.now(); });
+    }
+  };
 })();
 """
+
+#: Milliseconds without a server message or a change of the page that end a run too short to
+#: have shown "running" (see `rerun`).
+QUIET_MS = 300
 
 IDLE_JS = """
 () => {
@@ -119,11 +127,29 @@ IDLE_JS = """
 }
 """
 
+#: A run has happened since ``before`` (a snapshot of window.__st) and the app is idle.
+RUN_AFTER_JS = """
+([before, quiet]) => {
+  const st = window.__st;
+  if (!st) return false;
+  const app = document.querySelector('[data-testid="stApp"]');
+  const idle = !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-testid="stSkeleton"]')
+    && !document.querySelector('[data-testid="stElementContainer"][data-stale="true"]');
+  if (!idle) return false;
+  if (st.runs > before.runs) return true;
+  // A run so short that React drew "running" and "notRunning" in one go: the server has
+  // answered, the page has changed, and both have been quiet for a while.
+  const now = performance.now();
+  return st.wsIn > before.wsIn && st.mutations > before.mutations
+    && now - st.wsLast >= quiet && now - st.mutationLast >= quiet;
+}
+"""
 
 APP_STATE_JS = """
 () => {
   const app = document.querySelector('[data-testid="stApp"]');
-  return {runsStarted: window.__stRuns || 0,
+  return {counters: window.__st,
           scriptState: app ? app.getAttribute('data-test-script-state') : null,
           skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
           stale: [...document.querySelectorAll(
@@ -140,7 +166,7 @@ def app_state(page: Page) -> dict:
 
 
 def wait_for(page: Page, script: str, what: str, arg: Any = None,
-          timeout: float = APP_TIMEOUT_MS) -> None:
+             timeout: float = APP_TIMEOUT_MS) -> None:
     """``page.wait_for_function`` that says what it waited for, and the app's state, on timeout."""
     try:
         page.wait_for_function(script, arg=arg, timeout=timeout)
@@ -149,9 +175,9 @@ def wait_for(page: Page, script: str, what: str, arg: Any = None,
                              f"app state: {app_state(page)}") from None
 
 
-def runs_started(page: Page) -> int:
-    """How many script runs this page has seen start so far."""
-    return int(page.evaluate("() => window.__stRuns || 0"))
+def counters(page: Page) -> dict:
+    """The page's run, server-message and page-change counters (window.__st) right now."""
+    return page.evaluate("() => ({...window.__st})")
 
 
 def wait_idle(page: Page) -> None:
@@ -159,17 +185,15 @@ def wait_idle(page: Page) -> None:
     wait_for(page, IDLE_JS, "the app to be idle")
 
 
-def wait_for_run_after(page: Page, before: int) -> None:
-    """Wait until a run has started since the count was ``before``, and the app is idle."""
-    wait_for(page, "n => (window.__stRuns || 0) > n", f"a script run after run {before}",
-          arg=before)
-    wait_idle(page)
+def wait_for_run_after(page: Page, before: dict) -> None:
+    """Wait until a run has happened since the counters were ``before``, and the app is idle."""
+    wait_for(page, RUN_AFTER_JS, f"a script run after {before}", arg=[before, QUIET_MS])
 
 
 @contextlib.contextmanager
 def rerun(page: Page) -> Iterator[None]:
     """Around an interaction: wait for the rerun it starts (even a late one) to finish."""
-    before = runs_started(page)
+    before = counters(page)
     yield
     wait_for_run_after(page, before)
 
@@ -177,7 +201,8 @@ def rerun(page: Page) -> Iterator[None]:
 def open_url(page: Page, url: str) -> None:
     """Navigate to a full address of the app and wait for its first run to finish."""
     page.goto(url, wait_until="domcontentloaded")
-    wait_for_run_after(page, 0)
+    wait_for(page, "() => !!window.__st", "the page's script")
+    wait_for_run_after(page, {"runs": 0, "wsIn": 0, "mutations": 0})
 
 
 def open_app(page: Page, base_url: str, query: str = "") -> None:
@@ -294,9 +319,10 @@ def latex_texts(scope: Page | Locator) -> list[str]:
 
 
 def norm(text: str) -> str:
-    """Rendered text as typed: U+2212 as "-", no zero-width or no-break spaces, stripped."""
-    return (text.replace("\u2212", "-").replace("\u200b", "").replace("\xa0", " ")
-            .replace("\u202f", " ").strip())
+    """Rendered text as typed: U+2212 as "-", no zero-width spaces or word joiners (the
+    invisible break md_escape puts in a bare address), no no-break spaces, stripped."""
+    return (text.replace("\u2212", "-").replace("\u200b", "").replace("\u2060", "")
+            .replace("\xa0", " ").replace("\u202f", " ").strip())
 
 
 def number(text: str) -> float:

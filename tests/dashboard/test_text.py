@@ -13,7 +13,8 @@ from dashboard.text import fmt, link_number, md_escape, tex_number
 
 RENDER = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 HOSTILE = [
-    "[Reset here](https://evil.example/x)", "![x](http://127.0.0.1:8619/q.png)",
+    "[Reset here](https://evil.example/x)", "https://evil.example", "www.evil.example",
+    "mail me@evil.example", "![x](http://127.0.0.1:8619/q.png)",
     "<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "**bold** _it_ `code`",
     ":red[red] :material/home:", "$x^2$", "# heading", "1. list", "- item", "> quote",
     "| a | b |", "~~strike~~", "<https://evil.example>", "line\nbreak\r\nand\u2028more",
@@ -34,7 +35,8 @@ def test_escaped_text_renders_as_plain_text(text):
     import html as entities
 
     body = entities.unescape(html.removeprefix("<p>").removesuffix("</p>\n"))
-    assert body == "Ignored: " + " ".join(text.split())
+    # what a reader sees: the text (the word joiners that break bare addresses are invisible)
+    assert body.replace("\u2060", "") == "Ignored: " + " ".join(text.split())
 
 
 @settings(max_examples=200, deadline=None)
@@ -45,6 +47,7 @@ def test_any_text_survives_escaping(text):
     html = rendered(md_escape(text))
     assert "<a" not in html and "<img" not in html
     shown = entities.unescape(html.replace("<p>", "").replace("</p>\n", "").strip())
+    shown = shown.replace("\u2060", "")
     assert shown == " ".join(text.split()).strip() or shown.replace("\n", " ") == " ".join(
         text.split())
 
