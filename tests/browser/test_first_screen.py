@@ -99,8 +99,8 @@ def test_first_screen_shows_loss_gradient_table_and_worked_step(page, app_url):
 
     # The worked step: the textbook's figures beside the exact ones, as Markdown table text.
     rows = html_table(worked)
-    exact_column = next(h for h in rows[0] if h.startswith("exact"))  # "exact", "exact, 4 places"
-    cells = {r[""]: r for r in rows}
+    exact_column = next(h for h in rows[0] if h.startswith("exact"))
+    cells = {r["quantity"]: r for r in rows}
     for quantity, exact in WORKED_EXACT.items():
         shown = number(cells[quantity][exact_column])
         assert abs(shown - exact) <= 0.5e-4, (quantity, cells[quantity])

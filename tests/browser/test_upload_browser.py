@@ -98,8 +98,8 @@ def test_markup_in_a_file_stays_text(page, app_url):
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("Starting weights (4)").click()
     # The names show as typed, with their markup characters, not as bold text or HTML.
-    expect(sidebar.get_by_text("w[**bold**] at step 0", exact=True)).to_be_visible()
-    expect(sidebar.get_by_text("w[<script>alert(1)</script>] at step 0", exact=True)
+    expect(sidebar.get_by_text("Weight of **bold** at step 0", exact=True)).to_be_visible()
+    expect(sidebar.get_by_text("Weight of <script>alert(1)</script> at step 0", exact=True)
            ).to_be_visible()
     # Inside the app (the page shell has scripts of its own) no element came from the file.
     injected = page.evaluate(
