@@ -22,8 +22,7 @@ from .maths import (
     check_l2,
     check_learning_rate,
     check_parameters,
-    p_minus_y,
-    sample_losses,
+    label_signs,
 )
 from .optimizers import GradientDescent, MiniBatchSGD, Momentum, Optimizer
 from .verdicts import Verdict, classify_run
@@ -295,15 +294,17 @@ def learning_rate_sweep(
     W = np.tile(w0, (rates.size, 1))  # one row of weights per rate
     B = np.full(rates.size, b0)
     XT = np.ascontiguousarray(X.T)
+    s = label_signs(y)  # +1 for label 0, -1 for label 1
     losses = np.empty((rates.size, steps + 1))
     with np.errstate(all="ignore"):
         for t in range(steps + 1):
-            Z = W @ XT + B[:, None]  # logits, (n_rates, n_samples)
-            losses[:, t] = (np.sum(sample_losses(Z, y), axis=1) / n_samples
+            U = s * (W @ XT + B[:, None])  # wrong-side logits u = s z, (n_rates, n_samples)
+            e = np.exp(-np.abs(U))  # e^-|u| <= 1, shared by the loss and the sigmoid
+            losses[:, t] = (np.sum(np.log1p(e) + np.maximum(U, 0.0), axis=1) / n_samples
                             + 0.5 * l2 * np.sum(W * W, axis=1))
             if t == steps:
                 break
-            E = p_minus_y(Z, y)  # one row per rate
+            E = s * np.where(U >= 0, 1.0, e) / (1.0 + e)  # p - y, one row per rate
             W = W - rates[:, None] * (E @ X / n_samples + l2 * W)
             B = B - rates * (np.sum(E, axis=1) / n_samples)
     finite = np.isfinite(losses)
