@@ -13,9 +13,9 @@ so dense it reads as a solid band.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import itertools
+import math
 import threading
 
 import altair as alt
@@ -65,9 +65,13 @@ def _arrow_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def _to_named_arrow(data, datasets: dict) -> dict:
-    """An Altair data transformer: a frame becomes a named dataset of Arrow bytes."""
+    """An Altair data transformer: a frame becomes a dataset of Arrow bytes, named by its
+    place in the chart (the same chart with other numbers keeps its spec: see `Spec`)."""
     payload = _arrow_bytes(pd.DataFrame(data))
-    name = hashlib.sha1(payload).hexdigest()[:16]
+    for name, known in datasets.items():  # a frame the chart uses twice is sent once
+        if known == payload:
+            return {"name": name}
+    name = f"data_{len(datasets)}"
     datasets[name] = payload
     return {"name": name}
 
@@ -157,16 +161,21 @@ class Spec:
 
     The loss curve and the model are rebuilt whenever a slider moves; building them through
     Altair (objects, deep copies, a global data transformer) costs several times more than
-    writing the spec. Datasets are Arrow bytes under a content hash, as Streamlit takes them.
+    writing the spec. Datasets are Arrow bytes, as Streamlit takes them, under fixed names.
+
+    Fixed names, a fixed title and a fixed text alternative keep the spec the same from one
+    slider move to the next, and then the browser swaps only the data into the chart it has;
+    any change in the spec (a dataset named by its content, a number in the title) makes it
+    build the chart again, which costs about 0.1 s of the page's time per chart.
     """
 
     def __init__(self) -> None:
         self.datasets: dict[str, bytes] = {}
 
-    def data(self, frame: pd.DataFrame) -> dict:
-        payload = _arrow_bytes(frame)
-        name = hashlib.sha1(payload).hexdigest()[:16]
-        self.datasets[name] = payload
+    def data(self, frame: pd.DataFrame, name: str) -> dict:
+        if name in self.datasets:
+            raise ValueError(f"dataset {name!r} is given twice")
+        self.datasets[name] = _arrow_bytes(frame)
         return {"name": name}
 
     def layered(self, layers: list[dict], **properties) -> dict:
@@ -201,25 +210,26 @@ def loss_chart(loss: np.ndarray, inspect: int, log_scale: bool = False,
         long["envelope"] = long["envelope"].map({"high": "highest loss per stretch",
                                                  "low": "lowest loss per stretch"})
         layers += [
-            {"data": spec.data(band), "mark": {"type": "area", "opacity": 0.18,
+            {"data": spec.data(band, "envelope"), "mark": {"type": "area", "opacity": 0.18,
                                                "color": LOSS_COLOR},
              "encoding": {"x": x, "y": _q("high", title=y_title, scale=y_scale),
                           "y2": {"field": "low"}}},
-            {"data": spec.data(long), "mark": {"type": "line", "color": LOSS_COLOR},
+            {"data": spec.data(long, "envelope_lines"),
+             "mark": {"type": "line", "color": LOSS_COLOR},
              "encoding": {"x": x, "y": y, "tooltip": [{"field": "envelope", "type": "nominal"},
                                                       *tooltip],
                           "strokeDash": {"field": "envelope", "type": "nominal", "title": None,
                                          "legend": {"orient": "bottom"}}}},
         ]
     else:
-        curve = spec.data(frame)
+        curve = spec.data(frame, "loss")
         layers += [
             {"data": curve, "mark": {"type": "line", "color": LOSS_COLOR},
              "encoding": {"x": x, "y": y}},
             {"data": curve, "mark": {"type": "circle", "size": 60, "opacity": 0},
              "encoding": {"x": x, "y": y, "tooltip": tooltip}},
         ]
-    marker = spec.data(frame[frame["step"] == inspect])
+    marker = spec.data(frame[frame["step"] == inspect], "marker")
     layers += [
         {"data": marker, "mark": {"type": "rule", "color": MARKER_COLOR, "strokeDash": [4, 4]},
          "encoding": {"x": x}},
@@ -227,7 +237,7 @@ def loss_chart(loss: np.ndarray, inspect: int, log_scale: bool = False,
                                   "color": MARKER_COLOR},
          "encoding": {"x": x, "y": y, "tooltip": tooltip}},
     ]
-    return spec.layered(layers, title=f"Loss; marker at step {inspect:,}", height=height)
+    return spec.layered(layers, title="Loss; the dot is the inspected step", height=height)
 
 
 def _padded_range(values: np.ndarray, pad_fraction: float = 0.15) -> tuple[float, float]:
@@ -248,35 +258,53 @@ def model_chart_1d(x: np.ndarray, y: np.ndarray, w: float, b: float, name: str) 
     y_scale = {"domain": [-0.05, 1.05]}
     x_enc = _q("x", title=title_text(name), scale=x_scale)
     layers = [
-        {"data": spec.data(pd.DataFrame({"p": [0.5]})),
+        {"data": spec.data(pd.DataFrame({"p": [0.5]}), "half"),
          "mark": {"type": "rule", "color": "gray", "strokeDash": [2, 2]},
          "encoding": {"y": _q("p", scale=y_scale)}},
-        {"data": spec.data(pd.DataFrame({"x": grid, "p": sigmoid(w * grid + b)})),
+        {"data": spec.data(pd.DataFrame({"x": grid, "p": sigmoid(w * grid + b)}), "sigmoid"),
          "mark": {"type": "line", "color": "#CC79A7", "strokeWidth": 3},
          "encoding": {"x": x_enc, "y": _q("p", title="p = σ(w·x + b)", scale=y_scale),
                       "tooltip": [_q("x", format=".4g"), _q("p", format=".4g")]}},
         {"data": spec.data(pd.DataFrame({"x": x, "y": y,
-                                         "label": y.astype(int).astype(str)})),
+                                         "label": y.astype(int).astype(str)}), "points"),
          "mark": {"type": "circle", "size": 120, "opacity": 0.9},
          "encoding": {"x": x_enc, "y": _q("y", scale=y_scale),
                       "color": {"field": "label", "type": "nominal", "title": "label",
                                 "scale": _CLASS_SCALE},
                       "tooltip": [_q("x"), _q("y")]}},
     ]
-    boundary = -b / w if w != 0 else None
-    title = "no boundary: w = 0, p is the same everywhere"
-    if boundary is not None and np.isfinite(boundary):
-        title = f"decision boundary x = -b/w = {boundary:.4g}"
-        if low <= boundary <= high:
-            layers.append({
-                "data": spec.data(pd.DataFrame({"x": [boundary]})),
-                "mark": {"type": "rule", "color": BOUNDARY_COLOR, "strokeDash": [6, 4],
-                         "strokeWidth": 2},
-                "encoding": {"x": _q("x", scale=x_scale),
-                             "tooltip": [_q("x", title="boundary", format=".4g")]}})
-        else:
-            title += " (off the chart)"
-    return spec.layered(layers, title=title, height=300)
+    # The boundary's value is data (a label beside its line), not the title: see `Spec`.
+    boundary = -b / w if w != 0 else math.nan
+    if not math.isfinite(boundary):
+        note = "no boundary: w = 0, p is the same everywhere"
+    elif low <= boundary <= high:
+        note = f"x = −b/w = {boundary:.4g}"
+    else:
+        note = f"x = −b/w = {boundary:.4g}, off the chart"
+    inside = math.isfinite(boundary) and low <= boundary <= high
+    rule = pd.DataFrame({"x": [boundary] if inside else []}, dtype=float)
+    # The label reads away from the nearer edge: right of a line in the left half, else left.
+    at = boundary if inside else low
+    label = pd.DataFrame({"x": [at], "text": [note]})
+    none = label.iloc[:0]
+    on_left = at <= (low + high) / 2
+    layers += [
+        {"data": spec.data(rule, "boundary"),
+         "mark": {"type": "rule", "color": BOUNDARY_COLOR, "strokeDash": [6, 4],
+                  "strokeWidth": 2},
+         "encoding": {"x": _q("x", scale=x_scale),
+                      "tooltip": [_q("x", title="boundary", format=".4g")]}},
+    ]
+    sides = (("left", label if on_left else none), ("right", none if on_left else label))
+    for side, frame in sides:
+        layers.append({
+            "data": spec.data(frame, f"boundary_label_{side}"),
+            "mark": {"type": "text", "align": side, "dx": 6 if side == "left" else -6,
+                     "fontSize": 12, "color": BOUNDARY_COLOR},
+            "encoding": {"x": _q("x", scale=x_scale),
+                         "y": {"datum": 0.8, "type": "quantitative", "scale": y_scale},
+                         "text": {"field": "text", "type": "nominal"}}})
+    return spec.layered(layers, title="p(x) and the decision boundary p = 0.5", height=300)
 
 
 def model_chart_2d(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
@@ -298,13 +326,13 @@ def model_chart_2d(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
     x_scale = {"domain": [x_low, x_high], "nice": False}
     y_scale = {"domain": [y_low, y_high], "nice": False}
     layers = [
-        {"data": spec.data(cells), "mark": {"type": "rect", "opacity": 0.3},
+        {"data": spec.data(cells, "cells"), "mark": {"type": "rect", "opacity": 0.3},
          "encoding": {"x": _q("x", scale=x_scale, title=titles[0]), "x2": {"field": "x2"},
                       "y": _q("y", scale=y_scale, title=titles[1]), "y2": {"field": "y2"},
                       "color": _q("p", title="p", legend={"gradientLength": 110},
                                   scale={"domain": [0, 1], "range": list(CLASS_COLORS)})}},
         {"data": spec.data(pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1],
-                                         "label": y.astype(int).astype(str)})),
+                                         "label": y.astype(int).astype(str)}), "points"),
          "mark": {"type": "point", "size": 160, "filled": True, "stroke": "#222222",
                   "strokeWidth": 1.5, "opacity": 1},
          "encoding": {"x": _q("x1", scale=x_scale), "y": _q("x2", scale=y_scale),
@@ -316,15 +344,25 @@ def model_chart_2d(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
                       "tooltip": [_q("x1", title=titles[0]), _q("x2", title=titles[1]),
                                   {"field": "label", "type": "nominal"}]}},
     ]
+    # What the line is doing is data (a note in the corner), not the title: see `Spec`.
     line = boundary_segment(w, b, (x_low, x_high), (y_low, y_high))
-    title = "p = 0.5 line: outside the chart" if line is None else "p = 0.5 line"
+    notes = []
     if np.all(w == 0):
-        title = "no boundary: both weights are 0"
-    if line is not None:
-        layers.append({"data": spec.data(line),
-                       "mark": {"type": "line", "color": BOUNDARY_COLOR, "strokeWidth": 3},
-                       "encoding": {"x": _q("x", scale=x_scale), "y": _q("y", scale=y_scale)}})
-    return spec.layered(layers, title=title, height=300)
+        notes = ["no boundary: both weights are 0"]
+    elif line is None:
+        notes = ["the line p = 0.5 is outside the chart"]
+    if line is None:
+        line = pd.DataFrame({"x": [], "y": []}, dtype=float)
+    layers += [
+        {"data": spec.data(line, "boundary"),
+         "mark": {"type": "line", "color": BOUNDARY_COLOR, "strokeWidth": 3},
+         "encoding": {"x": _q("x", scale=x_scale), "y": _q("y", scale=y_scale)}},
+        {"data": spec.data(pd.DataFrame({"text": notes}, dtype=str), "note"),
+         "mark": {"type": "text", "align": "left", "baseline": "top", "x": 6, "y": 6,
+                  "fontSize": 12, "color": BOUNDARY_COLOR},
+         "encoding": {"text": {"field": "text", "type": "nominal"}}},
+    ]
+    return spec.layered(layers, title="predicted p and the line p = 0.5", height=300)
 
 
 def boundary_segment(w, b, x_range, y_range) -> pd.DataFrame | None:
@@ -352,7 +390,8 @@ def probability_chart(p: np.ndarray, y: np.ndarray) -> dict:
         "jitter": rng.uniform(-0.3, 0.3, len(p)),
     })
     layers = [
-        {"data": spec.data(frame), "mark": {"type": "circle", "size": 40, "opacity": 0.6},
+        {"data": spec.data(frame, "samples"),
+         "mark": {"type": "circle", "size": 40, "opacity": 0.6},
          "encoding": {"x": _q("p", title="predicted probability of label 1",
                               scale={"domain": [0, 1]}),
                       "y": {"field": "label", "type": "nominal", "title": "true label",
@@ -362,7 +401,7 @@ def probability_chart(p: np.ndarray, y: np.ndarray) -> dict:
                                 "scale": _CLASS_SCALE},
                       "tooltip": [_q("sample"), _q("p", format=".4g"),
                                   {"field": "label", "type": "nominal"}]}},
-        {"data": spec.data(pd.DataFrame({"p": [0.5]})),
+        {"data": spec.data(pd.DataFrame({"p": [0.5]}), "half"),
          "mark": {"type": "rule", "color": BOUNDARY_COLOR, "strokeDash": [6, 4],
                   "strokeWidth": 2},
          "encoding": {"x": _q("p")}},

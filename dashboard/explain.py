@@ -44,26 +44,27 @@ def budget_text(ctx: ViewContext) -> str:
 
 
 def loss_chart_alt(ctx: ViewContext) -> str:
-    loss = ctx.history.loss
-    return (f"Line chart of the loss over {ctx.history.steps_run:,} steps: from "
-            f"{fmt(loss[0], 4)} at step 0 to {fmt(loss[-1], 4)} at the end, lowest "
-            f"{fmt(loss.min(), 4)}; marker at step {ctx.k:,} (loss {fmt(loss[ctx.k], 4)}). "
-            f"{ctx.history.verdict.describe()}")
+    """The loss chart's text alternative. It names no figure that a slider changes: a chart
+    whose text changes is built again in the browser (see `charts.Spec`); the verdict under
+    the chart and the metrics further down read out the figures."""
+    return (f"Line chart of the loss at each of {ctx.history.steps_run:,} steps, with a dot at "
+            "the inspected step. The metrics below give the loss at the first and the last "
+            "step.")
 
 
 def model_chart_alt(ctx: ViewContext) -> str:
+    """The model chart's text alternative, with no figure a slider changes (see above); the
+    metrics above the chart read out the weights, the bias and the accuracy."""
     n_features = ctx.data.n_features
     if n_features == 1:
-        w, b = float(ctx.w[0]), ctx.b
-        where = (f"the boundary p = 0.5 at x = {fmt(-b / w, 4)}" if w != 0 else
-                 "no boundary (w = 0)")
-        return (f"The data points and the sigmoid curve p(x) at step {ctx.k:,}, with {where}.")
+        return ("The data points and the sigmoid curve p(x) at the inspected step, with the "
+                "decision boundary p = 0.5 drawn and labelled with its value.")
     if n_features == 2:
-        return (f"The data points over the two features, coloured by label, with the "
-                f"predicted probability as background and the line p = 0.5 at step {ctx.k:,}.")
-    right = float(((ctx.grad_pass.z >= 0) == (ctx.data.y == 1)).mean())
-    return (f"Each sample's predicted probability at step {ctx.k:,}, one row per true label; "
-            f"{right:.0%} are on the correct side of 0.5.")
+        return ("The data points over the two features, coloured by label, with the "
+                "predicted probability as background and the line p = 0.5 at the inspected "
+                "step.")
+    return ("Each sample's predicted probability at the inspected step, one row per true "
+            "label; samples right of 0.5 are predicted 1.")
 
 
 def worked_settings() -> fields.Settings:

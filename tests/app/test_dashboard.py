@@ -9,7 +9,15 @@ import pytest
 import logreg_core as lc
 from dashboard import fields
 from dashboard.text import fmt
-from tests.app.helpers import loss_chart_frames, metric, open_view, page_text, plain, table
+from tests.app.helpers import (
+    chart_datasets,
+    loss_chart_frames,
+    metric,
+    open_view,
+    page_text,
+    plain,
+    table,
+)
 
 
 def core_history(dataset="five_points", standardize=False, **kwargs):
@@ -122,6 +130,32 @@ def test_inspect_step_moves_every_view_but_not_the_run(app):
         [history.weights[4, 0], history.bias[4]], rel=1e-12)
     marker = loss_chart_frames(app)[1]
     assert marker["step"].tolist() == [3]
+
+
+def chart_shapes(at) -> list[tuple[str, str, list[str], list[int]]]:
+    """Per chart: its spec, its text alternative, and its datasets' names and row counts."""
+    return [(element.proto.spec, element.proto.alt, [d.name for d in element.proto.datasets],
+             [len(f) for f in frames])
+            for element, frames in zip(at.get("vega_lite_chart"), chart_datasets(at),
+                                       strict=True)]
+
+
+@pytest.mark.parametrize("dataset", ["five_points", "student", "breast_cancer"])
+def test_first_screen_charts_keep_their_spec_when_a_slider_moves(new_app, dataset):
+    """The browser swaps new data into a chart only while its spec, text alternative and
+    dataset sizes stay the same; otherwise it builds the chart again (see charts.Spec)."""
+    at = new_app(data=dataset, step="3").run()
+    before = chart_shapes(at)
+    data_before = [f.to_dict() for frames in chart_datasets(at) for f in frames]
+    rate = at.select_slider(key="learning_rate")
+    grid = [float(option) for option in rate.options]
+    rate.set_value(grid[grid.index(rate.value) - 1]).run()  # one notch slower
+    at.slider(key="inspect").set_value(2).run()
+    assert not at.exception
+    after = chart_shapes(at)
+    assert len(before) == 2 and after == before
+    data_after = [f.to_dict() for frames in chart_datasets(at) for f in frames]
+    assert data_after != data_before  # the numbers did change
 
 
 def test_first_screen_puts_the_worked_step_beside_the_table_as_text(app):
