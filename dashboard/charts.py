@@ -66,12 +66,14 @@ def _arrow_bytes(frame: pd.DataFrame) -> bytes:
 
 def _to_named_arrow(data, datasets: dict) -> dict:
     """An Altair data transformer: a frame becomes a dataset of Arrow bytes, named by its
-    place in the chart (the same chart with other numbers keeps its spec: see `Spec`)."""
+    place in the chart (the same chart with other numbers keeps its spec: see `Spec`).
+    Vega-Lite names its own derived datasets ``data_0``, ``data_1``, ...; a dataset of ours
+    under such a name breaks the chart in the browser ("Duplicate data set name")."""
     payload = _arrow_bytes(pd.DataFrame(data))
     for name, known in datasets.items():  # a frame the chart uses twice is sent once
         if known == payload:
             return {"name": name}
-    name = f"data_{len(datasets)}"
+    name = f"frame_{len(datasets)}"  # not data_0, data_1, ...: Vega-Lite's own names
     datasets[name] = payload
     return {"name": name}
 
@@ -300,7 +302,7 @@ def model_chart_1d(x: np.ndarray, y: np.ndarray, w: float, b: float, name: str) 
         layers.append({
             "data": spec.data(frame, f"boundary_label_{side}"),
             "mark": {"type": "text", "align": side, "dx": 6 if side == "left" else -6,
-                     "fontSize": 12, "color": BOUNDARY_COLOR},
+                     "fontSize": 13, "fontWeight": "bold", "color": BOUNDARY_COLOR},
             "encoding": {"x": _q("x", scale=x_scale),
                          "y": {"datum": 0.8, "type": "quantitative", "scale": y_scale},
                          "text": {"field": "text", "type": "nominal"}}})

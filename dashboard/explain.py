@@ -11,7 +11,7 @@ from logreg_core.limits import LearningRateLimits
 
 from . import compute, fields
 from .context import ViewContext
-from .text import fmt
+from .text import fmt, md_escape
 
 VERDICT_ICONS = {"converging": ":material/trending_down:", "settling": ":material/south_east:",
                  "oscillating": ":material/sync:", "diverging": ":material/trending_up:"}
@@ -45,26 +45,62 @@ def budget_text(ctx: ViewContext) -> str:
 
 def loss_chart_alt(ctx: ViewContext) -> str:
     """The loss chart's text alternative. It names no figure that a slider changes: a chart
-    whose text changes is built again in the browser (see `charts.Spec`); the verdict under
-    the chart and the metrics further down read out the figures."""
+    whose text alternative changes is built again in the browser (see `charts.Spec`); the
+    caption under the chart (`loss_chart_caption`) reads out the figures."""
     return (f"Line chart of the loss at each of {ctx.history.steps_run:,} steps, with a dot at "
-            "the inspected step. The metrics below give the loss at the first and the last "
-            "step.")
+            "the inspected step. The caption under the chart gives its figures.")
+
+
+def loss_chart_caption(ctx: ViewContext) -> str:
+    """The loss chart's key figures as text: first, last and lowest loss, and the dot."""
+    loss, k, f = ctx.history.loss, ctx.k, lambda v: fmt(v, ctx.digits)
+    lowest, last = int(np.argmin(loss)), len(loss) - 1
+    low = ("its lowest" if lowest == last else
+           f"lowest {f(loss[lowest])} at step {lowest:,}")
+    return (f"Loss {f(loss[0])} at step 0, {f(loss[-1])} at step {last:,} ({low}). "
+            f"Dot at step {k:,}: {f(loss[k])}.")
 
 
 def model_chart_alt(ctx: ViewContext) -> str:
     """The model chart's text alternative, with no figure a slider changes (see above); the
-    metrics above the chart read out the weights, the bias and the accuracy."""
+    caption under the chart (`model_chart_caption`) reads out the figures."""
     n_features = ctx.data.n_features
     if n_features == 1:
         return ("The data points and the sigmoid curve p(x) at the inspected step, with the "
-                "decision boundary p = 0.5 drawn and labelled with its value.")
+                "decision boundary p = 0.5 drawn and labelled with its value. The caption under "
+                "the chart gives its figures.")
     if n_features == 2:
         return ("The data points over the two features, coloured by label, with the "
                 "predicted probability as background and the line p = 0.5 at the inspected "
-                "step.")
+                "step. The caption under the chart gives its figures.")
     return ("Each sample's predicted probability at the inspected step, one row per true "
-            "label; samples right of 0.5 are predicted 1.")
+            "label; samples right of 0.5 are predicted 1. The caption under the chart gives "
+            "its figures.")
+
+
+def model_chart_caption(ctx: ViewContext) -> str:
+    """The model chart's key figures as text: where the boundary is and how many samples
+    are on the right side of it, at the inspected step."""
+    f = lambda v: fmt(v, ctx.digits)  # noqa: E731
+    right = ((ctx.grad_pass.z >= 0) == (ctx.data.y == 1))
+    if len(right) == 1:
+        share = f"the one sample is {'on' if right[0] else 'not on'} its label's side of p = 0.5"
+    else:
+        share = (f"{int(right.sum()):,} of {len(right):,} samples are on their label's side "
+                 "of p = 0.5")
+    w, b = ctx.w, ctx.b
+    if not np.any(w != 0):
+        return f"At step {ctx.k:,} every weight is 0: no boundary, p is the same everywhere."
+    if ctx.data.n_features == 1:
+        return f"At step {ctx.k:,} the boundary p = 0.5 is at x = −b/w = {f(-b / w[0])}; {share}."
+    if ctx.data.n_features == 2:
+        terms = " ".join(f"{'−' if v < 0 else '+'} {f(abs(v))}·{t}" for v, t in
+                         ((w[0], "x₁"), (w[1], "x₂"), (b, "1")))
+        terms = terms.removesuffix("·1").removeprefix("+ ")
+        terms = "−" + terms.removeprefix("− ") if terms.startswith("− ") else terms
+        return (f"At step {ctx.k:,} the line p = 0.5 is where {terms} = 0 (x₁ is "
+                f"{md_escape(ctx.names[0], 40)}, x₂ is {md_escape(ctx.names[1], 40)}); {share}.")
+    return f"At step {ctx.k:,}, {share}."
 
 
 def worked_settings() -> fields.Settings:

@@ -17,7 +17,7 @@ import streamlit as st
 import logreg_core as lc
 from logreg_core import examples
 
-from . import charts, compute, fields, state, tables
+from . import charts, compute, explain, fields, state, tables
 from .context import ViewContext
 from .text import fmt
 from .views.common import show_chart, text_frame
@@ -63,8 +63,8 @@ def _table(ctx: ViewContext, columns: list[str]) -> None:
 def _model(ctx: ViewContext) -> None:
     X, y = ctx.data.X, ctx.data.y
     show_chart(charts.model_chart_1d(X[:, 0], y, float(ctx.w[0]), ctx.b, ctx.names[0]),
-                    key="lesson_model",
-                    alt="The five points and the sigmoid curve p(x).")
+               key="lesson_model", alt=explain.model_chart_alt(ctx))
+    st.caption(explain.model_chart_caption(ctx))
 
 
 def view_forward(ctx: ViewContext) -> None:
@@ -93,7 +93,8 @@ def view_many(ctx: ViewContext) -> None:
     left, right = st.columns(2)
     with left:
         show_chart(charts.loss_chart(ctx.history.loss, ctx.k), key="lesson_loss",
-                   alt=f"The loss over {ctx.history.steps_run:,} steps.")
+                   alt=explain.loss_chart_alt(ctx))
+        st.caption(explain.loss_chart_caption(ctx))
     with right:
         _model(ctx)
 

@@ -80,6 +80,7 @@ def loss_column(ctx: ViewContext) -> None:
     loss = ctx.history.loss
     show_chart(charts.loss_chart(loss, ctx.k, ctx.settings.log_scale), key="loss_chart",
                alt=explain.loss_chart_alt(ctx))
+    st.caption(explain.loss_chart_caption(ctx))
     st.toggle("Log scale", key="log_scale", persist_state="session")
 
 
@@ -93,6 +94,7 @@ def model_chart(ctx: ViewContext) -> None:
     else:
         chart = charts.probability_chart(ctx.grad_pass.p, y)
     show_chart(chart, key="model_chart", alt=explain.model_chart_alt(ctx))
+    st.caption(explain.model_chart_caption(ctx))
 
 
 def gradient_column(ctx: ViewContext) -> None:

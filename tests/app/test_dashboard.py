@@ -158,6 +158,43 @@ def test_first_screen_charts_keep_their_spec_when_a_slider_moves(new_app, datase
     assert data_after != data_before  # the numbers did change
 
 
+def caption_with(at, start: str) -> str:
+    found = [c.value for c in at.caption if c.value.startswith(start)]
+    assert len(found) == 1, [c.value for c in at.caption]
+    return found[0]
+
+
+def test_chart_captions_read_out_the_figures_a_slider_changes(new_app):
+    """The charts' text alternatives stay fixed (see the test above); their captions carry the
+    figures, recomputed here from a run of the core and from -b/w."""
+    at = new_app(step="7").run()
+    history = core_history()
+    loss = history.loss
+    assert np.all(np.diff(loss) < 0)  # so its lowest is its last
+    assert caption_with(at, "Loss ") == (
+        f"Loss {fmt(loss[0])} at step 0, {fmt(loss[200])} at step 200 (its lowest). "
+        f"Dot at step 7: {fmt(loss[7])}.")
+    boundary = -history.bias[7] / history.weights[7, 0]
+    z = history.weights[7, 0] * np.arange(1.0, 6.0) + history.bias[7]
+    right = int(np.sum((z >= 0) == np.array([0, 0, 0, 1, 1], bool)))
+    assert caption_with(at, "At step 7") == (
+        f"At step 7 the boundary p = 0.5 is at x = −b/w = {fmt(boundary)}; {right} of 5 "
+        "samples are on their label's side of p = 0.5.")
+    assert right < 5  # early on, some points are still on the wrong side
+
+    cycling = new_app(lr="1", steps="15").run()  # the loss rose at step 15: not lowest last
+    loss = core_history(learning_rate=1.0, steps=15).loss
+    lowest = int(loss.argmin())
+    assert lowest < 15
+    assert caption_with(cycling, "Loss ") == (
+        f"Loss {fmt(loss[0])} at step 0, {fmt(loss[15])} at step 15 (lowest "
+        f"{fmt(loss[lowest])} at step {lowest}). Dot at step 15: {fmt(loss[15])}.")
+
+    student = new_app(data="student", step="0", w0="-1,0.5", b0="0.25").run()
+    assert caption_with(student, "At step 0").startswith(
+        "At step 0 the line p = 0.5 is where −1·x₁ + 0.5·x₂ + 0.25 = 0")
+
+
 def test_first_screen_puts_the_worked_step_beside_the_table_as_text(app):
     worked = [m.value for m in app.markdown if "| quantity | textbook | exact |" in m.value]
     assert len(worked) == 1

@@ -85,7 +85,10 @@ def test_first_screen_shows_loss_gradient_table_and_worked_step(page, app_url):
     expect(chart.locator("svg.marks")).to_have_count(1)
     axis_text = chart.locator("svg.marks text").all_text_contents()
     assert "loss" in axis_text, axis_text
-    assert "0.6931" in chart.get_attribute("aria-label")
+    assert "caption under the chart" in chart.get_attribute("aria-label")
+    caption = page.get_by_test_id("stCaptionContainer").filter(has_text="Loss 0.6931 at step 0")
+    expect(caption).to_have_count(1)
+    assert within_viewport(caption.bounding_box(), DESKTOP), "the loss chart's figures"
 
     # The gradient table is an HTML table of the inspected step, numbers as text.
     ref = reference_run(0.5, 200)

@@ -1,6 +1,7 @@
 """The chart builders: valid Vega-Lite, readable zig-zags, and user names only as titles."""
 
 import json
+import re
 
 import altair as alt
 import numpy as np
@@ -68,29 +69,61 @@ def test_user_names_are_titles_never_fields(names):
     assert "\n" not in charts.title_text("new\nline") and "\\" in charts.title_text("a\\b")
 
 
-def test_every_chart_builder_makes_a_valid_spec():
+def every_chart() -> list:
+    """One chart from each builder."""
+    built = []
     X = np.arange(1.0, 6.0)[:, None]
     y = np.array([0, 0, 0, 1, 1.0])
     history = lc.train(X, y, learning_rate=0.5, steps=300)
-    spec(charts.loss_chart(history.loss, 5, log_scale=True))
-    spec(charts.model_chart_1d(X[:, 0], y, 1.0, -3.0, "x"))
-    spec(charts.probability_chart(np.linspace(0, 1, 7), np.array([0, 1] * 3 + [1.0])))
+    built.append(charts.loss_chart(history.loss, 5, log_scale=True))
+    built.append(charts.model_chart_1d(X[:, 0], y, 1.0, -3.0, "x"))
+    built.append(charts.probability_chart(np.linspace(0, 1, 7), np.array([0, 1] * 3 + [1.0])))
     frame = charts.curves_frame({"a": history.loss, "b": history.loss * 2},
                                 {"a": "converging", "b": "settling"}, current="a")
-    spec(charts.curves_chart(frame, "t"))
+    built.append(charts.curves_chart(frame, "t"))
     rules = pd.DataFrame({"learning_rate": [0.6, 1.8, 0.5], "what": ["2/L", "2/μ*", "yours"],
                           "kind": ["limit", "limit", "yours"]})
     sweep = pd.DataFrame({"learning_rate": [0.1, 1.0], "final_loss": [0.5, 0.2],
                           "steps_to_1pct": [np.nan, 20.0], "reached": ["not reached", "20"],
                           "verdict": ["converging", "oscillating"]})
-    spec(charts.sweep_chart(sweep, rules, 300))
-    spec(charts.speed_chart(sweep, rules, 300))
+    built.append(charts.sweep_chart(sweep, rules, 300))
+    built.append(charts.speed_chart(sweep, rules, 300))
     surface = landscape.loss_grid(X, y, [1.0], -3.0, (0, 1), (-1, 4), (-10, 2), 30)
     paths = pd.DataFrame({"run": "gd", "step": [0, 1], "a": [0.0, 0.5], "c": [0.0, -1.0],
                           "loss": [0.69, 0.5]})
     marks = pd.DataFrame({"what": ["start", "step 1"], "a": [0.0, 0.5], "c": [0.0, -1.0]})
-    spec(charts.landscape_chart(surface, landscape.contour_segments(surface), paths, marks,
+    built.append(charts.landscape_chart(surface, landscape.contour_segments(surface), paths, marks,
                                 ("w[x]", "b")))
+    return built
+
+
+def test_every_chart_builder_makes_a_valid_spec():
+    for chart in every_chart():
+        spec(chart)
+
+
+def referenced_names(node) -> set[str]:
+    """Every dataset name a spec's ``data`` entries refer to."""
+    names = set()
+    if isinstance(node, dict):
+        if isinstance(node.get("data"), dict) and "name" in node["data"]:
+            names.add(node["data"]["name"])
+        for value in node.values():
+            names |= referenced_names(value)
+    elif isinstance(node, list):
+        for value in node:
+            names |= referenced_names(value)
+    return names
+
+
+def test_dataset_names_are_ours_and_all_present():
+    """Vega-Lite names its own derived datasets data_0, data_1, ...: one of ours under such a
+    name fails in the browser ("Duplicate data set name"), which no schema check sees."""
+    for chart in every_chart():
+        sent = chart if isinstance(chart, dict) else charts.to_spec(chart)
+        names = set(sent["datasets"])
+        assert names and not any(re.fullmatch(r"data_\d+", n) for n in names), names
+        assert referenced_names({k: v for k, v in sent.items() if k != "datasets"}) == names
 
 
 def test_boundary_segment():
