@@ -19,6 +19,7 @@ from dashboard import (
     controls,
     fields,
     lesson,
+    memory,
     overview,
     sources,
     state,
@@ -32,6 +33,7 @@ st.set_page_config(page_title="Descent Lab", page_icon="📉", layout="wide")
 # than the rest of a rerun; the tests validate each chart builder's output instead.
 alt.utils.schemapi.disable_debug_mode()
 blas.limit_threads(1)  # why: see dashboard/blas.py
+memory.limit_arenas(2)  # why: see dashboard/memory.py
 # KaTeX's display formulas overflow their box by 2 px (an internal strut), which makes each
 # one a scroll region a keyboard cannot reach (axe-core: scrollable-region-focusable); the
 # padding holds that overflow. A constant: no user text goes into this HTML.

@@ -13,6 +13,7 @@ threadpoolctl does, without the extra dependency).
 from __future__ import annotations
 
 import ctypes
+import functools
 import glob
 import os
 
@@ -24,8 +25,10 @@ _GETTERS = ("scipy_openblas_get_num_threads64_", "scipy_openblas_get_num_threads
             "openblas_get_num_threads64_", "openblas_get_num_threads")
 
 
-def _loaded_openblas() -> list[str]:
-    """Paths of the OpenBLAS libraries mapped into this process (Linux), else numpy's own."""
+@functools.cache
+def _loaded_openblas() -> tuple[str, ...]:
+    """Paths of the OpenBLAS libraries mapped into this process (Linux), else numpy's own.
+    Looked up once: numpy loads its BLAS when it is imported, before the first call."""
     paths: list[str] = []
     try:
         with open("/proc/self/maps", encoding="utf-8") as maps:
@@ -36,7 +39,7 @@ def _loaded_openblas() -> list[str]:
     if not paths:
         libs = os.path.join(os.path.dirname(os.path.dirname(np.__file__)), "numpy.libs")
         paths = glob.glob(os.path.join(libs, "*openblas*"))
-    return list(dict.fromkeys(paths))
+    return tuple(dict.fromkeys(paths))
 
 
 def _call(library: ctypes.CDLL, names, *args):
