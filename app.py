@@ -93,12 +93,22 @@ def inspect_step(history) -> None:
     if s.playing:
         s.last_tick = time.monotonic()
 
-        @st.fragment(run_every=TICK_SECONDS)
-        def ticker() -> None:  # a full rerun per tick; none when a run is already that recent
-            if s.playing and time.monotonic() - s.last_tick >= TICK_SECONDS:
-                st.rerun(scope="app")
 
-        ticker()
+def play_ticker() -> None:
+    """While playing, a fragment that asks for a full rerun per tick (none when a run is
+    already that recent). Drawn last on the page: an element that comes and goes above the
+    others shifts them all to new places, and the browser then builds every chart and table
+    again on Play and on Pause, showing old and new copies until the run ends."""
+    s = st.session_state
+    if not s.playing:
+        return
+
+    @st.fragment(run_every=TICK_SECONDS)
+    def ticker() -> None:
+        if s.playing and time.monotonic() - s.last_tick >= TICK_SECONDS:
+            st.rerun(scope="app")
+
+    ticker()
 
 
 def on_view_tab() -> None:
@@ -156,6 +166,7 @@ def main() -> None:
         open_view(ctx)
     sizes = fields.Sizes(data.n_samples, data.n_features)
     st.query_params.from_dict(fields.to_query(settings, sizes))
+    play_ticker()
 
 
 main()

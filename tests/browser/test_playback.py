@@ -95,3 +95,27 @@ def test_play_reaches_the_end_and_pause_stops_it(page, app_url):
     assert shown == {"scrubber": paused, "link": str(paused),
                      "headline": [f"w at step {paused:,}"]}, shown
     assert_clean(page)
+
+
+KEPT_NODES = """() => [...document.querySelectorAll(
+    '[data-testid="stTable"], [data-testid="stVegaLiteChart"] svg')].map(node => {
+        const kept = node.__marked === true; node.__marked = true; return kept; })"""
+
+
+def test_play_and_pause_keep_the_charts_and_tables_in_place(page, app_url):
+    """Starting and stopping playback updates the page's charts and tables in place: none is
+    built again (the ticker that drives playback comes last on the page, see app.py)."""
+    open_app(page, app_url, "?step=0")
+    marked = page.evaluate(KEPT_NODES)  # marks the charts and the tables
+    assert len(marked) >= 3 and not any(marked)
+    play = button(page, "play")
+    with rerun(page):
+        play.click()
+    wait_for_scrubber(page, ">", 0)
+    expect(play).to_have_text(re.compile("Pause$"))
+    with rerun(page):
+        play.click()
+    expect(play).to_have_text(re.compile("Play$"))
+    wait_idle(page)
+    assert page.evaluate(KEPT_NODES) == [True] * len(marked)
+    assert_clean(page)
