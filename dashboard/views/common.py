@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from .. import charts, compute, tables
@@ -29,20 +30,25 @@ def show_frame(frame, digits: int, *, where=None, **options):
     whose per-cell formatting costs more than the rest of the table on every rerun.
     """
     config = {c: st.column_config.NumberColumn(format=number_format(digits))
-              for c in frame.select_dtypes("floating").columns}
+              for c in columns_of_kind(frame, "f")}
     config.update({c: st.column_config.NumberColumn(format="%d")
-                   for c in frame.select_dtypes("integer").columns})
+                   for c in columns_of_kind(frame, "iu")})
     config.update(options.pop("column_config", {}))
     return (where or st).dataframe(frame, column_config=config, **options)
 
 
+def columns_of_kind(frame, kinds: str) -> list:
+    """Names of the columns whose numpy dtype kind is one of ``kinds`` ("f" floating, "iu"
+    integer). What ``select_dtypes`` answers, at a fraction of its cost on every rerun."""
+    return [name for name, dtype in frame.dtypes.items() if dtype.kind in kinds]
+
+
 def text_frame(frame, digits: int):
     """A small table with every number already written as text (`fmt`), for ``st.table``."""
-    floats = frame.select_dtypes("floating").columns
-    out = frame.copy()
-    for column in floats:
-        out[column] = [fmt(v, digits) for v in frame[column]]
-    return out
+    floats = set(columns_of_kind(frame, "f"))
+    return pd.DataFrame({i: [fmt(v, digits) for v in frame.iloc[:, i]] if name in floats
+                         else frame.iloc[:, i] for i, name in enumerate(frame.columns)},
+                        index=frame.index).set_axis(frame.columns, axis=1)
 
 
 def full_height(frame) -> int:

@@ -1,9 +1,12 @@
 """Tables built from one pass: the textbook's columns, the L2 split, the editor's edits."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from dashboard import tables
+from dashboard.text import fmt
+from dashboard.views.common import columns_of_kind, text_frame
 from logreg_core import loss_and_gradients, step
 
 
@@ -72,3 +75,17 @@ def test_csv_numbers_are_exact_and_text_is_quoted():
     back = pd.read_csv(io.StringIO(text))
     assert back["loss"].iloc[0] == 0.1 + 0.2 and np.isnan(back["loss"].iloc[1])
     assert back["name"].tolist() == ["a", "'=b"]
+
+
+def test_text_frame_writes_floats_as_shown_and_keeps_the_rest():
+    frame = pd.DataFrame({"x": [1.0, 2.5e-7], "y": [0, 1], "name": ["a", "b"],
+                          "p - y": [-0.123456, 1e6]},
+                         index=pd.RangeIndex(1, 3, name="sample"))
+    out = text_frame(frame, 3)
+    assert list(out.columns) == list(frame.columns) and out.index.equals(frame.index)
+    assert out["x"].tolist() == [fmt(1.0, 3), fmt(2.5e-7, 3)]
+    assert out["p - y"].tolist() == ["-0.123", fmt(1e6, 3)]
+    assert out["y"].tolist() == [0, 1] and out["y"].dtype.kind == "i"
+    assert out["name"].tolist() == ["a", "b"]
+    assert columns_of_kind(frame, "f") == ["x", "p - y"]
+    assert columns_of_kind(frame, "iu") == ["y"]
