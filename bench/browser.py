@@ -125,6 +125,17 @@ def missing() -> str | None:
     return None
 
 
+def collect_errors(page):
+    """``page`` with ``page.console_errors``: every console error and uncaught page error
+    from now on, as text (the browser tests use it too)."""
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(f"console.error: {message.text}")
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    page.console_errors = errors
+    return page
+
+
 class Chromium:
     """Headless Debian Chromium through Playwright's sync API; `close` ends both.
 
@@ -158,13 +169,7 @@ class Chromium:
         context = self.browser.new_context(viewport=DESKTOP)
         context.set_default_timeout(RENDER_TIMEOUT_MS)
         self.contexts.append(context)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda message: errors.append(f"console.error: {message.text}")
-                if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-        page.console_errors = errors
-        return page
+        return collect_errors(context.new_page())
 
     def close_context(self, page) -> None:
         context = page.context

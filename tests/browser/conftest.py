@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 
+# Debian's Chromium, its flags and the error collector are the benchmark's: one definition
+# (tests may import bench; bench never imports tests).
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, collect_errors
 from bench.server import Server
 from tests.browser.helpers import (
     APP_TIMEOUT_MS,
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DESKTOP,
     REPO_ROOT,
     RUN_COUNTER_JS,
@@ -104,13 +105,7 @@ def new_page(browser, request, artifacts_dir: Path) -> Iterator[Callable]:
         context.set_default_navigation_timeout(APP_TIMEOUT_MS)
         context.add_init_script(RUN_COUNTER_JS)
         contexts.append(context)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda message: errors.append(f"console.error: {message.text}")
-                if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-        page.console_errors = errors
-        return page
+        return collect_errors(context.new_page())
 
     yield make
     failed = request.session.testsfailed > failed_before  # the call's report is in by now

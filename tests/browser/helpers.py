@@ -39,17 +39,6 @@ from dashboard.views import VIEWS as REGISTRY
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 
-#: Debian's Chromium, driven by Playwright (never Playwright's own download).
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 #: The suite's one timeout (ms) for every wait and every ``expect``.
 APP_TIMEOUT_MS = 45_000
