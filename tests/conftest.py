@@ -1,4 +1,5 @@
-"""Shared fixtures: the textbook data sets and the breast cancer data as plain arrays."""
+"""Shared fixtures: the textbook data sets, the twenty students and the breast cancer data as
+plain arrays."""
 
 import numpy as np
 import pytest
@@ -19,6 +20,13 @@ def overlapping():
     X = rng.normal(size=(60, 2))
     y = (X @ [1.5, -1.0] + 0.3 + rng.normal(scale=1.5, size=60) > 0).astype(float)
     return X, y
+
+
+@pytest.fixture(scope="session")
+def students():
+    """The twenty students (hours studied, passed): overlapping classes, a finite optimum."""
+    data = load_dataset("wikipedia_students")
+    return data.X, data.y
 
 
 @pytest.fixture(scope="session")

@@ -53,6 +53,16 @@ def shown_step(page) -> int:
     return int(slider_thumb(page, "inspect").get_attribute("aria-valuetext").replace(",", ""))
 
 
+def pause_playback(page, play) -> None:
+    """With playback running (the button reads Pause), press it; the app ends idle, the button
+    reading Play."""
+    expect(play).to_have_text(re.compile("Pause$"))
+    with rerun(page):
+        play.click()
+    expect(play).to_have_text(re.compile("Play$"))
+    wait_idle(page)
+
+
 def test_play_reaches_the_end_and_pause_stops_it(page, app_url):
     open_app(page, app_url, "?step=0")
     thumb = slider_thumb(page, "inspect")
@@ -80,11 +90,7 @@ def test_play_reaches_the_end_and_pause_stops_it(page, app_url):
     play.click()
     wait_for_scrubber(page, "<", LAST)
     wait_for_scrubber(page, ">", 0)
-    expect(play).to_have_text(re.compile("Pause$"))
-    with rerun(page):
-        play.click()
-    expect(play).to_have_text(re.compile("Play$"))
-    wait_idle(page)
+    pause_playback(page, play)
     paused = shown_step(page)
     assert 0 < paused < LAST
     pause(2.0)  # deliberately: eight ticks at 0.25 s, had it kept playing
@@ -112,10 +118,6 @@ def test_play_and_pause_keep_the_charts_and_tables_in_place(page, app_url):
     with rerun(page):
         play.click()
     wait_for_scrubber(page, ">", 0)
-    expect(play).to_have_text(re.compile("Pause$"))
-    with rerun(page):
-        play.click()
-    expect(play).to_have_text(re.compile("Play$"))
-    wait_idle(page)
+    pause_playback(page, play)
     assert page.evaluate(KEPT_NODES) == [True] * len(marked)
     assert_clean(page)

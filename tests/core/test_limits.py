@@ -27,12 +27,6 @@ from logreg_core.verdicts import classify_run
 
 
 @pytest.fixture(scope="module")
-def students():
-    data = load_dataset("wikipedia_students")
-    return data.X, data.y
-
-
-@pytest.fixture(scope="module")
 def one_student():
     data = load_dataset("student")
     return data.X, data.y

@@ -23,12 +23,6 @@ from logreg_core.verdicts import (
 
 
 @pytest.fixture(scope="module")
-def students():
-    data = load_dataset("wikipedia_students")
-    return data.X, data.y
-
-
-@pytest.fixture(scope="module")
 def optimum(students):
     return fit_exact(*students)
 
