@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from logreg_core import examples
+from logreg_core import examples, on_label_side
 from logreg_core.limits import LearningRateLimits
 
 from . import compute, fields
@@ -82,7 +82,7 @@ def model_chart_caption(ctx: ViewContext) -> str:
     """The model chart's key figures as text: where the boundary is and how many samples
     are on the right side of it, at the inspected step."""
     f = lambda v: fmt(v, ctx.digits)  # noqa: E731
-    right = ((ctx.grad_pass.z >= 0) == (ctx.data.y == 1))
+    right = on_label_side(ctx.grad_pass.z, ctx.data.y)
     if len(right) == 1:
         share = f"the one sample is {'on' if right[0] else 'not on'} its label's side of p = 0.5"
     else:

@@ -45,7 +45,7 @@ def headline(ctx: ViewContext) -> None:
 def metrics(ctx: ViewContext) -> None:
     f = lambda v: fmt(v, ctx.digits)  # noqa: E731
     history, k = ctx.history, ctx.k
-    accuracy = float(np.mean((ctx.grad_pass.z >= 0) == (ctx.data.y == 1)))
+    accuracy = float(np.mean(lc.on_label_side(ctx.grad_pass.z, ctx.data.y)))
     row = st.container(horizontal=True, gap="medium")  # wraps onto more rows when narrow
     card = {"width": "content"}
     row.metric("Loss at step 0", f(history.loss[0]), **card)

@@ -21,6 +21,7 @@ from .maths import (
     loss_and_gradients,
     mean_loss,
     numerical_gradient,
+    on_label_side,
     sigmoid,
     step,
 )
@@ -42,6 +43,6 @@ __all__ = [
     "GradientPass", "History", "LogRegInputError", "LogisticProblem", "MiniBatchSGD",
     "Momentum", "Nesterov", "Newton", "Optimizer", "Standardizer", "Sweep",
     "check_data", "curvature_bound", "fit_exact", "learning_rate_sweep", "load_dataset",
-    "loop_gradients", "loss_and_gradients", "mean_loss", "numerical_gradient", "sigmoid",
-    "step", "train",
+    "loop_gradients", "loss_and_gradients", "mean_loss", "numerical_gradient",
+    "on_label_side", "sigmoid", "step", "train",
 ]

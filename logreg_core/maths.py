@@ -200,6 +200,26 @@ def sigmoid(z):
     return p[()] if p.ndim == 0 else p
 
 
+def on_label_side(z, y) -> np.ndarray:
+    """Which samples the model puts on their own label's side of p = 0.5.
+
+    p >= 0.5 exactly when z >= 0, so sample i is right when ``(z_i >= 0) == (y_i == 1)``;
+    the mean of the result is the accuracy.
+
+    Parameters
+    ----------
+    z : ndarray of shape (n_samples,)
+        Logits.
+    y : ndarray of shape (n_samples,)
+        Labels, 0 or 1.
+
+    Returns
+    -------
+    ndarray of bool, shape (n_samples,)
+    """
+    return (np.asarray(z) >= 0) == (np.asarray(y) == 1)
+
+
 def softplus(u):
     r"""``log(1 + e^u)``, stable for every finite input.
 

@@ -15,6 +15,7 @@ from logreg_core import (
     loop_gradients,
     loss_and_gradients,
     numerical_gradient,
+    on_label_side,
     sigmoid,
     step,
 )
@@ -230,3 +231,13 @@ def test_mini_batch_gradient_is_the_batch_mean(overlapping):
     _, grad = LogisticProblem(X, y).loss_and_gradient(np.array([0.5, 0.5, 0.0]), rows)
     full = loss_and_gradients(X[rows], y[rows], [0.5, 0.5], 0.0)
     assert grad == pytest.approx(np.append(full.dw, full.db), rel=1e-14)
+
+
+def test_on_label_side_is_the_prediction_p_at_least_half_against_the_label():
+    z = np.array([-3.0, -1e-3, 0.0, 2.0, 40.0, -40.0])
+    y = np.array([0, 1, 1, 0, 1, 1])
+    predicted = np.array([1.0 / (1.0 + math.exp(-v)) >= 0.5 for v in z])  # p by hand
+    assert on_label_side(z, y).tolist() == (predicted == (y == 1)).tolist()
+    assert on_label_side(z, y).tolist() == [True, False, True, False, True, False]
+    # Judged on z, not on a rounded p: at z = -1e-300 p rounds to 0.5, yet p < 0.5 exactly.
+    assert on_label_side(np.array([-1e-300]), np.array([1])).tolist() == [False]
