@@ -277,13 +277,13 @@ def model_chart_1d(x: np.ndarray, y: np.ndarray, w: float, b: float, name: str) 
     ]
     # The boundary's value is data (a label beside its line), not the title: see `Spec`.
     boundary = -b / w if w != 0 else math.nan
+    inside = low <= boundary <= high  # False for nan and for ±inf
     if not math.isfinite(boundary):
         note = "no boundary: w = 0, p is the same everywhere"
-    elif low <= boundary <= high:
+    elif inside:
         note = f"x = −b/w = {boundary:.4g}"
     else:
         note = f"x = −b/w = {boundary:.4g}, off the chart"
-    inside = math.isfinite(boundary) and low <= boundary <= high
     rule = pd.DataFrame({"x": [boundary] if inside else []}, dtype=float)
     # The label reads away from the nearer edge: right of a line in the left half, else left.
     at = boundary if inside else low
