@@ -52,7 +52,6 @@ def steps_slider(where) -> None:
     value = st.session_state.steps
     options = sorted({*fields.STEPS_GRID, value})
     where.select_slider("Steps", options, key="steps", format_func=lambda v: f"{v:,}",
-                        on_change=state.on_steps_changed,
                         help="Roughly even on a log scale, from 1 to 100,000.", **PERSIST)
 
 

@@ -91,11 +91,6 @@ def load_settings(settings: Settings, keep_view: bool = True) -> None:
     apply_settings(settings, keep_view=keep_view)
 
 
-def on_steps_changed() -> None:
-    """A new number of steps: the scrubber follows the end if it was there (see
-    `follows_end`), which the next run applies before drawing it."""
-
-
 def on_inspect_changed() -> None:
     """The scrubber moved: it follows the end of the run from now on only if it is there."""
     state = st.session_state
@@ -154,8 +149,6 @@ def apply_exact_values(n_features: int) -> None:
             continue
         state[key] = value
         changed.append(key)
-    if "steps" in changed:
-        on_steps_changed()
     state.exact_problems = problems
 
 
