@@ -24,9 +24,8 @@ def path_frame(theta: np.ndarray, loss: np.ndarray, axes, name: str) -> pd.DataF
                          "c": theta[index, axes[1]], "loss": loss[index]})
 
 
-def angle_note(ctx: ViewContext) -> str:
-    """How far the inspected (w, b) still points from the max-margin direction."""
-    direction = compute.margin_direction(ctx.data)
+def angle_note(ctx: ViewContext, direction: np.ndarray | None) -> str:
+    """How far the inspected (w, b) still points from the max-margin ``direction``."""
     theta = np.append(ctx.w, ctx.b)
     norm = np.linalg.norm(theta)
     if direction is None or norm == 0:
@@ -67,17 +66,17 @@ def render(ctx: ViewContext) -> None:
     marks = [("start", theta[0, axes[0]], theta[0, axes[1]]),
              (f"step {k:,}", theta[k, axes[0]], theta[k, axes[1]])]
     ray = None
+    direction = None if fit.converged or not fit.separable else \
+        compute.margin_direction(ctx.data)
     if fit.converged:
         optimum = np.append(fit.w, fit.b)
         marks.append(("best fit", optimum[axes[0]], optimum[axes[1]]))
-    elif fit.separable:
-        direction = compute.margin_direction(ctx.data)
-        if direction is not None and np.linalg.norm(direction[list(axes)]) > 0:
-            span = max(a_range[1] - a_range[0], c_range[1] - c_range[0])
-            end = theta[-1, list(axes)]
-            d = direction[list(axes)] / np.linalg.norm(direction[list(axes)])
-            ray = pd.DataFrame({"a": [end[0], end[0] + span * d[0]],
-                                "c": [end[1], end[1] + span * d[1]]})
+    elif direction is not None and np.linalg.norm(direction[list(axes)]) > 0:  # separable
+        span = max(a_range[1] - a_range[0], c_range[1] - c_range[0])
+        end = theta[-1, list(axes)]
+        d = direction[list(axes)] / np.linalg.norm(direction[list(axes)])
+        ray = pd.DataFrame({"a": [end[0], end[0] + span * d[0]],
+                            "c": [end[1], end[1] + span * d[1]]})
     chart = charts.landscape_chart(surface, segments, paths,
                                    pd.DataFrame(marks, columns=["what", "a", "c"]),
                                    (params[axes[0]], params[axes[1]]), ray)
@@ -95,7 +94,7 @@ def render(ctx: ViewContext) -> None:
         where = ("There is no best fit to mark: the classes can be split perfectly, and the "
                  "dashed line points along the max-margin direction of (w, b), the direction "
                  "in which gradient descent's parameters run off in the long run (Soudry et "
-                 "al., 2018)." + angle_note(ctx))
+                 "al., 2018)." + angle_note(ctx, direction))
     else:
         where = ""
     st.caption(f"Loss over {md_escape(params[axes[0]], 60)} and "
