@@ -43,6 +43,22 @@ def budget_text(ctx: ViewContext) -> str:
             "server stays quick. Fewer features or samples allow more steps.")
 
 
+CHAOS_NOTE = ("This run is chaotic: a change in the last bit of one sum grows step by step, so "
+              "past the third digit its numbers depend on how the computer rounded them "
+              "(another machine or order of adding shows other digits). Shown to 3 digits.")
+
+
+def chaotic(history) -> bool:
+    """Whether the run moves irregularly without settling or repeating (see verdicts)."""
+    return history.verdict.kind == "oscillating" and history.verdict.basis == "irregular"
+
+
+def loss_digits(ctx: ViewContext) -> int:
+    """Significant digits for the run's losses: the reader's choice, but at most 3 for a
+    chaotic run, whose later digits depend on how the sums were rounded."""
+    return min(3, ctx.digits) if chaotic(ctx.history) else ctx.digits
+
+
 def loss_chart_alt(ctx: ViewContext) -> str:
     """The loss chart's text alternative. It names no figure that a slider changes: a chart
     whose text alternative changes is built again in the browser (see `charts.Spec`); the
@@ -53,7 +69,7 @@ def loss_chart_alt(ctx: ViewContext) -> str:
 
 def loss_chart_caption(ctx: ViewContext) -> str:
     """The loss chart's key figures as text: first, last and lowest loss, and the dot."""
-    loss, k, f = ctx.history.loss, ctx.k, lambda v: fmt(v, ctx.digits)
+    loss, k, f = ctx.history.loss, ctx.k, lambda v: fmt(v, loss_digits(ctx))
     lowest, last = int(np.argmin(loss)), len(loss) - 1
     low = ("its lowest" if lowest == last else
            f"lowest {f(loss[lowest])} at step {lowest:,}")

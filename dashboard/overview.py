@@ -38,8 +38,8 @@ def headline(ctx: ViewContext) -> None:
         st.info(explain.budget_text(ctx), icon=":material/speed:")
     if ctx.history.steps_run < ctx.history.steps:
         st.caption(f"Showing the {ctx.history.steps_run:,} steps before the overflow.")
-    if chaotic(ctx.history):
-        st.caption(CHAOS_NOTE)
+    if explain.chaotic(ctx.history):
+        st.caption(explain.CHAOS_NOTE)
 
 
 def metrics(ctx: ViewContext) -> None:
@@ -49,14 +49,10 @@ def metrics(ctx: ViewContext) -> None:
     row = st.container(horizontal=True, gap="medium")  # wraps onto more rows when narrow
     card = {"width": "content"}
     row.metric("Loss at step 0", f(history.loss[0]), **card)
-    if chaotic(history):  # digits past the third depend on how the sums were rounded
-        g = lambda v: fmt(v, min(3, ctx.digits))  # noqa: E731
-        row.metric(f"Loss at step {history.steps_run:,}", g(history.loss[-1]),
-                   delta=g(history.loss[-1] - history.loss[0]), delta_color="inverse",
-                   help=CHAOS_NOTE, **card)
-    else:
-        row.metric(f"Loss at step {history.steps_run:,}", f(history.loss[-1]),
-                   delta=f(history.loss[-1] - history.loss[0]), delta_color="inverse", **card)
+    g = lambda v: fmt(v, explain.loss_digits(ctx))  # noqa: E731
+    row.metric(f"Loss at step {history.steps_run:,}", g(history.loss[-1]),
+               delta=g(history.loss[-1] - history.loss[0]), delta_color="inverse",
+               help=explain.CHAOS_NOTE if explain.chaotic(history) else None, **card)
     w = ctx.w
     if len(w) <= 2:
         row.metric(f"w at step {k:,}", ", ".join(f(v) for v in w), **card)
@@ -64,16 +60,6 @@ def metrics(ctx: ViewContext) -> None:
         row.metric(f"‖w‖ at step {k:,}", f(np.linalg.norm(w)), **card)
     row.metric(f"b at step {k:,}", f(ctx.b), **card)
     row.metric(f"Accuracy at step {k:,}", f"{accuracy:.0%}", **card)
-
-
-CHAOS_NOTE = ("This run is chaotic: a change in the last bit of one sum grows step by step, so "
-              "past the third digit its numbers depend on how the computer rounded them "
-              "(another machine or order of adding shows other digits). Shown to 3 digits.")
-
-
-def chaotic(history: lc.History) -> bool:
-    """Whether the run moves irregularly without settling or repeating (see verdicts)."""
-    return history.verdict.kind == "oscillating" and history.verdict.basis == "irregular"
 
 
 def loss_column(ctx: ViewContext) -> None:

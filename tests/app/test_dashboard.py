@@ -343,6 +343,9 @@ def test_a_chaotic_run_is_shown_to_three_digits_and_says_why(new_app):
     assert history.verdict.basis == "irregular"
     assert metric(at, "Loss at step 3,000") == fmt(history.loss[-1], 3)
     assert "This run is chaotic" in page_text(at)
+    # The loss chart's caption shows the same loss to the same 3 digits, not 4.
+    assert fmt(history.loss[-1], 3) != fmt(history.loss[-1], 4)
+    assert f", {fmt(history.loss[-1], 3)} at step 3,000 (" in caption_with(at, "Loss ")
 
 
 def test_a_huge_l2_never_shows_nan(new_app):
