@@ -266,6 +266,28 @@ def p_minus_y(z: np.ndarray, y: np.ndarray) -> np.ndarray:
     return s * sigmoid(s * z)
 
 
+def wrong_side_terms(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""``log(1 + e^u)`` and ``sigma(u)`` of wrong-side logits, from one ``e^{-|u|}``.
+
+    .. math:: \log(1 + e^{u}) = \log(1 + e^{-|u|}) + \max(u, 0), \qquad
+              \sigma(u) = \frac{1 \text{ if } u \ge 0 \text{ else } e^{-|u|}}{1 + e^{-|u|}}
+
+    With ``u = s z`` (``s = 1 - 2y``), the first is each sample's loss and ``s`` times the
+    second is ``p - y``. The training pass and the sweep share this one exponential; call it
+    under ``np.errstate(all="ignore")`` (e^-|u| may underflow to 0, the right answer).
+
+    Parameters
+    ----------
+    u : ndarray of any shape
+
+    Returns
+    -------
+    loss_terms, sigma : ndarrays of the shape of u
+    """
+    e = np.exp(-np.abs(u))  # e^-|u| <= 1: never overflows
+    return np.log1p(e) + np.maximum(u, 0.0), np.where(u >= 0, 1.0, e) / (1.0 + e)
+
+
 class LogisticProblem:
     """The training objective J on fixed data: what every optimizer asks about.
 
@@ -311,9 +333,9 @@ class LogisticProblem:
         n = len(s)
         z = X @ w + b  # logits
         u = s * z  # each logit seen from the wrong side of its label
-        e = np.exp(-np.abs(u))  # e^-|u| <= 1, shared by the loss and the sigmoid
-        loss = (np.log1p(e) + np.maximum(u, 0.0)).sum() / n  # mean of log(1 + e^u)
-        error = s * np.where(u >= 0, 1.0, e) / (1.0 + e)  # s sigma(u), which is p - y
+        loss_terms, sigma = wrong_side_terms(u)  # log(1 + e^u) and sigma(u)
+        loss = loss_terms.sum() / n  # the mean cross-entropy
+        error = s * sigma  # s sigma(u), which is p - y
         dw = X.T @ error / n
         db = error.sum() / n
         if self.l2:  # the penalty l2/2 |w|^2 and its gradient (the bias is not penalized)
@@ -325,6 +347,7 @@ class LogisticProblem:
         """J at theta, on all samples."""
         w, b = theta[:-1], theta[-1]
         u = self.sign * (self.X @ w + b)
+        # The loss half of `wrong_side_terms` alone: this path needs no sigma.
         loss = (np.log1p(np.exp(-np.abs(u))) + np.maximum(u, 0.0)).sum() / self.n_samples
         if self.l2:
             loss += 0.5 * self.l2 * (w @ w)

@@ -23,6 +23,7 @@ from .maths import (
     check_learning_rate,
     check_parameters,
     label_signs,
+    wrong_side_terms,
 )
 from .optimizers import GradientDescent, MiniBatchSGD, Momentum, Optimizer
 from .verdicts import Verdict, classify_run
@@ -299,12 +300,12 @@ def learning_rate_sweep(
     with np.errstate(all="ignore"):
         for t in range(steps + 1):
             U = s * (W @ XT + B[:, None])  # wrong-side logits u = s z, (n_rates, n_samples)
-            e = np.exp(-np.abs(U))  # e^-|u| <= 1, shared by the loss and the sigmoid
-            losses[:, t] = (np.sum(np.log1p(e) + np.maximum(U, 0.0), axis=1) / n_samples
+            loss_terms, sigma = wrong_side_terms(U)
+            losses[:, t] = (np.sum(loss_terms, axis=1) / n_samples
                             + 0.5 * l2 * np.sum(W * W, axis=1))
             if t == steps:
                 break
-            E = s * np.where(U >= 0, 1.0, e) / (1.0 + e)  # p - y, one row per rate
+            E = s * sigma  # p - y, one row per rate
             W = W - rates[:, None] * (E @ X / n_samples + l2 * W)
             B = B - rates * (np.sum(E, axis=1) / n_samples)
     finite = np.isfinite(losses)

@@ -34,6 +34,8 @@ def render(ctx: ViewContext) -> None:
         st.markdown("**Vectorized**: the pass every training step runs")
         st.code(inspect.getsource(maths.LogisticProblem.loss_and_gradient), language="python",
                 wrap_lines=True)
+        st.markdown("with each sample's loss and σ from one exponential:")
+        st.code(inspect.getsource(maths.wrong_side_terms), language="python", wrap_lines=True)
         st.markdown("and the update of plain gradient descent:")
         st.code(inspect.getsource(optimizers.GradientDescent.step), language="python",
                 wrap_lines=True)
