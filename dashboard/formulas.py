@@ -8,6 +8,8 @@ long sums show their first terms, a ``\cdots`` and the last.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from logreg_core import GradientPass
@@ -25,14 +27,21 @@ def _aligned(lhs: str, definition: str, numbers, result: str, arrow: bool = Fals
     return rf"\begin{{aligned}} {lhs} &{first} {definition}{middle} \\ &= {result} \end{{aligned}}"
 
 
-def _sum_lines(prefix: str, terms: list[str], suffix: str = "", per_line: int = 2) -> list[str]:
-    r"""``prefix(t1 + t2 + \cdots + tn)suffix`` broken after every ``per_line`` terms, so a
-    phone's width holds each line (a long sum shows its first two terms, a ``\cdots`` and the
-    last)."""
-    if len(terms) > 3:
-        terms = [*terms[:2], r"\cdots", terms[-1]]
-    chunks = [terms[k:k + per_line] for k in range(0, len(terms), per_line)]
-    lines = [" + ".join(chunk) for chunk in chunks]
+def _joined_lines(terms: list[str], per_line: int) -> list[str]:
+    """``terms`` joined with ``+``, ``per_line`` to a line."""
+    return [" + ".join(terms[k:k + per_line]) for k in range(0, len(terms), per_line)]
+
+
+def _sum_lines(prefix: str, n_terms: int, term: Callable[[int], str], suffix: str = "",
+               per_line: int = 2) -> list[str]:
+    r"""``prefix(t_0 + t_1 + \cdots + t_{n-1})suffix``, term ``i`` written by ``term(i)``,
+    broken after every ``per_line`` terms so a phone's width holds each line. A long sum shows
+    its first two terms, a ``\cdots`` and the last: only those are written."""
+    if n_terms > 3:
+        terms = [term(0), term(1), r"\cdots", term(n_terms - 1)]
+    else:
+        terms = [term(i) for i in range(n_terms)]
+    lines = _joined_lines(terms, per_line)
     lines[0] = rf"{prefix}\left({lines[0]}" + (r"\right." if len(lines) > 1 else "")
     for k in range(1, len(lines)):
         lines[k] = rf"\left. + {lines[k]}" + (r"\right." if k < len(lines) - 1 else "")
@@ -66,7 +75,7 @@ def step_formulas(X: np.ndarray, w: np.ndarray, b: float, grad_pass: GradientPas
     if n_features > max_features:
         products.append(r"\cdots")
     products.append(fp(b))
-    rows = [" + ".join(products[k:k + per_line]) for k in range(0, len(products), per_line)]
+    rows = _joined_lines(products, per_line)
     rows[1:] = ["+ " + row for row in rows[1:]]
     lines = [
         _aligned("z_1", r"w \cdot x_1 + b", rows, f(grad_pass.z[0])),
@@ -77,21 +86,23 @@ def step_formulas(X: np.ndarray, w: np.ndarray, b: float, grad_pass: GradientPas
     penalty_value = f" + {f(grad_pass.penalty)}" if l2 else ""
     lines.append(_aligned(
         "J", rf"\frac{{1}}{{n}} \sum_i \ell_i{penalty}",
-        _sum_lines(rf"\frac{{1}}{{{n_samples}}}", [fp(v) for v in grad_pass.sample_loss],
-                   penalty_value, per_line),
+        _sum_lines(rf"\frac{{1}}{{{n_samples}}}", n_samples,
+                   lambda i: fp(grad_pass.sample_loss[i]), penalty_value, per_line),
         f(grad_pass.loss)))
     for j in shown:
-        terms = [f"{fp(grad_pass.error[i])} \\cdot {fp(X[i, j])}" for i in range(n_samples)]
+        def term(i: int, j: int = j) -> str:
+            return f"{fp(grad_pass.error[i])} \\cdot {fp(X[i, j])}"
+
         reg = rf" + \lambda w_{{{j + 1}}}" if l2 else ""
         reg_value = f" + {fp(grad_pass.l2_term[j])}" if l2 else ""
         lines.append(_aligned(
             rf"\frac{{\partial J}}{{\partial w_{{{j + 1}}}}}",
             rf"\frac{{1}}{{n}}\sum_i (p_i - y_i)\, x_{{i{j + 1}}}{reg}",
-            _sum_lines(rf"\frac{{1}}{{{n_samples}}}", terms, reg_value, per_line),
+            _sum_lines(rf"\frac{{1}}{{{n_samples}}}", n_samples, term, reg_value, per_line),
             f(grad_pass.dw[j])))
     lines.append(_aligned(
         r"\frac{\partial J}{\partial b}", r"\frac{1}{n}\sum_i (p_i - y_i)",
-        _sum_lines(rf"\frac{{1}}{{{n_samples}}}", [fp(e) for e in grad_pass.error],
+        _sum_lines(rf"\frac{{1}}{{{n_samples}}}", n_samples, lambda i: fp(grad_pass.error[i]),
                    per_line=per_line),
         f(grad_pass.db)))
     for j in shown:
