@@ -46,7 +46,8 @@ RUN_COLORS = ("#0072B2", "#009E73", "#E69F00", "#CC79A7", "#D55E00", "#56B4E9", 
               "#999999")
 #: Fit the chart to the width only: legends below it add height instead of squeezing the plot,
 #: which keeps plots readable on a phone.
-FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+FIT_WIDTH_SPEC = {"type": "fit-x", "contains": "padding"}
+FIT_WIDTH = alt.AutoSizeParams(**FIT_WIDTH_SPEC)
 #: Legends below the plot, one entry per line, labels cut to fit a phone's width.
 BOTTOM_LEGEND = {"orient": "bottom", "direction": "vertical", "labelLimit": 300}
 
@@ -181,7 +182,7 @@ class Spec:
         return {"name": name}
 
     def layered(self, layers: list[dict], **properties) -> dict:
-        return {"layer": layers, "autosize": {"type": "fit-x", "contains": "padding"},
+        return {"layer": layers, "autosize": dict(FIT_WIDTH_SPEC),
                 **properties, "datasets": self.datasets}
 
 
