@@ -16,7 +16,7 @@ from .views.common import show_chart, show_frame, text_frame
 
 #: Samples shown as a plain text table on the first screen; more go in a scrolling grid.
 TEXT_TABLE_ROWS = 10
-GRID_ROWS = 100  # rows of the scrolling grid (every row is styled and sent on each rerun)
+GRID_ROWS = 100  # rows of the scrolling grid (every row is sent to the browser on each rerun)
 
 
 def run_controls(names) -> None:
