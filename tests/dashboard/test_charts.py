@@ -6,6 +6,7 @@ import re
 import altair as alt
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import logreg_core as lc
@@ -145,3 +146,41 @@ def test_landscape_cells_overlap_so_no_stripes_show():
     width = cells["a2"] - cells["a"]
     step = surface.a[1] - surface.a[0]
     assert (width > step).all()  # each cell reaches past its neighbour's edge
+
+
+def dataset(spec: dict, name: str) -> pd.DataFrame:
+    """One Arrow dataset of a hand-written spec, read back."""
+    return pa.ipc.open_stream(spec["datasets"][name]).read_all().to_pandas()
+
+
+def boundary_label(spec: dict) -> tuple[list[float], list[str]]:
+    rows = pd.concat([dataset(spec, "boundary_label_left"), dataset(spec, "boundary_label_right")])
+    return rows["x"].tolist(), rows["text"].tolist()
+
+
+def test_the_1d_boundary_label_says_where_minus_b_over_w_is():
+    x, y = np.arange(1.0, 6.0), np.array([0, 0, 0, 1, 1.0])
+    inside = charts.model_chart_1d(x, y, 2.0, -7.0, "x")  # -b/w = 3.5, inside 1..5
+    assert dataset(inside, "boundary")["x"].tolist() == [3.5]
+    assert boundary_label(inside) == ([3.5], ["x = −b/w = 3.5"])
+    outside = charts.model_chart_1d(x, y, 1.0, -100.0, "x")  # -b/w = 100, off a 1..5 chart
+    assert dataset(outside, "boundary").empty
+    assert boundary_label(outside)[1] == ["x = −b/w = 100, off the chart"]
+    flat = charts.model_chart_1d(x, y, 0.0, 0.3, "x")  # w = 0: p = sigma(0.3) everywhere
+    assert dataset(flat, "boundary").empty
+    assert boundary_label(flat)[1] == ["no boundary: w = 0, p is the same everywhere"]
+    assert np.ptp(dataset(flat, "sigmoid")["p"]) == 0
+
+
+def test_the_2d_note_speaks_only_when_the_line_is_missing():
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    y = np.array([0, 0, 1, 1.0])
+    crossing = charts.model_chart_2d(X, y, np.array([0.0, 2.0]), -1.0, ["a", "b"])  # x2 = 0.5
+    line = dataset(crossing, "boundary")
+    assert len(line) == 2 and np.allclose(line["y"], 0.5)
+    assert dataset(crossing, "note").empty
+    far = charts.model_chart_2d(X, y, np.array([0.0, 1.0]), -50.0, ["a", "b"])  # x2 = 50
+    assert dataset(far, "boundary").empty
+    assert dataset(far, "note")["text"].tolist() == ["the line p = 0.5 is outside the chart"]
+    flat = charts.model_chart_2d(X, y, np.zeros(2), 0.0, ["a", "b"])
+    assert dataset(flat, "note")["text"].tolist() == ["no boundary: both weights are 0"]
