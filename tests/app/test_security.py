@@ -17,6 +17,7 @@ values), one test per path:
 import csv
 import io
 import json
+import re
 
 import numpy as np
 import pytest
@@ -73,6 +74,20 @@ def test_model_chart_of_two_hostile_features_keeps_its_points(new_app):
     at = upload(new_app, ["hours:studied", "new\nline"])
     points = [f for frames in chart_datasets(at) for f in frames if {"x1", "x2"} <= set(f)]
     assert points and len(points[0]) == 40
+
+
+def test_the_model_caption_shows_hostile_names_as_plain_text(new_app):
+    """The 2-D model chart's caption names both features (Markdown): a link, an image, a
+    carriage return, LaTeX, bold and a colour must stay text."""
+    names = ["[go](http://evil.example/x)\r$x^2$", "![i](http://127.0.0.1:9/q.png) **b** :red[r]"]
+    at = upload(new_app, names)
+    caption = [c.value for c in at.caption if c.value.startswith("At step ")]
+    assert len(caption) == 1, [c.value for c in at.caption]
+    text = caption[0]
+    assert "x₁ is \\[go\\]\\(http" in text and "\r" not in text
+    for live in ("](", "![", "**b**", ":red["):
+        assert live not in text, (live, text)
+    assert not re.search(r"(?<!\\)\$", text), text  # every $ escaped: no LaTeX
 
 
 @pytest.mark.parametrize("names", COLLIDING_PAIRS, ids=lambda n: "-".join(n))
