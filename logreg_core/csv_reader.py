@@ -39,7 +39,7 @@ NA_TOKENS: frozenset[str] = frozenset({
 
 _SAMPLE_CHARS = 65_536  # text inspected to find the delimiter
 _SEP_LINE = re.compile(r"sep=([,;\t|])[ \t]*(?:\r\n|\r|\n|$)", re.IGNORECASE)
-_RULE_LINE = re.compile(r"[|:\s-]*-[|:\s-]*")  # Markdown's |---|---| under the header
+_RULE_LINE = re.compile(r"[|:\s-]*-[|:\s-]*")  # Markdown's |---|, under a | header, quotes shut
 _DECIMAL_COMMA = re.compile(r"[+-]?(\d+(,\d*)?|,\d+)([eE][+-]?\d+)?")
 _NUMBER_LIKE = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|infinity|nan)", re.I)
 _NUMBERS = {"integer", "floating", "mixed-integer-float"}  # pandas' infer_dtype: not bool
@@ -157,7 +157,8 @@ def read_csv_bytes(data: bytes, *, max_rows: int = MAX_ROWS, sample_large: bool 
     first = lines[0] if lines else "-"
     words = max(len(piece.split()) for piece in re.split("[,;\t|]", first))  # 6+: prose
     if (first[0] in "{[" or (first[0] == "<" and not any(d in first for d in DELIMITERS))
-            or (len(lines) > 1 and "|" in lines[1] and bool(_RULE_LINE.fullmatch(lines[1])))
+            or ("|" in first and first.count('"') % 2 == 0 and len(lines) > 1
+                and "|" in lines[1] and bool(_RULE_LINE.fullmatch(lines[1])))
             or (first[-1] in ".!?" and words > 5)):  # JSON or RTF, markup, Markdown, prose
         raise UploadError("not_csv", "This file is not a CSV table (a header row of column "
                           f"names, then one row of values per sample): {_TO_CSV}.")

@@ -249,6 +249,15 @@ def test_text_that_is_not_a_table_gets_the_one_message(text):
     assert (err.code, str(err)) == ("not_csv", NOT_A_TABLE)
 
 
+@pytest.mark.parametrize(("header", "name"), [(b'"\r|-\r"', "|-"), (b'"a|\r|-\r"', "a| |-")],
+                         ids=["cr", "pipe-in-quotes"])
+def test_a_quoted_name_with_a_line_break_and_dashes_is_no_markdown(header, name):
+    """Found by the random-names test: the quoted name "\r|-\r" put a line of its own that
+    looked like Markdown's |---| rule under a header that was no Markdown header."""
+    parsed = read_csv_bytes(header + b",label\n0,0\n0,1\n")
+    assert list(parsed.frame.columns) == [name, "label"]
+
+
 def test_tables_that_look_like_markup_or_prose_are_tables():
     reviews = (b"review,stars,liked\n"
                b"\"A slow start, but the second half is wonderful. Recommended.\",4,yes\n"
