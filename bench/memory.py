@@ -55,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import logreg_core as lc
     from dashboard import compute, fields
     from dashboard.views.learning_rates import sweep_rates
+    from dashboard.views.optimizers import build as build_optimizer
     from logreg_core.limits import learning_rate_limits
 
     begin = time.monotonic()
@@ -95,8 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                           compute.steps_allowed(*X_std.shape, 2 * len(lc.OPTIMIZERS)))
     total = 0.0
     for cls in lc.OPTIMIZERS.values():
-        optimizer = cls.configured(learning_rate=0.1, momentum=0.9, batch_size=32, seed=0,
-                                   n_samples=len(cancer.y))
+        settings = fields.with_changes(fields.defaults("breast_cancer"), learning_rate=0.1,
+                                       momentum=0.9, batch_size=32, seed=0)
+        optimizer = build_optimizer(cls, settings, len(cancer.y))
         steps_here = min(optimizer_steps, 25) if cls.key == "newton" else optimizer_steps
         total += history_mb(lc.train(X_std, cancer.y, optimizer=optimizer, steps=steps_here))
     rows.append(("optimizer_runs", bounds["optimizer_runs"], total))

@@ -13,7 +13,8 @@ optimizers that need more than that gradient (a mini-batch, a look-ahead point, 
 dict the optimizer owns (velocity, moments, the sample order).
 
 To add an optimizer: write a class here and add it to `OPTIMIZERS`; the comparison views list
-every entry.
+every entry. Its settings are dataclass fields; a caller builds it by name (``Momentum(0.5,
+beta=0.9)``), and a field a caller does not set keeps its default.
 """
 
 from __future__ import annotations
@@ -62,12 +63,6 @@ class Optimizer:
         """One update. Returns the new theta and the gradient the update used."""
         raise NotImplementedError
 
-    @classmethod
-    def configured(cls, *, learning_rate: float, momentum: float, batch_size: int, seed: int,
-                   n_samples: int) -> Optimizer:
-        """This optimizer built from the dashboard's settings (each takes what it needs)."""
-        return cls(learning_rate)
-
 
 @dataclass(frozen=True)
 class GradientDescent(Optimizer):
@@ -103,10 +98,6 @@ class Momentum(Optimizer):
     def step(self, theta, grad, problem, state):
         state["velocity"] = self.beta * state["velocity"] + grad
         return theta - self.learning_rate * state["velocity"], grad
-
-    @classmethod
-    def configured(cls, *, learning_rate, momentum, batch_size, seed, n_samples):
-        return cls(learning_rate, beta=momentum)
 
 
 @dataclass(frozen=True)
@@ -171,10 +162,6 @@ class MiniBatchSGD(Optimizer):
         state["cursor"] += self.batch_size
         _, grad_batch = problem.loss_and_gradient(theta, rows)
         return theta - self.learning_rate * grad_batch, grad_batch
-
-    @classmethod
-    def configured(cls, *, learning_rate, momentum, batch_size, seed, n_samples):
-        return cls(learning_rate, batch_size=min(batch_size, n_samples), seed=seed)
 
 
 @dataclass(frozen=True)

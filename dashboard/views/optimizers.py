@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -10,17 +12,29 @@ import logreg_core as lc
 
 from .. import charts, compute, fields
 from ..context import ViewContext
+from ..display import show_chart, show_frame
 from ..text import fmt
-from .common import show_chart, show_frame
 from .learning_rates import explorer_steps
+
+#: The setting that feeds each optimizer field of the same meaning (the core's field names on
+#: the left, the page's settings on the right). A field not listed keeps its own default, so a
+#: new optimizer of the core appears here without a change, and the core knows no page name.
+FROM_SETTINGS = {"learning_rate": "learning_rate", "beta": "momentum",
+                 "batch_size": "batch_size", "seed": "seed"}
+
+
+def build(cls: type[lc.Optimizer], settings: fields.Settings, n_samples: int) -> lc.Optimizer:
+    """One optimizer of the core's registry, set up from the page's settings."""
+    values = {f.name: getattr(settings, FROM_SETTINGS[f.name])
+              for f in dataclasses.fields(cls) if f.name in FROM_SETTINGS}
+    if "batch_size" in values:
+        values["batch_size"] = min(values["batch_size"], n_samples)
+    return cls(**values)
 
 
 def configured(ctx: ViewContext) -> tuple[lc.Optimizer, ...]:
     """Every optimizer of `logreg_core.OPTIMIZERS`, built from the page's settings."""
-    s = ctx.settings
-    return tuple(cls.configured(learning_rate=s.learning_rate, momentum=s.momentum,
-                                batch_size=s.batch_size, seed=s.seed,
-                                n_samples=ctx.data.n_samples)
+    return tuple(build(cls, ctx.settings, ctx.data.n_samples)
                  for cls in lc.OPTIMIZERS.values())
 
 
