@@ -127,7 +127,7 @@ def open_view(ctx) -> None:
 
 
 def main() -> None:
-    state.initialize()
+    state.initialize(lesson.settings_for)
     for notice in st.session_state.pop("link_notices", []):
         st.warning(notice, icon=":material/link:")
     s = st.session_state

@@ -84,10 +84,9 @@ def exact_values(where, names) -> None:
                       placeholder=link_number(current.b0))
         st.form_submit_button("Apply", on_click=state.apply_exact_values,
                               args=(n_features,), type="primary")
-    for key, raw, low, high, kind in st.session_state.pop("exact_problems", []):
-        what = "a whole number" if kind is int else "a number"
+    for key, raw, expected in st.session_state.pop("exact_problems", []):
         where.error(f"“{md_escape(raw, 40)}” is not a valid value for {_name_of(key, names)}: "
-                    f"type {what} from {low:g} to {high:g}.")
+                    f"type {expected}.")
 
 
 def _name_of(key: str, names) -> str:

@@ -1,26 +1,35 @@
-"""Every setting of the dashboard, declared once.
+"""Every setting of the dashboard, declared once: the `Settings` dataclass.
 
-`FIELDS` is the table. Each row names a setting (its attribute on `Settings` and its key in
-session state), its key in a shared link, its default, how link text is read and written,
-and what a valid value looks like. `Settings`, the link round trip (`to_query`, `from_query`)
-and the session-state values (`state_values`, `from_state`) are derived from it; the widget of
-each setting is drawn by `controls` under the same key.
+Each attribute of `Settings` carries, beside its type, how it travels (`setting`): its key in
+a shared link, its kind (how link text is read and written, and what a valid value looks
+like, bounds included), its default, and whether a link always carries it. The link round
+trip (`to_query`, `from_query`), the session-state values (`state_values`, `from_state`), the
+exact-values form (`exact_kind`) and the defaults are derived from those declarations; the
+widget of each setting is drawn by `controls` under the attribute's name.
+
+Adding a setting that links carry: one attribute here, its control in `controls`, and the
+code that uses it.
 
 Why a round trip of our own rather than Streamlit's ``bind="query-params"``: the binding
 drops a malformed or out-of-range value silently, and a teacher whose link has a typo must
 learn which parameter was ignored and what the page used instead.
+
+A leaf of the dashboard: it imports the tab table and the text helpers, no view, no lesson,
+no session state, and no Streamlit.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, make_dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from logreg_core import DATASETS, load_dataset
 
+from .tabs import ALIASES, DEFAULT_TAB
 from .text import link_number, md_escape
 
 DEFAULT_DATASET = "five_points"
@@ -48,6 +57,8 @@ SWEEP_COUNT_DEFAULT, SWEEP_COUNT_MIN, SWEEP_COUNT_MAX = 40, 30, 60
 MOMENTUM_MAX = 0.99
 MAX_OVERLAY_RATES = 8
 SEED_MAX = 2**31 - 1
+#: Steps of the guided lesson (`lesson.STEPS` has this many; a test checks it).
+LESSON_STEPS = 7
 
 #: A number as a link or a typed box may hold it: ASCII digits only. Python's float() also
 #: reads "٣" (an Arabic-Indic three) or "1_000", which a link must not smuggle in unnoticed.
@@ -110,146 +121,217 @@ def default_batch_size(n_samples: int) -> int:
     return min(32, max(1, n_samples // 4))
 
 
+# --------------------------------------------------------------------------------------------
+# Kinds of setting: how link text is read and written, and what a valid value looks like
+# --------------------------------------------------------------------------------------------
+
+#: A bound that depends on the values read so far (in declaration order) and the data's sizes.
+Bound = float | Callable[[Mapping[str, Any], Sizes], float]
+
+
+def _bound(bound: Bound, values: Mapping[str, Any], sizes: Sizes) -> float:
+    return bound(values, sizes) if callable(bound) else bound
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number in [low, high] (each bound a constant or a function of the values so far)."""
+
+    low: Bound
+    high: Bound
+    whole: bool = False
+
+    def bounds(self, values: Mapping[str, Any], sizes: Sizes) -> tuple[float, float]:
+        return _bound(self.low, values, sizes), _bound(self.high, values, sizes)
+
+    def read(self, raw: str, values: Mapping[str, Any], sizes: Sizes):
+        low, high = self.bounds(values, sizes)
+        return (read_whole if self.whole else read_number)(raw, low, high)
+
+    def write(self, value) -> str:
+        return str(value) if self.whole else link_number(value)
+
+    def expected(self, values: Mapping[str, Any], sizes: Sizes) -> str:
+        low, high = self.bounds(values, sizes)
+        return f"{'a whole number' if self.whole else 'a number'} from {low:g} to {high:g}"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """On or off: ``1``/``true`` or ``0``/``false`` in a link."""
+
+    def read(self, raw: str, values, sizes):
+        return read_flag(raw)
+
+    def write(self, value: bool) -> str:
+        return "1" if value else "0"
+
+    def expected(self, values, sizes) -> str:
+        return "1 or 0"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of several names; ``accepted`` maps every name a link may use to the value."""
+
+    accepted: Mapping[str, str]
+
+    def read(self, raw: str, values, sizes):
+        return self.accepted.get(raw.strip())
+
+    def write(self, value: str) -> str:
+        return value
+
+    def expected(self, values, sizes) -> str:
+        return "one of " + ", ".join(dict.fromkeys(self.accepted.values()))
+
+
+#: One starting weight: what the exact-values form and a link accept for each.
+WEIGHT = Number(-PARAM_MAX, PARAM_MAX)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """One `WEIGHT` per feature, comma-separated."""
+
+    def read(self, raw: str, values, sizes: Sizes):
+        numbers = [WEIGHT.read(part, values, sizes) for part in raw.split(",")]
+        if len(numbers) != sizes.n_features or any(v is None for v in numbers):
+            return None
+        return tuple(numbers)
+
+    def write(self, value: tuple) -> str:
+        return ",".join(link_number(x) for x in value)
+
+    def expected(self, values, sizes: Sizes) -> str:
+        return (f"{sizes.n_features} comma-separated number(s) from {-PARAM_MAX:g} to "
+                f"{PARAM_MAX:g}")
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Up to `MAX_OVERLAY_RATES` learning rates as text (empty: the page's own choice)."""
+
+    def read(self, raw: str, values, sizes):
+        if not raw.strip():
+            return ""
+        rates = read_rates(raw)
+        return None if rates is None else ", ".join(link_number(r) for r in rates)
+
+    def write(self, value: str) -> str:
+        return value
+
+    def expected(self, values, sizes) -> str:
+        return (f"up to {MAX_OVERLAY_RATES} comma-separated rates from {LEARNING_RATE_MIN:g} "
+                f"to {LEARNING_RATE_MAX:g}")
+
+
+Kind = Number | Flag | Choice | Weights | Rates
+#: A default: a function of the data set's name (None for an upload), its sizes and the
+#: values so far.
+Default = Callable[[str | None, Sizes, Mapping[str, Any]], Any]
+
+
 @dataclass(frozen=True)
 class Field:
-    """One setting.
+    """How one attribute of `Settings` travels (see `setting`); ``name`` is the attribute."""
 
-    Attributes
-    ----------
-    name : str
-        Attribute of `Settings` and session-state key (the widget's key).
-    url : str
-        Key in a shared link.
-    default : callable (dataset name or None, Sizes, values so far) -> value
-    read : callable (link text, values so far, Sizes) -> value or None
-        None means the text is not a valid value.
-    write : callable (value) -> link text
-    expected : callable (values so far, Sizes) -> str
-        What a valid value looks like, for the notice about an ignored one.
-    """
-
-    name: str
     url: str
-    default: Callable[[str | None, Sizes, dict], Any]
-    read: Callable[[str, dict, Sizes], Any]
-    write: Callable[[Any], str]
-    expected: Callable[[dict, Sizes], str]
-    type: Any = field(default=Any, compare=False)
+    kind: Kind
+    default: Default
+    always_in_link: bool = False
+    data_specific: bool = False
+    name: str = ""
+
+    def read(self, raw: str, values: Mapping[str, Any], sizes: Sizes):
+        return self.kind.read(raw, values, sizes)
+
+    def write(self, value) -> str:
+        return self.kind.write(value)
+
+    def expected(self, values: Mapping[str, Any], sizes: Sizes) -> str:
+        return self.kind.expected(values, sizes)
 
 
-def _info(dataset):
-    return DATASETS.get(dataset)
+def setting(url: str, kind: Kind, default: Default, *, always_in_link: bool = False,
+            data_specific: bool = False) -> Any:
+    """Declare an attribute of `Settings` (a dataclass field with its `Field` as metadata).
+
+    Parameters
+    ----------
+    url : str
+        Its key in a shared link (one key space: every lookup is by attribute name).
+    kind : Number, Flag, Choice, Weights or Rates
+    default : callable (dataset name or None, Sizes, values so far) -> value
+    always_in_link : bool
+        Written to every link (what the run is); the others only when not at their default.
+    data_specific : bool
+        Its meaning depends on the data's shape: a link made with an uploaded file cannot
+        carry it over to the example data it falls back to.
+    """
+    return field(metadata={"setting": Field(url, kind, default, always_in_link,
+                                            data_specific)})
 
 
-def _number_field(name, url, low, high, default, type_=float) -> Field:
-    reader = read_whole if type_ is int else read_number
-    word = "a whole number" if type_ is int else "a number"
-    return Field(
-        name, url, default,
-        read=lambda raw, values, sizes: reader(raw, low(values, sizes), high(values, sizes)),
-        write=(str if type_ is int else link_number),
-        expected=lambda values, sizes: (
-            f"{word} from {low(values, sizes):g} to {high(values, sizes):g}"),
-        type=type_,
-    )
-
-
-def _const(value):
+def _const(value) -> Default:
     return lambda *_: value
 
 
-def _flag_field(name, url, default) -> Field:
-    return Field(name, url, default, read=lambda raw, values, sizes: read_flag(raw),
-                 write=lambda v: "1" if v else "0", expected=_const("1 or 0"), type=bool)
+def _from_info(attribute: str, fallback) -> Default:
+    """A built-in data set's own starting value (`DatasetInfo`), or ``fallback`` for uploads."""
+    def default(dataset, sizes, values):
+        info = DATASETS.get(dataset)
+        return getattr(info, attribute) if info is not None else fallback
+    return default
 
 
-def _read_w0(raw: str, values: dict, sizes: Sizes):
-    parts = raw.split(",")
-    numbers = [read_number(p, -PARAM_MAX, PARAM_MAX) for p in parts]
-    if len(numbers) != sizes.n_features or any(v is None for v in numbers):
-        return None
-    return tuple(numbers)
-
-
-def _default_w0(dataset, sizes, values):
-    info = _info(dataset)
+def _default_w0(dataset, sizes: Sizes, values) -> tuple[float, ...]:
+    info = DATASETS.get(dataset)
     if info is not None and info.w0:
         return tuple(float(v) for v in info.w0)
     return (0.0,) * sizes.n_features
 
 
-#: Every setting, in the order links are read (later fields may depend on earlier ones).
-FIELDS: tuple[Field, ...] = (
-    Field("dataset", "data", _const(DEFAULT_DATASET),
-          read=lambda raw, values, sizes: raw if raw in DATASETS else None,
-          write=str, expected=_const(f"one of {', '.join(DATASETS)}"), type=str),
-    _flag_field("standardize", "std",
-                lambda d, s, v: bool(_info(d).standardize) if _info(d) else False),
-    _number_field("learning_rate", "lr", _const(LEARNING_RATE_MIN), _const(LEARNING_RATE_MAX),
-                  lambda d, s, v: _info(d).learning_rate if _info(d) else 0.1),
-    _number_field("steps", "steps", _const(1), _const(STEPS_MAX),
-                  lambda d, s, v: _info(d).steps if _info(d) else 500, int),
-    Field("w0", "w0", _default_w0, read=_read_w0,
-          write=lambda v: ",".join(link_number(x) for x in v),
-          expected=lambda values, sizes: (
-              f"{sizes.n_features} comma-separated number(s) from {-PARAM_MAX:g} to "
-              f"{PARAM_MAX:g}"),
-          type=tuple),
-    _number_field("b0", "b0", _const(-PARAM_MAX), _const(PARAM_MAX),
-                  lambda d, s, v: float(_info(d).b0) if _info(d) else 0.0),
-    _number_field("l2", "l2", _const(0.0), _const(L2_MAX), _const(0.0)),
+@dataclass(frozen=True)
+class Settings:
+    """The whole configuration of the page. Attributes are read from a link in this order
+    (a later bound or default may depend on an earlier value)."""
+
+    dataset: str = setting("data", Choice({name: name for name in DATASETS}),
+                           _const(DEFAULT_DATASET), always_in_link=True)
+    standardize: bool = setting("std", Flag(), _from_info("standardize", False),
+                                always_in_link=True)
+    learning_rate: float = setting("lr", Number(LEARNING_RATE_MIN, LEARNING_RATE_MAX),
+                                   _from_info("learning_rate", 0.1), always_in_link=True)
+    steps: int = setting("steps", Number(1, STEPS_MAX, whole=True), _from_info("steps", 500),
+                         always_in_link=True)
+    w0: tuple[float, ...] = setting("w0", Weights(), _default_w0, always_in_link=True,
+                                    data_specific=True)
+    b0: float = setting("b0", WEIGHT, _from_info("b0", 0.0), always_in_link=True)
+    l2: float = setting("l2", Number(0.0, L2_MAX), _const(0.0), always_in_link=True)
     # the inspected step follows the end of the run unless the link says otherwise
-    _number_field("inspect", "step", _const(0), lambda values, sizes: values["steps"],
-                  lambda d, s, v: v["steps"], int),
-    _flag_field("log_scale", "log", _const(False)),
-    _number_field("digits", "digits", _const(DIGITS_MIN), _const(DIGITS_MAX),
-                  _const(DIGITS_DEFAULT), int),
-    Field("view", "tab", _const("step"), read=lambda raw, values, sizes: _view_of(raw),
-          write=str, expected=lambda values, sizes: "the name of a view: " + ", ".join(
-              sorted(set(_view_aliases().values()))), type=str),
-    Field("overlay_rates", "rates", _const(""),
-          read=lambda raw, values, sizes: (
-              "" if not raw.strip() else
-              None if (rates := read_rates(raw)) is None else
-              ", ".join(link_number(r) for r in rates)),
-          write=str,
-          expected=_const(f"up to {MAX_OVERLAY_RATES} comma-separated rates from "
-                          f"{LEARNING_RATE_MIN:g} to {LEARNING_RATE_MAX:g}"),
-          type=str),
-    _number_field("sweep_count", "sweep", _const(SWEEP_COUNT_MIN), _const(SWEEP_COUNT_MAX),
-                  _const(SWEEP_COUNT_DEFAULT), int),
-    _number_field("batch_size", "batch", _const(1), lambda values, sizes: sizes.n_samples,
-                  lambda d, s, v: default_batch_size(s.n_samples), int),
-    _number_field("seed", "seed", _const(0), _const(SEED_MAX), _const(0), int),
-    _number_field("momentum", "beta", _const(0.0), _const(MOMENTUM_MAX), _const(0.9)),
-    _number_field("lesson", "lesson", _const(0), lambda values, sizes: _lesson_steps(),
-                  _const(0), int),
-)
-
-FIELD = {f.name: f for f in FIELDS}
-
-#: The settings object: one frozen attribute per field, in table order.
-Settings = make_dataclass("Settings", [(f.name, f.type) for f in FIELDS], frozen=True)
-Settings.__doc__ = "The whole configuration of the page: one attribute per row of FIELDS."
-
-def _view_aliases() -> dict[str, str]:
-    """Valid values of the ``tab`` parameter (slugs, titles, older names) and their slugs.
-
-    Imported when first needed: the registry's views import this module.
-    """
-    from .views import ALIASES
-
-    return ALIASES
+    inspect: int = setting("step", Number(0, lambda values, sizes: values["steps"], whole=True),
+                           lambda d, s, values: values["steps"], always_in_link=True)
+    log_scale: bool = setting("log", Flag(), _const(False))
+    digits: int = setting("digits", Number(DIGITS_MIN, DIGITS_MAX, whole=True),
+                          _const(DIGITS_DEFAULT))
+    view: str = setting("tab", Choice(ALIASES), _const(DEFAULT_TAB))
+    overlay_rates: str = setting("rates", Rates(), _const(""))
+    sweep_count: int = setting("sweep", Number(SWEEP_COUNT_MIN, SWEEP_COUNT_MAX, whole=True),
+                               _const(SWEEP_COUNT_DEFAULT))
+    batch_size: int = setting("batch", Number(1, lambda values, sizes: sizes.n_samples,
+                                              whole=True),
+                              lambda d, sizes, v: default_batch_size(sizes.n_samples),
+                              data_specific=True)
+    seed: int = setting("seed", Number(0, SEED_MAX, whole=True), _const(0))
+    momentum: float = setting("beta", Number(0.0, MOMENTUM_MAX), _const(0.9))
+    lesson: int = setting("lesson", Number(0, LESSON_STEPS, whole=True), _const(0))
 
 
-def _lesson_steps() -> int:
-    from .lesson import STEPS
-
-    return len(STEPS)
-
-
-def _view_of(raw: str) -> str | None:
-    return _view_aliases().get(raw.strip())
+#: Every setting, in the order links are read.
+FIELDS: tuple[Field, ...] = tuple(replace(f.metadata["setting"], name=f.name)
+                                  for f in dataclasses.fields(Settings))
+FIELD: dict[str, Field] = {f.name: f for f in FIELDS}
 
 
 def defaults(dataset: str = DEFAULT_DATASET, sizes: Sizes | None = None) -> Settings:
@@ -261,25 +343,15 @@ def defaults(dataset: str = DEFAULT_DATASET, sizes: Sizes | None = None) -> Sett
     return Settings(**values)
 
 
-#: Always written to a link: what the run is. The rest only when it differs from the default,
-#: which keeps links short.
-_ALWAYS_IN_LINK = {"dataset", "learning_rate", "steps", "w0", "b0", "l2", "standardize",
-                   "inspect"}
-
-
 def to_query(settings: Settings, sizes: Sizes | None = None) -> dict[str, str]:
-    """Settings as link parameters (short keys, human-readable values)."""
+    """Settings as link parameters (short keys, human-readable values): what the run is
+    always, the rest only when it differs from the default, which keeps links short."""
     base = defaults(settings.dataset, sizes) if settings.dataset in DATASETS or sizes else None
     return {
         f.url: f.write(getattr(settings, f.name)) for f in FIELDS
-        if f.name in _ALWAYS_IN_LINK or base is None
+        if f.always_in_link or base is None
         or getattr(settings, f.name) != getattr(base, f.name)
     }
-
-
-#: Link parameters whose meaning depends on the data's shape: a link made with an uploaded
-#: file cannot carry them over to the example data it falls back to.
-_DATA_SPECIFIC = {"w0", "batch"}
 
 
 def from_query(query: Mapping[str, str],
@@ -315,7 +387,7 @@ def from_query(query: Mapping[str, str],
             "**Your own CSV file** under Data and upload it again. Showing the 5-point example."
         )
         query.pop("data")
-        skip = _DATA_SPECIFIC
+        skip = {f.name for f in FIELDS if f.data_specific}
     if query.get("explore") == "1" and "tab" not in query:  # links made before views had names
         query["tab"] = "rates"
     if base is not None and query.get("data", base.dataset) != base.dataset:
@@ -328,7 +400,7 @@ def from_query(query: Mapping[str, str],
         fallback = (getattr(base, f.name) if base is not None
                     else f.default(values.get("dataset"), sizes, values))
         raw = query.get(f.url)
-        if raw is None or f.url in skip:
+        if raw is None or f.name in skip:
             values[f.name] = fallback
             continue
         value = f.read(raw, values, sizes)
@@ -372,6 +444,14 @@ def from_state(state: Mapping[str, Any], n_features: int) -> Settings:
 def w0_key(j: int) -> str:
     """Session-state key (and widget key) of starting weight j."""
     return f"w0_{j}"
+
+
+def exact_kind(key: str) -> Number:
+    """What the exact-values form accepts for a session-state key: a setting's own kind, or
+    `WEIGHT` for each starting weight (``w0_j``)."""
+    kind = WEIGHT if key.startswith("w0_") else FIELD[key].kind
+    assert isinstance(kind, Number), key
+    return kind
 
 
 def with_changes(settings: Settings, **changes) -> Settings:

@@ -19,8 +19,8 @@ from logreg_core import examples
 
 from . import charts, compute, explain, fields, state, tables
 from .context import ViewContext
+from .display import show_chart, text_frame
 from .text import fmt
-from .views.common import show_chart, text_frame
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from logreg_core import examples
 
 from . import charts, compute, controls, explain, state, tables
 from .context import ViewContext
+from .display import show_chart, show_frame, text_frame
 from .text import fmt, link_number, md_escape
-from .views.common import show_chart, show_frame, text_frame
 
 #: Samples shown as a plain text table on the first screen; more go in a scrolling grid.
 TEXT_TABLE_ROWS = 10

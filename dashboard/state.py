@@ -10,6 +10,7 @@ is never overwritten by a stale value.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -42,17 +43,19 @@ def apply_settings(settings: Settings, *, only_missing: bool = False,
         state.follow_end = settings.inspect >= settings.steps
 
 
-def initialize() -> None:
-    """On a session's first run, read the shared link (or the defaults) into session state."""
+def initialize(lesson_settings: Callable[[int], Settings]) -> None:
+    """On a session's first run, read the shared link (or the defaults) into session state.
+
+    ``lesson_settings(n)`` gives lesson step n's own settings, which fill whatever a link to
+    that step leaves out (passed in: the lesson draws widgets that call back into here).
+    """
     state = st.session_state
     if "initialized" in state:
         return
     query = st.query_params.to_dict()
     settings, notices = fields.from_query(query)
-    if settings.lesson:  # a lesson step's own settings fill whatever the link leaves out
-        from .lesson import settings_for
-
-        settings, notices = fields.from_query(query, base=settings_for(settings.lesson))
+    if settings.lesson:
+        settings, notices = fields.from_query(query, base=lesson_settings(settings.lesson))
     apply_settings(settings, keep_view=False)
     state.link_notices = notices
     state.initialized = True
@@ -128,27 +131,23 @@ def on_sweep_pick() -> None:
 
 
 def apply_exact_values(n_features: int) -> None:
-    """Form callback: read the typed exact values, apply the valid ones, report the rest."""
+    """Form callback: read the typed exact values, apply the valid ones, report the rest.
+
+    Each box is read by its setting's own kind (`fields.exact_kind`): the same bounds and
+    the same reading as a link's."""
     state = st.session_state
-    problems, changed = [], []
-    bounds = {
-        "learning_rate": (fields.LEARNING_RATE_MIN, fields.LEARNING_RATE_MAX, float),
-        "steps": (1, fields.STEPS_MAX, int),
-        "b0": (-fields.PARAM_MAX, fields.PARAM_MAX, float),
-        **{fields.w0_key(j): (-fields.PARAM_MAX, fields.PARAM_MAX, float)
-           for j in range(n_features)},
-    }
-    for key, (low, high, kind) in bounds.items():
+    problems = []
+    keys = ["learning_rate", "steps", "b0", *(fields.w0_key(j) for j in range(n_features))]
+    for key in keys:
         raw = str(state.get(f"exact_{key}", "")).strip()
         if not raw:
             continue
-        reader = fields.read_whole if kind is int else fields.read_number
-        value = reader(raw, low, high)
+        kind = fields.exact_kind(key)
+        value = kind.read(raw, {}, fields.Sizes(0, n_features))
         if value is None:
-            problems.append((key, raw, low, high, kind))
+            problems.append((key, raw, kind.expected({}, fields.Sizes(0, n_features))))
             continue
         state[key] = value
-        changed.append(key)
     state.exact_problems = problems
 
 

@@ -13,8 +13,8 @@ from logreg_core.verdicts import classify_run
 
 from .. import charts, compute
 from ..context import ViewContext
+from ..display import show_chart, show_frame
 from ..text import fmt
-from .common import show_chart, show_frame
 
 TRIAL_ROWS, TRIAL_STEPS = 200, 300  # the loop runs in plain Python: keep it small
 

@@ -10,8 +10,8 @@ from logreg_core import landscape
 
 from .. import charts, compute
 from ..context import ViewContext
+from ..display import show_chart
 from ..text import fmt, md_escape
-from .common import show_chart
 from .optimizers import runs as optimizer_runs
 
 PATH_POINTS = 400

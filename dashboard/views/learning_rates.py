@@ -11,8 +11,8 @@ import streamlit as st
 
 from .. import charts, compute, explain, fields, scenarios, state
 from ..context import ViewContext
+from ..display import show_chart
 from ..text import fmt, link_number, md_escape
-from .common import show_chart
 
 OVERLAY_FACTORS = (0.1, 0.5, 1.0, 2.0, 4.0)
 SWEEP_LOW = 1e-4

@@ -11,8 +11,9 @@ import logreg_core as lc
 
 from .. import formulas, tables
 from ..context import ViewContext
+from ..display import show_frame
 from ..text import fmt, md_escape
-from .common import gradient_check_panel, show_frame
+from .common import gradient_check_panel
 
 TABLE_ROWS = 50  # rows of the per-sample table shown before "n more rows hidden"
 

@@ -9,8 +9,8 @@ from logreg_core import examples
 
 from .. import compute
 from ..context import ViewContext
+from ..display import show_frame
 from ..text import fmt, tex_number
-from .common import show_frame
 
 
 def render(ctx: ViewContext) -> None:

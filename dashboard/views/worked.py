@@ -11,8 +11,8 @@ from logreg_core import examples
 
 from .. import compute, tables
 from ..context import ViewContext
+from ..display import full_height, show_frame
 from ..text import fmt
-from .common import full_height, show_frame
 
 
 def comparison_frame(rows, digits: int) -> pd.DataFrame:

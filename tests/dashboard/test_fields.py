@@ -1,6 +1,7 @@
 """Settings declared once: the link round trip, the notices, and the table they come from."""
 
 import dataclasses
+import typing
 
 import pytest
 from hypothesis import given, settings
@@ -11,10 +12,29 @@ from dashboard.views import VIEWS
 from tests.app.helpers import plain
 
 
-def test_settings_are_derived_from_the_table():
-    names = [f.name for f in dataclasses.fields(fields.Settings)]
-    assert names == [f.name for f in fields.FIELDS]
+def test_every_setting_is_typed_and_has_its_own_link_key():
+    hints = typing.get_type_hints(fields.Settings)
+    for f in dataclasses.fields(fields.Settings):
+        assert hints[f.name] in (str, bool, int, float, tuple[float, ...]), f.name
+        assert isinstance(f.metadata["setting"], fields.Field), f.name
     assert len({f.url for f in fields.FIELDS}) == len(fields.FIELDS)  # one link key each
+
+
+def test_defaults_have_the_declared_types():
+    hints = typing.get_type_hints(fields.Settings)
+    for name in ("five_points", "student", "wikipedia_students", "breast_cancer"):
+        settings = fields.defaults(name)
+        for f in dataclasses.fields(settings):
+            kind = typing.get_origin(hints[f.name]) or hints[f.name]
+            value = getattr(settings, f.name)
+            assert isinstance(value, kind) or (kind is float and isinstance(value, int)), \
+                (name, f.name, value)
+
+
+def test_the_lesson_has_the_steps_the_settings_allow():
+    from dashboard import lesson
+
+    assert len(lesson.STEPS) == fields.LESSON_STEPS
 
 
 @pytest.mark.parametrize("name", ["five_points", "student", "wikipedia_students",

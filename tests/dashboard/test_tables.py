@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from dashboard import tables
+from dashboard.display import columns_of_kind, text_frame
 from dashboard.text import fmt
-from dashboard.views.common import columns_of_kind, text_frame
 from logreg_core import loss_and_gradients, step
 
 
