@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .maths import LogisticProblem, check_data, check_l2, check_parameters
+from .maths import LogisticProblem, check_data, check_l2, check_parameters, label_signs
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def fit_exact(
     n_samples, n_features = X.shape
     problem = LogisticProblem(X, y, l2)
     # rows of [X 1] signed so that a positive entry of Xs @ theta is a wrong-side logit
-    Xs = np.column_stack([X, np.ones(n_samples)]) * (1.0 - 2.0 * y)[:, None]
+    Xs = np.column_stack([X, np.ones(n_samples)]) * label_signs(y)[:, None]
 
     w0, b0 = check_parameters(w0, b0, n_features)
     theta = np.append(w0, b0)

@@ -178,7 +178,9 @@ def buggy_loop_step(X, y, w, b, learning_rate: float, bugs=frozenset()):
     """One step of the textbook's per-sample loop, with any of its bugs switched on.
 
     With ``bugs`` empty this is the correct loop (the maths of `maths.loop_gradients`
-    followed by an update). Each name in `BUGS` turns one bug on:
+    followed by an update). A teaching copy on purpose: the loop is shown on the page as the
+    textbook wrote it, so it spells out its own sigmoid and loss in scalar Python. Each name
+    in `BUGS` turns one bug on:
 
     - ``same_sample``: every pass reads sample 1 instead of sample i;
     - ``accumulated_error``: ``dz += a - y`` (a running sum) instead of ``dz = a - y``;

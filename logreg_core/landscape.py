@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .maths import check_data, check_l2, check_parameters, sample_losses
+from .maths import check_data, check_l2, check_parameters, l2_penalty, sample_losses
 
 GRID_DEFAULT = 100
 
@@ -96,7 +96,7 @@ def loss_grid(
             weights[:, :, i] = a[None, :]
         if k < theta.size - 1:
             weights[:, :, k] = c[:, None]
-        loss = loss + 0.5 * l2 * np.sum(weights**2, axis=2)
+        loss = loss + l2_penalty(weights, l2)[0]
     return Landscape(axes=(i, k), a=a, c=c, loss=loss, center=theta)
 
 

@@ -37,17 +37,18 @@ import numpy as np
 
 from .exact import fit_exact
 from .maths import (
+    LogisticProblem,
     check_data,
     check_l2,
     check_parameters,
     curvature_bound,
+    exp_minus_abs,
+    l2_penalty,
+    label_signs,
     loss_and_gradients,
-    sigmoid,
+    softplus_of,
 )
-
-#: A step "raises" the loss when it grows by more than this relative amount (rounding of a sum
-#: of n positive terms is about log2(n) * 2.2e-16; the same threshold as `verdicts.RISE_RTOL`).
-RISE_RTOL = 1e-12
+from .verdicts import RISE_RTOL
 
 #: Grid density of `first_rising_rate`: 200 rates per factor of 10 (neighbours 1.2% apart), so
 #: a band of rising rates narrower than that could be missed; bisection then pins the first
@@ -122,12 +123,8 @@ def hessian(X, y, w, b, l2: float = 0.0) -> np.ndarray:
     """
     X, y = check_data(X, y)
     w, b = check_parameters(w, b, X.shape[1])
-    l2 = check_l2(l2)
-    A = np.column_stack([X, np.ones(X.shape[0])])
-    p = sigmoid(A @ np.append(w, b))
-    H = (A.T * (p * (1.0 - p))) @ A / X.shape[0]
-    H[np.arange(X.shape[1]), np.arange(X.shape[1])] += l2
-    return H
+    with np.errstate(under="ignore"):
+        return LogisticProblem(X, y, check_l2(l2)).hessian(np.append(w, b))
 
 
 def learning_rate_limits(X, y, l2: float = 0.0) -> LearningRateLimits:
@@ -215,7 +212,7 @@ def first_rising_rate(X, y, w, b, l2: float = 0.0, high: float = 1000.0) -> floa
     grad = np.append(start.dw, start.db)
     if not np.any(grad):
         return None
-    s = 1.0 - 2.0 * y
+    s = label_signs(y)
     A = np.column_stack([X, np.ones(X.shape[0])])
     u0 = s * (A @ np.append(w, b))  # wrong-side logits
     du = s * (A @ grad)  # how they move per unit of rate (with a minus sign)
@@ -228,9 +225,8 @@ def first_rising_rate(X, y, w, b, l2: float = 0.0, high: float = 1000.0) -> floa
             r = rates[k:k + chunk, None]
             u = u0 - r * du
             with np.errstate(under="ignore"):
-                data = np.logaddexp(0.0, u).mean(axis=1)
-            w_new = w - r * start.dw
-            out[k:k + chunk] = data + 0.5 * l2 * np.sum(w_new * w_new, axis=1)
+                data = softplus_of(u, exp_minus_abs(u)).sum(axis=1) / X.shape[0]
+            out[k:k + chunk] = data + l2_penalty(w - r * start.dw, l2)[0]
         return out
 
     low = curvature_bound(X, l2).guaranteed_rate

@@ -8,23 +8,33 @@ bias ``b``:
     z_i = x_i \cdot w + b, \qquad p_i = \sigma(z_i) = \frac{1}{1 + e^{-z_i}}
 
     \ell_i = -y_i \log p_i - (1 - y_i) \log(1 - p_i) = \log(1 + e^{u_i}),
-    \qquad u_i = \begin{cases} z_i & y_i = 0 \\ -z_i & y_i = 1 \end{cases}
+    \qquad u_i = s_i z_i, \quad s_i = 1 - 2 y_i
 
     J(w, b) = \frac{1}{n} \sum_i \ell_i + \frac{\lambda}{2} \lVert w \rVert^2
 
     \frac{\partial J}{\partial w} = \frac{1}{n} X^\top (p - y) + \lambda w,
     \qquad
-    \frac{\partial J}{\partial b} = \frac{1}{n} \sum_i (p_i - y_i)
+    \frac{\partial J}{\partial b} = \frac{1}{n} \sum_i (p_i - y_i),
+    \qquad p_i - y_i = s_i\, \sigma(u_i)
 
-``u`` is the logit seen from the wrong side: positive when sample i is misclassified. Each
-sample's loss is the softplus of ``u``, computed as ``log1p(exp(-|u|)) + max(u, 0)``, which
-only ever exponentiates a number <= 0 (nothing overflows) and subtracts nothing (at z = 40,
-y = 1 the naive ``log(1 + e^z) - y z`` rounds the loss 4e-18 to exactly 0; this form keeps
-it, so the loss of separable data can be drawn on a log axis all the way down).
+``u`` is the logit seen from the wrong side: positive when sample i is misclassified.
+Everything comes from ``u`` and one exponential, ``e = e^{-|u|}`` (= ``e^{-|z|}``):
 
-`LogisticProblem.loss_and_gradient` is the pass the training loop runs, written as the
-formulas read; `loss_and_gradients` is the same pass with its inputs checked and every
-intermediate kept, for the tables. There is no second implementation.
+- the loss, softplus: ``log(1 + e^u) = log1p(e) + max(u, 0)``, which exponentiates nothing
+  positive (no overflow) and subtracts nothing (at z = 40, y = 1 the naive
+  ``log(1 + e^z) - y z`` rounds the loss 4e-18 to exactly 0; this form keeps it, so the loss of
+  separable data can be drawn on a log axis all the way down);
+- the sigmoid, split on the sign: ``1 / (1 + e)`` for u >= 0, ``e / (1 + e)`` below;
+- the curvature p (1 - p) of the Hessian, as ``sigma(z) sigma(-z)`` (no ``1 - p``).
+
+Each formula is written once here (`softplus_of`, `sigmoid_of`, `l2_penalty`,
+`LogisticProblem.terms`, `LogisticProblem.hessian`) and every part of the core calls them:
+training, the sweep, the tables, the landscape, the limits and the exact fit. The one
+underflow rule (`exp_minus_abs`): e^-|u| is what ``np.exp`` rounds it to, a subnormal for
+|u| in 708-745 and 0 beyond, with numpy's underflow flag ignored (0 or a subnormal is the
+right answer there). Teaching copies written out on purpose, each saying so: the per-sample
+loop `loop_gradients`, the textbook's buggy loop (`examples.buggy_loop_step`) and the
+standalone script (`script`).
 """
 
 from __future__ import annotations
@@ -35,12 +45,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import LogRegInputError
-
-#: ``exp(-|z|)`` is computed where ``|z| < 708`` and taken as 0 beyond: there e^-|z| is below
-#: the smallest normal double (2.2e-308), and computing it would raise an underflow under
-#: ``np.errstate(all="raise")``. Skipping those entries costs less than an error-state context
-#: around every call of the training loop, and is exact to within 2.2e-308.
-EXP_CUTOFF = 708.0
 
 #: Largest magnitude accepted in ``X``: its square (and a sum of a few thousand squares) stays
 #: finite in float64 (max about 1.8e308), which the curvature bound ``X^T X`` needs.
@@ -172,10 +176,27 @@ def check_learning_rate(learning_rate) -> float:
 # --------------------------------------------------------------------------------------------
 
 
-def exp_minus_abs(z: np.ndarray) -> np.ndarray:
-    """``e^-|z|`` (at most 1, never overflowing), 0 where ``|z| >= EXP_CUTOFF``."""
-    size = np.abs(z)
-    return np.exp(-size, out=np.zeros_like(size), where=size < EXP_CUTOFF)
+def exp_minus_abs(u: np.ndarray) -> np.ndarray:
+    """``e^{-|u|}`` in [0, 1]: never overflows. The core's one underflow rule.
+
+    Where e^-|u| is below the smallest normal double (|u| > 708) numpy rounds it to a
+    subnormal, and to 0 beyond |u| = 745: both are the right answer. Call under an error state
+    that ignores underflow (numpy's default; `train` and the other loops set
+    ``np.errstate(all="ignore")`` once around their loop, the public functions below set it
+    themselves): an error-state context per call would cost more than the formula.
+    """
+    return np.exp(-np.abs(u))
+
+
+def softplus_of(u: np.ndarray, e: np.ndarray) -> np.ndarray:
+    r"""``log(1 + e^u)`` from ``u`` and ``e = e^{-|u|}``: :math:`\log(1 + e) + \max(u, 0)`."""
+    return np.log1p(e) + np.maximum(u, 0.0)
+
+
+def sigmoid_of(u: np.ndarray, e: np.ndarray) -> np.ndarray:
+    r"""``sigma(u)`` from ``u`` and ``e = e^{-|u|}``: ``1 / (1 + e)`` for u >= 0, else
+    ``e / (1 + e)``, so nothing exponentiated is positive."""
+    return np.where(u >= 0, 1.0, e) / (1.0 + e)
 
 
 def sigmoid(z):
@@ -183,8 +204,8 @@ def sigmoid(z):
 
     .. math:: \sigma(z) = \frac{1}{1 + e^{-z}} = \frac{e^{z}}{1 + e^{z}}
 
-    The first form is used for z >= 0 and the second for z < 0, so the exponent is always
-    ``-|z|`` <= 0 and never overflows, even at |z| = 1e308 (nor underflows: see `EXP_CUTOFF`).
+    The first form is used for z >= 0 and the second for z < 0 (`sigmoid_of`), so the
+    exponent is always ``-|z|`` <= 0 and never overflows, even at |z| = 1e308.
 
     Parameters
     ----------
@@ -195,9 +216,19 @@ def sigmoid(z):
     p : float or ndarray of the same shape, in [0, 1]
     """
     z = np.asarray(z, dtype=float)
-    e = exp_minus_abs(z)
-    p = np.where(z >= 0, 1.0, e) / (1.0 + e)
+    with np.errstate(under="ignore"):
+        p = sigmoid_of(z, exp_minus_abs(z))
     return p[()] if p.ndim == 0 else p
+
+
+def softplus(u):
+    r"""``log(1 + e^u)``, stable for every finite input (`softplus_of`).
+
+    .. math:: \log(1 + e^{u}) = \log(1 + e^{-|u|}) + \max(u, 0)
+    """
+    u = np.asarray(u, dtype=float)
+    with np.errstate(under="ignore"):
+        return softplus_of(u, exp_minus_abs(u))
 
 
 def on_label_side(z, y) -> np.ndarray:
@@ -220,17 +251,6 @@ def on_label_side(z, y) -> np.ndarray:
     return (np.asarray(z) >= 0) == (np.asarray(y) == 1)
 
 
-def softplus(u):
-    r"""``log(1 + e^u)``, stable for every finite input.
-
-    .. math:: \log(1 + e^{u}) = \log(1 + e^{-|u|}) + \max(u, 0)
-
-    Only ``e^{-|u|}`` <= 1 is ever computed, and nothing is subtracted, so small values keep
-    their relative precision.
-    """
-    return np.log1p(exp_minus_abs(u)) + np.maximum(u, 0.0)
-
-
 def label_signs(y: np.ndarray) -> np.ndarray:
     """``s = 1 - 2y``: +1 for label 0, -1 for label 1. ``u = s z`` is the wrong-side logit."""
     return 1.0 - 2.0 * y
@@ -244,7 +264,7 @@ def sample_losses(z: np.ndarray, y: np.ndarray) -> np.ndarray:
     Parameters
     ----------
     z : ndarray of shape (..., n_samples)
-        Logits (a leading axis of rates is allowed).
+        Logits (leading axes of rates or grid points are allowed).
     y : ndarray of shape (n_samples,)
 
     Returns
@@ -254,27 +274,12 @@ def sample_losses(z: np.ndarray, y: np.ndarray) -> np.ndarray:
     return softplus(label_signs(y) * z)
 
 
-def p_minus_y(z: np.ndarray, y: np.ndarray) -> np.ndarray:
-    r"""``p - y`` of each sample, without cancellation.
-
-    .. math:: p - y = s\, \sigma(s z), \qquad s = 1 - 2y
-
-    (sigma(z) for label 0 and -sigma(-z) for label 1: at z = 40, y = 1 this keeps
-    -4.2e-18, where ``sigmoid(z) - 1`` rounds to 0).
-    """
-    s = label_signs(y)
-    return s * sigmoid(s * z)
-
-
 def wrong_side_terms(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     r"""``log(1 + e^u)`` and ``sigma(u)`` of wrong-side logits, from one ``e^{-|u|}``.
 
-    .. math:: \log(1 + e^{u}) = \log(1 + e^{-|u|}) + \max(u, 0), \qquad
-              \sigma(u) = \frac{1 \text{ if } u \ge 0 \text{ else } e^{-|u|}}{1 + e^{-|u|}}
-
     With ``u = s z`` (``s = 1 - 2y``), the first is each sample's loss and ``s`` times the
-    second is ``p - y``. The training pass and the sweep share this one exponential; call it
-    under ``np.errstate(all="ignore")`` (e^-|u| may underflow to 0, the right answer).
+    second is ``p - y``. The training pass and the sweep share this; call it under an error
+    state that ignores underflow (see `exp_minus_abs`).
 
     Parameters
     ----------
@@ -284,8 +289,28 @@ def wrong_side_terms(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     -------
     loss_terms, sigma : ndarrays of the shape of u
     """
-    e = np.exp(-np.abs(u))  # e^-|u| <= 1: never overflows
-    return np.log1p(e) + np.maximum(u, 0.0), np.where(u >= 0, 1.0, e) / (1.0 + e)
+    e = exp_minus_abs(u)
+    return softplus_of(u, e), sigmoid_of(u, e)
+
+
+def l2_penalty(w: np.ndarray, l2: float) -> tuple[np.ndarray, np.ndarray]:
+    r"""The L2 penalty and its gradient; the bias is never penalized.
+
+    .. math:: P(w) = \frac{\lambda}{2} \lVert w \rVert^2, \qquad \nabla P = \lambda w
+
+    Parameters
+    ----------
+    w : ndarray of shape (..., n_features)
+        Weights (leading axes of rates or grid points are allowed).
+    l2 : float
+        The strength lambda >= 0.
+
+    Returns
+    -------
+    penalty : ndarray of shape (...) (a 0-d array for one weight vector)
+    gradient : ndarray of the shape of w
+    """
+    return 0.5 * l2 * np.sum(w * w, axis=-1), l2 * w
 
 
 class LogisticProblem:
@@ -311,10 +336,10 @@ class LogisticProblem:
         self.sign = label_signs(y)  # +1 for label 0, -1 for label 1
         self.n_samples, self.n_features = X.shape
 
-    def loss_and_gradient(self, theta: np.ndarray, rows=None) -> tuple[float, np.ndarray]:
-        """J and its gradient at theta, on all samples or on ``rows`` (a mini-batch).
+    def terms(self, theta: np.ndarray, rows=None) -> tuple:
+        """One forward and backward pass, every intermediate kept (the module's formulas).
 
-        This is the pass the training loop runs, line for line the module's formulas.
+        This is the pass the training loop runs, line for line, and the one the tables show.
 
         Parameters
         ----------
@@ -324,33 +349,41 @@ class LogisticProblem:
 
         Returns
         -------
-        loss : float
-        gradient : ndarray of shape (n_features + 1,)
-            ``(dJ/dw_1, ..., dJ/dw_d, dJ/db)``.
+        tuple (z, e, loss_terms, sigma, error, penalty, loss, dw, db)
+            Logits, ``e^{-|z|}``, each sample's loss, ``sigma(u)``, ``p - y``, the L2 penalty,
+            J, dJ/dw (shape (n_features,)) and dJ/db. A plain tuple: it is built thousands
+            of times a second.
         """
         X, s = (self.X, self.sign) if rows is None else (self.X[rows], self.sign[rows])
         w, b = theta[:-1], theta[-1]
         n = len(s)
         z = X @ w + b  # logits
         u = s * z  # each logit seen from the wrong side of its label
-        loss_terms, sigma = wrong_side_terms(u)  # log(1 + e^u) and sigma(u)
+        e = exp_minus_abs(u)  # e^-|u|, shared by the loss and the sigmoid
+        loss_terms, sigma = softplus_of(u, e), sigmoid_of(u, e)  # log(1 + e^u), sigma(u)
         loss = loss_terms.sum() / n  # the mean cross-entropy
         error = s * sigma  # s sigma(u), which is p - y
         dw = X.T @ error / n
         db = error.sum() / n
+        penalty = 0.0
         if self.l2:  # the penalty l2/2 |w|^2 and its gradient (the bias is not penalized)
-            loss += 0.5 * self.l2 * (w @ w)
-            dw += self.l2 * w
+            penalty, l2_gradient = l2_penalty(w, self.l2)
+            loss += penalty
+            dw += l2_gradient
+        return z, e, loss_terms, sigma, error, penalty, loss, dw, db
+
+    def loss_and_gradient(self, theta: np.ndarray, rows=None) -> tuple[float, np.ndarray]:
+        """J and its gradient ``(dJ/dw_1, ..., dJ/dw_d, dJ/db)`` at theta (see `terms`)."""
+        *_, loss, dw, db = self.terms(theta, rows)
         return loss, np.concatenate((dw, [db]))
 
     def loss(self, theta: np.ndarray) -> float:
-        """J at theta, on all samples."""
+        """J at theta, on all samples: the loss half of `terms` (no sigmoid, no gradient)."""
         w, b = theta[:-1], theta[-1]
         u = self.sign * (self.X @ w + b)
-        # The loss half of `wrong_side_terms` alone: this path needs no sigma.
-        loss = (np.log1p(np.exp(-np.abs(u))) + np.maximum(u, 0.0)).sum() / self.n_samples
+        loss = softplus_of(u, exp_minus_abs(u)).sum() / self.n_samples
         if self.l2:
-            loss += 0.5 * self.l2 * (w @ w)
+            loss += l2_penalty(w, self.l2)[0]
         return loss
 
     def hessian(self, theta: np.ndarray) -> np.ndarray:
@@ -359,11 +392,13 @@ class LogisticProblem:
         .. math:: H = \frac{1}{n} A^\top \operatorname{diag}(p (1 - p)) A + \lambda \bar I,
                   \qquad A = [X\;1]
 
-        where the bar means weights only (the bias is not penalized).
+        where the bar means weights only (the bias is not penalized); p (1 - p) is
+        ``sigma(z) sigma(-z)``, from one exponential and without cancelling ``1 - p``.
         """
         A = np.column_stack([self.X, np.ones(self.n_samples)])
         z = A @ theta
-        curvature = sigmoid(z) * sigmoid(-z)  # p (1 - p), without cancelling 1 - p
+        e = exp_minus_abs(z)
+        curvature = sigmoid_of(z, e) * sigmoid_of(-z, e)  # p (1 - p)
         ridge = np.append(np.full(self.n_features, self.l2), 0.0)
         return (A.T * curvature) @ A / self.n_samples + np.diag(ridge)
 
@@ -412,8 +447,9 @@ class GradientPass:
 def loss_and_gradients(X, y, w, b, l2: float = 0.0) -> GradientPass:
     """One forward and backward pass with every intermediate kept (inputs checked).
 
-    The numbers are those of `LogisticProblem.loss_and_gradient`, bit for bit: the training
-    history, the tables and the formulas all show the same values.
+    The pass is `LogisticProblem.terms`, the one the training loop runs: the training
+    history, the tables and the formulas all show the same values, bit for bit. Only ``p``
+    is added, from the same ``e^{-|z|}``.
 
     Parameters
     ----------
@@ -438,22 +474,19 @@ def loss_and_gradients(X, y, w, b, l2: float = 0.0) -> GradientPass:
     X, y = check_data(X, y)
     w, b = check_parameters(w, b, X.shape[1])
     l2 = check_l2(l2)
-    problem = LogisticProblem(X, y, l2)
     with np.errstate(all="ignore"):
-        loss, gradient = problem.loss_and_gradient(np.append(w, b))
-        z = X @ w + b
-        p = sigmoid(z)
-        error = p_minus_y(z, y)
-        sample_loss = sample_losses(z, y)
-    if not (math.isfinite(loss) and np.all(np.isfinite(gradient))):
+        z, e, loss_terms, _, error, penalty, loss, dw, db = LogisticProblem(X, y, l2).terms(
+            np.append(w, b))
+        p = sigmoid_of(z, e)  # |u| = |z|: the pass's own e^-|z|
+    if not (math.isfinite(loss) and np.all(np.isfinite(dw)) and math.isfinite(db)):
         raise LogRegInputError(
             "The logits are too large for the loss to be a finite number: "
             "use smaller weights or rescale the features."
         )
     return GradientPass(
-        z=z, p=p, sample_loss=sample_loss, penalty=float(0.5 * l2 * (w @ w)),
-        loss=float(loss), error=error, error_x=error[:, None] * X, l2_term=l2 * w,
-        dw=gradient[:-1], db=float(gradient[-1]),
+        z=z, p=p, sample_loss=loss_terms, penalty=float(penalty), loss=float(loss),
+        error=error, error_x=error[:, None] * X, l2_term=l2_penalty(w, l2)[1], dw=dw,
+        db=float(db),
     )
 
 
@@ -537,8 +570,10 @@ def loop_gradients(X, y, w, b):
 
     The per-sample loop written the way it is usually taught, correctly: each pass reads
     sample i, the error is computed afresh for each sample, weight j uses feature j, and every
-    sum is divided by the number of samples. `LogisticProblem.loss_and_gradient` is its
-    vectorized twin.
+    sum is divided by the number of samples. A teaching copy on purpose: it writes the sigmoid
+    and the softplus out again, in scalar Python, so that the page can show the loop as a
+    student would write it; `LogisticProblem.terms` is its vectorized twin, and a test checks
+    that they agree.
 
     Parameters
     ----------

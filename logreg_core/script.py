@@ -1,8 +1,10 @@
 """A standalone numpy-only Python script that reproduces a full-batch training run.
 
 The script carries its data and settings and runs the same arithmetic as `train` (the lines of
-`LogisticProblem.loss_and_gradient` and `GradientDescent.step`, operation for operation), so
-its numbers are the core's to the last bit on the same numpy. It prints the loss curve as CSV.
+`LogisticProblem.terms`, `maths.l2_penalty` and `GradientDescent.step`, operation for
+operation), so its numbers are the core's to the last bit on the same numpy. It prints the loss
+curve as CSV. A copy of the core's formulas on purpose: the script must run with numpy alone;
+tests/core/test_script.py checks it against `train`, bit for bit.
 
 Safety: the script is code a user will run, and column names come from uploaded files. No
 user text is ever pasted into code or comments: names travel only as a JSON string literal
@@ -63,7 +65,7 @@ for t in range(STEPS + 1):
     e = np.exp(-np.abs(u))  # e^-|u| <= 1, shared by the loss and the sigmoid
     loss = (np.log1p(e) + np.maximum(u, 0.0)).sum() / n  # mean of log(1 + e^u)
     if L2:
-        loss += 0.5 * L2 * (w @ w)
+        loss += 0.5 * L2 * np.sum(w * w)
     print(",".join(repr(float(v)) for v in (t, *theta, loss)))
     if t == STEPS:
         break

@@ -22,6 +22,7 @@ from .maths import (
     check_l2,
     check_learning_rate,
     check_parameters,
+    l2_penalty,
     label_signs,
     wrong_side_terms,
 )
@@ -301,12 +302,12 @@ def learning_rate_sweep(
         for t in range(steps + 1):
             U = s * (W @ XT + B[:, None])  # wrong-side logits u = s z, (n_rates, n_samples)
             loss_terms, sigma = wrong_side_terms(U)
-            losses[:, t] = (np.sum(loss_terms, axis=1) / n_samples
-                            + 0.5 * l2 * np.sum(W * W, axis=1))
+            penalty, l2_gradient = l2_penalty(W, l2)
+            losses[:, t] = np.sum(loss_terms, axis=1) / n_samples + penalty
             if t == steps:
                 break
             E = s * sigma  # p - y, one row per rate
-            W = W - rates[:, None] * (E @ X / n_samples + l2 * W)
+            W = W - rates[:, None] * (E @ X / n_samples + l2_gradient)
             B = B - rates * (np.sum(E, axis=1) / n_samples)
     finite = np.isfinite(losses)
     if not finite[:, 0].all():

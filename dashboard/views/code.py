@@ -32,10 +32,12 @@ def render(ctx: ViewContext) -> None:
         st.code(inspect.getsource(lc.loop_gradients), language="python", wrap_lines=True)
     with right:
         st.markdown("**Vectorized**: the pass every training step runs")
-        st.code(inspect.getsource(maths.LogisticProblem.loss_and_gradient), language="python",
+        st.code(inspect.getsource(maths.LogisticProblem.terms), language="python",
                 wrap_lines=True)
-        st.markdown("with each sample's loss and σ from one exponential:")
-        st.code(inspect.getsource(maths.wrong_side_terms), language="python", wrap_lines=True)
+        st.markdown("with each sample's loss and σ from one exponential e^−|u|:")
+        for formula in (maths.exp_minus_abs, maths.softplus_of, maths.sigmoid_of,
+                        maths.l2_penalty):
+            st.code(inspect.getsource(formula), language="python", wrap_lines=True)
         st.markdown("and the update of plain gradient descent:")
         st.code(inspect.getsource(optimizers.GradientDescent.step), language="python",
                 wrap_lines=True)

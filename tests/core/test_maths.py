@@ -19,6 +19,7 @@ from logreg_core import (
     sigmoid,
     step,
 )
+from logreg_core.maths import softplus, wrong_side_terms
 
 
 def sig6(x):
@@ -205,14 +206,38 @@ def test_bad_parameters_say_what_to_fix(five_points):
         loss_and_gradients([[1e150]], [0], [1e300], 0.0)
 
 
-def test_training_pass_and_checked_pass_agree_bit_for_bit(overlapping):
+def test_the_loss_only_path_and_the_full_pass_agree_bit_for_bit(overlapping):
+    """`LogisticProblem.loss` (the path SGD and the last state take) is a second reading of
+    the same formulas: it must give the pass's loss to the last bit, and the table's p must be
+    the sigmoid of the table's z."""
     X, y = overlapping
     problem = LogisticProblem(X, y, 0.3)
     theta = np.array([0.7, -1.2, 0.4])
-    loss, grad = problem.loss_and_gradient(theta)
     full = loss_and_gradients(X, y, theta[:-1], theta[-1], 0.3)
-    assert loss == full.loss and np.array_equal(grad, np.append(full.dw, full.db))
-    assert problem.loss(theta) == loss
+    assert problem.loss(theta) == full.loss
+    assert np.array_equal(full.p, sigmoid(full.z))
+    assert full.penalty == pytest.approx(0.15 * (0.7**2 + 1.2**2), rel=1e-15)  # by hand
+
+
+def test_one_underflow_rule_everywhere():
+    """At |u| = 720 e^-|u| is a subnormal (2.0e-313): the sigmoid, the softplus, the training
+    pass and the table all keep it (mpmath as the reference), and none raises."""
+    import mpmath
+
+    mpmath.mp.dps = 30
+    exact = float(mpmath.exp(-720) / (1 + mpmath.exp(-720)))
+    assert 1e-314 < exact < 1e-312
+    with np.errstate(all="raise"):
+        assert sigmoid(-720.0) == pytest.approx(exact, rel=1e-9)
+        assert softplus(-720.0) == pytest.approx(float(mpmath.log1p(mpmath.exp(-720))),
+                                                 rel=1e-9)
+        grad = loss_and_gradients([[1.0]], [0.0], [-720.0], 0.0)
+    assert grad.p[0] == sigmoid(-720.0) and grad.error[0] == sigmoid(-720.0)
+    assert grad.sample_loss[0] == softplus(-720.0)
+    with np.errstate(all="ignore"):
+        loss_terms, sigma = wrong_side_terms(np.array([-720.0]))
+    assert loss_terms[0] == softplus(-720.0) and sigma[0] == sigmoid(-720.0)
+    assert sigmoid(-746.0) == 0.0 and sigmoid(746.0) == 1.0
 
 
 def test_hessian_equals_finite_differences_of_the_gradient(overlapping):
