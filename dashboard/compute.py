@@ -100,16 +100,17 @@ def steps_allowed(n_samples: int, n_features: int, runs: int = 1,
     return int(max(1, min(by_work, by_memory)))
 
 
-@st.cache_resource(show_spinner="Training...", max_entries=16, hash_funcs=HASH)
-def run(data: Data, learning_rate: float, steps: int, w0: tuple, b0: float,
-        l2: float) -> lc.History:
-    return lc.train(data.X, data.y, learning_rate=learning_rate, steps=steps, w0=w0, b0=b0,
-                    l2=l2)
-
-
 @st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=HASH)
 def limits(data: Data, l2: float) -> LearningRateLimits:
     return learning_rate_limits(data.X, data.y, l2)
+
+
+@st.cache_resource(show_spinner="Training...", max_entries=16, hash_funcs=HASH)
+def run(data: Data, learning_rate: float, steps: int, w0: tuple, b0: float,
+        l2: float) -> lc.History:
+    """Gradient descent, its verdict judged against this data's learning-rate limits."""
+    return lc.train(data.X, data.y, learning_rate=learning_rate, steps=steps, w0=w0, b0=b0,
+                    l2=l2, limits=limits(data, l2))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=HASH)
@@ -120,7 +121,8 @@ def exact_fit(data: Data, l2: float) -> lc.ExactFit:
 @st.cache_resource(show_spinner="Training at many learning rates...", max_entries=16,
                    hash_funcs=HASH)
 def sweep(data: Data, rates: tuple, steps: int, w0: tuple, b0: float, l2: float) -> lc.Sweep:
-    return lc.learning_rate_sweep(data.X, data.y, rates, steps, w0, b0, l2)
+    return lc.learning_rate_sweep(data.X, data.y, rates, steps, w0, b0, l2,
+                                  limits=limits(data, l2))
 
 
 @st.cache_resource(show_spinner="Running the optimizers...", max_entries=8, hash_funcs=HASH)
@@ -129,7 +131,8 @@ def optimizer_runs(data: Data, optimizers: tuple, steps: int, w0: tuple, b0: flo
     """Every optimizer from the same start; Newton's method for at most 25 iterations."""
     return {
         opt.label: lc.train(data.X, data.y, optimizer=opt, w0=w0, b0=b0, l2=l2,
-                            steps=min(steps, 25) if isinstance(opt, lc.Newton) else steps)
+                            steps=min(steps, 25) if isinstance(opt, lc.Newton) else steps,
+                            limits=limits(data, l2))
         for opt in optimizers
     }
 

@@ -1,6 +1,6 @@
 """Sentences the page says about a run: where it is heading, the learning-rate limits, and
 text alternatives for the charts. Every figure in them comes from a core result; the tests
-recompute each claim (tests/core/test_claims.py)."""
+recompute each claim (tests/dashboard/test_claims.py and the view tests)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import numpy as np
 
 from logreg_core import examples, on_label_side
 from logreg_core.limits import LearningRateLimits
+from logreg_core.verdicts import ends_at_lowest, lowest_step
 
 from . import compute, fields
 from .context import ViewContext
-from .text import fmt, md_escape
+from .text import fmt, md_escape, plural
 
 VERDICT_ICONS = {"converging": ":material/trending_down:", "settling": ":material/south_east:",
                  "oscillating": ":material/sync:", "diverging": ":material/trending_up:"}
@@ -43,20 +44,24 @@ def budget_text(ctx: ViewContext) -> str:
             "server stays quick. Fewer features or samples allow more steps.")
 
 
-CHAOS_NOTE = ("This run is chaotic: a change in the last bit of one sum grows step by step, so "
-              "past the third digit its numbers depend on how the computer rounded them "
-              "(another machine or order of adding shows other digits). Shown to 3 digits.")
-
-
 def chaotic(history) -> bool:
-    """Whether the run moves irregularly without settling or repeating (see verdicts)."""
-    return history.verdict.kind == "oscillating" and history.verdict.basis == "irregular"
+    """Whether the run is chaotic, as measured: the same run summed in another order drifted
+    away from it (see `logreg_core.verdicts`)."""
+    return history.verdict.chaotic
+
+
+def chaos_note(history) -> str:
+    """Why a chaotic run's losses are shown to fewer digits (its measured agreement)."""
+    v = history.verdict
+    return (f"Chaotic: the same run with its samples added in the reverse order differs by up "
+            f"to {v.rounding_gap:.0e} of the loss, so only {plural(v.digits, 'digit')} "
+            f"{'is' if v.digits == 1 else 'are'} shown.")
 
 
 def loss_digits(ctx: ViewContext) -> int:
-    """Significant digits for the run's losses: the reader's choice, but at most 3 for a
-    chaotic run, whose later digits depend on how the sums were rounded."""
-    return min(3, ctx.digits) if chaotic(ctx.history) else ctx.digits
+    """Significant digits for the run's losses: the reader's choice, but no more than the run
+    has that are certain (fewer for a chaotic run: see `chaos_note`)."""
+    return min(ctx.digits, ctx.history.verdict.digits)
 
 
 def loss_chart_alt(ctx: ViewContext) -> str:
@@ -70,8 +75,10 @@ def loss_chart_alt(ctx: ViewContext) -> str:
 def loss_chart_caption(ctx: ViewContext) -> str:
     """The loss chart's key figures as text: first, last and lowest loss, and the dot."""
     loss, k, f = ctx.history.loss, ctx.k, lambda v: fmt(v, loss_digits(ctx))
-    lowest, last = int(np.argmin(loss)), len(loss) - 1
-    low = ("its lowest" if lowest == last else
+    last = len(loss) - 1
+    # "lowest" with the tolerance a verdict's "rose" uses: a 2e-16 rounding rise is no rise
+    lowest = lowest_step(loss)
+    low = ("its lowest" if ends_at_lowest(loss) else
            f"lowest {f(loss[lowest])} at step {lowest:,}")
     return (f"Loss {f(loss[0])} at step 0, {f(loss[-1])} at step {last:,} ({low}). "
             f"Dot at step {k:,}: {f(loss[k])}.")

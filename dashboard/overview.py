@@ -38,8 +38,6 @@ def headline(ctx: ViewContext) -> None:
         st.info(explain.budget_text(ctx), icon=":material/speed:")
     if ctx.history.steps_run < ctx.history.steps:
         st.caption(f"Showing the {ctx.history.steps_run:,} steps before the overflow.")
-    if explain.chaotic(ctx.history):
-        st.caption(explain.CHAOS_NOTE)
 
 
 def metrics(ctx: ViewContext) -> None:
@@ -52,7 +50,7 @@ def metrics(ctx: ViewContext) -> None:
     g = lambda v: fmt(v, explain.loss_digits(ctx))  # noqa: E731
     row.metric(f"Loss at step {history.steps_run:,}", g(history.loss[-1]),
                delta=g(history.loss[-1] - history.loss[0]), delta_color="inverse",
-               help=explain.CHAOS_NOTE if explain.chaotic(history) else None, **card)
+               help=explain.chaos_note(history) if explain.chaotic(history) else None, **card)
     w = ctx.w
     if len(w) <= 2:
         row.metric(f"w at step {k:,}", ", ".join(f(v) for v in w), **card)

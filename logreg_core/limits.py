@@ -48,7 +48,7 @@ from .maths import (
     loss_and_gradients,
     softplus_of,
 )
-from .verdicts import RISE_RTOL
+from .verdicts import RISE_RTOL, RateRegime
 
 #: Grid density of `first_rising_rate`: 200 rates per factor of 10 (neighbours 1.2% apart), so
 #: a band of rising rates narrower than that could be missed; bisection then pins the first
@@ -102,6 +102,13 @@ class LearningRateLimits:
     reason: str
     l2: float
     n_samples: int
+
+    def regime(self, learning_rate: float) -> RateRegime:
+        """What these limits say of full-batch descent at ``learning_rate`` (see `verdicts`)."""
+        return RateRegime(
+            learning_rate=float(learning_rate), guaranteed=self.guaranteed, local=self.local,
+            optimum_loss=self.optimum_loss, l2=self.l2,
+            no_optimum=self.local is None and self.separable, reason=self.reason)
 
 
 def hessian(X, y, w, b, l2: float = 0.0) -> np.ndarray:

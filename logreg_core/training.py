@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,7 +28,10 @@ from .maths import (
     wrong_side_terms,
 )
 from .optimizers import GradientDescent, MiniBatchSGD, Momentum, Optimizer
-from .verdicts import Verdict, classify_run
+from .verdicts import OSCILLATING, Verdict, classify_run
+
+if TYPE_CHECKING:
+    from .limits import LearningRateLimits
 
 #: Most steps one run may take: the app offers 100,000; the cap only keeps a typo (an extra
 #: zero or two) from allocating gigabytes.
@@ -135,6 +139,7 @@ def train(
     batch_size: int | None = None,
     momentum: float = 0.0,
     seed: int = 0,
+    limits: LearningRateLimits | None = None,
 ) -> History:
     """Run an optimizer from (w0, b0) and keep every state.
 
@@ -156,10 +161,16 @@ def train(
     batch_size, momentum, seed :
         Shortcuts for `MiniBatchSGD` and `Momentum` at ``learning_rate``; a batch of every
         sample is plain gradient descent.
+    limits : LearningRateLimits, optional
+        The learning-rate limits of this data and L2 (`limits.learning_rate_limits`): for
+        plain gradient descent the verdict then says what they imply for this rate.
 
     Returns
     -------
     History
+        Its verdict is judged on the tail and, with ``limits``, on the rate's regime; an
+        oscillating run (not mini-batch) is run a second time with its samples in the reverse
+        order, which tells how many digits of its losses are certain (`verdicts`).
     """
     X, y = check_data(X, y)
     n_samples, n_features = X.shape
@@ -169,12 +180,55 @@ def train(
     optimizer = _optimizer_of(learning_rate, optimizer, batch_size, momentum, seed)
     steps = check_steps(steps)
     problem = LogisticProblem(X, y, check_l2(l2))
+    theta0 = np.append(w0, b0)
+    thetas, losses, grads, last = _descend(problem, optimizer, theta0, steps)
+    if last < 0:
+        raise LogRegInputError(
+            "The loss at the starting point is too large to compute: use smaller starting "
+            "weights or rescale the features."
+        )
+    stopped_at = None if last == steps else last + 1
+    loss = _frozen(losses[: last + 1])
+    stochastic = not optimizer.needs_full_gradient
+    regime = (limits.regime(optimizer.learning_rate)
+              if limits is not None and type(optimizer) is GradientDescent else None)
+    verdict = classify_run(loss, stopped_at, stochastic=stochastic, regime=regime)
+    if OSCILLATING in (verdict.kind, verdict.measured) and not stochastic:
+        backwards = LogisticProblem(np.ascontiguousarray(X[::-1]), y[::-1], problem.l2)
+        _, twin, _, twin_last = _descend(backwards, optimizer, theta0, steps)
+        verdict = classify_run(loss, stopped_at, stochastic=stochastic, regime=regime,
+                               twin=twin[: twin_last + 1])
+    return History(
+        weights=_frozen(thetas[: last + 1, :-1]),
+        bias=_frozen(thetas[: last + 1, -1]),
+        loss=loss,
+        grad_w=_frozen(grads[:last, :-1]),
+        grad_b=_frozen(grads[:last, -1]),
+        verdict=verdict,
+        optimizer=optimizer,
+        l2=problem.l2,
+        steps=steps,
+    )
 
-    thetas = np.empty((steps + 1, n_features + 1))
+
+def _descend(problem: LogisticProblem, optimizer: Optimizer, theta0: np.ndarray,
+             steps: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """The training loop: ``steps`` updates of ``optimizer`` from ``theta0``.
+
+    Returns
+    -------
+    thetas : ndarray of shape (steps + 1, n_features + 1)
+    losses : ndarray of shape (steps + 1,)
+    grads : ndarray of shape (steps, n_features + 1)
+    last : int
+        The last state whose loss is finite (-1 if not even the start's is); entries past
+        it are not filled.
+    """
+    thetas = np.empty((steps + 1, problem.n_features + 1))
     losses = np.empty(steps + 1)
-    grads = np.empty((steps, n_features + 1))
-    theta = thetas[0] = np.append(w0, b0)
-    state = optimizer.start(theta, n_samples)
+    grads = np.empty((steps, problem.n_features + 1))
+    theta = thetas[0] = theta0
+    state = optimizer.start(theta, problem.n_samples)
     last = steps  # the last state whose loss is finite
     with np.errstate(all="ignore"):  # overflow shows as a non-finite loss, checked below
         for t in range(steps):
@@ -192,25 +246,7 @@ def train(
             losses[steps] = problem.loss(theta)
             if not math.isfinite(losses[steps]):
                 last = steps - 1
-    if last < 0:
-        raise LogRegInputError(
-            "The loss at the starting point is too large to compute: use smaller starting "
-            "weights or rescale the features."
-        )
-    stopped_at = None if last == steps else last + 1
-    loss = _frozen(losses[: last + 1])
-    return History(
-        weights=_frozen(thetas[: last + 1, :-1]),
-        bias=_frozen(thetas[: last + 1, -1]),
-        loss=loss,
-        grad_w=_frozen(grads[:last, :-1]),
-        grad_b=_frozen(grads[:last, -1]),
-        verdict=classify_run(loss, stopped_at,
-                             stochastic=not optimizer.needs_full_gradient),
-        optimizer=optimizer,
-        l2=problem.l2,
-        steps=steps,
-    )
+    return thetas, losses, grads, last
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -221,23 +257,23 @@ def _frozen(a: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Sweep:
-    """Loss curves of many learning rates from one start.
+    """Loss curves of many learning rates from one start (read-only: shared across sessions).
 
     Attributes
     ----------
-    learning_rates : ndarray of shape (n_rates,)
-    loss : ndarray of shape (n_rates, steps + 1)
+    learning_rates : ndarray of shape (n_rates,), read-only
+    loss : ndarray of shape (n_rates, steps + 1), read-only
         Full-data loss of each rate at each state; after a run overflowed (see `stopped_at`)
         its remaining entries are nan, never shown as numbers.
-    stopped_at : ndarray of shape (n_rates,), int
+    stopped_at : ndarray of shape (n_rates,), int, read-only
         Step at which each run overflowed, or -1 where it never did.
-    verdicts : list of Verdict, length n_rates
+    verdicts : tuple of Verdict, length n_rates
     """
 
     learning_rates: np.ndarray
     loss: np.ndarray
     stopped_at: np.ndarray
-    verdicts: list
+    verdicts: tuple
 
     @property
     def final_loss(self) -> np.ndarray:
@@ -261,14 +297,17 @@ class Sweep:
 
 
 def learning_rate_sweep(
-    X, y, learning_rates, steps: int, w0=None, b0: float = 0.0, l2: float = 0.0
+    X, y, learning_rates, steps: int, w0=None, b0: float = 0.0, l2: float = 0.0,
+    limits: LearningRateLimits | None = None,
 ) -> Sweep:
     """Full-batch gradient descent at many learning rates at once, from one start.
 
-    The formulas of `LogisticProblem.loss_and_gradient` with one row per rate: per step one
-    product ``(n_rates, d) @ (d, n)`` forward and one back, instead of a separate run per
-    rate. Each row equals ``train(...).loss`` for its rate up to the rounding of a matrix
-    product against a vector product.
+    The formulas of `LogisticProblem.terms` with one row per rate: per step one product
+    ``(n_rates, d) @ (d, n)`` forward and one back, instead of a separate run per rate. Each
+    row equals ``train(...).loss`` for its rate up to the rounding of a matrix product against
+    a vector product. The verdicts are judged as `train` judges them: on the rate's regime
+    (with ``limits``) and, for oscillating rates, against a second sweep of those rates with
+    the samples in the reverse order.
 
     Parameters
     ----------
@@ -279,20 +318,54 @@ def learning_rate_sweep(
     w0 : array-like of shape (n_features,), optional
     b0 : float, default 0
     l2 : float, default 0
+    limits : LearningRateLimits, optional
 
     Returns
     -------
     Sweep
     """
     X, y = check_data(X, y)
-    n_samples, n_features = X.shape
-    w0, b0 = check_parameters(w0, b0, n_features)
+    w0, b0 = check_parameters(w0, b0, X.shape[1])
     rates = np.array([check_learning_rate(r) for r in np.ravel(learning_rates)])
     if rates.size == 0:
         raise LogRegInputError("Give at least one learning rate to sweep.")
     steps = check_steps(steps)
     l2 = check_l2(l2)
+    losses, stopped_at = _sweep_losses(X, y, rates, steps, w0, b0, l2)
+    if not np.isfinite(losses[:, 0]).all():
+        raise LogRegInputError(
+            "The loss at the starting point is too large to compute: use smaller starting "
+            "weights or rescale the features."
+        )
+    regimes = [None if limits is None else limits.regime(r) for r in rates]
+    verdicts = [classify_run(_finite_part(losses[k], stopped_at[k]), _stop(stopped_at[k]),
+                             regime=regimes[k]) for k in range(rates.size)]
+    swinging = [k for k, v in enumerate(verdicts) if OSCILLATING in (v.kind, v.measured)]
+    if swinging:
+        twins, _ = _sweep_losses(np.ascontiguousarray(X[::-1]), y[::-1], rates[swinging],
+                                 steps, w0, b0, l2)
+        for row, k in enumerate(swinging):
+            verdicts[k] = classify_run(_finite_part(losses[k], stopped_at[k]),
+                                       _stop(stopped_at[k]), regime=regimes[k],
+                                       twin=twins[row])
+    for array in (rates, losses, stopped_at):
+        array.flags.writeable = False
+    return Sweep(learning_rates=rates, loss=losses, stopped_at=stopped_at,
+                 verdicts=tuple(verdicts))
 
+
+def _stop(stopped: int) -> int | None:
+    return int(stopped) if stopped >= 0 else None
+
+
+def _finite_part(loss: np.ndarray, stopped: int) -> np.ndarray:
+    return loss[:stopped] if stopped >= 0 else loss
+
+
+def _sweep_losses(X, y, rates, steps, w0, b0, l2) -> tuple[np.ndarray, np.ndarray]:
+    """The sweep's loop: losses of shape (n_rates, steps + 1), nan after an overflow, and the
+    step each run overflowed at (-1: never)."""
+    n_samples = X.shape[0]
     W = np.tile(w0, (rates.size, 1))  # one row of weights per rate
     B = np.full(rates.size, b0)
     XT = np.ascontiguousarray(X.T)
@@ -310,20 +383,9 @@ def learning_rate_sweep(
             W = W - rates[:, None] * (E @ X / n_samples + l2_gradient)
             B = B - rates * (np.sum(E, axis=1) / n_samples)
     finite = np.isfinite(losses)
-    if not finite[:, 0].all():
-        raise LogRegInputError(
-            "The loss at the starting point is too large to compute: use smaller starting "
-            "weights or rescale the features."
-        )
     # A state whose parameters overflowed has a non-finite loss too (inf or nan): the loss
     # alone tells where each run stopped.
     stopped_at = np.where(finite.all(axis=1), -1, np.argmin(finite, axis=1))
-    verdicts = []
-    for k in range(rates.size):
-        if stopped_at[k] >= 0:
-            losses[k, stopped_at[k]:] = np.nan
-            verdicts.append(classify_run(losses[k, : stopped_at[k]], int(stopped_at[k])))
-        else:
-            verdicts.append(classify_run(losses[k]))
-    losses.flags.writeable = False
-    return Sweep(learning_rates=rates, loss=losses, stopped_at=stopped_at, verdicts=verdicts)
+    for k in np.flatnonzero(stopped_at >= 0):
+        losses[k, stopped_at[k]:] = np.nan
+    return losses, stopped_at

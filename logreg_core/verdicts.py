@@ -1,210 +1,154 @@
-r"""What a loss curve did: converging, settling, oscillating or diverging, judged on its tail.
+r"""Where a run is heading: converging, settling, oscillating or diverging, and why.
 
-`classify_run` reads the losses :math:`\ell_0, \dots, \ell_T` of a run (state 0 first, T steps)
-and names where the run is *heading*, not how its last step compares with its first (that
-depends on the parity of T and on the start). The four kinds:
+A verdict has two parts, and its sentence says both:
 
-``converging``
-    The loss never rose (beyond rounding).
-``settling``
-    It rose at some step, but the tail converges: it has stopped rising, or its rises are dying
-    out (a damped oscillation still visible at the end counts).
-``oscillating``
-    Bounded, and it does not settle: a cycle, an irregular (chaotic) band, or, for mini-batch
-    runs, noise around a level with no trend.
-``diverging``
-    It overflowed, or it grows without bound.
+**What theory says of the rate** (`RateRegime`, for full-batch gradient descent, from
+`limits.learning_rate_limits`), wherever it decides:
 
-The rules, in the order they are tried (full-batch runs)
--------------------------------------------------------
-A step t *rises* when :math:`\ell_t - \ell_{t-1} > \text{RISE\_RTOL} \max(|\ell_t|,
-|\ell_{t-1}|)`. The *tail* is the last `TAIL_FRACTION` of the steps, cut into `N_BLOCKS`
-blocks of consecutive steps.
+- at or below the guaranteed rate 2/L every step lowers the loss: *converging*;
+- above the local limit 2/μ* descent cannot settle at the best fit: *oscillating*, bounded;
+- with L2 and a rate above 2/λ the penalty alone makes each step overshoot by more, so the
+  weights grow geometrically until the numbers overflow: *diverging*;
+- between 2/L and 2/μ*, or above 2/L on data with no best fit, a step may raise the loss, but
+  descent settles (at the best fit, or with the loss falling towards 0): *settling* (a run
+  locked in an exact cycle there, a second attractor, is reported as *oscillating*).
 
-1. **overflow** (diverging): the run stopped because the numbers overflowed (``stopped_at``).
-2. **never_rose** (converging): no step rises.
-3. **quiet** (settling): no step rises in the final stretch of at least `QUIET_FRACTION` of the
-   run. A loss that only falls is bounded below (by 0) and so converges; a cycle of period up
-   to `MAX_PERIOD` rises at least once per period, so a stretch this long rules cycles out.
-4. **cycle** (oscillating): the last ``max(CYCLE_REPEATS * P, CYCLE_MIN_STATES)`` losses
-   repeat with period P (2 <= P <= `MAX_PERIOD`, the smallest that fits) to within
-   `CYCLE_RTOL` of their range (plus rounding), and the pattern contains a rise.
-   ``since`` is the first step from which losses one period apart agree to within
-   `CYCLE_SINCE_RTOL` of the range, to the end.
-5. **short** (oscillating): fewer than `MIN_STEPS_TO_JUDGE` steps, it rose, and rules 3-4 did
-   not apply: too few steps to tell; the sentence says so.
-6. **growth** (diverging): the largest loss of each tail block beats the previous block's by
-   more than `GROWTH_MIN_STEP` (relative) in every block, and the growth is not levelling off
-   (the last block-to-block growth in log scale is at least `GROWTH_KEEPS_UP` times the
-   first). True divergence (e.g. L2 with ``learning_rate * l2 > 2``, where the weights grow
-   geometrically) keeps a constant rate; a run heading for a bounded level or cycle grows ever
-   more slowly and is left to rule 9.
-7. **damped** (settling): the total rise in each tail block (the sum of the rises in it) never
-   grows by more than `DECAY_SLACK` from one block to the next, the last block's is at most
-   `DECAY_RATIO` times the first block's, and the rises head for zero: the last block has none,
-   or the level the totals approach, extrapolated from the last three blocks by Aitken's
-   delta-squared (exact for a geometric decay), is at most `DECAY_LIMIT_RATIO` times the last
-   block's total. Rises that shrink towards a positive size (a cycle being approached from
-   above) fail this test.
-8. **pattern** (oscillating): the up/down pattern of the steps (which steps rise) repeats with
-   a period P <= `MAX_PERIOD` over the last half of the tail, each period holding both a rise
-   and a fall: a cycle that has not locked in to `CYCLE_RTOL` yet (near a period-doubling
-   bifurcation the approach takes thousands of steps), while the rises are not dying out.
-9. **levelling**: the peaks grow in every block as in rule 6, but ever more slowly: settling
-   when the tail never falls (a loss converging from below), oscillating otherwise.
-10. **irregular** (oscillating): everything else: bounded in the tail, with no settling, no
-    steady growth and no repeating pattern; the verdict reports the band.
+These do not change with the number of steps, so the kind is the same at N and N + 1 steps.
+Within `LIMIT_RTOL` of the local limit, where the linear analysis cannot decide, and for runs
+theory says nothing about (other optimizers, mini-batches, a best fit that could not be
+computed), the kind is the measured one.
 
-Mini-batch runs (``stochastic=True``)
--------------------------------------
-The full-data loss of a mini-batch run rises at many single steps from sampling noise alone, so
-rules 4 and 7-10 (which read single steps) are replaced by rules on its *trend*, and the growth
-rule asks for more:
+**What the tail of the run measured** (`tails.measure`): its rises, a cycle and its period, a
+band, shrinking or growing swings, a trend under mini-batch noise. When theory and the tail
+disagree (a run above the local limit that has not started to swing yet), the sentence says
+what was measured "so far".
 
-- **growth** additionally needs the tail's largest loss to be at least `NOISY_GROWTH_FACTOR`
-  times the first block's (noise moves the loss around a level; it cannot double it block
-  after block).
-- **trend_down** (converging, or settling if the trend ever rose): the tail's trend, the
-  Theil-Sen line through the medians of its blocks, falls over the tail by more than
-  `TREND_NOISE_RATIO` times the noise (the interquartile range of the tail's distances from
-  that line). The trend *rose* if the median of some block of the whole run (`N_TREND_BLOCKS`
-  blocks) exceeds the smallest median before it by more than the noise.
-- **noise** (oscillating): otherwise: the full-data loss moves within a band around a level,
-  with no trend that stands out from the noise; constant-rate SGD does not converge.
-
-Short runs that settle or cycle by rules 3-4 within fewer than `MIN_STEPS_TO_JUDGE` steps say
-in their sentence that they are too short to be sure.
+**Which digits are meaningful.** A run that oscillates (as theory says or as measured) is run
+again with its samples summed in
+the reverse order (`train` does it); the largest relative difference between the two loss
+curves (`rounding_gap`) gives the significant digits that are certain (`digits`), and a
+difference above `CHAOS_RTOL` on an oscillating run that is not an exact cycle makes it
+*chaotic*: its later digits depend on how the computer rounded.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from itertools import pairwise
+import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-CONVERGING = "converging"
-SETTLING = "settling"
-OSCILLATING = "oscillating"
-DIVERGING = "diverging"
+from .tails import (
+    CONVERGING,
+    DIVERGING,
+    MAX_PERIOD,
+    MIN_STEPS_TO_JUDGE,
+    N_BLOCKS,
+    OSCILLATING,
+    RISE_RTOL,
+    SETTLING,
+    measure,
+)
 
-#: A step rises when the loss grows by more than this relative amount. Rounding of a sum of n
-#: positive terms is about log2(n) * 2.2e-16 (numpy sums pairwise), under 4e-15 even for
-#: n = 50,000; at a converged optimum the loss jitters at that level. Real rises in the
-#: teaching examples are 1e-9 or more, so 1e-12 separates the two with room on both sides.
-RISE_RTOL = 1e-12
+__all__ = ["CONVERGING", "DIVERGING", "OSCILLATING", "RISE_RTOL", "SETTLING", "RateRegime",
+           "Verdict", "classify_run", "ends_at_lowest", "lowest_step"]
 
-#: The tail is the last half of the steps: long enough to hold many periods of any cycle
-#: worth naming and many blocks for trends; short enough to be past the start-up transient of
-#: runs that settle into their long-run behaviour within the first half.
-TAIL_FRACTION = 0.5
+#: A rate within this relative distance of a limit is "at" it: the local limit is known to
+#: about 1e-9 (Newton's method stops at 1e-10 of the parameters), and at the limit itself the
+#: linear analysis cannot tell whether descent settles.
+LIMIT_RTOL = 1e-6
+#: Two summation orders of a stable run agree to 1e-15 or so; on a chaotic one their
+#: difference grows until it is as large as the band. A difference above this (half the
+#: digits gone) marks a chaotic run.
+CHAOS_RTOL = 1e-8
+#: Significant digits of a double that can agree at most.
+MAX_DIGITS = 15
+#: Digits the sentences use for their figures (fewer when fewer are meaningful).
+SENTENCE_DIGITS = 4
 
-#: Blocks the tail is cut into for the growth and decay rules: 8 blocks make an accidental
-#: pattern unlikely (8 block maxima of a stationary band increase in a row with probability
-#: 1/8! = 2.5e-5) while keeping blocks long (125 steps in a 2,000-step run).
-N_BLOCKS = 8
 
-#: A final stretch this long (a fraction of all steps) without a rise means the run settled.
-QUIET_FRACTION = 0.25
+@dataclass(frozen=True)
+class RateRegime:
+    """What the learning-rate limits say of full-batch descent at one rate.
 
-#: Longest cycle looked for: 64 covers several period doublings (2, 4, 8, ...); a longer cycle
-#: is reported as an irregular band (rule 10), which describes it truthfully too.
-MAX_PERIOD = 64
+    Attributes
+    ----------
+    learning_rate : float
+    guaranteed : float
+        2/L: at or below it every step lowers the loss.
+    local : float or None
+        2/μ*: above it descent cannot settle at the best fit; None without a best fit.
+    optimum_loss : float or None
+    l2 : float
+        L2 strength λ; above 2/λ the weights grow until they overflow.
+    no_optimum : bool
+        True when there is no finite best fit (separable classes without L2, or one label).
+    reason : str
+        Why there is no local limit (empty when there is one).
+    """
 
-#: A cycle must show this many periods at the end of the run, and at least this many states.
-CYCLE_REPEATS = 3
-CYCLE_MIN_STATES = 12
+    learning_rate: float
+    guaranteed: float
+    local: float | None
+    optimum_loss: float | None
+    l2: float
+    no_optimum: bool
+    reason: str = ""
 
-#: Two losses one period apart match when they differ by at most this fraction of the cycle's
-#: range (plus rounding). Attracting cycles lock in geometrically, to rounding (on the 20
-#: students at rates 2 to 10, by step 200); a damped oscillation changes by (1 - r^P) of its
-#: size per period, which is above 1e-6 unless its decay rate r is within 5e-7 of 1 (a run
-#: that slow is a cycle for any practical number of steps).
-CYCLE_RTOL = 1e-6
-
-#: A cycle is dated from the first step after which losses one period apart agree to this
-#: fraction of the cycle's range: a thousandth of the range is below what a chart can show,
-#: so "since step s" is where the cycle starts on screen.
-CYCLE_SINCE_RTOL = 1e-3
-
-#: Growth rule: each block's largest loss must beat the previous block's by this (relative)...
-GROWTH_MIN_STEP = 1e-3
-#: ... and the last block-to-block growth (in log scale) must be at least this fraction of the
-#: first: geometric divergence keeps a constant rate (ratio about 1); a run approaching a
-#: bounded level grows ever more slowly (ratio falling towards 0).
-GROWTH_KEEPS_UP = 0.5
-
-#: Decay rule: block totals of the rises may grow by at most this factor from one block to the
-#: next (a 2-cycle puts 62 or 63 rises in a 125-step block, a 1.6% wobble)...
-DECAY_SLACK = 1.1
-#: ... and the last block's total must be at most this fraction of the first block's ...
-DECAY_RATIO = 0.5
-#: ... and the extrapolated level the totals approach at most this fraction of the last one.
-DECAY_LIMIT_RATIO = 0.5
-
-#: Mini-batch runs: the growth must multiply the tail's largest loss by at least this.
-NOISY_GROWTH_FACTOR = 2.0
-#: Mini-batch runs: a trend counts when its change over the tail exceeds this many times the
-#: noise (the interquartile range of the tail around its trend line).
-TREND_NOISE_RATIO = 1.0
-#: Mini-batch runs: the trend rose when a block median of the whole run beat the lowest one
-#: before it by this many times the noise. A block median of W steps scatters far less than
-#: single steps (their interquartile range is the noise), so twice the noise is well clear of
-#: chance even for blocks of a few steps.
-TREND_RISE_RATIO = 2.0
-#: Mini-batch runs: blocks of the whole run whose medians trace the trend.
-N_TREND_BLOCKS = 32
-
-#: Runs with fewer steps get a caveat in their sentence.
-MIN_STEPS_TO_JUDGE = 20
+    @property
+    def penalty_limit(self) -> float | None:
+        """2/λ, or None without L2."""
+        return 2.0 / self.l2 if self.l2 > 0 else None
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """What a loss curve did, and the measured facts behind it.
+    """Where a run is heading, what theory says of its rate, and what was measured.
 
     Attributes
     ----------
     kind : {"converging", "settling", "oscillating", "diverging"}
-    first_rise : int or None
-        First step t with ``loss[t] > loss[t - 1]`` beyond rounding (single steps, also for
-        mini-batch runs). For an overflow with no earlier rise, the step that overflowed.
-    stopped_at : int or None
-        The step at which the numbers overflowed and training stopped (its state is not kept).
+        Where the run is heading: from theory where it decides, else as measured.
+    measured : str
+        The kind its tail alone shows (see `tails.measure`).
+    theory : str
+        What decided beside the tail: "below_guarantee", "below_local",
+        "below_local_cycle", "no_optimum", "above_local", "above_penalty", "at_local", or ""
+        (theory says nothing here).
+    regime : RateRegime or None
     basis : str
-        The rule that decided (see the module docstring): "overflow", "never_rose", "quiet",
-        "cycle", "short", "growth", "damped", "pattern", "levelling", "irregular" (full
-        batch), "trend_down" or "noise" (mini-batch).
+        The tail's rule (`tails.measure`): "overflow", "never_rose", "quiet", "cycle",
+        "short", "growth", "damped", "pattern", "levelling", "irregular", "trend_down",
+        "noise".
+    first_rise : int or None
+        First step t with ``loss[t] > loss[t - 1]`` beyond rounding. For an overflow with no
+        earlier rise, the step that overflowed.
+    stopped_at : int or None
+        The step at which the numbers overflowed and training stopped.
     steps : int
         Steps judged, ``len(loss) - 1``.
     start, final : float
         First and last loss.
     last_rise : int or None
-        Last step at which the loss rose.
     n_rises : int
-        Steps at which the loss rose.
     since : int or None
-        First step of what was measured: of the cycle ("cycle"), of the rise-free final stretch
-        ("quiet", the step of the last rise), or of the tail window (other rules).
+        First step of what was measured (the cycle, the quiet stretch, the tail window).
     period : int or None
-        The period of the cycle ("cycle") or of the up/down pattern ("pattern").
+        Period of the cycle ("cycle") or of the up/down pattern ("pattern").
     low, high : float or None
-        Smallest and largest loss of the cycle ("cycle") or of the tail window.
-    growth : float or None
-        Average factor per step by which the tail's block maxima grew ("growth",
-        "levelling").
-    decay : float or None
-        Last block's total rise over the first block's ("damped"; also reported by
-        "pattern" and "irregular", where the rises did not die out).
-    slowdown : float or None
-        How much the growth of the tail's peaks slowed: the last block-to-block growth (log
-        scale) over the first ("levelling").
-    trend : float or None
-        Change of the trend line over the tail (mini-batch runs).
-    noise : float or None
-        Interquartile range of the tail around its trend (mini-batch runs).
+        Smallest and largest loss of the cycle or of the tail window.
+    growth, decay, slowdown, trend, noise : float or None
+        The tail's measurements (see `tails`): growth per step of the peaks, the last
+        stretch's rises over the first's, the slowing of the growth, the mini-batch trend
+        and noise.
     stochastic : bool
-        Whether this was a mini-batch run, judged on its trend.
+    rounding_gap : float or None
+        Largest relative difference between this run and the same run summed in another
+        order; None when not measured (runs that are not oscillating).
+    digits : int
+        Significant digits of the run's losses that are certain, 0 to `MAX_DIGITS`
+        (`MAX_DIGITS` when not measured).
+    chaotic : bool
     """
 
     kind: str
@@ -226,28 +170,53 @@ class Verdict:
     trend: float | None = None
     noise: float | None = None
     stochastic: bool = False
+    measured: str = ""
+    theory: str = ""
+    regime: RateRegime | None = None
+    rounding_gap: float | None = None
+    digits: int = MAX_DIGITS
+    chaotic: bool = False
 
     def describe(self) -> str:
-        """One or two plain sentences: the kind and what was measured (4 significant digits)."""
-        text = _SENTENCES[self.basis](self)
-        if self.steps < MIN_STEPS_TO_JUDGE and self.basis in ("quiet", "cycle"):
-            text += f" Only {_count(self.steps, 'step')}: too few to be sure."
+        """Plain sentences: the kind, what theory says of the rate, and what was measured."""
+        n = _numbers(max(1, min(SENTENCE_DIGITS, self.digits)))
+        measured = _MEASURED[self.basis](self, n)
+        head = "Oscillating (mini-batch noise)" if self.basis == "noise" else self.kind.title()
+        if not self.theory:
+            text = f"{head}: {measured}."
+            if self.steps < MIN_STEPS_TO_JUDGE and self.basis in ("quiet", "cycle"):
+                text += f" Only {_count(self.steps, 'step')}: too few to be sure."
+        else:
+            label = "Measured so far" if self.measured != self.kind else "Measured"
+            limits = _THEORY[self.theory](self.regime, _numbers(SENTENCE_DIGITS))
+            text = f"{head}: {limits}. {label}: {measured}."
+        if self.chaotic:
+            certain = ("not even the first significant digit of its losses is"
+                       if self.digits == 0 else
+                       "only the first significant digit of its losses is" if self.digits == 1
+                       else f"only {self.digits} significant digits of its losses are")
+            text += (" It is chaotic: the same run with its samples added in the reverse "
+                     f"order differs from this one by up to {self.rounding_gap:.0e} of the "
+                     f"loss, so {certain} certain.")
         return text
 
 
-def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False) -> Verdict:
-    """Name where a loss curve is heading (rules in the module docstring).
+def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False,
+                 regime: RateRegime | None = None, twin=None) -> Verdict:
+    """Where a run is heading (module docstring).
 
     Parameters
     ----------
     loss : array-like of shape (n_states,)
-        Finite losses, state 0 first (n_states = steps + 1 >= 1). For mini-batch runs, the
-        full-data loss.
+        Finite losses, state 0 first.
     stopped_at : int or None
-        The step at which the run overflowed and stopped (its state is not in ``loss``); None
-        if it did not.
+        The step at which the run overflowed and stopped (its state is not in ``loss``).
     stochastic : bool, default False
-        True for mini-batch (SGD) runs: judged on the trend, not on single noisy steps.
+        True for mini-batch runs: judged on the trend of the full-data loss.
+    regime : RateRegime, optional
+        What the limits say of this rate (full-batch gradient descent only).
+    twin : array-like of shape (m,), optional
+        The losses of the same run summed in another order, for the meaningful digits.
 
     Returns
     -------
@@ -258,222 +227,105 @@ def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False) 
     ValueError
         ``loss`` is not a non-empty 1-D array of finite numbers.
     """
+    facts = measure(loss, stopped_at, stochastic)
+    verdict = Verdict(measured=facts["kind"], **facts)
+    if regime is not None and not stochastic:
+        kind, theory = _theory(verdict, regime)
+        verdict = replace(verdict, kind=kind, theory=theory, regime=regime)
+    if twin is not None:
+        gap = rounding_gap(np.asarray(loss, dtype=float), np.asarray(twin, dtype=float))
+        digits = MAX_DIGITS if gap == 0 else int(min(MAX_DIGITS, max(0, -math.log10(gap))))
+        chaotic = (OSCILLATING in (verdict.kind, verdict.measured)
+                   and verdict.basis != "cycle" and gap > CHAOS_RTOL)
+        verdict = replace(verdict, rounding_gap=gap, digits=digits, chaotic=chaotic)
+    return verdict
+
+
+def _theory(v: Verdict, regime: RateRegime) -> tuple[str, str]:
+    """The kind the limits decide for this rate, and which limit decided (module docstring)."""
+    eta, penalty = regime.learning_rate, regime.penalty_limit
+    if v.basis == "overflow":
+        return DIVERGING, "above_penalty" if penalty and eta > penalty else ""
+    if penalty is not None and eta > penalty * (1 + LIMIT_RTOL):
+        return DIVERGING, "above_penalty"
+    if eta <= regime.guaranteed:
+        return (CONVERGING, "below_guarantee") if v.first_rise is None else (v.measured, "")
+    if regime.local is not None:
+        if eta > regime.local * (1 + LIMIT_RTOL):
+            return OSCILLATING, "above_local"
+        if eta < regime.local * (1 - LIMIT_RTOL):
+            return (OSCILLATING, "below_local_cycle") if v.basis == "cycle" else \
+                (SETTLING, "below_local")
+        return (SETTLING if v.measured == CONVERGING else v.measured), "at_local"
+    if regime.no_optimum:
+        return SETTLING, "no_optimum"
+    return v.measured, ""  # the best fit could not be computed: the tail alone
+
+
+def rounding_gap(loss: np.ndarray, twin: np.ndarray) -> float:
+    """Largest ``|a - b| / |a|`` between two loss curves of one run, over their common states."""
+    n = min(loss.size, twin.size)
+    a, b = loss[:n], twin[:n]
+    finite = np.isfinite(a) & np.isfinite(b)
+    scale = np.maximum(np.abs(a[finite]), np.finfo(float).tiny)
+    return float(np.max(np.abs(a[finite] - b[finite]) / scale, initial=0.0))
+
+
+def lowest_step(loss) -> int:
+    """The first step whose loss is within rounding (`RISE_RTOL`) of the lowest loss: the
+    step the page calls the lowest, with the same tolerance a verdict's "rose" uses."""
     loss = np.asarray(loss, dtype=float)
-    if loss.ndim != 1 or loss.size == 0 or not np.all(np.isfinite(loss)):
-        raise ValueError("loss must be a non-empty 1-D array of finite numbers")
-    steps = loss.size - 1
-    diff = np.diff(loss)
-    rise = diff > RISE_RTOL * np.maximum(np.abs(loss[1:]), np.abs(loss[:-1]))
-    ups = np.where(rise, diff, 0.0)
-    rise_steps = np.flatnonzero(rise) + 1
-    first_rise = int(rise_steps[0]) if rise_steps.size else None
-    last_rise = int(rise_steps[-1]) if rise_steps.size else None
-    stopped_at = None if stopped_at is None else int(stopped_at)
-    facts = dict(
-        first_rise=first_rise, stopped_at=stopped_at, steps=steps, start=float(loss[0]),
-        final=float(loss[-1]), last_rise=last_rise, n_rises=int(rise_steps.size),
-        stochastic=bool(stochastic),
-    )
-
-    if stopped_at is not None:
-        if first_rise is None:  # nothing rose before: the overflow was the rise
-            facts["first_rise"] = int(stopped_at)
-        return Verdict(DIVERGING, basis="overflow", **facts)
-    if first_rise is None:
-        return Verdict(CONVERGING, basis="never_rose", **facts)
-    if steps - last_rise >= QUIET_FRACTION * steps:
-        return Verdict(SETTLING, basis="quiet", since=last_rise, **facts)
-
-    tail_start = steps - max(1, round(TAIL_FRACTION * steps))
-    window = dict(since=tail_start, low=float(loss[tail_start:].min()),
-                  high=float(loss[tail_start:].max()))
-    # Block b covers the steps (not states) in bounds[b] .. bounds[b + 1] - 1, 1-based steps.
-    n_blocks = max(1, min(N_BLOCKS, (steps - tail_start) // 2))
-    bounds = np.linspace(tail_start + 1, steps + 1, n_blocks + 1).round().astype(int)
-
-    if not stochastic:
-        cycle = _find_cycle(loss, rise)
-        if cycle is not None:
-            return Verdict(OSCILLATING, basis="cycle", **cycle, **facts)
-    if steps < MIN_STEPS_TO_JUDGE:
-        return Verdict(OSCILLATING, basis="short", **window, **facts)
-    growth, slowdown = _peak_growth(loss, bounds, stochastic)
-    if growth is not None and slowdown is None:
-        return Verdict(DIVERGING, basis="growth", growth=growth, **window, **facts)
-    if stochastic:
-        return _judge_trend(loss, tail_start, window, facts)
-    decay, dying = _rises_decay(ups, bounds)
-    if dying:
-        return Verdict(SETTLING, basis="damped", decay=decay, **window, **facts)
-    period = _rise_pattern(rise[tail_start:])
-    if period is not None:
-        return Verdict(OSCILLATING, basis="pattern", period=period, decay=decay, **window,
-                       **facts)
-    if growth is not None:
-        # Peaks still rising, ever more slowly: heading for a level. Without a fall in the
-        # tail that is a loss converging from below; with falls, swings approaching a band.
-        falls = np.any(diff[tail_start:] < -RISE_RTOL * np.abs(loss[tail_start + 1:]))
-        kind = OSCILLATING if falls else SETTLING
-        return Verdict(kind, basis="levelling", growth=growth, slowdown=slowdown, **window,
-                       **facts)
-    return Verdict(OSCILLATING, basis="irregular", decay=decay, **window, **facts)
+    low = float(np.min(loss))
+    return int(np.flatnonzero(loss <= low + RISE_RTOL * abs(low))[0])
 
 
-# --------------------------------------------------------------------------------------------
-# The rules
-# --------------------------------------------------------------------------------------------
-
-
-def _find_cycle(loss: np.ndarray, rise: np.ndarray) -> dict | None:
-    """The shortest period P the end of the run repeats with (rule 4), or None."""
-    steps = loss.size - 1
-    for period in range(2, MAX_PERIOD + 1):
-        n_states = max(CYCLE_REPEATS * period, CYCLE_MIN_STATES)
-        if n_states > loss.size:
-            break
-        end = loss[-n_states:]
-        span = end.max() - end.min()
-        rounding = RISE_RTOL * np.abs(end).max()
-        if span <= rounding or not rise[-(n_states - 1):].any():
-            continue  # flat: no oscillation to name
-        tol = CYCLE_RTOL * span + rounding
-        if np.all(np.abs(end[period:] - end[:-period]) <= tol):
-            # Walk back to where the cycle began as a chart shows it: the first state t from
-            # which every |loss[s] - loss[s - P]| <= CYCLE_SINCE_RTOL * span for s >= t + P.
-            since_tol = max(tol, CYCLE_SINCE_RTOL * span)
-            off = np.abs(loss[period:] - loss[:-period]) > since_tol  # off[k]: states k, k + P
-            since = int(np.flatnonzero(off)[-1]) + 1 if off.any() else 0
-            last = loss[steps - period + 1:]
-            return dict(period=period, since=since, low=float(last.min()),
-                        high=float(last.max()))
-    return None
-
-
-def _peak_growth(loss: np.ndarray, bounds: np.ndarray,
-                 stochastic: bool) -> tuple[float | None, float | None]:
-    """How the largest loss of each tail block grows (rule 5).
-
-    Returns
-    -------
-    growth : float or None
-        Average factor per step between the first and the last block's peak, when the peaks
-        grow in every block; None otherwise.
-    slowdown : float or None
-        When they grow but level off: the last block-to-block growth (in log scale) over the
-        first. None when the growth keeps up (divergence) or does not happen.
-    """
-    peaks = np.array([loss[a:b].max() for a, b in pairwise(bounds)])
-    if np.any(peaks <= 0) or not np.all(peaks[1:] > peaks[:-1] * (1.0 + GROWTH_MIN_STEP)):
-        return None, None
-    if stochastic and peaks[-1] < NOISY_GROWTH_FACTOR * peaks[0]:
-        return None, None
-    centres = (bounds[:-1] + bounds[1:]) / 2
-    growth = float(np.exp(np.log(peaks[-1] / peaks[0]) / (centres[-1] - centres[0])))
-    steps_up = np.diff(np.log(peaks))
-    slowdown = float(steps_up[-1] / steps_up[0])
-    return growth, (slowdown if slowdown < GROWTH_KEEPS_UP else None)
-
-
-def _rises_decay(ups: np.ndarray, bounds: np.ndarray) -> tuple[float | None, bool]:
-    """Last block's total rise over the first's, and whether the rises die out (rule 6).
-
-    ``ups[t - 1]`` is the rise at step t (0 where the loss did not rise).
-    """
-    totals = np.array([ups[a - 1:b - 1].sum() for a, b in pairwise(bounds)])
-    first, last = totals[0], totals[-1]
-    if first <= 0:
-        return None, False
-    decay = float(last / first)
-    if np.any(totals[1:] > DECAY_SLACK * totals[:-1]) or decay > DECAY_RATIO:
-        return decay, False
-    if last > 0:
-        a, b, c = totals[-3:]
-        drop, next_drop = a - b, b - c
-        if drop > 0 and 0 < next_drop < drop:  # shrinking drops: where do they lead?
-            ratio = next_drop / drop
-            level = c - next_drop * ratio / (1.0 - ratio)
-            if level > DECAY_LIMIT_RATIO * c:
-                return decay, False  # levelling off at a positive size: a cycle forming
-    return decay, True
-
-
-def _rise_pattern(rise: np.ndarray) -> int | None:
-    """Shortest period P with which the up/down pattern of the last steps repeats (rule 7)."""
-    for period in range(2, MAX_PERIOD + 1):
-        n_steps = max(CYCLE_REPEATS * period, CYCLE_MIN_STATES, rise.size // 2)
-        if n_steps > rise.size:
-            break
-        end = rise[-n_steps:]
-        ups_and_downs = end[:period].any() and not end[:period].all()
-        if ups_and_downs and np.array_equal(end[period:], end[:-period]):
-            return period
-    return None
-
-
-def _judge_trend(loss: np.ndarray, tail_start: int, window: dict, facts: dict) -> Verdict:
-    """Mini-batch runs: the trend of the tail and whether the trend ever rose."""
-    tail = loss[tail_start:]
-    t = np.arange(tail_start, loss.size, dtype=float)
-    n_blocks = min(N_BLOCKS, tail.size)
-    blocks = np.array_split(np.arange(tail.size), n_blocks)
-    centres = np.array([t[i].mean() for i in blocks])
-    medians = np.array([np.median(tail[i]) for i in blocks])
-    if n_blocks >= 2:
-        pairs = np.triu_indices(n_blocks, 1)
-        slope = float(np.median(
-            (medians[pairs[1]] - medians[pairs[0]]) / (centres[pairs[1]] - centres[pairs[0]])
-        ))
-    else:
-        slope = 0.0
-    intercept = float(np.median(medians - slope * centres))
-    residual = tail - (intercept + slope * t)
-    q1, q3 = np.percentile(residual, [25, 75])
-    noise = float(q3 - q1)
-    trend = slope * (t[-1] - t[0])
-    measured = dict(trend=trend, noise=noise, **window)
-    if trend < -TREND_NOISE_RATIO * noise and trend < 0:
-        whole = np.array_split(loss, min(N_TREND_BLOCKS, loss.size))
-        block_medians = np.array([np.median(b) for b in whole])
-        lowest_before = np.minimum.accumulate(block_medians)[:-1]
-        rose = bool(np.any(block_medians[1:] > lowest_before + TREND_RISE_RATIO * noise))
-        kind = SETTLING if rose else CONVERGING
-        return Verdict(kind, basis="trend_down", **measured, **facts)
-    return Verdict(OSCILLATING, basis="noise", **measured, **facts)
+def ends_at_lowest(loss) -> bool:
+    """Whether the last loss is within rounding of the lowest (see `lowest_step`)."""
+    loss = np.asarray(loss, dtype=float)
+    low = float(np.min(loss))
+    return bool(loss[-1] <= low + RISE_RTOL * abs(low))
 
 
 # --------------------------------------------------------------------------------------------
 # Sentences
 # --------------------------------------------------------------------------------------------
 
+#: A loss that rounds to 0 has underflowed: the logistic loss is never 0, only smaller than
+#: the smallest double (4.9e-324).
+UNDERFLOWED = "below 5e-324 (double precision rounds it to 0)"
 
-def _num(x: float) -> str:
-    return f"{x:.4g}"
+
+def _numbers(digits: int):
+    def number(x: float) -> str:
+        if x == 0:
+            return UNDERFLOWED
+        return f"{x:.{digits}g}"
+    return number
 
 
 def _count(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-def _band(low: float, high: float) -> str:
-    """'between 0.6672 and 0.9543', or the width when 4 digits cannot tell the ends apart."""
-    a, b = _num(low), _num(high)
+def _band(low: float, high: float, n) -> str:
+    """'between 0.6672 and 0.9543', or the width when the digits cannot tell the ends apart."""
+    a, b = n(low), n(high)
     if a != b:
         return f"between {a} and {b}"
-    return f"in a band {_num(high - low)} wide at {a}"
+    return f"in a band {n(high - low)} wide at {a}"
 
 
 def _rises(v: Verdict) -> str:
-    """'rose at step 3' or 'rose at 12 steps, first at step 1 and last at step 40'."""
     if v.n_rises == 1:
         return f"rose at step {v.first_rise}"
     return (f"rose at {v.n_rises:,} steps, first at step {v.first_rise} "
             f"and last at step {v.last_rise}")
 
 
-def _ended(v: Verdict) -> str:
+def _ended(v: Verdict, n) -> str:
     if v.final > v.start:
-        return f"it ended at {_num(v.final)}, above its start ({_num(v.start)})"
-    return f"it ended at {_num(v.final)} (start {_num(v.start)})"
+        return f"it ended at {n(v.final)}, above its start ({n(v.start)})"
+    return f"it ended at {n(v.final)} (start {n(v.start)})"
 
 
 def _loss_name(v: Verdict) -> str:
@@ -484,79 +336,126 @@ def _last(v: Verdict) -> str:
     return f"over the last {_count(v.steps - v.since, 'step')}"
 
 
-def _never_rose(v: Verdict) -> str:
+def _never_rose(v, n):
     if v.steps == 0:
-        return f"Converging: no steps taken; the loss is {_num(v.start)}."
-    return (f"Converging: {_loss_name(v)} never rose in {_count(v.steps, 'step')}; it went from "
-            f"{_num(v.start)} to {_num(v.final)}.")
+        return f"no steps taken; the loss is {n(v.start)}"
+    return (f"{_loss_name(v)} never rose in {_count(v.steps, 'step')}: it went from "
+            f"{n(v.start)} to {n(v.final)}")
 
 
-def _quiet(v: Verdict) -> str:
-    return (f"Settling: {_loss_name(v)} {_rises(v)}, and has not risen in the "
-            f"{_count(v.steps - v.since, 'step')} since; {_ended(v)}.")
+def _quiet(v, n):
+    return (f"{_loss_name(v)} {_rises(v)}, and has not risen in the "
+            f"{_count(v.steps - v.since, 'step')} since; {_ended(v, n)}")
 
 
-def _cycle(v: Verdict) -> str:
-    return (f"Oscillating: a {v.period}-cycle {_band(v.low, v.high)} since step {v.since}; "
-            f"the loss repeats every {v.period} steps to the end.")
+def _cycle(v, n):
+    return (f"a {v.period}-cycle {_band(v.low, v.high, n)} since step {v.since}; the loss "
+            f"repeats every {v.period} steps to the end")
 
 
-def _damped(v: Verdict) -> str:
-    return (f"Settling: the loss still rises at times, but its rises are dying out "
-            f"({_last(v)}, the rises of the last stretch add up to {_num(v.decay)} times "
-            f"those of the first); {_ended(v)}.")
+def _ratio(x: float) -> str:
+    """A ratio to 2 significant digits, or as many more as it takes not to read 1."""
+    for digits in (2, 3, 4, 6):
+        text = f"{x:.{digits}g}"
+        if float(text) != 1.0:
+            return text
+    return text
 
 
-def _pattern(v: Verdict) -> str:
-    return (f"Oscillating: {_last(v)} the loss went up and down in a pattern that repeats every "
-            f"{v.period} steps, {_band(v.low, v.high)}, and its swings are not dying out; it "
-            "has not yet locked into an exact cycle.")
+def _shrinking(v: Verdict) -> str:
+    return (f"the rises of the last stretch add up to {_ratio(v.decay)} times those of the "
+            "first" if v.decay is not None else "")
 
 
-def _irregular(v: Verdict) -> str:
-    return (f"Oscillating: {_last(v)} the loss moved {_band(v.low, v.high)} without settling, "
-            f"growing steadily or repeating (no cycle of period up to {MAX_PERIOD}).")
+def _damped(v, n):
+    return (f"the loss still rises at times, but its rises are shrinking ({_last(v)}, "
+            f"{_shrinking(v)}); {_ended(v, n)}")
 
 
-def _levelling(v: Verdict) -> str:
-    how = ("the loss kept rising" if v.kind == SETTLING
-           else f"the loss swung {_band(v.low, v.high)} with peaks still rising")
-    return (f"{v.kind.capitalize()}: {_last(v)} {how}, but ever more slowly (the growth from "
-            f"one stretch to the next fell to {_num(v.slowdown)} times its first value), "
-            f"levelling off; {_ended(v)}.")
+def _pattern(v, n):
+    if v.chaotic:  # its ups and downs alternate, but its values never repeat: no cycle forms
+        return (f"{_last(v)} the loss moved {_band(v.low, v.high, n)} without settling or "
+                f"repeating its values, its rises and falls in a pattern of period {v.period}")
+    swings = ("its swings not shrinking" if v.decay is None or v.decay >= 1 else
+              f"its swings shrinking ({_shrinking(v)})")
+    return (f"{_last(v)} the loss went up and down in a pattern that repeats every "
+            f"{v.period} steps, {_band(v.low, v.high, n)}, {swings}; it is not an exact "
+            "cycle yet")
 
 
-def _short(v: Verdict) -> str:
-    return (f"Oscillating so far: in only {_count(v.steps, 'step')} the loss {_rises(v)}; "
-            f"{_ended(v)}. Too few steps to tell whether it settles, cycles or grows.")
+def _irregular(v, n):
+    return (f"{_last(v)} the loss moved {_band(v.low, v.high, n)} without settling, growing "
+            f"steadily or repeating (no cycle of period up to {MAX_PERIOD})")
 
 
-def _growth(v: Verdict) -> str:
-    return (f"Diverging: {_last(v)} the largest loss grew in each of {N_BLOCKS} stretches, "
-            f"about x{_num(v.growth)} per step, to {_num(v.high)}, without levelling off.")
+def _levelling(v, n):
+    how = ("the loss kept rising" if v.measured == SETTLING
+           else f"the loss swung {_band(v.low, v.high, n)} with peaks still rising")
+    return (f"{_last(v)} {how}, but ever more slowly (the growth from one stretch to the next "
+            f"fell to {_ratio(v.slowdown)} times its first value), levelling off; "
+            f"{_ended(v, n)}")
 
 
-def _overflow(v: Verdict) -> str:
-    return (f"Diverging: the numbers overflowed at step {v.stopped_at} and training stopped "
-            f"there; the last finite loss was {_num(v.final)} (start {_num(v.start)}).")
+def _short(v, n):
+    text = f"in only {_count(v.steps, 'step')} the loss {_rises(v)}; {_ended(v, n)}"
+    if not v.theory:
+        text += ". Too few steps to tell whether it settles, cycles or grows"
+    return text
 
 
-def _trend_down(v: Verdict) -> str:
-    head = "Converging" if v.kind == CONVERGING else "Settling"
-    history = "its trend never rose" if v.kind == CONVERGING else "its trend rose earlier on"
-    return (f"{head}: the trend of the full-data loss is still falling (by {_num(-v.trend)} "
-            f"{_last(v)}, against mini-batch noise of {_num(v.noise)}) and {history}; "
-            f"{_ended(v)}.")
+def _growth(v, n):
+    return (f"{_last(v)} the largest loss grew in each of {N_BLOCKS} stretches, about "
+            f"x{v.growth:.4g} per step, to {n(v.high)}, without levelling off")
 
 
-def _noise(v: Verdict) -> str:
-    return (f"Oscillating (mini-batch noise): {_last(v)} the full-data loss moved "
-            f"{_band(v.low, v.high)} with no trend beyond the noise (trend {_num(v.trend)}, "
-            f"noise {_num(v.noise)}).")
+def _overflow(v, n):
+    return (f"the numbers overflowed at step {v.stopped_at} and training stopped there; the "
+            f"last finite loss was {n(v.final)} (start {n(v.start)})")
 
 
-_SENTENCES = {
+def _trend_down(v, n):
+    history = "its trend never rose" if v.measured == CONVERGING else "its trend rose earlier on"
+    return (f"the trend of the full-data loss is still falling (by {n(-v.trend)} {_last(v)}, "
+            f"against mini-batch noise of {n(v.noise)}) and {history}; {_ended(v, n)}")
+
+
+def _noise(v, n):
+    return (f"{_last(v)} the full-data loss moved {_band(v.low, v.high, n)} with no trend "
+            f"beyond the noise (trend {n(v.trend)}, noise {n(v.noise)})")
+
+
+_MEASURED = {
     "never_rose": _never_rose, "quiet": _quiet, "cycle": _cycle, "damped": _damped,
     "pattern": _pattern, "irregular": _irregular, "levelling": _levelling, "short": _short,
     "growth": _growth, "overflow": _overflow, "trend_down": _trend_down, "noise": _noise,
+}
+
+
+def _best_fit(r: RateRegime, n) -> str:
+    return "the best fit" + (f" (loss {n(r.optimum_loss)})" if r.optimum_loss else "")
+
+
+_THEORY = {
+    "below_guarantee": lambda r, n: (
+        f"at or below the guaranteed rate 2/L = {n(r.guaranteed)} every step lowers the loss"),
+    "below_local": lambda r, n: (
+        f"above the guaranteed rate 2/L = {n(r.guaranteed)} a step may raise the loss, but "
+        f"below the local limit 2/μ* = {n(r.local)} descent settles at {_best_fit(r, n)}"),
+    "below_local_cycle": lambda r, n: (
+        f"below the local limit 2/μ* = {n(r.local)} descent settles at {_best_fit(r, n)} "
+        "once it is close enough, but this run is held in a cycle farther out (a second, "
+        "stable pattern of the same rate)"),
+    "no_optimum": lambda r, n: (
+        f"above the guaranteed rate 2/L = {n(r.guaranteed)} a step may raise the loss, but "
+        "there is no best fit to overshoot: after a zig-zag phase, longer the larger η is, the "
+        "loss falls towards 0"),
+    "above_local": lambda r, n: (
+        f"above the local limit 2/μ* = {n(r.local)} descent cannot settle at "
+        f"{_best_fit(r, n)}: it keeps swinging, bounded"),
+    "above_penalty": lambda r, n: (
+        f"above 2/λ = {n(r.penalty_limit)} the penalty alone makes every step overshoot by "
+        "more, so the weights grow geometrically until the numbers overflow"),
+    "at_local": lambda r, n: (
+        f"this rate is at the local limit 2/μ* = {n(r.local)}, where the linear analysis "
+        "cannot tell whether descent settles"),
 }

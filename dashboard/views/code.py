@@ -15,11 +15,11 @@ from ..text import fmt
 
 
 def training_loop_source() -> str:
-    """The lines of `train` that make one run: the loop itself, as it stands in the core."""
-    source = inspect.getsource(training.train)
-    start = source.index("    theta = thetas[0]")
-    end = source.index("    if last < 0:")
-    return inspect.cleandoc("\n" + source[start:end])
+    """The training loop itself (the lines of `training._descend` after its docstring), as it
+    stands in the core."""
+    source = inspect.getsource(training._descend)
+    start = source.index("    thetas = np.empty(")
+    return inspect.cleandoc("\n" + source[start:])
 
 
 def render(ctx: ViewContext) -> None:

@@ -9,6 +9,7 @@ import pytest
 import logreg_core as lc
 from dashboard import fields
 from dashboard.text import fmt
+from logreg_core.limits import learning_rate_limits
 from tests.app.helpers import (
     chart_datasets,
     loss_chart_frames,
@@ -26,7 +27,7 @@ def core_history(dataset="five_points", standardize=False, **kwargs):
     d = fields.defaults(dataset)
     params = dict(learning_rate=d.learning_rate, steps=d.steps, w0=list(d.w0), b0=d.b0, l2=0.0)
     params.update(kwargs)
-    return lc.train(X, data.y, **params)
+    return lc.train(X, data.y, **params, limits=learning_rate_limits(X, data.y, params["l2"]))
 
 
 def test_default_page(app):
@@ -337,15 +338,16 @@ def test_heavy_request_is_cut_to_the_budget_with_a_notice(new_app):
     assert f"stops after {allowed:,} of the 100,000 steps" in page_text(at)
 
 
-def test_a_chaotic_run_is_shown_to_three_digits_and_says_why(new_app):
+def test_a_chaotic_run_shows_only_its_certain_digits_and_says_why(new_app):
     at = new_app(data="breast_cancer", std="0", lr="0.5", steps="3000").run()
     history = core_history("breast_cancer", learning_rate=0.5, steps=3000)
-    assert history.verdict.basis == "irregular"
-    assert metric(at, "Loss at step 3,000") == fmt(history.loss[-1], 3)
-    assert "This run is chaotic" in page_text(at)
-    # The loss chart's caption shows the same loss to the same 3 digits, not 4.
-    assert fmt(history.loss[-1], 3) != fmt(history.loss[-1], 4)
-    assert f", {fmt(history.loss[-1], 3)} at step 3,000 (" in caption_with(at, "Loss ")
+    verdict = history.verdict
+    assert verdict.chaotic and verdict.digits < 4
+    shown = fmt(history.loss[-1], verdict.digits)
+    assert metric(at, "Loss at step 3,000") == shown
+    assert "It is chaotic" in page_text(at)
+    # The loss chart's caption shows the same loss to the same digits.
+    assert f", {shown} at step 3,000 (" in caption_with(at, "Loss ")
 
 
 def test_a_huge_l2_never_shows_nan(new_app):

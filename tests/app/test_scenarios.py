@@ -14,7 +14,8 @@ from tests.app.helpers import page_text
 def run_of(settings):
     data = lc.load_dataset(settings.dataset)
     return lc.train(data.X, data.y, learning_rate=settings.learning_rate,
-                    steps=settings.steps, w0=settings.w0, b0=settings.b0, l2=settings.l2), data
+                    steps=settings.steps, w0=settings.w0, b0=settings.b0, l2=settings.l2,
+                    limits=learning_rate_limits(data.X, data.y, settings.l2)), data
 
 
 @pytest.mark.parametrize("scenario", scenarios.SCENARIOS, ids=lambda s: s.key)

@@ -160,7 +160,7 @@ def test_a_monotone_run_is_converging(students):
     verdict = judge(history)
     assert verdict.kind == CONVERGING and verdict.first_rise is None
     assert verdict.describe() == (
-        "Converging: the loss never rose in 2,000 steps; it went from 0.6931 to 0.4015."
+        "Converging: the loss never rose in 2,000 steps: it went from 0.6931 to 0.4015."
     )
 
 

@@ -1,0 +1,183 @@
+"""Verdicts that follow the learning-rate limits, at every step count and near every limit.
+
+The references are independent of logreg_core: the best fit by scipy's L-BFGS-B on a loss
+written here with np.logaddexp, the Hessian built here, eigenvalues by numpy, separability by
+scipy's linear program, and, for the digits of chaotic runs, the same descent in long double.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog, minimize
+
+import logreg_core as lc
+from logreg_core.limits import learning_rate_limits
+
+
+def data(name, standardize=False):
+    d = lc.load_dataset(name)
+    X = lc.Standardizer.fit(d.X).transform(d.X) if standardize else d.X
+    return np.asarray(X, float), np.asarray(d.y, float)
+
+
+def reference_limits(X, y, l2):
+    """2/L, the local limit 2/μ* (None without a best fit) and 2/λ, computed here."""
+    n, d = X.shape
+    A = np.column_stack([X, np.ones(n)])
+    guaranteed = 2 / (np.linalg.eigvalsh(A.T @ A)[-1] / (4 * n) + l2)
+    s = 2 * y - 1
+    single = np.all(y == y[0])
+    # separable: some theta with s_i a_i . theta >= 1 for every sample (a feasible LP)
+    separable = single or linprog(np.zeros(d + 1), A_ub=-(s[:, None] * A), b_ub=-np.ones(n),
+                                  bounds=[(None, None)] * (d + 1), method="highs").status == 0
+    local = None
+    if not single and (l2 > 0 or not separable):
+        def loss(t):
+            z = A @ t
+            return np.mean(np.logaddexp(0, z) - y * z) + 0.5 * l2 * t[:-1] @ t[:-1]
+
+        def grad(t):
+            p = 1 / (1 + np.exp(-(A @ t)))
+            return A.T @ (p - y) / n + l2 * np.append(t[:-1], 0)
+
+        t = minimize(loss, np.zeros(d + 1), jac=grad, method="L-BFGS-B",
+                     options={"gtol": 1e-13, "ftol": 1e-16, "maxiter": 20_000}).x
+        p = 1 / (1 + np.exp(-(A @ t)))
+        H = (A.T * (p * (1 - p))) @ A / n + l2 * np.diag(np.append(np.ones(d), 0))
+        local = 2 / np.linalg.eigvalsh(H)[-1]
+    return guaranteed, local, (2 / l2 if l2 else None), separable
+
+
+def expected_kinds(rate, guaranteed, local, penalty):
+    """The kinds theory allows for a rate (a set: below the local limit a run held in an
+    exact cycle is oscillating)."""
+    if penalty is not None and rate > penalty:
+        return {"diverging"}
+    if rate <= guaranteed:
+        return {"converging"}
+    if local is not None and rate > local:
+        return {"oscillating"}
+    return {"settling", "oscillating"} if local is not None else {"settling"}
+
+
+CASES = [("wikipedia_students", False), ("wikipedia_students", True), ("five_points", False),
+         ("student", False), ("breast_cancer", True)]
+REFERENCES = {}
+
+
+def reference(name, std, l2):
+    key = (name, std, l2)
+    if key not in REFERENCES:
+        REFERENCES[key] = reference_limits(*data(name, std), l2)
+    return REFERENCES[key]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=st.sampled_from(CASES), l2=st.sampled_from([0.0, 0.1, 1.0]),
+       where=st.sampled_from(["guaranteed", "local", "penalty", "anywhere"]),
+       offset=st.sampled_from([0.99, 1.01]), anywhere=st.floats(-3, 1.5),
+       steps=st.integers(1, 1500))
+def test_the_kind_follows_the_limits_and_not_the_step_count(case, l2, where, offset,
+                                                            anywhere, steps):
+    name, std = case
+    X, y = data(name, std)
+    guaranteed, local, penalty, _ = reference(name, std, l2)
+    anchor = {"guaranteed": guaranteed, "local": local, "penalty": penalty}.get(where)
+    rate = anchor * offset if anchor else 10.0**anywhere
+    if name == "breast_cancer":
+        steps = min(steps, 400)
+    limits = learning_rate_limits(X, y, l2)
+    assert (limits.local is None) == (local is None)
+    if local is not None:
+        assert limits.local == pytest.approx(local, rel=1e-6)
+    allowed = expected_kinds(rate, guaranteed, local, penalty)
+    kinds = []
+    for n in (steps, steps + 1):
+        history = lc.train(X, y, learning_rate=rate, steps=n, l2=l2, limits=limits)
+        verdict = history.verdict
+        assert verdict.kind in allowed, (rate, n, verdict.describe())
+        if verdict.kind == "oscillating" and "settling" in allowed:
+            assert verdict.basis == "cycle"  # only an exact cycle holds a run below the limit
+        text = verdict.describe()
+        assert not any(word in text for word in ("nan", "inf")), text
+        if "not shrinking" in text:
+            assert verdict.decay is None or verdict.decay >= 1
+        if verdict.kind == "converging":
+            assert np.all(np.diff(history.loss) <= 1e-12 * history.loss[:-1])
+        kinds.append(verdict.kind)
+    assert kinds[0] == kinds[1] or verdict.basis == "cycle", (rate, steps, kinds)
+
+
+@pytest.mark.parametrize("steps", [199, 200, 201, 2000])
+def test_just_above_the_local_limit_is_never_settling(steps):
+    """1.81 is above 2/μ* = 1.8038 on the 20 students: descent settles into a 2-cycle, never
+    at the best fit, whatever the step count."""
+    X, y = data("wikipedia_students")
+    _, local, _, _ = reference("wikipedia_students", False, 0.0)
+    assert 1.80 < local < 1.81
+    verdict = lc.train(X, y, learning_rate=1.81, steps=steps,
+                       limits=learning_rate_limits(X, y)).verdict
+    assert verdict.kind == "oscillating" and "cannot settle at the best fit" in \
+        verdict.describe()
+    assert "settling" not in verdict.describe().lower().split(":")[0]
+
+
+def test_just_below_the_local_limit_shrinking_swings_are_called_shrinking():
+    X, y = data("wikipedia_students")
+    for steps in (199, 200):
+        verdict = lc.train(X, y, learning_rate=1.79, steps=steps,
+                           limits=learning_rate_limits(X, y)).verdict
+        assert verdict.kind == "settling"
+        assert "not shrinking" not in verdict.describe()
+
+
+def long_double_loss(X, y, rate, steps):
+    """The same descent in long double, written here: the reference for meaningful digits."""
+    X, y = X.astype(np.longdouble), y.astype(np.longdouble)
+    w, b, n = np.zeros(X.shape[1], np.longdouble), np.longdouble(0), len(y)
+    for _ in range(steps):
+        error = 1 / (1 + np.exp(-(X @ w + b))) - y
+        w, b = w - rate * (X.T @ error) / n, b - rate * error.sum() / n
+    z = X @ w + b
+    return float(np.mean(np.logaddexp(0, z) - y * z))
+
+
+@pytest.mark.parametrize(("rate", "chaotic"), [(4.0, False), (15.0, False), (16.0, True),
+                                               (20.0, True)])
+def test_digits_shown_are_no_more_than_another_precision_confirms(rate, chaotic):
+    X, y = data("wikipedia_students")
+    history = lc.train(X, y, learning_rate=rate, steps=4000, limits=learning_rate_limits(X, y))
+    verdict = history.verdict
+    assert verdict.chaotic == chaotic
+    reference_loss = long_double_loss(X, y, rate, 4000)
+    gap = abs(reference_loss - history.loss[-1]) / reference_loss
+    agreeing = 15 if gap == 0 else math.floor(-math.log10(gap))
+    assert verdict.digits <= agreeing + 1, (verdict.digits, gap)
+    if chaotic:
+        assert gap > 1e-8 and verdict.digits <= 2  # its later digits really do depend on it
+        assert "It is chaotic" in verdict.describe()
+    else:
+        assert verdict.digits >= 7 and "chaotic" not in verdict.describe()
+
+
+def test_a_loss_that_underflows_is_not_called_zero():
+    X, y = data("student")
+    verdict = lc.train(X, y, learning_rate=100, steps=50, w0=[0.1, -0.2],
+                       limits=learning_rate_limits(X, y)).verdict
+    assert verdict.final == 0.0
+    text = verdict.describe()
+    assert "below 5e-324" in text and "to 0." not in text and "to 0 " not in text
+
+
+@pytest.mark.parametrize("factor", [1.01, 1.05])
+def test_above_two_over_lambda_the_run_does_overflow(factor):
+    X, y = data("wikipedia_students")
+    rate = factor * 2 / 1.0
+    limits = learning_rate_limits(X, y, 1.0)
+    short = lc.train(X, y, learning_rate=rate, steps=20, l2=1.0, limits=limits)
+    assert short.verdict.kind == "diverging"  # theory decides before the overflow is seen
+    long = lc.train(X, y, learning_rate=rate, steps=30_000, l2=1.0, limits=limits)
+    assert long.verdict.stopped_at is not None and long.verdict.basis == "overflow"
