@@ -8,6 +8,7 @@ state, the sidebar, the first screen and the view that is open. Every number com
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import altair as alt
 import streamlit as st
@@ -21,6 +22,7 @@ from dashboard import (
     lesson,
     memory,
     overview,
+    predict,
     sources,
     state,
 )
@@ -49,7 +51,10 @@ def sidebar_data() -> Source | None:
     """The sidebar's data part; returns the source, or None while an upload is missing."""
     sb = st.sidebar
     sb.title("Descent Lab")
-    controls.dataset_select(sb)
+    in_lesson = bool(st.session_state.lesson)
+    controls.dataset_select(sb, locked=in_lesson)
+    if in_lesson:  # each part keeps its own data, as shipped
+        return sources.builtin_source(st.session_state.dataset)
     if st.session_state.dataset != fields.UPLOAD:
         return sources.builtin_source(st.session_state.dataset)
     upload_ui.uploader(sb)
@@ -57,19 +62,29 @@ def sidebar_data() -> Source | None:
 
 
 def sidebar_settings(names) -> None:
+    """The sidebar's settings: in the lesson, only those that change the part shown."""
     sb = st.sidebar
-    controls.standardize_toggle(sb)
-    sb.markdown("**Starting point**")
-    controls.starting_point(sb, names)
-    controls.l2_input(sb)
-    controls.digits_select(sb)
+    number = st.session_state.lesson
+    shown = lesson.sidebar_controls(number)
+    if "standardize" in shown:
+        controls.standardize_toggle(sb)
+    if "start" in shown:
+        sb.markdown("**Starting point**")
+        controls.starting_point(sb, names)
+    if "l2" in shown:
+        controls.l2_input(sb)
+    if "digits" in shown:
+        controls.digits_select(sb)
     row = sb.container(horizontal=True)
+    if number:
+        row.button("Reset this part", key="reset", on_click=lesson.go_to, args=(number,),
+                   help="This part's own settings.", icon=":material/restart_alt:")
+        return
     row.button("Reset", key="reset", on_click=state.reset_to_defaults,
                help="This data set's starting settings.", icon=":material/restart_alt:")
-    if not st.session_state.lesson:
-        row.button("Guided lesson", key="lesson_start", on_click=lesson.go_to, args=(1,),
-                   icon=":material/school:", help="Seven short steps, from one forward pass "
-                                                  "to separable data.")
+    row.button("Guided lesson", key="lesson_start", on_click=lesson.go_to, args=(1,),
+               icon=":material/school:", help="Seven short parts, from one forward pass to "
+                                              "separable data.")
 
 
 def choose_safe_rate(data) -> None:
@@ -116,8 +131,13 @@ def on_view_tab() -> None:
 
 
 def open_view(ctx) -> None:
-    """The tabs; only the open one runs."""
+    """The tabs; only the open one runs (and none while a prediction is open: each shows the
+    gradient or the steps after this one)."""
     s = st.session_state
+    if ctx.pending:
+        st.info("Reveal your prediction above to open the views: they show the answer.",
+                icon=":material/visibility_off:")
+        return
     s.view_tab = BY_SLUG[s.view].title
     tabs = st.tabs([v.title for v in VIEWS], key="view_tab", on_change=on_view_tab)
     for tab, view in zip(tabs, VIEWS, strict=True):
@@ -136,7 +156,8 @@ def main() -> None:
     st.title(TITLE)
     if source is None:
         return
-    data = sources.training_data(sources.with_edits(source), s.standardize)
+    edited = source if s.lesson else sources.with_edits(source)
+    data = sources.training_data(edited, s.standardize)
     names = data.names
     if s.pop("choose_safe_rate", False):
         choose_safe_rate(data)
@@ -153,13 +174,10 @@ def main() -> None:
     inspect_step(history)
     settings = state.current(len(names))
     ctx = context.build(settings, source, data, history, cut)
+    if not settings.lesson:
+        ctx = replace(ctx, pending=predict.pending(settings, s, predict.key(ctx)))
     if settings.lesson:
         lesson.render(ctx)
-        left, right = st.columns(2)
-        with left:
-            overview.run_controls(names)
-        with right:
-            overview.inspect_header(history)
     else:
         st.markdown(INTRO)
         overview.first_screen(ctx, names)

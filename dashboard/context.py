@@ -41,6 +41,8 @@ class ViewContext:
         The parameters at step k.
     grad_pass : GradientPass
         The forward and backward pass at step k.
+    pending : bool
+        A prediction about step k is open (see `predict`): what would answer it waits.
     """
 
     settings: Settings
@@ -54,6 +56,7 @@ class ViewContext:
     w: np.ndarray
     b: float
     grad_pass: lc.GradientPass
+    pending: bool = False
 
     @property
     def digits(self) -> int:

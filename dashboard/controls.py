@@ -32,11 +32,14 @@ def _slider_range(value: float) -> tuple[float, float]:
     return -limit, limit
 
 
-def dataset_select(where) -> None:
+def dataset_select(where, locked: bool = False) -> None:
+    """The data choice; ``locked`` in the lesson, where each part keeps its own data."""
     where.selectbox(
         "Data", [*lc.DATASETS, fields.UPLOAD], key="dataset", on_change=state.on_dataset_changed,
         format_func=lambda name: lc.DATASETS[name].title if name in lc.DATASETS
-        else "Your own CSV file", **PERSIST,
+        else "Your own CSV file", disabled=locked,
+        help="The lesson picks the data of each part; leave it to choose your own."
+        if locked else None, **PERSIST,
     )
 
 
@@ -122,13 +125,15 @@ def inspect_controls(last: int) -> None:
                  help="Every number below is the state after this many steps.", **PERSIST)
     row = where.container(horizontal=True, gap="small", vertical_alignment="center")
     playing = st.session_state.playing
-    row.button("Back", icon=":material/skip_previous:", key="step_back",
+    row.button("Step back", icon=":material/skip_previous:", key="step_back",
                help="One step back", on_click=state.nudge_inspect, args=(-1, last))
+    predicting = bool(st.session_state.get("predict_mode"))
     row.button("Pause" if playing else "Play",
                icon=":material/pause:" if playing else ":material/play_arrow:", key="play",
-               on_click=state.toggle_play, args=(last,),
-               help="Play the run from the inspected step.")
-    row.button("Next", icon=":material/skip_next:", key="step_forward",
+               on_click=state.toggle_play, args=(last,), disabled=predicting and not playing,
+               help="Turn off predicting to play." if predicting else
+               "Play the run from the inspected step.")
+    row.button("Step forward", icon=":material/skip_next:", key="step_forward",
                help="One step forward", on_click=state.nudge_inspect, args=(1, last))
     row.segmented_control("Speed", list(state.PLAY_SECONDS), key="play_speed",
                           label_visibility="collapsed", required=True, **PERSIST)

@@ -1,13 +1,23 @@
-"""A guided lesson in seven steps, from one forward pass to separable data.
+"""A guided lesson in seven parts, from one forward pass to separable data.
 
-Each step sets the controls (a whole configuration, so it is also a link: ``?lesson=3``),
-shows one focused view with two or three sentences whose numbers are computed, and asks a
-question to answer before the answer is revealed (the answer is computed from the core, never
-typed in). tests/app/test_lesson.py walks every step and checks each answer independently.
+Each part loads a whole configuration (so it is also a link: ``?lesson=3``), shows two or
+three sentences and one focused view, and asks a question. Everything in it is computed from
+the state it shows: its sentences, its options and the right answer (several when they tie),
+so a learner who moves a control gets a true page and, for a new state, a new question.
+Until the learner answers, nothing on the screen gives the answer away: what would (a column,
+a chart, a figure) appears with the reveal.
+
+Each part keeps its own data set (the sidebar says so, and a link's other data set is not
+used while in the lesson) and draws only the controls that change what it shows
+(`Part.controls`). tests/app/test_lesson.py walks every part and recomputes every answer
+independently; the property test draws settings nobody chose.
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,36 +27,194 @@ import streamlit as st
 import logreg_core as lc
 from logreg_core import examples
 
-from . import charts, compute, explain, fields, state, tables
+from . import charts, compute, controls, explain, fields, state, tables
 from .context import ViewContext
 from .display import show_chart, text_frame
-from .text import fmt
+from .text import fmt, link_number, md_escape, plural
+
+#: Controls a part may draw: the sidebar's and the run's.
+SIDEBAR = ("standardize", "start", "l2", "digits")
+ALL = (*SIDEBAR, "learning_rate", "steps", "inspect")
 
 
 @dataclass(frozen=True)
 class Question:
-    """A question with its options; ``answer`` computes the right option from the page."""
+    """A question computed from the page: its text, its options and its right options."""
 
-    text: str
-    options: tuple[str, ...]
-    answer: Callable[[ViewContext], str]
+    text: Callable[[ViewContext], str]
+    options: Callable[[ViewContext], tuple[str, ...]]
+    answers: Callable[[ViewContext], tuple[str, ...]]
     why: Callable[[ViewContext], str]
 
 
 @dataclass(frozen=True)
-class Step:
+class Part:
+    """One part of the lesson.
+
+    Attributes
+    ----------
+    title : str
+    changes : dict
+        Settings it loads (its data set among them).
+    text : callable (ViewContext) -> str
+        Two or three sentences, computed.
+    before : callable (ViewContext) -> None
+        What is shown while the question is open (nothing that answers it).
+    after : callable (ViewContext) -> None
+        What is shown once the answer is revealed, in its place.
+    question : Question
+    controls : tuple of str
+        The controls this part draws (see `ALL`): each changes what it shows.
+    at_inspected : bool
+        Whether its question is about the inspected step (then a new step is a new question).
+    """
+
     title: str
     changes: dict
     text: Callable[[ViewContext], str]
-    view: Callable[[ViewContext], None]
+    before: Callable[[ViewContext], None]
+    after: Callable[[ViewContext], None]
     question: Question
+    controls: tuple[str, ...]
+    at_inspected: bool = True
+
+    @property
+    def dataset(self) -> str:
+        return self.changes.get("dataset", "five_points")
 
     def settings(self, number: int) -> fields.Settings:
-        dataset = self.changes.get("dataset", "five_points")
-        base = fields.defaults(dataset)
-        changes = {"dataset": dataset, "lesson": number, **self.changes}
+        base = fields.defaults(self.dataset)
+        changes = {"dataset": self.dataset, "lesson": number, **self.changes}
         changes.setdefault("inspect", 0)
         return fields.with_changes(base, **changes)
+
+
+# --------------------------------------------------------------------------------------------
+# Computed pieces
+# --------------------------------------------------------------------------------------------
+
+
+def _x(ctx: ViewContext) -> np.ndarray:
+    return ctx.data.X[:, 0]
+
+
+def _x_name(ctx: ViewContext) -> str:
+    return "x (standardized)" if ctx.data.standardized else "x"
+
+
+def _samples(ctx: ViewContext) -> tuple[str, ...]:
+    return tuple(f"sample {i + 1} (x = {fmt(v, 3)})" for i, v in enumerate(_x(ctx)))
+
+
+def _tied(values: np.ndarray, best: float) -> np.ndarray:
+    """Indices whose value equals ``best`` to rounding (they tie: each is a right answer)."""
+    return np.flatnonzero(np.abs(values - best) <= 1e-12 * max(1.0, abs(best)))
+
+
+def _ties_text(ctx: ViewContext, indices) -> str:
+    names = [f"sample {i + 1}" for i in indices]
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1] + " (a tie)"
+
+
+def _sign_word(value: float) -> str:
+    return "positive" if value > 0 else "negative" if value < 0 else "zero"
+
+
+def _next_loss(ctx: ViewContext) -> float:
+    """The loss after one step from the inspected state (inf if the numbers overflow)."""
+    return lc.loss_after_step(ctx.data.X, ctx.data.y, ctx.w, ctx.b, ctx.settings.learning_rate,
+                              ctx.settings.l2)
+
+
+def _boundary_options(ctx: ViewContext) -> tuple[str, ...]:
+    xs = np.unique(_x(ctx))
+    f = lambda v: fmt(v, 3)  # noqa: E731
+    return (f"left of x = {f(xs[0])}",
+            *(f"between {f(a)} and {f(b)}" for a, b in itertools.pairwise(xs)),
+            f"right of x = {f(xs[-1])}", "nowhere: w = 0")
+
+
+def _end_boundary(ctx: ViewContext) -> float | None:
+    w, b = float(ctx.history.weights[-1, 0]), float(ctx.history.bias[-1])
+    return None if w == 0 else -b / w
+
+
+def _boundary_answers(ctx: ViewContext) -> tuple[str, ...]:
+    options, at = _boundary_options(ctx), _end_boundary(ctx)
+    xs = np.unique(_x(ctx))
+    if at is None:
+        return (options[-1],)
+    if at < xs[0]:
+        return (options[0],)
+    if at > xs[-1]:
+        return (options[-2],)
+    return tuple(options[k + 1] for k, (a, b) in enumerate(itertools.pairwise(xs))
+                 if a <= at <= b)
+
+
+def _rates_sweep(ctx: ViewContext, rates) -> tuple[lc.Sweep, int]:
+    s, data = ctx.settings, ctx.data
+    steps = min(s.steps, compute.steps_allowed(data.n_samples, data.n_features, len(rates),
+                                               batched=True))
+    return compute.sweep(data, tuple(rates), steps, s.w0, s.b0, s.l2), steps
+
+
+def _rate_option(rate: float) -> str:
+    return f"η = {link_number(rate)}"
+
+
+def _lowest(ctx: ViewContext, rates) -> tuple[str, ...]:
+    sweep, _ = _rates_sweep(ctx, rates)
+    ends = np.where(sweep.stopped_at >= 0, np.inf, sweep.final_loss)  # an overflow is no end
+    return tuple(_rate_option(rates[k]) for k in _tied(ends, float(ends.min())))
+
+
+def _where(rate: float, limits) -> str:
+    """Where a rate sits among this data's limits, in words."""
+    if limits.l2 and rate > 2 / limits.l2:
+        return f"above 2/λ = {fmt(2 / limits.l2, 4)}"
+    if rate <= limits.guaranteed:
+        return f"at or below 2/L = {fmt(limits.guaranteed, 4)}"
+    if limits.local is None:
+        return "above 2/L, with no best fit to overshoot"
+    if rate > limits.local:
+        return f"above the local limit 2/μ* = {fmt(limits.local, 4)}"
+    return "between 2/L and the local limit 2/μ*"
+
+
+def _rates_why(ctx: ViewContext, rates) -> str:
+    sweep, steps = _rates_sweep(ctx, rates)
+    parts = []
+    for rate, verdict, end, stop in zip(rates, sweep.verdicts, sweep.final_loss,
+                                        sweep.stopped_at, strict=True):
+        digits = max(1, min(ctx.digits, verdict.digits))
+        ends = (f"overflows at step {int(stop):,}" if stop >= 0 else
+                f"ends at {fmt(end, digits)}")
+        parts.append(f"η = {link_number(rate)} {ends} ({verdict.kind}; {_where(rate, ctx.limits)})")
+    return f"After {plural(steps, 'step')} from the same start: " + "; ".join(parts) + "."
+
+
+def _limits_sentence(ctx: ViewContext) -> str:
+    limits, f = ctx.limits, lambda v: fmt(v, ctx.digits)
+    if limits.local is not None:
+        return (f"There is a best fit (loss {f(limits.optimum_loss)}). At or below 2/L = "
+                f"{f(limits.guaranteed)} every step lowers the loss; above the local limit "
+                f"2/μ* = {f(limits.local)} descent cannot settle at the best fit.")
+    return f"{limits.reason} At or below 2/L = {f(limits.guaranteed)} every step lowers the loss."
+
+
+def _start(ctx: ViewContext) -> str:
+    """The run's starting point."""
+    s = ctx.settings
+    return f"w = {fmt(s.w0[0], ctx.digits)}, b = {fmt(s.b0, ctx.digits)}"
+
+
+def _inspected(ctx: ViewContext) -> str:
+    """The parameters the pass shown is computed at."""
+    where = f"w = {fmt(ctx.w[0], ctx.digits)}, b = {fmt(ctx.b, ctx.digits)}"
+    return where if ctx.k == 0 else f"{where}, after {ctx.k:,} steps"
 
 
 # --------------------------------------------------------------------------------------------
@@ -56,229 +224,278 @@ class Step:
 
 def _table(ctx: ViewContext, columns: list[str]) -> None:
     rows = tables.breakdown_table(ctx.data.X, ctx.data.y, ctx.grad_pass, ctx.names)
+    label = tables.feature_labels(ctx.names)[0]
+    rows = rows.rename(columns={label: _x_name(ctx), tables.error_x_column(label): "(p - y) * x"})
     st.table(text_frame(rows[columns], ctx.digits),
              alt=f"Each sample's {', '.join(columns)} at step {ctx.k:,}")
 
 
 def _model(ctx: ViewContext) -> None:
-    X, y = ctx.data.X, ctx.data.y
-    show_chart(charts.model_chart_1d(X[:, 0], y, float(ctx.w[0]), ctx.b, ctx.names[0]),
+    show_chart(charts.model_chart_1d(_x(ctx), ctx.data.y, float(ctx.w[0]), ctx.b,
+                                     _x_name(ctx)),
                key="lesson_model", alt=explain.model_chart_alt(ctx))
     st.caption(explain.model_chart_caption(ctx))
 
 
-def view_forward(ctx: ViewContext) -> None:
-    left, right = st.columns([2, 3])
-    with left:
-        _table(ctx, ["x", "z", "p"])
-    with right:
-        _model(ctx)
+def _loss(ctx: ViewContext) -> None:
+    show_chart(charts.loss_chart(ctx.history.loss, ctx.k), key="lesson_loss",
+               alt=explain.loss_chart_alt(ctx))
+    st.caption(explain.loss_chart_caption(ctx))
 
 
-def view_loss(ctx: ViewContext) -> None:
-    _table(ctx, ["x", "y", "p", "loss"])
-
-
-def view_gradient(ctx: ViewContext) -> None:
-    _table(ctx, ["x", "y", "p", tables.ERROR, tables.error_x_column("x")])
-
-
-def view_update(ctx: ViewContext) -> None:
-    st.table(text_frame(tables.update_table(ctx.w, ctx.b, ctx.grad_pass, ctx.settings.learning_rate,
-                                        ctx.names), ctx.digits),
-             alt="The update of w and b")
-
-
-def view_many(ctx: ViewContext) -> None:
-    left, right = st.columns(2)
-    with left:
-        show_chart(charts.loss_chart(ctx.history.loss, ctx.k), key="lesson_loss",
-                   alt=explain.loss_chart_alt(ctx))
-        st.caption(explain.loss_chart_caption(ctx))
-    with right:
-        _model(ctx)
-
-
-def _rates_chart(ctx: ViewContext, rates: tuple[float, ...]) -> lc.Sweep:
-    sweep = compute.sweep(ctx.data, rates, ctx.settings.steps, ctx.settings.w0,
-                          ctx.settings.b0, ctx.settings.l2)
-    names = [f"η = {r:g}" for r in rates]
+def _rates_chart(ctx: ViewContext, rates) -> None:
+    sweep, steps = _rates_sweep(ctx, rates)
+    names = [_rate_option(r) for r in rates]
     frame = charts.curves_frame(dict(zip(names, sweep.loss, strict=True)),
                                 {n: v.kind for n, v in zip(names, sweep.verdicts, strict=True)})
-    show_chart(charts.curves_chart(frame, "Loss at three learning rates"),
-                    key="lesson_rates",
-                    alt="; ".join(f"{n}: {v.describe()}"
-                                  for n, v in zip(names, sweep.verdicts, strict=True)))
-    return sweep
+    show_chart(charts.curves_chart(frame, f"Loss over {steps:,} steps at three rates"),
+               key="lesson_rates",
+               alt="; ".join(f"{n}: {v.describe()}"
+                             for n, v in zip(names, sweep.verdicts, strict=True)))
+
+
+def _nothing(ctx: ViewContext) -> None:
+    return None
+
+
+def _update(ctx: ViewContext) -> None:
+    s = ctx.settings
+    st.table(text_frame(tables.update_table(ctx.w, ctx.b, ctx.grad_pass, s.learning_rate,
+                                            ctx.names, s.l2), ctx.digits),
+             alt="The update of w and b")
 
 
 RATES_TRIO = (0.01, 0.5, 2.29)
 SEPARABLE_TRIO = (0.1, 1.0, 10.0)
 
-
-def view_rates(ctx: ViewContext) -> None:
-    _rates_chart(ctx, RATES_TRIO)
-
-
-def view_separable(ctx: ViewContext) -> None:
-    _rates_chart(ctx, SEPARABLE_TRIO)
-
-
-def _lowest_rate(ctx: ViewContext, rates) -> str:
-    sweep = compute.sweep(ctx.data, rates, ctx.settings.steps, ctx.settings.w0,
-                          ctx.settings.b0, ctx.settings.l2)
-    return f"η = {rates[int(np.argmin(sweep.final_loss))]:g}"
-
-
-def _boundary_between(ctx: ViewContext) -> str:
-    w, b = ctx.history.weights[-1, 0], ctx.history.bias[-1]
-    x = -b / w
-    low = int(np.floor(x))
-    return f"between {low} and {low + 1}"
-
-
-# --------------------------------------------------------------------------------------------
-# The steps
-# --------------------------------------------------------------------------------------------
-
 _TEXTBOOK = {"learning_rate": examples.WORKED_RATE, "steps": 1, "w0": (examples.WORKED_W,),
              "b0": examples.WORKED_B, "inspect": 0}
 
-STEPS: tuple[Step, ...] = (
-    Step(
+
+def _forward_why(ctx: ViewContext) -> str:
+    p = ctx.grad_pass.p
+    best = _tied(np.abs(p - 0.5), float(np.min(np.abs(p - 0.5))))
+    z = ctx.grad_pass.z[best[0]]
+    return (f"{_ties_text(ctx, best).capitalize()}: its logit is the closest to 0 (z = "
+            f"{fmt(z, ctx.digits)}, p = {fmt(p[best[0]], ctx.digits)}), and p = 0.5 exactly "
+            "where z = 0: that is where the boundary lies.")
+
+
+def _loss_why(ctx: ViewContext) -> str:
+    losses = ctx.grad_pass.sample_loss
+    worst = _tied(losses, float(losses.max()))
+    i = worst[0]
+    label = int(ctx.data.y[i])
+    return (f"{_ties_text(ctx, worst).capitalize()}: loss {fmt(losses[i], ctx.digits)}. Its "
+            f"label is {label} and the model gives that label probability "
+            f"{fmt(ctx.grad_pass.p[i] if label else 1 - ctx.grad_pass.p[i], ctx.digits)}: the "
+            "less probable the truth, the larger −log of it.")
+
+
+def _gradient_why(ctx: ViewContext) -> str:
+    g, f = ctx.grad_pass, lambda v: fmt(v, ctx.digits)
+    data = float(g.dw[0] - g.l2_term[0])
+    if ctx.settings.l2:
+        return (f"dJ/dw = mean((p − y)·x) + λw = {f(data)} + {f(g.l2_term[0])} = "
+                f"{f(g.dw[0])}: {_sign_word(g.dw[0])}.")
+    return (f"dJ/dw = mean((p − y)·x) = {f(g.dw[0])}: {_sign_word(g.dw[0])}. Each sample "
+            "pulls by its error times its x, so the samples with large x weigh more.")
+
+
+def _update_answer(ctx: ViewContext) -> tuple[str, ...]:
+    new, old = _next_loss(ctx), ctx.grad_pass.loss
+    return ("up",) if new > old else ("down",) if new < old else ("stay the same",)
+
+
+def _update_why(ctx: ViewContext) -> str:
+    new, old, f = _next_loss(ctx), ctx.grad_pass.loss, lambda v: fmt(v, ctx.digits)
+    if not math.isfinite(new):
+        return (f"It goes from {f(old)} to a loss too large for double precision: this step "
+                "overshoots by so much that the numbers overflow.")
+    how = ("a step this long overshoots the curvature here" if new > old else
+           "a step against the gradient lowers the loss when it is short enough for the "
+           "curvature, and this one is")
+    return f"It goes from {f(old)} to {f(new)}: {how}."
+
+
+def _boundary_why(ctx: ViewContext) -> str:
+    at = _end_boundary(ctx)
+    n = plural(ctx.history.steps_run, "step")
+    if at is None:
+        return f"After {n} w is 0: p is the same everywhere, so there is no boundary."
+    return (f"After {n} w = {fmt(ctx.history.weights[-1, 0], ctx.digits)} and b = "
+            f"{fmt(ctx.history.bias[-1], ctx.digits)}, so p = 0.5 at x = −b/w = "
+            f"{fmt(at, ctx.digits)}. Press play under the scrubber to watch it get there.")
+
+
+PARTS: tuple[Part, ...] = (
+    Part(
         "Forward pass", _TEXTBOOK,
-        lambda c: (f"The model scores each sample with a logit z = w·x + b (here w = "
-                   f"{fmt(c.w[0], 4)}, b = {fmt(c.b, 4)}) and turns it into a probability "
-                   "p = σ(z) = 1/(1 + e^(−z)). A large positive z gives p near 1, a large "
-                   "negative one p near 0."),
-        view_forward,
-        Question("Which sample gets the p closest to 0.5?",
-                 ("x = 1", "x = 2", "x = 3", "x = 4", "x = 5"),
-                 lambda c: f"x = {c.data.X[int(np.argmin(abs(c.grad_pass.p - 0.5))), 0]:g}",
-                 lambda c: (f"Its logit is the closest to 0 (z = "
-                            f"{fmt(c.grad_pass.z[int(np.argmin(abs(c.grad_pass.p - 0.5)))], 3)}"
-                            "): that is where the boundary p = 0.5 lies.")),
+        lambda c: (f"The model scores each sample with a logit z = w·x + b (here "
+                   f"{_inspected(c)}) "
+                   "and turns it into a probability p = σ(z) = 1/(1 + e^(−z)). A large "
+                   "positive z gives p near 1, a large negative one p near 0."),
+        lambda c: _table(c, [_x_name(c), "z"]),
+        lambda c: (_table(c, [_x_name(c), "z", "p"]), _model(c)),
+        Question(lambda c: "Which sample gets the p closest to 0.5?", _samples,
+                 lambda c: tuple(_samples(c)[i] for i in _tied(
+                     np.abs(c.grad_pass.p - 0.5), float(np.min(np.abs(c.grad_pass.p - 0.5))))),
+                 _forward_why),
+        controls=("standardize", "start", "digits"),
     ),
-    Step(
+    Part(
         "Loss", _TEXTBOOK,
-        lambda c: (f"Each sample's loss is −log of the probability the model gives its true "
-                   f"label: −log p for label 1, −log(1 − p) for label 0. The loss J is their "
-                   f"mean, {fmt(c.grad_pass.loss, 4)} here."),
-        view_loss,
-        Question("Which sample has the largest loss?",
-                 ("x = 1", "x = 2", "x = 3", "x = 4", "x = 5"),
-                 lambda c: f"x = {c.data.X[int(np.argmax(c.grad_pass.sample_loss)), 0]:g}",
-                 lambda c: (f"Its loss is {fmt(c.grad_pass.sample_loss.max(), 4)}: the model "
-                            "is least sure about it.")),
+        lambda c: ("Each sample's loss is −log of the probability the model gives its true "
+                   "label: −log p for label 1, −log(1 − p) for label 0. The loss J is their "
+                   "mean" + (", plus the penalty λ/2·w²." if c.settings.l2 else ".")),
+        lambda c: _table(c, [_x_name(c), "y", "p"]),
+        lambda c: (_table(c, [_x_name(c), "y", "p", "loss"]),
+                   st.markdown(f"J = **{fmt(c.grad_pass.loss, c.digits)}**")),
+        Question(lambda c: "Which sample has the largest loss?", _samples,
+                 lambda c: tuple(_samples(c)[i] for i in _tied(
+                     c.grad_pass.sample_loss, float(c.grad_pass.sample_loss.max()))),
+                 _loss_why),
+        controls=SIDEBAR,
     ),
-    Step(
+    Part(
         "Gradient", _TEXTBOOK,
         lambda c: ("The gradient says which way each parameter should move to raise the loss. "
-                   "For logistic regression it is the mean of (p − y)·x for a weight and of "
-                   "p − y for the bias: positive where the model predicts too high."),
-        view_gradient,
-        Question("Is dJ/dw positive or negative here?", ("positive", "negative"),
-                 lambda c: "positive" if c.grad_pass.dw[0] > 0 else "negative",
-                 lambda c: (f"dJ/dw = mean((p − y)·x) = {fmt(c.grad_pass.dw[0], 4)}: the "
-                            "samples the model over-predicts weigh more.")),
+                   "For logistic regression dJ/dw is the mean of (p − y)·x"
+                   + (" plus λw" if c.settings.l2 else "") + ", and dJ/db the mean of p − y: "
+                   "positive where the model predicts too high."),
+        lambda c: _table(c, [_x_name(c), "y", "p", tables.ERROR]),
+        lambda c: _table(c, [_x_name(c), "y", "p", tables.ERROR, "(p - y) * x"]),
+        Question(lambda c: f"Is dJ/dw at step {c.k:,} positive, negative or zero?",
+                 lambda c: ("positive", "negative", "zero"),
+                 lambda c: (_sign_word(c.grad_pass.dw[0]),), _gradient_why),
+        controls=SIDEBAR,
     ),
-    Step(
+    Part(
         "One update", _TEXTBOOK,
         lambda c: (f"The update moves each parameter against its gradient, by the learning "
-                   f"rate η = {fmt(c.settings.learning_rate, 4)} times the gradient: "
+                   f"rate η = {link_number(c.settings.learning_rate)} times the gradient: "
                    "w ← w − η·dJ/dw and b ← b − η·dJ/db."),
-        view_update,
-        Question("After this step, will the loss go down or up?", ("down", "up"),
-                 lambda c: "down" if c.history.loss[1] < c.history.loss[0] else "up",
-                 lambda c: (f"It goes from {fmt(c.history.loss[0], 5)} to "
-                            f"{fmt(c.history.loss[1], 5)}.")),
+        lambda c: _update(c),
+        lambda c: _update(c),
+        Question(lambda c: "After this step, will the loss go down, go up or stay the same?",
+                 lambda c: ("down", "up", "stay the same"), _update_answer, _update_why),
+        controls=(*SIDEBAR, "learning_rate"),
     ),
-    Step(
+    Part(
         "Many steps", {"learning_rate": 0.5, "steps": 200, "w0": (0.0,), "b0": 0.0,
                        "inspect": 200},
-        lambda c: (f"Repeat the step {c.history.steps_run:,} times from w = b = 0 at η = 0.5: the "
-                   f"loss falls from {fmt(c.history.loss[0], 4)} to {fmt(c.history.loss[-1], 4)}"
-                   " and the sigmoid sharpens around the gap between the classes. Press play "
-                   "under the scrubber to watch it."),
-        view_many,
-        Question("After 200 steps, where is the boundary p = 0.5?",
-                 ("between 2 and 3", "between 3 and 4", "between 4 and 5"),
-                 _boundary_between,
-                 lambda c: (f"At x = −b/w = "
-                            f"{fmt(-c.history.bias[-1] / c.history.weights[-1, 0], 4)}, in the "
-                            "gap between the last 0 and the first 1.")),
+        lambda c: (f"Repeat the step {c.history.steps_run:,} times from {_start(c)} at η = "
+                   f"{link_number(c.settings.learning_rate)}: the loss goes from "
+                   f"{fmt(c.history.loss[0], explain.loss_digits(c))} to "
+                   f"{fmt(c.history.loss[-1], explain.loss_digits(c))}."),
+        _loss,
+        lambda c: (_loss(c), controls.inspect_controls(c.history.steps_run), _model(c)),
+        Question(lambda c: (f"After {plural(c.history.steps_run, 'step')}, where is the "
+                            "boundary p = 0.5?"),
+                 _boundary_options, _boundary_answers, _boundary_why),
+        controls=(*SIDEBAR, "learning_rate", "steps"), at_inspected=False,
     ),
-    Step(
+    Part(
         "Learning rate: too small, good, too large",
         {"dataset": "wikipedia_students", "learning_rate": 0.5, "steps": 2000,
          "inspect": 2000},
-        lambda c: (f"Twenty students: the classes overlap, so there is a best fit (loss "
-                   f"{fmt(c.limits.optimum_loss, 4)}). Every rate up to 2/L = "
-                   f"{fmt(c.limits.guaranteed, 4)} lowers the loss at every step; above the "
-                   f"local limit 2/μ* = {fmt(c.limits.local, 4)} descent cannot settle at the "
-                   "best fit."),
-        view_rates,
-        Question("Which rate ends lowest after 2,000 steps?",
-                 tuple(f"η = {r:g}" for r in RATES_TRIO),
-                 lambda c: _lowest_rate(c, RATES_TRIO),
-                 lambda c: ("0.01 is still crawling, 2.29 is above the local limit and "
-                            "bounces in a cycle; 0.5 reaches the best fit.")),
+        lambda c: f"{md_escape(c.data.title)}. {_limits_sentence(c)}",
+        _nothing,
+        lambda c: _rates_chart(c, RATES_TRIO),
+        Question(lambda c: (f"From the same start, which rate ends lowest after "
+                            f"{plural(_rates_sweep(c, RATES_TRIO)[1], 'step')}?"),
+                 lambda c: tuple(_rate_option(r) for r in RATES_TRIO),
+                 lambda c: _lowest(c, RATES_TRIO), lambda c: _rates_why(c, RATES_TRIO)),
+        controls=(*SIDEBAR, "steps"), at_inspected=False,
     ),
-    Step(
+    Part(
         "Separable data",
         {"dataset": "five_points", "learning_rate": 1.0, "steps": 2000, "inspect": 2000},
-        lambda c: ("Back to the 5 points: a line splits them perfectly, so no finite best fit "
-                   "exists and there is no local limit. The loss keeps falling as w grows, "
-                   "and large rates, after zig-zagging at first, get there fastest."),
-        view_separable,
-        Question("Which rate ends lowest after 2,000 steps?",
-                 tuple(f"η = {r:g}" for r in SEPARABLE_TRIO),
-                 lambda c: _lowest_rate(c, SEPARABLE_TRIO),
-                 lambda c: "The largest: with no best fit to overshoot, bigger steps just "
-                           "travel further down the slope."),
+        lambda c: f"{md_escape(c.data.title)}, as in part 1. {_limits_sentence(c)}",
+        _nothing,
+        lambda c: _rates_chart(c, SEPARABLE_TRIO),
+        Question(lambda c: (f"From the same start, which rate ends lowest after "
+                            f"{plural(_rates_sweep(c, SEPARABLE_TRIO)[1], 'step')}?"),
+                 lambda c: tuple(_rate_option(r) for r in SEPARABLE_TRIO),
+                 lambda c: _lowest(c, SEPARABLE_TRIO), lambda c: _rates_why(c, SEPARABLE_TRIO)),
+        controls=(*SIDEBAR, "steps"), at_inspected=False,
     ),
 )
-
+#: The lesson's parts, by the name the settings know them by (`fields.LESSON_STEPS`).
+STEPS = PARTS
 
 
 def settings_for(number: int) -> fields.Settings:
-    return STEPS[number - 1].settings(number)
+    return PARTS[number - 1].settings(number)
 
 
 def go_to(number: int) -> None:
-    """Callback: open lesson step ``number`` (0 leaves the lesson)."""
+    """Callback: open lesson part ``number`` (0 leaves the lesson)."""
     if number == 0:
         st.session_state.lesson = 0
         return
     state.load_settings(settings_for(number), keep_view=True)
 
 
+def sidebar_controls(number: int) -> tuple[str, ...]:
+    """The sidebar controls part ``number`` draws (0: not in the lesson, every control)."""
+    return ALL if number == 0 else PARTS[number - 1].controls
+
+
+def state_key(ctx: ViewContext, part: Part) -> str:
+    """Names the state a question is about: a new state is a new question."""
+    s = ctx.settings
+    parts = [ctx.data.key, s.learning_rate, s.steps, s.w0, s.b0, s.l2]
+    if part.at_inspected:
+        parts.append(ctx.k)
+    return hashlib.sha1(repr(parts).encode()).hexdigest()[:10]
+
+
 def render(ctx: ViewContext) -> None:
     number = ctx.settings.lesson
-    step = STEPS[number - 1]
+    part = PARTS[number - 1]
     with st.container(border=True):
         nav = st.container(horizontal=True, vertical_alignment="center", gap="small")
-        nav.markdown(f"**Lesson, step {number} of {len(STEPS)}: {step.title}**")
-        nav.button("Back", key="lesson_back", icon=":material/arrow_back:",
+        nav.markdown(f"**Lesson, part {number} of {len(PARTS)}: {part.title}**")
+        nav.button("Previous part", key="lesson_back", icon=":material/arrow_back:",
                    disabled=number == 1, on_click=go_to, args=(number - 1,))
-        nav.button("Next", key="lesson_next", icon=":material/arrow_forward:", type="primary",
-                   disabled=number == len(STEPS), on_click=go_to, args=(number + 1,))
+        nav.button("Next part", key="lesson_next", icon=":material/arrow_forward:",
+                   type="primary", disabled=number == len(PARTS), on_click=go_to,
+                   args=(number + 1,))
         nav.button("Leave the lesson", key="lesson_leave", on_click=go_to, args=(0,))
-        st.markdown(step.text(ctx))
-        step.view(ctx)
-        question(ctx, step.question, number)
+        st.markdown(part.text(ctx))
+        row = st.container(horizontal=True)
+        if "learning_rate" in part.controls:
+            with row:
+                controls.learning_rate_slider(st)
+        if "steps" in part.controls:
+            with row:
+                controls.steps_slider(st)
+        key = state_key(ctx, part)
+        revealed = st.session_state.get("lesson_revealed") == (number, key)
+        (part.after if revealed else part.before)(ctx)
+        question(ctx, part, number, key, revealed)
 
 
-def question(ctx: ViewContext, q: Question, number: int) -> None:
-    guess = st.radio(q.text, q.options, index=None, key=f"lesson_guess_{number}",
-                     horizontal=True)
-    revealed = st.session_state.get("lesson_revealed") == number
-    if st.button("Reveal the answer", key=f"lesson_reveal_{number}", disabled=guess is None):
-        st.session_state.lesson_revealed = number
-        revealed = True
-    if revealed:
-        answer = q.answer(ctx)
-        mark = "✅ Right" if guess == answer else f"❌ Not quite: {answer}"
-        st.markdown(f"**{mark}.** {q.why(ctx)}")
-    else:
+def _reveal(number: int, key: str) -> None:
+    st.session_state.lesson_revealed = (number, key)
+
+
+def question(ctx: ViewContext, part: Part, number: int, key: str, revealed: bool) -> None:
+    """Ask; once revealed, mark the guess against the computed answers and say why."""
+    q = part.question
+    options = q.options(ctx)
+    guess = st.radio(q.text(ctx), options, index=None, key=f"lesson_guess_{number}_{key}",
+                     horizontal=len(options) <= 4, disabled=revealed)
+    if not revealed:
+        st.button("Reveal the answer", key=f"lesson_reveal_{number}", disabled=guess is None,
+                  on_click=_reveal, args=(number, key))
         st.caption("Choose an answer, then reveal it.")
+        return
+    answers = q.answers(ctx)
+    assert set(answers) <= set(options), (answers, options)  # a programming error otherwise
+    if guess in answers:
+        st.success(f"**Right.** {q.why(ctx)}", icon=":material/check_circle:")
+    else:
+        listed = " or ".join(answers)
+        st.error(f"**Not quite: {listed}.** {q.why(ctx)}", icon=":material/cancel:")

@@ -9,7 +9,7 @@ import streamlit as st
 import logreg_core as lc
 from logreg_core import examples
 
-from . import charts, compute, controls, explain, state, tables
+from . import charts, compute, controls, explain, predict, state, tables
 from .context import ViewContext
 from .display import show_chart, show_frame, text_frame
 from .text import fmt, link_number, md_escape
@@ -29,6 +29,9 @@ def run_controls(names) -> None:
 
 def headline(ctx: ViewContext) -> None:
     """Where the run is heading, and the two learning-rate limits of this data."""
+    if ctx.pending:
+        st.caption("Where the run is heading appears once you reveal your prediction.")
+        return
     verdict = ctx.history.verdict
     notice = {"converging": st.success, "settling": st.info, "oscillating": st.warning,
               "diverging": st.error}[verdict.kind]
@@ -48,9 +51,11 @@ def metrics(ctx: ViewContext) -> None:
     card = {"width": "content"}
     row.metric("Loss at step 0", f(history.loss[0]), **card)
     g = lambda v: fmt(v, explain.loss_digits(ctx))  # noqa: E731
-    row.metric(f"Loss at step {history.steps_run:,}", g(history.loss[-1]),
-               delta=g(history.loss[-1] - history.loss[0]), delta_color="inverse",
-               help=explain.chaos_note(history) if explain.chaotic(history) else None, **card)
+    if not ctx.pending:  # the last loss tells whether this step lowered it
+        row.metric(f"Loss at step {history.steps_run:,}", g(history.loss[-1]),
+                   delta=g(history.loss[-1] - history.loss[0]), delta_color="inverse",
+                   help=explain.chaos_note(history) if explain.chaotic(history) else None,
+                   **card)
     w = ctx.w
     if len(w) <= 2:
         row.metric(f"w at step {k:,}", ", ".join(f(v) for v in w), **card)
@@ -62,9 +67,14 @@ def metrics(ctx: ViewContext) -> None:
 
 def loss_column(ctx: ViewContext) -> None:
     loss = ctx.history.loss
-    show_chart(charts.loss_chart(loss, ctx.k, ctx.settings.log_scale), key="loss_chart",
-               alt=explain.loss_chart_alt(ctx))
-    st.caption(explain.loss_chart_caption(ctx))
+    if ctx.pending:  # only the steps up to the one being predicted
+        show_chart(charts.loss_chart(loss[: ctx.k + 1], ctx.k, ctx.settings.log_scale),
+                   key="loss_chart", alt=explain.loss_chart_alt(ctx))
+        st.caption(f"Drawn up to step {ctx.k:,}: the rest appears once you reveal.")
+    else:
+        show_chart(charts.loss_chart(loss, ctx.k, ctx.settings.log_scale), key="loss_chart",
+                   alt=explain.loss_chart_alt(ctx))
+        st.caption(explain.loss_chart_caption(ctx))
     st.toggle("Log scale", key="log_scale", persist_state="session")
 
 
@@ -87,7 +97,9 @@ def gradient_column(ctx: ViewContext) -> None:
     f = lambda v: fmt(v, digits)  # noqa: E731
     st.markdown(f"**Every sample at step {ctx.k:,}**")
     rows = tables.breakdown_table(ctx.data.X, ctx.data.y, grad, names)
-    if len(names) > 2:  # keep the first screen narrow: the full table is in Step in detail
+    if ctx.pending:  # the forward pass only: the errors would answer the questions
+        rows = rows.iloc[:, : min(len(names), 2)].join(rows[["y", "z", "p", "loss"]])
+    elif len(names) > 2:  # keep the first screen narrow: the full table is in Step in detail
         rows = rows[["y", "z", "p", "loss", tables.ERROR]]
     if len(rows) <= TEXT_TABLE_ROWS:
         st.table(text_frame(rows, digits), alt=f"The forward and backward pass of every sample at "
@@ -96,6 +108,11 @@ def gradient_column(ctx: ViewContext) -> None:
         show_frame(rows.head(GRID_ROWS), digits, key="first_breakdown", height=300)
         st.caption(f"The first {min(GRID_ROWS, len(rows)):,} of {len(rows):,} samples (scroll "
                    "the table); the gradient below covers all of them.")
+    if ctx.pending:
+        predict.questions(ctx)
+        return
+    if st.session_state.get("predict_mode"):
+        predict.feedback(ctx)
     rate = ctx.settings.learning_rate
     lines = []
     for j, name in enumerate(names[:3]):
@@ -155,6 +172,9 @@ def first_screen(ctx: ViewContext, names) -> None:
 def inspect_header(history: lc.History) -> None:
     if history.steps_run > 0:
         controls.inspect_controls(history.steps_run)
+    st.toggle("Predict first, then reveal", key="predict_mode", persist_state="session",
+              help="Guess the signs of the gradient and whether the loss falls, before the "
+                   "page shows them.")
 
 
 def check_inputs_message(error: lc.LogRegInputError) -> None:

@@ -14,8 +14,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from logreg_core import DATASETS
+
 from . import fields
 from .fields import Settings
+from .text import md_escape
 
 #: Session-state keys that are not settings: view state kept across reruns.
 UI_DEFAULTS = {"playing": False, "play_speed": "normal", "land_compare": True,
@@ -46,8 +49,9 @@ def apply_settings(settings: Settings, *, only_missing: bool = False,
 def initialize(lesson_settings: Callable[[int], Settings]) -> None:
     """On a session's first run, read the shared link (or the defaults) into session state.
 
-    ``lesson_settings(n)`` gives lesson step n's own settings, which fill whatever a link to
-    that step leaves out (passed in: the lesson draws widgets that call back into here).
+    ``lesson_settings(n)`` gives lesson part n's own settings, which fill whatever a link to
+    that part leaves out (passed in: the lesson draws widgets that call back into here). A
+    part keeps its own data set: a link that names another one says so and is not used.
     """
     state = st.session_state
     if "initialized" in state:
@@ -55,7 +59,18 @@ def initialize(lesson_settings: Callable[[int], Settings]) -> None:
     query = st.query_params.to_dict()
     settings, notices = fields.from_query(query)
     if settings.lesson:
-        settings, notices = fields.from_query(query, base=lesson_settings(settings.lesson))
+        base = lesson_settings(settings.lesson)
+        lesson_notices = []
+        if query.get("data", base.dataset) != base.dataset:
+            named = query["data"]
+            lesson_notices.append(
+                f"Part {settings.lesson} of the guided lesson uses "
+                f"{md_escape(DATASETS[base.dataset].title)}, so the data this link names "
+                f"(“{md_escape(named, 40)}”) is not used. Leave the lesson to choose your own.")
+            specific = {f.url for f in fields.FIELDS if f.data_specific or f.name == "dataset"}
+            query = {k: v for k, v in query.items() if k not in specific}
+        settings, notices = fields.from_query(query, base=base)
+        notices = lesson_notices + notices
     apply_settings(settings, keep_view=False)
     state.link_notices = notices
     state.initialized = True

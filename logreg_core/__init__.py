@@ -18,6 +18,7 @@ from .maths import (
     check_data,
     curvature_bound,
     loop_gradients,
+    loss_after_step,
     loss_and_gradients,
     mean_loss,
     numerical_gradient,
@@ -43,6 +44,6 @@ __all__ = [
     "GradientPass", "History", "LogRegInputError", "LogisticProblem", "MiniBatchSGD",
     "Momentum", "Nesterov", "Newton", "Optimizer", "Standardizer", "Sweep",
     "check_data", "curvature_bound", "fit_exact", "learning_rate_sweep", "load_dataset",
-    "loop_gradients", "loss_and_gradients", "mean_loss", "numerical_gradient",
+    "loop_gradients", "loss_after_step", "loss_and_gradients", "mean_loss", "numerical_gradient",
     "on_label_side", "sigmoid", "step", "train",
 ]

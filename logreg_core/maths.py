@@ -525,6 +525,25 @@ def step(X, y, w, b, learning_rate: float, l2: float = 0.0):
     return theta[:-1], float(theta[-1]), grad_pass
 
 
+def loss_after_step(X, y, w, b, learning_rate: float, l2: float = 0.0) -> float:
+    """The loss after one gradient-descent step from (w, b): ``inf`` when that step overflows
+    (a number too large for double precision, said as such by the callers).
+
+    Parameters
+    ----------
+    X, y, w, b, learning_rate, l2 : as in `step`
+
+    Returns
+    -------
+    float
+    """
+    w_new, b_new, _ = step(X, y, w, b, learning_rate, l2)
+    try:
+        return mean_loss(X, y, w_new, b_new, l2)
+    except LogRegInputError:
+        return math.inf
+
+
 def numerical_gradient(X, y, w, b, l2: float = 0.0, rel_step: float = 1e-3):
     r"""Gradient of ``J`` by central differences, to check the analytic gradient.
 

@@ -1,5 +1,6 @@
 """Step in detail: every sample's numbers at the inspected step, the sums, the update, the
-same step as formulas, and a gradient check, with the option to predict before revealing."""
+same step as formulas, and a gradient check. (Predicting before the reveal happens on the
+first screen: see `dashboard.predict`.)"""
 
 from __future__ import annotations
 
@@ -7,20 +8,16 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import logreg_core as lc
-
 from .. import formulas, tables
 from ..context import ViewContext
 from ..display import show_frame
-from ..text import fmt, md_escape
+from ..text import fmt
 from .common import gradient_check_panel
 
 TABLE_ROWS = 50  # rows of the per-sample table shown before "n more rows hidden"
 
 
 def render(ctx: ViewContext) -> None:
-    if not predict_first(ctx):
-        return
     X, y, names, digits = ctx.data.X, ctx.data.y, ctx.names, ctx.digits
     n = X.shape[0]
     st.markdown(f"**The pass at step {ctx.k:,}**: every sample's logit z, probability p, loss "
@@ -58,60 +55,3 @@ def render(ctx: ViewContext) -> None:
                                        digits=digits):
         st.latex(line)
     gradient_check_panel(ctx)
-
-
-def predict_first(ctx: ViewContext) -> bool:
-    """Ask for the signs of the gradient and the loss change before showing the step.
-
-    Returns True once the learner has revealed this step (or does not want to predict).
-    """
-    state = st.session_state
-    k = ctx.k
-    if not st.toggle("Predict first, then reveal", key="predict_mode",
-                     persist_state="session",
-                     help="Guess the signs before the numbers are shown."):
-        return True
-    names = ctx.names
-    shown = range(min(len(names), 3))
-    signs = ["negative", "positive"]
-    guesses = {}
-    questions = st.container(horizontal=True, gap="medium")
-    for j in shown:
-        guesses[f"w{j}"] = questions.radio(
-            f"dJ/dw for {md_escape(names[j], 40)} at step {k:,} is", signs, index=None,
-            key=f"guess_dw{j}_{k}")
-    guesses["b"] = questions.radio(f"dJ/db at step {k:,} is", signs, index=None,
-                                   key=f"guess_db_{k}")
-    guesses["loss"] = questions.radio("After this step the loss will", ["go down", "go up"],
-                                      index=None, key=f"guess_loss_{k}")
-    if not st.button("Reveal", key=f"reveal_{k}", type="primary") and state.get("revealed") != k:
-        st.caption("Make your guesses, then reveal the step.")
-        return False
-    state.revealed = k
-    grad = ctx.grad_pass
-    w_new, b_new, _ = lc.step(ctx.data.X, ctx.data.y, ctx.w, ctx.b,
-                              ctx.settings.learning_rate, ctx.settings.l2)
-    new_loss = lc.mean_loss(ctx.data.X, ctx.data.y, w_new, b_new, ctx.settings.l2)
-    truth = {f"w{j}": signs[int(grad.dw[j] > 0)] for j in shown}
-    truth["b"] = signs[int(grad.db > 0)]
-    truth["loss"] = "go up" if new_loss > grad.loss else "go down"
-    right = sum(guesses[key] == value for key, value in truth.items())
-    lines = [f"**{right} of {len(truth)} right.**"]
-    for key, value in truth.items():
-        mark = "✅" if guesses[key] == value else "❌"
-        if key == "loss":
-            lines.append(
-                f"{mark} The loss goes from {fmt(grad.loss, ctx.digits)} to "
-                f"{fmt(new_loss, ctx.digits)}: it will {value}. "
-                + ("This step is too long for the curvature here: it overshoots." if
-                   value == "go up" else
-                   "A step against the gradient lowers the loss when it is short enough for "
-                   "the curvature; this one is."))
-        else:
-            name = "db" if key == "b" else f"dw for {md_escape(names[int(key[1:])], 40)}"
-            lines.append(
-                f"{mark} {name} is {value}: raising that parameter would "
-                f"{'raise' if value == 'positive' else 'lower'} the loss, so the step "
-                f"{'lowers' if value == 'positive' else 'raises'} it.")
-    st.markdown("\n\n".join(lines))
-    return True

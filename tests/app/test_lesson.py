@@ -1,72 +1,190 @@
-"""The guided lesson: every step opens from its link, shows its view, and its answer is right.
+"""The guided lesson: every part opens from its link, hides its answer until the reveal, and
+marks right exactly the options an independent computation finds.
 
-Each answer is recomputed here from the core (or by hand), independently of the page.
+The references here are hand arithmetic with numpy (the sigmoid, the loss and the gradient
+written out) and plain loops of gradient descent, independent of logreg_core.
 """
+
+import itertools
 
 import numpy as np
 import pytest
 
-import logreg_core as lc
 from dashboard import fields, lesson
-from logreg_core import examples
 from tests.app.helpers import page_text, plain
 
-#: The right answer of each step, computed independently of dashboard/lesson.py.
+X5 = np.arange(1.0, 6.0)
+Y5 = np.array([0, 0, 0, 1, 1.0])
 
 
-def expected_answers() -> dict[int, str]:
-    x = np.arange(1.0, 6.0)
-    y = np.array([0, 0, 0, 1, 1.0])
-    z = examples.WORKED_W * x + examples.WORKED_B
-    p = 1 / (1 + np.exp(-z))
-    loss = -(y * np.log(p) + (1 - y) * np.log(1 - p))
-    dw = np.mean((p - y) * x)
-    w1 = examples.WORKED_W - 0.1 * dw
-    b1 = examples.WORKED_B - 0.1 * np.mean(p - y)
-    loss1 = np.mean(np.logaddexp(0, w1 * x + b1) - y * (w1 * x + b1))
-    five = lc.train(x[:, None], y, learning_rate=0.5, steps=200)
-    boundary = -five.bias[-1] / five.weights[-1, 0]
-    wiki = lc.load_dataset("wikipedia_students")
-    ends = {r: lc.train(wiki.X, wiki.y, learning_rate=r, steps=2000).loss[-1]
-            for r in lesson.RATES_TRIO}
-    separable = {r: lc.train(x[:, None], y, learning_rate=r, steps=2000).loss[-1]
-                 for r in lesson.SEPARABLE_TRIO}
-    return {
-        1: f"x = {x[np.argmin(abs(p - 0.5))]:g}",
-        2: f"x = {x[np.argmax(loss)]:g}",
-        3: "positive" if dw > 0 else "negative",
-        4: "down" if loss1 < np.mean(loss) else "up",
-        5: f"between {int(np.floor(boundary))} and {int(np.floor(boundary)) + 1}",
-        6: f"η = {min(ends, key=ends.get):g}",
-        7: f"η = {min(separable, key=separable.get):g}",
-    }
+def descend(x, y, rate, steps, w=0.0, b=0.0, l2=0.0):
+    """Gradient descent on one feature, written out: the losses and the last (w, b)."""
+    losses = []
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow ends the run (inf)
+        return _descend(x, y, rate, steps, w, b, l2, losses)
 
 
-def test_the_answers_are_what_a_teacher_expects():
-    answers = expected_answers()
-    assert answers == {1: "x = 3", 2: "x = 3", 3: "positive", 4: "down",
-                       5: "between 3 and 4", 6: "η = 0.5", 7: "η = 10"}
+def _descend(x, y, rate, steps, w, b, l2, losses):
+    for t in range(steps + 1):
+        z = w * x + b
+        losses.append(np.mean(np.logaddexp(0, z) - y * z) + 0.5 * l2 * w * w)
+        if t == steps or not np.isfinite(losses[-1]):
+            break
+        p = np.exp(-np.logaddexp(0, -z))  # 1 / (1 + e^-z) without overflow
+        w, b = w - rate * (np.mean((p - y) * x) + l2 * w), b - rate * np.mean(p - y)
+    return np.array(losses), w, b
 
 
-@pytest.mark.parametrize("number", range(1, len(lesson.STEPS) + 1))
-def test_every_step_opens_from_its_link_and_reveals_the_right_answer(new_app, number):
-    link = fields.to_query(lesson.settings_for(number))
-    at = new_app(**link).run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.warning
-    assert at.session_state.lesson == number
-    text = plain(page_text(at))
-    assert f"Lesson, step {number} of {len(lesson.STEPS)}" in text
-    assert not at.tabs  # one focused view: the tabs wait until the lesson is left
-    step = lesson.STEPS[number - 1]
-    at.radio(key=f"lesson_guess_{number}").set_value(step.question.options[0]).run()
+def students():
+    from logreg_core import load_dataset
+
+    d = load_dataset("wikipedia_students")
+    return d.X[:, 0], d.y
+
+
+def expected(number: int, settings) -> set[str]:
+    """The right options of lesson part ``number`` at these settings, computed here."""
+    x, y = (students() if settings.dataset == "wikipedia_students" else (X5, Y5))
+    w, b, l2 = settings.w0[0], settings.b0, settings.l2
+    z = w * x + b
+    p = np.exp(-np.logaddexp(0, -z))
+    samples = [f"sample {i + 1} (x = {v:.3g})" for i, v in enumerate(x)]
+    if number == 1:
+        gap = np.abs(p - 0.5)
+        return {samples[i] for i in np.flatnonzero(gap <= gap.min() + 1e-12)}
+    if number == 2:
+        loss = -(y * np.log(p) + (1 - y) * np.log(1 - p))
+        return {samples[i] for i in np.flatnonzero(loss >= loss.max() - 1e-12)}
+    if number == 3:
+        dw = np.mean((p - y) * x) + l2 * w
+        return {"positive" if dw > 0 else "negative" if dw < 0 else "zero"}
+    if number == 4:
+        losses, _, _ = descend(x, y, settings.learning_rate, 1, w, b, l2)
+        return {"up" if losses[1] > losses[0] else "down" if losses[1] < losses[0]
+                else "stay the same"}
+    if number == 5:
+        _, w_end, b_end = descend(x, y, settings.learning_rate, settings.steps, w, b, l2)
+        at = -b_end / w_end
+        xs = sorted(set(x))
+        if at < xs[0]:
+            return {f"left of x = {xs[0]:g}"}
+        if at > xs[-1]:
+            return {f"right of x = {xs[-1]:g}"}
+        return {f"between {a:g} and {c:g}" for a, c in itertools.pairwise(xs) if a <= at <= c}
+    rates = lesson.RATES_TRIO if number == 6 else lesson.SEPARABLE_TRIO
+    ends = {}
+    for rate in rates:
+        losses, _, _ = descend(x, y, rate, settings.steps, w, b, l2)
+        ends[rate] = losses[-1] if len(losses) == settings.steps + 1 else np.inf
+    best = min(ends.values())
+    return {f"η = {r:g}" for r, e in ends.items() if e <= best * (1 + 1e-12)}
+
+
+def test_the_default_answers_are_what_a_teacher_expects():
+    answers = {n: expected(n, lesson.settings_for(n)) for n in range(1, 8)}
+    assert answers == {1: {"sample 3 (x = 3)"}, 2: {"sample 3 (x = 3)"}, 3: {"positive"},
+                       4: {"down"}, 5: {"between 3 and 4"}, 6: {"η = 0.5"}, 7: {"η = 10"}}
+
+
+def reveal(at, number: int, guess: str):
+    radio = next(r for r in at.radio if r.key.startswith(f"lesson_guess_{number}_"))
+    radio.set_value(guess).run()
     at.button(key=f"lesson_reveal_{number}").click().run()
-    answer = expected_answers()[number]
-    assert answer in step.question.options
-    revealed = plain(page_text(at))
-    right = step.question.options[0] == answer
-    assert ("✅ Right" in revealed) == right
-    assert right or f"❌ Not quite: {answer}" in revealed
+    return at
+
+
+@pytest.mark.parametrize("number", range(1, len(lesson.PARTS) + 1))
+def test_every_part_opens_from_its_link_and_reveals_the_right_answer(new_app, number):
+    settings = lesson.settings_for(number)
+    at = new_app(**fields.to_query(settings)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.warning and at.session_state.lesson == number
+    text = plain(page_text(at))
+    assert f"Lesson, part {number} of {len(lesson.PARTS)}" in text
+    assert not at.tabs  # one focused view: the tabs wait until the lesson is left
+    right = expected(number, settings)
+    radio = next(r for r in at.radio if r.key.startswith(f"lesson_guess_{number}_"))
+    assert right <= set(radio.options)
+    wrong = next(o for o in radio.options if o not in right)
+    at = reveal(at, number, wrong)
+    assert not at.exception
+    shown = plain(" ".join(e.value for e in at.error))
+    assert "Not quite: " + " or ".join(sorted(right)) in shown or any(
+        f"Not quite: {r}" in shown for r in right)
+    assert not at.success
+
+
+HIDDEN_UNTIL_REVEAL = {1: ("table", "p"), 2: ("table", "loss"), 3: ("table", "(p - y) * x"),
+                       5: ("chart", "decision boundary"), 6: ("chart", "at three rates"),
+                       7: ("chart", "at three rates")}
+
+
+@pytest.mark.parametrize("number", sorted(HIDDEN_UNTIL_REVEAL))
+def test_nothing_answers_the_question_before_the_reveal(new_app, number):
+    kind, what = HIDDEN_UNTIL_REVEAL[number]
+
+    def shown(at) -> bool:
+        if kind == "table":
+            return any(what in t.value.columns for t in at.table)
+        return any(what in c.proto.spec for c in at.get("vega_lite_chart"))
+
+    at = new_app(lesson=str(number)).run()
+    assert not shown(at)
+    radio = next(r for r in at.radio if r.key.startswith(f"lesson_guess_{number}_"))
+    at = reveal(at, number, radio.options[0])
+    assert shown(at)
+
+
+@pytest.mark.parametrize(("query", "number"), [
+    ({"lesson": "7", "steps": "1"}, 7), ({"lesson": "7", "steps": "20"}, 7),
+    ({"lesson": "7", "l2": "1"}, 7), ({"lesson": "6", "steps": "10"}, 6),
+    ({"lesson": "5", "lr": "1"}, 5), ({"lesson": "5", "w0": "5", "b0": "-5"}, 5),
+    ({"lesson": "3", "l2": "0.5"}, 3), ({"lesson": "4", "lr": "20"}, 4),
+])
+def test_answers_and_sentences_follow_the_settings(new_app, query, number):
+    at = new_app(**query).run()
+    assert not at.exception, [e.value for e in at.exception]
+    settings = at.session_state
+    current = fields.from_state(settings, 1)
+    right = expected(number, current)
+    radio = next(r for r in at.radio if r.key.startswith(f"lesson_guess_{number}_"))
+    assert right <= set(radio.options)
+    at = reveal(at, number, next(iter(right)))
+    text = plain(page_text(at))
+    assert at.success and not at.error, text
+    if number == 5:
+        losses, w, b = descend(X5, Y5, current.learning_rate, current.steps, current.w0[0],
+                               current.b0)
+        assert f"from w = {current.w0[0]:.4g}, b = {current.b0:.4g}" in text
+        assert f"at η = {current.learning_rate:g}" in text
+        assert f"to {losses[-1]:.4g}" in text
+        assert f"x = −b/w = {-b / w:.4g}" in text.replace("-b/w", "−b/w")
+    if number in (6, 7):
+        assert f"after {current.steps:,} step" in text.lower()
+    if number == 7 and current.l2:
+        assert "There is a best fit" in text and "no finite best fit" not in text
+
+
+def test_a_link_to_a_part_with_other_data_keeps_the_parts_data_and_says_so(new_app):
+    for number, data in ((6, "five_points"), (1, "wikipedia_students"),
+                         (1, "breast_cancer"), (2, "wikipedia_students"), (6, "student")):
+        at = new_app(lesson=str(number), data=data).run()
+        assert not at.exception, (number, data, [e.value for e in at.exception])
+        assert at.session_state.dataset == lesson.PARTS[number - 1].dataset
+        (notice,) = [w.value for w in at.warning]
+        assert "is not used" in plain(notice)
+
+
+def test_each_part_draws_only_the_controls_that_change_it(new_app):
+    for number, part in enumerate(lesson.PARTS, 1):
+        at = new_app(lesson=str(number)).run()
+        keys = {w.key for kind in ("select_slider", "slider", "toggle", "number_input")
+                for w in at.get(kind)}
+        assert ("learning_rate" in keys) == ("learning_rate" in part.controls), number
+        assert ("steps" in keys) == ("steps" in part.controls), number
+        assert ("l2" in keys) == ("l2" in part.controls), number
+        labels = [b.label for b in at.button]
+        assert len(labels) == len(set(labels)), labels  # no two controls share a label
 
 
 def test_next_back_and_leave(new_app):
@@ -79,8 +197,17 @@ def test_next_back_and_leave(new_app):
     assert at.session_state.lesson == 0 and at.tabs
 
 
-def test_a_short_lesson_link_sets_the_steps_controls(new_app):
-    at = new_app(lesson="6").run()  # only ?lesson=6: the step's own settings apply
+def test_a_short_lesson_link_sets_the_parts_controls(new_app):
+    at = new_app(lesson="6").run()  # only ?lesson=6: the part's own settings apply
     assert at.session_state.dataset == "wikipedia_students"
     assert at.session_state.steps == 2000 and at.session_state.learning_rate == 0.5
     assert not at.warning
+
+
+def test_a_new_state_is_a_new_question(new_app):
+    at = new_app(lesson="4").run()
+    at = reveal(at, 4, "down")
+    assert at.success
+    at.select_slider(key="learning_rate").set_value(20).run()
+    assert not at.success and not at.error  # the reveal was for the old rate
+    assert "Choose an answer" in page_text(at)

@@ -11,7 +11,14 @@ from dashboard import charts, fields
 from dashboard.views import VIEWS
 from dashboard.views.learning_rates import sweep_rates
 from logreg_core.limits import learning_rate_limits
-from tests.app.helpers import frames_with, metric, open_view, page_text, plain, table
+from tests.app.helpers import (
+    frames_with,
+    loss_chart_frames,
+    metric,
+    page_text,
+    plain,
+    table,
+)
 
 
 @pytest.mark.parametrize("dataset", list(lc.DATASETS))
@@ -123,21 +130,31 @@ def test_accumulated_error_is_explained_with_its_numbers(new_app):
     assert "comes out 2.7 instead of -0.3: the wrong sign" in text
 
 
-def test_predict_then_reveal(app):
-    open_view(app, "step")
+def test_predict_then_reveal_hides_every_answer_until_the_reveal(app):
     app.slider(key="inspect").set_value(0).run()
     app.toggle(key="predict_mode").set_value(True).run()
     assert "Make your guesses" in page_text(app)
-    assert [d for d in app.dataframe if "agrees" in d.value.columns] == []
-    app.radio(key="guess_dw0_0").set_value("positive").run()
-    app.radio(key="guess_db_0").set_value("positive").run()
-    app.radio(key="guess_loss_0").set_value("go up").run()
-    app.button(key="reveal_0").click().run()
+    text = plain(page_text(app))
+    # nothing that answers: no gradient or update, no error columns, no verdict, no views
+    assert "dJ/dw" not in text and "←" not in text and not app.success and not app.tabs
+    assert all(c not in t.value.columns for t in app.table for c in ("p - y", "(p - y) * x"))
+    assert not [m for m in app.metric if m.label == "Loss at step 200"]
+    assert len(loss_chart_frames(app)[0]) == 1  # the curve only up to step 0
+    state = next(r.key for r in app.radio).rsplit("_", 1)[1]
+    app.radio(key=f"guess_w0_{state}").set_value("positive").run()
+    app.radio(key=f"guess_b_{state}").set_value("positive").run()
+    app.radio(key=f"guess_loss_{state}").set_value("go up").run()
+    app.button(key=f"reveal_{state}").click().run()
     text = plain(page_text(app))
     # at w = 0, b = 0 every p is 0.5: dw = mean((0.5 - y) x) < 0 and db = 0.5 - 0.4 > 0
+    five = lc.load_dataset("five_points")
+    after = lc.loss_after_step(five.X, five.y, [0.0], 0.0, 0.5)
+    assert after < np.log(2)
     assert "**1 of 3 right.**" in text
-    assert "❌ dw for x is negative" in text and "✅ db is positive" in text
-    assert "it will go down" in text
+    assert "dw for x is negative" in text and "db is positive" in text
+    assert "it will go down" in text and app.tabs
+    app.slider(key="inspect").set_value(1).run()  # another step: a new question
+    assert "Make your guesses" in page_text(app) and not app.tabs
 
 
 def test_gradient_check_shown(app):

@@ -1,0 +1,106 @@
+"""Predict, then reveal: the signs of the gradient and the next loss, guessed before they show.
+
+With the mode on, the inspected step's questions take the place of its gradient on the first
+screen, and until they are answered nothing on the page shows what they ask: the per-sample
+errors and their products, the gradient and the update, the loss after the inspected step
+(its curve is drawn only up to it), the verdict and the views. A new state (another step,
+rate, start or data) is a new question.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+import streamlit as st
+
+import logreg_core as lc
+
+from .context import ViewContext
+from .text import fmt, md_escape
+
+SIGNS = ("negative", "zero", "positive")
+MOVES = ("go down", "stay the same", "go up")
+
+
+def key(ctx: ViewContext) -> str:
+    """Names the state the questions are about."""
+    s = ctx.settings
+    parts = [ctx.data.key, s.learning_rate, s.w0, s.b0, s.l2, s.steps, ctx.k]
+    return hashlib.sha1(repr(parts).encode()).hexdigest()[:10]
+
+
+def pending(settings, session, state_key: str) -> bool:
+    """Whether a prediction is open: the mode is on and this state is not revealed yet."""
+    return bool(session.get("predict_mode")) and session.get("revealed") != state_key
+
+
+def _sign(value: float) -> str:
+    return SIGNS[int(value > 0) - int(value < 0) + 1]
+
+
+def truth(ctx: ViewContext) -> dict[str, str]:
+    """The right answer of each question, from the core."""
+    grad = ctx.grad_pass
+    answers = {f"w{j}": _sign(grad.dw[j]) for j in range(min(len(ctx.names), 3))}
+    answers["b"] = _sign(grad.db)
+    after = next_loss(ctx)
+    answers["loss"] = MOVES[int(after > grad.loss) - int(after < grad.loss) + 1]
+    return answers
+
+
+def next_loss(ctx: ViewContext) -> float:
+    return lc.loss_after_step(ctx.data.X, ctx.data.y, ctx.w, ctx.b,
+                              ctx.settings.learning_rate, ctx.settings.l2)
+
+
+def _label(ctx: ViewContext, name: str) -> str:
+    if name == "b":
+        return f"dJ/db at step {ctx.k:,} is"
+    if name == "loss":
+        return "After this step the loss will"
+    return f"dJ/dw for {md_escape(ctx.names[int(name[1:])], 40)} at step {ctx.k:,} is"
+
+
+def questions(ctx: ViewContext) -> None:
+    """The open questions and the reveal button."""
+    state_key = key(ctx)
+    guesses = {}
+    for name in truth_names(ctx):
+        options = MOVES if name == "loss" else SIGNS
+        guesses[name] = st.radio(_label(ctx, name), options, index=None, horizontal=True,
+                                 key=f"guess_{name}_{state_key}")
+    if st.button("Reveal", key=f"reveal_{state_key}", type="primary",
+                 disabled=any(g is None for g in guesses.values())):
+        st.session_state.revealed = state_key
+        st.session_state.guesses = guesses
+        st.rerun()
+    st.caption("Make your guesses, then reveal the step.")
+
+
+def truth_names(ctx: ViewContext) -> list[str]:
+    return [*(f"w{j}" for j in range(min(len(ctx.names), 3))), "b", "loss"]
+
+
+def feedback(ctx: ViewContext) -> None:
+    """After the reveal: each guess against the computed answer, and why."""
+    guesses = st.session_state.get("guesses", {})
+    answers = truth(ctx)
+    right = sum(guesses.get(name) == value for name, value in answers.items())
+    lines = [f"**{right} of {len(answers)} right.**"]
+    for name, value in answers.items():
+        mark = ":material/check_circle:" if guesses.get(name) == value else ":material/cancel:"
+        if name == "loss":
+            after = next_loss(ctx)
+            lines.append(f"{mark} The loss goes from {fmt(ctx.grad_pass.loss, ctx.digits)} to "
+                         + ("a number too large for double precision" if not math.isfinite(after)
+                            else fmt(after, ctx.digits)) + f": it will {value}.")
+        else:
+            what = "db" if name == "b" else f"dw for {md_escape(ctx.names[int(name[1:])], 40)}"
+            effect = {"positive": "raising that parameter would raise the loss, so the step "
+                                  "lowers it",
+                      "negative": "raising that parameter would lower the loss, so the step "
+                                  "raises it",
+                      "zero": "the loss is flat in that direction here, so the step leaves it"}
+            lines.append(f"{mark} {what} is {value}: {effect[value]}.")
+    st.markdown("  \n".join(lines))
