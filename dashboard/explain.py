@@ -12,7 +12,7 @@ from logreg_core.verdicts import ends_at_lowest, lowest_step
 
 from . import compute, fields
 from .context import ViewContext
-from .text import fmt, md_escape, plural
+from .text import fmt, fmt_loss, md_escape, plural
 
 VERDICT_ICONS = {"converging": ":material/trending_down:", "settling": ":material/south_east:",
                  "oscillating": ":material/sync:", "diverging": ":material/trending_up:"}
@@ -74,7 +74,7 @@ def loss_chart_alt(ctx: ViewContext) -> str:
 
 def loss_chart_caption(ctx: ViewContext) -> str:
     """The loss chart's key figures as text: first, last and lowest loss, and the dot."""
-    loss, k, f = ctx.history.loss, ctx.k, lambda v: fmt(v, loss_digits(ctx))
+    loss, k, f = ctx.history.loss, ctx.k, lambda v: fmt_loss(v, loss_digits(ctx))
     last = len(loss) - 1
     # "lowest" with the tolerance a verdict's "rose" uses: a 2e-16 rounding rise is no rise
     lowest = lowest_step(loss)
@@ -124,6 +124,15 @@ def model_chart_caption(ctx: ViewContext) -> str:
         return (f"At step {ctx.k:,} the line p = 0.5 is where {terms} = 0 (x₁ is "
                 f"{md_escape(ctx.names[0], 40)}, x₂ is {md_escape(ctx.names[1], 40)}); {share}.")
     return f"At step {ctx.k:,}, {share}."
+
+
+def best_fit_text(ctx: ViewContext) -> str:
+    """Whether this data, at this L2, has a best fit: computed, never a data note's claim."""
+    limits = ctx.limits
+    if limits.local is not None:
+        return (f"With λ = {fmt(ctx.settings.l2, ctx.digits)} this data has a best fit: loss "
+                f"{fmt(limits.optimum_loss, ctx.digits)}.")
+    return limits.reason
 
 
 def worked_settings() -> fields.Settings:

@@ -12,7 +12,7 @@ from logreg_core import examples
 from . import charts, compute, controls, explain, predict, state, tables
 from .context import ViewContext
 from .display import show_chart, show_frame, text_frame
-from .text import fmt, link_number, md_escape
+from .text import fmt, fmt_loss, link_number, md_escape
 
 #: Samples shown as a plain text table on the first screen; more go in a scrolling grid.
 TEXT_TABLE_ROWS = 10
@@ -50,10 +50,11 @@ def metrics(ctx: ViewContext) -> None:
     row = st.container(horizontal=True, gap="medium")  # wraps onto more rows when narrow
     card = {"width": "content"}
     row.metric("Loss at step 0", f(history.loss[0]), **card)
-    g = lambda v: fmt(v, explain.loss_digits(ctx))  # noqa: E731
+    g = lambda v: fmt_loss(v, explain.loss_digits(ctx))  # noqa: E731
     if not ctx.pending:  # the last loss tells whether this step lowered it
         row.metric(f"Loss at step {history.steps_run:,}", g(history.loss[-1]),
-                   delta=g(history.loss[-1] - history.loss[0]), delta_color="inverse",
+                   delta=fmt(history.loss[-1] - history.loss[0], explain.loss_digits(ctx)),
+                   delta_color="inverse",
                    help=explain.chaos_note(history) if explain.chaotic(history) else None,
                    **card)
     w = ctx.w
@@ -94,7 +95,6 @@ def model_chart(ctx: ViewContext) -> None:
 def gradient_column(ctx: ViewContext) -> None:
     """The per-sample pass at the inspected step, then the gradient and the update in words."""
     grad, digits, names = ctx.grad_pass, ctx.digits, ctx.names
-    f = lambda v: fmt(v, digits)  # noqa: E731
     st.markdown(f"**Every sample at step {ctx.k:,}**")
     rows = tables.breakdown_table(ctx.data.X, ctx.data.y, grad, names)
     if ctx.pending:  # the forward pass only: the errors would answer the questions
@@ -113,21 +113,47 @@ def gradient_column(ctx: ViewContext) -> None:
         return
     if st.session_state.get("predict_mode"):
         predict.feedback(ctx)
-    rate = ctx.settings.learning_rate
+    st.markdown("  \n".join(gradient_lines(ctx)))
+
+
+def gradient_lines(ctx: ViewContext) -> list[str]:
+    """The gradient and the update of the inspected step, as chains of equalities: each
+    expression equals the next, term by term, to the digits shown (a test evaluates them)."""
+    grad, rate, names = ctx.grad_pass, ctx.settings.learning_rate, ctx.names
+    f = lambda v: fmt(v, ctx.digits)  # noqa: E731
+    fp = lambda v: f"({f(v)})" if f(v).startswith("-") else f(v)  # noqa: E731
     lines = []
     for j, name in enumerate(names[:3]):
-        reg = f" + λw = {f(grad.l2_term[j])}" if ctx.settings.l2 else ""
-        lines.append(f"dJ/dw\\[{md_escape(name, 30)}\\] = mean((p − y)·x){reg} = "
-                     f"**{f(grad.dw[j])}**")
-    lines.append(f"dJ/db = mean(p − y) = **{f(grad.db)}**")
-    for j, name in enumerate(names[:3]):
-        lines.append(f"w\\[{md_escape(name, 30)}\\] ← {f(ctx.w[j])} − {link_number(rate)}·"
-                     f"({f(grad.dw[j])}) = **{f(ctx.w[j] - rate * grad.dw[j])}**")
-    lines.append(f"b ← {f(ctx.b)} − {link_number(rate)}·({f(grad.db)}) = "
+        w_j, x_j = weight_symbol(j, len(names)), feature_symbol(j, len(names))
+        label = f"∂J/∂{w_j}" + (f" ({md_escape(name, 30)})" if len(names) > 1 else "")
+        if ctx.settings.l2:
+            data_part = grad.dw[j] - grad.l2_term[j]
+            lines.append(f"{label} = mean((p − y)·{x_j}) + λ{w_j} = {f(data_part)} + "
+                         f"{fp(grad.l2_term[j])} = **{f(grad.dw[j])}**")
+        else:
+            lines.append(f"{label} = mean((p − y)·{x_j}) = **{f(grad.dw[j])}**")
+    lines.append(f"∂J/∂b = mean(p − y) = **{f(grad.db)}**")
+    for j in range(min(len(names), 3)):
+        w_j = weight_symbol(j, len(names))
+        lines.append(f"{w_j} ← {w_j} − η·∂J/∂{w_j} = {f(ctx.w[j])} − {link_number(rate)}·"
+                     f"{fp(grad.dw[j])} = **{f(ctx.w[j] - rate * grad.dw[j])}**")
+    lines.append(f"b ← b − η·∂J/∂b = {f(ctx.b)} − {link_number(rate)}·{fp(grad.db)} = "
                  f"**{f(ctx.b - rate * grad.db)}**")
     if len(names) > 3:
         lines.append(f"… and likewise for the other {len(names) - 3} weights.")
-    st.markdown("  \n".join(lines))
+    return lines
+
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def weight_symbol(j: int, n_features: int) -> str:
+    """``w`` for one feature, ``w₁``, ``w₂``, ... for more."""
+    return "w" if n_features == 1 else "w" + str(j + 1).translate(_SUBSCRIPTS)
+
+
+def feature_symbol(j: int, n_features: int) -> str:
+    return "x" if n_features == 1 else "x" + str(j + 1).translate(_SUBSCRIPTS)
 
 
 def worked_column(ctx: ViewContext) -> None:
@@ -142,10 +168,9 @@ def worked_column(ctx: ViewContext) -> None:
             shown = "—" if printed is None else f"{printed:g}"
             lines.append(f"| {wanted[quantity]} | {shown} | {exact:.4f} |")
     st.markdown("\n".join(lines))
-    wrong = [q for q, _, _ in examples.printed_mismatches(report.rows)]
-    st.caption(f"It rounds as it goes, so {len(wrong)} of its printed figures are off in the "
-               f"last digit ({', '.join(wrong)}). All of its figures: the *Worked example* "
-               "tab.")
+    off = [f.quantity for f in examples.worked_figures(report) if f.how != "rounded"]
+    st.caption(f"{len(off)} of its printed figures are not the exact values rounded "
+               f"({', '.join(off)}): the *Worked example* tab says why.")
     st.button("Load this step", key="load_worked", icon=":material/school:",
               on_click=state.load_settings, args=(explain.worked_settings(),),
               help="The 5 points, w = 2.197, b = −6.593, η = 0.1, one step.")

@@ -52,6 +52,12 @@ def fmt(value: float, digits: int = 4) -> str:
     return "0" if text in ("-0", "0") else text
 
 
+def fmt_loss(value: float, digits: int = 4) -> str:
+    """A loss as `fmt` writes it, except one that rounds to 0: the logistic loss is never 0,
+    so a 0 has underflowed (it is below the smallest double, 5e-324) and reads so."""
+    return "< 5e-324" if float(value) == 0.0 else fmt(value, digits)
+
+
 def tex_number(value: float, digits: int = 4) -> str:
     """`fmt` for LaTeX: exponents as powers of ten."""
     text = fmt(value, digits)

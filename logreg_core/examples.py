@@ -307,6 +307,77 @@ def numpy_zeros_error() -> str:
     return "no error"  # a numpy that accepted it would show here
 
 
+def _places(printed: float) -> int:
+    """Decimal places a printed figure shows (``0.100`` is kept as 0.1: one place at least)."""
+    text = repr(float(printed))
+    return len(text.split(".")[1]) if "." in text and "e" not in text else 0
+
+
+def cut_off(value: float, places: int) -> float:
+    """``value`` with its digits after ``places`` decimal places dropped (towards 0)."""
+    scale = 10.0**places
+    return math.trunc(value * scale) / scale
+
+
+@dataclass(frozen=True)
+class PrintedFigure:
+    """How a textbook figure relates to the exact value.
+
+    Attributes
+    ----------
+    quantity : str
+    printed, exact : float
+    places : int
+        Decimal places the figure is compared at (the textbook's, at least those printed).
+    how : {"rounded", "carried", "cut off", "other"}
+        The exact value rounded to those places; else computed from the textbook's own
+        rounded figures (``source``), then rounded; else the exact value cut off there (not
+        rounded); else none of these.
+    source : str
+        For "carried": the rounded figure(s) it was computed from, in words.
+    """
+
+    quantity: str
+    printed: float
+    exact: float
+    places: int
+    how: str
+    source: str = ""
+
+
+def worked_figures(report: WorkedStep) -> list[PrintedFigure]:
+    """Every printed figure of the worked step and how it came about (see `PrintedFigure`).
+
+    A figure printed as ``0.100`` reads back as 0.1, so places are compared at the largest
+    count any figure of its kind shows (three for p and the per-point losses).
+    """
+    printed = WORKED_PRINTED
+    p_printed = dict(zip(FIVE_X, printed["p"], strict=True))
+    # what each figure could have been computed from, with the textbook's own rounded inputs
+    carried = {f"loss at x = {x:g}": (
+        -math.log(p_printed[x]) if y == 1 else -math.log(1 - p_printed[x]),
+        f"its rounded p {p_printed[x]:g}") for x, y in zip(FIVE_X, FIVE_Y, strict=True)}
+    for name, total in (("dw", "sum (p - y) * x"), ("db", "sum (p - y)")):
+        carried[name] = (printed[total] / 5, f"its rounded sum {printed[total]:g} divided by 5")
+    carried["new w"] = (WORKED_W - WORKED_RATE * printed["dw"], f"its dw {printed['dw']:g}")
+    carried["new b"] = (WORKED_B - WORKED_RATE * printed["db"], f"its db {printed['db']:g}")
+    out = []
+    for quantity, value, exact in report.rows:
+        if value is None:
+            continue
+        places = max(_places(value), 3 if quantity.startswith(("p at", "loss at")) else 0)
+        if round(exact, places) == round(value, places):
+            how, source = "rounded", ""
+        elif quantity in carried and round(carried[quantity][0], places) == round(value, places):
+            how, source = "carried", carried[quantity][1]
+        elif cut_off(exact, places) == round(value, places):
+            how, source = "cut off", ""
+        else:
+            how, source = "other", ""
+        out.append(PrintedFigure(quantity, float(value), float(exact), places, how, source))
+    return out
+
+
 def printed_mismatches(rows) -> list[tuple[str, float, float]]:
     """The textbook figures that differ from the exact value rounded to the same places.
 

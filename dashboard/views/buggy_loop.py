@@ -103,33 +103,64 @@ def render(ctx: ViewContext) -> None:
 
 
 def bug_effects(ctx: ViewContext, rows: int) -> str:
-    """One line per bug, with this data's numbers at the run's start."""
+    """One line per bug, with this data's numbers at the run's start. A bug that gives the
+    same step as the corrected loop on this data is said to make no difference here (never a
+    number compared with itself)."""
     settings = ctx.settings
     X, y = ctx.data.X[:rows, :2], ctx.data.y[:rows]
     w0, b0, rate = np.array(settings.w0[:2]), settings.b0, settings.learning_rate
     f = lambda v: fmt(v, 3)  # noqa: E731
-    *_, dw, db = examples.buggy_loop_step(X, y, w0, b0, rate)
-    *_, dw_acc, _ = examples.buggy_loop_step(X, y, w0, b0, rate, {"accumulated_error"})
-    *_, dw_same, _ = examples.buggy_loop_step(X, y, w0, b0, rate, {"same_feature"})
-    *_, db_raw = examples.buggy_loop_step(X, y, w0, b0, rate, {"bias_not_averaged"})
+    correct = examples.buggy_loop_step(X, y, w0, b0, rate)
+    with_bug = {bug: examples.buggy_loop_step(X, y, w0, b0, rate, {bug}) for bug in examples.BUGS}
+    *_, dw, db = correct
+
+    def same(bug: str) -> bool:  # the same step: same gradients and the same new w and b
+        (w_a, b_a, _, dw_a, db_a), (w_b, b_b, _, dw_b, db_b) = correct, with_bug[bug]
+        return w_a == w_b and b_a == b_b and dw_a == dw_b and db_a == db_b
+
+    def no_difference(why: str) -> str:
+        if rows == 1:  # then every step is the same, not only the first
+            return f"makes no difference on this data: {why}."
+        return f"gives the same first step as the corrected loop from this start: {why}."
+
     sums = examples.running_error_sums(X, y, w0, b0)
     shown = ", ".join(f(v) for v in sums[:8]) + (", …" if len(sums) > 8 else "")
     peak = int(np.argmax(np.abs(sums)))
-    sign_flip = np.sign(dw_acc[0]) != np.sign(dw[0]) and dw[0] != 0
-    lines = [
-        f"- *Same sample*: every term of the sums is sample 1's, so the gradient is that of a "
-        f"data set made of {rows} copies of sample 1: the model chases that one point.",
-        f"- *Accumulated error*: after sample i the loop's dz holds the sum of the first i "
-        f"errors ({shown}), largest in size at sample {peak + 1}, and each sample's feature is "
-        f"multiplied by that sum. The first weight's gradient comes out {f(dw_acc[0])} instead "
-        f"of {f(dw[0])}" + (": the wrong sign." if sign_flip else "."),
-        (f"- *Same feature*: both weights get the second feature's gradient "
-         f"({f(dw_same[0])} and {f(dw_same[-1])}), so they move by the same amount each step "
-         "and the model cannot tell the features apart." if X.shape[1] > 1 else
-         "- *Same feature*: with one feature there is no second one to confuse it with."),
-        f"- *Bias not averaged*: db is the sum, not the mean: {f(db_raw)} instead of {f(db)}, "
-        f"{rows} times too large, as if b alone had a learning rate {rows} times larger.",
-        f"- *Bias updated with itself*: b ← (1 − η)·b; at η = {fmt(rate, 4)} "
-        + bias_self_update_effect(rate, b0),
-    ]
+    dw_acc, dw_same, db_raw = with_bug["accumulated_error"][3], with_bug["same_feature"][3], \
+        with_bug["bias_not_averaged"][4]
+    lines = []
+    lines.append("- *Same sample*: " + (
+        no_difference("with one sample, sample 1 is every sample") if same("same_sample") else
+        f"every term of the sums is sample 1's, so the gradient is that of a data set made "
+        f"of {rows} copies of sample 1: the model chases that one point."))
+    if same("accumulated_error"):
+        lines.append("- *Accumulated error*: " + no_difference(
+            "the running sum of the errors equals each error" if rows == 1 else
+            "the running sums happen to give the same gradient"))
+    else:
+        sign_flip = np.sign(dw_acc[0]) != np.sign(dw[0]) and dw[0] != 0
+        lines.append(
+            f"- *Accumulated error*: after sample i the loop's dz holds the sum of the first i "
+            f"errors ({shown}), largest in size at sample {peak + 1}, and each sample's "
+            f"feature is multiplied by that sum. The first weight's gradient comes out "
+            f"{f(dw_acc[0])} instead of {f(dw[0])}" + (": the wrong sign." if sign_flip else "."))
+    if X.shape[1] < 2:
+        lines.append("- *Same feature*: with one feature there is no second one to confuse it "
+                     "with.")
+    elif same("same_feature"):
+        lines.append("- *Same feature*: " + no_difference(
+            "both features have the same values here"))
+    else:
+        lines.append(f"- *Same feature*: both weights get the second feature's gradient "
+                     f"({f(dw_same[0])} and {f(dw_same[-1])}), so they move by the same amount "
+                     "each step and the model cannot tell the features apart.")
+    if same("bias_not_averaged"):
+        lines.append("- *Bias not averaged*: " + no_difference(
+            "with one sample the sum is the mean" if rows == 1 else "the errors add up to 0"))
+    else:
+        lines.append(f"- *Bias not averaged*: db is the sum, not the mean: {f(db_raw)} instead "
+                     f"of {f(db)}, {rows} times too large, as if b alone had a learning rate "
+                     f"{rows} times larger.")
+    lines.append(f"- *Bias updated with itself*: b ← (1 − η)·b; at η = {fmt(rate, 4)} "
+                 + bias_self_update_effect(rate, b0))
     return "\n".join(lines)  # numbers and our own words only: nothing to escape

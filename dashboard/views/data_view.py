@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import sources, tables
+from .. import explain, sources, tables
 from ..charts import title_text
 from ..context import ViewContext
 
@@ -12,6 +12,7 @@ from ..context import ViewContext
 def render(ctx: ViewContext) -> None:
     source = ctx.source  # as loaded, before the editor's edits
     st.markdown(source.note)
+    st.caption(explain.best_fit_text(ctx))
     if source.preview is not None:
         st.markdown("**The file as read**")
         st.dataframe(source.preview.head(100), key="upload_preview")

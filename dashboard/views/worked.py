@@ -21,6 +21,27 @@ def comparison_frame(rows, digits: int) -> pd.DataFrame:
     return frame
 
 
+def printed_figures_text(report, digits: int) -> str:
+    """How each of the textbook's printed figures came about, computed (see
+    `examples.worked_figures`)."""
+    figures = examples.worked_figures(report)
+    rounded = [f for f in figures if f.how == "rounded"]
+    parts = [f"Of its {len(figures)} printed figures, {len(rounded)} are the exact values "
+             "rounded to the places shown."]
+    for f in figures:
+        exact = fmt(f.exact, max(digits, f.places + 1))
+        if f.how == "cut off":
+            parts.append(f"{f.quantity} ({f.printed:g}) is the exact {exact} cut off after "
+                         f"{f.places} places: rounded it would be {f.exact:.{f.places}f}.")
+        elif f.how == "carried":
+            parts.append(f"{f.quantity} ({f.printed:g}) is computed from {f.source}; the exact "
+                         f"value is {exact}.")
+        elif f.how == "other":
+            parts.append(f"{f.quantity} ({f.printed:g}) matches neither the exact {exact} "
+                         "rounded nor its own rounded figures.")
+    return " ".join(parts)
+
+
 def render(ctx: ViewContext) -> None:
     report = compute.worked_step()
     digits = ctx.digits
@@ -61,13 +82,7 @@ def render(ctx: ViewContext) -> None:
     frame = comparison_frame(report.rows, digits)
     show_frame(frame, digits, key="worked_comparison", hide_index=True,
                  height=full_height(frame))
-    mismatches = examples.printed_mismatches(report.rows)
-    listed = "; ".join(f"{q}: {p:g} where the exact {f(e)} rounds otherwise"
-                       for q, p, e in mismatches)
-    st.markdown(
-        f"{len(mismatches)} of its figures differ from the exact value rounded to the same "
-        f"places ({listed}). It rounds each p to three places and each sum before dividing, "
-        "and carries those rounded numbers forward.")
+    st.markdown(printed_figures_text(report, digits))
     default, free = report.sklearn_default, report.unregularized
     st.markdown("**What it gets wrong about scikit-learn**")
     st.markdown(
