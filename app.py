@@ -28,7 +28,7 @@ from dashboard import (
 )
 from dashboard import upload as upload_ui
 from dashboard.compute import Source
-from dashboard.views import BY_SLUG, BY_TITLE, VIEWS
+from dashboard.views import BY_SLUG, BY_TITLE, VIEWS, share
 
 st.set_page_config(page_title="Descent Lab", page_icon="📉", layout="wide")
 # Altair checks every chart part against the Vega-Lite schema as it is built, which costs more
@@ -139,6 +139,8 @@ def open_view(ctx) -> None:
                 icon=":material/visibility_off:")
         return
     s.view_tab = BY_SLUG[s.view].title
+    if s.view != "share":
+        s.last_view = s.view  # what a link from the Share view opens
     tabs = st.tabs([v.title for v in VIEWS], key="view_tab", on_change=on_view_tab)
     for tab, view in zip(tabs, VIEWS, strict=True):
         with tab:
@@ -183,7 +185,10 @@ def main() -> None:
         overview.first_screen(ctx, names)
         open_view(ctx)
     sizes = fields.Sizes(data.n_samples, data.n_features)
-    st.query_params.from_dict(fields.to_query(settings, sizes))
+    # The address bar opens what a shared link opens: never the Share view itself.
+    linked = fields.with_changes(settings, view=share.shared_view(settings.view,
+                                                                  s.get("last_view")))
+    st.query_params.from_dict(fields.to_query(linked, sizes))
     play_ticker()
 
 

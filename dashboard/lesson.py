@@ -27,7 +27,7 @@ import streamlit as st
 import logreg_core as lc
 from logreg_core import examples
 
-from . import charts, compute, controls, explain, fields, state, tables
+from . import charts, compute, controls, explain, fields, rate_charts, state, tables
 from .context import ViewContext
 from .display import show_chart, text_frame
 from .text import fmt, link_number, md_escape, plural
@@ -246,9 +246,9 @@ def _loss(ctx: ViewContext) -> None:
 def _rates_chart(ctx: ViewContext, rates) -> None:
     sweep, steps = _rates_sweep(ctx, rates)
     names = [_rate_option(r) for r in rates]
-    frame = charts.curves_frame(dict(zip(names, sweep.loss, strict=True)),
+    frame = rate_charts.curves_frame(dict(zip(names, sweep.loss, strict=True)),
                                 {n: v.kind for n, v in zip(names, sweep.verdicts, strict=True)})
-    show_chart(charts.curves_chart(frame, f"Loss over {steps:,} steps at three rates"),
+    show_chart(rate_charts.curves_chart(frame, f"Loss over {steps:,} steps at three rates"),
                key="lesson_rates",
                alt="; ".join(f"{n}: {v.describe()}"
                              for n, v in zip(names, sweep.verdicts, strict=True)))

@@ -85,7 +85,17 @@ def current(n_features: int) -> Settings:
 # --------------------------------------------------------------------------------------------
 
 
+def keep_upload() -> None:
+    """Keep an uploaded file while other data are shown (a scenario, a lesson, another data
+    set): the uploader's own state is dropped when it is not drawn, and the learner should
+    not have to upload the file again to come back to it."""
+    state = st.session_state
+    if state.get("upload_file") is not None:
+        state.kept_upload = state.upload_file
+
+
 def on_dataset_changed() -> None:
+    keep_upload()
     state = st.session_state
     if state.dataset != fields.UPLOAD:  # an upload gets its defaults with its file
         apply_settings(fields.defaults(state.dataset))
@@ -102,6 +112,7 @@ def reset_to_defaults() -> None:
 
 def load_settings(settings: Settings, keep_view: bool = True) -> None:
     """Callback: switch to a whole configuration (a scenario, a lesson step, the worked step)."""
+    keep_upload()
     state = st.session_state
     state.playing = False
     state.pop("upload_applied", None)

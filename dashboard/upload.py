@@ -89,6 +89,12 @@ def upload_source(sidebar) -> Source | None:
     """The uploaded file as a `Source`, or None after saying what is missing or wrong."""
     s = st.session_state
     file = s.get("upload_file")
+    if file is None and s.get("kept_upload") is not None:
+        file = s.kept_upload  # the file uploaded before other data were shown
+        sidebar.caption(f"Using your file {md_escape(file.name, 60)} from before; choose "
+                        "another file above to replace it.")
+    elif file is not None:
+        s.kept_upload = file
     if file is None:
         st.info("Choose a CSV file in the sidebar: a header row of column names, one row per "
                 "sample, numeric feature columns and a label column with two values.")

@@ -11,7 +11,7 @@ import streamlit as st
 from logreg_core import examples
 from logreg_core.verdicts import classify_run
 
-from .. import charts, compute
+from .. import compute, rate_charts
 from ..context import ViewContext
 from ..display import show_chart, show_frame
 from ..text import fmt
@@ -74,8 +74,8 @@ def render(ctx: ViewContext) -> None:
     label = "with " + (", ".join(sorted(bugs)) if bugs else "no bugs")
     curves = {"corrected loop": correct.loss, label: buggy.loss}
     verdicts = {name: classify_run(loss).kind for name, loss in curves.items()}
-    show_chart(charts.curves_chart(charts.curves_frame(curves, verdicts, "corrected loop"),
-                                        "True loss of each state"),
+    frame = rate_charts.curves_frame(curves, verdicts, "corrected loop")
+    show_chart(rate_charts.curves_chart(frame, "True loss of each state"),
                     key="trial_chart",
                     alt=f"True loss of the corrected loop and the loop {label}: from "
                         f"{fmt(correct.loss[0], 4)} to {fmt(correct.loss[-1], 4)} and "

@@ -11,6 +11,7 @@ from logreg_core import landscape
 from .. import charts, compute
 from ..context import ViewContext
 from ..display import show_chart
+from ..landscape_chart import landscape_chart
 from ..text import fmt, md_escape
 from .optimizers import runs as optimizer_runs
 
@@ -77,7 +78,7 @@ def render(ctx: ViewContext) -> None:
         d = direction[list(axes)] / np.linalg.norm(direction[list(axes)])
         ray = pd.DataFrame({"a": [end[0], end[0] + span * d[0]],
                             "c": [end[1], end[1] + span * d[1]]})
-    chart = charts.landscape_chart(surface, segments, paths,
+    chart = landscape_chart(surface, segments, paths,
                                    pd.DataFrame(marks, columns=["what", "a", "c"]),
                                    (params[axes[0]], params[axes[1]]), ray)
     show_chart(chart, key="landscape_chart",

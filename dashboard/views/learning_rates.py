@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from .. import charts, compute, explain, fields, scenarios, state
+from .. import compute, explain, fields, rate_charts, scenarios, state
 from ..context import ViewContext
 from ..display import show_chart
 from ..text import fmt, link_number, md_escape
@@ -38,10 +38,10 @@ def sweep_rates(limits, count: int) -> np.ndarray:
 
 def rules_frame(ctx: ViewContext) -> pd.DataFrame:
     rows = [(ctx.limits.guaranteed, f"2/L = {fmt(ctx.limits.guaranteed, 4)} (guaranteed)",
-             "limit")]
+             "guaranteed")]
     if ctx.limits.local is not None:
         rows.append((ctx.limits.local, f"2/μ* = {fmt(ctx.limits.local, 4)} (local limit)",
-                     "limit"))
+                     "local"))
     rows.append((ctx.settings.learning_rate, f"your η = {fmt(ctx.settings.learning_rate, 4)}",
                  "yours"))
     return pd.DataFrame(rows, columns=["learning_rate", "what", "kind"])
@@ -57,16 +57,42 @@ def sweep_frame(sweep, rtol: float = 0.01) -> pd.DataFrame:
         "steps_to_1pct": reached,
         "reached": [f"{int(r):,}" if np.isfinite(r) else "not reached" for r in reached],
         "verdict": [v.kind for v in sweep.verdicts],
+        "ended": [ended(v, final) for v, final in zip(sweep.verdicts, sweep.final_loss,
+                                                      strict=True)],
     })
 
 
-def overlay_frame(sweep, current_rate: float) -> pd.DataFrame:
+def ended(verdict, final: float) -> str:
+    """How a swept run ended, in words: its last loss to its certain digits, or its overflow."""
+    if verdict.stopped_at is not None:
+        return f"overflowed at step {verdict.stopped_at:,}"
+    return fmt(final, max(1, min(6, verdict.digits)))
+
+
+def overlay_curves(sweep) -> tuple[dict, dict, dict]:
+    """The overlay's curves, verdicts and legend notes (where a run overflowed), by name."""
     names = [f"η = {r:.4g}" for r in sweep.learning_rates]
     curves = dict(zip(names, sweep.loss, strict=True))
     verdicts = {n: v.kind for n, v in zip(names, sweep.verdicts, strict=True)}
-    current = next((n for n, r in zip(names, sweep.learning_rates, strict=True)
+    notes = {n: f", overflowed at step {v.stopped_at:,}"
+             for n, v in zip(names, sweep.verdicts, strict=True) if v.stopped_at is not None}
+    return curves, verdicts, notes
+
+
+def overlay_frame(sweep, current_rate: float) -> pd.DataFrame:
+    curves, verdicts, notes = overlay_curves(sweep)
+    current = next((n for n, r in zip(curves, sweep.learning_rates, strict=True)
                     if math.isclose(r, current_rate, rel_tol=1e-12)), None)
-    return charts.curves_frame(curves, verdicts, current)
+    return rate_charts.curves_frame(curves, verdicts, current, notes)
+
+
+def sweep_heading(table: pd.DataFrame, sweep) -> str:
+    """What the sweep shows: where descent stops working, or that nothing stops working."""
+    lower = bool(np.all(sweep.final_loss < sweep.loss[:, 0]))
+    if lower and not set(table["verdict"]) & {"oscillating", "diverging"}:
+        return (f"**Sweep: every rate from {table['learning_rate'].iloc[0]:.0e} to "
+                f"{table['learning_rate'].iloc[-1]:.3g} ends lower than it started**")
+    return "**Sweep: where descent stops working**"
 
 
 def render(ctx: ViewContext) -> None:
@@ -96,27 +122,32 @@ def render(ctx: ViewContext) -> None:
     if steps < settings.steps:
         st.caption(f"The explorer runs the first {steps:,} of your {settings.steps:,} steps.")
     overlay = compute.sweep(data, rates, steps, *start)
-    show_chart(charts.curves_chart(overlay_frame(overlay, settings.learning_rate),
+    show_chart(rate_charts.curves_chart(overlay_frame(overlay, settings.learning_rate),
                                         "Loss from the same start; thick line: your rate"),
                     key="overlay_chart",
                     alt="Loss curves of " + "; ".join(
                         f"η = {r:.4g}: {v.describe()}"
                         for r, v in zip(overlay.learning_rates, overlay.verdicts, strict=True)))
 
-    st.markdown("**Sweep: where descent stops working**")
-    st.slider("Rates in the sweep", fields.SWEEP_COUNT_MIN, fields.SWEEP_COUNT_MAX,
-              key="sweep_count", persist_state="session")
+    curves, verdicts, _ = overlay_curves(overlay)
+    zoom = rate_charts.zoom_frame(curves, verdicts)
+    if not zoom.empty:
+        show_chart(rate_charts.zoom_chart(zoom), key="zoom_chart",
+                   alt="The last steps of the oscillating runs, each step a point.")
     swept = sweep_rates(ctx.limits, settings.sweep_count)
     sweep = compute.sweep(data, tuple(swept), steps, *start)
     table = sweep_frame(sweep)
+    st.markdown(sweep_heading(table, sweep))
+    st.slider("Rates in the sweep", fields.SWEEP_COUNT_MIN, fields.SWEEP_COUNT_MAX,
+              key="sweep_count", persist_state="session")
     rules = rules_frame(ctx)
     kinds = table["verdict"].value_counts()
     summary = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
-    show_chart(charts.sweep_chart(table, rules, steps), key="sweep_chart",
+    show_chart(rate_charts.sweep_chart(table, rules, steps), key="sweep_chart",
                     on_select=state.on_sweep_pick, selection_mode="pick",
                     alt=f"Loss after {steps:,} steps for {len(table)} rates from "
                         f"{swept[0]:.0e} to {swept[-1]:.3g}: {summary}.")
-    show_chart(charts.speed_chart(table, rules, steps), key="speed_chart",
+    show_chart(rate_charts.speed_chart(table, rules, steps), key="speed_chart",
                     alt="Steps each rate needs to get within 1% of the best loss any rate "
                         "reached.")
     close = int(table["steps_to_1pct"].notna().sum())

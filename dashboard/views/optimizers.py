@@ -10,7 +10,7 @@ import streamlit as st
 
 import logreg_core as lc
 
-from .. import charts, compute, fields
+from .. import compute, fields, rate_charts
 from ..context import ViewContext
 from ..display import show_chart, show_frame
 from ..text import fmt
@@ -69,10 +69,10 @@ def render(ctx: ViewContext) -> None:
     settings_row()
     histories = runs(ctx)
     steps = max(h.steps_run for h in histories.values())
-    frame = charts.curves_frame({n: h.loss for n, h in histories.items()},
+    frame = rate_charts.curves_frame({n: h.loss for n, h in histories.items()},
                                 {n: h.verdict.kind for n, h in histories.items()},
                                 current=next(iter(histories)))
-    show_chart(charts.curves_chart(frame, "Loss per step (per iteration for Newton)"),
+    show_chart(rate_charts.curves_chart(frame, "Loss per step (per iteration for Newton)"),
                     key="optimizer_chart",
                     alt="Loss curves of " + "; ".join(f"{n}: {h.verdict.describe()}"
                                                       for n, h in histories.items()))

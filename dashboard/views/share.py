@@ -10,6 +10,10 @@ from logreg_core.script import standalone_script
 
 from .. import fields, tables
 from ..context import ViewContext
+from ..copy_link import copy_link
+from ..tabs import DEFAULT_TAB, TABS
+
+BY_SLUG_TITLE = {tab.slug: tab.title for tab in TABS}
 
 
 def page_link(settings: fields.Settings, sizes: fields.Sizes | None = None) -> str:
@@ -29,15 +33,22 @@ def file_names(dataset: str) -> tuple[str, str]:
     return f"descent_lab_{safe}_history.csv", "descent_lab_run.py"
 
 
+def shared_view(view: str, came_from: str | None) -> str:
+    """The view a shared link opens: the one the teacher came from, never this page."""
+    return came_from or DEFAULT_TAB if view == "share" else view
+
+
 def render(ctx: ViewContext) -> None:
     settings, data, history = ctx.settings, ctx.data, ctx.history
-    st.markdown("**Share this exact view.** The address holds every setting; this link opens "
-                "the same data, run, step and view (copy it with the button at its right):")
+    came_from = shared_view(settings.view, st.session_state.get("last_view"))
+    shared = fields.with_changes(settings, view=came_from)
+    st.markdown(f"**Share this exact view.** This link opens the same data, run, step and "
+                f"view (*{BY_SLUG_TITLE[came_from]}*), with every setting in the address:")
     if settings.dataset == fields.UPLOAD:
         st.caption("Links cannot carry files: whoever opens it will be asked to upload the "
                    "same file.")
-    st.code(page_link(settings, fields.Sizes(data.n_samples, data.n_features)), language=None,
-            wrap_lines=True)
+    copy_link(page_link(shared, fields.Sizes(data.n_samples, data.n_features)),
+              key="share_link")
     c1, c2 = st.columns(2)
     c1.download_button(
         "Download the training history (CSV)",

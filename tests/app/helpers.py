@@ -82,3 +82,11 @@ def open_view(at: AppTest, slug: str) -> AppTest:
     at.session_state["view"] = slug
     at.session_state["view_tab"] = BY_SLUG[slug].title
     return at.run()
+
+
+def component_data(at: AppTest, name: str) -> list[dict]:
+    """The data each custom component called ``name`` was given (its JSON), in page order."""
+    import json
+
+    return [json.loads(e.proto.json) for e in at.get("bidi_component")
+            if e.proto.component_name == name]

@@ -70,3 +70,54 @@ def test_each_scenario_is_a_link_and_a_button(new_app, scenario):
     history, _ = run_of(scenario.settings())
     assert history.verdict.describe() in page_text(at).replace("-", "−").replace("−", "-") \
         or history.verdict.describe().replace("−", "-") in page_text(at)
+
+
+def test_all_four_shows_every_behaviour_from_one_start():
+    settings = scenarios.BY_KEY["all_four"].settings()
+    data = lc.load_dataset(settings.dataset)
+    kinds = []
+    for rate in scenarios.ALL_FOUR_RATES:
+        limits = learning_rate_limits(data.X, data.y, settings.l2)
+        kinds.append(lc.train(data.X, data.y, learning_rate=rate, steps=settings.steps,
+                              l2=settings.l2, limits=limits).verdict.kind)
+    assert kinds == ["converging", "converging", "oscillating", "diverging"]
+    # "too small": after these steps the smallest rate is still far above where 0.5 is
+    assert scenarios.ALL_FOUR_RATES[0] < 0.05 * limits.guaranteed
+
+
+@pytest.mark.parametrize("key", ["diverging", "all_four", "cycle"])
+def test_each_scenario_card_appears_with_its_computed_sentence(new_app, key):
+    """The diverging run stops before its last step, so the inspected step is cut to the run:
+    the card must still appear (it compares the settings that define the scenario)."""
+    at = new_app(tab="rates").run()
+    at.button(key=f"scenario_{key}").click().run()
+    cards = [i.value for i in at.info if i.value.startswith(f"**{scenarios.BY_KEY[key].title}")]
+    assert len(cards) == 1, [i.value for i in at.info]
+    history, _ = run_of(scenarios.BY_KEY[key].settings())
+    if key == "diverging":
+        assert f"at step {history.verdict.stopped_at:,}" in cards[0]
+    if key == "cycle":
+        assert f"a {history.verdict.period}-cycle" in cards[0]
+
+
+def test_a_scenario_keeps_an_uploaded_file(new_app):
+    at = new_app().run()
+    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
+    rows = "\n".join(f"{i % 7},{(i * 3) % 5},{i % 2}" for i in range(40))
+    at.file_uploader(key="upload_file").upload("mine.csv", f"a,b,label\n{rows}\n".encode(),
+                                               "text/csv").run()
+    at.selectbox(key="up_target").set_value("label").run()
+    assert not at.exception and not at.error
+    at = open_rates(at)
+    at.button(key="scenario_good").click().run()
+    assert at.session_state.dataset == "wikipedia_students"
+    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
+    assert not at.exception
+    assert any("Using your file mine.csv" in c.value.replace("\\", "") for c in at.caption)
+    assert not at.info or "Choose a CSV file" not in " ".join(i.value for i in at.info)
+
+
+def open_rates(at):
+    from tests.app.helpers import open_view
+
+    return open_view(at, "rates")

@@ -7,14 +7,16 @@ import pandas as pd
 import pytest
 
 import logreg_core as lc
-from dashboard import charts, fields
+from dashboard import fields, rate_charts
 from dashboard.views import VIEWS
 from dashboard.views.learning_rates import sweep_rates
 from logreg_core.limits import learning_rate_limits
 from tests.app.helpers import (
+    component_data,
     frames_with,
     loss_chart_frames,
     metric,
+    open_view,
     page_text,
     plain,
     table,
@@ -174,7 +176,7 @@ def test_sweep_chart_holds_the_core_sweep_and_both_limits(new_app):
     assert frame["final_loss"].to_numpy() == pytest.approx(sweep.final_loss, rel=1e-9)
     assert frame["verdict"].tolist() == [v.kind for v in sweep.verdicts]
     rules = pd.concat(frames_with(at, "what", "kind")).drop_duplicates("what")
-    limits_drawn = rules[rules["kind"] == "limit"]["learning_rate"].tolist()
+    limits_drawn = rules[rules["kind"] != "yours"]["learning_rate"].tolist()
     assert limits_drawn == pytest.approx([limits.guaranteed, limits.local])
     assert limits.guaranteed < limits.local  # 0.7458 and 1.804 on the 20 students
     assert "not reached" in set(frame["reached"])  # never "None"
@@ -217,7 +219,7 @@ def test_optimizers_view_shows_every_registered_optimizer(new_app):
     sgd = lc.train(data.X, data.y, optimizer=lc.MiniBatchSGD(0.5, 2, 5), steps=200)
     name = "mini-batch SGD (batch 2, seed 5)"
     rows = runs[runs["run"] == name].reset_index(drop=True)
-    expected = charts.curves_frame({name: sgd.loss}, {name: sgd.verdict.kind})
+    expected = rate_charts.curves_frame({name: sgd.loss}, {name: sgd.verdict.kind})
     assert rows["series"].tolist() == expected["series"].tolist()
     assert rows["loss"].to_numpy() == pytest.approx(expected["loss"].to_numpy(), rel=1e-12)
     tolerance = table(at, "steps to within 1%")
@@ -239,15 +241,18 @@ def test_legacy_explore_link_opens_the_rates_view(new_app):
     assert at.session_state.view == "rates" and not at.warning
 
 
-def test_share_link_is_the_full_encoded_address(new_app):
-    at = new_app(tab="share", lr="0.1").run()
-    (link,) = [c.value for c in at.code if "://" in c.value]
-    assert link.startswith("http") and "tab=share" in link and "lr=0.1" in link
+def test_share_link_is_the_full_address_of_the_view_the_teacher_came_from(new_app):
     from urllib.parse import parse_qs, urlsplit
 
+    at = new_app(tab="rates", lr="0.1").run()
+    open_view(at, "share")
+    (data,) = component_data(at, "descent_lab_copy_link")
+    link = data["link"]
+    assert link.startswith("http") and "lr=0.1" in link and "tab=rates" in link
     query = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
     settings, notices = fields.from_query(query)
-    assert notices == [] and settings.learning_rate == 0.1 and settings.view == "share"
+    assert notices == [] and settings.learning_rate == 0.1 and settings.view == "rates"
+    assert at.query_params["tab"] == "rates"  # the address bar too: never the Share view
 
 
 def test_landscape_says_how_far_descent_still_points_from_the_ray(new_app):

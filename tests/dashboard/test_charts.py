@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 import logreg_core as lc
-from dashboard import charts
+from dashboard import charts, landscape_chart, rate_charts
 from logreg_core import landscape
 
 
@@ -39,7 +39,7 @@ def test_a_two_cycle_is_drawn_as_two_lines_not_a_band():
     wiki = lc.load_dataset("wikipedia_students")
     history = lc.train(wiki.X, wiki.y, learning_rate=4, steps=2000)
     assert charts.zigzags(history.loss)
-    frame = charts.curves_frame({"η = 4": history.loss}, {"η = 4": "oscillating"})
+    frame = rate_charts.curves_frame({"η = 4": history.loss}, {"η = 4": "oscillating"})
     assert set(frame["series"]) == {"η = 4 (high)", "η = 4 (low)"}
     tail = frame[frame["step"] > 500]
     highs = tail[tail["series"].str.endswith("(high)")]["loss"]
@@ -54,7 +54,8 @@ def test_a_smooth_curve_stays_one_line():
     history = lc.train(np.arange(1.0, 6.0)[:, None], [0, 0, 0, 1, 1], learning_rate=0.5,
                        steps=200)
     assert not charts.zigzags(history.loss)
-    assert set(charts.curves_frame({"a": history.loss}, {"a": "converging"})["series"]) == {"a"}
+    frame = rate_charts.curves_frame({"a": history.loss}, {"a": "converging"})
+    assert set(frame["series"]) == {"a"}
 
 
 @pytest.mark.parametrize("names", [["hours:studied", "b"], ["back\\slash", "new\nline"],
@@ -79,22 +80,30 @@ def every_chart() -> list:
     built.append(charts.loss_chart(history.loss, 5, log_scale=True))
     built.append(charts.model_chart_1d(X[:, 0], y, 1.0, -3.0, "x"))
     built.append(charts.probability_chart(np.linspace(0, 1, 7), np.array([0, 1] * 3 + [1.0])))
-    frame = charts.curves_frame({"a": history.loss, "b": history.loss * 2},
+    frame = rate_charts.curves_frame({"a": history.loss, "b": history.loss * 2},
                                 {"a": "converging", "b": "settling"}, current="a")
-    built.append(charts.curves_chart(frame, "t"))
+    built.append(rate_charts.curves_chart(frame, "t"))
+    blown = np.geomspace(0.7, 1e280, 301)
+    capped = rate_charts.curves_frame({"a": history.loss, "up": blown},
+                                      {"a": "converging", "up": "diverging"},
+                                      notes={"up": ", overflowed at step 301"})
+    built.append(rate_charts.curves_chart(capped, "capped"))
+    zoom = rate_charts.zoom_frame({"c": np.tile([0.4, 0.5], 100)}, {"c": "oscillating"})
+    built.append(rate_charts.zoom_chart(zoom))
     rules = pd.DataFrame({"learning_rate": [0.6, 1.8, 0.5], "what": ["2/L", "2/μ*", "yours"],
-                          "kind": ["limit", "limit", "yours"]})
+                          "kind": ["guaranteed", "local", "yours"]})
     sweep = pd.DataFrame({"learning_rate": [0.1, 1.0], "final_loss": [0.5, 0.2],
                           "steps_to_1pct": [np.nan, 20.0], "reached": ["not reached", "20"],
-                          "verdict": ["converging", "oscillating"]})
-    built.append(charts.sweep_chart(sweep, rules, 300))
-    built.append(charts.speed_chart(sweep, rules, 300))
+                          "verdict": ["converging", "oscillating"],
+                          "ended": ["0.5", "0.2"]})
+    built.append(rate_charts.sweep_chart(sweep, rules, 300))
+    built.append(rate_charts.speed_chart(sweep, rules, 300))
     surface = landscape.loss_grid(X, y, [1.0], -3.0, (0, 1), (-1, 4), (-10, 2), 30)
     paths = pd.DataFrame({"run": "gd", "step": [0, 1], "a": [0.0, 0.5], "c": [0.0, -1.0],
                           "loss": [0.69, 0.5]})
     marks = pd.DataFrame({"what": ["start", "step 1"], "a": [0.0, 0.5], "c": [0.0, -1.0]})
-    built.append(charts.landscape_chart(surface, landscape.contour_segments(surface), paths, marks,
-                                ("w[x]", "b")))
+    built.append(landscape_chart.landscape_chart(surface, landscape.contour_segments(surface),
+                                                 paths, marks, ("w[x]", "b")))
     return built
 
 
@@ -138,7 +147,7 @@ def test_landscape_cells_overlap_so_no_stripes_show():
     X = np.arange(1.0, 6.0)[:, None]
     surface = landscape.loss_grid(X, [0, 0, 0, 1, 1], [1.0], -3.0, (0, 1), (-1, 4),
                                      (-10, 2), 20)
-    chart = charts.landscape_chart(surface, landscape.contour_segments(surface),
+    chart = landscape_chart.landscape_chart(surface, landscape.contour_segments(surface),
                                    pd.DataFrame(columns=["run", "step", "a", "c", "loss"]),
                                    pd.DataFrame({"what": ["start"], "a": [0.0], "c": [0.0]}),
                                    ("w", "b"))
@@ -184,3 +193,48 @@ def test_the_2d_note_speaks_only_when_the_line_is_missing():
     assert dataset(far, "note")["text"].tolist() == ["the line p = 0.5 is outside the chart"]
     flat = charts.model_chart_2d(X, y, np.zeros(2), 0.0, ["a", "b"])
     assert dataset(flat, "note")["text"].tolist() == ["no boundary: both weights are 0"]
+
+
+def test_a_diverging_run_does_not_stretch_the_shared_axis():
+    """Runs at 1e+280 would flatten every other curve: the axis stops above the bounded
+    runs, the diverging one is clipped there with a mark, and its legend says it overflowed."""
+    bounded = np.linspace(0.7, 0.4, 301)
+    frame = rate_charts.curves_frame({"good": bounded, "up": np.geomspace(0.7, 1e280, 301)},
+                                     {"good": "converging", "up": "diverging"},
+                                     notes={"up": ", overflowed at step 301"})
+    spec = charts.to_spec(rate_charts.curves_chart(frame, "t"))
+    frames = [pa.ipc.open_stream(d).read_all().to_pandas() for d in spec["datasets"].values()]
+    domain = spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
+    assert domain[1] == pytest.approx(0.7 * rate_charts.CAP_HEADROOM)
+    labels = {label for f in frames if "label" in f for label in f["label"]}
+    assert "up · diverging, overflowed at step 301" in labels
+    exits = [f for f in frames if "note" in f]
+    assert len(exits) == 1 and exits[0]["run"].tolist() == ["up"]
+    assert exits[0]["loss"].iloc[0] == pytest.approx(domain[1])
+    sweep = pd.DataFrame({"learning_rate": [0.1, 1.0, 30.0], "final_loss": [0.5, 0.2, 1e280],
+                          "steps_to_1pct": [np.nan, 20.0, np.nan],
+                          "reached": ["not reached", "20", "not reached"],
+                          "verdict": ["converging", "oscillating", "diverging"],
+                          "ended": ["0.5", "0.2", "overflowed at step 9"]})
+    rules = pd.DataFrame({"learning_rate": [0.6], "what": ["2/L"], "kind": ["guaranteed"]})
+    sweep_spec = charts.to_spec(rate_charts.sweep_chart(sweep, rules, 300))
+    points = next(pa.ipc.open_stream(d).read_all().to_pandas()
+                  for d in sweep_spec["datasets"].values()
+                  if "final_loss" in pa.ipc.open_stream(d).read_all().column_names)
+    assert points["final_loss"].max() == pytest.approx(0.5 * rate_charts.CAP_HEADROOM)
+    assert points["ended"].iloc[-1] == "overflowed at step 9"
+
+
+def test_the_limits_are_named_in_a_legend_not_beside_their_lines():
+    rules = pd.DataFrame({"learning_rate": [0.7458, 1.804, 0.5],
+                          "what": ["2/L = 0.7458 (guaranteed)", "2/μ* = 1.804 (local limit)",
+                                   "your η = 0.5"], "kind": ["guaranteed", "local", "yours"]})
+    sweep = pd.DataFrame({"learning_rate": [0.1, 1.0], "final_loss": [0.5, 0.2],
+                          "steps_to_1pct": [np.nan, 20.0], "reached": ["not reached", "20"],
+                          "verdict": ["converging", "oscillating"], "ended": ["0.5", "0.2"]})
+    spec = charts.to_spec(rate_charts.sweep_chart(sweep, rules, 300))
+    marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+             for layer in spec["layer"]]
+    assert "text" not in marks  # no label to overlap or to be cut at the edge
+    legend = spec["layer"][1]["encoding"]["color"]
+    assert legend["legend"]["orient"] == "bottom"

@@ -1,0 +1,92 @@
+"""The loss landscape chart: a heatmap of log10(loss) over two parameters, its contour lines,
+the descent paths and the marks (start, inspected step, best fit), and the max-margin ray."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .charts import FIT_WIDTH, LOG_FLOOR, MARKER_COLOR, RUN_COLORS, title_text
+
+
+def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks: pd.DataFrame,
+                    names: tuple[str, str], ray: pd.DataFrame | None = None) -> alt.LayerChart:
+    """The loss over two parameters: a heatmap of log10(loss), contour lines, descent paths.
+
+    Cells overlap their neighbours, so no background shows through as stripes between them.
+    The learner's own run (the first in ``paths``) is white over a dark halo, so it stands out
+    on every colour of the heatmap, on light and dark pages alike.
+
+    Parameters
+    ----------
+    surface : logreg_core.landscape.Landscape
+    segments : DataFrame (columns level, a, c, a2, c2)
+    paths : DataFrame (columns run, step, a, c, loss)
+    marks : DataFrame (columns what, a, c)
+    names : (str, str)
+        Axis titles.
+    ray : DataFrame, optional
+        Two points (columns a, c): the direction in which descent runs off.
+    """
+    a, c = surface.a, surface.c
+    da, dc = (a[1] - a[0]) / 2, (c[1] - c[0]) / 2
+    ga, gc = np.meshgrid(a, c)
+    with np.errstate(divide="ignore"):
+        log_loss = np.log10(np.maximum(surface.loss, LOG_FLOOR))
+    overlap = 1.3  # cells reach into their neighbours: no anti-aliasing seams show as stripes
+    cells = pd.DataFrame({
+        "a": (ga - da * overlap).ravel(), "a2": (ga + da * overlap).ravel(),
+        "c": (gc - dc * overlap).ravel(), "c2": (gc + dc * overlap).ravel(),
+        "log10 loss": log_loss.ravel(), "loss": surface.loss.ravel(),
+    })
+    x_scale = alt.Scale(domain=[float(a[0] - da), float(a[-1] + da)], nice=False, zero=False)
+    y_scale = alt.Scale(domain=[float(c[0] - dc), float(c[-1] + dc)], nice=False, zero=False)
+    x = alt.X("a:Q", title=title_text(names[0]), scale=x_scale)
+    y = alt.Y("c:Q", title=title_text(names[1]), scale=y_scale)
+    heat = alt.Chart(cells).mark_rect(clip=True).encode(
+        x=x, x2="a2:Q", y=y, y2="c2:Q",
+        color=alt.Color("log10 loss:Q", scale=alt.Scale(scheme="viridis"),
+                        legend=alt.Legend(title="log10 loss", orient="bottom",
+                                          gradientLength=160)),
+        tooltip=[alt.Tooltip("loss:Q", format=".4g")],
+    )
+    contours = alt.Chart(segments).mark_rule(
+        color="white", opacity=0.5, strokeWidth=1, clip=True).encode(x=x, y=y, x2="a2:Q",
+                                                                     y2="c2:Q")
+    runs = list(dict.fromkeys(paths["run"]))
+    colors = ["#FFFFFF", *RUN_COLORS[1:]]
+    colors = [colors[k % len(colors)] for k in range(len(runs))]
+    encode = dict(x=x, y=y, order="step:Q", detail="run:N")
+    mine = paths[paths["run"] == runs[0]] if runs else paths
+    halo = alt.Chart(mine).mark_line(color="#000000", strokeWidth=5, opacity=0.7,
+                                     clip=True).encode(**encode)
+    path = alt.Chart(paths).mark_line(
+        point=alt.OverlayMarkDef(size=14, clip=True), strokeWidth=2.5, clip=True
+    ).encode(
+        **encode,
+        color=alt.Color("run:N", sort=runs, title=None, scale=alt.Scale(domain=runs,
+                                                                      range=colors),
+                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=300,
+                                          symbolStrokeColor="#555555", symbolStrokeWidth=1)),
+        tooltip=["run:N", alt.Tooltip("step:Q", format=","), alt.Tooltip("loss:Q", format=".4g"),
+                 alt.Tooltip("a:Q", title=title_text(names[0]), format=".4g"),
+                 alt.Tooltip("c:Q", title=title_text(names[1]), format=".4g")],
+    )
+    layers = [heat, contours, halo, path]
+    if ray is not None:  # white dashes over a dark halo, like the learner's own path
+        layers += [alt.Chart(ray).mark_line(color="#000000", strokeWidth=5, opacity=0.6,
+                                            clip=True).encode(x=x, y=y),
+                   alt.Chart(ray).mark_line(color="#FFFFFF", strokeDash=[8, 5],
+                                            strokeWidth=2.5, clip=True).encode(x=x, y=y)]
+    layers.append(alt.Chart(marks).mark_point(
+        size=260, filled=True, stroke="black", strokeWidth=1.5, clip=True
+    ).encode(
+        x=x, y=y,
+        shape=alt.Shape("what:N", legend=alt.Legend(orient="bottom", title=None),
+                        scale=alt.Scale(domain=list(marks["what"]),
+                                        range=["circle", "cross", "diamond"][:len(marks)])),
+        fill=alt.value(MARKER_COLOR),
+        tooltip=["what:N", alt.Tooltip("a:Q", format=".4g"), alt.Tooltip("c:Q", format=".4g")],
+    ))
+    return alt.layer(*layers).properties(height=400, autosize=FIT_WIDTH)

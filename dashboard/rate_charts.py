@@ -1,0 +1,239 @@
+"""Charts of many runs: loss curves on shared axes, the last steps up close, the learning-rate
+sweep and the steps each rate needs.
+
+A diverging run would stretch a shared axis to 1e+280 and flatten every other curve: the
+axes are capped where the other runs live, and a run that leaves them is marked where it
+does ("off the chart") and named in the legend with where it overflowed. The limits 2/L and
+2/μ* and the learner's rate are named in a legend, never as labels beside their lines (which
+overlapped and were cut at the right edge, on a desktop and on a phone).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .charts import (
+    BOTTOM_LEGEND,
+    FIT_WIDTH,
+    LOG_FLOOR,
+    MARKER_COLOR,
+    RUN_COLORS,
+    downsample,
+    envelope_frame,
+    zigzags,
+)
+
+VERDICT_COLORS = {"converging": "#0072B2", "settling": "#009E73", "oscillating": "#E69F00",
+                  "diverging": "#D55E00"}
+VERDICT_DASH = {"converging": [1, 0], "settling": [8, 2], "oscillating": [5, 3],
+                "diverging": [2, 2]}
+VERDICT_SHAPES = {"converging": "circle", "settling": "diamond", "oscillating": "square",
+                  "diverging": "triangle-up"}
+#: Headroom of a capped axis above the highest loss of the runs that stay bounded.
+CAP_HEADROOM = 3.0
+#: Steps shown up close for oscillating runs.
+ZOOM_STEPS = 40
+
+
+def _verdict_scale() -> alt.Scale:
+    return alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values()))
+
+
+def curves_frame(curves: dict[str, np.ndarray], verdicts: dict[str, str],
+                 current: str | None = None, notes: dict[str, str] | None = None) -> pd.DataFrame:
+    """Loss curves in long form for one chart: run, series, order, step, loss, verdict, current,
+    label.
+
+    Each curve is downsampled (see `charts.downsample`), or, when it zig-zags, replaced by its
+    envelope (two series, "(high)" and "(low)"); entries after an overflow (nan) are dropped,
+    never drawn. ``notes`` adds words to a run's legend label (where it overflowed).
+    """
+    frames = []
+    notes = notes or {}
+    for order, (name, loss) in enumerate(curves.items()):
+        finite = np.flatnonzero(np.isfinite(loss))
+        loss = loss[: finite[-1] + 1] if finite.size else loss[:0]
+        common = {"run": name, "order": order, "verdict": verdicts[name],
+                  "current": name == current,
+                  "label": f"{name} · {verdicts[name]}{notes.get(name, '')}"}
+        if zigzags(loss):  # two lines, highs and lows, rather than a solid band
+            band = envelope_frame(loss)
+            for part in ("high", "low"):
+                frames.append(pd.DataFrame({**common, "series": f"{name} ({part})",
+                                            "step": band["step"], "loss": band[part]}))
+            continue
+        index = downsample(loss)
+        frames.append(pd.DataFrame({**common, "series": name, "step": index,
+                                    "loss": loss[index]}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def loss_cap(frame: pd.DataFrame, column: str = "loss") -> float | None:
+    """The top of a shared axis: above the bounded runs' highest loss, when a diverging run
+    would stretch it (None when every run is bounded, or every one diverges)."""
+    bounded = frame[frame["verdict"] != "diverging"]
+    if bounded.empty or len(bounded) == len(frame):
+        return None
+    top = float(bounded[column].max())
+    return top * CAP_HEADROOM if top > 0 else None
+
+
+def curves_chart(frame: pd.DataFrame, title: str, log_scale: bool = True) -> alt.LayerChart:
+    """Several loss curves on shared axes (frame from `curves_frame`).
+
+    Each run has its own colour (Okabe-Ito, in order); the line style names the verdict
+    (solid converging, long dashes settling, dashes oscillating, dots diverging); the current
+    run is thicker. The legend reads "run · verdict". A run that leaves a capped axis (see
+    `loss_cap`) is clipped there, with a triangle where it leaves.
+    """
+    frame = frame.copy()
+    frame["width"] = np.where(frame["current"], 4.0, 1.8)
+    if log_scale:
+        frame["loss"] = np.maximum(frame["loss"], LOG_FLOOR)
+    labels = list(dict.fromkeys(frame.sort_values("order")["label"]))
+    colors = [RUN_COLORS[k % len(RUN_COLORS)] for k in range(len(labels))]
+    cap = loss_cap(frame)
+    # no "nice" log axis: it would round out to whole decades and squeeze the curves
+    scale = {"type": "log", "nice": False} if log_scale else {"zero": False}
+    if cap is not None:
+        low = float(frame["loss"].min())
+        scale["domain"] = [low / 1.5 if log_scale else low, cap]
+    x = alt.X("step:Q", title="step")
+    y = alt.Y("loss:Q", title="loss" + (" (log scale)" if log_scale else ""),
+              scale=alt.Scale(**scale))
+    color = alt.Color("label:N", sort=labels, title=None,
+                      scale=alt.Scale(domain=labels, range=colors),
+                      legend=alt.Legend(**BOTTOM_LEGEND))
+    lines = alt.Chart(frame).mark_line(clip=True).encode(
+        x=x, y=y, color=color,
+        strokeDash=alt.StrokeDash(
+            "verdict:N", legend=None,
+            scale=alt.Scale(domain=list(VERDICT_DASH), range=list(VERDICT_DASH.values()))),
+        strokeWidth=alt.StrokeWidth("width:Q", scale=None),
+        detail="series:N",
+        tooltip=["run:N", "verdict:N", alt.Tooltip("step:Q", format=","),
+                 alt.Tooltip("loss:Q", format=".6g")],
+    )
+    layers = [lines]
+    if cap is not None:
+        above = frame[frame["loss"] > cap]
+        exits = above.sort_values("step").groupby("run", as_index=False).first()
+        exits = exits.assign(loss=cap, note="off the chart from here")
+        layers.append(alt.Chart(exits).mark_point(shape="triangle-up", size=120, filled=True,
+                                                  clip=False).encode(
+            x=x, y=y, color=color.legend(None),
+            tooltip=["run:N", "note:N", alt.Tooltip("step:Q", format=",")]))
+    return alt.layer(*layers).properties(title=alt.TitleParams(title, limit=0), height=300,
+                                         autosize=FIT_WIDTH)
+
+
+def zoom_frame(curves: dict[str, np.ndarray], verdicts: dict[str, str],
+               steps: int = ZOOM_STEPS) -> pd.DataFrame:
+    """The last ``steps`` states of each oscillating run, every one (no envelope): up close a
+    2-cycle zig-zags, where over thousands of steps it reads as two flat lines."""
+    frames = []
+    for order, (name, loss) in enumerate(curves.items()):
+        if verdicts[name] != "oscillating" or not np.all(np.isfinite(loss)):
+            continue
+        start = max(0, len(loss) - steps)
+        frames.append(pd.DataFrame({"run": name, "order": order, "step": np.arange(start,
+                                   len(loss)), "loss": loss[start:]}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def zoom_chart(frame: pd.DataFrame) -> alt.Chart:
+    """The last steps of the oscillating runs, each step a point, on a linear axis."""
+    first = frame.sort_values("order").drop_duplicates("run")
+    runs = list(first["run"])
+    colors = [RUN_COLORS[int(k) % len(RUN_COLORS)] for k in first["order"]]
+    return alt.Chart(frame).mark_line(point=True).encode(
+        x=alt.X("step:Q", title="step", axis=alt.Axis(format=",")),
+        y=alt.Y("loss:Q", title="loss", scale=alt.Scale(zero=False)),
+        color=alt.Color("run:N", sort=runs, title=None, scale=alt.Scale(domain=runs,
+                                                                      range=colors),
+                        legend=alt.Legend(**BOTTOM_LEGEND)),
+        tooltip=["run:N", alt.Tooltip("step:Q", format=","), alt.Tooltip("loss:Q",
+                                                                         format=".6g")],
+    ).properties(title=alt.TitleParams(f"The last {ZOOM_STEPS} steps of the oscillating runs, "
+                                       "up close", limit=0), height=220, autosize=FIT_WIDTH)
+
+
+def _sweep_encodings(frame: pd.DataFrame, steps: int):
+    domain = [float(frame["learning_rate"].min()), float(frame["learning_rate"].max())]
+    x = alt.X("learning_rate:Q", title="learning rate η (log scale)",
+              scale=alt.Scale(type="log", domain=domain, padding=12),
+              axis=alt.Axis(format="~g"))
+    tooltip = [alt.Tooltip("learning_rate:Q", title="η", format=".4g"),
+               alt.Tooltip("ended:N", title=f"loss after {steps:,} steps"),
+               alt.Tooltip("reached:N", title="steps to within 1%"),
+               "verdict:N"]
+    color = alt.Color("verdict:N", scale=_verdict_scale(), title="verdict",
+                      legend=alt.Legend(orient="bottom", columns=2))
+    shape = alt.Shape("verdict:N", title="verdict", scale=alt.Scale(
+        domain=list(VERDICT_SHAPES), range=list(VERDICT_SHAPES.values())))
+    return x, tooltip, color, shape
+
+
+#: How each kind of rule is drawn: the two limits dashed and dotted in grey, your rate solid.
+RULE_STYLE = {"guaranteed": ("#777777", [6, 3]), "local": ("#777777", [2, 2]),
+              "yours": (MARKER_COLOR, [1, 0])}
+
+
+def _rate_rules(x, rules: pd.DataFrame) -> alt.Chart:
+    """Vertical rules at named rates (columns learning_rate, what, kind), named in a legend
+    below the chart."""
+    names = list(rules["what"])
+    styles = [RULE_STYLE[kind] for kind in rules["kind"]]
+    return alt.Chart(rules).mark_rule(strokeWidth=2).encode(
+        x=x,
+        color=alt.Color("what:N", sort=names, title=None, scale=alt.Scale(
+            domain=names, range=[c for c, _ in styles]),
+            legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400)),
+        strokeDash=alt.StrokeDash("what:N", sort=names, legend=None, scale=alt.Scale(
+            domain=names, range=[d for _, d in styles])),
+        tooltip=["what:N"],
+    )
+
+
+def sweep_chart(frame: pd.DataFrame, rules: pd.DataFrame, steps: int) -> alt.LayerChart:
+    """Final loss against learning rate (log axes), the limits and the current rate.
+
+    Points are coloured and shaped by verdict; a diverging rate whose loss would stretch the
+    axis sits at its cap (its tooltip says how it ended). A click selects the nearest point:
+    the selection parameter ``pick`` carries ``learning_rate``.
+    """
+    pick = alt.selection_point(name="pick", fields=["learning_rate"], on="click",
+                               clear=False, nearest=True)
+    x, tooltip, color, shape = _sweep_encodings(frame, steps)
+    cap = loss_cap(frame, "final_loss")
+    shown = np.maximum(frame["final_loss"], LOG_FLOOR)
+    if cap is not None:
+        shown = np.minimum(shown, cap)
+    frame = frame.assign(final_loss=shown)
+    points = alt.Chart(frame).mark_point(filled=True, size=80).encode(
+        x=x, y=alt.Y("final_loss:Q", title=f"loss after {steps:,} steps (log)",
+                     scale=alt.Scale(type="log")),
+        color=color, shape=shape, tooltip=tooltip,
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.6)),
+    ).add_params(pick)
+    return alt.layer(points, _rate_rules(x, rules)).resolve_scale(
+        color="independent", strokeDash="independent").properties(
+        height=280, title="Click a point to use its rate", autosize=FIT_WIDTH)
+
+
+def speed_chart(frame: pd.DataFrame, rules: pd.DataFrame, steps: int) -> alt.LayerChart:
+    """Steps each rate needs to get within 1% of the best loss seen (where it gets there)."""
+    x, tooltip, color, shape = _sweep_encodings(frame, steps)
+    reached = frame[frame["steps_to_1pct"].notna()]
+    points = alt.Chart(reached).mark_point(filled=True, size=60).encode(
+        x=x, y=alt.Y("steps_to_1pct:Q", title="steps to within 1%",
+                     scale=alt.Scale(type="symlog")),
+        color=color.legend(None), shape=shape.legend(None), tooltip=tooltip,
+    )
+    return alt.layer(points, _rate_rules(x, rules).encode(
+        color=alt.Color("what:N", legend=None, sort=list(rules["what"]), scale=alt.Scale(
+            domain=list(rules["what"]), range=[RULE_STYLE[k][0] for k in rules["kind"]])))
+    ).resolve_scale(color="independent", strokeDash="independent").properties(
+        height=200, autosize=FIT_WIDTH, title="Steps to get within 1% of the best")
