@@ -45,7 +45,14 @@ def students():
 def expected(number: int, settings) -> set[str]:
     """The right options of lesson part ``number`` at these settings, computed here."""
     x, y = (students() if settings.dataset == "wikipedia_students" else (X5, Y5))
+    if settings.standardize:  # z-scores with the population standard deviation, by hand
+        x = (x - x.mean()) / np.sqrt(np.mean((x - x.mean()) ** 2))
     w, b, l2 = settings.w0[0], settings.b0, settings.l2
+    if number <= 4 and settings.inspect:  # parts 1-4 ask about the inspected step
+        k = min(settings.inspect, settings.steps)
+        losses, w_k, b_k = descend(x, y, settings.learning_rate, k, w, b, l2)
+        if len(losses) == k + 1:  # (a run that overflowed stops earlier: the page's too)
+            w, b = w_k, b_k
     z = w * x + b
     p = np.exp(-np.logaddexp(0, -z))
     samples = [f"sample {i + 1} (x = {v:.3g})" for i, v in enumerate(x)]
@@ -53,8 +60,8 @@ def expected(number: int, settings) -> set[str]:
         gap = np.abs(p - 0.5)
         return {samples[i] for i in np.flatnonzero(gap <= gap.min() + 1e-12)}
     if number == 2:
-        loss = -(y * np.log(p) + (1 - y) * np.log(1 - p))
-        return {samples[i] for i in np.flatnonzero(loss >= loss.max() - 1e-12)}
+        loss = np.logaddexp(0, z) - y * z  # -y log p - (1 - y) log(1 - p), without log 0
+        return {samples[i] for i in np.flatnonzero(loss >= loss.max() - 1e-12 * loss.max())}
     if number == 3:
         dw = np.mean((p - y) * x) + l2 * w
         return {"positive" if dw > 0 else "negative" if dw < 0 else "zero"}
@@ -67,10 +74,11 @@ def expected(number: int, settings) -> set[str]:
         at = -b_end / w_end
         xs = sorted(set(x))
         if at < xs[0]:
-            return {f"left of x = {xs[0]:g}"}
+            return {f"left of x = {xs[0]:.3g}"}
         if at > xs[-1]:
-            return {f"right of x = {xs[-1]:g}"}
-        return {f"between {a:g} and {c:g}" for a, c in itertools.pairwise(xs) if a <= at <= c}
+            return {f"right of x = {xs[-1]:.3g}"}
+        return {f"between {a:.3g} and {c:.3g}" for a, c in itertools.pairwise(xs)
+                if a <= at <= c}
     rates = lesson.RATES_TRIO if number == 6 else lesson.SEPARABLE_TRIO
     ends = {}
     for rate in rates:

@@ -95,8 +95,8 @@ def test_screenshot_of_the_learning_rates_view(new_page, app_url, artifacts_dir:
 
 def test_screenshot_of_the_lesson(new_page, app_url, artifacts_dir: Path):
     page = new_page(viewport=DESKTOP)
-    open_app(page, app_url, "?lesson=6")  # three rates on twenty students: the richest step
-    expect(page.get_by_text("Lesson, step 6 of 7")).to_be_visible()
+    open_app(page, app_url, "?lesson=6")  # three rates on twenty students: the richest part
+    expect(page.get_by_text("Lesson, part 6 of 7")).to_be_visible()
     enlarge_to_content(page, DESKTOP["width"])
     page.screenshot(path=artifacts_dir / "screenshot-lesson.png")
     assert page.evaluate(MISSING_CELLS) == []

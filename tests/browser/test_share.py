@@ -47,27 +47,29 @@ def test_share_view_shows_the_full_link_and_it_opens_the_same_page(new_page, app
     with rerun(page):
         page.keyboard.press("PageDown")
     expect(scrubber).not_to_have_attribute("aria-valuetext", "200")
+    open_view(page, "rates")  # the view a student should land on
     panel = open_view(page, "share")
 
-    code = panel.get_by_test_id("stCode")
+    box = keyed(panel, "share_link")
+    code = box.locator("code")
     expect(code).to_have_count(1)
-    link = code.locator("code").inner_text().strip()
+    link = code.inner_text().strip()
     parts = urlsplit(link)
     base = urlsplit(app_url)
     assert (parts.scheme, parts.hostname, parts.port) == ("http", base.hostname, base.port), link
     assert parts.path == "/", link
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-    # The whole address: every parameter the address bar holds, the view's own among them.
-    assert query["tab"] == "share", link
+    # The whole address of the view the teacher came from, never the Share view itself.
+    assert query["tab"] == "rates", link
     assert query == query_of(page.url), (link, page.url)
     assert {"data", "lr", "steps", "w0", "b0", "l2", "std", "step"} <= set(query), link
     assert query["lr"] == "1" and query["step"] != "200", link
 
-    # Streamlit's copy button, which copies exactly that link.
-    code.hover()
-    copy = code.get_by_role("button", name="Copy to clipboard")
+    # The copy button is there without hovering (a phone cannot hover), and copies the link.
+    copy = box.get_by_role("button", name="Copy the link to this view")
     expect(copy).to_be_visible()
     copy.click()
+    expect(copy).to_have_text("Copied")
     page.wait_for_function("t => navigator.clipboard.readText().then(c => c === t)", arg=link,
                            timeout=APP_TIMEOUT_MS)
     shown = metrics(page)
@@ -75,7 +77,7 @@ def test_share_view_shows_the_full_link_and_it_opens_the_same_page(new_page, app
 
     fresh = new_page()
     open_url(fresh, link)  # exactly the link as shown
-    expect(fresh.get_by_role("tab", name=VIEWS["share"], exact=True)).to_have_attribute(
+    expect(fresh.get_by_role("tab", name=VIEWS["rates"], exact=True)).to_have_attribute(
         "aria-selected", "true")
     expect(fresh.get_by_test_id("stAlertContentWarning")).to_have_count(0)
     assert metrics(fresh) == shown

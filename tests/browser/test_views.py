@@ -76,8 +76,8 @@ def test_a_click_on_a_sweep_point_sets_the_learning_rate(page, app_url):
 
 def test_lesson_next_and_back(page, app_url):
     open_app(page, app_url, "?lesson=1")
-    heading = page.get_by_text(re.compile(r"^Lesson, step \d of \d: "))
-    expect(heading).to_have_text(f"Lesson, step 1 of {LESSON_STEPS}: {LESSON_TITLES[0]}")
+    heading = page.get_by_text(re.compile(r"^Lesson, part \d of \d: "))
+    expect(heading).to_have_text(f"Lesson, part 1 of {LESSON_STEPS}: {LESSON_TITLES[0]}")
     expect(button(page, "lesson_back")).to_be_disabled()
     expect(page.get_by_role("tab")).to_have_count(0)  # the lesson replaces the views
 
@@ -85,16 +85,16 @@ def test_lesson_next_and_back(page, app_url):
         with rerun(page):
             button(page, "lesson_next").click()
         expect(heading).to_have_text(
-            f"Lesson, step {number} of {LESSON_STEPS}: {LESSON_TITLES[number - 1]}")
+            f"Lesson, part {number} of {LESSON_STEPS}: {LESSON_TITLES[number - 1]}")
         expect(page).to_have_url(re.compile(rf"[?&]lesson={number}(&|$)"))
     expect(button(page, "lesson_next")).to_be_disabled()
-    # Step 7 is the 5 points at rate 1 for 2,000 steps.
+    # Part 7 is the 5 points at rate 1 for 2,000 steps.
     expect(slider_thumb(page, "learning_rate")).to_have_attribute("aria-valuetext", "1")
     expect(slider_thumb(page, "steps")).to_have_attribute("aria-valuetext", "2,000")
 
     with rerun(page):
         button(page, "lesson_back").click()
-    expect(heading).to_have_text(f"Lesson, step 6 of {LESSON_STEPS}: {LESSON_TITLES[5]}")
+    expect(heading).to_have_text(f"Lesson, part 6 of {LESSON_STEPS}: {LESSON_TITLES[5]}")
     expect(page).to_have_url(re.compile(r"[?&]lesson=6(&|$)"))
     assert query_of(page.url)["data"] == "wikipedia_students"
 

@@ -19,7 +19,6 @@ from tests.browser.helpers import (
     VIEWS,
     assert_clean,
     button,
-    keyed,
     open_app,
     open_view,
     page_text,
@@ -59,9 +58,10 @@ def test_no_internal_names_or_outside_paths_in_the_lesson(page, app_url):
     open_app(page, app_url, "?lesson=1")
     found = {}
     for number in range(1, LESSON_STEPS + 1):
-        expect(page.get_by_text(f"Lesson, step {number} of {LESSON_STEPS}")).to_be_visible()
+        expect(page.get_by_text(f"Lesson, part {number} of {LESSON_STEPS}")).to_be_visible()
         with rerun(page):  # a guess, then the answer and its explanation
-            keyed(page, f"lesson_guess_{number}").get_by_role("radio").first.check(force=True)
+            page.locator(f"[class*='st-key-lesson_guess_{number}_']").get_by_role(
+                "radio").first.check(force=True)
         with rerun(page):
             button(page, f"lesson_reveal_{number}").click()
         expect(page.get_by_text(re.compile(r"Right\.|Not quite"))).to_be_visible()

@@ -40,12 +40,12 @@ def reference_limits(X, y, l2):
             return np.mean(np.logaddexp(0, z) - y * z) + 0.5 * l2 * t[:-1] @ t[:-1]
 
         def grad(t):
-            p = 1 / (1 + np.exp(-(A @ t)))
+            p = np.exp(-np.logaddexp(0, -(A @ t)))  # 1 / (1 + e^-z), without overflow
             return A.T @ (p - y) / n + l2 * np.append(t[:-1], 0)
 
         t = minimize(loss, np.zeros(d + 1), jac=grad, method="L-BFGS-B",
                      options={"gtol": 1e-13, "ftol": 1e-16, "maxiter": 20_000}).x
-        p = 1 / (1 + np.exp(-(A @ t)))
+        p = np.exp(-np.logaddexp(0, -(A @ t)))
         H = (A.T * (p * (1 - p))) @ A / n + l2 * np.diag(np.append(np.ones(d), 0))
         local = 2 / np.linalg.eigvalsh(H)[-1]
     return guaranteed, local, (2 / l2 if l2 else None), separable

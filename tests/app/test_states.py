@@ -1,0 +1,130 @@
+"""States nobody picked: settings drawn from everything the controls and links allow, the page
+rendered, and every claim on it checked.
+
+Hypothesis draws a data set, standardization, L2, a start, a rate (often within 1% of a
+limit), a step count (odd and even, 1 to 20,000), a lesson part and a view. For each state the
+page must: run without an exception; show no nan or inf; give a verdict whose kind is the one
+the limits allow (computed here with scipy, as in tests/core/test_regimes.py); in the lesson,
+offer the right answer among its options (recomputed here by hand for the parts on the
+5 points and the students) and mark it right; and show only chains of equalities that hold
+to the digits shown (tests/app/chains.py).
+"""
+
+import os
+import re
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import logreg_core as lc
+from dashboard import fields, lesson
+from dashboard.tabs import TABS
+from tests.app import chains
+from tests.app.helpers import build, open_view, page_text, plain
+from tests.app.test_lesson import expected
+from tests.core.test_regimes import expected_kinds, reference
+
+#: How many random states one run of the suite checks; DESCENT_LAB_STATES=2000 checks more
+#: (a longer hunt by hand, outside CI).
+EXAMPLES = int(os.environ.get("DESCENT_LAB_STATES", "100"))
+KINDS = ("Converging", "Settling", "Oscillating", "Diverging")
+
+
+@st.composite
+def states(draw):
+    dataset = draw(st.sampled_from(list(lc.DATASETS)))
+    info = lc.DATASETS[dataset]
+    n_features = lc.load_dataset(dataset).n_features
+    standardize = draw(st.booleans()) if dataset != "student" else False
+    l2 = draw(st.sampled_from([0.0, 0.0, 0.1, 1.0]))
+    start = draw(st.sampled_from(["default", "zero", "slider", "far"]))
+    w, b = {"default": (None, info.b0), "zero": (0.0, 0.0),
+            "slider": (draw(st.floats(-10, 10)), draw(st.floats(-10, 10))),
+            "far": (draw(st.floats(-200, 200)), draw(st.floats(-200, 200)))}[start]
+    where = draw(st.sampled_from(["guaranteed", "local", "penalty", "anywhere", "anywhere"]))
+    offset = draw(st.sampled_from([0.99, 1.01]))
+    rate = 10.0 ** draw(st.floats(-4, 2))
+    steps = draw(st.integers(1, 20_000) | st.integers(1, 400))
+    if dataset == "breast_cancer":
+        steps = min(steps, 300)  # 569 x 30: keeps the suite quick (the budget test is elsewhere)
+    query = {"data": dataset, "std": "1" if standardize else "0", "steps": str(steps),
+             "l2": repr(l2)}
+    if w is not None:
+        query["w0"] = ",".join([repr(round(w, 6))] * n_features)
+        query["b0"] = repr(round(b, 6))
+    query["step"] = str(draw(st.integers(0, steps)))
+    lesson_part = draw(st.sampled_from([0, 0, 0, *range(1, 8)]))
+    if lesson_part:
+        query["lesson"] = str(lesson_part)
+    else:
+        query["tab"] = draw(st.sampled_from([t.slug for t in TABS]))
+    return query, where, offset, rate
+
+
+def the_rate(query, where, offset, rate):
+    """A rate within 1% of a limit of the data shown (or anywhere), as a link value."""
+    part = int(query.get("lesson", 0))
+    data = lesson.PARTS[part - 1].dataset if part else query["data"]
+    std = query["std"] == "1" and data != "student"
+    guaranteed, local, penalty, _ = reference(data, std, float(query["l2"]))
+    anchor = {"guaranteed": guaranteed, "local": local, "penalty": penalty}.get(where)
+    return float(f"{anchor * offset:.6g}") if anchor else float(f"{rate:.4g}")
+
+
+def headline_kind(at) -> str | None:
+    for element in [*at.success, *at.info, *at.warning, *at.error]:
+        first = str(element.value).split(":")[0]
+        if first in KINDS or first == "Oscillating (mini-batch noise)":
+            return first.split(" ")[0].lower()
+    return None
+
+
+@settings(max_examples=EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(state=states())
+def test_every_state_tells_the_truth(state):
+    query, where, offset, rate = state
+    query["lr"] = repr(the_rate(query, where, offset, rate))
+    at = build(**query).run()
+    assert not at.exception, (query, [e.value for e in at.exception])
+    current = fields.from_state(at.session_state, len(at.session_state.get("w0_names", [])) or
+                                sum(1 for k in at.session_state if str(k).startswith("w0_")))
+    text = plain(page_text(at)) + " ".join(m.value for m in at.metric)
+    assert not re.search(r"\b(nan|inf|-inf)\b", text, re.IGNORECASE), (query, text[:500])
+    assert "Traceback" not in text
+
+    part = current.lesson
+    if part:
+        check_lesson(at, query, part, current)
+        return
+    kind = headline_kind(at)
+    assert kind is not None, query
+    data = current.dataset
+    std = current.standardize and data != "student"
+    guaranteed, local, penalty, _ = reference(data, std, current.l2)
+    allowed = expected_kinds(current.learning_rate, guaranteed, local, penalty)
+    near_local = local is not None and abs(current.learning_rate / local - 1) < 2e-6
+    assert kind in allowed or near_local, (query, kind, allowed)
+    problems = chains.check_page([m.value for m in at.markdown], [x.value for x in at.latex],
+                                 current.digits)
+    assert not problems, (query, problems)
+    if current.view != "step":  # the first screen's own chains, then Step in detail's
+        open_view(at, "step")
+        assert not at.exception, (query, [e.value for e in at.exception])
+        problems = chains.check_page([m.value for m in at.markdown],
+                                     [x.value for x in at.latex], current.digits)
+        assert not problems, (query, problems)
+
+
+def check_lesson(at, query, part, current):
+    radio = next(r for r in at.radio if r.key.startswith(f"lesson_guess_{part}_"))
+    right = expected(part, current)
+    assert right <= set(radio.options), (query, right, radio.options)
+    radio.set_value(next(iter(right))).run()
+    at.button(key=f"lesson_reveal_{part}").click().run()
+    assert not at.exception, (query, [e.value for e in at.exception])
+    assert at.success and not at.error, (query, [e.value for e in at.error])
+    text = plain(page_text(at))
+    assert not re.search(r"\b(nan|inf)\b", text, re.IGNORECASE)
+    assert np.isfinite(current.learning_rate)
