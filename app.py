@@ -7,8 +7,8 @@ state, the sidebar, the first screen and the view that is open. Every number com
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
+from pathlib import Path
 
 import altair as alt
 import streamlit as st
@@ -28,9 +28,13 @@ from dashboard import (
 )
 from dashboard import upload as upload_ui
 from dashboard.compute import Source
-from dashboard.views import BY_SLUG, BY_TITLE, VIEWS, share
+from dashboard.tabs import GROUP_OF, GROUPS
+from dashboard.views import BY_SLUG, share
 
-st.set_page_config(page_title="Descent Lab", page_icon="📉", layout="wide")
+# The page's icon is a file of ours: a Material icon name would be fetched from the network.
+st.set_page_config(page_title="Descent Lab", layout="wide",
+                   page_icon=str(Path(__file__).resolve().parent / "dashboard" / "assets" /
+                                 "icon.png"))
 # Altair checks every chart part against the Vega-Lite schema as it is built, which costs more
 # than the rest of a rerun; the tests validate each chart builder's output instead.
 alt.utils.schemapi.disable_debug_mode()
@@ -42,9 +46,8 @@ memory.limit_arenas(2)  # why: see dashboard/memory.py
 st.html("<style>.katex-display { padding-right: 4px; }</style>")
 
 TITLE = "How logistic regression learns"
-TICK_SECONDS = 0.25  # playback redraws about four times a second
-INTRO = ("Each step scores every sample, turns the scores into probabilities, measures the loss "
-         "and moves the weights against its gradient. Every number below follows the sliders.")
+INTRO = ("Each step scores every sample, turns the scores into probabilities and moves the "
+         "weights against the loss's gradient: press Play, or move a slider.")
 
 
 def sidebar_data() -> Source | None:
@@ -82,9 +85,6 @@ def sidebar_settings(names) -> None:
         return
     row.button("Reset", key="reset", on_click=state.reset_to_defaults,
                help="This data set's starting settings.", icon=":material/restart_alt:")
-    row.button("Guided lesson", key="lesson_start", on_click=lesson.go_to, args=(1,),
-               icon=":material/school:", help="Seven short parts, from one forward pass to "
-                                              "separable data.")
 
 
 def choose_safe_rate(data) -> None:
@@ -94,58 +94,51 @@ def choose_safe_rate(data) -> None:
 
 
 def inspect_step(history) -> None:
-    """Where the scrubber stands before it is drawn: playback's step, within the run."""
+    """Where the inspected step stands before anything is drawn: within the run, and at its
+    end while it follows the end (playback runs in the browser: see dashboard/player.py)."""
     s = st.session_state
     last = history.steps_run
-    played = state.playback_step(last)
-    if played is not None:
-        s.inspect = played
-        if played >= last:
-            s.playing, s.follow_end = False, True
-    elif state.follows_end(last):
+    if state.follows_end(last):
         s.inspect = last
     s.inspect = min(s.inspect, last)
-    if s.playing:
-        s.last_tick = time.monotonic()
 
 
-def play_ticker() -> None:
-    """While playing, a fragment that asks for a full rerun per tick (none when a run is
-    already that recent). Drawn last on the page: an element that comes and goes above the
-    others shifts them all to new places, and the browser then builds every chart and table
-    again on Play and on Pause, showing old and new copies until the run ends."""
+def on_group_tab() -> None:
+    """A tab of the row: open the view of that group the learner saw last (or its first)."""
     s = st.session_state
-    if not s.playing:
-        return
-
-    @st.fragment(run_every=TICK_SECONDS)
-    def ticker() -> None:
-        if s.playing and time.monotonic() - s.last_tick >= TICK_SECONDS:
-            st.rerun(scope="app")
-
-    ticker()
-
-
-def on_view_tab() -> None:
-    st.session_state.view = BY_TITLE[st.session_state.view_tab].slug
+    group = next(g for g in GROUPS if g.title == s.view_tab)
+    s.view = s.get(f"last_in_{group.slug}", group.members[0])
 
 
 def open_view(ctx) -> None:
-    """The tabs; only the open one runs (and none while a prediction is open: each shows the
-    gradient or the steps after this one)."""
+    """Six tabs, each what the learner does there, and inside one the views it holds; only
+    the open view runs (and none while a prediction is open: each shows the answer)."""
     s = st.session_state
     if ctx.pending:
         st.info("Reveal your prediction above to open the views: they show the answer.",
                 icon=":material/visibility_off:")
         return
-    s.view_tab = BY_SLUG[s.view].title
+    group = GROUP_OF[s.view]
+    s.view_tab = group.title
+    s[f"last_in_{group.slug}"] = s.view
     if s.view != "share":
         s.last_view = s.view  # what a link from the Share view opens
-    tabs = st.tabs([v.title for v in VIEWS], key="view_tab", on_change=on_view_tab)
-    for tab, view in zip(tabs, VIEWS, strict=True):
+    tabs = st.tabs([g.title for g in GROUPS], key="view_tab", on_change=on_group_tab)
+    for tab, each in zip(tabs, GROUPS, strict=True):
         with tab:
-            if tab.open:
-                view.render(ctx)
+            if not tab.open:
+                continue
+            if len(each.members) > 1:
+                s[f"pick_{each.slug}"] = s.view
+                st.segmented_control(
+                    "View", list(each.members), key=f"pick_{each.slug}",
+                    format_func=lambda slug: BY_SLUG[slug].title, required=True,
+                    label_visibility="collapsed", on_change=on_pick, args=(each.slug,))
+            BY_SLUG[s.view].render(ctx)
+
+
+def on_pick(group: str) -> None:
+    st.session_state.view = st.session_state[f"pick_{group}"]
 
 
 def main() -> None:
@@ -158,7 +151,7 @@ def main() -> None:
     st.title(TITLE)
     if source is None:
         return
-    edited = source if s.lesson else sources.with_edits(source)
+    edited = source if s.lesson else sources.with_clicks(sources.with_edits(source), source.key)
     data = sources.training_data(edited, s.standardize)
     names = data.names
     if s.pop("choose_safe_rate", False):
@@ -181,7 +174,11 @@ def main() -> None:
     if settings.lesson:
         lesson.render(ctx)
     else:
-        st.markdown(INTRO)
+        intro = st.container(horizontal=True, vertical_alignment="center")
+        intro.markdown(INTRO)
+        intro.button("Guided lesson", key="lesson_main", on_click=lesson.go_to, args=(1,),
+                     icon=":material/school:", help="Seven short parts, from one forward pass "
+                                                    "to separable data.")
         overview.first_screen(ctx, names)
         open_view(ctx)
     sizes = fields.Sizes(data.n_samples, data.n_features)
@@ -189,7 +186,6 @@ def main() -> None:
     linked = fields.with_changes(settings, view=share.shared_view(settings.view,
                                                                   s.get("last_view")))
     st.query_params.from_dict(fields.to_query(linked, sizes))
-    play_ticker()
 
 
 main()

@@ -24,6 +24,7 @@ import streamlit as st
 import logreg_core as lc
 from logreg_core import examples, landscape
 from logreg_core.checks import GradientCheck, gradient_check
+from logreg_core.frames import Frames, model_frames
 from logreg_core.limits import LearningRateLimits, learning_rate_limits
 
 #: Parameter values (steps x (features + 1)) one History may hold: 8 bytes each, twice (the
@@ -98,6 +99,14 @@ def steps_allowed(n_samples: int, n_features: int, runs: int = 1,
     by_work = WORK_BUDGET // per_step
     by_memory = MAX_HISTORY_VALUES // (n_features + 1)
     return int(max(1, min(by_work, by_memory)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=HASH)
+def frames(data: Data, learning_rate: float, steps: int, w0: tuple, b0: float, l2: float,
+           axes: tuple, keep: tuple) -> Frames:
+    """The model picture of a run (`run`, same arguments) at its animation's frames."""
+    history = run(data, learning_rate, steps, w0, b0, l2)
+    return model_frames(data.X, data.y, history, axes, keep)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=HASH)

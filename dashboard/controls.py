@@ -73,7 +73,7 @@ def starting_point(where, names) -> None:
 def exact_values(where, names) -> None:
     """One form for every exact value: rate, steps, starting weights and bias."""
     n_features = len(names)
-    with (where.popover("Exact values", icon=":material/edit:", width="stretch"),
+    with (where.popover("Exact values", icon=":material/edit:"),
           st.form("exact_values", clear_on_submit=True, border=False)):
         st.caption("Leave a box empty to keep its current value.")
         current = st.session_state
@@ -115,25 +115,3 @@ def standardize_toggle(where) -> None:
     where.toggle("Standardize features", key="standardize",
                  help="z-scores: each feature minus its mean, over its standard deviation.",
                  **PERSIST)
-
-
-def inspect_controls(last: int) -> None:
-    """The scrubber and, beside it in one row, play, pause, step back and forward, speed."""
-    where = st.container()
-    where.slider("Inspect step", 0, last, key="inspect", on_change=state.on_inspect_changed,
-                 format="%,d",
-                 help="Every number below is the state after this many steps.", **PERSIST)
-    row = where.container(horizontal=True, gap="small", vertical_alignment="center")
-    playing = st.session_state.playing
-    row.button("Step back", icon=":material/skip_previous:", key="step_back",
-               help="One step back", on_click=state.nudge_inspect, args=(-1, last))
-    predicting = bool(st.session_state.get("predict_mode"))
-    row.button("Pause" if playing else "Play",
-               icon=":material/pause:" if playing else ":material/play_arrow:", key="play",
-               on_click=state.toggle_play, args=(last,), disabled=predicting and not playing,
-               help="Turn off predicting to play." if predicting else
-               "Play the run from the inspected step.")
-    row.button("Step forward", icon=":material/skip_next:", key="step_forward",
-               help="One step forward", on_click=state.nudge_inspect, args=(1, last))
-    row.segmented_control("Speed", list(state.PLAY_SECONDS), key="play_speed",
-                          label_visibility="collapsed", required=True, **PERSIST)

@@ -18,6 +18,14 @@ VERDICT_ICONS = {"converging": ":material/trending_down:", "settling": ":materia
                  "oscillating": ":material/sync:", "diverging": ":material/trending_up:"}
 
 
+def verdict_headline(history) -> str:
+    """The verdict's first sentence: the kind and what the limits say of this rate (the
+    measured part is in `verdict_text`)."""
+    text = history.verdict.describe()
+    head, found, _ = text.partition(". Measured")
+    return head + "." if found else text
+
+
 def verdict_text(history) -> str:
     """The verdict's own sentence (it says what was measured), as a notice."""
     return history.verdict.describe()

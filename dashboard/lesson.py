@@ -26,8 +26,9 @@ import streamlit as st
 
 import logreg_core as lc
 from logreg_core import examples
+from logreg_core.verdicts import RISE_RTOL
 
-from . import charts, compute, controls, explain, fields, rate_charts, state, tables
+from . import charts, compute, controls, explain, fields, player, rate_charts, state, tables
 from .context import ViewContext
 from .display import show_chart, text_frame
 from .text import fmt, link_number, md_escape, plural
@@ -303,8 +304,14 @@ def _gradient_why(ctx: ViewContext) -> str:
 
 
 def _update_answer(ctx: ViewContext) -> tuple[str, ...]:
-    new, old = _next_loss(ctx), ctx.grad_pass.loss
-    return ("up",) if new > old else ("down",) if new < old else ("stay the same",)
+    return (_move(_next_loss(ctx), ctx.grad_pass.loss),)
+
+
+def _move(new: float, old: float) -> str:
+    """How the loss moves, with the rounding tolerance a verdict's "rose" uses (a change of
+    1e-17 at the best fit is rounding, not a move)."""
+    slack = RISE_RTOL * abs(old)
+    return "up" if new > old + slack else "down" if new < old - slack else "stay the same"
 
 
 def _update_why(ctx: ViewContext) -> str:
@@ -312,9 +319,12 @@ def _update_why(ctx: ViewContext) -> str:
     if not math.isfinite(new):
         return (f"It goes from {f(old)} to a loss too large for double precision: this step "
                 "overshoots by so much that the numbers overflow.")
-    how = ("a step this long overshoots the curvature here" if new > old else
-           "a step against the gradient lowers the loss when it is short enough for the "
-           "curvature, and this one is")
+    move = _move(new, old)
+    how = {"up": "a step this long overshoots the curvature here",
+           "down": "a step against the gradient lowers the loss when it is short enough for "
+                   "the curvature, and this one is",
+           "stay the same": "the gradient is so small here that the change is below the "
+                            "rounding of the loss"}[move]
     return f"It goes from {f(old)} to {f(new)}: {how}."
 
 
@@ -325,7 +335,7 @@ def _boundary_why(ctx: ViewContext) -> str:
         return f"After {n} w is 0: p is the same everywhere, so there is no boundary."
     return (f"After {n} w = {fmt(ctx.history.weights[-1, 0], ctx.digits)} and b = "
             f"{fmt(ctx.history.bias[-1], ctx.digits)}, so p = 0.5 at x = −b/w = "
-            f"{fmt(at, ctx.digits)}. Press play under the scrubber to watch it get there.")
+            f"{fmt(at, ctx.digits)}. Press Play to watch it get there.")
 
 
 PARTS: tuple[Part, ...] = (
@@ -389,7 +399,7 @@ PARTS: tuple[Part, ...] = (
                    f"{fmt(c.history.loss[0], explain.loss_digits(c))} to "
                    f"{fmt(c.history.loss[-1], explain.loss_digits(c))}."),
         _loss,
-        lambda c: (_loss(c), controls.inspect_controls(c.history.steps_run), _model(c)),
+        lambda c: player.show(c, key="lesson_player"),
         Question(lambda c: (f"After {plural(c.history.steps_run, 'step')}, where is the "
                             "boundary p = 0.5?"),
                  _boundary_options, _boundary_answers, _boundary_why),

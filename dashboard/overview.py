@@ -1,5 +1,7 @@
-"""The first screen: the run's controls, where it is heading, and side by side the loss curve,
-the per-sample gradient table of the inspected step and the worked 5-point step."""
+"""The first screen, read in one pass: the rate and steps, the model picture and the loss curve
+moving together (`player`), where the run is heading, the inspected step's per-sample table
+and gradient, and, beside them, the worked 5-point step (or what other data needs: on two
+features, adding and removing samples). On a phone the blocks stack in that order."""
 
 from __future__ import annotations
 
@@ -9,9 +11,9 @@ import streamlit as st
 import logreg_core as lc
 from logreg_core import examples
 
-from . import charts, compute, controls, explain, predict, state, tables
+from . import compute, controls, explain, player, predict, state, tables
 from .context import ViewContext
-from .display import show_chart, show_frame, text_frame
+from .display import show_frame, text_frame
 from .text import fmt, fmt_loss, link_number, md_escape
 
 #: Samples shown as a plain text table on the first screen; more go in a scrolling grid.
@@ -20,23 +22,31 @@ GRID_ROWS = 100  # rows of the scrolling grid (every row is sent to the browser 
 
 
 def run_controls(names) -> None:
-    """Learning rate and steps, in the main area right above the loss curve they change (so
-    a phone shows both on one screen, without opening the sidebar)."""
-    controls.learning_rate_slider(st)
-    controls.steps_slider(st)
+    """Learning rate and steps side by side, right above the picture they change (so a phone
+    shows them with it, without opening the sidebar), and the exact-values form."""
+    row = st.container(horizontal=True, gap="small")
+    with row:
+        controls.learning_rate_slider(st)
+        controls.steps_slider(st)
     controls.exact_values(st, names)
 
 
+NOTICES = {"converging": st.success, "settling": st.info, "oscillating": st.warning,
+           "diverging": st.error}
+
+
 def headline(ctx: ViewContext) -> None:
-    """Where the run is heading, and the two learning-rate limits of this data."""
+    """Where the run is heading in one sentence; what was measured and the limits behind it
+    in a popover beside it."""
     if ctx.pending:
         st.caption("Where the run is heading appears once you reveal your prediction.")
         return
     verdict = ctx.history.verdict
-    notice = {"converging": st.success, "settling": st.info, "oscillating": st.warning,
-              "diverging": st.error}[verdict.kind]
-    notice(explain.verdict_text(ctx.history), icon=explain.VERDICT_ICONS[verdict.kind])
-    st.caption(explain.limits_text(ctx.limits, ctx.settings.learning_rate, ctx.digits))
+    NOTICES[verdict.kind](explain.verdict_headline(ctx.history),
+                          icon=explain.VERDICT_ICONS[verdict.kind])
+    with st.popover("What was measured", icon=":material/info:"):
+        st.markdown(explain.verdict_text(ctx.history))
+        st.caption(explain.limits_text(ctx.limits, ctx.settings.learning_rate, ctx.digits))
     if ctx.steps_cut:
         st.info(explain.budget_text(ctx), icon=":material/speed:")
     if ctx.history.steps_run < ctx.history.steps:
@@ -66,36 +76,25 @@ def metrics(ctx: ViewContext) -> None:
     row.metric(f"Accuracy at step {k:,}", f"{accuracy:.0%}", **card)
 
 
-def loss_column(ctx: ViewContext) -> None:
-    loss = ctx.history.loss
-    if ctx.pending:  # only the steps up to the one being predicted
-        show_chart(charts.loss_chart(loss[: ctx.k + 1], ctx.k, ctx.settings.log_scale),
-                   key="loss_chart", alt=explain.loss_chart_alt(ctx))
+def picture_column(ctx: ViewContext) -> None:
+    """The model and the loss curve, one player; one caption each, computed."""
+    player.show(ctx, editable=ctx.data.n_features == 2)
+    if ctx.pending:
         st.caption(f"Drawn up to step {ctx.k:,}: the rest appears once you reveal.")
     else:
-        show_chart(charts.loss_chart(loss, ctx.k, ctx.settings.log_scale), key="loss_chart",
-                   alt=explain.loss_chart_alt(ctx))
         st.caption(explain.loss_chart_caption(ctx))
-    st.toggle("Log scale", key="log_scale", persist_state="session")
-
-
-def model_chart(ctx: ViewContext) -> None:
-    X, y, names = ctx.data.X, ctx.data.y, ctx.names
-    suffix = " (standardized)" if ctx.data.standardized else ""
-    if X.shape[1] == 1:
-        chart = charts.model_chart_1d(X[:, 0], y, float(ctx.w[0]), ctx.b, names[0] + suffix)
-    elif X.shape[1] == 2:
-        chart = charts.model_chart_2d(X, y, ctx.w, ctx.b, [n + suffix for n in names])
-    else:
-        chart = charts.probability_chart(ctx.grad_pass.p, y)
-    show_chart(chart, key="model_chart", alt=explain.model_chart_alt(ctx))
     st.caption(explain.model_chart_caption(ctx))
+    st.toggle("Loss on a log scale", key="log_scale", persist_state="session")
 
 
 def gradient_column(ctx: ViewContext) -> None:
     """The per-sample pass at the inspected step, then the gradient and the update in words."""
     grad, digits, names = ctx.grad_pass, ctx.digits, ctx.names
-    st.markdown(f"**Every sample at step {ctx.k:,}**")
+    head = st.container(horizontal=True, vertical_alignment="center")
+    head.markdown(f"**Every sample at step {ctx.k:,}**")
+    head.toggle("Predict first", key="predict_mode", persist_state="session",
+                help="Guess the signs of the gradient and whether the loss falls, before the "
+                     "page shows them.")
     rows = tables.breakdown_table(ctx.data.X, ctx.data.y, grad, names)
     if ctx.pending:  # the forward pass only: the errors would answer the questions
         rows = rows.iloc[:, : min(len(names), 2)].join(rows[["y", "z", "p", "loss"]])
@@ -176,30 +175,35 @@ def worked_column(ctx: ViewContext) -> None:
               help="The 5 points, w = 2.197, b = −6.593, η = 0.1, one step.")
 
 
+def side_column(ctx: ViewContext) -> None:
+    """Beside the step: the worked 5-point step on the 5 points; on two features, the data the
+    learner is changing by clicks; otherwise where the rate sits among the limits."""
+    if ctx.settings.dataset == "five_points" and not ctx.data.standardized:
+        worked_column(ctx)
+    elif ctx.data.n_features == 2:
+        st.markdown("**Move the boundary by hand**")
+        st.caption("Click the plane to add a sample of the chosen class, or a sample to "
+                   "remove it: the run, the limits and every table follow.")
+        player.editing_controls(ctx)
+    else:
+        st.markdown("**The learning-rate limits of this data**")
+        st.caption(explain.limits_text(ctx.limits, ctx.settings.learning_rate, ctx.digits))
+
+
 def first_screen(ctx: ViewContext, names) -> None:
-    """Side by side: the run (controls, loss curve, verdict), the inspected step's gradient
-    table, and the worked 5-point step. On a phone the columns stack in that order."""
-    left, middle, right = st.columns([4, 5, 3], gap="medium")
+    """Side by side: the run (controls, picture, loss, verdict), the inspected step's table
+    and gradient, and the side column. On a phone the columns stack in that order."""
+    left, middle, right = st.columns([9, 10, 6], gap="medium")
     with left:
         run_controls(names)
-        loss_column(ctx)
+        picture_column(ctx)
         headline(ctx)
     with middle:
-        inspect_header(ctx.history)
         gradient_column(ctx)
     with right:
-        worked_column(ctx)
+        side_column(ctx)
     st.divider()
     metrics(ctx)
-    model_chart(ctx)
-
-
-def inspect_header(history: lc.History) -> None:
-    if history.steps_run > 0:
-        controls.inspect_controls(history.steps_run)
-    st.toggle("Predict first, then reveal", key="predict_mode", persist_state="session",
-              help="Guess the signs of the gradient and whether the loss falls, before the "
-                   "page shows them.")
 
 
 def check_inputs_message(error: lc.LogRegInputError) -> None:

@@ -15,6 +15,7 @@ import math
 import streamlit as st
 
 import logreg_core as lc
+from logreg_core.verdicts import RISE_RTOL
 
 from .context import ViewContext
 from .text import fmt, md_escape
@@ -44,8 +45,8 @@ def truth(ctx: ViewContext) -> dict[str, str]:
     grad = ctx.grad_pass
     answers = {f"w{j}": _sign(grad.dw[j]) for j in range(min(len(ctx.names), 3))}
     answers["b"] = _sign(grad.db)
-    after = next_loss(ctx)
-    answers["loss"] = MOVES[int(after > grad.loss) - int(after < grad.loss) + 1]
+    after, slack = next_loss(ctx), RISE_RTOL * abs(grad.loss)  # rounding is no move
+    answers["loss"] = MOVES[int(after > grad.loss + slack) - int(after < grad.loss - slack) + 1]
     return answers
 
 

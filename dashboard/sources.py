@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+import numpy as np
 import streamlit as st
 
 import logreg_core as lc
@@ -50,6 +51,34 @@ def with_edits(source: Source) -> Source:
     digest = hashlib.sha1(json.dumps(edits, sort_keys=True, default=str).encode()).hexdigest()
     return Source(key=f"{source.key}|edits:{digest[:16]}", X=X, y=y, names=source.names,
                   title=source.title + " (edited)", note=source.note, preview=source.preview)
+
+
+def clicks_key(source_key: str) -> str:
+    """Session-state key of the samples added and removed on the plane for a source."""
+    return "clicks_" + hashlib.sha1(source_key.encode()).hexdigest()[:12]
+
+
+def with_clicks(source: Source, base_key: str) -> Source:
+    """The source after the samples added and removed by clicks on the two-feature plane
+    (``("add", x1, x2, label)`` in the features' own units, ``("remove", row)``), in order.
+    ``base_key`` names the data as loaded, whose clicks these are."""
+    ops = st.session_state.get(clicks_key(base_key)) or []
+    if not ops:
+        return source
+    X, y = source.X.copy(), source.y.copy()
+    for op in ops:
+        if op[0] == "add":
+            X = np.vstack([X, [op[1], op[2]]])
+            y = np.append(y, float(op[3]))
+        elif op[0] == "remove" and 0 <= op[1] < len(y) and len(y) > 1:
+            X, y = np.delete(X, op[1], axis=0), np.delete(y, op[1])
+    X.flags.writeable = False
+    y.flags.writeable = False
+    added = sum(op[0] == "add" for op in ops)
+    digest = hashlib.sha1(json.dumps(ops).encode()).hexdigest()[:16]
+    return Source(key=f"{source.key}|clicks:{digest}", X=X, y=y, names=source.names,
+                  title=f"{source.title} (changed: {added} added, {len(ops) - added} removed)",
+                  note=source.note, preview=source.preview)
 
 
 def training_data(source: Source, standardize: bool) -> Data:

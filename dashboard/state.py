@@ -9,7 +9,6 @@ is never overwritten by a stale value.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import streamlit as st
@@ -21,8 +20,7 @@ from .fields import Settings
 from .text import md_escape
 
 #: Session-state keys that are not settings: view state kept across reruns.
-UI_DEFAULTS = {"playing": False, "play_speed": "normal", "land_compare": True,
-               "predict_mode": False}
+UI_DEFAULTS = {"land_compare": True, "predict_mode": False}
 
 
 def apply_settings(settings: Settings, *, only_missing: bool = False,
@@ -114,7 +112,6 @@ def load_settings(settings: Settings, keep_view: bool = True) -> None:
     """Callback: switch to a whole configuration (a scenario, a lesson step, the worked step)."""
     keep_upload()
     state = st.session_state
-    state.playing = False
     state.pop("upload_applied", None)
     state.dataset = settings.dataset
     apply_settings(settings, keep_view=keep_view)
@@ -175,45 +172,3 @@ def apply_exact_values(n_features: int) -> None:
             continue
         state[key] = value
     state.exact_problems = problems
-
-
-# --------------------------------------------------------------------------------------------
-# Playback of the inspected step
-# --------------------------------------------------------------------------------------------
-
-#: Seconds one whole run takes to play, per speed (at least `MIN_STEPS_PER_SECOND`).
-PLAY_SECONDS = {"slow": 30.0, "normal": 10.0, "fast": 3.0}
-MIN_STEPS_PER_SECOND = 2.0
-
-
-def toggle_play(last: int) -> None:
-    state = st.session_state
-    state.playing = not state.playing
-    state.follow_end = False
-    if state.playing:
-        if state.inspect >= last:
-            state.inspect = 0  # replay from the start
-        state.play_from = (time.monotonic(), state.inspect)
-
-
-def nudge_inspect(delta: int, last: int) -> None:
-    state = st.session_state
-    state.playing = False
-    state.inspect = min(max(state.inspect + delta, 0), last)
-    state.follow_end = state.inspect >= last
-
-
-def playback_step(last: int) -> int | None:
-    """Where playback has got to by now, or None when not playing.
-
-    Playback is timed, not counted: the step shown is the start plus the steps the speed
-    allows in the seconds since play was pressed, so a slow rerun makes a longer stride
-    instead of a slower film. ``normal`` plays any run in about 10 s.
-    """
-    state = st.session_state
-    if not state.get("playing") or "play_from" not in state:
-        return None
-    started, first = state.play_from
-    seconds = PLAY_SECONDS[state.get("play_speed", "normal")]
-    per_second = max(last / seconds, MIN_STEPS_PER_SECOND)
-    return min(last, first + int((time.monotonic() - started) * per_second))

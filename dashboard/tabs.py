@@ -42,6 +42,27 @@ TABS: tuple[Tab, ...] = (
     Tab("data", "Data", ("Data",)),
 )
 DEFAULT_TAB = "step"
+
+
+@dataclass(frozen=True)
+class Group:
+    """One entry of the page's tab row: what the learner does there, and its views."""
+
+    slug: str
+    title: str
+    members: tuple[str, ...]
+
+
+#: Six entries for eleven views: a newcomer sees what to do, then picks a view inside.
+GROUPS: tuple[Group, ...] = (
+    Group("step", "Take a step apart", ("step",)),
+    Group("rates", "Compare learning rates", ("rates", "optimizers")),
+    Group("landscape", "Walk the loss landscape", ("landscape",)),
+    Group("textbook", "Check the textbook", ("worked", "student", "buggy")),
+    Group("how", "See why and how", ("why", "code")),
+    Group("data", "Your data and links", ("data", "share")),
+)
+GROUP_OF: dict[str, Group] = {m: g for g in GROUPS for m in g.members}
 #: Every value of ``?tab=`` that opens a view: its slug, its title and its older names.
 ALIASES: dict[str, str] = {alias: tab.slug for tab in TABS
                            for alias in (tab.slug, tab.title, *tab.aliases)}

@@ -36,12 +36,9 @@ def frames_with(at: AppTest, *columns: str) -> list:
             if all(c in f.columns for c in columns)]
 
 
-def loss_chart_frames(at: AppTest) -> list:
-    """Datasets of the loss chart: the curve first, then the one-row marker."""
-    for frames in chart_datasets(at):
-        if frames and list(frames[0].columns) == ["step", "loss"]:
-            return sorted(frames, key=len, reverse=True)
-    raise AssertionError("no loss chart on the page")
+def loss_curve(at: AppTest) -> dict:
+    """The loss curve the player draws: steps, losses and whether on a log scale."""
+    return player(at)["loss_curve"]
 
 
 def table(at: AppTest, column: str, nth: int = 0):
@@ -90,3 +87,16 @@ def component_data(at: AppTest, name: str) -> list[dict]:
 
     return [json.loads(e.proto.json) for e in at.get("bidi_component")
             if e.proto.component_name == name]
+
+
+def player(at: AppTest) -> dict:
+    """The data the first screen's model player was given (its frames from the core)."""
+    (data,) = component_data(at, "descent_lab_player")
+    return data
+
+
+def inspect(at: AppTest, step: int) -> AppTest:
+    """Inspect ``step``, as the player does when the learner pauses or scrubs there, and rerun."""
+    at.session_state["inspect"] = step
+    at.session_state["follow_end"] = False
+    return at.run()

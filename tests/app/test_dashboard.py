@@ -7,16 +7,17 @@ import numpy as np
 import pytest
 
 import logreg_core as lc
-from dashboard import fields
+from dashboard import explain, fields
 from dashboard.text import fmt
 from logreg_core.limits import learning_rate_limits
 from tests.app.helpers import (
-    chart_datasets,
-    loss_chart_frames,
+    inspect,
+    loss_curve,
     metric,
     open_view,
     page_text,
     plain,
+    player,
     table,
 )
 
@@ -37,7 +38,8 @@ def test_default_page(app):
     assert metric(app, "w at step 200") == fmt(history.weights[-1, 0])
     assert metric(app, "b at step 200") == fmt(history.bias[-1])
     assert metric(app, "Accuracy") == "100%"
-    assert app.success[0].value == history.verdict.describe()
+    assert app.success[0].value == explain.verdict_headline(history)
+    assert history.verdict.describe() in page_text(app)  # in full, in the popover beside it
     assert "2/L = 0.6762" in page_text(app)
     assert not app.error and not app.warning
 
@@ -86,14 +88,14 @@ def test_steps_slider_is_log_like_and_the_scrubber_follows_the_end(app):
     assert 10 <= options.index("200") <= len(options) - 10  # mid-slider, not at its far left
     app.select_slider(key="steps").set_value(50).run()
     assert metric(app, "Loss at step 50") == fmt(core_history(steps=50).loss[-1])
-    assert app.slider(key="inspect").value == 50
+    assert app.session_state.inspect == 50 and player(app)["inspect"] == 50
     app.select_slider(key="steps").set_value(100_000).run()
     assert not app.exception
     history = core_history(steps=100_000)
     assert metric(app, "Loss at step 100,000") == fmt(history.loss[-1])
-    curve = loss_chart_frames(app)[0]
-    assert len(curve) <= 2000
-    assert curve["step"].iloc[[0, -1]].tolist() == [0, 100_000]
+    curve = loss_curve(app)
+    assert len(curve["steps"]) <= 2000
+    assert [curve["steps"][0], curve["steps"][-1]] == [0, 100_000]
 
 
 def test_starting_point_changes_the_start(app):
@@ -116,7 +118,7 @@ def test_l2_changes_the_run_and_both_limits(app):
 
 def test_inspect_step_moves_every_view_but_not_the_run(app):
     before = {m.label: m.value for m in app.metric}
-    app.slider(key="inspect").set_value(3).run()
+    inspect(app, 3)
     history = core_history()
     assert metric(app, "w at step 3") == fmt(history.weights[3, 0])
     assert metric(app, "b at step 3") == fmt(history.bias[3])
@@ -129,34 +131,26 @@ def test_inspect_step_moves_every_view_but_not_the_run(app):
     update = table(app, "new value")
     assert update["new value"].tolist() == pytest.approx(
         [history.weights[4, 0], history.bias[4]], rel=1e-12)
-    marker = loss_chart_frames(app)[1]
-    assert marker["step"].tolist() == [3]
+    data = player(app)
+    assert data["inspect"] == 3 and 3 in data["frames"]["steps"]
 
 
-def chart_shapes(at) -> list[tuple[str, str, list[str], list[int]]]:
-    """Per chart: its spec, its text alternative, and its datasets' names and row counts."""
-    return [(element.proto.spec, element.proto.alt, [d.name for d in element.proto.datasets],
-             [len(f) for f in frames])
-            for element, frames in zip(at.get("vega_lite_chart"), chart_datasets(at),
-                                       strict=True)]
-
-
-@pytest.mark.parametrize("dataset", ["five_points", "student", "breast_cancer"])
-def test_first_screen_charts_keep_their_spec_when_a_slider_moves(new_app, dataset):
-    """The browser swaps new data into a chart only while its spec, text alternative and
-    dataset sizes stay the same; otherwise it builds the chart again (see charts.Spec)."""
-    at = new_app(data=dataset, step="3").run()
-    before = chart_shapes(at)
-    data_before = [f.to_dict() for frames in chart_datasets(at) for f in frames]
-    rate = at.select_slider(key="learning_rate")
-    grid = [float(option) for option in rate.options]
-    rate.set_value(grid[grid.index(rate.value) - 1]).run()  # one notch slower
-    at.slider(key="inspect").set_value(2).run()
-    assert not at.exception
-    after = chart_shapes(at)
-    assert len(before) == 2 and after == before
-    data_after = [f.to_dict() for frames in chart_datasets(at) for f in frames]
-    assert data_after != data_before  # the numbers did change
+def test_the_player_draws_the_cores_frames(new_app):
+    """The first screen's picture: frames of the core (logreg_core.frames), the run's loss."""
+    at = new_app(data="iris_petals", steps="50").run()
+    data = player(at)
+    d = lc.load_dataset("iris_petals")
+    X = lc.Standardizer.fit(d.X).transform(d.X)
+    history = core_history("iris_petals", standardize=True, steps=50)
+    assert data["kind"] == "plane" and data["frames"]["steps"] == list(range(51))
+    assert data["frames"]["loss"] == pytest.approx(history.loss.tolist(), rel=1e-12)
+    assert data["points"]["x"] == pytest.approx(X[:, 0].tolist())
+    levels = np.frombuffer(__import__("base64").b64decode(data["frames"]["p"]), np.uint8)
+    cells = len(data["grid"]) * len(data["grid_y"])
+    f, row, col = 20, 3, 5
+    z = (history.weights[f] @ [data["grid"][col], data["grid_y"][row]]) + history.bias[f]
+    assert levels[f * cells + row * len(data["grid"]) + col] == round(255 / (1 + np.exp(-z)))
+    assert data["editable"]
 
 
 def caption_with(at, start: str) -> str:
@@ -210,7 +204,7 @@ def test_first_screen_puts_the_worked_step_beside_the_table_as_text(app):
 
 
 def test_formulas_agree_with_tables_to_the_digits_shown(app):
-    app.slider(key="inspect").set_value(0).run()
+    inspect(app, 0)
     totals = table(app, "mean")
     update = table(app, "new value")
     latex = "\n".join(e.value for e in app.latex)
@@ -241,8 +235,7 @@ def test_digits_change_formatting_only(app):
 def test_log_scale_toggle(app):
     app.toggle(key="log_scale").set_value(True).run()
     assert not app.exception
-    spec = app.get("vega_lite_chart")[0].proto.spec
-    assert '"type": "log"' in spec.replace('":"', '": "')
+    assert loss_curve(app)["log"] is True
     assert app.query_params["log"] == "1"
 
 
@@ -291,7 +284,7 @@ def test_notice_names_the_value_actually_used(new_app):
     at = new_app(steps="10", step="11").run()
     (notice,) = [w.value for w in at.warning]
     assert "from 0 to 10; using 10" in notice
-    assert at.slider(key="inspect").value == 10
+    assert at.session_state.inspect == 10
 
 
 def test_diverging_run_shows_no_nan_anywhere(new_app):
@@ -315,7 +308,7 @@ def test_overflow_stops_and_says_so(new_app):
     assert not at.exception
     assert "overflow" in at.error[0].value
     assert "steps before the overflow" in page_text(at)
-    assert at.slider(key="inspect").max < 1000
+    assert player(at)["last"] < 1000
 
 
 def test_dataset_switch_loads_its_defaults(app):

@@ -24,7 +24,7 @@ import pytest
 
 from dashboard import fields, tables
 from dashboard.views import VIEWS
-from tests.app.helpers import chart_datasets, open_view, table
+from tests.app.helpers import open_view, player, table
 
 HOSTILE_PAIRS = [
     ["hours:studied", "slept"],           # a colon is Altair's field:type shorthand
@@ -72,8 +72,8 @@ def test_hostile_names_never_break_a_view(new_app, names):
 
 def test_model_chart_of_two_hostile_features_keeps_its_points(new_app):
     at = upload(new_app, ["hours:studied", "new\nline"])
-    points = [f for frames in chart_datasets(at) for f in frames if {"x1", "x2"} <= set(f)]
-    assert points and len(points[0]) == 40
+    points = player(at)["points"]
+    assert len(points["x"]) == len(points["y"]) == 40
 
 
 def test_the_model_caption_shows_hostile_names_as_plain_text(new_app):
@@ -100,8 +100,7 @@ def test_names_the_page_uses_itself_stay_the_users_features(new_app, names):
     columns = list(table(at, "z").columns)
     assert columns[:2] == [f"{n} (feature)" if n in tables.RESERVED else n for n in names]
     assert columns[2:7] == ["y", "z", "p", "loss", "p - y"]
-    points = [f for frames in chart_datasets(at) for f in frames if {"x1", "x2"} <= set(f)]
-    assert set(points[0]["label"]) <= {"0", "1"}  # the class, not the user's "label" column
+    assert set(player(at)["points"]["label"]) <= {0, 1}  # the class, not the user's "label"
     rows = table(at, "z")
     assert rows.iloc[:, 1].dtype.kind == "f" and set(rows["y"]) <= {0, 1}
 

@@ -1,7 +1,5 @@
 """Each view through AppTest, its numbers checked against the core."""
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,11 +12,12 @@ from logreg_core.limits import learning_rate_limits
 from tests.app.helpers import (
     component_data,
     frames_with,
-    loss_chart_frames,
+    inspect,
     metric,
     open_view,
     page_text,
     plain,
+    player,
     table,
 )
 
@@ -83,33 +82,18 @@ def test_landscape_slice_for_many_features(new_app):
         lc.mean_loss(X, data.y, w, (cell["c"] + cell["c2"]) / 2), rel=1e-9)
 
 
-def test_playback_is_timed_and_pauses(app):
-    app.slider(key="inspect").set_value(10).run()
-    app.button(key="play").click().run()
-    assert app.session_state.playing
-    started, first = app.session_state.play_from
-    app.session_state["play_from"] = (started - 2.0, first)  # as if 2 s had passed
-    app.run()
-    # normal speed plays the whole run (200 steps) in 10 s: 2 s is 40 steps
-    assert app.session_state.inspect in range(first + 40, first + 45)
-    assert metric(app, f"w at step {app.session_state.inspect}")
-    app.button(key="play").click().run()
-    assert not app.session_state.playing
-    paused = app.session_state.inspect
-    time.sleep(0.3)
-    app.run()
-    assert app.session_state.inspect == paused
-    app.button(key="step_back").click().run()
-    assert app.session_state.inspect == paused - 1
-
-
-def test_playback_stops_at_the_end(new_app):
-    at = new_app(steps="5", step="4").run()
-    at.button(key="play").click().run()
-    started, first = at.session_state.play_from
-    at.session_state["play_from"] = (started - 60.0, first)
-    at.run()
-    assert at.session_state.inspect == 5 and not at.session_state.playing
+def test_the_inspected_step_follows_the_end_until_the_learner_picks_one(app):
+    """What the player sets when the learner pauses or scrubs (its state "step"); the page
+    then shows that step, and a longer run no longer drags it to the end."""
+    inspect(app, 10)
+    assert player(app)["inspect"] == 10 and metric(app, "w at step 10")
+    app.select_slider(key="steps").set_value(300).run()
+    assert app.session_state.inspect == 10
+    fresh = app  # a new run that follows the end again once the learner goes there
+    inspect(fresh, 300)
+    fresh.session_state["follow_end"] = True
+    fresh.select_slider(key="steps").set_value(500).run()
+    assert fresh.session_state.inspect == 500
 
 
 def test_buggy_loop_switches(new_app):
@@ -133,7 +117,7 @@ def test_accumulated_error_is_explained_with_its_numbers(new_app):
 
 
 def test_predict_then_reveal_hides_every_answer_until_the_reveal(app):
-    app.slider(key="inspect").set_value(0).run()
+    inspect(app, 0)
     app.toggle(key="predict_mode").set_value(True).run()
     assert "Make your guesses" in page_text(app)
     text = plain(page_text(app))
@@ -141,7 +125,8 @@ def test_predict_then_reveal_hides_every_answer_until_the_reveal(app):
     assert "dJ/dw" not in text and "←" not in text and not app.success and not app.tabs
     assert all(c not in t.value.columns for t in app.table for c in ("p - y", "(p - y) * x"))
     assert not [m for m in app.metric if m.label == "Loss at step 200"]
-    assert len(loss_chart_frames(app)[0]) == 1  # the curve only up to step 0
+    data = player(app)  # the curve and the frames only up to step 0, and no play
+    assert data["last"] == 0 and data["frames"]["steps"] == [0] and data["predicting"]
     state = next(r.key for r in app.radio).rsplit("_", 1)[1]
     app.radio(key=f"guess_w0_{state}").set_value("positive").run()
     app.radio(key=f"guess_b_{state}").set_value("positive").run()
@@ -155,7 +140,7 @@ def test_predict_then_reveal_hides_every_answer_until_the_reveal(app):
     assert "**1 of 3 right.**" in text
     assert "dw for x is negative" in text and "db is positive" in text
     assert "it will go down" in text and app.tabs
-    app.slider(key="inspect").set_value(1).run()  # another step: a new question
+    inspect(app, 1)  # another step: a new question
     assert "Make your guesses" in page_text(app) and not app.tabs
 
 

@@ -1,0 +1,207 @@
+"""The model player: the model picture and the loss curve, moving together as the run plays.
+
+Why a custom component (components v2): playback redrawn by the server was a full rerun four
+times a second per playing student, and the browser rebuilt the page each time. Here the
+frames are computed once by the core (`logreg_core.frames`) and sent with the page; the
+browser plays them at 24 frames a second and asks the server for nothing until the learner
+pauses, scrubs, steps or clicks (one rerun, so the tables follow the step shown). No build
+step and nothing fetched: the JavaScript and CSS in ``dashboard/assets`` are sent as text,
+and they draw on canvases; no user text becomes HTML (titles are canvas text).
+tests/browser/test_playback.py counts the frames drawn and clicks the loss curve and the plane.
+
+A click on the two-feature plane adds a sample of the chosen class (a click on a sample
+removes it); `sources.with_clicks` applies them. The same can be done by keyboard with the
+form under the picture, and "Put the data back" undoes them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from logreg_core.frames import MAX_FRAMES
+
+from . import charts, compute, explain, sources
+from .context import ViewContext
+from .text import md_escape
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+_PLAYER = st.components.v2.component(
+    "descent_lab_player", js=(ASSETS / "player.js").read_text(encoding="utf-8"),
+    css=(ASSETS / "player.css").read_text(encoding="utf-8"))
+PERSIST = {"persist_state": "session"}
+#: Points of the loss curve sent to the player: more than a canvas this wide can show.
+LOSS_POINTS = 600
+
+
+def quantized(p: np.ndarray) -> str:
+    """Probabilities in [0, 1] as one byte each (1/255 is finer than a colour can show), in
+    base64: a plane of 24 x 24 cells over 200 frames is 115 kB instead of a megabyte."""
+    levels = np.clip(np.rint(np.asarray(p) * 255), 0, 255).astype(np.uint8)
+    return base64.b64encode(levels.tobytes()).decode("ascii")
+
+
+def _numbers(values) -> list:
+    """Floats for JSON, with nan (no boundary) as null."""
+    return [None if not np.isfinite(v) else float(v) for v in np.ravel(values)]
+
+
+def chosen_axes(ctx: ViewContext, where) -> tuple[int, ...]:
+    """The features the picture draws: the only one, both, or the two the learner picks."""
+    n = ctx.data.n_features
+    if n <= 2:
+        return tuple(range(n))
+    names = list(ctx.names)
+    left, right = where.columns(2)
+    first = left.selectbox("Across", names, index=0, key="plane_x", **PERSIST)
+    second = right.selectbox("Up", [m for m in names if m != first], index=0, key="plane_y",
+                             **PERSIST)
+    return names.index(first), names.index(second)
+
+
+def player_data(ctx: ViewContext, axes: tuple[int, ...], editable: bool,
+                picture_height: int, loss_height: int) -> dict:
+    """Everything the player draws, from the core's frames of this run."""
+    history, k = ctx.history, ctx.k
+    last = k if ctx.pending else history.steps_run  # a prediction hides the later steps
+    keep = (k,) if history.steps_run + 1 > MAX_FRAMES else ()
+    frames = compute.frames(ctx.data, ctx.settings.learning_rate, history.steps,
+                            ctx.settings.w0, ctx.settings.b0, ctx.settings.l2, axes, keep)
+    shown = frames.steps <= last
+    loss = history.loss[: last + 1]
+    index = charts.downsample(loss, LOSS_POINTS, keep=(k,))
+    log = bool(ctx.settings.log_scale)
+    values = np.maximum(loss[index], charts.LOG_FLOOR) if log else loss[index]
+    low, high = float(values.min()), float(values.max())
+    if not log:
+        span = (high - low) or max(abs(high), 1.0) * 0.1
+        low, high = low - 0.05 * span, high + 0.05 * span
+    X, y = ctx.data.X, ctx.data.y
+    suffix = " (standardized)" if ctx.data.standardized else ""
+    titles = [charts.title_text(ctx.names[a]) + suffix for a in axes]
+    version = hashlib.sha1(repr((ctx.data.key, history.steps, ctx.settings.learning_rate,
+                                 ctx.settings.w0, ctx.settings.b0, ctx.settings.l2, axes, keep,
+                                 last)).encode()).hexdigest()[:12]
+    return {
+        "version": version, "kind": frames.kind, "last": int(last), "inspect": int(k),
+        "digits": int(explain.loss_digits(ctx)) or 1, "predicting": bool(ctx.pending),
+        "editable": bool(editable and frames.kind == "plane"),
+        "picture_height": picture_height, "loss_height": loss_height,
+        "x_range": list(frames.x_range), "y_range": list(frames.y_range),
+        "grid": _numbers(frames.grid),
+        "grid_y": None if frames.grid_y is None else _numbers(frames.grid_y),
+        "frames": {
+            "steps": frames.steps[shown].tolist(), "loss": _numbers(frames.loss[shown]),
+            "accuracy": _numbers(frames.accuracy[shown]), "p": quantized(frames.p[shown]),
+            "boundary": ([_numbers(b) for b in frames.boundary[shown]]
+                         if frames.kind == "plane" else _numbers(frames.boundary[shown])),
+        },
+        "points": {"x": _numbers(X[:, axes[0]]),
+                   "y": _numbers(X[:, axes[1]]) if len(axes) > 1 else None,
+                   "label": y.astype(int).tolist()},
+        "titles": titles if len(titles) > 1 else [titles[0], "p = σ(w·x + b)"],
+        "loss_curve": {"steps": index.tolist(), "loss": _numbers(values), "log": log,
+                       "range": [low, high]},
+        "alt_picture": explain.model_chart_alt(ctx), "alt_loss": explain.loss_chart_alt(ctx),
+    }
+
+
+def show(ctx: ViewContext, *, key: str = "model_player", editable: bool = False,
+         picture_height: int = 260, loss_height: int = 150, where=None) -> None:
+    """The player, and under it what its picture shows in words."""
+    where = where or st
+    axes = chosen_axes(ctx, where)
+    data = player_data(ctx, axes, editable, picture_height, loss_height)
+    with where.container():
+        _PLAYER(key=key, data=data, default={"step": int(ctx.k)},
+                on_step_change=lambda: _on_step(key),
+                on_add_change=lambda: _on_add(key, ctx, axes),
+                on_remove_change=lambda: _on_remove(key, ctx))
+    if ctx.data.n_features > 2:
+        where.caption("The other features are held at their means.")
+
+
+def _value(key: str, name: str):
+    value = st.session_state.get(key)
+    if value is None:
+        return None
+    return value.get(name) if hasattr(value, "get") else getattr(value, name, None)
+
+
+def _on_step(key: str) -> None:
+    """The learner paused, scrubbed, stepped or clicked the loss curve: inspect that step."""
+    step = _value(key, "step")
+    if isinstance(step, int | float):
+        s = st.session_state
+        s.inspect = int(step)
+        s.follow_end = s.inspect >= s.get("last_step", 0)
+
+
+def _on_add(key: str, ctx: ViewContext, axes) -> None:
+    """A click on the plane: a sample of the chosen class there, in the features' own units."""
+    added = _value(key, "add")
+    if not isinstance(added, dict):
+        return
+    point = np.zeros(ctx.data.n_features)
+    point[list(axes)] = [float(added["x"]), float(added["y"])]
+    if ctx.data.scaler is not None:  # the plane is drawn in standardized units
+        point = point * ctx.data.scaler.scale + ctx.data.scaler.mean
+    add_sample(ctx, float(point[0]), float(point[1]), int(added["label"]))
+
+
+def _on_remove(key: str, ctx: ViewContext) -> None:
+    removed = _value(key, "remove")
+    if isinstance(removed, dict) and "index" in removed:
+        remove_sample(ctx, int(removed["index"]))
+
+
+def _ops(ctx: ViewContext) -> list:
+    return st.session_state.setdefault(sources.clicks_key(ctx.source.key), [])
+
+
+def add_sample(ctx: ViewContext, x1: float, x2: float, label: int) -> None:
+    ops = list(_ops(ctx))
+    ops.append(("add", x1, x2, label))
+    st.session_state[sources.clicks_key(ctx.source.key)] = ops
+
+
+def remove_sample(ctx: ViewContext, row: int) -> None:
+    ops = list(_ops(ctx))
+    ops.append(("remove", row))
+    st.session_state[sources.clicks_key(ctx.source.key)] = ops
+
+
+def put_data_back(ctx: ViewContext) -> None:
+    st.session_state.pop(sources.clicks_key(ctx.source.key), None)
+
+
+def editing_controls(ctx: ViewContext, where=None) -> None:
+    """The keyboard way to what a click on the plane does, and the way back."""
+    where = where or st
+    ops = st.session_state.get(sources.clicks_key(ctx.source.key)) or []
+    with where.expander("Add or remove a sample by typing"):
+        names = [md_escape(n, 40) for n in ctx.names]
+        with st.form("add_sample", border=False):
+            c1, c2, c3 = st.columns(3)
+            x1 = c1.number_input(names[0], value=float(np.mean(ctx.source.X[:, 0])),
+                                 format="%g", key="add_x1")
+            x2 = c2.number_input(names[1], value=float(np.mean(ctx.source.X[:, 1])),
+                                 format="%g", key="add_x2")
+            label = c3.radio("Class", [0, 1], horizontal=True, key="add_label")
+            if st.form_submit_button("Add this sample"):
+                add_sample(ctx, float(x1), float(x2), int(label))
+                st.rerun()
+        row = st.number_input("Sample to remove (row number)", min_value=1,
+                              max_value=int(ctx.data.n_samples), step=1, key="remove_row")
+        st.button("Remove it", key="remove_sample", on_click=remove_sample,
+                  args=(ctx, int(row) - 1))
+    if ops:
+        added = sum(op[0] == "add" for op in ops)
+        where.caption(f"You changed the data: {added} added, {len(ops) - added} removed. "
+                      "Links do not carry these changes.")
+        where.button("Put the data back", key="clicks_reset", on_click=put_data_back,
+                     args=(ctx,), icon=":material/undo:")

@@ -1,0 +1,59 @@
+"""The animation's frames: every picture state is the model's, recomputed here by hand."""
+
+import numpy as np
+import pytest
+
+import logreg_core as lc
+from logreg_core.frames import MAX_FRAMES, frame_steps, model_frames
+
+
+def test_short_runs_show_every_step_and_long_ones_keep_the_ends_and_the_inspected():
+    assert frame_steps(200).tolist() == list(range(201))
+    steps = frame_steps(20_000, keep=(12_345,))
+    assert len(steps) <= MAX_FRAMES + 2 and steps[0] == 0 and steps[-1] == 20_000
+    assert 12_345 in steps and np.all(np.diff(steps) > 0)
+
+
+def test_a_curve_frame_is_the_sigmoid_of_that_steps_model(five_points):
+    X, y = five_points
+    history = lc.train(X, y, learning_rate=0.5, steps=200)
+    frames = model_frames(X, y, history)
+    assert frames.kind == "curve" and len(frames.steps) == 201
+    for f in (0, 7, 200):
+        w, b = history.weights[f, 0], history.bias[f]
+        by_hand = 1 / (1 + np.exp(-(w * frames.grid + b)))
+        assert frames.p[f] == pytest.approx(by_hand, rel=1e-12)
+        if w:
+            assert frames.boundary[f] == pytest.approx(-b / w)
+        z = w * X[:, 0] + b
+        assert frames.accuracy[f] == np.mean((z >= 0) == (y == 1))
+        assert frames.loss[f] == history.loss[f]
+    assert np.isnan(frames.boundary[0])  # w = 0 at the start: no boundary
+
+
+def test_a_plane_frame_holds_the_other_features_at_their_means():
+    d = lc.load_dataset("breast_cancer")
+    X = lc.Standardizer.fit(d.X).transform(d.X)
+    history = lc.train(X, d.y, learning_rate=0.5, steps=30)
+    frames = model_frames(X, d.y, history, axes=(3, 7))
+    assert frames.kind == "plane"
+    means = X.mean(axis=0)
+    f = 17
+    w, b = history.weights[f], history.bias[f]
+    row, col = 5, 11
+    point = means.copy()
+    point[3], point[7] = frames.grid[col], frames.grid_y[row]
+    assert frames.p[f, row, col] == pytest.approx(1 / (1 + np.exp(-(point @ w + b))), rel=1e-9)
+    x0, y0, x1, y1 = frames.boundary[f]
+    offset = b + sum(w[k] * means[k] for k in range(30) if k not in (3, 7))
+    for x, v in ((x0, y0), (x1, y1)):  # both ends lie on p = 0.5
+        assert w[3] * x + w[7] * v + offset == pytest.approx(0, abs=1e-9)
+    assert np.isnan(frames.held[3]) and frames.held[0] == pytest.approx(means[0])
+
+
+def test_frames_are_read_only():
+    d = lc.load_dataset("iris_petals")
+    history = lc.train(d.X, d.y, learning_rate=0.1, steps=10)
+    frames = model_frames(d.X, d.y, history)
+    with pytest.raises(ValueError):
+        frames.p[0, 0, 0] = 1.0
