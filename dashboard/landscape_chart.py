@@ -9,6 +9,9 @@ import pandas as pd
 
 from .charts import FIT_WIDTH, LOG_FLOOR, MARKER_COLOR, RUN_COLORS, title_text
 
+#: The name of the heatmap's click selection (named, so the spec is the same on every rerun).
+START_PARAM = "start_at"
+
 
 def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks: pd.DataFrame,
                     names: tuple[str, str], ray: pd.DataFrame | None = None) -> alt.LayerChart:
@@ -39,12 +42,17 @@ def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks:
         "a": (ga - da * overlap).ravel(), "a2": (ga + da * overlap).ravel(),
         "c": (gc - dc * overlap).ravel(), "c2": (gc + dc * overlap).ravel(),
         "log10 loss": log_loss.ravel(), "loss": surface.loss.ravel(),
+        "at_a": ga.ravel(), "at_c": gc.ravel(),  # the cell's centre: where a click starts
     })
     x_scale = alt.Scale(domain=[float(a[0] - da), float(a[-1] + da)], nice=False, zero=False)
     y_scale = alt.Scale(domain=[float(c[0] - dc), float(c[-1] + dc)], nice=False, zero=False)
     x = alt.X("a:Q", title=title_text(names[0]), scale=x_scale)
     y = alt.Y("c:Q", title=title_text(names[1]), scale=y_scale)
-    heat = alt.Chart(cells).mark_rect(clip=True).encode(
+    # A click on a cell gives back its centre (`START_PARAM`): the view starts the run there.
+    start_at = alt.selection_point(name=START_PARAM, fields=["at_a", "at_c"], on="click",
+                                   clear=False)
+    heat = alt.Chart(cells).mark_rect(clip=True, cursor="crosshair").add_params(
+        start_at).encode(
         x=x, x2="a2:Q", y=y, y2="c2:Q",
         color=alt.Color("log10 loss:Q", scale=alt.Scale(scheme="viridis"),
                         legend=alt.Legend(title="log10 loss", orient="bottom",

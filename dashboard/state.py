@@ -153,6 +153,28 @@ def on_sweep_pick() -> None:
         state.learning_rate = picked
 
 
+def picked_start(chart_state) -> tuple[float, float] | None:
+    """The centre of the heatmap cell a click on the landscape picked (3 significant digits,
+    as a learner would type it), or None."""
+    selection = (chart_state or {}).get("selection") or {}
+    points = selection.get("start_at") or [{}]
+    point = points[0] if isinstance(points, list) else {}
+    if point.get("at_a") is None or point.get("at_c") is None:
+        return None
+    return float(f"{point['at_a']:.3g}"), float(f"{point['at_c']:.3g}")
+
+
+def on_landscape_pick(axes: tuple[int, int], n_features: int) -> None:
+    """A click on the loss landscape: the run starts at the cell clicked. ``axes`` are the
+    parameters shown (j < n_features: weight j; j = n_features: the bias b)."""
+    state = st.session_state
+    picked = picked_start(state.get("landscape_chart"))
+    if picked is None:
+        return
+    for j, value in zip(axes, picked, strict=True):
+        state["b0" if j == n_features else fields.w0_key(j)] = value
+
+
 def apply_exact_values(n_features: int) -> None:
     """Form callback: read the typed exact values, apply the valid ones, report the rest.
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from logreg_core import landscape
 
-from .. import charts, compute
+from .. import charts, compute, state
 from ..context import ViewContext
 from ..display import show_chart
-from ..landscape_chart import landscape_chart
+from ..landscape_chart import START_PARAM, landscape_chart
 from ..text import fmt, md_escape
 from .optimizers import runs as optimizer_runs
 
@@ -82,6 +84,8 @@ def render(ctx: ViewContext) -> None:
                                    pd.DataFrame(marks, columns=["what", "a", "c"]),
                                    (params[axes[0]], params[axes[1]]), ray)
     show_chart(chart, key="landscape_chart",
+               on_select=functools.partial(state.on_landscape_pick, axes, n_features),
+               selection_mode=START_PARAM,
                     alt=f"Heatmap of the loss over {params[axes[0]]} and {params[axes[1]]}, "
                         f"from {fmt(np.nanmin(surface.loss), 4)} to "
                         f"{fmt(np.nanmax(surface.loss), 4)}, with the descent path from the "
@@ -100,4 +104,6 @@ def render(ctx: ViewContext) -> None:
         where = ""
     st.caption(f"Loss over {md_escape(params[axes[0]], 60)} and "
                f"{md_escape(params[axes[1]], 60)} (colour: log10 of the loss; white lines: "
-               f"contours). The path is your run, step by step.{held} {where}")
+               f"contours). The path is your run, step by step.{held} {where} Click the "
+               "heatmap to start the run there (the sliders of the starting point do the "
+               "same by keyboard).")
