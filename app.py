@@ -121,8 +121,10 @@ def open_view(ctx) -> None:
     group = GROUP_OF[s.view]
     s.view_tab = group.title
     s[f"last_in_{group.slug}"] = s.view
-    if s.view != "share":
-        s.last_view = s.view  # what a link from the Share view opens
+    if group is not GROUP_OF["share"]:
+        # What a link from the Share view opens: the last view outside the Share view's own
+        # group (on the way to Share the learner passes through its neighbour, Data).
+        s.last_view = s.view
     tabs = st.tabs([g.title for g in GROUPS], key="view_tab", on_change=on_group_tab)
     for tab, each in zip(tabs, GROUPS, strict=True):
         with tab:

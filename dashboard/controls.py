@@ -2,7 +2,7 @@
 
 Sliders show the exact value in use: a rate or a step count typed in (or arriving in a link)
 that is not on the slider's grid is inserted into it, and starting weights keep every digit
-on a slider in steps of 0.01. Exact values are typed into one form ("Type exact values"),
+on a slider in steps of 0.01. Exact values are typed into one form ("Exact values"),
 applied by a callback, so no second widget per setting can disagree with its slider.
 """
 
@@ -33,13 +33,19 @@ def _slider_range(value: float) -> tuple[float, float]:
 
 
 def dataset_select(where, locked: bool = False) -> None:
-    """The data choice; ``locked`` in the lesson, where each part keeps its own data."""
+    """The data choice; ``locked`` in the lesson, where each part keeps its own data (then it
+    is said in words, not drawn as a greyed-out box that is hard to read and does nothing)."""
+    if locked:
+        name = st.session_state.dataset
+        title = lc.DATASETS[name].title if name in lc.DATASETS else "Your own CSV file"
+        where.markdown(f"**Data:** {md_escape(title)}")
+        where.caption("Each part of the lesson picks its data; leave the lesson to choose "
+                      "your own.")
+        return
     where.selectbox(
         "Data", [*lc.DATASETS, fields.UPLOAD], key="dataset", on_change=state.on_dataset_changed,
         format_func=lambda name: lc.DATASETS[name].title if name in lc.DATASETS
-        else "Your own CSV file", disabled=locked,
-        help="The lesson picks the data of each part; leave it to choose your own."
-        if locked else None, **PERSIST,
+        else "Your own CSV file", **PERSIST,
     )
 
 
@@ -47,8 +53,9 @@ def learning_rate_slider(where, label: str = "Learning rate η") -> None:
     value = st.session_state.learning_rate
     options = sorted({*fields.LEARNING_RATE_GRID, value})
     where.select_slider(label, options, key="learning_rate", format_func=link_number,
-                        help="1-2-5 steps on a log scale; a rate typed under *Type exact "
-                             "values* takes its place among them.", **PERSIST)
+                        help="η (eta), the step size: each step moves w and b by η times "
+                             "the gradient. 1-2-5 steps on a log scale; a rate typed under "
+                             "*Exact values* takes its place among them.", **PERSIST)
 
 
 def steps_slider(where) -> None:
@@ -101,7 +108,8 @@ def _name_of(key: str, names) -> str:
 def l2_input(where) -> None:
     where.number_input("L2 strength λ", min_value=0.0, max_value=fields.L2_MAX, format="%g",
                        step=0.01, key="l2",
-                       help="Adds λ/2·‖w‖² to the loss (the bias is not penalized). "
+                       help="λ (lambda), a penalty on large weights: adds λ/2·‖w‖² to the "
+                            "loss (the bias is not penalized). "
                             "λ = 1/(C·n) is scikit-learn's C.", **PERSIST)
 
 

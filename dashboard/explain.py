@@ -34,12 +34,14 @@ def verdict_text(history) -> str:
 def limits_text(limits: LearningRateLimits, learning_rate: float, digits: int) -> str:
     """The two learning-rate limits of this data, and where the chosen rate sits."""
     f = lambda v: fmt(v, digits)  # noqa: E731
-    text = (f"Guaranteed rate 2/L = {f(limits.guaranteed)}: at or below it every step lowers "
-            f"the loss, from any start (your η = {fmt(learning_rate, 6)} is "
+    text = (f"Guaranteed rate 2/L = {f(limits.guaranteed)} (L: the sharpest the loss ever "
+            f"bends, its largest curvature anywhere): at or below it every step lowers the "
+            f"loss, from any start (your learning rate η = {fmt(learning_rate, 6)} is "
             f"{f(learning_rate / limits.guaranteed)} × 2/L). ")
     if limits.local is not None:
-        text += (f"Local limit at the best fit 2/μ* = {f(limits.local)}: above it descent "
-                 f"cannot settle at the best fit (loss {f(limits.optimum_loss)}).")
+        text += (f"Local limit at the best fit 2/μ* = {f(limits.local)} (μ*: the loss's "
+                 f"largest curvature at the best fit): above it descent cannot settle at the "
+                 f"best fit (loss {f(limits.optimum_loss)}).")
     else:
         text += limits.reason
     return text

@@ -297,9 +297,9 @@ def _gradient_why(ctx: ViewContext) -> str:
     g, f = ctx.grad_pass, lambda v: fmt(v, ctx.digits)
     data = float(g.dw[0] - g.l2_term[0])
     if ctx.settings.l2:
-        return (f"dJ/dw = mean((p − y)·x) + λw = {f(data)} + {f(g.l2_term[0])} = "
+        return (f"∂J/∂w = mean((p − y)·x) + λw = {f(data)} + {f(g.l2_term[0])} = "
                 f"{f(g.dw[0])}: {_sign_word(g.dw[0])}.")
-    return (f"dJ/dw = mean((p − y)·x) = {f(g.dw[0])}: {_sign_word(g.dw[0])}. Each sample "
+    return (f"∂J/∂w = mean((p − y)·x) = {f(g.dw[0])}: {_sign_word(g.dw[0])}. Each sample "
             "pulls by its error times its x, so the samples with large x weigh more.")
 
 
@@ -370,12 +370,12 @@ PARTS: tuple[Part, ...] = (
     Part(
         "Gradient", _TEXTBOOK,
         lambda c: ("The gradient says which way each parameter should move to raise the loss. "
-                   "For logistic regression dJ/dw is the mean of (p − y)·x"
-                   + (" plus λw" if c.settings.l2 else "") + ", and dJ/db the mean of p − y: "
+                   "For logistic regression ∂J/∂w is the mean of (p − y)·x"
+                   + (" plus λw" if c.settings.l2 else "") + ", and ∂J/∂b the mean of p − y: "
                    "positive where the model predicts too high."),
         lambda c: _table(c, [_x_name(c), "y", "p", tables.ERROR]),
         lambda c: _table(c, [_x_name(c), "y", "p", tables.ERROR, "(p - y) * x"]),
-        Question(lambda c: f"Is dJ/dw at step {c.k:,} positive, negative or zero?",
+        Question(lambda c: f"Is ∂J/∂w at step {c.k:,} positive, negative or zero?",
                  lambda c: ("positive", "negative", "zero"),
                  lambda c: (_sign_word(c.grad_pass.dw[0]),), _gradient_why),
         controls=SIDEBAR,
@@ -384,7 +384,7 @@ PARTS: tuple[Part, ...] = (
         "One update", _TEXTBOOK,
         lambda c: (f"The update moves each parameter against its gradient, by the learning "
                    f"rate η = {link_number(c.settings.learning_rate)} times the gradient: "
-                   "w ← w − η·dJ/dw and b ← b − η·dJ/db."),
+                   "w ← w − η·∂J/∂w and b ← b − η·∂J/∂b."),
         lambda c: _update(c),
         lambda c: _update(c),
         Question(lambda c: "After this step, will the loss go down, go up or stay the same?",

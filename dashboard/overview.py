@@ -160,7 +160,7 @@ def worked_column(ctx: ViewContext) -> None:
     report = compute.worked_step()
     st.markdown(f"**Worked example: one step by hand**  \n5 points, w = {examples.WORKED_W}, "
                 f"b = {examples.WORKED_B}, η = {examples.WORKED_RATE}; exact to 4 places")
-    wanted = {"mean loss J": "loss J", "dw": "dw", "db": "db", "new w": "w′", "new b": "b′"}
+    wanted = {"mean loss J": "loss J", "dw": "∂J/∂w", "db": "∂J/∂b", "new w": "w′", "new b": "b′"}
     lines = ["| quantity | textbook | exact |", "|---|---:|---:|"]
     for quantity, printed, exact in report.rows:
         if quantity in wanted:  # to the textbook's four decimal places, so digits line up

@@ -57,10 +57,10 @@ def next_loss(ctx: ViewContext) -> float:
 
 def _label(ctx: ViewContext, name: str) -> str:
     if name == "b":
-        return f"dJ/db at step {ctx.k:,} is"
+        return f"∂J/∂b at step {ctx.k:,} is"
     if name == "loss":
         return "After this step the loss will"
-    return f"dJ/dw for {md_escape(ctx.names[int(name[1:])], 40)} at step {ctx.k:,} is"
+    return f"∂J/∂w for {md_escape(ctx.names[int(name[1:])], 40)} at step {ctx.k:,} is"
 
 
 def questions(ctx: ViewContext) -> None:

@@ -34,6 +34,7 @@ import numpy as np
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from dashboard.tabs import GROUP_OF, GROUPS
 from dashboard.views import VIEWS as REGISTRY
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -52,8 +53,10 @@ PHONE = {"width": 390, "height": 844}
 TALL_MAX = 9000  # cap of a viewport enlarged to hold a whole page
 
 TITLE = "How logistic regression learns"
-#: The tabs, in order, with their link values: the page's own registry.
+#: The views, in order, with their link values: the page's own registry.
 VIEWS = {view.slug: view.title for view in REGISTRY}
+#: The tab row: one tab per group of views (dashboard/tabs.py), in order.
+TAB_TITLES = [group.title for group in GROUPS]
 LESSON_STEPS = 7
 #: The worked textbook step as a link: one step from w = 2.197, b = -6.593 at rate 0.1.
 WORKED_LINK = "?data=five_points&lr=0.1&steps=1&w0=2.197&b0=-6.593&step=0"
@@ -247,11 +250,19 @@ def metrics(page: Page) -> dict[str, str]:
 
 
 def tab(page: Page, slug: str) -> Locator:
-    return page.get_by_role("tab", name=VIEWS[slug], exact=True)
+    """The tab of the group that holds the view ``slug``."""
+    return page.get_by_role("tab", name=GROUP_OF[slug].title, exact=True)
+
+
+def view_picker(page: Page | Locator, slug: str) -> Locator:
+    """The button of the view ``slug`` in its group's row of views (a segmented control)."""
+    return keyed(page, f"pick_{GROUP_OF[slug].slug}").get_by_role(
+        "radio", name=VIEWS[slug], exact=True)
 
 
 def open_view(page: Page, slug: str) -> Locator:
-    """Select a view's tab (a rerun: only the open view runs) and return its panel."""
+    """Open a view: its group's tab, then (in a group of several) its button; only the open
+    view runs, so each is a rerun. Returns the open tab panel."""
     the_tab = tab(page, slug)
     if the_tab.get_attribute("aria-selected") != "true":
         with rerun(page):
@@ -259,6 +270,12 @@ def open_view(page: Page, slug: str) -> Locator:
     expect(the_tab).to_have_attribute("aria-selected", "true", timeout=APP_TIMEOUT_MS)
     panel = page.get_by_test_id("stTabPanel").filter(visible=True)
     expect(panel).to_have_count(1, timeout=APP_TIMEOUT_MS)
+    if len(GROUP_OF[slug].members) > 1:
+        picker = view_picker(panel, slug)
+        if picker.get_attribute("aria-checked") != "true":
+            with rerun(page):
+                picker.click()
+        expect(picker).to_have_attribute("aria-checked", "true")
     return panel
 
 
@@ -267,8 +284,24 @@ def charts_named(page: Page | Locator, prefix: str) -> Locator:
     return page.locator(f'[data-testid="stVegaLiteChart"][aria-label^="{prefix}"]')
 
 
+def player(page: Page | Locator) -> Locator:
+    """The first screen's model player (dashboard/player.py): its root element carries
+    ``data-step`` (the step shown), ``data-drawn`` (frames drawn so far) and ``data-playing``."""
+    return keyed(page, "model_player").locator(".player")
+
+
 def loss_chart(page: Page) -> Locator:
-    return charts_named(page.get_by_test_id("stMain"), "Line chart of the loss")
+    """The player's loss curve (a canvas)."""
+    return player(page).locator("canvas.loss")
+
+
+def model_picture(page: Page) -> Locator:
+    """The player's model picture (a canvas)."""
+    return player(page).locator("canvas.picture")
+
+
+def player_step(page: Page) -> int:
+    return int(player(page).get_attribute("data-step"))
 
 
 def gradient_table(page: Page) -> Locator:

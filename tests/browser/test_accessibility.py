@@ -30,6 +30,7 @@ from tests.browser.helpers import (
     rerun,
     settle,
     slider_thumb,
+    tab,
 )
 
 pytestmark = pytest.mark.browser
@@ -43,7 +44,7 @@ BLOCKING = ("serious", "critical")
 PAGES = {
     "default": ("", DESKTOP),
     "learning-rates": ("?tab=rates", DESKTOP),
-    "lesson": ("?lesson=1", DESKTOP),
+    "lesson": ("?lesson=5", DESKTOP),  # the part with the model player
     "phone": ("", PHONE),
 }
 def open_page(new_page, app_url: str, name: str):
@@ -87,8 +88,9 @@ def test_axe_finds_no_serious_violation(new_page, app_url, name):
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_chart_has_a_text_alternative(new_page, app_url, name):
+    """Every Vega-Lite chart and every canvas of the model player has a text alternative."""
     page = open_page(new_page, app_url, name)
-    charts = page.get_by_test_id("stVegaLiteChart")
+    charts = page.locator('[data-testid="stVegaLiteChart"], .player canvas')
     assert charts.count() >= 1
     unnamed = charts.evaluate_all(
         """els => els.filter(e => {
@@ -105,12 +107,16 @@ def test_every_chart_has_a_text_alternative(new_page, app_url, name):
 #: What has keyboard focus: the widget key of its container, its role and tag.
 FOCUSED = """
 () => {
-  const e = document.activeElement;
+  let host = document.activeElement, e = host;
+  while (e && e.shadowRoot && e.shadowRoot.activeElement) {  // into a component's shadow root
+    host = e; e = e.shadowRoot.activeElement;
+  }
   if (!e || e === document.body) return null;
-  const box = e.closest('[class*="st-key-"]');
+  const box = (e.closest('[class*="st-key-"]') || host.closest('[class*="st-key-"]'));
   const key = box ? [...box.classList].find(c => c.startsWith('st-key-')).slice(7) : null;
   return {key, tag: e.tagName.toLowerCase(), type: e.getAttribute('type'),
-          role: e.getAttribute('role'), text: (e.textContent || '').trim().slice(0, 40)};
+          role: e.getAttribute('role'), cls: e.getAttribute('class') || '',
+          text: (e.textContent || '').trim().slice(0, 40)};
 }
 """
 MAX_TABS = 150
@@ -122,9 +128,11 @@ def focus_target(focused: dict | None) -> str | None:
         return None
     if focused["role"] == "tab":
         return "tabs"
-    if focused["key"] in ("learning_rate", "steps", "inspect") and focused["type"] == "range":
+    if focused["key"] in ("learning_rate", "steps") and focused["type"] == "range":
         return focused["key"]
-    if focused["key"] == "play" and focused["tag"] == "button":
+    if focused["key"] == "model_player" and "scrub" in focused["cls"]:
+        return "inspect"
+    if focused["key"] == "model_player" and "play" in focused["cls"].split():
         return "play"
     return None
 
@@ -150,9 +158,9 @@ def test_every_control_is_reachable_by_keyboard(page, app_url):
     reached = tab_until(page)
     for control in ("learning_rate", "steps", "inspect", "play", "tabs"):
         assert control in reached, f"{control} never got focus in {MAX_TABS} Tab presses: {reached}"
-    # Tab order follows the page: rate and steps above the scrubber, Play below it.
-    assert reached.index("learning_rate") < reached.index("steps") < reached.index("inspect")
-    assert reached.index("inspect") < reached.index("play")
+    # Tab order follows the page: rate and steps above the player, Play before its scrubber.
+    assert reached.index("learning_rate") < reached.index("steps") < reached.index("play")
+    assert reached.index("play") < reached.index("inspect")
 
     # Keyboard alone: Tab to the steps slider, then ArrowRight moves it.
     assert tab_until(page, "steps")[-1] == "steps"
@@ -168,6 +176,5 @@ def test_every_control_is_reachable_by_keyboard(page, app_url):
     page.keyboard.press("ArrowRight")
     with rerun(page):
         page.keyboard.press("Enter")
-    expect(page.get_by_role("tab", name="Learning rates")).to_have_attribute(
-        "aria-selected", "true")
+    expect(tab(page, "rates")).to_have_attribute("aria-selected", "true")
     assert_clean(page)

@@ -14,21 +14,25 @@ from playwright.sync_api import expect
 from tests.browser.helpers import (
     DEFAULT_QUERY,
     DESKTOP,
+    TAB_TITLES,
     TITLE,
-    VIEWS,
     WORKED_LINK,
     assert_clean,
     button,
     fmt,
     gradient_table,
     html_table,
+    keyed,
     latex_texts,
     loss_chart,
     metric,
     metric_value,
+    model_picture,
     norm,
     number,
     open_app,
+    player,
+    player_step,
     query_of,
     reference_run,
     rerun,
@@ -41,8 +45,9 @@ from tests.browser.helpers import (
 pytestmark = pytest.mark.browser
 
 #: The worked step's exact figures to 4 decimals, and the textbook's printed ones.
-WORKED_EXACT = {"loss J": 0.1855, "dw": 0.2497, "db": 0.0998, "w′": 2.1720, "b′": -6.6030}
-WORKED_TEXTBOOK = {"dw": "0.2496", "db": "0.0998", "w′": "2.172", "b′": "-6.603"}
+WORKED_EXACT = {"loss J": 0.1855, "∂J/∂w": 0.2497, "∂J/∂b": 0.0998, "w′": 2.1720,
+                "b′": -6.6030}
+WORKED_TEXTBOOK = {"∂J/∂w": "0.2496", "∂J/∂b": "0.0998", "w′": "2.172", "b′": "-6.603"}
 
 
 def test_default_page_renders_the_right_numbers(page, app_url):
@@ -55,44 +60,60 @@ def test_default_page_renders_the_right_numbers(page, app_url):
     expect(metric_value(page, "b at step 200")).to_have_text(fmt(ref.b[-1]))
     expect(metric_value(page, "Accuracy at step 200")).to_have_text("100%")
     titles = [norm(t) for t in page.get_by_role("tab").all_inner_texts()]
-    assert titles == [norm(t) for t in VIEWS.values()]
-    expect(page.get_by_role("tab", name="Step in detail")).to_have_attribute(
+    assert titles == [norm(t) for t in TAB_TITLES]
+    assert len(titles) <= 6  # a newcomer sees at most six entries
+    expect(page.get_by_role("tab", name=TAB_TITLES[0])).to_have_attribute(
         "aria-selected", "true")
-    for key, value in {"learning_rate": "0.5", "steps": "200", "inspect": "200"}.items():
+    for key, value in {"learning_rate": "0.5", "steps": "200"}.items():
         expect(slider_thumb(page, key)).to_have_attribute("aria-valuetext", value)
+    expect(player(page)).to_have_attribute("data-step", "200")
     query = query_of(page.url)
     assert {key: query.get(key) for key in DEFAULT_QUERY} == DEFAULT_QUERY
     assert_clean(page)
 
 
-def test_first_screen_shows_loss_gradient_table_and_worked_step(page, app_url):
-    """At 1400x1000 with the sidebar open, without scrolling: the three panels, as text."""
-    open_app(page, app_url)
+def first_screen_blocks(page, dataset: str) -> dict:
+    """The blocks the first screen must show without scrolling, for the data set."""
+    main = page.get_by_test_id("stMain")
+    blocks = {"rate slider": keyed(page, "learning_rate"), "steps slider": keyed(page, "steps"),
+              "loss curve": loss_chart(page), "model picture": model_picture(page),
+              "play button": player(page).locator("button.play")}
+    if dataset == "five_points":
+        blocks["gradient table"] = gradient_table(page)
+        blocks["worked step"] = worked_table(page)
+    else:  # 100 samples: a scrolling grid, and beside it the plane's editing controls
+        blocks["gradient table"] = main.get_by_test_id("stDataFrame").first
+        blocks["adding samples"] = main.get_by_text("Move the boundary by hand", exact=True)
+    return blocks
+
+
+@pytest.mark.parametrize("dataset", ["five_points", "iris_petals"])
+def test_first_screen_shows_its_blocks_without_scrolling(page, app_url, dataset):
+    """At 1400x1000 with the sidebar open, without scrolling: the controls, the loss curve,
+    the model picture, the per-sample table and (on the 5 points) the worked step."""
+    open_app(page, app_url, f"?data={dataset}")
     settle(page)
     expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "false")
     expect(page.get_by_test_id("stSidebar")).to_be_visible()
     assert page.get_by_test_id("stMain").evaluate("e => e.scrollTop") == 0
-
-    chart, table, worked = loss_chart(page), gradient_table(page), worked_table(page)
-    for name, element in {"loss chart": chart, "gradient table": table,
-                          "worked step": worked}.items():
+    for name, element in first_screen_blocks(page, dataset).items():
         expect(element).to_have_count(1)
         expect(element).to_be_visible()
         box = element.bounding_box()
         assert within_viewport(box, DESKTOP), f"the {name} is not on the first screen: {box}"
+    # The two canvases say what they show in words, and show the same step.
+    for canvas in (loss_chart(page), model_picture(page)):
+        assert len(canvas.get_attribute("aria-label") or "") >= 20
+    expect(player(page)).to_have_attribute("data-step", "200")
+    expect(page.get_by_text("Every sample at step 200", exact=True)).to_be_visible()
+    assert_clean(page)
 
-    # The loss chart is SVG with real text, and says what it shows in words.
-    expect(chart.locator("svg.marks")).to_have_count(1)
-    axis_text = chart.locator("svg.marks text").all_text_contents()
-    assert "loss" in axis_text, axis_text
-    assert "caption under the chart" in chart.get_attribute("aria-label")
-    caption = page.get_by_test_id("stCaptionContainer").filter(has_text="Loss 0.6931 at step 0")
-    expect(caption).to_have_count(1)
-    assert within_viewport(caption.bounding_box(), DESKTOP), "the loss chart's figures"
 
-    # The gradient table is an HTML table of the inspected step, numbers as text.
+def test_first_screen_tables_hold_the_inspected_step(page, app_url):
+    """The per-sample table of step 200 and the worked step's exact and printed figures."""
+    open_app(page, app_url)
     ref = reference_run(0.5, 200)
-    rows = html_table(table)
+    rows = html_table(gradient_table(page))
     assert [r["x"] for r in rows] == ["1", "2", "3", "4", "5"], rows
     assert list(rows[0]) == ["x", "y", "z", "p", "loss", "p - y", "(p - y) * x"], rows[0]
     for row in rows:  # every sample's logit and probability at step 200
@@ -101,7 +122,7 @@ def test_first_screen_shows_loss_gradient_table_and_worked_step(page, app_url):
         assert row["p"] == fmt(1 / (1 + math.exp(-z))), row
 
     # The worked step: the textbook's figures beside the exact ones, as Markdown table text.
-    rows = html_table(worked)
+    rows = html_table(worked_table(page))
     exact_column = next(h for h in rows[0] if h.startswith("exact"))
     cells = {r["quantity"]: r for r in rows}
     for quantity, exact in WORKED_EXACT.items():
@@ -137,13 +158,14 @@ def test_scrubber_updates_the_gradient_table_and_the_formulas(page, app_url):
     assert tex_before, "no formula in Step in detail"
     rows_before = html_table(gradient_table(page))
 
-    thumb = slider_thumb(page, "inspect")
-    expect(thumb).to_have_attribute("aria-valuetext", "200")
-    thumb.focus()
+    scrub = player(page).locator("input.scrub")
+    expect(scrub).to_have_attribute("aria-valuetext", "step 200")
+    scrub.focus()
     with rerun(page):
         page.keyboard.press("Home")
 
-    expect(thumb).to_have_attribute("aria-valuetext", "0")
+    expect(scrub).to_have_attribute("aria-valuetext", "step 0")
+    assert player_step(page) == 0
     expect(metric_value(page, "w at step 0")).to_have_text("0")
     expect(metric_value(page, "b at step 0")).to_have_text("0")
     expect(page.get_by_text("Every sample at step 0", exact=True)).to_be_visible()
@@ -189,7 +211,7 @@ def test_load_this_step_button_loads_the_worked_step(page, app_url):
         button(page, "load_worked").click()
     expect(metric_value(page, "Loss at step 0")).to_have_text("0.1855")
     expect(metric(page, "Loss at step 1")).to_be_visible()
-    expect(slider_thumb(page, "inspect")).to_have_attribute("aria-valuetext", "0")
+    expect(player(page)).to_have_attribute("data-step", "0")
     expect(page).to_have_url(re.compile(r"[?&]w0=2\.197(&|$)"))
     query = query_of(page.url)
     assert (query["lr"], query["steps"], query["b0"]) == ("0.1", "1", "-6.593")

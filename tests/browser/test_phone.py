@@ -1,4 +1,5 @@
-"""The page on a phone (390x844): first screen, playback row, formulas, and every view's width.
+"""The page on a phone (390x844): the first screen and the formulas of Step in detail (every
+view's width is checked in test_views.py's walk through the views).
 
 Run alone with ``python -m pytest -m browser``.
 """
@@ -10,13 +11,14 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import (
     PHONE,
-    VIEWS,
     assert_clean,
     assert_no_horizontal_overflow,
     keyed,
     loss_chart,
+    model_picture,
     open_app,
     open_view,
+    player,
     settle,
 )
 
@@ -34,33 +36,34 @@ KATEX_WIDTHS = """
 """
 
 
-def test_phone_first_screen_rate_slider_loss_chart_and_play_row(new_page, app_url):
+def test_phone_first_screen_rate_slider_picture_loss_and_play(new_page, app_url):
+    """Without the sidebar, within the first one and a half screens: the rate slider, the
+    model picture, the loss curve and Play (with the step buttons in one row), and the
+    guided lesson's start button."""
     page = new_page(viewport=PHONE)
     open_app(page, app_url)
     settle(page)
-    # The sidebar stays closed: the controls that matter are in the main area.
     expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
     assert page.get_by_test_id("stMain").evaluate("e => e.scrollTop") == 0
-
-    slider = keyed(page, "learning_rate").bounding_box()
-    chart = loss_chart(page).bounding_box()
-    assert slider is not None and chart is not None
-    top = min(slider["y"], chart["y"])
-    bottom = max(slider["y"] + slider["height"], chart["y"] + chart["height"])
-    both_on_first_screen = top >= 0 and bottom <= PHONE["height"]
-    assert both_on_first_screen or bottom - top <= PHONE["height"], (
-        f"rate slider {slider} and loss chart {chart} are more than a screen apart")
-    assert slider["x"] >= 0 and slider["x"] + slider["width"] <= PHONE["width"]
-    assert chart["x"] >= 0 and chart["x"] + chart["width"] <= PHONE["width"]
-
-    # Back, Play and Next side by side in one row, in that order.
-    boxes = [keyed(page, key).bounding_box() for key in ("step_back", "play", "step_forward")]
-    assert all(box is not None for box in boxes), boxes
+    reach = 1.5 * PHONE["height"]
+    blocks = {"rate slider": keyed(page, "learning_rate"), "model picture": model_picture(page),
+              "loss curve": loss_chart(page), "lesson start": keyed(page, "lesson_main")}
+    controls = player(page).locator(".controls button")
+    for name in ("Play the run", "Step back", "Step forward"):
+        blocks[name] = player(page).get_by_role("button", name=name, exact=True)
+    for name, element in blocks.items():
+        box = element.bounding_box()
+        assert box is not None, name
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5, (name, box)
+        assert box["y"] >= 0 and box["y"] + box["height"] <= reach, (name, box)
+    boxes = [b for b in (controls.nth(i).bounding_box() for i in range(3))]
     middles = [box["y"] + box["height"] / 2 for box in boxes]
     assert max(middles) - min(middles) <= min(box["height"] for box in boxes) / 2, boxes
-    assert boxes[0]["x"] + boxes[0]["width"] <= boxes[1]["x"], boxes
-    assert boxes[1]["x"] + boxes[1]["width"] <= boxes[2]["x"], boxes
-    assert boxes[2]["x"] + boxes[2]["width"] <= PHONE["width"], boxes
+    assert_no_horizontal_overflow(page, "first screen")
+    # Play works on a phone too: frames are drawn.
+    drawn = int(player(page).get_attribute("data-drawn"))
+    blocks["Play the run"].click()
+    expect(player(page)).not_to_have_attribute("data-drawn", str(drawn))
     assert_clean(page)
 
 
@@ -78,15 +81,4 @@ def test_phone_formulas_stay_within_their_containers(new_page, app_url):
         if formula["ownScroll"] > formula["ownClient"] + 1:
             assert formula["overflowX"] in ("auto", "scroll"), formula
     assert_no_horizontal_overflow(page, "Step in detail")
-    assert_clean(page)
-
-
-def test_every_view_fits_a_phone(new_page, app_url):
-    page = new_page(viewport=PHONE)
-    open_app(page, app_url)
-    assert_no_horizontal_overflow(page, "first screen")
-    for slug in VIEWS:
-        open_view(page, slug)
-        settle(page)
-        assert_no_horizontal_overflow(page, slug)
     assert_clean(page)

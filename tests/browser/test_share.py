@@ -18,16 +18,18 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import (
     APP_TIMEOUT_MS,
-    VIEWS,
     assert_clean,
     keyed,
     metrics,
     open_app,
     open_url,
     open_view,
+    player,
     query_of,
     rerun,
     slider_thumb,
+    tab,
+    view_picker,
 )
 
 pytestmark = pytest.mark.browser
@@ -42,11 +44,11 @@ def test_share_view_shows_the_full_link_and_it_opens_the_same_page(new_page, app
     with rerun(page):
         page.keyboard.press("ArrowRight")
     expect(thumb).to_have_attribute("aria-valuetext", "1")
-    scrubber = slider_thumb(page, "inspect")
+    scrubber = player(page).locator("input.scrub")
     scrubber.focus()
     with rerun(page):
         page.keyboard.press("PageDown")
-    expect(scrubber).not_to_have_attribute("aria-valuetext", "200")
+    expect(scrubber).not_to_have_attribute("aria-valuetext", "step 200")
     open_view(page, "rates")  # the view a student should land on
     panel = open_view(page, "share")
 
@@ -77,8 +79,8 @@ def test_share_view_shows_the_full_link_and_it_opens_the_same_page(new_page, app
 
     fresh = new_page()
     open_url(fresh, link)  # exactly the link as shown
-    expect(fresh.get_by_role("tab", name=VIEWS["rates"], exact=True)).to_have_attribute(
-        "aria-selected", "true")
+    expect(tab(fresh, "rates")).to_have_attribute("aria-selected", "true")
+    expect(view_picker(fresh, "rates")).to_have_attribute("aria-checked", "true")
     expect(fresh.get_by_test_id("stAlertContentWarning")).to_have_count(0)
     assert metrics(fresh) == shown
     expect(slider_thumb(fresh, "learning_rate")).to_have_attribute("aria-valuetext", "1")
