@@ -47,6 +47,15 @@ def limits_text(limits: LearningRateLimits, learning_rate: float, digits: int) -
     return text
 
 
+def limits_summary(limits: LearningRateLimits, learning_rate: float, digits: int) -> str:
+    """The limits in one sentence (the words for them are in `limits_text`)."""
+    f = lambda v: fmt(v, digits)  # noqa: E731
+    local = (f" and settles at the best fit up to 2/μ* = {f(limits.local)}"
+             if limits.local is not None else "; there is no best fit to settle at")
+    return (f"Every step lowers the loss up to η = 2/L = {f(limits.guaranteed)}{local} "
+            f"(yours: {fmt(learning_rate, 6)}).")
+
+
 def budget_text(ctx: ViewContext) -> str:
     return (f"This run stops after {ctx.history.steps:,} of the {ctx.settings.steps:,} steps "
             f"asked: on {ctx.data.n_samples:,} samples × {ctx.data.n_features + 1} parameters "

@@ -187,7 +187,10 @@ def side_column(ctx: ViewContext) -> None:
         player.editing_controls(ctx)
     else:
         st.markdown("**The learning-rate limits of this data**")
-        st.caption(explain.limits_text(ctx.limits, ctx.settings.learning_rate, ctx.digits))
+        st.caption(explain.limits_summary(ctx.limits, ctx.settings.learning_rate, ctx.digits))
+        with st.expander("What 2/L and 2/μ* mean"):
+            st.markdown(explain.limits_text(ctx.limits, ctx.settings.learning_rate,
+                                            ctx.digits))
 
 
 def first_screen(ctx: ViewContext, names) -> None:

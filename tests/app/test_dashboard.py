@@ -358,3 +358,25 @@ def test_a_huge_l2_never_shows_nan(new_app):
             numbers = frame.drop(columns=["textbook"], errors="ignore").select_dtypes("number")
             assert np.all(np.isfinite(numbers.to_numpy())), view.slug
     assert not re.search(r"\b(nan|inf)\b", " ".join(texts), re.IGNORECASE)
+
+
+def test_side_column_states_both_limits_computed_by_hand(new_app):
+    """Off the 5 points the first screen's side column gives 2/L and 2/μ* in one sentence;
+    both recomputed here: L = μmax([X 1]ᵀ[X 1])/4n, μ* the largest eigenvalue of the Hessian
+    at scikit-learn's unpenalized fit."""
+    from sklearn.linear_model import LogisticRegression
+
+    data = lc.load_dataset("wikipedia_students")
+    A = np.column_stack([data.X, np.ones(len(data.y))])
+    n = len(data.y)
+    guaranteed = 2 / (np.linalg.eigvalsh(A.T @ A).max() / (4 * n))
+    model = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000).fit(data.X, data.y)
+    p = model.predict_proba(data.X)[:, 1]
+    local = 2 / np.linalg.eigvalsh(A.T @ (A * (p * (1 - p))[:, None]) / n).max()
+    at = new_app(data="wikipedia_students", lr="0.5").run()
+    sentence = caption_with(at, "Every step lowers the loss")
+    assert sentence == (f"Every step lowers the loss up to η = 2/L = {fmt(guaranteed)} and "
+                        f"settles at the best fit up to 2/μ* = {fmt(local)} (yours: 0.5).")
+    separable = new_app(data="breast_cancer", std="1").run()
+    assert "there is no best fit to settle at" in caption_with(separable,
+                                                               "Every step lowers the loss")

@@ -7,7 +7,8 @@ page must: run without an exception; show no nan or inf; give a verdict whose ki
 the limits allow (computed here with scipy, as in tests/core/test_regimes.py); in the lesson,
 offer the right answer among its options (recomputed here by hand for the parts on the
 5 points and the students) and mark it right; and show only chains of equalities that hold
-to the digits shown (tests/app/chains.py).
+to the digits shown (tests/app/chains.py); and, off the 5 points, state both learning-rate
+limits as scipy computes them.
 """
 
 import os
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 import logreg_core as lc
 from dashboard import fields, lesson
 from dashboard.tabs import TABS
+from dashboard.text import fmt
 from tests.app import chains
 from tests.app.helpers import build, open_view, page_text, plain
 from tests.app.test_lesson import expected
@@ -106,6 +108,13 @@ def test_every_state_tells_the_truth(state):
     allowed = expected_kinds(current.learning_rate, guaranteed, local, penalty)
     near_local = local is not None and abs(current.learning_rate / local - 1) < 2e-6
     assert kind in allowed or near_local, (query, kind, allowed)
+    limits = [c.value for c in at.caption if c.value.startswith("Every step lowers the loss")]
+    if limits:  # the side column off the 5 points: both limits, recomputed with scipy
+        d = current.digits
+        local_part = (f" and settles at the best fit up to 2/μ* = {fmt(local, d)}"
+                      if local is not None else "; there is no best fit to settle at")
+        assert limits == [f"Every step lowers the loss up to η = 2/L = {fmt(guaranteed, d)}"
+                          f"{local_part} (yours: {fmt(current.learning_rate, 6)})."], query
     problems = chains.check_page([m.value for m in at.markdown], [x.value for x in at.latex],
                                  current.digits)
     assert not problems, (query, problems)
