@@ -123,6 +123,19 @@ def _sign_word(value: float) -> str:
     return "positive" if value > 0 else "negative" if value < 0 else "zero"
 
 
+#: A gradient within this many rounding errors of its own terms' size is zero to rounding: at
+#: the optimum its sign is left to the order of a sum, so no sign is the right answer.
+ROUNDING_SLACK = 64 * np.finfo(float).eps
+
+
+def _gradient_sign(ctx: ViewContext) -> str:
+    """The sign of ∂J/∂w at the inspected step, "zero" when it is zero to rounding."""
+    g = ctx.grad_pass
+    size = float(np.mean(np.abs((g.p - ctx.data.y) * ctx.data.X[:, 0])) + abs(g.l2_term[0]))
+    value = float(g.dw[0])
+    return "zero" if abs(value) <= ROUNDING_SLACK * size else _sign_word(value)
+
+
 def _next_loss(ctx: ViewContext) -> float:
     """The loss after one step from the inspected state (inf if the numbers overflow)."""
     return lc.loss_after_step(ctx.data.X, ctx.data.y, ctx.w, ctx.b, ctx.settings.learning_rate,
@@ -293,13 +306,20 @@ def _loss_why(ctx: ViewContext) -> str:
             "less probable the truth, the larger −log of it.")
 
 
+def _sign_text(ctx: ViewContext) -> str:
+    sign = _gradient_sign(ctx)
+    if sign == "zero" and ctx.grad_pass.dw[0] != 0:
+        return "zero to rounding (the gradient vanishes at the best fit)"
+    return sign
+
+
 def _gradient_why(ctx: ViewContext) -> str:
     g, f = ctx.grad_pass, lambda v: fmt(v, ctx.digits)
     data = float(g.dw[0] - g.l2_term[0])
     if ctx.settings.l2:
         return (f"∂J/∂w = mean((p − y)·x) + λw = {f(data)} + {f(g.l2_term[0])} = "
-                f"{f(g.dw[0])}: {_sign_word(g.dw[0])}.")
-    return (f"∂J/∂w = mean((p − y)·x) = {f(g.dw[0])}: {_sign_word(g.dw[0])}. Each sample "
+                f"{f(g.dw[0])}: {_sign_text(ctx)}.")
+    return (f"∂J/∂w = mean((p − y)·x) = {f(g.dw[0])}: {_sign_text(ctx)}. Each sample "
             "pulls by its error times its x, so the samples with large x weigh more.")
 
 
@@ -377,7 +397,7 @@ PARTS: tuple[Part, ...] = (
         lambda c: _table(c, [_x_name(c), "y", "p", tables.ERROR, "(p - y) * x"]),
         Question(lambda c: f"Is ∂J/∂w at step {c.k:,} positive, negative or zero?",
                  lambda c: ("positive", "negative", "zero"),
-                 lambda c: (_sign_word(c.grad_pass.dw[0]),), _gradient_why),
+                 lambda c: (_gradient_sign(c),), _gradient_why),
         controls=SIDEBAR,
     ),
     Part(

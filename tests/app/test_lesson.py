@@ -64,7 +64,9 @@ def expected(number: int, settings) -> set[str]:
         return {samples[i] for i in np.flatnonzero(loss >= loss.max() - 1e-12 * loss.max())}
     if number == 3:
         dw = np.mean((p - y) * x) + l2 * w
-        return {"positive" if dw > 0 else "negative" if dw < 0 else "zero"}
+        size = np.mean(np.abs((p - y) * x)) + abs(l2 * w)  # below 64 ulps of it: rounding
+        return {"zero" if abs(dw) <= 64 * np.finfo(float).eps * size
+                else "positive" if dw > 0 else "negative"}
     if number == 4:
         losses, _, _ = descend(x, y, settings.learning_rate, 1, w, b, l2)
         if len(losses) < 2:

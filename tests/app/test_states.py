@@ -15,7 +15,7 @@ import os
 import re
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import logreg_core as lc
@@ -85,6 +85,10 @@ def headline_kind(at) -> str | None:
 @settings(max_examples=EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(state=states())
+# Found by a long hunt: at the best fit with L2 the gradient is 5.6e-17, zero to rounding,
+# and the lesson called it "positive".
+@example(state=({"data": "five_points", "std": "1", "steps": "117", "l2": "1.0", "w0": "0.0",
+                 "b0": "0.0", "step": "117", "lesson": "3"}, "anywhere", 0.99, 1.0))
 def test_every_state_tells_the_truth(state):
     query, where, offset, rate = state
     query["lr"] = repr(the_rate(query, where, offset, rate))
