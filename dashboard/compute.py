@@ -16,7 +16,9 @@ Community Cloud's smallest 690 MB; a class on the built-in data uses a few MB).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 import streamlit as st
@@ -136,20 +138,24 @@ def sweep(data: Data, rates: tuple, steps: int, w0: tuple, b0: float, l2: float)
 
 @st.cache_resource(show_spinner="Running the optimizers...", max_entries=8, hash_funcs=HASH)
 def optimizer_runs(data: Data, optimizers: tuple, steps: int, w0: tuple, b0: float,
-                   l2: float) -> dict[str, lc.History]:
-    """Every optimizer from the same start; Newton's method for at most 25 iterations."""
-    return {
+                   l2: float) -> Mapping[str, lc.History]:
+    """Every optimizer from the same start; Newton's method for at most 25 iterations. A
+    read-only mapping: every session gets this very object."""
+    return MappingProxyType({
         opt.label: lc.train(data.X, data.y, optimizer=opt, w0=w0, b0=b0, l2=l2,
                             steps=min(steps, 25) if isinstance(opt, lc.Newton) else steps,
                             limits=limits(data, l2))
         for opt in optimizers
-    }
+    })
 
 
-@st.cache_resource(show_spinner="Computing the loss landscape...", max_entries=16,
-                   hash_funcs=HASH)
+@st.cache_data(show_spinner="Computing the loss landscape...", max_entries=16,
+               hash_funcs=HASH)
 def loss_surface(data: Data, center: tuple, axes: tuple, a_range: tuple, c_range: tuple,
                  l2: float):
+    """The loss over a plane and its contour lines. Cached as data, not as a resource: the
+    contours are a DataFrame, which cannot be made read-only, so each session gets its own
+    copy (a few thousand numbers)."""
     surface = landscape.loss_grid(data.X, data.y, center[:-1], center[-1], axes, a_range,
                                   c_range, l2=l2)
     return surface, landscape.contour_segments(surface)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .maths import loss_and_gradients, numerical_gradient, sigmoid
+from .maths import freeze_fields, loss_and_gradients, numerical_gradient, sigmoid
 
 #: Relative part of the gradient check's tolerance: the fourth-order stencil's truncation
 #: error at h = 1e-3 relative to the feature scale is far below this.
@@ -57,6 +57,9 @@ class GradientCheck:
     rtol: float
     passed: np.ndarray
     finite: bool
+
+    def __post_init__(self) -> None:
+        freeze_fields(self)  # shared across sessions: read-only
 
     @property
     def difference(self) -> np.ndarray:

@@ -26,7 +26,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .maths import LogisticProblem, check_data, check_l2, check_parameters, label_signs
+from .maths import (
+    LogisticProblem,
+    check_data,
+    check_l2,
+    check_parameters,
+    freeze_fields,
+    label_signs,
+)
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,9 @@ class ExactFit:
     message: str
     path: np.ndarray
     path_loss: np.ndarray
+
+    def __post_init__(self) -> None:
+        freeze_fields(self)  # shared across sessions: read-only
 
 
 def fit_exact(

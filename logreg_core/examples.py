@@ -19,7 +19,7 @@ import numpy as np
 
 from .errors import LogRegInputError
 from .exact import ExactFit, fit_exact
-from .maths import GradientPass, check_data, mean_loss, step
+from .maths import GradientPass, check_data, freeze_fields, mean_loss, step
 from .training import History, train
 
 # --------------------------------------------------------------------------------------------
@@ -69,6 +69,9 @@ class WorkedStep:
     rows: list
     sklearn_default: ExactFit
     unregularized: ExactFit
+
+    def __post_init__(self) -> None:
+        freeze_fields(self)  # shared across sessions: read-only
 
 
 def worked_long_run(steps: int = 20_000) -> History:
@@ -141,6 +144,9 @@ class StudentStep:
     new_b: float
     rows: list
     rounding_error: float
+
+    def __post_init__(self) -> None:
+        freeze_fields(self)  # shared across sessions: read-only
 
 
 def student_step() -> StudentStep:

@@ -43,6 +43,7 @@ from .maths import (
     check_parameters,
     curvature_bound,
     exp_minus_abs,
+    freeze_fields,
     l2_penalty,
     label_signs,
     loss_and_gradients,
@@ -102,6 +103,9 @@ class LearningRateLimits:
     reason: str
     l2: float
     n_samples: int
+
+    def __post_init__(self) -> None:
+        freeze_fields(self)  # shared across sessions: read-only
 
     def regime(self, learning_rate: float) -> RateRegime:
         """What these limits say of full-batch descent at ``learning_rate`` (see `verdicts`)."""

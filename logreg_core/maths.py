@@ -403,6 +403,18 @@ class LogisticProblem:
         return (A.T * curvature) @ A / self.n_samples + np.diag(ridge)
 
 
+def freeze_fields(result) -> None:
+    """Make a frozen dataclass read-only through and through, from its ``__post_init__``:
+    every array field non-writeable, every list field a tuple. Results are shared across
+    sessions (the dashboard caches them once for everyone), so none may be changed in place.
+    """
+    for name, value in vars(result).items():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+        elif isinstance(value, list):
+            object.__setattr__(result, name, tuple(value))
+
+
 @dataclass(frozen=True)
 class GradientPass:
     """Everything one forward and backward pass computes, at one (w, b).
@@ -442,6 +454,9 @@ class GradientPass:
     l2_term: np.ndarray
     dw: np.ndarray
     db: float
+
+    def __post_init__(self) -> None:
+        freeze_fields(self)  # shared across sessions: read-only
 
 
 def loss_and_gradients(X, y, w, b, l2: float = 0.0) -> GradientPass:
