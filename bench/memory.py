@@ -12,11 +12,11 @@ justifies it: Community Cloud gives an app as little as about 690 MB.
 from __future__ import annotations
 
 import gc
-import os
 import time
 from collections.abc import Sequence
 
 import numpy as np
+import psutil
 
 __all__ = ["DESCRIPTION", "main"]
 
@@ -26,11 +26,8 @@ BUDGET_MB = 690.0 / 2  # half of Cloud's smallest allowance for every cache toge
 
 
 def rss_mb() -> float:
-    with open(f"/proc/{os.getpid()}/status", encoding="utf-8") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+    """This process's resident memory in MB."""
+    return psutil.Process().memory_info().rss / 2**20
 
 
 def history_mb(history) -> float:

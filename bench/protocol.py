@@ -324,6 +324,9 @@ class Session:
                 state.double_value = float(value)
         elif kind in {"select_slider", "selectbox", "radio"}:
             label = proto.options[value] if isinstance(value, int) else str(value)
+            if label not in proto.options:  # the server would quietly take another option
+                raise ValueError(f"{label!r} is not an option of {key!r}: "
+                                 f"{', '.join(proto.options)}")
             if kind == "select_slider":
                 state.string_array_value.data.append(label)
             else:

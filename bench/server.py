@@ -8,7 +8,7 @@ benchmarks must run with the app's runtime requirements alone (no pytest, nothin
   statistics and the file watcher off (others may be editing the app while it runs, and a
   watcher would rerun sessions mid-measurement); `Server.wait_healthy` polls
   ``/_stcore/health``.
-- `process_tree`, `vm_rss_kb`, `cpu_seconds`: the server's memory and CPU time from ``/proc``,
+- `process_tree`, `vm_rss_kb`, `cpu_seconds`: the server's memory and CPU time (psutil),
   summed over the process and its descendants.
 - `RssSampler`: a thread that samples that memory every 0.2 s, so a peak between two
   reports is not missed.
@@ -31,6 +31,8 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
+import psutil
+
 __all__ = [
     "REPO_ROOT", "SERVER_START_TIMEOUT", "Burners", "OtherLoad", "RssSampler", "Server",
     "cpu_seconds", "free_port", "health", "machine_busy", "process_tree", "vm_rss_kb",
@@ -38,8 +40,6 @@ __all__ = [
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SERVER_START_TIMEOUT = 60.0  # seconds until /_stcore/health must answer "ok"
-#: Clock ticks per second, the unit of utime and stime in /proc/<pid>/stat.
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -71,24 +71,24 @@ def health(url: str) -> str | None:
         return None
 
 
+def _tree(root: int) -> list[psutil.Process]:
+    """``root`` and every live descendant (none if ``root`` has gone)."""
+    try:
+        process = psutil.Process(root)
+        return [process, *process.children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
 def process_tree(root: int) -> list[int]:
-    """``root`` and every descendant, from ``/proc/<pid>/task/*/children``."""
-    pids, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        pids.append(pid)
-        for task in Path(f"/proc/{pid}/task").glob("*"):
-            with contextlib.suppress(OSError):
-                todo.extend(int(child) for child in (task / "children").read_text().split())
-    return pids
+    """``root`` and every live descendant, as process ids."""
+    return [process.pid for process in _tree(root)]
 
 
 def vm_rss_kb(pid: int) -> int:
-    """VmRSS of one process in kB (0 once it has gone)."""
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
+    """Resident memory of one process in kB (0 once it has gone)."""
+    with contextlib.suppress(psutil.Error):
+        return psutil.Process(pid).memory_info().rss // 1024
     return 0
 
 
@@ -103,42 +103,39 @@ def cpu_seconds(root: int) -> float:
     Returns
     -------
     float
-        Sum of utime and stime of ``/proc/<pid>/stat`` over the tree, in seconds; a process
-        that has gone counts 0.
+        Sum of user and system times over the tree, in seconds; a process that has gone
+        counts 0.
     """
-    ticks = 0
-    for pid in process_tree(root):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            stat = Path(f"/proc/{pid}/stat").read_text()
-            # The command name (field 2) may hold spaces: split after its closing parenthesis.
-            fields = stat[stat.rindex(")") + 2:].split()
-            ticks += int(fields[11]) + int(fields[12])  # fields 14 and 15: utime, stime
-    return ticks / CLOCK_TICKS
+    total = 0.0
+    for process in _tree(root):
+        with contextlib.suppress(psutil.Error):
+            times = process.cpu_times()
+            total += times.user + times.system
+    return total
 
 
 def machine_busy(seconds: float = 1.0) -> float:
     """Share of all the machine's CPUs that were busy over the next ``seconds``, from 0 to 1.
 
-    Read from the first line of ``/proc/stat`` (everything but idle and iowait counts as
-    busy). Taken before and after a benchmark, it shows whether other work on the machine
-    (another engineer's tests, say) competed with the figures.
+    Everything but idle and iowait counts as busy. Taken before and after a benchmark, it
+    shows whether other work on the machine (another engineer's tests, say) competed with the
+    figures.
     """
-
-    def sample() -> tuple[int, int]:
-        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
-        return sum(fields) - idle, sum(fields)
-
-    busy0, total0 = sample()
+    busy0, total0 = _busy_and_total()
     time.sleep(seconds)
-    busy1, total1 = sample()
-    return (busy1 - busy0) / max(total1 - total0, 1)
+    busy1, total1 = _busy_and_total()
+    return (busy1 - busy0) / max(total1 - total0, 1e-9)
+
+
+def _busy_and_total() -> tuple[float, float]:
+    times = psutil.cpu_times()
+    total = sum(times)
+    return total - times.idle - getattr(times, "iowait", 0.0), total
 
 
 def _busy_seconds() -> float:
-    """CPU seconds all the machine's CPUs have been busy since boot (``/proc/stat``)."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return (sum(fields) - fields[3] - (fields[4] if len(fields) > 4 else 0)) / CLOCK_TICKS
+    """CPU seconds all the machine's CPUs have been busy since boot."""
+    return _busy_and_total()[0]
 
 
 def _own_seconds() -> float:
@@ -151,7 +148,7 @@ def _own_seconds() -> float:
 class OtherLoad:
     """How busy the processes this bench did not start kept the machine, over an interval.
 
-    The machine's busy CPU seconds (``/proc/stat``) less those of this process and its
+    The machine's busy CPU seconds (psutil) less those of this process and its
     descendants (server, burners, Chromium), per wall second: 0 on a quiet machine, 1 when
     something else kept one CPU busy throughout (another engineer's tests, say), which
     then competed with the figures.
