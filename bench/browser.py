@@ -71,7 +71,7 @@ CROWD_TIMEOUT_MS = 180_000  # ten first runs at once on two CPUs: 30 to 60 s
 CROWD_TARGET_SECONDS = 5.0
 #: Protocol clients (`bench.protocol`) rerunning the default page while a key press is timed.
 BACKGROUND_SESSIONS = 10
-BACKGROUND_RERUN_KEY = "inspect"
+BACKGROUND_RERUN_KEY = "inspect,digits"  # the scrubber is in the player now: digits
 #: Key press to new loss with `BACKGROUND_SESSIONS` other sessions rerunning.
 BUSY_TARGET_SECONDS = 0.6
 
@@ -401,7 +401,7 @@ def key_press_under_load(base_url: str, query: str = "", *, presses: int = 7,
     presses : int, default 7
         Timed presses per side, after one untimed idle press.
     background_sessions : int, default 10
-    rerun_key : str, default "inspect"
+    rerun_key : str, default "inspect,digits"
         User key of the widget the other sessions move.
     pause_others, resume_others : callable () -> None, optional
         Called before each idle and each busy press (to stop and restart CPU burners, say).

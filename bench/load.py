@@ -63,7 +63,15 @@ from .load_parts import (
     verdict,
 )
 from .protocol import RunResult, Session, cycle_value
-from .server import REPO_ROOT, Burners, OtherLoad, RssSampler, Server, machine_busy
+from .server import (
+    REPO_ROOT,
+    Burners,
+    ClassServer,
+    OtherLoad,
+    RssSampler,
+    Server,
+    machine_busy,
+)
 
 __all__ = ["DESCRIPTION", "Pages", "main"]
 
@@ -102,7 +110,7 @@ class Pages:
     explorer: str = "data=breast_cancer&explore=1&steps=1000&b0={b0}"
     default: str = ""
     heavy: str = "data=breast_cancer&steps=100000&explore=1"
-    rerun_key: str = "inspect"
+    rerun_key: str = "inspect,digits"  # the step scrubber became the player: digits since
     heavy_key: str = "b0_input,b0"
 
 
@@ -558,6 +566,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help=f"phases after the idle baseline (default all: {','.join(PHASES)})")
     parser.add_argument("--timeout", type=float, default=300.0, metavar="S",
                         help="seconds one run may take before it counts as failed (default 300)")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="serve through scripts/serve_class.sh: N Streamlit processes "
+                             "behind HAProxy (default 1: one plain `streamlit run`)")
     parser.add_argument("--app", type=Path, default=REPO_ROOT / "app.py",
                         help="the Streamlit script, served from its folder (default: app.py)")
     for name, default in (("explorer-query", PAGES.explorer), ("default-query", PAGES.default),
@@ -606,7 +617,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"machine busy before the run (other processes): {machine_busy():.0%} of all CPUs")
     print()
     log_dir = Path(tempfile.mkdtemp(prefix="descent-lab-load-"))
-    server = Server(args.app, args.app.resolve().parent, log_dir)
+    server = (ClassServer(args.workers, REPO_ROOT, log_dir) if args.workers > 1
+              else Server(args.app, args.app.resolve().parent, log_dir))
+    served = (f"scripts/serve_class.sh: {args.workers} workers behind HAProxy"
+              if args.workers > 1 else "one streamlit run process")
+    print(f"served by {served}")
     keep_log = False
     try:
         with RssSampler(server) as rss:
@@ -644,6 +659,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         print(f"(phase {name}: other processes on the machine used {busy:.2f} "
                               "CPU(s) meanwhile" + (": the figures above competed with them)"
                                                     if busy > 0.1 else ")") + "\n")
+        if args.workers > 1:
+            workers = sorted(server.worker_rss_mb())
+            print(f"RSS per worker: {', '.join(f'{mb:.0f}' for mb in workers)} MB; server "
+                  f"tree in total (workers and balancer): {server.rss_mb():.0f} MB")
+        else:
+            print(f"RSS of the server: {server.rss_mb():.0f} MB")
     finally:
         server.stop()
         if keep_log:

@@ -34,7 +34,8 @@ from pathlib import Path
 import psutil
 
 __all__ = [
-    "REPO_ROOT", "SERVER_START_TIMEOUT", "Burners", "OtherLoad", "RssSampler", "Server",
+    "REPO_ROOT", "SERVER_START_TIMEOUT", "Burners", "ClassServer", "OtherLoad", "RssSampler",
+    "Server",
     "cpu_seconds", "free_port", "health", "machine_busy", "process_tree", "vm_rss_kb",
 ]
 
@@ -271,6 +272,56 @@ class Server:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait(timeout=10)
+
+
+class ClassServer(Server):
+    """``scripts/serve_class.sh``: ``workers`` Streamlit processes behind HAProxy, on a free
+    port; the same interface as `Server` (its CPU and memory figures cover the script's whole
+    tree: every worker and the balancer).
+
+    Parameters
+    ----------
+    workers : int
+    cwd : Path
+        The repository (the script serves its app.py).
+    log_dir : Path
+    """
+
+    def __init__(self, workers: int, cwd: Path, log_dir: Path) -> None:
+        self.workers = workers
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = Path(log_dir) / f"serve-class-{self.port}.log"
+        base = free_port()  # the workers take the ports from here on
+        with open(self.log, "wb") as out:
+            self.process = subprocess.Popen(
+                ["bash", str(Path(cwd) / "scripts" / "serve_class.sh"), "--workers",
+                 str(workers), "--port", str(self.port), "--base-port", str(base),
+                 "--host", "127.0.0.1"],
+                cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+
+    def worker_rss_mb(self) -> list[float]:
+        """Resident memory of each Streamlit worker (MB), in no particular order."""
+        found = []
+        for process in _tree(self.pid):
+            with contextlib.suppress(psutil.Error):
+                if "streamlit" in " ".join(process.cmdline()):
+                    found.append(process.memory_info().rss / 2**20)
+        return found
+
+    def stop(self) -> None:
+        """SIGTERM to the script (it stops the balancer and its workers), then reap it."""
+        if self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
 
 

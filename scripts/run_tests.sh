@@ -23,11 +23,9 @@ esac
 pytest_args=("$@")
 if [ "$wants_browser" -eq 1 ] && [ ! -x "$CHROMIUM" ]; then
     echo "Chromium is missing at $CHROMIUM: installing Debian's chromium package"
-    SUDO=""
-    if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
-    if command -v apt-get >/dev/null 2>&1 \
-        && $SUDO apt-get update -qq \
-        && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null; then
+    # shellcheck source=scripts/debian_install.sh
+    . scripts/debian_install.sh
+    if debian_install chromium; then
         echo "Installed $($CHROMIUM --version 2>/dev/null || echo chromium)"
     fi
     if [ ! -x "$CHROMIUM" ] && [ "$only_browser" -eq 1 ]; then

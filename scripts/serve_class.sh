@@ -74,11 +74,9 @@ find_haproxy() {
 HAPROXY_BIN="$(find_haproxy || true)"
 if [ -z "$HAPROXY_BIN" ]; then
     echo "serve_class: HAProxy is missing: installing Debian's haproxy package"
-    SUDO=""
-    if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
-    if command -v apt-get >/dev/null 2>&1 \
-        && $SUDO apt-get update -qq \
-        && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq haproxy >/dev/null; then
+    # shellcheck source=scripts/debian_install.sh
+    . scripts/debian_install.sh  # (the working directory is the repository)
+    if debian_install haproxy; then
         HAPROXY_BIN="$(find_haproxy || true)"
     fi
     if [ -z "$HAPROXY_BIN" ]; then
