@@ -111,6 +111,13 @@ class RunResult:
         ``st.error`` messages.
     warnings : list of str
         ``st.warning`` messages (the app's notices about a link it could not read).
+    metrics : list of (str, str)
+        ``st.metric`` labels and values, in the order they arrived: the run's figures, which
+        tell whether a moved widget reached the script.
+    elements : int
+        Elements the run drew (``new_element`` deltas, also those sent as a ``ref_hash``).
+    refs : int
+        Messages sent as a ``ref_hash`` only (the client said it still held them).
     messages, bytes : int
         ForwardMsgs received and their size.
     reruns : int
@@ -122,6 +129,9 @@ class RunResult:
     exceptions: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    metrics: list[tuple[str, str]] = field(default_factory=list)
+    elements: int = 0
+    refs: int = 0
     messages: int = 0
     bytes: int = 0
     reruns: int = 0
@@ -145,31 +155,38 @@ class RunResult:
 class _Summary:
     """What a cacheable message told: kept by hash, for when the server sends only a ref."""
 
-    widget: Widget | None
-    exception: str | None
-    alert: tuple[int, str] | None
+    element: bool = False  # a new element (not a block, not an edit of an earlier one)
+    widget: Widget | None = None
+    exception: str | None = None
+    alert: tuple[int, str] | None = None
+    metric: tuple[str, str] | None = None
+
+
+_NOTHING = _Summary()
 
 
 def _summarize(msg: ForwardMsg) -> _Summary:
-    """The widget, exception or alert a delta carries, if any."""
+    """The widget, exception, alert or metric a delta carries, if any."""
     if msg.delta.WhichOneof("type") != "new_element":
-        return _Summary(None, None, None)
+        return _NOTHING
     element = msg.delta.new_element
     kind = element.WhichOneof("type")
     if kind is None:
-        return _Summary(None, None, None)
+        return _Summary(element=True)
     if kind == "exception":
         exc = element.exception
-        return _Summary(None, f"{exc.type}: {exc.message}"[:500], None)
+        return _Summary(True, exception=f"{exc.type}: {exc.message}"[:500])
     if kind == "alert":
-        return _Summary(None, None, (element.alert.format, element.alert.body[:500]))
+        return _Summary(True, alert=(element.alert.format, element.alert.body[:500]))
+    if kind == "metric":
+        return _Summary(True, metric=(element.metric.label, element.metric.body))
     body = getattr(element, kind)
     widget_id = getattr(body, "id", "") if "id" in body.DESCRIPTOR.fields_by_name else ""
     if widget_id.startswith("$$ID"):
         proto = type(body)()
         proto.CopyFrom(body)
-        return _Summary(Widget(widget_id, kind, user_key_of(widget_id), proto), None, None)
-    return _Summary(None, None, None)
+        return _Summary(True, widget=Widget(widget_id, kind, user_key_of(widget_id), proto))
+    return _Summary(element=True)
 
 
 class Session:
@@ -409,6 +426,7 @@ class Session:
                     self._hash_last_run[msg.hash] = run_index
                 self._note(summary, result)
             elif kind == "ref_hash":
+                result.refs += 1
                 self._hash_last_run[msg.ref_hash] = run_index
                 if msg.ref_hash in self._summaries:
                     self._note(self._summaries[msg.ref_hash], result)
@@ -430,6 +448,9 @@ class Session:
                 result.reruns += 1
 
     def _note(self, summary: _Summary, result: RunResult) -> None:
+        result.elements += summary.element
+        if summary.metric is not None:
+            result.metrics.append(summary.metric)
         if summary.widget is not None and summary.widget.user_key is not None:
             self.widgets[summary.widget.user_key] = summary.widget
         if summary.exception is not None:

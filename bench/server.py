@@ -1,8 +1,7 @@
 """A ``streamlit run`` server for the benchmarks, and what they read about its process.
 
-Plain standard library on purpose: the browser group and the load group both use it, and the
-benchmarks must run with the app's runtime requirements alone (no pytest, nothing from
-``tests/``).
+The standard library and psutil only (no pytest, nothing from ``tests/``): the browser group,
+the load group and tests/bench/test_protocol.py all use it; psutil is in requirements-dev.txt.
 
 - `Server`: ``streamlit run <script>`` on a free port of 127.0.0.1, headless, with usage
   statistics and the file watcher off (others may be editing the app while it runs, and a
