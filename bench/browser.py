@@ -44,7 +44,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from . import Check, Group, Pair, Result, format_checks, format_table
+from . import Check, Group, Pair
 from .protocol import Rerunners, RunResult
 from .server import REPO_ROOT, Server
 
@@ -263,341 +263,82 @@ class Session:
 # Playback: frames drawn in the browser, and what playing costs the server
 # ----------------------------------------------------------------------------------------
 
-PLAYER = ".st-key-model_player .player"
-#: The player's own clock at normal speed (dashboard/assets/player.js SPEEDS.normal).
-DESIGN_FPS = 24
-MIN_FPS = 15
-LAST_STEP = 200  # the default run's last step: where a playback ends
-#: Server CPU is summed over at least this long from the first Play: a whole playback of the
-#: default 200 steps (8.4 s at 24 frames per second), its final rerun and some slack. A window
-#: that needs longer (the final reruns not over yet) is extended, and the idle figure scaled.
-CPU_WINDOW_S = 10.0
-PLAYBACK_TIMEOUT_S = 90.0
-SETTLE_S = 1.0  # after the pages' reruns, before a window opens
-FPS_PLAYBACKS = 2  # timed playbacks of one page alone
-#: (sessions, rounds): each round is one idle window and one playing window, interleaved
-#: (idle, playing, playing, idle, ...). One round each keeps the playback figures near two
-#: and a half minutes on two CPUs, most of it Chromium loading the 30 pages.
-PLAYING_CROWDS = ((10, 1), (30, 1))
-RERUNS_PER_SESSION = 2  # the issue's allowance: one rerun at the start and one at the end
-ONE_RERUN_SAMPLES = 3
-
-#: Counts, per page, the script runs (changes of stApp's script state into "running") and the
-#: server's WebSocket messages; installed before the app loads (a compact copy of the browser
-#: tests' RUN_COUNTER_JS: the bench does not import tests/).
-RUN_COUNTER = """
-(() => {
-  if (window.__st !== undefined) return;
-  const st = window.__st = {runs: 0, wsIn: 0, wsLast: 0};
-  new MutationObserver(records => {
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i];
-      const next = records.slice(i + 1).find(r => r.target === record.target);
-      const value = next ? next.oldValue : record.target.getAttribute('data-test-script-state');
-      if (value === 'running' && record.oldValue !== 'running') st.runs++;
-    }
-  }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                        attributeFilter: ['data-test-script-state']});
-  const Native = window.WebSocket;
-  window.WebSocket = class extends Native {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener('message', () => { st.wsIn++; st.wsLast = performance.now(); });
-    }
-  };
-})();
-"""
-
-#: Records (time, frame) at every frame the player draws, from a MutationObserver on its
-#: data-drawn attribute, as tests/browser/test_playback.py does. The player's root is in a
-#: shadow root, so this runs through Playwright's locator (which pierces it).
+#: Records (time, frame) at every frame the player draws (its root is in a shadow root, so
+#: the recorder is installed through Playwright's locator, which pierces it).
 FRAME_RECORDER = """root => { window.__frames = []; window.__player = root;
   new MutationObserver(() => window.__frames.push([performance.now(), root.dataset.frame]))
     .observe(root, {attributes: true, attributeFilter: ['data-drawn']}); }"""
-
-#: What `Players` polls: the player's state, the counters and whether the app is idle.
-PAGE_STATE = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  const p = window.__player;
-  return {
-    playing: p ? p.dataset.playing : null, step: p ? p.dataset.step : null,
-    frames: window.__frames ? window.__frames.length : 0,
-    runs: window.__st.runs, wsIn: window.__st.wsIn,
-    quietMs: performance.now() - window.__st.wsLast,
-    idle: !!app && app.getAttribute('data-test-script-state') === 'notRunning'
-      && !document.querySelector('[data-testid="stSkeleton"]')
-      && !document.querySelector('[data-testid="stElementContainer"][data-stale="true"]'),
-  };
-}"""
-QUIET_MS = 300  # a rerun too short to have shown "running": the server quiet this long
+PLAYER = ".st-key-model_player .player"
+MIN_FPS = 15
+CPU_WINDOW_S = 12.0  # a whole playback of the default 200 steps (8.4 s at 24 fps) and its end
 
 
-def distinct_fps(frames: list) -> float:
-    """Distinct frames per second of a recording [(ms, frame), ...] (NaN if too short)."""
-    if len(frames) < 2 or frames[-1][0] <= frames[0][0]:
-        return float("nan")
-    return (len({f for _, f in frames}) - 1) / ((frames[-1][0] - frames[0][0]) / 1000)
-
-
-def ran_since(now: dict, before: dict) -> bool:
-    """A script run since ``before`` (or the server answered and has been quiet), now idle."""
-    return now["idle"] and (now["runs"] > before["runs"] or (
-        now["wsIn"] > before["wsIn"] and now["quietMs"] >= QUIET_MS))
-
-
-class Players:
-    """Pages of the app at ``?step=0``, all driven at once: tabs of one browser context.
-
-    Each tab is a session of its own on the server (Streamlit keys sessions by WebSocket, not
-    by cookie), and the tabs share the context's cache: a fresh context per page would load
-    and compile Streamlit's frontend anew each time, which on two CPUs costs a 30-page crowd
-    a minute or more. Every page carries `RUN_COUNTER`, so `play_all` can tell how many
-    script runs each one cost, and the frame recorder, so it can tell how many frames each
-    one drew.
-    """
-
-    def __init__(self, session: Session) -> None:
-        self.session, self.server = session, session.app
-        self.context = session.chromium.browser.new_context(viewport=DESKTOP)
-        self.context.set_default_timeout(RENDER_TIMEOUT_MS)
-        self.context.add_init_script(RUN_COUNTER)
-        self.pages: list = []
-
-    def add(self, count: int) -> None:
-        """Open ``count`` more pages, every navigation in flight together."""
-        new = [collect_errors(self.context.new_page()) for _ in range(count)]
-        for page in new:
-            page.goto(self.server.url + "/?step=0", wait_until="commit")
-        for page in new:
-            page.wait_for_function(CHANGED_AND_IDLE, arg=[LOSS_LABEL, None],
-                                   timeout=CROWD_TIMEOUT_MS)
-            page.locator(PLAYER).evaluate(FRAME_RECORDER)
-        self.pages.extend(new)
-
-    def states(self, pages=None) -> list[dict]:
-        return [page.evaluate(PAGE_STATE) for page in (pages or self.pages)]
-
-    def wait(self, done: Callable[[list[dict]], bool], what: str,
-             pages=None, timeout: float = PLAYBACK_TIMEOUT_S) -> list[dict]:
-        """Poll the pages' states until ``done(states)``; fail with the states after timeout."""
-        deadline = time.monotonic() + timeout
-        while True:
-            states = self.states(pages)
-            if done(states):
-                return states
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"timed out after {timeout:.0f} s waiting for {what}: "
-                                   f"{states[:3]}")
-            time.sleep(0.2)
-
-    def rewind(self, pages=None) -> None:
-        """Every page to step 0 through its scrubber (one rerun each, before any window)."""
-        pages = pages or self.pages
-        before = self.states(pages)
-        moved = []
-        for page, state in zip(pages, before, strict=True):
-            if state["step"] != "0":
-                page.locator(f"{PLAYER} input.scrub").fill("0")
-                moved.append(True)
-            else:
-                moved.append(False)
-        self.wait(lambda states: all(
-            s["step"] == "0" and s["idle"] and (not m or ran_since(s, b))
-            for s, b, m in zip(states, before, moved, strict=True)),
-            "the pages to rewind to step 0", pages)
-        time.sleep(SETTLE_S)
-
-    def play_all(self, pages=None) -> tuple[list[dict], list[dict]]:
-        """Press Play on every page (one quick click each, in turn) and return the states
-        right before and once every page has played to the end and its final rerun is over."""
-        pages = pages or self.pages
-        for page in pages:
-            page.locator(PLAYER).evaluate(FRAME_RECORDER)
-        before = self.states(pages)
-        for page in pages:
-            page.locator(f"{PLAYER} button.play").evaluate("button => button.click()")
-        after = self.wait(lambda states: all(
-            s["playing"] == "no" and s["frames"] > 1 and s["step"] == str(LAST_STEP)
-            and ran_since(s, b) for s, b in zip(states, before, strict=True)),
-            "every page to play to the end", pages)
-        return before, after
-
-    def fps(self, pages=None) -> list[float]:
-        return [distinct_fps(page.evaluate("() => window.__frames"))
-                for page in (pages or self.pages)]
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.context.close()
-        self.pages = []
-
-
-def cpu_window(server: Server, action: Callable[[], object] | None = None,
-               minimum: float = CPU_WINDOW_S) -> tuple[float, float, object]:
-    """Server CPU seconds from the start of ``action`` to its end or ``minimum`` seconds,
-    whichever is later (the tail after a late end is `QUIET_MS`).
-
-    Returns
-    -------
-    cpu, seconds : float
-    result : object
-        What ``action`` returned.
-    """
-    start, cpu = time.monotonic(), server.cpu_seconds()
-    result = action() if action is not None else None
-    elapsed = time.monotonic() - start
-    time.sleep(max(QUIET_MS / 1000, minimum - elapsed))
-    return server.cpu_seconds() - cpu, time.monotonic() - start, result
-
-
-def one_rerun_cpu(players: Players, idle_rate: float) -> list[float]:
-    """Server CPU seconds of single reruns of the first page (Step back, Step forward,
-    alternately: the same rerun as a playback's last, the run cached), the others idle;
-    the idle rate over the same time is taken off."""
-    page = players.pages[0]
-    costs = []
-    for i in range(ONE_RERUN_SAMPLES):
-        before = players.states([page])[0]
-        name = "Step back" if i % 2 == 0 else "Step forward"
-        start, cpu = time.monotonic(), players.server.cpu_seconds()
-        page.locator(PLAYER).get_by_role("button", name=name).click()
-        players.wait(lambda states, b=before: ran_since(states[0], b), f"the {name} rerun",
-                     [page])
-        time.sleep(QUIET_MS / 1000)
-        elapsed = time.monotonic() - start
-        costs.append(players.server.cpu_seconds() - cpu - idle_rate * elapsed)
-        time.sleep(0.3)
-    return costs
-
-
-def fps_result(players: Players) -> Result:
-    """One page alone plays the whole default run `FPS_PLAYBACKS` times: seconds per distinct
-    frame drawn (1 / fps) against the player's own clock (1 / 24 s)."""
-    page = players.pages[0]
-    seconds = []
-    for _ in range(FPS_PLAYBACKS):
-        players.rewind([page])
-        players.play_all([page])
-        seconds.append(1 / players.fps([page])[0])
-    fps = [1 / s for s in seconds]
-    clean = not page.console_errors and page.get_by_test_id("stException").count() == 0
-    # The pair only labels the row: its figures are measured here, not timed calls.
-    pair = Pair(f"playback, 1 page: seconds per distinct frame (>= {MIN_FPS} fps)",
-                lambda: None, lambda: None, target=None, target_seconds=1 / MIN_FPS)
-    return Result(pair, (1 / DESIGN_FPS,) * len(seconds), tuple(seconds), Check(
-        "playback frames per second, one page, 200 default steps", clean,
-        f"{', '.join(f'{f:.1f}' for f in fps)} distinct frames per second (the player's "
-        f"clock: {DESIGN_FPS}; target >= {MIN_FPS}); baseline column = 1/{DESIGN_FPS} s"
-        + ("" if clean else f"; errors: {page.console_errors[:3]}")))
-
-
-def crowd_result(players: Players, rounds: int) -> tuple[Result, float]:
-    """All the open pages idle against all of them pressing Play at once and playing to the
-    end, `CPU_WINDOW_S` windows of server CPU, interleaved (idle, playing, playing, idle...).
-
-    The target is idle + `RERUNS_PER_SESSION` reruns per session, one rerun's cost measured
-    here too (`one_rerun_cpu`). Returns the result and the median cost of one rerun.
-    """
-    count, server = len(players.pages), players.server
-    players.rewind()
-    idle: list[float] = []  # CPU seconds per idle window
-    idle_seconds: list[float] = []
-    playing: list[tuple[float, float]] = []  # (CPU seconds, window seconds)
-    runs: list[int] = []
-    fps: list[float] = []
-
-    def idle_window() -> None:
-        cpu, seconds, _ = cpu_window(server)
-        idle.append(cpu)
-        idle_seconds.append(seconds)
-
-    def playing_window() -> None:
-        players.rewind()
-        cpu, seconds, (before, after) = cpu_window(server, players.play_all)
-        playing.append((cpu, seconds))
-        runs.extend(a["runs"] - b["runs"] for a, b in zip(after, before, strict=True))
-        fps.extend(players.fps())
-
-    sides = (idle_window, playing_window)
-    for i in range(rounds):
-        for window in sides if i % 2 == 0 else sides[::-1]:
-            window()
-    idle_rate = sum(idle) / sum(idle_seconds)
-    rerun = statistics.median(one_rerun_cpu(players, idle_rate))
-    # Each playing window against the idle rate over that window's length (which is
-    # CPU_WINDOW_S unless the final reruns ran late).
-    baseline = tuple(idle_rate * seconds for _, seconds in playing)
-    measured = tuple(cpu for cpu, _ in playing)
-    window_s = statistics.median(seconds for _, seconds in playing)
-    allowed = idle_rate * window_s + RERUNS_PER_SESSION * count * rerun
-    errors = [e for page in players.pages for e in page.console_errors]
-    broken = sum(page.get_by_test_id("stException").count() > 0 for page in players.pages)
-    extra = statistics.median(measured) - statistics.median(baseline)
-    # The pair only labels the row: its figures are CPU seconds, not timed calls.
-    pair = Pair(f"server CPU, {count} sessions playing (vs idle), {window_s:.0f} s window",
-                lambda: None, lambda: None, target=None, target_seconds=allowed)
-    check = Check(
-        f"{count} sessions playing at once: script runs per session, frames, CPU per rerun",
-        max(runs) <= 1 and not errors and not broken,
-        f"script runs seen per session while playing: at most {max(runs)} (total "
-        f"{sum(runs)} over {rounds} playback(s) of {count} pages; allowed 1 each, the final "
-        f"step; a run too quick to show 'running' is not seen); "
-        f"distinct fps per page min {min(fps):.1f}, median {statistics.median(fps):.1f}; "
-        f"playing - idle = {extra:.2f} CPU s against {RERUNS_PER_SESSION} x {count} reruns "
-        f"x {rerun:.3f} s (one rerun, measured) = {RERUNS_PER_SESSION * count * rerun:.2f} s "
-        f"(ratio {extra / (RERUNS_PER_SESSION * count * rerun):.2f}); target column = idle + "
-        f"that; {broken} exception element(s), {len(errors)} console error(s)"
-        + (f"; first: {errors[:2]}" if errors else ""))
-    return Result(pair, baseline, measured, check), rerun
-
-
-def report_playback(session: Session) -> list[Result]:
-    """Measure and print the playback figures, as the group's table does.
-
-    Frames per second of one page playing the default run, then the server's CPU with
-    10 and then 30 sessions (one Chromium, a context per page) idle and all playing at once.
-    """
-    start = time.perf_counter()
-    print("  running: playback (frames per second; server CPU of 10, then 30 sessions "
-          "playing vs idle, in one Chromium with a context per page)", flush=True)
-    players = Players(session)
-    results: list[Result] = []
-    reruns: list[tuple[int, float]] = []
+def playback_fps(session: Session) -> float:
+    """Distinct frames per second the player drew over one whole playback (default page)."""
+    page = session.new_page()
     try:
-        players.add(1)
-        results.append(fps_result(players))
-        for count, rounds in PLAYING_CROWDS:
-            players.add(count - len(players.pages))
-            result, rerun = crowd_result(players, rounds)
-            results.append(result)
-            reruns.append((count, rerun))
+        open_app(page, session.app.url, "?step=0")
+        page.locator(PLAYER).evaluate(FRAME_RECORDER)
+        page.locator(f"{PLAYER} button.play").click()
+        page.wait_for_function("() => window.__frames.length > 1 && "
+                               "window.__player.dataset.playing === 'no'",
+                               timeout=RENDER_TIMEOUT_MS)
+        frames = page.evaluate("() => window.__frames")
+        shown = {f for _, f in frames}
+        return (len(shown) - 1) / ((frames[-1][0] - frames[0][0]) / 1000)
     finally:
-        players.close()
-    print()
-    print("Playback (CPU seconds of the streamlit server's process tree; these rows are not "
-          "counted in the group's table that follows):")
-    print("\n".join(format_checks(results)))
-    print()
-    print("\n".join(format_table(results)))
-    fps = [1 / t for t in results[0].measured_times]
-    print(f"  playback: {statistics.median(fps):.1f} distinct frames per second "
-          f"(target >= {MIN_FPS})")
-    for result, (count, rerun) in zip(results[1:], reruns, strict=True):
-        extra = result.measured_median - result.baseline_median
-        allowance = RERUNS_PER_SESSION * count * rerun
-        print(f"  {count} sessions: playing {result.measured_median:.2f} - idle "
-              f"{result.baseline_median:.2f} = {extra:.2f} CPU s; {RERUNS_PER_SESSION} x "
-              f"{count} x (1 rerun {rerun:.3f} s) = {allowance:.2f} CPU s; ratio "
-              f"{extra / allowance:.2f}")
-    for r in results:
-        if not r.passed:
-            print(f"MISS: {r.pair.name}: {r.measured_median:.3f} s > target "
-                  f"{r.pair.target_seconds:.3f} s")
-    met = sum(r.passed for r in results)
-    print(f"{met} of {len(results)} playback targets met "
-          f"({time.perf_counter() - start:.1f} s)")
-    print()
-    return results
+        session.close_context(page)
+
+
+def server_cpu_while(server: Server, action: Callable[[], None]) -> float:
+    """Server CPU seconds over `CPU_WINDOW_S` from the start of ``action``."""
+    start, cpu = time.monotonic(), server.cpu_seconds()
+    action()
+    time.sleep(max(0.0, CPU_WINDOW_S - (time.monotonic() - start)))
+    return server.cpu_seconds() - cpu
+
+
+def playback_cpu(session: Session, count: int) -> dict[str, float]:
+    """Server CPU of ``count`` pages open and idle, then of the same pages all playing the
+    whole run at once, and of one rerun (a step forward in one player)."""
+    pages = []
+    try:
+        for _ in range(count):
+            page = session.new_page()
+            open_app(page, session.app.url, "?step=0")
+            pages.append(page)
+        server = session.app
+        time.sleep(2.0)  # the last page's first run is over
+        idle = server_cpu_while(server, lambda: None)
+        playing = server_cpu_while(server, lambda: [
+            p.locator(f"{PLAYER} button.play").click() for p in pages])
+        for p in pages:
+            wait_for_app(p)
+        cpu = server.cpu_seconds()
+        pages[0].locator(PLAYER).get_by_role("button", name="Step forward").click()
+        wait_for_app(pages[0])
+        time.sleep(0.5)
+        one_rerun = server.cpu_seconds() - cpu
+        return {"idle": idle, "playing": playing, "one_rerun": one_rerun}
+    finally:
+        for page in pages:
+            session.close_context(page)
+
+
+def report_playback(session: Session) -> None:
+    """Print the playback figures (frames per second; server CPU playing against idle)."""
+    fps = playback_fps(session)
+    print(f"  playback in Chromium: {fps:.1f} distinct frames per second over the 200 default "
+          f"steps (target >= {MIN_FPS}): {'PASS' if fps >= MIN_FPS else 'MISS'}")
+    for count in (10, 30):
+        cpu = playback_cpu(session, count)
+        allowed = cpu["idle"] + 2 * count * cpu["one_rerun"]  # one rerun at start and at end
+        ratio = cpu["playing"] / cpu["idle"] if cpu["idle"] > 0 else float("inf")
+        print(f"  server CPU over {CPU_WINDOW_S:.0f} s, {count} sessions: idle "
+              f"{cpu['idle']:.2f} s, all playing {cpu['playing']:.2f} s ({ratio:.2f}x idle); "
+              f"one rerun {cpu['one_rerun']:.3f} s, so idle + {2 * count} reruns = "
+              f"{allowed:.2f} s (target: playing <= that): "
+              f"{'PASS' if cpu['playing'] <= allowed else 'MISS'}")
 
 
 # ----------------------------------------------------------------------------------------
