@@ -20,17 +20,14 @@ from .charts import (
     LOG_FLOOR,
     MARKER_COLOR,
     RUN_COLORS,
+    VERDICT_COLORS,
+    VERDICT_DASH,
+    VERDICT_SHAPES,
     downsample,
     envelope_frame,
     zigzags,
 )
 
-VERDICT_COLORS = {"converging": "#0072B2", "settling": "#009E73", "oscillating": "#E69F00",
-                  "diverging": "#D55E00"}
-VERDICT_DASH = {"converging": [1, 0], "settling": [8, 2], "oscillating": [5, 3],
-                "diverging": [2, 2]}
-VERDICT_SHAPES = {"converging": "circle", "settling": "diamond", "oscillating": "square",
-                  "diverging": "triangle-up"}
 #: Headroom of a capped axis above the highest loss of the runs that stay bounded.
 CAP_HEADROOM = 3.0
 #: Steps shown up close for oscillating runs.

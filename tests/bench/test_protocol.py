@@ -10,7 +10,6 @@ moved slider.
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from streamlit.testing.v1.element_tree import Block
 
 from bench.protocol import Session
 from bench.server import Server
+from tests import async_run
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -51,21 +51,21 @@ def apptest_view(query: dict[str, str]) -> tuple[set[str], list[str]]:
 
 
 async def protocol_view(url: str, query: str) -> tuple[Session, object]:
+    """One page run by the protocol client (the session closed again)."""
     session = Session(url, query)
-    return session, await session.open()
+    result = await session.open()
+    await session.close()
+    return session, result
 
 
 def test_the_protocol_client_sees_what_apptest_sees(server):
     query = {"lr": "banana", "steps": "50"}  # a bad value: the page warns about it
-    session, result = asyncio.run(protocol_view(server.url, "lr=banana&steps=50"))
-    try:
-        assert result.ok, result.problem()
-        keys, warnings = apptest_view(query)
-        assert set(session.widgets) == keys
-        assert result.warnings == warnings and any("banana" in w for w in warnings)
-        assert "lr=0.5" in session.query  # the corrected link, as the address bar gets it
-    finally:
-        asyncio.run(session.close())
+    session, result = async_run.run(protocol_view(server.url, "lr=banana&steps=50"))
+    assert result.ok, result.problem()
+    keys, warnings = apptest_view(query)
+    assert set(session.widgets) == keys
+    assert result.warnings == warnings and any("banana" in w for w in warnings)
+    assert "lr=0.5" in session.query  # the corrected link, as the address bar gets it
 
 
 def test_a_moved_slider_reaches_the_server_and_reruns_the_page(server):
@@ -81,6 +81,6 @@ def test_a_moved_slider_reaches_the_server_and_reruns_the_page(server):
         await session.close()
         return before, after, moved
 
-    before, after, moved = asyncio.run(move())
+    before, after, moved = async_run.run(move())
     assert moved.ok and moved.messages > 0, moved.problem()
     assert "lr=0.5" in before and "lr=2" in after and "lr=0.5" not in after

@@ -42,6 +42,8 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import ClientConnection, connect
 
+from tests import async_run
+
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "serve_class.sh"
 HOST = "127.0.0.1"
@@ -444,7 +446,7 @@ async def _scenario(served: Served) -> None:
 
 
 def test_serve_class_sticky_sessions_and_worker_restart(served: Served) -> None:
-    asyncio.run(_scenario(served))
+    async_run.run(_scenario(served))
 
     # 3. SIGTERM stops the balancer and every worker.
     pids = {name: served.worker_pid(name) for name in served.worker_ports}
