@@ -5,6 +5,7 @@
 # browser tests (apt-get, as root or through sudo). Extra arguments go to pytest, e.g.
 #   bash scripts/run_tests.sh -m browser          # only the browser tests
 #   bash scripts/run_tests.sh -m "not browser"    # everything else (no Chromium needed)
+#   bash scripts/run_tests.sh -n 0 -x             # one process, stop at the first failure
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +22,12 @@ case " $* " in
 esac
 
 pytest_args=("$@")
+# Two workers (pytest-xdist): the browser tests in order on one (tests/conftest.py groups
+# them), everything else on the other. `-n 0` among the arguments runs in one process.
+case " $* " in
+    *" -n "* | *" -n="* | *" -n0 "* | *" -p no:xdist "*) ;;
+    *) pytest_args=(-n 2 --dist loadgroup "${pytest_args[@]}") ;;
+esac
 if [ "$wants_browser" -eq 1 ] && [ ! -x "$CHROMIUM" ]; then
     echo "Chromium is missing at $CHROMIUM: installing Debian's chromium package"
     # shellcheck source=scripts/debian_install.sh

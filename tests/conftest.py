@@ -41,3 +41,12 @@ def cancer_std(cancer_raw):
     """The breast cancer data standardized, as the page trains on it by default."""
     X, y = cancer_raw
     return Standardizer.fit(X).transform(X), y
+
+
+def pytest_collection_modifyitems(items):
+    """The browser tests share one server and one Chromium, and some of them count frames and
+    time key presses: under pytest-xdist (``-n 2 --dist loadgroup``, as scripts/run_tests.sh
+    runs them) they all go to one worker, in order, while the other worker takes the rest."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))

@@ -81,6 +81,18 @@ def open_view(at: AppTest, slug: str) -> AppTest:
     return at.run()
 
 
+def every_view(at: AppTest):
+    """Open each view in turn, failing on an exception or an error notice; yields its slug
+    with the page open on it."""
+    from dashboard.views import VIEWS
+
+    for view in VIEWS:
+        open_view(at, view.slug)
+        assert not at.exception, (view.slug, [e.value for e in at.exception])
+        assert not at.error, (view.slug, [e.value for e in at.error])
+        yield view.slug
+
+
 def component_data(at: AppTest, name: str) -> list[dict]:
     """The data each custom component called ``name`` was given (its JSON), in page order."""
     import json

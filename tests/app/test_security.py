@@ -23,8 +23,7 @@ import numpy as np
 import pytest
 
 from dashboard import fields, tables
-from dashboard.views import VIEWS
-from tests.app.helpers import open_view, player, table
+from tests.app.helpers import every_view, open_view, player, table
 
 HOSTILE_PAIRS = [
     ["hours:studied", "slept"],           # a colon is Altair's field:type shorthand
@@ -53,21 +52,38 @@ def upload(new_app, names, rows=40, seed=0):
     return at
 
 
-@pytest.mark.parametrize("names", HOSTILE_PAIRS, ids=lambda n: repr(n)[:30])
+#: Names that are Markdown or HTML (the html_injection.csv fixture's header).
+MARKUP_NAMES = ["<script>alert(1)</script>", "**bold**", "$\\alpha$",
+                "<img src=x onerror=alert(1)>"]
+#: What must never reach a Markdown element or a label raw.
+RAW_MARKUP = ("<script>", "**bold**", "$\\alpha$", "$x^2$", "<img src=x", ":red[red]")
+
+
+@pytest.mark.parametrize("names", [*HOSTILE_PAIRS, *COLLIDING_PAIRS, MARKUP_NAMES],
+                         ids=lambda n: repr(n)[:30])
 def test_hostile_names_never_break_a_view(new_app, names):
+    """The one walk of every view with a user's names: nothing raises or shows an error, no
+    name becomes a chart field (unless the page uses it itself) or LaTeX, and every
+    Markdown element and label carries the names escaped."""
     at = upload(new_app, names)
     assert not at.exception and not at.error, [e.value for e in at.error]
-    for view in VIEWS:
-        open_view(at, view.slug)
-        assert not at.exception, (view.slug, [e.value for e in at.exception])
+    own = {n for pair in COLLIDING_PAIRS for n in pair}
+    for slug in every_view(at):
         for element in at.get("vega_lite_chart"):
             spec = json.loads(element.proto.spec)
             fields_used = json.dumps(spec.get("encoding", {})) + json.dumps(spec.get("layer", []))
-            for name in names:  # a user's name may be a title, never a field
-                assert f'"field": {json.dumps(name)}' not in fields_used, (view.slug, name)
+            for name in set(names) - own:  # a user's name may be a title, never a field
+                assert f'"field": {json.dumps(name)}' not in fields_used, (slug, name)
         latex = "\n".join(e.value for e in at.latex)
         for name in names:
-            assert name not in latex or len(name) == 1, (view.slug, name)
+            assert name not in latex or len(name) == 1, (slug, name)
+        texts = [e.value for kind in ("markdown", "caption", "warning", "info", "success")
+                 for e in at.get(kind)]
+        texts += [w.label for kind in ("slider", "radio", "text_input", "toggle", "selectbox")
+                  for w in at.get(kind)]
+        for value in texts:
+            for raw in RAW_MARKUP:
+                assert raw not in value, (slug, raw, value[:200])
 
 
 def test_model_chart_of_two_hostile_features_keeps_its_points(new_app):
@@ -92,10 +108,7 @@ def test_the_model_caption_shows_hostile_names_as_plain_text(new_app):
 
 @pytest.mark.parametrize("names", COLLIDING_PAIRS, ids=lambda n: "-".join(n))
 def test_names_the_page_uses_itself_stay_the_users_features(new_app, names):
-    at = upload(new_app, names)
-    for view in VIEWS:
-        open_view(at, view.slug)
-        assert not at.exception, view.slug
+    at = upload(new_app, names)  # every view with these names: the walk above
     open_view(at, "step")
     columns = list(table(at, "z").columns)
     assert columns[:2] == [f"{n} (feature)" if n in tables.RESERVED else n for n in names]

@@ -160,7 +160,7 @@ def test_above_the_local_limit_descent_cannot_settle_at_the_optimum(students):
 
 @settings(max_examples=40, deadline=None)
 @given(
-    name=st.sampled_from(["five_points", "wikipedia_students", "student"]),
+    name=st.sampled_from(["five_points", "wikipedia_students", "student", "breast_cancer"]),
     fraction=st.floats(0.05, 1.0),
     w0=st.floats(-5, 5),
     b0=st.floats(-5, 5),

@@ -2,7 +2,11 @@
 
 The page's text about learning rates (dashboard/explain.py, dashboard/views/*, the lesson and
 the scenarios) makes claims; each test below computes one of them on the data the page shows
-it for, independently of the page's own code where it can.
+it for, independently of the page's own code where it can. Claims that are facts about the
+core's results alone are checked once, in tests/core: "at or below 2/L no step raises the loss,
+from any start" and "one student never rises" (test_limits.py, over random starts, rates and
+L2), "on the 5 points every swept rate ends lower and the largest lowest" and "descent turns
+towards the max-margin direction" (test_limits.py).
 """
 
 import numpy as np
@@ -16,20 +20,6 @@ def data(name, standardize=False):
     d = lc.load_dataset(name)
     X = lc.Standardizer.fit(d.X).transform(d.X) if standardize else d.X
     return X, d.y
-
-
-@pytest.mark.parametrize(("name", "std"), [("five_points", False), ("wikipedia_students", False),
-                                            ("breast_cancer", True)])
-def test_at_or_below_the_guaranteed_rate_no_step_raises_the_loss(name, std):
-    """"at or below η = 2/L every step lowers the loss, from any start" """
-    X, y = data(name, std)
-    guaranteed = lc.curvature_bound(X).guaranteed_rate
-    rng = np.random.default_rng(0)
-    for _ in range(20):
-        w, b = rng.normal(scale=3, size=X.shape[1]), rng.normal(scale=3)
-        for rate in (guaranteed, 0.5 * guaranteed):
-            w1, b1, grad = lc.step(X, y, w, b, rate)
-            assert lc.mean_loss(X, y, w1, b1) <= grad.loss * (1 + 1e-12)
 
 
 def test_first_rising_rate_is_above_the_guarantee_and_really_raises_the_loss():
@@ -77,25 +67,11 @@ def test_small_rates_halved_take_about_twice_the_steps():
     assert steps[1] / steps[0] == pytest.approx(2.0, rel=0.05)
 
 
-def test_on_separable_data_every_swept_rate_ends_lower_than_it_started():
-    """"With no best fit to overshoot, a large rate can only zig-zag on the way" (5 points)."""
-    X, y = data("five_points")
-    rates = np.logspace(-4, 1, 40)
-    sweep = lc.learning_rate_sweep(X, y, rates, 200)
-    assert np.all(sweep.final_loss < sweep.loss[:, 0])
-    assert int(np.argmin(sweep.final_loss)) == len(rates) - 1  # η = 10 ends lowest
-
-
 def test_descent_turns_towards_the_max_margin_direction():
     """The landscape's ray: "the direction in which gradient descent's parameters run off in
     the long run"; the caption gives the angle at the inspected step."""
-    X, y = data("five_points")
-    direction = max_margin_direction(X, y)
-    history = lc.train(X, y, learning_rate=0.5, steps=100_000)
-    cosines = [float(history.theta[t] @ direction / np.linalg.norm(history.theta[t]))
-               for t in (100, 1_000, 10_000, 100_000)]
-    assert np.all(np.diff(cosines) > 0) and cosines[-1] > 0.99999
-    # on standardized breast cancer the turn is slow: still far off after 2,000 steps
+    # On the 5 points the turn is tests/core/test_limits.py's (the direction converges); on
+    # standardized breast cancer it is slow: still far off after 2,000 steps.
     Xc, yc = data("breast_cancer", standardize=True)
     dc = max_margin_direction(Xc, yc)
     run = lc.train(Xc, yc, learning_rate=0.5, steps=2000)
@@ -122,12 +98,6 @@ def test_chaotic_runs_disagree_past_the_third_digit():
     assert abs(other_order - history.loss[-1]) / history.loss[-1] > 1e-3
     early = lc.learning_rate_sweep(X, y, [0.5], 3).final_loss[0]
     assert early == pytest.approx(history.loss[3], rel=1e-9)  # the same until chaos grows
-
-
-def test_one_student_never_rises_whatever_the_rate():
-    """The lesson and the story: with one sample no step ever raises the loss."""
-    X, y = data("student")
-    assert first_rising_rate(X, y, [0.1, -0.2], 0.0) is None
 
 
 def test_readme_separable_claim_holds_on_breast_cancer_too():
