@@ -66,37 +66,63 @@ def steps_slider(where) -> None:
 
 
 def starting_point(where, names) -> None:
-    """A slider per starting weight (in an expander beyond two features) and the bias."""
+    """A slider per starting weight and one for the bias. Beyond two features the weights are
+    in an expander whose sliders are drawn only while it is open: 30 sliders cost the browser
+    a fifth of a second on every first load, and the server a widget each on every rerun.
+    Their values live in session state either way (`persist_state`), so a closed expander
+    keeps the start a link or the learner set."""
     n_features = len(names)
-    box = where if n_features <= 2 else where.expander(f"Starting weights ({n_features})")
-    for j, name in enumerate(names):
-        low, high = _slider_range(st.session_state[w0_key(j)])
-        box.slider(weight_label(name), low, high, step=0.01,
-                   format="%.4g", key=w0_key(j), **PERSIST)
+    box = where
+    if n_features > 2:
+        box = where.expander(f"Starting weights ({n_features})", key="start_weights",
+                             on_change="rerun")
+        if not box.open:
+            box.caption(starting_weights_summary(n_features))
+    if box is where or box.open:
+        for j, name in enumerate(names):
+            low, high = _slider_range(st.session_state[w0_key(j)])
+            box.slider(weight_label(name), low, high, step=0.01,
+                       format="%.4g", key=w0_key(j), **PERSIST)
     low, high = _slider_range(st.session_state.b0)
     where.slider("Bias b at step 0", low, high, step=0.01, format="%.4g", key="b0", **PERSIST)
 
 
+def starting_weights_summary(n_features: int) -> str:
+    """What a closed expander of starting weights holds, in words (the values, not a guess)."""
+    values = [float(st.session_state[w0_key(j)]) for j in range(n_features)]
+    if len(set(values)) == 1:
+        return f"All {n_features} start at {link_number(values[0])}."
+    return f"{n_features} weights, from {link_number(min(values))} to {link_number(max(values))}."
+
+
 def exact_values(where, names) -> None:
-    """One form for every exact value: rate, steps, starting weights and bias."""
+    """One form for every exact value: rate, steps, starting weights and bias; drawn only
+    while its popover is open (its boxes cost every rerun otherwise)."""
     n_features = len(names)
-    with (where.popover("Exact values", icon=":material/edit:"),
-          st.form("exact_values", clear_on_submit=True, border=False)):
+    box = where.popover("Exact values", icon=":material/edit:", key="exact_open",
+                        on_change="rerun")
+    if box.open:
+        with box:
+            exact_form(names, n_features)
+    for key, raw, expected in st.session_state.pop("exact_problems", []):
+        where.error(f"“{md_escape(raw, 40)}” is not a valid value for {_name_of(key, names)}: "
+                    f"type {expected}.")
+
+
+def exact_form(names, n_features: int) -> None:
+    with st.form("exact_values", clear_on_submit=True, border=False):
         st.caption("Leave a box empty to keep its current value.")
         current = st.session_state
         st.text_input("Learning rate η", key="exact_learning_rate",
                       placeholder=link_number(current.learning_rate))
         st.text_input("Steps", key="exact_steps", placeholder=str(current.steps))
-        for j, name in enumerate(names[:20]):
+        for j, name in enumerate(names):
             st.text_input(weight_label(name), key=f"exact_{w0_key(j)}",
                           placeholder=link_number(current[w0_key(j)]))
         st.text_input("Bias b at step 0", key="exact_b0",
                       placeholder=link_number(current.b0))
         st.form_submit_button("Apply", on_click=state.apply_exact_values,
                               args=(n_features,), type="primary")
-    for key, raw, expected in st.session_state.pop("exact_problems", []):
-        where.error(f"“{md_escape(raw, 40)}” is not a valid value for {_name_of(key, names)}: "
-                    f"type {expected}.")
 
 
 def _name_of(key: str, names) -> str:

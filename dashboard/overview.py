@@ -44,9 +44,12 @@ def headline(ctx: ViewContext) -> None:
     verdict = ctx.history.verdict
     NOTICES[verdict.kind](explain.verdict_headline(ctx.history),
                           icon=explain.VERDICT_ICONS[verdict.kind])
-    with st.popover("What was measured", icon=":material/info:"):
-        st.markdown(explain.verdict_text(ctx.history))
-        st.caption(explain.limits_text(ctx.limits, ctx.settings.learning_rate, ctx.digits))
+    # Drawn only while open (a rerun opens it): every element costs each first load.
+    box = st.popover("What was measured", icon=":material/info:", key="measured_open",
+                     on_change="rerun")
+    if box.open:
+        box.markdown(explain.verdict_text(ctx.history))
+        box.caption(explain.limits_text(ctx.limits, ctx.settings.learning_rate, ctx.digits))
     if ctx.steps_cut:
         st.info(explain.budget_text(ctx), icon=":material/speed:")
     if ctx.history.steps_run < ctx.history.steps:
@@ -188,9 +191,10 @@ def side_column(ctx: ViewContext) -> None:
     else:
         st.markdown("**The learning-rate limits of this data**")
         st.caption(explain.limits_summary(ctx.limits, ctx.settings.learning_rate, ctx.digits))
-        with st.expander("What 2/L and 2/μ* mean"):
-            st.markdown(explain.limits_text(ctx.limits, ctx.settings.learning_rate,
-                                            ctx.digits))
+        box = st.expander("What 2/L and 2/μ* mean", key="limits_open", on_change="rerun")
+        if box.open:
+            box.markdown(explain.limits_text(ctx.limits, ctx.settings.learning_rate,
+                                             ctx.digits))
 
 
 def first_screen(ctx: ViewContext, names) -> None:

@@ -97,27 +97,22 @@ def update_table(w, b: float, grad_pass: GradientPass, learning_rate: float, nam
     """
     old = np.append(np.asarray(w, dtype=float), b)
     grad = np.append(grad_pass.dw, grad_pass.db)
-    frame = pd.DataFrame(index=pd.Index(parameter_names(names), name="parameter"))
-    frame["old value"] = old
+    columns = {"old value": old}
     if l2:
         penalty = np.append(grad_pass.l2_term, 0.0)
-        frame["data gradient"] = grad - penalty
-        frame["L2 term"] = penalty
-    frame["gradient"] = grad
-    frame["- rate * gradient"] = -learning_rate * grad
-    frame["new value"] = old - learning_rate * grad
-    return frame
+        columns.update({"data gradient": grad - penalty, "L2 term": penalty})
+    columns.update({"gradient": grad, "- rate * gradient": -learning_rate * grad,
+                    "new value": old - learning_rate * grad})
+    return pd.DataFrame(columns, index=pd.Index(parameter_names(names), name="parameter"))
 
 
 def gradient_check_table(check: GradientCheck, names) -> pd.DataFrame:
     """The gradient check parameter by parameter: both values, their difference, the allowance."""
-    frame = pd.DataFrame(index=pd.Index(parameter_names(names), name="parameter"))
-    frame["from (p - y) x"] = check.analytic
-    frame["central difference"] = check.numeric
-    frame["difference"] = check.difference
-    frame["allowed"] = check.allowed
-    frame["agrees"] = np.where(check.passed, "yes", "no")
-    return frame
+    return pd.DataFrame({
+        "from (p - y) x": check.analytic, "central difference": check.numeric,
+        "difference": check.difference, "allowed": check.allowed,
+        "agrees": np.where(check.passed, "yes", "no"),
+    }, index=pd.Index(parameter_names(names), name="parameter"))
 
 
 def history_frame(history: History, names) -> pd.DataFrame:

@@ -81,6 +81,13 @@ def open_view(at: AppTest, slug: str) -> AppTest:
     return at.run()
 
 
+def open_popover(at: AppTest, key: str = "measured_open") -> AppTest:
+    """Open a popover or expander that is drawn only while open (``on_change="rerun"``):
+    "What was measured" by default; "exact_open", "limits_open", "start_weights"."""
+    at.session_state[key] = True
+    return at.run()
+
+
 def every_view(at: AppTest):
     """Open each view in turn, failing on an exception or an error notice; yields its slug
     with the page open on it."""

@@ -14,6 +14,7 @@ from tests.app.helpers import (
     inspect,
     loss_curve,
     metric,
+    open_popover,
     open_view,
     page_text,
     plain,
@@ -39,6 +40,8 @@ def test_default_page(app):
     assert metric(app, "b at step 200") == fmt(history.bias[-1])
     assert metric(app, "Accuracy") == "100%"
     assert app.success[0].value == explain.verdict_headline(history)
+    assert history.verdict.describe() not in page_text(app)  # drawn once it is opened
+    open_popover(app)
     assert history.verdict.describe() in page_text(app)  # in full, in the popover beside it
     assert "2/L = 0.6762" in page_text(app)
     assert not app.error and not app.warning
@@ -62,7 +65,14 @@ def test_learning_rate_changes_the_run_but_not_the_start(app):
     assert app.query_params["lr"] == "0.2"
 
 
+def open_exact_values(app):
+    """Open the "Exact values" popover: its form is drawn only while it is open."""
+    assert not any(b.key == "FormSubmitter:exact_values-Apply" for b in app.button)
+    return open_popover(app, "exact_open")
+
+
 def test_an_exact_rate_sits_on_the_slider_itself(app):
+    open_exact_values(app)
     app.session_state["exact_learning_rate"] = "0.51"
     app.session_state["exact_b0"] = "-4.321"
     app.button(key="FormSubmitter:exact_values-Apply").click().run()
@@ -76,6 +86,7 @@ def test_an_exact_rate_sits_on_the_slider_itself(app):
 
 
 def test_bad_exact_value_says_what_to_type(app):
+    open_exact_values(app)
     app.session_state["exact_steps"] = "2.5"
     app.button(key="FormSubmitter:exact_values-Apply").click().run()
     assert not app.exception
@@ -110,7 +121,7 @@ def test_l2_changes_the_run_and_both_limits(app):
     app.number_input(key="l2").set_value(0.2).run()
     assert metric(app, "Loss at step 0") == "0.6931"  # w = 0: no penalty at the start
     assert metric(app, "Loss at step 200") == fmt(core_history(l2=0.2).loss[-1])
-    text = page_text(app)
+    text = page_text(open_popover(app))
     X = lc.load_dataset("five_points").X
     assert "2/L = " + fmt(lc.curvature_bound(X, 0.2).guaranteed_rate) in text
     assert "Local limit at the best fit 2/μ* = " in text  # L2 gives a finite optimum
@@ -338,7 +349,7 @@ def test_a_chaotic_run_shows_only_its_certain_digits_and_says_why(new_app):
     assert verdict.chaotic and verdict.digits < 4
     shown = fmt(history.loss[-1], verdict.digits)
     assert metric(at, "Loss at step 3,000") == shown
-    assert "It is chaotic" in page_text(at)
+    assert "It is chaotic" in page_text(open_popover(at))
     # The loss chart's caption shows the same loss to the same digits.
     assert f", {shown} at step 3,000 (" in caption_with(at, "Loss ")
 

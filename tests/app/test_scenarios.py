@@ -8,7 +8,7 @@ import pytest
 import logreg_core as lc
 from dashboard import fields, scenarios
 from logreg_core.limits import learning_rate_limits
-from tests.app.helpers import page_text
+from tests.app.helpers import open_popover, page_text
 
 
 def run_of(settings):
@@ -68,6 +68,7 @@ def test_each_scenario_is_a_link_and_a_button(new_app, scenario):
     assert at.session_state.learning_rate == scenario.settings().learning_rate
     assert at.session_state.dataset == scenario.settings().dataset
     history, _ = run_of(scenario.settings())
+    open_popover(at)  # "What was measured"
     assert history.verdict.describe() in page_text(at).replace("-", "−").replace("−", "-") \
         or history.verdict.describe().replace("−", "-") in page_text(at)
 

@@ -9,7 +9,7 @@ import logreg_core as lc
 from dashboard import fields
 from dashboard.text import fmt
 from logreg_core import csv_reader as upload
-from tests.app.helpers import metric, open_view, plain, table
+from tests.app.helpers import metric, open_popover, open_view, plain, table
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "bad_csv"
 
@@ -181,7 +181,7 @@ def test_injected_names_stay_plain_text(upload_app):
     assert not at.exception
     names = list(at.session_state.up_features)
     assert "<script>alert(1)</script>" in names and "**bold**" in names
-    labels = [s.label for s in at.slider]
+    labels = [s.label for s in open_popover(at, "start_weights").slider]
     assert any("\\*\\*bold\\*\\*" in label for label in labels)
     preview = table(open_tab(at, "data"), "label")  # the file as read: cells as plain text
     assert "<script>alert(1)</script>" in preview.columns

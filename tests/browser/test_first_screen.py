@@ -230,3 +230,31 @@ def test_link_with_a_bad_parameter_warns(page, app_url):
         fmt(reference_run(0.5, 200).loss[-1]))
     expect(page).to_have_url(re.compile(r"[?&]lr=0\.5(&|$)"))
     assert_clean(page)
+
+
+def test_exact_values_are_typed_in_their_popover_and_land_on_the_slider(page, app_url):
+    """The popover's form is drawn only once it opens (a rerun): typing a rate there and
+    applying it moves the slider, the run and the link."""
+    open_app(page, app_url)
+    assert page.get_by_role("textbox", name="Learning rate η").count() == 0  # not yet drawn
+    with rerun(page):
+        keyed(page, "exact_open").get_by_role("button", name="Exact values").click()
+    box = page.get_by_role("textbox", name="Learning rate η")
+    box.fill("0.37")
+    with rerun(page):
+        page.get_by_role("button", name="Apply").click()
+    expect(slider_thumb(page, "learning_rate")).to_have_attribute("aria-valuetext", "0.37")
+    expect(metric_value(page, "Loss at step 200")).to_have_text(
+        fmt(reference_run(0.37, 200).loss[-1]))
+    expect(page).to_have_url(re.compile(r"[?&]lr=0\.37(&|$)"))
+    assert_clean(page)
+
+
+def test_what_was_measured_opens_with_its_text(page, app_url):
+    """The popover beside the verdict is drawn once it opens (a rerun) and stays open."""
+    open_app(page, app_url)
+    assert page.get_by_text("the sharpest the loss ever bends", exact=False).count() == 0
+    with rerun(page):
+        keyed(page, "measured_open").get_by_role("button", name="What was measured").click()
+    expect(page.get_by_text("the sharpest the loss ever bends", exact=False).first).to_be_visible()
+    assert_clean(page)
