@@ -397,19 +397,20 @@ def first_load(session: Session, server: Server, query: str = "") -> Callable[[]
 
 def warm_load(session: Session, server: Server, query: str = "") -> Callable[[], float]:
     """A second visit: a fresh context opens the default page once (untimed: its HTTP cache
-    and compiled scripts warm up, as a student's browser after the first link), then a new
-    tab of that context loads ``query``; timed as `first_load`."""
+    and compiled scripts warm up, as a student's browser after the first link) and closes
+    it, then a new tab of that context loads ``query``; timed as `first_load`."""
 
     def load() -> float:
-        page = session.new_page()
+        first = session.new_page()
         try:
-            open_app(page, server.url)
-            again = page.context.new_page()
+            open_app(first, server.url)
+            first.close()  # its session ends; one tab at a time, as in `first_load`
+            page = first.context.new_page()
             start = time.perf_counter()
-            open_app(again, server.url, query)
+            open_app(page, server.url, query)
             return time.perf_counter() - start
         finally:
-            session.close_context(page)
+            session.close_context(first)
 
     return load
 

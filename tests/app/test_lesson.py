@@ -75,7 +75,9 @@ def expected(number: int, settings) -> set[str]:
         return {"up" if losses[1] > losses[0] + slack else "down"
                 if losses[1] < losses[0] - slack else "stay the same"}
     if number == 5:
-        _, w_end, b_end = descend(x, y, settings.learning_rate, settings.steps, w, b, l2)
+        losses, w_end, b_end = descend(x, y, settings.learning_rate, settings.steps, w, b, l2)
+        if not np.isfinite(losses[-1]):  # overflowed: the run ends at its last finite loss
+            _, w_end, b_end = descend(x, y, settings.learning_rate, len(losses) - 2, w, b, l2)
         at = -b_end / w_end
         xs = sorted(set(x))
         if at < xs[0]:
