@@ -395,26 +395,6 @@ def first_load(session: Session, server: Server, query: str = "") -> Callable[[]
     return load
 
 
-def warm_load(session: Session, server: Server, query: str = "") -> Callable[[], float]:
-    """A second visit: a fresh context opens the default page once (untimed: its HTTP cache
-    and compiled scripts warm up, as a student's browser after the first link) and closes
-    it, then a new tab of that context loads ``query``; timed as `first_load`."""
-
-    def load() -> float:
-        first = session.new_page()
-        try:
-            open_app(first, server.url)
-            first.close()  # its session ends; one tab at a time, as in `first_load`
-            page = first.context.new_page()
-            start = time.perf_counter()
-            open_app(page, server.url, query)
-            return time.perf_counter() - start
-        finally:
-            session.close_context(first)
-
-    return load
-
-
 class BusyPress:
     """A key press on a page, with protocol clients rerunning the same server in between.
 
@@ -653,13 +633,6 @@ def prepare() -> Iterator[Pair]:
                    first_load(session, session.trivial),
                    first_load(session, session.app, "?data=breast_cancer&std=1&tab=rates"),
                    target=None, target_seconds=2.0)
-        for what, query, target in (
-                ("first screen", "?data=breast_cancer&std=1", 1.5),
-                ("Learning rates view", "?data=breast_cancer&std=1&tab=rates", 2.0)):
-            yield Pair(f"{what} drawn, breast cancer standardized, second visit (cache warm)",
-                       warm_load(session, session.trivial),
-                       warm_load(session, session.app, query), target=None,
-                       target_seconds=target)
         report_playback(session)
     finally:
         session.close()
@@ -672,8 +645,7 @@ GROUP = Group(
         "the served app in headless Chromium against a trivial served page: key press to "
         "new loss (also with 10 other sessions rerunning); 10 pages at once (clean renders, "
         "server RSS); first load (the issue asks only to report it: its 5 s target is a "
-        "generous ceiling); the first screen and the Learning rates view on breast cancer "
-        "(first and second visit); "
+        "generous ceiling); the first screen and the Learning rates view on breast cancer; "
         "playback frames per second and the server CPU of 10 and 30 sessions playing"
     ),
     prepare=prepare,
