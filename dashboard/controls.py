@@ -98,18 +98,17 @@ def starting_weights_summary(n_features: int) -> str:
 def exact_values(where, names) -> None:
     """One form for every exact value: rate, steps, starting weights and bias; drawn only
     while its popover is open (its boxes cost every rerun otherwise)."""
-    n_features = len(names)
     box = where.popover("Exact values", icon=":material/edit:", key="exact_open",
                         on_change="rerun")
     if box.open:
         with box:
-            exact_form(names, n_features)
+            exact_form(names)
     for key, raw, expected in st.session_state.pop("exact_problems", []):
         where.error(f"“{md_escape(raw, 40)}” is not a valid value for {_name_of(key, names)}: "
                     f"type {expected}.")
 
 
-def exact_form(names, n_features: int) -> None:
+def exact_form(names) -> None:
     with st.form("exact_values", clear_on_submit=True, border=False):
         st.caption("Leave a box empty to keep its current value.")
         current = st.session_state
@@ -122,7 +121,7 @@ def exact_form(names, n_features: int) -> None:
         st.text_input("Bias b at step 0", key="exact_b0",
                       placeholder=link_number(current.b0))
         st.form_submit_button("Apply", on_click=state.apply_exact_values,
-                              args=(n_features,), type="primary")
+                              args=(len(names),), type="primary")
 
 
 def _name_of(key: str, names) -> str:

@@ -46,11 +46,12 @@ def columns_of_kind(frame, kinds: str) -> list:
 
 def text_frame(frame, digits: int):
     """A small table with every number already written as text (`fmt`), for ``st.table``."""
-    # Column by column from numpy arrays, in one constructor call: `iloc` per column cost more
-    # than the rest of the first screen's table on every rerun.
+    # Column by column by position (a feature may share a column's name) from numpy arrays,
+    # in one constructor call: `iloc` per column cost more than the rest of the first
+    # screen's table on every rerun.
     columns = {i: ([fmt(v, digits) for v in values.tolist()] if values.dtype.kind == "f"
                    else values)
-               for i, values in enumerate(frame[c].to_numpy() for c in frame.columns)}
+               for i, values in enumerate(column.to_numpy() for _, column in frame.items())}
     return pd.DataFrame(columns, index=frame.index).set_axis(frame.columns, axis=1)
 
 

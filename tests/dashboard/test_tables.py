@@ -89,3 +89,11 @@ def test_text_frame_writes_floats_as_shown_and_keeps_the_rest():
     assert out["name"].tolist() == ["a", "b"]
     assert columns_of_kind(frame, "f") == ["x", "p - y"]
     assert columns_of_kind(frame, "iu") == ["y"]
+
+
+def test_text_frame_reads_columns_by_position_when_a_feature_shares_a_name():
+    """An uploaded feature called "p" beside the pass's own "p" column: two columns, one name."""
+    frame = pd.DataFrame([[3, 0.5, 0.25]]).set_axis(["y", "p", "p"], axis=1)
+    out = text_frame(frame, 3)
+    assert list(out.columns) == ["y", "p", "p"]
+    assert out.iloc[0].tolist() == [3, fmt(0.5, 3), fmt(0.25, 3)]
