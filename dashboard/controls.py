@@ -76,8 +76,8 @@ def starting_point(where, names) -> None:
     if n_features > 2:
         box = where.expander(f"Starting weights ({n_features})", key="start_weights",
                              on_change="rerun")
-        if not box.open:
-            box.caption(starting_weights_summary(n_features))
+        if not box.open:  # under the closed expander: inside it would be hidden too
+            where.caption(starting_weights_summary(n_features))
     if box is where or box.open:
         for j, name in enumerate(names):
             low, high = _slider_range(st.session_state[w0_key(j)])

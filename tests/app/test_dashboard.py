@@ -117,6 +117,23 @@ def test_starting_point_changes_the_start(app):
     assert metric(app, "Loss at step 0") == "0.6931"
 
 
+def test_closed_starting_weights_say_what_they_hold(new_app):
+    """Beyond two features the start sliders sit in an expander drawn only when open; closed,
+    a caption under it says the values a link set, and opening it draws one per feature."""
+    start = [0.0] * 30
+    start[3], start[7] = -1.25, 0.5
+    at = new_app(data="breast_cancer", w0=",".join(map(str, start))).run()
+    assert not at.exception
+    captions = [c.value for c in at.sidebar.caption]
+    assert "30 weights, from -1.25 to 0.5." in captions
+    assert not any(s.key.startswith("w0_") for s in at.slider)
+    open_popover(at, "start_weights")
+    assert [at.slider(key=f"w0_{j}").value for j in range(30)] == start
+    assert "30 weights, from -1.25 to 0.5." not in [c.value for c in at.sidebar.caption]
+    assert "All 30 start at 0." in [c.value for c in new_app(data="breast_cancer").run()
+                                    .sidebar.caption]
+
+
 def test_l2_changes_the_run_and_both_limits(app):
     app.number_input(key="l2").set_value(0.2).run()
     assert metric(app, "Loss at step 0") == "0.6931"  # w = 0: no penalty at the start

@@ -258,3 +258,17 @@ def test_what_was_measured_opens_with_its_text(page, app_url):
         keyed(page, "measured_open").get_by_role("button", name="What was measured").click()
     expect(page.get_by_text("the sharpest the loss ever bends", exact=False).first).to_be_visible()
     assert_clean(page)
+
+
+def test_closed_starting_weights_show_their_summary_and_open_to_sliders(page, app_url):
+    """On 30 features the start sliders wait in a closed expander: the line under it is
+    visible (not hidden inside it), and opening it draws a slider per weight."""
+    open_app(page, app_url, "?data=breast_cancer&std=1")
+    summary = page.get_by_test_id("stSidebar").get_by_text("All 30 start at 0.", exact=True)
+    expect(summary).to_be_visible()
+    assert slider_thumb(page, "w0_29").count() == 0
+    with rerun(page):
+        keyed(page, "start_weights").get_by_text("Starting weights (30)").click()
+    expect(slider_thumb(page, "w0_29")).to_have_attribute("aria-valuetext", "0")
+    expect(summary).to_have_count(0)
+    assert_clean(page)
