@@ -96,7 +96,8 @@ def loss_grid(
             weights[:, :, i] = a[None, :]
         if k < theta.size - 1:
             weights[:, :, k] = c[:, None]
-        loss = loss + l2_penalty(weights, l2)[0]
+        with np.errstate(over="ignore"):  # an overflowing grid point is an inf loss
+            loss = loss + l2_penalty(weights, l2)[0]
     return Landscape(axes=(i, k), a=a, c=c, loss=loss, center=theta)
 
 
@@ -157,6 +158,15 @@ def contour_segments(landscape: Landscape, n_levels: int = 12) -> pd.DataFrame:
 def axis_name(index: int, feature_names: list[str]) -> str:
     """Name of parameter ``index`` of theta = (w_1, ..., w_d, b)."""
     return "b" if index == len(feature_names) else f"w[{feature_names[index]}]"
+
+
+def inside(path: np.ndarray, axes, a_range, c_range) -> bool:
+    """Whether every finite point of ``path`` (shape (n_states, n_features + 1)) lies in the
+    ranges along ``axes``: a path drawn on that picture never leaves it."""
+    points = path[:, list(axes)]
+    points = points[np.all(np.isfinite(points), axis=1)]
+    return bool(np.all((points[:, 0] >= a_range[0]) & (points[:, 0] <= a_range[1])
+                       & (points[:, 1] >= c_range[0]) & (points[:, 1] <= c_range[1])))
 
 
 def grid_ranges(paths: list[np.ndarray], extra: list[np.ndarray], axes, pad: float = 0.25):

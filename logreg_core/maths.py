@@ -310,7 +310,16 @@ def l2_penalty(w: np.ndarray, l2: float) -> tuple[np.ndarray, np.ndarray]:
     penalty : ndarray of shape (...) (a 0-d array for one weight vector)
     gradient : ndarray of the shape of w
     """
-    return 0.5 * l2 * np.sum(w * w, axis=-1), l2 * w
+    squares = np.sum(w * w, axis=-1)
+    if np.isfinite(squares).all():
+        return 0.5 * l2 * squares, l2 * w
+    # Past |w| = 1.3e154, w·w overflows where λ/2 ‖w‖² may still be finite: scale by max |w|
+    # there, so that a run stops when its loss overflows, not when this intermediate does.
+    scale = np.max(np.abs(w), axis=-1)
+    finite = np.isfinite(scale) & (scale > 0)
+    safe = np.where(finite, scale, 1.0)
+    rescaled = 0.5 * l2 * safe * safe * np.sum((w / safe[..., None]) ** 2, axis=-1)
+    return np.where(finite, rescaled, 0.5 * l2 * squares), l2 * w
 
 
 class LogisticProblem:
@@ -493,6 +502,7 @@ def loss_and_gradients(X, y, w, b, l2: float = 0.0) -> GradientPass:
         z, e, loss_terms, _, error, penalty, loss, dw, db = LogisticProblem(X, y, l2).terms(
             np.append(w, b))
         p = sigmoid_of(z, e)  # |u| = |z|: the pass's own e^-|z|
+        l2_term = l2_penalty(w, l2)[1]
     if not (math.isfinite(loss) and np.all(np.isfinite(dw)) and math.isfinite(db)):
         raise LogRegInputError(
             "The logits are too large for the loss to be a finite number: "
@@ -500,7 +510,7 @@ def loss_and_gradients(X, y, w, b, l2: float = 0.0) -> GradientPass:
         )
     return GradientPass(
         z=z, p=p, sample_loss=loss_terms, penalty=float(penalty), loss=float(loss),
-        error=error, error_x=error[:, None] * X, l2_term=l2_penalty(w, l2)[1], dw=dw,
+        error=error, error_x=error[:, None] * X, l2_term=l2_term, dw=dw,
         db=float(db),
     )
 

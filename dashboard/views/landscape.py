@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from logreg_core import landscape
+from logreg_core.verdicts import DIVERGING
 
 from .. import charts, compute, state
 from ..context import ViewContext
@@ -58,9 +59,14 @@ def render(ctx: ViewContext) -> None:
         others = {name: h for name, h in optimizer_runs(ctx).items()
                   if not name.startswith("gradient descent")}
     extra = [np.append(fit.w, fit.b)] if fit.converged else []
-    finite_paths = [theta] + [h.theta for h in others.values()
-                              if not (fit.separable and h.optimizer.key == "newton")]
-    a_range, c_range = landscape.grid_ranges(finite_paths, extra, axes)
+    # The picture is framed on your run, the best fit and the other paths that stay bounded:
+    # one that diverges (to |w| ~ 1e154 before it overflows) would shrink the rest to a dot.
+    off_picture = [name for name, h in others.items() if h.verdict.kind == DIVERGING]
+    framed = [theta] + [h.theta for name, h in others.items() if name not in off_picture
+                        and not (fit.separable and h.optimizer.key == "newton")]
+    a_range, c_range = landscape.grid_ranges(framed, extra, axes)
+    off_picture = [name for name in off_picture
+                   if not landscape.inside(others[name].theta, axes, a_range, c_range)]
     surface, segments = compute.loss_surface(ctx.data, tuple(theta[k]), axes, a_range, c_range,
                                              ctx.settings.l2)
     paths = pd.concat([path_frame(theta, history.loss, axes, "gradient descent (your run)")]
@@ -102,6 +108,12 @@ def render(ctx: ViewContext) -> None:
                  "al., 2018)." + angle_note(ctx, direction))
     else:
         where = ""
+    if off_picture:
+        names_off = " and ".join(md_escape(n, 60) for n in off_picture)
+        where += (f" {names_off[:1].upper()}{names_off[1:]} "
+                  f"{'diverges' if len(off_picture) == 1 else 'diverge'} at this rate: "
+                  f"{'its path leaves' if len(off_picture) == 1 else 'their paths leave'} "
+                  "the picture.")
     st.caption(f"Loss over {md_escape(params[axes[0]], 60)} and "
                f"{md_escape(params[axes[1]], 60)} (colour: log10 of the loss; white lines: "
                f"contours). The path is your run, step by step.{held} {where} Click the "

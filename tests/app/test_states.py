@@ -93,6 +93,14 @@ def headline_kind(at) -> str | None:
 # last finite loss) and the reference had taken the overflowing step's w and b.
 @example(state=({"data": "five_points", "std": "1", "steps": "78", "l2": "1.0", "step": "0",
                  "lesson": "5"}, "anywhere", 0.99, 100.0))
+# Found in CI's hunt: at step 161 |w| = 2.1e154, so w² overflows while λ/2 w² = 2.2e307 does
+# not; the page stopped a step early, at the other side of x = 0.
+@example(state=({"data": "five_points", "std": "1", "steps": "236", "l2": "0.1", "step": "0",
+                 "lesson": "5"}, "anywhere", 0.99, 100.0))
+# Found by a local hunt: another optimizer's path runs out to |w| = 1.2e154, the landscape's
+# grid spans it and its L2 term overflowed with a warning.
+@example(state=({"data": "five_points", "std": "1", "steps": "925", "l2": "1.0", "step": "0",
+                 "tab": "landscape"}, "guaranteed", 0.99, 1.0))
 def test_every_state_tells_the_truth(state):
     query, where, offset, rate = state
     query["lr"] = repr(the_rate(query, where, offset, rate))

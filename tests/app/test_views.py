@@ -57,6 +57,27 @@ def test_landscape_shows_core_losses_and_the_run(new_app):
     assert "max-margin direction" in page_text(at)
 
 
+def test_landscape_frames_your_run_and_names_the_paths_that_leave_it(new_app):
+    # At η = 1.584 with L2 = 1, gradient descent converges and Nesterov runs out to
+    # |w| = 1.2e154: the picture is framed on the run, and the caption says who left it.
+    at = new_app(std="1", l2="1.0", lr="1.584", steps="925", tab="landscape").run()
+    assert not at.exception, [e.value for e in at.exception]
+    (cells,) = frames_with(at, "log10 loss")
+    a_low, a_high = cells["a"].min(), cells["a2"].max()
+    c_low, c_high = cells["c"].min(), cells["c2"].max()
+    paths = max(frames_with(at, "run", "a", "c"), key=len)
+    mine = paths[paths["run"] == "gradient descent (your run)"]
+    assert a_low <= mine["a"].min() and mine["a"].max() <= a_high
+    assert c_low <= mine["c"].min() and mine["c"].max() <= c_high
+    assert a_high - a_low < 10  # the run spans about 1: not 1e154
+    outside = {run for run, path in paths.groupby("run")
+               if not (path["a"].between(a_low, a_high).all()
+                       and path["c"].between(c_low, c_high).all())}
+    assert outside == {"Nesterov (β = 0.9)"}
+    caption = next(c.value for c in at.caption if c.value.startswith("Loss over"))
+    assert "Nesterov \\(β \\= 0\\.9\\) diverges at this rate: its path leaves" in caption
+
+
 def test_landscape_ray_is_the_max_margin_direction(new_app):
     at = new_app(tab="landscape").run()
     (ray,) = [f for f in frames_with(at, "a", "c") if len(f) == 2 and len(f.columns) == 2]

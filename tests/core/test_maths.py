@@ -128,6 +128,15 @@ def test_l2_adds_penalty_to_weights_only(overlapping):
     assert reg.db == plain.db
 
 
+def test_l2_penalty_is_finite_where_only_w_squared_overflows(overlapping):
+    # |w| = 1.5e154: w² = 2.25e308 overflows, λ/2 w² = 1.125e307 does not (written out by hand)
+    X, y = overlapping
+    w = np.array([1.5e154, -1.0])
+    reg = loss_and_gradients(X * 0, y, w, 0.0, l2=0.1)
+    assert reg.loss == pytest.approx(math.log(2) + 0.05 * 1.5e154 * 1.5e154, rel=1e-14)
+    assert math.isfinite(reg.loss)
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     data=st.integers(1, 12).flatmap(
