@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from pathlib import Path
 
 import numpy as np
@@ -65,13 +66,20 @@ def chosen_axes(ctx: ViewContext, where) -> tuple[int, ...]:
 
 def player_data(ctx: ViewContext, axes: tuple[int, ...], editable: bool,
                 picture_height: int, loss_height: int) -> dict:
-    """Everything the player draws, from the core's frames of this run."""
+    """Everything the player draws, from the core's frames of this run.
+
+    The frames, the samples and the grid (most of it: 50 kB on the 5 points, 250 kB on
+    breast cancer) are written as JSON once per run and view and kept (`_frames_json`),
+    under ``"frames_json"``: a rerun that only moves the step inspected, the digits or the
+    scale sends the same text again without building it.
+    """
     history, k = ctx.history, ctx.k
     last = k if ctx.pending else history.steps_run  # a prediction hides the later steps
     keep = (k,) if history.steps_run + 1 > MAX_FRAMES else ()
-    frames = compute.frames(ctx.data, ctx.settings.learning_rate, history.steps,
-                            ctx.settings.w0, ctx.settings.b0, ctx.settings.l2, axes, keep)
-    shown = frames.steps <= last
+    identity = hashlib.sha1(repr((ctx.data.key, history.steps, ctx.settings.learning_rate,
+                                  ctx.settings.w0, ctx.settings.b0, ctx.settings.l2, axes,
+                                  keep, last)).encode()).hexdigest()
+    frames_json, kind = _frames_json(identity, ctx, axes, keep, last)
     loss = history.loss[: last + 1]
     index = charts.downsample(loss, LOSS_POINTS, keep=(k,))
     log = bool(ctx.settings.log_scale)
@@ -80,18 +88,34 @@ def player_data(ctx: ViewContext, axes: tuple[int, ...], editable: bool,
     if not log:
         span = (high - low) or max(abs(high), 1.0) * 0.1
         low, high = low - 0.05 * span, high + 0.05 * span
+    return {
+        "version": identity[:12], "frames_json": frames_json, "kind": kind, "last": int(last),
+        "inspect": int(k), "digits": int(explain.loss_digits(ctx)) or 1,
+        "predicting": bool(ctx.pending), "editable": bool(editable and kind == "plane"),
+        "picture_height": picture_height, "loss_height": loss_height,
+        "loss_curve": {"steps": index.tolist(), "loss": _numbers(values), "log": log,
+                       "range": [low, high]},
+        "alt_picture": explain.model_chart_alt(ctx), "alt_loss": explain.loss_chart_alt(ctx),
+    }
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _frames_json(identity: str, _ctx: ViewContext, axes: tuple[int, ...], keep: tuple,
+                 last: int) -> tuple[str, str]:
+    """The run's frames, samples, grid and axis titles as JSON text, and the picture's kind.
+
+    Kept by ``identity``, a digest of everything they depend on (the data's key, the run's
+    settings, the axes, the frames kept and the last step shown); ``_ctx`` is not hashed.
+    """
+    ctx = _ctx
+    frames = compute.frames(ctx.data, ctx.settings.learning_rate, ctx.history.steps,
+                            ctx.settings.w0, ctx.settings.b0, ctx.settings.l2, axes, keep)
+    shown = frames.steps <= last
     X, y = ctx.data.X, ctx.data.y
     suffix = " (standardized)" if ctx.data.standardized else ""
     titles = [charts.title_text(ctx.names[a]) + suffix for a in axes]
-    version = hashlib.sha1(repr((ctx.data.key, history.steps, ctx.settings.learning_rate,
-                                 ctx.settings.w0, ctx.settings.b0, ctx.settings.l2, axes, keep,
-                                 last)).encode()).hexdigest()[:12]
-    return {
-        "version": version, "kind": frames.kind, "last": int(last), "inspect": int(k),
-        "digits": int(explain.loss_digits(ctx)) or 1, "predicting": bool(ctx.pending),
-        "editable": bool(editable and frames.kind == "plane"),
-        "picture_height": picture_height, "loss_height": loss_height,
-        "x_range": list(frames.x_range), "y_range": list(frames.y_range),
+    return json.dumps({
+        "x_range": _numbers(frames.x_range), "y_range": _numbers(frames.y_range),
         "grid": _numbers(frames.grid),
         "grid_y": None if frames.grid_y is None else _numbers(frames.grid_y),
         "frames": {
@@ -104,10 +128,7 @@ def player_data(ctx: ViewContext, axes: tuple[int, ...], editable: bool,
                    "y": _numbers(X[:, axes[1]]) if len(axes) > 1 else None,
                    "label": y.astype(int).tolist()},
         "titles": titles if len(titles) > 1 else [titles[0], "p = σ(w·x + b)"],
-        "loss_curve": {"steps": index.tolist(), "loss": _numbers(values), "log": log,
-                       "range": [low, high]},
-        "alt_picture": explain.model_chart_alt(ctx), "alt_loss": explain.loss_chart_alt(ctx),
-    }
+    }), frames.kind
 
 
 def show(ctx: ViewContext, *, key: str = "model_player", editable: bool = False,

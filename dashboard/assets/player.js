@@ -380,8 +380,10 @@ export default function (component) {
   s.setStateValue = setStateValue;
   s.setTriggerValue = setTriggerValue;
   const fresh = !s.d || s.d.version !== data.version;
-  s.d = data;
-  if (fresh) s.p = decode(data.frames.p);
+  // The frames, samples and grid come as JSON text, the same text while the run is the same.
+  if (fresh) s.run = JSON.parse(data.frames_json);
+  s.d = Object.assign({}, s.run, data);
+  if (fresh) s.p = decode(s.d.frames.p);
   s.root.querySelector(".adding").hidden = !(data.kind === "plane" && data.editable);
   paintClassButtons(s);
   if (!s.playing || fresh) {

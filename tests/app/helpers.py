@@ -5,6 +5,7 @@ A plain module (fixtures live in conftest.py): tests and benchmarks import from 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -111,7 +112,7 @@ def component_data(at: AppTest, name: str) -> list[dict]:
 def player(at: AppTest) -> dict:
     """The data the first screen's model player was given (its frames from the core)."""
     (data,) = component_data(at, "descent_lab_player")
-    return data
+    return {**json.loads(data["frames_json"]), **data}  # as the player reads it
 
 
 def inspect(at: AppTest, step: int) -> AppTest:
