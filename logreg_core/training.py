@@ -375,12 +375,17 @@ def _sweep_losses(X, y, rates, steps, w0, b0, l2) -> tuple[np.ndarray, np.ndarra
         for t in range(steps + 1):
             U = s * (W @ XT + B[:, None])  # wrong-side logits u = s z, (n_rates, n_samples)
             loss_terms, sigma = wrong_side_terms(U)
-            penalty, l2_gradient = l2_penalty(W, l2)
-            losses[:, t] = np.sum(loss_terms, axis=1) / n_samples + penalty
+            losses[:, t] = np.sum(loss_terms, axis=1) / n_samples
+            if l2:  # (without L2 the penalty is 0: skipped, as `LogisticProblem.terms` does)
+                penalty, l2_gradient = l2_penalty(W, l2)
+                losses[:, t] += penalty
             if t == steps:
                 break
             E = s * sigma  # p - y, one row per rate
-            W = W - rates[:, None] * (E @ X / n_samples + l2_gradient)
+            data_gradient = E @ X / n_samples
+            if l2:
+                data_gradient += l2_gradient
+            W = W - rates[:, None] * data_gradient
             B = B - rates * (np.sum(E, axis=1) / n_samples)
     finite = np.isfinite(losses)
     # A state whose parameters overflowed has a non-finite loss too (inf or nan): the loss
