@@ -61,11 +61,11 @@ def render(ctx: ViewContext) -> None:
     extra = [np.append(fit.w, fit.b)] if fit.converged else []
     # The picture is framed on your run, the best fit and the other paths that stay bounded:
     # one that diverges (to |w| ~ 1e154 before it overflows) would shrink the rest to a dot.
-    off_picture = [name for name, h in others.items() if h.verdict.kind == DIVERGING]
-    framed = [theta] + [h.theta for name, h in others.items() if name not in off_picture
+    diverging = [name for name, h in others.items() if h.verdict.kind == DIVERGING]
+    framed = [theta] + [h.theta for name, h in others.items() if name not in diverging
                         and not (fit.separable and h.optimizer.key == "newton")]
     a_range, c_range = landscape.grid_ranges(framed, extra, axes)
-    off_picture = [name for name in off_picture
+    off_picture = [name for name in diverging
                    if not landscape.inside(others[name].theta, axes, a_range, c_range)]
     surface, segments = compute.loss_surface(ctx.data, tuple(theta[k]), axes, a_range, c_range,
                                              ctx.settings.l2)

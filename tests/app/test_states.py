@@ -23,7 +23,7 @@ from dashboard import fields, lesson
 from dashboard.tabs import TABS
 from dashboard.text import fmt
 from tests.app import chains
-from tests.app.helpers import build, open_view, page_text, plain
+from tests.app.helpers import build, frames_with, open_view, page_text, plain
 from tests.app.test_lesson import expected
 from tests.core.test_regimes import expected_kinds, reference
 
@@ -134,12 +134,36 @@ def test_every_state_tells_the_truth(state):
     problems = chains.check_page([m.value for m in at.markdown], [x.value for x in at.latex],
                                  current.digits)
     assert not problems, (query, problems)
+    if current.view == "landscape":
+        check_landscape_frame(at, query)
     if current.view != "step":  # the first screen's own chains, then Step in detail's
         open_view(at, "step")
         assert not at.exception, (query, [e.value for e in at.exception])
         problems = chains.check_page([m.value for m in at.markdown],
                                      [x.value for x in at.latex], current.digits)
         assert not problems, (query, problems)
+
+
+def check_landscape_frame(at, query):
+    """The heatmap holds your run; every optimizer the caption says leaves it does."""
+    (cells,) = frames_with(at, "log10 loss")
+    a_low, a_high, c_low, c_high = (cells["a"].min(), cells["a2"].max(), cells["c"].min(),
+                                    cells["c2"].max())
+    paths = max(frames_with(at, "run", "a", "c"), key=len)
+    leaves = {run for run, path in paths.groupby("run")
+              if not (path["a"].between(a_low, a_high).all()
+                      and path["c"].between(c_low, c_high).all())}
+    assert "gradient descent (your run)" not in leaves, query
+    caption = plain(next(c.value for c in at.caption if c.value.startswith("Loss over")))
+    said = re.search(r"([^:]*) (diverges|diverge) at this rate: (its path leaves|their paths "
+                     r"leave) the picture\.", caption)
+    if said is None:
+        return
+    named = {run for run in set(paths["run"]) - {"gradient descent (your run)"}
+             if run.lower() in said[1].lower()}
+    assert named and named <= leaves, (query, named, leaves, caption)
+    assert (said[2], said[3]) == (("diverges", "its path leaves") if len(named) == 1 else
+                                  ("diverge", "their paths leave")), (query, caption)
 
 
 def check_lesson(at, query, part, current):
