@@ -364,29 +364,34 @@ def _finite_part(loss: np.ndarray, stopped: int) -> np.ndarray:
 
 def _sweep_losses(X, y, rates, steps, w0, b0, l2) -> tuple[np.ndarray, np.ndarray]:
     """The sweep's loop: losses of shape (n_rates, steps + 1), nan after an overflow, and the
-    step each run overflowed at (-1: never)."""
-    n_samples = X.shape[0]
-    W = np.tile(w0, (rates.size, 1))  # one row of weights per rate
-    B = np.full(rates.size, b0)
-    XT = np.ascontiguousarray(X.T)
+    step each run overflowed at (-1: never).
+
+    The signs and the bias are folded into one matrix of signed samples ``A = s [X, 1]``, of
+    shape (n_samples, n_features + 1), and each rate's weights and bias into one row of
+    ``Theta``: the wrong-side logits are ``U = Theta A^T`` and the data gradient (w, then b) is
+    ``sigma(U) A / n``, since ``p - y = s sigma(u)``. Two matrix products per step, and no
+    separate pass for the signs, the bias or its gradient.
+    """
+    n_samples, n_features = X.shape
     s = label_signs(y)  # +1 for label 0, -1 for label 1
+    A = s[:, None] * np.hstack([X, np.ones((n_samples, 1))])
+    AT = np.ascontiguousarray(A.T)
+    theta = np.tile(np.append(w0, b0), (rates.size, 1))  # one row (w, b) per rate
     losses = np.empty((rates.size, steps + 1))
     with np.errstate(all="ignore"):
         for t in range(steps + 1):
-            U = s * (W @ XT + B[:, None])  # wrong-side logits u = s z, (n_rates, n_samples)
+            U = theta @ AT  # wrong-side logits u = s z, (n_rates, n_samples)
             loss_terms, sigma = wrong_side_terms(U)
             losses[:, t] = np.sum(loss_terms, axis=1) / n_samples
             if l2:  # (without L2 the penalty is 0: skipped, as `LogisticProblem.terms` does)
-                penalty, l2_gradient = l2_penalty(W, l2)
+                penalty, l2_gradient = l2_penalty(theta[:, :n_features], l2)
                 losses[:, t] += penalty
             if t == steps:
                 break
-            E = s * sigma  # p - y, one row per rate
-            data_gradient = E @ X / n_samples
+            gradient = sigma @ A / n_samples  # (n_rates, n_features + 1)
             if l2:
-                data_gradient += l2_gradient
-            W = W - rates[:, None] * data_gradient
-            B = B - rates * (np.sum(E, axis=1) / n_samples)
+                gradient[:, :n_features] += l2_gradient
+            theta = theta - rates[:, None] * gradient
     finite = np.isfinite(losses)
     # A state whose parameters overflowed has a non-finite loss too (inf or nan): the loss
     # alone tells where each run stopped.
