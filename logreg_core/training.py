@@ -367,10 +367,10 @@ def _sweep_losses(X, y, rates, steps, w0, b0, l2) -> tuple[np.ndarray, np.ndarra
     step each run overflowed at (-1: never).
 
     The signs and the bias are folded into one matrix of signed samples ``A = s [X, 1]``, of
-    shape (n_samples, n_features + 1), and each rate's weights and bias into one row of
-    ``Theta``: the wrong-side logits are ``U = Theta A^T`` and the data gradient (w, then b) is
-    ``sigma(U) A / n``, since ``p - y = s sigma(u)``. Two matrix products per step, and no
-    separate pass for the signs, the bias or its gradient.
+    shape (n_samples, n_features + 1), and each rate's weights and bias into one row
+    of ``theta``: the wrong-side logits are ``U = theta A^T`` and the data
+    gradient (w, then b) is ``sigma(U) A / n``, since ``p - y = s sigma(u)``. Two matrix
+    products per step, and no separate pass for the signs, the bias or its gradient.
     """
     n_samples, n_features = X.shape
     s = label_signs(y)  # +1 for label 0, -1 for label 1
