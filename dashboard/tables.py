@@ -76,17 +76,17 @@ def totals_table(grad_pass: GradientPass, names, l2: float = 0.0) -> pd.DataFram
     penalty's part (lambda/2 |w|^2 to the loss, lambda w_j to dw_j, nothing to db) and a
     fourth gives the totals: the loss J and the gradient.
     """
-    labels = feature_labels(names)
-    columns = {"loss": grad_pass.sample_loss, ERROR: grad_pass.error}
-    for j, label in enumerate(labels):
-        columns[error_x_column(label)] = grad_pass.error_x[:, j]
-    frame = pd.DataFrame(columns)
-    table = pd.DataFrame({"sum": frame.sum(), "mean": frame.mean()}).T
+    columns = ["loss", ERROR, *(error_x_column(label) for label in feature_labels(names))]
+    # One row per column of the per-sample table, each summed on its own (numpy's pairwise
+    # sum, as pandas' column sums): no frame of samples is built on every rerun.
+    per_sample = np.vstack([grad_pass.sample_loss, grad_pass.error, grad_pass.error_x.T])
+    sums = per_sample.sum(axis=1)
+    rows, index = [sums, sums / per_sample.shape[1]], ["sum", "mean"]
     if l2:
-        penalty = [grad_pass.penalty, 0.0, *grad_pass.l2_term]
-        table.loc["L2 term"] = penalty
-        table.loc["J and gradient"] = [grad_pass.loss, grad_pass.db, *grad_pass.dw]
-    return table
+        rows += [[grad_pass.penalty, 0.0, *grad_pass.l2_term],
+                 [grad_pass.loss, grad_pass.db, *grad_pass.dw]]
+        index += ["L2 term", "J and gradient"]
+    return pd.DataFrame(np.array(rows, dtype=float), index=pd.Index(index), columns=columns)
 
 
 def update_table(w, b: float, grad_pass: GradientPass, learning_rate: float, names,

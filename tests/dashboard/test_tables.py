@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from dashboard import tables
-from dashboard.display import columns_of_kind, text_frame
+from dashboard.display import arrow_table, columns_of_kind, text_frame
 from dashboard.text import fmt
 from logreg_core import loss_and_gradients, step
 
@@ -97,3 +97,32 @@ def test_text_frame_reads_columns_by_position_when_a_feature_shares_a_name():
     out = text_frame(frame, 3)
     assert list(out.columns) == ["y", "p", "p"]
     assert out.iloc[0].tolist() == [3, fmt(0.5, 3), fmt(0.25, 3)]
+
+
+@pytest.mark.parametrize("index", [
+    pd.RangeIndex(1, 4, name="sample"),
+    pd.Index(["w[x]", "w[p]", "b"], name="parameter"),
+    pd.Index(["sum", "mean", "L2 term"]),
+])
+def test_arrow_table_is_the_frame_streamlit_would_have_sent(index):
+    """The grids' fast conversion gives back the very frame (values, dtypes, index), as text
+    too; twice, so that the kept schema is the one used the second time."""
+    frame = pd.DataFrame({"x": [1.0, -2.5e-7, np.nan], "y": [0, 1, 1], "p - y": [0.5, 1e300, 0.0],
+                          "agrees": [True, False, True]}, index=index)
+    for _ in range(2):
+        back = arrow_table(frame).to_pandas()
+        pd.testing.assert_frame_equal(back, frame, check_index_type=False)
+        assert back.index.name == frame.index.name
+        text = arrow_table(frame, text_digits=3).to_pandas()
+        pd.testing.assert_frame_equal(text, text_frame(frame, 3), check_index_type=False)
+    assert arrow_table(frame, text_digits=2).to_pandas()["x"].tolist() == [
+        fmt(v, 2) for v in frame["x"]]
+
+
+def test_arrow_table_leaves_what_it_cannot_convert_to_streamlit():
+    """Text in an object column, a name used twice, no rows: the frame as it is (or its text)."""
+    named = pd.DataFrame({"quantity": ["loss J"], "textbook": [None]})
+    twice = pd.DataFrame([[3, 0.5, 0.25]]).set_axis(["y", "p", "p"], axis=1)
+    for frame in (named, twice, named.iloc[:0]):
+        assert arrow_table(frame) is frame
+    assert arrow_table(twice, text_digits=3).iloc[0].tolist() == [3, fmt(0.5, 3), fmt(0.25, 3)]
