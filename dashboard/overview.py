@@ -13,7 +13,7 @@ from logreg_core import examples
 
 from . import compute, controls, explain, player, predict, state, tables
 from .context import ViewContext
-from .display import show_frame, text_frame
+from .display import arrow_table, show_frame
 from .text import fmt, fmt_loss, link_number, md_escape
 
 #: Samples shown as a plain text table on the first screen; more go in a scrolling grid.
@@ -90,6 +90,13 @@ def picture_column(ctx: ViewContext) -> None:
     st.toggle("Loss on a log scale", key="log_scale", persist_state="session")
 
 
+def shows_whole_pass(ctx: ViewContext) -> bool:
+    """Whether the first screen's table holds every row and every column of the pass at the
+    inspected step (few samples, at most two features, no prediction open)."""
+    return (not ctx.pending and ctx.data.n_samples <= TEXT_TABLE_ROWS
+            and ctx.data.n_features <= 2)
+
+
 def gradient_column(ctx: ViewContext) -> None:
     """The per-sample pass at the inspected step, then the gradient and the update in words."""
     grad, digits, names = ctx.grad_pass, ctx.digits, ctx.names
@@ -104,8 +111,8 @@ def gradient_column(ctx: ViewContext) -> None:
     elif len(names) > 2:  # keep the first screen narrow: the full table is in Step in detail
         rows = rows[["y", "z", "p", "loss", tables.ERROR]]
     if len(rows) <= TEXT_TABLE_ROWS:
-        st.table(text_frame(rows, digits), alt=f"The forward and backward pass of every sample at "
-                                           f"step {ctx.k:,}")
+        st.table(arrow_table(rows, text_digits=digits),
+                 alt=f"The forward and backward pass of every sample at step {ctx.k:,}")
     else:
         show_frame(rows.head(GRID_ROWS), digits, key="first_breakdown", height=300)
         st.caption(f"The first {min(GRID_ROWS, len(rows)):,} of {len(rows):,} samples (scroll "

@@ -6,27 +6,31 @@ import streamlit as st
 
 from .. import compute, tables
 from ..context import ViewContext
-from ..display import show_frame
+from ..display import show_formulas, show_frame
 from ..text import fmt
+
+#: The allowance each parameter's difference is held to (`logreg_core.checks`).
+CRITERION = (r"\begin{aligned} |g - \hat g| \le\; & \underbrace{100\,\epsilon \max(1, |J|)/h}"
+             r"_{\text{rounding}} \\ & + \underbrace{10^{-6} \max(|g|, |\hat g|)}"
+             r"_{\text{relative}} \end{aligned}")
 
 
 def gradient_check_panel(ctx: ViewContext) -> None:
     """The analytic gradient against central differences, with the criterion used."""
-    st.markdown("**Gradient check**: the gradient from (p − y)·x against the slope of the loss "
-                "measured by nudging each parameter a little either way (a fourth-order "
-                "central difference)")
+    heading = ("**Gradient check**: the gradient from (p − y)·x against the slope of the loss "
+               "measured by nudging each parameter a little either way (a fourth-order "
+               "central difference)")
     check = compute.check_gradient(ctx.data, tuple(ctx.w), ctx.b, ctx.settings.l2)
     if not check.finite:
+        st.markdown(heading)
         st.info("The loss overflows at the nudged points (the parameters are near the limits "
                 "of double precision), so the gradient cannot be checked here; check an "
                 "earlier step.")
         return
+    show_formulas(heading + ", each held to this allowance:", [CRITERION])
     show_frame(tables.gradient_check_table(check, ctx.names), ctx.digits, key="gradient_check",
                column_config={c: st.column_config.NumberColumn(format="%.1e")
                               for c in ("difference", "allowed")})
-    st.latex(r"\begin{aligned} |g - \hat g| \le\; & \underbrace{100\,\epsilon \max(1, |J|)/h}"
-             r"_{\text{rounding}} \\ & + \underbrace{10^{-6} \max(|g|, |\hat g|)}"
-             r"_{\text{relative}} \end{aligned}")
     agree = int(check.passed.sum())
     total = check.passed.size
     worst = float((abs(check.difference) / check.allowed).max())

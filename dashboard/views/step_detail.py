@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from .. import formulas, tables
+from .. import formulas, overview, tables
 from ..context import ViewContext
-from ..display import show_frame
+from ..display import show_formulas, show_frame
 from ..text import fmt
 from .common import gradient_check_panel
 
@@ -20,15 +20,18 @@ TABLE_ROWS = 50  # rows of the per-sample table shown before "n more rows hidden
 def render(ctx: ViewContext) -> None:
     X, y, names, digits = ctx.data.X, ctx.data.y, ctx.names, ctx.digits
     n = X.shape[0]
-    st.markdown(f"**The pass at step {ctx.k:,}**: every sample's logit z, probability p, loss "
-                "and error p − y, and the error times each feature. The gradient is the mean "
-                "of the last columns" + (", plus the L2 term λw for each weight." if
-                                         ctx.settings.l2 else "."))
-    rows = tables.breakdown_table(X, y, ctx.grad_pass, names)
-    show_frame(rows.head(TABLE_ROWS), digits, key="breakdown_table")
-    if n > TABLE_ROWS:
-        st.caption(f"First {TABLE_ROWS} of {n:,} samples shown; {n - TABLE_ROWS:,} more hidden. "
-                   "The sums and means below cover all rows.")
+    what = ("every sample's logit z, probability p, loss and error p − y, and the error times "
+            "each feature. The gradient is the mean of the last columns" +
+            (", plus the L2 term λw for each weight." if ctx.settings.l2 else "."))
+    if overview.shows_whole_pass(ctx):  # the same rows, once on the page
+        st.markdown(f"**The pass at step {ctx.k:,}** is the first table on this page: {what}")
+    else:
+        st.markdown(f"**The pass at step {ctx.k:,}**: {what}")
+        rows = tables.breakdown_table(X, y, ctx.grad_pass, names)
+        show_frame(rows.head(TABLE_ROWS), digits, key="breakdown_table")
+        if n > TABLE_ROWS:
+            st.caption(f"First {TABLE_ROWS} of {n:,} samples shown; {n - TABLE_ROWS:,} more "
+                       "hidden. The sums and means below cover all rows.")
     left, right = st.columns([2, 3])
     with left:
         st.markdown("**Sums and means over all samples**" + (
@@ -49,9 +52,8 @@ def render(ctx: ViewContext) -> None:
         st.markdown("**The same model in the features' original units** (w / scale, and b "
                     "minus the sum of w × mean / scale)")
         show_frame(units, digits, key="original_units")
-    st.markdown("**The same step as formulas**, numbers filled in")
-    for line in formulas.step_formulas(X, ctx.w, ctx.b, ctx.grad_pass,
-                                       ctx.settings.learning_rate, l2=ctx.settings.l2,
-                                       digits=digits):
-        st.latex(line)
+    show_formulas("**The same step as formulas**, numbers filled in",
+                  formulas.step_formulas(X, ctx.w, ctx.b, ctx.grad_pass,
+                                         ctx.settings.learning_rate, l2=ctx.settings.l2,
+                                         digits=digits))
     gradient_check_panel(ctx)

@@ -131,9 +131,16 @@ def latex_lines(latex: str) -> list[str]:
     return [" = ".join(chain)]
 
 
+#: A display formula inside Markdown (several formulas may share one element).
+FORMULA = re.compile(r"\$\$\n(.*?)\n\$\$", re.S)
+
+
 def check_page(markdown: list[str], latex: list[str], digits: int) -> list[str]:
-    """Every problem of every chain on the page (numbers shown to at most ``digits``)."""
+    """Every problem of every chain on the page (numbers shown to at most ``digits``); the
+    display formulas inside Markdown are read as LaTeX."""
     problems = []
+    latex = [*latex, *(tex for block in markdown for tex in FORMULA.findall(block))]
+    markdown = [FORMULA.sub("", block) for block in markdown]
     for block in markdown:
         for line in block.split("\n"):
             if " = " in line:

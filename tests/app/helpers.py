@@ -12,6 +12,8 @@ from pathlib import Path
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
+from tests.app import chains
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
@@ -65,6 +67,13 @@ def page_text(at: AppTest) -> str:
     """All markdown, captions, latex and notices on the page, as one string."""
     parts = [str(e.value) for kind in TEXT_KINDS for e in at.get(kind)]
     return "\n".join(parts).replace("−", "-")
+
+
+def formulas(at: AppTest) -> list[str]:
+    """Every display formula on the page: ``st.latex`` elements and the ``$$`` blocks that
+    share a Markdown element (`dashboard.display.show_formulas`)."""
+    return [e.value for e in at.latex] + [tex for e in at.markdown
+                                          for tex in chains.FORMULA.findall(e.value)]
 
 
 def plain(markdown: str) -> str:

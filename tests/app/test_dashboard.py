@@ -11,6 +11,7 @@ from dashboard import explain, fields
 from dashboard.text import fmt
 from logreg_core.limits import learning_rate_limits
 from tests.app.helpers import (
+    formulas,
     inspect,
     loss_curve,
     metric,
@@ -151,11 +152,13 @@ def test_inspect_step_moves_every_view_but_not_the_run(app):
     assert metric(app, "w at step 3") == fmt(history.weights[3, 0])
     assert metric(app, "b at step 3") == fmt(history.bias[3])
     assert metric(app, "Loss at step 200") == before["Loss at step 200"]
-    rows = table(app, "z")
+    rows = table(app, "z")  # the first screen's, as text; Step in detail does not repeat it
+    assert len([t for t in [*app.dataframe, *app.table] if "z" in t.value.columns]) == 1
     grad = lc.loss_and_gradients(np.arange(1.0, 6.0)[:, None], [0, 0, 0, 1, 1],
                                  history.weights[3], history.bias[3])
-    assert rows["p"].to_numpy() == pytest.approx(grad.p, rel=1e-12)
-    assert rows["(p - y) * x"].to_numpy() == pytest.approx(grad.error_x[:, 0], rel=1e-12)
+    assert rows["p"].tolist() == [fmt(v) for v in grad.p]
+    assert rows["(p - y) * x"].tolist() == [fmt(v) for v in grad.error_x[:, 0]]
+    assert "**The pass at step 3** is the first table on this page" in page_text(app)
     update = table(app, "new value")
     assert update["new value"].tolist() == pytest.approx(
         [history.weights[4, 0], history.bias[4]], rel=1e-12)
@@ -235,7 +238,7 @@ def test_formulas_agree_with_tables_to_the_digits_shown(app):
     inspect(app, 0)
     totals = table(app, "mean")
     update = table(app, "new value")
-    latex = "\n".join(e.value for e in app.latex)
+    latex = "\n".join(formulas(app))
     assert f"= {fmt(totals.loc['mean', '(p - y) * x'])}" in latex
     assert f"= {fmt(totals.loc['mean', 'p - y'])}" in latex
     assert f"= {fmt(update.loc['w[x]', 'new value'])}" in latex

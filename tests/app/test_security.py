@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 from dashboard import fields, tables
-from tests.app.helpers import every_view, open_view, player, table
+from tests.app.helpers import every_view, formulas, open_view, player, table
 
 HOSTILE_PAIRS = [
     ["hours:studied", "slept"],           # a colon is Altair's field:type shorthand
@@ -74,7 +74,7 @@ def test_hostile_names_never_break_a_view(new_app, names):
             fields_used = json.dumps(spec.get("encoding", {})) + json.dumps(spec.get("layer", []))
             for name in set(names) - own:  # a user's name may be a title, never a field
                 assert f'"field": {json.dumps(name)}' not in fields_used, (slug, name)
-        latex = "\n".join(e.value for e in at.latex)
+        latex = "\n".join(formulas(at))
         for name in names:
             assert name not in latex or len(name) == 1, (slug, name)
         texts = [e.value for kind in ("markdown", "caption", "warning", "info", "success")
