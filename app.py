@@ -143,6 +143,48 @@ def on_pick(group: str) -> None:
     st.session_state.view = st.session_state[f"pick_{group}"]
 
 
+#: Settings that only the open view shows (and the link carries): moving one of them reruns
+#: the view alone. Any other setting, or the data, is shown by the first screen too.
+VIEW_OWNED = ("view", "overlay_rates", "sweep_count", "batch_size", "seed", "momentum")
+_FULL_RUN = "_view_area_in_full_run"
+
+
+def outside_view(settings: fields.Settings, source_key: str) -> tuple:
+    """What the rest of the page is drawn from: the settings but the view's own, and the
+    data's edits and clicks (session state that no setting holds)."""
+    s = st.session_state
+    return (replace(settings, **dict.fromkeys(VIEW_OWNED)),
+            repr(s.get(sources.editor_key(source_key))),
+            repr(s.get(sources.clicks_key(source_key))))
+
+
+@st.fragment
+def view_area(ctx, sizes: fields.Sizes, outside: tuple) -> None:
+    """The tab row, the open view and the link in the address bar: a fragment, so that a tab,
+    a view's picker or one of its own controls reruns this part only (about a third of the
+    default page's server time, and far less than a Learning rates page's).
+
+    A fragment rerun keeps the arguments of the last full run. When a control of the view
+    changed anything the rest of the page shows (a click on the sweep chart sets the rate,
+    one on the landscape the start, the table editor the data), the whole page reruns.
+    """
+    if not st.session_state.pop(_FULL_RUN, False):  # the view's own rerun
+        settings = state.current(len(ctx.names))
+        if outside_view(settings, ctx.source.key) != outside:
+            st.rerun(scope="app")
+        ctx = replace(ctx, settings=settings)
+    open_view(ctx)
+    write_link(ctx.settings, sizes)
+
+
+def write_link(settings: fields.Settings, sizes: fields.Sizes) -> None:
+    """The address bar opens what a shared link opens: never the Share view itself."""
+    s = st.session_state
+    linked = fields.with_changes(settings, view=share.shared_view(settings.view,
+                                                                  s.get("last_view")))
+    st.query_params.from_dict(fields.to_query(linked, sizes))
+
+
 def main() -> None:
     state.initialize(lesson.settings_for)
     for notice in st.session_state.pop("link_notices", []):
@@ -173,21 +215,19 @@ def main() -> None:
     ctx = context.build(settings, source, data, history, cut)
     if not settings.lesson:
         ctx = replace(ctx, pending=predict.pending(settings, s, predict.key(ctx)))
+    sizes = fields.Sizes(data.n_samples, data.n_features)
     if settings.lesson:
         lesson.render(ctx)
-    else:
-        intro = st.container(horizontal=True, vertical_alignment="center")
-        intro.markdown(INTRO)
-        intro.button("Guided lesson", key="lesson_main", on_click=lesson.go_to, args=(1,),
-                     icon=":material/school:", help="Seven short parts, from one forward pass "
-                                                    "to separable data.")
-        overview.first_screen(ctx, names)
-        open_view(ctx)
-    sizes = fields.Sizes(data.n_samples, data.n_features)
-    # The address bar opens what a shared link opens: never the Share view itself.
-    linked = fields.with_changes(settings, view=share.shared_view(settings.view,
-                                                                  s.get("last_view")))
-    st.query_params.from_dict(fields.to_query(linked, sizes))
+        write_link(settings, sizes)
+        return
+    intro = st.container(horizontal=True, vertical_alignment="center")
+    intro.markdown(INTRO)
+    intro.button("Guided lesson", key="lesson_main", on_click=lesson.go_to, args=(1,),
+                 icon=":material/school:", help="Seven short parts, from one forward pass "
+                                                "to separable data.")
+    overview.first_screen(ctx, names)
+    s[_FULL_RUN] = True
+    view_area(ctx, sizes, outside_view(settings, source.key))
 
 
 main()

@@ -19,7 +19,10 @@ would and to time it:
 4. to move a widget, send another ``rerun_script`` whose ``widget_states`` hold the widget's
    id and its new value in the field its type uses (a slider: ``double_array_value``, a
    button: ``trigger_value`` ...). Only the changed widgets are sent: the server keeps every
-   other widget at its last value.
+   other widget at its last value. A widget drawn inside a fragment (its delta carries a
+   ``fragment_id``) is moved with that id in the ``ClientState``, as the frontend does, and
+   the server reruns that fragment alone (``FINISHED_FRAGMENT_RUN_SUCCESSFULLY``). Keyed tab
+   rows, expanders and popovers are widgets too: their id is in their block's delta.
 
 Like the frontend, the client tells the server which large messages it still holds
 (``cached_message_hashes``), so the server sends a ``ref_hash`` instead of a repeat.
@@ -85,12 +88,16 @@ class Widget:
     user_key : str or None
     proto : google.protobuf.message.Message
         The widget's own message (for its options, range, current value).
+    fragment_id : str
+        The fragment that drew it ("" outside any): moving it reruns that fragment alone, as
+        the frontend asks.
     """
 
     id: str
     kind: str
     user_key: str | None
     proto: Message
+    fragment_id: str = ""
 
 
 @dataclass
@@ -122,6 +129,8 @@ class RunResult:
         ForwardMsgs received and their size.
     reruns : int
         Runs the server ended early for a rerun before this one finished.
+    fragment : bool
+        The run was a fragment's alone (the rest of the page stayed as it was).
     """
 
     status: str
@@ -135,6 +144,7 @@ class RunResult:
     messages: int = 0
     bytes: int = 0
     reruns: int = 0
+    fragment: bool = False
 
     @property
     def ok(self) -> bool:
@@ -165,8 +175,23 @@ class _Summary:
 _NOTHING = _Summary()
 
 
+#: Keyed blocks that are widgets on the wire: their Block field and the value they send.
+_BLOCK_WIDGETS = {"tab_container": "tabs", "expandable": "expander", "popover": "popover"}
+
+
 def _summarize(msg: ForwardMsg) -> _Summary:
     """The widget, exception, alert or metric a delta carries, if any."""
+    if msg.delta.WhichOneof("type") == "add_block":
+        block = msg.delta.add_block
+        kind = block.WhichOneof("type")
+        widget_id = getattr(block, kind).id if kind in _BLOCK_WIDGETS else ""
+        if widget_id.startswith("$$ID"):
+            proto = type(getattr(block, kind))()
+            proto.CopyFrom(getattr(block, kind))
+            return _Summary(widget=Widget(widget_id, _BLOCK_WIDGETS[kind],
+                                          user_key_of(widget_id), proto,
+                                          msg.delta.fragment_id))
+        return _NOTHING
     if msg.delta.WhichOneof("type") != "new_element":
         return _NOTHING
     element = msg.delta.new_element
@@ -185,7 +210,8 @@ def _summarize(msg: ForwardMsg) -> _Summary:
     if widget_id.startswith("$$ID"):
         proto = type(body)()
         proto.CopyFrom(body)
-        return _Summary(True, widget=Widget(widget_id, kind, user_key_of(widget_id), proto))
+        return _Summary(True, widget=Widget(widget_id, kind, user_key_of(widget_id), proto,
+                                            msg.delta.fragment_id))
     return _Summary(element=True)
 
 
@@ -259,17 +285,23 @@ class Session:
             return result
         return await self._request(self._client_state(()), start)
 
-    async def rerun(self, states: Sequence[WidgetState] = ()) -> RunResult:
-        """Rerun with the given widget states (none: a plain rerun, as "R" in the app)."""
-        return await self._request(self._client_state(states), time.perf_counter())
+    async def rerun(self, states: Sequence[WidgetState] = (),
+                    fragment_id: str = "") -> RunResult:
+        """Rerun with the given widget states (none: a plain rerun, as "R" in the app); with
+        ``fragment_id``, only that fragment reruns."""
+        client_state = self._client_state(states)
+        client_state.fragment_id = fragment_id
+        return await self._request(client_state, time.perf_counter())
 
     async def set_widget(self, key: str, value: Any) -> RunResult:
-        """Give the widget of user key ``key`` a new value and wait for the rerun."""
-        return await self.rerun([self.widget_state(key, value)])
+        """Give the widget of user key ``key`` a new value and wait for the rerun (of its
+        fragment alone when a fragment drew it, as the frontend asks)."""
+        return await self.rerun([self.widget_state(key, value)],
+                                self.widget(key).fragment_id)
 
     async def click(self, key: str) -> RunResult:
         """Press the button of user key ``key`` and wait for the rerun."""
-        return await self.rerun([self.widget_state(key, True)])
+        return await self.set_widget(key, True)
 
     async def close(self) -> None:
         """Close the websocket (the server then ends the session as for a closed tab)."""
@@ -318,7 +350,9 @@ class Session:
         value : object
             A number for a slider (or a pair for a range), a number for ``number_input``, an
             option label (or its index) for ``select_slider``, ``selectbox`` and ``radio``, a
-            bool for a checkbox or toggle, anything for a button (pressed).
+            label (or a list of them) for ``segmented_control`` and ``pills``, the label of
+            the tab to open for a keyed ``st.tabs``, a bool for a checkbox, a toggle or a keyed
+            expander or popover (open), anything for a button (pressed).
 
         Returns
         -------
@@ -331,6 +365,18 @@ class Session:
             kind = "select_slider"  # st.select_slider draws a Slider proto with options
         if kind in {"button", "download_button"}:
             state.trigger_value = True
+        elif kind == "tabs":  # the label of the tab to open
+            state.string_value = str(value)
+        elif kind == "button_group":  # st.segmented_control and st.pills: the options chosen
+            chosen = list(value) if isinstance(value, (list, tuple)) else [value]
+            options = [option.content for option in proto.options]
+            for label in chosen:
+                if str(label) not in options:
+                    raise ValueError(f"{label!r} is not an option of {key!r}: "
+                                     f"{', '.join(options)}")
+            state.string_array_value.data.extend(str(label) for label in chosen)
+        elif kind in {"expander", "popover"}:
+            state.bool_value = bool(value)
         elif kind == "slider":
             values = list(value) if isinstance(value, (list, tuple)) else [value]
             state.double_array_value.data.extend(float(v) for v in values)
@@ -443,6 +489,8 @@ class Session:
             elif kind == "script_finished":
                 if msg.script_finished in FINAL_STATUSES:
                     result.status = FINAL_STATUSES[msg.script_finished]
+                    result.fragment = (msg.script_finished
+                                       == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
                     result.seconds = time.perf_counter() - start
                     return result
                 result.reruns += 1

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1.element_tree import Block
 
 from bench.protocol import Session
 from bench.server import Server
@@ -44,9 +43,10 @@ def apptest_view(query: dict[str, str]) -> tuple[set[str], list[str]]:
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     at.query_params.update(query)
     at.run()
-    # Widgets are elements; keyed blocks (tabs, forms) are not widgets on the wire.
-    keys = {key for node in walk(at._tree) if not isinstance(node, Block)
-            and isinstance(key := getattr(node, "key", None), str) and not key.startswith("$$")}
+    # Widgets are keyed elements, and the keyed tab rows, expanders and popovers (blocks that
+    # tell the server when they open).
+    keys = {key for node in walk(at._tree)
+            if isinstance(key := getattr(node, "key", None), str) and not key.startswith("$$")}
     return keys, [w.value for w in at.warning]
 
 

@@ -1,0 +1,86 @@
+"""The view area is a fragment: a tab or a view's own control reruns the view alone, and a view
+control that changes what the rest of the page shows reruns the whole page.
+
+AppTest reruns the whole script for a fragment, so it cannot tell the two apart: here a real
+``streamlit run`` server is driven by the protocol client (`bench.protocol`), which sends a
+widget's fragment id as the browser does and reads whether the server ran the fragment alone.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import logreg_core as lc
+from bench.protocol import Session
+from bench.server import Server
+from dashboard.text import fmt
+from tests import async_run
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    server = Server(REPO / "app.py", REPO, tmp_path_factory.mktemp("logs"))
+    try:
+        server.wait_healthy()
+        yield server
+    finally:
+        server.stop()
+
+
+def metrics(result) -> dict[str, str]:
+    return dict(result.metrics)
+
+
+def test_a_tab_and_a_views_own_control_rerun_the_view_alone(server):
+    async def walk():
+        session = Session(server.url, "")
+        first = await session.open()
+        assert first.ok and not first.fragment, first.problem()
+        tab = await session.set_widget("view_tab", "Compare learning rates")
+        rates_link = session.query
+        picker = await session.set_widget("pick_rates", "Optimizers")
+        optimizers_link = session.query
+        beta = await session.set_widget("momentum", 0.5)
+        beta_link = session.query
+        await session.close()
+        return first, tab, rates_link, picker, optimizers_link, beta, beta_link
+
+    first, tab, rates_link, picker, optimizers_link, beta, beta_link = async_run.run(walk())
+    for result in (tab, picker, beta):
+        assert result.ok and result.fragment, result.problem()
+        assert result.elements < first.elements  # the first screen is not sent again
+        assert not result.metrics  # the first screen's figures are not among them
+    assert "tab=rates" in rates_link
+    assert "tab=optimizers" in optimizers_link and "beta" not in optimizers_link
+    assert "tab=optimizers" in beta_link and "beta=0.5" in beta_link
+    assert "lr=0.5" in beta_link  # the rest of the link is the page's, as before
+
+
+def test_a_view_control_that_changes_the_run_reruns_the_whole_page(server):
+    """A click on the sweep chart sets the learning rate: the first screen must follow."""
+    async def pick():
+        session = Session(server.url, "tab=rates")
+        first = await session.open()
+        assert first.ok, first.problem()
+        state = {"selection": {"pick": [{"learning_rate": 0.3}]}}
+        picked = await session.set_widget("sweep_chart", json.dumps(state))
+        link = session.query
+        again = await session.set_widget("view_tab", "Take a step apart")
+        await session.close()
+        return first, picked, link, again
+
+    first, picked, link, again = async_run.run(pick())
+    assert picked.ok, picked.problem()
+    # The fragment saw the new rate and asked for the whole page, which then ran.
+    assert not picked.fragment and picked.metrics
+    history = lc.train(lc.load_dataset("five_points").X, lc.load_dataset("five_points").y,
+                       learning_rate=0.3, steps=200)
+    assert metrics(picked)["Loss at step 200"] == fmt(history.loss[-1])
+    assert metrics(first)["Loss at step 200"] != metrics(picked)["Loss at step 200"]
+    assert "lr=0.3" in link and "tab=rates" in link
+    assert again.ok and again.fragment, again.problem()  # and views switch alone again
