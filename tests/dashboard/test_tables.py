@@ -108,7 +108,9 @@ def test_arrow_table_is_the_frame_streamlit_would_have_sent(index):
     """The grids' fast conversion gives back the very frame (values, dtypes, index), as text
     too; twice, so that the kept schema is the one used the second time."""
     frame = pd.DataFrame({"x": [1.0, -2.5e-7, np.nan], "y": [0, 1, 1], "p - y": [0.5, 1e300, 0.0],
-                          "agrees": [True, False, True]}, index=index)
+                          "passed": [True, False, True], "agrees": ["yes", "no", None]},
+                         index=index)
+    assert isinstance(frame["agrees"].dtype, pd.StringDtype)  # pandas' own text
     for _ in range(2):
         back = arrow_table(frame).to_pandas()
         pd.testing.assert_frame_equal(back, frame, check_index_type=False)
@@ -121,7 +123,7 @@ def test_arrow_table_is_the_frame_streamlit_would_have_sent(index):
 
 def test_arrow_table_leaves_what_it_cannot_convert_to_streamlit():
     """Text in an object column, a name used twice, no rows: the frame as it is (or its text)."""
-    named = pd.DataFrame({"quantity": ["loss J"], "textbook": [None]})
+    named = pd.DataFrame({"quantity": ["loss J"], "textbook": [None]})  # an object column
     twice = pd.DataFrame([[3, 0.5, 0.25]]).set_axis(["y", "p", "p"], axis=1)
     for frame in (named, twice, named.iloc[:0]):
         assert arrow_table(frame) is frame
