@@ -100,6 +100,10 @@ class Pages:
     heavy_key : str
         User key of the widget a heavy rerun sets to a new value (a new starting bias, so
         every heavy rerun trains anew).
+    tab_key : str
+        User key of the page's tab row; the idle baseline opens `tabs` in turn with it.
+    tabs : tuple of str
+        Two tab labels of the default page: the view it opens, and another.
 
     Notes
     -----
@@ -112,6 +116,8 @@ class Pages:
     heavy: str = "data=breast_cancer&steps=100000&explore=1"
     rerun_key: str = "inspect,digits"  # the step scrubber became the player: digits since
     heavy_key: str = "b0_input,b0"
+    tab_key: str = "view_tab"
+    tabs: tuple[str, str] = ("Take a step apart", "Check the textbook")
 
 
 PAGES = Pages()
@@ -158,6 +164,16 @@ async def _idle(ctx: Context) -> Idle:
     for i in range(repeats):
         reruns.append(await session.set_widget(key, cycle_value(session.widget(key), i)))
     cpu_per_rerun = (ctx.server.cpu_seconds() - cpu) / max(1, len(reruns))
+    switches: list[RunResult] = []
+    cpu_per_switch = math.nan
+    if pages.tab_key in session.widgets:  # a tab row the server hears (keyed tabs)
+        for i in range(repeats + 1):  # the first, untimed, fills the other view's cache
+            if i == 1:
+                cpu = ctx.server.cpu_seconds()
+            result = await session.set_widget(pages.tab_key, pages.tabs[(i + 1) % 2])
+            if i:
+                switches.append(result)
+        cpu_per_switch = (ctx.server.cpu_seconds() - cpu) / max(1, len(switches))
     await session.close()
     explorer: list[RunResult] = []
     for _ in range(repeats):
@@ -165,7 +181,8 @@ async def _idle(ctx: Context) -> Idle:
             url, [explorer_query(pages, ctx.starts())], timeout)
         explorer += results
         await close_all(sessions)
-    return Idle(opens, reruns, explorer, cpu_per_rerun, rss_start)
+    return Idle(opens, reruns, explorer, cpu_per_rerun, rss_start, switches=switches,
+                cpu_per_switch=cpu_per_switch)
 
 
 class AppBrokenError(RuntimeError):
@@ -184,15 +201,25 @@ def phase_idle(ctx: Context) -> Idle:
         ("default page, first load", idle.opens),
         (f"default page, rerun (widget {ctx.pages.rerun_key!r} moved)", idle.reruns),
         ("explorer on breast cancer, one session alone", idle.explorer),
+        (f"default page, a tab opened ({' and '.join(map(repr, ctx.pages.tabs))} in turn)",
+         idle.switches),
     ):
+        if not results:
+            continue
         secs = seconds_of(results)
         rows.append((name, f"{median(secs):.3f}", f"{min(secs, default=math.nan):.3f}",
                      f"{max(secs, default=math.nan):.3f}", str(sum(not r.ok for r in results))))
     print("\n".join(table(("figure", "median s", "min s", "max s", "failed"), rows)))
     print(f"server CPU s per default-page rerun: {idle.cpu_per_rerun:.3f}")
+    if idle.switches:
+        alone = sum(r.fragment for r in idle.switches)
+        print(f"server CPU s per tab opened: {idle.cpu_per_switch:.3f} ({alone} of "
+              f"{len(idle.switches)} reran the view alone, as a fragment)")
+    else:
+        print(f"  (no tab row keyed {ctx.pages.tab_key!r}: tab switches not timed)")
     print(f"server RSS: {idle.rss_start_mb:.0f} MB before any session, {idle.rss_mb:.0f} MB "
           "idle after the warm-up and these runs (the idle RSS of phase 1)")
-    for line in problems(idle.opens + idle.reruns + idle.explorer):
+    for line in problems(idle.opens + idle.reruns + idle.explorer + idle.switches):
         print(f"  failed: {line}")
     return idle
 

@@ -193,6 +193,8 @@ class Idle:
     cpu_per_rerun: float
     rss_start_mb: float
     rss_mb: float = math.nan
+    switches: list[RunResult] = field(default_factory=list)  # tabs opened on the default page
+    cpu_per_switch: float = math.nan
 
     @property
     def open_s(self) -> float:
