@@ -54,6 +54,7 @@ from .load_parts import (
     link_notices,
     median,
     open_many,
+    open_tabs,
     p95,
     problems,
     ratio,
@@ -164,16 +165,8 @@ async def _idle(ctx: Context) -> Idle:
     for i in range(repeats):
         reruns.append(await session.set_widget(key, cycle_value(session.widget(key), i)))
     cpu_per_rerun = (ctx.server.cpu_seconds() - cpu) / max(1, len(reruns))
-    switches: list[RunResult] = []
-    cpu_per_switch = math.nan
-    if pages.tab_key in session.widgets:  # a tab row the server hears (keyed tabs)
-        for i in range(repeats + 1):  # the first, untimed, fills the other view's cache
-            if i == 1:
-                cpu = ctx.server.cpu_seconds()
-            result = await session.set_widget(pages.tab_key, pages.tabs[(i + 1) % 2])
-            if i:
-                switches.append(result)
-        cpu_per_switch = (ctx.server.cpu_seconds() - cpu) / max(1, len(switches))
+    switches, cpu_per_switch = await open_tabs(session, ctx.server, pages.tab_key, pages.tabs,
+                                               repeats)
     await session.close()
     explorer: list[RunResult] = []
     for _ in range(repeats):
@@ -204,19 +197,14 @@ def phase_idle(ctx: Context) -> Idle:
         (f"default page, a tab opened ({' and '.join(map(repr, ctx.pages.tabs))} in turn)",
          idle.switches),
     ):
-        if not results:
-            continue
         secs = seconds_of(results)
         rows.append((name, f"{median(secs):.3f}", f"{min(secs, default=math.nan):.3f}",
                      f"{max(secs, default=math.nan):.3f}", str(sum(not r.ok for r in results))))
     print("\n".join(table(("figure", "median s", "min s", "max s", "failed"), rows)))
     print(f"server CPU s per default-page rerun: {idle.cpu_per_rerun:.3f}")
-    if idle.switches:
-        alone = sum(r.fragment for r in idle.switches)
-        print(f"server CPU s per tab opened: {idle.cpu_per_switch:.3f} ({alone} of "
-              f"{len(idle.switches)} reran the view alone, as a fragment)")
-    else:
-        print(f"  (no tab row keyed {ctx.pages.tab_key!r}: tab switches not timed)")
+    print(f"server CPU s per tab opened: {idle.cpu_per_switch:.3f} ("
+          f"{sum(r.fragment for r in idle.switches)} of {len(idle.switches)} reran the view "
+          f"alone, as a fragment; none timed without a tab row keyed {ctx.pages.tab_key!r})")
     print(f"server RSS: {idle.rss_start_mb:.0f} MB before any session, {idle.rss_mb:.0f} MB "
           "idle after the warm-up and these runs (the idle RSS of phase 1)")
     for line in problems(idle.opens + idle.reruns + idle.explorer + idle.switches):

@@ -152,6 +152,24 @@ async def rerun_until(session: Session, key: str, done: Callable[[], bool],
     return results
 
 
+async def open_tabs(session: Session, server: Server, key: str, labels: Sequence[str],
+                    count: int) -> tuple[list[RunResult], float]:
+    """Open the tabs ``labels`` of the tab row ``key`` in turn, ``count`` times after an
+    untimed first (which fills the other view's cache): the runs, and the server's CPU
+    seconds per tab opened (nan, and no runs, when the page has no such tab row)."""
+    if key not in session.widgets:
+        return [], math.nan
+    runs = []
+    cpu = server.cpu_seconds()
+    for i in range(count + 1):
+        if i == 1:
+            cpu = server.cpu_seconds()
+        result = await session.set_widget(key, labels[(i + 1) % len(labels)])
+        if i:
+            runs.append(result)
+    return runs, (server.cpu_seconds() - cpu) / max(1, len(runs))
+
+
 def explorer_query(pages: Pages, b0: str) -> str:
     """The explorer's query string with its own starting bias."""
     return pages.explorer.replace("{b0}", b0)
