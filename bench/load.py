@@ -101,10 +101,8 @@ class Pages:
     heavy_key : str
         User key of the widget a heavy rerun sets to a new value (a new starting bias, so
         every heavy rerun trains anew).
-    tab_key : str
-        User key of the page's tab row; the idle baseline opens `tabs` in turn with it.
-    tabs : tuple of str
-        Two tab labels of the default page: the view it opens, and another.
+    tab_key, tabs : str, tuple of str
+        The tab row's user key, and two of its labels, which the idle baseline opens in turn.
 
     Notes
     -----
@@ -632,9 +630,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"machine busy before the run (other processes): {machine_busy():.0%} of all CPUs")
     print()
     log_dir = Path(tempfile.mkdtemp(prefix="descent-lab-load-"))
-    server = (ClassServer(args.workers, REPO_ROOT, log_dir) if args.workers > 1
-              else Server(args.app, args.app.resolve().parent, log_dir))
-    served = (f"scripts/serve_class.sh: {args.workers} workers behind HAProxy"
+    home = args.app.resolve().parent  # with workers, its scripts/serve_class.sh serves it
+    server = ClassServer(args.workers, home, log_dir) if args.workers > 1 else Server(
+        args.app, home, log_dir)
+    served = (f"{home}/scripts/serve_class.sh: {args.workers} workers behind HAProxy"
               if args.workers > 1 else "one streamlit run process")
     print(f"served by {served}")
     keep_log = False
