@@ -23,9 +23,26 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
-    "Check", "Group", "Pair", "Result", "format_checks", "format_table", "run_pair",
+    "Check", "Group", "Pair", "Result", "Timed", "format_checks", "format_table", "run_pair",
     "time_call",
 ]
+
+
+@dataclass(frozen=True)
+class Timed:
+    """What a side returns when only part of its call is the figure: the seconds of that
+    part, which `time_call` takes instead of the whole call's (a side that first sets the
+    scene, say starts other sessions and lets them settle, and then times a key press).
+
+    Attributes
+    ----------
+    seconds : float
+    value : object, optional
+        What the side would have returned, for the pair's `agree`.
+    """
+
+    seconds: float
+    value: Any = None
 
 
 @dataclass(frozen=True)
@@ -142,7 +159,8 @@ def time_call(func: Callable[[], Any]) -> float:
     """Seconds one call of ``func`` takes, by `time.perf_counter`.
 
     Garbage from earlier calls is collected first so that neither side pays for the other's.
-    The result is dropped only after the clock has stopped.
+    The result is dropped only after the clock has stopped. A call that returns `Timed` says
+    itself which part of it is the figure: its seconds are taken instead.
 
     Parameters
     ----------
@@ -156,6 +174,8 @@ def time_call(func: Callable[[], Any]) -> float:
     start = time.perf_counter()
     result = func()
     elapsed = time.perf_counter() - start
+    if isinstance(result, Timed):
+        elapsed = result.seconds
     del result
     return elapsed
 
