@@ -84,3 +84,31 @@ def test_a_view_control_that_changes_the_run_reruns_the_whole_page(server):
     assert metrics(first)["Loss at step 200"] != metrics(picked)["Loss at step 200"]
     assert "lr=0.3" in link and "tab=rates" in link
     assert again.ok and again.fragment, again.problem()  # and views switch alone again
+
+
+def test_an_edit_of_the_data_in_the_data_view_reruns_the_whole_page(server):
+    """The table editor lives in the Data view; its edits are no setting, but the run, the
+    first screen and the link's data all follow them."""
+    from dashboard import sources, tables
+
+    key = sources.editor_key("builtin:five_points")
+
+    async def edit():
+        session = Session(server.url, "tab=data")
+        first = await session.open()
+        assert first.ok, first.problem()
+        # Sample 3 (x = 3) becomes class 1, as a tick in the table does.
+        edits = {"edited_rows": {"2": {tables.EDITOR_LABEL: True}}, "added_rows": [],
+                 "deleted_rows": []}
+        edited = await session.set_widget(key, json.dumps(edits))
+        await session.close()
+        return first, edited
+
+    first, edited = async_run.run(edit())
+    assert edited.ok and not edited.fragment, edited.problem()
+    five = lc.load_dataset("five_points")
+    y = five.y.copy()
+    y[2] = 1.0
+    history = lc.train(five.X, y, learning_rate=0.5, steps=200)
+    assert metrics(edited)["Loss at step 200"] == fmt(history.loss[-1])
+    assert metrics(first)["Loss at step 200"] != metrics(edited)["Loss at step 200"]
