@@ -1,10 +1,14 @@
 """Shared fixtures: the textbook data sets, the twenty students and the breast cancer data as
-plain arrays."""
+plain arrays; a served app for the tests that speak Streamlit's protocol."""
+
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from logreg_core import Standardizer, load_dataset
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -41,6 +45,20 @@ def cancer_std(cancer_raw):
     """The breast cancer data standardized, as the page trains on it by default."""
     X, y = cancer_raw
     return Standardizer.fit(X).transform(X), y
+
+
+@pytest.fixture(scope="module")
+def protocol_server(tmp_path_factory):
+    """`streamlit run app.py` on a free local port, for one module of protocol-client tests
+    (`bench.protocol`: the websocket a browser tab speaks, no browser)."""
+    from bench.server import Server
+
+    server = Server(REPO / "app.py", REPO, tmp_path_factory.mktemp("logs"))
+    try:
+        server.wait_healthy()
+        yield server
+    finally:
+        server.stop()
 
 
 def pytest_collection_modifyitems(items):

@@ -16,20 +16,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bench.protocol import Session
-from bench.server import Server
 from tests import async_run
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    server = Server(REPO / "app.py", REPO, tmp_path_factory.mktemp("logs"))
-    try:
-        server.wait_healthy()
-        yield server
-    finally:
-        server.stop()
 
 
 def walk(node):
@@ -58,9 +47,9 @@ async def protocol_view(url: str, query: str) -> tuple[Session, object]:
     return session, result
 
 
-def test_the_protocol_client_sees_what_apptest_sees(server):
+def test_the_protocol_client_sees_what_apptest_sees(protocol_server):
     query = {"lr": "banana", "steps": "50"}  # a bad value: the page warns about it
-    session, result = async_run.run(protocol_view(server.url, "lr=banana&steps=50"))
+    session, result = async_run.run(protocol_view(protocol_server.url, "lr=banana&steps=50"))
     assert result.ok, result.problem()
     keys, warnings = apptest_view(query)
     assert set(session.widgets) == keys
@@ -68,9 +57,9 @@ def test_the_protocol_client_sees_what_apptest_sees(server):
     assert "lr=0.5" in session.query  # the corrected link, as the address bar gets it
 
 
-def test_a_moved_slider_reaches_the_server_and_reruns_the_page(server):
+def test_a_moved_slider_reaches_the_server_and_reruns_the_page(protocol_server):
     async def move() -> tuple[str, str, object]:
-        session = Session(server.url, "")
+        session = Session(protocol_server.url, "")
         first = await session.open()
         assert first.ok, first.problem()
         before = session.query

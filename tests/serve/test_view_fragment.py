@@ -9,36 +9,20 @@ widget's fragment id as the browser does and reads whether the server ran the fr
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
-import pytest
 
 import logreg_core as lc
 from bench.protocol import Session
-from bench.server import Server
 from dashboard.text import fmt
 from tests import async_run
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    server = Server(REPO / "app.py", REPO, tmp_path_factory.mktemp("logs"))
-    try:
-        server.wait_healthy()
-        yield server
-    finally:
-        server.stop()
 
 
 def metrics(result) -> dict[str, str]:
     return dict(result.metrics)
 
 
-def test_a_tab_and_a_views_own_control_rerun_the_view_alone(server):
+def test_a_tab_and_a_views_own_control_rerun_the_view_alone(protocol_server):
     async def walk():
-        session = Session(server.url, "")
+        session = Session(protocol_server.url, "")
         first = await session.open()
         assert first.ok and not first.fragment, first.problem()
         tab = await session.set_widget("view_tab", "Compare learning rates")
@@ -61,10 +45,10 @@ def test_a_tab_and_a_views_own_control_rerun_the_view_alone(server):
     assert "lr=0.5" in beta_link  # the rest of the link is the page's, as before
 
 
-def test_a_view_control_that_changes_the_run_reruns_the_whole_page(server):
+def test_a_view_control_that_changes_the_run_reruns_the_whole_page(protocol_server):
     """A click on the sweep chart sets the learning rate: the first screen must follow."""
     async def pick():
-        session = Session(server.url, "tab=rates")
+        session = Session(protocol_server.url, "tab=rates")
         first = await session.open()
         assert first.ok, first.problem()
         state = {"selection": {"pick": [{"learning_rate": 0.3}]}}
@@ -86,7 +70,7 @@ def test_a_view_control_that_changes_the_run_reruns_the_whole_page(server):
     assert again.ok and again.fragment, again.problem()  # and views switch alone again
 
 
-def test_an_edit_of_the_data_in_the_data_view_reruns_the_whole_page(server):
+def test_an_edit_of_the_data_in_the_data_view_reruns_the_whole_page(protocol_server):
     """The table editor lives in the Data view; its edits are no setting, but the run, the
     first screen and the link's data all follow them."""
     from dashboard import sources, tables
@@ -94,7 +78,7 @@ def test_an_edit_of_the_data_in_the_data_view_reruns_the_whole_page(server):
     key = sources.editor_key("builtin:five_points")
 
     async def edit():
-        session = Session(server.url, "tab=data")
+        session = Session(protocol_server.url, "tab=data")
         first = await session.open()
         assert first.ok, first.problem()
         # Sample 3 (x = 3) becomes class 1, as a tick in the table does.
