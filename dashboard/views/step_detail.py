@@ -24,7 +24,8 @@ def render(ctx: ViewContext) -> None:
             "each feature. The gradient is the mean of the last columns" +
             (", plus the L2 term λw for each weight." if ctx.settings.l2 else "."))
     if overview.shows_whole_pass(ctx):  # the same rows, once on the page
-        st.markdown(f"**The pass at step {ctx.k:,}** is the first table on this page: {what}")
+        st.markdown(f"**The pass at step {ctx.k:,}** is the table “Every sample at step "
+                    f"{ctx.k:,}” above: {what}")
     else:
         st.markdown(f"**The pass at step {ctx.k:,}**: {what}")
         rows = tables.breakdown_table(X, y, ctx.grad_pass, names)

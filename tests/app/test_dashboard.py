@@ -158,7 +158,7 @@ def test_inspect_step_moves_every_view_but_not_the_run(app):
                                  history.weights[3], history.bias[3])
     assert rows["p"].tolist() == [fmt(v) for v in grad.p]
     assert rows["(p - y) * x"].tolist() == [fmt(v) for v in grad.error_x[:, 0]]
-    assert "**The pass at step 3** is the first table on this page" in page_text(app)
+    assert "**The pass at step 3** is the table “Every sample at step 3” above" in page_text(app)
     update = table(app, "new value")
     assert update["new value"].tolist() == pytest.approx(
         [history.weights[4, 0], history.bias[4]], rel=1e-12)
