@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from logreg_core import GradientPass
+from logreg_core import GradientPass, gradient_update
 from logreg_core.checks import WhyFacts
 
 from .text import tex_number, tex_paren
@@ -105,8 +105,9 @@ def step_formulas(X: np.ndarray, w: np.ndarray, b: float, grad_pass: GradientPas
         _sum_lines(rf"\frac{{1}}{{{n_samples}}}", n_samples, lambda i: fp(grad_pass.error[i]),
                    per_line=per_line),
         f(grad_pass.db)))
+    update = gradient_update(w, b, grad_pass, learning_rate)
     for j in shown:
-        new = w[j] - learning_rate * grad_pass.dw[j]
+        new = update.new_w[j]
         lines.append(_aligned(
             rf"w_{{{j + 1}}}",
             rf"w_{{{j + 1}}} - \eta \frac{{\partial J}}{{\partial w_{{{j + 1}}}}}",
@@ -114,7 +115,7 @@ def step_formulas(X: np.ndarray, w: np.ndarray, b: float, grad_pass: GradientPas
     lines.append(_aligned(
         "b", r"b - \eta \frac{\partial J}{\partial b}",
         rf"{f(b)} - {f(learning_rate)} \cdot {fp(grad_pass.db)}",
-        f(b - learning_rate * grad_pass.db), arrow=True))
+        f(update.new_b), arrow=True))
     if n_features > max_features:
         lines.append(rf"\text{{... and likewise for the other {n_features - max_features} "
                      r"weights}}")

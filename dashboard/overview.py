@@ -142,12 +142,13 @@ def gradient_lines(ctx: ViewContext) -> list[str]:
         else:
             lines.append(f"{label} = mean((p − y)·{x_j}) = **{f(grad.dw[j])}**")
     lines.append(f"∂J/∂b = mean(p − y) = **{f(grad.db)}**")
+    update = lc.gradient_update(ctx.w, ctx.b, grad, rate)
     for j in range(min(len(names), 3)):
         w_j = weight_symbol(j, len(names))
         lines.append(f"{w_j} ← {w_j} − η·∂J/∂{w_j} = {f(ctx.w[j])} − {link_number(rate)}·"
-                     f"{fp(grad.dw[j])} = **{f(ctx.w[j] - rate * grad.dw[j])}**")
+                     f"{fp(grad.dw[j])} = **{f(update.new_w[j])}**")
     lines.append(f"b ← b − η·∂J/∂b = {f(ctx.b)} − {link_number(rate)}·{fp(grad.db)} = "
-                 f"**{f(ctx.b - rate * grad.db)}**")
+                 f"**{f(update.new_b)}**")
     if len(names) > 3:
         lines.append(f"… and likewise for the other {len(names) - 3} weights.")
     return lines

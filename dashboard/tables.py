@@ -18,7 +18,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from logreg_core import GradientPass, History
+from logreg_core import GradientPass, History, gradient_update, sample_totals
 from logreg_core.checks import GradientCheck
 
 from .charts import title_text
@@ -77,11 +77,7 @@ def totals_table(grad_pass: GradientPass, names, l2: float = 0.0) -> pd.DataFram
     fourth gives the totals: the loss J and the gradient.
     """
     columns = ["loss", ERROR, *(error_x_column(label) for label in feature_labels(names))]
-    # One row per column of the per-sample table, each summed on its own (numpy's pairwise
-    # sum, as pandas' column sums): no frame of samples is built on every rerun.
-    per_sample = np.vstack([grad_pass.sample_loss, grad_pass.error, grad_pass.error_x.T])
-    sums = per_sample.sum(axis=1)
-    rows, index = [sums, sums / per_sample.shape[1]], ["sum", "mean"]
+    rows, index = list(sample_totals(grad_pass)), ["sum", "mean"]
     if l2:
         rows += [[grad_pass.penalty, 0.0, *grad_pass.l2_term],
                  [grad_pass.loss, grad_pass.db, *grad_pass.dw]]
@@ -95,14 +91,13 @@ def update_table(w, b: float, grad_pass: GradientPass, learning_rate: float, nam
 
     With L2 the gradient is split into its data part and the ``l2 * w`` term.
     """
-    old = np.append(np.asarray(w, dtype=float), b)
-    grad = np.append(grad_pass.dw, grad_pass.db)
-    columns = {"old value": old}
+    update = gradient_update(w, b, grad_pass, learning_rate)
+    columns = {"old value": update.old}
     if l2:
         penalty = np.append(grad_pass.l2_term, 0.0)
-        columns.update({"data gradient": grad - penalty, "L2 term": penalty})
-    columns.update({"gradient": grad, "- rate * gradient": -learning_rate * grad,
-                    "new value": old - learning_rate * grad})
+        columns.update({"data gradient": update.gradient - penalty, "L2 term": penalty})
+    columns.update({"gradient": update.gradient, "- rate * gradient": update.change,
+                    "new value": update.new})
     return pd.DataFrame(columns, index=pd.Index(parameter_names(names), name="parameter"))
 
 

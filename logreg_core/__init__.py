@@ -37,13 +37,14 @@ from .optimizers import (
     Optimizer,
 )
 from .training import History, Sweep, learning_rate_sweep, train
+from .update import Update, gradient_update, sample_totals
 
 __all__ = [
     "DATASETS", "OPTIMIZERS",
     "Adam", "CurvatureBound", "Dataset", "DatasetInfo", "ExactFit", "GradientDescent",
     "GradientPass", "History", "LogRegInputError", "LogisticProblem", "MiniBatchSGD",
-    "Momentum", "Nesterov", "Newton", "Optimizer", "Standardizer", "Sweep",
-    "check_data", "curvature_bound", "fit_exact", "learning_rate_sweep", "load_dataset",
-    "loop_gradients", "loss_after_step", "loss_and_gradients", "mean_loss", "numerical_gradient",
-    "on_label_side", "sigmoid", "step", "train",
+    "Momentum", "Nesterov", "Newton", "Optimizer", "Standardizer", "Sweep", "Update",
+    "check_data", "curvature_bound", "fit_exact", "gradient_update", "learning_rate_sweep",
+    "load_dataset", "loop_gradients", "loss_after_step", "loss_and_gradients", "mean_loss",
+    "numerical_gradient", "on_label_side", "sample_totals", "sigmoid", "step", "train",
 ]

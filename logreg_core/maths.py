@@ -45,6 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import LogRegInputError
+from .update import gradient_update
 
 #: Largest magnitude accepted in ``X``: its square (and a sum of a few thousand squares) stays
 #: finite in float64 (max about 1.8e308), which the curvature bound ``X^T X`` needs.
@@ -510,8 +511,7 @@ def loss_and_gradients(X, y, w, b, l2: float = 0.0) -> GradientPass:
         )
     return GradientPass(
         z=z, p=p, sample_loss=loss_terms, penalty=float(penalty), loss=float(loss),
-        error=error, error_x=error[:, None] * X, l2_term=l2_term, dw=dw,
-        db=float(db),
+        error=error, error_x=error[:, None] * X, l2_term=l2_term, dw=dw, db=float(db),
     )
 
 
@@ -546,8 +546,8 @@ def step(X, y, w, b, learning_rate: float, l2: float = 0.0):
     learning_rate = check_learning_rate(learning_rate)
     grad_pass = loss_and_gradients(X, y, w, b, l2)
     w_old, b_old = check_parameters(w, b, grad_pass.dw.shape[0])
-    theta = np.append(w_old, b_old) - learning_rate * np.append(grad_pass.dw, grad_pass.db)
-    return theta[:-1], float(theta[-1]), grad_pass
+    update = gradient_update(w_old, b_old, grad_pass, learning_rate)
+    return update.new_w, update.new_b, grad_pass
 
 
 def loss_after_step(X, y, w, b, learning_rate: float, l2: float = 0.0) -> float:
