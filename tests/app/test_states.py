@@ -142,6 +142,28 @@ def test_every_state_tells_the_truth(state):
         problems = chains.check_page([m.value for m in at.markdown],
                                      [x.value for x in at.latex], current.digits)
         assert not problems, (query, problems)
+    check_pass_pointer(at, query, lc.load_dataset(current.dataset))
+
+
+def check_pass_pointer(at, query, data):
+    """Step in detail says the pass is the first screen's table above only where that table
+    holds every sample and every column of it; elsewhere it shows the pass in a grid."""
+    pointer = "” above: every sample's logit z"
+    pointed = [m.value for m in at.markdown if pointer in m.value]
+    passes = [t.value for t in [*at.table, *at.dataframe] if "z" in t.value.columns]
+    whole = [t for t in passes if len(t) == len(data.y) and {"y", "z", "p", "loss", "p - y"}
+             <= set(t.columns) and sum(str(c).startswith("(p - y) * ") for c in t.columns)
+             == data.n_features]
+    if pointed:
+        (sentence,) = pointed
+        step = re.search(r"\*\*The pass at step ([\d,]+)\*\* is the table “Every sample at "
+                         r"step ([\d,]+)” above", sentence)
+        assert step and step[1] == step[2], (query, sentence)
+        assert any(f"Every sample at step {step[1]}**" in m.value for m in at.markdown), query
+        assert len(passes) == 1 and whole, (query, [t.shape for t in passes])
+    else:
+        assert len(passes) == 2, (query, [t.shape for t in passes])  # the first screen's, and
+        # Step in detail's own
 
 
 def check_landscape_frame(at, query):
