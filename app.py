@@ -161,8 +161,9 @@ def outside_view(settings: fields.Settings, source_key: str) -> tuple:
 @st.fragment
 def view_area(ctx, sizes: fields.Sizes, outside: tuple) -> None:
     """The tab row, the open view and the link in the address bar: a fragment, so that a tab,
-    a view's picker or one of its own controls reruns this part only (about a third of the
-    default page's server time, and far less than a Learning rates page's).
+    a view's picker or one of its own controls reruns this part only (opening a tab of the
+    default page costs the server about half of what the whole page does: python -m bench
+    --only load prints both).
 
     A fragment rerun keeps the arguments of the last full run. When a control of the view
     changed anything the rest of the page shows (a click on the sweep chart sets the rate,

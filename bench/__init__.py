@@ -37,12 +37,9 @@ class Timed:
     Attributes
     ----------
     seconds : float
-    value : object, optional
-        What the side would have returned, for the pair's `agree`.
     """
 
     seconds: float
-    value: Any = None
 
 
 @dataclass(frozen=True)

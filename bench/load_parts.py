@@ -159,14 +159,9 @@ async def open_tabs(session: Session, server: Server, key: str, labels: Sequence
     seconds per tab opened (nan, and no runs, when the page has no such tab row)."""
     if key not in session.widgets:
         return [], math.nan
-    runs = []
+    await session.set_widget(key, labels[1 % len(labels)])
     cpu = server.cpu_seconds()
-    for i in range(count + 1):
-        if i == 1:
-            cpu = server.cpu_seconds()
-        result = await session.set_widget(key, labels[(i + 1) % len(labels)])
-        if i:
-            runs.append(result)
+    runs = [await session.set_widget(key, labels[i % len(labels)]) for i in range(count)]
     return runs, (server.cpu_seconds() - cpu) / max(1, len(runs))
 
 

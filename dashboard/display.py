@@ -114,14 +114,14 @@ def arrow_table(frame: pd.DataFrame, text_digits: int | None = None):
     # (pandas' column by column access costs 8 µs a column); the others one by one, exact.
     where = [i for i, d in enumerate(dtypes) if d.kind == "f"]
     numbers_only = all(d.kind in _FAST_KINDS for d in dtypes)
-    floats = (frame.to_numpy(dtype=float)[:, where] if numbers_only
-              else frame.iloc[:, where].to_numpy(dtype=float)) if where else None
+    floats = iter((frame.to_numpy(dtype=float)[:, where] if numbers_only
+                   else frame.iloc[:, where].to_numpy(dtype=float)).T if where else ())
     values = []
     for i, d in enumerate(dtypes):
         if d.kind != "f":
             values.append(frame.iloc[:, i].to_numpy())
             continue
-        column = floats[:, where.index(i)]
+        column = next(floats)  # the float columns come in their order
         values.append([fmt(v, text_digits) for v in column.tolist()] if text else column)
     if not ranged:
         values.append(index.to_numpy())
