@@ -57,6 +57,17 @@ def show_frame(frame, digits: int, *, where=None, **options):
     return (where or st).dataframe(arrow_table(frame), column_config=config, **options)
 
 
+def show_table(frame, digits: int, *, alt: str, where=None):
+    """A small static table, every number written as text to ``digits`` significant digits.
+
+    The index is hidden where it is a range (1, 2, ... n), as ``st.table`` decides by itself,
+    but said here: left to Streamlit, it turns the Arrow table back into a pandas frame to
+    find out, on every rerun.
+    """
+    return (where or st).table(arrow_table(frame, text_digits=digits),
+                               hide_index=isinstance(frame.index, pd.RangeIndex), alt=alt)
+
+
 #: Arrow schemas (with pandas' metadata: the index, the column names) by a frame's shape of
 #: columns; read and written by every session's thread, so written under a lock.
 _SCHEMAS: dict[tuple, pa.Schema] = {}

@@ -30,7 +30,7 @@ from logreg_core.verdicts import RISE_RTOL
 
 from . import charts, compute, controls, explain, fields, player, rate_charts, state, tables
 from .context import ViewContext
-from .display import arrow_table, show_chart
+from .display import show_chart, show_table
 from .text import fmt, link_number, md_escape, plural
 
 #: Controls a part may draw: the sidebar's and the run's.
@@ -240,8 +240,8 @@ def _table(ctx: ViewContext, columns: list[str]) -> None:
     rows = tables.breakdown_table(ctx.data.X, ctx.data.y, ctx.grad_pass, ctx.names)
     label = tables.feature_labels(ctx.names)[0]
     rows = rows.rename(columns={label: _x_name(ctx), tables.error_x_column(label): "(p - y) * x"})
-    st.table(arrow_table(rows[columns], text_digits=ctx.digits),
-             alt=f"Each sample's {', '.join(columns)} at step {ctx.k:,}")
+    show_table(rows[columns], ctx.digits,
+               alt=f"Each sample's {', '.join(columns)} at step {ctx.k:,}")
 
 
 def _model(ctx: ViewContext) -> None:
@@ -274,9 +274,8 @@ def _nothing(ctx: ViewContext) -> None:
 
 def _update(ctx: ViewContext) -> None:
     s = ctx.settings
-    st.table(arrow_table(tables.update_table(ctx.w, ctx.b, ctx.grad_pass, s.learning_rate,
-                                             ctx.names, s.l2), text_digits=ctx.digits),
-             alt="The update of w and b")
+    show_table(tables.update_table(ctx.w, ctx.b, ctx.grad_pass, s.learning_rate, ctx.names,
+                                   s.l2), ctx.digits, alt="The update of w and b")
 
 
 RATES_TRIO = (0.01, 0.5, 2.29)

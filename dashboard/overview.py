@@ -13,7 +13,7 @@ from logreg_core import examples
 
 from . import compute, controls, explain, player, predict, state, tables
 from .context import ViewContext
-from .display import arrow_table, show_frame
+from .display import show_frame, show_table
 from .text import fmt, fmt_loss, link_number, md_escape
 
 #: Samples shown as a plain text table on the first screen; more go in a scrolling grid.
@@ -111,8 +111,8 @@ def gradient_column(ctx: ViewContext) -> None:
     elif len(names) > 2:  # keep the first screen narrow: the full table is in Step in detail
         rows = rows[["y", "z", "p", "loss", tables.ERROR]]
     if len(rows) <= TEXT_TABLE_ROWS:
-        st.table(arrow_table(rows, text_digits=digits),
-                 alt=f"The forward and backward pass of every sample at step {ctx.k:,}")
+        show_table(rows, digits,
+                   alt=f"The forward and backward pass of every sample at step {ctx.k:,}")
     else:
         show_frame(rows.head(GRID_ROWS), digits, key="first_breakdown", height=300)
         st.caption(f"The first {min(GRID_ROWS, len(rows)):,} of {len(rows):,} samples (scroll "

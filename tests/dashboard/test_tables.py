@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from dashboard import tables
 from dashboard.display import arrow_table, columns_of_kind, text_frame
@@ -128,3 +129,21 @@ def test_arrow_table_leaves_what_it_cannot_convert_to_streamlit():
     for frame in (named, twice, named.iloc[:0]):
         assert arrow_table(frame) is frame
     assert arrow_table(twice, text_digits=3).iloc[0].tolist() == [3, fmt(0.5, 3), fmt(0.25, 3)]
+
+
+def test_show_table_hides_the_index_where_streamlit_would():
+    """`show_table` says whether to hide the index; Streamlit, left to decide on the frame
+    itself, is the reference: a range index is hidden, a named one shown."""
+    def page():
+        import pandas as pd
+        import streamlit as st
+
+        from dashboard.display import show_table
+        for index in (pd.RangeIndex(1, 3, name="sample"), pd.Index(["w[x]", "b"])):
+            frame = pd.DataFrame({"p": [0.25, 0.5]}, index=index)
+            show_table(frame, 3, alt="ours")
+            st.table(frame)  # Streamlit's own choice
+
+    at = AppTest.from_function(page, default_timeout=30).run()
+    hidden = [t.proto.hide_index for t in at.table]
+    assert hidden == [True, True, False, False]
