@@ -11,6 +11,7 @@ const MARKER_COLOR = "#D55E00";
 const LOSS_COLOR = "#4C78A8";
 const SPEEDS = { slow: 12, normal: 24, fast: 48 }; // frames per second
 const PAD = { left: 48, right: 12, top: 12, bottom: 36 };
+const UTF8 = new TextDecoder();
 
 function css(el, name, fallback) {
   const value = getComputedStyle(el).getPropertyValue(name).trim();
@@ -379,17 +380,20 @@ export default function (component) {
   const s = existing ? existing.__player : build(parentElement);
   s.setStateValue = setStateValue;
   s.setTriggerValue = setTriggerValue;
-  const fresh = !s.d || s.d.version !== data.version;
-  // The frames, samples and grid come as JSON text, the same text while the run is the same.
-  if (fresh) s.run = JSON.parse(data.frames_json);
-  s.d = Object.assign({}, s.run, data);
+  // Two lines of JSON: what changes per rerun, then the frames, samples and grid, the same
+  // bytes while the run is the same (parsed only when its version changes).
+  const cut = data.indexOf(10);
+  const head = JSON.parse(UTF8.decode(data.subarray(0, cut)));
+  const fresh = !s.d || s.d.version !== head.version;
+  if (fresh) s.run = JSON.parse(UTF8.decode(data.subarray(cut + 1)));
+  s.d = Object.assign({}, s.run, head);
   if (fresh) s.p = decode(s.d.frames.p);
-  s.root.querySelector(".adding").hidden = !(data.kind === "plane" && data.editable);
+  s.root.querySelector(".adding").hidden = !(head.kind === "plane" && head.editable);
   paintClassButtons(s);
   if (!s.playing || fresh) {
     stop(s);
-    s.sent = data.inspect;
-    show(s, data.inspect);
+    s.sent = head.inspect;
+    show(s, head.inspect);
   }
   paintPlay(s);
   return () => stop(s);

@@ -110,18 +110,19 @@ def every_view(at: AppTest):
         yield view.slug
 
 
-def component_data(at: AppTest, name: str) -> list[dict]:
-    """The data each custom component called ``name`` was given (its JSON), in page order."""
-    import json
-
-    return [json.loads(e.proto.json) for e in at.get("bidi_component")
-            if e.proto.component_name == name]
+def component_data(at: AppTest, name: str) -> list:
+    """The data each custom component called ``name`` was given, in page order: its JSON read
+    back, or its bytes."""
+    return [e.proto.bytes if e.proto.WhichOneof("data") == "bytes" else json.loads(e.proto.json)
+            for e in at.get("bidi_component") if e.proto.component_name == name]
 
 
 def player(at: AppTest) -> dict:
-    """The data the first screen's model player was given (its frames from the core)."""
+    """The data the first screen's model player was given (its frames from the core), read
+    as the player reads it: two lines of JSON, the second one under the first."""
     (data,) = component_data(at, "descent_lab_player")
-    return {**json.loads(data["frames_json"]), **data}  # as the player reads it
+    head, _, run = data.partition(b"\n")
+    return {**json.loads(run), **json.loads(head)}
 
 
 def inspect(at: AppTest, step: int) -> AppTest:
