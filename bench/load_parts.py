@@ -224,3 +224,29 @@ class Idle:
 
 def ratio(value: float, base: float) -> str:
     return f"{value / base:.2f}x" if base and not math.isnan(base) else "n/a"
+
+
+@dataclass
+class Round:
+    """One concurrency round: N sessions opening the explorer at once."""
+
+    n: int
+    wall: float
+    results: list[RunResult]
+    peak_mb: float
+    cpu_s: float
+    client_s: float
+    repeats: int = 1
+
+    @property
+    def failed(self) -> int:
+        return sum(not r.ok for r in self.results)
+
+
+def merge(rounds: Sequence[Round]) -> Round:
+    """Repeated rounds of one size as one: median seconds (of the rounds with no failure),
+    every result, the highest peak memory, median CPU."""
+    clean = [r.wall for r in rounds if not r.failed] or [math.nan]
+    return Round(rounds[0].n, median(clean), [x for r in rounds for x in r.results],
+                 max(r.peak_mb for r in rounds), median([r.cpu_s for r in rounds]),
+                 median([r.client_s for r in rounds]), len(rounds))
