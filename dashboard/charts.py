@@ -201,7 +201,8 @@ def loss_chart(loss: np.ndarray, inspect: int, log_scale: bool = False,
     frame = loss_frame(loss, inspect, log_scale)
     y_scale = {"type": "log"} if log_scale else {"zero": False}
     y_title = "loss" + (" (log scale)" if log_scale else "")
-    x = _q("step", title="step", scale={"domain": [0, max(1, len(loss) - 1)]})
+    x = _q("step", title="step", scale={"domain": [0, max(1, len(loss) - 1)]},
+           axis={"tickMinStep": 1, "format": ","})  # steps are whole: no tick at 0.5
     y = _q("loss", title=y_title, scale=y_scale)
     tooltip = [_q("step", format=","), _q("loss", format=".6g")]
     layers = []

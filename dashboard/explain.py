@@ -20,10 +20,18 @@ VERDICT_ICONS = {"converging": ":material/trending_down:", "settling": ":materia
 
 def verdict_headline(history) -> str:
     """The verdict's first sentence: the kind and what the limits say of this rate (the
-    measured part is in `verdict_text`)."""
+    measured part is in `verdict_text`), and the measured part too where this run has not
+    shown the kind theory gives it (`Verdict.not_yet`): "Settling" above a loss that rose to
+    2,000 would read as false."""
     text = history.verdict.describe()
     head, found, _ = text.partition(". Measured")
-    return head + "." if found else text
+    return head + "." if found and not history.verdict.not_yet else text
+
+
+def kind_words(verdict) -> str:
+    """The verdict's kind as a word in a sentence, with "in the long run, but not yet" where
+    this run has not shown it (`Verdict.not_yet`)."""
+    return f"{verdict.kind} in the long run, but not yet" if verdict.not_yet else verdict.kind
 
 
 def verdict_text(history) -> str:
@@ -87,8 +95,8 @@ def loss_chart_alt(ctx: ViewContext) -> str:
     """The loss chart's text alternative. It names no figure that a slider changes: a chart
     whose text alternative changes is built again in the browser (see `charts.Spec`); the
     caption under the chart (`loss_chart_caption`) reads out the figures."""
-    return (f"Line chart of the loss at each of {ctx.history.steps_run:,} steps, with a dot at "
-            "the inspected step. The caption under the chart gives its figures.")
+    return (f"Line chart of the loss at each of {plural(ctx.history.steps_run, 'step')}, with a "
+            "dot at the inspected step. The caption under the chart gives its figures.")
 
 
 def loss_chart_caption(ctx: ViewContext) -> str:

@@ -26,12 +26,11 @@ import streamlit as st
 
 import logreg_core as lc
 from logreg_core import examples
-from logreg_core.verdicts import RISE_RTOL
 
 from . import charts, compute, controls, explain, fields, player, rate_charts, state, tables
 from .context import ViewContext
 from .display import show_chart, show_table
-from .text import fmt, link_number, md_escape, plural
+from .text import fmt, fmt_apart, link_number, md_escape, plural
 
 #: Controls a part may draw: the sidebar's and the run's.
 SIDEBAR = ("standardize", "start", "l2", "digits")
@@ -206,7 +205,8 @@ def _rates_why(ctx: ViewContext, rates) -> str:
         digits = max(1, min(ctx.digits, verdict.digits))
         ends = (f"overflows at step {int(stop):,}" if stop >= 0 else
                 f"ends at {fmt(end, digits)}")
-        parts.append(f"η = {link_number(rate)} {ends} ({verdict.kind}; {_where(rate, ctx.limits)})")
+        parts.append(f"η = {link_number(rate)} {ends} ({explain.kind_words(verdict)}; "
+                     f"{_where(rate, ctx.limits)})")
     return f"After {plural(steps, 'step')} from the same start: " + "; ".join(parts) + "."
 
 
@@ -228,7 +228,7 @@ def _start(ctx: ViewContext) -> str:
 def _inspected(ctx: ViewContext) -> str:
     """The parameters the pass shown is computed at."""
     where = f"w = {fmt(ctx.w[0], ctx.digits)}, b = {fmt(ctx.b, ctx.digits)}"
-    return where if ctx.k == 0 else f"{where}, after {ctx.k:,} steps"
+    return where if ctx.k == 0 else f"{where}, after {plural(ctx.k, 'step')}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -262,7 +262,7 @@ def _rates_chart(ctx: ViewContext, rates) -> None:
     names = [_rate_option(r) for r in rates]
     frame = rate_charts.curves_frame(dict(zip(names, sweep.loss, strict=True)),
                                 {n: v.kind for n, v in zip(names, sweep.verdicts, strict=True)})
-    show_chart(rate_charts.curves_chart(frame, f"Loss over {steps:,} steps at three rates"),
+    show_chart(rate_charts.curves_chart(frame, f"Loss over {plural(steps, 'step')} at three rates"),
                key="lesson_rates",
                alt="; ".join(f"{n}: {v.describe()}"
                              for n, v in zip(names, sweep.verdicts, strict=True)))
@@ -323,28 +323,32 @@ def _gradient_why(ctx: ViewContext) -> str:
 
 
 def _update_answer(ctx: ViewContext) -> tuple[str, ...]:
-    return (_move(_next_loss(ctx), ctx.grad_pass.loss),)
+    return (_move(ctx, _next_loss(ctx)),)
 
 
-def _move(new: float, old: float) -> str:
-    """How the loss moves, with the rounding tolerance a verdict's "rose" uses (a change of
-    1e-17 at the best fit is rounding, not a move)."""
-    slack = RISE_RTOL * abs(old)
+def _move(ctx: ViewContext, new: float) -> str:
+    """How the loss moves in one step: a change within the rounding of the two losses
+    (`logreg_core.loss_rounding`) is none (at the best fit a step changes it by 1e-33)."""
+    old = ctx.grad_pass.loss
+    slack = 2 * lc.loss_rounding(ctx.grad_pass)  # the old loss's rounding and the new one's
     return "up" if new > old + slack else "down" if new < old - slack else "stay the same"
 
 
 def _update_why(ctx: ViewContext) -> str:
-    new, old, f = _next_loss(ctx), ctx.grad_pass.loss, lambda v: fmt(v, ctx.digits)
+    new, old = _next_loss(ctx), ctx.grad_pass.loss
     if not math.isfinite(new):
-        return (f"It goes from {f(old)} to a loss too large for double precision: this step "
-                "overshoots by so much that the numbers overflow.")
-    move = _move(new, old)
-    how = {"up": "a step this long overshoots the curvature here",
-           "down": "a step against the gradient lowers the loss when it is short enough for "
-                   "the curvature, and this one is",
-           "stay the same": "the gradient is so small here that the change is below the "
-                            "rounding of the loss"}[move]
-    return f"It goes from {f(old)} to {f(new)}: {how}."
+        return (f"It goes from {fmt(old, ctx.digits)} to a loss too large for double "
+                "precision: this step overshoots by so much that the numbers overflow.")
+    move = _move(ctx, new)
+    if move == "stay the same":
+        return (f"It goes from {fmt(old, ctx.digits)} to {fmt(new, ctx.digits)}: the change, "
+                f"{fmt(new - old, 2)}, is within the rounding of the loss itself (about "
+                f"{fmt(2 * lc.loss_rounding(ctx.grad_pass), 1)}), so the computer sees none.")
+    a, b = fmt_apart(old, new, ctx.digits)
+    how = ("a step this long overshoots the curvature here" if move == "up" else
+           "a step against the gradient lowers the loss when it is short enough for the "
+           "curvature, and this one is")
+    return f"It goes from {a} to {b} (a change of {fmt(new - old, 2)}): {how}."
 
 
 def _boundary_why(ctx: ViewContext) -> str:
@@ -413,7 +417,7 @@ PARTS: tuple[Part, ...] = (
     Part(
         "Many steps", {"learning_rate": 0.5, "steps": 200, "w0": (0.0,), "b0": 0.0,
                        "inspect": 200},
-        lambda c: (f"Repeat the step {c.history.steps_run:,} times from {_start(c)} at η = "
+        lambda c: (f"Repeat the step {plural(c.history.steps_run, 'time')} from {_start(c)} at η = "
                    f"{link_number(c.settings.learning_rate)}: the loss goes from "
                    f"{fmt(c.history.loss[0], explain.loss_digits(c))} to "
                    f"{fmt(c.history.loss[-1], explain.loss_digits(c))}."),

@@ -14,7 +14,7 @@ from logreg_core import examples
 from . import compute, controls, explain, player, predict, state, tables
 from .context import ViewContext
 from .display import show_frame, show_table
-from .text import fmt, fmt_loss, link_number, md_escape
+from .text import fmt, fmt_loss, link_number, md_escape, plural
 
 #: Samples shown as a plain text table on the first screen; more go in a scrolling grid.
 TEXT_TABLE_ROWS = 10
@@ -53,7 +53,7 @@ def headline(ctx: ViewContext) -> None:
     if ctx.steps_cut:
         st.info(explain.budget_text(ctx), icon=":material/speed:")
     if ctx.history.steps_run < ctx.history.steps:
-        st.caption(f"Showing the {ctx.history.steps_run:,} steps before the overflow.")
+        st.caption(f"Showing the {plural(ctx.history.steps_run, 'step')} before the overflow.")
 
 
 def metrics(ctx: ViewContext) -> None:
@@ -136,8 +136,7 @@ def gradient_lines(ctx: ViewContext) -> list[str]:
         w_j, x_j = weight_symbol(j, len(names)), feature_symbol(j, len(names))
         label = f"∂J/∂{w_j}" + (f" ({md_escape(name, 30)})" if len(names) > 1 else "")
         if ctx.settings.l2:
-            data_part = grad.dw[j] - grad.l2_term[j]
-            lines.append(f"{label} = mean((p − y)·{x_j}) + λ{w_j} = {f(data_part)} + "
+            lines.append(f"{label} = mean((p − y)·{x_j}) + λ{w_j} = {f(grad.data_dw[j])} + "
                          f"{fp(grad.l2_term[j])} = **{f(grad.dw[j])}**")
         else:
             lines.append(f"{label} = mean((p − y)·{x_j}) = **{f(grad.dw[j])}**")

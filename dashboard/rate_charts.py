@@ -27,6 +27,7 @@ from .charts import (
     envelope_frame,
     zigzags,
 )
+from .text import plural
 
 #: Headroom of a capped axis above the highest loss of the runs that stay bounded.
 CAP_HEADROOM = 3.0
@@ -97,7 +98,7 @@ def curves_chart(frame: pd.DataFrame, title: str, log_scale: bool = True) -> alt
     if cap is not None:
         low = float(frame["loss"].min())
         scale["domain"] = [low / 1.5 if log_scale else low, cap]
-    x = alt.X("step:Q", title="step")
+    x = alt.X("step:Q", title="step", axis=alt.Axis(tickMinStep=1, format=","))
     y = alt.Y("loss:Q", title="loss" + (" (log scale)" if log_scale else ""),
               scale=alt.Scale(**scale))
     color = alt.Color("label:N", sort=labels, title=None,
@@ -146,7 +147,7 @@ def zoom_chart(frame: pd.DataFrame) -> alt.Chart:
     runs = list(first["run"])
     colors = [RUN_COLORS[int(k) % len(RUN_COLORS)] for k in first["order"]]
     return alt.Chart(frame).mark_line(point=True).encode(
-        x=alt.X("step:Q", title="step", axis=alt.Axis(format=",")),
+        x=alt.X("step:Q", title="step", axis=alt.Axis(tickMinStep=1, format=",")),
         y=alt.Y("loss:Q", title="loss", scale=alt.Scale(zero=False)),
         color=alt.Color("run:N", sort=runs, title=None, scale=alt.Scale(domain=runs,
                                                                       range=colors),
@@ -163,7 +164,7 @@ def _sweep_encodings(frame: pd.DataFrame, steps: int):
               scale=alt.Scale(type="log", domain=domain, padding=12),
               axis=alt.Axis(format="~g"))
     tooltip = [alt.Tooltip("learning_rate:Q", title="η", format=".4g"),
-               alt.Tooltip("ended:N", title=f"loss after {steps:,} steps"),
+               alt.Tooltip("ended:N", title=f"loss after {plural(steps, 'step')}"),
                alt.Tooltip("reached:N", title="steps to within 1%"),
                "verdict:N"]
     color = alt.Color("verdict:N", scale=_verdict_scale(), title="verdict",
@@ -210,7 +211,7 @@ def sweep_chart(frame: pd.DataFrame, rules: pd.DataFrame, steps: int) -> alt.Lay
         shown = np.minimum(shown, cap)
     frame = frame.assign(final_loss=shown)
     points = alt.Chart(frame).mark_point(filled=True, size=80).encode(
-        x=x, y=alt.Y("final_loss:Q", title=f"loss after {steps:,} steps (log)",
+        x=x, y=alt.Y("final_loss:Q", title=f"loss after {plural(steps, 'step')} (log)",
                      scale=alt.Scale(type="log")),
         color=color, shape=shape, tooltip=tooltip,
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.6)),

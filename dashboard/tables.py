@@ -93,10 +93,11 @@ def update_table(w, b: float, grad_pass: GradientPass, learning_rate: float, nam
     """
     update = gradient_update(w, b, grad_pass, learning_rate)
     columns = {"old value": update.old}
-    if l2:
-        penalty = np.append(grad_pass.l2_term, 0.0)
-        columns.update({"data gradient": update.gradient - penalty, "L2 term": penalty})
-    columns.update({"gradient": update.gradient, "- rate * gradient": update.change,
+    if l2:  # the data's part as the pass computed it (dw - l2 w cancels when l2 w dwarfs it)
+        columns.update({"data gradient": np.append(grad_pass.data_dw, grad_pass.db),
+                        "L2 term": np.append(grad_pass.l2_term, 0.0)})
+    # "−" (U+2212), not "-": a static table reads its header as Markdown, where "- " is a bullet
+    columns.update({"gradient": update.gradient, "− rate × gradient": update.change,
                     "new value": update.new})
     return pd.DataFrame(columns, index=pd.Index(parameter_names(names), name="parameter"))
 

@@ -52,6 +52,15 @@ def fmt(value: float, digits: int = 4) -> str:
     return "0" if text in ("-0", "0") else text
 
 
+def fmt_apart(a: float, b: float, digits: int = 4) -> tuple[str, str]:
+    """Two different numbers, each to ``digits`` significant digits, or to as many more (up
+    to 17, which tells any two doubles apart) as it takes for them to read differently."""
+    for d in range(digits, 18):
+        if fmt(a, d) != fmt(b, d):
+            return fmt(a, d), fmt(b, d)
+    return fmt(a, digits), fmt(b, digits)
+
+
 def fmt_loss(value: float, digits: int = 4) -> str:
     """A loss as `fmt` writes it, except one that rounds to 0: the logistic loss is never 0,
     so a 0 has underflowed (it is below the smallest double, 5e-324) and reads so."""

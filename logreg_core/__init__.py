@@ -11,15 +11,16 @@ teachers can import it in a notebook::
 from .datasets import DATASETS, Dataset, DatasetInfo, Standardizer, load_dataset
 from .errors import LogRegInputError
 from .exact import ExactFit, fit_exact
+from .loop import loop_gradients
 from .maths import (
     CurvatureBound,
     GradientPass,
     LogisticProblem,
     check_data,
     curvature_bound,
-    loop_gradients,
     loss_after_step,
     loss_and_gradients,
+    loss_rounding,
     mean_loss,
     numerical_gradient,
     on_label_side,
@@ -45,6 +46,7 @@ __all__ = [
     "GradientPass", "History", "LogRegInputError", "LogisticProblem", "MiniBatchSGD",
     "Momentum", "Nesterov", "Newton", "Optimizer", "Standardizer", "Sweep", "Update",
     "check_data", "curvature_bound", "fit_exact", "gradient_update", "learning_rate_sweep",
-    "load_dataset", "loop_gradients", "loss_after_step", "loss_and_gradients", "mean_loss",
-    "numerical_gradient", "on_label_side", "sample_totals", "sigmoid", "step", "train",
+    "load_dataset", "loop_gradients", "loss_after_step", "loss_and_gradients", "loss_rounding",
+    "mean_loss", "numerical_gradient", "on_label_side", "sample_totals", "sigmoid", "step",
+    "train",
 ]

@@ -33,7 +33,7 @@ training, the sweep, the tables, the landscape, the limits and the exact fit. Th
 underflow rule (`exp_minus_abs`): e^-|u| is what ``np.exp`` rounds it to, a subnormal for
 |u| in 708-745 and 0 beyond, with numpy's underflow flag ignored (0 or a subnormal is the
 right answer there). Teaching copies written out on purpose, each saying so: the per-sample
-loop `loop_gradients`, the textbook's buggy loop (`examples.buggy_loop_step`) and the
+loop `loop.loop_gradients`, the textbook's buggy loop (`examples.buggy_loop_step`) and the
 standalone script (`script`).
 """
 
@@ -359,10 +359,10 @@ class LogisticProblem:
 
         Returns
         -------
-        tuple (z, e, loss_terms, sigma, error, penalty, loss, dw, db)
-            Logits, ``e^{-|z|}``, each sample's loss, ``sigma(u)``, ``p - y``, the L2 penalty,
-            J, dJ/dw (shape (n_features,)) and dJ/db. A plain tuple: it is built thousands
-            of times a second.
+        tuple (z, e, loss_terms, sigma, error, data_dw, penalty, loss, dw, db)
+            Logits, ``e^{-|z|}``, each sample's loss, ``sigma(u)``, ``p - y``, the data part
+            of dJ/dw, the L2 penalty, J, dJ/dw (shape (n_features,)) and dJ/db. A plain
+            tuple: it is built thousands of times a second.
         """
         X, s = (self.X, self.sign) if rows is None else (self.X[rows], self.sign[rows])
         w, b = theta[:-1], theta[-1]
@@ -373,14 +373,14 @@ class LogisticProblem:
         loss_terms, sigma = softplus_of(u, e), sigmoid_of(u, e)  # log(1 + e^u), sigma(u)
         loss = loss_terms.sum() / n  # the mean cross-entropy
         error = s * sigma  # s sigma(u), which is p - y
-        dw = X.T @ error / n
+        dw = data_dw = X.T @ error / n
         db = error.sum() / n
         penalty = 0.0
         if self.l2:  # the penalty l2/2 |w|^2 and its gradient (the bias is not penalized)
             penalty, l2_gradient = l2_penalty(w, self.l2)
             loss += penalty
-            dw += l2_gradient
-        return z, e, loss_terms, sigma, error, penalty, loss, dw, db
+            dw = data_dw + l2_gradient
+        return z, e, loss_terms, sigma, error, data_dw, penalty, loss, dw, db
 
     def loss_and_gradient(self, theta: np.ndarray, rows=None) -> tuple[float, np.ndarray]:
         """J and its gradient ``(dJ/dw_1, ..., dJ/dw_d, dJ/db)`` at theta (see `terms`)."""
@@ -448,8 +448,11 @@ class GradientPass:
         ``dw``.
     l2_term : ndarray of shape (n_features,)
         ``l2 * w``: the penalty's part of ``dw``.
+    data_dw : ndarray of shape (n_features,)
+        ``mean(error_x, axis=0)``, computed as ``X^T (p - y) / n``: the data's part of ``dw``,
+        kept as computed (``dw - l2_term`` cancels to nothing once ``l2_term`` dwarfs it).
     dw : ndarray of shape (n_features,)
-        ``mean(error_x, axis=0) + l2_term`` (the mean computed as ``X^T (p - y) / n``).
+        ``data_dw + l2_term``.
     db : float
         ``mean(error)``.
     """
@@ -462,6 +465,7 @@ class GradientPass:
     error: np.ndarray
     error_x: np.ndarray
     l2_term: np.ndarray
+    data_dw: np.ndarray
     dw: np.ndarray
     db: float
 
@@ -500,8 +504,8 @@ def loss_and_gradients(X, y, w, b, l2: float = 0.0) -> GradientPass:
     w, b = check_parameters(w, b, X.shape[1])
     l2 = check_l2(l2)
     with np.errstate(all="ignore"):
-        z, e, loss_terms, _, error, penalty, loss, dw, db = LogisticProblem(X, y, l2).terms(
-            np.append(w, b))
+        z, e, loss_terms, _, error, data_dw, penalty, loss, dw, db = LogisticProblem(
+            X, y, l2).terms(np.append(w, b))
         p = sigmoid_of(z, e)  # |u| = |z|: the pass's own e^-|z|
         l2_term = l2_penalty(w, l2)[1]
     if not (math.isfinite(loss) and np.all(np.isfinite(dw)) and math.isfinite(db)):
@@ -511,7 +515,8 @@ def loss_and_gradients(X, y, w, b, l2: float = 0.0) -> GradientPass:
         )
     return GradientPass(
         z=z, p=p, sample_loss=loss_terms, penalty=float(penalty), loss=float(loss),
-        error=error, error_x=error[:, None] * X, l2_term=l2_term, dw=dw, db=float(db),
+        error=error, error_x=error[:, None] * X, l2_term=l2_term, data_dw=data_dw, dw=dw,
+        db=float(db),
     )
 
 
@@ -569,6 +574,29 @@ def loss_after_step(X, y, w, b, learning_rate: float, l2: float = 0.0) -> float:
         return math.inf
 
 
+def loss_rounding(grad_pass: GradientPass) -> float:
+    r"""A bound on the rounding error of a computed J, for telling a change from rounding.
+
+    Each sample's loss is a nonnegative softplus good to a few ulps, and numpy sums them
+    pairwise, so the mean is good to about :math:`(\lceil\log_2 n\rceil + 4)\,\epsilon` of
+    itself; doubled for room:
+
+    .. math:: 2\,(\lceil\log_2 n\rceil + 4)\,\epsilon\,J
+
+    Parameters
+    ----------
+    grad_pass : GradientPass
+        The pass at the point (its per-sample losses and its J).
+
+    Returns
+    -------
+    float
+    """
+    n = grad_pass.sample_loss.size
+    return 2 * (math.ceil(math.log2(max(n, 1))) + 4) * float(np.finfo(float).eps) * abs(
+        grad_pass.loss)
+
+
 def numerical_gradient(X, y, w, b, l2: float = 0.0, rel_step: float = 1e-3):
     r"""Gradient of ``J`` by central differences, to check the analytic gradient.
 
@@ -607,55 +635,6 @@ def numerical_gradient(X, y, w, b, l2: float = 0.0, rel_step: float = 1e-3):
                 - 8 * problem.loss(theta - unit) + problem.loss(theta - 2 * unit)
             ) / (12 * steps[k])
     return grad[:-1], float(grad[-1]), steps
-
-
-def loop_gradients(X, y, w, b):
-    """Mean loss and gradients one sample at a time, in plain Python (no L2).
-
-    The per-sample loop written the way it is usually taught, correctly: each pass reads
-    sample i, the error is computed afresh for each sample, weight j uses feature j, and every
-    sum is divided by the number of samples. A teaching copy on purpose: it writes the sigmoid
-    and the softplus out again, in scalar Python, so that the page can show the loop as a
-    student would write it; `LogisticProblem.terms` is its vectorized twin, and a test checks
-    that they agree.
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-    y : array-like of shape (n_samples,)
-    w : array-like of shape (n_features,)
-    b : float
-
-    Returns
-    -------
-    loss : float
-    dw : list of float, length n_features
-    db : float
-    """
-    X = np.asarray(X, dtype=float).tolist()
-    y = np.asarray(y, dtype=float).tolist()
-    w = np.asarray(w, dtype=float).tolist()
-    n_samples, n_features = len(X), len(w)
-
-    loss, dw, db = 0.0, [0.0] * n_features, 0.0
-    for i in range(n_samples):
-        z = b
-        for j in range(n_features):
-            z += w[j] * X[i][j]
-        # sigmoid and log(1 + e^z) split on the sign of z, so exp never overflows
-        if z >= 0:
-            p = 1.0 / (1.0 + math.exp(-z))
-            softplus = z + math.log1p(math.exp(-z))
-        else:
-            p = math.exp(z) / (1.0 + math.exp(z))
-            softplus = math.log1p(math.exp(z))
-        loss += softplus - y[i] * z
-        error = p - y[i]
-        for j in range(n_features):
-            dw[j] += error * X[i][j]
-        db += error
-
-    return loss / n_samples, [d / n_samples for d in dw], db / n_samples
 
 
 @dataclass(frozen=True)

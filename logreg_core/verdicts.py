@@ -177,6 +177,14 @@ class Verdict:
     digits: int = MAX_DIGITS
     chaotic: bool = False
 
+    @property
+    def not_yet(self) -> bool:
+        """Whether theory decides a kind this run has not shown (yet): measured swinging where
+        theory says it settles, or heading down where theory says it swings or grows. A run
+        measured converging shows settling; at the local limit theory decides nothing."""
+        return (bool(self.theory) and self.theory != "at_local" and self.measured != self.kind
+                and not (self.kind == SETTLING and self.measured == CONVERGING))
+
     def describe(self) -> str:
         """Plain sentences: the kind, what theory says of the rate, and what was measured."""
         n = _numbers(max(1, min(SENTENCE_DIGITS, self.digits)))

@@ -10,7 +10,7 @@ const BOUNDARY_COLOR = "#009E73";
 const MARKER_COLOR = "#D55E00";
 const LOSS_COLOR = "#4C78A8";
 const SPEEDS = { slow: 12, normal: 24, fast: 48 }; // frames per second
-const PAD = { left: 48, right: 12, top: 12, bottom: 36 };
+const PAD = { left: 52, right: 12, top: 12, bottom: 36 };
 const UTF8 = new TextDecoder();
 
 function css(el, name, fallback) {
@@ -39,7 +39,8 @@ function niceTicks(low, high, count) {
 function label(value) {
   if (value === 0) return "0";
   const abs = Math.abs(value);
-  if (abs >= 1e4 || abs < 1e-3) return value.toExponential(1);
+  // Short enough for the margin beside the axis title: 2e300, 1.5e-7 (not 2.0e+300).
+  if (abs >= 1e4 || abs < 1e-3) return value.toExponential(1).replace(".0e", "e").replace("e+", "e");
   return String(Number(value.toPrecision(4)));
 }
 

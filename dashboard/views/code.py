@@ -28,7 +28,7 @@ def render(ctx: ViewContext) -> None:
         "with numpy. Both are the code the app runs, read from the core's source as it is.")
     left, right = st.columns(2)
     with left:
-        st.markdown("**Loop**: `logreg_core.maths.loop_gradients`")
+        st.markdown("**Loop**: `logreg_core.loop.loop_gradients`")
         st.code(inspect.getsource(lc.loop_gradients), language="python", wrap_lines=True)
     with right:
         st.markdown("**Vectorized**: the pass every training step runs")

@@ -12,7 +12,7 @@ import streamlit as st
 from .. import compute, explain, fields, rate_charts, scenarios, state
 from ..context import ViewContext
 from ..display import show_chart
-from ..text import fmt, link_number, md_escape
+from ..text import fmt, link_number, md_escape, plural
 
 OVERLAY_FACTORS = (0.1, 0.5, 1.0, 2.0, 4.0)
 SWEEP_LOW = 1e-4
@@ -145,7 +145,7 @@ def render(ctx: ViewContext) -> None:
     summary = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
     show_chart(rate_charts.sweep_chart(table, rules, steps), key="sweep_chart",
                     on_select=state.on_sweep_pick, selection_mode="pick",
-                    alt=f"Loss after {steps:,} steps for {len(table)} rates from "
+                    alt=f"Loss after {plural(steps, 'step')} for {len(table)} rates from "
                         f"{swept[0]:.0e} to {swept[-1]:.3g}: {summary}.")
     show_chart(rate_charts.speed_chart(table, rules, steps), key="speed_chart",
                     alt="Steps each rate needs to get within 1% of the best loss any rate "
@@ -153,6 +153,6 @@ def render(ctx: ViewContext) -> None:
     close = int(table["steps_to_1pct"].notna().sum())
     st.caption(
         f"{close} of {len(table)} rates get within 1% of the best loss any rate reached in "
-        f"{steps:,} steps ({fmt(float(np.nanmin(sweep.loss)), digits)}). Verdicts: {summary}. "
-        "Click a point to use its rate.")
+        f"{plural(steps, 'step')} ({fmt(float(np.nanmin(sweep.loss)), digits)}). Verdicts: "
+        f"{summary}. Click a point to use its rate.")
     st.markdown(explain.learning_rate_story(ctx, sweep))

@@ -13,7 +13,7 @@ import logreg_core as lc
 from .. import compute, fields, rate_charts
 from ..context import ViewContext
 from ..display import show_chart, show_frame
-from ..text import fmt
+from ..text import fmt, plural
 from .learning_rates import explorer_steps
 
 #: The setting that feeds each optimizer field of the same meaning (the core's field names on
@@ -83,10 +83,11 @@ def render(ctx: ViewContext) -> None:
     reference = ("the best fit" if ctx.fit.converged else
                  "the lowest loss any of them reached")
     st.caption(
-        f"Up to {steps:,} steps from the same start at η = {fmt(ctx.settings.learning_rate, 6)};"
-        f" \"within 1%\" of {reference} ({fmt(target, ctx.digits)}). Mini-batch SGD "
-        f"follows the gradient of {min(ctx.settings.batch_size, ctx.data.n_samples)} random "
-        "samples per step, so its loss wobbles; momentum adds β times the previous step to "
+        f"Up to {plural(steps, 'step')} from the same start at η = "
+        f"{fmt(ctx.settings.learning_rate, 6)}; \"within 1%\" of {reference} "
+        f"({fmt(target, ctx.digits)}). Mini-batch SGD follows the gradient of "
+        f"{plural(min(ctx.settings.batch_size, ctx.data.n_samples), 'random sample')} "
+        "per step, so its loss wobbles; momentum adds β times the previous step to "
         "each step; Nesterov takes the gradient where momentum is heading; Adam scales each "
         "parameter's step by the size of its recent gradients; Newton's method uses the "
         "curvature and takes no learning rate.")

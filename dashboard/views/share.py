@@ -67,7 +67,10 @@ def render(ctx: ViewContext) -> None:
     st.caption(
         f"The history has one row per state ({history.steps_run + 1:,} rows): weights, bias, "
         "loss and the gradient of the step taken from it; text cells that a spreadsheet would "
-        "read as a formula (starting with =, +, −, @) are written with a leading quote. The "
+        "read as a formula (starting with "
+        + ", ".join({"\t": "a tab", "\r": "a carriage return"}.get(c, f"“{c}”")
+                    for c in tables.FORMULA_STARTS)
+        + ") are written with a leading quote. The "
         "script needs only numpy and prints the same loss curve to the last digit"
         + (", stopping where this run stopped before its numbers overflowed."
            if history.steps_run < history.steps else "."))

@@ -105,8 +105,8 @@ def test_a_click_on_the_loss_curve_inspects_that_step(page, app_url):
     assert player_step(page) == LAST
     curve = loss_chart(page)
     box = curve.bounding_box()
-    # The plot spans the canvas less its padding (48 px left, 12 px right; player.js PAD).
-    left, right = 48, box["width"] - 12
+    # The plot spans the canvas less its padding (52 px left, 12 px right; player.js PAD).
+    left, right = 52, box["width"] - 12
     with rerun(page):
         curve.click(position={"x": left + 0.25 * (right - left), "y": box["height"] / 3})
     step = player_step(page)

@@ -275,3 +275,19 @@ def test_on_label_side_is_the_prediction_p_at_least_half_against_the_label():
     assert on_label_side(z, y).tolist() == [True, False, True, False, True, False]
     # Judged on z, not on a rounded p: at z = -1e-300 p rounds to 0.5, yet p < 0.5 exactly.
     assert on_label_side(np.array([-1e-300]), np.array([1])).tolist() == [False]
+
+
+@settings(max_examples=60, deadline=None)
+@given(scale=st.floats(-150, 150), b=st.floats(-10, 10), l2=st.sampled_from([0.1, 1.0, 100.0]))
+def test_the_data_part_of_dw_survives_a_penalty_that_dwarfs_it(scale, b, l2):
+    """``data_dw`` is mean((p - y) x) however large λw is: at |w| = 1e150 on the 5 points the
+    penalty's part is 1e152 and ``dw - λw`` would cancel to 0. Reference: the probabilities
+    from scipy's expit, the mean with numpy; and ``dw`` is their sum, bit for bit."""
+    from scipy.special import expit
+
+    X, y = np.arange(1.0, 6.0)[:, None], np.array([0, 0, 0, 1, 1])
+    w = np.array([-(10.0 ** abs(scale)) if scale < 0 else 10.0 ** scale])
+    grad = loss_and_gradients(X, y, w, b, l2)
+    reference = np.mean((expit(X @ w + b) - y)[:, None] * X, axis=0)
+    assert grad.data_dw == pytest.approx(reference, rel=1e-12, abs=1e-15)
+    assert np.array_equal(grad.dw, grad.data_dw + grad.l2_term)

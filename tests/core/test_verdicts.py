@@ -342,3 +342,34 @@ def test_a_cycle_too_narrow_for_4_digits_gives_its_width():
     loss = 0.40251 + 4e-6 * (t % 2)
     sentence = classify_run(loss).describe()
     assert "in a band 4e-06 wide at 0.4025" in sentence
+
+
+@pytest.mark.parametrize("steps, shown", [(1, False), (5, False), (500, True)])
+def test_theory_says_where_a_run_heads_and_not_yet_says_whether_it_got_there(five_points,
+                                                                             steps, shown):
+    """The 5 points are separable: above 2/L theory says the run settles, with the loss
+    towards 0. At η = 10 it first rises (0.6931 to 3.03 in one step, by `train`'s own losses
+    and the plain formula below), so for 1 and 5 steps the kind is theory's and `not_yet` says
+    the run has not shown it; after 500 steps it has."""
+    from logreg_core.limits import learning_rate_limits
+
+    X, y = five_points
+    history = train(X, y, learning_rate=10.0, steps=steps, limits=learning_rate_limits(X, y))
+    z = X[:, 0] * history.weights[1, 0] + history.bias[1]
+    assert np.mean(np.logaddexp(0, z) - y * z) > 3.0 > np.log(2)  # by hand: it rose at once
+    assert history.verdict.kind == SETTLING
+    assert history.verdict.not_yet == (not shown)
+    assert bool(history.loss[-1] < history.loss[0]) == shown
+
+
+def test_not_yet_needs_theory_and_a_measured_kind_that_disagrees():
+    base = Verdict(kind=SETTLING, basis="quiet", steps=500, measured=CONVERGING,
+                   theory="below_local", first_rise=None, stopped_at=None, start=0.7, final=0.1)
+    assert not base.not_yet  # converging shows settling
+    assert dataclasses.replace(base, measured=OSCILLATING).not_yet
+    assert not dataclasses.replace(base, measured=OSCILLATING, theory="").not_yet
+    assert not dataclasses.replace(base, measured=OSCILLATING, theory="at_local").not_yet
+    assert dataclasses.replace(base, kind=OSCILLATING, measured=CONVERGING,
+                               theory="above_local").not_yet
+    assert dataclasses.replace(base, kind=DIVERGING, measured=OSCILLATING,
+                               theory="above_penalty").not_yet
