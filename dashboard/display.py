@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa  # Streamlit's own dependency: what every table reaches the browser as
 import streamlit as st
@@ -43,14 +44,25 @@ def number_format(digits: int) -> str:
     return f"%.{digits}g"
 
 
+#: The largest integer a JavaScript number holds exactly: the grid's number formats stop here.
+SAFE_INTEGER = 2.0**53
+
+
 def show_frame(frame, digits: int, *, where=None, **options):
     """A scrolling grid of numbers, each shown to ``digits`` significant digits.
 
     Formatting is left to the grid (a printf format per column), not to a pandas Styler,
     whose per-cell formatting costs more than the rest of the table on every rerun.
     """
+    # The grid cannot format a number beyond 2^53 (it shows all 17 digits, flagged as an
+    # error), so a column that holds one, after an overshoot, is written as text here.
+    huge = [c for c in columns_of_kind(frame, "f") if np.nanmax(np.abs(
+        frame[c].to_numpy()), initial=0.0) > SAFE_INTEGER]
+    if huge:
+        frame = frame.assign(**{c: [fmt(v, digits) for v in frame[c].tolist()] for c in huge})
     config = {c: st.column_config.NumberColumn(format=number_format(digits))
               for c in columns_of_kind(frame, "f")}
+    config.update({c: st.column_config.TextColumn(alignment="right") for c in huge})
     config.update({c: st.column_config.NumberColumn(format="%d")
                    for c in columns_of_kind(frame, "iu")})
     config.update(options.pop("column_config", {}))

@@ -62,10 +62,10 @@ function build(parent) {
     </div>
     <div class="readout" aria-live="off"></div>
     <div class="adding" hidden>
-      <span>A click on the plane adds a sample of class</span>
+      <span>A click on a sample removes it; a click elsewhere on the plane adds one of
+        class</span>
       <button type="button" class="cls" data-cls="0">0</button>
       <button type="button" class="cls" data-cls="1">1</button>
-      <span>; a click on a sample removes it.</span>
     </div>`;
   parent.append(root);
   const s = { root, frame: 0, playing: false, drawn: 0, addClass: 1, timer: null };

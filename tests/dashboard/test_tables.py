@@ -147,3 +147,20 @@ def test_show_table_hides_the_index_where_streamlit_would():
     at = AppTest.from_function(page, default_timeout=30).run()
     hidden = [t.proto.hide_index for t in at.table]
     assert hidden == [True, True, False, False]
+
+
+def test_a_grid_column_beyond_two_to_the_53_is_written_to_the_digits_shown():
+    """Found by a walk: after an overshoot the grid showed 2.6911042412794764e+150 with all
+    its digits (its number formats stop at 2^53, flagged as an error); such a column now goes
+    as text, `fmt` to the digits asked, and a column of ordinary numbers stays numbers."""
+    def page():
+        import pandas as pd
+
+        from dashboard.display import show_frame
+        show_frame(pd.DataFrame({"huge": [2.6911042412794764e150, -430.0],
+                                 "plain": [0.5, 1.25]}), 4, key="grid")
+
+    at = AppTest.from_function(page, default_timeout=30).run()
+    shown = at.dataframe[0].value
+    assert shown["huge"].tolist() == ["2.691e+150", "-430"]
+    assert shown["plain"].tolist() == [0.5, 1.25]
