@@ -14,7 +14,7 @@ from logreg_core import examples
 from . import compute, controls, explain, player, predict, state, tables
 from .context import ViewContext
 from .display import show_frame, show_table
-from .text import fmt, fmt_loss, link_number, md_escape, plural
+from .text import fmt, fmt_loss, link_number, md_escape, percent, plural
 
 #: Samples shown as a plain text table on the first screen; more go in a scrolling grid.
 TEXT_TABLE_ROWS = 10
@@ -59,7 +59,7 @@ def headline(ctx: ViewContext) -> None:
 def metrics(ctx: ViewContext) -> None:
     f = lambda v: fmt(v, ctx.digits)  # noqa: E731
     history, k = ctx.history, ctx.k
-    accuracy = float(np.mean(lc.on_label_side(ctx.grad_pass.z, ctx.data.y)))
+    accuracy = lc.accuracy(ctx.grad_pass.z, ctx.data.y)
     row = st.container(horizontal=True, gap="medium")  # wraps onto more rows when narrow
     card = {"width": "content"}
     row.metric("Loss at step 0", f(history.loss[0]), **card)
@@ -76,7 +76,7 @@ def metrics(ctx: ViewContext) -> None:
     else:
         row.metric(f"‖w‖ at step {k:,}", f(np.linalg.norm(w)), **card)
     row.metric(f"b at step {k:,}", f(ctx.b), **card)
-    row.metric(f"Accuracy at step {k:,}", f"{accuracy:.0%}", **card)
+    row.metric(f"Accuracy at step {k:,}", percent(accuracy), **card)
 
 
 def picture_column(ctx: ViewContext) -> None:

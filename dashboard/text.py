@@ -61,6 +61,18 @@ def fmt_apart(a: float, b: float, digits: int = 4) -> tuple[str, str]:
     return fmt(a, digits), fmt(b, digits)
 
 
+def percent(share: float) -> str:
+    """A share as a whole percentage that never reads 100% or 0% unless it is: 568 of 569
+    is "> 99%", not "100%". Halves round up, as the player's readout rounds (JavaScript's
+    ``Math.round``), so the two agree."""
+    whole = math.floor(100 * share + 0.5)
+    if whole == 100 and share < 1:
+        return "> 99%"
+    if whole == 0 and share > 0:
+        return "< 1%"
+    return f"{whole}%"
+
+
 def fmt_loss(value: float, digits: int = 4) -> str:
     """A loss as `fmt` writes it, except one that rounds to 0: the logistic loss is never 0,
     so a 0 has underflowed (it is below the smallest double, 5e-324) and reads so."""

@@ -252,6 +252,21 @@ def on_label_side(z, y) -> np.ndarray:
     return (np.asarray(z) >= 0) == (np.asarray(y) == 1)
 
 
+def accuracy(z, y) -> float:
+    """The share of samples on their own label's side: ``mean(on_label_side(z, y))``.
+
+    Parameters
+    ----------
+    z : ndarray of shape (n_samples,)
+    y : ndarray of shape (n_samples,)
+
+    Returns
+    -------
+    float in [0, 1]
+    """
+    return float(np.mean(on_label_side(z, y)))
+
+
 def label_signs(y: np.ndarray) -> np.ndarray:
     """``s = 1 - 2y``: +1 for label 0, -1 for label 1. ``u = s z`` is the wrong-side logit."""
     return 1.0 - 2.0 * y

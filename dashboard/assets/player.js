@@ -36,6 +36,14 @@ function niceTicks(low, high, count) {
   return ticks;
 }
 
+// A share as a whole percentage that never reads 100% or 0% unless it is (text.percent).
+function percent(share) {
+  const whole = Math.round(100 * share);
+  if (whole === 100 && share < 1) return "> 99%";
+  if (whole === 0 && share > 0) return "< 1%";
+  return `${whole}%`;
+}
+
 function label(value) {
   if (value === 0) return "0";
   const abs = Math.abs(value);
@@ -330,7 +338,7 @@ function draw(s) {
   s.readout.textContent = `Step ${s.step.toLocaleString("en-US")} of ` +
     `${d.last.toLocaleString("en-US")}${approx} · loss ` +
     `${Number(d.frames.loss[f].toPrecision(d.digits))} · ` +
-    `${Math.round(100 * d.frames.accuracy[f])}% on their label's side`;
+    `${percent(d.frames.accuracy[f])} on their label's side`;
   s.drawn += 1;
   s.root.dataset.drawn = String(s.drawn);
   s.root.dataset.frame = String(f);

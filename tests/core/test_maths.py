@@ -11,6 +11,7 @@ from hypothesis.extra import numpy as hnp
 from logreg_core import (
     LogisticProblem,
     LogRegInputError,
+    accuracy,
     curvature_bound,
     loop_gradients,
     loss_and_gradients,
@@ -275,6 +276,7 @@ def test_on_label_side_is_the_prediction_p_at_least_half_against_the_label():
     assert on_label_side(z, y).tolist() == [True, False, True, False, True, False]
     # Judged on z, not on a rounded p: at z = -1e-300 p rounds to 0.5, yet p < 0.5 exactly.
     assert on_label_side(np.array([-1e-300]), np.array([1])).tolist() == [False]
+    assert accuracy(z, y) == 3 / 6  # three of the six, counted above by hand
 
 
 @settings(max_examples=60, deadline=None)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from dashboard.text import fmt, link_number, md_escape, tex_number
+from dashboard.text import fmt, link_number, md_escape, percent, tex_number
 
 RENDER = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 HOSTILE = [
@@ -62,3 +62,10 @@ def test_number_formats():
     assert tex_number(1.2e-5) == r"1.2 \times 10^{-5}"
     assert link_number(0.1) == "0.1" and link_number(100000.0) == "100000"
     assert float(link_number(0.1 + 0.2)) == 0.1 + 0.2
+
+
+def test_a_percentage_reads_100_or_0_only_when_it_is():
+    """568 of 569 on their label's side rounds to 100%, which would say every sample is."""
+    assert percent(568 / 569) == "> 99%" and percent(1 / 569) == "< 1%"
+    assert percent(1.0) == "100%" and percent(0.0) == "0%"
+    assert percent(94 / 100) == "94%" and percent(1 / 8) == "13%"  # halves up, as JavaScript
