@@ -65,7 +65,8 @@ def show_frame(frame, digits: int, *, where=None, **options):
     config.update({c: st.column_config.TextColumn(alignment="right") for c in huge})
     config.update({c: st.column_config.NumberColumn(format="%d")
                    for c in columns_of_kind(frame, "iu")})
-    config.update(options.pop("column_config", {}))
+    config.update({c: setting for c, setting in options.pop("column_config", {}).items()
+                   if c not in huge})  # a caller's number format cannot show them either
     return (where or st).dataframe(arrow_table(frame), column_config=config, **options)
 
 

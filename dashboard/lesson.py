@@ -343,7 +343,7 @@ def _update_why(ctx: ViewContext) -> str:
     if move == "stay the same":
         return (f"It goes from {fmt(old, ctx.digits)} to {fmt(new, ctx.digits)}: the change, "
                 f"{fmt(new - old, 2)}, is within the rounding of the loss itself (about "
-                f"{fmt(2 * lc.loss_rounding(ctx.grad_pass), 1)}), so the computer sees none.")
+                f"{fmt(2 * lc.loss_rounding(ctx.grad_pass), 1)}): it cannot be told from rounding.")
     a, b = fmt_apart(old, new, ctx.digits)
     how = ("a step this long overshoots the curvature here" if move == "up" else
            "a step against the gradient lowers the loss when it is short enough for the "

@@ -48,6 +48,11 @@ class GradientCheck:
     finite : bool
         False when the loss overflows at the nudged points (parameters near the limits of
         double precision): then nothing could be checked.
+    resolved : bool
+        False when a parameter is so large that its nudge ``h`` is not a step of ``h`` in
+        double precision (``(t + h) - t`` off by more than 1e-6 of ``h``; at ``|w| = 1e149``
+        ``w + h == w``): the differences then measure rounding, not the slope, and nothing
+        is checked.
     """
 
     analytic: np.ndarray
@@ -57,6 +62,12 @@ class GradientCheck:
     rtol: float
     passed: np.ndarray
     finite: bool
+    resolved: bool = True
+
+    @property
+    def checked(self) -> bool:
+        """Whether the differences could be taken at all (`finite` and `resolved`)."""
+        return self.finite and self.resolved
 
     def __post_init__(self) -> None:
         freeze_fields(self)  # shared across sessions: read-only
@@ -82,9 +93,13 @@ def gradient_check(X, y, w, b, l2: float = 0.0) -> GradientCheck:
     if not finite:
         numeric = np.where(np.isfinite(numeric), numeric, 0.0)
     allowed = atol + CHECK_RTOL * np.maximum(np.abs(analytic), np.abs(numeric))
-    passed = (np.abs(analytic - numeric) <= allowed) & finite
+    theta = np.append(np.asarray(w, dtype=float), float(b))
+    with np.errstate(over="ignore", invalid="ignore"):
+        realized = (theta + 2 * steps) - (theta - 2 * steps)  # the widest nudge, as stored
+    resolved = bool(np.all(np.abs(realized - 4 * steps) <= 1e-6 * 4 * steps))
+    passed = (np.abs(analytic - numeric) <= allowed) & finite & resolved
     return GradientCheck(analytic=analytic, numeric=numeric, steps=steps, atol=atol,
-                         rtol=CHECK_RTOL, passed=passed, finite=finite)
+                         rtol=CHECK_RTOL, passed=passed, finite=finite, resolved=resolved)
 
 
 @dataclass(frozen=True)

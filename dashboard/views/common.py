@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from .. import compute, tables
@@ -21,11 +22,15 @@ def gradient_check_panel(ctx: ViewContext) -> None:
                "measured by nudging each parameter a little either way (a fourth-order "
                "central difference)")
     check = compute.check_gradient(ctx.data, tuple(ctx.w), ctx.b, ctx.settings.l2)
-    if not check.finite:
+    if not check.checked:
         st.markdown(heading)
         st.info("The loss overflows at the nudged points (the parameters are near the limits "
                 "of double precision), so the gradient cannot be checked here; check an "
-                "earlier step.")
+                "earlier step." if not check.finite else
+                f"The parameters are so large (up to {fmt(max(abs(ctx.b), *np.abs(ctx.w)), 2)}) "
+                f"that a nudge of h ≈ {fmt(float(check.steps.min()), 2)} is lost in their "
+                "rounding: the differences would measure rounding, not the slope, so the "
+                "gradient cannot be checked here; check an earlier step.")
         return
     show_formulas(heading + ", each held to this allowance:", [CRITERION])
     show_frame(tables.gradient_check_table(check, ctx.names), ctx.digits, key="gradient_check",

@@ -50,6 +50,24 @@ def test_overflowing_neighbours_are_reported_not_shown(five_points):
     assert np.all(np.isfinite(check.numeric))
 
 
+@pytest.mark.parametrize("w", [-2.99e149, 1e12])
+def test_a_nudge_lost_in_a_large_parameter_checks_nothing(five_points, w):
+    """Found by a walk: at w = -3e149 (η = 100, λ = 100) w + h == w for h = 2e-4, the four
+    losses were one number and the "central difference" -7e287 was rounding, yet it "agreed"
+    under an allowance of 5e290. By hand: the stored nudge w + 2h - (w - 2h) is not 4h."""
+    X, y = five_points
+    h = 1e-3 / 5  # rel_step over the largest |x|
+    assert (w + 2 * h) - (w - 2 * h) != pytest.approx(4 * h, rel=1e-6)
+    check = checks.gradient_check(X, y, [w], 0.0, l2=100.0)
+    assert check.finite and not check.resolved and not check.checked
+    assert not check.passed.any()
+
+
+def test_an_ordinary_parameter_is_resolved(five_points):
+    check = checks.gradient_check(*five_points, [2.197], -6.593)
+    assert check.resolved and check.checked and check.passed.all()
+
+
 @pytest.mark.parametrize(("z", "y"), [(0.3, 1.0), (-2.0, 0.0), (12.0, 1.0), (-30.0, 1.0)])
 def test_why_facts_hold(z, y):
     facts = checks.why_facts(z, y, x=2.5)
