@@ -154,7 +154,7 @@ def outside_view(settings: fields.Settings, source_key: str) -> tuple:
     data's edits and clicks (session state that no setting holds)."""
     s = st.session_state
     return (replace(settings, **dict.fromkeys(VIEW_OWNED)),
-            repr(s.get(sources.editor_key(source_key))),
+            repr(sources.edit_layers(source_key)),
             repr(s.get(sources.clicks_key(source_key))))
 
 

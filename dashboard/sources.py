@@ -3,6 +3,7 @@ and standardization."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 
@@ -25,8 +26,14 @@ def builtin_source(name: str) -> Source:
 
 
 def editor_key(source_key: str) -> str:
-    """The data editor's widget key for a source (a new source starts with no edits)."""
+    """The stem of the data editor's widget keys for a source (a new source starts with no
+    edits); `live_editor_key` adds the number of the editor drawn now."""
     return "editor_" + hashlib.sha1(source_key.encode()).hexdigest()[:12]
+
+
+def edits_key(source_key: str) -> str:
+    """Session-state key of the edits kept for a source (`kept_edits`)."""
+    return "edits_" + hashlib.sha1(source_key.encode()).hexdigest()[:12]
 
 
 def has_edits(edits) -> bool:
@@ -34,21 +41,64 @@ def has_edits(edits) -> bool:
                                                      "deleted_rows"))
 
 
+def kept_edits(source_key: str) -> dict:
+    """The edits of a source, kept in session state of our own: a data editor has no state
+    once it is not drawn (another view is open), and its edits would go with it.
+
+    ``{"layers": [...], "live": edits}``: each layer is one editor's edits (Streamlit's
+    ``edited_rows``, ``added_rows``, ``deleted_rows``) of the table the layers before it
+    made; ``live`` is the editor drawn now, copied on every change (`keep_live_edits`).
+    """
+    return st.session_state.get(edits_key(source_key)) or {"layers": [], "live": None}
+
+
+def edit_layers(source_key: str) -> list[dict]:
+    """Every edit of a source, in order: the kept layers, then the live editor's."""
+    kept = kept_edits(source_key)
+    return [*kept["layers"], *([kept["live"]] if has_edits(kept["live"]) else [])]
+
+
+def keep_live_edits(source_key: str, widget_key: str) -> None:
+    """The editor's on_change: copy its edits, which outlive it here."""
+    kept = kept_edits(source_key)
+    st.session_state[edits_key(source_key)] = {
+        "layers": kept["layers"], "live": copy.deepcopy(st.session_state.get(widget_key))}
+
+
+def live_editor_key(source_key: str) -> str:
+    """The widget key of the editor to draw now. When the last one is gone (the Data view was
+    closed, so Streamlit dropped its state), its edits become a layer and a new editor, over
+    the edited table, starts with none."""
+    kept = kept_edits(source_key)
+    key = f"{editor_key(source_key)}_{len(kept['layers'])}"
+    if key not in st.session_state and has_edits(kept["live"]):
+        kept = {"layers": [*kept["layers"], kept["live"]], "live": None}
+        st.session_state[edits_key(source_key)] = kept
+        key = f"{editor_key(source_key)}_{len(kept['layers'])}"
+    return key
+
+
+def edited_frame(source: Source, layers: list[dict]):
+    """The editor's table of a source after ``layers`` of edits (`tables.apply_edits`)."""
+    frame = tables.editable_frame(source.X, source.y, len(source.names))
+    for layer in layers:
+        frame = tables.apply_edits(frame, layer)
+    return frame
+
+
 def with_edits(source: Source) -> Source:
     """The source after the table editor's edits (or as it was, with a notice, if they cannot
     be used yet)."""
-    edits = st.session_state.get(editor_key(source.key))
-    if not has_edits(edits):
+    layers = edit_layers(source.key)
+    if not layers:
         return source
-    frame = tables.apply_edits(tables.editable_frame(source.X, source.y, len(source.names)),
-                               edits)
     try:
-        X, y = lc.check_data(*tables.edited_arrays(frame))
+        X, y = lc.check_data(*tables.edited_arrays(edited_frame(source, layers)))
     except lc.LogRegInputError as error:
         st.error(f"Your edits of the table cannot be used yet: {md_escape(error, 500)} Until "
                  "then the page shows the data as it was.")
         return source
-    digest = hashlib.sha1(json.dumps(edits, sort_keys=True, default=str).encode()).hexdigest()
+    digest = hashlib.sha1(json.dumps(layers, sort_keys=True, default=str).encode()).hexdigest()
     return Source(key=f"{source.key}|edits:{digest[:16]}", X=X, y=y, names=source.names,
                   title=source.title + " (edited)", note=source.note, preview=source.preview)
 

@@ -7,6 +7,7 @@ import streamlit as st
 from .. import explain, sources, tables
 from ..charts import title_text
 from ..context import ViewContext
+from ..text import plural
 
 
 def render(ctx: ViewContext) -> None:
@@ -31,9 +32,10 @@ def render(ctx: ViewContext) -> None:
               for column, name in zip(columns, source.names, strict=True)}
     config[tables.EDITOR_LABEL] = st.column_config.CheckboxColumn(
         "class 1", help="Ticked: label 1. Unticked: label 0.")
-    st.data_editor(tables.editable_frame(source.X, source.y, len(source.names)),
-                   key=sources.editor_key(source.key), num_rows="dynamic", width="stretch",
-                   column_config=config)
-    if sources.has_edits(st.session_state.get(sources.editor_key(source.key))):
-        st.caption(f"Edited: {len(ctx.data.y)} rows now. Edits are kept while you stay on this "
-                   "data set; they are not part of shared links.")
+    key = sources.live_editor_key(source.key)
+    st.data_editor(sources.edited_frame(source, sources.kept_edits(source.key)["layers"]),
+                   key=key, num_rows="dynamic", width="stretch", column_config=config,
+                   on_change=sources.keep_live_edits, args=(source.key, key))
+    if sources.edit_layers(source.key):
+        st.caption(f"Edited: {plural(len(ctx.data.y), 'row')} now. Edits are kept while you "
+                   "stay on this data set; they are not part of shared links.")

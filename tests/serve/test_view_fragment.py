@@ -76,23 +76,40 @@ def test_an_edit_of_the_data_in_the_data_view_reruns_the_whole_page(protocol_ser
     from dashboard import sources, tables
 
     key = sources.editor_key("builtin:five_points")
+    tick = {"edited_rows": {"2": {tables.EDITOR_LABEL: True}}, "added_rows": [],
+            "deleted_rows": []}  # sample 3 (x = 3) becomes class 1, as a tick does
 
     async def edit():
         session = Session(protocol_server.url, "tab=data")
         first = await session.open()
         assert first.ok, first.problem()
-        # Sample 3 (x = 3) becomes class 1, as a tick in the table does.
-        edits = {"edited_rows": {"2": {tables.EDITOR_LABEL: True}}, "added_rows": [],
-                 "deleted_rows": []}
-        edited = await session.set_widget(key, json.dumps(edits))
+        edited = await session.set_widget(f"{key}_0", json.dumps(tick))
+        # Found by a walk: two other views later the edits were gone (a data editor keeps
+        # no state once it is not drawn), and the page was back on the data as loaded.
+        away = [await session.set_widget("view_tab", view)
+                for view in ("Compare learning rates", "Walk the loss landscape")]
+        back = await session.set_widget("view_tab", "Your data and links")
+        # The editor drawn again starts from the edited table; a new edit goes on top of it:
+        # sample 5 (x = 5) becomes class 0.
+        flip = {"edited_rows": {"4": {tables.EDITOR_LABEL: False}}, "added_rows": [],
+                "deleted_rows": []}
+        again = await session.set_widget(f"{key}_1", json.dumps(flip))
         await session.close()
-        return first, edited
+        return first, edited, away, back, again
 
-    first, edited = async_run.run(edit())
+    first, edited, away, back, again = async_run.run(edit())
     assert edited.ok and not edited.fragment, edited.problem()
     five = lc.load_dataset("five_points")
     y = five.y.copy()
     y[2] = 1.0
-    history = lc.train(five.X, y, learning_rate=0.5, steps=200)
-    assert metrics(edited)["Loss at step 200"] == fmt(history.loss[-1])
-    assert metrics(first)["Loss at step 200"] != metrics(edited)["Loss at step 200"]
+    loss = fmt(lc.train(five.X, y, learning_rate=0.5, steps=200).loss[-1])
+    assert metrics(edited)["Loss at step 200"] == loss
+    assert metrics(first)["Loss at step 200"] != loss
+    for result in (*away, back):
+        assert result.ok, result.problem()
+        assert metrics(result).get("Loss at step 200", loss) == loss  # a view alone: no metric
+    assert all(r.fragment for r in away), [r.fragment for r in away]
+    y[4] = 0.0
+    assert again.ok, again.problem()
+    assert metrics(again)["Loss at step 200"] == fmt(
+        lc.train(five.X, y, learning_rate=0.5, steps=200).loss[-1])
