@@ -186,6 +186,16 @@ class Spec:
                 **properties, "datasets": self.datasets}
 
 
+#: Up to this many steps an axis of steps gets a tick at each whole step (Vega would put
+#: ticks at 0.05, 0.1, ... under one step).
+SMALL_STEPS = 10
+
+
+def small_steps(last: int) -> list[int]:
+    """The ticks of an axis of steps 0..``last`` when it is short: every whole step."""
+    return list(range(int(last) + 1))
+
+
 def _q(field: str, **extra) -> dict:
     return {"field": field, "type": "quantitative", **extra}
 
@@ -201,8 +211,9 @@ def loss_chart(loss: np.ndarray, inspect: int, log_scale: bool = False,
     frame = loss_frame(loss, inspect, log_scale)
     y_scale = {"type": "log"} if log_scale else {"zero": False}
     y_title = "loss" + (" (log scale)" if log_scale else "")
-    x = _q("step", title="step", scale={"domain": [0, max(1, len(loss) - 1)]},
-           axis={"tickMinStep": 1, "format": ","})  # steps are whole: no tick at 0.5
+    last = max(1, len(loss) - 1)
+    x = _q("step", title="step", scale={"domain": [0, last]},
+           **({"axis": {"values": small_steps(last)}} if last <= SMALL_STEPS else {}))
     y = _q("loss", title=y_title, scale=y_scale)
     tooltip = [_q("step", format=","), _q("loss", format=".6g")]
     layers = []

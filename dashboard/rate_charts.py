@@ -20,11 +20,13 @@ from .charts import (
     LOG_FLOOR,
     MARKER_COLOR,
     RUN_COLORS,
+    SMALL_STEPS,
     VERDICT_COLORS,
     VERDICT_DASH,
     VERDICT_SHAPES,
     downsample,
     envelope_frame,
+    small_steps,
     zigzags,
 )
 from .text import plural
@@ -98,7 +100,8 @@ def curves_chart(frame: pd.DataFrame, title: str, log_scale: bool = True) -> alt
     if cap is not None:
         low = float(frame["loss"].min())
         scale["domain"] = [low / 1.5 if log_scale else low, cap]
-    x = alt.X("step:Q", title="step", axis=alt.Axis(tickMinStep=1, format=","))
+    x = alt.X("step:Q", title="step", axis=alt.Axis(values=small_steps(frame["step"].max()))
+              if frame["step"].max() <= SMALL_STEPS else alt.Undefined)
     y = alt.Y("loss:Q", title="loss" + (" (log scale)" if log_scale else ""),
               scale=alt.Scale(**scale))
     color = alt.Color("label:N", sort=labels, title=None,
@@ -147,7 +150,7 @@ def zoom_chart(frame: pd.DataFrame) -> alt.Chart:
     runs = list(first["run"])
     colors = [RUN_COLORS[int(k) % len(RUN_COLORS)] for k in first["order"]]
     return alt.Chart(frame).mark_line(point=True).encode(
-        x=alt.X("step:Q", title="step", axis=alt.Axis(tickMinStep=1, format=",")),
+        x=alt.X("step:Q", title="step", axis=alt.Axis(format=",")),
         y=alt.Y("loss:Q", title="loss", scale=alt.Scale(zero=False)),
         color=alt.Color("run:N", sort=runs, title=None, scale=alt.Scale(domain=runs,
                                                                       range=colors),
