@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from logreg_core import csv_reader as reader
+from logreg_core.datasets import constant_features
 
 from . import compute, fields, state
 from .compute import Source
@@ -140,9 +141,17 @@ def upload_source(sidebar) -> Source | None:
     notes.append(f"Labels: {md_escape(prepared.mapping.describe(), 300)}.")
     if prepared.dropped_rows:
         notes.append(f"Dropped {prepared.dropped_rows:,} rows with missing values.")
-    notes.append(f"The features' spreads differ by a factor of {prepared.scale_ratio:,.3g}"
-                 + ("; standardizing is on to start with." if prepared.suggest_standardize
-                    else "."))
+    constant = constant_features(prepared.X, prepared.feature_names)
+    if constant:
+        notes.append(f"{', '.join(md_escape(c, 60) for c in constant)} "
+                     f"{'has' if len(constant) == 1 else 'have'} the same value in every row: "
+                     "it moves every logit alike, as the bias does, so it adds nothing to the "
+                     "fit.")
+    if len(prepared.feature_names) - len(constant) >= 2:  # a ratio of two spreads or more
+        notes.append(f"The features' spreads differ by a factor of "
+                     f"{prepared.scale_ratio:,.3g}" + (
+                         "; standardizing is on to start with." if prepared.suggest_standardize
+                         else "."))
     key = "upload:" + digest + "|" + hashlib.sha1(
         json.dumps([*options, sample], default=str).encode()).hexdigest()[:12]
     return Source(key=key, X=prepared.X, y=prepared.y, names=tuple(prepared.feature_names),

@@ -109,6 +109,11 @@ def fit_exact(
     # rows of [X 1] signed so that a positive entry of Xs @ theta is a wrong-side logit
     Xs = np.column_stack([X, np.ones(n_samples)]) * label_signs(y)[:, None]
 
+    # Directions of (w, b) that change no logit (a feature the same in every row duplicates
+    # the bias): without L2 the loss is flat along them and the Hessian singular, so Newton's
+    # steps are kept out of them; they would drift along the flat valley and look like a run
+    # off to infinity.
+    flat = _flat_directions(Xs) if l2 == 0 else np.zeros((n_features + 1, 0))
     w0, b0 = check_parameters(w0, b0, n_features)
     theta = np.append(w0, b0)
     path, path_loss = [theta], []
@@ -131,6 +136,7 @@ def fit_exact(
                 direction = np.linalg.solve(hess, grad)
             except np.linalg.LinAlgError:
                 direction = np.linalg.lstsq(hess, grad, rcond=None)[0]
+            direction = direction - flat @ (flat.T @ direction)
             alpha, slope = 1.0, float(grad @ direction)
             while True:
                 candidate = theta - alpha * direction
@@ -171,7 +177,20 @@ def _runs_off(Xs, move, moved, decrease, loss) -> bool:
     if moved < 1e-3 or decrease > 1e-12 * loss:
         return False
     slack = 1e-9 * np.abs(Xs).sum(axis=1) * moved
-    return bool(np.all(Xs @ move <= slack))
+    logits = Xs @ move  # and some sample must gain: a move that changes no logit is no run-off
+    return bool(np.all(logits <= slack) and np.any(logits < -slack))
+
+
+def _flat_directions(Xs: np.ndarray) -> np.ndarray:
+    """Orthonormal directions of (w, b) along which no logit changes: the null space of
+    ``[X 1]``, shape ``(d + 1, k)``. Found with each column scaled to length 1 (features in
+    units of 1e-3 and 1e3 are not collinear for it), where a Gram eigenvalue at rounding
+    level (1e-12 of the largest) is a direction of none."""
+    scale = np.linalg.norm(Xs, axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
+    values, vectors = np.linalg.eigh((Xs / scale).T @ (Xs / scale))
+    null = vectors[:, values <= 1e-12 * max(values[-1], np.finfo(float).tiny)] / scale[:, None]
+    return np.linalg.qr(null)[0] if null.shape[1] else null
 
 
 def _unit(theta: np.ndarray) -> np.ndarray:

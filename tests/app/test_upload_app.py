@@ -9,7 +9,7 @@ import logreg_core as lc
 from dashboard import fields
 from dashboard.text import fmt
 from logreg_core import csv_reader as upload
-from tests.app.helpers import metric, open_popover, open_view, plain, table
+from tests.app.helpers import metric, open_popover, open_view, page_text, plain, table
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "bad_csv"
 
@@ -230,3 +230,16 @@ def test_raw_features_in_the_thousands_start_below_the_guarantee(upload_app):
     history = lc.train(X, labels.astype(float), learning_rate=rate, steps=500)
     assert history.verdict.kind == "converging"
     assert not at.exception and "Diverging" not in " ".join(e.value for e in at.error)
+
+
+def test_a_constant_column_is_said_and_is_no_separation(upload_app):
+    """Found by a walk: a column the same in every row made the page say the classes can be
+    split with samples on the line and the loss keeps falling; the classes overlap on the
+    other column (here x = 1..6 with labels 0 1 0 1 0 1, by construction)."""
+    rows = "\n".join(f"{x},7,{x % 2}" for x in range(1, 7))
+    at = upload_app("constant.csv", f"x,k,label\n{rows}\n".encode())
+    assert not at.exception
+    text = page_text(open_tab(at, "data"))
+    assert "k has the same value in every row" in text
+    assert "spreads differ" not in text
+    assert "No finite best fit" not in text and "no finite best fit" not in text

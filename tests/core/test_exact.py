@@ -91,3 +91,18 @@ def test_quasi_separable_data_is_flagged():
     y = np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0])
     fit = fit_exact(X, y)
     assert fit.separable and "No finite best fit" in fit.message
+
+
+def test_a_feature_the_same_in_every_row_is_no_separation(overlapping):
+    """Found by a walk: an upload with a constant column (it duplicates the bias) was called
+    quasi-separable, "the loss keeps falling", where the classes overlap and the best fit is
+    the one without that column. Reference: scikit-learn on the other features alone."""
+    X, y = overlapping
+    with_constant = np.column_stack([X, np.full(len(y), 7.0)])
+    fit = fit_exact(with_constant, y)
+    assert fit.converged and not fit.separable
+    w, b = sklearn_fit(X, y, C=np.inf)
+    assert fit.loss == pytest.approx(loss_and_gradients(X, y, w, b).loss, rel=1e-9)
+    # the constant's weight and the bias share one role: only their sum in the logit counts
+    assert fit.w[-1] * 7.0 + fit.b == pytest.approx(b, abs=1e-6)
+    assert fit.w[:-1] == pytest.approx(w, abs=1e-6)
