@@ -23,9 +23,13 @@ def verdict_headline(history) -> str:
     measured part is in `verdict_text`), and the measured part too where this run has not
     shown the kind theory gives it (`Verdict.not_yet`): "Settling" above a loss that rose to
     2,000 would read as false."""
-    text = history.verdict.describe()
+    verdict = history.verdict
+    text = verdict.describe()
+    if verdict.not_yet:  # the kind is where it heads: say at once that it is not there yet
+        kind = verdict.kind.title()
+        return text.replace(f"{kind}:", f"{kind} in the long run, not yet:", 1)
     head, found, _ = text.partition(". Measured")
-    return head + "." if found and not history.verdict.not_yet else text
+    return head + "." if found else text
 
 
 def kind_words(verdict) -> str:

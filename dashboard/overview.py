@@ -42,8 +42,8 @@ def headline(ctx: ViewContext) -> None:
         st.caption("Where the run is heading appears once you reveal your prediction.")
         return
     verdict = ctx.history.verdict
-    NOTICES[verdict.kind](explain.verdict_headline(ctx.history),
-                          icon=explain.VERDICT_ICONS[verdict.kind])
+    shown = verdict.measured if verdict.not_yet else verdict.kind  # its look: what it does now
+    NOTICES[shown](explain.verdict_headline(ctx.history), icon=explain.VERDICT_ICONS[shown])
     # Drawn only while open (a rerun opens it): every element costs each first load.
     box = st.popover("What was measured", icon=":material/info:", key="measured_open",
                      on_change="rerun")
@@ -115,8 +115,9 @@ def gradient_column(ctx: ViewContext) -> None:
                    alt=f"The forward and backward pass of every sample at step {ctx.k:,}")
     else:
         show_frame(rows.head(GRID_ROWS), digits, key="first_breakdown", height=300)
-        st.caption(f"The first {min(GRID_ROWS, len(rows)):,} of {len(rows):,} samples (scroll "
-                   "the table); the gradient below covers all of them.")
+        st.caption((f"All {len(rows):,} samples" if len(rows) <= GRID_ROWS else
+                    f"The first {GRID_ROWS:,} of {len(rows):,} samples")
+                   + " (scroll the table); the gradient below covers all of them.")
     if ctx.pending:
         predict.questions(ctx)
         return

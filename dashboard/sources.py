@@ -108,6 +108,12 @@ def clicks_key(source_key: str) -> str:
     return "clicks_" + hashlib.sha1(source_key.encode()).hexdigest()[:12]
 
 
+def changed(source_key: str) -> bool:
+    """Whether the learner changed a source's data on the page (the table editor, or clicks
+    on the plane): what no link carries."""
+    return bool(edit_layers(source_key) or st.session_state.get(clicks_key(source_key)))
+
+
 def with_clicks(source: Source, base_key: str) -> Source:
     """The source after the samples added and removed by clicks on the two-feature plane
     (``("add", x1, x2, label)`` in the features' own units, ``("remove", row)``), in order.

@@ -88,8 +88,10 @@ def render(ctx: ViewContext) -> None:
     if bugs & {"same_sample", "accumulated_error"} and len(buggy.reported):
         gap = abs(buggy.reported[-1] - buggy.loss[-2])
         st.caption(f"The buggy loop also reports a loss of its own: "
-                   f"{fmt(buggy.reported[-1], ctx.digits)} on its last step, against a true "
-                   f"{fmt(buggy.loss[-2], ctx.digits)} (off by {fmt(gap, ctx.digits)}).")
+                   f"{fmt(buggy.reported[-1], ctx.digits)} on its last step, computed before "
+                   f"that step's update, where the true loss is "
+                   f"{fmt(buggy.loss[-2], ctx.digits)} (off by {fmt(gap, ctx.digits)}); the "
+                   "table shows the state after the update.")
     st.markdown("**What each bug does, at your start**")
     st.markdown(bug_effects(ctx, rows))
     st.markdown("**The vectorized snippet** starts with `w = np.zeros(n_x, 1)`. Run here, numpy "

@@ -12,13 +12,18 @@ from ..text import plural
 
 def render(ctx: ViewContext) -> None:
     source = ctx.source  # as loaded, before the editor's edits
+    if sources.changed(source.key):  # the note describes the data as loaded, not as it is
+        st.caption(f"You changed this data: it has {plural(len(ctx.data.y), 'sample')} now. "
+                   "The description below is of the data as loaded; the line under it is of "
+                   "the data as it is now.")
     st.markdown(source.note)
     st.caption(explain.best_fit_text(ctx))
     if source.preview is not None:
         st.markdown("**The file as read**")
         st.dataframe(source.preview.head(100), key="upload_preview")
-        st.caption(f"First {min(100, len(source.preview))} of {len(source.preview):,} rows. "
-                   "Cells and column names are shown as plain text.")
+        st.caption((f"All {len(source.preview):,} rows." if len(source.preview) <= 100 else
+                    f"First 100 of {len(source.preview):,} rows.")
+                   + " Cells and column names are shown as plain text.")
     st.markdown("**Edit the data**")
     if len(source.y) > sources.EDIT_MAX_ROWS:
         st.caption(f"This data has {len(source.y):,} rows; the editor is offered up to "

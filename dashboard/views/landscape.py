@@ -102,10 +102,11 @@ def render(ctx: ViewContext) -> None:
     if fit.converged:
         where = f"The diamond marks the best fit (loss {fmt(fit.loss, ctx.digits)})."
     elif fit.separable:
-        where = ("There is no best fit to mark: the classes can be split perfectly, and the "
-                 "dashed line points along the max-margin direction of (w, b), the direction "
-                 "in which gradient descent's parameters run off in the long run (Soudry et "
-                 "al., 2018)." + angle_note(ctx, direction))
+        reason = fit.message.removeprefix("No finite best fit: ").split(". Add L2")[0]
+        where = f"There is no best fit to mark: {reason}." + (
+            " The dashed line points along the max-margin direction of (w, b), the direction "
+            "in which gradient descent's parameters run off in the long run (Soudry et al., "
+            "2018)." + angle_note(ctx, direction) if direction is not None else "")
     else:
         where = ""
     if off_picture:

@@ -8,10 +8,10 @@ import streamlit as st
 
 from logreg_core.script import standalone_script
 
-from .. import fields, tables
+from .. import fields, sources, tables
 from ..context import ViewContext
 from ..copy_link import copy_link
-from ..tabs import DEFAULT_TAB, TABS
+from ..tabs import DEFAULT_TAB, GROUP_OF, TABS
 
 BY_SLUG_TITLE = {tab.slug: tab.title for tab in TABS}
 
@@ -42,11 +42,20 @@ def render(ctx: ViewContext) -> None:
     settings, data, history = ctx.settings, ctx.data, ctx.history
     came_from = shared_view(settings.view, st.session_state.get("last_view"))
     shared = fields.with_changes(settings, view=came_from)
-    st.markdown(f"**Share this exact view.** This link opens the same data, run, step and "
-                f"view (*{BY_SLUG_TITLE[came_from]}*), with every setting in the address:")
+    changed = sources.changed(ctx.source.key)
+    group = GROUP_OF[came_from].title if came_from in GROUP_OF else BY_SLUG_TITLE[came_from]
+    where = (f"*{group}*" if group == BY_SLUG_TITLE[came_from] else
+             f"*{group}: {BY_SLUG_TITLE[came_from]}*")
+    st.markdown(f"**Share this exact view.** This link opens the same "
+                f"{'settings' if changed else 'data'}, run, step and view ({where}), with every "
+                "setting in the address:")
     if settings.dataset == fields.UPLOAD:
         st.caption("Links cannot carry files: whoever opens it will be asked to upload the "
                    "same file.")
+    if changed:
+        st.caption("Links do not carry your changes to the data (the table's edits, the "
+                   "samples added or removed on the plane): whoever opens it gets the data "
+                   "as loaded.")
     copy_link(page_link(shared, fields.Sizes(data.n_samples, data.n_features)),
               key="share_link")
     c1, c2 = st.columns(2)

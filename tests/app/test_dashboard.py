@@ -281,7 +281,10 @@ def test_a_headline_from_theory_says_when_this_run_has_not_got_there(new_app):
     assert history.loss[-1] > 1000 * history.loss[0]  # by the core's own run: it went up
     notices = [str(e.value) for e in [*at.success, *at.info, *at.warning, *at.error]]
     (headline,) = [n for n in notices if n.startswith("Settling")]
+    assert headline.startswith("Settling in the long run, not yet:")
     assert "Measured so far:" in headline and "without settling" in headline
+    # drawn as what it does now (swinging: a warning), not as a settling run
+    assert any(str(w.value).startswith("Settling in the long run") for w in at.warning)
 
 
 def _cancer():

@@ -76,9 +76,9 @@ def the_rate(query, where, offset, rate):
 
 def headline_kind(at) -> str | None:
     for element in [*at.success, *at.info, *at.warning, *at.error]:
-        first = str(element.value).split(":")[0]
-        if first in KINDS or first == "Oscillating (mini-batch noise)":
-            return first.split(" ")[0].lower()
+        first = str(element.value).split(":")[0].split(" ")[0]  # "Settling in the long run"
+        if first in KINDS:
+            return first.lower()
     return None
 
 

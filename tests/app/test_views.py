@@ -272,3 +272,25 @@ def test_landscape_says_how_far_descent_still_points_from_the_ray(new_app):
     cosine = theta @ max_margin_direction(data.X, data.y) / np.linalg.norm(theta)
     angle = np.degrees(np.arccos(cosine))
     assert f"At step 50, (w, b) points {float(f'{angle:.3g}'):g}° away from it." in page_text(at)
+
+
+def test_changed_data_is_said_in_the_data_view_and_the_share_view(new_app):
+    """Found by a walk: after edits the Data view still described the 5 points as loaded
+    ("labels 0, 0, 0, 1, 1 … separable") as if they were the data, and the Share view said
+    its link "opens the same data", which no link can carry."""
+    from dashboard import sources, tables
+
+    flip = {"edited_rows": {"2": {tables.EDITOR_LABEL: True}, "3": {tables.EDITOR_LABEL: False}},
+            "added_rows": [], "deleted_rows": [4]}
+    for view, said in (("data", "You changed this data: it has 4 samples now."),
+                       ("share", "Links do not carry your changes to the data")):
+        at = new_app(tab=view)
+        at.session_state[sources.edits_key("builtin:five_points")] = {"layers": [flip],
+                                                                       "live": None}
+        text = page_text(at.run())
+        assert said in text, (view, text[:300])
+        if view == "share":
+            assert "opens the same settings, run, step and view" in text
+    untouched = page_text(new_app(tab="share").run())
+    assert "opens the same data, run, step and view" in untouched
+    assert "do not carry your changes" not in untouched

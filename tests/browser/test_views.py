@@ -133,7 +133,13 @@ def test_a_click_on_the_landscape_starts_the_run_there(page, app_url):
     settle(page)
     chart = keyed(page, "landscape_chart")
     chart.scroll_into_view_if_needed()
-    box = chart.locator("canvas").first.bounding_box()  # the heatmap is drawn on a canvas
+    canvas = chart.locator("canvas").first  # the heatmap is drawn on a canvas
+    box = canvas.bounding_box()
+    for _ in range(50):  # under load the chart may still be laying out: wait until it is still
+        page.wait_for_timeout(100)
+        box, last = canvas.bounding_box(), box
+        if box == last:
+            break
     before = chart.get_by_test_id("stVegaLiteChart").get_attribute("aria-label")
     with rerun(page):  # inside the plot: right of the y axis' labels, below its top edge
         page.mouse.click(box["x"] + 0.15 * box["width"], box["y"] + 20)
