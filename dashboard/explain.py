@@ -106,13 +106,14 @@ def loss_chart_alt(ctx: ViewContext) -> str:
 def loss_chart_caption(ctx: ViewContext) -> str:
     """The loss chart's key figures as text: first, last and lowest loss, and the dot."""
     loss, k, f = ctx.history.loss, ctx.k, lambda v: fmt_loss(v, loss_digits(ctx))
+    f0 = lambda v: fmt_loss(v, ctx.digits)  # noqa: E731  (step 0 is before any chaos: certain)
     last = len(loss) - 1
     # "lowest" with the tolerance a verdict's "rose" uses: a 2e-16 rounding rise is no rise
     lowest = lowest_step(loss)
     low = ("its lowest" if ends_at_lowest(loss) else
-           f"lowest {f(loss[lowest])} at step {lowest:,}")
-    return (f"Loss {f(loss[0])} at step 0, {f(loss[-1])} at step {last:,} ({low}). "
-            f"Dot at step {k:,}: {f(loss[k])}.")
+           f"lowest {(f0 if lowest == 0 else f)(loss[lowest])} at step {lowest:,}")
+    return (f"Loss {f0(loss[0])} at step 0, {f(loss[-1])} at step {last:,} ({low}). "
+            f"Dot at step {k:,}: {(f0 if k == 0 else f)(loss[k])}.")
 
 
 def model_chart_alt(ctx: ViewContext) -> str:

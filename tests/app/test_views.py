@@ -6,6 +6,7 @@ import pytest
 
 import logreg_core as lc
 from dashboard import fields, rate_charts
+from dashboard.text import fmt
 from dashboard.views import VIEWS
 from dashboard.views.learning_rates import sweep_rates
 from logreg_core.limits import learning_rate_limits
@@ -294,3 +295,21 @@ def test_changed_data_is_said_in_the_data_view_and_the_share_view(new_app):
     untouched = page_text(new_app(tab="share").run())
     assert "opens the same data, run, step and view" in untouched
     assert "do not carry your changes" not in untouched
+
+
+def test_a_chaotic_run_rounds_its_later_losses_but_not_the_first(new_app):
+    """Found by a walk: a chaotic run's caption said "Loss 0.7 at step 0" beside a metric of
+    0.6931; the first loss is ln 2 (w = b = 0), before anything chaotic happened."""
+    at = new_app(data="wikipedia_students", std="0", lr="50", steps="5000").run()
+    caption = next(c.value for c in at.caption if c.value.startswith("Loss "))
+    assert caption.startswith(f"Loss {fmt(np.log(2))} at step 0, "), caption
+
+
+def test_an_optimizer_too_short_to_judge_says_so_in_the_table(new_app):
+    """Found by a walk: after 1 step mini-batch SGD was called "oscillating" (0.6931 to
+    0.6932) with no caveat, where its own sentence says there are too few steps to tell."""
+    at = new_app(l2="1", lr="0.0001", steps="1", tab="optimizers").run()
+    verdicts = dict(zip(*[table(at, "verdict")[c] for c in ("optimizer", "verdict")],
+                        strict=True))
+    sgd = next(v for name, v in verdicts.items() if name.startswith("mini-batch"))
+    assert sgd.endswith("so far (too few steps to tell)"), verdicts
