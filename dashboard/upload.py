@@ -69,7 +69,9 @@ def column_options(sidebar, parsed: reader.ParsedTable, digest: str) -> None:
         candidates = reader.target_candidates(parsed.frame)
         target = candidates[0] if candidates else columns[-1]
         s.up_target = target
-        s.up_features = [c for c in reader.numeric_columns(parsed.frame) if c != target]
+        numeric = reader.numeric_columns(parsed.frame)
+        s.up_features = [c for c in numeric if c != target]
+        s.up_text_columns = [c for c in columns if c not in numeric]
         s.up_swap = False
         s.up_drop_missing = False
         s.upload_options_for = digest
@@ -82,6 +84,13 @@ def column_options(sidebar, parsed: reader.ParsedTable, digest: str) -> None:
     sidebar.multiselect("Feature columns", [c for c in columns if c != s.up_target],
                         key="up_features", format_func=lambda c: " ".join(c.split())[:60],
                         help="Numeric columns are ticked to start with.", **PERSIST)
+    left_out = [c for c in s.get("up_text_columns", []) if c != s.up_target
+                and c not in s.up_features]
+    if left_out:  # said, so that a column missing from the features is no surprise
+        sidebar.caption(f"Not numbers, so not ticked as features: "
+                        f"{', '.join(md_escape(c, 40) for c in left_out[:5])}"
+                        + (f" and {len(left_out) - 5:,} more" if len(left_out) > 5 else "")
+                        + ".")
     sidebar.toggle("Swap which class is 1", key="up_swap", **PERSIST)
     sidebar.toggle("Drop rows with missing values", key="up_drop_missing", **PERSIST)
 

@@ -183,7 +183,7 @@ BUGS = ("same_sample", "accumulated_error", "same_feature", "bias_not_averaged",
 def buggy_loop_step(X, y, w, b, learning_rate: float, bugs=frozenset()):
     """One step of the textbook's per-sample loop, with any of its bugs switched on.
 
-    With ``bugs`` empty this is the correct loop (the maths of `maths.loop_gradients`
+    With ``bugs`` empty this is the correct loop (the maths of `loop.loop_gradients`
     followed by an update). A teaching copy on purpose: the loop is shown on the page as the
     textbook wrote it, so it spells out its own sigmoid and loss in scalar Python. Each name
     in `BUGS` turns one bug on:

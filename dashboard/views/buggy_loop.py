@@ -26,6 +26,10 @@ BUG_LABELS = {
     "bias_not_averaged": "the bias gradient db is never divided by m",
     "bias_self_update": "the bias is updated with itself (b − α·b), not with db",
 }
+#: The same bugs in a few words, for the chart's legend and the table's rows.
+BUG_SHORT = {"same_sample": "sample 1 only", "accumulated_error": "error accumulated",
+             "same_feature": "one feature twice", "bias_not_averaged": "db not averaged",
+             "bias_self_update": "b − α·b"}
 
 
 def bias_self_update_effect(rate: float, b: float) -> str:
@@ -71,7 +75,8 @@ def render(ctx: ViewContext) -> None:
         notes.append(f"The buggy loop's numbers overflowed at step {buggy.stopped_at}.")
     for note in notes:
         st.caption(note)
-    label = "with " + (", ".join(sorted(bugs)) if bugs else "no bugs")
+    label = "with " + (", ".join(BUG_SHORT[b] for b in examples.BUGS if b in bugs)
+                       if bugs else "no bugs")
     curves = {"corrected loop": correct.loss, label: buggy.loss}
     verdicts = {name: classify_run(loss).kind for name, loss in curves.items()}
     frame = rate_charts.curves_frame(curves, verdicts, "corrected loop")

@@ -243,3 +243,12 @@ def test_a_constant_column_is_said_and_is_no_separation(upload_app):
     assert "k has the same value in every row" in text
     assert "spreads differ" not in text
     assert "No finite best fit" not in text and "no finite best fit" not in text
+
+
+def test_a_text_column_left_out_of_the_features_is_named(upload_app):
+    """Found by a walk: a text column was silently missing from the features."""
+    rows = "\n".join(f"{x},{city},{x % 2}" for x, city in zip(range(1, 7), "abcabc",
+                                                                 strict=True))
+    at = upload_app("text.csv", f"x,city,label\n{rows}\n".encode())
+    assert at.session_state.up_features == ["x"]
+    assert any(c.value == "Not numbers, so not ticked as features: city." for c in at.caption)

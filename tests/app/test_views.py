@@ -125,6 +125,7 @@ def test_buggy_loop_switches(new_app):
     assert before["true loss"].iloc[0] == pytest.approx(before["true loss"].iloc[1])
     at.checkbox(key="bug_bias_self_update").check().run()
     after = table(at, "true loss")
+    assert after["run"].tolist() == ["corrected loop", "loop with b − α·b"]  # words, not code
     assert after["b"].iloc[1] == 0.0 and after["b"].iloc[0] != 0.0
     assert after["true loss"].iloc[1] > after["true loss"].iloc[0]
     assert "Cannot interpret '1' as a data type" in "\n".join(c.value for c in at.code)
