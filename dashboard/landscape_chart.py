@@ -75,8 +75,10 @@ def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks:
         **encode,
         color=alt.Color("run:N", sort=runs, title=None, scale=alt.Scale(domain=runs,
                                                                       range=colors),
+                        # the learner's white path would be a white swatch on white: the
+                        # caption names it, the legend the others
                         legend=alt.Legend(orient="bottom", columns=1, labelLimit=300,
-                                          symbolStrokeColor="#555555", symbolStrokeWidth=1)),
+                                          values=runs[1:]) if len(runs) > 1 else None),
         tooltip=["run:N", alt.Tooltip("step:Q", format=","), alt.Tooltip("loss:Q", format=".4g"),
                  alt.Tooltip("a:Q", title=title_text(names[0]), format=".4g"),
                  alt.Tooltip("c:Q", title=title_text(names[1]), format=".4g")],

@@ -117,6 +117,6 @@ def render(ctx: ViewContext) -> None:
                   "the picture.")
     st.caption(f"Loss over {md_escape(params[axes[0]], 60)} and "
                f"{md_escape(params[axes[1]], 60)} (colour: log10 of the loss; white lines: "
-               f"contours). The path is your run, step by step.{held} {where} Click the "
+               f"contours). The white path is your run, step by step.{held} {where} Click the "
                "heatmap to start the run there (the sliders of the starting point do the "
                "same by keyboard).")
