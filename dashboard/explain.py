@@ -23,19 +23,11 @@ def verdict_headline(history) -> str:
     measured part is in `verdict_text`), and the measured part too where this run has not
     shown the kind theory gives it (`Verdict.not_yet`): "Settling" above a loss that rose to
     2,000 would read as false."""
-    verdict = history.verdict
-    text = verdict.describe()
-    if verdict.not_yet:  # the kind is where it heads: say at once that it is not there yet
-        kind = verdict.kind.title()
-        return text.replace(f"{kind}:", f"{kind} in the long run, not yet:", 1)
+    text = history.verdict.describe()
+    if history.verdict.not_yet:  # "... in the long run, not yet": what it did goes beside it
+        return text
     head, found, _ = text.partition(". Measured")
     return head + "." if found else text
-
-
-def kind_words(verdict) -> str:
-    """The verdict's kind as a word in a sentence, with "in the long run, but not yet" where
-    this run has not shown it (`Verdict.not_yet`)."""
-    return f"{verdict.kind} in the long run, but not yet" if verdict.not_yet else verdict.kind
 
 
 def verdict_text(history) -> str:

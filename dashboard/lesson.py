@@ -205,7 +205,7 @@ def _rates_why(ctx: ViewContext, rates) -> str:
         digits = max(1, min(ctx.digits, verdict.digits))
         ends = (f"overflows at step {int(stop):,}" if stop >= 0 else
                 f"ends at {fmt(end, digits)}")
-        parts.append(f"η = {link_number(rate)} {ends} ({explain.kind_words(verdict)}; "
+        parts.append(f"η = {link_number(rate)} {ends} ({verdict.kind_words}; "
                      f"{_where(rate, ctx.limits)})")
     return f"After {plural(steps, 'step')} from the same start: " + "; ".join(parts) + "."
 

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from . import compute, explain, fields, state
+from . import compute, fields, state
 from .context import ViewContext
 from .text import fmt, link_number, plural
 
@@ -114,7 +114,7 @@ def _diverging(c: ViewContext) -> str:
 def _separable(c: ViewContext) -> str:
     f, h, rate = _f(c), c.history, c.settings.learning_rate
     end, start = h.loss[-1], h.loss[0]
-    where = ("down from" if end < start else "up from" if end > start else "the same as at")
+    where = ("down from" if end < start else "up from" if end > start else "the same as")
     return (f"{c.limits.reason} η = {link_number(rate)} is "
             f"{f(rate / c.limits.guaranteed)} times 2/L, and after "
             f"{plural(h.steps_run, 'step')} its loss is {f(end)}, {where} "
@@ -134,7 +134,7 @@ def _all_four(c: ViewContext) -> str:
                                   strict=True):
         how = (f"overflows at step {verdict.stopped_at:,}" if verdict.stopped_at is not None
                else f"ends at {fmt(end, max(1, min(c.digits, verdict.digits)))}")
-        parts.append(f"η = {link_number(rate)} is {explain.kind_words(verdict)} and {how}")
+        parts.append(f"η = {link_number(rate)} is {verdict.kind_words} and {how}")
     return f"From one start, over {plural(s.steps, 'step')}: " + "; ".join(parts) + "."
 
 

@@ -185,11 +185,23 @@ class Verdict:
         return (bool(self.theory) and self.theory != "at_local" and self.measured != self.kind
                 and not (self.kind == SETTLING and self.measured == CONVERGING))
 
+    @property
+    def kind_words(self) -> str:
+        """The kind as words in a sentence, with what this run has shown of it: "settling in
+        the long run, not yet" (`not_yet`); "oscillating so far (too few steps to tell)" for a
+        run too short to judge that theory says nothing about; else the kind alone."""
+        if self.not_yet:
+            return f"{self.kind} in the long run, not yet"
+        if self.basis == "short" and not self.theory:
+            return f"{self.kind} so far (too few steps to tell)"
+        return self.kind
+
     def describe(self) -> str:
         """Plain sentences: the kind, what theory says of the rate, and what was measured."""
         n = _numbers(max(1, min(SENTENCE_DIGITS, self.digits)))
         measured = _MEASURED[self.basis](self, n)
-        head = "Oscillating (mini-batch noise)" if self.basis == "noise" else self.kind.title()
+        head = ("Oscillating (mini-batch noise)" if self.basis == "noise" else
+                self.kind_words.capitalize() if self.not_yet else self.kind.title())
         if not self.theory:
             text = f"{head}: {measured}."
             if self.steps < MIN_STEPS_TO_JUDGE and self.basis in ("quiet", "cycle"):

@@ -10,7 +10,7 @@ import streamlit as st
 
 import logreg_core as lc
 
-from .. import compute, explain, fields, rate_charts
+from .. import compute, fields, rate_charts
 from ..context import ViewContext
 from ..display import show_chart, show_frame
 from ..text import fmt, plural
@@ -59,10 +59,7 @@ def tolerance_table(histories: dict[str, lc.History], target: float) -> pd.DataF
     rows = []
     for name, h in histories.items():
         close = np.flatnonzero(h.loss <= target + 0.01 * abs(target))
-        v = h.verdict  # a run too short to judge says so, as its own sentence does
-        rows.append({"optimizer": name,
-                     "verdict": f"{v.kind} so far (too few steps to tell)"
-                     if v.basis == "short" and not v.theory else explain.kind_words(v),
+        rows.append({"optimizer": name, "verdict": h.verdict.kind_words,
                      "steps to within 1%": f"{int(close[0]):,}" if close.size else "not reached",
                      "final loss": float(h.loss[-1]), "steps run": h.steps_run})
     return pd.DataFrame(rows)

@@ -373,3 +373,9 @@ def test_not_yet_needs_theory_and_a_measured_kind_that_disagrees():
                                theory="above_local").not_yet
     assert dataclasses.replace(base, kind=DIVERGING, measured=OSCILLATING,
                                theory="above_penalty").not_yet
+    # the words the page uses for the kind, from the same facts
+    assert base.kind_words == "settling"
+    assert dataclasses.replace(base, measured=OSCILLATING).kind_words == (
+        "settling in the long run, not yet")
+    assert dataclasses.replace(base, kind=OSCILLATING, measured=OSCILLATING, basis="short",
+                               theory="").kind_words == "oscillating so far (too few steps to tell)"
