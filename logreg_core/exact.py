@@ -60,6 +60,9 @@ class ExactFit:
         Every iterate (w, b), the start first.
     path_loss : ndarray of shape (iterations + 1,)
         The loss at each iterate.
+    reason : str
+        Why there is no finite best fit, as a clause ("" when there is one): the middle of
+        ``message``, for sentences of their own.
     """
 
     w: np.ndarray
@@ -72,6 +75,7 @@ class ExactFit:
     message: str
     path: np.ndarray
     path_loss: np.ndarray
+    reason: str = ""
 
     def __post_init__(self) -> None:
         freeze_fields(self)  # shared across sessions: read-only
@@ -188,7 +192,8 @@ def _flat_directions(Xs: np.ndarray) -> np.ndarray:
     level (1e-12 of the largest) is a direction of none."""
     scale = np.linalg.norm(Xs, axis=0)
     scale = np.where(scale > 0, scale, 1.0)
-    values, vectors = np.linalg.eigh((Xs / scale).T @ (Xs / scale))
+    unit = Xs / scale
+    values, vectors = np.linalg.eigh(unit.T @ unit)
     null = vectors[:, values <= 1e-12 * max(values[-1], np.finfo(float).tiny)] / scale[:, None]
     return np.linalg.qr(null)[0] if null.shape[1] else null
 
@@ -216,6 +221,6 @@ def _separable(iteration, y, quasi: bool = False) -> dict:
             "such a line lowers the loss forever without reaching 0"
         )
     return dict(
-        converged=False, separable=True, iterations=iteration,
+        converged=False, separable=True, iterations=iteration, reason=reason,
         message=f"No finite best fit: {reason}. Add L2 regularization to get one.",
     )

@@ -102,8 +102,7 @@ def render(ctx: ViewContext) -> None:
     if fit.converged:
         where = f"The diamond marks the best fit (loss {fmt(fit.loss, ctx.digits)})."
     elif fit.separable:
-        reason = fit.message.removeprefix("No finite best fit: ").split(". Add L2")[0]
-        where = f"There is no best fit to mark: {reason}." + (
+        where = f"There is no best fit to mark: {fit.reason}." + (
             " The dashed line points along the max-margin direction of (w, b), the direction "
             "in which gradient descent's parameters run off in the long run (Soudry et al., "
             "2018)." + angle_note(ctx, direction) if direction is not None else "")
