@@ -314,9 +314,8 @@ def _sign_text(ctx: ViewContext) -> str:
 
 def _gradient_why(ctx: ViewContext) -> str:
     g, f = ctx.grad_pass, lambda v: fmt(v, ctx.digits)
-    data = float(g.dw[0] - g.l2_term[0])
-    if ctx.settings.l2:
-        return (f"∂J/∂w = mean((p − y)·x) + λw = {f(data)} + {f(g.l2_term[0])} = "
+    if ctx.settings.l2:  # the data's part as the pass computed it (`GradientPass.data_dw`)
+        return (f"∂J/∂w = mean((p − y)·x) + λw = {f(g.data_dw[0])} + {f(g.l2_term[0])} = "
                 f"{f(g.dw[0])}: {_sign_text(ctx)}.")
     return (f"∂J/∂w = mean((p − y)·x) = {f(g.dw[0])}: {_sign_text(ctx)}. Each sample "
             "pulls by its error times its x, so the samples with large x weigh more.")
@@ -326,11 +325,16 @@ def _update_answer(ctx: ViewContext) -> tuple[str, ...]:
     return (_move(ctx, _next_loss(ctx)),)
 
 
+def _slack(ctx: ViewContext) -> float:
+    """The rounding of the two losses compared (the old one's and the new one's, each
+    `logreg_core.loss_rounding`): a change within it is none."""
+    return 2 * lc.loss_rounding(ctx.grad_pass)
+
+
 def _move(ctx: ViewContext, new: float) -> str:
-    """How the loss moves in one step: a change within the rounding of the two losses
-    (`logreg_core.loss_rounding`) is none (at the best fit a step changes it by 1e-33)."""
-    old = ctx.grad_pass.loss
-    slack = 2 * lc.loss_rounding(ctx.grad_pass)  # the old loss's rounding and the new one's
+    """How the loss moves in one step (at the best fit a step changes it by 1e-33, which is
+    within `_slack`: no move)."""
+    old, slack = ctx.grad_pass.loss, _slack(ctx)
     return "up" if new > old + slack else "down" if new < old - slack else "stay the same"
 
 
@@ -343,7 +347,7 @@ def _update_why(ctx: ViewContext) -> str:
     if move == "stay the same":
         return (f"It goes from {fmt(old, ctx.digits)} to {fmt(new, ctx.digits)}: the change, "
                 f"{fmt(new - old, 2)}, is within the rounding of the loss itself (about "
-                f"{fmt(2 * lc.loss_rounding(ctx.grad_pass), 1)}): it cannot be told from rounding.")
+                f"{fmt(_slack(ctx), 1)}): it cannot be told from rounding.")
     a, b = fmt_apart(old, new, ctx.digits)
     how = ("a step this long overshoots the curvature here" if move == "up" else
            "a step against the gradient lowers the loss when it is short enough for the "
