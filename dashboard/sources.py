@@ -25,15 +25,20 @@ def builtin_source(name: str) -> Source:
                   title=data.info.title, note=data.note)
 
 
+def _state_key(prefix: str, source_key: str) -> str:
+    """A session-state key of a source's own: ``prefix`` and a digest of its key."""
+    return prefix + hashlib.sha1(source_key.encode()).hexdigest()[:12]
+
+
 def editor_key(source_key: str) -> str:
     """The stem of the data editor's widget keys for a source (a new source starts with no
     edits); `live_editor_key` adds the number of the editor drawn now."""
-    return "editor_" + hashlib.sha1(source_key.encode()).hexdigest()[:12]
+    return _state_key("editor_", source_key)
 
 
 def edits_key(source_key: str) -> str:
     """Session-state key of the edits kept for a source (`kept_edits`)."""
-    return "edits_" + hashlib.sha1(source_key.encode()).hexdigest()[:12]
+    return _state_key("edits_", source_key)
 
 
 def has_edits(edits) -> bool:
@@ -105,7 +110,7 @@ def with_edits(source: Source) -> Source:
 
 def clicks_key(source_key: str) -> str:
     """Session-state key of the samples added and removed on the plane for a source."""
-    return "clicks_" + hashlib.sha1(source_key.encode()).hexdigest()[:12]
+    return _state_key("clicks_", source_key)
 
 
 def changed(source_key: str) -> bool:
