@@ -213,7 +213,8 @@ def loss_chart(loss: np.ndarray, inspect: int, log_scale: bool = False,
     y_title = "loss" + (" (log scale)" if log_scale else "")
     last = max(1, len(loss) - 1)
     x = _q("step", title="step", scale={"domain": [0, last]},
-           **({"axis": {"values": small_steps(last)}} if last <= SMALL_STEPS else {}))
+           **({"axis": {"values": small_steps(last), "format": "d"}}
+              if last <= SMALL_STEPS else {}))
     y = _q("loss", title=y_title, scale=y_scale)
     tooltip = [_q("step", format=","), _q("loss", format=".6g")]
     layers = []

@@ -100,7 +100,8 @@ def curves_chart(frame: pd.DataFrame, title: str, log_scale: bool = True) -> alt
     if cap is not None:
         low = float(frame["loss"].min())
         scale["domain"] = [low / 1.5 if log_scale else low, cap]
-    x = alt.X("step:Q", title="step", axis=alt.Axis(values=small_steps(frame["step"].max()))
+    x = alt.X("step:Q", title="step",
+              axis=alt.Axis(values=small_steps(frame["step"].max()), format="d")
               if frame["step"].max() <= SMALL_STEPS else alt.Undefined)
     y = alt.Y("loss:Q", title="loss" + (" (log scale)" if log_scale else ""),
               scale=alt.Scale(**scale))
