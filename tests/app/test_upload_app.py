@@ -1,5 +1,6 @@
 """Uploads through AppTest: every bad file answered by its own message, sessions kept apart."""
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -252,3 +253,28 @@ def test_a_text_column_left_out_of_the_features_is_named(upload_app):
     at = upload_app("text.csv", f"x,city,label\n{rows}\n".encode())
     assert at.session_state.up_features == ["x"]
     assert any(c.value == "Not numbers, so not ticked as features: city." for c in at.caption)
+
+
+def test_the_upload_notes_name_hostile_columns_as_plain_text(upload_app):
+    """The two notes that name columns (a constant one, text ones left out): a link, a
+    carriage return, LaTeX and bold stay text."""
+    import csv
+    import io
+
+    hostile = "[go](http://evil.example/x)\r$x^2$ **b**"
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["x", hostile, hostile + " 2", "label"])
+    for x in range(1, 7):
+        writer.writerow([x, 7, "abc"[x % 3], x % 2])
+    at = upload_app("hostile.csv", out.getvalue().encode())
+    assert not at.exception
+    notes = [c.value for c in at.caption if c.value.startswith("Not numbers")]
+    notes += [m.value for m in open_tab(at, "data").markdown
+              if "same value in every row" in m.value]
+    assert len(notes) == 2, notes
+    for text in notes:
+        assert "\\[go\\]\\(http" in text and "\r" not in text, text
+        for live in ("](", "**b**"):
+            assert live not in text, (live, text)
+        assert not re.search(r"(?<!\\)\$", text), text
