@@ -122,17 +122,13 @@ def _sign_word(value: float) -> str:
     return "positive" if value > 0 else "negative" if value < 0 else "zero"
 
 
-#: A gradient within this many rounding errors of its own terms' size is zero to rounding: at
-#: the optimum its sign is left to the order of a sum, so no sign is the right answer.
-ROUNDING_SLACK = 64 * np.finfo(float).eps
-
-
 def _gradient_sign(ctx: ViewContext) -> str:
-    """The sign of ∂J/∂w at the inspected step, "zero" when it is zero to rounding."""
-    g = ctx.grad_pass
-    size = float(np.mean(np.abs((g.p - ctx.data.y) * ctx.data.X[:, 0])) + abs(g.l2_term[0]))
-    value = float(g.dw[0])
-    return "zero" if abs(value) <= ROUNDING_SLACK * size else _sign_word(value)
+    """The sign of ∂J/∂w at the inspected step, "zero" when it is zero to rounding
+    (`logreg_core.gradient_rounding`: at the optimum its sign is left to the order of a sum,
+    so no sign is the right answer)."""
+    value = float(ctx.grad_pass.dw[0])
+    return ("zero" if abs(value) <= lc.gradient_rounding(ctx.grad_pass)[0]
+            else _sign_word(value))
 
 
 def _next_loss(ctx: ViewContext) -> float:

@@ -8,6 +8,7 @@ teachers can import it in a notebook::
     history = train(data.X, data.y, learning_rate=0.5, steps=200)
 """
 
+from .checks import gradient_rounding
 from .datasets import DATASETS, Dataset, DatasetInfo, Standardizer, load_dataset
 from .errors import LogRegInputError
 from .exact import ExactFit, fit_exact
@@ -46,8 +47,8 @@ __all__ = [
     "Adam", "CurvatureBound", "Dataset", "DatasetInfo", "ExactFit", "GradientDescent",
     "GradientPass", "History", "LogRegInputError", "LogisticProblem", "MiniBatchSGD",
     "Momentum", "Nesterov", "Newton", "Optimizer", "Standardizer", "Sweep", "Update",
-    "accuracy", "check_data", "curvature_bound", "fit_exact", "gradient_update",
-    "learning_rate_sweep", "load_dataset", "loop_gradients", "loss_after_step",
-    "loss_and_gradients", "loss_rounding", "mean_loss", "numerical_gradient", "on_label_side",
-    "sample_totals", "sigmoid", "step", "train",
+    "accuracy", "check_data", "curvature_bound", "fit_exact", "gradient_rounding",
+    "gradient_update", "learning_rate_sweep", "load_dataset", "loop_gradients",
+    "loss_after_step", "loss_and_gradients", "loss_rounding", "mean_loss",
+    "numerical_gradient", "on_label_side", "sample_totals", "sigmoid", "step", "train",
 ]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .maths import freeze_fields, loss_and_gradients, numerical_gradient, sigmoid
+from .maths import GradientPass, freeze_fields, loss_and_gradients, numerical_gradient, sigmoid
 
 #: Relative part of the gradient check's tolerance: the fourth-order stencil's truncation
 #: error at h = 1e-3 relative to the feature scale is far below this.
@@ -20,6 +20,41 @@ CHECK_RTOL = 1e-6
 #: Rounding part: a difference quotient of losses near J loses about eps * |J| / h, with a
 #: safety factor of 100 for the few additions in the stencil.
 CHECK_ROUNDING = 100 * np.finfo(float).eps
+#: Rounding allowance of a computed partial derivative, relative to the sizes of its terms.
+GRADIENT_ROUNDING = 64 * np.finfo(float).eps
+
+
+def gradient_rounding(grad_pass: GradientPass) -> np.ndarray:
+    r"""How far each computed partial derivative may be from the exact one by rounding alone.
+
+    :math:`\partial J/\partial w_j = \operatorname{mean}((p - y)\,x_j) + \lambda w_j`, and each
+    term is computed to a few units in the last place (``p - y`` comes from the sign-split
+    sigmoid, to its own precision even where it is 1e-20). The sum of terms of both signs
+    can cancel far below their sizes, so the bound is relative to the sizes, not to the sum:
+
+    .. math:: 64\,\epsilon\,\Big(\operatorname{mean}_i |(p_i - y_i)\,x_{ij}| +
+              |\lambda w_j|\Big), \qquad 64\,\epsilon\,\operatorname{mean}_i |p_i - y_i|
+
+    for the weights and the bias, each plus the smallest normal number, :math:`2^{-1022}`,
+    for errors below :math:`e^{-708}`, which underflow. 64 covers the worst case of a sum of
+    about 60 terms (n epsilon) and the usual sqrt(n) epsilon far beyond. A derivative within
+    its bound is zero to rounding: its sign says nothing (at a best fit the computed gradient
+    is such noise). The logits are taken as computed: their own rounding moves the point,
+    not the formula's value at it.
+
+    Parameters
+    ----------
+    grad_pass : GradientPass
+        The pass at the point (its ``error``, ``error_x`` and ``l2_term``).
+
+    Returns
+    -------
+    ndarray of shape (n_features + 1,)
+        The bounds of ``(dw, db)``.
+    """
+    size_w = np.mean(np.abs(grad_pass.error_x), axis=0) + np.abs(grad_pass.l2_term)
+    size_b = np.mean(np.abs(grad_pass.error))
+    return GRADIENT_ROUNDING * np.append(size_w, size_b) + np.finfo(float).tiny
 
 
 @dataclass(frozen=True)

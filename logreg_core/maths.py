@@ -594,9 +594,10 @@ def loss_rounding(grad_pass: GradientPass) -> float:
 
     Each sample's loss is a nonnegative softplus good to a few ulps, and numpy sums them
     pairwise, so the mean is good to about :math:`(\lceil\log_2 n\rceil + 4)\,\epsilon` of
-    itself; doubled for room:
+    itself; doubled for room, plus the smallest normal number for losses below
+    :math:`e^{-708}`, which underflow:
 
-    .. math:: 2\,(\lceil\log_2 n\rceil + 4)\,\epsilon\,J
+    .. math:: 2\,(\lceil\log_2 n\rceil + 4)\,\epsilon\,J + 2^{-1022}
 
     Parameters
     ----------
@@ -609,7 +610,7 @@ def loss_rounding(grad_pass: GradientPass) -> float:
     """
     n = grad_pass.sample_loss.size
     return 2 * (math.ceil(math.log2(max(n, 1))) + 4) * float(np.finfo(float).eps) * abs(
-        grad_pass.loss)
+        grad_pass.loss) + float(np.finfo(float).tiny)
 
 
 def numerical_gradient(X, y, w, b, l2: float = 0.0, rel_step: float = 1e-3):
