@@ -170,8 +170,8 @@ def learning_rate_limits(X, y, l2: float = 0.0) -> LearningRateLimits:
     fit = fit_exact(X, y, l2)
     common["separable"] = bool(fit.separable if l2 == 0 else fit_exact(X, y, 0.0).separable)
     if fit.separable:
-        why = fit.message.removeprefix("No finite best fit: ")
-        reason = f"There is no finite best fit, so no local limit: {why}"
+        reason = (f"There is no finite best fit, so no local limit: {fit.reason}. Add L2 "
+                  "regularization to get one.")
         return LearningRateLimits(**common, **none, reason=reason)
     if not fit.converged:
         reason = (f"The best fit could not be computed, so no local limit is known: "
