@@ -257,7 +257,7 @@ def _rates_chart(ctx: ViewContext, rates) -> None:
     sweep, steps = _rates_sweep(ctx, rates)
     names = [_rate_option(r) for r in rates]
     frame = rate_charts.curves_frame(dict(zip(names, sweep.loss, strict=True)),
-                                {n: v.kind for n, v in zip(names, sweep.verdicts, strict=True)})
+                                dict(zip(names, sweep.verdicts, strict=True)))
     show_chart(rate_charts.curves_chart(frame, f"Loss over {plural(steps, 'step')} at three rates"),
                key="lesson_rates",
                alt="; ".join(f"{n}: {v.describe()}"

@@ -14,6 +14,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from logreg_core.verdicts import Verdict
+
 from .charts import (
     BOTTOM_LEGEND,
     FIT_WIDTH,
@@ -41,23 +43,32 @@ def _verdict_scale() -> alt.Scale:
     return alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values()))
 
 
-def curves_frame(curves: dict[str, np.ndarray], verdicts: dict[str, str],
+def kind_of(verdict: str | Verdict) -> str:
+    """A verdict's kind ("converging", "oscillating", ...), from a `Verdict` or the kind."""
+    return verdict.kind if isinstance(verdict, Verdict) else verdict
+
+
+def curves_frame(curves: dict[str, np.ndarray], verdicts: dict[str, str | Verdict],
                  current: str | None = None, notes: dict[str, str] | None = None) -> pd.DataFrame:
     """Loss curves in long form for one chart: run, series, order, step, loss, verdict, current,
     label.
 
     Each curve is downsampled (see `charts.downsample`), or, when it zig-zags, replaced by its
     envelope (two series, "(high)" and "(low)"); entries after an overflow (nan) are dropped,
-    never drawn. ``notes`` adds words to a run's legend label (where it overflowed).
+    never drawn. A `Verdict` gives its kind to the verdict column and its words, with what
+    the run has shown of it (`Verdict.kind_words`: "settling in the long run, not yet"), to
+    the legend; ``notes`` adds words to a run's legend label (where it overflowed).
     """
     frames = []
     notes = notes or {}
     for order, (name, loss) in enumerate(curves.items()):
         finite = np.flatnonzero(np.isfinite(loss))
         loss = loss[: finite[-1] + 1] if finite.size else loss[:0]
-        common = {"run": name, "order": order, "verdict": verdicts[name],
+        verdict = verdicts[name]
+        words = verdict.kind_words if isinstance(verdict, Verdict) else verdict
+        common = {"run": name, "order": order, "verdict": kind_of(verdict),
                   "current": name == current,
-                  "label": f"{name} · {verdicts[name]}{notes.get(name, '')}"}
+                  "label": f"{name} · {words}{notes.get(name, '')}"}
         if zigzags(loss):  # two lines, highs and lows, rather than a solid band
             band = envelope_frame(loss)
             for part in ("high", "low"):
@@ -131,13 +142,13 @@ def curves_chart(frame: pd.DataFrame, title: str, log_scale: bool = True) -> alt
                                          autosize=FIT_WIDTH)
 
 
-def zoom_frame(curves: dict[str, np.ndarray], verdicts: dict[str, str],
+def zoom_frame(curves: dict[str, np.ndarray], verdicts: dict[str, str | Verdict],
                steps: int = ZOOM_STEPS) -> pd.DataFrame:
     """The last ``steps`` states of each oscillating run, every one (no envelope): up close a
     2-cycle zig-zags, where over thousands of steps it reads as two flat lines."""
     frames = []
     for order, (name, loss) in enumerate(curves.items()):
-        if verdicts[name] != "oscillating" or not np.all(np.isfinite(loss)):
+        if kind_of(verdicts[name]) != "oscillating" or not np.all(np.isfinite(loss)):
             continue
         start = max(0, len(loss) - steps)
         frames.append(pd.DataFrame({"run": name, "order": order, "step": np.arange(start,

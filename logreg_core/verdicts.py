@@ -186,14 +186,23 @@ class Verdict:
                 and not (self.kind == SETTLING and self.measured == CONVERGING))
 
     @property
+    def too_short(self) -> bool:
+        """Whether the run is too short for what it measured to be sure: fewer than
+        `MIN_STEPS_TO_JUDGE` steps that rose, even where the rises stopped (one quiet step
+        after two rises is no settling) or seem to repeat."""
+        return self.steps < MIN_STEPS_TO_JUDGE and self.basis in ("short", "quiet", "cycle")
+
+    @property
     def kind_words(self) -> str:
         """The kind as words in a sentence, with what this run has shown of it: "settling in
-        the long run, not yet" (`not_yet`); "oscillating so far (too few steps to tell)" for a
-        run too short to judge that theory says nothing about; else the kind alone."""
+        the long run, not yet" (`not_yet`); for a run `too_short` to judge, "oscillating so
+        far (too few steps to tell)" where theory says nothing, "settling in the long run (too
+        few steps to see it yet)" where it decides the kind; else the kind alone."""
         if self.not_yet:
             return f"{self.kind} in the long run, not yet"
-        if self.basis == "short" and not self.theory:
-            return f"{self.kind} so far (too few steps to tell)"
+        if self.too_short:
+            return (f"{self.kind} in the long run (too few steps to see it yet)" if self.theory
+                    else f"{self.kind} so far (too few steps to tell)")
         return self.kind
 
     def describe(self) -> str:
@@ -204,12 +213,13 @@ class Verdict:
                 self.kind_words.capitalize() if self.not_yet else self.kind.title())
         if not self.theory:
             text = f"{head}: {measured}."
-            if self.steps < MIN_STEPS_TO_JUDGE and self.basis in ("quiet", "cycle"):
-                text += f" Only {_count(self.steps, 'step')}: too few to be sure."
         else:
-            label = "Measured so far" if self.measured != self.kind else "Measured"
+            label = ("Measured so far" if self.measured != self.kind or self.too_short
+                     else "Measured")
             limits = _THEORY[self.theory](self.regime, _numbers(SENTENCE_DIGITS))
             text = f"{head}: {limits}. {label}: {measured}."
+        if self.too_short and self.basis in ("quiet", "cycle"):
+            text += f" Only {_count(self.steps, 'step')}: too few to be sure."
         if self.chaotic:
             certain = ("not even the first significant digit of its losses is"
                        if self.digits == 0 else
@@ -338,6 +348,10 @@ def _band(low: float, high: float, n) -> str:
 def _rises(v: Verdict) -> str:
     if v.n_rises == 1:
         return f"rose at step {v.first_rise}"
+    if v.n_rises == v.steps:
+        return "rose at every step"
+    if v.n_rises == 2:
+        return f"rose at steps {v.first_rise} and {v.last_rise}"
     return (f"rose at {v.n_rises:,} steps, first at step {v.first_rise} "
             f"and last at step {v.last_rise}")
 

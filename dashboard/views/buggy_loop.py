@@ -78,7 +78,7 @@ def render(ctx: ViewContext) -> None:
     label = "with " + (", ".join(BUG_SHORT[b] for b in examples.BUGS if b in bugs)
                        if bugs else "no bugs")
     curves = {"corrected loop": correct.loss, label: buggy.loss}
-    verdicts = {name: classify_run(loss).kind for name, loss in curves.items()}
+    verdicts = {name: classify_run(loss) for name, loss in curves.items()}
     frame = rate_charts.curves_frame(curves, verdicts, "corrected loop")
     show_chart(rate_charts.curves_chart(frame, "True loss of each state"),
                     key="trial_chart",

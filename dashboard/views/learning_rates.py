@@ -73,7 +73,7 @@ def overlay_curves(sweep) -> tuple[dict, dict, dict]:
     """The overlay's curves, verdicts and legend notes (where a run overflowed), by name."""
     names = [f"η = {r:.4g}" for r in sweep.learning_rates]
     curves = dict(zip(names, sweep.loss, strict=True))
-    verdicts = {n: v.kind for n, v in zip(names, sweep.verdicts, strict=True)}
+    verdicts = dict(zip(names, sweep.verdicts, strict=True))
     notes = {n: f", overflowed at step {v.stopped_at:,}"
              for n, v in zip(names, sweep.verdicts, strict=True) if v.stopped_at is not None}
     return curves, verdicts, notes

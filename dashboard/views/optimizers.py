@@ -70,7 +70,7 @@ def render(ctx: ViewContext) -> None:
     histories = runs(ctx)
     steps = max(h.steps_run for h in histories.values())
     frame = rate_charts.curves_frame({n: h.loss for n, h in histories.items()},
-                                {n: h.verdict.kind for n, h in histories.items()},
+                                {n: h.verdict for n, h in histories.items()},
                                 current=next(iter(histories)))
     show_chart(rate_charts.curves_chart(frame, "Loss per step (per iteration for Newton)"),
                     key="optimizer_chart",

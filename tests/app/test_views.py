@@ -199,14 +199,20 @@ def test_a_picked_sweep_point_gives_its_rate():
     assert picked_rate(None) is None
 
 
-def test_overlay_labels_match_each_runs_verdict(new_app):
-    at = new_app(tab="rates", rates="0.05, 0.5, 2, 10").run()
+@pytest.mark.parametrize("steps", [200, 1])
+def test_overlay_labels_match_each_runs_verdict(new_app, steps):
+    """The legend says what each run has shown: after 1 step "so far (too few steps to
+    tell)" or "in the long run, not yet", never a bare kind the run has not shown."""
+    at = new_app(tab="rates", rates="0.05, 0.5, 2, 10", steps=str(steps)).run()
     data = lc.load_dataset("five_points")
+    limits = learning_rate_limits(data.X, data.y, 0.0)  # the 5 points split: runs settle
     (overlay,) = [f for f in frames_with(at, "run") if f["run"].str.startswith("η").all()]
     for run, rows in overlay.groupby("run"):
         rate = float(run.removeprefix("η = "))
-        verdict = lc.train(data.X, data.y, learning_rate=rate, steps=200).verdict.kind
-        assert set(rows["verdict"]) == {verdict}, run
+        verdict = lc.train(data.X, data.y, learning_rate=rate, steps=steps,
+                           limits=limits).verdict
+        assert set(rows["verdict"]) == {verdict.kind}, run
+        assert set(rows["label"]) == {f"{run} · {verdict.kind_words}"}, run
         assert rows["current"].all() == (rate == 0.5)
 
 

@@ -378,4 +378,9 @@ def test_not_yet_needs_theory_and_a_measured_kind_that_disagrees():
     assert dataclasses.replace(base, measured=OSCILLATING).kind_words == (
         "settling in the long run, not yet")
     assert dataclasses.replace(base, kind=OSCILLATING, measured=OSCILLATING, basis="short",
-                               theory="").kind_words == "oscillating so far (too few steps to tell)"
+                               steps=5, theory="").kind_words == (
+        "oscillating so far (too few steps to tell)")
+    # one quiet step after two rises is no settling shown, even where theory says it settles
+    short_quiet = dataclasses.replace(base, measured=SETTLING, steps=3, theory="no_optimum")
+    assert short_quiet.too_short and not short_quiet.not_yet
+    assert short_quiet.kind_words == "settling in the long run (too few steps to see it yet)"
