@@ -324,7 +324,7 @@ def _update_answer(ctx: ViewContext) -> tuple[str, ...]:
 def _slack(ctx: ViewContext) -> float:
     """The rounding of the two losses compared (the old one's and the new one's, each
     `logreg_core.loss_rounding`): a change within it is none."""
-    return 2 * lc.loss_rounding(ctx.grad_pass)
+    return lc.loss_change_rounding(ctx.grad_pass)
 
 
 def _move(ctx: ViewContext, new: float) -> str:

@@ -15,7 +15,6 @@ import math
 import streamlit as st
 
 import logreg_core as lc
-from logreg_core.verdicts import RISE_RTOL
 
 from .context import ViewContext
 from .text import fmt, md_escape
@@ -36,16 +35,26 @@ def pending(settings, session, state_key: str) -> bool:
     return bool(session.get("predict_mode")) and session.get("revealed") != state_key
 
 
-def _sign(value: float) -> str:
-    return SIGNS[int(value > 0) - int(value < 0) + 1]
+def _sign(value: float, rounding: float) -> str:
+    """The sign of a partial derivative, "zero" within its rounding (at a best fit the
+    computed gradient is noise of about 1e-16, whose sign depends on the order of a sum)."""
+    return SIGNS[int(value > rounding) - int(value < -rounding) + 1]
+
+
+def _derivatives(ctx: ViewContext) -> dict[str, tuple[float, float]]:
+    """Each asked partial derivative with its rounding (`logreg_core.gradient_rounding`)."""
+    grad = ctx.grad_pass
+    rounding = lc.gradient_rounding(grad)
+    shown = {f"w{j}": (float(grad.dw[j]), float(rounding[j]))
+             for j in range(min(len(ctx.names), 3))}
+    return {**shown, "b": (float(grad.db), float(rounding[-1]))}
 
 
 def truth(ctx: ViewContext) -> dict[str, str]:
     """The right answer of each question, from the core."""
     grad = ctx.grad_pass
-    answers = {f"w{j}": _sign(grad.dw[j]) for j in range(min(len(ctx.names), 3))}
-    answers["b"] = _sign(grad.db)
-    after, slack = next_loss(ctx), RISE_RTOL * abs(grad.loss)  # rounding is no move
+    answers = {name: _sign(*pair) for name, pair in _derivatives(ctx).items()}
+    after, slack = next_loss(ctx), lc.loss_change_rounding(grad)  # rounding is no move
     answers["loss"] = MOVES[int(after > grad.loss + slack) - int(after < grad.loss - slack) + 1]
     return answers
 
@@ -98,10 +107,15 @@ def feedback(ctx: ViewContext) -> None:
                             else fmt(after, ctx.digits)) + f": it will {value}.")
         else:
             what = "db" if name == "b" else f"dw for {md_escape(ctx.names[int(name[1:])], 40)}"
+            if value == "zero" and _derivatives(ctx)[name][0] != 0:
+                value = "zero to rounding"
             effect = {"positive": "raising that parameter would raise the loss, so the step "
                                   "lowers it",
                       "negative": "raising that parameter would lower the loss, so the step "
                                   "raises it",
-                      "zero": "the loss is flat in that direction here, so the step leaves it"}
+                      "zero": "the loss is flat in that direction here, so the step leaves it",
+                      "zero to rounding": "its computed value is within the rounding of its "
+                                          "terms, so the loss is flat in that direction here "
+                                          "and the step leaves it"}
             lines.append(f"{mark} {what} is {value}: {effect[value]}.")
     st.markdown("  \n".join(lines))

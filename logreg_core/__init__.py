@@ -8,7 +8,7 @@ teachers can import it in a notebook::
     history = train(data.X, data.y, learning_rate=0.5, steps=200)
 """
 
-from .checks import gradient_rounding
+from .checks import gradient_rounding, loss_change_rounding, loss_rounding
 from .datasets import DATASETS, Dataset, DatasetInfo, Standardizer, load_dataset
 from .errors import LogRegInputError
 from .exact import ExactFit, fit_exact
@@ -22,7 +22,6 @@ from .maths import (
     curvature_bound,
     loss_after_step,
     loss_and_gradients,
-    loss_rounding,
     mean_loss,
     numerical_gradient,
     on_label_side,
@@ -49,6 +48,6 @@ __all__ = [
     "Momentum", "Nesterov", "Newton", "Optimizer", "Standardizer", "Sweep", "Update",
     "accuracy", "check_data", "curvature_bound", "fit_exact", "gradient_rounding",
     "gradient_update", "learning_rate_sweep", "load_dataset", "loop_gradients",
-    "loss_after_step", "loss_and_gradients", "loss_rounding", "mean_loss",
+    "loss_after_step", "loss_and_gradients", "loss_change_rounding", "loss_rounding", "mean_loss",
     "numerical_gradient", "on_label_side", "sample_totals", "sigmoid", "step", "train",
 ]

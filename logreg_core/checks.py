@@ -1,8 +1,12 @@
-r"""Numerical checks behind the page's claims: the gradient formula, and why it is so simple.
+r"""Numerical checks behind the page's claims: the gradient formula, why it is so simple,
+and how far rounding alone moves the loss and the gradient.
 
 `gradient_check` sets the analytic gradient beside central differences with an explicit
 pass criterion; `why_facts` evaluates, at one sample, the three facts that make the gradient
 ``(p - y) x``: the sigmoid's slope, the chain rule's cancellation and the log-odds.
+`loss_rounding`, `loss_change_rounding` and `gradient_rounding` bound the rounding of a
+computed J, of a change of it and of each partial derivative: within them a loss has not
+moved and a derivative is zero.
 """
 
 from __future__ import annotations
@@ -55,6 +59,46 @@ def gradient_rounding(grad_pass: GradientPass) -> np.ndarray:
     size_w = np.mean(np.abs(grad_pass.error_x), axis=0) + np.abs(grad_pass.l2_term)
     size_b = np.mean(np.abs(grad_pass.error))
     return GRADIENT_ROUNDING * np.append(size_w, size_b) + np.finfo(float).tiny
+
+
+def loss_rounding(grad_pass: GradientPass) -> float:
+    r"""A bound on the rounding error of a computed J, for telling a change from rounding.
+
+    Each sample's loss is a nonnegative softplus good to a few ulps, and numpy sums them
+    pairwise, so the mean is good to about :math:`(\lceil\log_2 n\rceil + 4)\,\epsilon` of
+    itself; doubled for room, plus the smallest normal number for losses below
+    :math:`e^{-708}`, which underflow:
+
+    .. math:: 2\,(\lceil\log_2 n\rceil + 4)\,\epsilon\,J + 2^{-1022}
+
+    Parameters
+    ----------
+    grad_pass : GradientPass
+        The pass at the point (its per-sample losses and its J).
+
+    Returns
+    -------
+    float
+    """
+    n = grad_pass.sample_loss.size
+    return 2 * (math.ceil(math.log2(max(n, 1))) + 4) * float(np.finfo(float).eps) * abs(
+        grad_pass.loss) + float(np.finfo(float).tiny)
+
+
+def loss_change_rounding(grad_pass: GradientPass) -> float:
+    """The rounding of a change of J from the pass's: two computed losses near J, each within
+    `loss_rounding`, so twice it. A change within it cannot be told from rounding (at a best
+    fit a step changes J by about 1e-33); a new loss far above J is a rise either way.
+
+    Parameters
+    ----------
+    grad_pass : GradientPass
+
+    Returns
+    -------
+    float
+    """
+    return 2 * loss_rounding(grad_pass)
 
 
 @dataclass(frozen=True)

@@ -589,30 +589,6 @@ def loss_after_step(X, y, w, b, learning_rate: float, l2: float = 0.0) -> float:
         return math.inf
 
 
-def loss_rounding(grad_pass: GradientPass) -> float:
-    r"""A bound on the rounding error of a computed J, for telling a change from rounding.
-
-    Each sample's loss is a nonnegative softplus good to a few ulps, and numpy sums them
-    pairwise, so the mean is good to about :math:`(\lceil\log_2 n\rceil + 4)\,\epsilon` of
-    itself; doubled for room, plus the smallest normal number for losses below
-    :math:`e^{-708}`, which underflow:
-
-    .. math:: 2\,(\lceil\log_2 n\rceil + 4)\,\epsilon\,J + 2^{-1022}
-
-    Parameters
-    ----------
-    grad_pass : GradientPass
-        The pass at the point (its per-sample losses and its J).
-
-    Returns
-    -------
-    float
-    """
-    n = grad_pass.sample_loss.size
-    return 2 * (math.ceil(math.log2(max(n, 1))) + 4) * float(np.finfo(float).eps) * abs(
-        grad_pass.loss) + float(np.finfo(float).tiny)
-
-
 def numerical_gradient(X, y, w, b, l2: float = 0.0, rel_step: float = 1e-3):
     r"""Gradient of ``J`` by central differences, to check the analytic gradient.
 

@@ -139,6 +139,30 @@ def test_accumulated_error_is_explained_with_its_numbers(new_app):
     assert "comes out 2.7 instead of -0.3: the wrong sign" in text
 
 
+def test_at_the_best_fit_the_prediction_takes_zero_for_a_gradient_of_rounding_noise(new_app):
+    """At the best fit the computed gradient is noise of about 1e-16 whose sign depends on
+    the order of a sum: "zero" is the right answer, and "stay the same" for the loss. The
+    reference is scikit-learn's optimum, where the exact gradient is 0."""
+    from sklearn.linear_model import LogisticRegression
+
+    at = new_app(data="wikipedia_students", lr="1", steps="100000", l2="0.1").run()
+    at.toggle(key="predict_mode").set_value(True).run()
+    data = lc.load_dataset("wikipedia_students")
+    model = LogisticRegression(C=1 / (0.1 * len(data.y)), tol=1e-14, max_iter=10_000)
+    model.fit(data.X, data.y)
+    assert at.session_state.w0_0 == 0.0  # the page's run starts at 0 and ends at the optimum
+    state = next(r.key for r in at.radio).rsplit("_", 1)[1]
+    for name, guess in (("w0", "zero"), ("b", "zero"), ("loss", "stay the same")):
+        at.radio(key=f"guess_{name}_{state}").set_value(guess).run()
+    at.button(key=f"reveal_{state}").click().run()
+    text = plain(page_text(at))
+    assert "**3 of 3 right.**" in text
+    assert "is zero to rounding" in text or "is zero:" in text
+    history = lc.train(data.X, data.y, learning_rate=1.0, steps=100_000, l2=0.1)
+    assert history.weights[-1] == pytest.approx(model.coef_.ravel(), abs=1e-6)
+    assert history.bias[-1] == pytest.approx(model.intercept_[0], abs=1e-6)
+
+
 def test_predict_then_reveal_hides_every_answer_until_the_reveal(app):
     inspect(app, 0)
     app.toggle(key="predict_mode").set_value(True).run()
