@@ -100,12 +100,16 @@ def exact_values(where, names) -> None:
     while its popover is open (its boxes cost every rerun otherwise)."""
     box = where.popover("Exact values", icon=":material/edit:", key="exact_open",
                         on_change="rerun")
+    # In the open popover, above its form: drawn under the popover, it would cover them.
+    problems = [f"“{md_escape(raw, 40)}” is not a valid value for {_name_of(key, names)}: "
+                f"type {expected}." for key, raw, expected in
+                st.session_state.pop("exact_problems", [])]
+    inside = box if box.open else where
+    for problem in problems:
+        inside.error(problem)
     if box.open:
         with box:
             exact_form(names)
-    for key, raw, expected in st.session_state.pop("exact_problems", []):
-        where.error(f"“{md_escape(raw, 40)}” is not a valid value for {_name_of(key, names)}: "
-                    f"type {expected}.")
 
 
 def exact_form(names) -> None:

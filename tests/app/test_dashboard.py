@@ -93,6 +93,21 @@ def test_bad_exact_value_says_what_to_type(app):
     assert not app.exception
     assert "not a valid value for the steps" in plain(app.error[0].value)
     assert app.session_state.steps == 200  # nothing changed
+    # in the open popover, above its form: drawn under it, the popover covered it
+    assert [kind for kind, _ in _beside_the_form(app)][:2] == ["error", "form"]
+
+
+def _beside_the_form(app):
+    """What the block holding the exact-values form holds, in order, as (kind, node)."""
+    def blocks(node):
+        children = list(getattr(node, "children", {}).values())
+        if any(getattr(c, "type", "") == "form" for c in children):
+            yield children
+        for child in children:
+            yield from blocks(child)
+
+    (children,) = blocks(app._tree)
+    return [(getattr(c, "type", ""), c) for c in children]
 
 
 def test_steps_slider_is_log_like_and_the_scrubber_follows_the_end(app):
