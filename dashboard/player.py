@@ -199,7 +199,20 @@ def add_sample(ctx: ViewContext, x1: float, x2: float, label: int) -> None:
     st.session_state[sources.clicks_key(ctx.source.key)] = ops
 
 
+#: Session-state key of a click that could not be done, said once beside the controls.
+_REFUSED = "clicks_refused"
+
+
 def remove_sample(ctx: ViewContext, row: int) -> None:
+    """Remove sample ``row`` (from 0) of the data as shown; the last one stays (there would be
+    nothing to train on), and the learner is told so rather than shown a count of removals
+    that did not happen."""
+    if ctx.data.n_samples <= 1:
+        st.session_state[_REFUSED] = ("The last sample stays: with no samples there is "
+                                      "nothing to train on.")
+        return
+    if not 0 <= row < ctx.data.n_samples:
+        return
     ops = list(_ops(ctx))
     ops.append(("remove", row))
     st.session_state[sources.clicks_key(ctx.source.key)] = ops
@@ -229,6 +242,9 @@ def editing_controls(ctx: ViewContext, where=None) -> None:
                               max_value=int(ctx.data.n_samples), step=1, key="remove_row")
         st.button("Remove it", key="remove_sample", on_click=remove_sample,
                   args=(ctx, int(row) - 1))
+    refused = st.session_state.pop(_REFUSED, None)
+    if refused:
+        where.info(refused, icon=":material/block:")
     if ops:
         added = sum(op[0] == "add" for op in ops)
         where.caption(f"You changed the data: {added} added, {len(ops) - added} removed. "

@@ -344,3 +344,24 @@ def test_an_optimizer_too_short_to_judge_says_so_in_the_table(new_app):
                         strict=True))
     sgd = next(v for name, v in verdicts.items() if name.startswith("mini-batch"))
     assert sgd.endswith("so far (too few steps to tell)"), verdicts
+
+
+def test_removing_a_sample_by_typing_trains_without_it_and_the_last_one_stays(new_app):
+    at = new_app(data="iris_petals", std="0", lr="0.5", steps="50").run()
+    at.number_input(key="remove_row").set_value(3).run()
+    at.button(key="remove_sample").click().run()
+    assert not at.exception
+    text = plain(page_text(at))
+    assert "You changed the data: 0 added, 1 removed." in text
+    iris = lc.load_dataset("iris_petals")
+    kept = np.delete(np.arange(len(iris.y)), 2)
+    expected = lc.train(iris.X[kept], iris.y[kept], learning_rate=0.5, steps=50).loss[-1]
+    shown = next(m.value for m in at.metric if m.label == "Loss at step 50")
+    assert float(shown) == pytest.approx(expected, rel=1e-3)
+
+    one = new_app(data="student").run()  # one sample: removing it would leave nothing
+    one.button(key="remove_sample").click().run()
+    assert not one.exception
+    assert "The last sample stays" in plain(page_text(one))
+    assert "You changed the data" not in plain(page_text(one))
+    assert "removed" not in plain(page_text(one).split("The last sample stays")[0])
