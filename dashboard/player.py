@@ -98,6 +98,7 @@ def player_data(ctx: ViewContext, axes: tuple[int, ...], editable: bool,
         low, high = low - 0.05 * span, high + 0.05 * span
     head = json.dumps({
         "version": identity[:12], "kind": kind, "last": int(last),
+        "total": int(history.steps_run),
         "inspect": int(k), "digits": int(explain.loss_digits(ctx)) or 1,
         "predicting": bool(ctx.pending), "editable": bool(editable and kind == "plane"),
         "picture_height": picture_height, "loss_height": loss_height,

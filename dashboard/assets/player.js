@@ -335,8 +335,10 @@ function draw(s) {
   s.scrub.value = String(s.step);
   s.scrub.setAttribute("aria-valuetext", `step ${s.step.toLocaleString("en-US")}`);
   const approx = step === s.step ? "" : ` (picture of step ${step.toLocaleString("en-US")})`;
+  // While a prediction is open the later steps are not sent: the total still counts them.
+  const hidden = d.last < d.total ? " (the later ones after your reveal)" : "";
   s.readout.textContent = `Step ${s.step.toLocaleString("en-US")} of ` +
-    `${d.last.toLocaleString("en-US")}${approx} · loss ` +
+    `${d.total.toLocaleString("en-US")}${hidden}${approx} · loss ` +
     `${Number(d.frames.loss[f].toPrecision(d.digits))} · ` +
     `${percent(d.frames.accuracy[f])} on their label's side`;
   s.drawn += 1;

@@ -175,6 +175,7 @@ def test_predict_then_reveal_hides_every_answer_until_the_reveal(app):
     assert not [m for m in app.metric if m.label == "Loss at step 200"]
     data = player(app)  # the curve and the frames only up to step 0, and no play
     assert data["last"] == 0 and data["frames"]["steps"] == [0] and data["predicting"]
+    assert data["total"] == 200  # the readout still counts the hidden steps
     state = next(r.key for r in app.radio).rsplit("_", 1)[1]
     app.radio(key=f"guess_w0_{state}").set_value("positive").run()
     app.radio(key=f"guess_b_{state}").set_value("positive").run()

@@ -17,6 +17,7 @@ from tests.browser.helpers import (
     PLAYBACK_TIMEOUT_MS,
     assert_clean,
     counters,
+    keyed,
     loss_chart,
     model_picture,
     open_app,
@@ -156,4 +157,16 @@ def test_a_click_on_the_plane_adds_a_sample_and_the_loss_follows(page, app_url):
     with rerun(page):
         page.get_by_role("button", name="Put the data back").click()
     expect(changed).to_have_count(0)
+    assert_clean(page)
+
+
+def test_while_a_prediction_is_open_the_readout_counts_the_hidden_steps(page, app_url):
+    """The player is sent only the steps up to the question's; its readout still says how
+    many the run has (the Steps slider's 200), and that the rest come after the reveal."""
+    open_app(page, app_url, "?step=100")
+    with rerun(page):
+        keyed(page, "predict_mode").locator("label").first.click()
+    readout = player(page).locator(".readout")
+    expect(readout).to_contain_text(
+        f"Step 100 of {LAST} (the later ones after your reveal) · loss ")
     assert_clean(page)
