@@ -196,6 +196,12 @@ def small_steps(last: int) -> list[int]:
     return list(range(int(last) + 1))
 
 
+#: Axis labels from a million up in short exponent form: Vega's default writes a loss near
+#: 1e306 with all its digits, cut off to "4.9999999999999…".
+HUGE_LABELS = {"labelExpr": "abs(datum.value) >= 1e6 ? format(datum.value, '.3~e') : "
+                            "datum.label"}
+
+
 def _q(field: str, **extra) -> dict:
     return {"field": field, "type": "quantitative", **extra}
 
@@ -215,7 +221,7 @@ def loss_chart(loss: np.ndarray, inspect: int, log_scale: bool = False,
     x = _q("step", title="step", scale={"domain": [0, last]},
            **({"axis": {"values": small_steps(last), "format": "d"}}
               if last <= SMALL_STEPS else {}))
-    y = _q("loss", title=y_title, scale=y_scale)
+    y = _q("loss", title=y_title, scale=y_scale, axis=HUGE_LABELS)
     tooltip = [_q("step", format=","), _q("loss", format=".6g")]
     layers = []
     if zigzags(loss):
@@ -228,7 +234,8 @@ def loss_chart(loss: np.ndarray, inspect: int, log_scale: bool = False,
         layers += [
             {"data": spec.data(band, "envelope"), "mark": {"type": "area", "opacity": 0.18,
                                                "color": LOSS_COLOR},
-             "encoding": {"x": x, "y": _q("high", title=y_title, scale=y_scale),
+             "encoding": {"x": x, "y": _q("high", title=y_title, scale=y_scale,
+                                               axis=HUGE_LABELS),
                           "y2": {"field": "low"}}},
             {"data": spec.data(long, "envelope_lines"),
              "mark": {"type": "line", "color": LOSS_COLOR},

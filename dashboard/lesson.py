@@ -30,7 +30,7 @@ from logreg_core import examples
 from . import charts, compute, controls, explain, fields, player, rate_charts, state, tables
 from .context import ViewContext
 from .display import show_chart, show_table
-from .text import fmt, fmt_apart, link_number, md_escape, plural
+from .text import fmt, fmt_apart, fmt_paren, link_number, md_escape, plural
 
 #: Controls a part may draw: the sidebar's and the run's.
 SIDEBAR = ("standardize", "start", "l2", "digits")
@@ -215,6 +215,15 @@ def _limits_sentence(ctx: ViewContext) -> str:
     return f"{limits.reason} At or below 2/L = {f(limits.guaranteed)} every step lowers the loss."
 
 
+def _overflow_note(ctx: ViewContext) -> str:
+    """Why a run has fewer steps than asked for: the numbers overflowed after the last."""
+    run, asked = ctx.history.steps_run, ctx.history.steps
+    if run >= asked:
+        return ""
+    return (f" Of the {asked:,} steps asked for, these are the {plural(run, 'step')} before "
+            "the numbers overflowed.")
+
+
 def _start(ctx: ViewContext) -> str:
     """The run's starting point."""
     s = ctx.settings
@@ -282,12 +291,19 @@ _TEXTBOOK = {"learning_rate": examples.WORKED_RATE, "steps": 1, "w0": (examples.
 
 
 def _forward_why(ctx: ViewContext) -> str:
-    p = ctx.grad_pass.p
+    p, z, f = ctx.grad_pass.p, ctx.grad_pass.z, lambda v: fmt(v, ctx.digits)
     best = _tied(np.abs(p - 0.5), float(np.min(np.abs(p - 0.5))))
-    z = ctx.grad_pass.z[best[0]]
-    return (f"{_ties_text(ctx, best).capitalize()}: its logit is the closest to 0 (z = "
-            f"{fmt(z, ctx.digits)}, p = {fmt(p[best[0]], ctx.digits)}), and p = 0.5 exactly "
-            "where z = 0: that is where the boundary lies.")
+    who = _ties_text(ctx, best).capitalize()
+    if not np.any(ctx.w != 0):
+        return (f"{who}: with w = 0 every logit is b = {f(ctx.b)} (p = {f(p[0])}) whatever "
+                "x is, so no sample is closer to 0.5 than another, and there is no boundary.")
+    if len(best) == 1:
+        return (f"{who}: its logit is the closest to 0 (z = {f(z[best[0]])}, p = "
+                f"{f(p[best[0]])}), and p = 0.5 exactly where z = 0: that is where the "
+                "boundary lies.")
+    return (f"{who}: their logits are equally close to 0 (z = "
+            f"{' and '.join(f(z[i]) for i in best)}, p = {' and '.join(f(p[i]) for i in best)}), "
+            "and p = 0.5 exactly where z = 0: that is where the boundary lies.")
 
 
 def _loss_why(ctx: ViewContext) -> str:
@@ -311,7 +327,8 @@ def _sign_text(ctx: ViewContext) -> str:
 def _gradient_why(ctx: ViewContext) -> str:
     g, f = ctx.grad_pass, lambda v: fmt(v, ctx.digits)
     if ctx.settings.l2:  # the data's part as the pass computed it (`GradientPass.data_dw`)
-        return (f"∂J/∂w = mean((p − y)·x) + λw = {f(g.data_dw[0])} + {f(g.l2_term[0])} = "
+        return (f"∂J/∂w = mean((p − y)·x) + λw = {f(g.data_dw[0])} + "
+                f"{fmt_paren(g.l2_term[0], ctx.digits)} = "
                 f"{f(g.dw[0])}: {_sign_text(ctx)}.")
     return (f"∂J/∂w = mean((p − y)·x) = {f(g.dw[0])}: {_sign_text(ctx)}. Each sample "
             "pulls by its error times its x, so the samples with large x weigh more.")
@@ -334,6 +351,14 @@ def _move(ctx: ViewContext, new: float) -> str:
     return "up" if new > old + slack else "down" if new < old - slack else "stay the same"
 
 
+def _change(value: float) -> str:
+    """A change of the loss to 2 significant digits, and whole up to a million where it is
+    larger (488, not 4.9e+02)."""
+    size = abs(value)
+    return fmt(value, 2 if size < 100 or not math.isfinite(size) else
+               min(int(math.log10(size)) + 1, 6))
+
+
 def _update_why(ctx: ViewContext) -> str:
     new, old = _next_loss(ctx), ctx.grad_pass.loss
     if not math.isfinite(new):
@@ -342,13 +367,13 @@ def _update_why(ctx: ViewContext) -> str:
     move = _move(ctx, new)
     if move == "stay the same":
         return (f"It goes from {fmt(old, ctx.digits)} to {fmt(new, ctx.digits)}: the change, "
-                f"{fmt(new - old, 2)}, is within the rounding of the loss itself (about "
+                f"{_change(new - old)}, is within the rounding of the loss itself (about "
                 f"{fmt(_slack(ctx), 1)}): it cannot be told from rounding.")
     a, b = fmt_apart(old, new, ctx.digits)
     how = ("a step this long overshoots the curvature here" if move == "up" else
            "a step against the gradient lowers the loss when it is short enough for the "
            "curvature, and this one is")
-    return f"It goes from {a} to {b} (a change of {fmt(new - old, 2)}): {how}."
+    return f"It goes from {a} to {b} (a change of {_change(new - old)}): {how}."
 
 
 def _boundary_why(ctx: ViewContext) -> str:
@@ -420,7 +445,7 @@ PARTS: tuple[Part, ...] = (
         lambda c: (f"Repeat the step {plural(c.history.steps_run, 'time')} from {_start(c)} at η = "
                    f"{link_number(c.settings.learning_rate)}: the loss goes from "
                    f"{fmt(c.history.loss[0], explain.loss_digits(c))} to "
-                   f"{fmt(c.history.loss[-1], explain.loss_digits(c))}."),
+                   f"{fmt(c.history.loss[-1], explain.loss_digits(c))}." + _overflow_note(c)),
         _loss,
         lambda c: player.show(c, key="lesson_player"),
         Question(lambda c: (f"After {plural(c.history.steps_run, 'step')}, where is the "

@@ -14,7 +14,7 @@ from logreg_core import examples
 from . import compute, controls, explain, player, predict, state, tables
 from .context import ViewContext
 from .display import show_frame, show_table
-from .text import fmt, fmt_loss, link_number, md_escape, percent, plural
+from .text import fmt, fmt_loss, fmt_paren, link_number, md_escape, percent, plural
 
 #: Samples shown as a plain text table on the first screen; more go in a scrolling grid.
 TEXT_TABLE_ROWS = 10
@@ -131,7 +131,7 @@ def gradient_lines(ctx: ViewContext) -> list[str]:
     expression equals the next, term by term, to the digits shown (a test evaluates them)."""
     grad, rate, names = ctx.grad_pass, ctx.settings.learning_rate, ctx.names
     f = lambda v: fmt(v, ctx.digits)  # noqa: E731
-    fp = lambda v: f"({f(v)})" if f(v).startswith("-") else f(v)  # noqa: E731
+    fp = lambda v: fmt_paren(v, ctx.digits)  # noqa: E731
     lines = []
     for j, name in enumerate(names[:3]):
         w_j, x_j = weight_symbol(j, len(names)), feature_symbol(j, len(names))

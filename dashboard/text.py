@@ -54,11 +54,23 @@ def fmt(value: float, digits: int = 4) -> str:
 
 def fmt_apart(a: float, b: float, digits: int = 4) -> tuple[str, str]:
     """Two different numbers, each to ``digits`` significant digits, or to as many more (up
-    to 17, which tells any two doubles apart) as it takes for them to read differently."""
+    to 17, which tells any two doubles apart) as it takes for them to read differently. With
+    more digits both keep their trailing zeros, so they read to the same number of digits
+    (0.1854930365520 and 0.1854930365519, not 0.185493036552)."""
     for d in range(digits, 18):
         if fmt(a, d) != fmt(b, d):
-            return fmt(a, d), fmt(b, d)
+            if d == digits:
+                return fmt(a, d), fmt(b, d)
+            return _all_digits(a, d), _all_digits(b, d)
     return fmt(a, digits), fmt(b, digits)
+
+
+def _all_digits(value: float, digits: int) -> str:
+    """`fmt` with trailing zeros kept (no bare trailing point)."""
+    text = fmt(value, digits)
+    if text in ("0", "overflow"):
+        return text
+    return f"{float(value):#.{digits}g}".replace(".e", "e").rstrip(".")
 
 
 def percent(share: float) -> str:
@@ -88,6 +100,13 @@ def tex_number(value: float, digits: int = 4) -> str:
         mantissa, exponent = text.split("e")
         text = rf"{mantissa} \times 10^{{{int(exponent)}}}"
     return text
+
+
+def fmt_paren(value: float, digits: int = 4) -> str:
+    """A number (`fmt`) for use after an operator: negative numbers in parentheses, so that
+    "+ -1.5" reads "+ (-1.5)"."""
+    text = fmt(value, digits)
+    return f"({text})" if text.startswith("-") else text
 
 
 def tex_paren(value: float, digits: int = 4) -> str:

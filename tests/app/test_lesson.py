@@ -170,10 +170,13 @@ def test_nothing_answers_the_question_before_the_reveal(new_app, number):
     ({"lesson": "7", "steps": "1"}, 7), ({"lesson": "7", "steps": "20"}, 7),
     ({"lesson": "7", "l2": "1"}, 7), ({"lesson": "6", "steps": "10"}, 6),
     ({"lesson": "5", "lr": "1"}, 5), ({"lesson": "5", "w0": "5", "b0": "-5"}, 5),
+    ({"lesson": "5", "lr": "1000", "l2": "100"}, 5),  # overflows after 31 of 200 steps
     ({"lesson": "3", "l2": "0.5"}, 3), ({"lesson": "4", "lr": "20"}, 4),
     # Found by a walk: at η = 1e-12 the loss falls by 7e-14, far above its rounding (1e-16),
     # and the page called it the same; at 1e-4 it said "from 0.1855 to 0.1855".
     ({"lesson": "4", "lr": "1e-12"}, 4), ({"lesson": "4", "lr": "0.0001"}, 4),
+    # Found by a walk: ties (two samples at z = ±0.5; all five at w = 0, with no boundary)
+    ({"lesson": "1", "w0": "1", "b0": "-2.5"}, 1), ({"lesson": "1", "w0": "0", "b0": "0.3"}, 1),
 ])
 def test_answers_and_sentences_follow_the_settings(new_app, query, number):
     at = new_app(**query).run()
@@ -188,14 +191,31 @@ def test_answers_and_sentences_follow_the_settings(new_app, query, number):
     assert at.success and not at.error, text
     if number == 5:
         losses, w, b = descend(X5, Y5, current.learning_rate, current.steps, current.w0[0],
-                               current.b0)
+                               current.b0, current.l2)
+        if not np.isfinite(losses[-1]):  # the run shown ends at the last finite state
+            losses, w, b = descend(X5, Y5, current.learning_rate, len(losses) - 2,
+                                   current.w0[0], current.b0, current.l2)
         assert f"from w = {current.w0[0]:.4g}, b = {current.b0:.4g}" in text
         assert f"at η = {current.learning_rate:g}" in text
         assert f"to {losses[-1]:.4g}" in text
         assert f"x = −b/w = {-b / w:.4g}" in text.replace("-b/w", "−b/w")
+        ran = len(losses) - 1
+        assert (f"these are the {ran} steps before the numbers overflowed" in text) == (
+            ran < current.steps), text
     if number == 4:  # the two losses read differently, as they are
         old, new = re.search(r"It goes from (\S+) to (\S+?)[ :]", text).groups()
         assert old != new and (float(new) < float(old)) == (right == {"down"}), text
+    if number == 1:  # every tied sample's logit and p, by hand
+        w, b = current.w0[0], current.b0
+        z = w * X5 + b
+        p = 1 / (1 + np.exp(-z))
+        tied = np.flatnonzero(np.isclose(np.abs(p - 0.5), np.abs(p - 0.5).min()))
+        if w == 0:
+            assert f"every logit is b = {b:.4g} (p = {p[0]:.4g})" in text
+            assert "there is no boundary" in text
+        elif len(tied) > 1:
+            assert (f"(z = {' and '.join(f'{v:.4g}' for v in z[tied])}, p = "
+                    f"{' and '.join(f'{v:.4g}' for v in p[tied])})") in text, text
     if number in (6, 7):
         assert f"after {current.steps:,} step" in text.lower()
     if number == 7 and current.l2:
