@@ -136,14 +136,20 @@ def sweep(data: Data, rates: tuple, steps: int, w0: tuple, b0: float, l2: float)
                                   limits=limits(data, l2))
 
 
+#: Newton's method's iterations at most: each solves a linear system as large as the
+#: parameters, and a handful reach a best fit to rounding.
+NEWTON_ITERATIONS = 25
+
+
 @st.cache_resource(show_spinner="Running the optimizers...", max_entries=8, hash_funcs=HASH)
 def optimizer_runs(data: Data, optimizers: tuple, steps: int, w0: tuple, b0: float,
                    l2: float) -> Mapping[str, lc.History]:
-    """Every optimizer from the same start; Newton's method for at most 25 iterations. A
-    read-only mapping: every session gets this very object."""
+    """Every optimizer from the same start; Newton's method for at most `NEWTON_ITERATIONS`
+    iterations. A read-only mapping: every session gets this very object."""
     return MappingProxyType({
         opt.label: lc.train(data.X, data.y, optimizer=opt, w0=w0, b0=b0, l2=l2,
-                            steps=min(steps, 25) if isinstance(opt, lc.Newton) else steps,
+                            steps=(min(steps, NEWTON_ITERATIONS) if isinstance(opt, lc.Newton)
+                                   else steps),
                             limits=limits(data, l2))
         for opt in optimizers
     })

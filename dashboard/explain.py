@@ -38,9 +38,14 @@ def verdict_text(history) -> str:
 def limits_text(limits: LearningRateLimits, learning_rate: float, digits: int) -> str:
     """The two learning-rate limits of this data, and where the chosen rate sits."""
     f = lambda v: fmt(v, digits)  # noqa: E731
-    text = (f"Guaranteed rate 2/L = {f(limits.guaranteed)} (L: the sharpest the loss ever "
-            f"bends, its largest curvature anywhere): at or below it every step lowers the "
-            f"loss, from any start (your learning rate η = {fmt(learning_rate, 6)} is "
+    # Without L2 the loss bends by L at w = 0, b = 0 (every p = 1/2); the penalty leaves the
+    # bias out, so with it L = μmax/4n + λ only bounds the largest curvature.
+    what = ("the sharpest the loss ever bends, its largest curvature anywhere" if not limits.l2
+            else "a bound on how sharply the loss can bend: the data's largest curvature "
+                 "plus λ")
+    text = (f"Guaranteed rate 2/L = {f(limits.guaranteed)} (L: {what}): at or below it every "
+            f"step lowers the loss, from any start (your learning rate η = "
+            f"{fmt(learning_rate, 6)} is "
             f"{f(learning_rate / limits.guaranteed)} × 2/L). ")
     if limits.local is not None:
         text += (f"Local limit at the best fit 2/μ* = {f(limits.local)} (μ*: the loss's "
@@ -133,8 +138,9 @@ def model_chart_caption(ctx: ViewContext) -> str:
     if len(right) == 1:
         share = f"the one sample is {'on' if right[0] else 'not on'} its label's side of p = 0.5"
     else:
-        share = (f"{int(right.sum()):,} of {len(right):,} samples are on their label's side "
-                 "of p = 0.5")
+        count = int(right.sum())
+        share = (f"{count:,} of {len(right):,} samples {'is' if count == 1 else 'are'} on "
+                 "their label's side of p = 0.5")
     w, b = ctx.w, ctx.b
     if not np.any(w != 0):
         return f"At step {ctx.k:,} every weight is 0: no boundary, p is the same everywhere."

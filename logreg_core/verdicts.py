@@ -481,8 +481,8 @@ _THEORY = {
         "stable pattern of the same rate)"),
     "no_optimum": lambda r, n: (
         f"above the guaranteed rate 2/L = {n(r.guaranteed)} a step may raise the loss, but "
-        "there is no best fit to overshoot: after a zig-zag phase, longer the larger η is, the "
-        "loss falls towards 0"),
+        "there is no best fit to overshoot: in the long run the loss falls towards 0 (where "
+        "steps overshoot first, that zig-zag phase is longer the larger η is)"),
     "above_local": lambda r, n: (
         f"above the local limit 2/μ* = {n(r.local)} descent cannot settle at "
         f"{_best_fit(r, n)}: it keeps swinging, bounded"),

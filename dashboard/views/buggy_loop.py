@@ -38,7 +38,7 @@ def bias_self_update_effect(rate: float, b: float) -> str:
     if b == 0:
         return "from b = 0 it never moves, whatever the data say."
     if factor == 0:
-        return "at η = 1 it sets b to 0 in one step and keeps it there."
+        return "it sets b to 0 in one step and keeps it there."
     size = "shrinks towards 0" if abs(factor) < 1 else "grows" if abs(factor) > 1 else \
         "keeps its size"
     sign = " and flips sign every step" if factor < 0 else ""

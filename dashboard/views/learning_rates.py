@@ -90,8 +90,9 @@ def sweep_heading(table: pd.DataFrame, sweep) -> str:
     """What the sweep shows: where descent stops working, or that nothing stops working."""
     lower = bool(np.all(sweep.final_loss < sweep.loss[:, 0]))
     if lower and not set(table["verdict"]) & {"oscillating", "diverging"}:
-        return (f"**Sweep: every rate from {table['learning_rate'].iloc[0]:.0e} to "
-                f"{table['learning_rate'].iloc[-1]:.3g} ends lower than it started**")
+        low, high = table["learning_rate"].iloc[[0, -1]]
+        return (f"**Sweep: every rate from {fmt(low, 3)} to {fmt(high, 3)} ends lower than it "
+                "started**")
     return "**Sweep: where descent stops working**"
 
 

@@ -90,7 +90,9 @@ def render(ctx: ViewContext) -> None:
         "per step, so its loss wobbles; momentum adds β times the previous step to "
         "each step; Nesterov takes the gradient where momentum is heading; Adam scales each "
         "parameter's step by the size of its recent gradients; Newton's method uses the "
-        "curvature and takes no learning rate.")
+        "curvature and takes no learning rate, and runs at most "
+        f"{compute.NEWTON_ITERATIONS} iterations (each solves a linear system as large as "
+        "the parameters).")
     with st.expander("Where these come from in the code"):
         st.markdown("Each optimizer is a small class in `logreg_core/optimizers.py` with one "
                     "method, `step(theta, grad, problem, state)`; this view lists every entry "

@@ -16,9 +16,10 @@ from ..text import fmt
 
 
 def comparison_frame(rows, digits: int) -> pd.DataFrame:
-    frame = pd.DataFrame([(q, p, e) for q, p, e, *_ in rows],
-                         columns=["quantity", "textbook", "exact"])
-    return frame
+    """The textbook's printed figures as it printed them ("—" where it printed none) beside
+    the exact values."""
+    return pd.DataFrame([(q, "—" if p is None else f"{p:g}", e) for q, p, e, *_ in rows],
+                        columns=["quantity", "textbook", "exact"])
 
 
 def printed_figures_text(report, digits: int) -> str:
@@ -81,7 +82,8 @@ def render(ctx: ViewContext) -> None:
     st.markdown("**The textbook's figures beside the exact ones**")
     frame = comparison_frame(report.rows, digits)
     show_frame(frame, digits, key="worked_comparison", hide_index=True,
-                 height=full_height(frame))
+               height=full_height(frame), column_config={
+                   "textbook": st.column_config.TextColumn(alignment="right")})
     st.markdown(printed_figures_text(report, digits))
     default, free = report.sklearn_default, report.unregularized
     st.markdown("**What it gets wrong about scikit-learn**")
@@ -100,7 +102,7 @@ def render(ctx: ViewContext) -> None:
     long_run = pd.DataFrame({"step": marks, "w": w, "b": b, "loss": history.loss[marks],
                              "boundary -b/w": -b / w})
     st.markdown(
-        f"Without the penalty there is no best fit at all: {free.message} Plain gradient "
+        f"Without the penalty there is no best fit at all: {free.reason}. Plain gradient "
         f"descent from the textbook's start at its own rate η = {examples.WORKED_RATE} shows "
         f"it: w first falls from {examples.WORKED_W} to {f(lowest_w)} (step {lowest_at:,}) "
         "while b adjusts, then grows for as long as the run lasts, and the loss creeps "

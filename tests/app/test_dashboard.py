@@ -220,7 +220,7 @@ def test_chart_captions_read_out_the_figures_a_slider_changes(new_app):
     right = int(np.sum((z >= 0) == np.array([0, 0, 0, 1, 1], bool)))
     assert caption_with(at, "At step 7") == (
         f"At step 7 the boundary p = 0.5 is at x = −b/w = {fmt(boundary)}; {right} of 5 "
-        "samples are on their label's side of p = 0.5.")
+        f"samples {'is' if right == 1 else 'are'} on their label's side of p = 0.5.")
     assert right < 5  # early on, some points are still on the wrong side
 
     cycling = new_app(lr="1", steps="15").run()  # the loss rose at step 15: not lowest last
