@@ -28,6 +28,8 @@ from tests.browser.helpers import (
     settle,
     slider_thumb,
     tab,
+    wait_for,
+    wait_idle,
 )
 from tests.browser.test_words import forbidden_words
 
@@ -143,6 +145,11 @@ def test_a_click_on_the_landscape_starts_the_run_there(page, app_url):
     before = chart.get_by_test_id("stVegaLiteChart").get_attribute("aria-label")
     with rerun(page):  # inside the plot: right of the y axis' labels, below its top edge
         page.mouse.click(box["x"] + 0.15 * box["width"], box["y"] + 20)
+    # The view's own rerun sees the new start and asks for a whole-page run, which writes the
+    # link: under load that second run may still be going when the first one ends.
+    wait_for(page, "() => new URLSearchParams(location.search).get('w0') !== '0'",
+             "the link to carry the clicked start")
+    wait_idle(page)
     query = query_of(page.url)
     w0, b0 = float(query["w0"]), float(query["b0"])
     assert w0 < 0 < b0, query  # the top left: left of w = 0 and above b = 0
