@@ -37,11 +37,11 @@ def sweep_rates(limits, count: int) -> np.ndarray:
 
 
 def rules_frame(ctx: ViewContext) -> pd.DataFrame:
-    rows = [(ctx.limits.guaranteed, f"2/L = {fmt(ctx.limits.guaranteed, 4)} (guaranteed)",
-             "guaranteed")]
+    # Short labels: a legend cannot wrap, and on a phone a long one runs off the chart. The
+    # caption under the charts says what each line is.
+    rows = [(ctx.limits.guaranteed, f"2/L = {fmt(ctx.limits.guaranteed, 4)}", "guaranteed")]
     if ctx.limits.local is not None:
-        rows.append((ctx.limits.local, f"2/μ* = {fmt(ctx.limits.local, 4)} (local limit)",
-                     "local"))
+        rows.append((ctx.limits.local, f"2/μ* = {fmt(ctx.limits.local, 4)}", "local"))
     rows.append((ctx.settings.learning_rate, f"your η = {fmt(ctx.settings.learning_rate, 4)}",
                  "yours"))
     return pd.DataFrame(rows, columns=["learning_rate", "what", "kind"])
@@ -147,7 +147,7 @@ def render(ctx: ViewContext) -> None:
     show_chart(rate_charts.sweep_chart(table, rules, steps), key="sweep_chart",
                     on_select=state.on_sweep_pick, selection_mode="pick",
                     alt=f"Loss after {plural(steps, 'step')} for {len(table)} rates from "
-                        f"{swept[0]:.0e} to {swept[-1]:.3g}: {summary}.")
+                        f"{fmt(swept[0], 3)} to {fmt(swept[-1], 3)}: {summary}.")
     show_chart(rate_charts.speed_chart(table, rules, steps), key="speed_chart",
                     alt="Steps each rate needs to get within 1% of the best loss any rate "
                         "reached.")
@@ -155,5 +155,7 @@ def render(ctx: ViewContext) -> None:
     st.caption(
         f"{close} of {len(table)} rates get within 1% of the best loss any rate reached in "
         f"{plural(steps, 'step')} ({fmt(float(np.nanmin(sweep.loss)), digits)}). Verdicts: "
-        f"{summary}. Click a point to use its rate.")
+        f"{summary}. Dashed line: 2/L, the guaranteed rate"
+        + (", dotted: 2/μ*, the local limit" if ctx.limits.local is not None else "")
+        + "; solid: your rate. Click a point to use its rate.")
     st.markdown(explain.learning_rate_story(ctx, sweep))

@@ -227,7 +227,7 @@ def test_a_diverging_run_does_not_stretch_the_shared_axis():
 
 def test_the_limits_are_named_in_a_legend_not_beside_their_lines():
     rules = pd.DataFrame({"learning_rate": [0.7458, 1.804, 0.5],
-                          "what": ["2/L = 0.7458 (guaranteed)", "2/μ* = 1.804 (local limit)",
+                          "what": ["2/L = 0.7458", "2/μ* = 1.804",
                                    "your η = 0.5"], "kind": ["guaranteed", "local", "yours"]})
     sweep = pd.DataFrame({"learning_rate": [0.1, 1.0], "final_loss": [0.5, 0.2],
                           "steps_to_1pct": [np.nan, 20.0], "reached": ["not reached", "20"],
