@@ -485,7 +485,7 @@ _THEORY = {
         "steps overshoot first, that zig-zag phase is longer the larger η is)"),
     "above_local": lambda r, n: (
         f"above the local limit 2/μ* = {n(r.local)} descent cannot settle at "
-        f"{_best_fit(r, n)}: it keeps swinging, bounded"),
+        f"{_best_fit(r, n)}, so it keeps swinging"),
     "above_penalty": lambda r, n: (
         f"above 2/λ = {n(r.penalty_limit)} the penalty alone makes every step overshoot by "
         "more, so the weights grow geometrically until the numbers overflow"),
