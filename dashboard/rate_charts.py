@@ -181,7 +181,9 @@ def _sweep_encodings(frame: pd.DataFrame, steps: int):
     tooltip = [alt.Tooltip("learning_rate:Q", title="η", format=".4g"),
                alt.Tooltip("ended:N", title=f"loss after {plural(steps, 'step')}"),
                alt.Tooltip("reached:N", title="steps to within 1%"),
-               "verdict:N"]
+               # the verdict in words ("settling in the long run, not yet") where given
+               alt.Tooltip("verdict_words:N" if "verdict_words" in frame else "verdict:N",
+                           title="verdict")]
     color = alt.Color("verdict:N", scale=_verdict_scale(), title="verdict",
                       legend=alt.Legend(orient="bottom", columns=2))
     shape = alt.Shape("verdict:N", title="verdict", scale=alt.Scale(

@@ -57,6 +57,7 @@ def sweep_frame(sweep, rtol: float = 0.01) -> pd.DataFrame:
         "steps_to_1pct": reached,
         "reached": [f"{int(r):,}" if np.isfinite(r) else "not reached" for r in reached],
         "verdict": [v.kind for v in sweep.verdicts],
+        "verdict_words": [v.kind_words for v in sweep.verdicts],
         "ended": [ended(v, final) for v, final in zip(sweep.verdicts, sweep.final_loss,
                                                       strict=True)],
     })
@@ -142,7 +143,7 @@ def render(ctx: ViewContext) -> None:
     st.slider("Rates in the sweep", fields.SWEEP_COUNT_MIN, fields.SWEEP_COUNT_MAX,
               key="sweep_count", persist_state="session")
     rules = rules_frame(ctx)
-    kinds = table["verdict"].value_counts()
+    kinds = table["verdict_words"].value_counts()  # "settling in the long run, not yet"
     summary = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
     show_chart(rate_charts.sweep_chart(table, rules, steps), key="sweep_chart",
                     on_select=state.on_sweep_pick, selection_mode="pick",

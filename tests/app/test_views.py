@@ -216,6 +216,19 @@ def test_sweep_chart_holds_the_core_sweep_and_both_limits(new_app):
     assert "not reached" in set(frame["reached"])  # never "None"
 
 
+def test_after_one_step_the_sweep_counts_what_each_run_has_shown(new_app):
+    """After 1 step on the (separable) 5 points the larger rates have risen: theory says they
+    settle, and the caption counts them as "settling in the long run, not yet"."""
+    at = new_app(tab="rates", steps="1").run()
+    data = lc.load_dataset("five_points")
+    limits = learning_rate_limits(data.X, data.y)
+    sweep = lc.learning_rate_sweep(data.X, data.y, sweep_rates(limits, 40), 1, limits=limits)
+    words = pd.Series([v.kind_words for v in sweep.verdicts]).value_counts()
+    assert "settling in the long run, not yet" in words
+    summary = ", ".join(f"{n} {kind}" for kind, n in words.items())
+    assert f"Verdicts: {summary}." in plain(page_text(at))
+
+
 def test_a_picked_sweep_point_gives_its_rate():
     from dashboard.state import picked_rate
 
