@@ -215,7 +215,7 @@ def main() -> None:
     settings = state.current(len(names))
     ctx = context.build(settings, source, data, history, cut)
     if not settings.lesson:
-        ctx = replace(ctx, pending=predict.pending(settings, s, predict.key(ctx)))
+        ctx = replace(ctx, pending=predict.pending(s, ctx))
     sizes = fields.Sizes(data.n_samples, data.n_features)
     if settings.lesson:
         lesson.render(ctx)

@@ -23,16 +23,30 @@ SIGNS = ("negative", "zero", "positive")
 MOVES = ("go down", "stay the same", "go up")
 
 
-def key(ctx: ViewContext) -> str:
-    """Names the state the questions are about."""
+def run_key(ctx: ViewContext) -> str:
+    """Names the run the questions are asked along (its states differ only by the step)."""
     s = ctx.settings
-    parts = [ctx.data.key, s.learning_rate, s.w0, s.b0, s.l2, s.steps, ctx.k]
+    parts = [ctx.data.key, s.learning_rate, s.w0, s.b0, s.l2, s.steps]
     return hashlib.sha1(repr(parts).encode()).hexdigest()[:10]
 
 
-def pending(settings, session, state_key: str) -> bool:
-    """Whether a prediction is open: the mode is on and this state is not revealed yet."""
-    return bool(session.get("predict_mode")) and session.get("revealed") != state_key
+def key(ctx: ViewContext) -> str:
+    """Names the state the questions are about (no "_": widget keys end with it)."""
+    return hashlib.sha1(f"{run_key(ctx)}:{ctx.k}".encode()).hexdigest()[:10]
+
+
+def seen_later(session, ctx: ViewContext) -> bool:
+    """Whether a later step of this run was revealed: its screen showed the loss curve and
+    the model up to it, which answer every question about an earlier step."""
+    return (session.get("revealed_run") == run_key(ctx)
+            and ctx.k < session.get("revealed_step", -1))
+
+
+def pending(session, ctx: ViewContext) -> bool:
+    """Whether a prediction is open: the mode is on, this state is not revealed yet, and no
+    later step of the run was (`seen_later`)."""
+    return (bool(session.get("predict_mode")) and session.get("revealed") != key(ctx)
+            and not seen_later(session, ctx))
 
 
 def _sign(value: float, rounding: float) -> str:
@@ -82,8 +96,12 @@ def questions(ctx: ViewContext) -> None:
                                  key=f"guess_{name}_{state_key}")
     if st.button("Reveal", key=f"reveal_{state_key}", type="primary",
                  disabled=any(g is None for g in guesses.values())):
-        st.session_state.revealed = state_key
-        st.session_state.guesses = guesses
+        session = st.session_state
+        same_run = session.get("revealed_run") == run_key(ctx)
+        session.revealed_step = max(ctx.k, session.get("revealed_step", -1) if same_run else -1)
+        session.revealed_run = run_key(ctx)
+        session.revealed = state_key
+        session.guesses = guesses
         st.rerun()
     st.caption("Make your guesses, then reveal the step.")
 
@@ -94,6 +112,11 @@ def truth_names(ctx: ViewContext) -> list[str]:
 
 def feedback(ctx: ViewContext) -> None:
     """After the reveal: each guess against the computed answer, and why."""
+    if st.session_state.get("revealed") != key(ctx):  # an earlier step, after a later one
+        st.caption(f"You have seen step {st.session_state.revealed_step:,} of this run, which "
+                   "answers the questions about this one: no prediction here. Step forward "
+                   "past it for the next question.")
+        return
     guesses = st.session_state.get("guesses", {})
     answers = truth(ctx)
     right = sum(guesses.get(name) == value for name, value in answers.items())

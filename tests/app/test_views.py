@@ -193,6 +193,22 @@ def test_predict_then_reveal_hides_every_answer_until_the_reveal(app):
     assert "Make your guesses" in page_text(app) and not app.tabs
 
 
+def test_a_step_before_one_revealed_asks_nothing_its_screen_answered(new_app):
+    """Revealing step 100 showed the loss curve and the model up to step 100, which answer
+    every question about step 99: stepping back asks none; stepping past 100 asks again."""
+    at = new_app(step="100").run()
+    at.toggle(key="predict_mode").set_value(True).run()
+    state = next(r.key for r in at.radio).rsplit("_", 1)[1]
+    for name, guess in (("w0", "negative"), ("b", "positive"), ("loss", "go down")):
+        at.radio(key=f"guess_{name}_{state}").set_value(guess).run()
+    at.button(key=f"reveal_{state}").click().run()
+    inspect(at, 99)
+    assert not at.radio and at.tabs
+    assert "You have seen step 100 of this run" in plain(page_text(at))
+    inspect(at, 101)
+    assert at.radio and "Make your guesses" in page_text(at) and not at.tabs
+
+
 def test_gradient_check_shown(app):
     check = table(app, "agrees")
     assert set(check["agrees"]) == {"yes"}
