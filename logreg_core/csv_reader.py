@@ -20,6 +20,8 @@ from itertools import groupby
 import numpy as np
 import pandas as pd
 
+from .csv_formats import TO_CSV as _TO_CSV
+from .csv_formats import not_text
 from .errors import LogRegInputError
 from .maths import MAX_ABS_FEATURE, check_data
 
@@ -44,8 +46,6 @@ _DECIMAL_COMMA = re.compile(r"[+-]?(\d+(,\d*)?|,\d+)([eE][+-]?\d+)?")
 _NUMBER_LIKE = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|infinity|nan)", re.I)
 _NUMBERS = {"integer", "floating", "mixed-integer-float"}  # pandas' infer_dtype: not bool
 _DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
-_TO_CSV = "save the data as CSV (one row per sample, values separated by commas) and upload that"
-_TO_CSV_EXCEL = "open it in Excel, choose File > Save As > CSV UTF-8, and upload the .csv file"
 _NEEDS = "choose a CSV file with a header row of column names and one row per sample"
 
 
@@ -141,7 +141,8 @@ def read_csv_bytes(data: bytes, *, max_rows: int = MAX_ROWS, sample_large: bool 
         size = math.ceil(len(data) / 100_000) / 10  # rounded up: never "10.0 MB, over 10 MB"
         raise UploadError("too_large", f"The file is {size:.1f} MB, over the {MAX_BYTES / 1e6:g} "
                           "MB limit (1 MB = 1,000,000 bytes): upload fewer rows or columns.")
-    _reject_binary(data)
+    if problem := not_text(data):
+        raise UploadError("not_text", problem)
     body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
     try:
         text, encoding = body.decode("utf-8"), "utf-8" if body is data else "utf-8-sig"
@@ -190,32 +191,6 @@ def read_csv_bytes(data: bytes, *, max_rows: int = MAX_ROWS, sample_large: bool 
                        n_rows_in_file=n_rows, sampled=n_rows > max_rows, notes=tuple(notes))
 
 
-def _reject_binary(data: bytes) -> None:
-    """Raise "not_text" for files people mistake for CSV: spreadsheets, pickles, UTF-16."""
-    zipped = data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"))
-    head = data[:4096]  # ASCII text in UTF-16 has a NUL in every other byte
-    utf16 = len(head) >= 4 and max(head[::2].count(0), head[1::2].count(0)) >= 0.45 * len(head)
-    for found, what, advice in (  # a ZIP file lists the names of its members in plain bytes
-        (zipped and b"xl/" in data, "an Excel workbook (.xlsx)", _TO_CSV_EXCEL),
-        (zipped and b"opendocument.spreadsheet" in data, "an OpenDocument spreadsheet (.ods)",
-         "open it, save it as CSV (Text CSV), and upload the .csv file"),
-        (zipped and b"word/" in data, "a Word document (.docx)", _TO_CSV),
-        (zipped, "a ZIP archive", "unpack it and upload the CSV file inside"),
-        (data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
-         "an old-style Excel workbook (.xls) or other Office file", _TO_CSV_EXCEL),
-        (data[:1] == b"\x80" and data[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"),  # protocol
-         "a Python pickle", "pickles are never opened here because loading one can run code, "
-         "so save the data with DataFrame.to_csv and upload that"),
-        (utf16 or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)),
-         "UTF-16 text (Excel's 'Unicode Text' format)", "save it as CSV UTF-8 and upload that"),
-    ):
-        if found:
-            raise UploadError("not_text", f"This looks like {what}, not a CSV file: {advice}.")
-    if b"\x00" in data:  # images, PDFs, archives, databases ...: binary formats hold NULs
-        raise UploadError("not_text", "This file is not text (it contains NUL bytes), so it is "
-                          f"not a CSV file: {_TO_CSV}.")
-
-
 def _detect_delimiter(text: str) -> str:
     """The delimiter splitting the header into 2+ fields and most lines into as many, or ","."""
     sample = text.lstrip()[:_SAMPLE_CHARS]
@@ -242,6 +217,7 @@ def _read_table(text: str, delimiter: str, line_offset: int, notes: list[str]
     names, renamed = [], []  # the header's names; (as written, as named) where they differ
     bad: tuple[int, int, bool] | None = None  # the first bad row: line, values, spans lines
     body = n_core = width = n_rows = n_blank = n_bad = start = end = 0
+    before = header_at = 0  # where the record being read begins; where the header began
     try:
         for record in reader:
             start, end, n = end + 1, reader.line_num, len(record)
@@ -264,13 +240,20 @@ def _read_table(text: str, delimiter: str, line_offset: int, notes: list[str]
                 renamed = [(f, s) for f, s in zip(raw, names, strict=True) if f != s]
                 if error := _duplicates(names, "header", renamed):
                     raise error
-                body, width = lines.tell(), n
+                body, width, header_at = lines.tell(), n, before
                 n_core = max((j + 1 for j, name in enumerate(names) if name), default=0)
                 names = names if n_core else []  # only invisible characters: a blank line
+            before = lines.tell()
     except csv.Error as exc:  # e.g. a value longer than csv.field_size_limit()
         raise _bad_quotes(end + 1 + line_offset, f" ({exc})") from None  # the unread record
     if not names:  # e.g. only a 'sep=' line
         raise UploadError("empty", f"The file has no header row and no data rows: {_NEEDS}.")
+    if all(_NUMBER_LIKE.fullmatch(n) or _DECIMAL_COMMA.fullmatch(n) for n in names):  # a sample
+        notes.append(f"The first row holds only numbers ({_quote(*names, most=3)}), so it is "
+                     "read as a sample, not as column names: the columns are named column 1 "
+                     f"{'and' if len(names) == 2 else 'to'} column {len(names)}.")
+        names = [f"column {j + 1}" for j in range(len(names))]
+        body, n_rows, renamed = header_at, n_rows + 1, []
     if bad and bad[2]:  # a quoted value ran over the ends of lines
         raise _bad_quotes(bad[0])
     if bad:

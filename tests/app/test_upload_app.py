@@ -278,3 +278,23 @@ def test_the_upload_notes_name_hostile_columns_as_plain_text(upload_app):
         for live in ("](", "**b**"):
             assert live not in text, (live, text)
         assert not re.search(r"(?<!\\)\$", text), text
+
+
+def test_a_file_without_a_header_trains_on_every_row(upload_app):
+    """Found by a walk: the first row became the column names and one sample was lost."""
+    at = upload_app("no_header.csv", b"1.0,0\n2.0,0\n3.0,1\n4.0,1\n2.5,1\n3.5,0\n")
+    assert not at.exception and not at.error
+    assert at.session_state.up_features == ["column 1"]
+    assert "first row holds only numbers" in page_text(open_tab(at, "data"))
+    x = np.array([1.0, 2.0, 3.0, 4.0, 2.5, 3.5])
+    y = np.array([0, 0, 1, 1, 1, 0])
+    rate = at.session_state.learning_rate
+    w = b = 0.0
+    for _ in range(at.session_state.steps):  # gradient descent by hand, on all six rows
+        p = 1 / (1 + np.exp(-(w * x + b)))
+        w, b = w - rate * np.mean((p - y) * x), b - rate * np.mean(p - y)
+    z = w * x + b
+    loss = np.mean(np.logaddexp(0, z) - y * z)
+    shown_loss = next(m.value for m in at.metric if m.label.startswith("Loss at step")
+                      and m.label != "Loss at step 0")
+    assert float(shown_loss) == pytest.approx(loss, rel=1e-3)

@@ -608,3 +608,24 @@ def test_the_module_stays_small_and_pure():
     assert len(source.splitlines()) <= 600
     assert not re.search(r"^\s*(import|from)\s+(streamlit|altair)", source, re.MULTILINE)
     assert not hasattr(csv_reader, "fit_standardizer")
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("1.0,0\n2.0,0\n3.0,1\n4.0,1\n2.5,0\n3.5,1\n", [1.0, 2.0, 3.0, 4.0, 2.5, 3.5]),
+    ("sep=;\n-1,5;0\n2,5;1\n", [-1.5, 2.5]),
+    ("\n\n7,1\n8e-1,0\n", [7.0, 0.8]),
+])
+def test_a_file_without_a_header_keeps_its_first_sample_and_says_so(text, values):
+    """A first row of numbers only is a sample (found by a walk: it became the column names
+    '1.0' and '0', and one of six samples was lost without a word)."""
+    table = read_csv_bytes(text.encode())
+    assert table.frame["column 1"].tolist() == pytest.approx(values)
+    assert len(table.frame) == len(values) == table.n_rows_in_file
+    assert any("first row holds only numbers" in note for note in table.notes)
+
+
+@pytest.mark.parametrize("header", ["x,label", "1,label", "2019,2020x", "1.5,y"])
+def test_a_header_with_any_name_that_is_not_a_number_stays_the_header(header):
+    table = read_csv_bytes(f"{header}\n1,0\n2,1\n".encode())
+    assert list(table.frame.columns) == [name.strip() for name in header.split(",")]
+    assert len(table.frame) == 2 and not any("only numbers" in n for n in table.notes)
