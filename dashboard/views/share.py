@@ -46,12 +46,14 @@ def render(ctx: ViewContext) -> None:
     group = GROUP_OF[came_from].title if came_from in GROUP_OF else BY_SLUG_TITLE[came_from]
     where = (f"*{group}*" if group == BY_SLUG_TITLE[came_from] else
              f"*{group}: {BY_SLUG_TITLE[came_from]}*")
-    st.markdown(f"**Share this exact view.** This link opens the same "
-                f"{'settings' if changed else 'data'}, run, step and view ({where}), with every "
-                "setting in the address:")
     if settings.dataset == fields.UPLOAD:
-        st.caption("Links cannot carry files: whoever opens it will be asked to upload the "
-                   "same file.")
+        st.markdown(f"**Share this view.** Links cannot carry files, so this link opens the "
+                    f"view ({where}) and the settings that do not depend on the data, on the "
+                    "5-point example, with a note to upload the same file under Data:")
+    else:
+        st.markdown(f"**Share this exact view.** This link opens the same "
+                    f"{'settings' if changed else 'data'}, run, step and view ({where}), with "
+                    "every setting in the address:")
     if changed:
         st.caption("Links do not carry your changes to the data (the table's edits, the "
                    "samples added or removed on the plane): whoever opens it gets the data "

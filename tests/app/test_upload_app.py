@@ -280,6 +280,15 @@ def test_the_upload_notes_name_hostile_columns_as_plain_text(upload_app):
         assert not re.search(r"(?<!\\)\$", text), text
 
 
+def test_the_share_view_of_an_upload_says_what_its_link_opens(upload_app):
+    """Found by a walk: it said the link "opens the same data", then that links cannot carry
+    files; the link opens the 5-point example with a note."""
+    at = upload_app("students.csv", b"hours,passed\n1,0\n2,0\n3,1\n4,1\n2.5,1\n3.5,0\n")
+    text = page_text(open_tab(at, "share"))
+    assert "Links cannot carry files" in text and "5-point example" in text
+    assert "opens the same data" not in text and "opens the same settings" not in text
+
+
 def test_a_file_without_a_header_trains_on_every_row(upload_app):
     """Found by a walk: the first row became the column names and one sample was lost."""
     at = upload_app("no_header.csv", b"1.0,0\n2.0,0\n3.0,1\n4.0,1\n2.5,1\n3.5,0\n")
