@@ -189,9 +189,12 @@ def train(
         )
     stopped_at = None if last == steps else last + 1
     loss = _frozen(losses[: last + 1])
-    stochastic = not optimizer.needs_full_gradient
+    # A batch of every sample is gradient descent (its sums in a shuffled order): no noise.
+    full_batch = isinstance(optimizer, MiniBatchSGD) and optimizer.batch_size >= n_samples
+    stochastic = not (optimizer.needs_full_gradient or full_batch)
     regime = (limits.regime(optimizer.learning_rate)
-              if limits is not None and type(optimizer) is GradientDescent else None)
+              if limits is not None and (type(optimizer) is GradientDescent or full_batch)
+              else None)
     verdict = classify_run(loss, stopped_at, stochastic=stochastic, regime=regime)
     if OSCILLATING in (verdict.kind, verdict.measured) and not stochastic:
         backwards = LogisticProblem(np.ascontiguousarray(X[::-1]), y[::-1], problem.l2)

@@ -65,6 +65,15 @@ def tolerance_table(histories: dict[str, lc.History], target: float) -> pd.DataF
     return pd.DataFrame(rows)
 
 
+def sgd_sentence(batch_size: int, n_samples: int) -> str:
+    """What mini-batch SGD does at this batch size: a batch of every sample has no noise."""
+    if batch_size >= n_samples:
+        return (f"Mini-batch SGD with a batch of all {n_samples:,} samples is gradient descent "
+                "itself (its sums only run in a shuffled order), so its loss does not wobble")
+    return (f"Mini-batch SGD follows the gradient of {plural(batch_size, 'random sample')} per "
+            "step, so its loss wobbles")
+
+
 def render(ctx: ViewContext) -> None:
     settings_row()
     histories = runs(ctx)
@@ -85,9 +94,9 @@ def render(ctx: ViewContext) -> None:
     st.caption(
         f"Up to {plural(steps, 'step')} from the same start at η = "
         f"{fmt(ctx.settings.learning_rate, 6)}; \"within 1%\" of {reference} "
-        f"({fmt(target, ctx.digits)}). Mini-batch SGD follows the gradient of "
-        f"{plural(min(ctx.settings.batch_size, ctx.data.n_samples), 'random sample')} "
-        "per step, so its loss wobbles; momentum adds β times the previous step to "
+        f"({fmt(target, ctx.digits)}). "
+        f"{sgd_sentence(ctx.settings.batch_size, ctx.data.n_samples)}; "
+        "momentum adds β times the previous step to "
         "each step; Nesterov takes the gradient where momentum is heading; Adam scales each "
         "parameter's step by the size of its recent gradients; Newton's method uses the "
         "curvature and takes no learning rate, and runs at most "

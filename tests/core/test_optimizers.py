@@ -110,3 +110,20 @@ def test_optimizers_compared_on_the_students():
         reached[optimizer.key] = int(close[0]) if close.size else None
     assert reached["newton"] < reached["momentum"] < reached["gd"]
     assert reached["nesterov"] < reached["gd"]
+
+
+def test_a_batch_of_every_sample_is_gradient_descent_and_judged_as_such():
+    """Found by a walk: with the batch at all 100 iris samples the page called the same run
+    "settling" as gradient descent and "converging" as SGD, and said its loss wobbles. Its
+    losses are gradient descent's (sums in a shuffled order) and it is judged as such."""
+    from logreg_core.limits import learning_rate_limits
+
+    data = load_dataset("iris_petals")
+    n = len(data.y)
+    limits = learning_rate_limits(data.X, data.y)
+    for rate in (0.05, 5.0):
+        sgd = train(data.X, data.y, optimizer=MiniBatchSGD(rate, n, 3), steps=300,
+                    limits=limits)
+        gd = train(data.X, data.y, learning_rate=rate, steps=300, limits=limits)
+        assert sgd.verdict.kind == gd.verdict.kind and sgd.verdict.basis != "noise"
+        assert sgd.loss[:20] == pytest.approx(gd.loss[:20], rel=1e-9)
