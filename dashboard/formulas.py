@@ -15,7 +15,7 @@ import numpy as np
 from logreg_core import GradientPass, gradient_update
 from logreg_core.checks import WhyFacts
 
-from .text import tex_number, tex_paren
+from .text import other_weights, tex_number, tex_paren
 
 
 def _aligned(lhs: str, definition: str, numbers, result: str, arrow: bool = False) -> str:
@@ -117,8 +117,8 @@ def step_formulas(X: np.ndarray, w: np.ndarray, b: float, grad_pass: GradientPas
         rf"{f(b)} - {f(learning_rate)} \cdot {fp(grad_pass.db)}",
         f(update.new_b), arrow=True))
     if n_features > max_features:
-        lines.append(rf"\text{{... and likewise for the other {n_features - max_features} "
-                     r"weights}}")
+        lines.append(rf"\text{{... and likewise for "
+                     rf"{other_weights(n_features - max_features)}}}")
     return lines
 
 

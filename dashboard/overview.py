@@ -14,7 +14,16 @@ from logreg_core import examples
 from . import compute, controls, explain, player, predict, state, tables
 from .context import ViewContext
 from .display import show_frame, show_table
-from .text import fmt, fmt_loss, fmt_paren, link_number, md_escape, percent, plural
+from .text import (
+    fmt,
+    fmt_loss,
+    fmt_paren,
+    link_number,
+    md_escape,
+    other_weights,
+    percent,
+    plural,
+)
 
 #: Samples shown as a plain text table on the first screen; more go in a scrolling grid.
 TEXT_TABLE_ROWS = 10
@@ -150,7 +159,7 @@ def gradient_lines(ctx: ViewContext) -> list[str]:
     lines.append(f"b ← b − η·∂J/∂b = {f(ctx.b)} − {link_number(rate)}·{fp(grad.db)} = "
                  f"**{f(update.new_b)}**")
     if len(names) > 3:
-        lines.append(f"… and likewise for the other {len(names) - 3} weights.")
+        lines.append(f"… and likewise for {other_weights(len(names) - 3)}.")
     return lines
 
 

@@ -102,6 +102,11 @@ def tex_number(value: float, digits: int = 4) -> str:
     return text
 
 
+def other_weights(count: int) -> str:
+    """The weights a formula leaves out, in words: "the last weight", "the other 27 weights"."""
+    return "the last weight" if count == 1 else f"the other {count:,} weights"
+
+
 def fmt_paren(value: float, digits: int = 4) -> str:
     """A number (`fmt`) for use after an operator: negative numbers in parentheses, so that
     "+ -1.5" reads "+ (-1.5)"."""

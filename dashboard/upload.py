@@ -152,10 +152,11 @@ def upload_source(sidebar) -> Source | None:
         notes.append(f"Dropped {prepared.dropped_rows:,} rows with missing values.")
     constant = constant_features(prepared.X, prepared.feature_names)
     if constant:
-        notes.append(f"{', '.join(md_escape(c, 60) for c in constant)} "
-                     f"{'has' if len(constant) == 1 else 'have'} the same value in every row: "
-                     "it moves every logit alike, as the bias does, so it adds nothing to the "
-                     "fit.")
+        one, named = len(constant) == 1, ", ".join(f"'{md_escape(c, 60)}'" for c in constant)
+        notes.append(f"{named} "
+                     f"{'has' if one else 'have'} the same value in every row: "
+                     f"{'it moves' if one else 'they move'} every logit alike, as the bias "
+                     f"does, so {'it adds' if one else 'they add'} nothing to the fit.")
     if len(prepared.feature_names) - len(constant) >= 2:  # a ratio of two spreads or more
         notes.append(f"The features' spreads differ by a factor of "
                      f"{prepared.scale_ratio:,.3g}" + (

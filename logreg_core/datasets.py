@@ -184,9 +184,11 @@ class Standardizer:
         constant = constant_features(X, names)
         if constant:
             listed = ", ".join(repr(name) for name in constant[:5])
+            one = len(constant) == 1
             raise LogRegInputError(
-                f"Feature(s) {listed} have the same value in every row, so standardizing would "
-                "divide by zero: drop them (a constant feature tells the classes nothing the "
+                f"{'Feature' if one else 'Features'} {listed} {'has' if one else 'have'} the "
+                "same value in every row, so standardizing would divide by zero: drop "
+                f"{'it' if one else 'them'} (a constant feature tells the classes nothing the "
                 "bias does not)."
             )
         return cls(mean=X.mean(axis=0), scale=X.std(axis=0))

@@ -154,7 +154,8 @@ def render(ctx: ViewContext) -> None:
                         "reached.")
     close = int(table["steps_to_1pct"].notna().sum())
     st.caption(
-        f"{close} of {len(table)} rates get within 1% of the best loss any rate reached in "
+        f"{close} of {len(table)} rates {'gets' if close == 1 else 'get'} within 1% of the "
+        "best loss any rate reached in "
         f"{plural(steps, 'step')} ({fmt(float(np.nanmin(sweep.loss)), digits)}). Verdicts: "
         f"{summary}. Dashed line: 2/L, the guaranteed rate"
         + (", dotted: 2/μ*, the local limit" if ctx.limits.local is not None else "")

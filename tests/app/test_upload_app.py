@@ -241,7 +241,7 @@ def test_a_constant_column_is_said_and_is_no_separation(upload_app):
     at = upload_app("constant.csv", f"x,k,label\n{rows}\n".encode())
     assert not at.exception
     text = page_text(open_tab(at, "data"))
-    assert "k has the same value in every row" in text
+    assert "'k' has the same value in every row" in text
     assert "spreads differ" not in text
     assert "No finite best fit" not in text and "no finite best fit" not in text
 
