@@ -165,6 +165,15 @@ SCENARIOS: tuple[Scenario, ...] = (
 BY_KEY = {s.key: s for s in SCENARIOS}
 
 
+def _load(scenario: Scenario) -> None:
+    """Open a scenario, keeping the digits the learner chose (they do not define it)."""
+    digits = st.session_state.get("digits")
+    settings = scenario.settings()
+    if digits is not None:
+        settings = fields.with_changes(settings, digits=digits)
+    state.load_settings(settings, keep_view=False)
+
+
 def buttons(ctx: ViewContext) -> None:
     """A button per scenario (each also a link a teacher can send), and the card of the one
     the page shows, computed from its run."""
@@ -172,8 +181,7 @@ def buttons(ctx: ViewContext) -> None:
     row = st.container(horizontal=True, gap="small")
     for scenario in SCENARIOS:
         row.button(scenario.title, key=f"scenario_{scenario.key}",
-                   on_click=state.load_settings, args=(scenario.settings(),),
-                   kwargs={"keep_view": False}, help=scenario.hint)
+                   on_click=_load, args=(scenario,), help=scenario.hint)
     current = next((s for s in SCENARIOS if s.shown_by(ctx.settings)), None)
     if current is not None:
         st.info(f"**{current.title}.** {current.sentence(ctx)}", icon=":material/science:")

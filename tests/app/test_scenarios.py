@@ -62,9 +62,10 @@ def test_each_scenario_is_a_link_and_a_button(new_app, scenario):
     query = {k: v[0] for k, v in parse_qs(urlsplit(scenario.link()).query).items()}
     settings, notices = fields.from_query(query)
     assert notices == [] and settings == scenario.settings()
-    at = new_app(tab="rates").run()
+    at = new_app(tab="rates", digits="6").run()
     at.button(key=f"scenario_{scenario.key}").click().run()
     assert not at.exception
+    assert at.session_state.digits == 6  # the learner's digits stay: they define no scenario
     assert at.session_state.learning_rate == scenario.settings().learning_rate
     assert at.session_state.dataset == scenario.settings().dataset
     history, _ = run_of(scenario.settings())
