@@ -29,7 +29,9 @@ def descend(x, y, rate, steps, w=0.0, b=0.0, l2=0.0):
 def _descend(x, y, rate, steps, w, b, l2, losses):
     for t in range(steps + 1):
         z = w * x + b
-        losses.append(np.mean(np.logaddexp(0, z) - y * z) + 0.5 * l2 * w * w)
+        # -log p or -log(1 - p) as log(1 + e^(-s z)), s = 2y - 1: written as log(1 + e^z) - y z
+        # it loses the tiny losses of confident samples to rounding (1e-15 against 1e-9)
+        losses.append(np.mean(np.logaddexp(0, -(2 * y - 1) * z)) + 0.5 * l2 * w * w)
         if t == steps or not np.isfinite(losses[-1]):
             break
         p = np.exp(-np.logaddexp(0, -z))  # 1 / (1 + e^-z) without overflow
@@ -44,6 +46,14 @@ def students():
     return d.X[:, 0], d.y
 
 
+def lesson_data(settings):
+    """The part's one feature (standardized by hand where asked) and its labels."""
+    x, y = (students() if settings.dataset == "wikipedia_students" else (X5, Y5))
+    if settings.standardize:  # z-scores with the population standard deviation, by hand
+        x = (x - x.mean()) / np.sqrt(np.mean((x - x.mean()) ** 2))
+    return x, y
+
+
 def expected(number: int, settings, page_state=None) -> set[str]:
     """The right options of lesson part ``number`` at these settings, computed here.
 
@@ -52,9 +62,7 @@ def expected(number: int, settings, page_state=None) -> set[str]:
     but the order of the samples part ways by then (a chaotic run), rounding decides it, and
     the page's state is the one the question is about. The answer is still worked out here.
     """
-    x, y = (students() if settings.dataset == "wikipedia_students" else (X5, Y5))
-    if settings.standardize:  # z-scores with the population standard deviation, by hand
-        x = (x - x.mean()) / np.sqrt(np.mean((x - x.mean()) ** 2))
+    x, y = lesson_data(settings)
     w, b, l2 = settings.w0[0], settings.b0, settings.l2
     if number <= 4 and settings.inspect:  # parts 1-4 ask about the inspected step
         k = min(settings.inspect, settings.steps)

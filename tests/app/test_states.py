@@ -24,7 +24,7 @@ from dashboard.tabs import TABS
 from dashboard.text import fmt
 from tests.app import chains
 from tests.app.helpers import build, frames_with, open_view, page_text, plain
-from tests.app.test_lesson import expected
+from tests.app.test_lesson import descend, expected, lesson_data
 from tests.core.test_regimes import expected_kinds, reference
 
 #: How many random states one run of the suite checks; DESCENT_LAB_STATES=2000 checks more
@@ -106,6 +106,11 @@ def headline_kind(at) -> str | None:
 # the gradient, and the reference had followed its own rounding instead of the page's run.
 @example(state=({"data": "five_points", "std": "0", "steps": "119", "l2": "0.1",
                  "w0": "49.25", "b0": "39.0", "step": "117", "lesson": "3"}, "local", 1.01, 1.0))
+# Found by a longer hunt (500 states): at J = 5e-9 one step lowers the loss by 1.5e-18; the
+# hand reference wrote the loss as log(1 + e^z) - y z, which rounds confident samples' losses
+# to 1e-15, and could not see the move.
+@example(state=({"data": "five_points", "std": "1", "steps": "1", "l2": "0.0", "w0": "52.0",
+                 "b0": "-19.0", "step": "0", "lesson": "4"}, "local", 0.99, 0.1))
 def test_every_state_tells_the_truth(state):
     query, where, offset, rate = state
     query["lr"] = repr(the_rate(query, where, offset, rate))
@@ -219,3 +224,18 @@ def check_lesson(at, query, part, current):
     text = plain(page_text(at))
     assert not re.search(r"\b(nan|inf)\b", text, re.IGNORECASE)
     assert np.isfinite(current.learning_rate)
+    x, y = lesson_data(current)
+    if part == 1:  # the reveal names every tied sample, or says there is no boundary
+        w, b = page_state(current) if current.inspect else (current.w0[0], current.b0)
+        z = w * x + b
+        gap = np.abs(np.exp(-np.logaddexp(0, -z)) - 0.5)
+        tied = np.flatnonzero(gap <= gap.min() + 1e-12)
+        said = ("there is no boundary" if w == 0 else "their logits are equally close to 0"
+                if len(tied) > 1 else f"its logit is the closest to 0 (z = "
+                f"{fmt(z[tied[0]], current.digits)},")
+        assert said in text, (query, said, text[-600:])
+    if part == 5:  # the overflow is said exactly when the run stopped short
+        losses, _, _ = descend(x, y, current.learning_rate, current.steps, current.w0[0],
+                               current.b0, current.l2)
+        stopped = not np.isfinite(losses[-1])
+        assert ("before the numbers overflowed" in text) == stopped, (query, text[-600:])
