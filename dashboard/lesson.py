@@ -26,6 +26,7 @@ import streamlit as st
 
 import logreg_core as lc
 from logreg_core import examples
+from logreg_core.verdicts import CHAOS_RTOL
 
 from . import charts, compute, controls, explain, fields, player, rate_charts, state, tables
 from .context import ViewContext
@@ -532,7 +533,22 @@ def render(ctx: ViewContext) -> None:
         key = state_key(ctx, part)
         revealed = st.session_state.get("lesson_revealed") == (number, key)
         (part.after if revealed else part.before)(ctx)
+        if part.at_inspected and (note := _rounding_decides(ctx)):
+            st.caption(note)
         question(ctx, part, number, key, revealed)
+
+
+def _rounding_decides(ctx: ViewContext) -> str:
+    """Where the run is chaotic by the inspected step, that rounding decides the state the
+    question is about (`Verdict.parted_at`): a replay by hand reaches other numbers."""
+    parted = ctx.history.verdict.parted_at
+    if parted is None or ctx.k < parted:
+        return ""
+    return (f"This run is chaotic: from step {parted:,} on, the same run with its samples "
+            f"added in the reverse order differs from it by more than {CHAOS_RTOL:.0e} of the "
+            "loss. So "
+            f"rounding decides the state at step {ctx.k:,}, and a replay by hand reaches other "
+            "numbers: the question is about the state as this page computed it.")
 
 
 def _reveal(number: int, key: str) -> None:

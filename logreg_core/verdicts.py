@@ -149,6 +149,10 @@ class Verdict:
         Significant digits of the run's losses that are certain, 0 to `MAX_DIGITS`
         (`MAX_DIGITS` when not measured).
     chaotic : bool
+    parted_at : int or None
+        In a chaotic run, the first state at which the run summed in another order differs
+        from it by more than `CHAOS_RTOL` of the loss: from there on rounding decides the
+        state, and a replay by hand reaches other numbers.
     """
 
     kind: str
@@ -176,6 +180,7 @@ class Verdict:
     rounding_gap: float | None = None
     digits: int = MAX_DIGITS
     chaotic: bool = False
+    parted_at: int | None = None
 
     @property
     def not_yet(self) -> bool:
@@ -267,7 +272,8 @@ def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False,
         digits = MAX_DIGITS if gap == 0 else int(min(MAX_DIGITS, max(0, -math.log10(gap))))
         chaotic = (OSCILLATING in (verdict.kind, verdict.measured)
                    and verdict.basis != "cycle" and gap > CHAOS_RTOL)
-        verdict = replace(verdict, rounding_gap=gap, digits=digits, chaotic=chaotic)
+        verdict = replace(verdict, rounding_gap=gap, digits=digits, chaotic=chaotic,
+                          parted_at=parted_at(loss, twin) if chaotic else None)
     return verdict
 
 
@@ -299,6 +305,17 @@ def rounding_gap(loss: np.ndarray, twin: np.ndarray) -> float:
     finite = np.isfinite(a) & np.isfinite(b)
     scale = np.maximum(np.abs(a[finite]), np.finfo(float).tiny)
     return float(np.max(np.abs(a[finite] - b[finite]) / scale, initial=0.0))
+
+
+def parted_at(loss, twin) -> int | None:
+    """The first state at which two loss curves of one run differ by more than `CHAOS_RTOL`
+    of the loss (None if they never do, over their common finite states)."""
+    n = min(len(loss), len(twin))
+    a, b = np.asarray(loss, dtype=float)[:n], np.asarray(twin, dtype=float)[:n]
+    with np.errstate(invalid="ignore"):
+        apart = np.abs(a - b) > CHAOS_RTOL * np.maximum(np.abs(a), np.finfo(float).tiny)
+    found = np.flatnonzero(apart & np.isfinite(a) & np.isfinite(b))
+    return int(found[0]) if found.size else None
 
 
 def lowest_step(loss) -> int:

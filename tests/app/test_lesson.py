@@ -276,3 +276,22 @@ def test_a_new_state_is_a_new_question(new_app):
     at.select_slider(key="learning_rate").set_value(20).run()
     assert not at.success and not at.error  # the reveal was for the old rate
     assert "Choose an answer" in page_text(at)
+
+
+def test_where_rounding_decides_the_state_the_part_says_so(new_app):
+    """Above the local limit from a far start the run is chaotic: two hand replays that
+    differ only in the order of the samples agree to 1e-8 at step 60 and not at step 117, and
+    parts 1-4 at step 117 say that rounding decides the state they ask about."""
+    query = {"data": "five_points", "std": "0", "steps": "119", "l2": "0.1", "w0": "49.25",
+             "b0": "39.0", "lr": "1.06942"}
+    forward, _, _ = descend(X5, Y5, 1.06942, 119, 49.25, 39.0, 0.1)
+    backward, _, _ = descend(X5[::-1], Y5[::-1], 1.06942, 119, 49.25, 39.0, 0.1)
+    apart = np.abs(forward - backward) / forward
+    assert apart[60] < 1e-8 < apart[117]
+    late = new_app(lesson="3", step="117", **query).run()
+    note = [c.value for c in late.caption if c.value.startswith("This run is chaotic")]
+    assert len(note) == 1 and "rounding decides the state at step 117" in note[0], note
+    parted = int(re.search(r"from step ([\d,]+) on", note[0])[1].replace(",", ""))
+    assert 60 < parted <= 117
+    early = new_app(lesson="3", step="50", **query).run()
+    assert not [c for c in early.caption if c.value.startswith("This run is chaotic")]

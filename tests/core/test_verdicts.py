@@ -384,3 +384,17 @@ def test_not_yet_needs_theory_and_a_measured_kind_that_disagrees():
     short_quiet = dataclasses.replace(base, measured=SETTLING, steps=3, theory="no_optimum")
     assert short_quiet.too_short and not short_quiet.not_yet
     assert short_quiet.kind_words == "settling in the long run (too few steps to see it yet)"
+
+
+def test_parted_at_is_the_first_state_two_orders_differ_beyond_chaos():
+    """Two loss curves equal to 1e-12 up to state 30, then 1e-6 apart: a chaotic run parts
+    there (by hand), and a run that is not chaotic has no such state."""
+    from logreg_core.verdicts import parted_at
+
+    t = np.arange(200)
+    loss = 0.5 + 0.1 * np.sin(1.7 * t ** 1.3)  # irregular swings: no cycle
+    twin = loss * (1 + np.where(t < 30, 1e-12, 1e-6))
+    assert parted_at(loss, twin) == 30
+    verdict = classify_run(loss, twin=twin)
+    assert verdict.chaotic and verdict.parted_at == 30
+    assert classify_run(loss, twin=loss * (1 + 1e-12)).parted_at is None
