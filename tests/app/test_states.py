@@ -6,9 +6,10 @@ limit), a step count (odd and even, 1 to 20,000), a lesson part and a view. For 
 page must: run without an exception; show no nan or inf; give a verdict whose kind is the one
 the limits allow (computed here with scipy, as in tests/core/test_regimes.py); in the lesson,
 offer the right answer among its options (recomputed here by hand for the parts on the
-5 points and the students) and mark it right; and show only chains of equalities that hold
-to the digits shown (tests/app/chains.py); and, off the 5 points, state both learning-rate
-limits as scipy computes them.
+5 points and the students) and mark it right, with part 1's ties and part 5's overflow said
+as they are; give the accuracy counted here; show only chains of equalities that hold to the
+digits shown (tests/app/chains.py); and, off the 5 points, state both learning-rate limits as
+scipy computes them.
 """
 
 import os
@@ -126,6 +127,7 @@ def test_every_state_tells_the_truth(state):
     if part:
         check_lesson(at, query, part, current)
         return
+    check_accuracy(at, query, current)
     kind = headline_kind(at)
     assert kind is not None, query
     data = current.dataset
@@ -201,6 +203,13 @@ def check_landscape_frame(at, query):
 def page_state(current) -> tuple[float, float]:
     """The (w, b) the page's run reaches at the inspected step: the core's `train` on the
     part's data, as the page runs it (for `expected`, in chaotic runs only)."""
+    w, b, _, _ = page_params(current)
+    return float(w[0]), b
+
+
+def page_params(current):
+    """The page's run at the inspected step: (w, b, X as trained, y), the core's `train` on
+    the data as the page trains it."""
     data = lc.load_dataset(current.dataset)
     X = data.X
     if current.standardize and current.dataset != "student":
@@ -209,7 +218,19 @@ def page_state(current) -> tuple[float, float]:
     history = lc.train(X, data.y, learning_rate=current.learning_rate, steps=current.steps,
                        w0=current.w0, b0=current.b0, l2=current.l2)
     k = min(k, history.steps_run)
-    return float(history.weights[k, 0]), float(history.bias[k])
+    return history.weights[k], float(history.bias[k]), X, data.y
+
+
+def check_accuracy(at, query, current):
+    """The accuracy metric: the share of samples on their label's side at the page's state,
+    counted here, written as a whole percent that reads 100% or 0% only when it is."""
+    (shown,) = [m for m in at.metric if m.label.startswith("Accuracy at step")]
+    w, b, X, y = page_params(current)
+    share = float(np.mean((X @ w + b >= 0) == (y == 1)))
+    whole = int(np.floor(100 * share + 0.5))
+    said = ("> 99%" if whole == 100 and share < 1 else "< 1%" if whole == 0 and share > 0
+            else f"{whole}%")
+    assert shown.value == said, (query, shown.value, share)
 
 
 def check_lesson(at, query, part, current):
