@@ -298,23 +298,29 @@ def _theory(v: Verdict, regime: RateRegime) -> tuple[str, str]:
     return v.measured, ""  # the best fit could not be computed: the tail alone
 
 
+def _gaps(loss, twin) -> np.ndarray:
+    """``|a - b| / |a|`` between two loss curves of one run, state by state over their common
+    states; nan where either is not finite."""
+    n = min(len(loss), len(twin))
+    a, b = np.asarray(loss, dtype=float)[:n], np.asarray(twin, dtype=float)[:n]
+    finite = np.isfinite(a) & np.isfinite(b)
+    gaps = np.full(n, np.nan)
+    gaps[finite] = np.abs(a[finite] - b[finite]) / np.maximum(np.abs(a[finite]),
+                                                              np.finfo(float).tiny)
+    return gaps
+
+
 def rounding_gap(loss: np.ndarray, twin: np.ndarray) -> float:
     """Largest ``|a - b| / |a|`` between two loss curves of one run, over their common states."""
-    n = min(loss.size, twin.size)
-    a, b = loss[:n], twin[:n]
-    finite = np.isfinite(a) & np.isfinite(b)
-    scale = np.maximum(np.abs(a[finite]), np.finfo(float).tiny)
-    return float(np.max(np.abs(a[finite] - b[finite]) / scale, initial=0.0))
+    gaps = _gaps(loss, twin)
+    return float(np.max(gaps[np.isfinite(gaps)], initial=0.0))
 
 
 def parted_at(loss, twin) -> int | None:
     """The first state at which two loss curves of one run differ by more than `CHAOS_RTOL`
     of the loss (None if they never do, over their common finite states)."""
-    n = min(len(loss), len(twin))
-    a, b = np.asarray(loss, dtype=float)[:n], np.asarray(twin, dtype=float)[:n]
     with np.errstate(invalid="ignore"):
-        apart = np.abs(a - b) > CHAOS_RTOL * np.maximum(np.abs(a), np.finfo(float).tiny)
-    found = np.flatnonzero(apart & np.isfinite(a) & np.isfinite(b))
+        found = np.flatnonzero(_gaps(loss, twin) > CHAOS_RTOL)
     return int(found[0]) if found.size else None
 
 
