@@ -339,16 +339,10 @@ def _update_answer(ctx: ViewContext) -> tuple[str, ...]:
     return (_move(ctx, _next_loss(ctx)),)
 
 
-def _slack(ctx: ViewContext) -> float:
-    """The rounding of the two losses compared (the old one's and the new one's, each
-    `logreg_core.loss_rounding`): a change within it is none."""
-    return lc.loss_change_rounding(ctx.grad_pass)
-
-
 def _move(ctx: ViewContext, new: float) -> str:
     """How the loss moves in one step (at the best fit a step changes it by 1e-33, which is
-    within `_slack`: no move)."""
-    old, slack = ctx.grad_pass.loss, _slack(ctx)
+    within `logreg_core.loss_change_rounding`: no move)."""
+    old, slack = ctx.grad_pass.loss, lc.loss_change_rounding(ctx.grad_pass)
     return "up" if new > old + slack else "down" if new < old - slack else "stay the same"
 
 
@@ -369,7 +363,8 @@ def _update_why(ctx: ViewContext) -> str:
     if move == "stay the same":
         return (f"It goes from {fmt(old, ctx.digits)} to {fmt(new, ctx.digits)}: the change, "
                 f"{_change(new - old)}, is within the rounding of the loss itself (about "
-                f"{fmt(_slack(ctx), 1)}): it cannot be told from rounding.")
+                f"{fmt(lc.loss_change_rounding(ctx.grad_pass), 1)}): it cannot be told from "
+                "rounding.")
     a, b = fmt_apart(old, new, ctx.digits)
     how = ("a step this long overshoots the curvature here" if move == "up" else
            "a step against the gradient lowers the loss when it is short enough for the "
@@ -546,9 +541,8 @@ def _rounding_decides(ctx: ViewContext) -> str:
         return ""
     return (f"This run is chaotic: from step {parted:,} on, the same run with its samples "
             f"added in the reverse order differs from it by more than {CHAOS_RTOL:.0e} of the "
-            "loss. So "
-            f"rounding decides the state at step {ctx.k:,}, and a replay by hand reaches other "
-            "numbers: the question is about the state as this page computed it.")
+            f"loss. So rounding decides the state at step {ctx.k:,}, and a replay by hand "
+            "reaches other numbers: the question is about the state as this page computed it.")
 
 
 def _reveal(number: int, key: str) -> None:

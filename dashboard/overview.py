@@ -18,6 +18,7 @@ from .text import (
     fmt,
     fmt_loss,
     fmt_paren,
+    fmt_printed,
     link_number,
     md_escape,
     other_weights,
@@ -184,7 +185,7 @@ def worked_column(ctx: ViewContext) -> None:
     lines = ["| quantity | textbook | exact |", "|---|---:|---:|"]
     for quantity, printed, exact in report.rows:
         if quantity in wanted:  # to the textbook's four decimal places, so digits line up
-            shown = "—" if printed is None else f"{printed:g}"
+            shown = fmt_printed(printed)
             lines.append(f"| {wanted[quantity]} | {shown} | {exact:.4f} |")
     st.markdown("\n".join(lines))
     off = [f.quantity for f in examples.worked_figures(report) if f.how != "rounded"]

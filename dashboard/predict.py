@@ -118,7 +118,7 @@ def feedback(ctx: ViewContext) -> None:
                    "past it for the next question.")
         return
     guesses = st.session_state.get("guesses", {})
-    answers = truth(ctx)
+    answers, derivatives = truth(ctx), _derivatives(ctx)
     right = sum(guesses.get(name) == value for name, value in answers.items())
     lines = [f"**{right} of {len(answers)} right.**"]
     for name, value in answers.items():
@@ -130,7 +130,7 @@ def feedback(ctx: ViewContext) -> None:
                             else fmt(after, ctx.digits)) + f": it will {value}.")
         else:
             what = "db" if name == "b" else f"dw for {md_escape(ctx.names[int(name[1:])], 40)}"
-            if value == "zero" and _derivatives(ctx)[name][0] != 0:
+            if value == "zero" and derivatives[name][0] != 0:
                 value = "zero to rounding"
             effect = {"positive": "raising that parameter would raise the loss, so the step "
                                   "lowers it",

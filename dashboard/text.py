@@ -102,6 +102,11 @@ def tex_number(value: float, digits: int = 4) -> str:
     return text
 
 
+def fmt_printed(value: float | None) -> str:
+    """A figure as a book printed it (``%g``: its own digits), or "—" where it printed none."""
+    return "—" if value is None else f"{value:g}"
+
+
 def other_weights(count: int) -> str:
     """The weights a formula leaves out, in words: "the last weight", "the other 27 weights"."""
     return "the last weight" if count == 1 else f"the other {count:,} weights"

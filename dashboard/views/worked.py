@@ -12,13 +12,13 @@ from logreg_core import examples
 from .. import compute, tables
 from ..context import ViewContext
 from ..display import full_height, show_frame
-from ..text import fmt
+from ..text import fmt, fmt_printed
 
 
 def comparison_frame(rows, digits: int) -> pd.DataFrame:
     """The textbook's printed figures as it printed them ("—" where it printed none) beside
     the exact values."""
-    return pd.DataFrame([(q, "—" if p is None else f"{p:g}", e) for q, p, e, *_ in rows],
+    return pd.DataFrame([(q, fmt_printed(p), e) for q, p, e, *_ in rows],
                         columns=["quantity", "textbook", "exact"])
 
 
