@@ -237,6 +237,7 @@ class Round:
     cpu_s: float
     client_s: float
     repeats: int = 1
+    peak_process_mb: float = math.nan  # the largest Streamlit process (one worker) at its peak
 
     @property
     def failed(self) -> int:
@@ -249,4 +250,5 @@ def merge(rounds: Sequence[Round]) -> Round:
     clean = [r.wall for r in rounds if not r.failed] or [math.nan]
     return Round(rounds[0].n, median(clean), [x for r in rounds for x in r.results],
                  max(r.peak_mb for r in rounds), median([r.cpu_s for r in rounds]),
-                 median([r.client_s for r in rounds]), len(rounds))
+                 median([r.client_s for r in rounds]), len(rounds),
+                 max(r.peak_process_mb for r in rounds))

@@ -252,6 +252,10 @@ class Server:
         """Resident memory of the server process and all its descendants, in MB."""
         return sum(vm_rss_kb(pid) for pid in process_tree(self.pid)) / 1024
 
+    def largest_process_mb(self) -> float:
+        """Resident memory of the largest Streamlit process, in MB: here the one server."""
+        return self.rss_mb()
+
     def cpu_seconds(self) -> float:
         """CPU seconds (user + system) the server and its descendants have used so far."""
         return cpu_seconds(self.pid)
@@ -311,6 +315,10 @@ class ClassServer(Server):
                     found.append(process.memory_info().rss / 2**20)
         return found
 
+    def largest_process_mb(self) -> float:
+        """Resident memory of the largest Streamlit worker, in MB (0 if none is up)."""
+        return max(self.worker_rss_mb(), default=0.0)
+
     def stop(self) -> None:
         """SIGTERM to the script (it stops the balancer and its workers), then reap it."""
         if self.process.poll() is not None:
@@ -325,7 +333,8 @@ class ClassServer(Server):
 
 
 class RssSampler:
-    """Samples a server's RSS (process tree, MB) every ``interval`` seconds in a thread.
+    """Samples a server's RSS every ``interval`` seconds in a thread: its whole process tree,
+    and its largest Streamlit process (the one server, or the largest worker), in MB.
 
     Parameters
     ----------
@@ -341,7 +350,8 @@ class RssSampler:
     def __init__(self, server: Server, interval: float = 0.2) -> None:
         self.server = server
         self.interval = interval
-        self.samples: list[tuple[float, float]] = []  # (monotonic time, MB)
+        # (monotonic time, tree MB, largest Streamlit process MB)
+        self.samples: list[tuple[float, float, float]] = []
         self._mark = 0
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -357,7 +367,8 @@ class RssSampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            sample = (time.monotonic(), self.server.rss_mb())
+            sample = (time.monotonic(), self.server.rss_mb(),
+                      self.server.largest_process_mb())
             with self._lock:
                 self.samples.append(sample)
             self._stop.wait(self.interval)
@@ -370,8 +381,15 @@ class RssSampler:
     def peak(self) -> float:
         """Largest RSS in MB since the last `mark` (the current RSS if none was taken)."""
         with self._lock:
-            window = [mb for _, mb in self.samples[self._mark:]]
+            window = [mb for _, mb, _ in self.samples[self._mark:]]
         return max(window, default=self.server.rss_mb())
+
+    def peak_process(self) -> float:
+        """Largest RSS in MB of one Streamlit process since the last `mark` (with workers:
+        the largest worker at any sample; the current one if no sample was taken)."""
+        with self._lock:
+            window = [mb for _, _, mb in self.samples[self._mark:]]
+        return max(window, default=self.server.largest_process_mb())
 
 
 #: A CPU burner: spins until its deadline (argv[1], seconds), so it stops by itself even if
