@@ -146,3 +146,55 @@ def test_at_the_best_fit_the_gradient_is_zero_to_rounding():
     computed = np.append(grad_pass.dw, grad_pass.db)
     assert np.all(np.abs(computed) <= gradient_rounding(grad_pass))
     assert np.all(gradient_rounding(grad_pass) < 1e-14)
+
+
+def _hand_loss(X, y, theta, l2):
+    """J at theta = (w, b), written here: mean log(1 + e^(-s z)) + λ/2 |w|², s = 2y - 1."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = X @ theta[:-1] + theta[-1]
+        return float(np.mean(np.logaddexp(0.0, -(2 * y - 1) * z))
+                     + l2 / 2 * np.sum(theta[:-1] ** 2))
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.sampled_from(["five_points", "wikipedia_students", "iris_petals",
+                             "breast_cancer", "student"]),
+       std=st.booleans(), l2=st.sampled_from([0.0, 0.0, 0.1, 1.0, 100.0]),
+       rate=st.floats(-4, 3).map(lambda e: 10.0**e),
+       start=st.sampled_from(["zero", "slider", "far"]), seed=st.integers(0, 2**32 - 1),
+       steps=st.integers(1, 2000), pick=st.floats(0, 1))
+def test_a_run_the_page_can_reach_passes_its_gradient_check(name, std, l2, rate, start,
+                                                            seed, steps, pick):
+    """Along runs a learner can set up (any data set, rate, L2 and start the controls and
+    links allow, up to divergence), the correct gradient always passes its check where it
+    can be checked, so the page's "A disagreement means the formula or the code is wrong"
+    never shows for a right formula; and where it cannot be checked, the reason the page
+    gives holds by hand: a nudged loss overflows, or a stored nudge is not the nudge."""
+    from logreg_core import Standardizer
+
+    data = load_dataset(name)
+    X = data.X
+    if std and name != "student":
+        X = Standardizer.fit(X, list(data.feature_names)).transform(X)
+    rng = np.random.default_rng(seed)
+    spread = {"zero": 0.0, "slider": 10.0, "far": 200.0}[start]
+    w0 = rng.uniform(-spread, spread, X.shape[1])
+    b0 = float(rng.uniform(-spread, spread))
+    history = train(X, data.y, learning_rate=rate,
+                    steps=min(steps, 200) if name == "breast_cancer" else steps,
+                    w0=w0, b0=b0, l2=l2)
+    k = round(pick * history.steps_run)
+    w, b = history.weights[k], float(history.bias[k])
+    check = checks.gradient_check(X, data.y, w, b, l2)
+    if check.checked:
+        assert check.passed.all(), (np.abs(check.difference) / check.allowed).max()
+        return
+    assert not check.passed.any()
+    theta = np.append(w, b)
+    nudges = [theta + m * h * np.eye(theta.size)[j] for j, h in enumerate(check.steps)
+              for m in (-2, -1, 1, 2)]
+    overflows = not all(np.isfinite(_hand_loss(X, data.y, t, l2)) for t in nudges)
+    lost = any(abs(((t + 2 * h) - (t - 2 * h)) - 4 * h) > 1e-6 * 4 * h
+               for t, h in zip(theta, check.steps, strict=True))
+    assert overflows or lost
+    assert check.finite == (not overflows)
