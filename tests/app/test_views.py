@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import logreg_core as lc
 from dashboard import fields, rate_charts
@@ -395,3 +397,55 @@ def test_removing_a_sample_by_typing_trains_without_it_and_the_last_one_stays(ne
     assert "The last sample stays" in plain(page_text(one))
     assert "You changed the data" not in plain(page_text(one))
     assert "removed" not in plain(page_text(one).split("The last sample stays")[0])
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dataset=st.sampled_from(["student", "iris_petals"]),
+       ops=st.lists(st.one_of(
+           st.tuples(st.just("add"), st.floats(-5, 8), st.floats(-5, 8), st.integers(0, 1)),
+           st.tuples(st.just("remove"), st.floats(0, 1))), min_size=1, max_size=4))
+def test_typed_changes_to_the_data_are_counted_and_trained_on(dataset, ops):
+    """Any sequence of typed additions and removals: the caption counts what was done, the
+    Data view the samples left, and the loss is gradient descent by hand on the rows the
+    learner left (the last sample always stays, and a refused removal is not counted)."""
+    import streamlit
+    from scipy.special import expit
+
+    from tests.app.helpers import build
+
+    streamlit.cache_data.clear()
+    at = build(data=dataset, std="0", lr="0.5", steps="30", w0="0,0", b0="0").run()
+    data = lc.load_dataset(dataset)
+    X, y = data.X.copy(), data.y.astype(float).copy()
+    added = removed = 0
+    for op in ops:
+        if op[0] == "add":
+            at.number_input(key="add_x1").set_value(op[1])
+            at.number_input(key="add_x2").set_value(op[2])
+            at.radio(key="add_label").set_value(op[3])
+            next(b for b in at.button if b.label == "Add this sample").click().run()
+            X, y, added = np.vstack([X, [op[1], op[2]]]), np.append(y, op[3]), added + 1
+        else:
+            row = 1 + min(int(op[1] * len(y)), len(y) - 1)
+            at.number_input(key="remove_row").set_value(row).run()
+            at.button(key="remove_sample").click().run()
+            if len(y) > 1:
+                X, y, removed = np.delete(X, row - 1, axis=0), np.delete(y, row - 1), removed + 1
+        assert not at.exception, [e.value for e in at.exception]
+    text = plain(page_text(at))
+    if added or removed:
+        assert f"You changed the data: {added} added, {removed} removed." in text, text[:400]
+    else:
+        assert "You changed the data" not in text
+    w, b = np.zeros(2), 0.0
+    for _ in range(30):
+        error = expit(X @ w + b) - y
+        w, b = w - 0.5 * X.T @ error / len(y), b - 0.5 * error.mean()
+    z = X @ w + b
+    loss = float(np.mean(np.logaddexp(0, -(2 * y - 1) * z)))
+    assert float(metric(at, "Loss at step 30")) == pytest.approx(loss, rel=2e-3, abs=1e-4)
+    open_view(at, "data")
+    assert not at.exception
+    if added or removed:
+        assert (f"You changed this data: it has {len(y)} sample{'s' * (len(y) != 1)} now."
+                in plain(page_text(at)))
