@@ -7,9 +7,10 @@ page must: run without an exception; show no nan or inf; give a verdict whose ki
 the limits allow (computed here with scipy, as in tests/core/test_regimes.py); in the lesson,
 offer the right answer among its options (recomputed here by hand for the parts on the
 5 points and the students) and mark it right, with part 1's ties and part 5's overflow said
-as they are; give the accuracy counted here; show only chains of equalities that hold to the
-digits shown (tests/app/chains.py); and, off the 5 points, state both learning-rate limits as
-scipy computes them.
+as they are; off the lesson, mark right Predict first's answers, worked out here by hand;
+give the accuracy counted here; show only chains of equalities that hold to the digits shown
+(tests/app/chains.py); and, off the 5 points, state both learning-rate limits as scipy
+computes them.
 """
 
 import os
@@ -155,6 +156,7 @@ def test_every_state_tells_the_truth(state):
                                      [x.value for x in at.latex], current.digits)
         assert not problems, (query, problems)
     check_pass_pointer(at, query, lc.load_dataset(current.dataset))
+    check_predictions(at, query, current)
 
 
 def check_pass_pointer(at, query, data):
@@ -219,6 +221,83 @@ def page_params(current):
                        w0=current.w0, b0=current.b0, l2=current.l2)
     k = min(k, history.steps_run)
     return history.weights[k], float(history.bias[k]), X, data.y
+
+
+def hand_state(current):
+    """The data as trained and the (w, b) at the inspected step, by gradient descent written
+    out here on every feature; where two replays that differ only in the order of the samples
+    part ways (a chaotic run: rounding decides the state), the page's own state."""
+    data = lc.load_dataset(current.dataset)
+    X, y = data.X, data.y.astype(float)
+    if current.standardize and current.dataset != "student":  # population std, by hand
+        spread = X.std(axis=0)
+        X = (X - X.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
+    rate, l2 = current.learning_rate, current.l2
+    ends = []
+    for order in (slice(None), slice(None, None, -1)):
+        Xo, yo = X[order], y[order]
+        w, b = np.array(current.w0, dtype=float), float(current.b0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(min(current.inspect, current.steps)):
+                z = Xo @ w + b
+                error = np.exp(-np.logaddexp(0, -z)) - yo
+                w_next = w - rate * (Xo.T @ error / len(yo) + l2 * w)
+                b_next = b - rate * error.mean()
+                if not np.isfinite(hand_loss(X, y, w_next, b_next, l2)):
+                    break  # the page's run ends at its last finite loss
+                w, b = w_next, b_next
+        ends.append((w, b))
+    (w, b), (w_r, b_r) = ends
+    if not np.allclose(np.append(w, b), np.append(w_r, b_r), rtol=1e-9, atol=1e-12):
+        w, b, X, y = page_params(current)
+        y = y.astype(float)
+    return X, y, np.asarray(w, dtype=float), float(b)
+
+
+def hand_loss(X, y, w, b, l2):
+    """J written out: mean log(1 + e^(-s z)) with s = 2y - 1, plus λ/2 |w|²."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return float(np.mean(np.logaddexp(0, -(2 * y - 1) * (X @ w + b)))
+                     + l2 / 2 * np.sum(w * w))
+
+
+def check_predictions(at, query, current):
+    """Predict first at the page's state: the right answers, worked out here, are marked
+    right; a derivative within the rounding of its terms is "zero" (64 ulps of their sizes,
+    as in the lesson's test), a loss change within the rounding of the losses is none."""
+    at.toggle(key="predict_mode").set_value(True).run()
+    assert not at.exception, (query, [e.value for e in at.exception])
+    radios = [r for r in at.radio if r.key.startswith("guess_")]
+    if not radios:  # a later step was revealed, or the run is too short to ask: no question
+        return
+    X, y, w, b = hand_state(current)
+    l2, eps = current.l2, np.finfo(float).eps
+    error = np.exp(-np.logaddexp(0, -(X @ w + b))) - y
+    values = [*(np.mean(error * X[:, j]) + l2 * w[j] for j in range(X.shape[1])),
+              error.mean()]
+    sizes = [*(np.mean(np.abs(error * X[:, j])) + abs(l2 * w[j]) for j in range(X.shape[1])),
+             np.mean(np.abs(error))]
+    signs = ["zero" if abs(v) <= 64 * eps * s + np.finfo(float).tiny else "positive" if v > 0
+             else "negative" for v, s in zip(values, sizes, strict=True)]
+    before = hand_loss(X, y, w, b, l2)
+    w_next, b_next = w - current.learning_rate * (X.T @ error / len(y) + l2 * w), \
+        b - current.learning_rate * error.mean()
+    after = hand_loss(X, y, w_next, b_next, l2)
+    slack = 4 * (np.ceil(np.log2(len(y))) + 4) * eps * abs(before) + 4 * np.finfo(float).tiny
+    move = ("go up" if not after <= before + slack else "go down" if after < before - slack
+            else "stay the same")
+    state = radios[0].key.rsplit("_", 1)[1]
+    names = [r.key.split("_")[1] for r in radios]
+    answers = {name: move if name == "loss" else signs[-1] if name == "b"
+               else signs[int(name[1:])] for name in names}
+    for name, answer in answers.items():
+        at.radio(key=f"guess_{name}_{state}").set_value(answer)
+    at.run()  # the reveal is enabled once every question has an answer
+    at.button(key=f"reveal_{state}").click().run()
+    assert not at.exception, (query, [e.value for e in at.exception])
+    text = plain(page_text(at))
+    assert f"**{len(answers)} of {len(answers)} right.**" in text or \
+        f"{len(answers)} of {len(answers)} right." in text, (query, answers, text[-800:])
 
 
 def check_accuracy(at, query, current):
