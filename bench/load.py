@@ -295,10 +295,7 @@ def phase_concurrency(ctx: Context, idle: Idle) -> None:
         for line in problems(r.results):
             print(f"  {r.n} sessions, failed: {line}")
     peak = max(r.peak_mb for r in alone + rounds)
-    if ctx.args.workers > 1:
-        # The bound is one server's (a Streamlit process and what it caches); each worker is
-        # one, with its own interpreter and libraries, so the tree's total is N of them plus
-        # the balancer, and is reported beside it.
+    if ctx.args.workers > 1:  # the bound is one server's; the tree holds N and a balancer
         one = max(r.peak_process_mb for r in alone + rounds)
         print(f"peak RSS of the largest worker over the rounds: {one:.0f} MB (target <= "
               f"{PEAK_RSS_MB:.0f} MB for each server process): "
