@@ -124,14 +124,17 @@ def step_formulas(X: np.ndarray, w: np.ndarray, b: float, grad_pass: GradientPas
 
 def why_formulas(facts: WhyFacts, digits: int = 4) -> list[tuple[str, str, float, float]]:
     """The three facts as (title, LaTeX, left side, right side), skipping any that cannot be
-    evaluated in double precision (p or 1 - p equal to 0)."""
+    evaluated in double precision (where p, 1 - p or the slope is below the smallest normal
+    double, 0 included: `logreg_core.checks.why_facts`)."""
     f = lambda v: tex_number(v, digits)  # noqa: E731
-    out = [(
-        "The sigmoid's slope is built from the sigmoid itself",
-        rf"\sigma'(z) = \sigma(z)\,(1 - \sigma(z)) = {f(facts.p)} \cdot {f(facts.q)} = "
-        rf"{f(facts.slope)}",
-        facts.slope, facts.slope_numeric,
-    )]
+    out = []
+    if facts.slope_numeric is not None:
+        out.append((
+            "The sigmoid's slope is built from the sigmoid itself",
+            rf"\sigma'(z) = \sigma(z)\,(1 - \sigma(z)) = {f(facts.p)} \cdot {f(facts.q)} = "
+            rf"{f(facts.slope)}",
+            facts.slope, facts.slope_numeric,
+        ))
     if facts.chain is not None:
         out.append((
             "The chain rule cancels to p − y",

@@ -24,6 +24,9 @@ CHECK_RTOL = 1e-6
 #: Rounding part: a difference quotient of losses near J loses about eps * |J| / h, with a
 #: safety factor of 100 for the few additions in the stencil.
 CHECK_ROUNDING = 100 * np.finfo(float).eps
+#: The smallest normal double: below it a number keeps fewer significant digits (one at
+#: 5e-324), so the facts `why_facts` evaluates cannot be checked there.
+NORMAL = float(np.finfo(float).tiny)
 #: Rounding allowance of a computed partial derivative, relative to the sizes of its terms.
 GRADIENT_ROUNDING = 64 * np.finfo(float).eps
 
@@ -193,18 +196,20 @@ class WhyFacts:
         ``sigmoid(z)`` and ``1 - p`` (computed as ``sigmoid(-z)``, without cancellation).
     slope : float
         ``p q``: the sigmoid's slope from the formula.
-    slope_numeric : float
+    slope_numeric : float or None
         ``(sigmoid(z + h) - sigmoid(z - h)) / 2h`` at ``h``, on the side where sigma is small
-        (sigma' is even, and small values keep their digits).
+        (sigma' is even, and small values keep their digits); None where the slope is below
+        the smallest normal double (`NORMAL`), where doubles keep few digits or none and two
+        ways of computing it need not agree.
     h : float
     dl_dp : float or None
-        ``-y/p + (1 - y)/q``; None where p or q is 0 to double precision.
+        ``-y/p + (1 - y)/q``; None where p or q is below `NORMAL` (0 included).
     chain : float or None
         ``dl_dp * p q``, which must equal ``p - y``.
     error : float
         ``p - y`` (as ``-q`` for y = 1, without cancellation).
     log_odds : float or None
-        ``log(p / q)``, which must equal z; None where p or q is 0.
+        ``log(p / q)``, which must equal z; None where p or q is below `NORMAL`.
     """
 
     z: float
@@ -213,7 +218,7 @@ class WhyFacts:
     p: float
     q: float
     slope: float
-    slope_numeric: float
+    slope_numeric: float | None
     h: float
     dl_dp: float | None
     chain: float | None
@@ -225,10 +230,11 @@ def why_facts(z: float, y: float, x: float, h: float = 1e-5) -> WhyFacts:
     """Evaluate the three facts at a sample with logit z, label y and feature x."""
     p, q = float(sigmoid(z)), float(sigmoid(-z))
     numeric = (float(sigmoid(-abs(z) + h)) - float(sigmoid(-abs(z) - h))) / (2 * h)
-    usable = p > 0 and q > 0
+    usable = p >= NORMAL and q >= NORMAL  # below, 1/q overflows and q has lost its digits
     dl_dp = -y / p + (1 - y) / q if usable else None
     return WhyFacts(
-        z=z, y=y, x=x, p=p, q=q, slope=p * q, slope_numeric=numeric, h=h, dl_dp=dl_dp,
+        z=z, y=y, x=x, p=p, q=q, slope=p * q,
+        slope_numeric=numeric if p * q >= NORMAL else None, h=h, dl_dp=dl_dp,
         chain=dl_dp * p * q if usable else None,
         error=p - y if y == 0 else -q,
         log_odds=math.log(p / q) if usable else None,

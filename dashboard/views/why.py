@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from logreg_core.checks import relative_difference, why_facts
+from logreg_core.checks import NORMAL, relative_difference, why_facts
 
 from .. import formulas
 from ..context import ViewContext
@@ -14,19 +14,25 @@ from .common import gradient_check_panel
 
 def render(ctx: ViewContext) -> None:
     z, y, x = float(ctx.grad_pass.z[0]), float(ctx.data.y[0]), float(ctx.data.X[0, 0])
-    st.markdown(f"Three facts make the gradient simple. Each is checked below with numbers at "
-                f"the inspected step (step {ctx.k:,}), sample 1 (z = {fmt(z, ctx.digits)}, "
-                f"y = {int(y)}).")
     facts = why_facts(z, y, x)
     checks = formulas.why_formulas(facts, ctx.digits)
+    st.markdown(f"Three facts make the gradient simple. Each is checked below with numbers "
+                f"{'' if len(checks) == 3 else 'where double precision allows, '}at the "
+                f"inspected step (step {ctx.k:,}), sample 1 (z = {fmt(z, ctx.digits)}, "
+                f"y = {int(y)}).")
     for title, formula, lhs, rhs in checks:
         st.markdown(f"**{title}**")
         st.latex(formula)
         st.caption(f"Computed two ways: {lhs:.{ctx.digits + 2}g} and {rhs:.{ctx.digits + 2}g} "
                    f"(relative difference {relative_difference(lhs, rhs):.1e}).")
     if len(checks) < 3:
-        st.caption("At this step p is 0 or 1 to double precision, so the log-odds and the "
-                   "loss's 1/p terms cannot be evaluated; the gradient p − y still can.")
+        small, value = ("1 − p", facts.q) if z > 0 else ("p", facts.p)
+        size = ("0 to double precision" if value == 0 else
+                f"{fmt(value, 2)}, below {fmt(NORMAL, 2)}, the smallest double that keeps all "
+                "its digits")
+        lost = ("the log-odds and the loss's 1/p terms cannot be evaluated"
+                if checks else "none of these facts can be checked with numbers")
+        st.caption(f"At this step {small} is {size}, so {lost}; the gradient p − y still can.")
     st.markdown(
         f"Times ∂z/∂w = x (here x = {fmt(x, ctx.digits)}), the chain rule gives sample 1's "
         "term (p − y)·x. The gradient of J is the mean of these terms over all samples (plus "

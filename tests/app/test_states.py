@@ -149,6 +149,10 @@ def test_every_state_tells_the_truth(state):
     assert not problems, (query, problems)
     if current.view == "landscape":
         check_landscape_frame(at, query)
+    if current.view == "why":  # every fact "computed two ways" agrees on the page
+        for caption in (c.value for c in at.caption if c.value.startswith("Computed two")):
+            assert float(re.search(r"relative difference ([^)]+)\)", caption)[1]) < 1e-6, \
+                (query, caption)
     if current.view != "step":  # the first screen's own chains, then Step in detail's
         open_view(at, "step")
         assert not at.exception, (query, [e.value for e in at.exception])

@@ -95,6 +95,28 @@ def test_why_facts_at_saturation_skip_what_cannot_be_evaluated():
     assert facts.error == 0.0 and facts.slope == 0.0
 
 
+@pytest.mark.parametrize("z", [720.0, 745.0, -720.0, -745.0])
+def test_why_facts_below_the_normal_range_are_not_checked(z):
+    """Found by the state hunt: at z = 745, 1 - p = 4.9e-324 keeps one bit, so the slope
+    "computed two ways" was 4.9e-324 and 0 (relative difference 1), and log(p / q) was
+    1/4.9e-324 = inf against z = 745. Below the smallest normal double nothing is checked."""
+    facts = checks.why_facts(z, 1.0 if z > 0 else 0.0, x=1.0)
+    assert 0 < min(facts.p, facts.q) < np.finfo(float).tiny or min(facts.p, facts.q) == 0
+    assert facts.slope_numeric is None and facts.chain is None and facts.log_odds is None
+    assert facts.error == pytest.approx(-math.exp(-abs(z)) if z > 0 else math.exp(-abs(z)),
+                                        abs=1e-323)
+
+
+@pytest.mark.parametrize("z", [700.0, -700.0, 35.0])
+def test_why_facts_just_inside_the_normal_range_hold(z):
+    facts = checks.why_facts(z, 1.0, x=1.0)
+    exact_q = math.exp(-abs(z)) / (1 + math.exp(-abs(z)))  # the smaller of p and 1 - p
+    assert facts.slope == pytest.approx(exact_q * (1 - exact_q), rel=1e-12)
+    assert facts.slope_numeric == pytest.approx(facts.slope, rel=1e-6)
+    assert facts.log_odds == pytest.approx(z, rel=1e-12)
+    assert facts.chain == pytest.approx(facts.error, rel=1e-12)
+
+
 def _exact_loss_and_gradient(z, X, y, w, l2):
     """J and (dw, db) at 40 digits from the pass's own logits (mpmath: no float rounding)."""
     import mpmath
