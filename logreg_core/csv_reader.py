@@ -450,9 +450,9 @@ def label_mapping(values: pd.Series, swap: bool = False) -> LabelMapping:
     where = {"columns": [str(values.name)] if named else [], "values": texts}
     if count < 2:
         what = f"only one class ({_quote(texts[0])})" if texts else "no values"
-        raise UploadError("one_class", f"{column} has {what}: logistic regression needs two "
-                          "classes, so choose another target column (or upload rows of both "
-                          "classes).", **where)
+        raise UploadError("one_class", f"{column} has {what}: with no second class there is "
+                          "nothing to tell apart, nor a way to say which class is 1, so choose "
+                          "another target column (or upload rows of both classes).", **where)
     if count > 2:
         raise UploadError("many_classes", f"{column} has {count:,} distinct values "
                           f"({_quote(*texts)}{', ...' if count > len(texts) else ''}) but "
