@@ -8,7 +8,7 @@ import numpy as np
 
 from logreg_core import examples, on_label_side
 from logreg_core.limits import LearningRateLimits
-from logreg_core.verdicts import ends_at_lowest, lowest_step
+from logreg_core.verdicts import CHAOS_RTOL, GRADIENT_PART_RTOL, ends_at_lowest, lowest_step
 
 from . import compute, fields
 from .context import ViewContext
@@ -212,3 +212,26 @@ def learning_rate_story(ctx: ViewContext, sweep) -> str:
         "path barely depends on η except in its speed: halve η and every stretch of the "
         "curve takes about twice as many steps.")
     return "\n\n".join(parts)
+
+
+def rounding_note(verdict, k: int, about: str) -> str:
+    """The sentence saying that rounding decides the state at step ``k`` of a run with this
+    verdict (`Verdict.rounding_decides_from`), and from which step, or "" where it does not.
+    ``about`` says what is "about the state as this page computed it" ("the question is")."""
+    start = verdict.rounding_decides_from
+    if start is None or k < start:
+        return ""
+    gradients, losses = verdict.gradients_parted_at, verdict.parted_at
+    parted = sorted(
+        [(t, f"a partial derivative more than {GRADIENT_PART_RTOL:.1%} away from this run's")
+         for t in [gradients] if t is not None and t <= k]
+        + [(t, f"a loss more than {CHAOS_RTOL:.0e} of it away")
+           for t in [losses] if t is not None and t <= k])
+    (t0, what0), *later = parted
+    how = (f"from step {t0:,} on, the same run with its samples added in the reverse order "
+           f"has {what0}" + "".join(f", and from step {t:,} on {what}" for t, what in later)
+           + ".")
+    chaotic = verdict.chaotic and losses is not None and losses <= k
+    how = f"This run is chaotic: {how}" if chaotic else how[0].upper() + how[1:]
+    return (f"{how} So rounding decides the state at step {k:,}, and a replay by hand "
+            f"reaches other numbers: {about} about the state as this page computed it.")

@@ -26,7 +26,6 @@ import streamlit as st
 
 import logreg_core as lc
 from logreg_core import examples
-from logreg_core.verdicts import CHAOS_RTOL
 
 from . import charts, compute, controls, explain, fields, player, rate_charts, state, tables
 from .context import ViewContext
@@ -534,15 +533,9 @@ def render(ctx: ViewContext) -> None:
 
 
 def _rounding_decides(ctx: ViewContext) -> str:
-    """Where the run is chaotic by the inspected step, that rounding decides the state the
-    question is about (`Verdict.parted_at`): a replay by hand reaches other numbers."""
-    parted = ctx.history.verdict.parted_at
-    if parted is None or ctx.k < parted:
-        return ""
-    return (f"This run is chaotic: from step {parted:,} on, the same run with its samples "
-            f"added in the reverse order differs from it by more than {CHAOS_RTOL:.0e} of the "
-            f"loss. So rounding decides the state at step {ctx.k:,}, and a replay by hand "
-            "reaches other numbers: the question is about the state as this page computed it.")
+    """Where rounding decides the state at the inspected step (`Verdict.rounding_decides_from`),
+    that it does, for a question about that state: a replay by hand reaches other numbers."""
+    return explain.rounding_note(ctx.history.verdict, ctx.k, "the question is")
 
 
 def _reveal(number: int, key: str) -> None:

@@ -16,6 +16,7 @@ import streamlit as st
 
 import logreg_core as lc
 
+from . import explain
 from .context import ViewContext
 from .text import fmt, md_escape
 
@@ -104,6 +105,8 @@ def questions(ctx: ViewContext) -> None:
         session.guesses = guesses
         st.rerun()
     st.caption("Make your guesses, then reveal the step.")
+    if note := explain.rounding_note(ctx.history.verdict, ctx.k, "these questions are"):
+        st.caption(note)
 
 
 def truth_names(ctx: ViewContext) -> list[str]:
@@ -142,3 +145,5 @@ def feedback(ctx: ViewContext) -> None:
                                           "and the step leaves it"}
             lines.append(f"{mark} {what} is {value}: {effect[value]}.")
     st.markdown("  \n".join(lines))
+    if note := explain.rounding_note(ctx.history.verdict, ctx.k, "these answers are"):
+        st.caption(note)

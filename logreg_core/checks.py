@@ -64,6 +64,29 @@ def gradient_rounding(grad_pass: GradientPass) -> np.ndarray:
     return GRADIENT_ROUNDING * np.append(size_w, size_b) + np.finfo(float).tiny
 
 
+def gradient_rounding_ceiling(X, w, l2: float = 0.0) -> np.ndarray:
+    r"""`gradient_rounding` with every :math:`|p_i - y_i|` at its largest, 1: a bound on the
+    rounding of the computed gradient at any state, from the data and the weights alone
+    (no pass), for many states at once:
+
+    .. math:: 64\,\epsilon\,\Big(\operatorname{mean}_i |x_{ij}| + |\lambda w_j|\Big),
+              \qquad 64\,\epsilon
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    w : ndarray of shape (n_states, n_features)
+    l2 : float
+
+    Returns
+    -------
+    ndarray of shape (n_states, n_features + 1)
+    """
+    w = np.atleast_2d(np.asarray(w, dtype=float))
+    size_w = np.mean(np.abs(X), axis=0) + np.abs(l2 * w)
+    return GRADIENT_ROUNDING * np.column_stack([size_w, np.ones(len(w))]) + np.finfo(float).tiny
+
+
 def loss_rounding(grad_pass: GradientPass) -> float:
     r"""A bound on the rounding error of a computed J, for telling a change from rounding.
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .checks import gradient_rounding_ceiling
 from .errors import LogRegInputError
 from .maths import (
     LogisticProblem,
@@ -198,9 +199,15 @@ def train(
     verdict = classify_run(loss, stopped_at, stochastic=stochastic, regime=regime)
     if OSCILLATING in (verdict.kind, verdict.measured) and not stochastic:
         backwards = LogisticProblem(np.ascontiguousarray(X[::-1]), y[::-1], problem.l2)
-        _, twin, _, twin_last = _descend(backwards, optimizer, theta0, steps)
-        verdict = classify_run(loss, stopped_at, stochastic=stochastic, regime=regime,
-                               twin=twin[: twin_last + 1])
+        twin_thetas, twin, twin_grads, twin_last = _descend(backwards, optimizer, theta0,
+                                                            steps)
+        common = min(last, twin_last) + 1
+        verdict = classify_run(
+            loss, stopped_at, stochastic=stochastic, regime=regime, twin=twin[: twin_last + 1],
+            gradients=_with_last(grads[:last], problem, thetas[last])[:common],
+            twin_gradients=_with_last(twin_grads[:twin_last], backwards,
+                                      twin_thetas[twin_last])[:common],
+            gradient_floor=gradient_rounding_ceiling(X, thetas[:common, :-1], problem.l2))
     return History(
         weights=_frozen(thetas[: last + 1, :-1]),
         bias=_frozen(thetas[: last + 1, -1]),
@@ -250,6 +257,13 @@ def _descend(problem: LogisticProblem, optimizer: Optimizer, theta0: np.ndarray,
             if not math.isfinite(losses[steps]):
                 last = steps - 1
     return thetas, losses, grads, last
+
+
+def _with_last(grads: np.ndarray, problem: LogisticProblem, theta: np.ndarray) -> np.ndarray:
+    """The gradients of a run's states, the last one included (the loop takes no step from
+    it, so it computes none there): shape (last + 1, n_features + 1)."""
+    with np.errstate(all="ignore"):
+        return np.vstack([grads, problem.loss_and_gradient(theta)[1]])
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:

@@ -61,6 +61,10 @@ LIMIT_RTOL = 1e-6
 #: difference grows until it is as large as the band. A difference above this (half the
 #: digits gone) marks a chaotic run.
 CHAOS_RTOL = 1e-8
+#: Two gradients of one run (summed in two orders) further apart than this share of the
+#: larger have parted: rounding, not the maths, decides the state's gradient from there on
+#: (a replay whose rounding is 100 times larger still agrees on every sign before it).
+GRADIENT_PART_RTOL = 1e-3
 #: Significant digits of a double that can agree at most.
 MAX_DIGITS = 15
 #: Digits the sentences use for their figures (fewer when fewer are meaningful).
@@ -153,6 +157,14 @@ class Verdict:
         In a chaotic run, the first state at which the run summed in another order differs
         from it by more than `CHAOS_RTOL` of the loss: from there on rounding decides the
         state, and a replay by hand reaches other numbers.
+    gradients_parted_at : int or None
+        In an oscillating run, the first state at which a partial derivative of the run and
+        of the same run summed in another order differ by more than `GRADIENT_PART_RTOL` of
+        the larger, and by more than the rounding of computing it at one state: from there
+        on rounding decides the state too. Above the local limit the
+        best fit repels: a swing that starts from rounding grows by ``|1 - eta mu*|`` a
+        step, and changes the gradient, even its signs, long before it shows in the loss
+        (which a small move of the state changes only to second order).
     """
 
     kind: str
@@ -181,6 +193,15 @@ class Verdict:
     digits: int = MAX_DIGITS
     chaotic: bool = False
     parted_at: int | None = None
+    gradients_parted_at: int | None = None
+
+    @property
+    def rounding_decides_from(self) -> int | None:
+        """The first state from which rounding decides the run's state (`parted_at` or
+        `gradients_parted_at`, the earlier), None where the twin was not run or never
+        parted."""
+        found = [t for t in (self.parted_at, self.gradients_parted_at) if t is not None]
+        return min(found, default=None)
 
     @property
     def not_yet(self) -> bool:
@@ -237,7 +258,8 @@ class Verdict:
 
 
 def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False,
-                 regime: RateRegime | None = None, twin=None) -> Verdict:
+                 regime: RateRegime | None = None, twin=None, gradients=None,
+                 twin_gradients=None, gradient_floor=None) -> Verdict:
     """Where a run is heading (module docstring).
 
     Parameters
@@ -252,6 +274,10 @@ def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False,
         What the limits say of this rate (full-batch gradient descent only).
     twin : array-like of shape (m,), optional
         The losses of the same run summed in another order, for the meaningful digits.
+    gradients, twin_gradients : array-like of shape (k, n_params), optional
+        The gradient at each state of the run and of its twin, for `gradients_parted_at`.
+    gradient_floor : array-like of shape (k, n_params), optional
+        A bound on the rounding of each computed gradient (`gradients_parted_at`).
 
     Returns
     -------
@@ -274,6 +300,9 @@ def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False,
                    and verdict.basis != "cycle" and gap > CHAOS_RTOL)
         verdict = replace(verdict, rounding_gap=gap, digits=digits, chaotic=chaotic,
                           parted_at=parted_at(loss, twin) if chaotic else None)
+    if gradients is not None and twin_gradients is not None:
+        verdict = replace(verdict, gradients_parted_at=gradients_parted_at(
+            gradients, twin_gradients, gradient_floor))
     return verdict
 
 
@@ -321,6 +350,31 @@ def parted_at(loss, twin) -> int | None:
     of the loss (None if they never do, over their common finite states)."""
     with np.errstate(invalid="ignore"):
         found = np.flatnonzero(_gaps(loss, twin) > CHAOS_RTOL)
+    return int(found[0]) if found.size else None
+
+
+def gradients_parted_at(gradients, twin_gradients, floor=None) -> int | None:
+    """The first state at which a partial derivative differs, between two gradient histories
+    of one run, by more than `GRADIENT_PART_RTOL` of the larger of the two and by more than
+    ``floor`` (a bound on the rounding of computing it at one state: a derivative that
+    cancels to 1e-13 differs at its third digit between two orders of the same sum without
+    the states differing); None if none does, over their common finite states.
+
+    Parameters
+    ----------
+    gradients, twin_gradients : array-like of shape (k, n_params)
+    floor : array-like of shape (k, n_params), optional
+        0 where not given.
+    """
+    n = min(len(gradients), len(twin_gradients))
+    a = np.asarray(gradients, dtype=float)[:n]
+    b = np.asarray(twin_gradients, dtype=float)[:n]
+    floor = np.zeros_like(a) if floor is None else np.asarray(floor, dtype=float)[:n]
+    with np.errstate(invalid="ignore"):
+        gap = np.abs(a - b)
+        scale = np.maximum(np.abs(a), np.abs(b))
+        found = np.flatnonzero(np.any((gap > GRADIENT_PART_RTOL * scale) & (gap > floor),
+                                      axis=-1))
     return int(found[0]) if found.size else None
 
 

@@ -227,10 +227,11 @@ def page_params(current):
     return history.weights[k], float(history.bias[k]), X, data.y
 
 
-def hand_state(current):
+def hand_state(current, page_says_rounding: bool):
     """The data as trained and the (w, b) at the inspected step, by gradient descent written
-    out here on every feature; where two replays that differ only in the order of the samples
-    part ways (a chaotic run: rounding decides the state), the page's own state."""
+    out here on every feature. Where the page says that rounding decides that state, the
+    page's own state; where it says nothing, two replays that differ only in the order of the
+    samples must reach the same state, with the same signs of the gradient."""
     data = lc.load_dataset(current.dataset)
     X, y = data.X, data.y.astype(float)
     if current.standardize and current.dataset != "student":  # population std, by hand
@@ -243,8 +244,7 @@ def hand_state(current):
         w, b = np.array(current.w0, dtype=float), float(current.b0)
         with np.errstate(over="ignore", invalid="ignore"):
             for _ in range(min(current.inspect, current.steps)):
-                z = Xo @ w + b
-                error = np.exp(-np.logaddexp(0, -z)) - yo
+                error = hand_error(Xo @ w + b, yo)
                 w_next = w - rate * (Xo.T @ error / len(yo) + l2 * w)
                 b_next = b - rate * error.mean()
                 if not np.isfinite(hand_loss(X, y, w_next, b_next, l2)):
@@ -252,10 +252,62 @@ def hand_state(current):
                 w, b = w_next, b_next
         ends.append((w, b))
     (w, b), (w_r, b_r) = ends
-    if not np.allclose(np.append(w, b), np.append(w_r, b_r), rtol=1e-9, atol=1e-12):
+    signs = [hand_signs(X, y, *end, l2) for end in ends]
+    apart = [j for j, (one, other) in enumerate(zip(signs[0], signs[1], strict=True))
+             if one != other]
+    if page_says_rounding or apart:
+        if not page_says_rounding:  # only a derivative at the level of rounding may differ:
+            # within 1,000 ulps of the sizes its terms could have (|p - y| <= 1)
+            eps, (values, _) = np.finfo(float).eps, hand_gradient(X, y, w, b, l2)
+            ceiling = 1000 * eps * np.append(np.mean(np.abs(X), axis=0) + np.abs(l2 * w), 1)
+            assert all(abs(values[j]) <= ceiling[j] for j in apart), (current, signs)
         w, b, X, y = page_params(current)
-        y = y.astype(float)
+        return X, y.astype(float), np.asarray(w, dtype=float), float(b)
+    # the two orders agree to far more digits than the page shows (ill-conditioned data such
+    # as iris unstandardized part at the 10th)
+    assert np.allclose(np.append(w, b), np.append(w_r, b_r), rtol=1e-6, atol=1e-12), current
     return X, y, np.asarray(w, dtype=float), float(b)
+
+
+def hand_gradient(X, y, w, b, l2):
+    """(dw_1, ..., dw_d, db) written out, and the sizes of their terms."""
+    error = hand_error(X @ w + b, y)
+    values = np.append(X.T @ error / len(y) + l2 * w, error.mean())
+    sizes = np.append(np.mean(np.abs(error[:, None] * X), axis=0) + np.abs(l2 * w),
+                      np.mean(np.abs(error)))
+    return values, sizes
+
+
+def hand_signs(X, y, w, b, l2):
+    """The sign of each partial derivative, "zero" within 64 ulps of the sizes of its terms
+    (as in the lesson's test)."""
+    eps, tiny = np.finfo(float).eps, np.finfo(float).tiny
+    values, sizes = hand_gradient(X, y, w, b, l2)
+    return ["zero" if abs(v) <= 64 * eps * size + tiny else "positive" if v > 0
+            else "negative" for v, size in zip(values, sizes, strict=True)]
+
+
+def hand_gradient_gap(x, y, current, k):
+    """The largest relative difference of the gradient at step k between two hand replays
+    of a one-feature run that differ only in the order of the samples."""
+    gradients = []
+    for order in (slice(None), slice(None, None, -1)):
+        xo, yo = x[order], y[order]
+        w, b = current.w0[0], current.b0
+        for _ in range(k + 1):
+            error = hand_error(w * xo + b, yo)
+            g = np.array([np.mean(error * xo) + current.l2 * w, error.mean()])
+            w, b = w - current.learning_rate * g[0], b - current.learning_rate * g[1]
+        gradients.append(g)
+    a, c = gradients
+    return float(np.max(np.abs(a - c) / np.maximum(np.maximum(np.abs(a), np.abs(c)), 1e-300)))
+
+
+def hand_error(z, y):
+    """p - y written without cancellation: -s / (1 + e^(s z)) with s = 2y - 1 (as 1 - p, a
+    confident sample's error of 1e-102 would round to 0 and lose its sign)."""
+    s = 2 * y - 1
+    return -s * np.exp(-np.logaddexp(0, s * z))
 
 
 def hand_loss(X, y, w, b, l2):
@@ -274,15 +326,10 @@ def check_predictions(at, query, current):
     radios = [r for r in at.radio if r.key.startswith("guess_")]
     if not radios:  # a later step was revealed, or the run is too short to ask: no question
         return
-    X, y, w, b = hand_state(current)
+    page_says_rounding = "So rounding decides the state at step" in plain(page_text(at))
+    X, y, w, b = hand_state(current, page_says_rounding)
     l2, eps = current.l2, np.finfo(float).eps
-    error = np.exp(-np.logaddexp(0, -(X @ w + b))) - y
-    values = [*(np.mean(error * X[:, j]) + l2 * w[j] for j in range(X.shape[1])),
-              error.mean()]
-    sizes = [*(np.mean(np.abs(error * X[:, j])) + abs(l2 * w[j]) for j in range(X.shape[1])),
-             np.mean(np.abs(error))]
-    signs = ["zero" if abs(v) <= 64 * eps * s + np.finfo(float).tiny else "positive" if v > 0
-             else "negative" for v, s in zip(values, sizes, strict=True)]
+    signs, error = hand_signs(X, y, w, b, l2), hand_error(X @ w + b, y)
     before = hand_loss(X, y, w, b, l2)
     w_next, b_next = w - current.learning_rate * (X.T @ error / len(y) + l2 * w), \
         b - current.learning_rate * error.mean()
@@ -318,8 +365,9 @@ def check_accuracy(at, query, current):
 
 def check_lesson(at, query, part, current):
     radio = next(r for r in at.radio if r.key.startswith(f"lesson_guess_{part}_"))
+    rounding_decides = "So rounding decides the state at step" in plain(page_text(at))
     right = expected(part, current, page_state(current) if part <= 4 and current.inspect
-                     else None)
+                     else None, rounding_decides)
     assert right <= set(radio.options), (query, right, radio.options)
     radio.set_value(next(iter(right))).run()
     at.button(key=f"lesson_reveal_{part}").click().run()
@@ -338,6 +386,25 @@ def check_lesson(at, query, part, current):
                 if len(tied) > 1 else f"its logit is the closest to 0 (z = "
                 f"{fmt(z[tied[0]], current.digits)},")
         assert said in text, (query, said, text[-600:])
+    if part <= 4 and current.inspect:  # rounding deciding the state is said where it does
+        k = min(current.inspect, current.steps)
+        ahead, _, _ = descend(x, y, current.learning_rate, k, current.w0[0], current.b0,
+                              current.l2)
+        behind, _, _ = descend(x[::-1], y[::-1], current.learning_rate, k, current.w0[0],
+                               current.b0, current.l2)
+        n = min(len(ahead), len(behind))
+        with np.errstate(invalid="ignore"):
+            apart = np.nan_to_num(np.abs(ahead[:n] - behind[:n]) / ahead[:n]).max()
+        said = re.search(r"This run is chaotic: from step ([\d,]+) on", text)
+        if said:  # the two orders do part by then, and the part names a step up to k
+            assert apart > 1e-12 and int(said[1].replace(",", "")) <= k, (query, apart)
+        else:  # a replay by hand reaches the page's losses
+            assert apart < 1e-6, (query, apart)
+        parted = re.search(r"[Ff]rom step ([\d,]+) on, the same run with its samples added in "
+                           r"the reverse order has a partial derivative", text)
+        if parted:  # the two orders' gradients do part by then
+            assert int(parted[1].replace(",", "")) <= k, query
+            assert hand_gradient_gap(x, y, current, k) > 1e-9, query
     if part == 5:  # the overflow is said exactly when the run stopped short
         losses, _, _ = descend(x, y, current.learning_rate, current.steps, current.w0[0],
                                current.b0, current.l2)

@@ -398,3 +398,51 @@ def test_parted_at_is_the_first_state_two_orders_differ_beyond_chaos():
     verdict = classify_run(loss, twin=twin)
     assert verdict.chaotic and verdict.parted_at == 30
     assert classify_run(loss, twin=loss * (1 + 1e-12)).parted_at is None
+
+
+def test_gradients_part_before_losses_where_the_best_fit_repels():
+    """Found by the state hunt: just above the local limit (20 students, λ = 1, η = 1.01 ·
+    2/μ*, b0 = 9) the run nears the best fit, whose pull has turned to a push: a swing
+    seeded by rounding grows 2% a step. At step 424 two hand replays that differ only in the
+    order of the samples give dw of opposite signs, while their losses agree to 1e-15; at
+    step 250 their gradients agree to 1e-5. The verdict says where the gradients parted."""
+    from logreg_core.limits import learning_rate_limits
+    from logreg_core.verdicts import gradients_parted_at
+
+    data = load_dataset("wikipedia_students")
+    X, y = data.X[:, 0], data.y.astype(float)
+
+    def replay(order):
+        x, t = X[order], y[order]
+        w, b, grads, losses = 0.0, 9.0, [], []
+        for _ in range(425):
+            s = 2 * t - 1
+            error = -s * np.exp(-np.logaddexp(0, s * (w * x + b)))  # p - y, no cancellation
+            losses.append(np.mean(np.logaddexp(0, -s * (w * x + b))) + 0.5 * w * w)
+            grads.append([np.mean(error * x) + w, np.mean(error)])
+            w, b = w - 0.589179 * grads[-1][0], b - 0.589179 * grads[-1][1]
+        return np.array(grads), np.array(losses)
+
+    (ahead, loss_a), (behind, loss_b) = replay(slice(None)), replay(slice(None, None, -1))
+    assert ahead[424, 0] * behind[424, 0] < 0
+    assert np.max(np.abs(loss_a - loss_b) / loss_a) < 1e-14
+    assert np.allclose(ahead[250], behind[250], rtol=1e-5)
+    history = train(data.X, data.y, learning_rate=0.589179, steps=424, b0=9.0, l2=1.0,
+                    limits=learning_rate_limits(data.X, data.y, 1.0))
+    verdict = history.verdict
+    assert verdict.parted_at is None and not verdict.chaotic
+    assert 250 < verdict.gradients_parted_at <= 424
+    assert verdict.rounding_decides_from == verdict.gradients_parted_at
+    # by hand: the first state whose gradients differ by more than 0.1% of the larger
+    a = np.array([[1.0, 2.0], [1.0, 2.0], [1.0, 2.0]])
+    b = a * np.array([[1, 1], [1, 1 + 2e-3], [-1, 1]])
+    assert gradients_parted_at(a, b) == 1 and gradients_parted_at(a, a) is None
+    assert gradients_parted_at(a, b, floor=np.full_like(a, 1e-2)) == 2  # 4e-3 is rounding
+    # Found by the state hunt: five points, λ = 1, b0 = 36, η = 1. From step 1 dw cancels to
+    # -2.2e-13 (1.2 from the errors against λw = -1.2), whose third digit depends on the
+    # order of the sum, while the states agree to 1e-16: no parting of the run.
+    five = load_dataset("five_points")
+    history = train(five.X, five.y, learning_rate=1.0, steps=8, b0=36.0, l2=1.0,
+                    limits=learning_rate_limits(five.X, five.y, 1.0))
+    assert history.verdict.rounding_gap is not None  # the twin was run
+    assert history.verdict.gradients_parted_at is None
