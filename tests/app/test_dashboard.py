@@ -5,6 +5,8 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import logreg_core as lc
 from dashboard import explain, fields
@@ -469,3 +471,28 @@ def test_side_column_states_both_limits_computed_by_hand(new_app):
     separable = new_app(data="breast_cancer", std="1").run()
     assert "there is no best fit to settle at" in caption_with(separable,
                                                                "Every step lowers the loss")
+
+
+_ODD_VALUES = ["", "nan", "inf", "-inf", "1e309", "-1e-320", "0", "-0", "1,2,3", "٣", "∞",
+               "9" * 400, "1e-400", "0x10", " 1 ", "true", "None", "%00", "<b>x</b>",
+               "$x$", "**", "\\", "five_points", "upload", "lesson", "1;2", "1.5.2", "-5"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(query=st.dictionaries(
+    st.sampled_from([f.url for f in fields.FIELDS]),
+    st.sampled_from(_ODD_VALUES) | st.text(max_size=12), min_size=1, max_size=4))
+def test_any_link_opens_a_page_without_a_traceback(query):
+    """Links are typed by hand and pasted from anywhere: whatever their values, the page opens
+    with no exception, no nan or inf, and no more than one notice per parameter."""
+    from tests.app.helpers import build
+
+    at = build(**query).run()
+    assert not at.exception, (query, [e.value for e in at.exception])
+    notices = [w.value for w in at.warning if w.value.startswith("Ignored link parameter")]
+    assert len(notices) <= len(query), (query, notices)
+    text = page_text(at)
+    for notice in notices:  # a notice quotes the value it ignored, "nan" included
+        text = text.replace(notice, "")
+    text = plain(text) + " ".join(m.value for m in at.metric)
+    assert not re.search(r"\b(nan|inf|-inf)\b", text, re.IGNORECASE), (query, text[:300])
