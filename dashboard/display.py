@@ -12,7 +12,7 @@ import pyarrow as pa  # Streamlit's own dependency: what every table reaches the
 import streamlit as st
 
 from . import charts
-from .text import fmt
+from .text import NORMAL, fmt
 
 
 def show_chart(chart, *, key: str, alt: str, where=None, **options):
@@ -55,9 +55,9 @@ def show_frame(frame, digits: int, *, where=None, **options):
     whose per-cell formatting costs more than the rest of the table on every rerun.
     """
     # The grid cannot format a number beyond 2^53 (it shows all 17 digits, flagged as an
-    # error), so a column that holds one, after an overshoot, is written as text here.
-    huge = [c for c in columns_of_kind(frame, "f") if np.nanmax(np.abs(
-        frame[c].to_numpy()), initial=0.0) > SAFE_INTEGER]
+    # error), nor give a subnormal double only the digits it holds (`fmt`), so a column that
+    # holds one, after an overshoot or at a saturated sample, is written as text here.
+    huge = [c for c in columns_of_kind(frame, "f") if _beyond_format(frame[c].to_numpy())]
     if huge:
         frame = frame.assign(**{c: [fmt(v, digits) for v in frame[c].tolist()] for c in huge})
     config = {c: st.column_config.NumberColumn(format=number_format(digits))
@@ -68,6 +68,13 @@ def show_frame(frame, digits: int, *, where=None, **options):
     config.update({c: setting for c, setting in options.pop("column_config", {}).items()
                    if c not in huge})  # a caller's number format cannot show them either
     return (where or st).dataframe(arrow_table(frame), column_config=config, **options)
+
+
+def _beyond_format(values: np.ndarray) -> bool:
+    """Whether a float column holds a number the grid's printf format cannot show right:
+    beyond 2^53, or nonzero below the smallest normal double."""
+    size = np.abs(values[np.isfinite(values)])
+    return bool(np.any(size > SAFE_INTEGER) or np.any((size > 0) & (size < NORMAL)))
 
 
 def show_table(frame, digits: int, *, alt: str, where=None):

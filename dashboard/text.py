@@ -39,8 +39,16 @@ def md_escape(text: object, max_length: int = 200) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
+#: The smallest normal double; below it a double holds fewer significant digits, down to
+#: one bit at `SUBNORMAL_STEP` (2^-1074, the spacing of the doubles there).
+NORMAL = 2.0**-1022
+SUBNORMAL_STEP = 2.0**-1074
+
+
 def fmt(value: float, digits: int = 4) -> str:
-    """A number to ``digits`` significant digits, as tables show it (no "-0").
+    """A number to ``digits`` significant digits, as tables show it (no "-0"); below the
+    smallest normal double (2.2e-308), to no more digits than the double holds (4.9e-324,
+    the double nearest to e^-745 = 2.8e-324, reads "5e-324").
 
     Non-finite values never reach the page as "nan" or "inf": they read "overflow" (the only
     way the core produces one) so that a missed case is visible rather than silently wrong.
@@ -48,6 +56,8 @@ def fmt(value: float, digits: int = 4) -> str:
     value = float(value)
     if not math.isfinite(value):
         return "overflow"
+    if 0 < abs(value) < NORMAL:  # a subnormal double: as many digits as it holds (at least 1)
+        digits = min(digits, max(1, int(math.log10(abs(value) / SUBNORMAL_STEP))))
     text = f"{value:.{digits}g}"
     return "0" if text in ("-0", "0") else text
 

@@ -164,3 +164,30 @@ def test_a_grid_column_beyond_two_to_the_53_is_written_to_the_digits_shown():
     shown = at.dataframe[0].value
     assert shown["huge"].tolist() == ["2.691e+150", "-430"]
     assert shown["plain"].tolist() == [0.5, 1.25]
+
+
+def test_a_subnormal_number_is_shown_to_the_digits_it_holds():
+    """Found by the state hunt: at z = 745 the loss e^-745 = 2.8e-324 is computed as the
+    nearest double, 4.94e-324 (2^-1074, one bit), and the page wrote "4.941e-324". Below the
+    smallest normal double a number is written with no more digits than it holds, in text and
+    in the grids."""
+    import math
+
+    from dashboard.text import fmt
+
+    assert math.exp(-745) == 2.0**-1074  # the true 2.8e-324 rounds to the one-bit double
+    assert fmt(math.exp(-745)) == "5e-324" and fmt(-(2.0**-1074), 8) == "-5e-324"
+    assert fmt(1e-320, 6) == "1e-320" and fmt(2.5e-310) == "2.5e-310"
+    assert fmt(2.3e-308) == "2.3e-308" and fmt(0.18549303, 6) == "0.185493"
+
+    def page():
+        import pandas as pd
+
+        from dashboard.display import show_frame
+        show_frame(pd.DataFrame({"loss": [2.0**-1074, 0.25], "plain": [0.5, 1e-300]}), 4,
+                   key="grid")
+
+    at = AppTest.from_function(page, default_timeout=30).run()
+    shown = at.dataframe[0].value
+    assert shown["loss"].tolist() == ["5e-324", "0.25"]
+    assert shown["plain"].tolist() == [0.5, 1e-300]
