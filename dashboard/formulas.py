@@ -127,28 +127,23 @@ def why_formulas(facts: WhyFacts, digits: int = 4) -> list[tuple[str, str, float
     evaluated in double precision (where p, 1 - p or the slope is below the smallest normal
     double, 0 included: `logreg_core.checks.why_facts`)."""
     f = lambda v: tex_number(v, digits)  # noqa: E731
-    out = []
-    if facts.slope_numeric is not None:
-        out.append((
+    facts_and_guards = (  # (what must be there to evaluate it, the fact), built only then
+        (facts.slope_numeric, lambda: (
             "The sigmoid's slope is built from the sigmoid itself",
             rf"\sigma'(z) = \sigma(z)\,(1 - \sigma(z)) = {f(facts.p)} \cdot {f(facts.q)} = "
             rf"{f(facts.slope)}",
-            facts.slope, facts.slope_numeric,
-        ))
-    if facts.chain is not None:
-        out.append((
+            facts.slope, facts.slope_numeric)),
+        (facts.chain, lambda: (
             "The chain rule cancels to p − y",
             rf"\frac{{\partial \ell}}{{\partial p}} \cdot \frac{{\partial p}}{{\partial z}} = "
             rf"\left(-\frac{{y}}{{p}} + \frac{{1 - y}}{{1 - p}}\right) p\,(1 - p) = "
             rf"{tex_paren(facts.dl_dp, digits)} \cdot {f(facts.slope)} = {f(facts.chain)} "
             "= p - y",
-            facts.chain, facts.error,
-        ))
-    if facts.log_odds is not None:
-        out.append((
+            facts.chain, facts.error)),
+        (facts.log_odds, lambda: (
             "The logit is the log-odds",
             rf"\log\frac{{p}}{{1 - p}} = \log\frac{{{f(facts.p)}}}{{{f(facts.q)}}} = "
             rf"{f(facts.log_odds)} = z",
-            facts.log_odds, facts.z,
-        ))
-    return out
+            facts.log_odds, facts.z)),
+    )
+    return [fact() for guard, fact in facts_and_guards if guard is not None]
