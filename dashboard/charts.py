@@ -196,6 +196,22 @@ def small_steps(last: int) -> list[int]:
     return list(range(int(last) + 1))
 
 
+def log_ticks(low: float, high: float) -> list[float]:
+    """Tick values of a log axis from ``low`` to ``high`` (both > 0): 1, 2 and 5 times each
+    power of ten between them, or the powers alone (every n-th) where that would be more than
+    ten ticks; none (Vega's own) where fewer than three fit. Vega's own choice left a loss
+    axis reaching 2.6 with no label above 1."""
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    ticks = [m * 10.0**k for k in range(first, last + 1) for m in (1, 2, 5)
+             if low <= m * 10.0**k <= high]
+    if len(ticks) < 3:  # a narrow range: Vega's own ticks (0.55, 0.6, 0.65) say more
+        return []
+    if len(ticks) <= 10:
+        return ticks
+    powers = [10.0**k for k in range(first, last + 1) if low <= 10.0**k <= high]
+    return powers[:: math.ceil(len(powers) / 10)]
+
+
 #: Axis labels from a million up in short exponent form: Vega's default writes a loss near
 #: 1e306 with all its digits, cut off to "4.9999999999999…".
 HUGE_LABELS = {"labelExpr": "abs(datum.value) >= 1e6 ? format(datum.value, '.3~e') : "

@@ -19,6 +19,7 @@ from logreg_core.verdicts import Verdict
 from .charts import (
     BOTTOM_LEGEND,
     FIT_WIDTH,
+    HUGE_LABELS,
     LOG_FLOOR,
     MARKER_COLOR,
     RUN_COLORS,
@@ -28,6 +29,7 @@ from .charts import (
     VERDICT_SHAPES,
     downsample,
     envelope_frame,
+    log_ticks,
     small_steps,
     zigzags,
 )
@@ -114,8 +116,12 @@ def curves_chart(frame: pd.DataFrame, title: str, log_scale: bool = True) -> alt
     x = alt.X("step:Q", title="step",
               axis=alt.Axis(values=small_steps(frame["step"].max()), format="d")
               if frame["step"].max() <= SMALL_STEPS else alt.Undefined)
+    low, high = scale.get("domain", (float(frame["loss"].min()), float(frame["loss"].max())))
+    ticks = log_ticks(low, high) if log_scale and 0 < low < high else []
+    axis = alt.Axis(values=ticks, format="~g", **HUGE_LABELS) if ticks else alt.Axis(
+        **HUGE_LABELS)
     y = alt.Y("loss:Q", title="loss" + (" (log scale)" if log_scale else ""),
-              scale=alt.Scale(**scale))
+              scale=alt.Scale(**scale), axis=axis)
     color = alt.Color("label:N", sort=labels, title=None,
                       scale=alt.Scale(domain=labels, range=colors),
                       legend=alt.Legend(**BOTTOM_LEGEND))

@@ -1,6 +1,7 @@
 """The chart builders: valid Vega-Lite, readable zig-zags, and user names only as titles."""
 
 import json
+import math
 import re
 
 import altair as alt
@@ -238,3 +239,16 @@ def test_the_limits_are_named_in_a_legend_not_beside_their_lines():
     assert "text" not in marks  # no label to overlap or to be cut at the edge
     legend = spec["layer"][1]["encoding"]["color"]
     assert legend["legend"]["orient"] == "bottom"
+
+
+def test_a_log_loss_axis_labels_its_whole_range():
+    """Found in a screenshot: the overlay's log axis, reaching 2.6, had no label above 1.
+    Its ticks are 1, 2 and 5 times the powers of ten inside it; over many decades the powers
+    alone, at most ten; Vega's own where fewer than three would fit."""
+    from dashboard.charts import log_ticks
+
+    assert log_ticks(0.07, 2.6) == [0.1, 0.2, 0.5, 1.0, 2.0]
+    assert log_ticks(0.5, 0.7) == []
+    many = log_ticks(1e-300, 1e300)
+    assert 3 <= len(many) <= 10 and all(1e-300 <= t <= 1e300 for t in many)
+    assert all(math.log10(t) == round(math.log10(t)) for t in many)
