@@ -298,6 +298,12 @@ class Sweep:
         last = np.where(self.stopped_at >= 0, self.stopped_at - 1, self.loss.shape[1] - 1)
         return self.loss[np.arange(self.loss.shape[0]), last]
 
+    @property
+    def best_rate(self) -> float:
+        """The rate whose run reached the lowest loss any run saw (the first such rate)."""
+        return float(self.learning_rates[np.unravel_index(np.nanargmin(self.loss),
+                                                          self.loss.shape)[0]])
+
     def steps_to_within(self, rtol: float = 0.01) -> np.ndarray:
         """First step at which each run's loss is within ``rtol`` of the best loss any run saw.
 

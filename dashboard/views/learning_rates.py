@@ -153,10 +153,16 @@ def render(ctx: ViewContext) -> None:
                     alt="Steps each rate needs to get within 1% of the best loss any rate "
                         "reached.")
     close = int(table["steps_to_1pct"].notna().sum())
+    race = ("" if not (ctx.limits.separable and ctx.limits.l2 == 0) else
+            " Here a line splits the classes and there is no L2, so the loss has no minimum: "
+            f"the best is the lowest loss a run reached (at η = {fmt(sweep.best_rate, 4)}), not a "
+            "best fit, and the runs that do not diverge fall towards 0 in the long run, the "
+            "slower ones later.")
     st.caption(
         f"{close} of {len(table)} rates {'gets' if close == 1 else 'get'} within 1% of the "
         "best loss any rate reached in "
-        f"{plural(steps, 'step')} ({fmt(float(np.nanmin(sweep.loss)), digits)}). Verdicts: "
+        f"{plural(steps, 'step')} ({fmt(float(np.nanmin(sweep.loss)), digits)}).{race} "
+        "Verdicts: "
         f"{summary}. Dashed line: 2/L, the guaranteed rate"
         + (", dotted: 2/μ*, the local limit" if ctx.limits.local is not None else "")
         + "; solid: your rate. Click a point to use its rate.")

@@ -198,3 +198,22 @@ def test_history_records_its_optimizer(overlapping):
     assert train(X, y, optimizer=Momentum(0.1, beta=0.5), steps=3).optimizer.beta == 0.5
     with pytest.raises(ValueError, match="learning rate in the optimizer"):
         train(X, y, learning_rate=0.2, optimizer=GradientDescent(0.1), steps=3)
+
+
+def test_a_sweep_names_the_rate_that_reached_the_lowest_loss():
+    from logreg_core import learning_rate_sweep
+
+    X = np.arange(1.0, 6.0)[:, None]
+    y = np.array([0, 0, 0, 1, 1.0])
+    sweep = learning_rate_sweep(X, y, [0.1, 1.0, 3.0], steps=50)
+    # by hand: the lowest loss each run saw at any of its states
+    lowest = {}
+    for rate in (0.1, 1.0, 3.0):
+        w = b = 0.0
+        losses = []
+        for _ in range(51):
+            losses.append(np.mean(np.logaddexp(0, -(2 * y - 1) * (w * X[:, 0] + b))))
+            p = 1 / (1 + np.exp(-(w * X[:, 0] + b)))
+            w, b = w - rate * np.mean((p - y) * X[:, 0]), b - rate * np.mean(p - y)
+        lowest[rate] = min(losses)
+    assert sweep.best_rate == min(lowest, key=lowest.get)
