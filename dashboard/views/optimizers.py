@@ -89,12 +89,15 @@ def render(ctx: ViewContext) -> None:
                                                         for h in histories.values())
     show_frame(tolerance_table(histories, target), ctx.digits, hide_index=True,
                  key="tolerance_table")
-    reference = ("the best fit" if ctx.fit.converged else
-                 "the lowest loss any of them reached")
+    leader = min(histories, key=lambda n: float(histories[n].loss.min()))
+    reference = (f"the best fit ({fmt(target, ctx.digits)})" if ctx.fit.converged else
+                 f"the lowest loss any of them reached ({leader}'s, "
+                 f"{fmt(target, ctx.digits)})"
+                 + (": a line splits the classes and there is no L2, so no best fit exists"
+                    if ctx.limits.separable and ctx.limits.l2 == 0 else ""))
     st.caption(
         f"Up to {plural(steps, 'step')} from the same start at η = "
-        f"{fmt(ctx.settings.learning_rate, 6)}; \"within 1%\" of {reference} "
-        f"({fmt(target, ctx.digits)}). "
+        f"{fmt(ctx.settings.learning_rate, 6)}; \"within 1%\" of {reference}. "
         f"{sgd_sentence(ctx.settings.batch_size, ctx.data.n_samples)}; "
         "momentum adds β times the previous step to "
         "each step; Nesterov takes the gradient where momentum is heading; Adam scales each "

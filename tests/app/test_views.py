@@ -348,6 +348,10 @@ def test_optimizers_view_shows_every_registered_optimizer(new_app):
     assert rows["loss"].to_numpy() == pytest.approx(expected["loss"].to_numpy(), rel=1e-12)
     tolerance = table(at, "steps to within 1%")
     assert "None" not in set(tolerance["steps to within 1%"].astype(str))
+    # no best fit on the 5 points: the caption names the run with the lowest loss drawn
+    leader = runs.groupby("run")["loss"].min().idxmin()
+    (caption,) = [c.value for c in at.caption if "within 1%" in c.value]
+    assert f"reached ({leader}'s, " in caption and "so no best fit exists" in caption, caption
 
 
 def test_explorer_state_is_in_the_link(new_app):
