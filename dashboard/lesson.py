@@ -174,8 +174,19 @@ def _rate_option(rate: float) -> str:
     return f"η = {link_number(rate)}"
 
 
+#: The last option of the rate questions, always offered: with L2 or a far start every rate
+#: of the three can overflow, and then no rate ends lowest.
+ALL_OVERFLOW = "none: all three overflow"
+
+
+def _rate_options(rates) -> tuple[str, ...]:
+    return (*(_rate_option(r) for r in rates), ALL_OVERFLOW)
+
+
 def _lowest(ctx: ViewContext, rates) -> tuple[str, ...]:
     sweep, _ = _rates_sweep(ctx, rates)
+    if np.all(sweep.stopped_at >= 0):
+        return (ALL_OVERFLOW,)
     ends = np.where(sweep.stopped_at >= 0, np.inf, sweep.final_loss)  # an overflow is no end
     return tuple(_rate_option(rates[k]) for k in _tied(ends, float(ends.min())))
 
@@ -457,7 +468,7 @@ PARTS: tuple[Part, ...] = (
         lambda c: _rates_chart(c, RATES_TRIO),
         Question(lambda c: (f"From the same start, which rate ends lowest after "
                             f"{plural(_rates_sweep(c, RATES_TRIO)[1], 'step')}?"),
-                 lambda c: tuple(_rate_option(r) for r in RATES_TRIO),
+                 lambda c: _rate_options(RATES_TRIO),
                  lambda c: _lowest(c, RATES_TRIO), lambda c: _rates_why(c, RATES_TRIO)),
         controls=(*SIDEBAR, "steps"), at_inspected=False,
     ),
@@ -469,7 +480,7 @@ PARTS: tuple[Part, ...] = (
         lambda c: _rates_chart(c, SEPARABLE_TRIO),
         Question(lambda c: (f"From the same start, which rate ends lowest after "
                             f"{plural(_rates_sweep(c, SEPARABLE_TRIO)[1], 'step')}?"),
-                 lambda c: tuple(_rate_option(r) for r in SEPARABLE_TRIO),
+                 lambda c: _rate_options(SEPARABLE_TRIO),
                  lambda c: _lowest(c, SEPARABLE_TRIO), lambda c: _rates_why(c, SEPARABLE_TRIO)),
         controls=(*SIDEBAR, "steps"), at_inspected=False,
     ),

@@ -123,6 +123,8 @@ def expected(number: int, settings, page_state=None, rounding_decides=False) -> 
         losses, _, _ = descend(x, y, rate, settings.steps, w, b, l2)
         ends[rate] = losses[-1] if len(losses) == settings.steps + 1 else np.inf
     best = min(ends.values())
+    if best == np.inf:  # every run overflowed: no rate ends lowest
+        return {lesson.ALL_OVERFLOW}
     return {f"η = {r:g}" for r, e in ends.items() if e <= best * (1 + 1e-12)}
 
 
@@ -304,3 +306,22 @@ def test_where_rounding_decides_the_state_the_part_says_so(new_app):
     assert 60 < parted <= 117
     early = new_app(lesson="3", step="50", **query).run()
     assert not [c for c in early.caption if c.value.startswith("This run is chaotic")]
+
+
+def test_when_every_rate_overflows_the_rate_question_says_so(new_app):
+    """Found by a walk: with λ = 100 and a far start all three rates of part 7 overflow (at
+    steps 163, 78 and 52 by hand), and the page marked every guess wrong with an empty
+    answer, "Not quite: .". The last option, always offered, is now the answer."""
+    query = {"lesson": "7", "lr": "1000", "steps": "100000", "b0": "1000", "l2": "100"}
+    settings = fields.from_query(query)[0]
+    for rate, stop in ((0.1, 163), (1.0, 78), (10.0, 52)):
+        losses, _, _ = descend(X5, Y5, rate, 200, settings.w0[0], settings.b0, settings.l2)
+        assert len(losses) - 1 == stop and not np.isfinite(losses[-1])
+    assert expected(7, settings) == {lesson.ALL_OVERFLOW}
+    at = reveal(new_app(**query).run(), 7, lesson.ALL_OVERFLOW)
+    assert at.success and not at.error
+    # at the part's own settings the option is offered and is not the answer
+    plain_at = new_app(**fields.to_query(lesson.settings_for(7))).run()
+    options = next(r for r in plain_at.radio if r.key.startswith("lesson_guess_7_")).options
+    assert options[-1] == lesson.ALL_OVERFLOW
+    assert lesson.ALL_OVERFLOW not in expected(7, lesson.settings_for(7))
