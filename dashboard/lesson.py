@@ -301,9 +301,17 @@ _TEXTBOOK = {"learning_rate": examples.WORKED_RATE, "steps": 1, "w0": (examples.
              "b0": examples.WORKED_B, "inspect": 0}
 
 
+def _closest_to_half(ctx: ViewContext) -> np.ndarray:
+    """The samples whose p is closest to 0.5: those whose logit is closest to 0 (σ grows with
+    z), decided on z because p rounds to 1 (or 0) for every |z| above 37 and would make them
+    all tie."""
+    size = np.abs(ctx.grad_pass.z)
+    return _tied(size, float(size.min()))
+
+
 def _forward_why(ctx: ViewContext) -> str:
     p, z, f = ctx.grad_pass.p, ctx.grad_pass.z, lambda v: fmt(v, ctx.digits)
-    best = _tied(np.abs(p - 0.5), float(np.min(np.abs(p - 0.5))))
+    best = _closest_to_half(ctx)
     who = _ties_text(ctx, best).capitalize()
     if not np.any(ctx.w != 0):
         return (f"{who}: with w = 0 every logit is b = {f(ctx.b)} (p = {f(p[0])}) whatever "
@@ -402,8 +410,7 @@ PARTS: tuple[Part, ...] = (
         lambda c: _table(c, [_x_name(c), "z"]),
         lambda c: (_table(c, [_x_name(c), "z", "p"]), _model(c)),
         Question(lambda c: "Which sample gets the p closest to 0.5?", _samples,
-                 lambda c: tuple(_samples(c)[i] for i in _tied(
-                     np.abs(c.grad_pass.p - 0.5), float(np.min(np.abs(c.grad_pass.p - 0.5))))),
+                 lambda c: tuple(_samples(c)[i] for i in _closest_to_half(c)),
                  _forward_why),
         controls=("standardize", "start", "digits"),
     ),

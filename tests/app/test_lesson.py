@@ -82,11 +82,11 @@ def expected(number: int, settings, page_state=None, rounding_decides=False) -> 
         if len(losses) == k + 1:  # (a run that overflowed stops earlier: the page's too)
             w, b = w_k, b_k
     z = w * x + b
-    p = np.exp(-np.logaddexp(0, -z))
     samples = [f"sample {i + 1} (x = {v:.3g})" for i, v in enumerate(x)]
-    if number == 1:
-        gap = np.abs(p - 0.5)
-        return {samples[i] for i in np.flatnonzero(gap <= gap.min() + 1e-12)}
+    if number == 1:  # p closest to 0.5 is |z| closest to 0 (p itself rounds to 1 from 37)
+        size = np.abs(z)
+        return {samples[i] for i in np.flatnonzero(size <= size.min() + 1e-12 * max(
+            1.0, size.min()))}
     if number == 2:
         loss = np.logaddexp(0, z) - y * z  # -y log p - (1 - y) log(1 - p), without log 0
         return {samples[i] for i in np.flatnonzero(loss >= loss.max() - 1e-12 * loss.max())}
@@ -325,3 +325,16 @@ def test_when_every_rate_overflows_the_rate_question_says_so(new_app):
     options = next(r for r in plain_at.radio if r.key.startswith("lesson_guess_7_")).options
     assert options[-1] == lesson.ALL_OVERFLOW
     assert lesson.ALL_OVERFLOW not in expected(7, lesson.settings_for(7))
+
+
+def test_the_sample_closest_to_half_is_decided_on_its_logit_not_on_a_rounded_p(new_app):
+    """Found by a walk: at b = 1000 every p rounds to 1, and part 1 called all five samples
+    a tie "equally close to 0" beside logits 1002.197 … 1010.985. σ grows with z, so the
+    closest p to 0.5 is the smallest |z|: sample 1 alone (by hand: z = w·x + b)."""
+    at = new_app(lesson="1", lr="1000", steps="100000", b0="1000", l2="100").run()
+    settings = fields.from_state(at.session_state, 1)
+    z = settings.w0[0] * X5 + settings.b0
+    assert settings.inspect == 0 and z.min() > 1000 and np.argmin(np.abs(z)) == 0
+    assert expected(1, settings) == {"sample 1 (x = 1)"}
+    at = reveal(at, 1, "sample 1 (x = 1)")
+    assert at.success and "Sample 1: its logit is the closest to 0" in at.success[0].value
