@@ -71,6 +71,10 @@ def render(ctx: ViewContext) -> None:
                      "feature(s), as the textbook loop has two weights.")
     if steps < settings.steps:
         notes.append(f"Both loops run {steps} steps.")
+    if settings.l2:
+        notes.append(f"The textbook loop has no L2 term, so here both loops, their gradients "
+                     f"and their losses leave it out (λ = 0, where the rest of the page uses "
+                     f"λ = {fmt(settings.l2, 4)}).")
     if buggy.stopped_at:
         notes.append(f"The buggy loop's numbers overflowed at step {buggy.stopped_at}.")
     for note in notes:

@@ -134,6 +134,26 @@ def test_buggy_loop_switches(new_app):
     assert "from b = 0 it never moves" in page_text(at)
 
 
+def test_the_buggy_loop_says_it_leaves_l2_out(new_app):
+    """Found by a walk: with λ = 100 the page said "Diverging" while this view's corrected
+    loop was "settling", its numbers those of λ = 0 without a word. The corrected loop's
+    final loss here is gradient descent by hand with no L2 term."""
+    from scipy.special import expit
+
+    at = new_app(tab="buggy", l2="100", lr="0.5", steps="50").run()
+    assert "both loops, their gradients and their losses leave it out (λ = 0, where the " \
+        "rest of the page uses λ = 100)" in page_text(at)
+    data = lc.load_dataset("five_points")
+    x, y = data.X[:, 0], data.y
+    w = b = 0.0
+    for _ in range(50):
+        error = expit(w * x + b) - y
+        w, b = w - 0.5 * np.mean(error * x), b - 0.5 * np.mean(error)
+    loss = np.mean(np.logaddexp(0, -(2 * y - 1) * (w * x + b)))
+    assert table(at, "true loss")["true loss"].iloc[0] == pytest.approx(loss, rel=1e-9)
+    assert "leave it out" not in page_text(new_app(tab="buggy").run())
+
+
 def test_accumulated_error_is_explained_with_its_numbers(new_app):
     at = new_app(tab="buggy").run()  # 5 points from w = b = 0
     text = page_text(at)
