@@ -10,6 +10,7 @@ import streamlit as st
 
 import logreg_core as lc
 from logreg_core import examples
+from logreg_core.checks import change_digits
 
 from . import compute, controls, explain, player, predict, state, tables
 from .context import ViewContext
@@ -75,9 +76,13 @@ def metrics(ctx: ViewContext) -> None:
     row.metric("Loss at step 0", f(history.loss[0]), **card)
     g = lambda v: fmt_loss(v, explain.loss_digits(ctx))  # noqa: E731
     if not ctx.pending:  # the last loss tells whether this step lowered it
-        row.metric(f"Loss at step {history.steps_run:,}", g(history.loss[-1]),
-                   delta=fmt(history.loss[-1] - history.loss[0], explain.loss_digits(ctx)),
-                   delta_color="inverse",
+        first, last = float(history.loss[0]), float(history.loss[-1])
+        # the change to the digits it holds: none where it is within the losses' rounding
+        certain = min(explain.loss_digits(ctx), change_digits(first, last, ctx.data.n_samples))
+        row.metric(f"Loss at step {history.steps_run:,}", g(last),
+                   delta=fmt(last - first, certain) if certain else "0 to rounding",
+                   delta_color="inverse" if certain else "off",
+                   delta_arrow="auto" if certain else "off",
                    help=explain.chaos_note(history) if explain.chaotic(history) else None,
                    **card)
     w = ctx.w
@@ -132,8 +137,11 @@ def gradient_column(ctx: ViewContext) -> None:
         predict.questions(ctx)
         return
     if st.session_state.get("predict_mode"):
-        predict.feedback(ctx)
+        predict.feedback(ctx)  # which says where rounding decides the state
     st.markdown("  \n".join(gradient_lines(ctx)))
+    if not st.session_state.get("predict_mode") and (note := explain.rounding_note(
+            ctx.history.verdict, ctx.k, "these numbers are")):
+        st.caption(note)
 
 
 def gradient_lines(ctx: ViewContext) -> list[str]:

@@ -496,3 +496,34 @@ def test_any_link_opens_a_page_without_a_traceback(query):
         text = text.replace(notice, "")
     text = plain(text) + " ".join(m.value for m in at.metric)
     assert not re.search(r"\b(nan|inf|-inf)\b", text, re.IGNORECASE), (query, text[:300])
+
+
+def test_a_loss_change_within_rounding_reads_so_under_the_last_loss(new_app):
+    """Found by a walk: standardized breast cancer from w = 1000 (every weight), b = -1000,
+    one step of η = 1e-12: J = 14580.67 at both steps, and the metric's change read
+    -5.456968211e-12 to 10 digits, where the change between the stored states is -8.3e-12.
+    By hand, -η |∇J|² is far below the rounding of two losses near 14580 (about 1e-10)."""
+    at = new_app(data="breast_cancer", std="1", lr="1e-12", steps="1",
+                 w0=",".join(["1000"] * 30), b0="-1000", step="1", digits="10").run()
+    (last,) = [m for m in at.metric if m.label == "Loss at step 1"]
+    assert last.proto.delta == "0 to rounding"
+    assert 2 * 2 * (10 + 4) * 2.0**-52 * 14580.67 > 1e-10 > 1e-12 * 8.4  # bound vs η |∇J|²
+
+
+def test_where_rounding_decides_the_inspected_state_the_first_screen_says_so(new_app):
+    """Found by a walk: at η = 100 on the 20 students the run is chaotic (two hand replays in
+    the two orders of the samples end at w = 94.6 and w = 59.3), yet the first screen gave
+    the state's J, gradient and update to 10 digits beside a last loss of "2e+01", without a
+    word. It now says that rounding decides the state and that its numbers are the page's."""
+    from tests.app.test_lesson import descend, students
+
+    x, y = students()
+    _, w_ahead, _ = descend(x, y, 100.0, 100_000)
+    _, w_behind, _ = descend(x[::-1], y[::-1], 100.0, 100_000)
+    assert abs(w_ahead - w_behind) > 1
+    at = new_app(data="wikipedia_students", std="0", lr="100", steps="100000").run()
+    said = "So rounding decides the state at step 100,000"
+    notes = [c.value for c in at.caption if said in c.value]
+    assert len(notes) == 1 and "these numbers are about the state as this page computed it" in \
+        notes[0]
+    assert not [c for c in new_app().run().caption if "rounding decides" in c.value]

@@ -220,3 +220,37 @@ def test_a_run_the_page_can_reach_passes_its_gradient_check(name, std, l2, rate,
                for t, h in zip(theta, check.steps, strict=True))
     assert overflows or lost
     assert check.finite == (not overflows)
+
+
+def test_a_loss_change_keeps_only_the_digits_rounding_leaves():
+    """Found by a walk: at J = 14580 a step of η = 1e-12 changed the loss by 8.3e-12 (exact
+    arithmetic), and the page printed the float difference, -5.456968211e-12, to 10 digits.
+    By hand: two losses near 14580 are each good to about 14 ulps (9e-11), so such a change
+    has no certain digit; 0.6931 -> 0.1711 keeps far more than 4."""
+    from logreg_core.checks import change_digits
+
+    assert change_digits(14580.6652, 14580.6652 - 5.5e-12, 569) == 0
+    assert change_digits(0.6931471805599453, 0.1711, 5) >= 10
+    assert change_digits(3000.0, 3000.0 - 3.5e-11, 1) == 1  # 3.3 times the rounding
+
+
+def test_a_loss_change_shown_to_its_certain_digits_is_within_its_rounding_of_the_exact():
+    """The student from w = (1000, -1000), b = -1000, one step of η = 1e-12: the change of J
+    is -3.5e-11 in exact arithmetic (mpmath, from the stored states); the float difference
+    and its one certain digit both lie within the rounding bound of it."""
+    import mpmath
+
+    from logreg_core.checks import change_digits, loss_rounding_of
+
+    mpmath.mp.dps = 40
+    data = load_dataset("student")
+    history = train(data.X, data.y, learning_rate=1e-12, steps=1, w0=[1000.0, -1000.0],
+                    b0=-1000.0)
+    exact = [mpmath.log1p(mpmath.exp(-(mpmath.mpf(float(w @ data.X[0])) + mpmath.mpf(
+        float(b))))) for w, b in zip(history.weights, history.bias, strict=True)]
+    change = float(exact[1] - exact[0])
+    first, last = float(history.loss[0]), float(history.loss[1])
+    digits = change_digits(first, last, 1)
+    bound = loss_rounding_of(first, 1) + loss_rounding_of(last, 1)
+    shown = float(f"{last - first:.{digits}g}")
+    assert digits == 1 and abs(shown - change) <= bound + 0.5e-11
