@@ -8,6 +8,8 @@ applied by a callback, so no second widget per setting can disagree with its sli
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 import logreg_core as lc
@@ -27,8 +29,9 @@ def weight_label(name: str) -> str:
 
 
 def _slider_range(value: float) -> tuple[float, float]:
-    """[-10, 10], widened to hold a typed or linked value beyond it."""
-    limit = max(PARAM_SLIDER_LIMIT, float(int(abs(value)) + 1))
+    """[-10, 10], widened to hold a typed or linked value beyond it (to the next whole
+    number, never past the ±1000 a link or the form accepts)."""
+    limit = max(PARAM_SLIDER_LIMIT, min(float(math.ceil(abs(value))), fields.PARAM_MAX))
     return -limit, limit
 
 

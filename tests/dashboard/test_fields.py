@@ -128,3 +128,13 @@ def test_grids():
     steps = fields.STEPS_GRID
     assert steps[0] == 1 and steps[-1] == fields.STEPS_MAX and list(steps) == sorted(set(steps))
     assert 10 <= steps.index(200) <= len(steps) - 10
+
+
+def test_a_starting_slider_widens_to_a_linked_value_but_not_past_the_link_limit():
+    """Found by a walk: at w0 = 1000 the slider ran from -1001 to 1001, past the ±1000 that
+    links and the exact-value form accept."""
+    from dashboard.controls import _slider_range
+
+    assert _slider_range(3.0) == (-10.0, 10.0) and _slider_range(10.0) == (-10.0, 10.0)
+    assert _slider_range(10.5) == (-11.0, 11.0)
+    assert _slider_range(-1000.0) == (-1000.0, 1000.0) == _slider_range(999.2)
