@@ -24,7 +24,6 @@ from tests.browser.helpers import (
     pause,
     player,
     player_step,
-    query_of,
     record,
     rerun,
     wait_for,
@@ -77,7 +76,8 @@ def test_play_draws_at_least_15_frames_a_second_without_a_rerun_per_frame(page, 
     wait_idle(page)
     assert player_step(page) == LAST
     expect(page.get_by_text(f"Every sample at step {LAST}", exact=True)).to_be_visible()
-    assert query_of(page.url)["step"] == str(LAST)
+    wait_for(page, "s => new URLSearchParams(location.search).get('step') === s",
+             "the link to carry the step", arg=str(LAST))  # it may follow the run
     assert_clean(page)
 
 
@@ -97,7 +97,8 @@ def test_pause_keeps_the_step_and_the_tables_follow(page, app_url):
     pause(1.0)  # deliberately: a dozen frames, had it kept playing
     assert player_step(page) == paused
     expect(page.get_by_text(f"Every sample at step {paused:,}", exact=True)).to_be_visible()
-    assert query_of(page.url)["step"] == str(paused)
+    wait_for(page, "s => new URLSearchParams(location.search).get('step') === s",
+             "the link to carry the step", arg=str(paused))  # it may follow the run
     assert_clean(page)
 
 
@@ -113,7 +114,8 @@ def test_a_click_on_the_loss_curve_inspects_that_step(page, app_url):
     step = player_step(page)
     assert abs(step - LAST // 4) <= 2, step
     expect(page.get_by_text(f"Every sample at step {step:,}", exact=True)).to_be_visible()
-    assert query_of(page.url)["step"] == str(step)
+    wait_for(page, "s => new URLSearchParams(location.search).get('step') === s",
+             "the link to carry the step", arg=str(step))  # it may follow the run
     # The step buttons move it by one, with a rerun each.
     with rerun(page):
         root = player(page)
