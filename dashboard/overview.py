@@ -78,7 +78,8 @@ def metrics(ctx: ViewContext) -> None:
     if not ctx.pending:  # the last loss tells whether this step lowered it
         first, last = float(history.loss[0]), float(history.loss[-1])
         # the change to the digits it holds: none where it is within the losses' rounding
-        certain = min(explain.loss_digits(ctx), change_digits(first, last, ctx.data.n_samples))
+        certain = change_digits(first, last, ctx.data.n_samples)
+        certain = min(max(1, explain.loss_digits(ctx)), certain)  # a chaotic run: 1 digit
         row.metric(f"Loss at step {history.steps_run:,}", g(last),
                    delta=fmt(last - first, certain) if certain else "0 to rounding",
                    delta_color="inverse" if certain else "off",
