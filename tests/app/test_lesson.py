@@ -85,8 +85,7 @@ def expected(number: int, settings, page_state=None, rounding_decides=False) -> 
     samples = [f"sample {i + 1} (x = {v:.3g})" for i, v in enumerate(x)]
     if number == 1:  # p closest to 0.5 is |z| closest to 0 (p itself rounds to 1 from 37)
         size = np.abs(z)
-        return {samples[i] for i in np.flatnonzero(size <= size.min() + 1e-12 * max(
-            1.0, size.min()))}
+        return {samples[i] for i in np.flatnonzero(size <= size.min() * (1 + 1e-12))}
     if number == 2:
         loss = np.logaddexp(0, z) - y * z  # -y log p - (1 - y) log(1 - p), without log 0
         return {samples[i] for i in np.flatnonzero(loss >= loss.max() - 1e-12 * loss.max())}
@@ -338,3 +337,15 @@ def test_the_sample_closest_to_half_is_decided_on_its_logit_not_on_a_rounded_p(n
     assert expected(1, settings) == {"sample 1 (x = 1)"}
     at = reveal(at, 1, "sample 1 (x = 1)")
     assert at.success and "Sample 1: its logit is the closest to 0" in at.success[0].value
+
+
+def test_tiny_logits_are_no_tie(new_app):
+    """Found by a walk: at w = 1e-13, b = 0 the logits 1e-13 … 5e-13 were called a tie (an
+    absolute tolerance of 1e-12), though their p differ: 0.5 + 2.5e-14 and up, by hand."""
+    at = new_app(lesson="1", w0="1e-13", b0="0").run()
+    settings = fields.from_state(at.session_state, 1)
+    p = 1 / (1 + np.exp(-(settings.w0[0] * X5 + settings.b0)))
+    assert len(set(p.tolist())) == 5 and np.argmin(np.abs(p - 0.5)) == 0
+    assert expected(1, settings) == {"sample 1 (x = 1)"}
+    at = reveal(at, 1, "sample 1 (x = 1)")
+    assert "Sample 1: its logit is the closest to 0" in at.success[0].value

@@ -380,7 +380,7 @@ def check_lesson(at, query, part, current):
     if part == 1:  # the reveal names every tied sample, or says there is no boundary
         w, b = page_state(current) if current.inspect else (current.w0[0], current.b0)
         z = w * x + b
-        tied = np.flatnonzero(np.abs(z) <= np.abs(z).min() * (1 + 1e-12) + 1e-12)
+        tied = np.flatnonzero(np.abs(z) <= np.abs(z).min() * (1 + 1e-12))
         said = ("there is no boundary" if w == 0 else "their logits are equally close to 0"
                 if len(tied) > 1 else f"its logit is the closest to 0 (z = "
                 f"{fmt(z[tied[0]], current.digits)},")
