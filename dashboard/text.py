@@ -47,8 +47,9 @@ SUBNORMAL_STEP = 2.0**-1074
 
 def fmt(value: float, digits: int = 4) -> str:
     """A number to ``digits`` significant digits, as tables show it (no "-0"); below the
-    smallest normal double (2.2e-308), to no more digits than the double holds (4.9e-324,
-    the double nearest to e^-745 = 2.8e-324, reads "5e-324").
+    smallest normal double (2.2e-308), to no more digits than the double holds: those of the
+    shortest decimal that reads back as it (4.9e-324, the double nearest to e^-745 =
+    2.8e-324, reads "5e-324").
 
     Non-finite values never reach the page as "nan" or "inf": they read "overflow" (the only
     way the core produces one) so that a missed case is visible rather than silently wrong.
@@ -56,10 +57,18 @@ def fmt(value: float, digits: int = 4) -> str:
     value = float(value)
     if not math.isfinite(value):
         return "overflow"
-    if 0 < abs(value) < NORMAL:  # a subnormal double: as many digits as it holds (at least 1)
-        digits = min(digits, max(1, int(math.log10(abs(value) / SUBNORMAL_STEP))))
+    if 0 < abs(value) < NORMAL:  # a subnormal double: the digits that tell it from the next
+        digits = min(digits, _shortest_digits(value))
     text = f"{value:.{digits}g}"
     return "0" if text in ("-0", "0") else text
+
+
+def _shortest_digits(value: float) -> int:
+    """Significant digits of the shortest decimal that reads back as ``value`` (Python's
+    ``repr``): for a subnormal double, the digits it holds (5e-324; 1.5e-323, which is 3 units
+    of 2^-1074, where "1e-323" would read back as 2 units)."""
+    mantissa = repr(abs(float(value))).split("e")[0].replace(".", "").strip("0")
+    return max(1, len(mantissa))
 
 
 def fmt_apart(a: float, b: float, digits: int = 4) -> tuple[str, str]:

@@ -178,6 +178,10 @@ def test_a_subnormal_number_is_shown_to_the_digits_it_holds():
     assert math.exp(-745) == 2.0**-1074  # the true 2.8e-324 rounds to the one-bit double
     assert fmt(math.exp(-745)) == "5e-324" and fmt(-(2.0**-1074), 8) == "-5e-324"
     assert fmt(1e-320, 6) == "1e-320" and fmt(2.5e-310) == "2.5e-310"
+    # found by a walk: 3 units of 2^-1074 read "1e-323", which reads back as 2 units
+    for units in (3, 5, 15, 99):
+        value = units * 2.0**-1074
+        assert float(fmt(value, 8)) == value and len(fmt(value, 1).split("e")[0]) == 1
     assert fmt(2.3e-308) == "2.3e-308" and fmt(0.18549303, 6) == "0.185493"
 
     def page():
