@@ -27,6 +27,9 @@ CHECK_ROUNDING = 100 * np.finfo(float).eps
 #: The smallest normal double: below it a number keeps fewer significant digits (one at
 #: 5e-324), so the facts `why_facts` evaluates cannot be checked there.
 NORMAL = float(np.finfo(float).tiny)
+#: Below this |z| the log-odds log(p / (1 - p)) keeps fewer than about 9 of z's digits (p is
+#: 0.5 + z/4 to half an ulp of 0.5), so `why_facts` does not evaluate it.
+LOG_ODDS_MIN_Z = 1e-7
 #: Rounding allowance of a computed partial derivative, relative to the sizes of its terms.
 GRADIENT_ROUNDING = 64 * np.finfo(float).eps
 
@@ -251,7 +254,9 @@ class WhyFacts:
     error : float
         ``p - y`` (as ``-q`` for y = 1, without cancellation).
     log_odds : float or None
-        ``log(p / q)``, which must equal z; None where p or q is below `NORMAL`.
+        ``log(p / q)``, which must equal z; None where p or q is below `NORMAL`, or where
+        ``0 < |z| < LOG_ODDS_MIN_Z``: p then holds few of z's digits (at z = 1e-17 it is 0.5
+        exactly, and the log-odds 0).
     """
 
     z: float
@@ -279,7 +284,8 @@ def why_facts(z: float, y: float, x: float, h: float = 1e-5) -> WhyFacts:
         slope_numeric=numeric if p * q >= NORMAL else None, h=h, dl_dp=dl_dp,
         chain=dl_dp * p * q if usable else None,
         error=p - y if y == 0 else -q,
-        log_odds=math.log(p / q) if usable else None,
+        log_odds=(math.log(p / q) if usable and (abs(z) >= LOG_ODDS_MIN_Z or z == 0)
+                  else None),
     )
 
 

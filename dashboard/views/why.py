@@ -25,7 +25,11 @@ def render(ctx: ViewContext) -> None:
         st.latex(formula)
         st.caption(f"Computed two ways: {lhs:.{ctx.digits + 2}g} and {rhs:.{ctx.digits + 2}g} "
                    f"(relative difference {relative_difference(lhs, rhs):.1e}).")
-    if len(checks) < 3:
+    if facts.log_odds is None and min(facts.p, facts.q) >= NORMAL:  # z near 0
+        st.caption(f"At this step z = {fmt(z, 2)} is so close to 0 that p = σ(z) holds few "
+                   "of its digits (p = 0.5 + z/4, to the last place of 0.5), so the "
+                   "log-odds is not checked here; the gradient p − y still can be.")
+    elif len(checks) < 3:
         small, value = ("1 − p", facts.q) if z > 0 else ("p", facts.p)
         size = ("0 to double precision" if value == 0 else
                 f"{fmt(value, 2)}, below {fmt(NORMAL, 2)}, the smallest double that keeps all "

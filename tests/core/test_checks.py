@@ -255,3 +255,17 @@ def test_a_loss_change_shown_to_its_certain_digits_is_within_its_rounding_of_the
     bound = loss_rounding_of(first, 1) + loss_rounding_of(last, 1)
     shown = float(f"{last - first:.{digits}g}")
     assert digits == 1 and abs(shown - change) <= bound + 0.5e-11
+
+
+@pytest.mark.parametrize("z", [1e-17, -1e-300, 1e-9])
+def test_the_log_odds_is_not_checked_where_p_holds_few_of_zs_digits(z):
+    """Found by a walk: at z = 1e-17, p = σ(z) is 0.5 exactly, so log(p / (1 - p)) = 0 and
+    the page said "computed two ways: 0 and 1e-17 (relative difference 1.0)". By hand: p is
+    0.5 + z/4 held to half an ulp of 0.5 (5.6e-17), so below 1e-7 the log-odds keeps fewer
+    than 9 of z's digits; at z = 0 and from 1e-7 on it is checked and agrees."""
+    p = 1 / (1 + math.exp(-z))
+    assert abs(math.log(p / (1 - p)) - z) > 1e-8 * abs(z)  # by hand: the digits are gone
+    assert checks.why_facts(z, 1.0, x=1.0).log_odds is None
+    for kept in (0.0, 1e-7, -3e-6):
+        facts = checks.why_facts(kept, 1.0, x=1.0)
+        assert facts.log_odds == pytest.approx(kept, rel=1e-8, abs=0.0)
