@@ -299,10 +299,11 @@ class Sweep:
         return self.loss[np.arange(self.loss.shape[0]), last]
 
     @property
-    def best_rate(self) -> float:
-        """The rate whose run reached the lowest loss any run saw (the first such rate)."""
-        return float(self.learning_rates[np.unravel_index(np.nanargmin(self.loss),
-                                                          self.loss.shape)[0]])
+    def best_rates(self) -> np.ndarray:
+        """The rates whose runs reached the lowest loss any run saw (several where they tie:
+        every loss of a saturated start can be 0), shape (n_best,)."""
+        lows = np.nanmin(self.loss, axis=1)
+        return self.learning_rates[lows == np.nanmin(lows)]
 
     def steps_to_within(self, rtol: float = 0.01) -> np.ndarray:
         """First step at which each run's loss is within ``rtol`` of the best loss any run saw.

@@ -153,9 +153,12 @@ def render(ctx: ViewContext) -> None:
                     alt="Steps each rate needs to get within 1% of the best loss any rate "
                         "reached.")
     close = int(table["steps_to_1pct"].notna().sum())
+    best = sweep.best_rates
+    best_at = (f"at η = {fmt(best[0], 4)}" if len(best) == 1 else
+               f"by {len(best)} rates, from η = {fmt(best[0], 4)} to {fmt(best[-1], 4)}")
     race = ("" if not (ctx.limits.separable and ctx.limits.l2 == 0) else
             " Here a line splits the classes and there is no L2, so the loss has no minimum: "
-            f"the best is the lowest loss a run reached (at η = {fmt(sweep.best_rate, 4)}), not a "
+            f"the best is the lowest loss a run reached ({best_at}), not a "
             "best fit, and the runs that do not diverge fall towards 0 in the long run, the "
             "slower ones later.")
     st.caption(

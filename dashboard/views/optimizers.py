@@ -89,10 +89,13 @@ def render(ctx: ViewContext) -> None:
                                                         for h in histories.values())
     show_frame(tolerance_table(histories, target), ctx.digits, hide_index=True,
                  key="tolerance_table")
-    leader = min(histories, key=lambda n: float(histories[n].loss.min()))
+    lows = {n: float(h.loss.min()) for n, h in histories.items()}
+    leaders = [n for n, low in lows.items() if low == min(lows.values())]
+    whose = (f"{leaders[0]}'s" if len(leaders) == 1 else
+             "every optimizer's" if len(leaders) == len(lows) else
+             f"{len(leaders)} optimizers'")
     reference = (f"the best fit ({fmt(target, ctx.digits)})" if ctx.fit.converged else
-                 f"the lowest loss any of them reached ({leader}'s, "
-                 f"{fmt(target, ctx.digits)})"
+                 f"the lowest loss any of them reached ({whose}, {fmt(target, ctx.digits)})"
                  + (": a line splits the classes and there is no L2, so no best fit exists"
                     if ctx.limits.separable and ctx.limits.l2 == 0 else ""))
     st.caption(

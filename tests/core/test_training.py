@@ -201,7 +201,7 @@ def test_history_records_its_optimizer(overlapping):
 
 
 def test_a_sweep_names_the_rate_that_reached_the_lowest_loss():
-    from logreg_core import learning_rate_sweep
+    from logreg_core import learning_rate_sweep, load_dataset
 
     X = np.arange(1.0, 6.0)[:, None]
     y = np.array([0, 0, 0, 1, 1.0])
@@ -216,4 +216,9 @@ def test_a_sweep_names_the_rate_that_reached_the_lowest_loss():
             p = 1 / (1 + np.exp(-(w * X[:, 0] + b)))
             w, b = w - rate * np.mean((p - y) * X[:, 0]), b - rate * np.mean(p - y)
         lowest[rate] = min(losses)
-    assert sweep.best_rate == min(lowest, key=lowest.get)
+    assert sweep.best_rates.tolist() == [min(lowest, key=lowest.get)]
+    # every loss 0 from the start (the student at w = (1000, 1000)): all rates tie
+    student = load_dataset("student")
+    tied = learning_rate_sweep(student.X, student.y, [0.1, 1.0], steps=5,
+                               w0=[1000.0, 1000.0])
+    assert np.all(tied.loss == 0) and tied.best_rates.tolist() == [0.1, 1.0]
