@@ -11,8 +11,10 @@ import pandas as pd
 import pyarrow as pa  # Streamlit's own dependency: what every table reaches the browser as
 import streamlit as st
 
+from logreg_core.checks import NORMAL
+
 from . import charts
-from .text import NORMAL, fmt
+from .text import fmt
 
 
 def show_chart(chart, *, key: str, alt: str, where=None, **options):

@@ -546,15 +546,10 @@ def render(ctx: ViewContext) -> None:
         key = state_key(ctx, part)
         revealed = st.session_state.get("lesson_revealed") == (number, key)
         (part.after if revealed else part.before)(ctx)
-        if part.at_inspected and (note := _rounding_decides(ctx)):
+        if part.at_inspected and (note := explain.rounding_note(
+                ctx.history.verdict, ctx.k, "the question is")):
             st.caption(note)
         question(ctx, part, number, key, revealed)
-
-
-def _rounding_decides(ctx: ViewContext) -> str:
-    """Where rounding decides the state at the inspected step (`Verdict.rounding_decides_from`),
-    that it does, for a question about that state: a replay by hand reaches other numbers."""
-    return explain.rounding_note(ctx.history.verdict, ctx.k, "the question is")
 
 
 def _reveal(number: int, key: str) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 import re
 
+from logreg_core.checks import NORMAL
+
 #: Every character with a meaning in Streamlit's Markdown (CommonMark, GitHub extensions,
 #: LaTeX between dollars, colour and icon directives between colons), escaped with a backslash.
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:&=\"'^@%])")
@@ -37,12 +39,6 @@ def md_escape(text: object, max_length: int = 200) -> str:
         text = text[:max_length] + "…"
     text = _AUTOLINKS.sub("\\1\u2060", text)
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
-
-
-#: The smallest normal double; below it a double holds fewer significant digits, down to
-#: one bit at `SUBNORMAL_STEP` (2^-1074, the spacing of the doubles there).
-NORMAL = 2.0**-1022
-SUBNORMAL_STEP = 2.0**-1074
 
 
 def fmt(value: float, digits: int = 4) -> str:

@@ -64,7 +64,14 @@ def gradient_rounding(grad_pass: GradientPass) -> np.ndarray:
     """
     size_w = np.mean(np.abs(grad_pass.error_x), axis=0) + np.abs(grad_pass.l2_term)
     size_b = np.mean(np.abs(grad_pass.error))
-    return GRADIENT_ROUNDING * np.append(size_w, size_b) + np.finfo(float).tiny
+    return _gradient_bound(size_w, size_b)
+
+
+def _gradient_bound(size_w: np.ndarray, size_b) -> np.ndarray:
+    """The bound of `gradient_rounding` from the sizes of the terms of each dw_j (last axis)
+    and of db: 64 eps times each size, plus the smallest normal double."""
+    size_b = np.broadcast_to(size_b, np.shape(size_w)[:-1])[..., None]
+    return GRADIENT_ROUNDING * np.concatenate([size_w, size_b], axis=-1) + NORMAL
 
 
 def gradient_rounding_ceiling(X, w, l2: float = 0.0) -> np.ndarray:
@@ -86,8 +93,7 @@ def gradient_rounding_ceiling(X, w, l2: float = 0.0) -> np.ndarray:
     ndarray of shape (n_states, n_features + 1)
     """
     w = np.atleast_2d(np.asarray(w, dtype=float))
-    size_w = np.mean(np.abs(X), axis=0) + np.abs(l2 * w)
-    return GRADIENT_ROUNDING * np.column_stack([size_w, np.ones(len(w))]) + np.finfo(float).tiny
+    return _gradient_bound(np.mean(np.abs(X), axis=0) + np.abs(l2 * w), 1.0)
 
 
 def loss_rounding(grad_pass: GradientPass) -> float:
@@ -115,7 +121,7 @@ def loss_rounding(grad_pass: GradientPass) -> float:
 def loss_rounding_of(loss: float, n_samples: int) -> float:
     """`loss_rounding` from a computed J of ``n_samples`` samples alone (no pass)."""
     return 2 * (math.ceil(math.log2(max(n_samples, 1))) + 4) * float(np.finfo(float).eps) * abs(
-        loss) + float(np.finfo(float).tiny)
+        loss) + NORMAL
 
 
 def change_digits(before: float, after: float, n_samples: int) -> int:

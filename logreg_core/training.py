@@ -201,13 +201,12 @@ def train(
         backwards = LogisticProblem(np.ascontiguousarray(X[::-1]), y[::-1], problem.l2)
         twin_thetas, twin, twin_grads, twin_last = _descend(backwards, optimizer, theta0,
                                                             steps)
-        common = min(last, twin_last) + 1
-        verdict = classify_run(
+        verdict = classify_run(  # (the gradients are compared over their common states)
             loss, stopped_at, stochastic=stochastic, regime=regime, twin=twin[: twin_last + 1],
-            gradients=_with_last(grads[:last], problem, thetas[last])[:common],
+            gradients=_with_last(grads[:last], problem, thetas[last]),
             twin_gradients=_with_last(twin_grads[:twin_last], backwards,
-                                      twin_thetas[twin_last])[:common],
-            gradient_floor=gradient_rounding_ceiling(X, thetas[:common, :-1], problem.l2))
+                                      twin_thetas[twin_last]),
+            gradient_floor=gradient_rounding_ceiling(X, thetas[: last + 1, :-1], problem.l2))
     return History(
         weights=_frozen(thetas[: last + 1, :-1]),
         bias=_frozen(thetas[: last + 1, -1]),
