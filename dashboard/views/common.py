@@ -24,9 +24,10 @@ def gradient_check_panel(ctx: ViewContext) -> None:
     check = compute.check_gradient(ctx.data, tuple(ctx.w), ctx.b, ctx.settings.l2)
     if not check.checked:
         st.markdown(heading)
-        st.info("The loss overflows at the nudged points (the parameters are near the limits "
-                "of double precision), so the gradient cannot be checked here; check an "
-                "earlier step." if not check.finite else
+        st.info("At the nudged points the loss, or the difference of losses built from it "
+                "(8 times the loss), is too large for double precision (the parameters are "
+                "near its limits), so the gradient cannot be checked here; check an earlier "
+                "step." if not check.finite else
                 f"The parameters are so large (up to {fmt(max(abs(ctx.b), *np.abs(ctx.w)), 2)}) "
                 f"that a nudge of h ≈ {fmt(float(check.steps.min()), 2)} is lost in their "
                 "rounding: the differences would measure rounding, not the slope, so the "

@@ -526,3 +526,18 @@ def test_typed_changes_to_the_data_are_counted_and_trained_on(dataset, ops):
     if added or removed:
         assert (f"You changed this data: it has {len(y)} sample{'s' * (len(y) != 1)} now."
                 in plain(page_text(at)))
+
+
+def test_where_the_stencil_overflows_the_gradient_check_says_so(new_app):
+    """Found by the core property test: five points, λ = 1, η = 9.955, 162 steps end at
+    J = 3.79e307, a finite loss at every nudged point; the stencil's 8 J is not (by hand),
+    and the page said "The loss overflows at the nudged points"."""
+    at = new_app(lr="9.955128609158502", l2="1", steps="162", step="162", std="0",
+                 tab="step").run()
+    (last,) = [m for m in at.metric if m.label == "Loss at step 162"]
+    loss = float(last.value)
+    assert np.isfinite(loss) and 8 * loss > np.finfo(float).max
+    text = page_text(at)
+    assert "the loss, or the difference of losses built from it (8 times the loss), is too " \
+        "large for double precision" in text
+    assert "The loss overflows at the nudged points" not in text
