@@ -113,6 +113,12 @@ def headline_kind(at) -> str | None:
 # to 1e-15, and could not see the move.
 @example(state=({"data": "five_points", "std": "1", "steps": "1", "l2": "0.0", "w0": "52.0",
                  "b0": "-19.0", "step": "0", "lesson": "4"}, "local", 0.99, 0.1))
+# Found in CI's hunt: at step 309 |w| = 1.8e154 and J = 1.58e308; the hand loss wrote
+# λ/2 |w|² as λ/2 (w · w), which overflows, so its replay stopped a step early, on the other
+# side of w = 0 (the penalty alone flips w's sign each step at this rate), and Predict first's
+# right answers looked wrong.
+@example(state=({"data": "student", "std": "0", "steps": "309", "l2": "1.0", "w0": "1.0,1.0",
+                 "b0": "0.0", "step": "309", "tab": "step"}, "local", 0.99, 4.141784514364405))
 def test_every_state_tells_the_truth(state):
     query, where, offset, rate = state
     query["lr"] = repr(the_rate(query, where, offset, rate))
@@ -311,10 +317,11 @@ def hand_error(z, y):
 
 
 def hand_loss(X, y, w, b, l2):
-    """J written out: mean log(1 + e^(-s z)) with s = 2y - 1, plus λ/2 |w|²."""
+    """J written out: mean log(1 + e^(-s z)) with s = 2y - 1, plus λ/2 |w|², each term as
+    (λ/2 w_j) w_j: at |w_j| = 1.4e154, w_j² overflows while λ/2 w_j² does not."""
     with np.errstate(over="ignore", invalid="ignore"):
         return float(np.mean(np.logaddexp(0, -(2 * y - 1) * (X @ w + b)))
-                     + l2 / 2 * np.sum(w * w))
+                     + np.sum(l2 / 2 * w * w))
 
 
 def check_predictions(at, query, current):
