@@ -174,9 +174,16 @@ def _rate_option(rate: float) -> str:
     return f"η = {link_number(rate)}"
 
 
+#: The rates parts 6 and 7 compare (on the students, then on the separable 5 points).
+RATES_TRIO = (0.01, 0.5, 2.29)
+SEPARABLE_TRIO = (0.1, 1.0, 10.0)
+_COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
+assert len(RATES_TRIO) == len(SEPARABLE_TRIO) in _COUNT_WORDS
+RATES_SHOWN = _COUNT_WORDS[len(RATES_TRIO)]
+
 #: The last option of the rate questions, always offered: with L2 or a far start every rate
-#: of the three can overflow, and then no rate ends lowest.
-ALL_OVERFLOW = "none: all three overflow"
+#: of the trio can overflow, and then no rate ends lowest.
+ALL_OVERFLOW = f"none: all {RATES_SHOWN} overflow"
 
 
 def _rate_options(rates) -> tuple[str, ...]:
@@ -277,9 +284,9 @@ def _rates_chart(ctx: ViewContext, rates) -> None:
     sweep, steps = _rates_sweep(ctx, rates)
     names = [_rate_option(r) for r in rates]
     frame = rate_charts.curves_frame(dict(zip(names, sweep.loss, strict=True)),
-                                dict(zip(names, sweep.verdicts, strict=True)))
-    show_chart(rate_charts.curves_chart(frame, f"Loss over {plural(steps, 'step')} at three rates"),
-               key="lesson_rates",
+                                     dict(zip(names, sweep.verdicts, strict=True)))
+    title = f"Loss over {plural(steps, 'step')} at {RATES_SHOWN} rates"
+    show_chart(rate_charts.curves_chart(frame, title), key="lesson_rates",
                alt="; ".join(f"{n}: {v.describe()}"
                              for n, v in zip(names, sweep.verdicts, strict=True)))
 
@@ -294,8 +301,6 @@ def _update(ctx: ViewContext) -> None:
                                    s.l2), ctx.digits, alt="The update of w and b")
 
 
-RATES_TRIO = (0.01, 0.5, 2.29)
-SEPARABLE_TRIO = (0.1, 1.0, 10.0)
 
 _TEXTBOOK = {"learning_rate": examples.WORKED_RATE, "steps": 1, "w0": (examples.WORKED_W,),
              "b0": examples.WORKED_B, "inspect": 0}

@@ -51,6 +51,12 @@ from .update import gradient_update
 #: finite in float64 (max about 1.8e308), which the curvature bound ``X^T X`` needs.
 MAX_ABS_FEATURE = 1e150
 
+#: The fourth-order central stencil of `numerical_gradient`: the weight of J(t + k h) for each
+#: offset k, the sum divided by 12 h. Its largest weight is how many times the loss the
+#: difference of losses can reach (the page says so where that overflows).
+STENCIL: dict[int, float] = {2: -1.0, 1: 8.0, -1: -8.0, -2: 1.0}
+STENCIL_DIVISOR = 12.0
+
 
 # --------------------------------------------------------------------------------------------
 # Input checks (one place, one message style: what is wrong and what to do)
@@ -622,10 +628,8 @@ def numerical_gradient(X, y, w, b, l2: float = 0.0, rel_step: float = 1e-3):
         for k in range(theta.size):
             unit = np.zeros_like(theta)
             unit[k] = steps[k]
-            grad[k] = (
-                -problem.loss(theta + 2 * unit) + 8 * problem.loss(theta + unit)
-                - 8 * problem.loss(theta - unit) + problem.loss(theta - 2 * unit)
-            ) / (12 * steps[k])
+            grad[k] = sum(weight * problem.loss(theta + offset * unit)
+                          for offset, weight in STENCIL.items()) / (STENCIL_DIVISOR * steps[k])
     return grad[:-1], float(grad[-1]), steps
 
 

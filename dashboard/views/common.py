@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from logreg_core.maths import STENCIL
+
 from .. import compute, tables
 from ..context import ViewContext
 from ..display import show_formulas, show_frame
@@ -24,10 +26,11 @@ def gradient_check_panel(ctx: ViewContext) -> None:
     check = compute.check_gradient(ctx.data, tuple(ctx.w), ctx.b, ctx.settings.l2)
     if not check.checked:
         st.markdown(heading)
-        st.info("At the nudged points the loss, or the difference of losses built from it "
-                "(8 times the loss), is too large for double precision (the parameters are "
-                "near its limits), so the gradient cannot be checked here; check an earlier "
-                "step." if not check.finite else
+        largest = max(abs(weight) for weight in STENCIL.values())
+        st.info(f"At the nudged points the loss, or the difference of losses built from it "
+                f"({largest:g} times the loss), is too large for double precision (the "
+                "parameters are near its limits), so the gradient cannot be checked here; "
+                "check an earlier step." if not check.finite else
                 f"The parameters are so large (up to {fmt(max(abs(ctx.b), *np.abs(ctx.w)), 2)}) "
                 f"that a nudge of h ≈ {fmt(float(check.steps.min()), 2)} is lost in their "
                 "rounding: the differences would measure rounding, not the slope, so the "
