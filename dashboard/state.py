@@ -164,12 +164,21 @@ def picked_start(chart_state) -> tuple[float, float] | None:
     return float(f"{point['at_a']:.3g}"), float(f"{point['at_c']:.3g}")
 
 
+#: Session key of a landscape click outside the starting points allowed (its two values):
+#: the landscape view says so once, and the start stays.
+PICK_REFUSED = "landscape_pick_refused"
+
+
 def on_landscape_pick(axes: tuple[int, int], n_features: int) -> None:
     """A click on the loss landscape: the run starts at the cell clicked. ``axes`` are the
     parameters shown (j < n_features: weight j; j = n_features: the bias b)."""
     state = st.session_state
     picked = picked_start(state.get("landscape_chart"))
     if picked is None:
+        return
+    if any(abs(value) > fields.PARAM_MAX for value in picked):
+        # A picture framed on a diverging run spans far more than a start may be.
+        state[PICK_REFUSED] = picked
         return
     for j, value in zip(axes, picked, strict=True):
         state["b0" if j == n_features else fields.w0_key(j)] = value

@@ -11,11 +11,11 @@ import streamlit as st
 from logreg_core import landscape
 from logreg_core.verdicts import DIVERGING
 
-from .. import charts, compute, state
+from .. import charts, compute, fields, state
 from ..context import ViewContext
 from ..display import show_chart
 from ..landscape_chart import START_PARAM, landscape_chart
-from ..text import fmt, md_escape
+from ..text import fmt, link_number, md_escape
 from .optimizers import runs as optimizer_runs
 
 PATH_POINTS = 400
@@ -89,6 +89,14 @@ def render(ctx: ViewContext) -> None:
     chart = landscape_chart(surface, segments, paths,
                                    pd.DataFrame(marks, columns=["what", "a", "c"]),
                                    (params[axes[0]], params[axes[1]]), ray)
+    refused = st.session_state.pop(state.PICK_REFUSED, None)
+    if refused is not None:
+        st.warning(f"The point you clicked ({md_escape(params[axes[0]], 60)} = "
+                   f"{fmt(refused[0], 3)}, {md_escape(params[axes[1]], 60)} = "
+                   f"{fmt(refused[1], 3)}) is beyond the starting points the sliders and links "
+                   f"allow (±{link_number(fields.PARAM_MAX)}), so the start stays where it "
+                   "was: click nearer the middle, or lower the rate so the picture spans less.",
+                   icon=":material/block:")
     show_chart(chart, key="landscape_chart",
                on_select=functools.partial(state.on_landscape_pick, axes, n_features),
                selection_mode=START_PARAM,

@@ -113,3 +113,34 @@ def test_an_edit_of_the_data_in_the_data_view_reruns_the_whole_page(protocol_ser
     assert again.ok, again.problem()
     assert metrics(again)["Loss at step 200"] == fmt(
         lc.train(five.X, y, learning_rate=0.5, steps=200).loss[-1])
+
+
+def test_a_landscape_click_beyond_the_starts_allowed_is_refused_in_words(protocol_server):
+    """Found by a walk: on a diverging run the picture spans far more than a start may be
+    (±1000), and a click there wrote -1.31e47 into the start sliders' state, which raised on
+    every later rerun. Such a click now leaves the start as it was and says why; a click
+    inside the range still sets the start."""
+    def click(a, c):
+        return json.dumps({"selection": {"start_at": [{"at_a": a, "at_c": c}]}})
+
+    async def walk():
+        session = Session(protocol_server.url, "tab=landscape&l2=1&lr=10&steps=50")
+        first = await session.open()  # its headline is an error box: "Diverging"
+        assert first.status == "ok" and not first.exceptions, first.problem()
+        far = await session.set_widget("landscape_chart", click(-1.31e47, 2.5))
+        far_link = session.query
+        again = await session.set_widget("view_tab", "Take a step apart")
+        near = await session.set_widget("view_tab", "Walk the loss landscape")
+        inside = await session.set_widget("landscape_chart", click(-2.04, 3.51))
+        inside_link = session.query
+        await session.close()
+        return far, far_link, again, near, inside, inside_link
+
+    far, far_link, again, near, inside, inside_link = async_run.run(walk())
+    for result in (far, again, near, inside):
+        assert result.status == "ok" and not result.exceptions, result.problem()
+    (said,) = [w for w in far.warnings if "beyond the starting points" in w]
+    assert "-1.31e+47" in said and "±1000" in said, said
+    assert "w0=" not in far_link or "w0=0" in far_link, far_link  # the start stays at 0
+    assert not any("beyond the starting points" in w for w in near.warnings)  # said once
+    assert "w0=-2.04" in inside_link and "b0=3.51" in inside_link, inside_link
