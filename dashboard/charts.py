@@ -41,9 +41,11 @@ VERDICT_DASH = {"converging": [1, 0], "settling": [8, 2], "oscillating": [5, 3],
                 "diverging": [2, 2]}
 VERDICT_SHAPES = {"converging": "circle", "settling": "diamond", "oscillating": "square",
                   "diverging": "triangle-up"}
-#: Okabe-Ito colours (yellow left out: too faint on white) for up to eight runs.
-RUN_COLORS = ("#0072B2", "#009E73", "#E69F00", "#CC79A7", "#D55E00", "#56B4E9", "#000000",
-              "#999999")
+#: A colour for each run the overlay can show (up to `fields.MAX_OVERLAY_RATES` typed rates
+#: and yours): Okabe-Ito's, with yellow left out (too faint on white) and black, which the
+#: dark theme's background hides, replaced by a purple; a brown for the ninth.
+RUN_COLORS = ("#0072B2", "#009E73", "#E69F00", "#CC79A7", "#D55E00", "#56B4E9", "#7E57C2",
+              "#999999", "#8C6D31")
 #: Fit the chart to the width only: legends below it add height instead of squeezing the plot,
 #: which keeps plots readable on a phone.
 FIT_WIDTH_SPEC = {"type": "fit-x", "contains": "padding"}

@@ -179,8 +179,10 @@ def zoom_chart(frame: pd.DataFrame) -> alt.Chart:
                                        "up close", limit=0), height=220, autosize=FIT_WIDTH)
 
 
-def _sweep_encodings(frame: pd.DataFrame, steps: int):
-    domain = [float(frame["learning_rate"].min()), float(frame["learning_rate"].max())]
+def _sweep_encodings(frame: pd.DataFrame, steps: int, rules: pd.DataFrame | None = None):
+    rates = frame["learning_rate"] if rules is None else pd.concat(
+        [frame["learning_rate"], rules["learning_rate"]])
+    domain = [float(rates.min()), float(rates.max())]  # every limit and your rate in view
     x = alt.X("learning_rate:Q", title="learning rate η (log scale)",
               scale=alt.Scale(type="log", domain=domain, padding=12),
               axis=alt.Axis(format="~g"))
@@ -227,7 +229,7 @@ def sweep_chart(frame: pd.DataFrame, rules: pd.DataFrame, steps: int) -> alt.Lay
     """
     pick = alt.selection_point(name="pick", fields=["learning_rate"], on="click",
                                clear=False, nearest=True)
-    x, tooltip, color, shape = _sweep_encodings(frame, steps)
+    x, tooltip, color, shape = _sweep_encodings(frame, steps, rules)
     cap = loss_cap(frame, "final_loss")
     shown = np.maximum(frame["final_loss"], LOG_FLOOR)
     if cap is not None:
@@ -246,7 +248,7 @@ def sweep_chart(frame: pd.DataFrame, rules: pd.DataFrame, steps: int) -> alt.Lay
 
 def speed_chart(frame: pd.DataFrame, rules: pd.DataFrame, steps: int) -> alt.LayerChart:
     """Steps each rate needs to get within 1% of the best loss seen (where it gets there)."""
-    x, tooltip, color, shape = _sweep_encodings(frame, steps)
+    x, tooltip, color, shape = _sweep_encodings(frame, steps, rules)
     reached = frame[frame["steps_to_1pct"].notna()]
     points = alt.Chart(reached).mark_point(filled=True, size=60).encode(
         x=x, y=alt.Y("steps_to_1pct:Q", title="steps to within 1%",

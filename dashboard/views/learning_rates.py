@@ -30,10 +30,16 @@ def default_overlay_rates(learning_rate: float) -> tuple[float, ...]:
     return tuple(float(f"{learning_rate * f:.4g}") for f in OVERLAY_FACTORS)
 
 
-def sweep_rates(limits, count: int) -> np.ndarray:
-    """``count`` rates, even on a log axis from 1e-4 to past both limits (at least to 10)."""
-    top = max(10.0, 4.0 * limits.guaranteed, 2.0 * (limits.local or 0.0))
-    return np.logspace(math.log10(SWEEP_LOW), math.log10(top), count)
+def sweep_rates(limits, count: int, learning_rate: float | None = None) -> np.ndarray:
+    """``count`` rates, even on a log axis from 1e-4 to past both limits (at least to 10),
+    reaching down to a decade below 2/L and to your rate where they are smaller (unscaled
+    breast cancer has 2/L = 4.8e-6: a sweep from 1e-4 showed no rate where descent works) and
+    up to your rate where it is larger."""
+    rates = [] if learning_rate is None else [learning_rate]
+    low = min(SWEEP_LOW, 10.0 ** math.floor(math.log10(min(limits.guaranteed / 10, *rates,
+                                                            SWEEP_LOW))))
+    top = max(10.0, 4.0 * limits.guaranteed, 2.0 * (limits.local or 0.0), *rates)
+    return np.logspace(math.log10(low), math.log10(top), count)
 
 
 def rules_frame(ctx: ViewContext) -> pd.DataFrame:
@@ -70,9 +76,20 @@ def ended(verdict, final: float) -> str:
     return fmt(final, max(1, min(6, verdict.digits)))
 
 
+def rate_names(rates) -> list[str]:
+    """"η = 0.5" for each rate, to 4 significant digits, or to as many more as tell every
+    two rates apart (a rate picked on the sweep has 6: 0.0888624 beside its rounded 0.08886,
+    which shared a name, so that one curve was dropped and the thick line marked another)."""
+    for digits in range(4, 18):
+        names = [f"η = {r:.{digits}g}" for r in rates]
+        if len(set(names)) == len(names):
+            return names
+    return [f"η = {r!r}" for r in rates]
+
+
 def overlay_curves(sweep) -> tuple[dict, dict, dict]:
     """The overlay's curves, verdicts and legend notes (where a run overflowed), by name."""
-    names = [f"η = {r:.4g}" for r in sweep.learning_rates]
+    names = rate_names(sweep.learning_rates)
     curves = dict(zip(names, sweep.loss, strict=True))
     verdicts = dict(zip(names, sweep.verdicts, strict=True))
     notes = {n: f", overflowed at step {v.stopped_at:,}"
@@ -128,15 +145,15 @@ def render(ctx: ViewContext) -> None:
                                         "Loss from the same start; thick line: your rate"),
                     key="overlay_chart",
                     alt="Loss curves of " + "; ".join(
-                        f"η = {r:.4g}: {v.describe()}"
-                        for r, v in zip(overlay.learning_rates, overlay.verdicts, strict=True)))
+                        f"{name}: {v.describe()}" for name, v in
+                        zip(rate_names(overlay.learning_rates), overlay.verdicts, strict=True)))
 
     curves, verdicts, _ = overlay_curves(overlay)
     zoom = rate_charts.zoom_frame(curves, verdicts)
     if not zoom.empty:
         show_chart(rate_charts.zoom_chart(zoom), key="zoom_chart",
                    alt="The last steps of the oscillating runs, each step a point.")
-    swept = sweep_rates(ctx.limits, settings.sweep_count)
+    swept = sweep_rates(ctx.limits, settings.sweep_count, settings.learning_rate)
     sweep = compute.sweep(data, tuple(swept), steps, *start)
     table = sweep_frame(sweep)
     st.markdown(sweep_heading(table, sweep))

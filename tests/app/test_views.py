@@ -1,5 +1,7 @@
 """Each view through AppTest, its numbers checked against the core."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -343,6 +345,46 @@ def test_overlay_labels_match_each_runs_verdict(new_app, steps):
         assert set(rows["verdict"]) == {verdict.kind}, run
         assert set(rows["label"]) == {f"{run} · {verdict.kind_words}"}, run
         assert rows["current"].all() == (rate == 0.5)
+
+
+@pytest.mark.parametrize("query", [
+    # a rate picked on the sweep (6 digits) beside its own 4-digit multiple, 1x: they shared a
+    # name, one curve was dropped and the thick line marked the 2x run (found by a walk)
+    {"lr": "0.0888624"},
+    # a typed rate equal to the page's to 4 digits: the page raised (zip, strict)
+    {"lr": "0.522335", "rates": "0.1,0.5223"},
+    {"lr": "0.5", "rates": "0.12341,0.12342,0.2"},
+])
+def test_every_overlay_rate_has_its_own_curve_and_the_thick_one_is_yours(new_app, query):
+    at = new_app(tab="rates", **query).run()
+    assert not at.exception, [e.value for e in at.exception]
+    data = lc.load_dataset("five_points")
+    rate = float(query["lr"])
+    typed = [float(r) for r in query["rates"].split(",")] if "rates" in query else [
+        float(f"{rate * f:.4g}") for f in (0.1, 0.5, 1, 2, 4)]
+    (overlay,) = [f for f in frames_with(at, "run") if f["run"].str.startswith("η").all()]
+    assert overlay["run"].nunique() == len({*typed, rate})
+    (mine,) = set(overlay.loc[overlay["current"], "run"])
+    loss = lc.train(data.X, data.y, learning_rate=rate, steps=200).loss
+    rows = overlay[overlay["run"] == mine].sort_values("step")
+    assert rows["loss"].to_numpy() == pytest.approx(loss[rows["step"].to_numpy()], rel=1e-12)
+
+
+def test_the_sweep_reaches_below_2_over_L_and_every_rule_is_on_its_axis(new_app):
+    """Unscaled breast cancer has 2/L = 4.8e-6: a sweep from 1e-4 up held no rate where
+    descent works, and the 2/L rule and your rate's were drawn left of the axis (a walk)."""
+    at = new_app(data="breast_cancer", std="0", lr="0.000001", steps="20", tab="rates").run()
+    assert not at.exception, [e.value for e in at.exception]
+    data = lc.load_dataset("breast_cancer")
+    design = np.column_stack([data.X, np.ones(len(data.y))])
+    two_over_l = 2 / (np.linalg.eigvalsh(design.T @ design)[-1] / (4 * len(data.y)))
+    sweep = frames_with(at, "final_loss")[0]
+    assert sweep["learning_rate"].min() <= two_over_l / 10
+    assert sweep["learning_rate"].min() <= 1e-6
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    (spec,) = [s for s in specs if "Click a point" in json.dumps(s.get("title"))]
+    low, high = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    assert low <= min(two_over_l, 1e-6) and high >= 10
 
 
 def test_bad_overlay_rates_explain_and_fall_back(new_app):

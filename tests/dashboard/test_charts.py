@@ -252,3 +252,23 @@ def test_a_log_loss_axis_labels_its_whole_range():
     many = log_ticks(1e-300, 1e300)
     assert 3 <= len(many) <= 10 and all(1e-300 <= t <= 1e300 for t in many)
     assert all(math.log10(t) == round(math.log10(t)) for t in many)
+
+
+def test_every_overlay_run_has_a_colour_of_its_own_seen_on_both_themes():
+    """Up to MAX_OVERLAY_RATES typed rates and yours: a ninth run reused the first colour,
+    and Okabe-Ito's black vanished on the dark theme's background (#0E1117)."""
+    from dashboard import fields
+
+    colours = charts.RUN_COLORS
+    assert len(set(colours)) == len(colours) >= fields.MAX_OVERLAY_RATES + 1
+
+    def luminance(hex_colour):  # WCAG relative luminance
+        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+                   for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    for background in ("#FFFFFF", "#0E1117"):
+        for colour in colours:
+            light, dark = sorted([luminance(colour), luminance(background)], reverse=True)
+            assert (light + 0.05) / (dark + 0.05) >= 2.0, (colour, background)
