@@ -199,13 +199,22 @@ class Adam(Optimizer):
         return theta - self.learning_rate * m_hat / (np.sqrt(v_hat) + self.epsilon), grad
 
 
+#: The shortest step Newton's backtracking tries, as a fraction of its direction.
+MIN_STEP_LENGTH = 1e-10
+
+
 @dataclass(frozen=True)
 class Newton(Optimizer):
     r"""Newton's method: solve :math:`H d = \nabla J`, step along d with backtracking.
 
     The step length starts at 1 and halves until the loss falls by at least
-    ``1e-4 * slope * alpha`` (Armijo's rule), so the loss never rises. The learning rate is not
-    used: curvature sets the step.
+    ``1e-4 * slope * alpha`` (Armijo's rule). The learning rate is not used: curvature sets
+    the step.
+
+    Where every sample is saturated (a far start), ``p (1 - p)`` is nearly 0, H nearly
+    singular and d enormous (1e15 times the gradient and more): even a step of 1e-10 d then
+    overshoots. The same search then runs along the gradient itself, and where that fails
+    too the parameters stay. So the loss never rises.
     """
 
     key: ClassVar[str] = "newton"
@@ -220,13 +229,18 @@ class Newton(Optimizer):
             direction = np.linalg.solve(hessian, grad)
         except np.linalg.LinAlgError:
             direction = np.linalg.lstsq(hessian, grad, rcond=None)[0]
-        loss, slope, alpha = problem.loss(theta), float(grad @ direction), 1.0
-        while alpha >= 1e-10:
-            candidate = theta - alpha * direction
-            if problem.loss(candidate) <= loss - 1e-4 * alpha * slope:
-                return candidate, grad
-            alpha /= 2
-        return theta - alpha * direction, grad
+        loss = problem.loss(theta)
+        for step in (direction, grad):
+            slope = float(grad @ step)
+            if not (np.isfinite(slope) and slope > 0):  # not a way down
+                continue
+            alpha = 1.0
+            while alpha >= MIN_STEP_LENGTH:
+                candidate = theta - alpha * step
+                if problem.loss(candidate) <= loss - 1e-4 * alpha * slope:
+                    return candidate, grad
+                alpha /= 2
+        return theta, grad
 
 
 def _check_beta(beta: float) -> None:

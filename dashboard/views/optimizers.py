@@ -107,7 +107,10 @@ def render(ctx: ViewContext) -> None:
         "parameter's step by the size of its recent gradients; Newton's method uses the "
         "curvature and takes no learning rate, and runs at most "
         f"{compute.NEWTON_ITERATIONS} iterations (each solves a linear system as large as "
-        "the parameters).")
+        "the parameters). Each Newton step is shortened until the loss falls; where the "
+        "curvature is nearly 0 (every sample far on its side, as from a far start) no "
+        "shortening is enough and it steps along the gradient instead, so its loss never "
+        "rises.")
     with st.expander("Where these come from in the code"):
         st.markdown("Each optimizer is a small class in `logreg_core/optimizers.py` with one "
                     "method, `step(theta, grad, problem, state)`; this view lists every entry "
