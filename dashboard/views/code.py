@@ -9,9 +9,10 @@ import streamlit as st
 
 import logreg_core as lc
 from logreg_core import maths, optimizers, training
+from logreg_core.loop import compare_loop
 
 from ..context import ViewContext
-from ..text import fmt
+from ..text import fmt, percent
 
 
 def training_loop_source() -> str:
@@ -46,13 +47,26 @@ def render(ctx: ViewContext) -> None:
         with st.expander("sigmoid and the per-sample loss"):
             st.code(inspect.getsource(lc.sigmoid), language="python", wrap_lines=True)
             st.code(inspect.getsource(maths.sample_losses), language="python", wrap_lines=True)
-    X, y = ctx.data.X, ctx.data.y
-    loss, dw, db = lc.loop_gradients(X, y, ctx.w, ctx.b)
-    plain = lc.loss_and_gradients(X, y, ctx.w, ctx.b)
-    diff = max(abs(loss - plain.loss), *np.abs(np.asarray(dw) - plain.dw), abs(db - plain.db))
+    st.markdown(comparison_text(ctx))
+
+
+def comparison_text(ctx: ViewContext) -> str:
+    """The loop against the vectorized pass at the inspected step, and why they differ
+    (`logreg_core.loop.compare_loop` decides which of the two reasons it is)."""
+    c = compare_loop(ctx.data.X, ctx.data.y, ctx.w, ctx.b)
     f = lambda v: fmt(v, ctx.digits)  # noqa: E731
-    st.markdown(
-        f"At step {ctx.k:,} (without the L2 term): loop loss {f(loss)}, vectorized "
-        f"{f(plain.loss)}; loop db {f(db)}, vectorized {f(plain.db)}. Largest difference over "
-        f"loss, dw and db: **{diff:.1e}** (the two add the same numbers in a different order, "
-        "so they may differ in the last bits).")
+    head = (f"At step {ctx.k:,} (without the L2 term): loop loss {f(c.loop[0])}, vectorized "
+            f"{f(c.vectorized[0])}; loop db {f(c.loop[-1])}, vectorized {f(c.vectorized[-1])}. "
+            f"Largest difference over loss, dw and db: **{c.difference:.1e}**")
+    if c.reordering:
+        return (head + " (the two add the same numbers in a different order, so they may "
+                "differ in the last bits).")
+    relative = "" if not np.isfinite(c.relative) else (
+        f", {percent(c.relative)} of the value" if c.relative >= 0.01 else
+        f", {fmt(c.relative, 2)} of the value")
+    return (head + f"{relative}. That is more than adding the same numbers in another order "
+            "can make: the loop writes each sample's loss as log(1 + e^z) − y·z and its error "
+            "as p − y, and for a sample of class 1 with a large logit (here z reaches "
+            f"{fmt(c.largest_z, 3)}) each is a difference of two nearly equal numbers, "
+            "z + log(1 + e^−z) − z and p − 1 with p near 1, which loses digits. The vectorized "
+            "pass computes both from e^−|z|, with no such subtraction, and keeps them.")

@@ -583,3 +583,17 @@ def test_where_the_stencil_overflows_the_gradient_check_says_so(new_app):
     assert "the loss, or the difference of losses built from it (8 times the loss), is too " \
         "large for double precision" in text
     assert "The loss overflows at the nudged points" not in text
+
+
+@pytest.mark.parametrize(("query", "cause"), [
+    # students at η = 10 for 50 steps: z = 233, J = 5.5e-102; the loop's loss is exactly 0
+    ({"data": "student", "lr": "10", "steps": "50"}, "loses digits"),
+    ({}, "in a different order"),  # the 5 points at step 200: the last bits
+])
+def test_loop_vs_vectorized_gives_the_cause_of_their_difference(new_app, query, cause):
+    at = new_app(tab="code", **query).run()
+    assert not at.exception
+    (said,) = [m.value for m in at.markdown if "Largest difference over loss" in m.value]
+    assert cause in said, said
+    if cause == "loses digits":
+        assert "loop loss 0, vectorized 5.463e-102" in said and "100% of the value" in said
