@@ -10,7 +10,7 @@ from logreg_core import examples
 from .. import compute
 from ..context import ViewContext
 from ..display import show_frame
-from ..text import fmt, tex_number
+from ..text import fmt, fmt_printed, tex_number
 
 
 def render(ctx: ViewContext) -> None:
@@ -40,7 +40,10 @@ def render(ctx: ViewContext) -> None:
              rf"\quad b \leftarrow {t(report.new_b)}")
     frame = pd.DataFrame(report.rows, columns=["quantity", "textbook", "exact",
                                                "with p - y rounded to -0.67 first"])
-    show_frame(frame, digits, key="student_comparison", hide_index=True)
+    # as the textbook printed each figure, "—" where it printed none (the grid wrote "None")
+    frame["textbook"] = [fmt_printed(row[1]) for row in report.rows]
+    show_frame(frame, digits, key="student_comparison", hide_index=True,
+               column_config={"textbook": st.column_config.TextColumn(alignment="right")})
     e = examples.STUDENT_ROUNDED_ERROR
     st.markdown(
         f"It prints {examples.STUDENT_PRINTED['new w1']} and "

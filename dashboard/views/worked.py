@@ -77,8 +77,9 @@ def render(ctx: ViewContext) -> None:
                         f"db = **{f(mine.db)}**; after one step w = **{f(w_new[0])}**, "
                         f"b = **{f(b_new)}**.")
         else:
-            st.info("Choose the 5-point data, unstandardized, to compare with your own start, "
-                    "or press **Load this step** beside the loss curve.")
+            st.info("Choose the 5-point data, unstandardized, to compare with your own start: "
+                    "its first screen has a **Load this step** button that loads the "
+                    "textbook's.")
     st.markdown("**The textbook's figures beside the exact ones**")
     frame = comparison_frame(report.rows, digits)
     show_frame(frame, digits, key="worked_comparison", hide_index=True,

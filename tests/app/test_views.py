@@ -597,3 +597,23 @@ def test_loop_vs_vectorized_gives_the_cause_of_their_difference(new_app, query, 
     assert cause in said, said
     if cause == "loses digits":
         assert "loop loss 0, vectorized 5.463e-102" in said and "100% of the value" in said
+
+
+def test_the_students_textbook_column_says_what_it_printed_and_dashes_the_rest(new_app):
+    """The grid wrote a grey "None" where the textbook printed no new b (a screenshot)."""
+    from logreg_core import examples
+
+    at = new_app(tab="student").run()
+    frame = table(at, "with p - y rounded to -0.67 first")
+    printed = dict(zip(frame["quantity"], frame["textbook"], strict=True))
+    assert printed["new b"] == "—"
+    assert all(isinstance(v, str) and v != "None" for v in printed.values())
+    assert printed["new w1"] == f"{examples.STUDENT_PRINTED['new w1']:g}"
+
+
+def test_the_worked_view_off_the_five_points_points_to_a_button_that_is_there(new_app):
+    at = new_app(tab="worked", data="breast_cancer").run()
+    (note,) = [i.value for i in at.info if "Load this step" in i.value]
+    assert "its first screen has a **Load this step** button" in note
+    at = new_app(data="five_points", std="0").run()
+    assert at.button(key="load_worked").label == "Load this step"
