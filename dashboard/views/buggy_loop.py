@@ -9,12 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from logreg_core import examples
+from logreg_core.checks import loss_rounding_of
 from logreg_core.verdicts import classify_run
 
 from .. import compute, rate_charts
 from ..context import ViewContext
 from ..display import show_chart, show_frame
-from ..text import fmt
+from ..text import fmt, plural
 
 TRIAL_ROWS, TRIAL_STEPS = 200, 300  # the loop runs in plain Python: keep it small
 
@@ -67,8 +68,8 @@ def render(ctx: ViewContext) -> None:
         notes.append("This data has one feature, so using the second feature for both weights "
                      "changes nothing here: pick a data set with two or more features.")
     if data.n_samples > TRIAL_ROWS or data.n_features > 2:
-        notes.append(f"The loop runs on the first {rows} samples and the first {len(names)} "
-                     "feature(s), as the textbook loop has two weights.")
+        notes.append(f"The loop runs on the first {plural(rows, 'sample')} and the first "
+                     f"{plural(len(names), 'feature')}, as the textbook loop has two weights.")
     if steps < settings.steps:
         notes.append(f"Both loops run {steps} steps.")
     if settings.l2:
@@ -95,12 +96,18 @@ def render(ctx: ViewContext) -> None:
         columns=["run", *[f"w{j + 1}" for j in range(len(names))], "b", "true loss"])
     show_frame(final, ctx.digits, hide_index=True, key="trial_table")
     if bugs & {"same_sample", "accumulated_error"} and len(buggy.reported):
-        gap = abs(buggy.reported[-1] - buggy.loss[-2])
-        st.caption(f"The buggy loop also reports a loss of its own: "
-                   f"{fmt(buggy.reported[-1], ctx.digits)} on its last step, computed before "
-                   f"that step's update, where the true loss is "
-                   f"{fmt(buggy.loss[-2], ctx.digits)} (off by {fmt(gap, ctx.digits)}); the "
-                   "table shows the state after the update.")
+        reported, true = float(buggy.reported[-1]), float(buggy.loss[-2])
+        gap = abs(reported - true)
+        if gap <= loss_rounding_of(true, rows):  # these bugs leave the loss itself alone here
+            st.caption(f"The buggy loop also reports a loss of its own, "
+                       f"{fmt(reported, ctx.digits)} on its last step: the true loss of the "
+                       "state before that step's update, up to rounding, so these bugs do not "
+                       "show in the loss it reports, only in where it goes.")
+        else:
+            st.caption(f"The buggy loop also reports a loss of its own: "
+                       f"{fmt(reported, ctx.digits)} on its last step, computed before that "
+                       f"step's update, where the true loss is {fmt(true, ctx.digits)} (off by "
+                       f"{fmt(gap, ctx.digits)}); the table shows the state after the update.")
     st.markdown("**What each bug does, at your start**")
     st.markdown(bug_effects(ctx, rows))
     st.markdown("**The vectorized snippet** starts with `w = np.zeros(n_x, 1)`. Run here, numpy "

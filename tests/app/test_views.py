@@ -1,6 +1,7 @@
 """Each view through AppTest, its numbers checked against the core."""
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -617,3 +618,16 @@ def test_the_worked_view_off_the_five_points_points_to_a_button_that_is_there(ne
     assert "its first screen has a **Load this step** button" in note
     at = new_app(data="five_points", std="0").run()
     assert at.button(key="load_worked").label == "Load this step"
+
+
+def test_the_buggy_loops_reported_loss_is_off_only_where_it_is(new_app):
+    """Found by a walk: with only the accumulated error on, the loop's own loss is the true
+    loss, and the page wrote "(off by 0)"."""
+    at = new_app(data="wikipedia_students", tab="buggy").run()
+    at.checkbox(key="bug_accumulated_error").check().run()
+    text = page_text(at)
+    assert "do not show in the loss it reports" in text and "off by" not in text
+    at.checkbox(key="bug_accumulated_error").uncheck()
+    at.checkbox(key="bug_same_sample").check().run()
+    said = re.search(r"where the true loss is ([-\d.e]+) \(off by ([-\d.e+]+)\)", page_text(at))
+    assert said and float(said[2]) > 0, page_text(at)[-500:]
