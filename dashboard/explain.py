@@ -235,3 +235,15 @@ def rounding_note(verdict, k: int, about: str) -> str:
     how = f"This run is chaotic: {how}" if chaotic else how[0].upper() + how[1:]
     return (f"{how} So rounding decides the state at step {k:,}, and a replay by hand "
             f"reaches other numbers: {about} about the state as this page computed it.")
+
+
+def no_minimum(limits) -> str:
+    """Why the loss has no minimum, as a clause ("every label is 1, so ..."), or "" where it
+    has one (`LearningRateLimits`)."""
+    if limits.single_label is not None:
+        bias = "the bias, which L2 does not penalize," if limits.l2 else "the bias"
+        return (f"every label is {limits.single_label}, so the loss has no minimum ({bias} "
+                f"runs off towards {'+' if limits.single_label == 1 else '-'}infinity)")
+    if limits.separable and limits.l2 == 0:
+        return "a line splits the classes and there is no L2, so the loss has no minimum"
+    return ""

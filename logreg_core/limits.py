@@ -89,6 +89,9 @@ class LearningRateLimits:
         Why ``local`` is None, as a plain sentence; empty when it is not.
     l2 : float
     n_samples : int
+    single_label : int or None
+        The label every sample has, where they all have the same one (then no line splits
+        two classes: there is one, and the unpenalized bias runs off); None otherwise.
     """
 
     guaranteed: float
@@ -103,6 +106,7 @@ class LearningRateLimits:
     reason: str
     l2: float
     n_samples: int
+    single_label: int | None = None
 
     def __post_init__(self) -> None:
         freeze_fields(self)  # shared across sessions: read-only
@@ -166,7 +170,8 @@ def learning_rate_limits(X, y, l2: float = 0.0) -> LearningRateLimits:
             f"pushing the bias{unpenalized} towards {'+' if label == 1 else '-'}infinity "
             "lowers the loss forever."
         )
-        return LearningRateLimits(**common, **none, separable=True, reason=reason)
+        return LearningRateLimits(**common, **none, separable=True, reason=reason,
+                                  single_label=label)
     fit = fit_exact(X, y, l2)
     common["separable"] = bool(fit.separable if l2 == 0 else fit_exact(X, y, 0.0).separable)
     if fit.separable:

@@ -11,7 +11,7 @@ import streamlit as st
 from logreg_core import landscape
 from logreg_core.verdicts import DIVERGING
 
-from .. import charts, compute, fields, state
+from .. import charts, compute, explain, fields, state
 from ..context import ViewContext
 from ..display import show_chart
 from ..landscape_chart import START_PARAM, landscape_chart
@@ -114,8 +114,10 @@ def render(ctx: ViewContext) -> None:
             " The dashed line points along the max-margin direction of (w, b), the direction "
             "in which gradient descent's parameters run off in the long run (Soudry et al., "
             "2018)." + angle_note(ctx, direction) if direction is not None else "")
+    elif explain.no_minimum(ctx.limits):  # one label, with L2: the bias still runs off
+        where = f"There is no best fit to mark: {explain.no_minimum(ctx.limits)}."
     else:
-        where = ""
+        where = f"There is no best fit to mark: {md_escape(fit.message, 200)}"
     if off_picture:
         names_off = " and ".join(md_escape(n, 60) for n in off_picture)
         where += (f" {names_off[:1].upper()}{names_off[1:]} "

@@ -173,8 +173,8 @@ def render(ctx: ViewContext) -> None:
     best = sweep.best_rates
     best_at = (f"at η = {fmt(best[0], 4)}" if len(best) == 1 else
                f"by {len(best)} rates, from η = {fmt(best[0], 4)} to {fmt(best[-1], 4)}")
-    race = ("" if not (ctx.limits.separable and ctx.limits.l2 == 0) else
-            " Here a line splits the classes and there is no L2, so the loss has no minimum: "
+    race = ("" if not explain.no_minimum(ctx.limits) else
+            f" Here {explain.no_minimum(ctx.limits)}: "
             f"the best is the lowest loss a run reached ({best_at}), not a "
             "best fit, and the runs that do not diverge fall towards 0 in the long run, the "
             "slower ones later.")

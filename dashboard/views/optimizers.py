@@ -10,7 +10,7 @@ import streamlit as st
 
 import logreg_core as lc
 
-from .. import compute, fields, rate_charts
+from .. import compute, explain, fields, rate_charts
 from ..context import ViewContext
 from ..display import show_chart, show_frame
 from ..text import fmt, plural
@@ -68,7 +68,8 @@ def tolerance_table(histories: dict[str, lc.History], target: float) -> pd.DataF
 def sgd_sentence(batch_size: int, n_samples: int) -> str:
     """What mini-batch SGD does at this batch size: a batch of every sample has no noise."""
     if batch_size >= n_samples:
-        return (f"Mini-batch SGD with a batch of all {n_samples:,} samples is gradient descent "
+        batch = "the one sample" if n_samples == 1 else f"all {n_samples:,} samples"
+        return (f"Mini-batch SGD with a batch of {batch} is gradient descent "
                 "itself (its sums only run in a shuffled order), so its loss does not wobble")
     return (f"Mini-batch SGD follows the gradient of {plural(batch_size, 'random sample')} per "
             "step, so its loss wobbles")
@@ -96,8 +97,8 @@ def render(ctx: ViewContext) -> None:
              f"{len(leaders)} optimizers'")
     reference = (f"the best fit ({fmt(target, ctx.digits)})" if ctx.fit.converged else
                  f"the lowest loss any of them reached ({whose}, {fmt(target, ctx.digits)})"
-                 + (": a line splits the classes and there is no L2, so no best fit exists"
-                    if ctx.limits.separable and ctx.limits.l2 == 0 else ""))
+                 + (f": {explain.no_minimum(ctx.limits)}" if explain.no_minimum(ctx.limits)
+                    else ""))
     st.caption(
         f"Up to {plural(steps, 'step')} from the same start at η = "
         f"{fmt(ctx.settings.learning_rate, 6)}; \"within 1%\" of {reference}. "

@@ -414,7 +414,7 @@ def test_optimizers_view_shows_every_registered_optimizer(new_app):
     # no best fit on the 5 points: the caption names the run with the lowest loss drawn
     leader = runs.groupby("run")["loss"].min().idxmin()
     (caption,) = [c.value for c in at.caption if "within 1%" in c.value]
-    assert f"reached ({leader}'s, " in caption and "so no best fit exists" in caption, caption
+    assert f"reached ({leader}'s, " in caption and "so the loss has no minimum" in caption, caption
 
 
 def test_explorer_state_is_in_the_link(new_app):
@@ -631,3 +631,21 @@ def test_the_buggy_loops_reported_loss_is_off_only_where_it_is(new_app):
     at.checkbox(key="bug_same_sample").check().run()
     said = re.search(r"where the true loss is ([-\d.e]+) \(off by ([-\d.e+]+)\)", page_text(at))
     assert said and float(said[2]) > 0, page_text(at)[-500:]
+
+
+@pytest.mark.parametrize("l2", ["0", "0.1"])
+def test_one_label_is_said_as_one_label_not_as_a_line_splitting_classes(new_app, l2):
+    """The one student has label 1: the rates caption said "a line splits the classes", and
+    with L2 the landscape said nothing of the missing best fit (a double space), though the
+    unpenalized bias runs off all the same (a walk)."""
+    data = lc.load_dataset("student")
+    assert set(data.y) == {1}
+    at = new_app(data="student", l2=l2, tab="rates").run()
+    text = page_text(at)
+    assert "a line splits the classes" not in text
+    assert "every label is 1, so the loss has no minimum" in text
+    at = new_app(data="student", l2=l2, tab="landscape").run()
+    (caption,) = [c.value for c in at.caption if c.value.startswith("Loss over")]
+    assert "There is no best fit to mark: every label is 1" in caption and "  " not in caption
+    at = new_app(data="student", l2=l2, tab="optimizers").run()
+    assert "every label is 1, so the loss has no minimum" in page_text(at)
