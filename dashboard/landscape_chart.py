@@ -93,7 +93,11 @@ def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks:
         size=260, filled=True, stroke="black", strokeWidth=1.5, clip=True
     ).encode(
         x=x, y=y,
-        shape=alt.Shape("what:N", legend=alt.Legend(orient="bottom", title=None),
+        # the legend's symbols filled as the marks are (Vega's default, black on black
+        # outlines, all but vanished on the dark theme)
+        shape=alt.Shape("what:N", legend=alt.Legend(orient="bottom", title=None,
+                                                    symbolFillColor=MARKER_COLOR,
+                                                    symbolStrokeColor=MARKER_COLOR),
                         scale=alt.Scale(domain=list(marks["what"]),
                                         range=["circle", "cross", "diamond"][:len(marks)])),
         fill=alt.value(MARKER_COLOR),

@@ -194,8 +194,12 @@ def _sweep_encodings(frame: pd.DataFrame, steps: int, rules: pd.DataFrame | None
                            title="verdict")]
     color = alt.Color("verdict:N", scale=_verdict_scale(), title="verdict",
                       legend=alt.Legend(orient="bottom", columns=2))
+    # the same title, field and legend as the colour: Vega-Lite draws one legend of coloured
+    # shapes (two, the shapes' right of the plot in black, narrowed it on a phone and
+    # vanished on the dark theme)
     shape = alt.Shape("verdict:N", title="verdict", scale=alt.Scale(
-        domain=list(VERDICT_SHAPES), range=list(VERDICT_SHAPES.values())))
+        domain=list(VERDICT_SHAPES), range=list(VERDICT_SHAPES.values())),
+        legend=alt.Legend(orient="bottom", columns=2))
     return x, tooltip, color, shape
 
 
@@ -242,7 +246,7 @@ def sweep_chart(frame: pd.DataFrame, rules: pd.DataFrame, steps: int) -> alt.Lay
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.6)),
     ).add_params(pick)
     return alt.layer(points, _rate_rules(x, rules)).resolve_scale(
-        color="independent", strokeDash="independent").properties(
+        color="independent", shape="independent", strokeDash="independent").properties(
         height=280, title="Click a point to use its rate", autosize=FIT_WIDTH)
 
 
