@@ -118,7 +118,7 @@ def compare_loop(X, y, w, b) -> LoopComparison:
     eps = np.finfo(float).eps
     looped = np.array([loss, *dw, db])
     plain = np.array([grad.loss, *grad.dw, grad.db])
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         delta_z = 2 * (n_features + 1) * eps * (abs(b) + np.abs(X) @ np.abs(w))
         slope = grad.p * (1 - grad.p)
         error = np.abs(grad.error)
