@@ -103,4 +103,7 @@ def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks:
         fill=alt.value(MARKER_COLOR),
         tooltip=["what:N", alt.Tooltip("a:Q", format=".4g"), alt.Tooltip("c:Q", format=".4g")],
     ))
-    return alt.layer(*layers).properties(height=400, autosize=FIT_WIDTH)
+    # the legends below the plot one above the other: side by side they ran off a phone's
+    # width, which cut the colour bar and hid the optimizers' legend
+    return alt.layer(*layers).properties(height=400, autosize=FIT_WIDTH).configure_legend(
+        layout={"expr": "{bottom: {direction: 'vertical', anchor: 'start'}}"})
