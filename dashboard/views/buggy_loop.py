@@ -19,13 +19,20 @@ from ..text import fmt, plural
 
 TRIAL_ROWS, TRIAL_STEPS = 200, 300  # the loop runs in plain Python: keep it small
 
+#: Each bug's switch: a label short enough not to be cut in half a page (a checkbox's label
+#: does not wrap: "instead of computed afresh…" was cut off), and what it replaces, in full.
 BUG_LABELS = {
-    "same_sample": "every pass reads sample 1 (x, y) instead of sample i",
-    "accumulated_error": "the error is added up over the samples (dz += a − y) instead of "
-                         "computed afresh for each (dz = a − y)",
-    "same_feature": "both weight gradients use the same feature (the second one)",
-    "bias_not_averaged": "the bias gradient db is never divided by m",
-    "bias_self_update": "the bias is updated with itself (b − α·b), not with db",
+    "same_sample": ("every pass reads sample 1 (x, y)",
+                    "Every pass reads sample 1 (x, y) instead of sample i."),
+    "accumulated_error": ("the error is added up (dz += a − y)",
+                          "The error is added up over the samples (dz += a − y) instead of "
+                          "computed afresh for each (dz = a − y)."),
+    "same_feature": ("both weight gradients use feature 2",
+                     "Both weight gradients, dw1 and dw2, use the same feature: the second."),
+    "bias_not_averaged": ("the bias gradient db is not divided by m",
+                          "The bias gradient db is a sum over the samples, never divided by m."),
+    "bias_self_update": ("b is updated with itself (b − α·b)",
+                         "The bias is updated with itself (b − α·b), not with db."),
 }
 #: The same bugs in a few words, for the chart's legend and the table's rows.
 BUG_SHORT = {"same_sample": "sample 1 only", "accumulated_error": "error accumulated",
@@ -56,7 +63,8 @@ def render(ctx: ViewContext) -> None:
         "chart shows the true loss of every state either loop reaches.")
     cols = st.columns(2)
     bugs = frozenset(name for k, name in enumerate(examples.BUGS)
-                     if cols[k % 2].checkbox(BUG_LABELS[name], key=f"bug_{name}",
+                     if cols[k % 2].checkbox(BUG_LABELS[name][0], key=f"bug_{name}",
+                                             help=BUG_LABELS[name][1],
                                              persist_state="session"))
     rows = min(TRIAL_ROWS, data.n_samples)
     steps = min(settings.steps, TRIAL_STEPS)
