@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from .. import explain, sources, tables
@@ -16,7 +18,8 @@ def render(ctx: ViewContext) -> None:
         st.caption(f"You changed this data: it has {plural(len(ctx.data.y), 'sample')} now. "
                    "The description below is of the data as loaded; the line under it is of "
                    "the data as it is now.")
-    st.markdown(source.note)
+    # the note's own title as a small heading, not a second page title (its "# ...")
+    st.markdown(re.sub(r"^(#+) ", r"###\1 ", source.note, flags=re.MULTILINE))
     st.caption(explain.best_fit_text(ctx))
     if source.preview is not None:
         st.markdown("**The file as read**")
