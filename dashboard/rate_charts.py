@@ -10,6 +10,8 @@ overlapped and were cut at the right edge, on a desktop and on a phone).
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -254,9 +256,15 @@ def speed_chart(frame: pd.DataFrame, rules: pd.DataFrame, steps: int) -> alt.Lay
     """Steps each rate needs to get within 1% of the best loss seen (where it gets there)."""
     x, tooltip, color, shape = _sweep_encodings(frame, steps, rules)
     reached = frame[frame["steps_to_1pct"].notna()]
+    # From 0 to the next power of ten above the slowest run, ticked at the powers of ten: with
+    # one run reaching, Vega's own domain put its point on the top edge, ticked 0, 200, 400.
+    slowest = float(reached["steps_to_1pct"].max()) if len(reached) else 1.0
+    top = 10 ** (math.floor(math.log10(max(slowest, 1.0))) + 1)
     points = alt.Chart(reached).mark_point(filled=True, size=60).encode(
         x=x, y=alt.Y("steps_to_1pct:Q", title="steps to within 1%",
-                     scale=alt.Scale(type="symlog")),
+                     scale=alt.Scale(type="symlog", domain=[0, top]),
+                     axis=alt.Axis(values=[0, *(10 ** k for k in range(
+                         1, int(math.log10(top)) + 1))], format=",d")),
         color=color.legend(None), shape=shape.legend(None), tooltip=tooltip,
     )
     return alt.layer(points, _rate_rules(x, rules).encode(
