@@ -56,9 +56,9 @@ DATASETS: dict[str, DatasetInfo] = {
                     learning_rate=0.1, steps=50, w0=(0.1, -0.2), b0=0.0),
         DatasetInfo("wikipedia_students", "20 students: hours studied vs passed", "passed",
                     learning_rate=0.2, steps=2000),
-        DatasetInfo("iris_petals", "Iris petals: two species (100 x 2)", "virginica",
+        DatasetInfo("iris_petals", "Iris petals: two species (100 × 2)", "virginica",
                     standardize=True, learning_rate=1.0, steps=200),
-        DatasetInfo("breast_cancer", "Breast cancer, Wisconsin (569 x 30)", "benign",
+        DatasetInfo("breast_cancer", "Breast cancer (569 × 30)", "benign",
                     standardize=True, learning_rate=0.5, steps=500),
     )
 }

@@ -82,3 +82,17 @@ def test_a_feature_of_tiny_values_is_not_constant():
     assert constant_features(X, ["tiny", "rounding"]) == ["rounding"]
     scaled = Standardizer.fit(X[:, :1]).transform(X[:, :1])
     assert scaled[:, 0] == pytest.approx([-1.2247449, 1.2247449, 0.0], rel=1e-6)
+
+
+def test_a_title_that_gives_the_size_gives_the_datas():
+    import re
+
+    from logreg_core import DATASETS
+
+    sized = []
+    for name, info in DATASETS.items():
+        if size := re.search(r"\((\d[\d,]*) × (\d+)\)", info.title):
+            data = load_dataset(name)
+            assert (int(size[1].replace(",", "")), int(size[2])) == data.X.shape, name
+            sized.append(name)
+    assert {"breast_cancer", "iris_petals"} <= set(sized)
