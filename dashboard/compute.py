@@ -190,10 +190,13 @@ def student_step() -> examples.StudentStep:
 @st.cache_resource(show_spinner="Running the loop...", max_entries=16, hash_funcs=HASH)
 def buggy_loop(data: Data, rows: int, w0: tuple, b0: float, learning_rate: float, steps: int,
                bugs: frozenset):
+    """The corrected loop, the loop with ``bugs``, and the corrected loop with its samples in
+    the reverse order: where rounding decides the run, the last two part ways."""
     X, y = data.X[:rows, :2], data.y[:rows]
     correct = examples.buggy_loop_run(X, y, w0[:2], b0, learning_rate, steps)
     buggy = examples.buggy_loop_run(X, y, w0[:2], b0, learning_rate, steps, bugs)
-    return correct, buggy
+    twin = examples.buggy_loop_run(X[::-1], y[::-1], w0[:2], b0, learning_rate, steps)
+    return correct, buggy, twin
 
 
 @dataclass(frozen=True, eq=False)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from logreg_core import examples
 from logreg_core.checks import loss_rounding_of
-from logreg_core.verdicts import classify_run
+from logreg_core.verdicts import CHAOS_RTOL, classify_run, parted_at
 
 from .. import compute, rate_charts
 from ..context import ViewContext
@@ -68,7 +68,7 @@ def render(ctx: ViewContext) -> None:
                                              persist_state="session"))
     rows = min(TRIAL_ROWS, data.n_samples)
     steps = min(settings.steps, TRIAL_STEPS)
-    correct, buggy = compute.buggy_loop(data, rows, settings.w0, settings.b0,
+    correct, buggy, twin = compute.buggy_loop(data, rows, settings.w0, settings.b0,
                                         settings.learning_rate, steps, bugs)
     names = data.names[:2]
     notes = []
@@ -103,6 +103,15 @@ def render(ctx: ViewContext) -> None:
          (f"loop {label}", *buggy.weights[-1], buggy.bias[-1], buggy.loss[-1])],
         columns=["run", *[f"w{j + 1}" for j in range(len(names))], "b", "true loss"])
     show_frame(final, ctx.digits, hide_index=True, key="trial_table")
+    if (parted := parted_at(correct.loss, twin.loss)) is not None:
+        f = lambda v: fmt(v, ctx.digits)  # noqa: E731
+        w = [f(v) for v in twin.weights[-1]]
+        st.caption(
+            f"From step {parted:,} on, the corrected loop with its samples added in the "
+            f"reverse order has a loss more than {CHAOS_RTOL:.0e} of it away, and it ends at "
+            f"w = {w[0] if len(w) == 1 else '(' + ', '.join(w) + ')'}, b = "
+            f"{f(twin.bias[-1])}: rounding decides the corrected loop's numbers above, and a "
+            "replay by hand reaches others.")
     if bugs & {"same_sample", "accumulated_error"} and len(buggy.reported):
         reported, true = float(buggy.reported[-1]), float(buggy.loss[-2])
         gap = abs(reported - true)

@@ -649,3 +649,28 @@ def test_one_label_is_said_as_one_label_not_as_a_line_splitting_classes(new_app,
     assert "There is no best fit to mark: every label is 1" in caption and "  " not in caption
     at = new_app(data="student", l2=l2, tab="optimizers").run()
     assert "every label is 1, so the loss has no minimum" in page_text(at)
+
+
+@pytest.mark.parametrize(("rate", "chaotic"), [("100", True), ("3", False)])
+def test_the_buggy_view_says_where_rounding_decides_its_corrected_loop(new_app, rate, chaotic):
+    """Found by a walk: at η = 100 on the 20 students the corrected loop's final w was shown
+    as 109.35 while a replay gave 41.93. Two replays by hand that differ only in the order of
+    the samples tell whether rounding decides the run."""
+    data = lc.load_dataset("wikipedia_students")
+    x, y = data.X[:, 0], data.y.astype(float)
+    ends = []
+    for order in (slice(None), slice(None, None, -1)):
+        w = b = 0.0
+        losses = []
+        for _ in range(300):  # the view's loops run up to 300 steps
+            s = 2 * y[order] - 1
+            z = w * x[order] + b
+            losses.append(np.mean(np.logaddexp(0, -s * z)))
+            error = -s * np.exp(-np.logaddexp(0, s * z))  # p - y, without cancellation
+            w, b = w - float(rate) * np.mean(error * x[order]), b - float(rate) * np.mean(error)
+        ends.append(np.array(losses))
+    apart = np.abs(ends[0] - ends[1]) / ends[0]
+    assert (apart.max() > 1e-8) == chaotic
+    at = new_app(data="wikipedia_students", lr=rate, tab="buggy").run()
+    said = "rounding decides the corrected loop's numbers above" in page_text(at)
+    assert said == chaotic
