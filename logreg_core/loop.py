@@ -106,10 +106,11 @@ def compare_loop(X, y, w, b) -> LoopComparison:
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-    y : array-like of shape (n_samples,)
-    w : array-like of shape (n_features,)
-    b : float
+    X, y, w, b : as in `loop_gradients`
+
+    Returns
+    -------
+    LoopComparison
     """
     loss, dw, db = loop_gradients(X, y, w, b)
     grad = loss_and_gradients(X, y, w, b)
