@@ -9,7 +9,8 @@ With :math:`\theta = (w, b)`, :math:`A = [X\,1]` and :math:`r_i = p_i (1 - p_i)`
     \theta \leftarrow \theta - \alpha H^{-1} g
 
 where the bar means "weights only" (the bias is not penalized) and alpha is found by
-backtracking so the loss never rises.
+backtracking (`optimizers.backtrack`, along the gradient where no Newton step lowers the
+loss), so the loss never rises.
 
 Without L2 a finite optimum exists only when the classes overlap. If some (w, b) puts every
 sample strictly on its own side, scaling it up drives the loss to 0 without ever reaching it:
@@ -34,6 +35,7 @@ from .maths import (
     freeze_fields,
     label_signs,
 )
+from .optimizers import backtrack
 
 
 @dataclass(frozen=True)
@@ -141,13 +143,16 @@ def fit_exact(
             except np.linalg.LinAlgError:
                 direction = np.linalg.lstsq(hess, grad, rcond=None)[0]
             direction = direction - flat @ (flat.T @ direction)
-            alpha, slope = 1.0, float(grad @ direction)
-            while True:
-                candidate = theta - alpha * direction
-                new_loss, new_grad = problem.loss_and_gradient(candidate)
-                if new_loss <= loss - 1e-4 * alpha * slope or alpha < 1e-10:
-                    break
-                alpha /= 2
+            found = backtrack(problem, theta, loss, grad, (direction, grad))
+            if found is None:  # every sample saturated, the Hessian nearly singular: a far
+                # start, where no step lowers the loss (the step used to be taken anyway,
+                # from 85.5 to 1.7e8, and called converged)
+                return result(
+                    converged=False, separable=False, iterations=iteration - 1,
+                    message=f"Newton's method found no step that lowers the loss after "
+                            f"{iteration - 1} iterations.")
+            candidate = found[0]
+            new_loss, new_grad = problem.loss_and_gradient(candidate)
             moved = np.max(np.abs(candidate - theta))
             runs_off = (stop_at_proof and l2 == 0
                         and _runs_off(Xs, candidate - theta, moved, loss - new_loss, loss))
@@ -157,10 +162,20 @@ def fit_exact(
             if runs_off:
                 return result(**_separable(iteration, y, quasi=True))
             if moved <= tol * (1.0 + np.max(np.abs(theta))):
+                # A minimum only where the gradient vanishes too, against the size of its
+                # terms: from a far start (b = 746) short steps along a nearly singular
+                # Hessian's direction stopped moving with dJ/db = 0.6, called converged.
+                sizes = np.append(np.mean(np.abs(X), axis=0) + l2 * np.abs(theta[:-1]), 1.0)
+                if np.all(np.abs(grad) <= 1e-8 * sizes):
+                    return result(
+                        converged=True, separable=False, iterations=iteration,
+                        message=f"Newton's method converged in {iteration} iterations.",
+                    )
                 return result(
-                    converged=True, separable=False, iterations=iteration,
-                    message=f"Newton's method converged in {iteration} iterations.",
-                )
+                    converged=False, separable=False, iterations=iteration,
+                    message=f"Newton's method stalled after {iteration} iterations: its "
+                            "steps no longer move the parameters, yet the gradient is not 0 "
+                            "(every sample far on one side, as from a far start).")
     separable = l2 == 0 and bool(np.all(Xs @ theta < 0))
     if separable:
         return result(**_separable(max_iter, y))

@@ -27,6 +27,50 @@ import numpy as np
 from .errors import LogRegInputError
 from .maths import LogisticProblem, check_learning_rate
 
+#: The shortest step `backtrack` tries, as a fraction of its direction.
+MIN_STEP_LENGTH = 1e-10
+#: Armijo's constant: a step must lower J by at least this share of what the slope promises.
+ARMIJO = 1e-4
+
+
+def backtrack(problem: LogisticProblem, theta: np.ndarray, loss: float, grad: np.ndarray,
+              directions) -> tuple[np.ndarray, float] | None:
+    r"""The first step down along ``directions`` (each a d with :math:`\theta - \alpha d`)
+    that lowers J enough, by backtracking.
+
+    Along each direction in turn the step length starts at 1 and halves, down to
+    `MIN_STEP_LENGTH`, until :math:`J(\theta - \alpha d) \le J(\theta) - 10^{-4} \alpha\,
+    g \cdot d` (Armijo's rule); a direction with :math:`g \cdot d \le 0` leads nowhere
+    down and is skipped.
+
+    Parameters
+    ----------
+    problem : LogisticProblem
+    theta : ndarray of shape (n_features + 1,)
+    loss : float
+        J at theta.
+    grad : ndarray of shape (n_features + 1,)
+        The gradient at theta.
+    directions : iterable of ndarray of shape (n_features + 1,)
+
+    Returns
+    -------
+    (theta_new, loss_new), or None where no direction gives a step that lowers J: the loss
+    then never rises, because no step is taken.
+    """
+    for direction in directions:
+        slope = float(grad @ direction)
+        if not (np.isfinite(slope) and slope > 0):
+            continue
+        alpha = 1.0
+        while alpha >= MIN_STEP_LENGTH:
+            candidate = theta - alpha * direction
+            new_loss = problem.loss(candidate)
+            if new_loss <= loss - ARMIJO * alpha * slope:
+                return candidate, float(new_loss)
+            alpha /= 2
+    return None
+
 
 @dataclass(frozen=True)
 class Optimizer:
@@ -199,17 +243,13 @@ class Adam(Optimizer):
         return theta - self.learning_rate * m_hat / (np.sqrt(v_hat) + self.epsilon), grad
 
 
-#: The shortest step Newton's backtracking tries, as a fraction of its direction.
-MIN_STEP_LENGTH = 1e-10
-
-
 @dataclass(frozen=True)
 class Newton(Optimizer):
     r"""Newton's method: solve :math:`H d = \nabla J`, step along d with backtracking.
 
     The step length starts at 1 and halves until the loss falls by at least
-    ``1e-4 * slope * alpha`` (Armijo's rule). The learning rate is not used: curvature sets
-    the step.
+    ``1e-4 * slope * alpha`` (Armijo's rule: `backtrack`). The learning rate is not
+    used: curvature sets the step.
 
     Where every sample is saturated (a far start), ``p (1 - p)`` is nearly 0, H nearly
     singular and d enormous (1e15 times the gradient and more): even a step of 1e-10 d then
@@ -229,18 +269,8 @@ class Newton(Optimizer):
             direction = np.linalg.solve(hessian, grad)
         except np.linalg.LinAlgError:
             direction = np.linalg.lstsq(hessian, grad, rcond=None)[0]
-        loss = problem.loss(theta)
-        for step in (direction, grad):
-            slope = float(grad @ step)
-            if not (np.isfinite(slope) and slope > 0):  # not a way down
-                continue
-            alpha = 1.0
-            while alpha >= MIN_STEP_LENGTH:
-                candidate = theta - alpha * step
-                if problem.loss(candidate) <= loss - 1e-4 * alpha * slope:
-                    return candidate, grad
-                alpha /= 2
-        return theta, grad
+        found = backtrack(problem, theta, problem.loss(theta), grad, (direction, grad))
+        return (theta if found is None else found[0]), grad
 
 
 def _check_beta(beta: float) -> None:

@@ -97,6 +97,17 @@ def test_newtons_loss_never_rises_from_any_start_a_link_allows(name, standardize
     assert np.all(np.isfinite(losses))
     assert np.all(np.diff(losses) <= 1e-12 * np.abs(losses[:-1])), losses
     assert history.loss == pytest.approx(losses, rel=1e-9)
+    # the exact fit's Newton from the same start: it called a loss of 1.7e8 "converged"
+    fit = fit_exact(X, data.y, l2, max_iter=25, w0=[w] * X.shape[1], b0=b)
+    losses = [hand_loss(X, data.y, theta, l2) for theta in fit.path]
+    assert np.all(np.diff(losses) <= 1e-12 * np.abs(losses[:-1])), losses
+    if fit.converged:  # then at a point where the gradient vanishes, by hand
+        theta = np.append(fit.w, fit.b)
+        z = X @ theta[:-1] + theta[-1]
+        s = 2 * data.y - 1
+        error = -s * np.exp(-np.logaddexp(0, s * z))
+        gradient = np.append(X.T @ error / len(z) + l2 * theta[:-1], error.mean())
+        assert np.max(np.abs(gradient)) < 1e-6, (fit.message, gradient)
 
 
 def test_newton_from_a_far_start_reaches_the_best_fit_scipy_finds():
