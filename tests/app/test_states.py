@@ -119,6 +119,11 @@ def headline_kind(at) -> str | None:
 # right answers looked wrong.
 @example(state=({"data": "student", "std": "0", "steps": "309", "l2": "1.0", "w0": "1.0,1.0",
                  "b0": "0.0", "step": "309", "tab": "step"}, "local", 0.99, 4.141784514364405))
+# Found by a local hunt (seed 777): the students near the local limit with λ = 1 from b = 29;
+# the hand's two orders parted by 1.02e-6 by step 1,425, the page's twin by less than 1e-8.
+@example(state=({"data": "student", "std": "0", "steps": "2044", "l2": "1.0",
+                 "w0": "0.0,0.0", "b0": "29.192942", "step": "1425", "lesson": "1"},
+                "local", 1.01, 1.0))
 def test_every_state_tells_the_truth(state):
     query, where, offset, rate = state
     query["lr"] = repr(the_rate(query, where, offset, rate))
@@ -404,8 +409,11 @@ def check_lesson(at, query, part, current):
         said = re.search(r"This run is chaotic: from step ([\d,]+) on", text)
         if said:  # the two orders do part by then, and the part names a step up to k
             assert apart > 1e-12 and int(said[1].replace(",", "")) <= k, (query, apart)
-        else:  # a replay by hand reaches the page's losses
-            assert apart < 1e-6, (query, apart)
+        else:  # a replay by hand reaches the page's losses, to the digits shown (up to the
+            # 1e-8 at which the page's own twin speaks): near a limit the growth of a rounding
+            # seed depends on its size, and the hand's two orders (other arithmetic than the
+            # core's) parted by 1.02e-6 at step 1,425 where the page's had not by 1e-8
+            assert apart < 10.0 ** -min(current.digits, 8), (query, apart)
         parted = re.search(r"[Ff]rom step ([\d,]+) on, the same run with its samples added in "
                            r"the reverse order has a partial derivative", text)
         if parted:  # the two orders' gradients do part by then
