@@ -674,3 +674,15 @@ def test_the_buggy_view_says_where_rounding_decides_its_corrected_loop(new_app, 
     at = new_app(data="wikipedia_students", lr=rate, tab="buggy").run()
     said = "rounding decides the corrected loop's numbers above" in page_text(at)
     assert said == chaotic
+
+
+@pytest.mark.parametrize("bug", ["accumulated_error", "same_sample"])
+def test_on_one_sample_the_buggy_loops_loss_is_not_called_off(new_app, bug):
+    """With one sample neither bug changes anything (a second walk); the loop's own
+    log(1 + e^z) - y z is 1.9e-16 off the true loss there, and the page said "off by" it."""
+    at = new_app(data="student", tab="buggy").run()
+    at.checkbox(key=f"bug_{bug}").check().run()
+    before = table(at, "true loss")
+    assert before["true loss"].iloc[0] == before["true loss"].iloc[1]  # the same run
+    text = page_text(at)
+    assert "do not show in the loss it reports" in text and "off by" not in text
