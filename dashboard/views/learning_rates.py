@@ -26,8 +26,10 @@ def explorer_steps(ctx: ViewContext, runs: int, batched: bool = True) -> int:
 
 
 def default_overlay_rates(learning_rate: float) -> tuple[float, ...]:
-    """A handful of rates around the current one: x0.1, x0.5, x1, x2, x4."""
-    return tuple(float(f"{learning_rate * f:.4g}") for f in OVERLAY_FACTORS)
+    """A handful of rates around the current one: x0.1, x0.5, x2, x4 to 4 digits, and x1
+    exactly (rounded, a rate picked on the sweep drew a near copy of the learner's curve)."""
+    return tuple(learning_rate if f == 1 else float(f"{learning_rate * f:.4g}")
+                 for f in OVERLAY_FACTORS)
 
 
 def sweep_rates(limits, count: int, learning_rate: float | None = None) -> np.ndarray:
@@ -42,14 +44,15 @@ def sweep_rates(limits, count: int, learning_rate: float | None = None) -> np.nd
     return np.logspace(math.log10(low), math.log10(top), count)
 
 
-def rules_frame(ctx: ViewContext) -> pd.DataFrame:
+def rules_frame(ctx: ViewContext, yours: str) -> pd.DataFrame:
     # Short labels: a legend cannot wrap, and on a phone a long one runs off the chart. The
     # caption under the charts says what each line is.
     rows = [(ctx.limits.guaranteed, f"2/L = {fmt(ctx.limits.guaranteed, 4)}", "guaranteed")]
     if ctx.limits.local is not None:
         rows.append((ctx.limits.local, f"2/μ* = {fmt(ctx.limits.local, 4)}", "local"))
-    rows.append((ctx.settings.learning_rate, f"your η = {fmt(ctx.settings.learning_rate, 4)}",
-                 "yours"))
+    # your rate as the overlay names it (its thick curve): 4 digits, or more where they are
+    # needed to tell it from another rate drawn (a sweep click gives 0.0888624)
+    rows.append((ctx.settings.learning_rate, f"your {yours}", "yours"))
     return pd.DataFrame(rows, columns=["learning_rate", "what", "kind"])
 
 
@@ -99,8 +102,10 @@ def overlay_curves(sweep) -> tuple[dict, dict, dict]:
 
 def overlay_frame(sweep, current_rate: float) -> pd.DataFrame:
     curves, verdicts, notes = overlay_curves(sweep)
+    # the learner's own rate is among them exactly (a typed 0.09999999999999 beside 0.1 took
+    # the thick line when "close" was enough)
     current = next((n for n, r in zip(curves, sweep.learning_rates, strict=True)
-                    if math.isclose(r, current_rate, rel_tol=1e-12)), None)
+                    if r == current_rate), None)
     return rate_charts.curves_frame(curves, verdicts, current, notes)
 
 
@@ -159,7 +164,8 @@ def render(ctx: ViewContext) -> None:
     st.markdown(sweep_heading(table, sweep))
     st.slider("Rates in the sweep", fields.SWEEP_COUNT_MIN, fields.SWEEP_COUNT_MAX,
               key="sweep_count", persist_state="session")
-    rules = rules_frame(ctx)
+    names = dict(zip(overlay.learning_rates, rate_names(overlay.learning_rates), strict=True))
+    rules = rules_frame(ctx, names[settings.learning_rate])
     kinds = table["verdict_words"].value_counts()  # "settling in the long run, not yet"
     summary = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
     show_chart(rate_charts.sweep_chart(table, rules, steps), key="sweep_chart",

@@ -355,17 +355,27 @@ def test_overlay_labels_match_each_runs_verdict(new_app, steps):
     # a typed rate equal to the page's to 4 digits: the page raised (zip, strict)
     {"lr": "0.522335", "rates": "0.1,0.5223"},
     {"lr": "0.5", "rates": "0.12341,0.12342,0.2"},
+    # a typed rate within 1e-12 of yours took the thick line (a second walk)
+    {"lr": "0.1", "rates": "0.09999999999999"},
 ])
 def test_every_overlay_rate_has_its_own_curve_and_the_thick_one_is_yours(new_app, query):
     at = new_app(tab="rates", **query).run()
     assert not at.exception, [e.value for e in at.exception]
     data = lc.load_dataset("five_points")
     rate = float(query["lr"])
+    # the default: 0.1x, 0.5x, 2x and 4x to 4 digits, and yours exactly (a rounded 1x drew
+    # a near copy of your curve beside it, a second walk)
     typed = [float(r) for r in query["rates"].split(",")] if "rates" in query else [
-        float(f"{rate * f:.4g}") for f in (0.1, 0.5, 1, 2, 4)]
+        float(f"{rate * f:.4g}") for f in (0.1, 0.5, 2, 4)]
     (overlay,) = [f for f in frames_with(at, "run") if f["run"].str.startswith("η").all()]
     assert overlay["run"].nunique() == len({*typed, rate})
     (mine,) = set(overlay.loc[overlay["current"], "run"])
+    def off(name):
+        return abs(float(name.removeprefix("η = ")) - rate)
+
+    assert all(off(mine) < off(other) for other in set(overlay["run"]) - {mine})
+    rules = pd.concat(frames_with(at, "what", "kind")).drop_duplicates("what")
+    assert set(rules.loc[rules["kind"] == "yours", "what"]) == {f"your {mine}"}
     loss = lc.train(data.X, data.y, learning_rate=rate, steps=200).loss
     rows = overlay[overlay["run"] == mine].sort_values("step")
     assert rows["loss"].to_numpy() == pytest.approx(loss[rows["step"].to_numpy()], rel=1e-12)
