@@ -191,7 +191,9 @@ def learning_rate_limits(X, y, l2: float = 0.0) -> LearningRateLimits:
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
+    """A sentence's first letter in lower case, to follow a colon (a name keeps its capital:
+    "Newton's method ...")."""
+    return text if text.startswith("Newton") else text[:1].lower() + text[1:]
 
 
 def first_rising_rate(X, y, w, b, l2: float = 0.0, high: float = 1000.0) -> float | None:

@@ -106,3 +106,22 @@ def test_a_feature_the_same_in_every_row_is_no_separation(overlapping):
     # the constant's weight and the bias share one role: only their sum in the logit counts
     assert fit.w[-1] * 7.0 + fit.b == pytest.approx(b, abs=1e-6)
     assert fit.w[:-1] == pytest.approx(w, abs=1e-6)
+
+
+@pytest.mark.parametrize(("l2", "loss"), [(1e-50, 2.382e-46), (1e-300, 9.328e-295)])
+def test_a_tiny_l2_on_separable_data_has_its_far_best_fit_found(l2, loss):
+    """A second walk: with λ = 1e-50 the 5 points have a best fit at w = 216.29, b = -757.00,
+    loss 2.382e-46 (80-digit damped Newton); 100 iterations did not reach it, and the page said
+    the best fit 'could not be computed'. The gradient there, written out by hand, vanishes
+    against the size of its terms."""
+    data = load_dataset("five_points")
+    x, y = data.X[:, 0], data.y
+    fit = fit_exact(data.X, y, l2)
+    assert fit.converged, fit.message
+    assert fit.loss == pytest.approx(loss, rel=1e-3)
+    s = 2 * y - 1
+    z = fit.w[0] * x + fit.b
+    error = -s * np.exp(-np.logaddexp(0, s * z))  # p - y, without cancellation
+    dw, db = np.mean(error * x) + l2 * fit.w[0], np.mean(error)
+    assert abs(dw) <= 1e-6 * np.mean(np.abs(error * x)) + 1e-300
+    assert abs(db) <= 1e-6 * np.mean(np.abs(error)) + 1e-300
