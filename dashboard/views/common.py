@@ -28,9 +28,10 @@ def gradient_check_panel(ctx: ViewContext) -> None:
         st.markdown(heading)
         largest = max(abs(weight) for weight in STENCIL.values())
         st.info(f"At the nudged points the loss, or the difference of losses built from it "
-                f"({largest:g} times the loss), is too large for double precision (the "
-                "parameters are near its limits), so the gradient cannot be checked here; "
-                "check an earlier step." if not check.finite else
+                f"({largest:g} times the loss; here J = {fmt(ctx.grad_pass.loss, 3)}), is too "
+                f"large for double precision (at most {fmt(np.finfo(float).max, 2)}), so the "
+                "gradient cannot be checked here; check an earlier step."
+                if not check.finite else
                 f"The parameters are so large (up to {fmt(max(abs(ctx.b), *np.abs(ctx.w)), 2)}) "
                 f"that a nudge of h ≈ {fmt(float(check.steps.min()), 2)} is lost in their "
                 "rounding: the differences would measure rounding, not the slope, so the "

@@ -91,12 +91,12 @@ def render(ctx: ViewContext) -> None:
                                    (params[axes[0]], params[axes[1]]), ray)
     refused = st.session_state.pop(state.PICK_REFUSED, None)
     if refused is not None:
-        st.warning(f"The point you clicked ({md_escape(params[axes[0]], 60)} = "
-                   f"{fmt(refused[0], 3)}, {md_escape(params[axes[1]], 60)} = "
-                   f"{fmt(refused[1], 3)}) is beyond the starting points the sliders and links "
-                   f"allow (±{link_number(fields.PARAM_MAX)}), so the start stays where it "
-                   "was: click nearer the middle, or lower the rate so the picture spans less.",
-                   icon=":material/block:")
+        shown = [f"{v:,.0f}" if abs(v) < 1e6 else fmt(v, 3) for v in refused]
+        st.warning(f"The point you clicked ({md_escape(params[axes[0]], 60)} = {shown[0]}, "
+                   f"{md_escape(params[axes[1]], 60)} = {shown[1]}) is farther out than a start "
+                   f"may be (at most {link_number(fields.PARAM_MAX)} either way, typed, linked "
+                   "or by a slider), so the start stays where it was: click nearer the middle, "
+                   "or lower the rate so the picture spans less.", icon=":material/block:")
     show_chart(chart, key="landscape_chart",
                on_select=functools.partial(state.on_landscape_pick, axes, n_features),
                selection_mode=START_PARAM,

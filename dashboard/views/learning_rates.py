@@ -114,8 +114,8 @@ def sweep_heading(table: pd.DataFrame, sweep) -> str:
     lower = bool(np.all(sweep.final_loss < sweep.loss[:, 0]))
     if lower and not set(table["verdict"]) & {"oscillating", "diverging"}:
         low, high = table["learning_rate"].iloc[[0, -1]]
-        return (f"**Sweep: every rate from {fmt(low, 3)} to {fmt(high, 3)} ends lower than it "
-                "started**")
+        return (f"**Sweep: every rate from {fmt(low, 4)} to {fmt(high, 4)} ends lower than "
+                "it started**")  # 4 digits: 1000, not "1e+03" (a second walk)
     return "**Sweep: where descent stops working**"
 
 

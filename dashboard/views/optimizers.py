@@ -95,8 +95,12 @@ def render(ctx: ViewContext) -> None:
     whose = (f"{leaders[0]}'s" if len(leaders) == 1 else
              "every optimizer's" if len(leaders) == len(lows) else
              f"{len(leaders)} optimizers'")
+    # a loss of 0 is one below the smallest double (every sample's underflowed): at finite
+    # parameters the loss is never 0 itself
+    reached = (fmt(target, ctx.digits) if target > 0 else
+               "0, that is below the smallest number a double holds")
     reference = (f"the best fit ({fmt(target, ctx.digits)})" if ctx.fit.converged else
-                 f"the lowest loss any of them reached ({whose}, {fmt(target, ctx.digits)})"
+                 f"the lowest loss any of them reached ({whose}, {reached})"
                  + (f": {explain.no_minimum(ctx.limits)}" if explain.no_minimum(ctx.limits)
                     else ""))
     st.caption(

@@ -1,6 +1,7 @@
 """Each view through AppTest, its numbers checked against the core."""
 
 import json
+import math
 import re
 
 import numpy as np
@@ -591,8 +592,9 @@ def test_where_the_stencil_overflows_the_gradient_check_says_so(new_app):
     loss = float(last.value)
     assert np.isfinite(loss) and 8 * loss > np.finfo(float).max
     text = page_text(at)
-    assert "the loss, or the difference of losses built from it (8 times the loss), is too " \
-        "large for double precision" in text
+    assert ("the loss, or the difference of losses built from it (8 times the loss; here "
+            f"J = {last.value[:4]}") in text, text[-800:]
+    assert "is too large for double precision (at most 1.8e+308)" in text
     assert "The loss overflows at the nudged points" not in text
 
 
@@ -696,3 +698,14 @@ def test_on_one_sample_the_buggy_loops_loss_is_not_called_off(new_app, bug):
     assert before["true loss"].iloc[0] == before["true loss"].iloc[1]  # the same run
     text = page_text(at)
     assert "do not show in the loss it reports" in text and "off by" not in text
+
+
+def test_a_lowest_loss_that_underflowed_is_not_called_0_alone(new_app):
+    """A second walk: from b = 1000 with one label, Newton's loss underflows to 0 (the true
+    loss, log(1 + e^-b) with b above 1000, is below 5e-324), and the caption's "(Newton's
+    method's, 0)" read as if the run had reached a floor that does not exist."""
+    at = new_app(data="student", w0="1000,1000", b0="1000", l2="0.1", tab="optimizers").run()
+    tolerance = table(at, "final loss")
+    assert tolerance["final loss"].min() == 0.0
+    assert "0, that is below the smallest number a double holds" in page_text(at)
+    assert math.log1p(math.exp(-745.2)) == 0.0  # e^-745.2 is below the smallest double
