@@ -124,6 +124,10 @@ def headline_kind(at) -> str | None:
 @example(state=({"data": "student", "std": "0", "steps": "2044", "l2": "1.0",
                  "w0": "0.0,0.0", "b0": "29.192942", "step": "1425", "lesson": "1"},
                 "local", 1.01, 1.0))
+# Found by a local hunt (seed 778): iris unstandardized near the local limit; the two orders'
+# parameters differ by 4e-6 at step 62 (the loss by 7e-6), the page shows 4 digits.
+@example(state=({"data": "iris_petals", "std": "0", "steps": "267", "l2": "0.0", "step": "62",
+                 "tab": "step"}, "local", 0.99, 1.0))
 def test_every_state_tells_the_truth(state):
     query, where, offset, rate = state
     query["lr"] = repr(the_rate(query, where, offset, rate))
@@ -274,9 +278,12 @@ def hand_state(current, page_says_rounding: bool):
             assert all(abs(values[j]) <= ceiling[j] for j in apart), (current, signs)
         w, b, X, y = page_params(current)
         return X, y.astype(float), np.asarray(w, dtype=float), float(b)
-    # the two orders agree to far more digits than the page shows (ill-conditioned data such
-    # as iris unstandardized part at the 10th)
-    assert np.allclose(np.append(w, b), np.append(w_r, b_r), rtol=1e-6, atol=1e-12), current
+    # the two orders agree to the digits the page shows (up to 8): ill-conditioned data part
+    # earlier than well-conditioned ones (iris unstandardized at 0.99 x the local limit, by
+    # 4e-6 in w and 7e-6 in the loss at step 62, where the page shows 4 digits; the page
+    # replays in the other order only where a run oscillates)
+    rtol = 10.0 ** -min(current.digits, 8)
+    assert np.allclose(np.append(w, b), np.append(w_r, b_r), rtol=rtol, atol=1e-12), current
     return X, y, np.asarray(w, dtype=float), float(b)
 
 
