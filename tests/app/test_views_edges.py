@@ -1,0 +1,176 @@
+"""Views at the edges of what the controls and links allow: states that walks through the
+served app found false or broken, each checked against the core or by hand."""
+
+import json
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import logreg_core as lc
+from tests.app.helpers import frames_with, page_text, table
+
+
+@pytest.mark.parametrize("query", [
+    # a rate picked on the sweep (6 digits) beside its own 4-digit multiple, 1x: they shared a
+    # name, one curve was dropped and the thick line marked the 2x run (found by a walk)
+    {"lr": "0.0888624"},
+    # a typed rate equal to the page's to 4 digits: the page raised (zip, strict)
+    {"lr": "0.522335", "rates": "0.1,0.5223"},
+    {"lr": "0.5", "rates": "0.12341,0.12342,0.2"},
+    # a typed rate within 1e-12 of yours took the thick line (a second walk)
+    {"lr": "0.1", "rates": "0.09999999999999"},
+])
+def test_every_overlay_rate_has_its_own_curve_and_the_thick_one_is_yours(new_app, query):
+    at = new_app(tab="rates", **query).run()
+    assert not at.exception, [e.value for e in at.exception]
+    data = lc.load_dataset("five_points")
+    rate = float(query["lr"])
+    # the default: 0.1x, 0.5x, 2x and 4x to 4 digits, and yours exactly (a rounded 1x drew
+    # a near copy of your curve beside it, a second walk)
+    typed = [float(r) for r in query["rates"].split(",")] if "rates" in query else [
+        float(f"{rate * f:.4g}") for f in (0.1, 0.5, 2, 4)]
+    (overlay,) = [f for f in frames_with(at, "run") if f["run"].str.startswith("η").all()]
+    assert overlay["run"].nunique() == len({*typed, rate})
+    (mine,) = set(overlay.loc[overlay["current"], "run"])
+    def off(name):
+        return abs(float(name.removeprefix("η = ")) - rate)
+
+    assert all(off(mine) < off(other) for other in set(overlay["run"]) - {mine})
+    rules = pd.concat(frames_with(at, "what", "kind")).drop_duplicates("what")
+    assert set(rules.loc[rules["kind"] == "yours", "what"]) == {f"your {mine}"}
+    loss = lc.train(data.X, data.y, learning_rate=rate, steps=200).loss
+    rows = overlay[overlay["run"] == mine].sort_values("step")
+    assert rows["loss"].to_numpy() == pytest.approx(loss[rows["step"].to_numpy()], rel=1e-12)
+
+
+def test_the_sweep_reaches_below_2_over_L_and_every_rule_is_on_its_axis(new_app):
+    """Unscaled breast cancer has 2/L = 4.8e-6: a sweep from 1e-4 up held no rate where
+    descent works, and the 2/L rule and your rate's were drawn left of the axis (a walk)."""
+    at = new_app(data="breast_cancer", std="0", lr="0.000001", steps="20", tab="rates").run()
+    assert not at.exception, [e.value for e in at.exception]
+    data = lc.load_dataset("breast_cancer")
+    design = np.column_stack([data.X, np.ones(len(data.y))])
+    two_over_l = 2 / (np.linalg.eigvalsh(design.T @ design)[-1] / (4 * len(data.y)))
+    sweep = frames_with(at, "final_loss")[0]
+    assert sweep["learning_rate"].min() <= two_over_l / 10
+    assert sweep["learning_rate"].min() <= 1e-6
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    (spec,) = [s for s in specs if "Click a point" in json.dumps(s.get("title"))]
+    low, high = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    assert low <= min(two_over_l, 1e-6) and high >= 10
+
+
+@pytest.mark.parametrize(("query", "cause"), [
+    # students at η = 10 for 50 steps: z = 233, J = 5.5e-102; the loop's loss is exactly 0
+    ({"data": "student", "lr": "10", "steps": "50"}, "loses digits"),
+    ({}, "in a different order"),  # the 5 points at step 200: the last bits
+])
+def test_loop_vs_vectorized_gives_the_cause_of_their_difference(new_app, query, cause):
+    at = new_app(tab="code", **query).run()
+    assert not at.exception
+    (said,) = [m.value for m in at.markdown if "Largest difference over loss" in m.value]
+    assert cause in said, said
+    if cause == "loses digits":
+        assert "loop loss 0, vectorized 5.463e-102" in said and "100% of the value" in said
+
+
+def test_the_students_textbook_column_says_what_it_printed_and_dashes_the_rest(new_app):
+    """The grid wrote a grey "None" where the textbook printed no new b (a screenshot)."""
+    from logreg_core import examples
+
+    at = new_app(tab="student").run()
+    frame = table(at, "with p - y rounded to -0.67 first")
+    printed = dict(zip(frame["quantity"], frame["textbook"], strict=True))
+    assert printed["new b"] == "—"
+    assert all(isinstance(v, str) and v != "None" for v in printed.values())
+    assert printed["new w1"] == f"{examples.STUDENT_PRINTED['new w1']:g}"
+
+
+def test_the_worked_view_off_the_five_points_points_to_a_button_that_is_there(new_app):
+    at = new_app(tab="worked", data="breast_cancer").run()
+    (note,) = [i.value for i in at.info if "Load this step" in i.value]
+    assert "its first screen has a **Load this step** button" in note
+    at = new_app(data="five_points", std="0").run()
+    assert at.button(key="load_worked").label == "Load this step"
+
+
+def test_the_buggy_loops_reported_loss_is_off_only_where_it_is(new_app):
+    """Found by a walk: with only the accumulated error on, the loop's own loss is the true
+    loss, and the page wrote "(off by 0)"."""
+    at = new_app(data="wikipedia_students", tab="buggy").run()
+    at.checkbox(key="bug_accumulated_error").check().run()
+    text = page_text(at)
+    assert "do not show in the loss it reports" in text and "off by" not in text
+    at.checkbox(key="bug_accumulated_error").uncheck()
+    at.checkbox(key="bug_same_sample").check().run()
+    said = re.search(r"where the true loss is ([-\d.e]+) \(off by ([-\d.e+]+)\)", page_text(at))
+    assert said and float(said[2]) > 0, page_text(at)[-500:]
+
+
+@pytest.mark.parametrize("l2", ["0", "0.1"])
+def test_one_label_is_said_as_one_label_not_as_a_line_splitting_classes(new_app, l2):
+    """The one student has label 1: the rates caption said "a line splits the classes", and
+    with L2 the landscape said nothing of the missing best fit (a double space), though the
+    unpenalized bias runs off all the same (a walk)."""
+    data = lc.load_dataset("student")
+    assert set(data.y) == {1}
+    at = new_app(data="student", l2=l2, tab="rates").run()
+    text = page_text(at)
+    assert "a line splits the classes" not in text
+    assert "every label is 1, so the loss has no minimum" in text
+    at = new_app(data="student", l2=l2, tab="landscape").run()
+    (caption,) = [c.value for c in at.caption if c.value.startswith("Loss over")]
+    assert "There is no best fit to mark: every label is 1" in caption and "  " not in caption
+    at = new_app(data="student", l2=l2, tab="optimizers").run()
+    assert "every label is 1, so the loss has no minimum" in page_text(at)
+
+
+@pytest.mark.parametrize(("rate", "chaotic"), [("100", True), ("3", False)])
+def test_the_buggy_view_says_where_rounding_decides_its_corrected_loop(new_app, rate, chaotic):
+    """Found by a walk: at η = 100 on the 20 students the corrected loop's final w was shown
+    as 109.35 while a replay gave 41.93. Two replays by hand that differ only in the order of
+    the samples tell whether rounding decides the run."""
+    data = lc.load_dataset("wikipedia_students")
+    x, y = data.X[:, 0], data.y.astype(float)
+    ends = []
+    for order in (slice(None), slice(None, None, -1)):
+        w = b = 0.0
+        losses = []
+        for _ in range(300):  # the view's loops run up to 300 steps
+            s = 2 * y[order] - 1
+            z = w * x[order] + b
+            losses.append(np.mean(np.logaddexp(0, -s * z)))
+            error = -s * np.exp(-np.logaddexp(0, s * z))  # p - y, without cancellation
+            w, b = w - float(rate) * np.mean(error * x[order]), b - float(rate) * np.mean(error)
+        ends.append(np.array(losses))
+    apart = np.abs(ends[0] - ends[1]) / ends[0]
+    assert (apart.max() > 1e-8) == chaotic
+    at = new_app(data="wikipedia_students", lr=rate, tab="buggy").run()
+    said = "rounding decides the corrected loop's numbers above" in page_text(at)
+    assert said == chaotic
+
+
+@pytest.mark.parametrize("bug", ["accumulated_error", "same_sample"])
+def test_on_one_sample_the_buggy_loops_loss_is_not_called_off(new_app, bug):
+    """With one sample neither bug changes anything (a second walk); the loop's own
+    log(1 + e^z) - y z is 1.9e-16 off the true loss there, and the page said "off by" it."""
+    at = new_app(data="student", tab="buggy").run()
+    at.checkbox(key=f"bug_{bug}").check().run()
+    before = table(at, "true loss")
+    assert before["true loss"].iloc[0] == before["true loss"].iloc[1]  # the same run
+    text = page_text(at)
+    assert "do not show in the loss it reports" in text and "off by" not in text
+
+
+def test_a_lowest_loss_that_underflowed_is_not_called_0_alone(new_app):
+    """A second walk: from b = 1000 with one label, Newton's loss underflows to 0 (the true
+    loss, log(1 + e^-b) with b above 1000, is below 5e-324), and the caption's "(Newton's
+    method's, 0)" read as if the run had reached a floor that does not exist."""
+    at = new_app(data="student", w0="1000,1000", b0="1000", l2="0.1", tab="optimizers").run()
+    tolerance = table(at, "final loss")
+    assert tolerance["final loss"].min() == 0.0
+    assert "0, that is below the smallest number a double holds" in page_text(at)
+    assert math.log1p(math.exp(-745.2)) == 0.0  # e^-745.2 is below the smallest double
