@@ -32,6 +32,11 @@ from tests.core.test_regimes import expected_kinds, reference
 #: How many random states one run of the suite checks; DESCENT_LAB_STATES=2000 checks more
 #: (a longer hunt by hand, outside CI).
 EXAMPLES = int(os.environ.get("DESCENT_LAB_STATES", "100"))
+#: The suite checks the same 100 states on every run, so that what lands has passed the
+#: states CI checks; a hunt (DESCENT_LAB_STATES set, with --hypothesis-seed) draws new ones,
+#: and what it finds becomes an @example below. Stop 28's CI run drew a state no local run
+#: had, and failed on the test's own reference.
+HUNT = "DESCENT_LAB_STATES" in os.environ
 KINDS = ("Converging", "Settling", "Oscillating", "Diverging")
 
 
@@ -84,7 +89,7 @@ def headline_kind(at) -> str | None:
     return None
 
 
-@settings(max_examples=EXAMPLES, deadline=None,
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=not HUNT, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(state=states())
 # Found by a long hunt: at the best fit with L2 the gradient is 5.6e-17, zero to rounding,
