@@ -114,8 +114,9 @@ def render(ctx: ViewContext) -> None:
             " The dashed line points along the max-margin direction of (w, b), the direction "
             "in which gradient descent's parameters run off in the long run (Soudry et al., "
             "2018)." + angle_note(ctx, direction) if direction is not None else "")
-    elif explain.no_minimum(ctx.limits):  # one label, with L2: the bias still runs off
-        where = f"There is no best fit to mark: {explain.no_minimum(ctx.limits)}."
+    # one label, with L2: the unpenalized bias still runs off
+    elif no_minimum := explain.no_minimum(ctx.limits):
+        where = f"There is no best fit to mark: {no_minimum}."
     else:
         where = f"There is no best fit to mark: {md_escape(fit.message, 200)}"
     if off_picture:

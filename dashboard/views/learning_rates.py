@@ -100,12 +100,8 @@ def overlay_curves(sweep) -> tuple[dict, dict, dict]:
     return curves, verdicts, notes
 
 
-def overlay_frame(sweep, current_rate: float) -> pd.DataFrame:
-    curves, verdicts, notes = overlay_curves(sweep)
-    # the learner's own rate is among them exactly (a typed 0.09999999999999 beside 0.1 took
-    # the thick line when "close" was enough)
-    current = next((n for n, r in zip(curves, sweep.learning_rates, strict=True)
-                    if r == current_rate), None)
+def overlay_frame(curves: dict, verdicts: dict, notes: dict, current: str) -> pd.DataFrame:
+    """The overlay chart's frame from `overlay_curves`, ``current`` (a name) drawn thick."""
     return rate_charts.curves_frame(curves, verdicts, current, notes)
 
 
@@ -146,14 +142,16 @@ def render(ctx: ViewContext) -> None:
     if steps < settings.steps:
         st.caption(f"The explorer runs the first {steps:,} of your {settings.steps:,} steps.")
     overlay = compute.sweep(data, rates, steps, *start)
-    show_chart(rate_charts.curves_chart(overlay_frame(overlay, settings.learning_rate),
+    curves, verdicts, notes = overlay_curves(overlay)
+    # your curve: its rate is among them exactly (a typed 0.09999999999999 beside 0.1 took the
+    # thick line when "close" was enough)
+    yours = next(name for name, r in zip(curves, overlay.learning_rates, strict=True)
+                 if r == settings.learning_rate)
+    show_chart(rate_charts.curves_chart(overlay_frame(curves, verdicts, notes, yours),
                                         "Loss from the same start; thick line: your rate"),
                     key="overlay_chart",
-                    alt="Loss curves of " + "; ".join(
-                        f"{name}: {v.describe()}" for name, v in
-                        zip(rate_names(overlay.learning_rates), overlay.verdicts, strict=True)))
-
-    curves, verdicts, _ = overlay_curves(overlay)
+                    alt="Loss curves of " + "; ".join(f"{name}: {v.describe()}"
+                                                      for name, v in verdicts.items()))
     zoom = rate_charts.zoom_frame(curves, verdicts)
     if not zoom.empty:
         show_chart(rate_charts.zoom_chart(zoom), key="zoom_chart",
@@ -164,8 +162,7 @@ def render(ctx: ViewContext) -> None:
     st.markdown(sweep_heading(table, sweep))
     st.slider("Rates in the sweep", fields.SWEEP_COUNT_MIN, fields.SWEEP_COUNT_MAX,
               key="sweep_count", persist_state="session")
-    names = dict(zip(overlay.learning_rates, rate_names(overlay.learning_rates), strict=True))
-    rules = rules_frame(ctx, names[settings.learning_rate])
+    rules = rules_frame(ctx, yours)
     kinds = table["verdict_words"].value_counts()  # "settling in the long run, not yet"
     summary = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
     show_chart(rate_charts.sweep_chart(table, rules, steps), key="sweep_chart",
@@ -179,8 +176,9 @@ def render(ctx: ViewContext) -> None:
     best = sweep.best_rates
     best_at = (f"at η = {fmt(best[0], 4)}" if len(best) == 1 else
                f"by {len(best)} rates, from η = {fmt(best[0], 4)} to {fmt(best[-1], 4)}")
-    race = ("" if not explain.no_minimum(ctx.limits) else
-            f" Here {explain.no_minimum(ctx.limits)}: "
+    no_minimum = explain.no_minimum(ctx.limits)
+    race = ("" if not no_minimum else
+            f" Here {no_minimum}: "
             f"the best is the lowest loss a run reached ({best_at}), not a "
             "best fit, and the runs that do not diverge fall towards 0 in the long run, the "
             "slower ones later.")

@@ -101,7 +101,7 @@ def render(ctx: ViewContext) -> None:
                "0, that is below the smallest number a double holds")
     reference = (f"the best fit ({fmt(target, ctx.digits)})" if ctx.fit.converged else
                  f"the lowest loss any of them reached ({whose}, {reached})"
-                 + (f": {explain.no_minimum(ctx.limits)}" if explain.no_minimum(ctx.limits)
+                 + (f": {no_minimum}" if (no_minimum := explain.no_minimum(ctx.limits))
                     else ""))
     st.caption(
         f"Up to {plural(steps, 'step')} from the same start at η = "
