@@ -179,8 +179,10 @@ def learning_rate_limits(X, y, l2: float = 0.0) -> LearningRateLimits:
                   "regularization to get one.")
         return LearningRateLimits(**common, **none, reason=reason)
     if not fit.converged:
+        # every message of a fit that neither converged nor proved separable names
+        # "Newton's method ...", which keeps its capital after the colon
         reason = (f"The best fit could not be computed, so no local limit is known: "
-                  f"{_lower_first(fit.message)}")
+                  f"{fit.message}")
         return LearningRateLimits(**common, **none, reason=reason)
     eigenvalues = np.linalg.eigvalsh(hessian(X, y, fit.w, fit.b, l2))
     top = float(eigenvalues[-1])
@@ -188,12 +190,6 @@ def learning_rate_limits(X, y, l2: float = 0.0) -> LearningRateLimits:
         **common, local=2.0 / top, hessian_mu_max=top, hessian_mu_min=float(eigenvalues[0]),
         optimum_loss=float(fit.loss), optimum=np.append(fit.w, fit.b), reason="",
     )
-
-
-def _lower_first(text: str) -> str:
-    """A sentence's first letter in lower case, to follow a colon (a name keeps its capital:
-    "Newton's method ...")."""
-    return text if text.startswith("Newton") else text[:1].lower() + text[1:]
 
 
 def first_rising_rate(X, y, w, b, l2: float = 0.0, high: float = 1000.0) -> float | None:
