@@ -64,14 +64,13 @@ def gradient_rounding(grad_pass: GradientPass) -> np.ndarray:
     """
     size_w = np.mean(np.abs(grad_pass.error_x), axis=0) + np.abs(grad_pass.l2_term)
     size_b = np.mean(np.abs(grad_pass.error))
-    return _gradient_bound(size_w, size_b)
+    return _gradient_bound(np.append(size_w, size_b))
 
 
-def _gradient_bound(size_w: np.ndarray, size_b) -> np.ndarray:
-    """The bound of `gradient_rounding` from the sizes of the terms of each dw_j (last axis)
-    and of db: 64 eps times each size, plus the smallest normal double."""
-    size_b = np.broadcast_to(size_b, np.shape(size_w)[:-1])[..., None]
-    return GRADIENT_ROUNDING * np.concatenate([size_w, size_b], axis=-1) + NORMAL
+def _gradient_bound(sizes: np.ndarray) -> np.ndarray:
+    """The bound of `gradient_rounding` from the sizes of the terms of each partial
+    derivative: 64 eps times each size, plus the smallest normal double."""
+    return GRADIENT_ROUNDING * sizes + NORMAL
 
 
 def gradient_rounding_ceiling(X, w, l2: float = 0.0) -> np.ndarray:
@@ -92,8 +91,18 @@ def gradient_rounding_ceiling(X, w, l2: float = 0.0) -> np.ndarray:
     -------
     ndarray of shape (n_states, n_features + 1)
     """
+    return _gradient_bound(gradient_size_ceiling(X, w, l2))
+
+
+def gradient_size_ceiling(X, w, l2: float = 0.0) -> np.ndarray:
+    r"""The largest size the terms of each partial derivative can have at weights ``w``, every
+    :math:`|p_i - y_i|` at its largest, 1: :math:`\operatorname{mean}_i |x_{ij}| +
+    |\lambda w_j|` for dw_j and 1 for db, shape (n_states, n_features + 1). Against it a
+    computed gradient is at the level of rounding (`gradient_rounding_ceiling`) or 0 (the
+    exact fit's test of a minimum)."""
     w = np.atleast_2d(np.asarray(w, dtype=float))
-    return _gradient_bound(np.mean(np.abs(X), axis=0) + np.abs(l2 * w), 1.0)
+    size_w = np.mean(np.abs(X), axis=0) + np.abs(l2 * w)
+    return np.concatenate([size_w, np.ones((len(size_w), 1))], axis=-1)
 
 
 def loss_rounding(grad_pass: GradientPass) -> float:

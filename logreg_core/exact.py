@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .checks import gradient_size_ceiling
 from .maths import (
     LogisticProblem,
     check_data,
@@ -172,8 +173,7 @@ def fit_exact(
                 # A minimum only where the gradient vanishes too, against the size of its
                 # terms: from a far start (b = 746) short steps along a nearly singular
                 # Hessian's direction stopped moving with dJ/db = 0.6, called converged.
-                sizes = np.append(np.mean(np.abs(X), axis=0) + l2 * np.abs(theta[:-1]), 1.0)
-                if np.all(np.abs(grad) <= 1e-8 * sizes):
+                if np.all(np.abs(grad) <= 1e-8 * gradient_size_ceiling(X, theta[:-1], l2)[0]):
                     return result(
                         converged=True, separable=False, iterations=iteration,
                         message=f"Newton's method converged in {iteration} iterations.",
