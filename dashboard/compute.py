@@ -187,16 +187,39 @@ def student_step() -> examples.StudentStep:
     return examples.student_step()
 
 
+@dataclass(frozen=True)
+class LoopTrial:
+    """The textbook loop on trial (`buggy_loop`).
+
+    Attributes
+    ----------
+    correct, buggy : examples.LoopRun
+        The corrected loop and the loop with the bugs, from the same start.
+    twin : examples.LoopRun
+        The corrected loop with its samples in the reverse order: where rounding decides the
+        run, it and ``correct`` part ways.
+    plain_report : float or None
+        What the corrected loop reports as its loss at the state from which the buggy loop
+        took its last step, in the same arithmetic (None where the buggy loop took none):
+        where it equals the buggy loop's own report, the bugs leave that report alone.
+    """
+
+    correct: examples.LoopRun
+    buggy: examples.LoopRun
+    twin: examples.LoopRun
+    plain_report: float | None
+
+
 @st.cache_resource(show_spinner="Running the loop...", max_entries=16, hash_funcs=HASH)
 def buggy_loop(data: Data, rows: int, w0: tuple, b0: float, learning_rate: float, steps: int,
-               bugs: frozenset):
-    """The corrected loop, the loop with ``bugs``, and the corrected loop with its samples in
-    the reverse order: where rounding decides the run, the last two part ways."""
+               bugs: frozenset) -> LoopTrial:
     X, y = data.X[:rows, :2], data.y[:rows]
     correct = examples.buggy_loop_run(X, y, w0[:2], b0, learning_rate, steps)
     buggy = examples.buggy_loop_run(X, y, w0[:2], b0, learning_rate, steps, bugs)
     twin = examples.buggy_loop_run(X[::-1], y[::-1], w0[:2], b0, learning_rate, steps)
-    return correct, buggy, twin
+    plain = None if not len(buggy.reported) else examples.buggy_loop_step(
+        X, y, list(buggy.weights[-2]), float(buggy.bias[-2]), learning_rate)[2]
+    return LoopTrial(correct, buggy, twin, plain)
 
 
 @dataclass(frozen=True, eq=False)

@@ -67,8 +67,9 @@ def render(ctx: ViewContext) -> None:
                                              persist_state="session"))
     rows = min(TRIAL_ROWS, data.n_samples)
     steps = min(settings.steps, TRIAL_STEPS)
-    correct, buggy, twin = compute.buggy_loop(data, rows, settings.w0, settings.b0,
-                                        settings.learning_rate, steps, bugs)
+    trial = compute.buggy_loop(data, rows, settings.w0, settings.b0, settings.learning_rate,
+                               steps, bugs)
+    correct, buggy, twin = trial.correct, trial.buggy, trial.twin
     names = data.names[:2]
     notes = []
     if len(names) < 2 and "same_feature" in bugs:
@@ -114,13 +115,10 @@ def render(ctx: ViewContext) -> None:
     if bugs & {"same_sample", "accumulated_error"} and len(buggy.reported):
         reported, true = float(buggy.reported[-1]), float(buggy.loss[-2])
         gap = abs(reported - true)
-        # What the corrected loop reports at the same state, in the same arithmetic: the
-        # loop's log(1 + e^z) - y z cancels for a confident sample of class 1 (1.9e-16 off the
-        # true loss, or all of it), which no bug causes.
-        X, y = data.X[:rows, :2], data.y[:rows]
-        plain = examples.buggy_loop_step(X, y, list(buggy.weights[-2]), float(buggy.bias[-2]),
-                                         settings.learning_rate)[2]
-        if reported == plain:  # these bugs leave the loss the loop reports alone
+        # Against what the corrected loop reports at the same state, in the same arithmetic:
+        # the loop's log(1 + e^z) - y z cancels for a confident sample of class 1 (1.9e-16 off
+        # the true loss, or all of it), which no bug causes.
+        if reported == trial.plain_report:  # these bugs leave the loss it reports alone
             st.caption(f"The buggy loop also reports a loss of its own, "
                        f"{fmt(reported, ctx.digits)} on its last step, computed before that "
                        "step's update: the corrected loop reports the same at that state, so "
