@@ -40,6 +40,7 @@ st.set_page_config(page_title="Descent Lab", layout="wide",
 alt.utils.schemapi.disable_debug_mode()
 blas.limit_threads(1)  # why: see dashboard/blas.py
 memory.limit_arenas(2)  # why: see dashboard/memory.py
+memory.start_trimming()
 # KaTeX's display formulas overflow their box by 2 px (an internal strut), which makes each
 # one a scroll region a keyboard cannot reach (axe-core: scrollable-region-focusable); the
 # padding holds that overflow. A constant: no user text goes into this HTML.

@@ -1,6 +1,6 @@
 """Settings of the one server process every session shares: one BLAS thread per call, few
-malloc arenas, no full garbage collection after each rerun (why: the modules' docstrings and
-.streamlit/config.toml)."""
+malloc arenas and free pages given back, no full garbage collection after each rerun (why:
+the modules' docstrings and .streamlit/config.toml)."""
 
 import ctypes.util
 import platform
@@ -31,6 +31,19 @@ def test_blas_runs_one_thread_per_call_after_the_limit():
 def test_malloc_arenas_are_limited_on_glibc():
     assert ctypes.util.find_library("c")
     assert memory.limit_arenas(2) is True
+
+
+@pytest.mark.skipif(platform.system() != "Linux" or platform.libc_ver()[0] != "glibc",
+                    reason="malloc_trim is glibc's")
+def test_one_trimming_thread_per_process_gives_freed_pages_back():
+    thread = memory.start_trimming()
+    assert thread is not None and thread.daemon and thread.is_alive()
+    assert memory.start_trimming() is thread  # a rerun starts no second thread
+    blocks = [bytearray(64 * 1024) for _ in range(4096)]  # 256 MiB in small heap blocks
+    above = bytearray(64 * 1024)  # kept: the freed blocks sit below it, where free() keeps them
+    del blocks
+    assert memory.trim() is True
+    del above
 
 
 def test_the_served_app_skips_the_full_collection_after_each_rerun():
