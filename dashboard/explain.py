@@ -72,23 +72,25 @@ def budget_text(ctx: ViewContext) -> str:
             "server stays quick. Fewer features or samples allow more steps.")
 
 
-def chaotic(history) -> bool:
-    """Whether the run is chaotic, as measured: the same run summed in another order drifted
-    away from it (see `logreg_core.verdicts`)."""
-    return history.verdict.chaotic
-
-
-def chaos_note(history) -> str:
-    """Why a chaotic run's losses are shown to fewer digits (its measured agreement)."""
+def digits_note(history, digits: int) -> str:
+    """Which of the run's loss digits are certain (its measured agreement with the same run
+    summed in another order), for losses shown to ``digits`` at most, or "" where rounding
+    decides none of them."""
     v = history.verdict
-    return (f"Chaotic: the same run with its samples added in the reverse order differs by up "
-            f"to {v.rounding_gap:.0e} of the loss, so only {plural(v.digits, 'digit')} "
-            f"{'is' if v.digits == 1 else 'are'} shown.")
+    if v.parted_at is None:
+        return ""
+    shown = ("so not even the first digit is certain; one is shown" if v.digits == 0 else
+             f"so only {plural(v.digits, 'digit')} {'is' if v.digits == 1 else 'are'} shown"
+             if v.digits < digits else
+             f"so its first {plural(v.digits, 'digit')} are certain, and the {digits} shown")
+    lead = "Chaotic" if v.chaotic else "Rounding decides the later digits"
+    return (f"{lead}: the same run with its samples added in the reverse order differs by up "
+            f"to {v.rounding_gap:.0e} of the loss, {shown}.")
 
 
 def loss_digits(ctx: ViewContext) -> int:
     """Significant digits for the run's losses: the reader's choice, but no more than the run
-    has that are certain (fewer for a chaotic run: see `chaos_note`)."""
+    has that are certain (fewer where rounding decides some: see `digits_note`)."""
     return min(ctx.digits, ctx.history.verdict.digits)
 
 

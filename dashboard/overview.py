@@ -84,7 +84,7 @@ def metrics(ctx: ViewContext) -> None:
                    delta=fmt(last - first, certain) if certain else "0 to rounding",
                    delta_color="inverse" if certain else "off",
                    delta_arrow="auto" if certain else "off",
-                   help=explain.chaos_note(history) if explain.chaotic(history) else None,
+                   help=explain.digits_note(history, ctx.digits) or None,
                    **card)
     w = ctx.w
     if len(w) <= 2:

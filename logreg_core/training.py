@@ -170,8 +170,9 @@ def train(
     -------
     History
         Its verdict is judged on the tail and, with ``limits``, on the rate's regime; an
-        oscillating run (not mini-batch) is run a second time with its samples in the reverse
-        order, which tells how many digits of its losses are certain (`verdicts`).
+        oscillating run (not mini-batch), and a gradient descent run above 2/L, is run a
+        second time with its samples in the reverse order, which tells how many digits of its
+        losses are certain and from which step rounding decides its state (`verdicts`).
     """
     X, y = check_data(X, y)
     n_samples, n_features = X.shape
@@ -197,7 +198,12 @@ def train(
               if limits is not None and (type(optimizer) is GradientDescent or full_batch)
               else None)
     verdict = classify_run(loss, stopped_at, stochastic=stochastic, regime=regime)
-    if OSCILLATING in (verdict.kind, verdict.measured) and not stochastic:
+    # Below 2/L a step cannot pull two nearby states apart (for a convex loss whose curvature
+    # is at most L the step is nonexpansive), so rounding errors only add up, about an ulp a
+    # step; above it nothing bounds their growth, and a run that settles in the end may part
+    # from its twin on the way (`RateRegime.rounding_may_grow`).
+    if not stochastic and (OSCILLATING in (verdict.kind, verdict.measured)
+                           or (regime is not None and regime.rounding_may_grow)):
         backwards = LogisticProblem(np.ascontiguousarray(X[::-1]), y[::-1], problem.l2)
         twin_thetas, twin, twin_grads, twin_last = _descend(backwards, optimizer, theta0,
                                                             steps)

@@ -434,6 +434,24 @@ def test_a_chaotic_run_shows_only_its_certain_digits_and_says_why(new_app):
     assert f", {shown} at step 3,000 (" in caption_with(at, "Loss ")
 
 
+def test_a_settling_run_says_where_rounding_decides_its_state(new_app):
+    """Above 2/L a run that settles in the end can part from its twin on the way (the core's
+    test checks it against long double): the page says so at the inspected step, and shows
+    the losses to the digits that are certain, with why."""
+    X, y = np.asarray(lc.load_dataset("iris_petals").X), lc.load_dataset("iris_petals").y
+    rate = learning_rate_limits(X, y).local
+    at = new_app(data="iris_petals", std="0", lr=repr(rate), steps="5000", step="2032").run()
+    assert not at.exception
+    verdict = core_history("iris_petals", learning_rate=rate, steps=5000).verdict
+    assert not verdict.chaotic and verdict.digits < 4
+    note = caption_with(at, "From step ")
+    assert f"From step {verdict.parted_at:,} on, the same run" in note
+    assert "So rounding decides the state at step 2,032" in note
+    final = next(m for m in at.metric if m.label == "Loss at step 5,000")
+    assert final.value == fmt(verdict.final, max(1, verdict.digits))
+    assert final.help.startswith("Rounding decides the later digits")
+
+
 def test_a_huge_l2_never_shows_nan(new_app):
     from dashboard.views import VIEWS
 

@@ -453,9 +453,13 @@ def check_lesson(at, query, part, current):
         n = min(len(ahead), len(behind))
         with np.errstate(invalid="ignore"):
             apart = np.nan_to_num(np.abs(ahead[:n] - behind[:n]) / ahead[:n]).max()
-        said = re.search(r"This run is chaotic: from step ([\d,]+) on", text)
+        # the step from which the other order's loss is apart, as the note's first part or
+        # after the gradients' ("..., and from step t on a loss ...")
+        said = re.search(r"[Ff]rom step ([\d,]+) on, the same run with its samples added in the "
+                         r"reverse order has a loss|and from step ([\d,]+) on a loss", text)
         if said:  # the two orders do part by then, and the part names a step up to k
-            assert apart > 1e-12 and int(said[1].replace(",", "")) <= k, (query, apart)
+            assert apart > 1e-12 and int((said[1] or said[2]).replace(",", "")) <= k, (
+                query, apart)
         else:  # a replay by hand reaches the page's losses, to the digits shown (up to the
             # 1e-8 at which the page's own twin speaks): near a limit the growth of a rounding
             # seed depends on its size, and the hand's two orders (other arithmetic than the
