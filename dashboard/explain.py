@@ -60,7 +60,8 @@ def limits_summary(limits: LearningRateLimits, learning_rate: float, digits: int
     """The limits in one sentence (the words for them are in `limits_text`)."""
     f = lambda v: fmt(v, digits)  # noqa: E731
     local = (f" and settles at the best fit up to 2/μ* = {f(limits.local)}"
-             if limits.local is not None else "; there is no best fit to settle at")
+             if limits.local is not None else "; there is no best fit to settle at"
+             if no_minimum(limits) else "; the best fit could not be computed")
     return (f"Every step lowers the loss up to η = 2/L = {f(limits.guaranteed)}{local} "
             f"(yours: {fmt(learning_rate, 6)}).")
 
@@ -146,15 +147,25 @@ def model_chart_caption(ctx: ViewContext) -> str:
     w, b = ctx.w, ctx.b
     if not np.any(w != 0):
         return f"At step {ctx.k:,} every weight is 0: no boundary, p is the same everywhere."
+    scaler = ctx.data.scaler if ctx.data.standardized else None
     if ctx.data.n_features == 1:
-        return f"At step {ctx.k:,} the boundary p = 0.5 is at x = −b/w = {f(-b / w[0])}; {share}."
+        at = -b / w[0]
+        if scaler is None:
+            return f"At step {ctx.k:,} the boundary p = 0.5 is at x = −b/w = {f(at)}; {share}."
+        # the x the model sees is standardized: say so, and where that is in the data's units
+        raw = float(scaler.mean[0] + scaler.scale[0] * at)
+        return (f"At step {ctx.k:,} the boundary p = 0.5 is at x = −b/w = {f(at)} in "
+                f"standardized units, {f(raw)} in the units of "
+                f"{md_escape(ctx.names[0], 40)}; {share}.")
     if ctx.data.n_features == 2:
         terms = " ".join(f"{'−' if v < 0 else '+'} {f(abs(v))}·{t}" for v, t in
                          ((w[0], "x₁"), (w[1], "x₂"), (b, "1")))
         terms = terms.removesuffix("·1").removeprefix("+ ")
         terms = "−" + terms.removeprefix("− ") if terms.startswith("− ") else terms
+        both = ", both standardized" if scaler is not None else ""
         return (f"At step {ctx.k:,} the line p = 0.5 is where {terms} = 0 (x₁ is "
-                f"{md_escape(ctx.names[0], 40)}, x₂ is {md_escape(ctx.names[1], 40)}); {share}.")
+                f"{md_escape(ctx.names[0], 40)}, x₂ is {md_escape(ctx.names[1], 40)}{both}); "
+                f"{share}.")
     return f"At step {ctx.k:,}, {share}."
 
 

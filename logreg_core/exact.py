@@ -142,9 +142,22 @@ def fit_exact(
     with np.errstate(all="ignore"):
         loss, grad = problem.loss_and_gradient(theta)
         path_loss.append(float(loss))
+        def at_minimum() -> bool:
+            """Whether the gradient vanishes here against the size of its terms: the loss is
+            convex, so this is its minimum (outside a proof of separation, where every
+            sample is far on its side and the gradient underflows on the way to infinity)."""
+            return bool(np.all(np.abs(grad) <= 1e-8 * gradient_size_ceiling(X, theta[:-1],
+                                                                              l2)[0]))
+
         for iteration in range(1, max_iter + 1):
             if stop_at_proof and l2 == 0 and np.all(Xs @ theta < 0):
                 return result(**_separable(iteration - 1, y))
+            if iteration == 1 and at_minimum():  # the start is the best fit: no step lowers
+                # the loss, and saying so would read as "there is no best fit" (an upload of
+                # x = 1, 2, 1, 2 with labels 0, 0, 1, 1: the best fit is w = b = 0)
+                return result(converged=True, separable=False, iterations=0,
+                              message="Newton's method started at the best fit: the gradient "
+                                      "is 0 there.")
             hess = problem.hessian(theta)
             try:
                 direction = np.linalg.solve(hess, grad)
@@ -173,7 +186,7 @@ def fit_exact(
                 # A minimum only where the gradient vanishes too, against the size of its
                 # terms: from a far start (b = 746) short steps along a nearly singular
                 # Hessian's direction stopped moving with dJ/db = 0.6, called converged.
-                if np.all(np.abs(grad) <= 1e-8 * gradient_size_ceiling(X, theta[:-1], l2)[0]):
+                if at_minimum():
                     return result(
                         converged=True, separable=False, iterations=iteration,
                         message=f"Newton's method converged in {iteration} iterations.",

@@ -238,6 +238,23 @@ def test_chart_captions_read_out_the_figures_a_slider_changes(new_app):
         "At step 0 the line p = 0.5 is where −1·x₁ + 0.5·x₂ + 0.25 = 0")
 
 
+def test_a_boundary_on_standardized_features_says_so_and_gives_the_datas_units(new_app):
+    """Found by an upload walk: on standardized features the caption gave x = −b/w = −0.1288
+    for incomes of 1e7 to 5e7, with no word that it is a z-score. By hand: the raw x where
+    the model's z is 0, with the features standardized here."""
+    at = new_app(std="1", step="7").run()
+    x = lc.load_dataset("five_points").X[:, 0]
+    mean, std = x.mean(), np.sqrt(np.mean((x - x.mean()) ** 2))
+    history = core_history(standardize=True)
+    w, b = history.weights[7, 0], history.bias[7]
+    raw = mean - b / w * std  # (raw - mean) / std * w + b = 0
+    assert caption_with(at, "At step 7").startswith(
+        f"At step 7 the boundary p = 0.5 is at x = −b/w = {fmt(-b / w)} in standardized "
+        f"units, {fmt(raw)} in the units of x;")
+    iris = new_app(data="iris_petals", std="1", step="0", w0="1,1").run()
+    assert "x₂ is petal\\_width\\_cm, both standardized);" in caption_with(iris, "At step 0")
+
+
 def test_first_screen_puts_the_worked_step_beside_the_table_as_text(app):
     worked = [m.value for m in app.markdown if "| quantity | textbook | exact |" in m.value]
     assert len(worked) == 1

@@ -8,6 +8,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from logreg_core import Standardizer, fit_exact, load_dataset, loss_and_gradients, train
+from logreg_core.limits import learning_rate_limits
 
 
 def sklearn_fit(X, y, C, tol=1e-12):
@@ -125,3 +126,21 @@ def test_a_tiny_l2_on_separable_data_has_its_far_best_fit_found(l2, loss):
     dw, db = np.mean(error * x) + l2 * fit.w[0], np.mean(error)
     assert abs(dw) <= 1e-6 * np.mean(np.abs(error * x)) + 1e-300
     assert abs(db) <= 1e-6 * np.mean(np.abs(error)) + 1e-300
+
+
+@pytest.mark.parametrize("x", [[1.0, 2.0, 1.0, 2.0], [7.0, 7.0, 7.0, 7.0]])
+def test_a_start_at_the_best_fit_is_the_best_fit(x):
+    """Found by an upload walk: x = 1, 2, 1, 2 with labels 0, 0, 1, 1 (or one constant
+    feature) has its best fit at w = b = 0, where Newton's method starts. No step lowers the
+    loss there, and the page said "there is no best fit". By hand: every p is 1/2, so the
+    gradient mean((p - y) x), mean(p - y) is 0, and the loss is ln 2, which is convex."""
+    X, y = np.array(x)[:, None], np.array([0.0, 0.0, 1.0, 1.0])
+    assert np.mean((0.5 - y) * X[:, 0]) == 0 and np.mean(0.5 - y) == 0
+    fit = fit_exact(X, y)
+    assert fit.converged and not fit.separable and fit.iterations == 0, fit.message
+    assert fit.loss == pytest.approx(np.log(2), rel=1e-15)
+    # so the local limit is known: the Hessian there is [X 1]^T [X 1] / 16, whose largest
+    # eigenvalue is L's, and 2/mu* = 2/L
+    limits = learning_rate_limits(X, y)
+    A = np.column_stack([X, np.ones(4)])
+    assert limits.local == pytest.approx(2 / (np.linalg.eigvalsh(A.T @ A)[-1] / 16), rel=1e-12)
