@@ -23,7 +23,7 @@ import pandas as pd
 from .csv_formats import TO_CSV as _TO_CSV
 from .csv_formats import not_text
 from .errors import LogRegInputError
-from .maths import MAX_ABS_FEATURE, check_data
+from .maths import MAX_ABS_FEATURE, check_data, column_mean_and_spread
 
 MAX_ROWS = 50_000
 MAX_FEATURES = 100
@@ -574,8 +574,8 @@ def prepare(frame: pd.DataFrame, target: str, features: list[str], *, swap_label
             raise UploadError(code, f"The feature {_named(bad, 'holds/hold')} {problem}, or "
                               f"untick {'them' if len(bad) > 1 else 'it'}.", columns=bad)
     X, y = check_data(X, mapping.encode(labels))
-    with np.errstate(all="ignore"):  # huge spreads overflow to inf, which is the answer
-        stds = X.std(axis=0)
+    with np.errstate(all="ignore"):
+        stds = column_mean_and_spread(X)[1]
         usable = stds[np.isfinite(stds) & (stds > 0)]
         scale_ratio = float(usable.max() / usable.min()) if usable.size >= 2 else 1.0
     return PreparedData(X=X, y=y, feature_names=list(map(str, features)), mapping=mapping,

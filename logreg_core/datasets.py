@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import LogRegInputError
-from .maths import check_data
+from .maths import check_data, column_mean_and_spread
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -145,8 +145,7 @@ def constant_features(X, names: Sequence[str]) -> list[str]:
     if X.shape[0] == 0:
         return []
     with np.errstate(all="ignore"):
-        mean = X.mean(axis=0)
-        scale = X.std(axis=0)
+        mean, scale = column_mean_and_spread(X)
     constant = (scale == 0) | (scale <= 1e-12 * np.abs(mean))
     return [str(names[j]) for j in np.flatnonzero(constant)]
 
@@ -191,7 +190,8 @@ class Standardizer:
                 f"{'it' if one else 'them'} (a constant feature tells the classes nothing the "
                 "bias does not)."
             )
-        return cls(mean=X.mean(axis=0), scale=X.std(axis=0))
+        mean, scale = column_mean_and_spread(X)
+        return cls(mean=mean, scale=scale)
 
     def transform(self, X) -> np.ndarray:
         """Standardize ``X`` of shape (n_samples, n_features)."""

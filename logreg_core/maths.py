@@ -129,6 +129,30 @@ def check_data(X, y) -> tuple[np.ndarray, np.ndarray]:
     return np.ascontiguousarray(X), y
 
 
+def column_mean_and_spread(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Each column's mean and standard deviation, computed on the column divided by its
+    largest magnitude and scaled back.
+
+    .. math:: \bar x_j = s_j \operatorname{mean}(x_j / s_j), \quad
+              \sigma_j = s_j \operatorname{std}(x_j / s_j), \quad s_j = \max_i |x_{ij}|
+
+    Written directly, the squares of values near 1e-300 underflow to 0 (a column of 1e-300 to
+    5e-300 read as constant: an upload walk) and those of values near 1e200 overflow to inf.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), finite
+
+    Returns
+    -------
+    mean, std : ndarray of shape (n_features,)
+    """
+    size = np.max(np.abs(X), axis=0, initial=0.0)
+    size = np.where(size > 0, size, 1.0)
+    unit = X / size
+    return unit.mean(axis=0) * size, unit.std(axis=0) * size
+
+
 def check_parameters(w, b, n_features: int) -> tuple[np.ndarray, float]:
     """Validate a weight vector and bias.
 

@@ -43,8 +43,12 @@ W0 = np.array({w0}, dtype=float)
 B0 = {b0}
 L2 = {l2}  # strength of the penalty L2 / 2 * |w|^2 (the bias is not penalized)
 
-if STANDARDIZE:  # z-scores, with the population standard deviation
-    X = (X - X.mean(axis=0)) / X.std(axis=0)
+if STANDARDIZE:  # z-scores, with the population standard deviation, of each column divided
+    # by its largest magnitude and scaled back (squares of values near 1e-300 underflow)
+    size = np.abs(X).max(axis=0)
+    size[size == 0] = 1.0
+    unit = X / size
+    X = (X - unit.mean(axis=0) * size) / (unit.std(axis=0) * size)
 
 
 def spreadsheet_safe(text):

@@ -84,6 +84,18 @@ def test_a_feature_of_tiny_values_is_not_constant():
     assert scaled[:, 0] == pytest.approx([-1.2247449, 1.2247449, 0.0], rel=1e-6)
 
 
+@pytest.mark.parametrize("unit", [1e-300, 1e-155, 1e140])
+def test_a_spread_whose_square_underflows_or_overflows_is_a_spread(unit):
+    """Found by an upload walk: x = 1e-300 ... 5e-300 was called "the same value in every row"
+    (its variance, about 2e-600, underflows to 0), and standardizing it "would divide by
+    zero". Its z-scores are those of the same numbers in units of 1, written out here."""
+    plain = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 1.5])
+    X = (plain * unit)[:, None]
+    assert constant_features(X, ["x"]) == []
+    z = (plain - plain.mean()) / np.sqrt(np.mean((plain - plain.mean()) ** 2))
+    assert Standardizer.fit(X).transform(X)[:, 0] == pytest.approx(z, rel=1e-12)
+
+
 def test_a_title_that_gives_the_size_gives_the_datas():
     import re
 
