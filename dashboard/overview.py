@@ -217,6 +217,9 @@ def side_column(ctx: ViewContext) -> None:
         player.editing_controls(ctx)
     else:
         st.markdown("**The learning-rate limits of this data**")
+        if ctx.pending:  # at or below 2/L every step lowers the loss: that answers a question
+            st.caption("They appear once you reveal your prediction.")
+            return
         st.caption(explain.limits_summary(ctx.limits, ctx.settings.learning_rate, ctx.digits))
         box = st.expander("What 2/L and 2/μ* mean", key="limits_open", on_change="rerun")
         if box.open:

@@ -12,22 +12,26 @@ from __future__ import annotations
 import hashlib
 import math
 
+import numpy as np
 import streamlit as st
 
 import logreg_core as lc
+from logreg_core.checks import NORMAL, derivative_signs, underflowed_gradient
 
 from . import explain
 from .context import ViewContext
-from .text import fmt, md_escape
+from .text import fmt_apart, fmt_log10, fmt_loss, md_escape
 
 SIGNS = ("negative", "zero", "positive")
 MOVES = ("go down", "stay the same", "go up")
 
 
 def run_key(ctx: ViewContext) -> str:
-    """Names the run the questions are asked along (its states differ only by the step)."""
+    """Names the run the questions are asked along (its states differ only by the step). Not
+    its number of steps: step k is the same state in a run of 100 steps as in one of 200, so
+    a shorter run after a reveal asks nothing its screen answered (a lesson walk)."""
     s = ctx.settings
-    parts = [ctx.data.key, s.learning_rate, s.w0, s.b0, s.l2, s.steps]
+    parts = [ctx.data.key, s.learning_rate, s.w0, s.b0, s.l2]
     return hashlib.sha1(repr(parts).encode()).hexdigest()[:10]
 
 
@@ -50,28 +54,29 @@ def pending(session, ctx: ViewContext) -> bool:
             and not seen_later(session, ctx))
 
 
-def _sign(value: float, rounding: float) -> str:
-    """The sign of a partial derivative, "zero" within its rounding (at a best fit the
-    computed gradient is noise of about 1e-16, whose sign depends on the order of a sum)."""
-    return SIGNS[int(value > rounding) - int(value < -rounding) + 1]
-
-
-def _derivatives(ctx: ViewContext) -> dict[str, tuple[float, float]]:
-    """Each asked partial derivative with its rounding (`logreg_core.gradient_rounding`)."""
-    grad = ctx.grad_pass
-    rounding = lc.gradient_rounding(grad)
-    shown = {f"w{j}": (float(grad.dw[j]), float(rounding[j]))
-             for j in range(min(len(ctx.names), 3))}
-    return {**shown, "b": (float(grad.db), float(rounding[-1]))}
+def _asked(ctx: ViewContext) -> dict[str, int]:
+    """Each asked partial derivative's name and its index in ``(dw..., db)``."""
+    return {**{f"w{j}": j for j in range(min(len(ctx.names), 3))}, "b": ctx.data.n_features}
 
 
 def truth(ctx: ViewContext) -> dict[str, str]:
-    """The right answer of each question, from the core."""
+    """The right answer of each question, from the core: each derivative's sign, "zero"
+    within its rounding (at a best fit the computed gradient is noise of about 1e-16, whose
+    sign depends on the order of a sum), the exact sign where its terms underflowed
+    (`logreg_core.checks.derivative_signs`)."""
     grad = ctx.grad_pass
-    answers = {name: _sign(*pair) for name, pair in _derivatives(ctx).items()}
+    signs = derivative_signs(ctx.data.X, ctx.data.y, grad)
+    answers = {name: SIGNS[int(signs[j]) + 1] for name, j in _asked(ctx).items()}
     after, slack = next_loss(ctx), lc.loss_change_rounding(grad)  # rounding is no move
     answers["loss"] = MOVES[int(after > grad.loss + slack) - int(after < grad.loss - slack) + 1]
     return answers
+
+
+def signs_lost(ctx: ViewContext) -> np.ndarray:
+    """Which partial derivatives are nonzero only beyond double precision (their terms all
+    underflowed: `logreg_core.checks.underflowed_gradient`)."""
+    lost = underflowed_gradient(ctx.data.X, ctx.data.y, ctx.grad_pass.z)
+    return lost.underflowed & (lost.sign != 0)
 
 
 def next_loss(ctx: ViewContext) -> float:
@@ -121,19 +126,40 @@ def feedback(ctx: ViewContext) -> None:
                    "past it for the next question.")
         return
     guesses = st.session_state.get("guesses", {})
-    answers, derivatives = truth(ctx), _derivatives(ctx)
+    answers, asked = truth(ctx), _asked(ctx)
+    computed = np.append(ctx.grad_pass.dw, ctx.grad_pass.db)
+    lost = underflowed_gradient(ctx.data.X, ctx.data.y, ctx.grad_pass.z)
     right = sum(guesses.get(name) == value for name, value in answers.items())
     lines = [f"**{right} of {len(answers)} right.**"]
     for name, value in answers.items():
         mark = ":material/check_circle:" if guesses.get(name) == value else ":material/cancel:"
         if name == "loss":
             after = next_loss(ctx)
-            lines.append(f"{mark} The loss goes from {fmt(ctx.grad_pass.loss, ctx.digits)} to "
-                         + ("a number too large for double precision" if not math.isfinite(after)
-                            else fmt(after, ctx.digits)) + f": it will {value}.")
+            before, later = fmt_loss(ctx.grad_pass.loss, ctx.digits), fmt_loss(after, ctx.digits)
+            if value != "stay the same" and math.isfinite(after) and ctx.grad_pass.loss and after:
+                before, later = fmt_apart(ctx.grad_pass.loss, after, ctx.digits)  # not "0.6931
+                # to 0.6931: it will go down" (a lesson walk)
+            lines.append(f"{mark} The loss goes from {before} "
+                         "to " + ("a number too large for double precision"
+                                  if not math.isfinite(after) else later)
+                         + f": it will {value}"
+                         + (" in double precision (the exact step lowers it, by far less than "
+                            "a double can hold)" if value == "stay the same"
+                            and ctx.grad_pass.loss < NORMAL and np.any(signs_lost(ctx)) else "")
+                         + ".")
         else:
             what = "db" if name == "b" else f"dw for {md_escape(ctx.names[int(name[1:])], 40)}"
-            if value == "zero" and derivatives[name][0] != 0:
+            j = asked[name]
+            if value != "zero" and abs(computed[j]) < NORMAL and lost.underflowed[j]:
+                exact = fmt_log10(lost.sign[j], lost.log10_size[j], ctx.digits)
+                lines.append(
+                    f"{mark} {what} is {value}: every sample's error p − y is below the "
+                    f"smallest double here, so its computed value is 0, but the exact one is "
+                    f"about {exact}: raising that parameter would "
+                    f"{'raise' if value == 'positive' else 'lower'} the loss, by less than "
+                    "double precision can hold, so the step leaves it.")
+                continue
+            if value == "zero" and computed[j] != 0:
                 value = "zero to rounding"
             effect = {"positive": "raising that parameter would raise the loss, so the step "
                                   "lowers it",

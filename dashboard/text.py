@@ -106,6 +106,17 @@ def fmt_loss(value: float, digits: int = 4) -> str:
     return "< 5e-324" if float(value) == 0.0 else fmt(value, digits)
 
 
+def fmt_log10(sign: float, log10_size: float, digits: int = 4) -> str:
+    """A number given by its sign and the log10 of its size, as `fmt` writes numbers with an
+    exponent: for sizes beyond double precision (-2.896e-760 from -1 and -759.538)."""
+    exponent = math.floor(log10_size)
+    mantissa = 10.0 ** (log10_size - exponent)
+    text = f"{mantissa:.{max(1, digits)}g}"
+    if text.startswith("10"):  # 9.9995 rounded up to the next power of ten
+        text, exponent = f"{1.0:.{max(1, digits)}g}", exponent + 1
+    return f"{'-' if sign < 0 else ''}{text}e{exponent:+d}"
+
+
 def tex_number(value: float, digits: int = 4) -> str:
     """`fmt` for LaTeX: exponents as powers of ten."""
     text = fmt(value, digits)

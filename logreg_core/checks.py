@@ -6,7 +6,8 @@ pass criterion; `why_facts` evaluates, at one sample, the three facts that make 
 ``(p - y) x``: the sigmoid's slope, the chain rule's cancellation and the log-odds.
 `loss_rounding`, `loss_change_rounding` and `gradient_rounding` bound the rounding of a
 computed J, of a change of it and of each partial derivative: within them a loss has not
-moved and a derivative is zero.
+moved and a derivative is zero. `underflowed_gradient` recovers, in log space, the sign of a
+derivative whose every term underflowed.
 """
 
 from __future__ import annotations
@@ -103,6 +104,95 @@ def gradient_size_ceiling(X, w, l2: float = 0.0) -> np.ndarray:
     w = np.atleast_2d(np.asarray(w, dtype=float))
     size_w = np.mean(np.abs(X), axis=0) + np.abs(l2 * w)
     return np.concatenate([size_w, np.ones((len(size_w), 1))], axis=-1)
+
+
+@dataclass(frozen=True)
+class UnderflowedGradient:
+    r"""The data's part of each partial derivative where double precision lost it.
+
+    A sample far on its label's side has an error :math:`p - y = -s\,\sigma(-s z)` (with
+    :math:`s = 2y - 1`) of size :math:`e^{-\operatorname{softplus}(s z)}`, about
+    :math:`e^{-|z|}`: past :math:`|z| = 745` it is 0 in double precision, and a pass where
+    every sample is that far computes a gradient of exactly 0. The maths keeps a sign and a
+    size, computed here in log space: each term's log size is
+    :math:`-\operatorname{softplus}(s_i z_i) + \log |x_{ij}|`, and the mean is
+    :math:`e^{m} \operatorname{mean}_i(\pm e^{t_{ij} - m})` with :math:`m` the largest.
+
+    Attributes
+    ----------
+    underflowed : ndarray of bool, shape (n_features + 1,)
+        Whether every term of ``mean((p - y) x_j)`` (and of ``mean(p - y)``, last) is below
+        the smallest normal double, so that the computed one says nothing.
+    sign : ndarray of shape (n_features + 1,)
+        -1, 0 or +1: the sign of the exact ``mean((p - y) x_j)``; 0 where its terms cancel
+        within `GRADIENT_ROUNDING` of their sizes (or all are 0).
+    log10_size : ndarray of shape (n_features + 1,)
+        ``log10 |mean((p - y) x_j)|`` (-inf where the sign is 0).
+    """
+
+    underflowed: np.ndarray
+    sign: np.ndarray
+    log10_size: np.ndarray
+
+    def __post_init__(self) -> None:
+        freeze_fields(self)  # shared across sessions: read-only
+
+
+def underflowed_gradient(X, y, z) -> UnderflowedGradient:
+    """The data's part of the gradient in log space (`UnderflowedGradient`).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,), labels 0/1
+    z : ndarray of shape (n_samples,), the logits as computed
+
+    Returns
+    -------
+    UnderflowedGradient
+    """
+    X, y, z = np.asarray(X, float), np.asarray(y, float), np.asarray(z, float)
+    s = 2 * y - 1
+    A = np.column_stack([X, np.ones(len(y))])
+    with np.errstate(divide="ignore"):
+        log_terms = -np.logaddexp(0, s * z)[:, None] + np.log(np.abs(A))
+    top = np.max(log_terms, axis=0)
+    finite = np.isfinite(top)
+    top = np.where(finite, top, 0.0)
+    scaled = np.exp(log_terms - top)  # each at most 1: no underflow of the largest terms
+    total = np.sum(-s[:, None] * np.sign(A) * scaled, axis=0)
+    signed = finite & (np.abs(total) > GRADIENT_ROUNDING * np.sum(scaled, axis=0))
+    with np.errstate(divide="ignore"):
+        log10_size = np.where(signed, (top + np.log(np.abs(total) / len(y))) / math.log(10),
+                              -np.inf)
+    return UnderflowedGradient(
+        underflowed=finite & (top < math.log(NORMAL)),
+        sign=np.where(signed, np.sign(total), 0.0), log10_size=log10_size)
+
+
+def derivative_signs(X, y, grad_pass: GradientPass) -> np.ndarray:
+    """The sign of each partial derivative ``(dw..., db)`` at the pass's point: -1, 0 or +1.
+
+    0 where the computed derivative is within its rounding (`gradient_rounding`: at a best
+    fit its sign is left to the order of a sum), except where every term of the data's part
+    underflowed and no penalty is added: there the sign is the exact one, from log space
+    (`underflowed_gradient`; the computed 0 read as "the loss is flat here": a lesson walk).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    grad_pass : GradientPass
+
+    Returns
+    -------
+    ndarray of shape (n_features + 1,)
+    """
+    values = np.append(grad_pass.dw, grad_pass.db)
+    signs = np.where(np.abs(values) > gradient_rounding(grad_pass), np.sign(values), 0.0)
+    lost = underflowed_gradient(X, y, grad_pass.z)
+    alone = np.append(grad_pass.l2_term, 0.0) == 0
+    return np.where((signs == 0) & lost.underflowed & alone, lost.sign, signs)
 
 
 def loss_rounding(grad_pass: GradientPass) -> float:

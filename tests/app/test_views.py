@@ -239,6 +239,39 @@ def test_predict_then_reveal_hides_every_answer_until_the_reveal(app):
     assert "Make your guesses" in page_text(app) and not app.tabs
 
 
+def test_a_gradient_lost_to_underflow_is_not_called_flat(new_app):
+    """Found by a lesson walk: on the one student at η = 100 the step lands at z = 2338, where
+    every error p - y underflows; Predict first said "dw is zero: the loss is flat in that
+    direction" and marked "negative" wrong. For a label 1 the exact error is -σ(-z) < 0, and
+    the features are positive, so every derivative is negative (the core's test checks the
+    sizes against mpmath)."""
+    at = new_app(data="student", lr="100", steps="1").run()
+    student = lc.load_dataset("student")
+    assert student.y.tolist() == [1.0] and np.all(student.X > 0)
+    at.toggle(key="predict_mode").set_value(True).run()
+    state = next(r.key for r in at.radio).rsplit("_", 1)[1]
+    for name in ("w0", "w1", "b"):
+        at.radio(key=f"guess_{name}_{state}").set_value("negative").run()
+    at.radio(key=f"guess_loss_{state}").set_value("stay the same").run()
+    at.button(key=f"reveal_{state}").click().run()
+    text = plain(page_text(at))
+    assert "**4 of 4 right.**" in text and "flat" not in text
+    assert text.count("so its computed value is 0, but the exact one is about -") == 3
+    assert "goes from < 5e-324 to < 5e-324: it will stay the same in double precision" in text
+
+
+def test_the_limits_beside_an_open_question_wait_for_the_reveal(new_app):
+    """Found by a lesson walk: off the 5 points the side column said "Every step lowers the
+    loss up to η = 2/L = 0.7458 (yours: 0.2)" beside the open question "the loss will ...",
+    which at or below 2/L it answers."""
+    at = new_app(data="wikipedia_students", lr="0.2", steps="50").run()
+    assert "Every step lowers the loss up to" in page_text(at)
+    at.toggle(key="predict_mode").set_value(True).run()
+    text = page_text(at)
+    assert "Make your guesses" in text and "They appear once you reveal" in text
+    assert "2/L" not in text and not [e for e in at.expander if "2/L" in e.label]
+
+
 def test_a_step_before_one_revealed_asks_nothing_its_screen_answered(new_app):
     """Revealing step 100 showed the loss curve and the model up to step 100, which answer
     every question about step 99: stepping back asks none; stepping past 100 asks again."""
@@ -253,6 +286,8 @@ def test_a_step_before_one_revealed_asks_nothing_its_screen_answered(new_app):
     assert "You have seen step 100 of this run" in plain(page_text(at))
     inspect(at, 101)
     assert at.radio and "Make your guesses" in page_text(at) and not at.tabs
+    at.select_slider(key="steps").set_value(100).run()  # the same states, a shorter run
+    assert not at.radio and at.tabs
 
 
 def test_gradient_check_shown(app):

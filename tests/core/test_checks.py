@@ -15,6 +15,7 @@ from logreg_core import (
     loss_rounding,
     train,
 )
+from logreg_core.checks import derivative_signs, underflowed_gradient
 
 
 def test_correct_gradient_passes_with_and_without_l2(cancer_std):
@@ -272,3 +273,42 @@ def test_the_log_odds_is_not_checked_where_p_holds_few_of_zs_digits(z):
     for kept in (0.0, 1e-7, -3e-6):
         facts = checks.why_facts(kept, 1.0, x=1.0)
         assert facts.log_odds == pytest.approx(kept, rel=1e-8, abs=0.0)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(scale=st.floats(0.5, 5.0), far=st.floats(800.0, 3000.0),
+       signs=st.lists(st.sampled_from([-1.0, 1.0]), min_size=2, max_size=2))
+def test_a_gradient_whose_terms_underflow_keeps_its_exact_sign(scale, far, signs):
+    """Found by a lesson walk: at z = 2338 on the one student Predict first said "dw is zero:
+    the loss is flat in that direction", where the exact dw is -1.3e-1015. Reference: every
+    term at 50 digits in mpmath, from the logits as computed."""
+    import mpmath
+
+    mpmath.mp.dps = 50
+    X = np.array([[1.0, signs[0] * scale], [2.0, 0.5], [3.0, signs[1]]])
+    y = np.array([0.0, 1.0, 1.0])
+    w, b = np.array([far, 0.0]), -far * 1.5  # z = -far/2, far/2, 3 far/2: each on its side
+    grad_pass = loss_and_gradients(X, y, w, b)
+    z = grad_pass.z
+    assert np.all(np.abs(z) >= 400)
+    errors = [(-1 / (1 + mpmath.exp(mpmath.mpf(zi))) if yi else
+               1 / (1 + mpmath.exp(-mpmath.mpf(zi)))) for zi, yi in zip(z, y, strict=True)]
+    A = np.column_stack([X, np.ones(3)])
+    exact = [sum(e * mpmath.mpf(a) for e, a in zip(errors, A[:, j], strict=True)) / 3
+             for j in range(3)]
+    lost = underflowed_gradient(X, y, z)
+    for j, value in enumerate(exact):
+        sizes = [abs(e * mpmath.mpf(a)) for e, a in zip(errors, A[:, j], strict=True)]
+        assert lost.underflowed[j] == (max(sizes) < mpmath.mpf(np.finfo(float).tiny))
+        if abs(value) <= 64 * np.finfo(float).eps * sum(sizes) / 3:  # cancels within the
+            assert lost.sign[j] in (0, mpmath.sign(value))  # rounding of its terms
+            continue
+        assert lost.sign[j] == mpmath.sign(value)
+        assert lost.log10_size[j] == pytest.approx(float(mpmath.log10(abs(value))), abs=1e-9)
+    signs_found = derivative_signs(X, y, grad_pass)
+    computed = np.append(grad_pass.dw, grad_pass.db)
+    for j in range(3):
+        if lost.underflowed[j]:
+            assert signs_found[j] == lost.sign[j]
+        else:  # beyond the rounding of its terms, the computed sign is the exact one
+            assert signs_found[j] in (0, np.sign(computed[j]))
