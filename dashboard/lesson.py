@@ -26,11 +26,13 @@ import streamlit as st
 
 import logreg_core as lc
 from logreg_core import examples
+from logreg_core.checks import NORMAL, derivative_signs, underflowed_gradient
+from logreg_core.verdicts import LIMIT_RTOL
 
 from . import charts, compute, controls, explain, fields, player, rate_charts, state, tables
 from .context import ViewContext
 from .display import show_chart, show_table
-from .text import fmt, fmt_apart, fmt_paren, link_number, md_escape, plural
+from .text import fmt, fmt_apart, fmt_log10, fmt_paren, link_number, md_escape, plural
 
 #: Controls a part may draw: the sidebar's and the run's.
 SIDEBAR = ("standardize", "start", "l2", "digits")
@@ -125,10 +127,10 @@ def _sign_word(value: float) -> str:
 def _gradient_sign(ctx: ViewContext) -> str:
     """The sign of ∂J/∂w at the inspected step, "zero" when it is zero to rounding
     (`logreg_core.gradient_rounding`: at the optimum its sign is left to the order of a sum,
-    so no sign is the right answer)."""
-    value = float(ctx.grad_pass.dw[0])
-    return ("zero" if abs(value) <= lc.gradient_rounding(ctx.grad_pass)[0]
-            else _sign_word(value))
+    so no sign is the right answer), the exact sign where its terms underflowed
+    (`logreg_core.checks.derivative_signs`)."""
+    sign = derivative_signs(ctx.data.X, ctx.data.y, ctx.grad_pass)[0]
+    return _sign_word(sign)
 
 
 def _next_loss(ctx: ViewContext) -> float:
@@ -200,8 +202,9 @@ def _lowest(ctx: ViewContext, rates) -> tuple[str, ...]:
 
 def _where(rate: float, limits) -> str:
     """Where a rate sits among this data's limits, in words."""
-    if limits.l2 and rate > 2 / limits.l2:
-        return f"above 2/λ = {fmt(2 / limits.l2, 4)}"
+    if limits.l2 and rate >= 2 / limits.l2 * (1 - LIMIT_RTOL):
+        at = abs(rate * limits.l2 / 2 - 1) <= LIMIT_RTOL  # as the verdict takes it
+        return f"{'at' if at else 'above'} 2/λ = {fmt(2 / limits.l2, 4)}"
     if rate <= limits.guaranteed:
         return f"at or below 2/L = {fmt(limits.guaranteed, 4)}"
     if limits.local is None:
@@ -219,8 +222,8 @@ def _rates_why(ctx: ViewContext, rates) -> str:
         digits = max(1, min(ctx.digits, verdict.digits))
         ends = (f"overflows at step {int(stop):,}" if stop >= 0 else
                 f"ends at {fmt(end, digits)}")
-        parts.append(f"η = {link_number(rate)} {ends} ({verdict.kind_words}; "
-                     f"{_where(rate, ctx.limits)})")
+        kind = verdict.kind_words.replace(" (", ", ").replace(")", "")  # no nested brackets
+        parts.append(f"η = {link_number(rate)} {ends} ({kind}; {_where(rate, ctx.limits)})")
     return f"After {plural(steps, 'step')} from the same start: " + "; ".join(parts) + "."
 
 
@@ -336,16 +339,27 @@ def _loss_why(ctx: ViewContext) -> str:
     worst = _tied(losses, float(losses.max()))
     i = worst[0]
     label = int(ctx.data.y[i])
+    # the label's probability is e^-loss: below the smallest double it would print as 0,
+    # whose -log is not the loss shown (a lesson walk: "loss 2000 ... probability 0")
+    chance = float(np.exp(-losses[i]))
+    said = (fmt(chance, ctx.digits) if chance >= NORMAL else
+            f"e^−{fmt(losses[i], ctx.digits)}, too small for double precision")
     return (f"{_ties_text(ctx, worst).capitalize()}: loss {fmt(losses[i], ctx.digits)}. Its "
-            f"label is {label} and the model gives that label probability "
-            f"{fmt(ctx.grad_pass.p[i] if label else 1 - ctx.grad_pass.p[i], ctx.digits)}: the "
+            f"label is {label} and the model gives that label probability {said}: the "
             "less probable the truth, the larger −log of it.")
 
 
 def _sign_text(ctx: ViewContext) -> str:
     sign = _gradient_sign(ctx)
+    if sign != "zero" and abs(ctx.grad_pass.dw[0]) < NORMAL:  # its terms underflowed
+        lost = underflowed_gradient(ctx.data.X, ctx.data.y, ctx.grad_pass.z)
+        return (f"{sign}: every sample's error p − y is below the smallest double here, so "
+                "the computed value is 0, but the exact one is about "
+                f"{fmt_log10(lost.sign[0], lost.log10_size[0], ctx.digits)}")
     if sign == "zero" and ctx.grad_pass.dw[0] != 0:
-        return "zero to rounding (the gradient vanishes at the best fit)"
+        # (not "at the best fit": ∂J/∂b need not vanish with it, and the 5 points have none)
+        return ("zero to rounding (its computed value is within the rounding of its terms, so "
+                "the loss is flat along w here)")
     return sign
 
 
@@ -549,7 +563,7 @@ def render(ctx: ViewContext) -> None:
             with row:
                 controls.steps_slider(st)
         key = state_key(ctx, part)
-        revealed = st.session_state.get("lesson_revealed") == (number, key)
+        revealed = st.session_state.get("lesson_revealed", (None, None))[:2] == (number, key)
         (part.after if revealed else part.before)(ctx)
         if part.at_inspected and (note := explain.rounding_note(
                 ctx.history.verdict, ctx.k, "the question is")):
@@ -558,14 +572,21 @@ def render(ctx: ViewContext) -> None:
 
 
 def _reveal(number: int, key: str) -> None:
-    st.session_state.lesson_revealed = (number, key)
+    """Remember the part, its state and the guess revealed: Streamlit forgets a radio's
+    value while the radio is not drawn (another part, another rate), and a right guess came
+    back as "Not quite" (a lesson walk)."""
+    guess = st.session_state.get(f"lesson_guess_{number}_{key}")
+    st.session_state.lesson_revealed = (number, key, guess)
 
 
 def question(ctx: ViewContext, part: Part, number: int, key: str, revealed: bool) -> None:
     """Ask; once revealed, mark the guess against the computed answers and say why."""
     q = part.question
     options = q.options(ctx)
-    guess = st.radio(q.text(ctx), options, index=None, key=f"lesson_guess_{number}_{key}",
+    radio_key = f"lesson_guess_{number}_{key}"
+    if revealed and st.session_state.get(radio_key) is None:  # forgotten while not drawn
+        st.session_state[radio_key] = st.session_state.lesson_revealed[2]
+    guess = st.radio(q.text(ctx), options, index=None, key=radio_key,
                      horizontal=len(options) <= 4, disabled=revealed)
     if not revealed:
         st.button("Reveal the answer", key=f"lesson_reveal_{number}", disabled=guess is None,

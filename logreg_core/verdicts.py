@@ -128,7 +128,8 @@ class Verdict:
         The kind its tail alone shows (see `tails.measure`).
     theory : str
         What decided beside the tail: "below_guarantee", "below_local",
-        "below_local_cycle", "no_optimum", "above_local", "above_penalty", "at_local", or ""
+        "below_local_cycle", "no_optimum", "above_local", "above_penalty", "at_penalty",
+        "at_local", or ""
         (theory says nothing here).
     regime : RateRegime or None
     basis : str
@@ -218,8 +219,10 @@ class Verdict:
     def not_yet(self) -> bool:
         """Whether theory decides a kind this run has not shown (yet): measured swinging where
         theory says it settles, or heading down where theory says it swings or grows. A run
-        measured converging shows settling; at the local limit theory decides nothing."""
-        return (bool(self.theory) and self.theory != "at_local" and self.measured != self.kind
+        measured converging shows settling; at the local limit and at 2/λ theory decides
+        nothing."""
+        return (bool(self.theory) and self.theory not in ("at_local", "at_penalty")
+                and self.measured != self.kind
                 and not (self.kind == SETTLING and self.measured == CONVERGING))
 
     @property
@@ -325,6 +328,8 @@ def _theory(v: Verdict, regime: RateRegime) -> tuple[str, str]:
         return DIVERGING, "above_penalty" if penalty and eta > penalty else ""
     if penalty is not None and eta > penalty * (1 + LIMIT_RTOL):
         return DIVERGING, "above_penalty"
+    if penalty is not None and eta >= penalty * (1 - LIMIT_RTOL):  # (and above 2/μ* <= 2/λ)
+        return v.measured, "at_penalty"
     if eta <= regime.guaranteed:
         return (CONVERGING, "below_guarantee") if v.first_rise is None else (v.measured, "")
     if regime.local is not None:
@@ -462,8 +467,14 @@ def _last(v: Verdict) -> str:
 def _never_rose(v, n):
     if v.steps == 0:
         return f"no steps taken; the loss is {n(v.start)}"
+    start, final = n(v.start), n(v.final)
+    # "from 0.6931 to 0.6931" read as no change (a lesson walk): more digits, the certain ones
+    for digits in range(SENTENCE_DIGITS + 1, min(17, v.digits) + 1):
+        if start != final or v.start == v.final:
+            break
+        start, final = _numbers(digits)(v.start), _numbers(digits)(v.final)
     return (f"{_loss_name(v)} never rose in {_count(v.steps, 'step')}: it went from "
-            f"{n(v.start)} to {n(v.final)}")
+            f"{start} to {final}")
 
 
 def _quiet(v, n):
@@ -527,8 +538,11 @@ def _short(v, n):
 
 
 def _growth(v, n):
+    factor = _ratio(v.growth)  # not "x1 per step" (a lesson walk: the factor was 1.00001)
+    rate = (f"x{factor}" if float(factor) != 1.0 else
+            f"{(v.growth - 1) * 100:.2g}% more")
     return (f"{_last(v)} the largest loss grew in each of {N_BLOCKS} stretches, about "
-            f"x{v.growth:.4g} per step, to {n(v.high)}, without levelling off")
+            f"{rate} per step, to {n(v.high)}, without levelling off")
 
 
 def _overflow(v, n):
@@ -578,6 +592,12 @@ _THEORY = {
     "above_penalty": lambda r, n: (
         f"above 2/λ = {n(r.penalty_limit)} the penalty alone makes every step overshoot by "
         "more, so the weights grow geometrically until the numbers overflow"),
+    "at_penalty": lambda r, n: (
+        f"this rate is at 2/λ = {n(r.penalty_limit)}, where the penalty alone flips the "
+        "weights' sign without shrinking them"
+        + (f": above the local limit 2/μ* = {n(r.local)} descent cannot settle, and"
+           if r.local is not None else ", and") +
+        " the linear analysis cannot tell whether the swings stay bounded or grow"),
     "at_local": lambda r, n: (
         f"this rate is at the local limit 2/μ* = {n(r.local)}, where the linear analysis "
         "cannot tell whether descent settles"),

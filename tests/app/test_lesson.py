@@ -12,6 +12,7 @@ import re
 import numpy as np
 import pytest
 
+import logreg_core as lc
 from dashboard import fields, lesson
 from tests.app.helpers import component_data, page_text, plain
 
@@ -159,6 +160,45 @@ def test_every_part_opens_from_its_link_and_reveals_the_right_answer(new_app, nu
     assert "Not quite: " + " or ".join(sorted(right)) in shown or any(
         f"Not quite: {r}" in shown for r in right)
     assert not at.success
+
+
+def test_a_part_revealed_and_left_still_marks_the_guess_it_revealed(new_app):
+    """Found by a lesson walk: reveal part 1 ("Right."), go to part 2 and back, and the page
+    said "Not quite: sample 3" beside an empty radio: Streamlit forgets a radio's value while
+    it is not drawn."""
+    at = new_app(**fields.to_query(lesson.settings_for(1))).run()
+    at = reveal(at, 1, "sample 3 (x = 3)")
+    assert at.success and not at.error
+    at.button(key="lesson_next").click().run()
+    at.button(key="lesson_back").click().run()
+    assert not at.exception and at.session_state.lesson == 1
+    assert at.success and "Right." in at.success[0].value and not at.error
+    radio = next(r for r in at.radio if r.key.startswith("lesson_guess_1_"))
+    assert radio.value == "sample 3 (x = 3)" and radio.disabled
+
+
+def test_a_saturated_sample_gets_its_probability_not_zero(new_app):
+    """Found by a lesson walk: at w = 1000, b = -1000 part 2 said sample 3 has loss 2000 and
+    "probability 0", whose -log is infinite. By hand: z = 1000·3 - 1000 = 2000 for label 0,
+    so the loss is log(1 + e^2000) = 2000 to double precision, and the probability e^-2000."""
+    at = new_app(lesson="2", w0="1000", b0="-1000").run()
+    at = reveal(at, 2, "sample 3 (x = 3)")
+    why = plain(" ".join(e.value for e in list(at.success) + list(at.error)))
+    assert "loss 2000" in why and "probability e^−2000, too small for double precision" in why
+
+
+def test_a_derivative_zero_to_rounding_off_the_best_fit_is_not_called_the_best_fit(new_app):
+    """Found by a lesson walk: at w = 0, b = ln 1.5 part 3 said ∂J/∂w is zero to rounding
+    "(the gradient vanishes at the best fit)"; the 5 points have none, and ∂J/∂b is 0.2 there.
+    By hand: every p is 0.6, so ∂J/∂b = 0.6 - 0.4 and ∂J/∂w = mean((0.6 - y) x) = 0."""
+    five = lc.load_dataset("five_points")
+    assert np.mean(0.6 - five.y) == pytest.approx(0.2)
+    assert np.mean((0.6 - five.y) * five.X[:, 0]) == pytest.approx(0, abs=1e-15)
+    at = new_app(lesson="3", w0="0", b0=repr(math.log(1.5))).run()
+    at = reveal(at, 3, "zero")
+    assert at.success
+    why = plain(at.success[0].value)
+    assert "zero to rounding" in why and "best fit" not in why
 
 
 HIDDEN_UNTIL_REVEAL = {1: ("table", "p"), 2: ("table", "loss"), 3: ("table", "(p - y) * x"),

@@ -226,6 +226,27 @@ def test_below_two_over_l_rounding_only_adds_up(name, standardize, l2, share, st
     assert np.max(np.abs(ours - reference) / size) < 1e-11
 
 
+def test_at_two_over_lambda_theory_decides_nothing_and_the_run_grows():
+    """Found by a lesson walk: at η = 2/λ exactly (5 points, λ = 100, η = 0.02) the verdict
+    said "above the local limit ... so it keeps swinging", within its 1e-6 of 2/λ, while the
+    weights grow without bound. By hand: the penalty's factor 1 - ηλ is -1, so once every
+    sample is saturated each step adds about the same to |w|, and |w| grows linearly."""
+    X, y = data("five_points")
+    l2, rate = 100.0, 0.02
+    w, b, sizes = np.zeros(1), 0.0, {}
+    for t in range(1, 20_001):
+        error = np.exp(-np.logaddexp(0, -(X @ w + b))) - y
+        w, b = w - rate * (X.T @ error / len(y) + l2 * w), b - rate * error.mean()
+        if t in (2_000, 20_000):
+            sizes[t] = abs(w[0])
+    assert sizes[20_000] > 8 * sizes[2_000]  # unbounded: no bounded swing
+    verdict = lc.train(X, y, learning_rate=rate, steps=20_000, l2=l2,
+                       limits=learning_rate_limits(X, y, l2)).verdict
+    assert verdict.theory == "at_penalty" and verdict.kind == "diverging"
+    assert "keeps swinging" not in verdict.describe()
+    assert "cannot tell whether the swings stay bounded or grow" in verdict.describe()
+
+
 def test_a_loss_that_underflows_is_not_called_zero():
     X, y = data("student")
     verdict = lc.train(X, y, learning_rate=100, steps=50, w0=[0.1, -0.2],

@@ -446,3 +446,25 @@ def test_gradients_part_before_losses_where_the_best_fit_repels():
                     limits=learning_rate_limits(five.X, five.y, 1.0))
     assert history.verdict.rounding_gap is not None  # the twin was run
     assert history.verdict.gradients_parted_at is None
+
+
+def test_a_loss_that_fell_never_reads_as_unchanged():
+    """Found by a lesson walk: at η = 1e-12 the verdict said the loss "went from 0.6931 to
+    0.6931". By hand, one step from w = b = 0 lowers it: ln 2 minus about η |∇J|²."""
+    data = load_dataset("five_points")
+    text = train(data.X, data.y, learning_rate=1e-12, steps=500).verdict.describe()
+    start, final = re.search(r"went from ([\d.e+-]+) to ([\d.e+-]+)\.", text).groups()
+    assert start != final and float(start) > float(final)
+    assert float(start) == pytest.approx(np.log(2), rel=1e-9)
+
+
+def test_a_growth_factor_near_one_never_reads_x1():
+    """Found by a lesson walk: at η just above 2/λ the loss grows by a factor 1.00001 a step,
+    printed as "about x1 per step"."""
+    from logreg_core.verdicts import _growth
+
+    class Grown:
+        growth, high, steps, since = 1.0000001, 10.0, 100, 50
+
+    said = _growth(Grown, lambda x: f"{x:.4g}")
+    assert "x1 per step" not in said and "1e-05% more per step" in said
