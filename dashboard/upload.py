@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+import logreg_core as lc
 from logreg_core import csv_reader as reader
 from logreg_core.datasets import constant_features
 
 from . import compute, fields, state
 from .compute import Source
-from .text import md_escape
+from .text import fmt, md_escape
 
 PERSIST = {"persist_state": "session"}
 
@@ -135,13 +136,20 @@ def upload_source(sidebar) -> Source | None:
     except reader.UploadError as error:
         show_problem(error)
         return None
+    constant = constant_features(prepared.X, prepared.feature_names)
+    # Features so large that even the slider's smallest rate is above 2/L on them: no start
+    # on them lowers the loss at every step (one feature of 1e7 to 5e7: 2/L = 7.8e-15), so
+    # they start standardized where they can be (an upload walk).
+    guaranteed = lc.curvature_bound(prepared.X, 0.0).guaranteed_rate
+    too_large = fields.safe_learning_rate(guaranteed) > guaranteed
+    standardize = prepared.suggest_standardize or (too_large and not constant)
     if s.get("upload_applied") != (digest, *options):
         # a new file or new columns: the starting point and the scaling start afresh
         n_samples, n_features = prepared.X.shape
         sizes = fields.Sizes(n_samples, n_features)
         allowed = compute.steps_allowed(n_samples, n_features)
         settings = fields.with_changes(
-            fields.defaults(fields.UPLOAD, sizes), standardize=prepared.suggest_standardize,
+            fields.defaults(fields.UPLOAD, sizes), standardize=standardize,
             steps=min(500, allowed), inspect=min(500, allowed))
         state.apply_settings(settings)
         s.upload_applied = (digest, *options)
@@ -150,7 +158,6 @@ def upload_source(sidebar) -> Source | None:
     notes.append(f"Labels: {md_escape(prepared.mapping.describe(), 300)}.")
     if prepared.dropped_rows:
         notes.append(f"Dropped {prepared.dropped_rows:,} rows with missing values.")
-    constant = constant_features(prepared.X, prepared.feature_names)
     if constant:
         one, named = len(constant) == 1, ", ".join(f"'{md_escape(c, 60)}'" for c in constant)
         notes.append(f"{named} "
@@ -162,6 +169,15 @@ def upload_source(sidebar) -> Source | None:
                      f"{prepared.scale_ratio:,.3g}" + (
                          "; standardizing is on to start with." if prepared.suggest_standardize
                          else "."))
+    if too_large:
+        limit = fmt(fields.LEARNING_RATE_MIN, 2)
+        notes.append(f"On the features as uploaded 2/L = {fmt(guaranteed, 4)}, below the "
+                     f"slider's smallest rate ({limit}): there a step may raise the loss at "
+                     "every rate offered. " + (
+                         "Standardize them (on to start with), or rescale them before "
+                         "uploading." if not constant else
+                         "Rescale them before uploading (e.g. change the unit): a feature "
+                         "with the same value in every row cannot be standardized."))
     key = "upload:" + digest + "|" + hashlib.sha1(
         json.dumps([*options, sample], default=str).encode()).hexdigest()[:12]
     return Source(key=key, X=prepared.X, y=prepared.y, names=tuple(prepared.feature_names),

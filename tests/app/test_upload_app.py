@@ -307,3 +307,21 @@ def test_a_file_without_a_header_trains_on_every_row(upload_app):
     shown_loss = next(m.value for m in at.metric if m.label.startswith("Loss at step")
                       and m.label != "Loss at step 0")
     assert float(shown_loss) == pytest.approx(loss, rel=1e-3)
+
+
+def test_features_too_large_for_any_rate_start_standardized(upload_app):
+    """Found by an upload walk: one feature of 1e7 to 5e7 started unstandardized at the
+    slider's smallest rate, 1e-12, far above its 2/L = 7.8e-15: the loss rose to 80 and the
+    run was chaotic. By hand: L = mu_max / 4n of [x 1]^T [x 1], and 2/L is below 1e-12."""
+    x = np.linspace(1e7, 5e7, 40)
+    labels = (x > 2.8e7).astype(int)
+    labels[::7] = 1 - labels[::7]  # not separable
+    content = "income,label\n" + "".join(f"{a:.0f},{b}\n" for a, b in zip(x, labels, strict=True))
+    A = np.column_stack([x, np.ones_like(x)])
+    guaranteed = 2 / (np.linalg.eigvalsh(A.T @ A)[-1] / (4 * len(x)))
+    assert guaranteed < fields.LEARNING_RATE_MIN
+    at = upload_app("big.csv", content.encode())
+    assert at.session_state.standardize is True
+    assert at.success and at.success[0].value.startswith("Converging")
+    notes = "\n".join(shown(open_tab(at, "data"), "markdown"))
+    assert f"2/L = {fmt(guaranteed, 4)}, below the slider's smallest rate" in notes
