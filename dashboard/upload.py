@@ -142,7 +142,9 @@ def upload_source(sidebar) -> Source | None:
     # they start standardized where they can be (an upload walk).
     guaranteed = lc.curvature_bound(prepared.X, 0.0).guaranteed_rate
     too_large = fields.safe_learning_rate(guaranteed) > guaranteed
-    standardize = prepared.suggest_standardize or (too_large and not constant)
+    # (a feature of one value cannot be standardized: the page would then say "on to start
+    # with" beside a warning that it is shown unstandardized, an upload walk)
+    standardize = (prepared.suggest_standardize or too_large) and not constant
     if s.get("upload_applied") != (digest, *options):
         # a new file or new columns: the starting point and the scaling start afresh
         n_samples, n_features = prepared.X.shape
@@ -167,8 +169,10 @@ def upload_source(sidebar) -> Source | None:
     if len(prepared.feature_names) - len(constant) >= 2:  # a ratio of two spreads or more
         notes.append(f"The features' spreads differ by a factor of "
                      f"{prepared.scale_ratio:,.3g}" + (
-                         "; standardizing is on to start with." if prepared.suggest_standardize
-                         else "."))
+                         "." if not prepared.suggest_standardize else
+                         "; standardizing is on to start with." if not constant else
+                         "; standardizing would even them out once the features of one value "
+                         "are unticked."))
     if too_large:
         limit = fmt(fields.LEARNING_RATE_MIN, 2)
         notes.append(f"On the features as uploaded 2/L = {fmt(guaranteed, 4)}, below the "

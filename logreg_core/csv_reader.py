@@ -368,7 +368,8 @@ def numeric_columns(frame: pd.DataFrame) -> list[str]:
 
 
 def target_candidates(frame: pd.DataFrame) -> list[str]:
-    """Columns with exactly two distinct non-missing values (compared as `label_mapping` does).
+    """Columns with exactly two distinct non-missing values (compared as `label_mapping` does),
+    and the last column if it has one.
 
     Parameters
     ----------
@@ -377,10 +378,16 @@ def target_candidates(frame: pd.DataFrame) -> list[str]:
     Returns
     -------
     list of str
-        The last column first if it qualifies (the label's usual place), then in order.
+        The last column first if it qualifies (the label's usual place), then in order. A last
+        column of one value is a label of one class, not a reason to take another column as
+        the label (an upload walk: "x,label / 1,1 / 2,1" took x, and trained on the label):
+        it comes first, and preparing it says that it has only one class.
     """
     found = [name for name in frame.columns if _distinct_labels(frame[name], 2)[1] == 2]
-    return found[-1:] + found[:-1] if found and found[-1] == frame.columns[-1] else found
+    last = frame.columns[-1] if len(frame.columns) else None
+    if last is not None and _distinct_labels(frame[last], 2)[1] == 1:
+        return [last, *found]
+    return found[-1:] + found[:-1] if found and found[-1] == last else found
 
 
 def _label_text(value: object) -> str:
@@ -526,6 +533,11 @@ def prepare(frame: pd.DataFrame, target: str, features: list[str], *, swap_label
                           "ticked as a feature: untick it (a feature that is the label would "
                           "make the task trivial).", columns=[target])
     if not features:
+        if not [c for c in numeric_columns(frame) if c != target]:  # nothing to tick: say why
+            raise UploadError(
+                "no_features", "No column besides the target holds plain numbers, so there "
+                "is no feature to tick: write numbers with a decimal point or comma and no "
+                "thousands separators, percent signs or units (1200.5, not 1,200.50 or 50%).")
         raise UploadError("no_features", "No feature columns are ticked: tick at least one "
                           "numeric column as a feature.")
     if len(features) > MAX_FEATURES:

@@ -180,8 +180,12 @@ def bug_effects(ctx: ViewContext, rows: int) -> str:
         lines.append(
             f"- *Accumulated error*: after sample i the loop's dz holds the sum of the first i "
             f"errors ({shown}), largest in size at sample {peak + 1}, and each sample's "
-            f"feature is multiplied by that sum. The first weight's gradient comes out "
-            f"{f(dw_acc[0])} instead of {f(dw[0])}" + (": the wrong sign." if sign_flip else "."))
+            f"feature is multiplied by that sum. "
+            + (f"The first weight's gradient comes out {f(dw_acc[0])} instead of {f(dw[0])}"
+               + (": the wrong sign." if sign_flip else ".")
+               if f(dw_acc[0]) != f(dw[0]) else
+               f"The first weight's gradient reads {f(dw[0])} either way to the digits "
+               "shown; the step still differs from the corrected loop's."))
     if X.shape[1] < 2:
         lines.append("- *Same feature*: with one feature there is no second one to confuse it "
                      "with.")

@@ -325,3 +325,43 @@ def test_features_too_large_for_any_rate_start_standardized(upload_app):
     assert at.success and at.success[0].value.startswith("Converging")
     notes = "\n".join(shown(open_tab(at, "data"), "markdown"))
     assert f"2/L = {fmt(guaranteed, 4)}, below the slider's smallest rate" in notes
+
+
+def test_a_label_of_one_class_is_said_not_replaced_by_another_column(upload_app):
+    """Found by an upload walk: "x,label / 1,1 / 2,1" took x (1 and 2) as the label and
+    trained on the label as a constant feature; the label has one class, which it says."""
+    at = upload_app("one_label.csv", b"x,label\n1,1\n2,1\n")
+    assert at.session_state.up_target == "label"
+    assert any("only one class" in e for e in shown(at, "error")) and not at.metric
+
+
+def test_spreads_apart_beside_a_constant_feature_start_unstandardized_and_say_why(upload_app):
+    """Found by an upload walk: spreads 1e4 apart beside a feature of one value: the note said
+    "standardizing is on to start with" beside a warning that the features are shown
+    unstandardized (the constant one blocks it)."""
+    rows = "".join(f"{i % 7},{1000 * i},5,{i % 2}\n" for i in range(20))
+    at = upload_app("scales_const.csv", ("small,big,k,label\n" + rows).encode())
+    assert at.session_state.standardize is False and not at.warning
+    notes = "\n".join(shown(open_tab(at, "data"), "markdown"))
+    assert "standardizing is on to start with" not in notes
+    assert "once the features of one value are unticked" in notes
+
+
+def test_a_table_without_plain_numbers_says_what_to_write(upload_app):
+    """Found by an upload walk: "50%" or "1,200" in every feature cell got "tick at least one
+    numeric column", with none to tick."""
+    at = upload_app("percent.csv", b"share,label\n50%,0\n20%,1\n75%,1\n10%,0\n")
+    errors = shown(at, "error")
+    assert any("no feature to tick" in e and "thousands separators" in e for e in errors)
+
+
+def test_the_buggy_loop_never_says_a_number_comes_out_instead_of_itself(upload_app):
+    """Found by an upload walk: on two identical columns the accumulated-error bug "comes out
+    -0.0833 instead of -0.0833"."""
+    content = b"a,b,label\n1,1,0\n2,2,1\n3,3,0\n4,4,1\n5,5,1\n6,6,0\n"
+    at = open_tab(upload_app("identical.csv", content), "buggy")
+    assert not at.exception
+    text = plain(page_text(at))
+    assert "The first weight's gradient" in text
+    for said in re.findall(r"comes out (\S+) instead of (\S+?)[.:](?:\s|$)", text):
+        assert said[0] != said[1], said
