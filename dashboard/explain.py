@@ -35,6 +35,15 @@ def verdict_text(history) -> str:
     return history.verdict.describe()
 
 
+def times(ratio: float, digits: int) -> str:
+    """A ratio to ``digits`` digits, or as many more as it takes not to read 1 when it is not
+    exactly 1 (one ulp above 2/L read "1 × 2/L" beside "above the guaranteed rate")."""
+    for d in range(digits, 18):
+        if fmt(ratio, d) != "1" or ratio == 1:
+            return fmt(ratio, d)
+    return fmt(ratio, digits)
+
+
 def limits_text(limits: LearningRateLimits, learning_rate: float, digits: int) -> str:
     """The two learning-rate limits of this data, and where the chosen rate sits."""
     f = lambda v: fmt(v, digits)  # noqa: E731
@@ -46,7 +55,7 @@ def limits_text(limits: LearningRateLimits, learning_rate: float, digits: int) -
     text = (f"Guaranteed rate 2/L = {f(limits.guaranteed)} (L: {what}): at or below it every "
             f"step lowers the loss, from any start (your learning rate η = "
             f"{fmt(learning_rate, 6)} is "
-            f"{f(learning_rate / limits.guaranteed)} × 2/L). ")
+            f"{times(learning_rate / limits.guaranteed, digits)} × 2/L). ")
     if limits.local is not None:
         text += (f"Local limit at the best fit 2/μ* = {f(limits.local)} (μ*: the loss's "
                  f"largest curvature at the best fit): above it descent cannot settle at the "

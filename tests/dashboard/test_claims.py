@@ -107,3 +107,14 @@ def test_readme_separable_claim_holds_on_breast_cancer_too():
     assert learning_rate_limits(X, y).local is None
     sweep = lc.learning_rate_sweep(X, y, np.logspace(-4, 1.5, 40), 500)
     assert np.all(sweep.final_loss < sweep.loss[:, 0])
+
+
+@pytest.mark.parametrize("ratio", [1 + 2**-52, 1 - 2**-53, 0.99999, 1.00004, 1.0, 2.5])
+def test_a_rate_off_two_over_l_never_reads_one_times_it(ratio):
+    """Found by a lesson walk: one ulp above 2/L the popover read "η = 0.676192 is 1 × 2/L"
+    beside "above the guaranteed rate"."""
+    from dashboard.explain import times
+
+    said = times(ratio, 4)
+    assert (said == "1") == (ratio == 1.0)
+    assert float(said) == pytest.approx(ratio, rel=5e-4)
