@@ -94,6 +94,9 @@ def digits_note(history, digits: int) -> str:
              if v.digits < digits else
              f"so its first {plural(v.digits, 'digit')} are certain, and the {digits} shown")
     lead = "Chaotic" if v.chaotic else "Rounding decides the later digits"
+    if v.rejoined_at is not None:  # apart only for a while: say where
+        lead = (f"From step {v.rounding_decides_from:,} to step {v.rejoined_at - 1:,} rounding "
+                "decides the later digits")
     return (f"{lead}: the same run with its samples added in the reverse order differs by up "
             f"to {v.rounding_gap:.0e} of the loss, {shown}.")
 
@@ -238,10 +241,9 @@ def learning_rate_story(ctx: ViewContext, sweep) -> str:
 
 def rounding_note(verdict, k: int, about: str) -> str:
     """The sentence saying that rounding decides the state at step ``k`` of a run with this
-    verdict (`Verdict.rounding_decides_from`), and from which step, or "" where it does not.
+    verdict (`Verdict.rounding_decides`), and from which step, or "" where it does not.
     ``about`` says what is "about the state as this page computed it" ("the question is")."""
-    start = verdict.rounding_decides_from
-    if start is None or k < start:
+    if not verdict.rounding_decides(k):
         return ""
     gradients, losses = verdict.gradients_parted_at, verdict.parted_at
     parted = sorted(
@@ -253,6 +255,9 @@ def rounding_note(verdict, k: int, about: str) -> str:
     how = (f"from step {t0:,} on, the same run with its samples added in the reverse order "
            f"has {what0}" + "".join(f", and from step {t:,} on {what}" for t, what in later)
            + ".")
+    if verdict.rejoined_at is not None:  # (after k: `rounding_decides`)
+        how = how[:-1] + (f" (until step {verdict.rejoined_at:,}, from which the two agree "
+                          "again).")
     chaotic = verdict.chaotic and losses is not None and losses <= k
     how = f"This run is chaotic: {how}" if chaotic else how[0].upper() + how[1:]
     return (f"{how} So rounding decides the state at step {k:,}, and a replay by hand "

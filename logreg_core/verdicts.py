@@ -177,6 +177,12 @@ class Verdict:
         best fit repels: a swing that starts from rounding grows by ``|1 - eta mu*|`` a
         step, and changes the gradient, even its signs, long before it shows in the loss
         (which a small move of the state changes only to second order).
+    rejoined_at : int or None
+        Where a run that parted from its twin came back to it: the first state from which
+        neither the losses nor the gradients are apart any more, to the run's end (a run
+        that settles after an unstable stretch: breast cancer at 3.5e-5 parts by 3e-6 near
+        step 928 and agrees with long double to 1e-11 by step 12,916). From there on rounding
+        no longer decides the state. None where they never parted or are apart at the end.
     """
 
     kind: str
@@ -206,6 +212,7 @@ class Verdict:
     chaotic: bool = False
     parted_at: int | None = None
     gradients_parted_at: int | None = None
+    rejoined_at: int | None = None
 
     @property
     def rounding_decides_from(self) -> int | None:
@@ -215,14 +222,19 @@ class Verdict:
         found = [t for t in (self.parted_at, self.gradients_parted_at) if t is not None]
         return min(found, default=None)
 
+    def rounding_decides(self, k: int) -> bool:
+        """Whether rounding decides the state at step ``k``: from `rounding_decides_from` on,
+        and before `rejoined_at` where the two orders came back together."""
+        start = self.rounding_decides_from
+        return (start is not None and k >= start
+                and (self.rejoined_at is None or k < self.rejoined_at))
+
     @property
     def not_yet(self) -> bool:
         """Whether theory decides a kind this run has not shown (yet): measured swinging where
         theory says it settles, or heading down where theory says it swings or grows. A run
-        measured converging shows settling; at the local limit and at 2/λ theory decides
-        nothing."""
-        return (bool(self.theory) and self.theory not in ("at_local", "at_penalty")
-                and self.measured != self.kind
+        measured converging shows settling; at the local limit theory decides nothing."""
+        return (bool(self.theory) and self.theory != "at_local" and self.measured != self.kind
                 and not (self.kind == SETTLING and self.measured == CONVERGING))
 
     @property
@@ -266,9 +278,14 @@ class Verdict:
                        "only the first significant digit of its losses is" if self.digits == 1
                        else f"only {self.digits} significant digits of its losses are")
             lead = "It is chaotic" if self.chaotic else "Rounding decides its later digits"
+            there = ""
+            if self.rejoined_at is not None:  # apart only for a while
+                lead = (f"From step {self.rounding_decides_from:,} to step "
+                        f"{self.rejoined_at - 1:,} rounding decides its later digits")
+                there = " there"
             text += (f" {lead}: the same run with its samples added in the reverse "
                      f"order differs from this one by up to {self.rounding_gap:.0e} of the "
-                     f"loss, so {certain} certain.")
+                     f"loss, so {certain} certain{there}.")
         return text
 
 
@@ -318,7 +335,24 @@ def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False,
     if gradients is not None and twin_gradients is not None:
         verdict = replace(verdict, gradients_parted_at=gradients_parted_at(
             gradients, twin_gradients, gradient_floor))
+    if twin is not None and verdict.rounding_decides_from is not None:
+        apart = _apart(loss, twin, gradients, twin_gradients, gradient_floor)
+        last = int(np.flatnonzero(apart)[-1])
+        if last + 1 < len(apart) == len(loss):  # together again, up to the run's end
+            verdict = replace(verdict, rejoined_at=last + 1)
     return verdict
+
+
+def _apart(loss, twin, gradients=None, twin_gradients=None, floor=None) -> np.ndarray:
+    """Over the states both runs reached: whether their losses (more than `CHAOS_RTOL`) or
+    gradients (`gradients_parted_at`'s test) are apart there. Shape (n_common,)."""
+    with np.errstate(invalid="ignore"):
+        apart = _gaps(loss, twin) > CHAOS_RTOL
+    if gradients is not None and twin_gradients is not None:
+        by_gradient = _gradients_apart(gradients, twin_gradients, floor)
+        n = min(len(apart), len(by_gradient))
+        apart = apart[:n] | by_gradient[:n]
+    return apart
 
 
 def _theory(v: Verdict, regime: RateRegime) -> tuple[str, str]:
@@ -329,7 +363,7 @@ def _theory(v: Verdict, regime: RateRegime) -> tuple[str, str]:
     if penalty is not None and eta > penalty * (1 + LIMIT_RTOL):
         return DIVERGING, "above_penalty"
     if penalty is not None and eta >= penalty * (1 - LIMIT_RTOL):  # (and above 2/μ* <= 2/λ)
-        return v.measured, "at_penalty"
+        return DIVERGING, "at_penalty"
     if eta <= regime.guaranteed:
         return (CONVERGING, "below_guarantee") if v.first_rise is None else (v.measured, "")
     if regime.local is not None:
@@ -383,6 +417,13 @@ def gradients_parted_at(gradients, twin_gradients, floor=None) -> int | None:
     floor : array-like of shape (k, n_params), optional
         0 where not given.
     """
+    found = np.flatnonzero(_gradients_apart(gradients, twin_gradients, floor))
+    return int(found[0]) if found.size else None
+
+
+def _gradients_apart(gradients, twin_gradients, floor=None) -> np.ndarray:
+    """At each common state, whether a partial derivative of the two histories is apart (the
+    test `gradients_parted_at` names the first of). Shape (n_common,)."""
     n = min(len(gradients), len(twin_gradients))
     a = np.asarray(gradients, dtype=float)[:n]
     b = np.asarray(twin_gradients, dtype=float)[:n]
@@ -390,9 +431,7 @@ def gradients_parted_at(gradients, twin_gradients, floor=None) -> int | None:
     with np.errstate(invalid="ignore"):
         gap = np.abs(a - b)
         scale = np.maximum(np.abs(a), np.abs(b))
-        found = np.flatnonzero(np.any((gap > GRADIENT_PART_RTOL * scale) & (gap > floor),
-                                      axis=-1))
-    return int(found[0]) if found.size else None
+        return np.any((gap > GRADIENT_PART_RTOL * scale) & (gap > floor), axis=-1)
 
 
 def lowest_step(loss) -> int:
@@ -468,11 +507,19 @@ def _never_rose(v, n):
     if v.steps == 0:
         return f"no steps taken; the loss is {n(v.start)}"
     start, final = n(v.start), n(v.final)
+    if start == final and abs(v.start - v.final) <= RISE_RTOL * abs(v.start):
+        # a change within rounding, as "rose" takes it: more digits would show noise (at
+        # η = 1e-12 the last digit read higher, beside "never rose": a second walk)
+        return (f"{_loss_name(v)} never rose in {_count(v.steps, 'step')}: it stayed at "
+                f"{start}, to rounding")
     # "from 0.6931 to 0.6931" read as no change (a lesson walk): more digits, the certain ones
-    for digits in range(SENTENCE_DIGITS + 1, min(17, v.digits) + 1):
-        if start != final or v.start == v.final:
+    # (all 17 where no twin was run or it agreed to the bit)
+    certain = 17 if v.rounding_gap in (None, 0.0) else v.digits
+    for digits in range(SENTENCE_DIGITS + 1, certain + 1):
+        if start != final:
             break
-        start, final = _numbers(digits)(v.start), _numbers(digits)(v.final)
+        # (trailing zeros kept, so both read to the same digits: 0.693147181 to 0.693147180)
+        start, final = (f"{x:#.{digits}g}".rstrip(".") for x in (v.start, v.final))
     return (f"{_loss_name(v)} never rose in {_count(v.steps, 'step')}: it went from "
             f"{start} to {final}")
 
@@ -595,9 +642,11 @@ _THEORY = {
     "at_penalty": lambda r, n: (
         f"this rate is at 2/λ = {n(r.penalty_limit)}, where the penalty alone flips the "
         "weights' sign without shrinking them"
-        + (f": above the local limit 2/μ* = {n(r.local)} descent cannot settle, and"
-           if r.local is not None else ", and") +
-        " the linear analysis cannot tell whether the swings stay bounded or grow"),
+        + (f" (above the local limit 2/μ* = {n(r.local)}, so descent cannot settle)"
+           if r.local is not None else "") +
+        ": once the samples are far on their sides, every two steps push the weights out by "
+        "about the same amount, so they grow without bound, linearly rather than "
+        "geometrically"),
     "at_local": lambda r, n: (
         f"this rate is at the local limit 2/μ* = {n(r.local)}, where the linear analysis "
         "cannot tell whether descent settles"),

@@ -469,6 +469,19 @@ def test_a_settling_run_says_where_rounding_decides_its_state(new_app):
     assert final.help.startswith("Rounding decides the later digits")
 
 
+def test_rounding_is_said_only_where_the_two_orders_are_apart(new_app):
+    """A second walk: a run that parts from its twin and comes back (5 points, η = 5.41; the
+    core's test checks it against long double) said rounding decides its state at the end."""
+    verdict = core_history(learning_rate=5.41, steps=3000).verdict
+    start, back = verdict.rounding_decides_from, verdict.rejoined_at
+    at_end = new_app(lr="5.41", steps="3000").run()
+    assert "So rounding decides" not in page_text(at_end)
+    inside = new_app(lr="5.41", steps="3000", step=str(start)).run()
+    note = caption_with(inside, "From step ")
+    assert f"So rounding decides the state at step {start:,}" in note
+    assert f"(until step {back:,}, from which the two agree again)" in note
+
+
 def test_a_huge_l2_never_shows_nan(new_app):
     from dashboard.views import VIEWS
 

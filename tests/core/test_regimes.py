@@ -203,6 +203,25 @@ def test_a_run_that_settles_in_the_end_says_where_rounding_decided_its_way():
     assert "Rounding decides its later digits" in verdict.describe()
 
 
+def test_a_run_that_parts_from_its_twin_and_comes_back_is_decided_again():
+    """Found by a second walk: five points at η = 5.41 part from their reverse-order twin by
+    1e-6 near step 60, then settle together; the page said "rounding decides the state at
+    step 3,000", where a long double replay agrees with the run to 1e-10."""
+    X, y = data("five_points")
+    history = lc.train(X, y, learning_rate=5.41, steps=3000, limits=learning_rate_limits(X, y))
+    verdict = history.verdict
+    reference = long_double_states(X, y, 5.41, 3000, [0.0], 0.0).astype(float)
+    ours = np.column_stack([history.weights, history.bias])
+    apart = np.max(np.abs(ours - reference)[-1]) / np.max(np.abs(reference[-1]))
+    assert apart < 1e-9  # decided at the end
+    assert verdict.rejoined_at is not None and verdict.rejoined_at < 3000
+    assert not verdict.rounding_decides(3000)
+    start = verdict.rounding_decides_from
+    assert start is not None and verdict.rounding_decides(start)
+    said = verdict.describe()
+    assert f"From step {start:,} to step {verdict.rejoined_at - 1:,} rounding decides" in said
+
+
 @settings(max_examples=12, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(name=st.sampled_from(["five_points", "student", "wikipedia_students", "iris_petals",
@@ -226,25 +245,29 @@ def test_below_two_over_l_rounding_only_adds_up(name, standardize, l2, share, st
     assert np.max(np.abs(ours - reference) / size) < 1e-11
 
 
-def test_at_two_over_lambda_theory_decides_nothing_and_the_run_grows():
+@pytest.mark.parametrize(("name", "l2", "steps"), [("five_points", 100.0, 20_000),
+                                                ("iris_petals", 100.0, 2_000),
+                                                ("wikipedia_students", 50.0, 3_000)])
+def test_at_two_over_lambda_the_weights_grow_without_bound(name, l2, steps):
     """Found by a lesson walk: at η = 2/λ exactly (5 points, λ = 100, η = 0.02) the verdict
-    said "above the local limit ... so it keeps swinging", within its 1e-6 of 2/λ, while the
-    weights grow without bound. By hand: the penalty's factor 1 - ηλ is -1, so once every
-    sample is saturated each step adds about the same to |w|, and |w| grows linearly."""
-    X, y = data("five_points")
-    l2, rate = 100.0, 0.02
-    w, b, sizes = np.zeros(1), 0.0, {}
-    for t in range(1, 20_001):
+    said "above the local limit ... so it keeps swinging", within its 1e-6 of 2/λ, and then,
+    from the tail alone, "Settling" on iris (a second walk), while the weights grow without
+    bound. By hand: the penalty's factor 1 - ηλ is -1, so once every sample is far on its side
+    every two steps push |w| out by about the same amount: it grows linearly."""
+    X, y = data(name)
+    rate = 2 / l2
+    w, b, sizes = np.zeros(X.shape[1]), 0.0, {}
+    for t in range(1, 10 * steps + 1):
         error = np.exp(-np.logaddexp(0, -(X @ w + b))) - y
         w, b = w - rate * (X.T @ error / len(y) + l2 * w), b - rate * error.mean()
-        if t in (2_000, 20_000):
-            sizes[t] = abs(w[0])
-    assert sizes[20_000] > 8 * sizes[2_000]  # unbounded: no bounded swing
-    verdict = lc.train(X, y, learning_rate=rate, steps=20_000, l2=l2,
+        if t in (steps, 10 * steps):
+            sizes[t] = np.linalg.norm(w)
+    assert sizes[10 * steps] > 5 * sizes[steps]  # unbounded: no bounded swing, no settling
+    verdict = lc.train(X, y, learning_rate=rate, steps=steps, l2=l2,
                        limits=learning_rate_limits(X, y, l2)).verdict
     assert verdict.theory == "at_penalty" and verdict.kind == "diverging"
-    assert "keeps swinging" not in verdict.describe()
-    assert "cannot tell whether the swings stay bounded or grow" in verdict.describe()
+    said = verdict.describe()
+    assert "keeps swinging" not in said and "grow without bound, linearly" in said
 
 
 def test_a_loss_that_underflows_is_not_called_zero():
