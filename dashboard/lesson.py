@@ -26,7 +26,7 @@ import streamlit as st
 
 import logreg_core as lc
 from logreg_core import examples
-from logreg_core.checks import NORMAL, derivative_signs, underflowed_gradient
+from logreg_core.checks import derivative_signs, underflowed_gradient
 from logreg_core.verdicts import LIMIT_RTOL
 
 from . import charts, compute, controls, explain, fields, player, rate_charts, state, tables
@@ -342,7 +342,7 @@ def _loss_why(ctx: ViewContext) -> str:
     # the label's probability is e^-loss: below the smallest double it would print as 0,
     # whose -log is not the loss shown (a lesson walk: "loss 2000 ... probability 0")
     chance = float(np.exp(-losses[i]))
-    said = (fmt(chance, ctx.digits) if chance >= NORMAL else
+    said = (fmt(chance, ctx.digits) if chance > 0 else
             f"e^−{fmt(losses[i], ctx.digits)}, too small for double precision")
     return (f"{_ties_text(ctx, worst).capitalize()}: loss {fmt(losses[i], ctx.digits)}. Its "
             f"label is {label} and the model gives that label probability {said}: the "
@@ -351,9 +351,9 @@ def _loss_why(ctx: ViewContext) -> str:
 
 def _sign_text(ctx: ViewContext) -> str:
     sign = _gradient_sign(ctx)
-    if sign != "zero" and abs(ctx.grad_pass.dw[0]) < NORMAL:  # its terms underflowed
+    if sign != "zero" and ctx.grad_pass.dw[0] == 0:  # its terms underflowed
         lost = underflowed_gradient(ctx.data.X, ctx.data.y, ctx.grad_pass.z)
-        return (f"{sign}: every sample's error p − y is below the smallest double here, so "
+        return (f"{sign}: every term (p − y)·x here is below the smallest normal double, so "
                 "the computed value is 0, but the exact one is about "
                 f"{fmt_log10(lost.sign[0], lost.log10_size[0], ctx.digits)}")
     if sign == "zero" and ctx.grad_pass.dw[0] != 0:

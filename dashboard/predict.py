@@ -20,7 +20,7 @@ from logreg_core.checks import NORMAL, derivative_signs, underflowed_gradient
 
 from . import explain
 from .context import ViewContext
-from .text import fmt_apart, fmt_log10, fmt_loss, md_escape
+from .text import fmt, fmt_apart, fmt_log10, fmt_loss, md_escape
 
 SIGNS = ("negative", "zero", "positive")
 MOVES = ("go down", "stay the same", "go up")
@@ -152,12 +152,17 @@ def feedback(ctx: ViewContext) -> None:
             j = asked[name]
             if value != "zero" and abs(computed[j]) < NORMAL and lost.underflowed[j]:
                 exact = fmt_log10(lost.sign[j], lost.log10_size[j], ctx.digits)
+                effect = ("raising that parameter would "
+                          f"{'raise' if value == 'positive' else 'lower'} the loss")
                 lines.append(
-                    f"{mark} {what} is {value}: every sample's error p − y is below the "
-                    f"smallest double here, so its computed value is 0, but the exact one is "
-                    f"about {exact}: raising that parameter would "
-                    f"{'raise' if value == 'positive' else 'lower'} the loss, by less than "
-                    "double precision can hold, so the step leaves it.")
+                    f"{mark} {what} is {value}: every term (p − y)·x here is below the "
+                    "smallest normal double (2.2e-308), " + (
+                        f"so its computed value is 0, but the exact one is about {exact}: "
+                        f"{effect}, by less than double precision can hold, so the step "
+                        "leaves it." if computed[j] == 0 else
+                        f"where numbers keep only a few digits: its computed value is "
+                        f"{fmt(computed[j], ctx.digits)} and the exact one about {exact}: "
+                        f"{effect}."))
                 continue
             if value == "zero" and computed[j] != 0:
                 value = "zero to rounding"

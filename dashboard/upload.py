@@ -176,12 +176,12 @@ def upload_source(sidebar) -> Source | None:
     if too_large:
         limit = fmt(fields.LEARNING_RATE_MIN, 2)
         notes.append(f"On the features as uploaded 2/L = {fmt(guaranteed, 4)}, below the "
-                     f"slider's smallest rate ({limit}): there a step may raise the loss at "
-                     "every rate offered. " + (
+                     f"smallest rate the page takes ({limit}): there a step may raise the "
+                     "loss at every rate. " + (
                          "Standardize them (on to start with), or rescale them before "
                          "uploading." if not constant else
-                         "Rescale them before uploading (e.g. change the unit): a feature "
-                         "with the same value in every row cannot be standardized."))
+                         "Untick the features of one value and standardize the rest, or "
+                         "rescale them before uploading (e.g. change the unit)."))
     key = "upload:" + digest + "|" + hashlib.sha1(
         json.dumps([*options, sample], default=str).encode()).hexdigest()[:12]
     return Source(key=key, X=prepared.X, y=prepared.y, names=tuple(prepared.feature_names),

@@ -159,10 +159,11 @@ def _segment(a: float, c: float, o: float, x_range, y_range) -> np.ndarray:
     """End points of ``a x + c y + o = 0`` inside the box, or four nans if it misses it."""
     (x0, x1), (y0, y1) = x_range, y_range
     points = []
-    if c != 0:
-        points += [(x, -(a * x + o) / c) for x in (x0, x1)]
-    if a != 0:
-        points += [(-(c * v + o) / a, v) for v in (y0, y1)]
+    with np.errstate(over="ignore", invalid="ignore"):  # a weight of 1e-313: far off the box
+        if c != 0:
+            points += [(x, -(a * x + o) / c) for x in (x0, x1)]
+        if a != 0:
+            points += [(-(c * v + o) / a, v) for v in (y0, y1)]
     eps = 1e-9 * max(x1 - x0, y1 - y0)
     inside = sorted({(float(x), float(v)) for x, v in points
                      if x0 - eps <= x <= x1 + eps and y0 - eps <= v <= y1 + eps})

@@ -324,7 +324,7 @@ def test_features_too_large_for_any_rate_start_standardized(upload_app):
     assert at.session_state.standardize is True
     assert at.success and at.success[0].value.startswith("Converging")
     notes = "\n".join(shown(open_tab(at, "data"), "markdown"))
-    assert f"2/L = {fmt(guaranteed, 4)}, below the slider's smallest rate" in notes
+    assert f"2/L = {fmt(guaranteed, 4)}, below the smallest rate the page takes" in notes
 
 
 def test_a_label_of_one_class_is_said_not_replaced_by_another_column(upload_app):

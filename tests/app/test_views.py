@@ -1,6 +1,8 @@
 """Each view through AppTest, its numbers checked against the core."""
 
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -258,6 +260,19 @@ def test_a_gradient_lost_to_underflow_is_not_called_flat(new_app):
     assert "**4 of 4 right.**" in text and "flat" not in text
     assert text.count("so its computed value is 0, but the exact one is about -") == 3
     assert "goes from < 5e-324 to < 5e-324: it will stay the same in double precision" in text
+    # a second walk: at b = 720 the derivatives are subnormal, -6.097e-313, not 0: the
+    # exact error of a label 1 at z = 720 is -σ(-720), so dw for x = 3 is -3 e^-720
+    near = new_app(data="student", w0="0,0", b0="720", steps="1").run()
+    near.toggle(key="predict_mode").set_value(True).run()
+    state = next(r.key for r in near.radio).rsplit("_", 1)[1]
+    for name in ("w0", "w1", "b"):
+        near.radio(key=f"guess_{name}_{state}").set_value("negative").run()
+    near.radio(key=f"guess_loss_{state}").set_value("go down").run()
+    near.button(key=f"reveal_{state}").click().run()
+    text = plain(page_text(near))
+    exact = fmt(-3 * math.exp(-720))
+    assert f"its computed value is {exact} and the exact one about {exact}" in text
+    assert "so its computed value is 0" not in text
 
 
 def test_the_limits_beside_an_open_question_wait_for_the_reveal(new_app):
