@@ -233,9 +233,12 @@ class Verdict:
     def not_yet(self) -> bool:
         """Whether theory decides a kind this run has not shown (yet): measured swinging where
         theory says it settles, or heading down where theory says it swings or grows. A run
-        measured converging shows settling; at the local limit theory decides nothing."""
+        measured converging shows settling; a run that ended above its start shows diverging
+        (in 3 steps from 0.69 to 4.5e16 it read "Diverging in the long run, not yet": a
+        lesson walk); at the local limit theory decides nothing."""
         return (bool(self.theory) and self.theory != "at_local" and self.measured != self.kind
-                and not (self.kind == SETTLING and self.measured == CONVERGING))
+                and not (self.kind == SETTLING and self.measured == CONVERGING)
+                and not (self.kind == DIVERGING and self.final > self.start))
 
     @property
     def too_short(self) -> bool:

@@ -474,3 +474,22 @@ def test_a_growth_factor_near_one_never_reads_x1():
 
     said = _growth(Grown, lambda x: f"{x:.4g}")
     assert "x1 per step" not in said and "1e-05% more per step" in said
+
+
+def test_a_run_that_grew_is_not_called_diverging_not_yet():
+    """Found by a lesson walk: 3 steps from 0.69 to 4.5e16 read "Diverging in the long run,
+    not yet". By hand: at η = 1000 with λ = 1 each step multiplies w by about 1 - ηλ."""
+    from logreg_core.limits import learning_rate_limits
+
+    data = load_dataset("five_points")
+    x, y, w, b, losses = data.X[:, 0], data.y, 0.0, 0.0, []
+    for _ in range(4):
+        z = w * x + b
+        losses.append(np.mean(np.logaddexp(0, z) - y * z) + 0.5 * w * w)
+        error = np.exp(-np.logaddexp(0, -z)) - y
+        w, b = w - 1000 * (np.mean(error * x) + w), b - 1000 * np.mean(error)
+    assert np.all(np.diff(losses) > 0) and losses[-1] > 1e15
+    verdict = train(data.X, y, learning_rate=1000, steps=3, l2=1.0,
+                    limits=learning_rate_limits(data.X, y, 1.0)).verdict
+    assert verdict.kind == "diverging" and not verdict.not_yet
+    assert verdict.describe().startswith("Diverging: above 2/λ = 2")
