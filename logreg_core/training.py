@@ -335,8 +335,8 @@ def learning_rate_sweep(
     ``(n_rates, d) @ (d, n)`` forward and one back, instead of a separate run per rate. Each
     row equals ``train(...).loss`` for its rate up to the rounding of a matrix product against
     a vector product. The verdicts are judged as `train` judges them: on the rate's regime
-    (with ``limits``) and, for oscillating rates, against a second sweep of those rates with
-    the samples in the reverse order.
+    (with ``limits``) and, for oscillating rates and rates above 2/L, against a second sweep
+    of those rates with the samples in the reverse order.
 
     Parameters
     ----------
@@ -369,7 +369,8 @@ def learning_rate_sweep(
     regimes = [None if limits is None else limits.regime(r) for r in rates]
     verdicts = [classify_run(_finite_part(losses[k], stopped_at[k]), _stop(stopped_at[k]),
                              regime=regimes[k]) for k in range(rates.size)]
-    swinging = [k for k, v in enumerate(verdicts) if OSCILLATING in (v.kind, v.measured)]
+    swinging = [k for k, v in enumerate(verdicts) if OSCILLATING in (v.kind, v.measured)
+                or (regimes[k] is not None and regimes[k].rounding_may_grow)]  # as `train`
     if swinging:
         twins, _ = _sweep_losses(np.ascontiguousarray(X[::-1]), y[::-1], rates[swinging],
                                  steps, w0, b0, l2)

@@ -168,6 +168,23 @@ def test_sweep_equals_separate_runs(cancer_raw):
         assert sweep.loss[k, :upto] == pytest.approx(history.loss[:upto], rel=1e-12)
 
 
+def test_a_sweep_measures_its_certain_digits_where_train_does():
+    """Above 2/L `train` replays a run in the other order (the sweep's tooltip printed 6
+    digits of every such run, measured or not); the sweep does it for the same rates."""
+    from logreg_core import load_dataset
+    from logreg_core.limits import learning_rate_limits
+
+    data = load_dataset("iris_petals")
+    limits = learning_rate_limits(data.X, data.y)
+    rates = np.array([0.5, 1.5, 3.5, 8.0]) * limits.guaranteed
+    sweep = learning_rate_sweep(data.X, data.y, rates, 2000, limits=limits)
+    for rate, verdict in zip(rates, sweep.verdicts, strict=True):
+        alone = train(data.X, data.y, learning_rate=rate, steps=2000, limits=limits).verdict
+        measured = rate > limits.guaranteed
+        assert (verdict.rounding_gap is not None) == (alone.rounding_gap is not None) == measured
+        assert verdict.digits == alone.digits
+
+
 def test_sweep_marks_overflowed_runs(five_points):
     X, y = five_points
     with np.errstate(all="raise"):
