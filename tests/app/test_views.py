@@ -241,35 +241,35 @@ def test_predict_then_reveal_hides_every_answer_until_the_reveal(app):
     assert "Make your guesses" in page_text(app) and not app.tabs
 
 
+def reveal_signs(at, sign: str, move: str):
+    """Predict first on: every derivative guessed ``sign``, the loss ``move``, revealed; the
+    page's text."""
+    at.toggle(key="predict_mode").set_value(True).run()
+    state = next(r.key for r in at.radio).rsplit("_", 1)[1]
+    for name in ("w0", "w1", "b"):
+        at.radio(key=f"guess_{name}_{state}").set_value(sign).run()
+    at.radio(key=f"guess_loss_{state}").set_value(move).run()
+    at.button(key=f"reveal_{state}").click().run()
+    return plain(page_text(at))
+
+
 def test_a_gradient_lost_to_underflow_is_not_called_flat(new_app):
     """Found by a lesson walk: on the one student at η = 100 the step lands at z = 2338, where
     every error p - y underflows; Predict first said "dw is zero: the loss is flat in that
     direction" and marked "negative" wrong. For a label 1 the exact error is -σ(-z) < 0, and
     the features are positive, so every derivative is negative (the core's test checks the
     sizes against mpmath)."""
-    at = new_app(data="student", lr="100", steps="1").run()
     student = lc.load_dataset("student")
     assert student.y.tolist() == [1.0] and np.all(student.X > 0)
-    at.toggle(key="predict_mode").set_value(True).run()
-    state = next(r.key for r in at.radio).rsplit("_", 1)[1]
-    for name in ("w0", "w1", "b"):
-        at.radio(key=f"guess_{name}_{state}").set_value("negative").run()
-    at.radio(key=f"guess_loss_{state}").set_value("stay the same").run()
-    at.button(key=f"reveal_{state}").click().run()
-    text = plain(page_text(at))
+    text = reveal_signs(new_app(data="student", lr="100", steps="1").run(), "negative",
+                        "stay the same")
     assert "**4 of 4 right.**" in text and "flat" not in text
     assert text.count("so its computed value is 0, but the exact one is about -") == 3
     assert "goes from < 5e-324 to < 5e-324: it will stay the same in double precision" in text
     # a second walk: at b = 720 the derivatives are subnormal, -6.097e-313, not 0: the
     # exact error of a label 1 at z = 720 is -σ(-720), so dw for x = 3 is -3 e^-720
-    near = new_app(data="student", w0="0,0", b0="720", steps="1").run()
-    near.toggle(key="predict_mode").set_value(True).run()
-    state = next(r.key for r in near.radio).rsplit("_", 1)[1]
-    for name in ("w0", "w1", "b"):
-        near.radio(key=f"guess_{name}_{state}").set_value("negative").run()
-    near.radio(key=f"guess_loss_{state}").set_value("go down").run()
-    near.button(key=f"reveal_{state}").click().run()
-    text = plain(page_text(near))
+    text = reveal_signs(new_app(data="student", w0="0,0", b0="720", steps="1").run(),
+                        "negative", "go down")
     exact = fmt(-3 * math.exp(-720))
     assert f"its computed value is {exact} and the exact one about {exact}" in text
     assert "so its computed value is 0" not in text
