@@ -98,7 +98,7 @@ def digits_note(history, digits: int) -> str:
         lead = (f"From step {v.rounding_decides_from:,} to step {v.rejoined_at - 1:,} rounding "
                 "decides the later digits")
     return (f"{lead}: the same run with its samples added in the reverse order differs by up "
-            f"to {v.rounding_gap:.0e} of the loss, {shown}.")
+            f"to {v.gap_words}, {shown}.")
 
 
 def loss_digits(ctx: ViewContext) -> int:

@@ -222,6 +222,15 @@ class Verdict:
         found = [t for t in (self.parted_at, self.gradients_parted_at) if t is not None]
         return min(found, default=None)
 
+    @property
+    def gap_words(self) -> str:
+        """`rounding_gap` as words: "3e-06 of the loss", "40% of the loss", "8 times the
+        loss" (not "8e+00 of the loss": a lesson walk)."""
+        gap = self.rounding_gap or 0.0
+        if gap >= 1:
+            return f"{gap:.2g} times the loss"
+        return f"{gap:.0%} of the loss" if gap >= 0.01 else f"{gap:.0e} of the loss"
+
     def rounding_decides(self, k: int) -> bool:
         """Whether rounding decides the state at step ``k``: from `rounding_decides_from` on,
         and before `rejoined_at` where the two orders came back together."""
@@ -287,8 +296,8 @@ class Verdict:
                         f"{self.rejoined_at - 1:,} rounding decides its later digits")
                 there = " there"
             text += (f" {lead}: the same run with its samples added in the reverse "
-                     f"order differs from this one by up to {self.rounding_gap:.0e} of the "
-                     f"loss, so {certain} certain{there}.")
+                     f"order differs from this one by up to {self.gap_words}, so {certain} "
+                     f"certain{there}.")
         return text
 
 

@@ -493,3 +493,12 @@ def test_a_run_that_grew_is_not_called_diverging_not_yet():
                     limits=learning_rate_limits(data.X, y, 1.0)).verdict
     assert verdict.kind == "diverging" and not verdict.not_yet
     assert verdict.describe().startswith("Diverging: above 2/λ = 2")
+
+
+@pytest.mark.parametrize(("gap", "words"), [(7.9, "7.9 times the loss"),
+                                            (0.42, "42% of the loss"),
+                                            (2.6e-6, "3e-06 of the loss")])
+def test_a_rounding_gap_reads_as_a_size(gap, words):
+    """Found by a lesson walk: a chaotic run "differs by up to 8e+00 of the loss"."""
+    verdict = dataclasses.replace(classify_run([0.7, 0.5, 0.6]), rounding_gap=gap)
+    assert verdict.gap_words == words
