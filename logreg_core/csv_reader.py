@@ -403,13 +403,17 @@ def _label_text(value: object) -> str:
 
 def _distinct_labels(series: pd.Series, limit: int) -> tuple[dict[str, object], int]:
     """The first ``limit`` distinct values as text -> value; and how many texts in all."""
-    uniques = pd.unique(series.dropna())
     if series.dtype.kind in "iufb" or isinstance(series.dtype, pd.StringDtype):
         # distinct numbers (or strings) have distinct texts: no need to look at them all
+        uniques = pd.unique(series.dropna())
         return {_label_text(v): v for v in uniques[:limit]}, len(uniques)
-    found: dict[str, object] = {}
-    for value in uniques:
-        found.setdefault(_label_text(value), value)
+    # by text, not by pd.unique's equality, which takes 0 and False for one value (then "0"
+    # had no label and encoding raised KeyError: a property test's frame of None, False,
+    # True, 0)
+    values = series.dropna()
+    texts = values.map(_label_text)
+    first = ~texts.duplicated().to_numpy()
+    found = dict(zip(texts[first], values[first], strict=True))
     return dict(list(found.items())[:limit]), len(found)
 
 

@@ -51,6 +51,11 @@ def test_numeric_columns_and_target_candidates():
     # 1 and 1.0 are one value; 1 and "1" too (both read as "1")
     mixed = pd.DataFrame({"a": pd.Series([1, 1.0, "1", 0], dtype=object)})
     assert target_candidates(mixed) == ["a"]
+    # 0 and False are two labels, not one (pd.unique takes them as equal: encoding raised)
+    both = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0],
+                         "t": pd.Series([None, False, True, 0], dtype=object)})
+    with pytest.raises(LogRegInputError, match="3 distinct values"):
+        prepare(both, "t", ["x"])
     # a last column of one value is a label of one class (an upload walk: x was taken)
     assert target_candidates(pd.DataFrame({"x": [1, 2], "label": [1, 1]})) == ["label", "x"]
 
