@@ -27,7 +27,6 @@ import streamlit as st
 import logreg_core as lc
 from logreg_core import examples
 from logreg_core.checks import derivative_signs, underflowed_gradient
-from logreg_core.verdicts import LIMIT_RTOL
 
 from . import charts, compute, controls, explain, fields, player, rate_charts, state, tables
 from .context import ViewContext
@@ -202,9 +201,8 @@ def _lowest(ctx: ViewContext, rates) -> tuple[str, ...]:
 
 def _where(rate: float, limits) -> str:
     """Where a rate sits among this data's limits, in words."""
-    if limits.l2 and rate >= 2 / limits.l2 * (1 - LIMIT_RTOL):
-        at = abs(rate * limits.l2 / 2 - 1) <= LIMIT_RTOL  # as the verdict takes it
-        return f"{'at' if at else 'above'} 2/λ = {fmt(2 / limits.l2, 4)}"
+    if side := limits.regime(rate).penalty_side:  # as the verdict takes it
+        return f"{side} 2/λ = {fmt(2 / limits.l2, 4)}"
     if rate <= limits.guaranteed:
         return f"at or below 2/L = {fmt(limits.guaranteed, 4)}"
     if limits.local is None:

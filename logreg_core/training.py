@@ -29,7 +29,7 @@ from .maths import (
     wrong_side_terms,
 )
 from .optimizers import GradientDescent, MiniBatchSGD, Momentum, Optimizer
-from .verdicts import OSCILLATING, Verdict, classify_run
+from .verdicts import Verdict, classify_run
 
 if TYPE_CHECKING:
     from .limits import LearningRateLimits
@@ -202,8 +202,7 @@ def train(
     # is at most L the step is nonexpansive), so rounding errors only add up, about an ulp a
     # step; above it nothing bounds their growth, and a run that settles in the end may part
     # from its twin on the way (`RateRegime.rounding_may_grow`).
-    if not stochastic and (OSCILLATING in (verdict.kind, verdict.measured)
-                           or (regime is not None and regime.rounding_may_grow)):
+    if verdict.replay_in_other_order:
         backwards = LogisticProblem(np.ascontiguousarray(X[::-1]), y[::-1], problem.l2)
         twin_thetas, twin, twin_grads, twin_last = _descend(backwards, optimizer, theta0,
                                                             steps)
@@ -369,8 +368,7 @@ def learning_rate_sweep(
     regimes = [None if limits is None else limits.regime(r) for r in rates]
     verdicts = [classify_run(_finite_part(losses[k], stopped_at[k]), _stop(stopped_at[k]),
                              regime=regimes[k]) for k in range(rates.size)]
-    swinging = [k for k, v in enumerate(verdicts) if OSCILLATING in (v.kind, v.measured)
-                or (regimes[k] is not None and regimes[k].rounding_may_grow)]  # as `train`
+    swinging = [k for k, v in enumerate(verdicts) if v.replay_in_other_order]
     if swinging:
         twins, _ = _sweep_losses(np.ascontiguousarray(X[::-1]), y[::-1], rates[swinging],
                                  steps, w0, b0, l2)

@@ -115,6 +115,15 @@ class RateRegime:
         """2/λ, or None without L2."""
         return 2.0 / self.l2 if self.l2 > 0 else None
 
+    @property
+    def penalty_side(self) -> str | None:
+        """Where the rate sits against 2/λ: "above" it, "at" it (within `LIMIT_RTOL`), or
+        None below it or without L2."""
+        penalty, eta = self.penalty_limit, self.learning_rate
+        if penalty is None or eta < penalty * (1 - LIMIT_RTOL):
+            return None
+        return "above" if eta > penalty * (1 + LIMIT_RTOL) else "at"
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -221,6 +230,17 @@ class Verdict:
         parted."""
         found = [t for t in (self.parted_at, self.gradients_parted_at) if t is not None]
         return min(found, default=None)
+
+    @property
+    def replay_in_other_order(self) -> bool:
+        """Whether the run is to be replayed with its samples in the reverse order, to measure
+        which digits rounding decides (`classify_run`'s ``twin``): where it oscillates (as
+        theory says or as measured), or is full batch above 2/L
+        (`RateRegime.rounding_may_grow`); never under mini-batch noise. `train` and
+        `learning_rate_sweep` both ask this."""
+        return not self.stochastic and (
+            OSCILLATING in (self.kind, self.measured)
+            or (self.regime is not None and self.regime.rounding_may_grow))
 
     @property
     def gap_words(self) -> str:
@@ -337,34 +357,45 @@ def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False,
     if regime is not None and not stochastic:
         kind, theory = _theory(verdict, regime)
         verdict = replace(verdict, kind=kind, theory=theory, regime=regime)
+    # each comparison once: the loss gaps and the gradients' parting, over the common states
+    by_gradient = (None if gradients is None or twin_gradients is None else
+                   _gradients_apart(gradients, twin_gradients, gradient_floor))
+    if by_gradient is not None:
+        verdict = replace(verdict, gradients_parted_at=_first(by_gradient))
     if twin is not None:
-        gap = rounding_gap(np.asarray(loss, dtype=float), np.asarray(twin, dtype=float))
+        gaps = _gaps(loss, twin)
+        gap = _largest(gaps)
         digits = MAX_DIGITS if gap == 0 else int(min(MAX_DIGITS, max(0, -math.log10(gap))))
         chaotic = (OSCILLATING in (verdict.kind, verdict.measured)
                    and verdict.basis != "cycle" and gap > CHAOS_RTOL)
+        apart = _loss_apart(gaps)
         verdict = replace(verdict, rounding_gap=gap, digits=digits, chaotic=chaotic,
-                          parted_at=parted_at(loss, twin))
-    if gradients is not None and twin_gradients is not None:
-        verdict = replace(verdict, gradients_parted_at=gradients_parted_at(
-            gradients, twin_gradients, gradient_floor))
-    if twin is not None and verdict.rounding_decides_from is not None:
-        apart = _apart(loss, twin, gradients, twin_gradients, gradient_floor)
-        last = int(np.flatnonzero(apart)[-1])
-        if last + 1 < len(apart) == len(loss):  # together again, up to the run's end
-            verdict = replace(verdict, rejoined_at=last + 1)
+                          parted_at=_first(apart))
+        if by_gradient is not None:
+            n = min(len(apart), len(by_gradient))
+            apart = apart[:n] | by_gradient[:n]
+        if verdict.rounding_decides_from is not None:
+            last = int(np.flatnonzero(apart)[-1])
+            if last + 1 < len(apart) == len(loss):  # together again, up to the run's end
+                verdict = replace(verdict, rejoined_at=last + 1)
     return verdict
 
 
-def _apart(loss, twin, gradients=None, twin_gradients=None, floor=None) -> np.ndarray:
-    """Over the states both runs reached: whether their losses (more than `CHAOS_RTOL`) or
-    gradients (`gradients_parted_at`'s test) are apart there. Shape (n_common,)."""
+def _first(flags: np.ndarray) -> int | None:
+    """The first index where ``flags`` holds, or None."""
+    found = np.flatnonzero(flags)
+    return int(found[0]) if found.size else None
+
+
+def _loss_apart(gaps: np.ndarray) -> np.ndarray:
+    """Where two loss curves' relative gaps (`_gaps`) exceed `CHAOS_RTOL` (nan: not apart)."""
     with np.errstate(invalid="ignore"):
-        apart = _gaps(loss, twin) > CHAOS_RTOL
-    if gradients is not None and twin_gradients is not None:
-        by_gradient = _gradients_apart(gradients, twin_gradients, floor)
-        n = min(len(apart), len(by_gradient))
-        apart = apart[:n] | by_gradient[:n]
-    return apart
+        return gaps > CHAOS_RTOL
+
+
+def _largest(gaps: np.ndarray) -> float:
+    """The largest finite gap, 0 where there is none."""
+    return float(np.max(gaps[np.isfinite(gaps)], initial=0.0))
 
 
 def _theory(v: Verdict, regime: RateRegime) -> tuple[str, str]:
@@ -372,10 +403,8 @@ def _theory(v: Verdict, regime: RateRegime) -> tuple[str, str]:
     eta, penalty = regime.learning_rate, regime.penalty_limit
     if v.basis == "overflow":
         return DIVERGING, "above_penalty" if penalty and eta > penalty else ""
-    if penalty is not None and eta > penalty * (1 + LIMIT_RTOL):
-        return DIVERGING, "above_penalty"
-    if penalty is not None and eta >= penalty * (1 - LIMIT_RTOL):  # (and above 2/μ* <= 2/λ)
-        return DIVERGING, "at_penalty"
+    if regime.penalty_side is not None:  # (at 2/λ, above 2/μ* <= 2/λ too)
+        return DIVERGING, f"{regime.penalty_side}_penalty"
     if eta <= regime.guaranteed:
         return (CONVERGING, "below_guarantee") if v.first_rise is None else (v.measured, "")
     if regime.local is not None:
@@ -404,16 +433,13 @@ def _gaps(loss, twin) -> np.ndarray:
 
 def rounding_gap(loss: np.ndarray, twin: np.ndarray) -> float:
     """Largest ``|a - b| / |a|`` between two loss curves of one run, over their common states."""
-    gaps = _gaps(loss, twin)
-    return float(np.max(gaps[np.isfinite(gaps)], initial=0.0))
+    return _largest(_gaps(loss, twin))
 
 
 def parted_at(loss, twin) -> int | None:
     """The first state at which two loss curves of one run differ by more than `CHAOS_RTOL`
     of the loss (None if they never do, over their common finite states)."""
-    with np.errstate(invalid="ignore"):
-        found = np.flatnonzero(_gaps(loss, twin) > CHAOS_RTOL)
-    return int(found[0]) if found.size else None
+    return _first(_loss_apart(_gaps(loss, twin)))
 
 
 def gradients_parted_at(gradients, twin_gradients, floor=None) -> int | None:
@@ -429,8 +455,7 @@ def gradients_parted_at(gradients, twin_gradients, floor=None) -> int | None:
     floor : array-like of shape (k, n_params), optional
         0 where not given.
     """
-    found = np.flatnonzero(_gradients_apart(gradients, twin_gradients, floor))
-    return int(found[0]) if found.size else None
+    return _first(_gradients_apart(gradients, twin_gradients, floor))
 
 
 def _gradients_apart(gradients, twin_gradients, floor=None) -> np.ndarray:
