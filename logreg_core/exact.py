@@ -152,12 +152,6 @@ def fit_exact(
         for iteration in range(1, max_iter + 1):
             if stop_at_proof and l2 == 0 and np.all(Xs @ theta < 0):
                 return result(**_separable(iteration - 1, y))
-            if iteration == 1 and at_minimum():  # the start is the best fit: no step lowers
-                # the loss, and saying so would read as "there is no best fit" (an upload of
-                # x = 1, 2, 1, 2 with labels 0, 0, 1, 1: the best fit is w = b = 0)
-                return result(converged=True, separable=False, iterations=0,
-                              message="Newton's method started at the best fit: the gradient "
-                                      "is 0 there.")
             hess = problem.hessian(theta)
             try:
                 direction = np.linalg.solve(hess, grad)
@@ -165,6 +159,15 @@ def fit_exact(
                 direction = np.linalg.lstsq(hess, grad, rcond=None)[0]
             direction = direction - flat @ (flat.T @ direction)
             found = backtrack(problem, theta, loss, grad, (direction, grad))
+            if found is None and at_minimum():  # no step lowers the loss, as at a minimum:
+                # the start itself can be the best fit (an upload of x = 1, 2, 1, 2 with
+                # labels 0, 0, 1, 1 has it at w = b = 0), which "found no step" read as
+                # "there is no best fit"
+                return result(converged=True, separable=False, iterations=iteration - 1,
+                              message=("Newton's method started at the best fit: the "
+                                       "gradient is 0 there." if iteration == 1 else
+                                       f"Newton's method converged in {iteration - 1} "
+                                       "iterations."))
             if found is None:  # every sample saturated, the Hessian nearly singular: a far
                 # start, where no step lowers the loss (the step used to be taken anyway,
                 # from 85.5 to 1.7e8, and called converged)
