@@ -12,7 +12,7 @@ from logreg_core.verdicts import CHAOS_RTOL, GRADIENT_PART_RTOL, ends_at_lowest,
 
 from . import compute, fields
 from .context import ViewContext
-from .text import fmt, fmt_loss, md_escape, plural
+from .text import fmt, fmt_apart, fmt_loss, md_escape, plural
 
 VERDICT_ICONS = {"converging": ":material/trending_down:", "settling": ":material/south_east:",
                  "oscillating": ":material/sync:", "diverging": ":material/trending_up:"}
@@ -38,10 +38,7 @@ def verdict_text(history) -> str:
 def times(ratio: float, digits: int) -> str:
     """A ratio to ``digits`` digits, or as many more as it takes not to read 1 when it is not
     exactly 1 (one ulp above 2/L read "1 × 2/L" beside "above the guaranteed rate")."""
-    for d in range(digits, 18):
-        if fmt(ratio, d) != "1" or ratio == 1:
-            return fmt(ratio, d)
-    return fmt(ratio, digits)
+    return fmt_apart(ratio, 1.0, digits)[0]
 
 
 def limits_text(limits: LearningRateLimits, learning_rate: float, digits: int) -> str:

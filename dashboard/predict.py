@@ -72,13 +72,6 @@ def truth(ctx: ViewContext) -> dict[str, str]:
     return answers
 
 
-def signs_lost(ctx: ViewContext) -> np.ndarray:
-    """Which partial derivatives are nonzero only beyond double precision (their terms all
-    underflowed: `logreg_core.checks.underflowed_gradient`)."""
-    lost = underflowed_gradient(ctx.data.X, ctx.data.y, ctx.grad_pass.z)
-    return lost.underflowed & (lost.sign != 0)
-
-
 def next_loss(ctx: ViewContext) -> float:
     return lc.loss_after_step(ctx.data.X, ctx.data.y, ctx.w, ctx.b,
                               ctx.settings.learning_rate, ctx.settings.l2)
@@ -145,7 +138,8 @@ def feedback(ctx: ViewContext) -> None:
                          + f": it will {value}"
                          + (" in double precision (the exact step lowers it, by far less than "
                             "a double can hold)" if value == "stay the same"
-                            and ctx.grad_pass.loss < NORMAL and np.any(signs_lost(ctx)) else "")
+                            and ctx.grad_pass.loss < NORMAL
+                            and np.any(lost.underflowed & (lost.sign != 0)) else "")
                          + ".")
         else:
             what = "db" if name == "b" else f"dw for {md_escape(ctx.names[int(name[1:])], 40)}"

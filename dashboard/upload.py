@@ -48,6 +48,15 @@ def prepare(upload: Upload, sample_large: bool, target: str, features: tuple, sw
                           drop_missing=drop_missing)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=UPLOAD_HASH)
+def raw_guaranteed_rate(upload: Upload, sample_large: bool, target: str, features: tuple,
+                        swap: bool, drop_missing: bool) -> float:
+    """2/L of the features as uploaded (`prepare`, same arguments): a product of
+    n_samples x (n_features + 1)^2, once per file and choice of columns, not per rerun."""
+    X = prepare(upload, sample_large, target, features, swap, drop_missing).X
+    return lc.curvature_bound(X, 0.0).guaranteed_rate
+
+
 def show_problem(error: Exception) -> None:
     """A user's mistake, as a notice; the message may quote their column names or values."""
     st.error(md_escape(str(error), 1000), icon=":material/warning:")
@@ -140,7 +149,7 @@ def upload_source(sidebar) -> Source | None:
     # Features so large that even the slider's smallest rate is above 2/L on them: no start
     # on them lowers the loss at every step (one feature of 1e7 to 5e7: 2/L = 7.8e-15), so
     # they start standardized where they can be (an upload walk).
-    guaranteed = lc.curvature_bound(prepared.X, 0.0).guaranteed_rate
+    guaranteed = raw_guaranteed_rate(upload, sample, *options)
     too_large = fields.safe_learning_rate(guaranteed) > guaranteed
     # (a feature of one value cannot be standardized: the page would then say "on to start
     # with" beside a warning that it is shown unstandardized, an upload walk)

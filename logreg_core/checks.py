@@ -135,7 +135,7 @@ class UnderflowedGradient:
     log10_size: np.ndarray
 
     def __post_init__(self) -> None:
-        freeze_fields(self)  # shared across sessions: read-only
+        freeze_fields(self)  # read-only, as every result of the core
 
 
 def underflowed_gradient(X, y, z) -> UnderflowedGradient:

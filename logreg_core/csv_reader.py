@@ -383,9 +383,10 @@ def target_candidates(frame: pd.DataFrame) -> list[str]:
         the label (an upload walk: "x,label / 1,1 / 2,1" took x, and trained on the label):
         it comes first, and preparing it says that it has only one class.
     """
-    found = [name for name in frame.columns if _distinct_labels(frame[name], 2)[1] == 2]
+    counts = {name: _distinct_labels(frame[name], 2)[1] for name in frame.columns}
+    found = [name for name, count in counts.items() if count == 2]
     last = frame.columns[-1] if len(frame.columns) else None
-    if last is not None and _distinct_labels(frame[last], 2)[1] == 1:
+    if last is not None and counts[last] == 1:
         return [last, *found]
     return found[-1:] + found[:-1] if found and found[-1] == last else found
 
