@@ -106,6 +106,21 @@ def test_the_model_caption_shows_hostile_names_as_plain_text(new_app):
     assert not re.search(r"(?<!\\)\$", text), text  # every $ escaped: no LaTeX
 
 
+def test_the_standardized_boundary_caption_shows_a_hostile_name_as_plain_text(new_app):
+    """The one-feature caption on standardized features names the feature's units (added
+    this session): the name stays text there too."""
+    name = "[go](http://evil.example/x)\r$x^2$ **b**"
+    at = upload(new_app, [name])
+    at.toggle(key="standardize").set_value(True).run()
+    caption = [c.value for c in at.caption if c.value.startswith("At step ")]
+    assert len(caption) == 1 and "in standardized units" in caption[0], caption
+    text = caption[0]
+    assert "in the units of \\[go\\]\\(http" in text and "\r" not in text
+    for live in ("](", "**b**"):
+        assert live not in text, (live, text)
+    assert not re.search(r"(?<!\\)\$", text), text
+
+
 @pytest.mark.parametrize("names", COLLIDING_PAIRS, ids=lambda n: "-".join(n))
 def test_names_the_page_uses_itself_stay_the_users_features(new_app, names):
     at = upload(new_app, names)  # every view with these names: the walk above
