@@ -150,7 +150,7 @@ def feedback(ctx: ViewContext) -> None:
                           f"{'raise' if value == 'positive' else 'lower'} the loss")
                 lines.append(
                     f"{mark} {what} is {value}: every term (p − y)·x here is below the "
-                    "smallest normal double (2.2e-308), " + (
+                    f"smallest normal double ({fmt(NORMAL, 2)}), " + (
                         f"so its computed value is 0, but the exact one is about {exact}: "
                         f"{effect}, by less than double precision can hold, so the step "
                         "leaves it." if computed[j] == 0 else

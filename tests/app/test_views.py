@@ -265,6 +265,7 @@ def test_a_gradient_lost_to_underflow_is_not_called_flat(new_app):
                         "stay the same")
     assert "**4 of 4 right.**" in text and "flat" not in text
     assert text.count("so its computed value is 0, but the exact one is about -") == 3
+    assert f"below the smallest normal double ({fmt(np.finfo(float).tiny, 2)})" in text
     assert "goes from < 5e-324 to < 5e-324: it will stay the same in double precision" in text
     # a second walk: at b = 720 the derivatives are subnormal, -6.097e-313, not 0: the
     # exact error of a label 1 at z = 720 is -σ(-720), so dw for x = 3 is -3 e^-720
