@@ -93,9 +93,10 @@ def player_data(ctx: ViewContext, axes: tuple[int, ...], editable: bool,
     log = bool(ctx.settings.log_scale)
     values = np.maximum(loss[index], charts.LOG_FLOOR) if log else loss[index]
     low, high = float(values.min()), float(values.max())
-    if not log:
+    if not log:  # a margin of 5% each side, within the largest double (a loss near it)
         span = (high - low) or max(abs(high), 1.0) * 0.1
-        low, high = low - 0.05 * span, high + 0.05 * span
+        top = float(np.finfo(float).max)
+        low, high = low - 0.05 * span, min(high + 0.05 * span, top)
     head = json.dumps({
         "version": identity[:12], "kind": kind, "last": int(last),
         "total": int(history.steps_run),
@@ -105,7 +106,7 @@ def player_data(ctx: ViewContext, axes: tuple[int, ...], editable: bool,
         "loss_curve": {"steps": index.tolist(), "loss": _numbers(values), "log": log,
                        "range": [low, high]},
         "alt_picture": explain.model_chart_alt(ctx), "alt_loss": explain.loss_chart_alt(ctx),
-    })
+    }, allow_nan=False)  # a browser's JSON.parse takes no Infinity or NaN
     return head.encode() + b"\n" + frames_json
 
 
@@ -138,7 +139,7 @@ def _frames_json(identity: str, _ctx: ViewContext, axes: tuple[int, ...], keep: 
                    "y": _numbers(X[:, axes[1]]) if len(axes) > 1 else None,
                    "label": y.astype(int).tolist()},
         "titles": titles if len(titles) > 1 else [titles[0], "p = σ(w·x + b)"],
-    }).encode(), frames.kind
+    }, allow_nan=False).encode(), frames.kind
 
 
 def show(ctx: ViewContext, *, key: str = "model_player", editable: bool = False,

@@ -122,7 +122,16 @@ def player(at: AppTest) -> dict:
     as the player reads it: two lines of JSON, the second one under the first."""
     (data,) = component_data(at, "descent_lab_player")
     head, _, run = data.partition(b"\n")
-    return {**json.loads(run), **json.loads(head)}
+    return {**strict_json(run), **strict_json(head)}
+
+
+def _refuse(constant: str):
+    raise ValueError(f"{constant} in the player's data: a browser's JSON.parse refuses it")
+
+
+def strict_json(text: bytes) -> dict:
+    """JSON read as a browser reads it: Infinity, -Infinity and NaN are errors."""
+    return json.loads(text, parse_constant=_refuse)
 
 
 def inspect(at: AppTest, step: int) -> AppTest:

@@ -201,6 +201,17 @@ def test_the_player_draws_the_cores_frames(new_app):
     assert data["editable"]
 
 
+def test_the_player_is_sent_json_a_browser_can_read_when_the_loss_nears_the_largest_double(
+        new_app):
+    """λ = 100 at η = 0.1 on the 20 students (the controls reach it): the last finite loss is
+    2.4e306 and the loss axis's 5% margin used to overflow to inf, which JSON.parse refused
+    (the player showed a stack trace instead of the run)."""
+    at = new_app(data="wikipedia_students", l2="100", lr="0.1").run()
+    data = player(at)  # strict: no Infinity
+    low, high = data["loss_curve"]["range"]
+    assert max(data["loss_curve"]["loss"]) <= high <= np.finfo(float).max and low < high
+
+
 def caption_with(at, start: str) -> str:
     found = [c.value for c in at.caption if c.value.startswith(start)]
     assert len(found) == 1, [c.value for c in at.caption]
