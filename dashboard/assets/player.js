@@ -44,6 +44,25 @@ function percent(share) {
   return `${whole}%`;
 }
 
+// A number as the page writes it (dashboard/text.py's fmt: Python's format(value, ".{d}g"),
+// no "-0", a subnormal double to no more digits than it holds), so that the readout and the
+// page never read differently (14.87 to one digit is "1e+01", not "10").
+function fmt(value, digits) {
+  if (value === 0) return "0";
+  if (Math.abs(value) < 2.2250738585072014e-308) {
+    digits = Math.min(digits, value.toExponential().split("e")[0].replace(/[-.]/g, "").replace(/^0+|0+$/g, "").length || 1);
+  }
+  const trim = (t) => (t.includes(".") ? t.replace(/0+$/, "").replace(/\.$/, "") : t);
+  const [mantissa, power] = value.toExponential(digits - 1).split("e");
+  const exponent = Number(power);
+  if (exponent >= -4 && exponent < digits) {
+    const text = trim(value.toFixed(digits - 1 - exponent));
+    return text === "-0" ? "0" : text;
+  }
+  const sign = exponent < 0 ? "-" : "+";
+  return `${trim(mantissa)}e${sign}${String(Math.abs(exponent)).padStart(2, "0")}`;
+}
+
 function label(value) {
   if (value === 0) return "0";
   const abs = Math.abs(value);
@@ -76,7 +95,8 @@ function build(parent) {
       <button type="button" class="cls" data-cls="1">1</button>
     </div>`;
   parent.append(root);
-  const s = { root, frame: 0, playing: false, drawn: 0, addClass: 1, timer: null };
+  const s = { root, frame: 0, playing: false, drawn: 0, addClass: 1, timer: null,
+    awaiting: null, sentAt: 0 };
   root.__player = s;
   s.picture = root.querySelector(".picture");
   s.loss = root.querySelector(".loss");
@@ -88,7 +108,8 @@ function build(parent) {
   root.querySelector(".back").addEventListener("click", () => nudge(s, -1));
   root.querySelector(".forward").addEventListener("click", () => nudge(s, 1));
   s.scrub.addEventListener("input", () => { stop(s); show(s, Number(s.scrub.value)); later(s); });
-  s.scrub.addEventListener("change", () => send(s));
+  // No rerun per arrow key or per click of a step button: one, 300 ms after the last (a held
+  // key or fast clicks sent one each, and the reruns piling up broke the session).
   s.loss.addEventListener("click", (event) => clickLoss(s, event));
   s.picture.addEventListener("click", (event) => clickPicture(s, event));
   root.querySelectorAll(".cls").forEach((b) => b.addEventListener("click", () => {
@@ -133,8 +154,11 @@ function later(s) {
 
 function send(s) {
   clearTimeout(s.timer);
+  s.timer = null;
   if (s.step !== s.sent) {
     s.sent = s.step;
+    s.awaiting = s.step;
+    s.sentAt = performance.now();
     s.setStateValue("step", s.step);
   }
 }
@@ -142,7 +166,21 @@ function send(s) {
 function nudge(s, delta) {
   stop(s);
   show(s, s.step + delta);
-  send(s);
+  later(s);
+}
+
+// Is the learner ahead of this rerun's step? While a step waits to be sent, or one was sent
+// and this rerun started before it (it still carries an older step), the step shown stays:
+// going back to the older one would undo presses. A rerun that never echoes the step sent
+// (3 s) does not hold the player for good.
+function ahead(s, head) {
+  if (s.timer !== null) return true;
+  if (s.awaiting === null) return false;
+  if (head.inspect === s.awaiting || performance.now() - s.sentAt > 3000) {
+    s.awaiting = null;
+    return false;
+  }
+  return true;
 }
 
 function start(s) {
@@ -339,7 +377,7 @@ function draw(s) {
   const hidden = d.last < d.total ? " (the later ones after your reveal)" : "";
   s.readout.textContent = `Step ${s.step.toLocaleString("en-US")} of ` +
     `${d.total.toLocaleString("en-US")}${hidden}${approx} · loss ` +
-    `${Number(d.frames.loss[f].toPrecision(d.digits))} · ` +
+    `${fmt(d.frames.loss[f], d.digits)} · ` +
     `${percent(d.frames.accuracy[f])} on their label's side`;
   s.drawn += 1;
   s.root.dataset.drawn = String(s.drawn);
@@ -401,10 +439,15 @@ export default function (component) {
   if (fresh) s.p = decode(s.d.frames.p);
   s.root.querySelector(".adding").hidden = !(head.kind === "plane" && head.editable);
   paintClassButtons(s);
-  if (!s.playing || fresh) {
+  if (fresh || (!s.playing && !ahead(s, head))) {
     stop(s);
+    clearTimeout(s.timer);
+    s.timer = null;
+    s.awaiting = null;
     s.sent = head.inspect;
     show(s, head.inspect);
+  } else if (!s.playing) {
+    show(s, s.step);
   }
   paintPlay(s);
   return () => stop(s);

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from playwright.sync_api import expect
 
@@ -27,6 +28,7 @@ from tests.browser.helpers import (
     record,
     rerun,
     wait_for,
+    wait_for_run_after,
     wait_idle,
 )
 
@@ -125,7 +127,67 @@ def test_a_click_on_the_loss_curve_inspects_that_step(page, app_url):
     assert_clean(page)
 
 
-LOSS_IN_READOUT = r"loss ([0-9.e-]+)"
+def test_a_held_arrow_key_and_fast_clicks_lose_no_step_and_keep_the_session(page, app_url):
+    """60 arrow-key presses 20 ms apart on the scrubber, then 10 clicks of Step back 200 ms
+    apart: the player lands exactly 70 steps back, with one rerun after each burst, not one per
+    press (a rerun per press broke the session: "Cached ForwardMsg MISS"; and a rerun that came
+    back with an older step undid the presses made meanwhile)."""
+    open_app(page, app_url)
+    assert player_step(page) == LAST
+    scrub = player(page).locator("input.scrub")
+    scrub.focus()
+    before = counters(page)
+    for _ in range(60):
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_timeout(20)
+    wait_for_run_after(page, before)
+    assert counters(page)["runs"] - before["runs"] <= 2
+    assert player_step(page) == LAST - 60
+    back = player(page).get_by_role("button", name="Step back")
+    for _ in range(10):
+        back.click()
+        page.wait_for_timeout(200)
+    wait_for(page, "s => new URLSearchParams(location.search).get('step') === s",
+             "the link to carry the step", arg=str(LAST - 70))
+    wait_idle(page)
+    assert player_step(page) == LAST - 70
+    expect(page.get_by_text(f"Every sample at step {LAST - 70:,}", exact=True)).to_be_visible()
+    assert page.get_by_text("Connection error").count() == 0
+    assert_clean(page)
+
+
+LOSS_IN_READOUT = r"loss ([0-9.e+-]+)"
+
+
+def test_the_players_number_format_is_the_pages(page):
+    """player.js's fmt against dashboard/text.py's fmt, both run: powers of ten either side of
+    each switch to exponents, rounding that carries into a new digit, subnormal doubles."""
+    from pathlib import Path
+
+    from dashboard.text import fmt
+
+    source = (Path(__file__).resolve().parents[2] / "dashboard" / "assets" / "player.js"
+              ).read_text(encoding="utf-8")
+    function = re.search(r"^function fmt\(.*?^}$", source, re.S | re.M).group(0)
+    rng = np.random.default_rng(7)
+    values = [0.0, -0.0, 1.0, 14.87, 9.9996, 99999.5, 4072000.0, 12810000.0, 0.0001,
+              0.00009999, 1e-5, 123456789.0, -0.6931, 1.7e308, 5e-324, 1.5e-323, 2.2e-308,
+              *(10.0 ** rng.uniform(-12, 12, 60) * rng.choice([-1, 1], 60))]
+    for digits in (1, 2, 4, 6, 10):
+        got = page.evaluate(f"([values, digits]) => {{ {function}; "
+                            "return values.map(v => fmt(v, digits)); }", [values, digits])
+        assert got == [fmt(v, digits) for v in values], digits
+
+
+def test_the_readout_writes_the_loss_as_the_page_does(page, app_url):
+    """On the 20 students at η = 100 one digit of the loss is certain: 14.87 is "1e+01" on the
+    page, and the readout said "10", which reads as exact."""
+    open_app(page, app_url, "?data=wikipedia_students&lr=100")
+    caption = page.get_by_text(re.compile(r"Dot at step 2,000: ")).inner_text()
+    dot = re.search(r"Dot at step 2,000: (\S+)\.$", caption).group(1)
+    readout = player(page).locator(".readout").inner_text()
+    assert re.search(LOSS_IN_READOUT, readout).group(1) == dot == "1e+01"
+    assert_clean(page)
 
 
 def test_a_click_on_the_plane_adds_a_sample_and_the_loss_follows(page, app_url):
