@@ -69,7 +69,12 @@ for t in range(STEPS + 1):
     e = np.exp(-np.abs(u))  # e^-|u| <= 1, shared by the loss and the sigmoid
     loss = (np.log1p(e) + np.maximum(u, 0.0)).sum() / n  # mean of log(1 + e^u)
     if L2:
-        loss += 0.5 * L2 * np.sum(w * w)
+        squares = np.sum(w * w)
+        size = np.abs(w).max()
+        if np.isfinite(squares) or not np.isfinite(size) or size == 0:
+            loss += 0.5 * L2 * squares
+        else:  # past |w| = 1.3e154 w.w overflows where L2 / 2 * |w|^2 may not: scale by max |w|
+            loss += 0.5 * L2 * size * size * np.sum((w / size) ** 2)
     print(",".join(repr(float(v)) for v in (t, *theta, loss)))
     if t == STEPS:
         break

@@ -47,13 +47,22 @@ def test_script_reproduces_the_run_exactly(name, kwargs, tmp_path):
     assert np.array_equal(frame[data.feature_names].to_numpy(), history.weights)
 
 
-def test_script_of_an_overflowing_run_stops_where_the_run_stopped(tmp_path):
-    data = load_dataset("five_points")
-    history = train(data.X, data.y, learning_rate=10, steps=200, l2=1.0)
-    assert history.steps_run < 200  # the dashboard stopped before the overflow
-    source = standalone_script(data.X, data.y, feature_names=["x"], learning_rate=10,
-                               steps=history.steps_run, w0=[0.0], b0=0.0, l2=1.0,
-                               stopped_early=True)
+@pytest.mark.parametrize(("name", "learning_rate", "steps", "l2"), [
+    ("five_points", 10, 200, 1.0),
+    # the last steps have |w| past 1.3e154, where w.w overflows and λ/2 |w|² does not: the
+    # script printed inf where the page (and its history CSV) had 2.9e306
+    ("five_points", 1000, 300, 0.01),
+    ("wikipedia_students", 100, 1000, 0.05),
+])
+def test_script_of_an_overflowing_run_stops_where_the_run_stopped(name, learning_rate, steps,
+                                                                  l2, tmp_path):
+    data = load_dataset(name)
+    history = train(data.X, data.y, learning_rate=learning_rate, steps=steps, l2=l2)
+    assert history.steps_run < steps  # the dashboard stopped before the overflow
+    w0 = [0.0] * data.n_features
+    source = standalone_script(data.X, data.y, feature_names=data.feature_names,
+                               learning_rate=learning_rate, steps=history.steps_run, w0=w0,
+                               b0=0.0, l2=l2, stopped_early=True)
     frame = run_script(source, tmp_path)
     assert len(frame) == history.steps_run + 1
     assert np.all(np.isfinite(frame.to_numpy()))
@@ -80,7 +89,7 @@ def test_hostile_names_never_reach_code(tmp_path):
     assert calls <= {"loads", "array", "reshape", "mean", "std", "max", "exp", "abs", "where",
                      "log1p", "maximum", "len", "append", "print", "join", "range", "sum", "repr",
                      "float", "spreadsheet_safe", "startswith", "writer", "writerow", "seterr",
-                     "concatenate"}
+                     "concatenate", "isfinite"}
     names = [node for node in tree.body if isinstance(node, ast.Assign)
              and node.targets[0].id == "FEATURE_NAMES"]
     assert len(names) == 1  # the names are one JSON literal, nothing else
