@@ -8,7 +8,8 @@ import numpy as np
 
 from logreg_core import examples, on_label_side
 from logreg_core.limits import LearningRateLimits
-from logreg_core.verdicts import CHAOS_RTOL, GRADIENT_PART_RTOL, ends_at_lowest, lowest_step
+from logreg_core.twins import CHAOS_RTOL, GRADIENT_PART_RTOL
+from logreg_core.verdicts import ends_at_lowest, lowest_step
 
 from . import compute, fields
 from .context import ViewContext
@@ -65,7 +66,7 @@ def limits_text(limits: LearningRateLimits, learning_rate: float, digits: int) -
 def limits_summary(limits: LearningRateLimits, learning_rate: float, digits: int) -> str:
     """The limits in one sentence (the words for them are in `limits_text`)."""
     f = lambda v: fmt(v, digits)  # noqa: E731
-    local = (f" and settles at the best fit up to 2/μ* = {f(limits.local)}"
+    local = (f"; descent can settle at the best fit only up to 2/μ* = {f(limits.local)}"
              if limits.local is not None else "; there is no best fit to settle at"
              if no_minimum(limits) else "; the best fit could not be computed")
     return (f"Every step lowers the loss up to η = 2/L = {f(limits.guaranteed)}{local} "

@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from logreg_core import examples
-from logreg_core.verdicts import CHAOS_RTOL, classify_run, parted_at
+from logreg_core.twins import CHAOS_RTOL, parted_at
+from logreg_core.verdicts import classify_run
 
 from .. import compute, rate_charts
 from ..context import ViewContext

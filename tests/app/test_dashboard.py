@@ -525,8 +525,9 @@ def test_side_column_states_both_limits_computed_by_hand(new_app):
     local = 2 / np.linalg.eigvalsh(A.T @ (A * (p * (1 - p))[:, None]) / n).max()
     at = new_app(data="wikipedia_students", lr="0.5").run()
     sentence = caption_with(at, "Every step lowers the loss")
-    assert sentence == (f"Every step lowers the loss up to η = 2/L = {fmt(guaranteed)} and "
-                        f"settles at the best fit up to 2/μ* = {fmt(local)} (yours: 0.5).")
+    assert sentence == (f"Every step lowers the loss up to η = 2/L = {fmt(guaranteed)}; "
+                        "descent can settle at the best fit only up to 2/μ* = "
+                        f"{fmt(local)} (yours: 0.5).")
     separable = new_app(data="breast_cancer", std="1").run()
     assert "there is no best fit to settle at" in caption_with(separable,
                                                                "Every step lowers the loss")

@@ -174,7 +174,7 @@ def test_every_state_tells_the_truth(state):
     limits = [c.value for c in at.caption if c.value.startswith("Every step lowers the loss")]
     if limits:  # the side column off the 5 points: both limits, recomputed with scipy
         d = current.digits
-        local_part = (f" and settles at the best fit up to 2/μ* = {fmt(local, d)}"
+        local_part = (f"; descent can settle at the best fit only up to 2/μ* = {fmt(local, d)}"
                       if local is not None else "; there is no best fit to settle at")
         assert limits == [f"Every step lowers the loss up to η = 2/L = {fmt(guaranteed, d)}"
                           f"{local_part} (yours: {fmt(current.learning_rate, 6)})."], query

@@ -109,7 +109,9 @@ def test_the_kind_follows_the_limits_and_not_the_step_count(case, l2, where, off
         verdict = history.verdict
         assert verdict.kind in allowed, (rate, n, verdict.describe())
         if verdict.kind == "oscillating" and "settling" in allowed:
-            assert verdict.basis == "cycle"  # only an exact cycle holds a run below the limit
+            # below the local limit only a run that still swings is called oscillating: held
+            # in an exact cycle, or measured swinging over enough steps (the tail decides)
+            assert verdict.basis == "cycle" or verdict.theory == "below_local_swinging"
         text = verdict.describe()
         assert not any(word in text for word in ("nan", "inf")), text
         if "not shrinking" in text:
@@ -117,7 +119,10 @@ def test_the_kind_follows_the_limits_and_not_the_step_count(case, l2, where, off
         if verdict.kind == "converging":
             assert np.all(np.diff(history.loss) <= 1e-12 * history.loss[:-1])
         kinds.append(verdict.kind)
-    assert kinds[0] == kinds[1] or verdict.basis == "cycle", (rate, steps, kinds)
+    # where theory alone decides, N and N + 1 steps get one kind; between 2/L and 2/μ* the
+    # tail decides whether the run still swings, and one more step may show it settling
+    assert kinds[0] == kinds[1] or verdict.basis == "cycle" or \
+        verdict.theory.startswith("below_local"), (rate, steps, kinds)
 
 
 @pytest.mark.parametrize("steps", [199, 200, 201, 2000])
@@ -288,3 +293,29 @@ def test_above_two_over_lambda_the_run_does_overflow(factor):
     assert short.verdict.kind == "diverging"  # theory decides before the overflow is seen
     long = lc.train(X, y, learning_rate=rate, steps=30_000, l2=1.0, limits=limits)
     assert long.verdict.stopped_at is not None and long.verdict.basis == "overflow"
+
+
+def test_below_the_local_limit_a_run_held_far_from_the_best_fit_is_not_called_settling():
+    """Found by a walk: the 5 points with λ = 1e-9 have 2/μ* = 2.4e6; at η = 713,857 descent
+    is held in a band of loss 242 to 232,407 (a 261-cycle, to a million steps by hand), and the
+    verdict said "Settling in the long run, not yet: below the local limit descent settles at
+    the best fit". The best fit is stable there, but this run never comes close to it."""
+    X, y = data("five_points")
+    rate, l2, steps = 713857.458, 1e-9, 5000
+    w, b, losses = 0.0, 0.0, []  # by hand
+    for _ in range(steps + 1):
+        z = X[:, 0] * w + b
+        losses.append(np.mean(np.logaddexp(0.0, z) - y * z) + l2 / 2 * w * w)
+        error = np.exp(-np.logaddexp(0.0, -z)) - y  # σ(z) - y, without overflow
+        w, b = w - rate * (np.mean(error * X[:, 0]) + l2 * w), b - rate * np.mean(error)
+    tail = np.array(losses[steps // 2:])
+    z = 20.0 * X[:, 0] - 70.0  # a boundary at x = 3.5: the best fit's loss is at most this
+    good = np.mean(np.logaddexp(0.0, z) - y * z) + l2 / 2 * 20.0**2
+    assert good < 1e-4 and tail.min() > 1e6 * good  # the run is nowhere near the best fit
+    history = lc.train(X, y, learning_rate=rate, steps=steps, l2=l2,
+                       limits=learning_rate_limits(X, y, l2))
+    verdict = history.verdict
+    assert verdict.kind == "oscillating" and verdict.theory == "below_local_swinging"
+    text = verdict.describe()
+    assert "settles at the best fit (loss" in text and "once it is close enough" in text
+    assert "not yet" not in text and "has not come that close" in text, text

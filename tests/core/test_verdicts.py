@@ -389,7 +389,7 @@ def test_not_yet_needs_theory_and_a_measured_kind_that_disagrees():
 def test_parted_at_is_the_first_state_two_orders_differ_beyond_chaos():
     """Two loss curves equal to 1e-12 up to state 30, then 1e-6 apart: a chaotic run parts
     there (by hand), and a run that is not chaotic has no such state."""
-    from logreg_core.verdicts import parted_at
+    from logreg_core.twins import parted_at
 
     t = np.arange(200)
     loss = 0.5 + 0.1 * np.sin(1.7 * t ** 1.3)  # irregular swings: no cycle
@@ -407,7 +407,7 @@ def test_gradients_part_before_losses_where_the_best_fit_repels():
     order of the samples give dw of opposite signs, while their losses agree to 1e-15; at
     step 250 their gradients agree to 1e-5. The verdict says where the gradients parted."""
     from logreg_core.limits import learning_rate_limits
-    from logreg_core.verdicts import gradients_parted_at
+    from logreg_core.twins import gradients_parted_at
 
     data = load_dataset("wikipedia_students")
     X, y = data.X[:, 0], data.y.astype(float)

@@ -1,0 +1,92 @@
+"""Two runs of one computation whose sums went in different orders: where they part.
+
+Gradient descent sums over the samples at every step; summed in another order, each sum rounds
+differently. On a stable run the two stay within about 1e-15 of each other; on a chaotic one
+the difference grows until it is as large as what is measured. `verdicts.classify_run` reads
+these gaps to say which digits of a run are certain and from which step rounding decides it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["CHAOS_RTOL", "GRADIENT_PART_RTOL", "first_index", "gradients_apart",
+           "gradients_parted_at", "largest_gap", "loss_apart", "loss_gaps", "parted_at",
+           "rounding_gap"]
+
+#: Two summation orders of a stable run agree to 1e-15 or so; on a chaotic one their
+#: difference grows until it is as large as the band. A difference above this (half the
+#: digits gone) marks a chaotic run.
+CHAOS_RTOL = 1e-8
+#: Two gradients of one run (summed in two orders) further apart than this share of the
+#: larger have parted: rounding, not the maths, decides the state's gradient from there on
+#: (a replay whose rounding is 100 times larger still agrees on every sign before it).
+GRADIENT_PART_RTOL = 1e-3
+
+def first_index(flags: np.ndarray) -> int | None:
+    """The first index where ``flags`` holds, or None."""
+    found = np.flatnonzero(flags)
+    return int(found[0]) if found.size else None
+
+
+def loss_apart(gaps: np.ndarray) -> np.ndarray:
+    """Where two loss curves' relative gaps (`loss_gaps`) exceed `CHAOS_RTOL` (nan: not apart)."""
+    with np.errstate(invalid="ignore"):
+        return gaps > CHAOS_RTOL
+
+
+def largest_gap(gaps: np.ndarray) -> float:
+    """The largest finite gap, 0 where there is none."""
+    return float(np.max(gaps[np.isfinite(gaps)], initial=0.0))
+
+
+def loss_gaps(loss, twin) -> np.ndarray:
+    """``|a - b| / |a|`` between two loss curves of one run, state by state over their common
+    states; nan where either is not finite."""
+    n = min(len(loss), len(twin))
+    a, b = np.asarray(loss, dtype=float)[:n], np.asarray(twin, dtype=float)[:n]
+    finite = np.isfinite(a) & np.isfinite(b)
+    gaps = np.full(n, np.nan)
+    gaps[finite] = np.abs(a[finite] - b[finite]) / np.maximum(np.abs(a[finite]),
+                                                              np.finfo(float).tiny)
+    return gaps
+
+
+def rounding_gap(loss: np.ndarray, twin: np.ndarray) -> float:
+    """Largest ``|a - b| / |a|`` between two loss curves of one run, over their common states."""
+    return largest_gap(loss_gaps(loss, twin))
+
+
+def parted_at(loss, twin) -> int | None:
+    """The first state at which two loss curves of one run differ by more than `CHAOS_RTOL`
+    of the loss (None if they never do, over their common finite states)."""
+    return first_index(loss_apart(loss_gaps(loss, twin)))
+
+
+def gradients_parted_at(gradients, twin_gradients, floor=None) -> int | None:
+    """The first state at which a partial derivative differs, between two gradient histories
+    of one run, by more than `GRADIENT_PART_RTOL` of the larger of the two and by more than
+    ``floor`` (a bound on the rounding of computing it at one state: a derivative that
+    cancels to 1e-13 differs at its third digit between two orders of the same sum without
+    the states differing); None if none does, over their common finite states.
+
+    Parameters
+    ----------
+    gradients, twin_gradients : array-like of shape (k, n_params)
+    floor : array-like of shape (k, n_params), optional
+        0 where not given.
+    """
+    return first_index(gradients_apart(gradients, twin_gradients, floor))
+
+
+def gradients_apart(gradients, twin_gradients, floor=None) -> np.ndarray:
+    """At each common state, whether a partial derivative of the two histories is apart (the
+    test `gradients_parted_at` names the first of). Shape (n_common,)."""
+    n = min(len(gradients), len(twin_gradients))
+    a = np.asarray(gradients, dtype=float)[:n]
+    b = np.asarray(twin_gradients, dtype=float)[:n]
+    floor = np.zeros_like(a) if floor is None else np.asarray(floor, dtype=float)[:n]
+    with np.errstate(invalid="ignore"):
+        gap = np.abs(a - b)
+        scale = np.maximum(np.abs(a), np.abs(b))
+        return np.any((gap > GRADIENT_PART_RTOL * scale) & (gap > floor), axis=-1)
