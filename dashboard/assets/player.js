@@ -63,12 +63,42 @@ function fmt(value, digits) {
   return `${trim(mantissa)}e${sign}${String(Math.abs(exponent)).padStart(2, "0")}`;
 }
 
-function label(value) {
+function label(value, precision = 4) {
   if (value === 0) return "0";
   const abs = Math.abs(value);
   // Short enough for the margin beside the axis title: 2e300, 1.5e-7 (not 2.0e+300).
-  if (abs >= 1e4 || abs < 1e-3) return value.toExponential(1).replace(".0e", "e").replace("e+", "e");
-  return String(Number(value.toPrecision(4)));
+  if (abs >= 1e4 || abs < 1e-3) {
+    return value.toExponential(Math.max(1, precision - 3)).replace(/\.?0+e/, "e").replace("e+", "e");
+  }
+  return String(Number(value.toPrecision(precision)));
+}
+
+// Tick labels that read differently (a loss that moved by 1e-13 had three ticks "0.6931"):
+// more digits where they are needed, up to 6; past that, the highest tick alone (at the top
+// of a y axis, clear of its title).
+function tickLabels(ticks) {
+  for (let precision = 4; precision <= 6; precision += 1) {
+    const labels = ticks.map((t) => label(t, precision));
+    if (new Set(labels).size === labels.length) return ticks.map((t, i) => [t, labels[i]]);
+  }
+  const top = ticks[ticks.length - 1];
+  return [[top, label(top, 6)]];
+}
+
+// Powers of ten inside a log axis's range (short labels: 1e-5, 0.1, 10), with 2 and 5 times
+// them where fewer than two fall inside; the ends where even those do not.
+function logTicks(low, high) {
+  for (const mantissas of [[1], [1, 2, 5]]) {
+    const ticks = [];
+    for (let e = Math.floor(Math.log10(low)); e <= Math.ceil(Math.log10(high)); e += 1) {
+      for (const m of mantissas) {
+        const t = m * Math.pow(10, e);
+        if (t >= low * (1 - 1e-12) && t <= high * (1 + 1e-12)) ticks.push(t);
+      }
+    }
+    if (ticks.length >= 2) return ticks.length > 5 ? ticks.filter((_, i) => i % Math.ceil(ticks.length / 5) === 0) : ticks;
+  }
+  return [low, high];
 }
 
 function build(parent) {
@@ -258,17 +288,24 @@ function axes(ctx, b, sx, sy, xr, yr, titles, ink, log) {
   ctx.globalAlpha = 1;
   ctx.font = "11px sans-serif";
   ctx.textAlign = "center"; ctx.textBaseline = "top";
-  for (const t of niceTicks(xr[0], xr[1], 6)) {
+  for (const [t, text] of tickLabels(niceTicks(xr[0], xr[1], 6))) {
     const x = sx(t);
     if (x < b.x0 - 1 || x > b.x1 + 1) continue;
-    ctx.fillText(label(t), x, b.y1 + 4);
+    ctx.fillText(text, x, b.y1 + 4);
   }
   ctx.textAlign = "right"; ctx.textBaseline = "middle";
-  const yt = log ? [yr[0], Math.sqrt(yr[0] * yr[1]), yr[1]] : niceTicks(yr[0], yr[1], 4);
-  for (const t of yt) {
+  const yt = log ? logTicks(yr[0], yr[1]) : niceTicks(yr[0], yr[1], 4);
+  // The axis title runs up the left edge (x 4 to 18): a tick label long enough to reach it
+  // is left out where the title is, rather than drawn over it.
+  ctx.font = "12px sans-serif";
+  const half = ctx.measureText(titles[1]).width / 2 + 4, middle = (b.y0 + b.y1) / 2;
+  ctx.font = "11px sans-serif";
+  for (const [t, text] of tickLabels(yt)) {
     const y = sy(t);
     if (y < b.y0 - 1 || y > b.y1 + 1) continue;
-    ctx.fillText(label(t), b.x0 - 4, y);
+    const reaches = b.x0 - 4 - ctx.measureText(text).width < 19;
+    if (reaches && Math.abs(y - middle) < half + 6) continue;
+    ctx.fillText(text, b.x0 - 4, y);
   }
   ctx.textAlign = "center"; ctx.textBaseline = "bottom";
   ctx.font = "12px sans-serif";

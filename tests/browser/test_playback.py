@@ -179,6 +179,26 @@ def test_the_players_number_format_is_the_pages(page):
         assert got == [fmt(v, digits) for v in values], digits
 
 
+def test_the_loss_axis_ticks_read_differently_and_stay_short(page):
+    """Found by a walk: at η = 1e-12 the loss moves by 1e-13 and its axis had three ticks
+    "0.6931"; on a log axis the middle tick ("0.3444") ran into the axis title."""
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[2] / "dashboard" / "assets" / "player.js"
+              ).read_text(encoding="utf-8")
+    functions = "\n".join(re.search(rf"^function {name}\(.*?^}}$", source, re.S | re.M).group(0)
+                          for name in ("niceTicks", "label", "tickLabels", "logTicks"))
+    run = lambda call: page.evaluate(f"() => {{ {functions}; return {call}; }}")  # noqa: E731
+    flat = run("tickLabels(niceTicks(0.6931471805599, 0.6931471805601, 4))")
+    assert len(flat) == 1 and flat[0][1].startswith("0.69314")  # one tick, not three alike
+    apart = run("tickLabels(niceTicks(0.69312, 0.69318, 4))")
+    assert len({text for _, text in apart}) == len(apart) > 1
+    assert run("logTicks(0.3444, 0.6931)") == [0.3444, 0.6931]  # no middle tick to collide
+    decades = run("logTicks(3.8e-21, 0.6931)")
+    assert 2 <= len(decades) <= 6 and all(str(t).startswith("1e") for t in decades[:-1])
+    assert run("label(1e-21)") == "1e-21" and run("label(2e300)") == "2e300"
+
+
 def test_the_readout_writes_the_loss_as_the_page_does(page, app_url):
     """On the 20 students at η = 100 one digit of the loss is certain: 14.87 is "1e+01" on the
     page, and the readout said "10", which reads as exact."""
