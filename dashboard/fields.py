@@ -153,7 +153,9 @@ class Number:
 
     def expected(self, values: Mapping[str, Any], sizes: Sizes) -> str:
         low, high = self.bounds(values, sizes)
-        return f"{'a whole number' if self.whole else 'a number'} from {low:g} to {high:g}"
+        if self.whole:  # every digit: 2147483647, not 2.14748e+09
+            return f"a whole number from {int(low)} to {int(high)}"
+        return f"a number from {low:g} to {high:g}"
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,21 @@ from .charts import (
     small_steps,
     zigzags,
 )
-from .text import plural
+from .text import fmt, plural
+
+#: Digits a tooltip gives a loss where every digit shown is certain.
+TOOLTIP_DIGITS = 6
+
+
+def loss_texts(steps, loss, verdict: str | Verdict) -> list[str]:
+    """Each loss as a tooltip writes it: to `TOOLTIP_DIGITS`, or from the step where rounding
+    decides the run's state (`Verdict.rounding_decides`) to its certain digits only (a chaotic
+    run at η = 1000 on the 20 students has one: "1e+02", not 100.922)."""
+    if not isinstance(verdict, Verdict):
+        return [fmt(v, TOOLTIP_DIGITS) for v in loss]
+    certain = max(1, min(TOOLTIP_DIGITS, verdict.digits))
+    return [fmt(v, certain if verdict.rounding_decides(int(k)) else TOOLTIP_DIGITS)
+            for k, v in zip(steps, loss, strict=True)]
 
 #: Headroom of a capped axis above the highest loss of the runs that stay bounded.
 CAP_HEADROOM = 3.0
@@ -76,12 +90,15 @@ def curves_frame(curves: dict[str, np.ndarray], verdicts: dict[str, str | Verdic
         if zigzags(loss):  # two lines, highs and lows, rather than a solid band
             band = envelope_frame(loss)
             for part in ("high", "low"):
-                frames.append(pd.DataFrame({**common, "series": f"{name} ({part})",
-                                            "step": band["step"], "loss": band[part]}))
+                frames.append(pd.DataFrame({
+                    **common, "series": f"{name} ({part})", "step": band["step"],
+                    "loss": band[part], "loss_text": loss_texts(band["step"], band[part],
+                                                                verdict)}))
             continue
         index = downsample(loss)
         frames.append(pd.DataFrame({**common, "series": name, "step": index,
-                                    "loss": loss[index]}))
+                                    "loss": loss[index],
+                                    "loss_text": loss_texts(index, loss[index], verdict)}))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -135,7 +152,7 @@ def curves_chart(frame: pd.DataFrame, title: str, log_scale: bool = True) -> alt
         strokeWidth=alt.StrokeWidth("width:Q", scale=None),
         detail="series:N",
         tooltip=["run:N", "verdict:N", alt.Tooltip("step:Q", format=","),
-                 alt.Tooltip("loss:Q", format=".6g")],
+                 alt.Tooltip("loss_text:N", title="loss")],
     )
     layers = [lines]
     if cap is not None:
@@ -159,8 +176,11 @@ def zoom_frame(curves: dict[str, np.ndarray], verdicts: dict[str, str | Verdict]
         if kind_of(verdicts[name]) != "oscillating" or not np.all(np.isfinite(loss)):
             continue
         start = max(0, len(loss) - steps)
-        frames.append(pd.DataFrame({"run": name, "order": order, "step": np.arange(start,
-                                   len(loss)), "loss": loss[start:]}))
+        shown = np.arange(start, len(loss))
+        frames.append(pd.DataFrame({"run": name, "order": order, "step": shown,
+                                    "loss": loss[start:],
+                                    "loss_text": loss_texts(shown, loss[start:],
+                                                            verdicts[name])}))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
@@ -175,8 +195,8 @@ def zoom_chart(frame: pd.DataFrame) -> alt.Chart:
         color=alt.Color("run:N", sort=runs, title=None, scale=alt.Scale(domain=runs,
                                                                       range=colors),
                         legend=alt.Legend(**BOTTOM_LEGEND)),
-        tooltip=["run:N", alt.Tooltip("step:Q", format=","), alt.Tooltip("loss:Q",
-                                                                         format=".6g")],
+        tooltip=["run:N", alt.Tooltip("step:Q", format=","),
+                 alt.Tooltip("loss_text:N", title="loss")],
     ).properties(title=alt.TitleParams(f"The last {ZOOM_STEPS} steps of the oscillating runs, "
                                        "up close", limit=0), height=220, autosize=FIT_WIDTH)
 
@@ -253,7 +273,7 @@ def sweep_chart(frame: pd.DataFrame, rules: pd.DataFrame, steps: int) -> alt.Lay
 
 
 def speed_chart(frame: pd.DataFrame, rules: pd.DataFrame, steps: int) -> alt.LayerChart:
-    """Steps each rate needs to get within 1% of the best loss seen (where it gets there)."""
+    """The step from which each rate stays within 1% of the best loss seen (where it does)."""
     x, tooltip, color, shape = _sweep_encodings(frame, steps, rules)
     reached = frame[frame["steps_to_1pct"].notna()]
     # From 0 to the next power of ten above the slowest run, ticked at the powers of ten: with
@@ -271,4 +291,4 @@ def speed_chart(frame: pd.DataFrame, rules: pd.DataFrame, steps: int) -> alt.Lay
         color=alt.Color("what:N", legend=None, sort=list(rules["what"]), scale=alt.Scale(
             domain=list(rules["what"]), range=[RULE_STYLE[k][0] for k in rules["kind"]])))
     ).resolve_scale(color="independent", strokeDash="independent").properties(
-        height=200, autosize=FIT_WIDTH, title="Steps to get within 1% of the best")
+        height=200, autosize=FIT_WIDTH, title="Steps until within 1% of the best, for good")

@@ -145,23 +145,49 @@ def picked_rate(chart_state) -> float | None:
     return None if picked is None else float(f"{picked:.6g}")
 
 
+#: Session key of a sweep click on a rate the page does not take (above 1000 where 2/μ* is
+#: far larger): the view says so once, and the rate stays.
+SWEEP_PICK_REFUSED = "sweep_pick_refused"
+
+
 def on_sweep_pick() -> None:
-    """A click on the sweep chart: its point's rate becomes the learning rate."""
+    """A click on the sweep chart: its point's rate becomes the learning rate, if the page
+    takes it (the sweep spans both limits, which may lie beyond the largest rate)."""
     state = st.session_state
     picked = picked_rate(state.get("sweep_chart"))
-    if picked is not None:
-        state.learning_rate = picked
+    if picked is None:
+        return
+    if not fields.LEARNING_RATE_MIN <= picked <= fields.LEARNING_RATE_MAX:
+        state[SWEEP_PICK_REFUSED] = picked  # a rate no link or slider could hold
+        return
+    state.learning_rate = picked
 
 
-def picked_start(chart_state) -> tuple[float, float] | None:
-    """The centre of the heatmap cell a click on the landscape picked (3 significant digits,
-    as a learner would type it), or None."""
+def short_within(value: float, tolerance: float) -> float:
+    """``value`` to the fewest significant digits (3 at least) that keep it within
+    ``tolerance`` of itself: 123.4172 within 0.002 is 123.417, within 1 is 123."""
+    for digits in range(3, 18):
+        short = float(f"{value:.{digits}g}")
+        if abs(short - value) <= tolerance:
+            return short
+    return float(value)
+
+
+def picked_start(chart_state, cells: tuple[float, float] | None = None
+                 ) -> tuple[float, float] | None:
+    """The centre of the heatmap cell a click on the landscape picked, or None: as short as a
+    learner would type it while it stays within a tenth of a cell (``cells``: the grid's
+    spacing along each axis) of the centre, so that the start is where the click was; 3
+    significant digits without ``cells``."""
     selection = (chart_state or {}).get("selection") or {}
     points = selection.get("start_at") or [{}]
     point = points[0] if isinstance(points, list) else {}
     if point.get("at_a") is None or point.get("at_c") is None:
         return None
-    return float(f"{point['at_a']:.3g}"), float(f"{point['at_c']:.3g}")
+    a, c = float(point["at_a"]), float(point["at_c"])
+    if cells is None:
+        return float(f"{a:.3g}"), float(f"{c:.3g}")
+    return short_within(a, abs(cells[0]) / 10), short_within(c, abs(cells[1]) / 10)
 
 
 #: Session key of a landscape click outside the starting points allowed (its two values):
@@ -169,11 +195,13 @@ def picked_start(chart_state) -> tuple[float, float] | None:
 PICK_REFUSED = "landscape_pick_refused"
 
 
-def on_landscape_pick(axes: tuple[int, int], n_features: int) -> None:
+def on_landscape_pick(axes: tuple[int, int], n_features: int,
+                      cells: tuple[float, float] | None = None) -> None:
     """A click on the loss landscape: the run starts at the cell clicked. ``axes`` are the
-    parameters shown (j < n_features: weight j; j = n_features: the bias b)."""
+    parameters shown (j < n_features: weight j; j = n_features: the bias b); ``cells`` the
+    grid's spacing along each (`picked_start`)."""
     state = st.session_state
-    picked = picked_start(state.get("landscape_chart"))
+    picked = picked_start(state.get("landscape_chart"), cells)
     if picked is None:
         return
     if any(abs(value) > fields.PARAM_MAX for value in picked):

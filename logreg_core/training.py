@@ -310,18 +310,42 @@ class Sweep:
         return self.learning_rates[lows == np.nanmin(lows)]
 
     def steps_to_within(self, rtol: float = 0.01) -> np.ndarray:
-        """First step at which each run's loss is within ``rtol`` of the best loss any run saw.
+        """First step from which each run's loss stays within ``rtol`` of the best loss any
+        run saw, to the end of the run (`stays_within`).
 
         Returns
         -------
         ndarray of shape (n_rates,), int
-            -1 where a run never got that close.
+            -1 where a run does not end that close (it never got there, or only passed).
         """
-        best = np.nanmin(self.loss)
-        with np.errstate(invalid="ignore"):
-            close = self.loss <= best + rtol * abs(best)
-        reached = close.any(axis=1)
-        return np.where(reached, np.argmax(close, axis=1), -1)
+        return stays_within(self.loss, np.nanmin(self.loss), rtol)
+
+
+def stays_within(loss, target: float, rtol: float = 0.01) -> np.ndarray:
+    r"""First step from which each loss curve stays within ``rtol`` of ``target`` to its end.
+
+    .. math:: s = \min\{k : J_j \le t + r\,|t| \text{ for every } j \ge k\}
+
+    A run that comes within 1% and leaves again (an oscillating run passing through) has not
+    reached it; nor has one that stopped before its last step (a nan: it overflowed).
+
+    Parameters
+    ----------
+    loss : array-like of shape (n_steps + 1,) or (n_runs, n_steps + 1)
+    target : float
+    rtol : float
+
+    Returns
+    -------
+    int or ndarray of shape (n_runs,)
+        The step, or -1 where a curve does not end within ``rtol``.
+    """
+    loss = np.asarray(loss, dtype=float)
+    with np.errstate(invalid="ignore"):
+        close = loss <= target + rtol * abs(target)
+    stays = np.flip(np.logical_and.accumulate(np.flip(close, axis=-1), axis=-1), axis=-1)
+    first = np.where(stays.any(axis=-1), np.argmax(stays, axis=-1), -1)
+    return int(first) if first.ndim == 0 else first
 
 
 def learning_rate_sweep(

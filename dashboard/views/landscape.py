@@ -97,8 +97,9 @@ def render(ctx: ViewContext) -> None:
                    f"may be (at most {link_number(fields.PARAM_MAX)} either way, typed, linked "
                    "or by a slider), so the start stays where it was: click nearer the middle, "
                    "or lower the rate so the picture spans less.", icon=":material/block:")
+    cells = tuple(float(np.ptp(g)) / max(len(g) - 1, 1) for g in (surface.a, surface.c))
     show_chart(chart, key="landscape_chart",
-               on_select=functools.partial(state.on_landscape_pick, axes, n_features),
+               on_select=functools.partial(state.on_landscape_pick, axes, n_features, cells),
                selection_mode=START_PARAM,
                     alt=f"Heatmap of the loss over {params[axes[0]]} and {params[axes[1]]}, "
                         f"from {fmt(np.nanmin(surface.loss), 4)} to "
@@ -119,6 +120,13 @@ def render(ctx: ViewContext) -> None:
         where = f"There is no best fit to mark: {no_minimum}."
     else:
         where = f"There is no best fit to mark: {md_escape(fit.message, 200)}"
+    if history.verdict.kind == DIVERGING:  # the picture is framed on it: say so first
+        far = max(range(2), key=lambda i: float(np.max(np.abs(theta[:, axes[i]]))))
+        column = theta[:, axes[far]]
+        farthest = float(column[np.argmax(np.abs(column))])
+        where += (f" Your run diverges at this rate and the picture is framed on its path, "
+                  f"which runs out to {md_escape(params[axes[far]], 60)} = "
+                  f"{fmt(farthest, 3)}.")
     if off_picture:
         names_off = " and ".join(md_escape(n, 60) for n in off_picture)
         where += (f" {names_off[:1].upper()}{names_off[1:]} "

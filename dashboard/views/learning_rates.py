@@ -165,6 +165,13 @@ def render(ctx: ViewContext) -> None:
     rules = rules_frame(ctx, yours)
     kinds = table["verdict_words"].value_counts()  # "settling in the long run, not yet"
     summary = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+    refused = st.session_state.pop(state.SWEEP_PICK_REFUSED, None)
+    if refused is not None:
+        st.warning(f"The rate you clicked, η = {fmt(refused, 6)}, is outside the rates the page "
+                   f"runs ({link_number(fields.LEARNING_RATE_MIN)} to "
+                   f"{link_number(fields.LEARNING_RATE_MAX)}), so the rate stays "
+                   f"{fmt(settings.learning_rate, 6)}. The sweep reaches past them to show "
+                   "both limits.", icon=":material/block:")
     show_chart(rate_charts.sweep_chart(table, rules, steps), key="sweep_chart",
                     on_select=state.on_sweep_pick, selection_mode="pick",
                     alt=f"Loss after {plural(steps, 'step')} for {len(table)} rates from "
@@ -185,7 +192,8 @@ def render(ctx: ViewContext) -> None:
     st.caption(
         f"{close} of {len(table)} rates {'gets' if close == 1 else 'get'} within 1% of the "
         "best loss any rate reached in "
-        f"{plural(steps, 'step')} ({fmt(float(np.nanmin(sweep.loss)), digits)}).{race} "
+        f"{plural(steps, 'step')} ({fmt(float(np.nanmin(sweep.loss)), digits)}) and "
+        f"{'stays' if close == 1 else 'stay'} there to the last step.{race} "
         "Verdicts: "
         f"{summary}. Dashed line: 2/L, the guaranteed rate"
         + (", dotted: 2/μ*, the local limit" if ctx.limits.local is not None else "")

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 import logreg_core as lc
+from logreg_core.training import stays_within
 
 from .. import compute, explain, fields, rate_charts
 from ..context import ViewContext
 from ..display import show_chart, show_frame
-from ..text import fmt, plural
+from ..text import fmt, fmt_loss, plural
 from .learning_rates import explorer_steps
 
 #: The setting that feeds each optimizer field of the same meaning (the core's field names on
@@ -55,13 +55,22 @@ def settings_row() -> None:
               key="momentum", persist_state="session")
 
 
-def tolerance_table(histories: dict[str, lc.History], target: float) -> pd.DataFrame:
+def tolerance_table(histories: dict[str, lc.History], target: float,
+                    digits: int) -> pd.DataFrame:
+    """One row per optimizer: its verdict, the step from which it stays within 1% of
+    ``target`` (`logreg_core.training.stays_within`), its last loss to the digits that are
+    certain (no more than ``digits``) and the steps it ran. Where rounding decides the state
+    (a chaotic run), so does the step: the table says so instead of a figure."""
     rows = []
     for name, h in histories.items():
-        close = np.flatnonzero(h.loss <= target + 0.01 * abs(target))
-        rows.append({"optimizer": name, "verdict": h.verdict.kind_words,
-                     "steps to within 1%": f"{int(close[0]):,}" if close.size else "not reached",
-                     "final loss": float(h.loss[-1]), "steps run": h.steps_run})
+        v = h.verdict
+        stays = stays_within(h.loss, target, 0.01)
+        reached = ("not reached" if stays < 0 else
+                   "decided by rounding" if v.rounding_decides(stays) else f"{stays:,}")
+        rows.append({"optimizer": name, "verdict": v.kind_words,
+                     "steps to within 1%": reached,
+                     "final loss": fmt_loss(h.loss[-1], max(1, min(digits, v.digits))),
+                     "steps run": h.steps_run})
     return pd.DataFrame(rows)
 
 
@@ -88,7 +97,7 @@ def render(ctx: ViewContext) -> None:
                                                       for n, h in histories.items()))
     target = ctx.fit.loss if ctx.fit.converged else min(float(h.loss.min())
                                                         for h in histories.values())
-    show_frame(tolerance_table(histories, target), ctx.digits, hide_index=True,
+    show_frame(tolerance_table(histories, target, ctx.digits), ctx.digits, hide_index=True,
                  key="tolerance_table")
     lows = {n: float(h.loss.min()) for n, h in histories.items()}
     leaders = [n for n, low in lows.items() if low == min(lows.values())]
@@ -105,7 +114,8 @@ def render(ctx: ViewContext) -> None:
                     else ""))
     st.caption(
         f"Up to {plural(steps, 'step')} from the same start at η = "
-        f"{fmt(ctx.settings.learning_rate, 6)}; \"within 1%\" of {reference}. "
+        f"{fmt(ctx.settings.learning_rate, 6)}. \"Steps to within 1%\": from that step to the "
+        f"last the loss stays within 1% of {reference}. "
         f"{sgd_sentence(ctx.settings.batch_size, ctx.data.n_samples)}; "
         "momentum adds β times the previous step to "
         "each step; Nesterov takes the gradient where momentum is heading; Adam scales each "

@@ -384,6 +384,14 @@ def test_two_feature_link(new_app):
     assert metric(at, "Loss at step 0") == "1.103"
 
 
+def test_a_whole_numbers_bounds_are_written_with_every_digit(new_app):
+    """The seed's largest value is 2**31 - 1, written "2.14748e+09" before: seeds above
+    2147480000 looked out of range."""
+    at = new_app(seed="-1", tab="optimizers").run()
+    (notice,) = [w.value for w in at.warning if "**seed**" in w.value]
+    assert f"expected a whole number from 0 to {2**31 - 1}" in notice, notice
+
+
 @pytest.mark.parametrize(("query", "key"), [
     ({"lr": "banana"}, "lr"), ({"lr": "-1"}, "lr"), ({"lr": "٣"}, "lr"),
     ({"steps": "0"}, "steps"), ({"steps": "2.5"}, "steps"),

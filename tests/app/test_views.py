@@ -594,3 +594,61 @@ def test_where_the_stencil_overflows_the_gradient_check_says_so(new_app):
             f"J = {last.value[:4]}") in text, text[-800:]
     assert "is too large for double precision (at most 1.8e+308)" in text
     assert "The loss overflows at the nudged points" not in text
+
+
+def test_a_landscape_click_starts_inside_the_cell_clicked():
+    """Found by a walk: a picture over w from 123.15 to 123.65 (a tiny rate from a far start)
+    rounded a click to 3 digits, w = 123, outside the picture. The start now keeps as many
+    digits as it takes to stay within a tenth of a cell of the cell's centre."""
+    from dashboard.state import picked_start
+
+    def click(a, c):
+        return {"selection": {"start_at": [{"at_a": a, "at_c": c}]}}
+
+    cells = (0.5 / 23, 0.5 / 23)
+    a, c = picked_start(click(123.41739130434783, -456.5760869565217), cells)
+    assert abs(a - 123.41739130434783) <= cells[0] / 10 and abs(c + 456.5760869565217) <= 0.0022
+    assert (a, c) == (123.417, -456.576)  # and no longer than that
+    assert picked_start(click(999.99951, -1000.0), (1e-6, 2.0)) == (999.99951, -1000.0)
+    assert picked_start(click(-2.0412, 3.5123), (0.2, 0.2)) == (-2.04, 3.51)  # as before
+
+
+def test_the_landscape_says_when_it_is_framed_on_your_diverging_run(new_app):
+    """Found by a walk: with λ = 100 the learner's own run diverges, the picture spans its
+    path (w out to -1e153) and the caption named only the other optimizers as diverging."""
+    at = new_app(data="five_points", l2="100", tab="landscape").run()
+    data = lc.load_dataset("five_points")
+    w, b = [0.0], 0.0
+    for _ in range(200):  # by hand: gradient descent at η = 0.5 with λ = 100, until overflow
+        z = data.X[:, 0] * w[-1] + b
+        with np.errstate(over="ignore", invalid="ignore"):
+            error = 1 / (1 + np.exp(-z)) - data.y
+            nxt = w[-1] - 0.5 * (np.mean(error * data.X[:, 0]) + 100 * w[-1])
+            if not np.isfinite(50 * nxt * nxt):
+                break
+        w.append(nxt)
+        b -= 0.5 * np.mean(error)
+    farthest = max(w, key=abs)
+    (caption,) = [c.value for c in at.caption if c.value.startswith("Loss over")]
+    assert (f"Your run diverges at this rate and the picture is framed on its path, which "
+            f"runs out to w\\[x\\] = {fmt(farthest, 3)}.") in caption, caption
+
+
+def test_overlay_tooltips_give_a_chaotic_runs_loss_to_its_certain_digits_only(new_app):
+    """Found by a walk: at η = 1000 on the 20 students one digit of the loss is certain (the
+    caption shows "1e+02"), and the overlay's tooltips gave six ("100.922")."""
+    at = new_app(data="wikipedia_students", tab="rates", lr="1000", steps="2000").run()
+    data = lc.load_dataset("wikipedia_students")
+    from dashboard.views.learning_rates import default_overlay_rates
+
+    rates = tuple(sorted({*default_overlay_rates(1000.0), 1000.0}))
+    sweep = lc.learning_rate_sweep(data.X, data.y, rates, 2000,
+                                   limits=learning_rate_limits(data.X, data.y))
+    verdict = sweep.verdicts[rates.index(1000.0)]  # the overlay's runs are one sweep
+    assert verdict.digits <= 2 and verdict.rounding_decides_from is not None
+    rows = pd.concat(frames_with(at, "loss_text"))
+    rows = rows[rows["run"].str.contains("1000")]
+    assert len(rows)
+    for step, loss, text in rows[["step", "loss", "loss_text"]].itertuples(index=False):
+        digits = max(1, verdict.digits) if verdict.rounding_decides(int(step)) else 6
+        assert text == fmt(loss, digits), (step, loss, text)

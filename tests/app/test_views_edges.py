@@ -171,6 +171,6 @@ def test_a_lowest_loss_that_underflowed_is_not_called_0_alone(new_app):
     method's, 0)" read as if the run had reached a floor that does not exist."""
     at = new_app(data="student", w0="1000,1000", b0="1000", l2="0.1", tab="optimizers").run()
     tolerance = table(at, "final loss")
-    assert tolerance["final loss"].min() == 0.0
+    assert "< 5e-324" in set(tolerance["final loss"])  # not "0": the loss is never 0
     assert "0, that is below the smallest number a double holds" in page_text(at)
     assert math.log1p(math.exp(-745.2)) == 0.0  # e^-745.2 is below the smallest double

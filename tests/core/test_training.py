@@ -207,6 +207,20 @@ def test_steps_to_within(five_points):
     assert sweep.loss[1, reached[1]] <= 1.01 * best < sweep.loss[1, reached[1] - 1]
 
 
+def test_within_1_percent_counts_from_where_a_run_stays():
+    """Found by a walk: η = 3.07 on the 20 students passed within 1% of the best at steps 14
+    and 15, then swung away to 10.8 times it, and was charted as the fastest rate."""
+    from logreg_core.training import stays_within
+
+    passing = [5.0, 1.0, 1.005, 3.0, 5.0]  # within 1% of 1.0 at steps 1 and 2 only
+    settling = [5.0, 1.005, 1.5, 1.009, 1.001, 1.0]
+    overflowed = [5.0, 1.0, 1.0, np.nan]
+    assert stays_within(passing, 1.0) == -1
+    assert stays_within(settling, 1.0) == 3
+    assert stays_within(overflowed, 1.0) == -1  # it did not end there: it overflowed
+    assert stays_within(np.array([passing, settling[:5]]), 1.0).tolist() == [-1, 3]
+
+
 def test_history_records_its_optimizer(overlapping):
     from logreg_core import GradientDescent, Momentum
 

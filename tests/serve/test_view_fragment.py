@@ -144,3 +144,27 @@ def test_a_landscape_click_beyond_the_starts_allowed_is_refused_in_words(protoco
     assert "w0=" not in far_link or "w0=0" in far_link, far_link  # the start stays at 0
     assert not any("farther out than a start" in w for w in near.warnings)  # said once
     assert "w0=-2.04" in inside_link and "b0=3.51" in inside_link, inside_link
+
+
+def test_a_sweep_click_on_a_rate_the_page_does_not_take_is_refused_in_words(protocol_server):
+    """Found by a walk: with λ = 1e-9 on the 5 points 2/μ* is 2.4e6 and the sweep reaches it;
+    a click on η = 713,857 set a rate no link or slider takes (the link it made was refused
+    when opened). The rate now stays, and the page says why, once."""
+    async def walk():
+        session = Session(protocol_server.url, "tab=rates&l2=1e-9&steps=50")
+        first = await session.open()
+        assert first.ok, first.problem()
+        state = {"selection": {"pick": [{"learning_rate": 713857.458}]}}
+        picked = await session.set_widget("sweep_chart", json.dumps(state))
+        link = session.query
+        again = await session.set_widget("sweep_count", 31)
+        await session.close()
+        return picked, link, again
+
+    picked, link, again = async_run.run(walk())
+    assert picked.ok and again.ok, (picked.problem(), again.problem())
+    (said,) = [w for w in picked.warnings if "η = 713857" in w]
+    assert "outside the rates the page runs (1e-12 to 1000)" in said, said
+    assert "so the rate stays 0.5" in said, said
+    assert "lr=713857" not in link
+    assert not any("η = 713857" in w for w in again.warnings)  # said once
