@@ -14,7 +14,7 @@ import streamlit as st
 from logreg_core.checks import NORMAL
 
 from . import charts
-from .text import fmt
+from .text import fmt, fmt_loss
 
 
 def show_chart(chart, *, key: str, alt: str, where=None, **options):
@@ -48,6 +48,15 @@ def number_format(digits: int) -> str:
 
 #: The largest integer a JavaScript number holds exactly: the grid's number formats stop here.
 SAFE_INTEGER = 2.0**53
+#: Columns whose true values are all above 0, a probability σ(z) and a logistic loss: a 0
+#: there is one that underflowed (below the smallest double), and is written "< 5e-324"
+#: (`text.fmt_loss`), not "0" (at z = -2700 the tables said p = 0 and loss 0).
+POSITIVE = frozenset({"p", "loss"})
+
+
+def _writer(name):
+    """How a float column is written as text: `fmt`, or `fmt_loss` for a `POSITIVE` one."""
+    return fmt_loss if name in POSITIVE else fmt
 
 
 def show_frame(frame, digits: int, *, where=None, **options):
@@ -59,9 +68,11 @@ def show_frame(frame, digits: int, *, where=None, **options):
     # The grid cannot format a number beyond 2^53 (it shows all 17 digits, flagged as an
     # error), nor give a subnormal double only the digits it holds (`fmt`), so a column that
     # holds one, after an overshoot or at a saturated sample, is written as text here.
-    huge = [c for c in columns_of_kind(frame, "f") if _beyond_format(frame[c].to_numpy())]
+    huge = [c for c in columns_of_kind(frame, "f") if _beyond_format(frame[c].to_numpy())
+            or (c in POSITIVE and np.any(frame[c].to_numpy() == 0))]
     if huge:
-        frame = frame.assign(**{c: [fmt(v, digits) for v in frame[c].tolist()] for c in huge})
+        frame = frame.assign(**{c: [_writer(c)(v, digits) for v in frame[c].tolist()]
+                                for c in huge})
     config = {c: st.column_config.NumberColumn(format=number_format(digits))
               for c in columns_of_kind(frame, "f")}
     config.update({c: st.column_config.TextColumn(alignment="right") for c in huge})
@@ -155,7 +166,8 @@ def arrow_table(frame: pd.DataFrame, text_digits: int | None = None):
             values.append(frame.iloc[:, i].to_numpy())
             continue
         column = next(floats)  # the float columns come in their order
-        values.append([fmt(v, text_digits) for v in column.tolist()] if text else column)
+        write = _writer(frame.columns[i])
+        values.append([write(v, text_digits) for v in column.tolist()] if text else column)
     if not ranged:
         values.append(index.to_numpy())
     return pa.Table.from_arrays(
@@ -180,9 +192,10 @@ def text_frame(frame, digits: int):
     # Column by column by position (a feature may share a column's name) from numpy arrays,
     # in one constructor call: `iloc` per column cost more than the rest of the first
     # screen's table on every rerun.
-    columns = {i: ([fmt(v, digits) for v in values.tolist()] if values.dtype.kind == "f"
-                   else values)
-               for i, values in enumerate(column.to_numpy() for _, column in frame.items())}
+    columns = {i: ([_writer(name)(v, digits) for v in values.tolist()]
+                   if values.dtype.kind == "f" else values)
+               for i, (name, values) in enumerate((name, column.to_numpy())
+                                                  for name, column in frame.items())}
     return pd.DataFrame(columns, index=frame.index).set_axis(frame.columns, axis=1)
 
 

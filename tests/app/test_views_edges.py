@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import logreg_core as lc
+from dashboard.text import fmt
 from tests.app.helpers import frames_with, page_text, table
 
 
@@ -174,3 +175,23 @@ def test_a_lowest_loss_that_underflowed_is_not_called_0_alone(new_app):
     assert "< 5e-324" in set(tolerance["final loss"])  # not "0": the loss is never 0
     assert "0, that is below the smallest number a double holds" in page_text(at)
     assert math.log1p(math.exp(-745.2)) == 0.0  # e^-745.2 is below the smallest double
+
+
+def test_a_probability_or_loss_that_underflowed_is_not_written_0(new_app):
+    """Found by a walk: at z = -2700 the tables said p = 0 and loss 0, yet σ(z) and the
+    logistic loss are never 0: they are below the smallest double, which these columns now
+    say. From w = -1000 every logit is -1000 x, so every p is e^(-1000 x) or less."""
+    assert math.exp(-1000.0) == 0.0 and math.log1p(math.exp(-1000.0)) == 0.0  # by hand
+    at = new_app(data="five_points", w0="-1000", b0="0", step="0", steps="1").run()
+    (rows,) = [t.value for t in at.table if "loss" in t.value.columns]
+    assert list(rows["p"]) == ["< 5e-324"] * 5
+    assert list(rows["loss"]) == ["< 5e-324"] * 3 + [fmt(4000.0), fmt(5000.0)]
+    # a grid (100 samples of iris, standardized): where the hand's p underflows it says so
+    at = new_app(data="iris_petals", w0="-1000,-1000", b0="0", step="0", steps="1").run()
+    grid = next(d.value for d in at.dataframe if "p" in d.value.columns)
+    data = lc.load_dataset("iris_petals")
+    z = lc.Standardizer.fit(data.X).transform(data.X) @ [-1000.0, -1000.0]
+    under = np.exp(np.minimum(z, 700.0)) == 0.0  # p = e^z / (1 + e^z) with e^z below 5e-324
+    assert under.any() and not under.all()
+    texts = grid["p"].astype(str).to_numpy()
+    assert np.all((texts == "< 5e-324") == under[: len(texts)]), texts
