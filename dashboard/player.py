@@ -245,8 +245,9 @@ def editing_controls(ctx: ViewContext, where=None) -> None:
         st.button("Remove it", key="remove_sample", on_click=remove_sample,
                   args=(ctx, int(row) - 1))
     refused = st.session_state.pop(_REFUSED, None)
-    if refused:
+    if refused:  # and as a toast: on a phone this box is far below the picture clicked
         where.info(refused, icon=":material/block:")
+        st.toast(refused, icon=":material/block:")
     if ops:
         added = sum(op[0] == "add" for op in ops)
         where.caption(f"You changed the data: {added} added, {len(ops) - added} removed. "

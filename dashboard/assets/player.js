@@ -135,8 +135,10 @@ function build(parent) {
   s.speed = root.querySelector(".speed");
   s.readout = root.querySelector(".readout");
   s.play.addEventListener("click", () => (s.playing ? pause(s) : start(s)));
-  root.querySelector(".back").addEventListener("click", () => nudge(s, -1));
-  root.querySelector(".forward").addEventListener("click", () => nudge(s, 1));
+  s.back = root.querySelector(".back");
+  s.forward = root.querySelector(".forward");
+  s.back.addEventListener("click", () => nudge(s, -1));
+  s.forward.addEventListener("click", () => nudge(s, 1));
   s.scrub.addEventListener("input", () => { stop(s); show(s, Number(s.scrub.value)); later(s); });
   // No rerun per arrow key or per click of a step button: one, 300 ms after the last (a held
   // key or fast clicks sent one each, and the reruns piling up broke the session).
@@ -412,6 +414,12 @@ function draw(s) {
   const approx = step === s.step ? "" : ` (picture of step ${step.toLocaleString("en-US")})`;
   // While a prediction is open the later steps are not sent: the total still counts them.
   const hidden = d.last < d.total ? " (the later ones after your reveal)" : "";
+  // At the last step sent, Step forward has nowhere to go: while a prediction is open the
+  // later steps come after the reveal, and the button says so.
+  const atEnd = s.step >= d.last;
+  s.forward.setAttribute("aria-disabled", atEnd ? "true" : "false");
+  s.forward.title = atEnd && d.last < d.total ? "The later steps show after your reveal" : "";
+  s.back.setAttribute("aria-disabled", s.step <= 0 ? "true" : "false");
   s.readout.textContent = `Step ${s.step.toLocaleString("en-US")} of ` +
     `${d.total.toLocaleString("en-US")}${hidden}${approx} · loss ` +
     `${fmt(d.frames.loss[f], d.digits)} · ` +

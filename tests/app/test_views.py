@@ -526,6 +526,9 @@ def test_removing_a_sample_by_typing_trains_without_it_and_the_last_one_stays(ne
     assert "The last sample stays" in plain(page_text(one))
     assert "You changed the data" not in plain(page_text(one))
     assert "removed" not in plain(page_text(one).split("The last sample stays")[0])
+    # also a toast, seen wherever the page is scrolled (on a phone the box is far below)
+    assert [t.value for t in one.toast] == [
+        "The last sample stays: with no samples there is nothing to train on."]
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])

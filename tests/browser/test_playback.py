@@ -253,4 +253,7 @@ def test_while_a_prediction_is_open_the_readout_counts_the_hidden_steps(page, ap
     readout = player(page).locator(".readout")
     expect(readout).to_contain_text(
         f"Step 100 of {LAST} (the later ones after your reveal) · loss ")
+    forward = player(page).get_by_role("button", name="Step forward")
+    expect(forward).to_have_attribute("aria-disabled", "true")  # it had seemed to do nothing
+    expect(forward).to_have_attribute("title", "The later steps show after your reveal")
     assert_clean(page)
