@@ -160,10 +160,13 @@ def to_csv(frame: pd.DataFrame) -> str:
 
 
 class _Number(float):
-    """A float the csv module leaves unquoted, written with every digit (repr)."""
+    """A float the csv module leaves unquoted, written with every digit (repr): a whole
+    number below 2^53 without its ".0" (a step, a count), a larger one as repr writes it
+    (-2.4263312918741347e+154, not its 155 digits)."""
 
     def __str__(self) -> str:
-        return repr(float(self)) if not float(self).is_integer() else str(int(self))
+        value = float(self)
+        return str(int(value)) if value.is_integer() and abs(value) < 2.0**53 else repr(value)
 
     __repr__ = __str__
 

@@ -76,6 +76,10 @@ def test_csv_numbers_are_exact_and_text_is_quoted():
     back = pd.read_csv(io.StringIO(text))
     assert back["loss"].iloc[0] == 0.1 + 0.2 and np.isnan(back["loss"].iloc[1])
     assert back["name"].tolist() == ["a", "'=b"]
+    # a whole number past 2^53 as repr writes it, not its 155 digits; still exact
+    huge = tables.to_csv(pd.DataFrame({"w": [-2.4263312918741347e+154, 3.0]}))
+    assert huge.splitlines()[1:] == ["-2.4263312918741347e+154", "3"]
+    assert float(huge.splitlines()[1]) == -2.4263312918741347e+154
 
 
 def test_text_frame_writes_floats_as_shown_and_keeps_the_rest():
