@@ -70,8 +70,21 @@ def initialize(lesson_settings: Callable[[int], Settings]) -> None:
         settings, notices = fields.from_query(query, base=base)
         notices = lesson_notices + notices
     apply_settings(settings, keep_view=False)
-    state.link_notices = notices
+    state.link_notices = repeated_keys(st.query_params) + notices
     state.initialized = True
+
+
+def repeated_keys(params) -> list[str]:
+    """A notice for each key a link gives more than once: the page reads the last value (as
+    ``st.query_params`` does), and says so rather than drop the others unseen."""
+    notices = []
+    for key in dict.fromkeys(params.keys()):
+        values = params.get_all(key)
+        if len(values) > 1:
+            listed = ", ".join(f"“{md_escape(v, 40)}”" for v in values)
+            notices.append(f"The link gives **{md_escape(key, 40)}** {len(values)} times "
+                           f"({listed}); the last one is used.")
+    return notices
 
 
 def current(n_features: int) -> Settings:

@@ -69,3 +69,23 @@ def test_a_percentage_reads_100_or_0_only_when_it_is():
     assert percent(568 / 569) == "> 99%" and percent(1 / 569) == "< 1%"
     assert percent(1.0) == "100%" and percent(0.0) == "0%"
     assert percent(94 / 100) == "94%" and percent(1 / 8) == "13%"  # halves up, as JavaScript
+
+
+def test_a_key_given_twice_in_a_link_is_said_not_dropped_unseen():
+    """Found by a walk: ?lr=0.1&lr=5 silently used 5."""
+    import streamlit as st
+
+    from dashboard.state import repeated_keys
+
+    class Params:  # what st.query_params answers for ?lr=0.1&lr=5&tab=why
+        pairs = (("lr", "0.1"), ("lr", "5"), ("tab", "why"))
+
+        def keys(self):
+            return [k for k, _ in self.pairs]
+
+        def get_all(self, key):
+            return [v for k, v in self.pairs if k == key]
+
+    assert callable(getattr(st.query_params, "get_all", None))  # Streamlit's own API
+    assert repeated_keys(Params()) == [
+        "The link gives **lr** 2 times (“0\\.1”, “5”); the last one is used."]

@@ -168,3 +168,19 @@ def test_a_sweep_click_on_a_rate_the_page_does_not_take_is_refused_in_words(prot
     assert "so the rate stays 0.5" in said, said
     assert "lr=713857" not in link
     assert not any("η = 713857" in w for w in again.warnings)  # said once
+
+
+def test_a_key_given_twice_in_a_link_gets_a_notice(protocol_server):
+    """A real server reads ?lr=0.1&lr=5 as the browser sends it: the last rate, and a notice."""
+    async def walk():
+        session = Session(protocol_server.url, "lr=0.1&lr=5&steps=3")
+        first = await session.open()
+        link = session.query
+        await session.close()
+        return first, link
+
+    first, link = async_run.run(walk())
+    assert first.ok, first.problem()
+    assert any("gives lr 2 times" in w.replace("**", "").replace("\\", "") for w in
+               first.warnings), first.warnings
+    assert "lr=5" in link and "lr=0.1" not in link, link
