@@ -33,10 +33,12 @@ which their ``max_entries`` bound.
 
 from __future__ import annotations
 
+import concurrent.futures
 import ctypes
 import ctypes.util
 import functools
 import gc
+import logging
 import threading
 import time
 from typing import Any
@@ -83,38 +85,27 @@ def start_trimming(seconds: float = TRIM_SECONDS) -> threading.Thread | None:
     def every() -> None:
         while True:
             time.sleep(seconds)
-            if reap_closed_sessions():
-                gc.collect()  # a session holds cycles, and an idle server runs no collection
-            release_arrow_pool()
-            trim()
+            try:
+                if _reap_on_event_loop():
+                    gc.collect()  # a session holds cycles; an idle server runs no collection
+                release_arrow_pool()
+                trim()
+            except Exception as error:  # a failed round must not end the thread
+                # one line, no traceback: Python 3.11 formats one by parsing source with
+                # `ast`, which races a script being compiled in another thread
+                # ("SystemError: AST constructor recursion depth mismatch")
+                logging.getLogger(__name__).warning("freeing memory failed: %r", error)
 
     thread = threading.Thread(target=every, name="descent-lab-malloc-trim", daemon=True)
     thread.start()
     return thread
 
 
-def _closed_session_store(manager: Any = None) -> tuple[Any, Any] | None:
-    """Streamlit's store of closed sessions awaiting a reconnect, and the lock it is moved under.
-
-    Parameters
-    ----------
-    manager : streamlit.runtime.session_manager.SessionManager, optional
-        The running server's session manager by default.
-
-    Returns
-    -------
-    tuple or None
-        ``(cache, lock)``: the `TTLCache` inside `MemorySessionStorage` and the manager's
-        storage lock; None without a running server, or where this Streamlit keeps them
-        otherwise (then nothing is done, and `tests/dashboard/test_process.py` fails, so that
-        an upgrade is noticed).
-    """
-    if manager is None:
-        from streamlit import runtime
-
-        if not runtime.exists():
-            return None
-        manager = getattr(runtime.get_instance(), "_session_mgr", None)
+def _closed_session_store(manager: Any) -> tuple[Any, Any] | None:
+    """Streamlit's store of closed sessions awaiting a reconnect, and the lock it is moved under:
+    ``(cache, lock)``, the `TTLCache` inside `MemorySessionStorage` and the session manager's
+    storage lock; None where this Streamlit keeps them otherwise (then nothing is done, and
+    `tests/dashboard/test_process.py` fails, so that an upgrade is noticed)."""
     cache = getattr(getattr(manager, "_session_storage", None), "_cache", None)
     lock = getattr(manager, "_storage_lock", None)
     if not callable(getattr(cache, "expire", None)) or lock is None:
@@ -122,7 +113,7 @@ def _closed_session_store(manager: Any = None) -> tuple[Any, Any] | None:
     return cache, lock
 
 
-def reap_closed_sessions(manager: Any = None) -> int:
+def reap_closed_sessions(manager: Any) -> int:
     """Shut down the closed sessions whose time for a reconnect is over; how many there were.
 
     Streamlit keeps a closed tab's session (its state, its uploaded files) for
@@ -134,10 +125,12 @@ def reap_closed_sessions(manager: Any = None) -> int:
     each down (which releases its uploads and media), as closing it would. An expired session
     cannot be resumed (the store already reports it absent), so no visitor loses anything.
 
+    Streamlit touches its store and shuts sessions down on its event loop only (the store is
+    not thread-safe), so this must run there: `start_trimming`'s thread hands it over.
+
     Parameters
     ----------
-    manager : streamlit.runtime.session_manager.SessionManager, optional
-        The running server's session manager by default.
+    manager : streamlit.runtime.session_manager.SessionManager
     """
     store = _closed_session_store(manager)
     if store is None:
@@ -148,6 +141,43 @@ def reap_closed_sessions(manager: Any = None) -> int:
     for _, info in expired:
         info.session.shutdown()
     return len(expired)
+
+
+def _reap_on_event_loop(timeout: float = 5.0) -> int:
+    """Run `reap_closed_sessions` on the running server's event loop and wait for it; 0 without
+    a running server (AppTest, a bare script) or where this Streamlit keeps it otherwise."""
+    from streamlit import runtime
+
+    if not runtime.exists():
+        return 0
+    instance = runtime.get_instance()
+    manager = getattr(instance, "_session_mgr", None)
+    try:
+        loop = instance._get_async_objs().eventloop
+    except (AttributeError, RuntimeError):  # not started, or kept otherwise
+        return 0
+    if not loop.is_running():  # (AppTest has a runtime whose loop does not run)
+        return 0
+
+    # A plain callback and a future, not a coroutine: a coroutine that a stopped loop never
+    # ran is reported "never awaited" when it is freed, in this thread, and formatting that
+    # report parses source with `ast`, which races a script being compiled elsewhere
+    # (Python 3.11: "SystemError: AST constructor recursion depth mismatch").
+    done: concurrent.futures.Future[int] = concurrent.futures.Future()
+
+    def reap() -> None:
+        if done.set_running_or_notify_cancel():
+            try:
+                done.set_result(reap_closed_sessions(manager))
+            except Exception as error:
+                done.set_exception(error)
+
+    loop.call_soon_threadsafe(reap)
+    try:
+        return done.result(timeout)
+    except concurrent.futures.TimeoutError:  # a busy or stopping loop: the next round
+        done.cancel()
+        return 0
 
 
 def release_arrow_pool() -> None:

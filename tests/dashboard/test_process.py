@@ -98,7 +98,7 @@ def test_closed_sessions_past_their_reconnect_time_are_shut_down_and_let_go():
 
 
 def test_nothing_is_reaped_without_a_running_server():
-    assert memory.reap_closed_sessions() == 0
+    assert memory._reap_on_event_loop() == 0
 
 
 def test_arrows_free_pages_are_given_back():
