@@ -105,6 +105,13 @@ def loss_digits(ctx: ViewContext) -> int:
     return min(ctx.digits, ctx.history.verdict.digits)
 
 
+def loss_at(ctx: ViewContext, k: int) -> str:
+    """The loss at step ``k`` as the page writes it: step 0 (before any chaos: certain) to the
+    reader's digits, a later step to those that are certain (`loss_digits`), and one that
+    underflowed as "< 5e-324" (`fmt_loss`). The caption and the player's readout both use it."""
+    return fmt_loss(ctx.history.loss[k], ctx.digits if k == 0 else loss_digits(ctx))
+
+
 def loss_chart_alt(ctx: ViewContext) -> str:
     """The loss chart's text alternative. It names no figure that a slider changes: a chart
     whose text alternative changes is built again in the browser (see `charts.Spec`); the
@@ -123,7 +130,7 @@ def loss_chart_caption(ctx: ViewContext) -> str:
     low = ("its lowest" if ends_at_lowest(loss) else
            f"lowest {(f0 if lowest == 0 else f)(loss[lowest])} at step {lowest:,}")
     return (f"Loss {f0(loss[0])} at step 0, {f(loss[-1])} at step {last:,} ({low}). "
-            f"Dot at step {k:,}: {(f0 if k == 0 else f)(loss[k])}.")
+            f"Dot at step {k:,}: {loss_at(ctx, k)}.")
 
 
 def model_chart_alt(ctx: ViewContext) -> str:

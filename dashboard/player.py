@@ -87,20 +87,23 @@ def player_data(ctx: ViewContext, axes: tuple[int, ...], editable: bool,
     identity = hashlib.sha1(repr((ctx.data.key, history.steps, ctx.settings.learning_rate,
                                   ctx.settings.w0, ctx.settings.b0, ctx.settings.l2, axes,
                                   keep, last)).encode()).hexdigest()
-    frames_json, kind = _frames_json(identity, ctx, axes, keep, last)
+    frames_json, kind, steps = _frames_json(identity, ctx, axes, keep, last)
     loss = history.loss[: last + 1]
     index = charts.downsample(loss, LOSS_POINTS, keep=(k,))
     log = bool(ctx.settings.log_scale)
     values = np.maximum(loss[index], charts.LOG_FLOOR) if log else loss[index]
     low, high = float(values.min()), float(values.max())
-    if not log:  # a margin of 5% each side, within the largest double (a loss near it)
+    if not log:  # a margin of 5% each side, within [0, the largest double]: a loss near it
+        # made the margin inf, and a margin below 0 made the browser's high - low inf
         span = (high - low) or max(abs(high), 1.0) * 0.1
-        top = float(np.finfo(float).max)
-        low, high = low - 0.05 * span, min(high + 0.05 * span, top)
+        low = max(low - 0.05 * span, 0.0)
+        high = min(high + 0.05 * span, float(np.finfo(float).max))
     head = json.dumps({
         "version": identity[:12], "kind": kind, "last": int(last),
         "total": int(history.steps_run),
-        "inspect": int(k), "digits": int(explain.loss_digits(ctx)) or 1,
+        "inspect": int(k), "seq": int(st.session_state.get(_SEQ, 0)),
+        # each frame's loss as the page writes it (explain.loss_at), not formatted again here
+        "loss_texts": [explain.loss_at(ctx, int(step)) for step in steps],
         "predicting": bool(ctx.pending), "editable": bool(editable and kind == "plane"),
         "picture_height": picture_height, "loss_height": loss_height,
         "loss_curve": {"steps": index.tolist(), "loss": _numbers(values), "log": log,
@@ -112,8 +115,9 @@ def player_data(ctx: ViewContext, axes: tuple[int, ...], editable: bool,
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _frames_json(identity: str, _ctx: ViewContext, axes: tuple[int, ...], keep: tuple,
-                 last: int) -> tuple[bytes, str]:
-    """The run's frames, samples, grid and axis titles as JSON (UTF-8), and the picture's kind.
+                 last: int) -> tuple[bytes, str, tuple[int, ...]]:
+    """The run's frames, samples, grid and axis titles as JSON (UTF-8), the picture's kind and
+    the frames' steps.
 
     Kept by ``identity``, a digest of everything they depend on (the data's key, the run's
     settings, the axes, the frames kept and the last step shown); ``_ctx`` is not hashed.
@@ -139,7 +143,7 @@ def _frames_json(identity: str, _ctx: ViewContext, axes: tuple[int, ...], keep: 
                    "y": _numbers(X[:, axes[1]]) if len(axes) > 1 else None,
                    "label": y.astype(int).tolist()},
         "titles": titles if len(titles) > 1 else [titles[0], "p = σ(w·x + b)"],
-    }, allow_nan=False).encode(), frames.kind
+    }, allow_nan=False).encode(), frames.kind, tuple(frames.steps[shown].tolist())
 
 
 def show(ctx: ViewContext, *, key: str = "model_player", editable: bool = False,
@@ -149,8 +153,7 @@ def show(ctx: ViewContext, *, key: str = "model_player", editable: bool = False,
     axes = chosen_axes(ctx, where)
     data = player_data(ctx, axes, editable, picture_height, loss_height)
     with where.container():
-        _PLAYER(key=key, data=data, default={"step": int(ctx.k)},
-                on_step_change=lambda: _on_step(key),
+        _PLAYER(key=key, data=data, on_inspect_change=lambda: _on_step(key),
                 on_add_change=lambda: _on_add(key, ctx, axes),
                 on_remove_change=lambda: _on_remove(key, ctx))
     if ctx.data.n_features > 2:
@@ -164,13 +167,23 @@ def _value(key: str, name: str):
     return value.get(name) if hasattr(value, "get") else getattr(value, name, None)
 
 
+#: Session-state key of the number of the player's last "inspect" the server has read, sent
+#: back with every rerun: a rerun that carries an older number started before the learner's
+#: last move, and the player keeps the step it shows rather than go back to that rerun's.
+_SEQ = "player_seq"
+
+
 def _on_step(key: str) -> None:
-    """The learner paused, scrubbed, stepped or clicked the loss curve: inspect that step."""
-    step = _value(key, "step")
-    if isinstance(step, int | float):
-        s = st.session_state
-        s.inspect = int(step)
-        s.follow_end = s.inspect >= s.get("last_step", 0)
+    """The learner paused, scrubbed, stepped or clicked the loss curve: inspect that step
+    (a trigger: ``{"step": k, "seq": n}``, n counting the player's moves)."""
+    moved = _value(key, "inspect")
+    if not isinstance(moved, dict) or not isinstance(moved.get("step"), int | float):
+        return
+    s = st.session_state
+    s.inspect = int(moved["step"])
+    s.follow_end = s.inspect >= s.get("last_step", 0)
+    if isinstance(moved.get("seq"), int | float):
+        s[_SEQ] = max(int(moved["seq"]), int(s.get(_SEQ, 0)))
 
 
 def _on_add(key: str, ctx: ViewContext, axes) -> None:

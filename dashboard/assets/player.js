@@ -1,8 +1,9 @@
 // Descent Lab's model player: the model picture and the loss curve of one run, played in the
 // browser from frames the server computed once (logreg_core.frames). It scales and draws
-// numbers; it computes no model. State it sends back: "step" (the inspected step, when the
-// learner pauses, scrubs, steps or clicks the loss curve) and the triggers "add" and "remove"
-// (a click on a two-feature plane). No network, no library: canvas 2D only.
+// numbers; it computes no model and writes no figure of its own (the readout's loss comes
+// written by the page). It sends back triggers: "inspect" ({step, seq}: the learner paused,
+// scrubbed, stepped or clicked the loss curve; seq counts these moves) and "add" and
+// "remove" (a click on a two-feature plane). No network, no library: canvas 2D only.
 
 const CLASS_COLORS = ["#0072B2", "#E69F00"];
 const CURVE_COLOR = "#CC79A7";
@@ -42,25 +43,6 @@ function percent(share) {
   if (whole === 100 && share < 1) return "> 99%";
   if (whole === 0 && share > 0) return "< 1%";
   return `${whole}%`;
-}
-
-// A number as the page writes it (dashboard/text.py's fmt: Python's format(value, ".{d}g"),
-// no "-0", a subnormal double to no more digits than it holds), so that the readout and the
-// page never read differently (14.87 to one digit is "1e+01", not "10").
-function fmt(value, digits) {
-  if (value === 0) return "0";
-  if (Math.abs(value) < 2.2250738585072014e-308) {
-    digits = Math.min(digits, value.toExponential().split("e")[0].replace(/[-.]/g, "").replace(/^0+|0+$/g, "").length || 1);
-  }
-  const trim = (t) => (t.includes(".") ? t.replace(/0+$/, "").replace(/\.$/, "") : t);
-  const [mantissa, power] = value.toExponential(digits - 1).split("e");
-  const exponent = Number(power);
-  if (exponent >= -4 && exponent < digits) {
-    const text = trim(value.toFixed(digits - 1 - exponent));
-    return text === "-0" ? "0" : text;
-  }
-  const sign = exponent < 0 ? "-" : "+";
-  return `${trim(mantissa)}e${sign}${String(Math.abs(exponent)).padStart(2, "0")}`;
 }
 
 function label(value, precision = 4) {
@@ -125,8 +107,7 @@ function build(parent) {
       <button type="button" class="cls" data-cls="1">1</button>
     </div>`;
   parent.append(root);
-  const s = { root, frame: 0, playing: false, drawn: 0, addClass: 1, timer: null,
-    awaiting: null, sentAt: 0 };
+  const s = { root, frame: 0, playing: false, drawn: 0, addClass: 1, timer: null, seq: 0 };
   root.__player = s;
   s.picture = root.querySelector(".picture");
   s.loss = root.querySelector(".loss");
@@ -189,9 +170,8 @@ function send(s) {
   s.timer = null;
   if (s.step !== s.sent) {
     s.sent = s.step;
-    s.awaiting = s.step;
-    s.sentAt = performance.now();
-    s.setStateValue("step", s.step);
+    s.seq += 1;
+    s.setTriggerValue("inspect", { step: s.step, seq: s.seq });
   }
 }
 
@@ -201,18 +181,12 @@ function nudge(s, delta) {
   later(s);
 }
 
-// Is the learner ahead of this rerun's step? While a step waits to be sent, or one was sent
-// and this rerun started before it (it still carries an older step), the step shown stays:
-// going back to the older one would undo presses. A rerun that never echoes the step sent
-// (3 s) does not hold the player for good.
+// Is the learner ahead of this rerun's step? While a step waits to be sent, or when this
+// rerun had not yet read the learner's last move (its seq is older), the step shown stays:
+// going back to the rerun's older step would undo presses. Any other rerun's step is the
+// page's (a reset, a new run, a prediction) and the player takes it.
 function ahead(s, head) {
-  if (s.timer !== null) return true;
-  if (s.awaiting === null) return false;
-  if (head.inspect === s.awaiting || performance.now() - s.sentAt > 3000) {
-    s.awaiting = null;
-    return false;
-  }
-  return true;
+  return s.timer !== null || head.seq < s.seq;
 }
 
 function start(s) {
@@ -422,7 +396,7 @@ function draw(s) {
   s.back.setAttribute("aria-disabled", s.step <= 0 ? "true" : "false");
   s.readout.textContent = `Step ${s.step.toLocaleString("en-US")} of ` +
     `${d.total.toLocaleString("en-US")}${hidden}${approx} · loss ` +
-    `${fmt(d.frames.loss[f], d.digits)} · ` +
+    `${d.loss_texts[f]} · ` +
     `${percent(d.frames.accuracy[f])} on their label's side`;
   s.drawn += 1;
   s.root.dataset.drawn = String(s.drawn);
@@ -469,10 +443,9 @@ function clickPicture(s, event) {
 }
 
 export default function (component) {
-  const { data, parentElement, setStateValue, setTriggerValue } = component;
+  const { data, parentElement, setTriggerValue } = component;
   const existing = parentElement.querySelector(".player");
   const s = existing ? existing.__player : build(parentElement);
-  s.setStateValue = setStateValue;
   s.setTriggerValue = setTriggerValue;
   // Two lines of JSON: what changes per rerun, then the frames, samples and grid, the same
   // bytes while the run is the same (parsed only when its version changes).
@@ -484,15 +457,15 @@ export default function (component) {
   if (fresh) s.p = decode(s.d.frames.p);
   s.root.querySelector(".adding").hidden = !(head.kind === "plane" && head.editable);
   paintClassButtons(s);
-  if (fresh || (!s.playing && !ahead(s, head))) {
+  // (a reloaded player counts on from the server's last seq, so its moves are never "older")
+  const learnerAhead = !s.playing && ahead(s, head);
+  s.seq = Math.max(s.seq, head.seq);
+  if (learnerAhead) {
+    show(s, s.step); // new frames, perhaps (a long run keeps the inspected step's frame)
+  } else if (fresh || !s.playing) {
     stop(s);
-    clearTimeout(s.timer);
-    s.timer = null;
-    s.awaiting = null;
     s.sent = head.inspect;
     show(s, head.inspect);
-  } else if (!s.playing) {
-    show(s, s.step);
   }
   paintPlay(s);
   return () => stop(s);

@@ -206,10 +206,31 @@ def test_the_player_is_sent_json_a_browser_can_read_when_the_loss_nears_the_larg
     """λ = 100 at η = 0.1 on the 20 students (the controls reach it): the last finite loss is
     2.4e306 and the loss axis's 5% margin used to overflow to inf, which JSON.parse refused
     (the player showed a stack trace instead of the run)."""
-    at = new_app(data="wikipedia_students", l2="100", lr="0.1").run()
-    data = player(at)  # strict: no Infinity
-    low, high = data["loss_curve"]["range"]
-    assert max(data["loss_curve"]["loss"]) <= high <= np.finfo(float).max and low < high
+    for query in ({"data": "wikipedia_students", "l2": "100", "lr": "0.1"},
+                  # the last loss is 1.74e308: a margin below 0 made the browser's
+                  # high - low overflow, and the curve vanished (a review)
+                  {"data": "five_points", "l2": "19", "lr": "0.2", "steps": "500"}):
+        data = player(new_app(**query).run())  # strict: no Infinity
+        low, high = data["loss_curve"]["range"]
+        assert max(data["loss_curve"]["loss"]) <= high <= np.finfo(float).max
+        assert 0 <= low < high and np.isfinite(high - low), query
+
+
+@pytest.mark.parametrize("query", [
+    {"data": "wikipedia_students", "lr": "100", "step": "0"},  # step 0: every digit chosen
+    {"data": "wikipedia_students", "lr": "100"},  # later: the one certain digit
+    {"data": "student", "w0": "1000,1000", "b0": "1000"},  # underflowed: "< 5e-324"
+    {},
+])
+def test_the_players_readout_is_sent_the_loss_as_the_caption_writes_it(new_app, query):
+    """The readout wrote the loss itself, and read "0.7" beside the caption's "0.6931" at step
+    0, "0" beside "< 5e-324": it now shows the text the page wrote for each frame."""
+    at = new_app(**query).run()
+    data = player(at)
+    k = data["inspect"]
+    frame = data["frames"]["steps"].index(k)
+    dot = re.search(r"Dot at step [\d,]+: (.+)\.$", caption_with(at, "Loss ")).group(1)
+    assert data["loss_texts"][frame] == dot
 
 
 def caption_with(at, start: str) -> str:
