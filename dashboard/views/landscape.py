@@ -120,7 +120,7 @@ def render(ctx: ViewContext) -> None:
         where = f"There is no best fit to mark: {no_minimum}."
     else:
         where = f"There is no best fit to mark: {md_escape(fit.message, 200)}"
-    if history.verdict.kind == DIVERGING:  # the picture is framed on it: say so first
+    if history.verdict.kind == DIVERGING:  # the picture is framed on it: say so
         far = max(range(2), key=lambda i: float(np.max(np.abs(theta[:, axes[i]]))))
         column = theta[:, axes[far]]
         farthest = float(column[np.argmax(np.abs(column))])

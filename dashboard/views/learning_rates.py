@@ -60,11 +60,17 @@ def sweep_frame(sweep, rtol: float = 0.01) -> pd.DataFrame:
     """One row per swept rate: final loss, steps to within ``rtol`` of the best, verdict."""
     reached = sweep.steps_to_within(rtol).astype(float)
     reached[reached < 0] = np.nan
+    # where rounding decides the run's state from before that step, it decides the step too
+    rounded = np.array([np.isfinite(r) and v.rounding_decides(int(r))
+                        for r, v in zip(reached, sweep.verdicts, strict=True)], dtype=bool)
+    reached[rounded] = np.nan
     return pd.DataFrame({
         "learning_rate": sweep.learning_rates,
         "final_loss": sweep.final_loss,
         "steps_to_1pct": reached,
-        "reached": [f"{int(r):,}" if np.isfinite(r) else "not reached" for r in reached],
+        "reached": ["decided by rounding" if by_rounding else
+                    f"{int(r):,}" if np.isfinite(r) else "not reached"
+                    for r, by_rounding in zip(reached, rounded, strict=True)],
         "verdict": [v.kind for v in sweep.verdicts],
         "verdict_words": [v.kind_words for v in sweep.verdicts],
         "ended": [ended(v, final) for v, final in zip(sweep.verdicts, sweep.final_loss,
@@ -177,8 +183,8 @@ def render(ctx: ViewContext) -> None:
                     alt=f"Loss after {plural(steps, 'step')} for {len(table)} rates from "
                         f"{fmt(swept[0], 3)} to {fmt(swept[-1], 3)}: {summary}.")
     show_chart(rate_charts.speed_chart(table, rules, steps), key="speed_chart",
-                    alt="Steps each rate needs to get within 1% of the best loss any rate "
-                        "reached.")
+                    alt="The step from which each rate stays within 1% of the best loss any "
+                        "rate reached.")
     close = int(table["steps_to_1pct"].notna().sum())
     best = sweep.best_rates
     best_at = (f"at η = {fmt(best[0], 4)}" if len(best) == 1 else

@@ -98,7 +98,9 @@ def render(ctx: ViewContext) -> None:
     target = ctx.fit.loss if ctx.fit.converged else min(float(h.loss.min())
                                                         for h in histories.values())
     show_frame(tolerance_table(histories, target, ctx.digits), ctx.digits, hide_index=True,
-                 key="tolerance_table")
+               key="tolerance_table", column_config={  # figures as text, aligned as figures
+                   c: st.column_config.TextColumn(alignment="right")
+                   for c in ("steps to within 1%", "final loss")})
     lows = {n: float(h.loss.min()) for n, h in histories.items()}
     leaders = [n for n, low in lows.items() if low == min(lows.values())]
     whose = (f"{leaders[0]}'s" if len(leaders) == 1 else
