@@ -391,6 +391,23 @@ def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False,
     return verdict
 
 
+#: Below 2/μ* a run whose tail stays this share above the best fit's loss is "held out": it has
+#: not come close enough to settle there (see `_held_out`).
+HELD_OUT_RTOL = 0.01
+
+
+def _held_out(v: Verdict, regime: RateRegime) -> bool:
+    """Whether a run below the local limit still swings away from the best fit: measured
+    oscillating over enough steps, its swings not shrinking, and its tail's lowest loss more
+    than `HELD_OUT_RTOL` above the best fit's. A damped zig-zag near the best fit (the 20
+    students at η = 1.8, 5e-5 above it) is settling, whatever its parity of steps."""
+    if v.measured != OSCILLATING or v.too_short or regime.optimum_loss is None:
+        return False
+    shrinking = v.decay is not None and v.decay < 1
+    low = v.low if v.low is not None else v.final
+    return not shrinking and low > regime.optimum_loss + HELD_OUT_RTOL * abs(regime.optimum_loss)
+
+
 def _theory(v: Verdict, regime: RateRegime) -> tuple[str, str]:
     """The kind the limits decide for this rate, and which limit decided (module docstring)."""
     eta, penalty = regime.learning_rate, regime.penalty_limit
@@ -409,8 +426,7 @@ def _theory(v: Verdict, regime: RateRegime) -> tuple[str, str]:
             # the best fit is stable here, yet nothing says a run comes close enough to it:
             # at η = 7e5 on the 5 points with λ = 1e-9 (2/μ* = 2.4e6) descent is held in a
             # 261-cycle for good (a walk, to a million steps)
-            swinging = v.measured == OSCILLATING and not v.too_short
-            return (OSCILLATING, "below_local_swinging") if swinging else \
+            return (OSCILLATING, "below_local_swinging") if _held_out(v, regime) else \
                 (SETTLING, "below_local")
         return (SETTLING if v.measured == CONVERGING else v.measured), "at_local"
     if regime.no_optimum:
@@ -616,9 +632,9 @@ _THEORY = {
         "stable pattern of the same rate)"),
     "below_local_swinging": lambda r, n: (
         f"below the local limit 2/μ* = {n(r.local)} descent settles at {_best_fit(r, n)} "
-        "once it is close enough, but this run has not come that close: it still swings, and "
-        "theory cannot tell whether it ever will (another stable pattern of the same rate may "
-        "hold it)"),
+        "once it is close enough, but this run has not come that close: its swings are not "
+        "shrinking, and theory cannot tell whether it ever will (another stable pattern of "
+        "the same rate may hold it)"),
     "no_optimum": lambda r, n: (
         f"above the guaranteed rate 2/L = {n(r.guaranteed)} a step may raise the loss, but "
         "there is no best fit to overshoot: in the long run the loss falls towards 0 (where "

@@ -319,3 +319,26 @@ def test_below_the_local_limit_a_run_held_far_from_the_best_fit_is_not_called_se
     text = verdict.describe()
     assert "settles at the best fit (loss" in text and "once it is close enough" in text
     assert "not yet" not in text and "has not come that close" in text, text
+
+
+def test_a_damped_zigzag_near_the_best_fit_is_settling_at_every_step_count():
+    """A review: on the 20 students just below 2/μ* = 1.8038 the slowly damped zig-zag was
+    measured as a pattern, and the kind flipped between settling and oscillating from N to
+    N + 1 steps, saying the run "has not come that close" 5e-5 above the best fit."""
+    X, y = data("wikipedia_students")
+
+    def hand(rate, steps):  # gradient descent by hand; the loss after ``steps``
+        w, b = 0.0, 0.0
+        for _ in range(steps):
+            error = np.exp(-np.logaddexp(0.0, -(X[:, 0] * w + b))) - y
+            w, b = w - rate * np.mean(error * X[:, 0]), b - rate * np.mean(error)
+        z = X[:, 0] * w + b
+        return np.mean(np.logaddexp(0.0, z) - y * z)
+
+    best = hand(0.5, 20_000)  # below 2/L: it converges to the best fit
+    limits = learning_rate_limits(X, y)
+    for rate in (1.8, 1.801):
+        assert hand(rate, 300) - best < 1e-3 * best  # near the best fit already
+        kinds = {lc.train(X, y, learning_rate=rate, steps=n, limits=limits).verdict.kind
+                 for n in (300, 301, 400, 401, 500, 501)}
+        assert kinds == {"settling"}, (rate, kinds)
