@@ -222,8 +222,8 @@ def measure(loss, stopped_at: int | None = None, stochastic: bool = False) -> di
         return dict(kind=SETTLING, basis="damped", decay=decay, **window, **facts)
     period = _rise_pattern(rise[tail_start:])
     if period is not None:
-        return dict(kind=OSCILLATING, basis="pattern", period=period, decay=decay, **window,
-                       **facts)
+        return dict(kind=OSCILLATING, basis="pattern", period=period,
+                    decay=_period_decay(ups, tail_start, steps, period), **window, **facts)
     if growth is not None:
         # Peaks still rising, ever more slowly: heading for a level. Without a fall in the
         # tail that is a loss converging from below; with falls, swings approaching a band.
@@ -312,6 +312,22 @@ def _rises_decay(ups: np.ndarray, bounds: np.ndarray) -> tuple[float | None, boo
             if level > DECAY_LIMIT_RATIO * c:
                 return decay, False  # levelling off at a positive size: a cycle forming
     return decay, True
+
+
+def _period_decay(ups: np.ndarray, tail_start: int, steps: int, period: int) -> float | None:
+    """The rises of the tail's last whole periods over those of its first (as many periods
+    each, half the tail at most), for a run whose rises repeat every ``period`` steps.
+
+    The blocks of `_rises_decay` hold one rise more or less of a short pattern by the parity
+    of the step count, so on a short tail their ratio read 1.6 at 40 steps and 0.77 at 41 of
+    one smoothly damped zig-zag (a walk); whole periods hold the same rises of each.
+    """
+    length = (steps - tail_start) // 2 // period * period
+    if length == 0:
+        return None
+    first = float(ups[tail_start:tail_start + length].sum())  # steps tail_start + 1 ...
+    last = float(ups[steps - length:steps].sum())  # ... and the last ``length`` steps
+    return last / first if first > 0 else None
 
 
 def _rise_pattern(rise: np.ndarray) -> int | None:
