@@ -126,6 +126,16 @@ def test_a_click_on_the_loss_curve_inspects_that_step(page, app_url):
     assert_clean(page)
 
 
+def landed_at(page, step: int) -> None:
+    """Wait until the link carries ``step`` and the page is idle; then the player shows it and
+    the table under it is that step's."""
+    wait_for(page, "s => new URLSearchParams(location.search).get('step') === s",
+             "the link to carry the step", arg=str(step))
+    wait_idle(page)
+    assert player_step(page) == step
+    expect(page.get_by_text(f"Every sample at step {step:,}", exact=True)).to_be_visible()
+
+
 def test_a_held_arrow_key_and_fast_clicks_lose_no_step_and_keep_the_session(page, app_url):
     """60 arrow-key presses 20 ms apart on the scrubber, then 10 clicks of Step back 200 ms
     apart: the player lands exactly 70 steps back, with one rerun after each burst, not one per
@@ -146,11 +156,7 @@ def test_a_held_arrow_key_and_fast_clicks_lose_no_step_and_keep_the_session(page
     for _ in range(10):
         back.click()
         page.wait_for_timeout(200)
-    wait_for(page, "s => new URLSearchParams(location.search).get('step') === s",
-             "the link to carry the step", arg=str(LAST - 70))
-    wait_idle(page)
-    assert player_step(page) == LAST - 70
-    expect(page.get_by_text(f"Every sample at step {LAST - 70:,}", exact=True)).to_be_visible()
+    landed_at(page, LAST - 70)
     assert page.get_by_text("Connection error").count() == 0
     # Reset puts the step back to 200 on the server: the player follows it, and five more
     # presses count from there (a review found it stuck at 130 while the page said 200)
@@ -161,11 +167,7 @@ def test_a_held_arrow_key_and_fast_clicks_lose_no_step_and_keep_the_session(page
     for _ in range(5):
         page.keyboard.press("ArrowLeft")
         page.wait_for_timeout(20)
-    wait_for(page, "s => new URLSearchParams(location.search).get('step') === s",
-             "the link to carry the step", arg=str(LAST - 5))
-    wait_idle(page)
-    assert player_step(page) == LAST - 5
-    expect(page.get_by_text(f"Every sample at step {LAST - 5:,}", exact=True)).to_be_visible()
+    landed_at(page, LAST - 5)
     assert_clean(page)
 
 
@@ -182,10 +184,7 @@ def test_bursts_of_presses_on_a_long_run_lose_none(page, app_url):
             page.keyboard.press("ArrowLeft")
             page.wait_for_timeout(20)
         page.wait_for_timeout(350)
-    wait_for(page, "s => new URLSearchParams(location.search).get('step') === s",
-             "the link to carry the step", arg=str(start - 60))
-    wait_idle(page)
-    assert player_step(page) == start - 60
+    landed_at(page, start - 60)
     assert_clean(page)
 
 
