@@ -145,6 +145,11 @@ def headline_kind(at) -> str | None:
 # of 4e-7 on unscaled breast cancer, and its 2/μ* differed from the page's at the 6th digit.
 @example(state=({"data": "breast_cancer", "std": "0", "steps": "1", "l2": "0.1", "step": "0",
                  "digits": "6", "tab": "step"}, "guaranteed", 0.99, 1.0))
+# Found by a local hunt (seed 20261210): the one student at 0.99 x 2/λ, step 3: z = 1026, so
+# db = p - 1 = -e^-1026, which underflows to 0 by hand; the page's log-space sign is right
+# ("negative"), and the reference had called it zero.
+@example(state=({"data": "student", "std": "0", "steps": "3", "l2": "0.1", "step": "3",
+                 "tab": "step"}, "penalty", 0.99, 1.0))
 def test_every_state_tells_the_truth(state):
     query, where, offset, rate = state
     query["lr"] = repr(the_rate(query, where, offset, rate))
@@ -317,11 +322,37 @@ def hand_gradient(X, y, w, b, l2):
 
 def hand_signs(X, y, w, b, l2):
     """The sign of each partial derivative, "zero" within 64 ulps of the sizes of its terms
-    (as in the lesson's test)."""
+    (as in the lesson's test). Where every term is too small for 64 ulps of it to be a double
+    (the errors underflowed: z = 1026 gives p - y = -e^-1026), the exact sign, from mpmath."""
     eps, tiny = np.finfo(float).eps, np.finfo(float).tiny
     values, sizes = hand_gradient(X, y, w, b, l2)
-    return ["zero" if abs(v) <= 64 * eps * size + tiny else "positive" if v > 0
-            else "negative" for v, size in zip(values, sizes, strict=True)]
+    exact = None
+    signs = []
+    for j, (v, size) in enumerate(zip(values, sizes, strict=True)):
+        if abs(v) <= 64 * eps * size + tiny and 64 * eps * size < tiny:
+            exact = exact if exact is not None else exact_gradient(X, y, w, b, l2)
+            v = exact[j]
+            signs.append("zero" if v == 0 else "positive" if v > 0 else "negative")
+            continue
+        signs.append("zero" if abs(v) <= 64 * eps * size + tiny else "positive" if v > 0
+                     else "negative")
+    return signs
+
+
+def exact_gradient(X, y, w, b, l2) -> list:
+    """(dw_1, ..., dw_d, db) in mpmath at 50 digits, each error as -s / (1 + e^(s z)) (no
+    cancellation), whose exponent range holds e^-1026."""
+    import mpmath
+
+    mpmath.mp.dps = 50
+    n, d = X.shape
+    z = [sum(mpmath.mpf(float(X[i, j])) * mpmath.mpf(float(w[j])) for j in range(d))
+         + mpmath.mpf(float(b)) for i in range(n)]
+    s = [2 * int(y[i]) - 1 for i in range(n)]
+    error = [-s[i] / (1 + mpmath.exp(s[i] * z[i])) for i in range(n)]
+    dw = [sum(error[i] * mpmath.mpf(float(X[i, j])) for i in range(n)) / n
+          + mpmath.mpf(float(l2)) * mpmath.mpf(float(w[j])) for j in range(d)]
+    return [*dw, sum(error) / n]
 
 
 def hand_gradient_gap(x, y, current, k):
@@ -380,7 +411,9 @@ def check_predictions(at, query, current):
     signs, error = hand_signs(X, y, w, b, l2), hand_error(X @ w + b, y)
     values, sizes = hand_gradient(X, y, w, b, l2)
     band = 64 * eps * sizes + np.finfo(float).tiny
-    edge = [band[j] / 2 <= abs(values[j]) <= 2 * band[j] for j in range(len(values))]
+    edge = [band[j] / 2 <= abs(values[j]) <= 2 * band[j]
+            and 64 * eps * sizes[j] >= np.finfo(float).tiny  # else the sign is exact
+            for j in range(len(values))]
     before = hand_loss(X, y, w, b, l2)
     w_next, b_next = w - current.learning_rate * (X.T @ error / len(y) + l2 * w), \
         b - current.learning_rate * error.mean()
