@@ -389,3 +389,30 @@ def test_tiny_logits_are_no_tie(new_app):
     assert expected(1, settings) == {"sample 1 (x = 1)"}
     at = reveal(at, 1, "sample 1 (x = 1)")
     assert "Sample 1: its logit is the closest to 0" in at.success[0].value
+
+
+def test_inside_the_rounding_allowed_the_computed_sign_of_the_change_is_right_too(new_app):
+    """A walk: from w = -1000, b = 1000 at η = 1e-12, J = 1400 changes by -2.98e-12 (mpmath),
+    inside the 9e-12 the page allows for rounding; "down" was marked "Not quite", though
+    double precision gets the change to 1.5%. Both "stay the same" and "down" are right."""
+    import mpmath
+
+    mpmath.mp.dps = 60
+    x = [mpmath.mpf(v) for v in X5]
+    y = [int(v) for v in Y5]
+
+    def loss(w, b):  # -y log p - (1 - y) log(1 - p) = log(1 + e^z) - y z, exactly
+        return sum(mpmath.log(1 + mpmath.exp(w * xi + b)) - yi * (w * xi + b)
+                   for xi, yi in zip(x, y, strict=True)) / len(x)
+
+    w, b, rate = mpmath.mpf(-1000), mpmath.mpf(1000), mpmath.mpf("1e-12")
+    error = [1 / (1 + mpmath.exp(-(w * xi + b))) - yi for xi, yi in zip(x, y, strict=True)]
+    dw = sum(e * xi for e, xi in zip(error, x, strict=True)) / len(x)
+    db = sum(error) / len(x)
+    change = loss(w - rate * dw, b - rate * db) - loss(w, b)
+    assert -3.0e-12 < change < -2.9e-12
+    for guess, right in (("down", True), ("stay the same", True), ("up", False)):
+        at = reveal(new_app(lesson="4", w0="-1000", b0="1000", lr="1e-12").run(), 4, guess)
+        assert bool(at.success) == right and bool(at.error) != right, guess
+        said = (at.success or at.error)[0].value
+        assert '"Stay the same" and "down", the computed change\'s sign, are both right.' in said
