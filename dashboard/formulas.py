@@ -18,13 +18,15 @@ from logreg_core.checks import WhyFacts
 from .text import other_weights, tex_number, tex_paren
 
 
-def _aligned(lhs: str, definition: str, numbers, result: str, arrow: bool = False) -> str:
+def _aligned(lhs: str, definition: str, numbers, result: str, arrow: bool = False,
+             relation: str = "=") -> str:
     r"""One formula as an ``aligned`` block: the definition, the numbers (one line, or several
-    for a long sum), the result."""
+    for a long sum), the result (after ``relation``: ``<`` for a value that underflowed)."""
     first = r"\leftarrow" if arrow else "="
     lines = [numbers] if isinstance(numbers, str) else numbers
     middle = rf" \\ &= {lines[0]}" + "".join(rf" \\ &\quad {line}" for line in lines[1:])
-    return rf"\begin{{aligned}} {lhs} &{first} {definition}{middle} \\ &= {result} \end{{aligned}}"
+    return (rf"\begin{{aligned}} {lhs} &{first} {definition}{middle} \\ &{relation} {result} "
+            r"\end{aligned}")
 
 
 def _joined_lines(terms: list[str], per_line: int) -> list[str]:
@@ -79,8 +81,11 @@ def step_formulas(X: np.ndarray, w: np.ndarray, b: float, grad_pass: GradientPas
     rows[1:] = ["+ " + row for row in rows[1:]]
     lines = [
         _aligned("z_1", r"w \cdot x_1 + b", rows, f(grad_pass.z[0])),
+        # σ(z) is never 0: one that underflowed is below the smallest double, and says so
         _aligned("p_1", r"\sigma(z_1) = \frac{1}{1 + e^{-z_1}}",
-                 rf"\frac{{1}}{{1 + e^{{{f(-grad_pass.z[0])}}}}}", f(grad_pass.p[0])),
+                 rf"\frac{{1}}{{1 + e^{{{f(-grad_pass.z[0])}}}}}",
+                 *((f(grad_pass.p[0]),) if grad_pass.p[0] != 0 else
+                   (r"5 \times 10^{-324}", False, "<"))),
     ]
     penalty = r" + \tfrac{\lambda}{2}\lVert w \rVert^2" if l2 else ""
     penalty_value = f" + {f(grad_pass.penalty)}" if l2 else ""

@@ -186,6 +186,11 @@ def test_a_probability_or_loss_that_underflowed_is_not_written_0(new_app):
     (rows,) = [t.value for t in at.table if "loss" in t.value.columns]
     assert list(rows["p"]) == ["< 5e-324"] * 5
     assert list(rows["loss"]) == ["< 5e-324"] * 3 + [fmt(4000.0), fmt(5000.0)]
+    # and the step's formula: p_1 = 1/(1 + e^1000) < 5e-324, not "= 0"
+    step = new_app(data="five_points", w0="-1000", b0="0", step="0", steps="1",
+                   tab="step").run()
+    (p1,) = [m.value for m in step.markdown if r"p_1 &= \sigma(z_1)" in m.value]
+    assert r"&= \frac{1}{1 + e^{1000}} \\ &< 5 \times 10^{-324} \end{aligned}" in p1, p1
     # a grid (100 samples of iris, standardized): where the hand's p underflows it says so
     at = new_app(data="iris_petals", w0="-1000,-1000", b0="0", step="0", steps="1").run()
     grid = next(d.value for d in at.dataframe if "p" in d.value.columns)
