@@ -41,6 +41,15 @@ from .text import fmt, plural
 TOOLTIP_DIGITS = 6
 
 
+def within_words(step: int, verdict: Verdict) -> str:
+    """A run's "steps to within 1%" as a table writes it (``step`` from
+    `logreg_core.training.stays_within`, -1 where not reached): where rounding decides the
+    run's state at that step, it decides the step too, and no figure is given."""
+    if step < 0:
+        return "not reached"
+    return "decided by rounding" if verdict.rounding_decides(step) else f"{step:,}"
+
+
 def loss_texts(steps, loss, verdict: str | Verdict) -> list[str]:
     """Each loss as a tooltip writes it: to `TOOLTIP_DIGITS`, or from the step where rounding
     decides the run's state (`Verdict.rounding_decides`) to its certain digits only (a chaotic

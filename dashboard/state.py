@@ -186,21 +186,17 @@ def short_within(value: float, tolerance: float) -> float:
     return float(value)
 
 
-def picked_start(chart_state, cells: tuple[float, float] | None = None
-                 ) -> tuple[float, float] | None:
+def picked_start(chart_state, cells: tuple[float, float]) -> tuple[float, float] | None:
     """The centre of the heatmap cell a click on the landscape picked, or None: as short as a
     learner would type it while it stays within a tenth of a cell (``cells``: the grid's
-    spacing along each axis) of the centre, so that the start is where the click was; 3
-    significant digits without ``cells``."""
+    spacing along each axis) of the centre, so that the start is where the click was."""
     selection = (chart_state or {}).get("selection") or {}
     points = selection.get("start_at") or [{}]
     point = points[0] if isinstance(points, list) else {}
     if point.get("at_a") is None or point.get("at_c") is None:
         return None
-    a, c = float(point["at_a"]), float(point["at_c"])
-    if cells is None:
-        return float(f"{a:.3g}"), float(f"{c:.3g}")
-    return short_within(a, abs(cells[0]) / 10), short_within(c, abs(cells[1]) / 10)
+    return (short_within(float(point["at_a"]), abs(cells[0]) / 10),
+            short_within(float(point["at_c"]), abs(cells[1]) / 10))
 
 
 #: Session key of a landscape click outside the starting points allowed (its two values):
@@ -209,7 +205,7 @@ PICK_REFUSED = "landscape_pick_refused"
 
 
 def on_landscape_pick(axes: tuple[int, int], n_features: int,
-                      cells: tuple[float, float] | None = None) -> None:
+                      cells: tuple[float, float]) -> None:
     """A click on the loss landscape: the run starts at the cell clicked. ``axes`` are the
     parameters shown (j < n_features: weight j; j = n_features: the bias b); ``cells`` the
     grid's spacing along each (`picked_start`)."""

@@ -11,8 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["CHAOS_RTOL", "GRADIENT_PART_RTOL", "first_index", "gradients_apart",
-           "gradients_parted_at", "largest_gap", "loss_apart", "loss_gaps", "parted_at",
-           "rounding_gap"]
+           "gradients_parted_at", "largest_gap", "loss_apart", "loss_gaps", "parted_at"]
 
 #: Two summation orders of a stable run agree to 1e-15 or so; on a chaotic one their
 #: difference grows until it is as large as the band. A difference above this (half the
@@ -22,6 +21,7 @@ CHAOS_RTOL = 1e-8
 #: larger have parted: rounding, not the maths, decides the state's gradient from there on
 #: (a replay whose rounding is 100 times larger still agrees on every sign before it).
 GRADIENT_PART_RTOL = 1e-3
+
 
 def first_index(flags: np.ndarray) -> int | None:
     """The first index where ``flags`` holds, or None."""
@@ -50,11 +50,6 @@ def loss_gaps(loss, twin) -> np.ndarray:
     gaps[finite] = np.abs(a[finite] - b[finite]) / np.maximum(np.abs(a[finite]),
                                                               np.finfo(float).tiny)
     return gaps
-
-
-def rounding_gap(loss: np.ndarray, twin: np.ndarray) -> float:
-    """Largest ``|a - b| / |a|`` between two loss curves of one run, over their common states."""
-    return largest_gap(loss_gaps(loss, twin))
 
 
 def parted_at(loss, twin) -> int | None:

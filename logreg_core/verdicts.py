@@ -635,8 +635,9 @@ _THEORY = {
     "below_local_swinging": lambda r, n: (
         f"below the local limit 2/μ* = {n(r.local)} descent settles at {_best_fit(r, n)} "
         "once it is close enough, but this run has not come that close: lately its loss "
-        "stays above twice the best fit's, and theory cannot tell whether it ever will come "
-        "close (another stable pattern of the same rate may hold it)"),
+        f"stays above {HELD_OUT_FACTOR:g} times the best fit's, and theory cannot tell "
+        "whether it ever will come close (another stable pattern of the same rate may hold "
+        "it)"),
     "no_optimum": lambda r, n: (
         f"above the guaranteed rate 2/L = {n(r.guaranteed)} a step may raise the loss, but "
         "there is no best fit to overshoot: in the long run the loss falls towards 0 (where "

@@ -58,19 +58,16 @@ def rules_frame(ctx: ViewContext, yours: str) -> pd.DataFrame:
 
 def sweep_frame(sweep, rtol: float = 0.01) -> pd.DataFrame:
     """One row per swept rate: final loss, steps to within ``rtol`` of the best, verdict."""
-    reached = sweep.steps_to_within(rtol).astype(float)
-    reached[reached < 0] = np.nan
-    # where rounding decides the run's state from before that step, it decides the step too
-    rounded = np.array([np.isfinite(r) and v.rounding_decides(int(r))
-                        for r, v in zip(reached, sweep.verdicts, strict=True)], dtype=bool)
-    reached[rounded] = np.nan
+    steps_in = sweep.steps_to_within(rtol)
+    words = [rate_charts.within_words(int(s), v)
+             for s, v in zip(steps_in, sweep.verdicts, strict=True)]
+    # charted only where a figure is given (not reached, or decided by rounding: no point)
+    reached = np.where([w[0].isdigit() for w in words], steps_in, np.nan)
     return pd.DataFrame({
         "learning_rate": sweep.learning_rates,
         "final_loss": sweep.final_loss,
         "steps_to_1pct": reached,
-        "reached": ["decided by rounding" if by_rounding else
-                    f"{int(r):,}" if np.isfinite(r) else "not reached"
-                    for r, by_rounding in zip(reached, rounded, strict=True)],
+        "reached": words,
         "verdict": [v.kind for v in sweep.verdicts],
         "verdict_words": [v.kind_words for v in sweep.verdicts],
         "ended": [ended(v, final) for v, final in zip(sweep.verdicts, sweep.final_loss,

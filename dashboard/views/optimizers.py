@@ -64,11 +64,9 @@ def tolerance_table(histories: dict[str, lc.History], target: float,
     rows = []
     for name, h in histories.items():
         v = h.verdict
-        stays = stays_within(h.loss, target, 0.01)
-        reached = ("not reached" if stays < 0 else
-                   "decided by rounding" if v.rounding_decides(stays) else f"{stays:,}")
         rows.append({"optimizer": name, "verdict": v.kind_words,
-                     "steps to within 1%": reached,
+                     "steps to within 1%": rate_charts.within_words(
+                         stays_within(h.loss, target, 0.01), v),
                      "final loss": fmt_loss(h.loss[-1], max(1, min(digits, v.digits))),
                      "steps run": h.steps_run})
     return pd.DataFrame(rows)
