@@ -89,3 +89,10 @@ def test_a_key_given_twice_in_a_link_is_said_not_dropped_unseen():
     assert callable(getattr(st.query_params, "get_all", None))  # Streamlit's own API
     assert repeated_keys(Params()) == [
         "The link gives **lr** 2 times (“0\\.1”, “5”); the last one is used."]
+
+    class Hostile(Params):  # a key and values with line breaks, a heading and a link
+        pairs = (("a\r\n# h", "[x](http://e)\r"), ("a\r\n# h", "2"))
+
+    (notice,) = repeated_keys(Hostile())
+    assert "\r" not in notice and "\n" not in notice and "](" not in notice, notice
+    assert "**a \\# h**" in notice, notice
