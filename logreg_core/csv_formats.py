@@ -1,12 +1,16 @@
 """What a file uploaded as CSV is when it is not text: the formats people mistake for CSV
 (spreadsheets, Word documents, ZIP archives, pickles, UTF-16 text), told from their first
-bytes, each with what to do instead. Nothing is opened, unpacked or unpickled."""
+bytes, each with what to do instead; and which encoding its text is in (`decode`). Nothing
+is opened, unpacked or unpickled."""
 
 from __future__ import annotations
 
 import codecs
+import re
 
 TO_CSV = "save the data as CSV (one row per sample, values separated by commas) and upload that"
+#: The encodings `decode` may name, as a note says them (UTF-8 goes without saying).
+ENCODING_NAMES = {"latin-1": "latin-1", "cp1252": "Windows-1252"}
 TO_CSV_EXCEL = "open it in Excel, choose File > Save As > CSV UTF-8, and upload the .csv file"
 
 
@@ -35,3 +39,20 @@ def not_text(data: bytes) -> str | None:
     if b"\x00" in data:  # images, PDFs, archives, databases ...: binary formats hold NULs
         return f"This file is not text (it contains NUL bytes), so it is not a CSV file: {TO_CSV}."
     return None
+
+
+def decode(body: bytes, utf8: str) -> tuple[str, str]:
+    """The text and its encoding: UTF-8 (``utf8``, with or without its byte-order mark), else
+    Windows-1252 where the file has bytes 0x80-0x9F that it defines (Excel's default in
+    Western Europe writes the euro sign and curly quotes there: read as latin-1 they are
+    invisible control characters), else latin-1, which reads every byte sequence."""
+    try:
+        return body.decode("utf-8"), utf8
+    except UnicodeDecodeError:
+        pass
+    if re.search(rb"[\x80-\x9f]", body):
+        try:
+            return body.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:  # 0x81, 0x8d, 0x8f, 0x90, 0x9d: undefined there
+            pass
+    return body.decode("latin-1"), "latin-1"

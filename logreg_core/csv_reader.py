@@ -20,8 +20,19 @@ from itertools import groupby
 import numpy as np
 import pandas as pd
 
+from .csv_cells import (
+    DECIMAL_COMMA,
+    NUMBER_LIKE,
+    label_text,
+    mask_missing,
+    read_numbers,
+)
+from .csv_cells import named as _named
+from .csv_cells import plural as _plural
+from .csv_cells import quote as _quote
+from .csv_formats import ENCODING_NAMES, decode, not_text
 from .csv_formats import TO_CSV as _TO_CSV
-from .csv_formats import not_text
+from .datasets import CONSTANT_RTOL
 from .errors import LogRegInputError
 from .maths import MAX_ABS_FEATURE, check_data, column_mean_and_spread
 
@@ -33,17 +44,10 @@ MAX_COLUMNS = MAX_FEATURES + 1  # the features and the label
 MAX_BYTES = 10_000_000
 #: Delimiters tried, in order of preference when several fit equally well.
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
-#: Cells read as missing (after stripping whitespace): pandas' defaults plus "?" (UCI data sets).
-NA_TOKENS: frozenset[str] = frozenset({
-    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null", "?",
-})
 
 _SAMPLE_CHARS = 65_536  # text inspected to find the delimiter
 _SEP_LINE = re.compile(r"sep=([,;\t|])[ \t]*(?:\r\n|\r|\n|$)", re.IGNORECASE)
 _RULE_LINE = re.compile(r"[|:\s-]*-[|:\s-]*")  # Markdown's |---|, under a | header, quotes shut
-_DECIMAL_COMMA = re.compile(r"[+-]?(\d+(,\d*)?|,\d+)([eE][+-]?\d+)?")
-_NUMBER_LIKE = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|infinity|nan)", re.I)
 _NUMBERS = {"integer", "floating", "mixed-integer-float"}  # pandas' infer_dtype: not bool
 _DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
 _NEEDS = "choose a CSV file with a header row of column names and one row per sample"
@@ -72,22 +76,6 @@ class UploadError(LogRegInputError):
         return (type(self), (self.code, str(self)), self.__dict__)
 
 
-def _quote(*texts: object, most: int = 1000) -> str:
-    """User text for a message: each cut to 40 characters, quoted like `repr`, then listed."""
-    cut = [repr(t[:39] + "…" if len(t) > 40 else t) for t in map(str, texts[:most])]
-    return ", ".join(cut) + (", ..." if len(texts) > most else "")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
-def _named(names: Sequence[object], verbs: str = "/", noun: str = "column") -> str:
-    """``"column 'a' holds"`` or ``"columns 'a', 'b' hold"`` for ``verbs="holds/hold"``."""
-    verb = verbs.split("/")[len(names) > 1]
-    return f"{noun}{'s' if len(names) > 1 else ''} {_quote(*names)} {verb}".rstrip()
-
-
 @dataclass(frozen=True)
 class ParsedTable:
     """An uploaded CSV file, read.
@@ -97,7 +85,7 @@ class ParsedTable:
     frame : DataFrame of shape (n_rows, n_columns)
         Named as in the header (stripped, invisible characters made spaces); int64 or float64
         columns where they hold only numbers, else text; missing cells NaN.
-    encoding : {"utf-8", "utf-8-sig", "latin-1"}
+    encoding : {"utf-8", "utf-8-sig", "cp1252", "latin-1"}
     delimiter : {",", ";", "\\t", "|"}
     n_rows_in_file : int
         Data rows in the file; more than ``n_rows`` when a seeded sample was ``sampled``.
@@ -121,7 +109,8 @@ def read_csv_bytes(data: bytes, *, max_rows: int = MAX_ROWS, sample_large: bool 
     Parameters
     ----------
     data : bytes
-        The file's contents, untrusted: UTF-8 with or without a byte-order mark, else latin-1.
+        The file's contents, untrusted: UTF-8 with or without a byte-order mark, else
+        Windows-1252 or latin-1 (`csv_formats.decode`).
     max_rows : int, default MAX_ROWS
         Most data rows accepted; with more, keep a random sample of ``max_rows`` rows in file
         order (``sample_large``, seeded with ``np.random.default_rng(seed)``) or refuse.
@@ -144,14 +133,12 @@ def read_csv_bytes(data: bytes, *, max_rows: int = MAX_ROWS, sample_large: bool 
     if problem := not_text(data):
         raise UploadError("not_text", problem)
     body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
-    try:
-        text, encoding = body.decode("utf-8"), "utf-8" if body is data else "utf-8-sig"
-    except UnicodeDecodeError:  # every byte sequence is latin-1
-        text, encoding = body.decode("latin-1"), "latin-1"
+    text, encoding = decode(body, "utf-8" if body is data else "utf-8-sig")
     if not text.strip():
         what = "holds only blank space" if data else "is empty (0 bytes)"
         raise UploadError("empty", f"The file {what}: {_NEEDS}.")
-    notes = ["Read as latin-1 (not UTF-8)."] if encoding == "latin-1" else []
+    named = ENCODING_NAMES.get(encoding)  # UTF-8 goes without saying
+    notes = [f"Read as {named} (not UTF-8)."] if named else []
     if sep_line := _SEP_LINE.match(text):  # Excel's hint line "sep=;", not part of the table
         text = text[sep_line.end():]
     lines = [line.strip() for line in text[:_SAMPLE_CHARS].splitlines()[:20] if line.strip()]
@@ -248,7 +235,7 @@ def _read_table(text: str, delimiter: str, line_offset: int, notes: list[str]
         raise _bad_quotes(end + 1 + line_offset, f" ({exc})") from None  # the unread record
     if not names:  # e.g. only a 'sep=' line
         raise UploadError("empty", f"The file has no header row and no data rows: {_NEEDS}.")
-    if all(_NUMBER_LIKE.fullmatch(n) or _DECIMAL_COMMA.fullmatch(n) for n in names):  # a sample
+    if all(NUMBER_LIKE.fullmatch(n) or DECIMAL_COMMA.fullmatch(n) for n in names):  # a sample
         notes.append(f"The first row holds only numbers ({_quote(*names, most=3)}), so it is "
                      "read as a sample, not as column names: the columns are named column 1 "
                      f"{'and' if len(names) == 2 else 'to'} column {len(names)}.")
@@ -265,9 +252,14 @@ def _read_table(text: str, delimiter: str, line_offset: int, notes: list[str]
                           f"has {_plural(n_core, 'column name')}{others}: give every row exactly "
                           f"{_plural(n_core, 'value')} ({hint}).", line=bad[0], rows=n_bad)
     try:
-        frame = pd.read_csv(  # UTF-8 bytes: a quarter of the memory of a StringIO
+        # Missing cells are told apart by `csv_cells.mask_missing`, not by pandas' own list,
+        # which takes a class named "None" or "NA" for a gap. Where ',' may be the decimal
+        # mark, every cell comes as text (`csv_cells.read_numbers`): pandas reads 1.200 as 1.2
+        # even where '.' groups thousands. UTF-8 bytes: a quarter of the memory of a StringIO.
+        frame = pd.read_csv(
             io.BytesIO(text[body:].encode("utf-8")), sep=delimiter, header=None, engine="c",
-            names=list(range(width)), index_col=False, na_values=["?"], low_memory=False,
+            names=list(range(width)), index_col=False, keep_default_na=False,
+            na_values=["", "?"], dtype=None if delimiter == "," else str, low_memory=False,
         ) if n_rows else pd.DataFrame(columns=range(width))
     except (pd.errors.ParserError, ValueError, OverflowError) as exc:
         last = start + line_offset if "EOF inside string" in str(exc) else None  # its quote
@@ -301,13 +293,15 @@ def _duplicates(names: Iterable[str], where: str, renamed: Sequence[tuple[str, s
 
 
 def _tidy(frame: pd.DataFrame, names: list[str], delimiter: str, notes: list[str]) -> pd.DataFrame:
-    """Named columns with clean text cells and without empty rows (adding to ``notes``)."""
-    columns, dropped, n_decimal_comma = {}, [], 0
+    """Named columns with clean text cells, numbers read, without empty rows (adding to
+    ``notes``)."""
+    columns, dropped, kept = {}, [], []
     for j in frame.columns[: len(names)]:  # past them: blank fields after the last column
         series = frame[j]
         if isinstance(series.dtype, pd.StringDtype) or series.dtype == object:
-            series, decimal_comma = _clean_text(series, delimiter != ",")
-            n_decimal_comma += decimal_comma
+            series, token = mask_missing(series)
+            if token is not None and names[j]:
+                kept.append((names[j], token))
         if names[j]:
             columns[names[j]] = series
         elif series.notna().any():
@@ -318,32 +312,15 @@ def _tidy(frame: pd.DataFrame, names: list[str], delimiter: str, notes: list[str
             dropped.append(str(j + 1))
     if dropped:
         notes.append(f"Ignored unnamed empty column{'s'[len(dropped) < 2:]} {', '.join(dropped)}.")
+    read_numbers(columns, delimiter, notes)
+    for name, token in kept:
+        notes.append(f"Read {_quote(token)} in {_quote(name)} as a value, not as a missing "
+                     "cell: it is the column's only other value.")
     frame = pd.DataFrame(columns, index=frame.index)
-    if n_decimal_comma:
-        notes.append("Read ',' as the decimal mark (1,5 as 1.5) in "
-                     f"{_plural(n_decimal_comma, 'column')}.")
     if (empty := frame.isna().all(axis=1)).any():
         frame = frame[~empty]
         notes.append(f"Skipped {_plural(int(empty.sum()), 'empty row')}.")
     return frame.reset_index(drop=True)
-
-
-def _clean_text(series: pd.Series, decimal_comma: bool) -> tuple[pd.Series, bool]:
-    """Strip text, mark missing cells, read numbers pandas left as text (' NA ', '1,5'), and
-    give back pandas' own dtype (str) to a column of text."""
-    series = series.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
-    series = series.mask(series.map(lambda v: isinstance(v, str) and v in NA_TOKENS).astype(bool))
-    present = series.dropna()
-    if not present.empty and all(isinstance(v, str) for v in present):
-        if _NUMBER_LIKE.fullmatch(present.iloc[0]):
-            numbers = pd.to_numeric(series, errors="coerce")
-            if numbers.notna().sum() == len(present):
-                return numbers, False
-        if decimal_comma and present.str.fullmatch(_DECIMAL_COMMA.pattern).all():
-            numbers = pd.to_numeric(series.str.replace(",", ".", regex=False), errors="coerce")
-            if numbers.notna().sum() == len(present):
-                return numbers, True
-    return pd.Series(series.tolist(), index=series.index, name=series.name), False
 
 
 def _is_numeric_column(series: pd.Series, allow_empty: bool = False) -> bool:
@@ -391,28 +368,17 @@ def target_candidates(frame: pd.DataFrame) -> list[str]:
     return found[-1:] + found[:-1] if found and found[-1] == last else found
 
 
-def _label_text(value: object) -> str:
-    """A label value as text: 1, 1.0 and np.int64(1) are all "1"; True is "True"."""
-    if isinstance(value, bool | np.bool_):
-        return str(bool(value))
-    if isinstance(value, float | np.floating):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(float(value))
-    if isinstance(value, int | np.integer):  # str() refuses more than 4,300 digits
-        return str(int(value)) if abs(int(value)) < 10**4000 else hex(int(value))
-    return str(value)
-
-
 def _distinct_labels(series: pd.Series, limit: int) -> tuple[dict[str, object], int]:
     """The first ``limit`` distinct values as text -> value; and how many texts in all."""
     if series.dtype.kind in "iufb" or isinstance(series.dtype, pd.StringDtype):
         # distinct numbers (or strings) have distinct texts: no need to look at them all
         uniques = pd.unique(series.dropna())
-        return {_label_text(v): v for v in uniques[:limit]}, len(uniques)
+        return {label_text(v): v for v in uniques[:limit]}, len(uniques)
     # by text, not by pd.unique's equality, which takes 0 and False for one value (then "0"
     # had no label and encoding raised KeyError: a property test's frame of None, False,
     # True, 0)
     values = series.dropna()
-    texts = values.map(_label_text)
+    texts = values.map(label_text)
     first = ~texts.duplicated().to_numpy()
     found = dict(zip(texts[first], values[first], strict=True))
     return dict(list(found.items())[:limit]), len(found)
@@ -437,7 +403,7 @@ class LabelMapping:
     def encode(self, values: pd.Series) -> np.ndarray:
         """Float 0/1 labels of shape (n_values,) for ``values`` (no missing, both classes)."""
         codes = {self.negative: 0.0, self.positive: 1.0}
-        return np.fromiter((codes[_label_text(v)] for v in values), float, count=len(values))
+        return np.fromiter((codes[label_text(v)] for v in values), float, count=len(values))
 
 
 def label_mapping(values: pd.Series, swap: bool = False) -> LabelMapping:
@@ -480,6 +446,26 @@ def label_mapping(values: pd.Series, swap: bool = False) -> LabelMapping:
     else:
         pair = tuple(sorted(texts, key=lambda t: (t.casefold(), t)))
     return LabelMapping(*(pair[::-1] if swap else pair))
+
+
+def _nearly_constant(frame: pd.DataFrame, X: np.ndarray, features: list[str],
+                     means: np.ndarray, stds: np.ndarray) -> UploadError | None:
+    """A "nearly_constant" error for features whose values differ only far down their digits
+    (1000000000000001 to 1000000000000005: a spread of 1.4e-15 of their size, an upload
+    walk), which `constant_features` takes for constant: the page then said they had the
+    same value in every row and left them out of the best fit."""
+    bad = [features[j] for j in range(X.shape[1]) if np.ptp(X[:, j]) > 0
+           and stds[j] <= CONSTANT_RTOL * abs(means[j])]
+    if not bad:
+        return None
+    values = frame[bad[0]].dropna()  # as read: integers past 2^53 exact
+    low, high = (label_text(v) for v in (values.min(), values.max()))
+    where = f" in {_quote(bad[0])}" if len(bad) > 1 else ""
+    return UploadError("nearly_constant", f"The {_named(bad, 'varies/vary')} only far down "
+                       f"{'its' if len(bad) == 1 else 'their'} digits (from {low} to "
+                       f"{high}{where}), too little for double precision to fit: subtract a "
+                       f"round number near {low} from every value before uploading, or "
+                       f"untick {'it' if len(bad) == 1 else 'them'}.", columns=bad)
 
 
 @dataclass(frozen=True)
@@ -592,7 +578,10 @@ def prepare(frame: pd.DataFrame, target: str, features: list[str], *, swap_label
                               f"untick {'them' if len(bad) > 1 else 'it'}.", columns=bad)
     X, y = check_data(X, mapping.encode(labels))
     with np.errstate(all="ignore"):
-        stds = column_mean_and_spread(X)[1]
+        means, stds = column_mean_and_spread(X)
+    if error := _nearly_constant(frame, X, features, means, stds):
+        raise error
+    with np.errstate(all="ignore"):
         usable = stds[np.isfinite(stds) & (stds > 0)]
         scale_ratio = float(usable.max() / usable.min()) if usable.size >= 2 else 1.0
     return PreparedData(X=X, y=y, feature_names=list(map(str, features)), mapping=mapping,

@@ -120,10 +120,16 @@ def load_dataset(name: str) -> Dataset:
     return Dataset(info=info, X=X, y=y, feature_names=features, note=note)
 
 
+#: A feature whose spread is at most this fraction of its mean's size is constant to double
+#: precision: standardizing it would magnify the rounding of its mean (`constant_features`).
+CONSTANT_RTOL = 1e-12
+
+
 def constant_features(X, names: Sequence[str]) -> list[str]:
     """Names of the features with the same value in every row.
 
-    The rule `Standardizer.fit` applies: standard deviation 0, or at most ``1e-12 * |mean|``
+    The rule `Standardizer.fit` applies: standard deviation 0, or at most
+    ``CONSTANT_RTOL * |mean|``
     (a spread that small relative to the values is rounding, not data). The test is relative
     only: a feature measured in units of 1e-140 varies as much as one in units of 1.
 
@@ -146,7 +152,7 @@ def constant_features(X, names: Sequence[str]) -> list[str]:
         return []
     with np.errstate(all="ignore"):
         mean, scale = column_mean_and_spread(X)
-    constant = (scale == 0) | (scale <= 1e-12 * np.abs(mean))
+    constant = (scale == 0) | (scale <= CONSTANT_RTOL * np.abs(mean))
     return [str(names[j]) for j in np.flatnonzero(constant)]
 
 
@@ -208,7 +214,11 @@ class Standardizer:
         Returns
         -------
         w : ndarray of shape (n_features,)
+            ``±inf`` where ``w' / s`` is beyond the largest double (a spread of 1e-310: the
+            caller says so).
         b : float
+            From ``mu / s``, which stays finite where ``w' / s`` does not.
         """
         w = np.asarray(w, dtype=float)
-        return w / self.scale, float(b - np.sum(w * self.mean / self.scale))
+        with np.errstate(over="ignore", invalid="ignore"):
+            return w / self.scale, float(b - np.sum(w * (self.mean / self.scale)))

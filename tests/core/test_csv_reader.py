@@ -508,9 +508,12 @@ def test_numbers_need_no_help_from_the_delimiter():
     parsed = read_csv_bytes(b"x;z;t;y\n1,5;1;1.000;0\n-2,25e1;7;2;1\n3;,5;,5;0\n")
     assert parsed.frame["x"].tolist() == [1.5, -22.5, 3.0]
     assert parsed.frame["z"].tolist() == [1.0, 7.0, 0.5]
-    assert parsed.frame["t"].tolist() == ["1.000", "2", ",5"]  # 1.000 may mean 1000: text
+    # ',' is the decimal mark in this file (,5 beside 1.000 too): '.' groups thousands
+    assert parsed.frame["t"].tolist() == [1000.0, 2.0, 0.5]
     assert parsed.notes == ("Detected ';' as the delimiter.",
-                            "Read ',' as the decimal mark (1,5 as 1.5) in 2 columns.")
+                            "Read ',' as the decimal mark (1,5 as 1.5) in 3 columns.",
+                            "Read '.' as the thousands separator (1.200 as 1200) in column 't', "
+                            "as ',' is the decimal mark in this file.")
     parsed = read_csv_bytes(b'x,y\n"1,5",0\n2,1\n')  # a comma delimiter: "1,5" is text
     assert parsed.frame["x"].tolist() == ["1,5", "2"] and numeric_columns(parsed.frame) == ["y"]
 
@@ -629,3 +632,4 @@ def test_a_header_with_any_name_that_is_not_a_number_stays_the_header(header):
     table = read_csv_bytes(f"{header}\n1,0\n2,1\n".encode())
     assert list(table.frame.columns) == [name.strip() for name in header.split(",")]
     assert len(table.frame) == 2 and not any("only numbers" in n for n in table.notes)
+
