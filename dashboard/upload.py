@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 import logreg_core as lc
@@ -196,4 +197,18 @@ def upload_source(sidebar) -> Source | None:
     return Source(key=key, X=prepared.X, y=prepared.y, names=tuple(prepared.feature_names),
                   title=f"your file ({len(prepared.y):,} rows)",
                   note="**Your file**\n\n" + "\n\n".join(f"- {n}" for n in notes),
-                  preview=parsed.frame)
+                  preview=preview_frame(parsed.frame))
+
+
+def preview_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The file as read, for the grid: a column of Python objects (integers past 64 bits,
+    which pandas keeps exact and Arrow cannot hold: the Data view was a traceback, an upload
+    walk) as the text of each value."""
+    objects = [j for j, dtype in enumerate(frame.dtypes) if dtype.kind == "O"]
+    if not objects:
+        return frame
+    frame = frame.copy()
+    for j in objects:
+        column = frame.iloc[:, j]
+        frame.isetitem(j, column.map(lambda v: v if pd.isna(v) else str(v)).astype("str"))
+    return frame

@@ -47,12 +47,21 @@ def render(ctx: ViewContext) -> None:
         show_frame(update, digits, key="update_table")
     if ctx.data.standardized and ctx.data.scaler is not None:
         w_orig, b_orig = ctx.data.scaler.to_original_units(ctx.w, ctx.b)
+        original = np.append(w_orig, b_orig)
         units = pd.DataFrame(
-            {"standardized": np.append(ctx.w, ctx.b), "original units": np.append(w_orig, b_orig)},
+            {"standardized": np.append(ctx.w, ctx.b), "original units": original},
             index=pd.Index(tables.parameter_names(names), name="parameter"))
         st.markdown("**The same model in the features' original units** (w / scale, and b "
                     "minus the sum of w × mean / scale)")
-        show_frame(units, digits, key="original_units")
+        text = {}
+        if not np.all(np.isfinite(original)):  # a spread of 1e-310: w / scale overflows
+            text = {"original units": st.column_config.TextColumn(alignment="right")}
+            units["original units"] = [fmt(v, digits) if np.isfinite(v) else "overflows"
+                                       for v in original]
+            st.caption("Overflows: a weight divided by its feature's spread (as small as "
+                       f"{fmt(float(np.min(ctx.data.scaler.scale)), 4)}) is beyond "
+                       f"{fmt(float(np.finfo(float).max), 2)}, the largest double.")
+        show_frame(units, digits, key="original_units", column_config=text)
     show_formulas("**The same step as formulas**, numbers filled in",
                   formulas.step_formulas(X, ctx.w, ctx.b, ctx.grad_pass,
                                          ctx.settings.learning_rate, l2=ctx.settings.l2,

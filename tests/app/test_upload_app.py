@@ -365,3 +365,28 @@ def test_the_buggy_loop_never_says_a_number_comes_out_instead_of_itself(upload_a
     assert "The first weight's gradient" in text
     for said in re.findall(r"comes out (\S+) instead of (\S+?)[.:](?:\s|$)", text):
         assert said[0] != said[1], said
+
+
+def test_integers_past_64_bits_show_in_the_data_view(upload_app):
+    """pandas keeps them exact as Python integers, which Arrow cannot hold: the Data view was
+    a traceback (an upload walk)."""
+    at = open_tab(upload_app("bigint.csv", b"x,y\n18446744073709551617,0\n"
+                             b"18446744073709551619,1\n3,0\n4,1\n"), "data")
+    assert not at.exception
+    preview = table(at, "x")
+    assert preview["x"].tolist() == ["18446744073709551617", "18446744073709551619", "3", "4"]
+
+
+def test_a_weight_beyond_the_largest_double_in_original_units_says_so(upload_app):
+    """Spreads of 1e-310: w / scale overflows, and the whole column was blank in Chromium.
+    b is finite (from mean / scale, 2.236 here), and shown."""
+    at = upload_app("tiny.csv", b"x,y\n1e-310,0\n2e-310,1\n3e-310,0\n4e-310,1\n")
+    at.toggle(key="standardize").set_value(True).run()
+    assert not at.exception
+    units = table(at, "original units")
+    w, b = units["standardized"].tolist()
+    assert units["original units"].tolist()[0] == "overflows"
+    x = np.array([1.0, 2.0, 3.0, 4.0])  # the same spread in units of 1e-310
+    assert float(units["original units"].tolist()[1]) == pytest.approx(
+        b - w * x.mean() / x.std(), rel=1e-3)
+    assert any("beyond 1.8e+308, the largest double" in c for c in shown(at, "caption"))
