@@ -632,3 +632,19 @@ def test_a_chaotic_runs_real_loss_change_is_no_rounding(new_app):
                  b0="30").run()
     (last,) = [m for m in at.metric if m.label == "Loss at step 2,000"]
     assert last.proto.delta.startswith("-1") and "rounding" not in last.proto.delta
+
+
+@pytest.mark.parametrize("b0", [0.0, 2.0, -2.0])
+def test_with_every_weight_zero_the_caption_counts_sides_as_the_readout_does(new_app, b0):
+    """At step 0 the caption said "no boundary, p is the same everywhere" beside "40% on
+    their label's side" (a visual walk). With w = 0 every p is σ(b): all on one side, or at
+    b = 0 a tie that p >= 0.5 puts in class 1."""
+    at = new_app(step="0", b0=fmt(b0)).run()
+    y = np.array([0, 0, 0, 1, 1])
+    p = 1.0 / (1.0 + math.exp(-b0))  # by hand: 0.5, 0.8808, 0.1192
+    right = int(np.sum(y == 1)) if p >= 0.5 else int(np.sum(y == 0))
+    tie = " (which counts as class 1: p ≥ 0.5 is predicted 1)" if b0 == 0 else ""
+    assert caption_with(at, "At step 0") == (
+        f"At step 0 every weight is 0: no boundary, p = σ(b) = {fmt(p)} for every sample{tie}, "
+        f"so {right} of 5 samples are on their label's side of p = 0.5.")
+    assert metric(at, "Accuracy at step 0") == f"{right / 5:.0%}"
