@@ -291,9 +291,14 @@ class Verdict:
         """The kind as words in a sentence, with what this run has shown of it: "settling in
         the long run, not yet" (`not_yet`); for a run `too_short` to judge, "oscillating so
         far (too few steps to tell)" where theory says nothing, "settling in the long run (too
-        few steps to see it yet)" where it decides the kind; else the kind alone."""
+        few steps to see it yet)" where it decides the kind; "converging in trend (mini-batch
+        noise)" for a mini-batch run whose loss rises at many steps while its trend falls (in
+        the optimizers' table, batch 1 read "converging" beside plain descent, though it rose
+        at 58 of its last 99 steps: a visual walk); else the kind alone."""
         if self.not_yet:
             return f"{self.kind} in the long run, not yet"
+        if self.basis == "trend_down":  # beside a full-batch run's "converging": not alike
+            return f"{self.kind} in trend (mini-batch noise)"
         if self.too_short and not self.shown_diverging:  # 1.1 to 60,810 in 3 steps: shown
             return (f"{self.kind} in the long run (too few steps to see it yet)" if self.theory
                     else f"{self.kind} so far (too few steps to tell)")
@@ -304,7 +309,8 @@ class Verdict:
         n = _numbers(max(1, min(SENTENCE_DIGITS, self.digits)))
         measured = _MEASURED[self.basis](self, n)
         head = ("Oscillating (mini-batch noise)" if self.basis == "noise" else
-                self.kind_words.capitalize() if self.not_yet else self.kind.title())
+                self.kind_words.capitalize() if self.not_yet or self.basis == "trend_down"
+                else self.kind.title())
         if not self.theory:
             text = f"{head}: {measured}."
         else:

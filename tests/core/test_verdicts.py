@@ -247,6 +247,9 @@ def test_mini_batch_descent_still_going_down_is_judged_on_its_trend(students):
     verdict = judge(history, stochastic=True)
     assert verdict.kind == CONVERGING and verdict.basis == "trend_down" and verdict.trend < 0
     assert "trend" in verdict.describe()
+    # in words not a full-batch run's "converging": its loss rises at single steps
+    assert verdict.kind_words == "converging in trend (mini-batch noise)"
+    assert verdict.describe().startswith("Converging in trend (mini-batch noise): the trend of")
 
 
 def test_mini_batch_runs_that_reached_their_noise_floor_oscillate(students):
