@@ -38,6 +38,17 @@ def angle_note(ctx: ViewContext, direction: np.ndarray | None) -> str:
     return f" At step {ctx.k:,}, (w, b) points {fmt(angle, 3)}° away from it."
 
 
+def farthest_point(theta: np.ndarray, axes, params: list[str]) -> str:
+    """Where a path reaches farthest along either of the picture's two axes, in words
+    ("w = 25.3"), from its finite states of shape (n_states, n_features + 1)."""
+    points = theta[:, list(axes)]
+    points = points[np.all(np.isfinite(points), axis=1)]
+    far = int(np.argmax(np.max(np.abs(points), axis=0)))
+    column = points[:, far]
+    value = float(column[np.argmax(np.abs(column))])
+    return f"{md_escape(params[axes[far]], 60)} = {fmt(value, 3)}"
+
+
 def render(ctx: ViewContext) -> None:
     names = ctx.names
     n_features = len(names)
@@ -67,6 +78,11 @@ def render(ctx: ViewContext) -> None:
     a_range, c_range = landscape.grid_ranges(framed, extra, axes)
     off_picture = [name for name in diverging
                    if not landscape.inside(others[name].theta, axes, a_range, c_range)]
+    # Newton's method on separable data is left out of the framing (its steps run off
+    # towards the max-margin direction): its path may leave the picture, and was then a name
+    # in the legend with no line (a visual walk)
+    runs_off = [name for name, h in others.items() if name not in diverging
+                and not landscape.inside(h.theta, axes, a_range, c_range)]
     surface, segments = compute.loss_surface(ctx.data, tuple(theta[k]), axes, a_range, c_range,
                                              ctx.settings.l2)
     paths = pd.concat([path_frame(theta, history.loss, axes, "gradient descent (your run)")]
@@ -121,12 +137,11 @@ def render(ctx: ViewContext) -> None:
     else:
         where = f"There is no best fit to mark: {md_escape(fit.message, 200)}"
     if history.verdict.kind == DIVERGING:  # the picture is framed on it: say so
-        far = max(range(2), key=lambda i: float(np.max(np.abs(theta[:, axes[i]]))))
-        column = theta[:, axes[far]]
-        farthest = float(column[np.argmax(np.abs(column))])
-        where += (f" Your run diverges at this rate and the picture is framed on its path, "
-                  f"which runs out to {md_escape(params[axes[far]], 60)} = "
-                  f"{fmt(farthest, 3)}.")
+        where += (" Your run diverges at this rate and the picture is framed on its path, "
+                  f"which runs out to {farthest_point(theta, axes, params)}.")
+    for name in runs_off:
+        where += (f" {md_escape(name[:1].upper() + name[1:], 60)}'s path leaves the picture: "
+                  f"it runs out to {farthest_point(others[name].theta, axes, params)}.")
     if off_picture:
         names_off = " and ".join(md_escape(n, 60) for n in off_picture)
         where += (f" {names_off[:1].upper()}{names_off[1:]} "

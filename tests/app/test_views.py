@@ -84,6 +84,24 @@ def test_landscape_frames_your_run_and_names_the_paths_that_leave_it(new_app):
     assert "Nesterov \\(β \\= 0\\.9\\) diverges at this rate: its path leaves" in caption
 
 
+def test_every_path_that_leaves_the_landscape_is_named(new_app):
+    """On the 5 points Newton's method runs off (no best fit) and is not framed: its name was
+    in the legend with no line in the picture, and no word said why (a visual walk)."""
+    at = new_app(tab="landscape").run()
+    (cells,) = frames_with(at, "log10 loss")
+    a_low, a_high, c_low, c_high = (cells["a"].min(), cells["a2"].max(), cells["c"].min(),
+                                    cells["c2"].max())
+    paths = max(frames_with(at, "run", "a", "c"), key=len)
+    outside = {run: path for run, path in paths.groupby("run")
+               if not (path["a"].between(a_low, a_high).all()
+                       and path["c"].between(c_low, c_high).all())}
+    assert set(outside) == {"Newton's method"}
+    far = outside["Newton's method"]["c"].abs().max()  # b runs farthest (w stays near 25)
+    caption = plain(next(c.value for c in at.caption if c.value.startswith("Loss over")))
+    assert f"Newton's method's path leaves the picture: it runs out to b = -{fmt(far, 3)}." \
+        in caption
+
+
 def test_landscape_ray_is_the_max_margin_direction(new_app):
     at = new_app(tab="landscape").run()
     (ray,) = [f for f in frames_with(at, "a", "c") if len(f) == 2 and len(f.columns) == 2]
