@@ -144,8 +144,16 @@ def zigzags(loss: np.ndarray) -> bool:
     return bool(np.mean(signs[1:] * signs[:-1] < 0) > ZIGZAG_SHARE)
 
 
+#: Fewest steps in a stretch of `envelope_frame`: each then holds a high and a low of any
+#: zig-zag of period up to 8 (with 150 stretches, a run of 200 steps had stretches of one
+#: step, and its "highest" and "lowest" lines zig-zagged across each other: a visual walk).
+MIN_STRETCH = 8
+
+
 def envelope_frame(loss: np.ndarray, n_buckets: int = 150) -> pd.DataFrame:
-    """Highest and lowest loss per stretch of steps (columns step, high, low)."""
+    """Highest and lowest loss per stretch of steps (columns step, high, low): at most
+    ``n_buckets`` stretches, each of at least `MIN_STRETCH` steps (one, for fewer steps)."""
+    n_buckets = max(1, min(n_buckets, loss.shape[0] // MIN_STRETCH))
     edges = np.unique(np.linspace(0, loss.shape[0], n_buckets + 1).astype(int))
     rows = [(start, float(loss[start:stop].max()), float(loss[start:stop].min()))
             for start, stop in itertools.pairwise(edges)]

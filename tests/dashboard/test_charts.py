@@ -272,3 +272,16 @@ def test_every_overlay_run_has_a_colour_of_its_own_seen_on_both_themes():
         for colour in colours:
             light, dark = sorted([luminance(colour), luminance(background)], reverse=True)
             assert (light + 0.05) / (dark + 0.05) >= 2.0, (colour, background)
+
+
+def test_an_envelope_of_a_zig_zag_does_not_zig_zag():
+    """150 stretches over 201 steps were 1 or 2 steps long, so the "highest" and "lowest"
+    lines of a 2-cycle crossed each other (a visual walk). A damped 2-cycle's envelope
+    closes in: highs never rise, lows never fall."""
+    t = np.arange(201)
+    loss = 1.0 + 0.5 * (-1.0) ** t * 0.99 ** t
+    band = charts.envelope_frame(loss)
+    assert np.all(np.diff(band["high"]) <= 0) and np.all(np.diff(band["low"]) >= 0)
+    assert np.all(band["high"] > band["low"])
+    assert band["step"].tolist()[0] == 0 and len(band) == 201 // charts.MIN_STRETCH
+    assert len(charts.envelope_frame(loss[:3])) == 1  # fewer steps than a stretch: one
