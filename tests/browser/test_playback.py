@@ -209,6 +209,38 @@ def test_the_loss_axis_ticks_read_differently_and_stay_short(page):
     decades = run("logTicks(3.8e-21, 0.6931)")
     assert 2 <= len(decades) <= 6 and all(str(t).startswith("1e") for t in decades[:-1])
     assert run("label(1e-21)") == "1e-21" and run("label(2e300)") == "2e300"
+    # The step axis (whole = true): 1 step read 0, 0.2, ... 1 and 3 steps 0, 0.5, ... 3.
+    assert run("niceTicks(0, 1, 6, true)") == [0, 1]
+    assert run("niceTicks(0, 3, 6, true)") == [0, 1, 2, 3]
+    for last in (2, 5, 7, 10, 13, 200, 2000, 100_000):
+        ticks = run(f"niceTicks(0, {last}, 6, true)")
+        assert all(t == int(t) for t in ticks) and len(set(ticks)) == len(ticks) > 1, ticks
+
+
+def drawn_ticks(page) -> dict:
+    """The tick labels the player drew on its loss chart: {"x": [...], "y": [...]}."""
+    return player(page).evaluate("root => root.__player.lossGeometry.ticks")
+
+
+@pytest.mark.parametrize(("query", "steps"), [("?steps=1", ["0", "1"]),
+                                              ("?steps=3", ["0", "1", "2", "3"])])
+def test_the_step_axis_has_whole_distinct_ticks(page, app_url, query, steps):
+    """Found by a walk: 1 step had step ticks 0, 0.2, 0.4, 0.6, 0.8, 1."""
+    open_app(page, app_url, query)
+    assert drawn_ticks(page)["x"] == steps
+    assert_clean(page)
+
+
+def test_a_loss_that_barely_moves_has_a_loss_axis_with_ticks(page, app_url):
+    """Found by a walk: at η = 1e-12 (a change of 2e-11) the loss axis had one label,
+    "0.693147", and the curve fell from its top to its bottom. The axis is at least 1% of the
+    loss tall (player.loss_range), so its labels read apart and the curve is flat."""
+    open_app(page, app_url, "?lr=1e-12")
+    labels = drawn_ticks(page)["y"]
+    assert len(labels) >= 2 and len(set(labels)) == len(labels), labels
+    values = [float(t) for t in labels]
+    assert min(values) < 0.6931 < max(values), labels
+    assert_clean(page)
 
 
 def test_the_readout_writes_the_loss_as_the_page_does(page, app_url):
