@@ -35,8 +35,10 @@ function niceTicks(low, high, count, whole = false) {
   const power = Math.pow(10, Math.floor(Math.log10(raw)));
   const nice = [1, 2, 5, 10].map((m) => m * power).find((s) => span / s <= count) || power * 10;
   const step = whole ? Math.max(1, nice) : nice;
+  // (an axis up to the largest double: high + 1e-9 * span was inf, and so was t, forever)
+  const end = Math.min(high + 1e-9 * span, Number.MAX_VALUE);
   const ticks = [];
-  for (let t = Math.ceil(low / step) * step; t <= high + 1e-9 * span; t += step) ticks.push(t);
+  for (let t = Math.ceil(low / step) * step; t <= end; t += step) ticks.push(t);
   return ticks;
 }
 
@@ -78,7 +80,9 @@ function logTicks(low, high) {
     for (let e = Math.floor(Math.log10(low)); e <= Math.ceil(Math.log10(high)); e += 1) {
       for (const m of mantissas) {
         const t = m * Math.pow(10, e);
-        if (t >= low * (1 - 1e-12) && t <= high * (1 + 1e-12)) ticks.push(t);
+        if (t >= low * (1 - 1e-12) && t <= Math.min(high * (1 + 1e-12), Number.MAX_VALUE)) {
+          ticks.push(t);
+        }
       }
     }
     if (ticks.length >= 2) return ticks.length > 5 ? ticks.filter((_, i) => i % Math.ceil(ticks.length / 5) === 0) : ticks;

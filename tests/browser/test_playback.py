@@ -212,6 +212,11 @@ def test_the_loss_axis_ticks_read_differently_and_stay_short(page):
     # The step axis (whole = true): 1 step read 0, 0.2, ... 1 and 3 steps 0, 0.5, ... 3.
     assert run("niceTicks(0, 1, 6, true)") == [0, 1]
     assert run("niceTicks(0, 3, 6, true)") == [0, 1, 2, 3]
+    # An axis up to the largest double (a diverging run) has a few ticks, all finite: the
+    # last one's step overflowed to inf and the loop never ended ("Invalid array length").
+    for call in ("niceTicks(0, Number.MAX_VALUE, 4)", "logTicks(1e300, Number.MAX_VALUE)"):
+        ticks = run(call)
+        assert 1 <= len(ticks) <= 6 and all(t <= 1.8e308 for t in ticks), (call, ticks)
     for last in (2, 5, 7, 10, 13, 200, 2000, 100_000):
         ticks = run(f"niceTicks(0, {last}, 6, true)")
         assert all(t == int(t) for t in ticks) and len(set(ticks)) == len(ticks) > 1, ticks
@@ -228,6 +233,16 @@ def test_the_step_axis_has_whole_distinct_ticks(page, app_url, query, steps):
     """Found by a walk: 1 step had step ticks 0, 0.2, 0.4, 0.6, 0.8, 1."""
     open_app(page, app_url, query)
     assert drawn_ticks(page)["x"] == steps
+    assert_clean(page)
+
+
+def test_a_loss_up_to_the_largest_double_is_drawn(page, app_url):
+    """λ = 19 at η = 0.2 on the 5 points, 500 steps: the loss reaches 1.7e308, the axis runs
+    to the largest double, and the player stopped with "Invalid array length" (its ticks)."""
+    open_app(page, app_url, "?l2=19&lr=0.2&steps=500")
+    expect(player(page).locator(".readout")).to_contain_text("Step ")
+    assert len(drawn_ticks(page)["y"]) >= 2
+    assert page.get_by_text("BidiComponent Error").count() == 0
     assert_clean(page)
 
 
