@@ -103,7 +103,8 @@ def player_data(ctx: ViewContext, axes: tuple[int, ...], editable: bool,
         "picture_height": picture_height, "loss_height": loss_height,
         "loss_curve": {"steps": index.tolist(), "loss": _numbers(values), "log": log,
                        "range": [low, high]},
-        "alt_picture": explain.model_chart_alt(ctx), "alt_loss": explain.loss_chart_alt(ctx),
+        "alt_picture": explain.player_picture_alt(ctx),
+        "alt_loss": explain.player_loss_alt(ctx),
     }, allow_nan=False)  # a browser's JSON.parse takes no Infinity or NaN
     return head.encode() + b"\n" + frames_json
 

@@ -217,6 +217,23 @@ def test_the_player_is_sent_json_a_browser_can_read_when_the_loss_nears_the_larg
         assert 0 <= low < high and np.isfinite(high - low), query
 
 
+@pytest.mark.parametrize(("query", "words"), [
+    ({}, "the sigmoid curve p(x)"),
+    ({"data": "iris_petals"}, "over the two features,"),
+    ({"data": "breast_cancer"}, "the others held at their means"),
+])
+def test_the_players_text_alternatives_describe_what_it_draws(new_app, query, words):
+    """The player used the charts' text alternatives: "a dot at the inspected step" (while it
+    plays, its dot is elsewhere), "the caption under the chart" (the lesson has none under
+    it), and on breast cancer "one row per true label" (it draws the plane of two features).
+    They now name the step the player shows, as its readout does."""
+    data = player(new_app(**query).run())
+    for alt in (data["alt_picture"], data["alt_loss"]):
+        assert "the step the player shows" in alt
+        assert "inspected" not in alt and "caption" not in alt
+    assert words in data["alt_picture"]
+
+
 @pytest.mark.parametrize("log", ["0", "1"])
 def test_a_loss_that_barely_moves_is_drawn_flat(new_app, log):
     """Found by a walk: at η = 1e-12 the loss moves by 2e-11 over 200 steps, and the loss axis,
@@ -289,8 +306,8 @@ def test_the_players_readout_is_sent_the_loss_as_the_caption_writes_it(new_app, 
     data = player(at)
     k = data["inspect"]
     frame = data["frames"]["steps"].index(k)
-    dot = re.search(r"Dot at step [\d,]+: (.+)\.$", caption_with(at, "Loss ")).group(1)
-    assert data["loss_texts"][frame] == dot
+    said = re.search(r"Inspected step [\d,]+: (.+)\.$", caption_with(at, "Loss ")).group(1)
+    assert data["loss_texts"][frame] == said
 
 
 def caption_with(at, start: str) -> str:
@@ -308,7 +325,7 @@ def test_chart_captions_read_out_the_figures_a_slider_changes(new_app):
     assert np.all(np.diff(loss) < 0)  # so its lowest is its last
     assert caption_with(at, "Loss ") == (
         f"Loss {fmt(loss[0])} at step 0, {fmt(loss[200])} at step 200 (its lowest). "
-        f"Dot at step 7: {fmt(loss[7])}.")
+        f"Inspected step 7: {fmt(loss[7])}.")
     boundary = -history.bias[7] / history.weights[7, 0]
     z = history.weights[7, 0] * np.arange(1.0, 6.0) + history.bias[7]
     right = int(np.sum((z >= 0) == np.array([0, 0, 0, 1, 1], bool)))
@@ -323,7 +340,7 @@ def test_chart_captions_read_out_the_figures_a_slider_changes(new_app):
     assert lowest < 15
     assert caption_with(cycling, "Loss ") == (
         f"Loss {fmt(loss[0])} at step 0, {fmt(loss[15])} at step 15 (lowest "
-        f"{fmt(loss[lowest])} at step {lowest}). Dot at step 15: {fmt(loss[15])}.")
+        f"{fmt(loss[lowest])} at step {lowest}). Inspected step 15: {fmt(loss[15])}.")
 
     student = new_app(data="student", step="0", w0="-1,0.5", b0="0.25").run()
     assert caption_with(student, "At step 0").startswith(

@@ -90,11 +90,18 @@ def test_pause_keeps_the_step_and_the_tables_follow(page, app_url):
     root.evaluate("root => { window.__player = root; }")
     wait_for(page, "() => Number(window.__player.dataset.step) >= 20",
              "playback to pass step 20")
+    # While it plays, the page still describes the inspected step, and says so: the caption
+    # named "the dot" (a walk: "Dot at step 200" beside a dot at step 25).
+    inspected = page.get_by_text(re.compile(r"^Loss .* Inspected step "))
+    expect(inspected).to_contain_text("Inspected step 0: 0.6931.")
+    expect(page.get_by_text("Every sample at step 0", exact=True)).to_be_visible()
+    assert page.get_by_text(re.compile("[Dd]ot at step")).count() == 0
     with rerun(page):
         play.click()  # Pause
     expect(root).to_have_attribute("data-playing", "no")
     paused = player_step(page)
     assert 0 < paused < LAST
+    expect(inspected).to_contain_text(f"Inspected step {paused:,}: ")
     pause(1.0)  # deliberately: a dozen frames, had it kept playing
     assert player_step(page) == paused
     expect(page.get_by_text(f"Every sample at step {paused:,}", exact=True)).to_be_visible()
@@ -262,8 +269,8 @@ def test_the_readout_writes_the_loss_as_the_page_does(page, app_url):
     """On the 20 students at η = 100 one digit of the loss is certain: 14.87 is "1e+01" on the
     page, and the readout said "10", which reads as exact."""
     open_app(page, app_url, "?data=wikipedia_students&lr=100")
-    caption = page.get_by_text(re.compile(r"Dot at step 2,000: ")).inner_text()
-    dot = re.search(r"Dot at step 2,000: (\S+)\.$", caption).group(1)
+    caption = page.get_by_text(re.compile(r"Inspected step 2,000: ")).inner_text()
+    dot = re.search(r"Inspected step 2,000: (\S+)\.$", caption).group(1)
     readout = player(page).locator(".readout").inner_text()
     assert re.search(LOSS_IN_READOUT, readout).group(1) == dot == "1e+01"
     assert_clean(page)
