@@ -121,7 +121,9 @@ def loss_chart_alt(ctx: ViewContext) -> str:
 
 
 def loss_chart_caption(ctx: ViewContext) -> str:
-    """The loss chart's key figures as text: first, last and lowest loss, and the dot."""
+    """The loss chart's key figures as text: first, last and lowest loss, and the inspected
+    step's. Under the player it names the inspected step, not "the dot": while the player
+    plays, its dot moves on and the page (the tables, this caption) stays at that step."""
     loss, k, f = ctx.history.loss, ctx.k, lambda v: fmt_loss(v, loss_digits(ctx))
     f0 = lambda v: fmt_loss(v, ctx.digits)  # noqa: E731  (step 0 is before any chaos: certain)
     last = len(loss) - 1
@@ -130,7 +132,7 @@ def loss_chart_caption(ctx: ViewContext) -> str:
     low = ("its lowest" if ends_at_lowest(loss) else
            f"lowest {(f0 if lowest == 0 else f)(loss[lowest])} at step {lowest:,}")
     return (f"Loss {f0(loss[0])} at step 0, {f(loss[-1])} at step {last:,} ({low}). "
-            f"Dot at step {k:,}: {loss_at(ctx, k)}.")
+            f"Inspected step {k:,}: {loss_at(ctx, k)}.")
 
 
 def model_chart_alt(ctx: ViewContext) -> str:
@@ -148,6 +150,31 @@ def model_chart_alt(ctx: ViewContext) -> str:
     return ("Each sample's predicted probability at the inspected step, one row per true "
             "label; samples right of 0.5 are predicted 1. The caption under the chart gives "
             "its figures.")
+
+
+#: The step the player draws, which its readout (the line under its buttons) names.
+_PLAYER_STEP = "the step the player shows (the line under its buttons names it)"
+
+
+def player_loss_alt(ctx: ViewContext) -> str:
+    """The player's loss curve's text alternative. While it plays, its dot is not at the
+    inspected step, and in the lesson no caption is under it: it names neither."""
+    last = ctx.k if ctx.pending else ctx.history.steps_run  # `player.player_data`'s curve
+    return (f"Line chart of the loss at each step from 0 to {last:,}, with a dot at "
+            f"{_PLAYER_STEP.removesuffix(')')} and its loss).")
+
+
+def player_picture_alt(ctx: ViewContext) -> str:
+    """The player's model picture's text alternative (see `player_loss_alt`). Beyond two
+    features it is the plane of the two chosen, not `model_chart_alt`'s rows of samples."""
+    if ctx.data.n_features == 1:
+        return ("The data points and the sigmoid curve p(x) at "
+                f"{_PLAYER_STEP}, with the decision boundary p = 0.5 as a dashed line "
+                "where it falls inside the picture.")
+    which = ("the two features" if ctx.data.n_features == 2 else
+             "the two features chosen above it, the others held at their means")
+    return (f"The data points over {which}, coloured by label, with the predicted probability "
+            f"as background and the line p = 0.5, where there is one, at {_PLAYER_STEP}.")
 
 
 def model_chart_caption(ctx: ViewContext) -> str:

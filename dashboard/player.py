@@ -92,12 +92,7 @@ def player_data(ctx: ViewContext, axes: tuple[int, ...], editable: bool,
     index = charts.downsample(loss, LOSS_POINTS, keep=(k,))
     log = bool(ctx.settings.log_scale)
     values = np.maximum(loss[index], charts.LOG_FLOOR) if log else loss[index]
-    low, high = float(values.min()), float(values.max())
-    if not log:  # a margin of 5% each side, within [0, the largest double]: a loss near it
-        # made the margin inf, and a margin below 0 made the browser's high - low inf
-        span = (high - low) or max(abs(high), 1.0) * 0.1
-        low = max(low - 0.05 * span, 0.0)
-        high = min(high + 0.05 * span, float(np.finfo(float).max))
+    low, high = loss_range(values, log)
     head = json.dumps({
         "version": identity[:12], "kind": kind, "last": int(last),
         "total": int(history.steps_run),
@@ -108,9 +103,54 @@ def player_data(ctx: ViewContext, axes: tuple[int, ...], editable: bool,
         "picture_height": picture_height, "loss_height": loss_height,
         "loss_curve": {"steps": index.tolist(), "loss": _numbers(values), "log": log,
                        "range": [low, high]},
-        "alt_picture": explain.model_chart_alt(ctx), "alt_loss": explain.loss_chart_alt(ctx),
+        "alt_picture": explain.player_picture_alt(ctx),
+        "alt_loss": explain.player_loss_alt(ctx),
     }, allow_nan=False)  # a browser's JSON.parse takes no Infinity or NaN
     return head.encode() + b"\n" + frames_json
+
+
+#: The loss axis spans at least this share of the loss's level (a ratio of 1 + this on a log
+#: axis): at η = 1e-12 the loss moved by 2e-11, and an axis fitted to that drew a steep fall.
+#: A change of 0.1% of the loss then rises or falls a tenth of the axis's height.
+LEAST_LOSS_SPAN = 0.01
+
+
+def loss_range(values: np.ndarray, log: bool) -> tuple[float, float]:
+    """The loss axis's range for these losses: their lowest and highest, widened to at least
+    `LEAST_LOSS_SPAN` of their level around their middle, and on a linear axis with a margin
+    of 5% each side.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        The losses drawn: finite, at least 0, and on a log axis at least `charts.LOG_FLOOR`.
+    log : bool
+        Whether the axis is logarithmic (then the least span is a ratio, taken around the
+        geometric middle, and no margin is added).
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)`` with ``0 <= low < high <= `` the largest double (a loss near it made
+        the margin inf, and a low below 0 made the browser's ``high - low`` inf), and
+        ``low > 0`` on a log axis.
+    """
+    largest = float(np.finfo(float).max)
+    low, high = float(np.min(values)), float(np.max(values))
+    if log:
+        ratio = 1.0 + LEAST_LOSS_SPAN
+        if high < low * ratio:  # in logarithms, so that a loss near the largest double
+            middle = (np.log(low) + np.log(high)) / 2  # does not overflow
+            half = np.log(ratio) / 2
+            with np.errstate(over="ignore"):  # inf, then the largest double
+                low, high = float(np.exp(middle - half)), float(np.exp(middle + half))
+        return low, min(high, largest)
+    least = LEAST_LOSS_SPAN * high or 0.1  # a loss of 0 throughout: 0 to 0.05
+    if high - low < least:
+        middle = low + (high - low) / 2
+        low, high = middle - least / 2, min(middle + least / 2, largest)
+    span = high - low
+    return max(low - 0.05 * span, 0.0), min(high + 0.05 * span, largest)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

@@ -26,14 +26,19 @@ function decode(base64) {
   return out;
 }
 
-function niceTicks(low, high, count) {
+// Ticks 1, 2 or 5 times a power of ten apart; `whole` (the step axis: steps are whole
+// numbers) keeps them at least 1 apart, so that 1 step reads 0, 1 and not 0, 0.2, ... 1.
+function niceTicks(low, high, count, whole = false) {
   const span = high - low;
   if (!(span > 0)) return [low];
   const raw = span / count;
   const power = Math.pow(10, Math.floor(Math.log10(raw)));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => span / s <= count) || power * 10;
+  const nice = [1, 2, 5, 10].map((m) => m * power).find((s) => span / s <= count) || power * 10;
+  const step = whole ? Math.max(1, nice) : nice;
+  // (an axis up to the largest double: high + 1e-9 * span was inf, and so was t, forever)
+  const end = Math.min(high + 1e-9 * span, Number.MAX_VALUE);
   const ticks = [];
-  for (let t = Math.ceil(low / step) * step; t <= high + 1e-9 * span; t += step) ticks.push(t);
+  for (let t = Math.ceil(low / step) * step; t <= end; t += step) ticks.push(t);
   return ticks;
 }
 
@@ -75,7 +80,9 @@ function logTicks(low, high) {
     for (let e = Math.floor(Math.log10(low)); e <= Math.ceil(Math.log10(high)); e += 1) {
       for (const m of mantissas) {
         const t = m * Math.pow(10, e);
-        if (t >= low * (1 - 1e-12) && t <= high * (1 + 1e-12)) ticks.push(t);
+        if (t >= low * (1 - 1e-12) && t <= Math.min(high * (1 + 1e-12), Number.MAX_VALUE)) {
+          ticks.push(t);
+        }
       }
     }
     if (ticks.length >= 2) return ticks.length > 5 ? ticks.filter((_, i) => i % Math.ceil(ticks.length / 5) === 0) : ticks;
@@ -257,17 +264,21 @@ function scaler(lo, hi, a, b, log) {
   return (v) => a + ((v - lo) / (hi - lo || 1)) * (b - a);
 }
 
-function axes(ctx, b, sx, sy, xr, yr, titles, ink, log) {
+// Draws the frame, the ticks and the titles; returns the tick labels drawn ({x, y}), which a
+// test reads. `whole`: the x axis counts steps.
+function axes(ctx, b, sx, sy, xr, yr, titles, ink, log, whole = false) {
+  const drawn = { x: [], y: [] };
   ctx.strokeStyle = ink; ctx.fillStyle = ink; ctx.lineWidth = 1;
   ctx.globalAlpha = 0.6;
   ctx.strokeRect(b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0);
   ctx.globalAlpha = 1;
   ctx.font = "11px sans-serif";
   ctx.textAlign = "center"; ctx.textBaseline = "top";
-  for (const [t, text] of tickLabels(niceTicks(xr[0], xr[1], 6))) {
+  for (const [t, text] of tickLabels(niceTicks(xr[0], xr[1], 6, whole))) {
     const x = sx(t);
     if (x < b.x0 - 1 || x > b.x1 + 1) continue;
     ctx.fillText(text, x, b.y1 + 4);
+    drawn.x.push(text);
   }
   ctx.textAlign = "right"; ctx.textBaseline = "middle";
   const yt = log ? logTicks(yr[0], yr[1]) : niceTicks(yr[0], yr[1], 4);
@@ -282,6 +293,7 @@ function axes(ctx, b, sx, sy, xr, yr, titles, ink, log) {
     const reaches = b.x0 - 4 - ctx.measureText(text).width < 19;
     if (reaches && Math.abs(y - middle) < half + 6) continue;
     ctx.fillText(text, b.x0 - 4, y);
+    drawn.y.push(text);
   }
   ctx.textAlign = "center"; ctx.textBaseline = "bottom";
   ctx.font = "12px sans-serif";
@@ -290,6 +302,7 @@ function axes(ctx, b, sx, sy, xr, yr, titles, ink, log) {
   ctx.translate(12, (b.y0 + b.y1) / 2); ctx.rotate(-Math.PI / 2);
   ctx.textBaseline = "top"; ctx.fillText(titles[1], 0, -8);
   ctx.restore();
+  return drawn;
 }
 
 function drawPicture(s, ink) {
@@ -371,8 +384,9 @@ function drawLoss(s, ink) {
   ctx.setLineDash([]);
   ctx.fillStyle = MARKER_COLOR; ctx.beginPath(); ctx.arc(sx(step), sy(value), 6, 0, 2 * Math.PI);
   ctx.fill();
-  axes(ctx, b, sx, sy, [0, d.last], c.range, ["step", c.log ? "loss (log)" : "loss"], ink, c.log);
-  s.lossGeometry = { b, sx };
+  const ticks = axes(ctx, b, sx, sy, [0, d.last], c.range,
+    ["step", c.log ? "loss (log)" : "loss"], ink, c.log, true);
+  s.lossGeometry = { b, sx, ticks };
 }
 
 function draw(s) {

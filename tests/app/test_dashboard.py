@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import logreg_core as lc
 from dashboard import explain, fields
+from dashboard import player as player_module
 from dashboard.text import fmt
 from logreg_core.limits import learning_rate_limits
 from tests.app.helpers import (
@@ -216,6 +217,82 @@ def test_the_player_is_sent_json_a_browser_can_read_when_the_loss_nears_the_larg
         assert 0 <= low < high and np.isfinite(high - low), query
 
 
+@pytest.mark.parametrize(("query", "words"), [
+    ({}, "the sigmoid curve p(x)"),
+    ({"data": "iris_petals"}, "over the two features,"),
+    ({"data": "breast_cancer"}, "the others held at their means"),
+])
+def test_the_players_text_alternatives_describe_what_it_draws(new_app, query, words):
+    """The player used the charts' text alternatives: "a dot at the inspected step" (while it
+    plays, its dot is elsewhere), "the caption under the chart" (the lesson has none under
+    it), and on breast cancer "one row per true label" (it draws the plane of two features).
+    They now name the step the player shows, as its readout does."""
+    data = player(new_app(**query).run())
+    for alt in (data["alt_picture"], data["alt_loss"]):
+        assert "the step the player shows" in alt
+        assert "inspected" not in alt and "caption" not in alt
+    assert words in data["alt_picture"]
+
+
+@pytest.mark.parametrize("log", ["0", "1"])
+def test_a_loss_that_barely_moves_is_drawn_flat(new_app, log):
+    """Found by a walk: at η = 1e-12 the loss moves by 2e-11 over 200 steps, and the loss axis,
+    fitted to that, drew a steep fall beside the caption's "0.6931 ... 0.6931". The axis now
+    spans at least 1% of the loss (a ratio of 1.01 on a log axis), so the curve sits in the
+    middle third of it, flat to the pixel on a 150 px chart."""
+    curve = loss_curve(new_app(lr="1e-12", log=log).run())
+    low, high = curve["range"]
+    loss = np.array(curve["loss"])
+    assert curve["log"] is (log == "1")
+    assert 0 < loss.max() - loss.min() < 1e-10  # the run: a change of about 2e-11
+    if log == "1":
+        assert high / low >= 1 + player_module.LEAST_LOSS_SPAN
+        height = np.log(loss / low) / np.log(high / low)
+    else:
+        assert high - low >= player_module.LEAST_LOSS_SPAN * loss.max()
+        height = (loss - low) / (high - low)
+    assert np.all((height > 0.3) & (height < 0.7))  # in the middle, not from top to bottom
+    assert np.ptp(height) * 150 < 0.01  # less than a hundredth of a pixel
+
+
+@pytest.mark.parametrize(("query", "fills"), [
+    ({}, 0.9),  # 0.69 to 0.17: the curve fills the axis but for its 5% margins
+    ({"log": "1"}, 0.99),  # a log axis: no margins
+    ({"data": "breast_cancer", "std": "1"}, 0.9),
+    ({"data": "wikipedia_students", "lr": "100"}, 0.9),  # oscillating
+    ({"data": "five_points", "l2": "19", "lr": "0.2", "steps": "500"}, 0.9),  # diverging
+])
+def test_a_loss_that_moves_still_fills_its_axis(new_app, query, fills):
+    """The least span widens only an axis narrower than it: a run whose loss moves is drawn
+    across the whole axis as before (the default run, a log axis, breast cancer, runs that
+    oscillate and diverge), within [0, the largest double]."""
+    curve = loss_curve(new_app(**query).run())
+    low, high = curve["range"]
+    loss = np.array(curve["loss"])
+    assert 0 <= low <= loss.min() and loss.max() <= high <= np.finfo(float).max
+    spread = (np.log(loss.max() / loss.min()) / np.log(high / low) if curve["log"] else
+              (loss.max() - loss.min()) / (high - low))
+    assert spread >= fills, (query, spread)
+
+
+@pytest.mark.parametrize(("values", "log"), [
+    ([0.0, 0.0], False),  # a loss of 0 throughout
+    ([5e-324, 5e-324], False),
+    ([np.finfo(float).max] * 2, False),
+    ([np.finfo(float).max] * 2, True),
+    ([1e-300, 1e-300], True),  # `charts.LOG_FLOOR`
+    ([0.5, 0.5], True),
+])
+def test_the_least_loss_span_keeps_the_axis_finite_and_in_bounds(values, log):
+    """Widened around a constant loss at either end of the doubles, the range stays finite,
+    ordered and within [0, the largest double] (positive on a log axis): JSON.parse takes no
+    inf, and the browser divides by high - low."""
+    low, high = player_module.loss_range(np.array(values), log)
+    assert 0 <= low <= min(values) and max(values) <= high <= np.finfo(float).max
+    assert low < high and np.isfinite(high - low)
+    assert low > 0 or not log
+
+
 @pytest.mark.parametrize("query", [
     {"data": "wikipedia_students", "lr": "100", "step": "0"},  # step 0: every digit chosen
     {"data": "wikipedia_students", "lr": "100"},  # later: the one certain digit
@@ -229,8 +306,8 @@ def test_the_players_readout_is_sent_the_loss_as_the_caption_writes_it(new_app, 
     data = player(at)
     k = data["inspect"]
     frame = data["frames"]["steps"].index(k)
-    dot = re.search(r"Dot at step [\d,]+: (.+)\.$", caption_with(at, "Loss ")).group(1)
-    assert data["loss_texts"][frame] == dot
+    said = re.search(r"Inspected step [\d,]+: (.+)\.$", caption_with(at, "Loss ")).group(1)
+    assert data["loss_texts"][frame] == said
 
 
 def caption_with(at, start: str) -> str:
@@ -248,7 +325,7 @@ def test_chart_captions_read_out_the_figures_a_slider_changes(new_app):
     assert np.all(np.diff(loss) < 0)  # so its lowest is its last
     assert caption_with(at, "Loss ") == (
         f"Loss {fmt(loss[0])} at step 0, {fmt(loss[200])} at step 200 (its lowest). "
-        f"Dot at step 7: {fmt(loss[7])}.")
+        f"Inspected step 7: {fmt(loss[7])}.")
     boundary = -history.bias[7] / history.weights[7, 0]
     z = history.weights[7, 0] * np.arange(1.0, 6.0) + history.bias[7]
     right = int(np.sum((z >= 0) == np.array([0, 0, 0, 1, 1], bool)))
@@ -263,7 +340,7 @@ def test_chart_captions_read_out_the_figures_a_slider_changes(new_app):
     assert lowest < 15
     assert caption_with(cycling, "Loss ") == (
         f"Loss {fmt(loss[0])} at step 0, {fmt(loss[15])} at step 15 (lowest "
-        f"{fmt(loss[lowest])} at step {lowest}). Dot at step 15: {fmt(loss[15])}.")
+        f"{fmt(loss[lowest])} at step {lowest}). Inspected step 15: {fmt(loss[15])}.")
 
     student = new_app(data="student", step="0", w0="-1,0.5", b0="0.25").run()
     assert caption_with(student, "At step 0").startswith(

@@ -90,11 +90,18 @@ def test_pause_keeps_the_step_and_the_tables_follow(page, app_url):
     root.evaluate("root => { window.__player = root; }")
     wait_for(page, "() => Number(window.__player.dataset.step) >= 20",
              "playback to pass step 20")
+    # While it plays, the page still describes the inspected step, and says so: the caption
+    # named "the dot" (a walk: "Dot at step 200" beside a dot at step 25).
+    inspected = page.get_by_text(re.compile(r"^Loss .* Inspected step "))
+    expect(inspected).to_contain_text("Inspected step 0: 0.6931.")
+    expect(page.get_by_text("Every sample at step 0", exact=True)).to_be_visible()
+    assert page.get_by_text(re.compile("[Dd]ot at step")).count() == 0
     with rerun(page):
         play.click()  # Pause
     expect(root).to_have_attribute("data-playing", "no")
     paused = player_step(page)
     assert 0 < paused < LAST
+    expect(inspected).to_contain_text(f"Inspected step {paused:,}: ")
     pause(1.0)  # deliberately: a dozen frames, had it kept playing
     assert player_step(page) == paused
     expect(page.get_by_text(f"Every sample at step {paused:,}", exact=True)).to_be_visible()
@@ -209,14 +216,61 @@ def test_the_loss_axis_ticks_read_differently_and_stay_short(page):
     decades = run("logTicks(3.8e-21, 0.6931)")
     assert 2 <= len(decades) <= 6 and all(str(t).startswith("1e") for t in decades[:-1])
     assert run("label(1e-21)") == "1e-21" and run("label(2e300)") == "2e300"
+    # The step axis (whole = true): 1 step read 0, 0.2, ... 1 and 3 steps 0, 0.5, ... 3.
+    assert run("niceTicks(0, 1, 6, true)") == [0, 1]
+    assert run("niceTicks(0, 3, 6, true)") == [0, 1, 2, 3]
+    # An axis up to the largest double (a diverging run) has a few ticks, all finite: the
+    # last one's step overflowed to inf and the loop never ended ("Invalid array length").
+    for call in ("niceTicks(0, Number.MAX_VALUE, 4)", "logTicks(1e300, Number.MAX_VALUE)"):
+        ticks = run(call)
+        assert 1 <= len(ticks) <= 6 and all(t <= 1.8e308 for t in ticks), (call, ticks)
+    for last in (2, 5, 7, 10, 13, 200, 2000, 100_000):
+        ticks = run(f"niceTicks(0, {last}, 6, true)")
+        assert all(t == int(t) for t in ticks) and len(set(ticks)) == len(ticks) > 1, ticks
+
+
+def drawn_ticks(page) -> dict:
+    """The tick labels the player drew on its loss chart: {"x": [...], "y": [...]}."""
+    return player(page).evaluate("root => root.__player.lossGeometry.ticks")
+
+
+@pytest.mark.parametrize(("query", "steps"), [("?steps=1", ["0", "1"]),
+                                              ("?steps=3", ["0", "1", "2", "3"])])
+def test_the_step_axis_has_whole_distinct_ticks(page, app_url, query, steps):
+    """Found by a walk: 1 step had step ticks 0, 0.2, 0.4, 0.6, 0.8, 1."""
+    open_app(page, app_url, query)
+    assert drawn_ticks(page)["x"] == steps
+    assert_clean(page)
+
+
+def test_a_loss_up_to_the_largest_double_is_drawn(page, app_url):
+    """λ = 19 at η = 0.2 on the 5 points, 500 steps: the loss reaches 1.7e308, the axis runs
+    to the largest double, and the player stopped with "Invalid array length" (its ticks)."""
+    open_app(page, app_url, "?l2=19&lr=0.2&steps=500")
+    expect(player(page).locator(".readout")).to_contain_text("Step ")
+    assert len(drawn_ticks(page)["y"]) >= 2
+    assert page.get_by_text("BidiComponent Error").count() == 0
+    assert_clean(page)
+
+
+def test_a_loss_that_barely_moves_has_a_loss_axis_with_ticks(page, app_url):
+    """Found by a walk: at η = 1e-12 (a change of 2e-11) the loss axis had one label,
+    "0.693147", and the curve fell from its top to its bottom. The axis is at least 1% of the
+    loss tall (player.loss_range), so its labels read apart and the curve is flat."""
+    open_app(page, app_url, "?lr=1e-12")
+    labels = drawn_ticks(page)["y"]
+    assert len(labels) >= 2 and len(set(labels)) == len(labels), labels
+    values = [float(t) for t in labels]
+    assert min(values) < 0.6931 < max(values), labels
+    assert_clean(page)
 
 
 def test_the_readout_writes_the_loss_as_the_page_does(page, app_url):
     """On the 20 students at η = 100 one digit of the loss is certain: 14.87 is "1e+01" on the
     page, and the readout said "10", which reads as exact."""
     open_app(page, app_url, "?data=wikipedia_students&lr=100")
-    caption = page.get_by_text(re.compile(r"Dot at step 2,000: ")).inner_text()
-    dot = re.search(r"Dot at step 2,000: (\S+)\.$", caption).group(1)
+    caption = page.get_by_text(re.compile(r"Inspected step 2,000: ")).inner_text()
+    dot = re.search(r"Inspected step 2,000: (\S+)\.$", caption).group(1)
     readout = player(page).locator(".readout").inner_text()
     assert re.search(LOSS_IN_READOUT, readout).group(1) == dot == "1e+01"
     assert_clean(page)
