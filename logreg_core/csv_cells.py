@@ -22,8 +22,9 @@ DECIMAL_COMMA = re.compile(r"[+-]?(\d+(,\d*)?|,\d+)([eE][+-]?\d+)?")
 NUMBER_LIKE = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|infinity|nan)", re.I)
 _INTEGER = re.compile(r"[+-]?\d+")
 _PLAIN = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)")  # '.' as the decimal mark, no exponent
-_GROUPED_DOT = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d*)?")  # 1.200 or 1.200,5
-_GROUPED_COMMA = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")  # 1,200 or 1,200.5
+# thousands grouped: 1.200 or 1.200,5; 1,200 or 1,200.5 (never 0.500 or 0,125: no group of 0)
+_GROUPED_DOT = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d*)?")
+_GROUPED_COMMA = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?")
 
 
 def quote(*texts: object, most: int = 1000) -> str:
@@ -73,7 +74,7 @@ def mask_missing(series: pd.Series) -> tuple[pd.Series, str | None]:
     if (tokens.nunique() == 1 and values.nunique() == 1 and not any(
             pattern.fullmatch(values.iloc[0]) for pattern in (NUMBER_LIKE, DECIMAL_COMMA,
                                                                _GROUPED_DOT, _GROUPED_COMMA))):
-        return text, str(tokens.iloc[0])
+        return text.mask(text == ""), str(tokens.iloc[0])  # a blank cell is still a gap
     return text.mask(gap), None
 
 
@@ -111,6 +112,18 @@ def _reading(present: pd.Series, delimiter: str) -> str:
             "grouped" if every("grouped_dot", "decimal_comma") else "text")
 
 
+def _numbers_of(text: pd.Series) -> pd.Series:
+    """``pd.to_numeric(text, errors="coerce")``, through pandas' own cast of its Arrow text
+    where every cell is a number (a quarter of the time: a semicolon file of 101 columns took
+    2.2 s against pandas' 0.3 s for the same file with commas, a review)."""
+    for dtype in (("int64",) if bool(text.notna().all()) else ()) + ("float64",):
+        try:
+            return text.astype(dtype)
+        except (ValueError, TypeError, OverflowError):
+            continue
+    return pd.to_numeric(text, errors="coerce")
+
+
 def _as_numbers(text: pd.Series, reading: str, delimiter: str) -> pd.Series | None:
     """A column of text read as numbers the way ``reading`` says, or None if a value fails.
     Integers beyond 64 bits stay exact Python integers, as pandas itself gives them."""
@@ -120,7 +133,7 @@ def _as_numbers(text: pd.Series, reading: str, delimiter: str) -> pd.Series | No
         text = text.str.replace(",", "", regex=False)
     elif reading == "grouped":
         text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    numbers = pd.to_numeric(text, errors="coerce")
+    numbers = _numbers_of(text)
     if numbers.notna().sum() != text.notna().sum():
         return None
     present = text.dropna()
@@ -142,9 +155,21 @@ def read_numbers(columns: dict[str, pd.Series], delimiter: str, notes: list[str]
     (an upload walk: beside decimal commas, incomes of 1.200 and 900 were read as 1.2 and
     900, and the richest sample got a weight of the wrong sign).
     """
-    readings = {name: _reading(series.dropna(), delimiter) for name, series in columns.items()
-                if isinstance(series.dtype, pd.StringDtype) and series.notna().any()}
-    comma_mark = delimiter != "," and any(
+    readings = {}
+    for name, series in columns.items():
+        if not isinstance(series.dtype, pd.StringDtype) or not series.notna().any():
+            continue
+        if not (series.str.contains(",", regex=False).any()
+                or series.str.contains(".", regex=False).any()):  # no mark: pandas alone
+            numbers = _as_numbers(series, "number", delimiter)  # no pattern per cell: fast
+            if numbers is not None:
+                columns[name] = numbers
+                continue
+        readings[name] = _reading(series.dropna(), delimiter)
+    # the file's own notation: a decimal comma, or '.' grouping thousands (1.000.000)
+    grouping = delimiter != "," and any(r in ("decimal_comma", "grouped")
+                                        for r in readings.values())
+    comma_mark = grouping and any(
         r in ("decimal_comma", "grouped") and bool(columns[name].str.contains(",").any())
         for name, r in readings.items())
     said: dict[str, list[str]] = {"comma": [], "dot_groups": [], "comma_groups": [],
@@ -153,8 +178,8 @@ def read_numbers(columns: dict[str, pd.Series], delimiter: str, notes: list[str]
     for name, reading in readings.items():
         text = columns[name]
         if reading == "dot_or_grouped":
-            reading = "grouped" if comma_mark else "number"
-            if not comma_mark:
+            reading = "grouped" if grouping else "number"
+            if not grouping:
                 said["dot_or_grouped"].append(name)
                 examples.append(text[text.str.contains(".", regex=False)].iloc[0])
         elif reading == "number" and comma_mark and bool(text.str.contains(".", regex=False).any()):

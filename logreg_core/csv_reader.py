@@ -252,15 +252,16 @@ def _read_table(text: str, delimiter: str, line_offset: int, notes: list[str]
                           f"has {_plural(n_core, 'column name')}{others}: give every row exactly "
                           f"{_plural(n_core, 'value')} ({hint}).", line=bad[0], rows=n_bad)
     try:
-        # Missing cells are told apart by `csv_cells.mask_missing`, not by pandas' own list,
-        # which takes a class named "None" or "NA" for a gap. Where ',' may be the decimal
-        # mark, every cell comes as text (`csv_cells.read_numbers`): pandas reads 1.200 as 1.2
-        # even where '.' groups thousands. UTF-8 bytes: a quarter of the memory of a StringIO.
-        frame = pd.read_csv(
-            io.BytesIO(text[body:].encode("utf-8")), sep=delimiter, header=None, engine="c",
-            names=list(range(width)), index_col=False, keep_default_na=False,
-            na_values=["", "?"], dtype=None if delimiter == "," else str, low_memory=False,
-        ) if n_rows else pd.DataFrame(columns=range(width))
+        # Gaps are told apart by `csv_cells.mask_missing`, not by pandas' list, which takes a
+        # class named "None" or "NA" for one. Where ',' may be the decimal mark, columns read
+        # as decimals come again as text (`csv_cells.read_numbers`): pandas reads 1.200 as
+        # 1.2 even where '.' groups thousands. UTF-8 bytes: a quarter of a StringIO's memory.
+        data = text[body:].encode("utf-8")
+        frame = _parse(data, delimiter, width) if n_rows else pd.DataFrame(columns=range(width))
+        if delimiter != "," and (floats := [j for j, d in frame.dtypes.items() if d.kind == "f"]):
+            raw = _parse(data, delimiter, width, usecols=floats)
+            for j in floats:
+                frame[j] = raw[j]
     except (pd.errors.ParserError, ValueError, OverflowError) as exc:
         last = start + line_offset if "EOF inside string" in str(exc) else None  # its quote
         raise _bad_quotes(last) from None
@@ -271,6 +272,16 @@ def _read_table(text: str, delimiter: str, line_offset: int, notes: list[str]
         notes.append("Replaced line breaks and other invisible characters with spaces in column "
                      f"names: {changed}{', ...' if len(renamed) > 5 else ''}.")
     return _tidy(frame, names, delimiter, notes), [name for name in names if name]
+
+
+def _parse(data: bytes, delimiter: str, width: int, usecols: list | None = None
+           ) -> pd.DataFrame:
+    """pandas' C parser over the body (columns named 0 .. width - 1), missing cells only where
+    blank or "?"; ``usecols`` as text."""
+    return pd.read_csv(io.BytesIO(data), sep=delimiter, header=None, engine="c",
+                       names=list(range(width)), index_col=False, keep_default_na=False,
+                       na_values=["", "?"], low_memory=False, usecols=usecols,
+                       dtype=None if usecols is None else str)
 
 
 def _bad_quotes(line: int | None, detail: str = "") -> UploadError:
@@ -579,7 +590,7 @@ def prepare(frame: pd.DataFrame, target: str, features: list[str], *, swap_label
     X, y = check_data(X, mapping.encode(labels))
     with np.errstate(all="ignore"):
         means, stds = column_mean_and_spread(X)
-    if error := _nearly_constant(frame, X, features, means, stds):
+    if error := _nearly_constant(frame[~missing], X, features, means, stds):  # rows kept
         raise error
     with np.errstate(all="ignore"):
         usable = stds[np.isfinite(stds) & (stds > 0)]
