@@ -13,8 +13,8 @@ import streamlit as st
 
 from logreg_core.checks import NORMAL
 
-from . import charts
-from .text import fmt, fmt_loss
+from . import charts, tables
+from .text import fmt, fmt_log10, fmt_loss
 
 
 def show_chart(chart, *, key: str, alt: str, where=None, **options):
@@ -68,11 +68,13 @@ def show_frame(frame, digits: int, *, where=None, **options):
     # The grid cannot format a number beyond 2^53 (it shows all 17 digits, flagged as an
     # error), nor give a subnormal double only the digits it holds (`fmt`), so a column that
     # holds one, after an overshoot or at a saturated sample, is written as text here.
+    frame, lost = underflowed_as_text(frame, digits)
     huge = [c for c in columns_of_kind(frame, "f") if _beyond_format(frame[c].to_numpy())
             or (c in POSITIVE and np.any(frame[c].to_numpy() == 0))]
     if huge:
         frame = frame.assign(**{c: [_writer(c)(v, digits) for v in frame[c].tolist()]
                                 for c in huge})
+    huge += lost
     config = {c: st.column_config.NumberColumn(format=number_format(digits))
               for c in columns_of_kind(frame, "f")}
     config.update({c: st.column_config.TextColumn(alignment="right") for c in huge})
@@ -81,6 +83,23 @@ def show_frame(frame, digits: int, *, where=None, **options):
     config.update({c: setting for c, setting in options.pop("column_config", {}).items()
                    if c not in huge})  # a caller's number format cannot show them either
     return (where or st).dataframe(arrow_table(frame), column_config=config, **options)
+
+
+def underflowed_as_text(frame: pd.DataFrame, digits: int) -> tuple[pd.DataFrame, list]:
+    """``frame`` with each column that holds an underflowed 0 (one whose true value is not 0:
+    `tables.underflowed_sizes`) written as text, its true value from log space (`fmt_log10`:
+    -4.2e-1737), and those columns' names."""
+    cells = tables.underflowed_sizes(frame)
+    lost = [c for c, (sign, _) in cells.items()
+            if np.any((frame[c].to_numpy() == 0) & (sign != 0))]
+    if not lost:
+        return frame, []
+    frame = frame.copy()
+    for c in lost:
+        sign, size = cells[c]
+        frame[c] = [fmt_log10(s, k, digits) if v == 0 and s != 0 else fmt(v, digits)
+                    for v, s, k in zip(frame[c].tolist(), sign, size, strict=True)]
+    return frame, lost
 
 
 def _beyond_format(values: np.ndarray) -> bool:
@@ -97,6 +116,7 @@ def show_table(frame, digits: int, *, alt: str, where=None):
     but said here: left to Streamlit, it turns the Arrow table back into a pandas frame to
     find out, on every rerun.
     """
+    frame, _ = underflowed_as_text(frame, digits)
     return (where or st).table(arrow_table(frame, text_digits=digits),
                                hide_index=isinstance(frame.index, pd.RangeIndex), alt=alt)
 

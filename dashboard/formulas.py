@@ -8,6 +8,7 @@ long sums show their first terms, a ``\cdots`` and the last.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -71,6 +72,12 @@ def step_formulas(X: np.ndarray, w: np.ndarray, b: float, grad_pass: GradientPas
     n_samples, n_features = X.shape
     f = lambda v: tex_number(v, digits)  # noqa: E731
     fp = lambda v: tex_paren(v, digits)  # noqa: E731
+
+    def fs(v: float) -> str:  # a loss or error term: never 0, so a 0 underflowed, and says so
+        if v != 0:
+            return fp(v)
+        return r"(< 5 \times 10^{-324})" if math.copysign(1.0, v) > 0 else \
+            r"(> -5 \times 10^{-324})"  # p - y of label 1: -0.0 from the core
     shown = range(min(n_features, max_features))
     per_line = 2 if digits <= 5 else 1  # what a phone's width holds
     products = [f"{fp(w[j])} \\cdot {fp(X[0, j])}" for j in shown]
@@ -92,11 +99,12 @@ def step_formulas(X: np.ndarray, w: np.ndarray, b: float, grad_pass: GradientPas
     lines.append(_aligned(
         "J", rf"\frac{{1}}{{n}} \sum_i \ell_i{penalty}",
         _sum_lines(rf"\frac{{1}}{{{n_samples}}}", n_samples,
-                   lambda i: fp(grad_pass.sample_loss[i]), penalty_value, per_line),
-        f(grad_pass.loss)))
+                   lambda i: fs(grad_pass.sample_loss[i]), penalty_value, per_line),
+        *((f(grad_pass.loss),) if grad_pass.loss != 0 else
+          (r"5 \times 10^{-324}", False, "<"))))
     for j in shown:
         def term(i: int, j: int = j) -> str:
-            return f"{fp(grad_pass.error[i])} \\cdot {fp(X[i, j])}"
+            return f"{fs(grad_pass.error[i])} \\cdot {fp(X[i, j])}"
 
         reg = rf" + \lambda w_{{{j + 1}}}" if l2 else ""
         reg_value = f" + {fp(grad_pass.l2_term[j])}" if l2 else ""
@@ -107,7 +115,7 @@ def step_formulas(X: np.ndarray, w: np.ndarray, b: float, grad_pass: GradientPas
             f(grad_pass.dw[j])))
     lines.append(_aligned(
         r"\frac{\partial J}{\partial b}", r"\frac{1}{n}\sum_i (p_i - y_i)",
-        _sum_lines(rf"\frac{{1}}{{{n_samples}}}", n_samples, lambda i: fp(grad_pass.error[i]),
+        _sum_lines(rf"\frac{{1}}{{{n_samples}}}", n_samples, lambda i: fs(grad_pass.error[i]),
                    per_line=per_line),
         f(grad_pass.db)))
     update = gradient_update(w, b, grad_pass, learning_rate)

@@ -30,7 +30,7 @@ from logreg_core.checks import derivative_signs, underflowed_gradient
 
 from . import charts, compute, controls, explain, fields, player, rate_charts, state, tables
 from .context import ViewContext
-from .display import show_chart, show_table
+from .display import show_chart, show_table, underflowed_as_text
 from .text import fmt, fmt_apart, fmt_log10, fmt_paren, link_number, md_escape, plural
 
 #: Controls a part may draw: the sidebar's and the run's.
@@ -262,6 +262,9 @@ def _inspected(ctx: ViewContext) -> str:
 
 def _table(ctx: ViewContext, columns: list[str]) -> None:
     rows = tables.breakdown_table(ctx.data.X, ctx.data.y, ctx.grad_pass, ctx.names)
+    # underflowed cells as text while the columns have their own names (a review: renamed,
+    # the products read 0 beside "> -5e-324")
+    rows, _ = underflowed_as_text(rows, ctx.digits)
     label = tables.feature_labels(ctx.names)[0]
     rows = rows.rename(columns={label: _x_name(ctx), tables.error_x_column(label): "(p - y) * x"})
     show_table(rows[columns], ctx.digits,

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from logreg_core import GradientPass, History, gradient_update, sample_totals
-from logreg_core.checks import GradientCheck
+from logreg_core.checks import GradientCheck, log10_errors
 
 from .charts import title_text
 
@@ -43,6 +43,35 @@ def feature_labels(names) -> list[str]:
 def error_x_column(label: str) -> str:
     """Column name of ``(p - y) * x_j``."""
     return f"(p - y) * {label}"
+
+
+def underflowed_sizes(frame: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The true sign (-1, 0 or +1) and log10 size of each cell of a per-sample table's p - y
+    and (p - y) * x_j columns, from its own z, y and feature columns
+    (`logreg_core.checks.log10_errors`).
+
+    p - y = -s sigma(-s z) is never 0: -1 for label 1, +1 for label 0; (p - y) * x_j is 0 only
+    where x_j is. A computed 0 beside a nonzero sign has underflowed (at w = 1000 the table
+    read p < 5e-324 and, in the same row, p - y = 0: a visual walk); `display` writes its true
+    size instead (a bound "> -5e-324" was false for a product with |x| > 1: a review).
+
+    Returns
+    -------
+    dict of column name -> (sign, log10 size), each an ndarray of shape (n_rows,); empty
+    without z, y and p - y columns
+    """
+    if not {"z", "y", ERROR} <= set(frame.columns):
+        return {}
+    y = frame["y"].to_numpy(dtype=float)
+    error_sign, error_size = np.where(y == 1, -1.0, 1.0), log10_errors(frame["z"].to_numpy(), y)
+    cells = {ERROR: (error_sign, error_size)}
+    for label in frame.columns:
+        product = error_x_column(str(label))
+        if product in frame.columns and frame[label].dtype.kind in "fiu":
+            x = frame[label].to_numpy(dtype=float)
+            with np.errstate(divide="ignore"):
+                cells[product] = (error_sign * np.sign(x), error_size + np.log10(np.abs(x)))
+    return cells
 
 
 def parameter_names(names) -> list[str]:

@@ -170,6 +170,25 @@ def underflowed_gradient(X, y, z) -> UnderflowedGradient:
         sign=np.where(signed, np.sign(total), 0.0), log10_size=log10_size)
 
 
+def log10_errors(z, y) -> np.ndarray:
+    r"""``log10 |p - y|`` of each sample, exact where ``p - y`` underflows (-1737.1 at
+    z = 4000, y = 1, where double precision holds -0.0).
+
+    .. math:: |p - y| = \sigma(-s z) = e^{-\log(1 + e^{s z})}, \qquad s = 2y - 1
+
+    Parameters
+    ----------
+    z : ndarray of shape (n_samples,), the logits
+    y : ndarray of shape (n_samples,), labels 0/1
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+    """
+    s = 2 * np.asarray(y, dtype=float) - 1
+    return -np.logaddexp(0, s * np.asarray(z, dtype=float)) / math.log(10)
+
+
 def derivative_signs(X, y, grad_pass: GradientPass) -> np.ndarray:
     """The sign of each partial derivative ``(dw..., db)`` at the pass's point: -1, 0 or +1.
 

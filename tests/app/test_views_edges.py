@@ -200,3 +200,75 @@ def test_a_probability_or_loss_that_underflowed_is_not_written_0(new_app):
     assert under.any() and not under.all()
     texts = grid["p"].astype(str).to_numpy()
     assert np.all((texts == "< 5e-324") == under[: len(texts)]), texts
+
+
+def test_an_error_that_underflowed_reads_its_true_size(new_app):
+    """At w = 1000 the table read p < 5e-324 and, in the same row, p - y = 0 (a visual
+    walk). By hand: z_4 = 4000 and z_5 = 5000, so p - y = -sigma(-z) = -e^-4000 and -e^-5000:
+    -e^-4000 = -10^(-4000 / ln 10); (p - y)·x multiplies by 4 and 5 (mpmath: 4 e^-4000 =
+    2.65541e-1737). The first three samples (label 0, z = 1000 to 3000) have
+    p - y = 1 - e^-z, which rounds to 1."""
+    at = new_app(w0="1000", step="0").run()
+    (rows,) = [t.value for t in at.table if "p - y" in t.value.columns]  # the first screen's
+
+    def tiny(log10_size: float) -> str:  # a negative number from the log10 of its size
+        exponent = math.floor(log10_size)
+        return f"-{10 ** (log10_size - exponent):.4g}e{exponent:+d}"
+
+    e4, e5 = -4000 / math.log(10), -5000 / math.log(10)
+    assert rows["p - y"].tolist() == ["1", "1", "1", tiny(e4), tiny(e5)]
+    assert rows["(p - y) * x"].tolist() == ["1", "2", "3", tiny(e4 + math.log10(4)),
+                                            tiny(e5 + math.log10(5))]
+    assert rows["(p - y) * x"].tolist()[3] == "-2.655e-1737"  # 4 e^-4000, mpmath
+    assert rows["loss"].tolist()[3:] == ["< 5e-324", "< 5e-324"]
+    text = page_text(at)
+    assert r"+ \cdots + (> -5 \times 10^{-324}) \cdot 5\right)" in text  # ∂J/∂w's last term
+    assert r"+ \cdots + (< 5 \times 10^{-324})\right)" in text  # J's last term, ℓ_5
+
+
+def test_a_product_with_a_feature_of_zero_is_zero_even_where_the_error_underflowed():
+    """A product whose true value is above the smallest double in size while its error
+    underflowed (z = 745.5 at x = 3: -5.1e-324 by mpmath, below "> -5e-324": a review)
+    reads its size."""
+    from dashboard import display
+
+    frame = pd.DataFrame({"x": [0.0, 2.0, -2.0, 1.0, 3.0], "y": [1, 1, 0, 0, 1],
+                          "z": [800.0, 800.0, -800.0, 0.0, 745.5],
+                          "p - y": [-0.0, -0.0, 0.0, 0.5, -0.0],
+                          "(p - y) * x": [-0.0, -0.0, -0.0, 0.5, -0.0]})
+    text, lost = display.underflowed_as_text(frame, 2)
+    assert lost == ["p - y", "(p - y) * x"]
+    e800 = f"{10 ** (-800 / math.log(10) % 1):.2g}e{math.floor(-800 / math.log(10)):+d}"
+    assert text["p - y"].tolist()[:4] == [f"-{e800}", f"-{e800}", e800, "0.5"]
+    assert text["(p - y) * x"].tolist()[0] == "0"  # x = 0: the product is 0 itself
+    assert text["(p - y) * x"].tolist()[-1] == "-5.1e-324"  # 3 / (1 + e^745.5), mpmath
+
+
+def test_the_optimizers_view_names_the_lines_that_lie_on_each_other(new_app):
+    """Momentum's line lay hidden under Nesterov's (a visual walk). By hand loops (heavy ball
+    and Nesterov, η = 0.5, β = 0.9, 200 steps from 0 on the 5 points) their losses differ by
+    at most 5%, against an axis of ten decades (Newton's method reaches 2e-11)."""
+    X, y = np.arange(1.0, 6.0), np.array([0.0, 0, 0, 1, 1])
+
+    def loss_and_grad(w, b):
+        z = w * X + b
+        loss = np.mean(np.logaddexp(0, z) - y * z)
+        error = 1 / (1 + np.exp(-z)) - y
+        return loss, np.array([np.mean(error * X), np.mean(error)])
+
+    losses = {}
+    for name, ahead in (("momentum", False), ("nesterov", True)):
+        theta, v, curve = np.zeros(2), np.zeros(2), []
+        for _ in range(200):
+            curve.append(loss_and_grad(*theta)[0])
+            look = theta - 0.5 * 0.9 * v if ahead else theta
+            v = 0.9 * v + loss_and_grad(*look)[1]
+            theta = theta - 0.5 * v
+        curve.append(loss_and_grad(*theta)[0])
+        losses[name] = np.array(curve)
+    ratio = np.max(np.maximum(losses["momentum"] / losses["nesterov"],
+                              losses["nesterov"] / losses["momentum"]))
+    at = new_app(tab="optimizers").run()
+    assert [c.value for c in at.caption if "lie on each other" in c.value] == [
+        "The lines of momentum (β = 0.9) and Nesterov (β = 0.9) lie on each other at this "
+        f"scale: their losses differ by at most {round(100 * (ratio - 1))}% at any step."]
