@@ -121,6 +121,48 @@ def loss_cap(frame: pd.DataFrame, column: str = "loss") -> float | None:
     return top * CAP_HEADROOM if top > 0 else None
 
 
+#: Two curves closer than this share of a chart's loss axis at every step draw as one line.
+COINCIDE_SHARE = 0.01
+
+
+def coinciding(curves: dict[str, np.ndarray], log_scale: bool = True
+               ) -> list[tuple[str, str, float]]:
+    """The pairs of curves that lie on each other at the chart's scale: at every step both
+    have, they are closer than `COINCIDE_SHARE` of the axis's span (in log10 on a log axis).
+    In the optimizers' chart momentum's line was hidden under Nesterov's, a name in the
+    legend with no line to see (a visual walk).
+
+    Parameters
+    ----------
+    curves : dict of name -> ndarray of shape (n_steps + 1,)
+        Losses (nan after an overflow).
+    log_scale : bool
+
+    Returns
+    -------
+    list of (name, name, ratio)
+        In the curves' order; ``ratio``: the largest ratio of the two losses at one step,
+        at least 1.
+    """
+    def axis(v: np.ndarray) -> np.ndarray:
+        v = v[np.isfinite(v)]
+        return np.log10(np.maximum(v, LOG_FLOOR)) if log_scale else v
+
+    shown = np.concatenate([axis(np.asarray(c, float)) for c in curves.values()] or [[0.0]])
+    span = float(np.ptp(shown)) if shown.size else 0.0
+    pairs, names = [], list(curves)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            n = min(len(curves[a]), len(curves[b]))
+            x, y = np.asarray(curves[a][:n], float), np.asarray(curves[b][:n], float)
+            if n < 2 or not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))) or span == 0:
+                continue
+            if np.max(np.abs(axis(x) - axis(y))) < COINCIDE_SHARE * span and np.all(
+                    (x > 0) & (y > 0)):
+                pairs.append((a, b, float(np.max(np.maximum(x / y, y / x)))))
+    return pairs
+
+
 def curves_chart(frame: pd.DataFrame, title: str, log_scale: bool = True) -> alt.LayerChart:
     """Several loss curves on shared axes (frame from `curves_frame`).
 

@@ -13,7 +13,7 @@ from logreg_core.training import stays_within
 from .. import compute, explain, fields, rate_charts
 from ..context import ViewContext
 from ..display import show_chart, show_frame
-from ..text import fmt, fmt_loss, plural
+from ..text import fmt, fmt_loss, percent, plural
 from .learning_rates import explorer_steps
 
 #: The setting that feeds each optimizer field of the same meaning (the core's field names on
@@ -93,6 +93,12 @@ def render(ctx: ViewContext) -> None:
                     key="optimizer_chart",
                     alt="Loss curves of " + "; ".join(f"{n}: {h.verdict.describe()}"
                                                       for n, h in histories.items()))
+    for a, b, ratio in rate_charts.coinciding({n: h.loss for n, h in histories.items()}):
+        share = percent(ratio - 1)
+        by = "less than 1%" if share == "< 1%" else f"at most {share}"
+        st.caption(f"The lines of {a} and {b} lie on each other at this scale: " + (
+            "their losses are the same at every step." if ratio == 1 else
+            f"their losses differ by {by} at any step."))
     target = ctx.fit.loss if ctx.fit.converged else min(float(h.loss.min())
                                                         for h in histories.values())
     show_frame(tolerance_table(histories, target, ctx.digits), ctx.digits, hide_index=True,

@@ -285,3 +285,17 @@ def test_an_envelope_of_a_zig_zag_does_not_zig_zag():
     assert np.all(band["high"] > band["low"])
     assert band["step"].tolist()[0] == 0 and len(band) == 201 // charts.MIN_STRETCH
     assert len(charts.envelope_frame(loss[:3])) == 1  # fewer steps than a stretch: one
+
+
+def test_curves_that_lie_on_each_other_are_found_at_the_charts_scale():
+    """Momentum's line was hidden under Nesterov's in the optimizers' chart (a visual walk):
+    such pairs are named. On a log axis from 1 down to 1e-10, 3% apart is one line (0.013
+    decades against a span of 10), 3 times apart is not; a constant ratio is the largest."""
+    t = np.arange(101.0)
+    falling = 10.0 ** (-t / 10)
+    curves = {"a": falling, "b": falling * 1.03, "c": falling * 3.0}
+    assert rate_charts.coinciding(curves) == [("a", "b", pytest.approx(1.03))]
+    assert rate_charts.coinciding({"a": falling, "b": falling.copy()}) == [("a", "b", 1.0)]
+    # on a linear axis from 0 to 1, 0.001 apart is one line, and 1e-10 against 1e-9 too
+    near = {"a": falling, "b": falling + 0.001}
+    assert [pair[:2] for pair in rate_charts.coinciding(near, log_scale=False)] == [("a", "b")]
