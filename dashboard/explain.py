@@ -190,8 +190,9 @@ def model_chart_caption(ctx: ViewContext) -> str:
                  "their label's side of p = 0.5")
     w, b = ctx.w, ctx.b
     if not np.any(w != 0):  # p = σ(b) for every sample: all on one side, or (b = 0) a tie
-        p = ctx.grad_pass.p[0]
-        tie = " (which counts as class 1: p ≥ 0.5 is predicted 1)" if p == 0.5 else ""
+        p, z = ctx.grad_pass.p[0], ctx.grad_pass.z[0]
+        tie = (" (which counts as class 1: p ≥ 0.5 is predicted 1)" if z == 0 else
+               f" (just {'above' if z > 0 else 'below'} 0.5)" if f(p) == f(0.5) else "")
         return (f"At step {ctx.k:,} every weight is 0: no boundary, p = σ(b) = {f(p)} for every "
                 f"sample{tie}, so {share}.")
     scaler = ctx.data.scaler if ctx.data.standardized else None

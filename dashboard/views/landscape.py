@@ -49,6 +49,18 @@ def farthest_point(theta: np.ndarray, axes, params: list[str]) -> str:
     return f"{md_escape(params[axes[far]], 60)} = {fmt(value, 3)}"
 
 
+def farthest_outside(theta: np.ndarray, axes, ranges, params: list[str]) -> str:
+    """Where a path reaches farthest outside the picture (its ``ranges`` along ``axes``), in
+    words ("b = -70.2"): from b = -100 Newton's method leaves upwards, and the largest |b| of
+    its path was its start, inside the picture (a review)."""
+    points = theta[:, list(axes)]
+    points = points[np.all(np.isfinite(points), axis=1)]
+    low, high = (np.array([r[i] for r in ranges]) for i in (0, 1))
+    beyond = np.maximum(low - points, points - high) / (high - low)  # in picture widths
+    i, j = np.unravel_index(int(np.argmax(beyond)), beyond.shape)
+    return f"{md_escape(params[axes[j]], 60)} = {fmt(float(points[i, j]), 3)}"
+
+
 def render(ctx: ViewContext) -> None:
     names = ctx.names
     n_features = len(names)
@@ -141,7 +153,8 @@ def render(ctx: ViewContext) -> None:
                   f"which runs out to {farthest_point(theta, axes, params)}.")
     for name in runs_off:
         where += (f" {md_escape(name[:1].upper() + name[1:], 60)}'s path leaves the picture: "
-                  f"it runs out to {farthest_point(others[name].theta, axes, params)}.")
+                  "it runs out to "
+                  f"{farthest_outside(others[name].theta, axes, (a_range, c_range), params)}.")
     if off_picture:
         names_off = " and ".join(md_escape(n, 60) for n in off_picture)
         where += (f" {names_off[:1].upper()}{names_off[1:]} "

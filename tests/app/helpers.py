@@ -12,6 +12,9 @@ from pathlib import Path
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
+import logreg_core as lc
+from dashboard import fields
+from logreg_core.limits import learning_rate_limits
 from tests.app import chains
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -139,3 +142,20 @@ def inspect(at: AppTest, step: int) -> AppTest:
     at.session_state["inspect"] = step
     at.session_state["follow_end"] = False
     return at.run()
+
+
+def core_history(dataset="five_points", standardize=False, **kwargs):
+    """A run of the core with the page's defaults for ``dataset`` (``kwargs`` override)."""
+    data = lc.load_dataset(dataset)
+    X = lc.Standardizer.fit(data.X).transform(data.X) if standardize else data.X
+    d = fields.defaults(dataset)
+    params = dict(learning_rate=d.learning_rate, steps=d.steps, w0=list(d.w0), b0=d.b0, l2=0.0)
+    params.update(kwargs)
+    return lc.train(X, data.y, **params, limits=learning_rate_limits(X, data.y, params["l2"]))
+
+
+def caption_with(at, start: str) -> str:
+    """The one caption that starts with ``start``."""
+    found = [c.value for c in at.caption if c.value.startswith(start)]
+    assert len(found) == 1, [c.value for c in at.caption]
+    return found[0]

@@ -84,22 +84,27 @@ def test_landscape_frames_your_run_and_names_the_paths_that_leave_it(new_app):
     assert "Nesterov \\(β \\= 0\\.9\\) diverges at this rate: its path leaves" in caption
 
 
-def test_every_path_that_leaves_the_landscape_is_named(new_app):
+@pytest.mark.parametrize("query", [{}, {"w0": "0", "b0": "-100", "steps": "50"}])
+def test_every_path_that_leaves_the_landscape_is_named(new_app, query):
     """On the 5 points Newton's method runs off (no best fit) and is not framed: its name was
-    in the legend with no line in the picture, and no word said why (a visual walk)."""
-    at = new_app(tab="landscape").run()
+    in the legend with no line in the picture, and no word said why (a visual walk). The
+    caption names the point farthest outside the picture, in picture widths (from b = -100
+    the largest |b| was the start, inside it: a review)."""
+    at = new_app(tab="landscape", **query).run()
     (cells,) = frames_with(at, "log10 loss")
-    a_low, a_high, c_low, c_high = (cells["a"].min(), cells["a2"].max(), cells["c"].min(),
-                                    cells["c2"].max())
+    low = np.array([cells["a"].min(), cells["c"].min()])
+    high = np.array([cells["a2"].max(), cells["c2"].max()])
     paths = max(frames_with(at, "run", "a", "c"), key=len)
-    outside = {run: path for run, path in paths.groupby("run")
-               if not (path["a"].between(a_low, a_high).all()
-                       and path["c"].between(c_low, c_high).all())}
+    outside = {run: path[["a", "c"]].to_numpy() for run, path in paths.groupby("run")
+               if np.any((path[["a", "c"]].to_numpy() < low) | (path[["a", "c"]].to_numpy()
+                                                                > high))}
     assert set(outside) == {"Newton's method"}
-    far = outside["Newton's method"]["c"].abs().max()  # b runs farthest (w stays near 25)
+    points = outside["Newton's method"]
+    beyond = np.maximum(low - points, points - high) / (high - low)
+    i, j = np.unravel_index(np.argmax(beyond), beyond.shape)
     caption = plain(next(c.value for c in at.caption if c.value.startswith("Loss over")))
-    assert f"Newton's method's path leaves the picture: it runs out to b = -{fmt(far, 3)}." \
-        in caption
+    assert (f"Newton's method's path leaves the picture: it runs out to {['w[x]', 'b'][j]} = "
+            f"{fmt(points[i, j], 3)}.") in caption
 
 
 def test_landscape_ray_is_the_max_margin_direction(new_app):
@@ -153,6 +158,9 @@ def test_buggy_loop_switches(new_app):
     assert after["true loss"].iloc[1] > after["true loss"].iloc[0]
     assert "Cannot interpret '1' as a data type" in "\n".join(c.value for c in at.code)
     assert "from b = 0 it never moves" in page_text(at)
+    for bug in lc.examples.BUGS:  # every bug: named at once (five cut the legend short)
+        at.checkbox(key=f"bug_{bug}").check()
+    assert table(at.run(), "true loss")["run"].tolist()[1] == "loop with all 5 bugs"
 
 
 def test_the_buggy_loop_says_it_leaves_l2_out(new_app):
