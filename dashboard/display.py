@@ -1,9 +1,12 @@
-"""How numbers and charts reach the page: charts with a text alternative, grids and small
-tables with every number to the digits chosen. A leaf of the dashboard (charts and text
-only), used by the first screen, the lesson and every view alike."""
+"""How numbers, charts and code reach the page: charts with a text alternative, grids and
+small tables with every number to the digits chosen, source code with its lines whole. A leaf
+of the dashboard (charts and text only), used by the first screen, the lesson and every view
+alike."""
 
 from __future__ import annotations
 
+import inspect
+import textwrap
 import threading
 
 import numpy as np
@@ -39,6 +42,25 @@ def show_formulas(heading: str, formulas, *, where=None) -> None:
     """
     blocks = "\n\n".join(f"$$\n{tex}\n$$" for tex in formulas)
     (where or st).markdown(f"{heading}\n\n{blocks}" if heading else blocks)
+
+
+def show_source(code, *, where=None):
+    """Python source on the page as a code block whose lines stay whole.
+
+    A long line scrolls sideways with its block instead of wrapping to column 0 (wrapped,
+    ``def terms(self, theta: np.ndarray, rows=None) -> tuple:`` read as two lines, the second
+    starting ``> tuple:``, and the Python looked broken). A method loses the indentation of
+    its class, which would only push every line to the right.
+
+    Parameters
+    ----------
+    code : str or function
+        The source itself, or a function (or method) whose source `inspect.getsource` reads.
+    where : container, optional
+        Where to write it; the page where it runs by default.
+    """
+    text = code if isinstance(code, str) else inspect.getsource(code)
+    return (where or st).code(textwrap.dedent(text), language="python", wrap_lines=False)
 
 
 def number_format(digits: int) -> str:
