@@ -221,6 +221,24 @@ def text_frame(frame, digits: int):
     return pd.DataFrame(columns, index=frame.index).set_axis(frame.columns, axis=1)
 
 
+#: What a static table's cells take in Chromium at 14 px (Source Sans), measured: about 6.6 px
+#: a digit or letter, 3 px a space, and 8 px of padding a column (app.py sets it).
+CHAR_WIDTH, SPACE_WIDTH, CELL_PADDING = 6.6, 3.0, 8.0
+
+
+def text_width(frame, digits: int) -> float:
+    """About how many pixels wide `show_table` draws ``frame`` with its lines unbroken (no
+    cell wraps), its widest text in each column; a little more rather than less. What decides
+    whether to say that it may scroll sideways in a narrow column."""
+    text = text_frame(frame, digits)
+    columns = [(str(name), [str(v) for v in column.tolist()]) for name, column in text.items()]
+    if not isinstance(frame.index, pd.RangeIndex):
+        columns.append((str(frame.index.name or ""), [str(v) for v in frame.index.tolist()]))
+    return sum(CELL_PADDING + max(len(t) * CHAR_WIDTH - t.count(" ") * (CHAR_WIDTH - SPACE_WIDTH)
+                                  for t in (name, *cells))
+               for name, cells in columns)
+
+
 def full_height(frame) -> int:
     """Pixel height that shows every row of a small table without scrolling."""
     return 38 + 35 * len(frame)

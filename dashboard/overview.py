@@ -14,7 +14,7 @@ from logreg_core.checks import change_digits
 
 from . import compute, controls, explain, player, predict, state, tables
 from .context import ViewContext
-from .display import show_frame, show_table
+from .display import show_frame, show_table, text_width
 from .text import (
     fmt,
     fmt_loss,
@@ -30,6 +30,8 @@ from .text import (
 #: Samples shown as a plain text table on the first screen; more go in a scrolling grid.
 TEXT_TABLE_ROWS = 10
 GRID_ROWS = 100  # rows of the scrolling grid (every row is sent to the browser on each rerun)
+#: Pixels the middle column gives its table on a 1400 px wide screen with the sidebar open.
+MIDDLE_WIDTH = 353
 
 
 def run_controls(names) -> None:
@@ -129,6 +131,10 @@ def gradient_column(ctx: ViewContext) -> None:
     if len(rows) <= TEXT_TABLE_ROWS:
         show_table(rows, digits,
                    alt=f"The forward and backward pass of every sample at step {ctx.k:,}")
+        if text_width(rows, digits) > MIDDLE_WIDTH:  # long numbers: it may not fit
+            last = "p and the loss" if ctx.pending else "p − y and (p − y)·x"
+            st.caption(f"Where the table is wider than its column, scroll it sideways: its "
+                       f"last columns are {last}.")
     else:
         show_frame(rows.head(GRID_ROWS), digits, key="first_breakdown", height=300)
         st.caption((f"All {len(rows):,} samples" if len(rows) <= GRID_ROWS else
