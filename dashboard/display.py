@@ -81,11 +81,22 @@ def _writer(name):
     return fmt_loss if name in POSITIVE else fmt
 
 
-def show_frame(frame, digits: int, *, where=None, **options):
+def show_frame(frame, digits: int, *, where=None, labels=None, **options):
     """A scrolling grid of numbers, each shown to ``digits`` significant digits.
 
     Formatting is left to the grid (a printf format per column), not to a pandas Styler,
     whose per-cell formatting costs more than the rest of the table on every rerun.
+
+    Parameters
+    ----------
+    frame : DataFrame
+    digits : int
+    where : container, optional
+    labels : dict, optional
+        Headers shown instead of some columns' names (our own words: no user text), e.g. a
+        short "(p − y)·x₁" for "(p - y) * petal_length_cm"; the columns keep their names.
+    **options
+        Passed to ``st.dataframe``; a ``column_config`` entry replaces the number format.
     """
     # The grid cannot format a number beyond 2^53 (it shows all 17 digits, flagged as an
     # error), nor give a subnormal double only the digits it holds (`fmt`), so a column that
@@ -102,6 +113,9 @@ def show_frame(frame, digits: int, *, where=None, **options):
                    for c in columns_of_kind(frame, "iu")})
     config.update({c: setting for c, setting in options.pop("column_config", {}).items()
                    if c not in huge})  # a caller's number format cannot show them either
+    for c, label in (labels or {}).items():
+        if c in frame.columns:
+            config[c] = {**config.get(c, {}), "label": label}
     return (where or st).dataframe(arrow_table(frame), column_config=config, **options)
 
 

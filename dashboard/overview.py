@@ -14,7 +14,7 @@ from logreg_core.checks import change_digits
 
 from . import compute, controls, explain, player, predict, state, tables
 from .context import ViewContext
-from .display import show_frame, show_table, text_width
+from .display import full_height, show_frame, show_table, text_width
 from .text import (
     fmt,
     fmt_loss,
@@ -128,7 +128,12 @@ def gradient_column(ctx: ViewContext) -> None:
         rows = rows.iloc[:, : min(len(names), 2)].join(rows[["y", "z", "p", "loss"]])
     elif len(names) > 2:  # keep the first screen narrow: the full table is in Step in detail
         rows = rows[["y", "z", "p", "loss", tables.ERROR]]
-    if len(rows) <= TEXT_TABLE_ROWS:
+    # A grid: many rows, or more columns than the middle column holds side by side, where the
+    # ones the gradient averages come first (only the 5 points' kind of table fits as it is).
+    grid = len(rows) > TEXT_TABLE_ROWS or len(names) > 1
+    if grid and not ctx.pending:
+        rows = tables.gradient_first(rows, names)
+    if not grid:
         show_table(rows, digits,
                    alt=f"The forward and backward pass of every sample at step {ctx.k:,}")
         if text_width(rows, digits) > MIDDLE_WIDTH:  # long numbers: it may not fit
@@ -136,10 +141,10 @@ def gradient_column(ctx: ViewContext) -> None:
             st.caption(f"Where the table is wider than its column, scroll it sideways: its "
                        f"last columns are {last}.")
     else:
-        show_frame(rows.head(GRID_ROWS), digits, key="first_breakdown", height=300)
-        st.caption((f"All {len(rows):,} samples" if len(rows) <= GRID_ROWS else
-                    f"The first {GRID_ROWS:,} of {len(rows):,} samples")
-                   + " (scroll the table); the gradient below covers all of them.")
+        shown = rows.head(GRID_ROWS)
+        show_frame(shown, digits, key="first_breakdown", labels=short_labels(names),
+                   height=full_height(shown) if len(shown) <= TEXT_TABLE_ROWS else 300)
+        st.caption(grid_caption(ctx, len(rows)))
     if ctx.pending:
         predict.questions(ctx)
         return
@@ -149,6 +154,41 @@ def gradient_column(ctx: ViewContext) -> None:
     if not st.session_state.get("predict_mode") and (note := explain.rounding_note(
             ctx.history.verdict, ctx.k, "these numbers are")):
         st.caption(note)
+
+
+def short_labels(names) -> dict[str, str]:
+    """Headers of the first screen's grid for the columns the gradient averages, short
+    enough for them to fit its column side by side: "(p − y)·x₁" for
+    "(p - y) * petal_length_cm" (the gradient's lines below say which feature x₁ is)."""
+    labels = {tables.ERROR: "p − y"}
+    labels.update({tables.error_x_column(label): f"(p − y)·{feature_symbol(j, len(names))}"
+                   for j, label in enumerate(tables.feature_labels(names))})
+    return labels
+
+
+def grid_caption(ctx: ViewContext, n_rows: int) -> str:
+    """What the first screen's grid holds: its rows, and where its columns are."""
+    if n_rows <= TEXT_TABLE_ROWS:
+        rows = ""
+    elif n_rows <= GRID_ROWS:
+        rows = (f"All {n_rows:,} samples (scroll the table down); the gradient below covers "
+                "all of them. ")
+    else:
+        rows = (f"The first {GRID_ROWS:,} of {n_rows:,} samples (scroll the table down); the "
+                "gradient below covers all of them. ")
+    n = ctx.data.n_features
+    if ctx.pending:
+        columns = {1: "The feature", 2: "The features"}.get(n, "Two of the features")
+        columns += ", y, z, p and the loss"
+        return rows + f"{columns}, left to right: scroll sideways where they do not fit."
+    if n <= 2:
+        products = "(p − y)·x" if n == 1 else "(p − y)·x₁, (p − y)·x₂"
+        return rows + (f"First p − y and {products}, which the gradient below averages; then "
+                       f"the feature{'s' if n > 1 else ''}, y, z, p and the loss (scroll sideways "
+                       "where they do not fit).")
+    return rows + ("First p − y, which ∂J/∂b averages; then y, z, p and the loss (scroll "
+                   "sideways where they do not fit). Each feature's (p − y)·x is under "
+                   "*Take a step apart*.")
 
 
 def gradient_lines(ctx: ViewContext) -> list[str]:

@@ -1,5 +1,6 @@
 """The dashboard through Streamlit's AppTest: every number checked against the core."""
 
+import json
 import math
 import re
 
@@ -160,6 +161,38 @@ def test_l2_changes_the_run_and_both_limits(app):
     X = lc.load_dataset("five_points").X
     assert "2/L = " + fmt(lc.curvature_bound(X, 0.2).guaranteed_rate) in text
     assert "Local limit at the best fit 2/μ* = " in text  # L2 gives a finite optimum
+
+
+@pytest.mark.parametrize(("query", "first"), [
+    ({"data": "iris_petals"}, ["p - y", "(p - y) * petal_length_cm", "(p - y) * petal_width_cm"]),
+    ({"data": "student"}, ["p - y", "(p - y) * hours_studied", "(p - y) * hours_slept"]),
+    ({"data": "breast_cancer", "std": "1"}, ["p - y"]),
+    ({"data": "wikipedia_students"}, ["p - y", "(p - y) * hours"]),
+])
+def test_the_first_screens_grid_shows_the_gradients_columns_first(new_app, query, first):
+    """Found by a walk: on two features the grid of the first screen stopped mid-column at z
+    or the loss in its narrow column, hiding p − y and (p − y)·x, which the gradient's lines
+    under it average, and its caption spoke of scrolling rows only. They come first now, with
+    short headers, and the caption says where the rest are."""
+    at = new_app(**query).run()
+    assert not at.exception, [e.value for e in at.exception]
+    grid = next(d for d in at.dataframe if "z" in d.value.columns)  # the first screen's
+    columns = list(grid.value.columns)
+    assert columns[:len(first)] == first, columns
+    rest = ["y", "z", "p", "loss"]
+    assert [c for c in columns if c in rest] == rest  # the pass's order, after them
+    labels = {name: c.get("label") for name, c in json.loads(grid.proto.columns).items()}
+    assert labels["p - y"] == "p − y"
+    short = {1: [], 2: ["(p − y)·x"], 3: ["(p − y)·x₁", "(p − y)·x₂"]}[len(first)]
+    assert [labels[c] for c in first[1:]] == short
+    (caption,) = [c.value for c in at.caption if "scroll sideways where they do not fit" in c.value]
+    assert caption.count("First p − y") == 1, caption
+    if query["data"] == "breast_cancer":
+        assert "Each feature's (p − y)·x is under *Take a step apart*" in caption
+    else:
+        assert "(p − y)·x" in caption and "which the gradient below averages" in caption
+    rows = len(lc.load_dataset(query["data"]).y)
+    assert ("(scroll the table down)" in caption) == (rows > 10), caption
 
 
 def test_inspect_step_moves_every_view_but_not_the_run(app):
