@@ -99,12 +99,12 @@ def metrics(ctx: ViewContext) -> None:
 
 def picture_column(ctx: ViewContext) -> None:
     """The model and the loss curve, one player; one caption each, computed."""
-    player.show(ctx, editable=ctx.data.n_features == 2)
+    axes = player.show(ctx, editable=ctx.data.n_features == 2)
     if ctx.pending:
         st.caption(f"Drawn up to step {ctx.k:,}: the rest appears once you reveal.")
     else:
         st.caption(explain.loss_chart_caption(ctx))
-    st.caption(explain.model_chart_caption(ctx))
+    st.caption(explain.model_chart_caption(ctx, axes))
     st.toggle("Loss on a log scale", key="log_scale", persist_state="session")
 
 

@@ -195,6 +195,26 @@ def test_the_first_screens_grid_shows_the_gradients_columns_first(new_app, query
     assert ("(scroll the table down)" in caption) == (rows > 10), caption
 
 
+@pytest.mark.parametrize(("query", "outside"), [
+    ({"data": "student"}, True),  # the default run: the line is far off the sample ± 1
+    ({"data": "student", "w0": "1,-1", "b0": "2", "step": "0"}, False),  # through the sample
+    ({"data": "iris_petals"}, False),
+])
+def test_the_plane_caption_says_when_its_line_lies_outside_the_picture(new_app, query, outside):
+    """Found by a walk: on the one student the plane showed one flat colour, never the line
+    p = 0.5 that its caption gave the equation of; the caption now says the line is outside
+    the picture, where the picture's own frame has no line."""
+    at = new_app(**query).run()
+    assert not at.exception, [e.value for e in at.exception]
+    data = player(at)
+    (caption,) = [c.value for c in at.caption if "the line p = 0.5 is where" in c.value]
+    frame = data["frames"]["steps"].index(data["inspect"])
+    drawn = all(v is not None for v in data["frames"]["boundary"][frame])
+    assert drawn is not outside
+    said = "That line lies outside the picture: p is above 0.5 all over it."
+    assert caption.endswith(said) is outside, caption
+
+
 def test_inspect_step_moves_every_view_but_not_the_run(app):
     before = {m.label: m.value for m in app.metric}
     inspect(app, 3)
