@@ -46,7 +46,8 @@ memory.start_trimming()
 # padding holds that overflow. A static table (st.table) writes each cell as Markdown that
 # wraps where it can: a number broke after its exponent's minus ("7.125e-" over "218") and
 # a header at its spaces ("p -" over "y"); its cells stay on one line instead, with less
-# padding so that the 5 points' table fits its column at 1400 px (display.text_width).
+# padding so that the 5 points' table fits its column at 1400 px in more states
+# (display.text_width; where it does not, the first screen shows a grid).
 # A constant: no user text goes into this HTML.
 # (Streamlit's own rules name two classes: "!important" outranks them without naming its
 # generated class names.)

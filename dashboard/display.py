@@ -243,7 +243,7 @@ CHAR_WIDTH, SPACE_WIDTH, CELL_PADDING = 6.6, 3.0, 8.0
 def text_width(frame, digits: int) -> float:
     """About how many pixels wide `show_table` draws ``frame`` with its lines unbroken (no
     cell wraps), its widest text in each column; a little more rather than less. What decides
-    whether to say that it may scroll sideways in a narrow column."""
+    whether a table fits a narrow column as it is (the first screen shows a grid if not)."""
     text = text_frame(frame, digits)
     columns = [(str(name), [str(v) for v in column.tolist()]) for name, column in text.items()]
     if not isinstance(frame.index, pd.RangeIndex):

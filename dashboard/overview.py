@@ -30,7 +30,8 @@ from .text import (
 #: Samples shown as a plain text table on the first screen; more go in a scrolling grid.
 TEXT_TABLE_ROWS = 10
 GRID_ROWS = 100  # rows of the scrolling grid (every row is sent to the browser on each rerun)
-#: Pixels the middle column gives its table on a 1400 px wide screen with the sidebar open.
+#: Pixels the middle column gives its table on a 1400 px wide screen with the sidebar open: a
+#: static table wider than this (`display.text_width`) is shown as a grid instead.
 MIDDLE_WIDTH = 353
 
 
@@ -128,18 +129,17 @@ def gradient_column(ctx: ViewContext) -> None:
         rows = rows.iloc[:, : min(len(names), 2)].join(rows[["y", "z", "p", "loss"]])
     elif len(names) > 2:  # keep the first screen narrow: the full table is in Step in detail
         rows = rows[["y", "z", "p", "loss", tables.ERROR]]
-    # A grid: many rows, or more columns than the middle column holds side by side, where the
-    # ones the gradient averages come first (only the 5 points' kind of table fits as it is).
-    grid = len(rows) > TEXT_TABLE_ROWS or len(names) > 1
+    # A static table where it fits the middle column, else a grid, where the columns the
+    # gradient averages come first: many rows, more columns than the column holds side by
+    # side, or numbers too long for it (a static table that scrolls sideways is a scroll
+    # region a keyboard cannot reach, axe-core's scrollable-region-focusable; a grid is not).
+    grid = (len(rows) > TEXT_TABLE_ROWS or len(names) > 1
+            or text_width(rows, digits) > MIDDLE_WIDTH)
     if grid and not ctx.pending:
         rows = tables.gradient_first(rows, names)
     if not grid:
         show_table(rows, digits,
                    alt=f"The forward and backward pass of every sample at step {ctx.k:,}")
-        if text_width(rows, digits) > MIDDLE_WIDTH:  # long numbers: it may not fit
-            last = "p and the loss" if ctx.pending else "p − y and (p − y)·x"
-            st.caption(f"Where the table is wider than its column, scroll it sideways: its "
-                       f"last columns are {last}.")
     else:
         shown = rows.head(GRID_ROWS)
         show_frame(shown, digits, key="first_breakdown", labels=short_labels(names),

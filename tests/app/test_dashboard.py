@@ -168,12 +168,15 @@ def test_l2_changes_the_run_and_both_limits(app):
     ({"data": "student"}, ["p - y", "(p - y) * hours_studied", "(p - y) * hours_slept"]),
     ({"data": "breast_cancer", "std": "1"}, ["p - y"]),
     ({"data": "wikipedia_students"}, ["p - y", "(p - y) * hours"]),
+    ({"lr": "1000"}, ["p - y", "(p - y) * x"]),  # 5 points, numbers too long for a table
+    ({"digits": "8"}, ["p - y", "(p - y) * x"]),
 ])
 def test_the_first_screens_grid_shows_the_gradients_columns_first(new_app, query, first):
     """Found by a walk: on two features the grid of the first screen stopped mid-column at z
     or the loss in its narrow column, hiding p − y and (p − y)·x, which the gradient's lines
     under it average, and its caption spoke of scrolling rows only. They come first now, with
-    short headers, and the caption says where the rest are."""
+    short headers, and the caption says where the rest are. On the 5 points a grid takes the
+    static table's place where its numbers would make it too wide for the column."""
     at = new_app(**query).run()
     assert not at.exception, [e.value for e in at.exception]
     grid = next(d for d in at.dataframe if "z" in d.value.columns)  # the first screen's
@@ -187,11 +190,12 @@ def test_the_first_screens_grid_shows_the_gradients_columns_first(new_app, query
     assert [labels[c] for c in first[1:]] == short
     (caption,) = [c.value for c in at.caption if "scroll sideways where they do not fit" in c.value]
     assert caption.count("First p − y") == 1, caption
-    if query["data"] == "breast_cancer":
+    data = query.get("data", "five_points")
+    if data == "breast_cancer":
         assert "Each feature's (p − y)·x is under *Take a step apart*" in caption
     else:
         assert "(p − y)·x" in caption and "which the gradient below averages" in caption
-    rows = len(lc.load_dataset(query["data"]).y)
+    rows = len(lc.load_dataset(data).y)
     assert ("(scroll the table down)" in caption) == (rows > 10), caption
 
 
