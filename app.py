@@ -43,8 +43,20 @@ memory.limit_arenas(2)  # why: see dashboard/memory.py
 memory.start_trimming()
 # KaTeX's display formulas overflow their box by 2 px (an internal strut), which makes each
 # one a scroll region a keyboard cannot reach (axe-core: scrollable-region-focusable); the
-# padding holds that overflow. A constant: no user text goes into this HTML.
-st.html("<style>.katex-display { padding-right: 4px; }</style>")
+# padding holds that overflow. A static table (st.table) writes each cell as Markdown that
+# wraps where it can: a number broke after its exponent's minus ("7.125e-" over "218") and
+# a header at its spaces ("p -" over "y"); its cells stay on one line instead, with less
+# padding so that the 5 points' table fits its column at 1400 px in more states
+# (display.text_width; where it does not, the first screen shows a grid).
+# A constant: no user text goes into this HTML.
+# (Streamlit's own rules name two classes: "!important" outranks them without naming its
+# generated class names.)
+st.html("<style>.katex-display { padding-right: 4px; }"
+        '[data-testid="stTableStyledTable"] :is(th, td) '
+        "{ padding-left: 4px !important; padding-right: 4px !important; }"
+        '[data-testid="stTableStyledTable"] [data-testid="stMarkdownContainer"], '
+        '[data-testid="stTableStyledTable"] [data-testid="stMarkdownContainer"] * '
+        "{ white-space: nowrap !important; }</style>")
 
 TITLE = "How logistic regression learns"
 INTRO = ("Each step scores every sample, turns the scores into probabilities and moves the "

@@ -1,9 +1,12 @@
-"""How numbers and charts reach the page: charts with a text alternative, grids and small
-tables with every number to the digits chosen. A leaf of the dashboard (charts and text
-only), used by the first screen, the lesson and every view alike."""
+"""How numbers, charts and code reach the page: charts with a text alternative, grids and
+small tables with every number to the digits chosen, source code with its lines whole. A leaf
+of the dashboard (charts and text only), used by the first screen, the lesson and every view
+alike."""
 
 from __future__ import annotations
 
+import inspect
+import textwrap
 import threading
 
 import numpy as np
@@ -41,6 +44,25 @@ def show_formulas(heading: str, formulas, *, where=None) -> None:
     (where or st).markdown(f"{heading}\n\n{blocks}" if heading else blocks)
 
 
+def show_source(code, *, where=None):
+    """Python source on the page as a code block whose lines stay whole.
+
+    A long line scrolls sideways with its block instead of wrapping to column 0 (wrapped,
+    ``def terms(self, theta: np.ndarray, rows=None) -> tuple:`` read as two lines, the second
+    starting ``> tuple:``, and the Python looked broken). A method loses the indentation of
+    its class, which would only push every line to the right.
+
+    Parameters
+    ----------
+    code : str or function
+        The source itself, or a function (or method) whose source `inspect.getsource` reads.
+    where : container, optional
+        Where to write it; the page where it runs by default.
+    """
+    text = code if isinstance(code, str) else inspect.getsource(code)
+    return (where or st).code(textwrap.dedent(text), language="python", wrap_lines=False)
+
+
 def number_format(digits: int) -> str:
     """The grids' number format: ``digits`` significant digits (printf %g, as `fmt`)."""
     return f"%.{digits}g"
@@ -59,11 +81,22 @@ def _writer(name):
     return fmt_loss if name in POSITIVE else fmt
 
 
-def show_frame(frame, digits: int, *, where=None, **options):
+def show_frame(frame, digits: int, *, where=None, labels=None, **options):
     """A scrolling grid of numbers, each shown to ``digits`` significant digits.
 
     Formatting is left to the grid (a printf format per column), not to a pandas Styler,
     whose per-cell formatting costs more than the rest of the table on every rerun.
+
+    Parameters
+    ----------
+    frame : DataFrame
+    digits : int
+    where : container, optional
+    labels : dict, optional
+        Headers shown instead of some columns' names (our own words: no user text), e.g. a
+        short "(p − y)·x₁" for "(p - y) * petal_length_cm"; the columns keep their names.
+    **options
+        Passed to ``st.dataframe``; a ``column_config`` entry replaces the number format.
     """
     # The grid cannot format a number beyond 2^53 (it shows all 17 digits, flagged as an
     # error), nor give a subnormal double only the digits it holds (`fmt`), so a column that
@@ -82,6 +115,9 @@ def show_frame(frame, digits: int, *, where=None, **options):
                    for c in columns_of_kind(frame, "iu")})
     config.update({c: setting for c, setting in options.pop("column_config", {}).items()
                    if c not in huge})  # a caller's number format cannot show them either
+    for c, label in (labels or {}).items():
+        if c in frame.columns:
+            config[c] = {**config.get(c, {}), "label": label}
     return (where or st).dataframe(arrow_table(frame), column_config=config, **options)
 
 
@@ -217,6 +253,24 @@ def text_frame(frame, digits: int):
                for i, (name, values) in enumerate((name, column.to_numpy())
                                                   for name, column in frame.items())}
     return pd.DataFrame(columns, index=frame.index).set_axis(frame.columns, axis=1)
+
+
+#: What a static table's cells take in Chromium at 14 px (Source Sans), measured: about 6.6 px
+#: a digit or letter, 3 px a space, and 8 px of padding a column (app.py sets it).
+CHAR_WIDTH, SPACE_WIDTH, CELL_PADDING = 6.6, 3.0, 8.0
+
+
+def text_width(frame, digits: int) -> float:
+    """About how many pixels wide `show_table` draws ``frame`` with its lines unbroken (no
+    cell wraps), its widest text in each column; a little more rather than less. What decides
+    whether a table fits a narrow column as it is (the first screen shows a grid if not)."""
+    text = text_frame(underflowed_as_text(frame, digits)[0], digits)  # as `show_table` writes
+    columns = [(str(name), [str(v) for v in column.tolist()]) for name, column in text.items()]
+    if not isinstance(frame.index, pd.RangeIndex):
+        columns.append((str(frame.index.name or ""), [str(v) for v in frame.index.tolist()]))
+    return sum(CELL_PADDING + max(len(t) * CHAR_WIDTH - t.count(" ") * (CHAR_WIDTH - SPACE_WIDTH)
+                                  for t in (name, *cells))
+               for name, cells in columns)
 
 
 def full_height(frame) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from logreg_core import examples, on_label_side
+from logreg_core.frames import plane_line
 from logreg_core.limits import LearningRateLimits
 from logreg_core.twins import CHAOS_RTOL, GRADIENT_PART_RTOL
 from logreg_core.verdicts import ends_at_lowest, lowest_step
@@ -143,13 +144,10 @@ def model_chart_alt(ctx: ViewContext) -> str:
         return ("The data points and the sigmoid curve p(x) at the inspected step, with the "
                 "decision boundary p = 0.5 drawn and labelled with its value. The caption under "
                 "the chart gives its figures.")
-    if n_features == 2:
-        return ("The data points over the two features, coloured by label, with the "
-                "predicted probability as background and the line p = 0.5 at the inspected "
-                "step. The caption under the chart gives its figures.")
-    return ("Each sample's predicted probability at the inspected step, one row per true "
-            "label; samples right of 0.5 are predicted 1. The caption under the chart gives "
-            "its figures.")
+    held = "" if n_features == 2 else " chosen (the others held at their means)"
+    return (f"The data points over the two features{held}, coloured by label, with the "
+            "predicted probability at the inspected step as background and the line p = 0.5 "
+            "where it crosses the picture. The caption under the chart gives its figures.")
 
 
 #: The step the player draws, which its readout (the line under its buttons) names.
@@ -177,9 +175,35 @@ def player_picture_alt(ctx: ViewContext) -> str:
             f"as background and the line p = 0.5, where there is one, at {_PLAYER_STEP}.")
 
 
-def model_chart_caption(ctx: ViewContext) -> str:
+def model_chart_caption(ctx: ViewContext, axes: tuple[int, ...] | None = None) -> str:
     """The model chart's key figures as text: where the boundary is and how many samples
-    are on the right side of it, at the inspected step."""
+    are on the right side of it, at the inspected step; on a plane (``axes``, two features:
+    both by default), that the line lies outside the picture where it does."""
+    text = _model_figures(ctx)
+    axes = tuple(range(ctx.data.n_features)) if axes is None else tuple(axes)
+    if len(axes) == 2 and np.any(ctx.w != 0):
+        text += outside_note(ctx, axes)
+    return text
+
+
+def outside_note(ctx: ViewContext, axes: tuple[int, int]) -> str:
+    """The sentence "That line lies outside the picture: ..." (with a leading space; "The
+    line p = 0.5 ..." on more than two features, where no sentence before names it) where the
+    line does at the inspected step (`logreg_core.frames.plane_line`, in the box the picture
+    draws), else "". Found by a walk: on the one student the plane spans the sample ± 1, the
+    line was far off it, and the picture showed one flat colour under a caption that gave
+    the line's equation."""
+    line = plane_line(ctx.data.X, ctx.w, ctx.b, axes)
+    if line.in_picture:
+        return ""
+    side = ("above" if line.centre_z > 0 else "below" if line.centre_z < 0 else None)
+    where = f": p is {side} 0.5 all over it" if side else ""
+    subject = "That line" if ctx.data.n_features == 2 else "The line p = 0.5"  # named before?
+    return f" {subject} lies outside the picture{where}."
+
+
+def _model_figures(ctx: ViewContext) -> str:
+    """Where the boundary is and how many samples are on their label's side of it."""
     f = lambda v: fmt(v, ctx.digits)  # noqa: E731
     right = on_label_side(ctx.grad_pass.z, ctx.data.y)
     if len(right) == 1:

@@ -14,7 +14,7 @@ from logreg_core.checks import change_digits
 
 from . import compute, controls, explain, player, predict, state, tables
 from .context import ViewContext
-from .display import show_frame, show_table
+from .display import full_height, show_frame, show_table, text_width
 from .text import (
     fmt,
     fmt_loss,
@@ -30,6 +30,9 @@ from .text import (
 #: Samples shown as a plain text table on the first screen; more go in a scrolling grid.
 TEXT_TABLE_ROWS = 10
 GRID_ROWS = 100  # rows of the scrolling grid (every row is sent to the browser on each rerun)
+#: Pixels the middle column gives its table on a 1400 px wide screen with the sidebar open: a
+#: static table wider than this (`display.text_width`) is shown as a grid instead.
+MIDDLE_WIDTH = 353
 
 
 def run_controls(names) -> None:
@@ -97,12 +100,12 @@ def metrics(ctx: ViewContext) -> None:
 
 def picture_column(ctx: ViewContext) -> None:
     """The model and the loss curve, one player; one caption each, computed."""
-    player.show(ctx, editable=ctx.data.n_features == 2)
+    axes = player.show(ctx, editable=ctx.data.n_features == 2)
     if ctx.pending:
         st.caption(f"Drawn up to step {ctx.k:,}: the rest appears once you reveal.")
     else:
         st.caption(explain.loss_chart_caption(ctx))
-    st.caption(explain.model_chart_caption(ctx))
+    st.caption(explain.model_chart_caption(ctx, axes))
     st.toggle("Loss on a log scale", key="log_scale", persist_state="session")
 
 
@@ -126,14 +129,22 @@ def gradient_column(ctx: ViewContext) -> None:
         rows = rows.iloc[:, : min(len(names), 2)].join(rows[["y", "z", "p", "loss"]])
     elif len(names) > 2:  # keep the first screen narrow: the full table is in Step in detail
         rows = rows[["y", "z", "p", "loss", tables.ERROR]]
-    if len(rows) <= TEXT_TABLE_ROWS:
+    # A static table where it fits the middle column, else a grid, where the columns the
+    # gradient averages come first: many rows, more columns than the column holds side by
+    # side, or numbers too long for it (a static table that scrolls sideways is a scroll
+    # region a keyboard cannot reach, axe-core's scrollable-region-focusable; a grid is not).
+    grid = (len(rows) > TEXT_TABLE_ROWS or len(names) > 1
+            or text_width(rows, digits) > MIDDLE_WIDTH)
+    if grid and not ctx.pending:
+        rows = tables.gradient_first(rows, names)
+    if not grid:
         show_table(rows, digits,
                    alt=f"The forward and backward pass of every sample at step {ctx.k:,}")
     else:
-        show_frame(rows.head(GRID_ROWS), digits, key="first_breakdown", height=300)
-        st.caption((f"All {len(rows):,} samples" if len(rows) <= GRID_ROWS else
-                    f"The first {GRID_ROWS:,} of {len(rows):,} samples")
-                   + " (scroll the table); the gradient below covers all of them.")
+        shown = rows.head(GRID_ROWS)
+        show_frame(shown, digits, key="first_breakdown", labels=short_labels(names),
+                   height=full_height(shown) if len(shown) <= TEXT_TABLE_ROWS else 300)
+        st.caption(grid_caption(ctx, len(rows)))
     if ctx.pending:
         predict.questions(ctx)
         return
@@ -143,6 +154,41 @@ def gradient_column(ctx: ViewContext) -> None:
     if not st.session_state.get("predict_mode") and (note := explain.rounding_note(
             ctx.history.verdict, ctx.k, "these numbers are")):
         st.caption(note)
+
+
+def short_labels(names) -> dict[str, str]:
+    """Headers of the first screen's grid for the columns the gradient averages, short
+    enough for them to fit its column side by side: "(p − y)·x₁" for
+    "(p - y) * petal_length_cm" (the gradient's lines below say which feature x₁ is)."""
+    labels = {tables.ERROR: "p − y"}
+    labels.update({tables.error_x_column(label): f"(p − y)·{feature_symbol(j, len(names))}"
+                   for j, label in enumerate(tables.feature_labels(names))})
+    return labels
+
+
+def grid_caption(ctx: ViewContext, n_rows: int) -> str:
+    """What the first screen's grid holds: its rows, and where its columns are."""
+    if n_rows <= TEXT_TABLE_ROWS:
+        rows = ""
+    elif n_rows <= GRID_ROWS:
+        rows = (f"All {n_rows:,} samples (scroll the table down); the gradient below covers "
+                "all of them. ")
+    else:
+        rows = (f"The first {GRID_ROWS:,} of {n_rows:,} samples (scroll the table down); the "
+                "gradient below covers all of them. ")
+    n = ctx.data.n_features
+    if ctx.pending:
+        columns = {1: "The feature", 2: "The features"}.get(n, "Two of the features")
+        columns += ", y, z, p and the loss"
+        return rows + f"{columns}, left to right: scroll sideways where they do not fit."
+    if n <= 2:
+        products = "(p − y)·x" if n == 1 else "(p − y)·x₁, (p − y)·x₂"
+        return rows + (f"First p − y and {products}, which the gradient below averages; then "
+                       f"the feature{'s' if n > 1 else ''}, y, z, p and the loss (scroll sideways "
+                       "where they do not fit).")
+    return rows + ("First p − y, which ∂J/∂b averages; then y, z, p and the loss (scroll "
+                   "sideways where they do not fit). Each feature's (p − y)·x is under "
+                   "*Take a step apart*.")
 
 
 def gradient_lines(ctx: ViewContext) -> list[str]:

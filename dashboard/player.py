@@ -187,8 +187,9 @@ def _frames_json(identity: str, _ctx: ViewContext, axes: tuple[int, ...], keep: 
 
 
 def show(ctx: ViewContext, *, key: str = "model_player", editable: bool = False,
-         picture_height: int = 260, loss_height: int = 150, where=None) -> None:
-    """The player, and under it what its picture shows in words."""
+         picture_height: int = 260, loss_height: int = 150, where=None) -> tuple[int, ...]:
+    """The player, and under it what its picture shows in words. Returns the features the
+    picture draws (`chosen_axes`)."""
     where = where or st
     axes = chosen_axes(ctx, where)
     data = player_data(ctx, axes, editable, picture_height, loss_height)
@@ -198,6 +199,7 @@ def show(ctx: ViewContext, *, key: str = "model_player", editable: bool = False,
                 on_remove_change=lambda: _on_remove(key, ctx))
     if ctx.data.n_features > 2:
         where.caption("The other features are held at their means.")
+    return axes
 
 
 def _value(key: str, name: str):

@@ -98,6 +98,16 @@ def breakdown_table(X, y, grad_pass: GradientPass, names) -> pd.DataFrame:
     return pd.DataFrame(columns, index=pd.RangeIndex(1, X.shape[0] + 1, name="sample"))
 
 
+def gradient_first(rows: pd.DataFrame, names) -> pd.DataFrame:
+    """`breakdown_table` rows (or some of their columns) with the columns the gradient
+    averages, p - y and each (p - y) * x_j, moved to the front; the others follow in their
+    order (the features, y, z, p, loss). On a narrow grid they are the ones in view.
+    """
+    first = [c for c in (ERROR, *map(error_x_column, feature_labels(names)))
+             if c in rows.columns]
+    return rows[first + [c for c in rows.columns if c not in first]]
+
+
 def totals_table(grad_pass: GradientPass, names, l2: float = 0.0) -> pd.DataFrame:
     """Column sums and means of the loss, p - y and (p - y) * x_j over all samples.
 

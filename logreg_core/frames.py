@@ -11,6 +11,7 @@ any asked-for step always among them) and computes, for each, everything the pic
 - for every frame: its step, its loss and the share of samples on their label's side.
 
 The browser that plays it only scales and draws these numbers; it computes no model.
+`plane_line` says, for one model, whether its line p = 0.5 is in that picture at all.
 """
 
 from __future__ import annotations
@@ -153,6 +154,54 @@ def model_frames(X, y, history: History, axes: tuple[int, ...] | None = None, ke
         if isinstance(value, np.ndarray):
             value.flags.writeable = False
     return frames
+
+
+@dataclass(frozen=True)
+class PlaneLine:
+    """The line p = 0.5 of one model in the plane picture of two features.
+
+    Attributes
+    ----------
+    segment : ndarray of shape (4,)
+        Its end points (x0, y0, x1, y1) inside the plot box, as `model_frames` draws it;
+        four nans where it misses the box.
+    centre_z : float
+        The logit at the box's centre: where the line misses the box, its sign is that of z
+        all over the picture (p above 0.5 where positive, below where negative).
+    """
+
+    segment: np.ndarray
+    centre_z: float
+
+    @property
+    def in_picture(self) -> bool:
+        return bool(np.all(np.isfinite(self.segment)))
+
+
+def plane_line(X, w, b: float, axes: tuple[int, int]) -> PlaneLine:
+    """Where the line p = 0.5 of the model ``(w, b)`` lies in the picture of features ``axes``
+    (the others held at their means), in the plot box that `model_frames` draws.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    w : array-like of shape (n_features,)
+    b : float
+    axes : tuple of two int
+
+    Returns
+    -------
+    PlaneLine
+    """
+    X = np.asarray(X, dtype=float)
+    w = np.asarray(w, dtype=float)
+    i, j = axes
+    others = [k for k in range(X.shape[1]) if k not in axes]
+    offset = float(b + (w[others] @ X[:, others].mean(axis=0) if others else 0.0))
+    x_range, y_range = padded_range(X[:, i]), padded_range(X[:, j])
+    with np.errstate(over="ignore", invalid="ignore"):
+        centre = w[i] * sum(x_range) / 2 + w[j] * sum(y_range) / 2 + offset
+    return PlaneLine(_segment(w[i], w[j], offset, x_range, y_range), float(centre))
 
 
 def _segment(a: float, c: float, o: float, x_range, y_range) -> np.ndarray:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -14,7 +12,7 @@ from logreg_core.verdicts import classify_run
 
 from .. import compute, rate_charts
 from ..context import ViewContext
-from ..display import show_chart, show_frame
+from ..display import show_chart, show_frame, show_source
 from ..text import fmt, plural
 
 TRIAL_ROWS, TRIAL_STEPS = 200, 300  # the loop runs in plain Python: keep it small
@@ -140,8 +138,7 @@ def render(ctx: ViewContext) -> None:
     st.markdown("The second argument of `np.zeros` is the data type, not a second dimension; "
                 "the shape must be one tuple: `np.zeros((n_x, 1))`.")
     with st.expander("The loop as this app runs it (bugs as switches)"):
-        st.code(inspect.getsource(examples.buggy_loop_step), language="python",
-                wrap_lines=True)
+        show_source(examples.buggy_loop_step)
 
 
 def bug_effects(ctx: ViewContext, rows: int) -> str:

@@ -12,6 +12,7 @@ from logreg_core import maths, optimizers, training
 from logreg_core.loop import compare_loop
 
 from ..context import ViewContext
+from ..display import show_source
 from ..text import fmt, percent
 
 
@@ -26,27 +27,26 @@ def training_loop_source() -> str:
 def render(ctx: ViewContext) -> None:
     st.markdown(
         "The gradient two ways: one sample at a time in plain Python, and all samples at once "
-        "with numpy. Both are the code the app runs, read from the core's source as it is.")
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**Loop**: `logreg_core.loop.loop_gradients`")
-        st.code(inspect.getsource(lc.loop_gradients), language="python", wrap_lines=True)
-    with right:
-        st.markdown("**Vectorized**: the pass every training step runs")
-        st.code(inspect.getsource(maths.LogisticProblem.terms), language="python",
-                wrap_lines=True)
-        st.markdown("with each sample's loss and σ from one exponential e^−|u|:")
-        for formula in (maths.exp_minus_abs, maths.softplus_of, maths.sigmoid_of,
-                        maths.l2_penalty):
-            st.code(inspect.getsource(formula), language="python", wrap_lines=True)
-        st.markdown("and the update of plain gradient descent:")
-        st.code(inspect.getsource(optimizers.GradientDescent.step), language="python",
-                wrap_lines=True)
-        with st.expander("The training loop that calls them"):
-            st.code(training_loop_source(), language="python", wrap_lines=True)
-        with st.expander("sigmoid and the per-sample loss"):
-            st.code(inspect.getsource(lc.sigmoid), language="python", wrap_lines=True)
-            st.code(inspect.getsource(maths.sample_losses), language="python", wrap_lines=True)
+        "with numpy. Both are the code the app runs, read from the core's source as it is; a "
+        "line too long for its block scrolls sideways.")
+    # One above the other, each the page's full width: its longest line (94 characters) fits
+    # at 1400 px, where half the width cut every docstring and a scroll region a keyboard
+    # cannot reach was left in each block (axe-core: scrollable-region-focusable).
+    st.markdown("**Loop**: `logreg_core.loop.loop_gradients`")
+    show_source(lc.loop_gradients)
+    st.markdown("**Vectorized**: the pass every training step runs")
+    show_source(maths.LogisticProblem.terms)
+    st.markdown("with each sample's loss and σ from one exponential e^−|u|:")
+    for formula in (maths.exp_minus_abs, maths.softplus_of, maths.sigmoid_of,
+                    maths.l2_penalty):
+        show_source(formula)
+    st.markdown("and the update of plain gradient descent:")
+    show_source(optimizers.GradientDescent.step)
+    with st.expander("The training loop that calls them"):
+        show_source(training_loop_source())
+    with st.expander("sigmoid and the per-sample loss"):
+        show_source(lc.sigmoid)
+        show_source(maths.sample_losses)
     st.markdown(comparison_text(ctx))
 
 

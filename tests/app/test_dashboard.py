@@ -1,5 +1,6 @@
 """The dashboard through Streamlit's AppTest: every number checked against the core."""
 
+import json
 import math
 import re
 
@@ -155,6 +156,62 @@ def test_l2_changes_the_run_and_both_limits(app):
     assert "Local limit at the best fit 2/μ* = " in text  # L2 gives a finite optimum
 
 
+@pytest.mark.parametrize(("query", "first"), [
+    ({"data": "iris_petals"}, ["p - y", "(p - y) * petal_length_cm", "(p - y) * petal_width_cm"]),
+    ({"data": "student"}, ["p - y", "(p - y) * hours_studied", "(p - y) * hours_slept"]),
+    ({"data": "breast_cancer", "std": "1"}, ["p - y"]),
+    ({"data": "wikipedia_students"}, ["p - y", "(p - y) * hours"]),
+    ({"lr": "1000"}, ["p - y", "(p - y) * x"]),  # 5 points, numbers too long for a table
+    ({"digits": "8"}, ["p - y", "(p - y) * x"]),
+])
+def test_the_first_screens_grid_shows_the_gradients_columns_first(new_app, query, first):
+    """Found by a walk: on two features the grid of the first screen stopped mid-column at z
+    or the loss in its narrow column, hiding p − y and (p − y)·x, which the gradient's lines
+    under it average, and its caption spoke of scrolling rows only. They come first now, with
+    short headers, and the caption says where the rest are. On the 5 points a grid takes the
+    static table's place where its numbers would make it too wide for the column."""
+    at = new_app(**query).run()
+    assert not at.exception, [e.value for e in at.exception]
+    grid = next(d for d in at.dataframe if "z" in d.value.columns)  # the first screen's
+    columns = list(grid.value.columns)
+    assert columns[:len(first)] == first, columns
+    rest = ["y", "z", "p", "loss"]
+    assert [c for c in columns if c in rest] == rest  # the pass's order, after them
+    labels = {name: c.get("label") for name, c in json.loads(grid.proto.columns).items()}
+    assert labels["p - y"] == "p − y"
+    short = {1: [], 2: ["(p − y)·x"], 3: ["(p − y)·x₁", "(p − y)·x₂"]}[len(first)]
+    assert [labels[c] for c in first[1:]] == short
+    (caption,) = [c.value for c in at.caption if "scroll sideways where they do not fit" in c.value]
+    assert caption.count("First p − y") == 1, caption
+    data = query.get("data", "five_points")
+    if data == "breast_cancer":
+        assert "Each feature's (p − y)·x is under *Take a step apart*" in caption
+    else:
+        assert "(p − y)·x" in caption and "which the gradient below averages" in caption
+    rows = len(lc.load_dataset(data).y)
+    assert ("(scroll the table down)" in caption) == (rows > 10), caption
+
+
+@pytest.mark.parametrize(("query", "outside"), [
+    ({"data": "student"}, True),  # the default run: the line is far off the sample ± 1
+    ({"data": "student", "w0": "1,-1", "b0": "2", "step": "0"}, False),  # through the sample
+    ({"data": "iris_petals"}, False),
+])
+def test_the_plane_caption_says_when_its_line_lies_outside_the_picture(new_app, query, outside):
+    """Found by a walk: on the one student the plane showed one flat colour, never the line
+    p = 0.5 that its caption gave the equation of; the caption now says the line is outside
+    the picture, where the picture's own frame has no line."""
+    at = new_app(**query).run()
+    assert not at.exception, [e.value for e in at.exception]
+    data = player(at)
+    (caption,) = [c.value for c in at.caption if "the line p = 0.5 is where" in c.value]
+    frame = data["frames"]["steps"].index(data["inspect"])
+    drawn = all(v is not None for v in data["frames"]["boundary"][frame])
+    assert drawn is not outside
+    said = "That line lies outside the picture: p is above 0.5 all over it."
+    assert caption.endswith(said) is outside, caption
+
+
 def test_inspect_step_moves_every_view_but_not_the_run(app):
     before = {m.label: m.value for m in app.metric}
     inspect(app, 3)
@@ -265,7 +322,8 @@ def test_the_data_part_of_the_gradient_is_the_tables_mean_when_the_penalty_dwarf
     "mean((p − y)·x) + λw = … " said the mean was 0 (dw − λw cancelled), beside a table whose
     (p − y)·x column averages -1.8. The mean is now the table's, by hand."""
     at = new_app(lr="100", l2="100").run()
-    (rows,) = [t.value for t in at.table if "(p - y) * x" in t.value.columns]  # first screen's
+    rows = next(t.value for t in [*at.table, *at.dataframe]  # the first screen's, a table
+                if "z" in t.value.columns and "(p - y) * x" in t.value.columns)  # or a grid
     mean = np.mean([float(v) for v in rows["(p - y) * x"]])  # -4.2e-1737 reads as -0.0
     (line,) = [x for m in at.markdown for x in m.value.split("\n")
                if "mean((p − y)·x) + λw" in x]

@@ -125,12 +125,15 @@ def test_the_standardized_boundary_caption_shows_a_hostile_name_as_plain_text(ne
 def test_names_the_page_uses_itself_stay_the_users_features(new_app, names):
     at = upload(new_app, names)  # every view with these names: the walk above
     open_view(at, "step")
-    columns = list(table(at, "z").columns)
-    assert columns[:2] == [f"{n} (feature)" if n in tables.RESERVED else n for n in names]
-    assert columns[2:7] == ["y", "z", "p", "loss", "p - y"]
+    features = [f"{n} (feature)" if n in tables.RESERVED else n for n in names]
+    products = [tables.error_x_column(f) for f in features]
+    rows = table(at, "z", nth=1)  # Step in detail's, in the pass's order
+    assert list(rows.columns) == [*features, "y", "z", "p", "loss", "p - y", *products]
+    # the first screen's grid: the columns the gradient averages first
+    first = list(table(at, "z").columns)
+    assert first == ["p - y", *products, *features, "y", "z", "p", "loss"]
     assert set(player(at)["points"]["label"]) <= {0, 1}  # the class, not the user's "label"
-    rows = table(at, "z")
-    assert rows.iloc[:, 1].dtype.kind == "f" and set(rows["y"]) <= {0, 1}
+    assert rows[features[1]].dtype.kind == "f" and set(rows["y"]) <= {0, 1}
 
 
 def test_history_csv_is_safe_in_a_spreadsheet():

@@ -78,6 +78,22 @@ def test_loop_vs_vectorized_gives_the_cause_of_their_difference(new_app, query, 
         assert "loop loss 0, vectorized 5.463e-102" in said and "100% of the value" in said
 
 
+@pytest.mark.parametrize("tab", ["code", "buggy"])
+def test_code_blocks_keep_their_lines_whole(new_app, tab):
+    """Found by a walk: wrapped at the column's width, a signature read
+    "def terms(self, theta: np.ndarray, rows=None) -" and, on the next line from column 0,
+    "> tuple:". Every code block scrolls sideways instead, its source dedented."""
+    at = new_app(tab=tab).run()
+    blocks = [c for c in at.code if c.language == "python"]
+    assert blocks
+    for block in blocks:
+        assert not block.proto.wrap_lines, block.value[:60]
+    assert not any(b.value.startswith(" ") for b in blocks)  # a method is dedented
+    if tab == "code":
+        assert any(b.value.startswith("def terms(self, theta: np.ndarray, rows=None) -> tuple:")
+                   for b in blocks)
+
+
 def test_the_students_textbook_column_says_what_it_printed_and_dashes_the_rest(new_app):
     """The grid wrote a grey "None" where the textbook printed no new b (a screenshot)."""
     from logreg_core import examples

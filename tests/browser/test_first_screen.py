@@ -109,6 +109,41 @@ def test_first_screen_shows_its_blocks_without_scrolling(page, app_url, dataset)
     assert_clean(page)
 
 
+#: Each cell of a table as its text and the number of lines it is drawn on.
+CELL_LINES_JS = """t => [...t.querySelectorAll('th, td')].map(cell => {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    const tops = new Set();
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(text);
+        for (const box of range.getClientRects()) tops.add(Math.round(box.top));
+    }
+    return [cell.textContent, tops.size];
+})"""
+
+
+@pytest.mark.parametrize("query", ["", "?lr=40&l2=0.05", "?lr=0.001&w0=-50&b0=20"])
+def test_the_per_sample_table_keeps_each_number_on_one_line(page, app_url, query):
+    """Found by a walk: at η = 40 a cell of the 5 points' table read "< 5e-" over "324", at
+    η = 1000 "7.125e-" over "218", and the header "p - y" broke at its spaces. Every cell is
+    one line now, and the static table fits its column (in these states; where its numbers
+    are too long for it, at η = 1000, or at η = 40 with its underflowed errors written to
+    their true size, -4.9e-453, the first screen shows a grid instead: no static table
+    scrolls sideways, a scroll region a keyboard cannot reach)."""
+    open_app(page, app_url, query)
+    if query == "?lr=40&l2=0.05":
+        assert gradient_table(page).count() == 0
+        assert page.get_by_text("scroll sideways where they do not fit").count() == 1  # grid's
+        assert_clean(page)
+        return
+    table = gradient_table(page)
+    cells = table.evaluate(CELL_LINES_JS)
+    assert len(cells) == 7 * 6, cells
+    assert all(lines == 1 for _, lines in cells), [c for c in cells if c[1] != 1]
+    assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
+    assert_clean(page)
+
+
 def test_first_screen_tables_hold_the_inspected_step(page, app_url):
     """The per-sample table of step 200 and the worked step's exact and printed figures."""
     open_app(page, app_url)

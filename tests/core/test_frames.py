@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import logreg_core as lc
-from logreg_core.frames import MAX_FRAMES, frame_steps, model_frames
+from logreg_core.frames import MAX_FRAMES, frame_steps, model_frames, plane_line
 
 
 def test_short_runs_show_every_step_and_long_ones_keep_the_ends_and_the_inspected():
@@ -49,6 +49,33 @@ def test_a_plane_frame_holds_the_other_features_at_their_means():
     for x, v in ((x0, y0), (x1, y1)):  # both ends lie on p = 0.5
         assert w[3] * x + w[7] * v + offset == pytest.approx(0, abs=1e-9)
     assert np.isnan(frames.held[3]) and frames.held[0] == pytest.approx(means[0])
+
+
+@pytest.mark.parametrize(("dataset", "axes"), [("student", (0, 1)), ("iris_petals", (0, 1)),
+                                               ("breast_cancer", (3, 7))])
+def test_plane_line_is_the_line_the_frames_draw(dataset, axes):
+    """`plane_line` says where the picture's line is (the frames' own segment, nan where it
+    misses the box), and on which side of it the whole picture lies when it misses."""
+    d = lc.load_dataset(dataset)
+    history = lc.train(d.X, d.y, learning_rate=0.1, steps=50, w0=[0.1] * d.n_features)
+    frames = model_frames(d.X, d.y, history, axes=axes)
+    for f in (0, 1, 50):
+        line = plane_line(d.X, history.weights[f], history.bias[f], axes)
+        np.testing.assert_array_equal(line.segment, frames.boundary[f])
+        assert line.in_picture == bool(np.all(np.isfinite(frames.boundary[f])))
+        if not line.in_picture:  # one side all over: every cell's p, as the picture shades it
+            assert np.all(frames.p[f] > 0.5) if line.centre_z > 0 else np.all(frames.p[f] < 0.5)
+
+
+def test_the_one_students_line_lies_outside_its_picture():
+    """Found by a walk: the plane spans the one sample ± 1, and its line p = 0.5 at the
+    default run (0.6048 x1 + 0.6413 x2 + 0.1683 = 0 at step 50) is far outside it."""
+    d = lc.load_dataset("student")
+    history = lc.train(d.X, d.y, learning_rate=0.1, steps=50, w0=[0.1, -0.2], b0=0.0)
+    line = plane_line(d.X, history.weights[50], history.bias[50], (0, 1))
+    assert not line.in_picture and line.centre_z > 0
+    # a line through the sample itself is in the picture
+    assert plane_line(d.X, [1.0, -1.0], 2.0, (0, 1)).in_picture  # 3 - 5 + 2 = 0
 
 
 def test_frames_are_read_only():
