@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from logreg_core import sigmoid
+from logreg_core.frames import padded_range
 
 MAX_POINTS = 2000
 #: Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
@@ -291,19 +292,13 @@ def loss_chart(loss: np.ndarray, inspect: int, log_scale: bool = False,
     return spec.layered(layers, title="Loss; the dot is the inspected step", height=height)
 
 
-def _padded_range(values: np.ndarray, pad_fraction: float = 0.15) -> tuple[float, float]:
-    low, high = float(np.min(values)), float(np.max(values))
-    pad = max((high - low) * pad_fraction, 1.0 if high == low else 0.0)
-    return low - pad, high + pad
-
-
 _CLASS_SCALE = {"domain": ["0", "1"], "range": list(CLASS_COLORS)}
 
 
 def model_chart_1d(x: np.ndarray, y: np.ndarray, w: float, b: float, name: str) -> dict:
     """Data points, the sigmoid curve p(x) and the decision boundary x = -b / w (a spec dict)."""
     spec = Spec()
-    low, high = _padded_range(x)
+    low, high = padded_range(np.asarray(x, dtype=float))  # the player's picture's, too
     grid = np.linspace(low, high, 200)
     x_scale = {"domain": [low, high], "nice": False}
     y_scale = {"domain": [-0.05, 1.05]}
@@ -362,7 +357,7 @@ def model_chart_2d(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
                    names: list[str]) -> dict:
     """Points of two features, the predicted probability as a background, the line p = 0.5."""
     spec = Spec()
-    (x_low, x_high), (y_low, y_high) = _padded_range(X[:, 0]), _padded_range(X[:, 1])
+    (x_low, x_high), (y_low, y_high) = padded_range(X[:, 0]), padded_range(X[:, 1])
     n_cells = 40
     gx = np.linspace(x_low, x_high, n_cells + 1)
     gy = np.linspace(y_low, y_high, n_cells + 1)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from logreg_core import examples, on_label_side
-from logreg_core.frames import plane_line
+from logreg_core.frames import padded_range, plane_line
 from logreg_core.limits import LearningRateLimits
 from logreg_core.twins import CHAOS_RTOL, GRADIENT_PART_RTOL
 from logreg_core.verdicts import ends_at_lowest, lowest_step
@@ -142,7 +142,8 @@ def model_chart_alt(ctx: ViewContext) -> str:
     n_features = ctx.data.n_features
     if n_features == 1:
         return ("The data points and the sigmoid curve p(x) at the inspected step, with the "
-                "decision boundary p = 0.5 drawn and labelled with its value. The caption under "
+                "decision boundary p = 0.5 drawn and labelled with its value where it falls "
+                "inside the picture. The caption under "
                 "the chart gives its figures.")
     held = "" if n_features == 2 else " chosen (the others held at their means)"
     return (f"The data points over the two features{held}, coloured by label, with the "
@@ -222,13 +223,19 @@ def _model_figures(ctx: ViewContext) -> str:
     scaler = ctx.data.scaler if ctx.data.standardized else None
     if ctx.data.n_features == 1:
         at = -b / w[0]
+        # (the curve's picture spans the samples and a margin: the boundary may be beyond it,
+        # where the player and the lesson draw no line; a review)
+        low, high = padded_range(ctx.data.X[:, 0])
+        off = "" if low <= at <= high else (f" That point lies outside the picture, which "
+                                            f"spans x from {f(low)} to {f(high)}.")
         if scaler is None:
-            return f"At step {ctx.k:,} the boundary p = 0.5 is at x = −b/w = {f(at)}; {share}."
+            return (f"At step {ctx.k:,} the boundary p = 0.5 is at x = −b/w = {f(at)}; "
+                    f"{share}.{off}")
         # the x the model sees is standardized: say so, and where that is in the data's units
         raw = float(scaler.mean[0] + scaler.scale[0] * at)
         return (f"At step {ctx.k:,} the boundary p = 0.5 is at x = −b/w = {f(at)} in "
                 f"standardized units, {f(raw)} in the units of "
-                f"{md_escape(ctx.names[0], 40)}; {share}.")
+                f"{md_escape(ctx.names[0], 40)}; {share}.{off}")
     if ctx.data.n_features == 2:
         terms = " ".join(f"{'−' if v < 0 else '+'} {f(abs(v))}·{t}" for v, t in
                          ((w[0], "x₁"), (w[1], "x₂"), (b, "1")))

@@ -92,6 +92,8 @@ def frame_steps(steps_run: int, max_frames: int = MAX_FRAMES, keep=()) -> np.nda
 
 
 def padded_range(values: np.ndarray, pad: float = PAD) -> tuple[float, float]:
+    """A picture's range along one feature: its values' range widened by ``pad`` of itself
+    each side, or by 1 where every value is the same (shape of ``values``: (n_samples,))."""
     low, high = float(np.min(values)), float(np.max(values))
     span = (high - low) * pad if high > low else 1.0
     return low - span, high + span

@@ -644,3 +644,14 @@ def test_with_every_weight_zero_the_caption_counts_sides_as_the_readout_does(new
         f"At step 0 every weight is 0: no boundary, p = σ(b) = {fmt(p)} for every sample{tie}, "
         f"so {right} of 5 samples are on their label's side of p = 0.5.")
     assert metric(at, "Accuracy at step 0") == f"{right / 5:.0%}"
+
+
+def test_a_boundary_beyond_the_curves_picture_is_said_to_be_outside_it(new_app):
+    """From w = 1, b = -20 the boundary is at x = 20, and the picture spans the samples 1 to
+    5 and 15% of their range either side (0.4 to 5.6, by hand): no line is drawn there, so
+    the caption says where the picture ends (a review)."""
+    at = new_app(w0="1", b0="-20", step="0").run()
+    assert caption_with(at, "At step 0").endswith(
+        "−b/w = 20; 3 of 5 samples are on their label's side of p = 0.5. That point lies "
+        "outside the picture, which spans x from 0.4 to 5.6.")
+    assert "outside the picture" not in caption_with(new_app(step="3").run(), "At step 3")
