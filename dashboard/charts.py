@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import sys
 import threading
 
 import altair as alt
@@ -214,7 +215,10 @@ def log_ticks(low: float, high: float) -> list[float]:
     power of ten between them, or the powers alone (every n-th) where that would be more than
     ten ticks; none (Vega's own) where fewer than three fit. Vega's own choice left a loss
     axis reaching 2.6 with no label above 1."""
-    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    # 10.0**309 is an OverflowError, not inf: a loss axis reaching 1.7e308 (the 5 points at
+    # λ = 1, η = 27.38, 76 steps, a state hunt) raised it on the page
+    first = math.floor(math.log10(low))
+    last = min(math.ceil(math.log10(high)), sys.float_info.max_10_exp)
     ticks = [m * 10.0**k for k in range(first, last + 1) for m in (1, 2, 5)
              if low <= m * 10.0**k <= high]
     if len(ticks) < 3:  # a narrow range: Vega's own ticks (0.55, 0.6, 0.65) say more

@@ -127,6 +127,10 @@ def headline_kind(at) -> str | None:
 # right answers looked wrong.
 @example(state=({"data": "student", "std": "0", "steps": "309", "l2": "1.0", "w0": "1.0,1.0",
                  "b0": "0.0", "step": "309", "tab": "step"}, "local", 0.99, 4.141784514364405))
+# Found by a local hunt (seed 20261217): the rates view's log loss axis reached 1.7e308, and
+# its ticks asked for 10.0**309, an OverflowError on the page.
+@example(state=({"data": "five_points", "std": "0", "steps": "76", "l2": "1.0", "step": "0",
+                 "tab": "rates"}, "anywhere", 0.99, 27.384196342643612))
 # Found by a local hunt (seed 777): the students near the local limit with λ = 1 from b = 29;
 # the hand's two orders parted by 1.02e-6 by step 1,425, the page's twin by less than 1e-8.
 @example(state=({"data": "student", "std": "0", "steps": "2044", "l2": "1.0",

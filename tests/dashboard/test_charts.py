@@ -3,6 +3,7 @@
 import json
 import math
 import re
+import sys
 
 import altair as alt
 import numpy as np
@@ -299,3 +300,11 @@ def test_curves_that_lie_on_each_other_are_found_at_the_charts_scale():
     # on a linear axis from 0 to 1, 0.001 apart is one line, and 1e-10 against 1e-9 too
     near = {"a": falling, "b": falling + 0.001}
     assert [pair[:2] for pair in rate_charts.coinciding(near, log_scale=False)] == [("a", "b")]
+
+
+def test_log_ticks_up_to_the_largest_double_raise_nothing():
+    """A loss axis reaching 1.7e308 asked for 10.0**309, an OverflowError on the page (a
+    state hunt); its ticks stop at the largest power of ten a double holds."""
+    ticks = charts.log_ticks(0.5, sys.float_info.max)
+    assert ticks and ticks[-1] <= sys.float_info.max and all(map(math.isfinite, ticks))
+    assert max(ticks) >= 1e200  # powers of ten, every n-th, up to the axis's top
