@@ -8,15 +8,14 @@ long sums show their first terms, a ``\cdots`` and the last.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
 
 from logreg_core import GradientPass, gradient_update
-from logreg_core.checks import WhyFacts
+from logreg_core.checks import WhyFacts, signed_log10_errors
 
-from .text import other_weights, tex_number, tex_paren
+from .text import fmt_log10, other_weights, tex_number, tex_paren, tex_text
 
 
 def _aligned(lhs: str, definition: str, numbers, result: str, arrow: bool = False,
@@ -28,6 +27,16 @@ def _aligned(lhs: str, definition: str, numbers, result: str, arrow: bool = Fals
     middle = rf" \\ &= {lines[0]}" + "".join(rf" \\ &\quad {line}" for line in lines[1:])
     return (rf"\begin{{aligned}} {lhs} &{first} {definition}{middle} \\ &{relation} {result} "
             r"\end{aligned}")
+
+
+#: The smallest positive double, in LaTeX: a positive value that underflowed is below it.
+SMALLEST = r"5 \times 10^{-324}"
+
+
+def _positive_result(value: float, f: Callable[[float], str]) -> tuple:
+    """`_aligned`'s result arguments for a value that is never 0 (σ(z), a loss): written by
+    ``f``, or, where it underflowed to 0, "< `SMALLEST`"."""
+    return (f(value),) if value != 0 else (SMALLEST, False, "<")
 
 
 def _joined_lines(terms: list[str], per_line: int) -> list[str]:
@@ -52,14 +61,16 @@ def _sum_lines(prefix: str, n_terms: int, term: Callable[[int], str], suffix: st
     return lines
 
 
-def step_formulas(X: np.ndarray, w: np.ndarray, b: float, grad_pass: GradientPass,
-                  learning_rate: float, l2: float = 0.0, digits: int = 4,
-                  max_features: int = 3) -> list[str]:
+def step_formulas(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
+                  grad_pass: GradientPass, learning_rate: float, l2: float = 0.0,
+                  digits: int = 4, max_features: int = 3) -> list[str]:
     """LaTeX lines for one step, from the logit of sample 1 to the new parameters.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,), labels 0/1
+        For an error p - y that underflowed: its true value, as the tables write it.
     w : ndarray of shape (n_features,)
     b : float
     grad_pass : GradientPass
@@ -73,11 +84,19 @@ def step_formulas(X: np.ndarray, w: np.ndarray, b: float, grad_pass: GradientPas
     f = lambda v: tex_number(v, digits)  # noqa: E731
     fp = lambda v: tex_paren(v, digits)  # noqa: E731
 
-    def fs(v: float) -> str:  # a loss or error term: never 0, so a 0 underflowed, and says so
-        if v != 0:
-            return fp(v)
-        return r"(< 5 \times 10^{-324})" if math.copysign(1.0, v) > 0 else \
-            r"(> -5 \times 10^{-324})"  # p - y of label 1: -0.0 from the core
+    # p - y is never 0: one that underflowed is written at its true size, as the tables write
+    # it (`display.underflowed_as_text`: they showed -6.639e-1738 where this formula wrote a
+    # bound); a loss term that underflowed is below the smallest double, and says so
+    error_sign, error_size = signed_log10_errors(grad_pass.z, y)
+
+    def fe(i: int) -> str:
+        if grad_pass.error[i] != 0:
+            return fp(grad_pass.error[i])
+        text = tex_text(fmt_log10(error_sign[i], error_size[i], digits))
+        return f"({text})" if text.startswith("-") else text
+
+    def fl(v: float) -> str:
+        return fp(v) if v != 0 else rf"(< {SMALLEST})"
     shown = range(min(n_features, max_features))
     per_line = 2 if digits <= 5 else 1  # what a phone's width holds
     products = [f"{fp(w[j])} \\cdot {fp(X[0, j])}" for j in shown]
@@ -91,20 +110,18 @@ def step_formulas(X: np.ndarray, w: np.ndarray, b: float, grad_pass: GradientPas
         # σ(z) is never 0: one that underflowed is below the smallest double, and says so
         _aligned("p_1", r"\sigma(z_1) = \frac{1}{1 + e^{-z_1}}",
                  rf"\frac{{1}}{{1 + e^{{{f(-grad_pass.z[0])}}}}}",
-                 *((f(grad_pass.p[0]),) if grad_pass.p[0] != 0 else
-                   (r"5 \times 10^{-324}", False, "<"))),
+                 *_positive_result(grad_pass.p[0], f)),
     ]
     penalty = r" + \tfrac{\lambda}{2}\lVert w \rVert^2" if l2 else ""
     penalty_value = f" + {f(grad_pass.penalty)}" if l2 else ""
     lines.append(_aligned(
         "J", rf"\frac{{1}}{{n}} \sum_i \ell_i{penalty}",
         _sum_lines(rf"\frac{{1}}{{{n_samples}}}", n_samples,
-                   lambda i: fs(grad_pass.sample_loss[i]), penalty_value, per_line),
-        *((f(grad_pass.loss),) if grad_pass.loss != 0 else
-          (r"5 \times 10^{-324}", False, "<"))))
+                   lambda i: fl(grad_pass.sample_loss[i]), penalty_value, per_line),
+        *_positive_result(grad_pass.loss, f)))
     for j in shown:
         def term(i: int, j: int = j) -> str:
-            return f"{fs(grad_pass.error[i])} \\cdot {fp(X[i, j])}"
+            return f"{fe(i)} \\cdot {fp(X[i, j])}"
 
         reg = rf" + \lambda w_{{{j + 1}}}" if l2 else ""
         reg_value = f" + {fp(grad_pass.l2_term[j])}" if l2 else ""
@@ -115,7 +132,7 @@ def step_formulas(X: np.ndarray, w: np.ndarray, b: float, grad_pass: GradientPas
             f(grad_pass.dw[j])))
     lines.append(_aligned(
         r"\frac{\partial J}{\partial b}", r"\frac{1}{n}\sum_i (p_i - y_i)",
-        _sum_lines(rf"\frac{{1}}{{{n_samples}}}", n_samples, lambda i: fs(grad_pass.error[i]),
+        _sum_lines(rf"\frac{{1}}{{{n_samples}}}", n_samples, fe,
                    per_line=per_line),
         f(grad_pass.db)))
     update = gradient_update(w, b, grad_pass, learning_rate)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from logreg_core import GradientPass, History, gradient_update, sample_totals
-from logreg_core.checks import GradientCheck, log10_errors
+from logreg_core.checks import GradientCheck, signed_log10_errors
 
 from .charts import title_text
 
@@ -48,7 +48,7 @@ def error_x_column(label: str) -> str:
 def underflowed_sizes(frame: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The true sign (-1, 0 or +1) and log10 size of each cell of a per-sample table's p - y
     and (p - y) * x_j columns, from its own z, y and feature columns
-    (`logreg_core.checks.log10_errors`).
+    (`logreg_core.checks.signed_log10_errors`).
 
     p - y = -s sigma(-s z) is never 0: -1 for label 1, +1 for label 0; (p - y) * x_j is 0 only
     where x_j is. A computed 0 beside a nonzero sign has underflowed (at w = 1000 the table
@@ -62,8 +62,7 @@ def underflowed_sizes(frame: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.nda
     """
     if not {"z", "y", ERROR} <= set(frame.columns):
         return {}
-    y = frame["y"].to_numpy(dtype=float)
-    error_sign, error_size = np.where(y == 1, -1.0, 1.0), log10_errors(frame["z"].to_numpy(), y)
+    error_sign, error_size = signed_log10_errors(frame["z"].to_numpy(), frame["y"].to_numpy())
     cells = {ERROR: (error_sign, error_size)}
     for label in frame.columns:
         product = error_x_column(str(label))

@@ -119,7 +119,11 @@ def fmt_log10(sign: float, log10_size: float, digits: int = 4) -> str:
 
 def tex_number(value: float, digits: int = 4) -> str:
     """`fmt` for LaTeX: exponents as powers of ten."""
-    text = fmt(value, digits)
+    return tex_text(fmt(value, digits))
+
+
+def tex_text(text: str) -> str:
+    """A number written by `fmt` or `fmt_log10`, for LaTeX: exponents as powers of ten."""
     if text == "overflow":
         return r"\text{overflow}"
     if "e" in text:

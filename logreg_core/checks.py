@@ -17,7 +17,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .maths import GradientPass, freeze_fields, loss_and_gradients, numerical_gradient, sigmoid
+from .maths import (
+    GradientPass,
+    freeze_fields,
+    label_signs,
+    loss_and_gradients,
+    numerical_gradient,
+    sigmoid,
+)
 
 #: Relative part of the gradient check's tolerance: the fourth-order stencil's truncation
 #: error at h = 1e-3 relative to the feature scale is far below this.
@@ -170,11 +177,12 @@ def underflowed_gradient(X, y, z) -> UnderflowedGradient:
         sign=np.where(signed, np.sign(total), 0.0), log10_size=log10_size)
 
 
-def log10_errors(z, y) -> np.ndarray:
-    r"""``log10 |p - y|`` of each sample, exact where ``p - y`` underflows (-1737.1 at
-    z = 4000, y = 1, where double precision holds -0.0).
+def signed_log10_errors(z, y) -> tuple[np.ndarray, np.ndarray]:
+    r"""The sign and ``log10 |p - y|`` of each sample's error, exact where ``p - y``
+    underflows (-1737.1 at z = 4000, y = 1, where double precision holds -0.0).
 
-    .. math:: |p - y| = \sigma(-s z) = e^{-\log(1 + e^{s z})}, \qquad s = 2y - 1
+    .. math:: p - y = s\,\sigma(u), \qquad u = s z, \qquad s = 1 - 2y
+              \;(\text{`label_signs`}), \qquad \log \sigma(u) = -\log(1 + e^{-u})
 
     Parameters
     ----------
@@ -183,10 +191,11 @@ def log10_errors(z, y) -> np.ndarray:
 
     Returns
     -------
-    ndarray of shape (n_samples,)
+    sign, log10_size : ndarray of shape (n_samples,)
+        ``sign`` is never 0: p - y never is.
     """
-    s = 2 * np.asarray(y, dtype=float) - 1
-    return -np.logaddexp(0, s * np.asarray(z, dtype=float)) / math.log(10)
+    s = label_signs(np.asarray(y, dtype=float))
+    return s, -np.logaddexp(0, -s * np.asarray(z, dtype=float)) / math.log(10)
 
 
 def derivative_signs(X, y, grad_pass: GradientPass) -> np.ndarray:

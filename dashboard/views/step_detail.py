@@ -63,7 +63,7 @@ def render(ctx: ViewContext) -> None:
                        f"{fmt(float(np.finfo(float).max), 2)}, the largest double.")
         show_frame(units, digits, key="original_units", column_config=text)
     show_formulas("**The same step as formulas**, numbers filled in",
-                  formulas.step_formulas(X, ctx.w, ctx.b, ctx.grad_pass,
+                  formulas.step_formulas(X, y, ctx.w, ctx.b, ctx.grad_pass,
                                          ctx.settings.learning_rate, l2=ctx.settings.l2,
                                          digits=digits))
     gradient_check_panel(ctx)
