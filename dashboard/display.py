@@ -81,7 +81,7 @@ def _writer(name):
     return fmt_loss if name in POSITIVE else fmt
 
 
-def show_frame(frame, digits: int, *, where=None, labels=None, **options):
+def show_frame(frame, digits: int, *, where=None, labels=None, exact=None, **options):
     """A scrolling grid of numbers, each shown to ``digits`` significant digits.
 
     Formatting is left to the grid (a printf format per column), not to a pandas Styler,
@@ -95,13 +95,16 @@ def show_frame(frame, digits: int, *, where=None, labels=None, **options):
     labels : dict, optional
         Headers shown instead of some columns' names (our own words: no user text), e.g. a
         short "(p − y)·x₁" for "(p - y) * petal_length_cm"; the columns keep their names.
+    exact : dict, optional
+        For a frame that is not a per-sample table: column name -> (sign, log10 size) per
+        row, the exact value of each cell that underflowed to 0 (`underflowed_as_text`).
     **options
         Passed to ``st.dataframe``; a ``column_config`` entry replaces the number format.
     """
     # The grid cannot format a number beyond 2^53 (it shows all 17 digits, flagged as an
     # error), nor give a subnormal double only the digits it holds (`fmt`), so a column that
     # holds one, after an overshoot or at a saturated sample, is written as text here.
-    frame, lost = underflowed_as_text(frame, digits)
+    frame, lost = underflowed_as_text(frame, digits, exact)
     huge = [c for c in columns_of_kind(frame, "f") if _beyond_format(frame[c].to_numpy())
             or (c in POSITIVE and np.any(frame[c].to_numpy() == 0))]
     if huge:
@@ -121,13 +124,14 @@ def show_frame(frame, digits: int, *, where=None, labels=None, **options):
     return (where or st).dataframe(arrow_table(frame), column_config=config, **options)
 
 
-def underflowed_as_text(frame: pd.DataFrame, digits: int) -> tuple[pd.DataFrame, list]:
+def underflowed_as_text(frame: pd.DataFrame, digits: int, cells: dict | None = None
+                        ) -> tuple[pd.DataFrame, list]:
     """``frame`` with each column that holds an underflowed 0 (one whose true value is not 0:
-    `tables.underflowed_sizes`) written as text, its true value from log space (`fmt_log10`:
-    -4.2e-1737), and those columns' names."""
-    cells = tables.underflowed_sizes(frame)
+    ``cells``, by default `tables.underflowed_sizes`) written as text, its true value from log
+    space (`fmt_log10`: -4.2e-1737), and those columns' names."""
+    cells = tables.underflowed_sizes(frame) if cells is None else cells
     lost = [c for c, (sign, _) in cells.items()
-            if np.any((frame[c].to_numpy() == 0) & (sign != 0))]
+            if c in frame.columns and np.any((frame[c].to_numpy() == 0) & (sign != 0))]
     if not lost:
         return frame, []
     frame = frame.copy()

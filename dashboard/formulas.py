@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from logreg_core import GradientPass, gradient_update
-from logreg_core.checks import WhyFacts, signed_log10_errors
+from logreg_core.checks import WhyFacts, lost_derivatives, signed_log10_errors
 
 from .text import fmt_log10, other_weights, tex_number, tex_paren, tex_text
 
@@ -95,6 +95,16 @@ def step_formulas(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
         text = tex_text(fmt_log10(error_sign[i], error_size[i], digits))
         return f"({text})" if text.startswith("-") else text
 
+    # a derivative whose every term underflowed is computed as 0, and says so beside its
+    # exact value (`lost_derivatives`), which the tables write
+    lost_sign, lost_size = lost_derivatives(X, y, grad_pass)
+
+    def fd(j: int, value: float) -> str:
+        if value != 0 or lost_sign[j] == 0:
+            return f(value)
+        exact = tex_text(fmt_log10(lost_sign[j], lost_size[j], digits))
+        return rf"{exact} \;\text{{(computed as 0)}}"
+
     def fl(v: float) -> str:
         return fp(v) if v != 0 else rf"(< {SMALLEST})"
     shown = range(min(n_features, max_features))
@@ -129,12 +139,12 @@ def step_formulas(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
             rf"\frac{{\partial J}}{{\partial w_{{{j + 1}}}}}",
             rf"\frac{{1}}{{n}}\sum_i (p_i - y_i)\, x_{{i{j + 1}}}{reg}",
             _sum_lines(rf"\frac{{1}}{{{n_samples}}}", n_samples, term, reg_value, per_line),
-            f(grad_pass.dw[j])))
+            fd(j, grad_pass.dw[j])))
     lines.append(_aligned(
         r"\frac{\partial J}{\partial b}", r"\frac{1}{n}\sum_i (p_i - y_i)",
         _sum_lines(rf"\frac{{1}}{{{n_samples}}}", n_samples, fe,
                    per_line=per_line),
-        f(grad_pass.db)))
+        fd(n_features, grad_pass.db)))
     update = gradient_update(w, b, grad_pass, learning_rate)
     for j in shown:
         new = update.new_w[j]

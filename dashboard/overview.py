@@ -10,13 +10,14 @@ import streamlit as st
 
 import logreg_core as lc
 from logreg_core import examples
-from logreg_core.checks import change_digits
+from logreg_core.checks import change_digits, lost_derivatives
 
 from . import compute, controls, explain, player, predict, state, tables
 from .context import ViewContext
 from .display import full_height, show_frame, show_table, text_width
 from .text import (
     fmt,
+    fmt_log10,
     fmt_loss,
     fmt_paren,
     fmt_printed,
@@ -197,16 +198,27 @@ def gradient_lines(ctx: ViewContext) -> list[str]:
     grad, rate, names = ctx.grad_pass, ctx.settings.learning_rate, ctx.names
     f = lambda v: fmt(v, ctx.digits)  # noqa: E731
     fp = lambda v: fmt_paren(v, ctx.digits)  # noqa: E731
+    # a derivative whose every term underflowed is computed as 0: its exact value, as the
+    # per-sample table beside it writes its terms (`lost_derivatives`)
+    lost_sign, lost_size = lost_derivatives(ctx.data.X, ctx.data.y, grad)
+
+    def exact(j: int, value: float) -> str:
+        if value != 0 or lost_sign[j] == 0:
+            return f"**{f(value)}**"
+        return f"**{fmt_log10(lost_sign[j], lost_size[j], ctx.digits)}** (computed as 0)"
+
     lines = []
     for j, name in enumerate(names[:3]):
         w_j, x_j = weight_symbol(j, len(names)), feature_symbol(j, len(names))
         label = f"∂J/∂{w_j}" + (f" ({md_escape(name, 30)})" if len(names) > 1 else "")
         if ctx.settings.l2:
-            lines.append(f"{label} = mean((p − y)·{x_j}) + λ{w_j} = {f(grad.data_dw[j])} + "
-                         f"{fp(grad.l2_term[j])} = **{f(grad.dw[j])}**")
+            data = (fmt_log10(lost_sign[j], lost_size[j], ctx.digits) if lost_sign[j] else
+                    f(grad.data_dw[j]))
+            lines.append(f"{label} = mean((p − y)·{x_j}) + λ{w_j} = {data} + "
+                         f"{fp(grad.l2_term[j])} = {exact(j, grad.dw[j])}")
         else:
-            lines.append(f"{label} = mean((p − y)·{x_j}) = **{f(grad.dw[j])}**")
-    lines.append(f"∂J/∂b = mean(p − y) = **{f(grad.db)}**")
+            lines.append(f"{label} = mean((p − y)·{x_j}) = {exact(j, grad.dw[j])}")
+    lines.append(f"∂J/∂b = mean(p − y) = {exact(len(names), grad.db)}")
     update = lc.gradient_update(ctx.w, ctx.b, grad, rate)
     for j in range(min(len(names), 3)):
         w_j = weight_symbol(j, len(names))

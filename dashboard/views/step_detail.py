@@ -8,13 +8,33 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from logreg_core.checks import NORMAL, lost_derivatives
+
 from .. import formulas, overview, tables
 from ..context import ViewContext
 from ..display import show_formulas, show_frame
-from ..text import fmt
+from ..text import fmt, md_escape
 from .common import gradient_check_panel
 
 TABLE_ROWS = 50  # rows of the per-sample table shown before "n more rows hidden"
+
+
+def underflow_caption(lost: np.ndarray, stays: np.ndarray, parameters: list[str]) -> str:
+    """Why a derivative reads a tiny number where double precision computed 0 (``lost``:
+    their indices among ``parameters``; ``stays``: for each, whether no L2 term moves it)."""
+    one = lost.size == 1
+    which = ", ".join(md_escape(parameters[j], 40) for j in lost[:3])
+    more = f" and {lost.size - 3:,} more" if lost.size > 3 else ""
+    them = "it" if one else "them"
+    text = (f"Exact values from log space for {which}{more}: every term (p − y)·x of "
+            f"{'its' if one else 'their'} mean (p − y for b) is below the smallest normal double "
+            f"({fmt(NORMAL, 2)}), so double precision computes {them} as 0")
+    if stays.all():
+        return text + (", and the step leaves that parameter where it is." if one else
+                       ", and the step leaves those parameters where they are.")
+    if not stays.any():
+        return text + f", and only the L2 term λw moves {them}."
+    return text + "; where λw is 0 too, the step leaves the parameter where it is."
 
 
 def render(ctx: ViewContext) -> None:
@@ -38,13 +58,20 @@ def render(ctx: ViewContext) -> None:
         st.markdown("**Sums and means over all samples**" + (
             " (the means are dw and db)" if not ctx.settings.l2 else
             " (means, then the L2 term, then the gradient)"))
-        show_frame(tables.totals_table(ctx.grad_pass, names, ctx.settings.l2),
-                            digits, key="totals_table")
+        show_frame(tables.totals_table(ctx.grad_pass, names, ctx.settings.l2), digits,
+                   key="totals_table",
+                   exact=tables.totals_underflowed(X, y, ctx.grad_pass, names, ctx.settings.l2))
     with right:
         st.markdown(f"**The update** at η = {fmt(ctx.settings.learning_rate, 6)}")
         update = tables.update_table(ctx.w, ctx.b, ctx.grad_pass, ctx.settings.learning_rate,
                                      names, ctx.settings.l2)
-        show_frame(update, digits, key="update_table")
+        show_frame(update, digits, key="update_table",
+                   exact=tables.update_underflowed(X, y, ctx.grad_pass,
+                                                   ctx.settings.learning_rate, ctx.settings.l2))
+        lost = np.flatnonzero(lost_derivatives(X, y, ctx.grad_pass)[0])
+        if lost.size:
+            stays = np.append(ctx.grad_pass.l2_term, 0.0)[lost] == 0
+            st.caption(underflow_caption(lost, stays, tables.parameter_names(names)))
     if ctx.data.standardized and ctx.data.scaler is not None:
         w_orig, b_orig = ctx.data.scaler.to_original_units(ctx.w, ctx.b)
         original = np.append(w_orig, b_orig)

@@ -154,6 +154,10 @@ def headline_kind(at) -> str | None:
 # ("negative"), and the reference had called it zero.
 @example(state=({"data": "student", "std": "0", "steps": "3", "l2": "0.1", "step": "3",
                  "tab": "step"}, "penalty", 0.99, 1.0))
+# The one student after one step at η = 100: z = 2338, every term of every derivative
+# underflowed; the first screen read "∂J/∂b = mean(p − y) = **0**" beside p − y = -4.3e-1016.
+@example(state=({"data": "student", "std": "0", "steps": "1", "l2": "0.0", "step": "1",
+                 "tab": "step"}, "anywhere", 0.99, 100.0))
 def test_every_state_tells_the_truth(state):
     query, where, offset, rate = state
     query["lr"] = repr(the_rate(query, where, offset, rate))
@@ -203,6 +207,7 @@ def test_every_state_tells_the_truth(state):
                                      [x.value for x in at.latex], current.digits)
         assert not problems, (query, problems)
     check_pass_pointer(at, query, lc.load_dataset(current.dataset))
+    check_lost_derivatives(at, query, current)
     check_predictions(at, query, current)
 
 
@@ -225,6 +230,33 @@ def check_pass_pointer(at, query, data):
     else:
         assert len(passes) == 2, (query, [t.shape for t in passes])  # the first screen's, and
         # Step in detail's own
+
+
+_DIGITS_BACK = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+
+
+def check_lost_derivatives(at, query, current):
+    """A derivative written "(computed as 0)" (every term of its mean underflowed) reads its
+    exact value: the mean of (p − y)·x at 50 digits in mpmath, from z = Xw + b at the page's
+    state (`page_params`), to the digits shown."""
+    found = re.findall(r"∂J/∂(w[₀-₉]*|b)\b[^=\n]*= mean[^\n]*?= \*\*([^*]+)\*\* "
+                       r"\(computed as 0\)", "\n".join(m.value for m in at.markdown))
+    if not found:
+        return
+    import mpmath
+
+    mpmath.mp.dps = 50
+    w, b, X, y = page_params(current)
+    z = X @ np.asarray(w, dtype=float) + b
+    errors = [-1 / (1 + mpmath.exp(mpmath.mpf(zi))) if yi else 1 / (1 + mpmath.exp(-mpmath.mpf(zi)))
+              for zi, yi in zip(z, y, strict=True)]
+    A = np.column_stack([X, np.ones(len(y))])
+    for symbol, shown in found:
+        j = (A.shape[1] - 1 if symbol == "b" else 0 if symbol == "w"
+             else int(symbol[1:].translate(_DIGITS_BACK)) - 1)
+        exact = sum(e * mpmath.mpf(a) for e, a in zip(errors, A[:, j], strict=True)) / len(y)
+        error = abs(mpmath.mpf(shown) / exact - 1)
+        assert error <= 0.5 * 10 ** (1 - current.digits) * 1.001, (query, symbol, shown, exact)
 
 
 def check_landscape_frame(at, query):

@@ -289,3 +289,44 @@ def test_the_optimizers_view_names_the_lines_that_lie_on_each_other(new_app):
     assert [c.value for c in at.caption if "lie on each other" in c.value] == [
         "The lines of momentum (β = 0.9) and Nesterov (β = 0.9) lie on each other at this "
         f"scale: their losses differ by at most {round(100 * (ratio - 1))}% at any step."]
+
+
+def test_derivatives_whose_every_term_underflowed_read_their_exact_value(new_app):
+    """The one student after one step at η = 100: z = 2338, and every error term p − y is
+    below the smallest double. The per-sample table read -4.346e-1016 while its sums and
+    means, the update's gradient, the formulas and the first screen read 0. Reference: the
+    error σ(z) − 1 = −1/(1 + e^z) at 50 digits in mpmath, from the page's own z."""
+    import mpmath
+
+    mpmath.mp.dps = 50
+    at = new_app(data="student", lr="100", steps="1", tab="step").run()
+    assert not at.exception, [e.value for e in at.exception]
+    rows = next(d.value for d in at.dataframe if "z" in d.value.columns)
+    z = float(rows["z"].iloc[0])
+    x = lc.load_dataset("student").X[0]
+    assert z > 745 * 2  # by hand: e^-z is far below the smallest double
+    error = -1 / (1 + mpmath.exp(mpmath.mpf(z)))
+
+    def shown(value) -> str:  # as the page writes a number of four digits
+        mantissa, exponent = mpmath.nstr(value, 4, min_fixed=1, max_fixed=0).split("e")
+        return f"{mantissa}e{int(exponent):+d}"
+
+    exact = {"p - y": error, **{f"(p - y) * {name}": error * xj
+                                for name, xj in zip(("hours_studied", "hours_slept"), x,
+                                                    strict=True)}}
+    totals = next(d.value for d in at.dataframe if "sum" in d.value.index)
+    for column, value in exact.items():  # one sample: the sum and the mean are the term
+        assert totals.loc["sum", column] == totals.loc["mean", column] == shown(value)
+    update = next(d.value for d in at.dataframe if "gradient" in d.value.columns)
+    derivatives = [exact["(p - y) * hours_studied"], exact["(p - y) * hours_slept"], error]
+    assert update["gradient"].tolist() == [shown(v) for v in derivatives]
+    assert update["− rate × gradient"].tolist() == [shown(-100 * v) for v in derivatives]
+    assert (update["new value"] == update["old value"]).all()
+    caption = next(c.value for c in at.caption if "log space" in c.value)
+    assert "computes them as 0, and the step leaves those parameters where they are" in caption
+    text = page_text(at)
+    for value in derivatives:  # the first screen's lines, then the formulas
+        assert f"= **{shown(value)}** (computed as 0)" in text
+        mantissa, exponent = shown(value).split("e")
+        assert (rf"= {mantissa} \times 10^{{{int(exponent)}}} \;\text{{(computed as 0)}}"
+                in text)

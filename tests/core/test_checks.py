@@ -15,7 +15,7 @@ from logreg_core import (
     loss_rounding,
     train,
 )
-from logreg_core.checks import derivative_signs, underflowed_gradient
+from logreg_core.checks import derivative_signs, lost_derivatives, underflowed_gradient
 
 
 def test_correct_gradient_passes_with_and_without_l2(cancer_std):
@@ -312,3 +312,11 @@ def test_a_gradient_whose_terms_underflow_keeps_its_exact_sign(scale, far, signs
             assert signs_found[j] == lost.sign[j]
         else:  # beyond the rounding of its terms, the computed sign is the exact one
             assert signs_found[j] in (0, np.sign(computed[j]))
+    # what the tables and formulas write where the computed derivative is 0: the exact value
+    lost_sign, lost_size = lost_derivatives(X, y, grad_pass)
+    for j, value in enumerate(exact):
+        if computed[j] != 0 or not lost.underflowed[j] or lost.sign[j] == 0:
+            assert lost_sign[j] == 0
+            continue
+        assert lost_sign[j] == mpmath.sign(value)
+        assert lost_size[j] == pytest.approx(float(mpmath.log10(abs(value))), abs=1e-9)
