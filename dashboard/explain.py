@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from logreg_core import examples, on_label_side
-from logreg_core.frames import padded_range, plane_line
+from logreg_core.frames import padded_range, plane_line, slice_logits
 from logreg_core.limits import LearningRateLimits
 from logreg_core.twins import CHAOS_RTOL, GRADIENT_PART_RTOL
 from logreg_core.verdicts import ends_at_lowest, lowest_step
@@ -183,8 +183,22 @@ def model_chart_caption(ctx: ViewContext, axes: tuple[int, ...] | None = None) -
     text = _model_figures(ctx)
     axes = tuple(range(ctx.data.n_features)) if axes is None else tuple(axes)
     if len(axes) == 2 and np.any(ctx.w != 0):
+        if ctx.data.n_features > 2:
+            text += slice_note(ctx, axes)
         text += outside_note(ctx, axes)
     return text
+
+
+def slice_note(ctx: ViewContext, axes: tuple[int, int]) -> str:
+    """How many samples the picture's slice (the other features at their means) puts on their
+    label's side of its line, with a leading space (`logreg_core.frames.slice_logits`). Found
+    by a walk: on breast cancer the caption counted 562 of 569 on their side beside a picture
+    where many more sat across its line."""
+    right = on_label_side(slice_logits(ctx.data.X, ctx.w, ctx.b, axes), ctx.data.y)
+    count = int(right.sum())
+    return (f" In the picture's slice (the other {ctx.data.n_features - 2:,} features at their "
+            f"means), {count:,} {'is' if count == 1 else 'are'} on their label's side of its "
+            "line.")
 
 
 def outside_note(ctx: ViewContext, axes: tuple[int, int]) -> str:

@@ -198,12 +198,47 @@ def plane_line(X, w, b: float, axes: tuple[int, int]) -> PlaneLine:
     X = np.asarray(X, dtype=float)
     w = np.asarray(w, dtype=float)
     i, j = axes
-    others = [k for k in range(X.shape[1]) if k not in axes]
-    offset = float(b + (w[others] @ X[:, others].mean(axis=0) if others else 0.0))
+    offset = _held_offset(X, w, b, axes)
     x_range, y_range = padded_range(X[:, i]), padded_range(X[:, j])
     with np.errstate(over="ignore", invalid="ignore"):
         centre = w[i] * sum(x_range) / 2 + w[j] * sum(y_range) / 2 + offset
     return PlaneLine(_segment(w[i], w[j], offset, x_range, y_range), float(centre))
+
+
+def _held_offset(X: np.ndarray, w: np.ndarray, b: float, axes) -> float:
+    """The bias of a picture of features ``axes``: b plus the other features' terms, each
+    held at its mean."""
+    others = [k for k in range(X.shape[1]) if k not in axes]
+    return float(b + (w[others] @ X[:, others].mean(axis=0) if others else 0.0))
+
+
+def slice_logits(X, w, b: float, axes: tuple[int, int]) -> np.ndarray:
+    r"""Each sample's logit where the plane picture of features ``axes`` places it: its own
+    values of those two, the other features held at their means (as `model_frames` draws it).
+
+    .. math:: z^{\text{slice}}_i = w_a x_{ia} + w_c x_{ic} + b
+              + \sum_{k \notin \{a, c\}} w_k \bar{x}_k
+
+    On breast cancer at step 500 the model puts 562 of 569 samples on their label's side,
+    while the picture, with the other 28 features at their means, places fewer there: the
+    caption says both.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    w : array-like of shape (n_features,)
+    b : float
+    axes : tuple of two int
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+    """
+    X = np.asarray(X, dtype=float)
+    w = np.asarray(w, dtype=float)
+    i, j = axes
+    with np.errstate(over="ignore", invalid="ignore"):
+        return w[i] * X[:, i] + w[j] * X[:, j] + _held_offset(X, w, b, axes)
 
 
 def _segment(a: float, c: float, o: float, x_range, y_range) -> np.ndarray:
