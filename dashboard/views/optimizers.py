@@ -72,14 +72,25 @@ def tolerance_table(histories: dict[str, lc.History], target: float,
     return pd.DataFrame(rows)
 
 
-def sgd_sentence(batch_size: int, n_samples: int) -> str:
-    """What mini-batch SGD does at this batch size: a batch of every sample has no noise."""
+def sgd_sentence(batch_size: int, n_samples: int, verdict) -> str:
+    """What mini-batch SGD does at this batch size, and how often its loss rose (``verdict``:
+    its run's, the same rises the verdicts count). A batch of every sample has no sampling
+    noise, yet above 2/μ* its loss still swings: the page said "does not wobble" beside an
+    oscillating full-batch run (the 20 students at η = 20, a hunt)."""
+    if verdict.stopped_at is not None:
+        rose = f"its numbers overflowed at step {verdict.stopped_at:,}"
+    elif verdict.n_rises == 0:
+        rose = f"its loss never rose in {plural(verdict.steps, 'step')}"
+    else:
+        rose = f"its loss rose at {verdict.n_rises:,} of its {verdict.steps:,} steps"
     if batch_size >= n_samples:
-        batch = "the one sample" if n_samples == 1 else f"all {n_samples:,} samples"
-        return (f"Mini-batch SGD with a batch of {batch} is gradient descent "
-                "itself (its sums only run in a shuffled order), so its loss does not wobble")
+        batch = ("the one sample is gradient descent itself" if n_samples == 1 else
+                 f"all {n_samples:,} samples is gradient descent itself, its sums run in a "
+                 "shuffled order")
+        return (f"Mini-batch SGD with a batch of {batch}: it has no sampling noise, and {rose}"
+                + (" (from the rate, not from sampling)" if verdict.n_rises else ""))
     return (f"Mini-batch SGD follows the gradient of {plural(batch_size, 'random sample')} per "
-            "step, so its loss wobbles")
+            f"step: {rose}")
 
 
 def render(ctx: ViewContext) -> None:
@@ -118,11 +129,13 @@ def render(ctx: ViewContext) -> None:
                  f"the lowest loss any of them reached ({whose}, {reached})"
                  + (f": {no_minimum}" if (no_minimum := explain.no_minimum(ctx.limits))
                     else ""))
+    sgd = next(h for opt, h in zip(configured(ctx), histories.values(), strict=True)
+               if isinstance(opt, lc.MiniBatchSGD))
     st.caption(
         f"Up to {plural(steps, 'step')} from the same start at η = "
         f"{fmt(ctx.settings.learning_rate, 6)}. \"Steps to within 1%\": from that step to the "
         f"last the loss stays within 1% of {reference}. "
-        f"{sgd_sentence(ctx.settings.batch_size, ctx.data.n_samples)}; "
+        f"{sgd_sentence(ctx.settings.batch_size, ctx.data.n_samples, sgd.verdict)}; "
         "momentum adds β times the previous step to "
         "each step; Nesterov takes the gradient where momentum is heading; Adam scales each "
         "parameter's step by the size of its recent gradients; Newton's method uses the "

@@ -330,3 +330,29 @@ def test_derivatives_whose_every_term_underflowed_read_their_exact_value(new_app
         mantissa, exponent = shown(value).split("e")
         assert (rf"= {mantissa} \times 10^{{{int(exponent)}}} \;\text{{(computed as 0)}}"
                 in text)
+
+
+def test_the_sgd_sentence_counts_the_rises_it_speaks_of(new_app):
+    """Found by a hunt: "a batch of all 20 samples is gradient descent itself ..., so its loss
+    does not wobble" beside that run's verdict "oscillating" (the 20 students at η = 20);
+    and "so its loss wobbles" at η = 1e-12, where it never rose. Reference: gradient descent
+    by hand on the 5 points from 0 at η = 5 (a steady swing, so the order of the sums cannot
+    move it), its rises counted beyond a relative 1e-12."""
+    X, y = np.array([[1.0], [2.0], [3.0], [4.0], [5.0]]), np.array([0.0, 0, 0, 1, 1])
+    w, b, losses = np.zeros(1), 0.0, []
+    for _ in range(201):
+        z = X @ w + b
+        losses.append(np.mean(np.logaddexp(0, z) - y * z))
+        error = 1 / (1 + np.exp(-z)) - y
+        w, b = w - 5 * X.T @ error / 5, b - 5 * error.mean()
+    rises = int(np.sum(np.diff(losses) > 1e-12 * np.array(losses[:-1])))
+    at = new_app(tab="optimizers", lr="5", steps="200", w0="0", b0="0", batch="5").run()
+    assert not at.exception, [e.value for e in at.exception]
+    (caption,) = [c.value for c in at.caption if "Mini-batch SGD" in c.value]
+    assert (f"a batch of all 5 samples is gradient descent itself, its sums run in a shuffled "
+            f"order: it has no sampling noise, and its loss rose at {rises} of its 200 steps "
+            "(from the rate, not from sampling)") in caption
+    at = new_app(tab="optimizers", lr="1e-12").run()  # steps of 1e-12: no rise to see
+    (caption,) = [c.value for c in at.caption if "Mini-batch SGD" in c.value]
+    assert ("follows the gradient of 1 random sample per step: its loss never rose in 200 "
+            "steps") in caption and "wobble" not in caption
