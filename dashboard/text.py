@@ -108,12 +108,23 @@ def fmt_loss(value: float, digits: int = 4) -> str:
 
 def fmt_log10(sign: float, log10_size: float, digits: int = 4) -> str:
     """A number given by its sign and the log10 of its size, as `fmt` writes numbers with an
-    exponent: for sizes beyond double precision (-2.896e-760 from -1 and -759.538)."""
+    exponent: for sizes beyond double precision (-2.896e-760 from -1 and -759.538).
+
+    The mantissa keeps only the digits the double ``log10_size`` holds: its spacing times
+    ln 10 is the mantissa's relative error (3 digits at a size of 1e12). Where none is left,
+    the number is written as a power of ten, its exponent to ``digits``: "-10^(-1.209e+153)"
+    (a walk found an exponent of 154 digits behind a made-up mantissa of 1, cut from the
+    left in a narrow table to read "464910").
+    """
+    certain = -math.log10(math.ulp(abs(log10_size)) * math.log(10)) if log10_size else 17
+    if certain < 1:
+        return f"{'-' if sign < 0 else ''}10^({fmt(log10_size, digits)})"
+    digits = max(1, min(digits, math.floor(certain)))
     exponent = math.floor(log10_size)
     mantissa = 10.0 ** (log10_size - exponent)
-    text = f"{mantissa:.{max(1, digits)}g}"
+    text = f"{mantissa:.{digits}g}"
     if text.startswith("10"):  # 9.9995 rounded up to the next power of ten
-        text, exponent = f"{1.0:.{max(1, digits)}g}", exponent + 1
+        text, exponent = f"{1.0:.{digits}g}", exponent + 1
     return f"{'-' if sign < 0 else ''}{text}e{exponent:+d}"
 
 
@@ -126,6 +137,9 @@ def tex_text(text: str) -> str:
     """A number written by `fmt` or `fmt_log10`, for LaTeX: exponents as powers of ten."""
     if text == "overflow":
         return r"\text{overflow}"
+    if "^(" in text:  # a power of ten whose exponent is itself large (`fmt_log10`)
+        sign, exponent = text.removesuffix(")").split("10^(")
+        return f"{sign}10^{{{tex_text(exponent)}}}"
     if "e" in text:
         mantissa, exponent = text.split("e")
         text = rf"{mantissa} \times 10^{{{int(exponent)}}}"

@@ -4,6 +4,8 @@ markdown-it-py (test-only) stands in for the browser's renderer here; the browse
 the same hostile links in Chromium.
 """
 
+import math
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -96,3 +98,21 @@ def test_a_key_given_twice_in_a_link_is_said_not_dropped_unseen():
     (notice,) = repeated_keys(Hostile())
     assert "\r" not in notice and "\n" not in notice and "](" not in notice, notice
     assert "**a \\# h**" in notice, notice
+
+
+def test_a_size_beyond_the_digits_of_its_log_is_written_as_a_power_of_ten():
+    """Found by a walk (the 20 students at η = 1000, λ = 100, step 31): p − y of about
+    10^(-1.2e153) was written with an exponent of 154 digits behind a mantissa of 1, which no
+    double holds, and a narrow table cut it to read "464910". Reference: the spacing of a
+    double by hand (2^(e - 52)), times ln 10, is the mantissa's relative error."""
+    from dashboard.text import fmt_log10, tex_text
+
+    size = -1.2088971723431877e153
+    assert 2.0 ** (math.floor(math.log2(abs(size))) - 52) * math.log(10) > 10  # no digit
+    assert fmt_log10(-1, size) == "-10^(-1.209e+153)"
+    assert tex_text(fmt_log10(-1, size)) == r"-10^{-1.209 \times 10^{153}}"
+    # at 5e12 the spacing is 2^-10, a relative error of 2.2e-3: two digits of the mantissa
+    size = 5e12 + math.log10(3.14159)
+    assert 2.0 ** (math.floor(math.log2(size)) - 52) == 2.0**-10
+    assert fmt_log10(1, size) == "3.1e+5000000000000"
+    assert fmt_log10(-1, -759.538) == "-2.897e-760"  # where every digit is held
