@@ -225,17 +225,14 @@ def slice_logits(X, w, b: float, axes: tuple[int, int]) -> np.ndarray:
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-    w : array-like of shape (n_features,)
-    b : float
-    axes : tuple of two int
+    X, w, b, axes
+        As `plane_line`: the data (n_samples, n_features), the model, the two features.
 
     Returns
     -------
     ndarray of shape (n_samples,)
     """
-    X = np.asarray(X, dtype=float)
-    w = np.asarray(w, dtype=float)
+    X, w = np.asarray(X, dtype=float), np.asarray(w, dtype=float)
     i, j = axes
     with np.errstate(over="ignore", invalid="ignore"):
         return w[i] * X[:, i] + w[j] * X[:, j] + _held_offset(X, w, b, axes)
