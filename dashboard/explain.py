@@ -13,6 +13,7 @@ from logreg_core.twins import CHAOS_RTOL, GRADIENT_PART_RTOL
 from logreg_core.verdicts import ends_at_lowest, lowest_step
 
 from . import compute, fields
+from .charts import floor_note
 from .context import ViewContext
 from .text import fmt, fmt_apart, fmt_loss, md_escape, plural
 
@@ -121,10 +122,11 @@ def loss_chart_alt(ctx: ViewContext) -> str:
             "dot at the inspected step. The caption under the chart gives its figures.")
 
 
-def loss_chart_caption(ctx: ViewContext) -> str:
+def loss_chart_caption(ctx: ViewContext, log: bool = False) -> str:
     """The loss chart's key figures as text: first, last and lowest loss, and the inspected
     step's. Under the player it names the inspected step, not "the dot": while the player
-    plays, its dot moves on and the page (the tables, this caption) stays at that step."""
+    plays, its dot moves on and the page (the tables, this caption) stays at that step. On a
+    log axis (``log``), where losses below `charts.LOG_FLOOR` are drawn at it, it says so."""
     loss, k, f = ctx.history.loss, ctx.k, lambda v: fmt_loss(v, loss_digits(ctx))
     f0 = lambda v: fmt_loss(v, ctx.digits)  # noqa: E731  (step 0 is before any chaos: certain)
     last = len(loss) - 1
@@ -133,7 +135,7 @@ def loss_chart_caption(ctx: ViewContext) -> str:
     low = ("its lowest" if ends_at_lowest(loss) else
            f"lowest {(f0 if lowest == 0 else f)(loss[lowest])} at step {lowest:,}")
     return (f"Loss {f0(loss[0])} at step 0, {f(loss[-1])} at step {last:,} ({low}). "
-            f"Inspected step {k:,}: {loss_at(ctx, k)}.")
+            f"Inspected step {k:,}: {loss_at(ctx, k)}." + (floor_note(loss) if log else ""))
 
 
 def model_chart_alt(ctx: ViewContext) -> str:

@@ -432,9 +432,18 @@ def _boundary_why(ctx: ViewContext) -> str:
     n = plural(ctx.history.steps_run, "step")
     if at is None:
         return f"After {n} w is 0: p is the same everywhere, so there is no boundary."
-    return (f"After {n} w = {fmt(ctx.history.weights[-1, 0], ctx.digits)} and b = "
-            f"{fmt(ctx.history.bias[-1], ctx.digits)}, so p = 0.5 at x = −b/w = "
-            f"{fmt(at, ctx.digits)}. Press Play to watch it get there.")
+    # where −b/w rounds to a sample's x, the options' edge, but is not it: the digits that
+    # tell them apart, for w and b too (a walk: "between 3 and 4" was right, and the reason
+    # read "w = 1 and b = -3, so p = 0.5 at x = 3", the edge itself)
+    xs = np.unique(_x(ctx))
+    edge = float(xs[np.argmin(np.abs(xs - at))])
+    digits, side = ctx.digits, ""
+    if at != edge and fmt(at, digits) == fmt(edge, digits):
+        digits = next((d for d in range(digits, 18) if fmt(at, d) != fmt(edge, d)), 17)
+        side = f", just {'above' if at > edge else 'below'} {fmt(edge, 3)}"
+    return (f"After {n} w = {fmt(ctx.history.weights[-1, 0], digits)} and b = "
+            f"{fmt(ctx.history.bias[-1], digits)}, so p = 0.5 at x = −b/w = "
+            f"{fmt(at, digits)}{side}. Press Play to watch it get there.")
 
 
 PARTS: tuple[Part, ...] = (

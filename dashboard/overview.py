@@ -77,7 +77,9 @@ def metrics(ctx: ViewContext) -> None:
     accuracy = lc.accuracy(ctx.grad_pass.z, ctx.data.y)
     row = st.container(horizontal=True, gap="medium")  # wraps onto more rows when narrow
     card = {"width": "content"}
-    row.metric("Loss at step 0", f(history.loss[0]), **card)
+    # a loss that underflowed is "< 5e-324", never 0 (a walk: step 0 read 0 beside the last
+    # step's "< 5e-324" on the one student from a far start, the same loss)
+    row.metric("Loss at step 0", fmt_loss(history.loss[0], ctx.digits), **card)
     g = lambda v: fmt_loss(v, explain.loss_digits(ctx))  # noqa: E731
     if not ctx.pending:  # the last loss tells whether this step lowered it
         first, last = float(history.loss[0]), float(history.loss[-1])
@@ -105,7 +107,7 @@ def picture_column(ctx: ViewContext) -> None:
     if ctx.pending:
         st.caption(f"Drawn up to step {ctx.k:,}: the rest appears once you reveal.")
     else:
-        st.caption(explain.loss_chart_caption(ctx))
+        st.caption(explain.loss_chart_caption(ctx, log=bool(ctx.settings.log_scale)))
     st.caption(explain.model_chart_caption(ctx, axes))
     st.toggle("Loss on a log scale", key="log_scale", persist_state="session")
 
@@ -248,6 +250,20 @@ def worked_column(ctx: ViewContext) -> None:
     report = compute.worked_step()
     st.markdown(f"**Worked example: one step by hand**  \n5 points, w = {examples.WORKED_W}, "
                 f"b = {examples.WORKED_B}, η = {examples.WORKED_RATE}; exact to 4 places")
+    if ctx.pending:  # its gradient and update answer the questions at its own state, and
+        # hint at them near it (a walk: "Load this step" with Predict first on showed
+        # ∂J/∂w = 0.2497 beside "∂J/∂w at step 0 is ...")
+        st.caption("Its figures appear once you reveal your prediction: they are the answers "
+                   "at its own state.")
+    else:
+        worked_table(report)
+    st.button("Load this step", key="load_worked", icon=":material/school:",
+              on_click=state.load_settings, args=(explain.worked_settings(),),
+              help="The 5 points, w = 2.197, b = −6.593, η = 0.1, one step.")
+
+
+def worked_table(report: examples.WorkedStep) -> None:
+    """The worked step's figures: the textbook's beside the exact ones, and which differ."""
     wanted = {"mean loss J": "loss J", "dw": "∂J/∂w", "db": "∂J/∂b", "new w": "w′", "new b": "b′"}
     lines = ["| quantity | textbook | exact |", "|---|---:|---:|"]
     for quantity, printed, exact in report.rows:
@@ -258,9 +274,6 @@ def worked_column(ctx: ViewContext) -> None:
     off = [f.quantity for f in examples.worked_figures(report) if f.how != "rounded"]
     st.caption(f"{len(off)} of its printed figures are not the exact values rounded "
                f"({', '.join(off)}): the *Worked example* tab says why.")
-    st.button("Load this step", key="load_worked", icon=":material/school:",
-              on_click=state.load_settings, args=(explain.worked_settings(),),
-              help="The 5 points, w = 2.197, b = −6.593, η = 0.1, one step.")
 
 
 def side_column(ctx: ViewContext) -> None:

@@ -631,7 +631,8 @@ def _best_fit(r: RateRegime, n) -> str:
 
 _THEORY = {
     "below_guarantee": lambda r, n: (
-        f"at or below the guaranteed rate 2/L = {n(r.guaranteed)} every step lowers the loss"),
+        f"at or below the guaranteed rate 2/L = {n(r.guaranteed)} no step raises the loss, "
+        "and each lowers it while the gradient is not 0"),  # a start at the best fit stays
     "below_local": lambda r, n: (
         f"above the guaranteed rate 2/L = {n(r.guaranteed)} a step may raise the loss, but "
         f"below the local limit 2/μ* = {n(r.local)} {_best_fit(r, n)} is stable: descent "

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from .. import compute, explain, fields, rate_charts, scenarios, state
+from .. import charts, compute, explain, fields, rate_charts, scenarios, state
 from ..context import ViewContext
 from ..display import show_chart
 from ..text import fmt, link_number, md_escape, plural
@@ -155,6 +155,8 @@ def render(ctx: ViewContext) -> None:
                     key="overlay_chart",
                     alt="Loss curves of " + "; ".join(f"{name}: {v.describe()}"
                                                       for name, v in verdicts.items()))
+    if note := charts.floor_note(*curves.values()):
+        st.caption(note.strip())
     zoom = rate_charts.zoom_frame(curves, verdicts)
     if not zoom.empty:
         show_chart(rate_charts.zoom_chart(zoom), key="zoom_chart",
@@ -179,6 +181,8 @@ def render(ctx: ViewContext) -> None:
                     on_select=state.on_sweep_pick, selection_mode="pick",
                     alt=f"Loss after {plural(steps, 'step')} for {len(table)} rates from "
                         f"{fmt(swept[0], 3)} to {fmt(swept[-1], 3)}: {summary}.")
+    if note := charts.floor_note(sweep.final_loss):
+        st.caption(note.strip())
     show_chart(rate_charts.speed_chart(table, rules, steps), key="speed_chart",
                     alt="The step from which each rate stays within 1% of the best loss any "
                         "rate reached.")

@@ -10,7 +10,7 @@ import streamlit as st
 import logreg_core as lc
 from logreg_core.training import stays_within
 
-from .. import compute, explain, fields, rate_charts
+from .. import charts, compute, explain, fields, rate_charts
 from ..context import ViewContext
 from ..display import show_chart, show_frame
 from ..text import fmt, fmt_loss, percent, plural
@@ -104,6 +104,8 @@ def render(ctx: ViewContext) -> None:
                     key="optimizer_chart",
                     alt="Loss curves of " + "; ".join(f"{n}: {h.verdict.describe()}"
                                                       for n, h in histories.items()))
+    if note := charts.floor_note(*(h.loss for h in histories.values())):
+        st.caption(note.strip())
     for a, b, ratio in rate_charts.coinciding({n: h.loss for n, h in histories.items()}):
         share = percent(ratio - 1)
         by = "less than 1%" if share == "< 1%" else f"at most {share}"

@@ -416,3 +416,19 @@ def test_inside_the_rounding_allowed_the_computed_sign_of_the_change_is_right_to
         assert bool(at.success) == right and bool(at.error) != right, guess
         said = (at.success or at.error)[0].value
         assert '"Stay the same" and "down", the computed change\'s sign, are both right.' in said
+
+
+def test_a_boundary_that_rounds_to_a_samples_x_says_which_side_it_is_on(new_app):
+    """Found by a walk: from w = 1, b = -3 one step at η = 1e-12 leaves the boundary at
+    3 + 3.9e-13; "between 3 and 4" was marked right, and the reason read "w = 1 and b = -3,
+    so p = 0.5 at x = −b/w = 3", the options' edge itself. Reference: `descend` by hand."""
+    x, y = np.arange(1.0, 6.0), np.array([0.0, 0, 0, 1, 1])
+    _, w, b = descend(x, y, 1e-12, 1, w=1.0, b=-3.0)
+    at = -b / w
+    assert 3 < at < 3 + 1e-12
+    text = plain(page_text(reveal(new_app(lesson="5", lr="1e-12", steps="1", w0="1",
+                                           b0="-3").run(), 5, "between 2 and 3")))
+    shown = re.search(r"so p = 0\.5 at x = -b/w = ([\d.]+), just above 3\.", text)
+    assert shown and "Not quite: between 3 and 4." in text, text[-600:]
+    digits = len(shown[1].replace(".", "").lstrip("0"))
+    assert float(shown[1]) == float(f"{at:.{digits}g}") and float(shown[1]) > 3

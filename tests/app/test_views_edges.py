@@ -356,3 +356,43 @@ def test_the_sgd_sentence_counts_the_rises_it_speaks_of(new_app):
     (caption,) = [c.value for c in at.caption if "Mini-batch SGD" in c.value]
     assert ("follows the gradient of 1 random sample per step: its loss never rose in 200 "
             "steps") in caption and "wobble" not in caption
+
+
+def test_the_worked_steps_figures_wait_for_the_reveal(new_app):
+    """Found by a walk: with Predict first on, "Load this step" asked for the signs of ∂J/∂w
+    and ∂J/∂b at w = 2.197, b = -6.593, while the worked panel beside the questions showed
+    them (0.2497 and 0.0998, positive: by hand from the 5 points below)."""
+    x, y = np.arange(1.0, 6.0), np.array([0.0, 0, 0, 1, 1])
+    error = 1 / (1 + np.exp(-(2.197 * x - 6.593))) - y
+    dw, db = float(np.mean(error * x)), float(np.mean(error))
+    assert (fmt(dw), fmt(db)) == ("0.2497", "0.09982")
+    at = new_app(lr="0.1", steps="1", w0="2.197", b0="-6.593", step="0").run()
+    assert "0.2497" in page_text(at)  # the worked panel, with nothing asked
+    at.toggle(key="predict_mode").set_value(True).run()
+    assert any(r.key.startswith("guess_") for r in at.radio)
+    text = page_text(at)
+    assert "0.2497" not in text and "0.0998" not in text
+    assert "Its figures appear once you reveal your prediction" in text
+    state = next(r.key for r in at.radio).rsplit("_", 1)[1]
+    for name in ("w0", "b"):
+        at.radio(key=f"guess_{name}_{state}").set_value("positive").run()
+    at.radio(key=f"guess_loss_{state}").set_value("go down").run()
+    at.button(key=f"reveal_{state}").click().run()
+    assert "0.2497" in page_text(at)
+
+
+def test_a_loss_below_the_log_axis_is_said_to_be_drawn_at_its_floor(new_app):
+    """Found by a walk: the one student from w = (-1000, 1000), b = 1000 has z = 3000 (by
+    hand: -3000 + 5000 + 1000) and a loss log(1 + e^-3000), about 1e-1303. The log chart drew
+    a flat line at 1e-300 on an axis from 9.95e-301 to 1e-300, unsaid, and the metric "Loss at
+    step 0" read 0 beside "< 5e-324" at the last step, the same loss."""
+    x = lc.load_dataset("student").X[0]
+    assert float(x @ [-1000, 1000] + 1000) == 3000 and math.exp(-3000) == 0  # underflows
+    query = {"data": "student", "lr": "1000", "steps": "100", "w0": "-1000,1000", "b0": "1000"}
+    at = new_app(log="1", **query).run()
+    assert [m.value for m in at.metric if m.label.startswith("Loss at step")] == \
+        ["< 5e-324", "< 5e-324"]
+    note = "Losses below 1e-300 are drawn at 1e-300 on the log axis, where it stops"
+    assert any(note in c.value for c in at.caption)
+    at = new_app(**query).run()  # a linear axis draws them at 0, as they are to its scale
+    assert not any(note in c.value for c in at.caption)

@@ -395,3 +395,15 @@ def test_swings_that_shrink_far_from_the_best_fit_promise_no_settling():
     verdict = history.verdict
     assert verdict.kind == "oscillating" and verdict.theory == "below_local_swinging"
     assert "has not come that close" in verdict.describe()
+
+
+def test_a_start_at_the_best_fit_is_not_said_to_fall():
+    """Found by a walk: an upload already at its best fit (x = 1, 1, 2, 2 with labels 0, 1,
+    0, 1: by symmetry w = 0, b = 0, where p - y sums to 0 on each x) was "Converging: ...
+    every step lowers the loss" while its loss stayed at log 2 for 500 steps."""
+    X, y = np.array([[1.0], [1.0], [2.0], [2.0]]), np.array([0.0, 1.0, 0.0, 1.0])
+    assert np.all(X.T @ (0.5 - y) == 0) and np.sum(0.5 - y) == 0  # the gradient at 0, by hand
+    history = lc.train(X, y, learning_rate=0.5, steps=500, limits=learning_rate_limits(X, y, 0))
+    text = history.verdict.describe()
+    assert "every step lowers" not in text and "no step raises the loss" in text
+    assert "it stayed at 0.6931" in text
