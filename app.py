@@ -20,6 +20,7 @@ from dashboard import (
     controls,
     fields,
     lesson,
+    link_notices,
     memory,
     overview,
     predict,
@@ -163,12 +164,12 @@ _FULL_RUN = "_view_area_in_full_run"
 
 
 def outside_view(settings: fields.Settings, source_key: str) -> tuple:
-    """What the rest of the page is drawn from: the settings but the view's own, and the
-    data's edits and clicks (session state that no setting holds)."""
+    """What the rest of the page is drawn from: the settings but the view's own, the data's
+    edits and clicks (no setting holds them) and the link's notices that still hold."""
     s = st.session_state
     return (replace(settings, **dict.fromkeys(VIEW_OWNED)),
             repr(sources.edit_layers(source_key)),
-            repr(s.get(sources.clicks_key(source_key))))
+            repr(s.get(sources.clicks_key(source_key))), link_notices.holding())
 
 
 @st.fragment
@@ -200,48 +201,47 @@ def write_link(settings: fields.Settings, sizes: fields.Sizes) -> None:
 
 
 def main() -> None:
-    state.initialize(lesson.settings_for)
-    for notice in st.session_state.pop("link_notices", []):
-        st.warning(notice, icon=":material/link:")
-    s = st.session_state
-    state.apply_settings(fields.defaults(fields.DEFAULT_DATASET), only_missing=True)
-    source = sidebar_data()
-    st.title(TITLE)
-    if source is None:
-        return
-    edited = source if s.lesson else sources.with_clicks(sources.with_edits(source), source.key)
-    data = sources.training_data(edited, s.standardize)
-    names = data.names
-    if s.pop("choose_safe_rate", False):
-        choose_safe_rate(data)
-    s.batch_size = int(min(s.batch_size, data.n_samples))
-    sidebar_settings(names)
-    # The run comes first: its settings are in session state before their widgets are drawn.
-    settings = state.current(len(names))
-    try:
-        history, cut = context.run_main(data, settings)
-    except lc.LogRegInputError as error:
-        overview.run_controls(names)
-        overview.check_inputs_message(error)
-        return
-    inspect_step(history)
-    settings = state.current(len(names))
-    ctx = context.build(settings, source, data, history, cut)
-    if not settings.lesson:
-        ctx = replace(ctx, pending=predict.pending(s, ctx))
-    sizes = fields.Sizes(data.n_samples, data.n_features)
-    if settings.lesson:
-        lesson.render(ctx)
-        write_link(settings, sizes)
-        return
-    intro = st.container(horizontal=True, vertical_alignment="center")
-    intro.markdown(INTRO)
-    intro.button("Guided lesson", key="lesson_main", on_click=lesson.go_to, args=(1,),
-                 icon=":material/school:", help="Seven short parts, from one forward pass "
-                                                "to separable data.")
-    overview.first_screen(ctx, names)
-    s[_FULL_RUN] = True
-    view_area(ctx, sizes, outside_view(settings, source.key))
+    with link_notices.above():  # the link's notices, drawn once the run has settled
+        state.initialize(lesson.settings_for)
+        s = st.session_state
+        state.apply_settings(fields.defaults(fields.DEFAULT_DATASET), only_missing=True)
+        source = sidebar_data()
+        st.title(TITLE)
+        if source is None:
+            return
+        edited = source if s.lesson else sources.with_clicks(sources.with_edits(source), source.key)
+        data = sources.training_data(edited, s.standardize)
+        names = data.names
+        if s.pop("choose_safe_rate", False):
+            choose_safe_rate(data)
+        s.batch_size = int(min(s.batch_size, data.n_samples))
+        sidebar_settings(names)
+        # The run comes first: its settings are in session state before their widgets are drawn.
+        settings = state.current(len(names))
+        try:
+            history, cut = context.run_main(data, settings)
+        except lc.LogRegInputError as error:
+            overview.run_controls(names)
+            overview.check_inputs_message(error)
+            return
+        inspect_step(history)
+        settings = state.current(len(names))
+        ctx = context.build(settings, source, data, history, cut)
+        if not settings.lesson:
+            ctx = replace(ctx, pending=predict.pending(s, ctx))
+        sizes = fields.Sizes(data.n_samples, data.n_features)
+        if settings.lesson:
+            lesson.render(ctx)
+            write_link(settings, sizes)
+            return
+        intro = st.container(horizontal=True, vertical_alignment="center")
+        intro.markdown(INTRO)
+        intro.button("Guided lesson", key="lesson_main", on_click=lesson.go_to, args=(1,),
+                     icon=":material/school:", help="Seven short parts, from one forward pass "
+                                                    "to separable data.")
+        overview.first_screen(ctx, names)
+        s[_FULL_RUN] = True
+        view_area(ctx, sizes, outside_view(settings, source.key))
 
 
 main()

@@ -356,8 +356,20 @@ def to_query(settings: Settings, sizes: Sizes | None = None) -> dict[str, str]:
     }
 
 
+class Notice(str):
+    """A notice about a link: its Markdown text (a ``str``, so it reads and compares as one),
+    and ``about``, the names of the settings it is about (none for a key no setting has)."""
+
+    about: tuple[str, ...]
+
+    def __new__(cls, text: str, about: tuple[str, ...] = ()) -> Notice:
+        notice = super().__new__(cls, text)
+        notice.about = about
+        return notice
+
+
 def from_query(query: Mapping[str, str],
-               base: Settings | None = None) -> tuple[Settings, list[str]]:
+               base: Settings | None = None) -> tuple[Settings, list[Notice]]:
     """Read settings from link parameters.
 
     Every missing parameter takes its default; every malformed or out-of-range one takes
@@ -376,18 +388,18 @@ def from_query(query: Mapping[str, str],
     Returns
     -------
     settings : Settings
-    notices : list of str
-        Markdown, with every link value escaped.
+    notices : list of Notice
+        Markdown, with every link value escaped; each names the setting it is about.
     """
-    notices: list[str] = []
+    notices: list[Notice] = []
     query = dict(query)
     dataset = query.get("data", DEFAULT_DATASET)
     skip: set[str] = set()
     if dataset == UPLOAD:
-        notices.append(
+        notices.append(Notice(
             "This link was made with an uploaded file, and links cannot carry files: choose "
-            "**Your own CSV file** under Data and upload it again. Showing the 5-point example."
-        )
+            "**Your own CSV file** under Data and upload it again. Showing the 5-point example.",
+            about=("dataset",)))
         query.pop("data")
         skip = {f.name for f in FIELDS if f.data_specific}
     if query.get("explore") == "1" and "tab" not in query:  # links made before views had names
@@ -408,10 +420,10 @@ def from_query(query: Mapping[str, str],
         value = f.read(raw, values, sizes)
         if value is None:
             shown = raw if len(raw) <= 40 else raw[:40] + "…"
-            notices.append(
+            notices.append(Notice(
                 f"Ignored link parameter **{f.url}** = “{md_escape(shown, 60)}”: expected "
-                f"{f.expected(values, sizes)}; using {md_escape(_shown(fallback))}."
-            )
+                f"{f.expected(values, sizes)}; using {md_escape(_shown(fallback))}.",
+                about=(f.name,)))
             value = fallback
         values[f.name] = value
     return Settings(**values), notices

@@ -7,7 +7,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .charts import FIT_WIDTH, LOG_FLOOR, MARKER_COLOR, RUN_COLORS, title_text
+from .charts import FIT_WIDTH, LOG_FLOOR, MARKER_COLOR, RUN_COLORS, linear_ticks, title_text
 
 #: The name of the heatmap's click selection (named, so the spec is the same on every rerun).
 START_PARAM = "start_at"
@@ -44,10 +44,13 @@ def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks:
         "log10 loss": log_loss.ravel(), "loss": surface.loss.ravel(),
         "at_a": ga.ravel(), "at_c": gc.ravel(),  # the cell's centre: where a click starts
     })
-    x_scale = alt.Scale(domain=[float(a[0] - da), float(a[-1] + da)], nice=False, zero=False)
-    y_scale = alt.Scale(domain=[float(c[0] - dc), float(c[-1] + dc)], nice=False, zero=False)
-    x = alt.X("a:Q", title=title_text(names[0]), scale=x_scale)
-    y = alt.Y("c:Q", title=title_text(names[1]), scale=y_scale)
+    x_domain = [float(a[0] - da), float(a[-1] + da)]
+    y_domain = [float(c[0] - dc), float(c[-1] + dc)]
+    # round ticks with short labels: a picture framed on a diverging run spans 1e152
+    x = alt.X("a:Q", title=title_text(names[0]), axis=alt.Axis(**linear_ticks(*x_domain)),
+              scale=alt.Scale(domain=x_domain, nice=False, zero=False))
+    y = alt.Y("c:Q", title=title_text(names[1]), axis=alt.Axis(**linear_ticks(*y_domain)),
+              scale=alt.Scale(domain=y_domain, nice=False, zero=False))
     # A click on a cell gives back its centre (`START_PARAM`): the view starts the run there.
     start_at = alt.selection_point(name=START_PARAM, fields=["at_a", "at_c"], on="click",
                                    clear=False)

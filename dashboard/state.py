@@ -15,8 +15,8 @@ import streamlit as st
 
 from logreg_core import DATASETS
 
-from . import fields
-from .fields import Settings
+from . import fields, link_notices
+from .fields import Notice, Settings
 from .text import md_escape
 
 #: Session-state keys that are not settings: view state kept across reruns.
@@ -42,6 +42,7 @@ def apply_settings(settings: Settings, *, only_missing: bool = False,
         state.setdefault(key, value)
     if not only_missing:
         state.follow_end = settings.inspect >= settings.steps
+        link_notices.forget()  # a whole configuration replaces the link's: see link_notices
 
 
 def initialize(lesson_settings: Callable[[int], Settings]) -> None:
@@ -61,29 +62,33 @@ def initialize(lesson_settings: Callable[[int], Settings]) -> None:
         lesson_notices = []
         if query.get("data", base.dataset) != base.dataset:
             named = query["data"]
-            lesson_notices.append(
+            lesson_notices.append(Notice(
                 f"Part {settings.lesson} of the guided lesson uses "
                 f"{md_escape(DATASETS[base.dataset].title)}, so the data this link names "
-                f"(“{md_escape(named, 40)}”) is not used. Leave the lesson to choose your own.")
+                f"(“{md_escape(named, 40)}”) is not used. Leave the lesson to choose your own.",
+                about=("lesson",)))
             specific = {f.url for f in fields.FIELDS if f.data_specific or f.name == "dataset"}
             query = {k: v for k, v in query.items() if k not in specific}
         settings, notices = fields.from_query(query, base=base)
         notices = lesson_notices + notices
     apply_settings(settings, keep_view=False)
-    state.link_notices = repeated_keys(st.query_params) + notices
+    link_notices.remember(repeated_keys(st.query_params) + notices, len(settings.w0))
     state.initialized = True
 
 
-def repeated_keys(params) -> list[str]:
+def repeated_keys(params) -> list[Notice]:
     """A notice for each key a link gives more than once: the page reads the last value (as
     ``st.query_params`` does), and says so rather than drop the others unseen."""
+    setting_of = {f.url: f.name for f in fields.FIELDS}
     notices = []
     for key in dict.fromkeys(params.keys()):
         values = params.get_all(key)
         if len(values) > 1:
             listed = ", ".join(f"“{md_escape(v, 40)}”" for v in values)
-            notices.append(f"The link gives **{md_escape(key, 40)}** {len(values)} times "
-                           f"({listed}); the last one is used.")
+            notices.append(Notice(
+                f"The link gives **{md_escape(key, 40)}** {len(values)} times ({listed}); the "
+                "last one is used.",
+                about=(setting_of[key],) if key in setting_of else ()))
     return notices
 
 

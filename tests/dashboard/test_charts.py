@@ -308,3 +308,58 @@ def test_log_ticks_up_to_the_largest_double_raise_nothing():
     ticks = charts.log_ticks(0.5, sys.float_info.max)
     assert ticks and ticks[-1] <= sys.float_info.max and all(map(math.isfinite, ticks))
     assert max(ticks) >= 1e200  # powers of ten, every n-th, up to the axis's top
+
+
+def d3_label(value: float, specifier: str) -> str:
+    """What d3-format writes for the two kinds of specifier `charts.linear_ticks` gives:
+    ",.Nf" (grouped fixed point) and ".N~e" (exponent form, trailing zeros trimmed)."""
+    digits = int(re.search(r"\.(\d+)", specifier).group(1))
+    if specifier.endswith("f"):
+        return f"{value:,.{digits}f}"
+    mantissa, exponent = f"{value:.{digits}e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+    return f"{mantissa}e{exponent[0]}{int(exponent[1:])}"
+
+
+@pytest.mark.parametrize(("low", "high"), [
+    (-1.3037e152, 6.3647e152),  # w of a diverging run (students, η = 1000, λ = 100)
+    (-1803.46, 1435.12), (-1.25, 5.25), (999.5, 1000.5), (2.4e7, 2.9e7), (1e-5, 3.3e-5),
+    (0.0, 1.7e308),
+])
+def test_linear_ticks_are_round_and_labelled_short_and_true(low, high):
+    """Found on the landscape of ?tab=landscape&data=wikipedia_students&lr=1000&steps=50&l2=100:
+    Vega wrote its w ticks with every digit of their doubles, "3.0000000000…". Each label
+    now reads back to its tick and differs from its neighbours', with no digit to spare."""
+    axis = charts.linear_ticks(low, high)
+    ticks = axis["values"]
+    assert 3 <= len(ticks) <= 10 and all(low <= t <= high for t in ticks)
+    labels = [d3_label(t, axis["format"]) for t in ticks]
+    assert len(set(labels)) == len(labels), labels
+    assert [float(label.replace(",", "")) for label in labels] == ticks, labels
+    fewer = re.sub(r"\d+", lambda m: str(max(0, int(m.group()) - 1)), axis["format"], count=1)
+    if fewer != axis["format"]:  # one digit fewer no longer tells every tick apart
+        assert len({d3_label(t, fewer) for t in ticks}) < len(ticks)
+
+
+def test_linear_ticks_of_the_reported_landscape_read_in_exponent_form():
+    axis = charts.linear_ticks(-1.3037e152, 6.3647e152)
+    assert axis["labelExpr"] == "datum.value == 0 ? '0' : datum.label"
+    assert ["0" if t == 0 else d3_label(t, axis["format"]) for t in axis["values"]] == [
+        "-1e+152", "0", "1e+152", "2e+152", "3e+152", "4e+152", "5e+152", "6e+152"]
+
+
+def test_linear_ticks_leave_an_empty_or_endless_range_to_vega():
+    assert charts.linear_ticks(1.0, 1.0) == {}
+    assert charts.linear_ticks(-1e308, 1e308) == {}  # the span overflows
+
+
+def test_the_landscape_axes_carry_their_ticks():
+    surface = landscape.loss_grid(np.arange(1.0, 6.0)[:, None], [0, 0, 0, 1, 1], [1.0], -3.0,
+                                  (0, 1), (-1, 4), (-10, 2), 20)
+    chart = landscape_chart.landscape_chart(
+        surface, landscape.contour_segments(surface),
+        pd.DataFrame(columns=["run", "step", "a", "c", "loss"]),
+        pd.DataFrame({"what": ["start"], "a": [0.0], "c": [0.0]}), ("w", "b")).to_dict()
+    for channel in ("x", "y"):
+        encoding = chart["layer"][0]["encoding"][channel]
+        assert encoding["axis"] == charts.linear_ticks(*encoding["scale"]["domain"])
