@@ -162,11 +162,13 @@ class Verdict:
     last_rise : int or None
     n_rises : int
     since : int or None
-        First step of what was measured (the cycle, the quiet stretch, the tail window).
+        First step of what was measured (the cycle, the quiet stretch, the stretch an
+        up/down pattern holds over, the tail window).
     period : int or None
         Period of the cycle ("cycle") or of the up/down pattern ("pattern").
     low, high : float or None
-        Smallest and largest loss of the cycle or of the tail window.
+        Smallest and largest loss of the cycle, of the pattern's stretch or of the tail
+        window.
     growth, decay, slowdown, trend, noise : float or None
         The tail's measurements (see `tails`): growth per step of the peaks, the last
         stretch's rises over the first's, the slowing of the growth, the mini-batch trend

@@ -505,3 +505,61 @@ def test_a_rounding_gap_reads_as_a_size(gap, words):
     """Found by a lesson walk: a chaotic run "differs by up to 8e+00 of the loss"."""
     verdict = dataclasses.replace(classify_run([0.7, 0.5, 0.6]), rounding_gap=gap)
     assert verdict.gap_words == words
+
+
+def _descent_by_hand(X, y, rate, steps, l2=0.0):
+    """Plain gradient descent on one feature, written out (not `train`): the losses."""
+    w, b, losses = 0.0, 0.0, []
+    for t in range(steps + 1):
+        z = X[:, 0] * w + b
+        losses.append(np.mean(np.logaddexp(0.0, z) - y * z) + 0.5 * l2 * w * w)
+        if t < steps:
+            error = np.exp(-np.logaddexp(0.0, -z)) - y  # sigmoid(z) - y
+            w, b = w - rate * (np.mean(error * X[:, 0]) + l2 * w), b - rate * np.mean(error)
+    return np.array(losses)
+
+
+@pytest.mark.parametrize(("name", "rate", "l2", "steps"), [
+    ("five_points", 5.0, 0.0, 40),         # the review's link: ?lr=5&steps=40
+    ("wikipedia_students", 20.0, 0.0, 61),
+    ("wikipedia_students", 2.0, 0.1, 61),  # a period-4 pattern
+])
+def test_a_pattern_is_named_only_over_the_steps_it_holds(name, rate, l2, steps):
+    """A review: on the 5 points at η = 5, 40 steps, the sentence said "over the last 20 steps
+    the loss went up and down in a pattern that repeats every 2 steps, between 0.1204 and
+    6.407", but the tail rose and fell with period 3 first and alternated only from step 29;
+    the 6.407 came from the period-3 part. Here the pattern is read off a hand loop's losses:
+    the shortest period the tail's second half repeats, walked back step by step to where
+    it stops holding (the tail's start at the earliest)."""
+    data = load_dataset(name)
+    X, y = data.X, data.y
+    loss = _descent_by_hand(X, y, rate, steps, l2)
+    verdict = train(X, y, learning_rate=rate, steps=steps, l2=l2).verdict
+    np.testing.assert_allclose(train(X, y, learning_rate=rate, steps=steps, l2=l2).loss, loss,
+                               rtol=1e-9)
+    up = [bool(loss[t] - loss[t - 1] > 1e-12 * max(abs(loss[t]), abs(loss[t - 1])))
+          for t in range(1, steps + 1)]  # up[t - 1]: step t rose
+    tail_start = steps - round(steps / 2)
+    tail = up[tail_start:]
+
+    def repeats(p):  # the rule's span: 3 periods, 12 steps, half the tail, the most of these
+        n = max(3 * p, 12, len(tail) // 2)
+        end = tail[-n:]
+        return (n <= len(tail) and any(end[:p]) and not all(end[:p])
+                and all(end[i] == end[i + p] for i in range(n - p)))
+
+    period = next(p for p in range(2, 65) if repeats(p))
+    first = steps - period + 1  # the stretch from step ``first``: step t rises as t + P does
+    while first - 1 > tail_start and up[first - 2] == up[first - 2 + period]:
+        first -= 1
+    held = loss[first - 1:]
+    assert verdict.basis == "pattern" and verdict.period == period
+    assert verdict.since == first - 1
+    assert (verdict.low, verdict.high) == pytest.approx((held.min(), held.max()), rel=1e-9)
+    sentence = verdict.describe()
+    assert (f"over the last {steps - first + 1} steps the loss went up and down in a pattern "
+            f"that repeats every {period} steps, between {held.min():.4g} and "
+            f"{held.max():.4g}") in sentence, sentence
+    if name == "five_points":
+        assert (first, f"{held.max():.4g}") == (29, "2.52")  # not 6.407: before the pattern
+        assert loss[tail_start:].max() > held.max()
