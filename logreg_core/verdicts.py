@@ -14,7 +14,8 @@ A verdict has two parts, and its sentence says both:
   whose tail approaches the best fit is *settling*, one whose tail still swings (or is held in
   an exact cycle, a second attractor) is *oscillating*;
 - above 2/L on data with no best fit a step may raise the loss, but the loss falls towards 0
-  in the long run: *settling*.
+  in the long run: *settling* (in exact arithmetic: a run whose updates fall below the
+  rounding of w and b stops moving, `Verdict.stopped_moving_at`, and its sentence says so).
 
 Where theory alone decides, the kind does not change with the number of steps: it is the same
 at N and N + 1 steps.
@@ -199,6 +200,12 @@ class Verdict:
         that settles after an unstable stretch: breast cancer at 3.5e-5 parts by 3e-6 near
         step 928 and agrees with long double to 1e-11 by step 12,916). From there on rounding
         no longer decides the state. None where they never parted or are apart at the end.
+    stopped_moving_at : int or None
+        Plain descent (`training.stopped_moving_at`): the first state from which w and b stay
+        exactly the same to the end, at least one step later: each update is below their
+        rounding (or 0), a fixed point of the computed step, whatever exact arithmetic does.
+    gradient_zero : bool
+        Whether the gradient at that state is exactly 0.
     """
 
     kind: str
@@ -229,6 +236,8 @@ class Verdict:
     parted_at: int | None = None
     gradients_parted_at: int | None = None
     rejoined_at: int | None = None
+    stopped_moving_at: int | None = None
+    gradient_zero: bool = False
 
     @property
     def rounding_decides_from(self) -> int | None:
@@ -274,7 +283,7 @@ class Verdict:
         lesson walk); at the local limit theory decides nothing."""
         return (bool(self.theory) and self.theory != "at_local" and self.measured != self.kind
                 and not (self.kind == SETTLING and self.measured == CONVERGING)
-                and not self.shown_diverging)
+                and not self.shown_diverging and self.stopped_moving_at is None)
 
     @property
     def shown_diverging(self) -> bool:
@@ -285,8 +294,10 @@ class Verdict:
     def too_short(self) -> bool:
         """Whether the run is too short for what it measured to be sure: fewer than
         `MIN_STEPS_TO_JUDGE` steps that rose, even where the rises stopped (one quiet step
-        after two rises is no settling) or seem to repeat."""
-        return self.steps < MIN_STEPS_TO_JUDGE and self.basis in ("short", "quiet", "cycle")
+        after two rises is no settling) or seem to repeat; never one that stopped moving (its
+        state is a fixed point: more steps change nothing)."""
+        return (self.steps < MIN_STEPS_TO_JUDGE and self.basis in ("short", "quiet", "cycle")
+                and self.stopped_moving_at is None)
 
     @property
     def kind_words(self) -> str:
@@ -313,13 +324,16 @@ class Verdict:
         head = ("Oscillating (mini-batch noise)" if self.basis == "noise" else
                 self.kind_words.capitalize() if self.not_yet or self.basis == "trend_down"
                 else self.kind.title())
+        still = "" if self.stopped_moving_at is None else f"; {_stopped_moving(self, n)}"
         if not self.theory:
-            text = f"{head}: {measured}."
+            text = f"{head}: {measured}{still}."
         else:
             label = ("Measured so far" if self.measured != self.kind or self.too_short
                      else "Measured")
-            limits = _THEORY[self.theory](self.regime, _numbers(SENTENCE_DIGITS))
-            text = f"{head}: {limits}. {label}: {measured}."
+            theory = ("no_optimum_stopped" if self.theory == "no_optimum" and still else
+                      self.theory)  # no "in the long run the loss falls" of a frozen run
+            limits = _THEORY[theory](self.regime, _numbers(SENTENCE_DIGITS))
+            text = f"{head}: {limits}{still}. {label}: {measured}."
         if self.too_short and self.basis in ("quiet", "cycle"):
             text += f" Only {_count(self.steps, 'step')}: too few to be sure."
         if self.parted_at is not None:
@@ -534,6 +548,17 @@ def _never_rose(v, n):
             f"{start} to {final}")
 
 
+def _stopped_moving(v, n):
+    """'in double precision, though, its parameters have not moved since step 6: ...'."""
+    k = v.stopped_moving_at
+    when = "never moved from the start" if k == 0 else f"have not moved since step {k:,}"
+    why = ("the gradient there is exactly 0" if v.gradient_zero else
+           "each update is below the rounding of w and b")
+    though = ", though," if v.theory else ""  # against what theory says of exact arithmetic
+    return (f"in double precision{though} its parameters {when}: {why}, so the loss stays "
+            f"{'at ' if v.final else ''}{n(v.final)}")
+
+
 def _quiet(v, n):
     return (f"{_loss_name(v)} {_rises(v)}, and has not risen in the "
             f"{_count(v.steps - v.since, 'step')} since; {_ended(v, n)}")
@@ -650,6 +675,10 @@ _THEORY = {
         f"above the guaranteed rate 2/L = {n(r.guaranteed)} a step may raise the loss, but "
         "there is no best fit to overshoot: in the long run the loss falls towards 0 (where "
         "steps overshoot first, that zig-zag phase is longer the larger η is)"),
+    "no_optimum_stopped": lambda r, n: (
+        f"above the guaranteed rate 2/L = {n(r.guaranteed)} a step may raise the loss, but "
+        "there is no best fit to overshoot: in exact arithmetic the loss would keep falling "
+        "towards 0"),
     "above_local": lambda r, n: (
         f"above the local limit 2/μ* = {n(r.local)} descent cannot settle at "
         f"{_best_fit(r, n)}, so it keeps swinging"),
