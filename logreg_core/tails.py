@@ -40,6 +40,13 @@ blocks of consecutive steps.
    a period P <= `MAX_PERIOD` over the last half of the tail, each period holding both a rise
    and a fall: a cycle that has not locked in to `CYCLE_RTOL` yet (near a period-doubling
    bifurcation the approach takes thousands of steps), while the rises are not dying out.
+   ``since``, ``low``, ``high`` and ``decay`` describe only the part of the tail over which
+   the pattern holds: from the state before the first step s such that every step from s on
+   rises or falls as the step P later does (the tail's start at the earliest), to the end.
+   (The whole tail read "a pattern that
+   repeats every 2 steps, between 0.1204 and 6.407" on the 5 points at η = 5, 40 steps,
+   whose tail rose and fell with period 3 before it alternated, from step 29 only, between
+   0.1204 and 2.52: a review.)
 9. **levelling**: the peaks grow in every block as in rule 6, but ever more slowly: settling
    when the tail never falls (a loss converging from below), oscillating otherwise.
 10. **irregular** (oscillating): everything else: bounded in the tail, with no settling, no
@@ -222,8 +229,11 @@ def measure(loss, stopped_at: int | None = None, stochastic: bool = False) -> di
         return dict(kind=SETTLING, basis="damped", decay=decay, **window, **facts)
     period = _rise_pattern(rise[tail_start:])
     if period is not None:
-        return dict(kind=OSCILLATING, basis="pattern", period=period,
-                    decay=_period_decay(ups, tail_start, steps, period), **window, **facts)
+        since = max(tail_start, _pattern_since(rise, period))  # judged on the tail alone
+        held = loss[since:]
+        return dict(kind=OSCILLATING, basis="pattern", period=period, since=since,
+                    low=float(held.min()), high=float(held.max()),
+                    decay=_period_decay(ups, since, steps, period), **facts)
     if growth is not None:
         # Peaks still rising, ever more slowly: heading for a level. Without a fall in the
         # tail that is a loss converging from below; with falls, swings approaching a band.
@@ -314,18 +324,19 @@ def _rises_decay(ups: np.ndarray, bounds: np.ndarray) -> tuple[float | None, boo
     return decay, True
 
 
-def _period_decay(ups: np.ndarray, tail_start: int, steps: int, period: int) -> float | None:
-    """The rises of the tail's last whole periods over those of its first (as many periods
-    each, half the tail at most), for a run whose rises repeat every ``period`` steps.
+def _period_decay(ups: np.ndarray, start: int, steps: int, period: int) -> float | None:
+    """The rises of the last whole periods after state ``start`` over those of the first (as
+    many periods each, half the stretch at most), for a run whose rises repeat every
+    ``period`` steps from step ``start + 1`` on.
 
     The blocks of `_rises_decay` hold one rise more or less of a short pattern by the parity
     of the step count, so on a short tail their ratio read 1.6 at 40 steps and 0.77 at 41 of
     one smoothly damped zig-zag (a walk); whole periods hold the same rises of each.
     """
-    length = (steps - tail_start) // 2 // period * period
+    length = (steps - start) // 2 // period * period
     if length == 0:
         return None
-    first = float(ups[tail_start:tail_start + length].sum())  # steps tail_start + 1 ...
+    first = float(ups[start:start + length].sum())  # steps start + 1 ...
     last = float(ups[steps - length:steps].sum())  # ... and the last ``length`` steps
     return last / first if first > 0 else None
 
@@ -341,6 +352,17 @@ def _rise_pattern(rise: np.ndarray) -> int | None:
         if ups_and_downs and np.array_equal(end[period:], end[:-period]):
             return period
     return None
+
+
+def _pattern_since(rise: np.ndarray, period: int) -> int:
+    """The state from which the up/down pattern of period P holds to the end of the run.
+
+    ``rise[j]`` says whether step j + 1 rose. Step t rises or falls as step t + P does for
+    every t from the first step after the last mismatch on; the state before that step is
+    returned (0 when the pattern holds from the first step).
+    """
+    off = rise[period:] != rise[:-period]  # off[j]: steps j + 1 and j + 1 + P differ
+    return int(np.flatnonzero(off)[-1]) + 1 if off.any() else 0
 
 
 def _judge_trend(loss: np.ndarray, tail_start: int, window: dict, facts: dict) -> dict:

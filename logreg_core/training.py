@@ -11,7 +11,7 @@ matrix product per step for all of them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -198,6 +198,10 @@ def train(
               if limits is not None and (type(optimizer) is GradientDescent or full_batch)
               else None)
     verdict = classify_run(loss, stopped_at, stochastic=stochastic, regime=regime)
+    # Plain descent is a function of (w, b) alone: one step that changes nothing is a fixed
+    # point. (Momentum and Adam carry a state that may move them again; SGD its batches.)
+    still = (stopped_moving_at(thetas[: last + 1]) if type(optimizer) is GradientDescent
+             else None)
     # Below 2/L a step cannot pull two nearby states apart (for a convex loss whose curvature
     # is at most L the step is nonexpansive), so rounding errors only add up, about an ulp a
     # step; above it nothing bounds their growth, and a run that settles in the end may part
@@ -212,6 +216,9 @@ def train(
             twin_gradients=_with_last(twin_grads[:twin_last], backwards,
                                       twin_thetas[twin_last]),
             gradient_floor=gradient_rounding_ceiling(X, thetas[: last + 1, :-1], problem.l2))
+    if still is not None:
+        verdict = replace(verdict, stopped_moving_at=still,
+                          gradient_zero=not np.any(grads[still]))
     return History(
         weights=_frozen(thetas[: last + 1, :-1]),
         bias=_frozen(thetas[: last + 1, -1]),
@@ -223,6 +230,26 @@ def train(
         l2=problem.l2,
         steps=steps,
     )
+
+
+def stopped_moving_at(theta) -> int | None:
+    """The first state from which the parameters stay exactly the same to the run's end.
+
+    Parameters
+    ----------
+    theta : array-like of shape (n_states, n_params)
+        Every state of a run, ``(w_1, ..., w_d, b)`` per row.
+
+    Returns
+    -------
+    int or None
+        The first k with ``theta[j] == theta[k]`` for every j >= k, bit for bit; None where
+        that is the last state alone (the run moved at its last step, or took none).
+    """
+    theta = np.asarray(theta, dtype=float)
+    moved = np.flatnonzero(np.any(theta[1:] != theta[:-1], axis=1))  # step j + 1 moved
+    k = int(moved[-1]) + 1 if moved.size else 0
+    return k if k < theta.shape[0] - 1 else None
 
 
 def _descend(problem: LogisticProblem, optimizer: Optimizer, theta0: np.ndarray,
@@ -383,7 +410,7 @@ def learning_rate_sweep(
         raise LogRegInputError("Give at least one learning rate to sweep.")
     steps = check_steps(steps)
     l2 = check_l2(l2)
-    losses, stopped_at = _sweep_losses(X, y, rates, steps, w0, b0, l2)
+    losses, stopped_at, still, zero = _sweep_losses(X, y, rates, steps, w0, b0, l2)
     if not np.isfinite(losses[:, 0]).all():
         raise LogRegInputError(
             "The loss at the starting point is too large to compute: use smaller starting "
@@ -394,12 +421,15 @@ def learning_rate_sweep(
                              regime=regimes[k]) for k in range(rates.size)]
     swinging = [k for k, v in enumerate(verdicts) if v.replay_in_other_order]
     if swinging:
-        twins, _ = _sweep_losses(np.ascontiguousarray(X[::-1]), y[::-1], rates[swinging],
-                                 steps, w0, b0, l2)
+        twins = _sweep_losses(np.ascontiguousarray(X[::-1]), y[::-1], rates[swinging],
+                              steps, w0, b0, l2)[0]
         for row, k in enumerate(swinging):
             verdicts[k] = classify_run(_finite_part(losses[k], stopped_at[k]),
                                        _stop(stopped_at[k]), regime=regimes[k],
                                        twin=twins[row])
+    for k in np.flatnonzero(still >= 0):  # as `train` says it (`stopped_moving_at`)
+        verdicts[k] = replace(verdicts[k], stopped_moving_at=int(still[k]),
+                              gradient_zero=bool(zero[k]))
     for array in (rates, losses, stopped_at):
         array.flags.writeable = False
     return Sweep(learning_rates=rates, loss=losses, stopped_at=stopped_at,
@@ -414,9 +444,12 @@ def _finite_part(loss: np.ndarray, stopped: int) -> np.ndarray:
     return loss[:stopped] if stopped >= 0 else loss
 
 
-def _sweep_losses(X, y, rates, steps, w0, b0, l2) -> tuple[np.ndarray, np.ndarray]:
-    """The sweep's loop: losses of shape (n_rates, steps + 1), nan after an overflow, and the
-    step each run overflowed at (-1: never).
+def _sweep_losses(X, y, rates, steps, w0, b0,
+                  l2) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The sweep's loop: losses of shape (n_rates, steps + 1), nan after an overflow, the
+    step each run overflowed at (-1: never), the state from which each run's parameters stayed
+    the same to its end (`stopped_moving_at`; -1: none, or it overflowed), and whether the
+    gradient there is exactly 0.
 
     The signs and the bias are folded into one matrix of signed samples ``A = s [X, 1]``, of
     shape (n_samples, n_features + 1), and each rate's weights and bias into one row
@@ -430,6 +463,8 @@ def _sweep_losses(X, y, rates, steps, w0, b0, l2) -> tuple[np.ndarray, np.ndarra
     AT = np.ascontiguousarray(A.T)
     theta = np.tile(np.append(w0, b0), (rates.size, 1))  # one row (w, b) per rate
     losses = np.empty((rates.size, steps + 1))
+    moved_to = np.zeros(rates.size, dtype=int)  # the state each run's last move reached
+    zero = np.zeros(rates.size, dtype=bool)
     with np.errstate(all="ignore"):
         for t in range(steps + 1):
             U = theta @ AT  # wrong-side logits u = s z, (n_rates, n_samples)
@@ -443,11 +478,14 @@ def _sweep_losses(X, y, rates, steps, w0, b0, l2) -> tuple[np.ndarray, np.ndarra
             gradient = sigma @ A / n_samples  # (n_rates, n_features + 1)
             if l2:
                 gradient[:, :n_features] += l2_gradient
-            theta = theta - rates[:, None] * gradient
+            new = theta - rates[:, None] * gradient
+            moved_to[np.any(new != theta, axis=1)] = t + 1
+            theta, zero = new, ~np.any(gradient, axis=1)  # (the last state's, if it stays)
     finite = np.isfinite(losses)
     # A state whose parameters overflowed has a non-finite loss too (inf or nan): the loss
     # alone tells where each run stopped.
     stopped_at = np.where(finite.all(axis=1), -1, np.argmin(finite, axis=1))
     for k in np.flatnonzero(stopped_at >= 0):
         losses[k, stopped_at[k]:] = np.nan
-    return losses, stopped_at
+    still = np.where((moved_to < steps) & (stopped_at < 0), moved_to, -1)
+    return losses, stopped_at, still, zero

@@ -14,7 +14,8 @@ A verdict has two parts, and its sentence says both:
   whose tail approaches the best fit is *settling*, one whose tail still swings (or is held in
   an exact cycle, a second attractor) is *oscillating*;
 - above 2/L on data with no best fit a step may raise the loss, but the loss falls towards 0
-  in the long run: *settling*.
+  in the long run: *settling* (in exact arithmetic: a run whose updates fall below the
+  rounding of w and b stops moving, `Verdict.stopped_moving_at`, and its sentence says so).
 
 Where theory alone decides, the kind does not change with the number of steps: it is the same
 at N and N + 1 steps.
@@ -162,11 +163,13 @@ class Verdict:
     last_rise : int or None
     n_rises : int
     since : int or None
-        First step of what was measured (the cycle, the quiet stretch, the tail window).
+        First step of what was measured (the cycle, the quiet stretch, the stretch an
+        up/down pattern holds over, the tail window).
     period : int or None
         Period of the cycle ("cycle") or of the up/down pattern ("pattern").
     low, high : float or None
-        Smallest and largest loss of the cycle or of the tail window.
+        Smallest and largest loss of the cycle, of the pattern's stretch or of the tail
+        window.
     growth, decay, slowdown, trend, noise : float or None
         The tail's measurements (see `tails`): growth per step of the peaks, the last
         stretch's rises over the first's, the slowing of the growth, the mini-batch trend
@@ -197,6 +200,12 @@ class Verdict:
         that settles after an unstable stretch: breast cancer at 3.5e-5 parts by 3e-6 near
         step 928 and agrees with long double to 1e-11 by step 12,916). From there on rounding
         no longer decides the state. None where they never parted or are apart at the end.
+    stopped_moving_at : int or None
+        Plain descent (`training.stopped_moving_at`): the first state from which w and b stay
+        exactly the same to the end, at least one step later: each update is below their
+        rounding (or 0), a fixed point of the computed step, whatever exact arithmetic does.
+    gradient_zero : bool
+        Whether the gradient at that state is exactly 0.
     """
 
     kind: str
@@ -227,6 +236,8 @@ class Verdict:
     parted_at: int | None = None
     gradients_parted_at: int | None = None
     rejoined_at: int | None = None
+    stopped_moving_at: int | None = None
+    gradient_zero: bool = False
 
     @property
     def rounding_decides_from(self) -> int | None:
@@ -272,7 +283,7 @@ class Verdict:
         lesson walk); at the local limit theory decides nothing."""
         return (bool(self.theory) and self.theory != "at_local" and self.measured != self.kind
                 and not (self.kind == SETTLING and self.measured == CONVERGING)
-                and not self.shown_diverging)
+                and not self.shown_diverging and self.stopped_moving_at is None)
 
     @property
     def shown_diverging(self) -> bool:
@@ -283,8 +294,10 @@ class Verdict:
     def too_short(self) -> bool:
         """Whether the run is too short for what it measured to be sure: fewer than
         `MIN_STEPS_TO_JUDGE` steps that rose, even where the rises stopped (one quiet step
-        after two rises is no settling) or seem to repeat."""
-        return self.steps < MIN_STEPS_TO_JUDGE and self.basis in ("short", "quiet", "cycle")
+        after two rises is no settling) or seem to repeat; never one that stopped moving (its
+        state is a fixed point: more steps change nothing)."""
+        return (self.steps < MIN_STEPS_TO_JUDGE and self.basis in ("short", "quiet", "cycle")
+                and self.stopped_moving_at is None)
 
     @property
     def kind_words(self) -> str:
@@ -311,13 +324,16 @@ class Verdict:
         head = ("Oscillating (mini-batch noise)" if self.basis == "noise" else
                 self.kind_words.capitalize() if self.not_yet or self.basis == "trend_down"
                 else self.kind.title())
+        still = "" if self.stopped_moving_at is None else f"; {_stopped_moving(self, n)}"
         if not self.theory:
-            text = f"{head}: {measured}."
+            text = f"{head}: {measured}{still}."
         else:
             label = ("Measured so far" if self.measured != self.kind or self.too_short
                      else "Measured")
-            limits = _THEORY[self.theory](self.regime, _numbers(SENTENCE_DIGITS))
-            text = f"{head}: {limits}. {label}: {measured}."
+            theory = ("no_optimum_stopped" if self.theory == "no_optimum" and still else
+                      self.theory)  # no "in the long run the loss falls" of a frozen run
+            limits = _THEORY[theory](self.regime, _numbers(SENTENCE_DIGITS))
+            text = f"{head}: {limits}{still}. {label}: {measured}."
         if self.too_short and self.basis in ("quiet", "cycle"):
             text += f" Only {_count(self.steps, 'step')}: too few to be sure."
         if self.parted_at is not None:
@@ -408,10 +424,8 @@ def _held_out(v: Verdict, regime: RateRegime) -> bool:
     times the best fit's (the 5 points at λ = 1e-9 and η = 713,857: 242 against 5.5e-7, for
     good). A damped zig-zag near the best fit (the 20 students at η = 1.8, 5e-5 above it;
     with λ = 0.1 at η = 1 from (-5, 5), 1.4 times it at step 30 and falling) is settling,
-    whatever the parity of its steps. Swings that shrink far from it are no promise: on
-    standardized breast cancer with λ = 1e-9 at η = 50 (2/μ* = 199) the rises of 500 steps
-    shrank and the page said "Settling in the long run", yet at step 20,000 the loss still
-    swings between 0.023 and 0.049, six times the best fit's 0.0038 (a walk)."""
+    whatever the parity of its steps. Shrinking swings far from it promise nothing: breast
+    cancer (standardized, λ = 1e-9, η = 50) still swings at 6x the best fit at step 20,000."""
     if v.measured != OSCILLATING or v.too_short or not regime.optimum_loss:
         return False
     low = v.low if v.low is not None else v.final
@@ -534,6 +548,17 @@ def _never_rose(v, n):
             f"{start} to {final}")
 
 
+def _stopped_moving(v, n):
+    """'in double precision, though, its parameters have not moved since step 6: ...'."""
+    k = v.stopped_moving_at
+    when = "never moved from the start" if k == 0 else f"have not moved since step {k:,}"
+    why = ("the gradient there is exactly 0" if v.gradient_zero else
+           "each update is below the rounding of w and b")
+    though = ", though," if v.theory else ""  # against what theory says of exact arithmetic
+    return (f"in double precision{though} its parameters {when}: {why}, so the loss stays "
+            f"{'at ' if v.final else ''}{n(v.final)}")
+
+
 def _quiet(v, n):
     return (f"{_loss_name(v)} {_rises(v)}, and has not risen in the "
             f"{_count(v.steps - v.since, 'step')} since; {_ended(v, n)}")
@@ -651,6 +676,10 @@ _THEORY = {
         f"above the guaranteed rate 2/L = {n(r.guaranteed)} a step may raise the loss, but "
         "there is no best fit to overshoot: in the long run the loss falls towards 0 (where "
         "steps overshoot first, that zig-zag phase is longer the larger η is)"),
+    "no_optimum_stopped": lambda r, n: (
+        f"above the guaranteed rate 2/L = {n(r.guaranteed)} a step may raise the loss, but "
+        "there is no best fit to overshoot: in exact arithmetic the loss would keep falling "
+        "towards 0"),
     "above_local": lambda r, n: (
         f"above the local limit 2/μ* = {n(r.local)} descent cannot settle at "
         f"{_best_fit(r, n)}, so it keeps swinging"),

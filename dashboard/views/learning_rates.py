@@ -191,11 +191,17 @@ def render(ctx: ViewContext) -> None:
     best_at = (f"at η = {fmt(best[0], 4)}" if len(best) == 1 else
                f"by {len(best)} rates, from η = {fmt(best[0], 4)} to {fmt(best[-1], 4)}")
     no_minimum = explain.no_minimum(ctx.limits)
+    # a run whose updates fell below the rounding of w and b stays put (`stopped_moving_at`)
+    still = sum(v.stopped_moving_at is not None for v in sweep.verdicts)
+    fall = ("fall towards 0 in the long run, the slower ones later" if not still else
+            "would fall towards 0 in the long run in exact arithmetic, the slower ones later; "
+            f"in double precision {plural(still, 'run')} stopped moving (each update below "
+            f"the rounding of w and b, or 0), so {'its' if still == 1 else 'their'} loss stays "
+            "where it stopped")
     race = ("" if not no_minimum else
             f" Here {no_minimum}: "
             f"the best is the lowest loss a run reached ({best_at}), not a "
-            "best fit, and the runs that do not diverge fall towards 0 in the long run, the "
-            "slower ones later.")
+            f"best fit, and the runs that do not diverge {fall}.")
     st.caption(
         f"{close} of {len(table)} rates {'gets' if close == 1 else 'get'} within 1% of the "
         "best loss any rate reached in "

@@ -396,3 +396,43 @@ def test_a_loss_below_the_log_axis_is_said_to_be_drawn_at_its_floor(new_app):
     assert any(note in c.value for c in at.caption)
     at = new_app(**query).run()  # a linear axis draws them at 0, as they are to its scale
     assert not any(note in c.value for c in at.caption)
+
+
+def test_runs_that_stopped_moving_are_not_said_to_fall(new_app):
+    """A review: at η = 1000 on the 5 points w and b stay the same to the bit from step 6 on
+    (each update is below their rounding), yet the headline said "in the long run the loss
+    falls towards 0", and the sweep's caption said so of every run that does not diverge.
+    Here plain descent by hand, at the page's rate and at every swept rate, finds the last
+    step that moved (w, b); the headline and the caption count the same."""
+    from scipy.special import expit
+
+    from dashboard.views.learning_rates import sweep_rates
+    from logreg_core.limits import learning_rate_limits
+
+    steps = 3000
+    at = new_app(tab="rates", lr="1000", steps=str(steps)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    data = lc.load_dataset("five_points")
+    x, y = data.X[:, 0], data.y
+    swept = sweep_rates(learning_rate_limits(data.X, data.y, 0.0), 40, 1000.0)
+    rates = np.append(swept, 1000.0)  # the sweep's (the page's among them), the page's
+    w, b = np.zeros(rates.size), np.zeros(rates.size)
+    last_move = np.zeros(rates.size, dtype=int)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(1, steps + 1):
+            error = expit(w[:, None] * x + b[:, None]) - y  # (rates, samples)
+            new_w = w - rates * np.mean(error * x, axis=1)
+            new_b = b - rates * np.mean(error, axis=1)
+            last_move[(new_w != w) | (new_b != b)] = t
+            w, b = new_w, new_b
+    still = (last_move < steps) & np.isfinite(w) & np.isfinite(b)
+    assert last_move[-1] == 6 and still[-1]  # the page's own rate
+    text = page_text(at)
+    assert "in the long run the loss falls towards 0" not in text
+    assert ("in double precision, though, its parameters have not moved since step 6: each "
+            "update is below the rounding of w and b, so the loss stays at 7.44e-45") in text
+    (caption,) = [c.value for c in at.caption if "within 1% of the best" in c.value]
+    count = int(still[:-1].sum())
+    assert count > 0 and (f"in double precision {count} runs stopped moving (each update "
+                          "below the rounding of w and b, or 0)") in caption, caption
+    assert "would fall towards 0 in the long run in exact arithmetic" in caption

@@ -505,3 +505,161 @@ def test_a_rounding_gap_reads_as_a_size(gap, words):
     """Found by a lesson walk: a chaotic run "differs by up to 8e+00 of the loss"."""
     verdict = dataclasses.replace(classify_run([0.7, 0.5, 0.6]), rounding_gap=gap)
     assert verdict.gap_words == words
+
+
+def _descent_by_hand(X, y, rate, steps, l2=0.0):
+    """Plain gradient descent on one feature, written out (not `train`): the losses."""
+    w, b, losses = 0.0, 0.0, []
+    for t in range(steps + 1):
+        z = X[:, 0] * w + b
+        losses.append(np.mean(np.logaddexp(0.0, z) - y * z) + 0.5 * l2 * w * w)
+        if t < steps:
+            error = np.exp(-np.logaddexp(0.0, -z)) - y  # sigmoid(z) - y
+            w, b = w - rate * (np.mean(error * X[:, 0]) + l2 * w), b - rate * np.mean(error)
+    return np.array(losses)
+
+
+@pytest.mark.parametrize(("name", "rate", "l2", "steps"), [
+    ("five_points", 5.0, 0.0, 40),         # the review's link: ?lr=5&steps=40
+    ("wikipedia_students", 20.0, 0.0, 61),
+    ("wikipedia_students", 2.0, 0.1, 61),  # a period-4 pattern
+])
+def test_a_pattern_is_named_only_over_the_steps_it_holds(name, rate, l2, steps):
+    """A review: on the 5 points at η = 5, 40 steps, the sentence said "over the last 20 steps
+    the loss went up and down in a pattern that repeats every 2 steps, between 0.1204 and
+    6.407", but the tail rose and fell with period 3 first and alternated only from step 29;
+    the 6.407 came from the period-3 part. Here the pattern is read off a hand loop's losses:
+    the shortest period the tail's second half repeats, walked back step by step to where
+    it stops holding (the tail's start at the earliest)."""
+    data = load_dataset(name)
+    X, y = data.X, data.y
+    loss = _descent_by_hand(X, y, rate, steps, l2)
+    verdict = train(X, y, learning_rate=rate, steps=steps, l2=l2).verdict
+    np.testing.assert_allclose(train(X, y, learning_rate=rate, steps=steps, l2=l2).loss, loss,
+                               rtol=1e-9)
+    up = [bool(loss[t] - loss[t - 1] > 1e-12 * max(abs(loss[t]), abs(loss[t - 1])))
+          for t in range(1, steps + 1)]  # up[t - 1]: step t rose
+    tail_start = steps - round(steps / 2)
+    tail = up[tail_start:]
+
+    def repeats(p):  # the rule's span: 3 periods, 12 steps, half the tail, the most of these
+        n = max(3 * p, 12, len(tail) // 2)
+        end = tail[-n:]
+        return (n <= len(tail) and any(end[:p]) and not all(end[:p])
+                and all(end[i] == end[i + p] for i in range(n - p)))
+
+    period = next(p for p in range(2, 65) if repeats(p))
+    first = steps - period + 1  # the stretch from step ``first``: step t rises as t + P does
+    while first - 1 > tail_start and up[first - 2] == up[first - 2 + period]:
+        first -= 1
+    held = loss[first - 1:]
+    assert verdict.basis == "pattern" and verdict.period == period
+    assert verdict.since == first - 1
+    assert (verdict.low, verdict.high) == pytest.approx((held.min(), held.max()), rel=1e-9)
+    sentence = verdict.describe()
+    assert (f"over the last {steps - first + 1} steps the loss went up and down in a pattern "
+            f"that repeats every {period} steps, between {held.min():.4g} and "
+            f"{held.max():.4g}") in sentence, sentence
+    if name == "five_points":
+        assert (first, f"{held.max():.4g}") == (29, "2.52")  # not 6.407: before the pattern
+        assert loss[tail_start:].max() > held.max()
+
+
+def _frozen_by_hand(weights, bias):
+    """The first state from which w and b never change again, walked back over the states
+    one by one (None where the last step still moved them)."""
+    k = len(bias) - 1
+    while k > 0 and bias[k - 1] == bias[k] and all(weights[k - 1] == weights[k]):
+        k -= 1
+    return k if k < len(bias) - 1 else None
+
+
+def test_a_run_whose_updates_round_away_is_not_said_to_keep_falling(five_points):
+    """A review: on the 5 points at η = 1000, 100,000 steps, the verdict said "in the long run
+    the loss falls towards 0", but from step 6 on w = 300 and b = -1100 stay the same to the
+    bit and the loss stays at 7.44e-45: each update (about 3e-41) is below their rounding.
+    Here a plain-Python loop (math, not numpy) runs the 100,000 steps; mpmath gives the loss
+    and the update at the frozen state."""
+    import math
+
+    import mpmath
+
+    from logreg_core.limits import learning_rate_limits
+    from logreg_core.training import learning_rate_sweep
+
+    X, y = five_points
+    xs, ys, rate, steps = [float(v) for v in X[:, 0]], [float(v) for v in y], 1000.0, 100_000
+
+    def sigmoid(z):  # without overflow on either side
+        return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
+
+    w, b, moved = 0.0, 0.0, []
+    for t in range(1, steps + 1):
+        errors = [sigmoid(w * x + b) - label for x, label in zip(xs, ys, strict=True)]
+        new_w = w - rate * sum(e * x for e, x in zip(errors, xs, strict=True)) / len(xs)
+        new_b = b - rate * sum(errors) / len(xs)
+        if (new_w, new_b) != (w, b):
+            moved.append(t)
+        w, b = new_w, new_b
+    assert (moved[-1], w, b) == (6, 300.0, -1100.0)  # nothing moved after step 6
+    mpmath.mp.dps = 60
+    zs = [mpmath.mpf(w) * x + b for x in xs]
+    exact_loss = sum(mpmath.log1p(mpmath.exp(z)) - label * z
+                     for z, label in zip(zs, ys, strict=True)) / len(xs)
+    exact_dw = sum((1 / (1 + mpmath.exp(-z)) - label) * x
+                   for z, label, x in zip(zs, ys, xs, strict=True)) / len(xs)
+    exact_db = sum(1 / (1 + mpmath.exp(-z)) - label
+                   for z, label in zip(zs, ys, strict=True)) / len(xs)
+    assert abs(rate * exact_dw) < math.ulp(w) / 2 and abs(rate * exact_db) < math.ulp(b) / 2
+    limits = learning_rate_limits(X, y)
+    history = train(X, y, learning_rate=rate, steps=steps, limits=limits)
+    verdict = history.verdict
+    assert verdict.stopped_moving_at == 6 and not verdict.gradient_zero
+    assert verdict.kind == SETTLING and not verdict.not_yet
+    headline, _, measured = verdict.describe().partition(". Measured")
+    assert "falls towards 0" not in headline and "in the long run" not in headline
+    assert "has not risen in the 99,995 steps since; it ended at 7.44e-45" in measured
+    assert (f"in exact arithmetic the loss would keep falling towards 0; in double precision, "
+            f"though, its parameters have not moved since step 6: each update is below the "
+            f"rounding of w and b, so the loss stays at {mpmath.nstr(exact_loss, 4)}"
+            ) in headline, headline
+    # the sweep says the same of the same rate, and nothing of one that still moves
+    sweep = learning_rate_sweep(X, y, [10.0, rate], 3000, limits=limits)
+    assert [v.stopped_moving_at for v in sweep.verdicts] == [None, 6]
+    assert "in the long run the loss falls towards 0" in sweep.verdicts[0].describe()
+
+
+def test_a_run_stuck_at_its_start_or_at_the_best_fit_says_so(students):
+    """Unusual settings: the one student from w = (-1000, 1000), b = 1000 (z = 3000: every
+    term of the gradient underflows to 0, so nothing ever moves); and the 20 students at
+    η = 0.5, where descent reaches the best fit and the computed step leaves it in place. The
+    freeze is read off each run's states by hand; mpmath says the first run's loss is
+    e^-3000, below the smallest double."""
+    import mpmath
+
+    from logreg_core.limits import learning_rate_limits
+
+    one = load_dataset("student")
+    history = train(one.X, one.y, learning_rate=1000.0, steps=2000, w0=[-1000.0, 1000.0],
+                    b0=1000.0, limits=learning_rate_limits(one.X, one.y))
+    z = -1000 * mpmath.mpf(one.X[0, 0]) + 1000 * one.X[0, 1] + 1000
+    assert mpmath.log1p(mpmath.exp(-z)) < mpmath.mpf(5e-324)
+    assert _frozen_by_hand(history.weights, history.bias) == 0
+    verdict = history.verdict
+    assert verdict.stopped_moving_at == 0 and verdict.gradient_zero
+    assert ("in double precision, though, its parameters never moved from the start: the "
+            "gradient there is exactly 0, so the loss stays below 5e-324") in verdict.describe()
+
+    X, y = students
+    history = train(X, y, learning_rate=0.5, steps=20_000, limits=learning_rate_limits(X, y))
+    k = _frozen_by_hand(history.weights, history.bias)
+    assert k is not None and 0 < k < 20_000 and history.verdict.stopped_moving_at == k
+    assert history.verdict.kind == CONVERGING
+    assert (f"its parameters have not moved since step {k:,}: each update is below the "
+            f"rounding of w and b, so the loss stays at {history.loss[k]:.4g}. Measured"
+            ) in history.verdict.describe()
+    # a run that still moves at its last step says nothing of the kind
+    moving = train(X, y, learning_rate=0.5, steps=200, limits=learning_rate_limits(X, y))
+    assert _frozen_by_hand(moving.weights, moving.bias) is None
+    assert moving.verdict.stopped_moving_at is None
+    assert "have not moved" not in moving.verdict.describe()
