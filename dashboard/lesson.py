@@ -293,6 +293,8 @@ def _rates_chart(ctx: ViewContext, rates) -> None:
     show_chart(rate_charts.curves_chart(frame, title), key="lesson_rates",
                alt="; ".join(f"{n}: {v.describe()}"
                              for n, v in zip(names, sweep.verdicts, strict=True)))
+    if note := charts.floor_note(*sweep.loss):
+        st.caption(note.strip())
 
 
 def _nothing(ctx: ViewContext) -> None:

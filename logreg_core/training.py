@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .checks import gradient_rounding_ceiling
+from .checks import gradient_rounding_ceiling, underflowed_gradient
 from .errors import LogRegInputError
 from .maths import (
     LogisticProblem,
@@ -218,7 +218,7 @@ def train(
             gradient_floor=gradient_rounding_ceiling(X, thetas[: last + 1, :-1], problem.l2))
     if still is not None:
         verdict = replace(verdict, stopped_moving_at=still,
-                          gradient_zero=not np.any(grads[still]))
+                          gradient_zero=_why_still(X, y, thetas[still], grads[still]))
     return History(
         weights=_frozen(thetas[: last + 1, :-1]),
         bias=_frozen(thetas[: last + 1, -1]),
@@ -230,6 +230,14 @@ def train(
         l2=problem.l2,
         steps=steps,
     )
+
+
+def _why_still(X, y, theta: np.ndarray, gradient: np.ndarray) -> str:
+    """`Verdict.gradient_zero` of a run that stopped moving at ``theta`` (w..., b)."""
+    if np.any(gradient):
+        return ""
+    lost = underflowed_gradient(X, y, X @ theta[:-1] + theta[-1])
+    return "underflowed" if np.any(lost.underflowed & (lost.sign != 0)) else "zero"
 
 
 def stopped_moving_at(theta) -> int | None:
@@ -410,7 +418,7 @@ def learning_rate_sweep(
         raise LogRegInputError("Give at least one learning rate to sweep.")
     steps = check_steps(steps)
     l2 = check_l2(l2)
-    losses, stopped_at, still, zero = _sweep_losses(X, y, rates, steps, w0, b0, l2)
+    losses, stopped_at, still, zero, last = _sweep_losses(X, y, rates, steps, w0, b0, l2)
     if not np.isfinite(losses[:, 0]).all():
         raise LogRegInputError(
             "The loss at the starting point is too large to compute: use smaller starting "
@@ -428,8 +436,8 @@ def learning_rate_sweep(
                                        _stop(stopped_at[k]), regime=regimes[k],
                                        twin=twins[row])
     for k in np.flatnonzero(still >= 0):  # as `train` says it (`stopped_moving_at`)
-        verdicts[k] = replace(verdicts[k], stopped_moving_at=int(still[k]),
-                              gradient_zero=bool(zero[k]))
+        verdicts[k] = replace(verdicts[k], stopped_moving_at=int(still[k]), gradient_zero=(
+            _why_still(X, y, last[k], np.zeros(1)) if zero[k] else ""))
     for array in (rates, losses, stopped_at):
         array.flags.writeable = False
     return Sweep(learning_rates=rates, loss=losses, stopped_at=stopped_at,
@@ -445,11 +453,11 @@ def _finite_part(loss: np.ndarray, stopped: int) -> np.ndarray:
 
 
 def _sweep_losses(X, y, rates, steps, w0, b0,
-                  l2) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                  l2) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The sweep's loop: losses of shape (n_rates, steps + 1), nan after an overflow, the
     step each run overflowed at (-1: never), the state from which each run's parameters stayed
-    the same to its end (`stopped_moving_at`; -1: none, or it overflowed), and whether the
-    gradient there is exactly 0.
+    the same to its end (`stopped_moving_at`; -1: none, or it overflowed), whether the
+    gradient there computes as 0, and each run's last (w, b), shape (n_rates, n_features + 1).
 
     The signs and the bias are folded into one matrix of signed samples ``A = s [X, 1]``, of
     shape (n_samples, n_features + 1), and each rate's weights and bias into one row
@@ -488,4 +496,4 @@ def _sweep_losses(X, y, rates, steps, w0, b0,
     for k in np.flatnonzero(stopped_at >= 0):
         losses[k, stopped_at[k]:] = np.nan
     still = np.where((moved_to < steps) & (stopped_at < 0), moved_to, -1)
-    return losses, stopped_at, still, zero
+    return losses, stopped_at, still, zero, theta

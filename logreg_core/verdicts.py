@@ -7,36 +7,34 @@ A verdict has two parts, and its sentence says both:
 
 - at or below the guaranteed rate 2/L every step lowers the loss: *converging*;
 - above the local limit 2/μ* descent cannot settle at the best fit: *oscillating*, bounded;
-- with L2 and a rate above 2/λ the penalty alone makes each step overshoot by more, so the
-  weights grow geometrically until the numbers overflow: *diverging*;
-- between 2/L and 2/μ* a step may raise the loss, and the best fit is stable: descent that
-  comes close enough settles there. Whether a run comes that close, theory does not say: one
-  whose tail approaches the best fit is *settling*, one whose tail still swings (or is held in
-  an exact cycle, a second attractor) is *oscillating*;
-- above 2/L on data with no best fit a step may raise the loss, but the loss falls towards 0
-  in the long run: *settling* (in exact arithmetic: a run whose updates fall below the
-  rounding of w and b stops moving, `Verdict.stopped_moving_at`, and its sentence says so).
+- with L2 and a rate above 2/λ the penalty alone makes each step overshoot by more, so the weights
+  grow geometrically until the numbers overflow: *diverging*;
+- between 2/L and 2/μ* a step may raise the loss, and the best fit is stable: descent that comes
+  close enough settles there. Whether a run comes that close, theory does not say: one whose tail
+  approaches the best fit is *settling*, one whose tail still swings (or is held in an exact cycle,
+  a second attractor) is *oscillating*;
+- above 2/L on data with no best fit a step may raise the loss, but the loss falls towards 0 in the
+  long run: *settling* (in exact arithmetic: a run whose updates fall below the rounding of w and b
+  stops moving, `Verdict.stopped_moving_at`, and its sentence says so).
 
-Where theory alone decides, the kind does not change with the number of steps: it is the same
-at N and N + 1 steps.
-Within `LIMIT_RTOL` of the local limit, where the linear analysis cannot decide, and for runs
-theory says nothing about (other optimizers, mini-batches, a best fit that could not be
-computed), the kind is the measured one.
+Where theory alone decides, the kind does not change with the number of steps: it is the same at N
+and N + 1 steps. Within `LIMIT_RTOL` of the local limit, where the linear analysis cannot decide,
+and for runs theory says nothing about (other optimizers, mini-batches, a best fit that could not
+be computed), the kind is the measured one.
 
-**What the tail of the run measured** (`tails.measure`): its rises, a cycle and its period, a
-band, shrinking or growing swings, a trend under mini-batch noise. When theory and the tail
-disagree (a run above the local limit that has not started to swing yet), the sentence says
-what was measured "so far".
+**What the tail of the run measured** (`tails.measure`): its rises, a cycle and its period, a band,
+shrinking or growing swings, a trend under mini-batch noise. When theory and the tail disagree (a
+run above the local limit that has not started to swing yet), the sentence says what was measured
+"so far".
 
-**Which digits are meaningful.** A run that oscillates (as theory says or as measured), and
-any full-batch run above 2/L (`RateRegime.rounding_may_grow`: a run that settles in the end
-can part from its twin on the way), is run again with its samples summed in the reverse order
-(`train` does it); the largest relative difference between the two loss curves
-(`rounding_gap`) gives the significant digits that are certain (`digits`), and the first step
-at which they differ by more than `CHAOS_RTOL` (`parted_at`) is where rounding starts to
-decide the state. Such a difference on an oscillating run that is not an exact cycle makes it
-*chaotic*: its later digits depend on how the computer rounded.
-"""
+**Which digits are meaningful.** A run that oscillates (as theory says or as measured), and any
+full-batch run above 2/L (`RateRegime.rounding_may_grow`: a run that settles in the end can part
+from its twin on the way), is run again with its samples summed in the reverse order (`train` does
+it); the largest relative difference between the two loss curves (`rounding_gap`) gives the
+significant digits that are certain (`digits`), and the first step at which they differ by more
+than `CHAOS_RTOL` (`parted_at`) is where rounding starts to decide the state. Such a difference on
+an oscillating run that is not an exact cycle makes it *chaotic*: its later digits depend on how
+the computer rounded."""
 
 from __future__ import annotations
 
@@ -141,16 +139,13 @@ class Verdict:
     measured : str
         The kind its tail alone shows (see `tails.measure`).
     theory : str
-        What decided beside the tail: "below_guarantee", "below_local",
-        "below_local_cycle", "below_local_swinging", "no_optimum", "above_local",
-        "above_penalty", "at_penalty",
-        "at_local", or ""
-        (theory says nothing here).
+        What decided beside the tail: "below_guarantee", "below_local", "below_local_cycle",
+        "below_local_swinging", "no_optimum", "above_local", "above_penalty", "at_penalty",
+        "at_local", or "" (theory says nothing here).
     regime : RateRegime or None
     basis : str
-        The tail's rule (`tails.measure`): "overflow", "never_rose", "quiet", "cycle",
-        "short", "growth", "damped", "pattern", "levelling", "irregular", "trend_down",
-        "noise".
+        The tail's rule (`tails.measure`): "overflow", "never_rose", "quiet", "cycle", "short",
+        "growth", "damped", "pattern", "levelling", "irregular", "trend_down", "noise".
     first_rise : int or None
         First step t with ``loss[t] > loss[t - 1]`` beyond rounding. For an overflow with no
         earlier rise, the step that overflowed.
@@ -163,49 +158,48 @@ class Verdict:
     last_rise : int or None
     n_rises : int
     since : int or None
-        First step of what was measured (the cycle, the quiet stretch, the stretch an
-        up/down pattern holds over, the tail window).
+        First step of what was measured (the cycle, the quiet stretch, the stretch an up/down
+        pattern holds over, the tail window).
     period : int or None
         Period of the cycle ("cycle") or of the up/down pattern ("pattern").
     low, high : float or None
-        Smallest and largest loss of the cycle, of the pattern's stretch or of the tail
-        window.
+        Smallest and largest loss of the cycle, of the pattern's stretch or of the tail window.
     growth, decay, slowdown, trend, noise : float or None
-        The tail's measurements (see `tails`): growth per step of the peaks, the last
-        stretch's rises over the first's, the slowing of the growth, the mini-batch trend
-        and noise.
+        The tail's measurements (see `tails`): growth per step of the peaks, the last stretch's
+        rises over the first's, the slowing of the growth, the mini-batch trend and noise.
     stochastic : bool
     rounding_gap : float or None
-        Largest relative difference between this run and the same run summed in another
-        order; None when not measured (runs that are not oscillating).
+        Largest relative difference between this run and the same run summed in another order; None
+        when not measured (runs that are not oscillating).
     digits : int
-        Significant digits of the run's losses that are certain, 0 to `MAX_DIGITS`
-        (`MAX_DIGITS` when not measured).
+        Significant digits of the run's losses that are certain, 0 to `MAX_DIGITS` (`MAX_DIGITS`
+        when not measured).
     chaotic : bool
     parted_at : int or None
-        The first state at which the run summed in another order differs from it by more
-        than `CHAOS_RTOL` of the loss: from there on rounding decides the state, and a replay
-        by hand reaches other numbers. None where the twin was not run or never parted.
+        The first state at which the run summed in another order differs from it by more than
+        `CHAOS_RTOL` of the loss: from there on rounding decides the state, and a replay by hand
+        reaches other numbers. None where the twin was not run or never parted.
     gradients_parted_at : int or None
-        In an oscillating run, the first state at which a partial derivative of the run and
-        of the same run summed in another order differ by more than `GRADIENT_PART_RTOL` of
-        the larger, and by more than the rounding of computing it at one state: from there
-        on rounding decides the state too. Above the local limit the
-        best fit repels: a swing that starts from rounding grows by ``|1 - eta mu*|`` a
-        step, and changes the gradient, even its signs, long before it shows in the loss
-        (which a small move of the state changes only to second order).
+        In an oscillating run, the first state at which a partial derivative of the run and of the
+        same run summed in another order differ by more than `GRADIENT_PART_RTOL` of the larger,
+        and by more than the rounding of computing it at one state: from there on rounding decides
+        the state too. Above the local limit the best fit repels: a swing that starts from rounding
+        grows by ``|1 - eta mu*|`` a step, and changes the gradient, even its signs, long before it
+        shows in the loss (which a small move of the state changes only to second order).
     rejoined_at : int or None
-        Where a run that parted from its twin came back to it: the first state from which
-        neither the losses nor the gradients are apart any more, to the run's end (a run
-        that settles after an unstable stretch: breast cancer at 3.5e-5 parts by 3e-6 near
-        step 928 and agrees with long double to 1e-11 by step 12,916). From there on rounding
-        no longer decides the state. None where they never parted or are apart at the end.
+        Where a run that parted from its twin came back to it: the first state from which neither
+        the losses nor the gradients are apart any more, to the run's end (a run that settles after
+        an unstable stretch: breast cancer at 3.5e-5 parts by 3e-6 near step 928 and agrees with
+        long double to 1e-11 by step 12,916). From there on rounding no longer decides the state.
+        None where they never parted or are apart at the end.
     stopped_moving_at : int or None
         Plain descent (`training.stopped_moving_at`): the first state from which w and b stay
-        exactly the same to the end, at least one step later: each update is below their
-        rounding (or 0), a fixed point of the computed step, whatever exact arithmetic does.
-    gradient_zero : bool
-        Whether the gradient at that state is exactly 0.
+        exactly the same to the end, at least one step later: each update is below their rounding
+        (or 0), a fixed point of the computed step, whatever exact arithmetic does.
+    gradient_zero : str
+        Why: "" (updates below the rounding), "underflowed" (the gradient computes as 0, every term
+        below the smallest normal double, its exact value not 0) or "zero" (it computes as 0
+        otherwise).
     """
 
     kind: str
@@ -237,7 +231,7 @@ class Verdict:
     gradients_parted_at: int | None = None
     rejoined_at: int | None = None
     stopped_moving_at: int | None = None
-    gradient_zero: bool = False
+    gradient_zero: str = ""
 
     @property
     def rounding_decides_from(self) -> int | None:
@@ -328,8 +322,8 @@ class Verdict:
         if not self.theory:
             text = f"{head}: {measured}{still}."
         else:
-            label = ("Measured so far" if self.measured != self.kind or self.too_short
-                     else "Measured")
+            label = ("Measured so far" if (self.measured != self.kind or self.too_short)
+                     and self.stopped_moving_at is None else "Measured")  # more steps: same
             theory = ("no_optimum_stopped" if self.theory == "no_optimum" and still else
                       self.theory)  # no "in the long run the loss falls" of a frozen run
             limits = _THEORY[theory](self.regime, _numbers(SENTENCE_DIGITS))
@@ -414,8 +408,8 @@ def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False,
 
 
 #: Below 2/μ* a run whose tail's lowest loss is more than this many times the best fit's is
-#: "held out": it has not come close enough to settle there (see `_held_out`).
-HELD_OUT_FACTOR = 2.0
+#: "held out" (`_held_out`), unless its rises shrink to below `SHRINKING_DECAY` of what they were.
+HELD_OUT_FACTOR, SHRINKING_DECAY = 2.0, 0.9
 
 
 def _held_out(v: Verdict, regime: RateRegime) -> bool:
@@ -424,12 +418,15 @@ def _held_out(v: Verdict, regime: RateRegime) -> bool:
     times the best fit's (the 5 points at λ = 1e-9 and η = 713,857: 242 against 5.5e-7, for
     good). A damped zig-zag near the best fit (the 20 students at η = 1.8, 5e-5 above it;
     with λ = 0.1 at η = 1 from (-5, 5), 1.4 times it at step 30 and falling) is settling,
-    whatever the parity of its steps. Shrinking swings far from it promise nothing: breast
-    cancer (standardized, λ = 1e-9, η = 50) still swings at 6x the best fit at step 20,000."""
+    whatever the parity of its steps; so is one far out whose rises shrink by more than
+    `SHRINKING_DECAY` (the 5 points at λ = 0.01, η = 2, 50 steps: 0.51). Rises that barely
+    shrink promise nothing: breast cancer (standardized, λ = 1e-9, η = 50) at 0.97 still
+    swings at 6x the best fit at step 20,000."""
     if v.measured != OSCILLATING or v.too_short or not regime.optimum_loss:
         return False
+    shrinking = v.decay is not None and v.decay < SHRINKING_DECAY
     low = v.low if v.low is not None else v.final
-    return low > HELD_OUT_FACTOR * regime.optimum_loss
+    return not shrinking and low > HELD_OUT_FACTOR * regime.optimum_loss
 
 
 def _theory(v: Verdict, regime: RateRegime) -> tuple[str, str]:
@@ -549,12 +546,15 @@ def _never_rose(v, n):
 
 
 def _stopped_moving(v, n):
-    """'in double precision, though, its parameters have not moved since step 6: ...'."""
+    """'in double precision, though, its parameters have not moved since step 6: ...' ("though"
+    only against theory's "would keep falling"; no "exactly 0" of terms that underflowed)."""
     k = v.stopped_moving_at
     when = "never moved from the start" if k == 0 else f"have not moved since step {k:,}"
-    why = ("the gradient there is exactly 0" if v.gradient_zero else
-           "each update is below the rounding of w and b")
-    though = ", though," if v.theory else ""  # against what theory says of exact arithmetic
+    why = {"underflowed": "the gradient there computes as 0, every term of it below the "
+                          "smallest double (its exact value is not 0)",
+           "zero": "the gradient there computes as 0"}.get(
+        v.gradient_zero, "each update is below the rounding of w and b")
+    though = ", though," if v.theory == "no_optimum" else ""
     return (f"in double precision{though} its parameters {when}: {why}, so the loss stays "
             f"{'at ' if v.final else ''}{n(v.final)}")
 

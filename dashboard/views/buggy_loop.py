@@ -10,7 +10,7 @@ from logreg_core import examples
 from logreg_core.twins import CHAOS_RTOL, parted_at
 from logreg_core.verdicts import classify_run
 
-from .. import compute, rate_charts
+from .. import charts, compute, rate_charts
 from ..context import ViewContext
 from ..display import show_chart, show_frame, show_source
 from ..text import fmt, plural
@@ -100,6 +100,8 @@ def render(ctx: ViewContext) -> None:
                     alt=f"True loss of the corrected loop and the loop {label}: from "
                         f"{fmt(correct.loss[0], 4)} to {fmt(correct.loss[-1], 4)} and "
                         f"{fmt(buggy.loss[-1], 4)}.")
+    if note := charts.floor_note(correct.loss, buggy.loss):
+        st.caption(note.strip())
     final = pd.DataFrame(
         [("corrected loop", *correct.weights[-1], correct.bias[-1], correct.loss[-1]),
          (f"loop {label}", *buggy.weights[-1], buggy.bias[-1], buggy.loss[-1])],

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from logreg_core import Update, gradient_update
 from logreg_core.checks import NORMAL, lost_derivatives
 
 from .. import formulas, overview, tables
@@ -35,6 +36,25 @@ def underflow_caption(lost: np.ndarray, stays: np.ndarray, parameters: list[str]
     if not stays.any():
         return text + f", and only the L2 term λw moves {them}."
     return text + "; where λw is 0 too, the step leaves the parameter where it is."
+
+
+def absorbed_note(step: Update, parameters: list[str], digits: int) -> str:
+    """Where a change is not 0 yet the new value is the old one: the change is at most half
+    the spacing of doubles at the old value, and rounding drops it (at η = 1000 on the
+    5 points w = 300 takes a change of 3e-41 from step 6 on, and the table read 300 to 300
+    with no word why: a walk). "" where every change moved its parameter."""
+    absorbed = np.flatnonzero((step.change != 0) & (step.new == step.old))
+    if not absorbed.size:
+        return ""
+    j = int(absorbed[0])
+    which = ", ".join(md_escape(parameters[k], 40) for k in absorbed[:3])
+    more = f" and {absorbed.size - 3:,} more" if absorbed.size > 3 else ""
+    one = absorbed.size == 1
+    return (f"The new value of {which}{more} is the old one: {'its' if one else 'each'} "
+            f"change is at most half the spacing of doubles there "
+            f"({fmt(abs(np.spacing(step.old[j])), 2)} "
+            f"at {fmt(step.old[j], digits)}{'' if one else ', for the first'}), so rounding "
+            "drops it.")
 
 
 def render(ctx: ViewContext) -> None:
@@ -72,6 +92,9 @@ def render(ctx: ViewContext) -> None:
         if lost.size:
             stays = np.append(ctx.grad_pass.l2_term, 0.0)[lost] == 0
             st.caption(underflow_caption(lost, stays, tables.parameter_names(names)))
+        step = gradient_update(ctx.w, ctx.b, ctx.grad_pass, ctx.settings.learning_rate)
+        if note := absorbed_note(step, tables.parameter_names(names), digits):
+            st.caption(note)
     if ctx.data.standardized and ctx.data.scaler is not None:
         w_orig, b_orig = ctx.data.scaler.to_original_units(ctx.w, ctx.b)
         original = np.append(w_orig, b_orig)

@@ -396,6 +396,9 @@ def test_a_loss_below_the_log_axis_is_said_to_be_drawn_at_its_floor(new_app):
     assert any(note in c.value for c in at.caption)
     at = new_app(**query).run()  # a linear axis draws them at 0, as they are to its scale
     assert not any(note in c.value for c in at.caption)
+    at = new_app(tab="landscape", **query).run()  # its colour is log10 of the loss (a review)
+    assert any("Losses below 1e-300 are drawn at 1e-300 in colour, where the scale stops"
+               in c.value for c in at.caption)
 
 
 def test_runs_that_stopped_moving_are_not_said_to_fall(new_app):
@@ -436,3 +439,19 @@ def test_runs_that_stopped_moving_are_not_said_to_fall(new_app):
     assert count > 0 and (f"in double precision {count} runs stopped moving (each update "
                           "below the rounding of w and b, or 0)") in caption, caption
     assert "would fall towards 0 in the long run in exact arithmetic" in caption
+
+
+def test_a_change_that_rounding_drops_is_said_to_be_dropped(new_app):
+    """Found by a walk: at η = 1000 on the 5 points the update table read w 300 -> 300 with
+    a change of 2.976e-41 and no word why. The spacing of doubles at 300 is 2^(8 - 52), by
+    hand; a change below half of it is lost when added."""
+    assert 300 + 2.976e-41 == 300 and math.ulp(300.0) == 2.0**-44
+    at = new_app(lr="1000", steps="100000", tab="step").run()
+    update = next(d.value for d in at.dataframe if "new value" in d.value.columns)
+    assert (update["new value"] == update["old value"]).all()
+    assert (update["− rate × gradient"] != 0).all()
+    (note,) = [c.value for c in at.caption if "spacing of doubles" in c.value]
+    assert note.startswith(r"The new value of w\[x\], b is the old one: each change is at "
+                           f"most half the spacing of doubles there ({fmt(2.0**-44, 2)} at 300")
+    at = new_app(tab="step").run()  # every parameter moves: nothing to say
+    assert not [c.value for c in at.caption if "spacing of doubles" in c.value]

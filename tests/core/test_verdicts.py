@@ -614,7 +614,7 @@ def test_a_run_whose_updates_round_away_is_not_said_to_keep_falling(five_points)
     limits = learning_rate_limits(X, y)
     history = train(X, y, learning_rate=rate, steps=steps, limits=limits)
     verdict = history.verdict
-    assert verdict.stopped_moving_at == 6 and not verdict.gradient_zero
+    assert verdict.stopped_moving_at == 6 and verdict.gradient_zero == ""
     assert verdict.kind == SETTLING and not verdict.not_yet
     headline, _, measured = verdict.describe().partition(". Measured")
     assert "falls towards 0" not in headline and "in the long run" not in headline
@@ -646,9 +646,14 @@ def test_a_run_stuck_at_its_start_or_at_the_best_fit_says_so(students):
     assert mpmath.log1p(mpmath.exp(-z)) < mpmath.mpf(5e-324)
     assert _frozen_by_hand(history.weights, history.bias) == 0
     verdict = history.verdict
-    assert verdict.stopped_moving_at == 0 and verdict.gradient_zero
+    # every term of the gradient underflowed: it computes as 0, and its exact value is not
+    # (mpmath: -e^-3000 x for the one student, label 1)
+    assert -mpmath.exp(-z) * one.X[0, 0] != 0
+    assert verdict.stopped_moving_at == 0 and verdict.gradient_zero == "underflowed"
     assert ("in double precision, though, its parameters never moved from the start: the "
-            "gradient there is exactly 0, so the loss stays below 5e-324") in verdict.describe()
+            "gradient there computes as 0, every term of it below the smallest double (its "
+            "exact value is not 0), so the loss stays below 5e-324") in verdict.describe()
+    assert "exactly 0" not in verdict.describe()
 
     X, y = students
     history = train(X, y, learning_rate=0.5, steps=20_000, limits=learning_rate_limits(X, y))
