@@ -11,7 +11,7 @@ matrix product per step for all of them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,7 +29,7 @@ from .maths import (
     wrong_side_terms,
 )
 from .optimizers import GradientDescent, MiniBatchSGD, Momentum, Optimizer
-from .verdicts import Verdict, classify_run
+from .verdicts import Verdict, classify_run, stopped
 
 if TYPE_CHECKING:
     from .limits import LearningRateLimits
@@ -217,8 +217,7 @@ def train(
                                       twin_thetas[twin_last]),
             gradient_floor=gradient_rounding_ceiling(X, thetas[: last + 1, :-1], problem.l2))
     if still is not None:
-        verdict = replace(verdict, stopped_moving_at=still,
-                          gradient_zero=_why_still(X, y, thetas[still], grads[still]))
+        verdict = stopped(verdict, still, _why_still(X, y, thetas[still], grads[still]))
     return History(
         weights=_frozen(thetas[: last + 1, :-1]),
         bias=_frozen(thetas[: last + 1, -1]),
@@ -436,8 +435,8 @@ def learning_rate_sweep(
                                        _stop(stopped_at[k]), regime=regimes[k],
                                        twin=twins[row])
     for k in np.flatnonzero(still >= 0):  # as `train` says it (`stopped_moving_at`)
-        verdicts[k] = replace(verdicts[k], stopped_moving_at=int(still[k]), gradient_zero=(
-            _why_still(X, y, last[k], np.zeros(1)) if zero[k] else ""))
+        verdicts[k] = stopped(verdicts[k], int(still[k]),
+                              _why_still(X, y, last[k], np.zeros(1)) if zero[k] else "")
     for array in (rates, losses, stopped_at):
         array.flags.writeable = False
     return Sweep(learning_rates=rates, loss=losses, stopped_at=stopped_at,

@@ -46,9 +46,7 @@ import numpy as np
 from .tails import (
     CONVERGING,
     DIVERGING,
-    MAX_PERIOD,
     MIN_STEPS_TO_JUDGE,
-    N_BLOCKS,
     OSCILLATING,
     RISE_RTOL,
     SETTLING,
@@ -62,6 +60,16 @@ from .twins import (
     loss_apart,
     loss_gaps,
 )
+from .verdict_words import (
+    HELD_OUT_FACTOR,
+    MEASURED,
+    SENTENCE_DIGITS,
+    SHRINKING_DECAY,
+    THEORY,
+    count,
+    numbers,
+    stopped_moving,
+)
 
 __all__ = ["CONVERGING", "DIVERGING", "OSCILLATING", "RISE_RTOL", "SETTLING", "RateRegime",
            "Verdict", "classify_run", "ends_at_lowest", "lowest_step"]
@@ -72,8 +80,6 @@ __all__ = ["CONVERGING", "DIVERGING", "OSCILLATING", "RISE_RTOL", "SETTLING", "R
 LIMIT_RTOL = 1e-6
 #: Significant digits of a double that can agree at most.
 MAX_DIGITS = 15
-#: Digits the sentences use for their figures (fewer when fewer are meaningful).
-SENTENCE_DIGITS = 4
 
 
 @dataclass(frozen=True)
@@ -313,12 +319,12 @@ class Verdict:
 
     def describe(self) -> str:
         """Plain sentences: the kind, what theory says of the rate, and what was measured."""
-        n = _numbers(max(1, min(SENTENCE_DIGITS, self.digits)))
-        measured = _MEASURED[self.basis](self, n)
+        n = numbers(max(1, min(SENTENCE_DIGITS, self.digits)))
+        measured = MEASURED[self.basis](self, n)
         head = ("Oscillating (mini-batch noise)" if self.basis == "noise" else
                 self.kind_words.capitalize() if self.not_yet or self.basis == "trend_down"
                 else self.kind.title())
-        still = "" if self.stopped_moving_at is None else f"; {_stopped_moving(self, n)}"
+        still = "" if self.stopped_moving_at is None else f"; {stopped_moving(self, n)}"
         if not self.theory:
             text = f"{head}: {measured}{still}."
         else:
@@ -326,10 +332,10 @@ class Verdict:
                      and self.stopped_moving_at is None else "Measured")  # more steps: same
             theory = ("no_optimum_stopped" if self.theory == "no_optimum" and still else
                       self.theory)  # no "in the long run the loss falls" of a frozen run
-            limits = _THEORY[theory](self.regime, _numbers(SENTENCE_DIGITS))
+            limits = THEORY[theory](self.regime, numbers(SENTENCE_DIGITS))
             text = f"{head}: {limits}{still}. {label}: {measured}."
         if self.too_short and self.basis in ("quiet", "cycle"):
-            text += f" Only {_count(self.steps, 'step')}: too few to be sure."
+            text += f" Only {count(self.steps, 'step')}: too few to be sure."
         if self.parted_at is not None:
             certain = ("not even the first significant digit of its losses is"
                        if self.digits == 0 else
@@ -407,9 +413,18 @@ def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False,
     return verdict
 
 
-#: Below 2/μ* a run whose tail's lowest loss is more than this many times the best fit's is
-#: "held out" (`_held_out`), unless its rises shrink to below `SHRINKING_DECAY` of what they were.
-HELD_OUT_FACTOR, SHRINKING_DECAY = 2.0, 0.9
+
+
+def stopped(v: Verdict, at: int, why: str) -> Verdict:
+    """``v`` of a run of plain descent whose parameters stay the same from state ``at`` on
+    (`Verdict.stopped_moving_at`, `Verdict.gradient_zero`). Above 2/μ* theory says descent
+    keeps swinging, but a run frozen at the best fit does not swing: it has settled there in
+    double precision, and theory's swing is put in exact arithmetic (a walk: the 20 students
+    started at the best fit at η = 1.9 read "so it keeps swinging" and "never moved")."""
+    v = replace(v, stopped_moving_at=at, gradient_zero=why)
+    if v.theory == "above_local" and v.measured != OSCILLATING:
+        v = replace(v, kind=SETTLING, theory="above_local_stopped")
+    return v
 
 
 def _held_out(v: Verdict, regime: RateRegime) -> bool:
@@ -468,233 +483,3 @@ def ends_at_lowest(loss) -> bool:
     loss = np.asarray(loss, dtype=float)
     low = float(np.min(loss))
     return bool(loss[-1] <= low + RISE_RTOL * abs(low))
-
-
-# --------------------------------------------------------------------------------------------
-# Sentences
-# --------------------------------------------------------------------------------------------
-
-#: A loss that rounds to 0 has underflowed: the logistic loss is never 0, only smaller than
-#: the smallest double (4.9e-324).
-UNDERFLOWED = "below 5e-324 (double precision rounds it to 0)"
-
-
-def _numbers(digits: int):
-    def number(x: float) -> str:
-        if x == 0:
-            return UNDERFLOWED
-        return f"{x:.{digits}g}"
-    return number
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
-def _band(low: float, high: float, n) -> str:
-    """'between 0.6672 and 0.9543', or the width when the digits cannot tell the ends apart."""
-    a, b = n(low), n(high)
-    if a != b:
-        return f"between {a} and {b}"
-    return f"in a band {n(high - low)} wide at {a}"
-
-
-def _rises(v: Verdict) -> str:
-    if v.n_rises == 1:
-        return f"rose at step {v.first_rise}"
-    if v.n_rises == v.steps:
-        return "rose at every step"
-    if v.n_rises == 2:
-        return f"rose at steps {v.first_rise} and {v.last_rise}"
-    return (f"rose at {v.n_rises:,} steps, first at step {v.first_rise} "
-            f"and last at step {v.last_rise}")
-
-
-def _ended(v: Verdict, n) -> str:
-    if v.final > v.start:
-        return f"it ended at {n(v.final)}, above its start ({n(v.start)})"
-    return f"it ended at {n(v.final)} (start {n(v.start)})"
-
-
-def _loss_name(v: Verdict) -> str:
-    return "the full-data loss" if v.stochastic else "the loss"
-
-
-def _last(v: Verdict) -> str:
-    return f"over the last {_count(v.steps - v.since, 'step')}"
-
-
-def _never_rose(v, n):
-    if v.steps == 0:
-        return f"no steps taken; the loss is {n(v.start)}"
-    start, final = n(v.start), n(v.final)
-    if start == final and abs(v.start - v.final) <= RISE_RTOL * abs(v.start):
-        # a change within rounding, as "rose" takes it: more digits would show noise (at
-        # η = 1e-12 the last digit read higher, beside "never rose": a second walk)
-        return (f"{_loss_name(v)} never rose in {_count(v.steps, 'step')}: it stayed at "
-                f"{start}, to rounding")
-    # "from 0.6931 to 0.6931" read as no change (a lesson walk): more digits, the certain ones
-    # (all 17 where no twin was run or it agreed to the bit)
-    certain = 17 if v.rounding_gap in (None, 0.0) else v.digits
-    for digits in range(SENTENCE_DIGITS + 1, certain + 1):
-        if start != final:
-            break
-        # (trailing zeros kept, so both read to the same digits: 0.693147181 to 0.693147180)
-        start, final = (f"{x:#.{digits}g}".rstrip(".") for x in (v.start, v.final))
-    return (f"{_loss_name(v)} never rose in {_count(v.steps, 'step')}: it went from "
-            f"{start} to {final}")
-
-
-def _stopped_moving(v, n):
-    """'in double precision, though, its parameters have not moved since step 6: ...' ("though"
-    only against theory's "would keep falling"; no "exactly 0" of terms that underflowed)."""
-    k = v.stopped_moving_at
-    when = "never moved from the start" if k == 0 else f"have not moved since step {k:,}"
-    why = {"underflowed": "the gradient there computes as 0, every term of it below the "
-                          "smallest double (its exact value is not 0)",
-           "zero": "the gradient there computes as 0"}.get(
-        v.gradient_zero, "each update is below the rounding of w and b")
-    though = ", though," if v.theory == "no_optimum" else ""
-    return (f"in double precision{though} its parameters {when}: {why}, so the loss stays "
-            f"{'at ' if v.final else ''}{n(v.final)}")
-
-
-def _quiet(v, n):
-    return (f"{_loss_name(v)} {_rises(v)}, and has not risen in the "
-            f"{_count(v.steps - v.since, 'step')} since; {_ended(v, n)}")
-
-
-def _cycle(v, n):
-    return (f"a {v.period}-cycle {_band(v.low, v.high, n)} since step {v.since}; the loss "
-            f"repeats every {v.period} steps to the end")
-
-
-def _ratio(x: float) -> str:
-    """A ratio to 2 significant digits, or as many more as it takes not to read 1."""
-    for digits in (2, 3, 4, 6):
-        text = f"{x:.{digits}g}"
-        if float(text) != 1.0:
-            return text
-    return text
-
-
-def _shrinking(v: Verdict) -> str:
-    return (f"the rises of the last stretch add up to {_ratio(v.decay)} times those of the "
-            "first" if v.decay is not None else "")
-
-
-def _damped(v, n):
-    return (f"the loss still rises at times, but its rises are shrinking ({_last(v)}, "
-            f"{_shrinking(v)}); {_ended(v, n)}")
-
-
-def _pattern(v, n):
-    if v.chaotic:  # its ups and downs alternate, but its values never repeat: no cycle forms
-        return (f"{_last(v)} the loss moved {_band(v.low, v.high, n)} without settling or "
-                f"repeating its values, its rises and falls in a pattern of period {v.period}")
-    swings = ("its swings not shrinking" if v.decay is None or v.decay >= 1 else
-              f"its swings shrinking ({_shrinking(v)})")
-    return (f"{_last(v)} the loss went up and down in a pattern that repeats every "
-            f"{v.period} steps, {_band(v.low, v.high, n)}, {swings}; it is not an exact "
-            "cycle yet")
-
-
-def _irregular(v, n):
-    return (f"{_last(v)} the loss moved {_band(v.low, v.high, n)} without settling, growing "
-            f"steadily or repeating (no cycle of period up to {MAX_PERIOD})")
-
-
-def _levelling(v, n):
-    how = ("the loss kept rising" if v.measured == SETTLING
-           else f"the loss swung {_band(v.low, v.high, n)} with peaks still rising")
-    return (f"{_last(v)} {how}, but ever more slowly (the growth from one stretch to the next "
-            f"fell to {_ratio(v.slowdown)} times its first value), levelling off; "
-            f"{_ended(v, n)}")
-
-
-def _short(v, n):
-    text = f"in only {_count(v.steps, 'step')} the loss {_rises(v)}; {_ended(v, n)}"
-    if not v.theory:
-        text += ". Too few steps to tell whether it settles, cycles or grows"
-    return text
-
-
-def _growth(v, n):
-    factor = _ratio(v.growth)  # not "x1 per step" (a lesson walk: the factor was 1.00001)
-    rate = (f"x{factor}" if float(factor) != 1.0 else
-            f"{(v.growth - 1) * 100:.2g}% more")
-    return (f"{_last(v)} the largest loss grew in each of {N_BLOCKS} stretches, about "
-            f"{rate} per step, to {n(v.high)}, without levelling off")
-
-
-def _overflow(v, n):
-    return (f"the numbers overflowed at step {v.stopped_at} and training stopped there; the "
-            f"last finite loss was {n(v.final)} (start {n(v.start)})")
-
-
-def _trend_down(v, n):
-    history = "its trend never rose" if v.measured == CONVERGING else "its trend rose earlier on"
-    return (f"the trend of the full-data loss is still falling (by {n(-v.trend)} {_last(v)}, "
-            f"against mini-batch noise of {n(v.noise)}) and {history}; {_ended(v, n)}")
-
-
-def _noise(v, n):
-    return (f"{_last(v)} the full-data loss moved {_band(v.low, v.high, n)} with no trend "
-            f"beyond the noise (trend {n(v.trend)}, noise {n(v.noise)})")
-
-
-_MEASURED = {
-    "never_rose": _never_rose, "quiet": _quiet, "cycle": _cycle, "damped": _damped,
-    "pattern": _pattern, "irregular": _irregular, "levelling": _levelling, "short": _short,
-    "growth": _growth, "overflow": _overflow, "trend_down": _trend_down, "noise": _noise,
-}
-
-
-def _best_fit(r: RateRegime, n) -> str:
-    return "the best fit" + (f" (loss {n(r.optimum_loss)})" if r.optimum_loss else "")
-
-
-_THEORY = {
-    "below_guarantee": lambda r, n: (
-        f"at or below the guaranteed rate 2/L = {n(r.guaranteed)} no step raises the loss, "
-        "and each lowers it while the gradient is not 0"),  # a start at the best fit stays
-    "below_local": lambda r, n: (
-        f"above the guaranteed rate 2/L = {n(r.guaranteed)} a step may raise the loss, but "
-        f"below the local limit 2/μ* = {n(r.local)} {_best_fit(r, n)} is stable: descent "
-        "that comes close enough settles there"),
-    "below_local_cycle": lambda r, n: (
-        f"below the local limit 2/μ* = {n(r.local)} descent settles at {_best_fit(r, n)} "
-        "once it is close enough, but this run is held in a cycle farther out (a second, "
-        "stable pattern of the same rate)"),
-    "below_local_swinging": lambda r, n: (
-        f"below the local limit 2/μ* = {n(r.local)} descent settles at {_best_fit(r, n)} "
-        "once it is close enough, but this run has not come that close: lately its loss "
-        f"stays above {HELD_OUT_FACTOR:g} times the best fit's, and theory cannot tell "
-        "whether it ever will come close (another stable pattern of the same rate may hold "
-        "it)"),
-    "no_optimum": lambda r, n: (
-        f"above the guaranteed rate 2/L = {n(r.guaranteed)} a step may raise the loss, but "
-        "there is no best fit to overshoot: in the long run the loss falls towards 0 (where "
-        "steps overshoot first, that zig-zag phase is longer the larger η is)"),
-    "no_optimum_stopped": lambda r, n: (
-        f"above the guaranteed rate 2/L = {n(r.guaranteed)} a step may raise the loss, but "
-        "there is no best fit to overshoot: in exact arithmetic the loss would keep falling "
-        "towards 0"),
-    "above_local": lambda r, n: (
-        f"above the local limit 2/μ* = {n(r.local)} descent cannot settle at "
-        f"{_best_fit(r, n)}, so it keeps swinging"),
-    "above_penalty": lambda r, n: (
-        f"above 2/λ = {n(r.penalty_limit)} the penalty alone makes every step overshoot by "
-        "more, so the weights grow geometrically until the numbers overflow"),
-    "at_penalty": lambda r, n: (
-        f"this rate is at 2/λ = {n(r.penalty_limit)}, where the penalty alone flips the "
-        "weights' sign without shrinking them"
-        + (f" (above the local limit 2/μ* = {n(r.local)}, so descent cannot settle)"
-           if r.local is not None else "") +
-        ": once the samples are far on their sides, every two steps push the weights out by "
-        "about the same amount, so they grow without bound, linearly rather than "
-        "geometrically"),
-    "at_local": lambda r, n: (
-        f"this rate is at the local limit 2/μ* = {n(r.local)}, where the linear analysis "
-        "cannot tell whether descent settles"),
-}

@@ -1,0 +1,245 @@
+"""The words of a verdict (`verdicts.Verdict.describe`): what the tail of a run measured, and
+what theory says of its rate, as sentences with the run's own figures.
+
+Each function takes a verdict (and a function that writes a number to the digits that are
+meaningful) and returns a clause; `MEASURED` is keyed by the tail's rule (`Verdict.basis`),
+`THEORY` by what decided beside it (`Verdict.theory`).
+"""
+
+from __future__ import annotations
+
+from .tails import CONVERGING, MAX_PERIOD, N_BLOCKS, RISE_RTOL, SETTLING
+
+#: Digits the sentences use for their figures (fewer when fewer are meaningful).
+SENTENCE_DIGITS = 4
+#: Below 2/μ* a run whose tail's lowest loss is more than this many times the best fit's is
+#: "held out" (`verdicts._held_out`), unless its rises shrink below `SHRINKING_DECAY` of theirs.
+HELD_OUT_FACTOR, SHRINKING_DECAY = 2.0, 0.9
+
+#: A loss that rounds to 0 has underflowed: the logistic loss is never 0, only smaller than
+#: the smallest double (4.9e-324).
+UNDERFLOWED = "below 5e-324 (double precision rounds it to 0)"
+
+
+def numbers(digits: int):
+    def number(x: float) -> str:
+        if x == 0:
+            return UNDERFLOWED
+        return f"{x:.{digits}g}"
+    return number
+
+
+def count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _band(low: float, high: float, n) -> str:
+    """'between 0.6672 and 0.9543', or the width when the digits cannot tell the ends apart."""
+    a, b = n(low), n(high)
+    if a != b:
+        return f"between {a} and {b}"
+    return f"in a band {n(high - low)} wide at {a}"
+
+
+def _rises(v) -> str:
+    if v.n_rises == 1:
+        return f"rose at step {v.first_rise}"
+    if v.n_rises == v.steps:
+        return "rose at every step"
+    if v.n_rises == 2:
+        return f"rose at steps {v.first_rise} and {v.last_rise}"
+    return (f"rose at {v.n_rises:,} steps, first at step {v.first_rise} "
+            f"and last at step {v.last_rise}")
+
+
+def _ended(v, n) -> str:
+    if v.final > v.start:
+        return f"it ended at {n(v.final)}, above its start ({n(v.start)})"
+    return f"it ended at {n(v.final)} (start {n(v.start)})"
+
+
+def _loss_name(v) -> str:
+    return "the full-data loss" if v.stochastic else "the loss"
+
+
+def _last(v) -> str:
+    return f"over the last {count(v.steps - v.since, 'step')}"
+
+
+def _never_rose(v, n):
+    if v.steps == 0:
+        return f"no steps taken; the loss is {n(v.start)}"
+    start, final = n(v.start), n(v.final)
+    if start == final and abs(v.start - v.final) <= RISE_RTOL * abs(v.start):
+        # a change within rounding, as "rose" takes it: more digits would show noise (at
+        # η = 1e-12 the last digit read higher, beside "never rose": a second walk)
+        return (f"{_loss_name(v)} never rose in {count(v.steps, 'step')}: it stayed at "
+                f"{start}, to rounding")
+    # "from 0.6931 to 0.6931" read as no change (a lesson walk): more digits, the certain ones
+    # (all 17 where no twin was run or it agreed to the bit)
+    certain = 17 if v.rounding_gap in (None, 0.0) else v.digits
+    for digits in range(SENTENCE_DIGITS + 1, certain + 1):
+        if start != final:
+            break
+        # (trailing zeros kept, so both read to the same digits: 0.693147181 to 0.693147180)
+        start, final = (f"{x:#.{digits}g}".rstrip(".") for x in (v.start, v.final))
+    return (f"{_loss_name(v)} never rose in {count(v.steps, 'step')}: it went from "
+            f"{start} to {final}")
+
+
+def stopped_moving(v, n):
+    """'in double precision, though, its parameters have not moved since step 6: ...' ("though"
+    only against theory's "would keep falling"; no "exactly 0" of terms that underflowed)."""
+    k = v.stopped_moving_at
+    when = "never moved from the start" if k == 0 else f"have not moved since step {k:,}"
+    why = {"underflowed": "the gradient there computes as 0, every term of it below the "
+                          "smallest double (its exact value is not 0)",
+           "zero": "the gradient there computes as 0"}.get(
+        v.gradient_zero, "each update is below the rounding of w and b")
+    though = ", though," if v.theory in ("no_optimum", "above_local_stopped") else ""
+    return (f"in double precision{though} its parameters {when}: {why}, so the loss stays "
+            f"{'at ' if v.final else ''}{n(v.final)}")
+
+
+def _quiet(v, n):
+    return (f"{_loss_name(v)} {_rises(v)}, and has not risen in the "
+            f"{count(v.steps - v.since, 'step')} since; {_ended(v, n)}")
+
+
+def _cycle(v, n):
+    return (f"a {v.period}-cycle {_band(v.low, v.high, n)} since step {v.since}; the loss "
+            f"repeats every {v.period} steps to the end")
+
+
+def _ratio(x: float) -> str:
+    """A ratio to 2 significant digits, or as many more as it takes not to read 1."""
+    for digits in (2, 3, 4, 6):
+        text = f"{x:.{digits}g}"
+        if float(text) != 1.0:
+            return text
+    return text
+
+
+def _shrinking(v) -> str:
+    return (f"the rises of the last stretch add up to {_ratio(v.decay)} times those of the "
+            "first" if v.decay is not None else "")
+
+
+def _damped(v, n):
+    return (f"the loss still rises at times, but its rises are shrinking ({_last(v)}, "
+            f"{_shrinking(v)}); {_ended(v, n)}")
+
+
+def _pattern(v, n):
+    if v.chaotic:  # its ups and downs alternate, but its values never repeat: no cycle forms
+        return (f"{_last(v)} the loss moved {_band(v.low, v.high, n)} without settling or "
+                f"repeating its values, its rises and falls in a pattern of period {v.period}")
+    swings = ("its swings not shrinking" if v.decay is None or v.decay >= 1 else
+              f"its swings shrinking ({_shrinking(v)})")
+    return (f"{_last(v)} the loss went up and down in a pattern that repeats every "
+            f"{v.period} steps, {_band(v.low, v.high, n)}, {swings}; it is not an exact "
+            "cycle yet")
+
+
+def _irregular(v, n):
+    return (f"{_last(v)} the loss moved {_band(v.low, v.high, n)} without settling, growing "
+            f"steadily or repeating (no cycle of period up to {MAX_PERIOD})")
+
+
+def _levelling(v, n):
+    how = ("the loss kept rising" if v.measured == SETTLING
+           else f"the loss swung {_band(v.low, v.high, n)} with peaks still rising")
+    return (f"{_last(v)} {how}, but ever more slowly (the growth from one stretch to the next "
+            f"fell to {_ratio(v.slowdown)} times its first value), levelling off; "
+            f"{_ended(v, n)}")
+
+
+def _short(v, n):
+    text = f"in only {count(v.steps, 'step')} the loss {_rises(v)}; {_ended(v, n)}"
+    if not v.theory:
+        text += ". Too few steps to tell whether it settles, cycles or grows"
+    return text
+
+
+def _growth(v, n):
+    factor = _ratio(v.growth)  # not "x1 per step" (a lesson walk: the factor was 1.00001)
+    rate = (f"x{factor}" if float(factor) != 1.0 else
+            f"{(v.growth - 1) * 100:.2g}% more")
+    return (f"{_last(v)} the largest loss grew in each of {N_BLOCKS} stretches, about "
+            f"{rate} per step, to {n(v.high)}, without levelling off")
+
+
+def _overflow(v, n):
+    return (f"the numbers overflowed at step {v.stopped_at} and training stopped there; the "
+            f"last finite loss was {n(v.final)} (start {n(v.start)})")
+
+
+def _trend_down(v, n):
+    history = "its trend never rose" if v.measured == CONVERGING else "its trend rose earlier on"
+    return (f"the trend of the full-data loss is still falling (by {n(-v.trend)} {_last(v)}, "
+            f"against mini-batch noise of {n(v.noise)}) and {history}; {_ended(v, n)}")
+
+
+def _noise(v, n):
+    return (f"{_last(v)} the full-data loss moved {_band(v.low, v.high, n)} with no trend "
+            f"beyond the noise (trend {n(v.trend)}, noise {n(v.noise)})")
+
+
+MEASURED = {
+    "never_rose": _never_rose, "quiet": _quiet, "cycle": _cycle, "damped": _damped,
+    "pattern": _pattern, "irregular": _irregular, "levelling": _levelling, "short": _short,
+    "growth": _growth, "overflow": _overflow, "trend_down": _trend_down, "noise": _noise,
+}
+
+
+def _best_fit(r, n) -> str:
+    return "the best fit" + (f" (loss {n(r.optimum_loss)})" if r.optimum_loss else "")
+
+
+THEORY = {
+    "below_guarantee": lambda r, n: (
+        f"at or below the guaranteed rate 2/L = {n(r.guaranteed)} no step raises the loss, "
+        "and each lowers it while the gradient is not 0"),  # a start at the best fit stays
+    "below_local": lambda r, n: (
+        f"above the guaranteed rate 2/L = {n(r.guaranteed)} a step may raise the loss, but "
+        f"below the local limit 2/μ* = {n(r.local)} {_best_fit(r, n)} is stable: descent "
+        "that comes close enough settles there"),
+    "below_local_cycle": lambda r, n: (
+        f"below the local limit 2/μ* = {n(r.local)} descent settles at {_best_fit(r, n)} "
+        "once it is close enough, but this run is held in a cycle farther out (a second, "
+        "stable pattern of the same rate)"),
+    "below_local_swinging": lambda r, n: (
+        f"below the local limit 2/μ* = {n(r.local)} descent settles at {_best_fit(r, n)} "
+        "once it is close enough, but this run has not come that close: lately its loss "
+        f"stays above {HELD_OUT_FACTOR:g} times the best fit's, and theory cannot tell "
+        "whether it ever will come close (another stable pattern of the same rate may hold "
+        "it)"),
+    "no_optimum": lambda r, n: (
+        f"above the guaranteed rate 2/L = {n(r.guaranteed)} a step may raise the loss, but "
+        "there is no best fit to overshoot: in the long run the loss falls towards 0 (where "
+        "steps overshoot first, that zig-zag phase is longer the larger η is)"),
+    "no_optimum_stopped": lambda r, n: (
+        f"above the guaranteed rate 2/L = {n(r.guaranteed)} a step may raise the loss, but "
+        "there is no best fit to overshoot: in exact arithmetic the loss would keep falling "
+        "towards 0"),
+    "above_local": lambda r, n: (
+        f"above the local limit 2/μ* = {n(r.local)} descent cannot settle at "
+        f"{_best_fit(r, n)}, so it keeps swinging"),
+    "above_local_stopped": lambda r, n: (
+        f"above the local limit 2/μ* = {n(r.local)} {_best_fit(r, n)} is unstable: in exact "
+        "arithmetic the slightest move away from it grows into swings"),
+    "above_penalty": lambda r, n: (
+        f"above 2/λ = {n(r.penalty_limit)} the penalty alone makes every step overshoot by "
+        "more, so the weights grow geometrically until the numbers overflow"),
+    "at_penalty": lambda r, n: (
+        f"this rate is at 2/λ = {n(r.penalty_limit)}, where the penalty alone flips the "
+        "weights' sign without shrinking them"
+        + (f" (above the local limit 2/μ* = {n(r.local)}, so descent cannot settle)"
+           if r.local is not None else "") +
+        ": once the samples are far on their sides, every two steps push the weights out by "
+        "about the same amount, so they grow without bound, linearly rather than "
+        "geometrically"),
+    "at_local": lambda r, n: (
+        f"this rate is at the local limit 2/μ* = {n(r.local)}, where the linear analysis "
+        "cannot tell whether descent settles"),
+}
