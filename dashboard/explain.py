@@ -71,7 +71,7 @@ def limits_summary(limits: LearningRateLimits, learning_rate: float, digits: int
     local = (f"; descent can settle at the best fit only up to 2/μ* = {f(limits.local)}"
              if limits.local is not None else "; there is no best fit to settle at"
              if no_minimum(limits) else "; the best fit could not be computed")
-    return (f"Every step lowers the loss up to η = 2/L = {f(limits.guaranteed)}{local} "
+    return (f"No step raises the loss up to η = 2/L = {f(limits.guaranteed)}{local} "
             f"(yours: {fmt(learning_rate, 6)}).")
 
 
@@ -290,8 +290,9 @@ def learning_rate_story(ctx: ViewContext, sweep) -> str:
         f"**The guarantee, 2/L.** The largest eigenvalue of [X 1]ᵀ[X 1] is "
         f"μmax = {f(limits.mu_max)}. Because the sigmoid's slope p(1 − p) is at most 1/4, the "
         f"loss bends at most L = μmax/4n{penalty} = {f(limits.L)} (n = {n:,}) in any "
-        f"direction, so at or below η = 2/L = **{f(limits.guaranteed)}** every step lowers "
-        "the loss, from any start. It is a guarantee, not the largest rate that works: the "
+        f"direction, so at or below η = 2/L = **{f(limits.guaranteed)}** no step raises the "
+        "loss, from any start, and every step lowers it except at the best fit itself, where "
+        "the gradient is 0. It is a guarantee, not the largest rate that works: the "
         "loss rarely bends that much.",
     ]
     rising = compute.first_rising_rate(ctx.data, ctx.settings.w0, ctx.settings.b0, l2)

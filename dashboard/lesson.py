@@ -229,9 +229,9 @@ def _limits_sentence(ctx: ViewContext) -> str:
     limits, f = ctx.limits, lambda v: fmt(v, ctx.digits)
     if limits.local is not None:
         return (f"There is a best fit (loss {f(limits.optimum_loss)}). At or below 2/L = "
-                f"{f(limits.guaranteed)} every step lowers the loss; above the local limit "
+                f"{f(limits.guaranteed)} no step raises the loss; above the local limit "
                 f"2/μ* = {f(limits.local)} descent cannot settle at the best fit.")
-    return f"{limits.reason} At or below 2/L = {f(limits.guaranteed)} every step lowers the loss."
+    return f"{limits.reason} At or below 2/L = {f(limits.guaranteed)} no step raises the loss."
 
 
 def _overflow_note(ctx: ViewContext) -> str:

@@ -549,13 +549,13 @@ def test_side_column_states_both_limits_computed_by_hand(new_app):
     p = model.predict_proba(data.X)[:, 1]
     local = 2 / np.linalg.eigvalsh(A.T @ (A * (p * (1 - p))[:, None]) / n).max()
     at = new_app(data="wikipedia_students", lr="0.5").run()
-    sentence = caption_with(at, "Every step lowers the loss")
-    assert sentence == (f"Every step lowers the loss up to η = 2/L = {fmt(guaranteed)}; "
+    sentence = caption_with(at, "No step raises the loss")
+    assert sentence == (f"No step raises the loss up to η = 2/L = {fmt(guaranteed)}; "
                         "descent can settle at the best fit only up to 2/μ* = "
                         f"{fmt(local)} (yours: 0.5).")
     separable = new_app(data="breast_cancer", std="1").run()
     assert "there is no best fit to settle at" in caption_with(separable,
-                                                               "Every step lowers the loss")
+                                                               "No step raises the loss")
 
 
 _ODD_VALUES = ["", "nan", "inf", "-inf", "1e309", "-1e-320", "0", "-0", "1,2,3", "٣", "∞",

@@ -197,12 +197,12 @@ def test_every_state_tells_the_truth(state):
     allowed = expected_kinds(current.learning_rate, guaranteed, local, penalty)
     near_local = local is not None and abs(current.learning_rate / local - 1) < 2e-6
     assert kind in allowed or near_local, (query, kind, allowed)
-    limits = [c.value for c in at.caption if c.value.startswith("Every step lowers the loss")]
+    limits = [c.value for c in at.caption if c.value.startswith("No step raises the loss")]
     if limits:  # the side column off the 5 points: both limits, recomputed with scipy
         d = current.digits
         local_part = (f"; descent can settle at the best fit only up to 2/μ* = {fmt(local, d)}"
                       if local is not None else "; there is no best fit to settle at")
-        assert limits == [f"Every step lowers the loss up to η = 2/L = {fmt(guaranteed, d)}"
+        assert limits == [f"No step raises the loss up to η = 2/L = {fmt(guaranteed, d)}"
                           f"{local_part} (yours: {fmt(current.learning_rate, 6)})."], query
     problems = chains.check_page([m.value for m in at.markdown], [x.value for x in at.latex],
                                  current.digits)

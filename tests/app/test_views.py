@@ -307,7 +307,7 @@ def test_the_limits_beside_an_open_question_wait_for_the_reveal(new_app):
     loss up to η = 2/L = 0.7458 (yours: 0.2)" beside the open question "the loss will ...",
     which at or below 2/L it answers."""
     at = new_app(data="wikipedia_students", lr="0.2", steps="50").run()
-    assert "Every step lowers the loss up to" in page_text(at)
+    assert "No step raises the loss up to" in page_text(at)
     at.toggle(key="predict_mode").set_value(True).run()
     text = page_text(at)
     assert "Make your guesses" in text and "They appear once you reveal" in text

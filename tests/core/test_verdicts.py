@@ -6,6 +6,7 @@ the losses, the growth rate the L2 term predicts.
 """
 
 import dataclasses
+import math
 import re
 
 import numpy as np
@@ -470,7 +471,7 @@ def test_a_loss_that_fell_never_reads_as_unchanged():
 def test_a_growth_factor_near_one_never_reads_x1():
     """Found by a lesson walk: at η just above 2/λ the loss grows by a factor 1.00001 a step,
     printed as "about x1 per step"."""
-    from logreg_core.verdicts import _growth
+    from logreg_core.verdict_words import _growth
 
     class Grown:
         growth, high, steps, since = 1.0000001, 10.0, 100, 50
@@ -668,3 +669,28 @@ def test_a_run_stuck_at_its_start_or_at_the_best_fit_says_so(students):
     assert _frozen_by_hand(moving.weights, moving.bias) is None
     assert moving.verdict.stopped_moving_at is None
     assert "have not moved" not in moving.verdict.describe()
+
+
+def test_a_run_frozen_at_the_best_fit_above_the_local_limit_is_not_said_to_swing(students):
+    """Found by a walk: the 20 students started at their best fit at η = 1.9, above
+    2/μ* = 1.804, read "descent cannot settle at the best fit, so it keeps swinging" beside
+    "its parameters never moved from the start". By hand the gradient there is within
+    rounding of 0 and no step moves the state: each update is below the rounding of w and b."""
+    from logreg_core.limits import learning_rate_limits
+
+    X, y = students
+    w, b = 1.504645428373332, -4.077713431087626  # the walk's best fit (Newton by hand)
+    error = 1 / (1 + np.exp(-(X[:, 0] * w + b))) - y  # by hand: a gradient of rounding
+    assert abs(np.mean(error * X[:, 0])) < 1e-15 and abs(np.mean(error)) < 1e-15
+    assert abs(1.9 * np.mean(error * X[:, 0])) < 2 * math.ulp(w)  # an update of an ulp or so
+    limits = learning_rate_limits(X, y)
+    assert limits.local < 1.9
+    history = train(X, y, learning_rate=1.9, steps=50, w0=[w], b0=b, limits=limits)
+    # whether an ulp moves depends on the order of the sums: the core's own states stay put
+    assert np.all(history.weights == w) and np.all(history.bias == b)
+    verdict = history.verdict
+    text = verdict.describe()
+    assert verdict.stopped_moving_at == 0 and verdict.kind == SETTLING, text
+    assert "keeps swinging" not in text
+    assert "is unstable: in exact arithmetic the slightest move away from it grows" in text
+    assert "its parameters never moved from the start" in text
