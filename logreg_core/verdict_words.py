@@ -94,7 +94,9 @@ def stopped_moving(v, n):
     when = "never moved from the start" if k == 0 else f"have not moved since step {k:,}"
     why = {"underflowed": "the gradient there computes as 0, every term of it below the "
                           "smallest double (its exact value is not 0)",
-           "zero": "the gradient there computes as 0"}.get(
+           "zero": "the gradient there computes as 0",
+           "order": "each update is below the rounding of w and b, by so little that summed "
+                    "in another order it may move them by an ulp"}.get(
         v.gradient_zero, "each update is below the rounding of w and b")
     though = ", though," if v.theory in ("no_optimum", "above_local_stopped") else ""
     return (f"in double precision{though} its parameters {when}: {why}, so the loss stays "

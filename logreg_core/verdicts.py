@@ -203,9 +203,9 @@ class Verdict:
         exactly the same to the end, at least one step later: each update is below their rounding
         (or 0), a fixed point of the computed step, whatever exact arithmetic does.
     gradient_zero : str
-        Why: "" (updates below the rounding), "underflowed" (the gradient computes as 0, every term
-        below the smallest normal double, its exact value not 0) or "zero" (it computes as 0
-        otherwise).
+        Why: "" (updates below the rounding), "order" (below it by less than the gradient's own
+        rounding: summed in another order they may move), "underflowed" (the gradient computes
+        as 0, every term below the smallest normal double, its exact value not 0) or "zero".
     """
 
     kind: str
