@@ -167,6 +167,13 @@ def headline_kind(at) -> str | None:
 # ("negative"), and the reference had called it zero.
 @example(state=({"data": "student", "std": "0", "steps": "3", "l2": "0.1", "step": "3",
                  "tab": "step"}, "penalty", 0.99, 1.0))
+# Found by a hunt (seed 20261235): the one student at η = 100 with λ = 1, step 7: db of
+# about -10^(-9.6e14) is written as a power of ten, and at λ = 0.1, step 11, as
+# -5.9e-3514122404029, two digits, all its log's double holds; the check had read four.
+@example(state=({"data": "student", "std": "0", "steps": "7", "l2": "1.0", "step": "7",
+                 "tab": "step"}, "local", 0.99, 100.0))
+@example(state=({"data": "student", "std": "0", "steps": "11", "l2": "0.1", "step": "11",
+                 "tab": "step"}, "local", 0.99, 100.0))
 # The one student after one step at η = 100: z = 2338, every term of every derivative
 # underflowed; the first screen read "∂J/∂b = mean(p − y) = **0**" beside p − y = -4.3e-1016.
 @example(state=({"data": "student", "std": "0", "steps": "1", "l2": "0.0", "step": "1",
@@ -268,8 +275,16 @@ def check_lost_derivatives(at, query, current):
         j = (A.shape[1] - 1 if symbol == "b" else 0 if symbol == "w"
              else int(symbol[1:].translate(_DIGITS_BACK)) - 1)
         exact = sum(e * mpmath.mpf(a) for e, a in zip(errors, A[:, j], strict=True)) / len(y)
-        error = abs(mpmath.mpf(shown) / exact - 1)
-        assert error <= 0.5 * 10 ** (1 - current.digits) * 1.001, (query, symbol, shown, exact)
+        if "^(" in shown:  # a power of ten, its exponent to the digits shown (a hunt)
+            power = shown.removesuffix(")").split("^(")[1]
+            digits = len(power.lstrip("-").split("e")[0].replace(".", ""))
+            error = abs(mpmath.mpf(power) / mpmath.log10(abs(exact)) - 1)
+            assert mpmath.sign(exact) == (-1 if shown.startswith("-") else 1), (query, shown)
+        else:  # a mantissa of only the digits the log's double holds (-5.9e-3514122404029)
+            digits = len(shown.lstrip("-").split("e")[0].replace(".", ""))
+            error = abs(mpmath.mpf(shown) / exact - 1)
+        assert digits <= current.digits, (query, shown)
+        assert error <= 0.5 * 10 ** (1 - digits) * 1.001, (query, symbol, shown, exact)
 
 
 def check_landscape_frame(at, query):
