@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .checks import gradient_rounding, gradient_rounding_ceiling, underflowed_gradient
+from .checks import gradient_rounding, gradient_rounding_ceiling, lost_derivatives
 from .errors import LogRegInputError
 from .maths import (
     LogisticProblem,
@@ -240,14 +240,13 @@ def _why_still(X, y, theta: np.ndarray, gradient: np.ndarray, learning_rate: flo
     (`gradient_rounding`), comes to half the spacing of doubles at a parameter: summed in
     another order it may move by an ulp (a walk: iris at η = 30, λ = 0.001 stayed from step
     212 here and moved by an ulp to step 500 in a hand loop)."""
-    if np.any(gradient):
-        if not learning_rate:
-            return ""
-        grad_pass = loss_and_gradients(X, y, theta[:-1], theta[-1], l2)
-        reach = learning_rate * (np.abs(gradient) + gradient_rounding(grad_pass))
-        return "order" if np.any(reach >= 0.5 * np.abs(np.spacing(theta))) else ""
-    lost = underflowed_gradient(X, y, X @ theta[:-1] + theta[-1])
-    return "underflowed" if np.any(lost.underflowed & (lost.sign != 0)) else "zero"
+    if np.any(gradient) and not learning_rate:
+        return ""
+    grad_pass = loss_and_gradients(X, y, theta[:-1], theta[-1], l2)
+    if not np.any(gradient):  # a derivative lost to underflow, as the tables write it
+        return "underflowed" if np.any(lost_derivatives(X, y, grad_pass)[0]) else "zero"
+    reach = learning_rate * (np.abs(gradient) + gradient_rounding(grad_pass))
+    return "order" if np.any(reach >= 0.5 * np.abs(np.spacing(theta))) else ""
 
 
 def stopped_moving_at(theta) -> int | None:
@@ -428,7 +427,8 @@ def learning_rate_sweep(
         raise LogRegInputError("Give at least one learning rate to sweep.")
     steps = check_steps(steps)
     l2 = check_l2(l2)
-    losses, stopped_at, still, zero, last = _sweep_losses(X, y, rates, steps, w0, b0, l2)
+    losses, stopped_at, still, last, last_gradient = _sweep_losses(X, y, rates, steps, w0, b0,
+                                                                   l2)
     if not np.isfinite(losses[:, 0]).all():
         raise LogRegInputError(
             "The loss at the starting point is too large to compute: use smaller starting "
@@ -447,7 +447,7 @@ def learning_rate_sweep(
                                        twin=twins[row])
     for k in np.flatnonzero(still >= 0):  # as `train` says it (`stopped_moving_at`)
         verdicts[k] = stopped(verdicts[k], int(still[k]),
-                              _why_still(X, y, last[k], np.zeros(1)) if zero[k] else "")
+                              _why_still(X, y, last[k], last_gradient[k], l2=l2))
     for array in (rates, losses, stopped_at):
         array.flags.writeable = False
     return Sweep(learning_rates=rates, loss=losses, stopped_at=stopped_at,
@@ -466,8 +466,8 @@ def _sweep_losses(X, y, rates, steps, w0, b0,
                   l2) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The sweep's loop: losses of shape (n_rates, steps + 1), nan after an overflow, the
     step each run overflowed at (-1: never), the state from which each run's parameters stayed
-    the same to its end (`stopped_moving_at`; -1: none, or it overflowed), whether the
-    gradient there computes as 0, and each run's last (w, b), shape (n_rates, n_features + 1).
+    the same to its end (`stopped_moving_at`; -1: none, or it overflowed), and each run's
+    last (w, b) and the gradient there, each of shape (n_rates, n_features + 1).
 
     The signs and the bias are folded into one matrix of signed samples ``A = s [X, 1]``, of
     shape (n_samples, n_features + 1), and each rate's weights and bias into one row
@@ -482,7 +482,9 @@ def _sweep_losses(X, y, rates, steps, w0, b0,
     theta = np.tile(np.append(w0, b0), (rates.size, 1))  # one row (w, b) per rate
     losses = np.empty((rates.size, steps + 1))
     moved_to = np.zeros(rates.size, dtype=int)  # the state each run's last move reached
-    zero = np.zeros(rates.size, dtype=bool)
+    # the gradient of the last state that took a step: where a run stays put, that state is
+    # its last one too (`still` < steps)
+    gradient = np.zeros_like(theta)
     with np.errstate(all="ignore"):
         for t in range(steps + 1):
             U = theta @ AT  # wrong-side logits u = s z, (n_rates, n_samples)
@@ -498,7 +500,7 @@ def _sweep_losses(X, y, rates, steps, w0, b0,
                 gradient[:, :n_features] += l2_gradient
             new = theta - rates[:, None] * gradient
             moved_to[np.any(new != theta, axis=1)] = t + 1
-            theta, zero = new, ~np.any(gradient, axis=1)  # (the last state's, if it stays)
+            theta = new
     finite = np.isfinite(losses)
     # A state whose parameters overflowed has a non-finite loss too (inf or nan): the loss
     # alone tells where each run stopped.
@@ -506,4 +508,4 @@ def _sweep_losses(X, y, rates, steps, w0, b0,
     for k in np.flatnonzero(stopped_at >= 0):
         losses[k, stopped_at[k]:] = np.nan
     still = np.where((moved_to < steps) & (stopped_at < 0), moved_to, -1)
-    return losses, stopped_at, still, zero, theta
+    return losses, stopped_at, still, theta, gradient
