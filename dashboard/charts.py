@@ -37,17 +37,17 @@ LOSS_COLOR = "#4C78A8"
 LOG_FLOOR = 1e-300
 
 
-def floor_note(*losses) -> str:
-    """The sentence "Losses below 1e-300 are drawn at 1e-300 on the log axis." (leading
-    space) where any finite loss drawn on a log axis is below `LOG_FLOOR`, else "". A walk
-    found the one student's loss of 1e-1303 drawn as a flat line at 1e-300, on an axis from
-    9.95e-301 to 1e-300, with nothing said."""
+def floor_note(*losses, where: str = "on the log axis, where it stops") -> str:
+    """The sentence "Losses below 1e-300 are drawn at 1e-300 on the log axis, ..." where any
+    finite loss drawn on a log scale (``where`` it is drawn) is below `LOG_FLOOR`, else "".
+    A walk found the one student's loss of 1e-1303 drawn as a flat line at 1e-300, on an axis
+    from 9.95e-301 to 1e-300, with nothing said."""
     low = [np.nanmin(np.where(np.isfinite(v), v, np.nan)) for v in map(np.asarray, losses)
            if np.any(np.isfinite(v))]
     if not low or min(low) >= LOG_FLOOR:
         return ""
-    return (f" Losses below {LOG_FLOOR:.0e} are drawn at {LOG_FLOOR:.0e} on the log axis, "
-            "where it stops (a loss that underflowed to 0 has no logarithm).")
+    return (f"Losses below {LOG_FLOOR:.0e} are drawn at {LOG_FLOOR:.0e} {where} (a loss "
+            "that underflowed to 0 has no logarithm).")
 #: Above this share of direction changes between consecutive steps a curve is a zig-zag.
 ZIGZAG_SHARE = 0.3
 VERDICT_COLORS = {"converging": "#0072B2", "settling": "#009E73", "oscillating": "#E69F00",

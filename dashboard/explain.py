@@ -135,7 +135,8 @@ def loss_chart_caption(ctx: ViewContext, log: bool = False) -> str:
     low = ("its lowest" if ends_at_lowest(loss) else
            f"lowest {(f0 if lowest == 0 else f)(loss[lowest])} at step {lowest:,}")
     return (f"Loss {f0(loss[0])} at step 0, {f(loss[-1])} at step {last:,} ({low}). "
-            f"Inspected step {k:,}: {loss_at(ctx, k)}." + (floor_note(loss) if log else ""))
+            f"Inspected step {k:,}: {loss_at(ctx, k)}."
+            + (f" {note}" if log and (note := floor_note(loss)) else ""))
 
 
 def model_chart_alt(ctx: ViewContext) -> str:

@@ -294,7 +294,7 @@ def _rates_chart(ctx: ViewContext, rates) -> None:
                alt="; ".join(f"{n}: {v.describe()}"
                              for n, v in zip(names, sweep.verdicts, strict=True)))
     if note := charts.floor_note(*sweep.loss):
-        st.caption(note.strip())
+        st.caption(note)
 
 
 def _nothing(ctx: ViewContext) -> None:

@@ -101,7 +101,7 @@ def render(ctx: ViewContext) -> None:
                         f"{fmt(correct.loss[0], 4)} to {fmt(correct.loss[-1], 4)} and "
                         f"{fmt(buggy.loss[-1], 4)}.")
     if note := charts.floor_note(correct.loss, buggy.loss):
-        st.caption(note.strip())
+        st.caption(note)
     final = pd.DataFrame(
         [("corrected loop", *correct.weights[-1], correct.bias[-1], correct.loss[-1]),
          (f"loop {label}", *buggy.weights[-1], buggy.bias[-1], buggy.loss[-1])],

@@ -165,5 +165,6 @@ def render(ctx: ViewContext) -> None:
                f"{md_escape(params[axes[1]], 60)} (colour: log10 of the loss; white lines: "
                f"contours). The white path is your run, step by step.{held} {where} Click the "
                "heatmap to start the run there (the sliders of the starting point do the "
-               "same by keyboard)." + charts.floor_note(surface.loss).replace(
-                   "on the log axis, where it stops", "in colour, where the scale stops"))
+               "same by keyboard)."
+               + (f" {note}" if (note := charts.floor_note(
+                   surface.loss, where="in colour, where the scale stops")) else ""))

@@ -156,7 +156,7 @@ def render(ctx: ViewContext) -> None:
                     alt="Loss curves of " + "; ".join(f"{name}: {v.describe()}"
                                                       for name, v in verdicts.items()))
     if note := charts.floor_note(*curves.values()):
-        st.caption(note.strip())
+        st.caption(note)
     zoom = rate_charts.zoom_frame(curves, verdicts)
     if not zoom.empty:
         show_chart(rate_charts.zoom_chart(zoom), key="zoom_chart",
@@ -182,7 +182,7 @@ def render(ctx: ViewContext) -> None:
                     alt=f"Loss after {plural(steps, 'step')} for {len(table)} rates from "
                         f"{fmt(swept[0], 3)} to {fmt(swept[-1], 3)}: {summary}.")
     if note := charts.floor_note(sweep.final_loss):
-        st.caption(note.strip())
+        st.caption(note)
     show_chart(rate_charts.speed_chart(table, rules, steps), key="speed_chart",
                     alt="The step from which each rate stays within 1% of the best loss any "
                         "rate reached.")

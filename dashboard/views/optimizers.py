@@ -105,7 +105,7 @@ def render(ctx: ViewContext) -> None:
                     alt="Loss curves of " + "; ".join(f"{n}: {h.verdict.describe()}"
                                                       for n, h in histories.items()))
     if note := charts.floor_note(*(h.loss for h in histories.values())):
-        st.caption(note.strip())
+        st.caption(note)
     for a, b, ratio in rate_charts.coinciding({n: h.loss for n, h in histories.items()}):
         share = percent(ratio - 1)
         by = "less than 1%" if share == "< 1%" else f"at most {share}"
