@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from logreg_core import GradientPass, History, gradient_update, sample_totals
-from logreg_core.checks import GradientCheck, lost_derivatives, signed_log10_errors
+from logreg_core.checks import GradientCheck, signed_log10_errors
 
 from .charts import title_text
 
@@ -73,12 +73,13 @@ def underflowed_sizes(frame: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.nda
     return cells
 
 
-def totals_underflowed(X, y, grad_pass: GradientPass, names, l2: float = 0.0
-                       ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def totals_underflowed(lost: tuple[np.ndarray, np.ndarray], grad_pass: GradientPass, names,
+                       l2: float = 0.0) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """`totals_table`'s sums and means of p - y and (p - y) * x_j that underflowed to 0, by
     column: the exact sign and log10 size of each row (sign 0 where the computed value
-    stands), for `display.show_frame`'s ``exact``."""
-    sign, size = lost_derivatives(X, y, grad_pass)
+    stands), for `display.show_frame`'s ``exact``; ``lost`` from
+    `logreg_core.checks.lost_derivatives` at the pass."""
+    sign, size = lost
     n_features, log_n = len(grad_pass.data_dw), math.log10(len(grad_pass.z))
     columns = {ERROR: n_features} | {error_x_column(label): j
                                      for j, label in enumerate(feature_labels(names))}
@@ -92,12 +93,14 @@ def totals_underflowed(X, y, grad_pass: GradientPass, names, l2: float = 0.0
     return cells
 
 
-def update_underflowed(X, y, grad_pass: GradientPass, learning_rate: float, l2: float = 0.0
+def update_underflowed(lost: tuple[np.ndarray, np.ndarray], grad_pass: GradientPass,
+                       learning_rate: float, l2: float = 0.0
                        ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """`update_table`'s gradients and changes that underflowed to 0, by column: the exact
-    sign and log10 size of each parameter's row (sign 0 where the computed value stands).
-    The step itself moved nothing: the exact change is below what a double holds."""
-    sign, size = lost_derivatives(X, y, grad_pass)
+    sign and log10 size of each parameter's row (sign 0 where the computed value stands),
+    ``lost`` as in `totals_underflowed`. The step itself moved nothing: the exact change is
+    below what a double holds."""
+    sign, size = lost
     alone = np.append(grad_pass.l2_term, 0.0) == 0  # no penalty adds to the data's part
     total = np.where(alone, sign, 0.0)
     cells = {"gradient": (total, size),

@@ -72,6 +72,7 @@ def render(ctx: ViewContext) -> None:
         if n > TABLE_ROWS:
             st.caption(f"First {TABLE_ROWS} of {n:,} samples shown; {n - TABLE_ROWS:,} more "
                        "hidden. The sums and means below cover all rows.")
+    lost = lost_derivatives(X, y, ctx.grad_pass)  # once, for both tables and the caption
     left, right = st.columns([2, 3])
     with left:
         st.markdown("**Sums and means over all samples**" + (
@@ -79,18 +80,18 @@ def render(ctx: ViewContext) -> None:
             " (means, then the L2 term, then the gradient)"))
         show_frame(tables.totals_table(ctx.grad_pass, names, ctx.settings.l2), digits,
                    key="totals_table",
-                   exact=tables.totals_underflowed(X, y, ctx.grad_pass, names, ctx.settings.l2))
+                   exact=tables.totals_underflowed(lost, ctx.grad_pass, names, ctx.settings.l2))
     with right:
         st.markdown(f"**The update** at η = {fmt(ctx.settings.learning_rate, 6)}")
         update = tables.update_table(ctx.w, ctx.b, ctx.grad_pass, ctx.settings.learning_rate,
                                      names, ctx.settings.l2)
         show_frame(update, digits, key="update_table",
-                   exact=tables.update_underflowed(X, y, ctx.grad_pass,
+                   exact=tables.update_underflowed(lost, ctx.grad_pass,
                                                    ctx.settings.learning_rate, ctx.settings.l2))
-        lost = np.flatnonzero(lost_derivatives(X, y, ctx.grad_pass)[0])
-        if lost.size:
-            stays = np.append(ctx.grad_pass.l2_term, 0.0)[lost] == 0
-            st.caption(underflow_caption(lost, stays, tables.parameter_names(names)))
+        which = np.flatnonzero(lost[0])
+        if which.size:
+            stays = np.append(ctx.grad_pass.l2_term, 0.0)[which] == 0
+            st.caption(underflow_caption(which, stays, tables.parameter_names(names)))
         step = gradient_update(ctx.w, ctx.b, ctx.grad_pass, ctx.settings.learning_rate)
         if note := absorbed_note(step, tables.parameter_names(names), digits):
             st.caption(note)
