@@ -201,8 +201,15 @@ def train(
     verdict = classify_run(loss, stopped_at, stochastic=stochastic, regime=regime)
     # Plain descent is a function of (w, b) alone: one step that changes nothing is a fixed
     # point. (Momentum and Adam carry a state that may move them again; SGD its batches.)
-    still = (stopped_moving_at(thetas[: last + 1]) if type(optimizer) is GradientDescent
-             else None)
+    # The step the run would take next counts too: one step of η = 100 takes the one
+    # student to where every term of the gradient underflows (a walk: the verdict said "the
+    # loss falls towards 0" of a run whose next step would change nothing).
+    still = None
+    if type(optimizer) is GradientDescent:
+        with np.errstate(all="ignore"):
+            end_gradient = problem.loss_and_gradient(thetas[last])[1]
+        following = optimizer.step(thetas[last], end_gradient, problem, None)[0]
+        still = stopped_moving_at(np.vstack([thetas[: last + 1], following]))
     # Below 2/L a step cannot pull two nearby states apart (for a convex loss whose curvature
     # is at most L the step is nonexpansive), so rounding errors only add up, about an ulp a
     # step; above it nothing bounds their growth, and a run that settles in the end may part
@@ -218,8 +225,9 @@ def train(
                                       twin_thetas[twin_last]),
             gradient_floor=gradient_rounding_ceiling(X, thetas[: last + 1, :-1], problem.l2))
     if still is not None:
-        verdict = stopped(verdict, still, _why_still(X, y, thetas[still], grads[still],
-                                                     optimizer.learning_rate, problem.l2))
+        verdict = stopped(verdict, still, _why_still(
+            X, y, thetas[still], grads[still] if still < last else end_gradient,
+            optimizer.learning_rate, problem.l2))
     return History(
         weights=_frozen(thetas[: last + 1, :-1]),
         bias=_frozen(thetas[: last + 1, -1]),
@@ -255,7 +263,8 @@ def stopped_moving_at(theta) -> int | None:
     Parameters
     ----------
     theta : array-like of shape (n_states, n_params)
-        Every state of a run, ``(w_1, ..., w_d, b)`` per row.
+        Every state of a run, ``(w_1, ..., w_d, b)`` per row (`train` appends the state one
+        more step would reach: a run whose last step reached a fixed point has stopped).
 
     Returns
     -------
@@ -447,7 +456,7 @@ def learning_rate_sweep(
                                        twin=twins[row])
     for k in np.flatnonzero(still >= 0):  # as `train` says it (`stopped_moving_at`)
         verdicts[k] = stopped(verdicts[k], int(still[k]),
-                              _why_still(X, y, last[k], last_gradient[k], l2=l2))
+                              _why_still(X, y, last[k], last_gradient[k], rates[k], l2))
     for array in (rates, losses, stopped_at):
         array.flags.writeable = False
     return Sweep(learning_rates=rates, loss=losses, stopped_at=stopped_at,
@@ -482,10 +491,9 @@ def _sweep_losses(X, y, rates, steps, w0, b0,
     theta = np.tile(np.append(w0, b0), (rates.size, 1))  # one row (w, b) per rate
     losses = np.empty((rates.size, steps + 1))
     moved_to = np.zeros(rates.size, dtype=int)  # the state each run's last move reached
-    # the gradient of the last state that took a step: where a run stays put, that state is
-    # its last one too (`still` < steps)
-    gradient = np.zeros_like(theta)
     with np.errstate(all="ignore"):
+        # one gradient past the last state: a run whose next step would not move it has
+        # stopped there (`train` takes the same look)
         for t in range(steps + 1):
             U = theta @ AT  # wrong-side logits u = s z, (n_rates, n_samples)
             loss_terms, sigma = wrong_side_terms(U)
@@ -493,13 +501,14 @@ def _sweep_losses(X, y, rates, steps, w0, b0,
             if l2:  # (without L2 the penalty is 0: skipped, as `LogisticProblem.terms` does)
                 penalty, l2_gradient = l2_penalty(theta[:, :n_features], l2)
                 losses[:, t] += penalty
-            if t == steps:
-                break
             gradient = sigma @ A / n_samples  # (n_rates, n_features + 1)
             if l2:
                 gradient[:, :n_features] += l2_gradient
             new = theta - rates[:, None] * gradient
-            moved_to[np.any(new != theta, axis=1)] = t + 1
+            moved = np.any(new != theta, axis=1)
+            if t == steps:
+                break
+            moved_to[moved] = t + 1
             theta = new
     finite = np.isfinite(losses)
     # A state whose parameters overflowed has a non-finite loss too (inf or nan): the loss
@@ -507,5 +516,5 @@ def _sweep_losses(X, y, rates, steps, w0, b0,
     stopped_at = np.where(finite.all(axis=1), -1, np.argmin(finite, axis=1))
     for k in np.flatnonzero(stopped_at >= 0):
         losses[k, stopped_at[k]:] = np.nan
-    still = np.where((moved_to < steps) & (stopped_at < 0), moved_to, -1)
+    still = np.where(~moved & (stopped_at < 0), moved_to, -1)
     return losses, stopped_at, still, theta, gradient

@@ -91,7 +91,9 @@ def stopped_moving(v, n):
     """'in double precision, though, its parameters have not moved since step 6: ...' ("though"
     only against theory's "would keep falling"; no "exactly 0" of terms that underflowed)."""
     k = v.stopped_moving_at
-    when = "never moved from the start" if k == 0 else f"have not moved since step {k:,}"
+    when = ("never moved from the start" if k == 0 else
+            f"would not move again after step {k:,}" if k == v.steps else  # (the next step)
+            f"have not moved since step {k:,}")
     why = {"underflowed": "the gradient there computes as 0, every term of it below the "
                           "smallest double (its exact value is not 0)",
            "zero": "the gradient there computes as 0",

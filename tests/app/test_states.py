@@ -175,7 +175,8 @@ def headline_kind(at) -> str | None:
 @example(state=({"data": "student", "std": "0", "steps": "11", "l2": "0.1", "step": "11",
                  "tab": "step"}, "local", 0.99, 100.0))
 # The one student after one step at η = 100: z = 2338, every term of every derivative
-# underflowed; the first screen read "∂J/∂b = mean(p − y) = **0**" beside p − y = -4.3e-1016.
+# underflowed; the first screen read "∂J/∂b = mean(p − y) = **0**" beside p − y = -4.3e-1016,
+# and the verdict "the loss falls towards 0", though the next step would not move w or b.
 @example(state=({"data": "student", "std": "0", "steps": "1", "l2": "0.0", "step": "1",
                  "tab": "step"}, "anywhere", 0.99, 100.0))
 def test_every_state_tells_the_truth(state):
@@ -229,6 +230,7 @@ def test_every_state_tells_the_truth(state):
     check_pass_pointer(at, query, lc.load_dataset(current.dataset))
     check_lost_derivatives(at, query, current)
     check_predictions(at, query, current)
+    check_stopped(at, query, current)
 
 
 def check_pass_pointer(at, query, data):
@@ -316,18 +318,55 @@ def page_state(current) -> tuple[float, float]:
     return float(w[0]), b
 
 
-def page_params(current):
-    """The page's run at the inspected step: (w, b, X as trained, y), the core's `train` on
-    the data as the page trains it."""
+def page_run(current):
+    """The page's run: (history, X as trained, y), the core's `train` on the data as the page
+    trains it."""
     data = lc.load_dataset(current.dataset)
     X = data.X
     if current.standardize and current.dataset != "student":
         X = lc.Standardizer.fit(X, list(data.feature_names)).transform(X)
-    k = min(current.inspect, current.steps)
     history = lc.train(X, data.y, learning_rate=current.learning_rate, steps=current.steps,
                        w0=current.w0, b0=current.b0, l2=current.l2)
-    k = min(k, history.steps_run)
-    return history.weights[k], float(history.bias[k]), X, data.y
+    return history, X, data.y
+
+
+def page_params(current):
+    """The page's run at the inspected step: (w, b, X as trained, y)."""
+    history, X, y = page_run(current)
+    k = min(current.inspect, current.steps, history.steps_run)
+    return history.weights[k], float(history.bias[k]), X, y
+
+
+_STILL = re.compile(r"its parameters (never moved from the start|would not move again after "
+                    r"step ([\d,]+)|have not moved since step ([\d,]+))")
+
+
+def check_stopped(at, query, current):
+    """What the headline says of a run that stopped moving, against the page's states and a
+    step written out here from its last one. Where it says w and b stay put from step k (and
+    no other order of the sums may move them), the states from k on are the same to the bit
+    and the hand's step leaves the last; where it says nothing, a hand step whose every error
+    term is exactly 0 (each underflowed, and no L2 pull) must move something: the one student
+    after a step of η = 100 read "the loss falls towards 0", and the next step moves nothing."""
+    headline = " ".join(str(e.value) for e in [*at.success, *at.info, *at.warning, *at.error])
+    said = _STILL.search(headline)
+    history, X, y = page_run(current)
+    theta = np.column_stack([history.weights, history.bias])
+    w, b = theta[-1, :-1], float(theta[-1, -1])
+    error = hand_error(X @ w + b, y.astype(float))
+    w_next = w - current.learning_rate * (X.T @ error / len(y) + current.l2 * w)
+    b_next = b - current.learning_rate * error.mean()
+    if said is None:
+        assert not (np.all(error == 0) and (current.l2 == 0 or not np.any(w))), \
+            (query, headline)
+        return
+    k = 0 if said[2] is None and said[3] is None else int((said[2] or said[3]).replace(",", ""))
+    last = len(theta) - 1
+    assert (k == last) == (said[2] is not None) and k <= last, (query, said[0], last)
+    assert np.all(theta[k:] == theta[-1]), (query, said[0])
+    assert k == 0 or np.any(theta[k - 1] != theta[k]), (query, said[0])
+    if "in another order it may move them" not in headline:
+        assert np.all(w_next == w) and b_next == b, (query, said[0])
 
 
 def hand_state(current, page_says_rounding: bool):

@@ -171,3 +171,37 @@ def test_a_freeze_that_another_order_of_the_sums_may_break_says_so():
     assert moved > 0  # by an ulp or so: the freeze is this order's
     assert np.allclose(w, history.weights[k], rtol=1e-13, atol=1e-13)
     assert "summed in another order it may move them by an ulp" in history.verdict.describe()
+
+
+def test_a_run_whose_last_step_reaches_a_fixed_point_has_stopped():
+    """Found at the end of the ninth session: the one student at η = 100 and 1 step read "in
+    the long run the loss falls towards 0", though after that step z is about 2,338 and every
+    term of the gradient underflows, so the next step would not move w or b. One step and
+    two are stepped here by hand in plain Python (math, not numpy); the sweep says the same."""
+    from logreg_core.limits import learning_rate_limits
+    from logreg_core.training import learning_rate_sweep
+
+    one = load_dataset("student")
+    x, label = [float(v) for v in one.X[0]], float(one.y[0])
+
+    def step(w, b):
+        z = w[0] * x[0] + w[1] * x[1] + b
+        error = (1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))) - label
+        return [wi - 100.0 * error * xi for wi, xi in zip(w, x, strict=True)], b - 100.0 * error
+
+    first = step([0.0, 0.0], 0.0)
+    assert first != ([0.0, 0.0], 0.0) and step(*first) == first  # moved once, then never
+    limits = learning_rate_limits(one.X, one.y)
+    for steps in (1, 2):
+        history = train(one.X, one.y, learning_rate=100.0, steps=steps, limits=limits)
+        assert [*history.weights[-1], history.bias[-1]] == [*first[0], first[1]]
+        verdict = history.verdict
+        assert verdict.stopped_moving_at == 1 and verdict.gradient_zero == "underflowed"
+        text = verdict.describe()
+        assert "in the long run the loss falls towards 0" not in text, text
+        when = ("would not move again after step 1" if steps == 1 else
+                "have not moved since step 1")
+        assert f"in double precision, though, its parameters {when}: the gradient there" in text
+        sweep = learning_rate_sweep(one.X, one.y, [0.01, 100.0], steps, limits=limits)
+        assert [v.stopped_moving_at for v in sweep.verdicts] == [None, 1]
+        assert sweep.verdicts[1].describe() == text
