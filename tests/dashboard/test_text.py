@@ -7,7 +7,7 @@ the same hostile links in Chromium.
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -43,13 +43,16 @@ def test_escaped_text_renders_as_plain_text(text):
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(st.characters(exclude_characters="\x00", exclude_categories=("Cs",)), max_size=60))
+@example("\u2060")
 def test_any_text_survives_escaping(text):
     import html as entities
 
     html = rendered(md_escape(text))
     assert "<a" not in html and "<img" not in html
     shown = entities.unescape(html.replace("<p>", "").replace("</p>\n", "").strip())
-    shown = shown.replace("\u2060", "")
+    # the word joiners md_escape adds are invisible; so are the reader's own (a hunt in the
+    # suite: the text "\u2060" alone read back as "" once joiners were dropped on one side)
+    shown, text = shown.replace("\u2060", ""), text.replace("\u2060", "")
     assert shown == " ".join(text.split()).strip() or shown.replace("\n", " ") == " ".join(
         text.split())
 
