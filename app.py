@@ -57,7 +57,10 @@ st.html("<style>.katex-display { padding-right: 4px; }"
         "{ padding-left: 4px !important; padding-right: 4px !important; }"
         '[data-testid="stTableStyledTable"] [data-testid="stMarkdownContainer"], '
         '[data-testid="stTableStyledTable"] [data-testid="stMarkdownContainer"] * '
-        "{ white-space: nowrap !important; }</style>")
+        "{ white-space: nowrap !important; }"
+        ".st-key-worked_step { overflow-x: auto; }"
+        ".st-key-worked_step table { font-size: 0.875rem; }"
+        ".st-key-worked_step :is(th, td) { padding: 4px 6px; }</style>")
 
 TITLE = "How logistic regression learns"
 INTRO = ("Each step scores every sample, turns the scores into probabilities and moves the "

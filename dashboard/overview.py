@@ -270,7 +270,9 @@ def worked_table(report: examples.WorkedStep) -> None:
         if quantity in wanted:  # to the textbook's four decimal places, so digits line up
             shown = fmt_printed(printed)
             lines.append(f"| {wanted[quantity]} | {shown} | {exact:.4f} |")
-    st.markdown("\n".join(lines))
+    # keyed for app.py's style: the side column is 204 px wide at 1,400 px, and the table's
+    # default padding drew it 249 px wide, over the page's margin (a walk)
+    st.container(key="worked_step").markdown("\n".join(lines))
     off = [f.quantity for f in examples.worked_figures(report) if f.how != "rounded"]
     st.caption(f"{len(off)} of its printed figures are not the exact values rounded "
                f"({', '.join(off)}): the *Worked example* tab says why.")

@@ -101,6 +101,10 @@ def test_first_screen_shows_its_blocks_without_scrolling(page, app_url, dataset)
         expect(element).to_be_visible()
         box = element.bounding_box()
         assert within_viewport(box, DESKTOP), f"the {name} is not on the first screen: {box}"
+    if dataset == "five_points":  # the worked table fits its column (it drew 45 px over it)
+        table = worked_table(page).bounding_box()
+        column = page.locator(".st-key-worked_step").bounding_box()
+        assert table["x"] + table["width"] <= column["x"] + column["width"] + 0.5, (table, column)
     # The two canvases say what they show in words, and show the same step.
     for canvas in (loss_chart(page), model_picture(page)):
         assert len(canvas.get_attribute("aria-label") or "") >= 20
