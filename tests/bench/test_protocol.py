@@ -33,9 +33,11 @@ def apptest_view(query: dict[str, str]) -> tuple[set[str], list[str]]:
     at.query_params.update(query)
     at.run()
     # Widgets are keyed elements, and the keyed tab rows, expanders and popovers (blocks that
-    # tell the server when they open).
+    # tell the server when they open); a keyed plain container (a flex container, keyed for
+    # a style) holds no state.
     keys = {key for node in walk(at._tree)
-            if isinstance(key := getattr(node, "key", None), str) and not key.startswith("$$")}
+            if isinstance(key := getattr(node, "key", None), str) and not key.startswith("$$")
+            and getattr(node, "type", None) != "flex_container"}
     return keys, [w.value for w in at.warning]
 
 
