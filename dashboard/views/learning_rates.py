@@ -103,6 +103,20 @@ def overlay_curves(sweep) -> tuple[dict, dict, dict]:
     return curves, verdicts, notes
 
 
+def your_run(curves: dict, verdicts: dict, notes: dict, name: str, history) -> None:
+    """Put the first screen's run (`train`) in place of the sweep's at your rate, in the
+    dicts of `overlay_curves`. The sweep sums each step in another order, so where a run
+    stops moving by rounding the two may name different steps: on the 20 students
+    standardized at η = 2.2, 300 steps, the sweep's stopped at step 253 and `train`'s never,
+    and the overlay's words said so beside a headline that did not."""
+    loss = np.full(len(curves[name]), np.nan)
+    loss[: len(history.loss)] = history.loss
+    curves[name], verdicts[name] = loss, history.verdict
+    notes.pop(name, None)
+    if history.verdict.stopped_at is not None:
+        notes[name] = f", overflowed at step {history.verdict.stopped_at:,}"
+
+
 def overlay_frame(curves: dict, verdicts: dict, notes: dict, current: str) -> pd.DataFrame:
     """The overlay chart's frame from `overlay_curves`, ``current`` (a name) drawn thick."""
     return rate_charts.curves_frame(curves, verdicts, current, notes)
@@ -150,11 +164,13 @@ def render(ctx: ViewContext) -> None:
     # thick line when "close" was enough)
     yours = next(name for name, r in zip(curves, overlay.learning_rates, strict=True)
                  if r == settings.learning_rate)
+    if ctx.history.steps == steps:  # your run as the first screen has it
+        your_run(curves, verdicts, notes, yours, ctx.history)
     show_chart(rate_charts.curves_chart(overlay_frame(curves, verdicts, notes, yours),
                                         "Loss from the same start; thick line: your rate"),
                     key="overlay_chart",
-                    alt="Loss curves of " + "; ".join(f"{name}: {v.describe()}"
-                                                      for name, v in verdicts.items()))
+                    alt="Loss curves of " + " ".join(f"{name}: {v.describe()}"
+                                                     for name, v in verdicts.items()))
     if note := charts.floor_note(*curves.values()):
         st.caption(note)
     zoom = rate_charts.zoom_frame(curves, verdicts)

@@ -668,12 +668,9 @@ def test_overlay_tooltips_give_a_chaotic_runs_loss_to_its_certain_digits_only(ne
     caption shows "1e+02"), and the overlay's tooltips gave six ("100.922")."""
     at = new_app(data="wikipedia_students", tab="rates", lr="1000", steps="2000").run()
     data = lc.load_dataset("wikipedia_students")
-    from dashboard.views.learning_rates import default_overlay_rates
-
-    rates = tuple(sorted({*default_overlay_rates(1000.0), 1000.0}))
-    sweep = lc.learning_rate_sweep(data.X, data.y, rates, 2000,
-                                   limits=learning_rate_limits(data.X, data.y))
-    verdict = sweep.verdicts[rates.index(1000.0)]  # the overlay's runs are one sweep
+    # your rate's curve is the first screen's run
+    verdict = lc.train(data.X, data.y, learning_rate=1000.0, steps=2000,
+                       limits=learning_rate_limits(data.X, data.y)).verdict
     assert verdict.digits <= 2 and verdict.rounding_decides_from is not None
     rows = pd.concat(frames_with(at, "loss_text"))
     rows = rows[rows["run"].str.contains("1000")]

@@ -11,7 +11,7 @@ import pytest
 
 import logreg_core as lc
 from dashboard.text import fmt
-from tests.app.helpers import frames_with, page_text, table
+from tests.app.helpers import frames_with, page_text, plain, table
 
 
 @pytest.mark.parametrize("query", [
@@ -456,3 +456,27 @@ def test_a_change_that_rounding_drops_is_said_to_be_dropped(new_app):
                            f"{fmt(2.0**-44, 2)} at 300")
     at = new_app(tab="step").run()  # every parameter moves: nothing to say
     assert not [c.value for c in at.caption if "spacing of doubles" in c.value]
+
+
+def test_your_curve_among_the_rates_is_the_first_screens_run(new_app):
+    """The sweep sums each step in another order than `train`: on the 20 students
+    standardized at η = 2.2, 300 steps, its run stops moving at step 253 (each update below
+    the rounding of w and b) and `train`'s never does, so the overlay's words for your rate
+    said so beside a headline that did not. Your curve is now the first screen's run."""
+    from logreg_core.training import learning_rate_sweep
+
+    at = new_app(data="wikipedia_students", std="1", lr="2.2", steps="300", tab="rates").run()
+    assert not at.exception, [e.value for e in at.exception]
+    data = lc.load_dataset("wikipedia_students")
+    # the page's scaling (which of the two stops moving, and where, is a matter of ulps)
+    X = lc.Standardizer.fit(data.X, list(data.feature_names)).transform(data.X)
+    sweep = learning_rate_sweep(X, data.y, [2.2], 300)
+    assert sweep.verdicts[0].stopped_moving_at is not None  # the sweep's run stopped
+    history = lc.train(X, data.y, learning_rate=2.2, steps=300)
+    assert history.verdict.stopped_moving_at is None  # the first screen's did not
+    headline = next(e.value for e in at.success if str(e.value).startswith("Converging"))
+    (overlay,) = [e.proto.alt for e in at.get("vega_lite_chart")
+                  if e.proto.alt.startswith("Loss curves of")]
+    assert f"η = 2.2: {plain(headline)}" in plain(overlay), (headline, overlay)
+    yours = plain(overlay).split("η = 2.2: ")[1].split(" η = ")[0]
+    assert "not moved since" not in yours and ".;" not in overlay
