@@ -36,10 +36,11 @@ HOSTILE_PAIRS = [
 COLLIDING_PAIRS = [["x", "label"], ["p", "y"]]
 
 
-def upload(new_app, names, rows=40, seed=0):
+def upload(new_app, names, rows=40, seed=0, X=None, y=None):
     rng = np.random.default_rng(seed)
-    X = rng.normal(size=(rows, len(names)))
-    y = (X[:, 0] + rng.normal(size=rows) > 0).astype(int)
+    if X is None:
+        X = rng.normal(size=(rows, len(names)))
+        y = (X[:, 0] + rng.normal(size=rows) > 0).astype(int)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([*names, "passed"])
@@ -84,6 +85,25 @@ def test_hostile_names_never_break_a_view(new_app, names):
         for value in texts:
             for raw in RAW_MARKUP:
                 assert raw not in value, (slug, raw, value[:200])
+
+
+def test_the_notes_of_double_precision_show_hostile_names_as_plain_text(new_app):
+    """The captions on the edges of double precision (derivatives computed as 0, losses at
+    the log axis's floor) name the parameters by their features: on separable data at the
+    slider's largest rate every error underflows, and the names stay text."""
+    X = np.array([[-400.0, -300.0], [-300.0, -500.0], [300.0, 400.0], [500.0, 300.0]])
+    at = upload(new_app, MARKUP_NAMES[:2], X=X, y=np.array([0, 0, 1, 1]))
+    rates = at.select_slider(key="learning_rate")
+    rates.set_value(rates.options[-1]).run()  # the slider's largest rate for these data
+    at.toggle(key="log_scale").set_value(True).run()
+    open_view(at, "step")
+    assert not at.exception, [e.value for e in at.exception]
+    captions = [c.value for c in at.caption]
+    said = [c for c in captions if "from log space" in c or "1e-300" in c]
+    assert len(said) == 2 and "\\<script\\>" in said[-1], captions
+    for value in [*captions, *(m.value for m in at.markdown)]:
+        for raw in RAW_MARKUP:
+            assert raw not in value, (raw, value[:200])
 
 
 def test_model_chart_of_two_hostile_features_keeps_its_points(new_app):
