@@ -570,9 +570,9 @@ def prepare(frame: pd.DataFrame, target: str, features: list[str], *, swap_label
             raise UploadError("missing_values", f"Every row has a missing value (in "
                               f"{_quote(*gaps)}), so dropping them would leave no data: "
                               "untick the columns with gaps, or fill them in." if drop_missing
-                              else f"{_plural(n_missing, 'row')} of {len(frame):,} have missing "
-                              f"values (in {_quote(*gaps)}): fill them in, or choose to drop "
-                              "those rows.", columns=gaps, rows=n_missing)
+                              else f"Rows with missing values: {n_missing:,} of {len(frame):,} "
+                              f"(in {_quote(*gaps)}): fill them in, or choose to drop those "
+                              "rows.", columns=gaps, rows=n_missing)
         X, labels = X[~missing], labels[~missing]
         mapping = label_mapping(labels, swap=swap_labels)
     too_big = [name for j, name in enumerate(features)

@@ -52,7 +52,7 @@ PARSE_ERRORS = {
 PREPARE_ERRORS = {
     "one_class.csv": ("one_class", "only one class"),
     "three_classes.csv": ("many_classes", "3 distinct values"),
-    "missing_values.csv": ("missing_values", "3 rows of 6 have missing values"),
+    "missing_values.csv": ("missing_values", "Rows with missing values: 3 of 6"),
     "inf_values.csv": ("non_finite", "infinite values"),
     "huge_values.csv": ("too_big_values", "too large to square"),
 }

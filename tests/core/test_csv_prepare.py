@@ -184,7 +184,7 @@ def test_prepare_missing_values():
                           "y": ["p", "q", "p", None, "q"]})
     err = prepare_error(frame, "y", ["a", "b"])
     assert err.code == "missing_values" and err.rows == 3 and err.columns == ["y", "a", "b"]
-    assert str(err).startswith("3 rows of 5 have missing values (in 'y', 'a', 'b')")
+    assert str(err).startswith("Rows with missing values: 3 of 5 (in 'y', 'a', 'b')")
     data = prepare(frame, "y", ["a", "b"], drop_missing=True)
     assert data.dropped_rows == 3 and data.X.tolist() == [[1, 1], [5, 5]]
     assert data.y.tolist() == [0, 1]

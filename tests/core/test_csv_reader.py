@@ -86,8 +86,8 @@ PREPARE_ERRORS = {
         "many_classes", ["'species'", "3 distinct values", "'setosa'", "'virginica'"], ["species"]
     ),
     "non_numeric_feature.csv": ("non_numeric", ["'city'", "untick"], ["city"]),
-    "missing_values.csv": ("missing_values", ["3 rows of 6", "'x1'", "'x2'", "'label'"],
-                           ["label", "x1", "x2"]),
+    "missing_values.csv": ("missing_values", ["Rows with missing values: 3 of 6", "'x1'",
+                                              "'x2'", "'label'"], ["label", "x1", "x2"]),
     "inf_values.csv": ("non_finite", ["'x1'", "'x2'", "infinite"], ["x1", "x2"]),
     "huge_values.csv": ("too_big_values", ["'x2'", "1e+150"], ["x2"]),
 }
