@@ -29,6 +29,19 @@ def numbers(digits: int):
     return number
 
 
+def apart_from(rate: float, n):
+    """``n`` for the limits beside a run's ``rate``: a limit that ``n`` writes as it writes
+    the rate, but is not it, gets as many more digits as tell them apart (η = 0.6762 read
+    "above the guaranteed rate 2/L = 0.6762": 2/L is 0.67619242, a walk)."""
+    def number(x: float) -> str:
+        text = n(x)
+        if x == rate or text != n(rate):
+            return text
+        return next((f"{x:.{d}g}" for d in range(2, 18) if f"{x:.{d}g}" != f"{rate:.{d}g}"),
+                    text)
+    return number
+
+
 def count(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 

@@ -66,6 +66,7 @@ from .verdict_words import (
     SENTENCE_DIGITS,
     SHRINKING_DECAY,
     THEORY,
+    apart_from,
     count,
     numbers,
     stopped_moving,
@@ -332,7 +333,8 @@ class Verdict:
                      and self.stopped_moving_at is None else "Measured")  # more steps: same
             theory = ("no_optimum_stopped" if self.theory == "no_optimum" and still else
                       self.theory)  # no "in the long run the loss falls" of a frozen run
-            limits = THEORY[theory](self.regime, numbers(SENTENCE_DIGITS))
+            limits = THEORY[theory](self.regime, apart_from(self.regime.learning_rate,
+                                                            numbers(SENTENCE_DIGITS)))
             text = f"{head}: {limits}{still}. {label}: {measured}."
         if self.too_short and self.basis in ("quiet", "cycle"):
             text += f" Only {count(self.steps, 'step')}: too few to be sure."

@@ -429,3 +429,21 @@ def test_swings_that_shrink_well_far_from_the_best_fit_are_settling():
     for steps in (50, 51, 70):
         verdict = lc.train(X, y, learning_rate=rate, steps=steps, l2=l2, limits=limits).verdict
         assert verdict.kind == "settling", (steps, verdict.describe())
+
+
+@pytest.mark.parametrize("factor", [1 - 1e-7, 1 + 1e-7, 1 - 1e-12, 1 + 1e-12])
+def test_a_rate_beside_a_limit_reads_apart_from_it(factor):
+    """Found by a walk: η = 0.6762 on the 5 points read "Settling: above the guaranteed rate
+    2/L = 0.6762", true (2/L = 0.67619242...) but a contradiction to the eye. A limit that
+    reads as the rate gets the digits that tell them apart, and the sentence's side (at or
+    below, above) agrees with the digits shown."""
+    X, y = np.arange(1.0, 6.0)[:, None], np.array([0.0, 0, 0, 1, 1])
+    guaranteed = reference_limits(X, y, 0.0)[0]
+    rate = float(guaranteed * factor)
+    limits = learning_rate_limits(X, y)
+    text = lc.train(X, y, learning_rate=rate, steps=3, limits=limits).verdict.describe()
+    said = float(text.split("guaranteed rate 2/L = ")[1].split(" ")[0])
+    assert said != float(f"{rate:.4g}") or f"{guaranteed:.4g}" != f"{rate:.4g}"
+    # the limit as written is on the same side of the rate as the true one
+    assert (said < rate) == (guaranteed < rate), (rate, said, guaranteed)
+    assert ("above the guaranteed rate" in text) == (rate > limits.guaranteed), text
