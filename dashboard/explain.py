@@ -66,13 +66,17 @@ def limits_text(limits: LearningRateLimits, learning_rate: float, digits: int) -
 
 
 def limits_summary(limits: LearningRateLimits, learning_rate: float, digits: int) -> str:
-    """The limits in one sentence (the words for them are in `limits_text`)."""
-    f = lambda v: fmt(v, digits)  # noqa: E731
+    """The limits in one sentence (the words for them are in `limits_text`), each to the
+    digits that tell it from your rate, and yours to 6 or as many more (η = 0.6761925 read
+    "up to η = 2/L = 0.6762 ... (yours: 0.676193)", where 2/L is 0.67619242: a walk)."""
+    shown = [v for v in (limits.guaranteed, limits.local) if v is not None]
+    f = lambda v: fmt_apart(v, learning_rate, digits)[0]  # noqa: E731
+    yours = max((fmt_apart(learning_rate, v, 6)[0] for v in shown), key=len)
     local = (f"; descent can settle at the best fit only up to 2/μ* = {f(limits.local)}"
              if limits.local is not None else "; there is no best fit to settle at"
              if no_minimum(limits) else "; the best fit could not be computed")
     return (f"No step raises the loss up to η = 2/L = {f(limits.guaranteed)}{local} "
-            f"(yours: {fmt(learning_rate, 6)}).")
+            f"(yours: {yours}).")
 
 
 def budget_text(ctx: ViewContext) -> str:
@@ -189,6 +193,13 @@ def model_chart_caption(ctx: ViewContext, axes: tuple[int, ...] | None = None) -
         if ctx.data.n_features > 2:
             text += slice_note(ctx, axes)
         text += outside_note(ctx, axes)
+    verdict = ctx.history.verdict
+    if verdict.rounding_decides(ctx.k):  # (the boundary and the count of a chaotic state:
+        # the 20 students at η = 1000 read x = 2.607 and 16 of 20; summed forward by hand
+        # 3.58 and 16, in reverse 4.90 and 12, a walk)
+        text += (f" From step {verdict.rounding_decides_from:,} rounding decides the run's "
+                 "state: these figures are the state as this page computed it, and the same "
+                 "run summed in another order reaches others.")
     return text
 
 

@@ -148,8 +148,9 @@ def feedback(ctx: ViewContext) -> None:
                 exact = fmt_log10(lost.sign[j], lost.log10_size[j], ctx.digits)
                 effect = ("raising that parameter would "
                           f"{'raise' if value == 'positive' else 'lower'} the loss")
+                terms = "p − y" if name == "b" else "(p − y)·x"  # db averages p − y alone
                 lines.append(
-                    f"{mark} {what} is {value}: every term (p − y)·x here is below the "
+                    f"{mark} {what} is {value}: every term {terms} here is below the "
                     f"smallest normal double ({fmt(NORMAL, 2)}), " + (
                         f"so its computed value is 0, but the exact one is about {exact}: "
                         f"{effect}, by less than double precision can hold, so the step "

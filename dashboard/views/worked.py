@@ -12,7 +12,7 @@ from logreg_core import examples
 from .. import compute, tables
 from ..context import ViewContext
 from ..display import full_height, show_frame
-from ..text import fmt, fmt_printed
+from ..text import fmt, fmt_apart, fmt_printed
 
 
 def comparison_frame(rows, digits: int) -> pd.DataFrame:
@@ -109,9 +109,12 @@ def render(ctx: ViewContext) -> None:
         "while b adjusts, then grows for as long as the run lasts, and the loss creeps "
         "towards 0.")
     show_frame(long_run, digits, key="worked_long_run", hide_index=True)
+    # the boundary to the digits that tell it from 3 (at 2 digits it read "near x = 3 (at
+    # x = 3)", a walk)
+    boundary = fmt_apart(-examples.WORKED_B / examples.WORKED_W, 3.0, digits)[0]
     st.caption(
         "w = 2.197 and b = −6.593 look chosen rather than fitted: ln 9 = "
         f"{f(np.log(9))}, and b ≈ −3w puts the boundary near x = 3 "
-        f"(at x = {f(-examples.WORKED_B / examples.WORKED_W)}), where p is 0.5, with p "
+        f"(at x = {boundary}), where p is 0.5, with p "
         f"= {f(lc.sigmoid(examples.WORKED_W * 2 + examples.WORKED_B))} and "
         f"{f(lc.sigmoid(examples.WORKED_W * 4 + examples.WORKED_B))} at x = 2 and 4.")

@@ -556,6 +556,17 @@ def test_side_column_states_both_limits_computed_by_hand(new_app):
     separable = new_app(data="breast_cancer", std="1").run()
     assert "there is no best fit to settle at" in caption_with(separable,
                                                                "No step raises the loss")
+    # a rate that reads as a limit at 4 digits: both get the digits that tell them apart, on
+    # the sides they are on (a walk: "2/L = 0.6762" beside η = 0.6762 read as a contradiction)
+    for rate in (float(f"{guaranteed * (1 + 3e-7):.8g}"), float(f"{local * (1 - 3e-7):.8g}")):
+        sentence = caption_with(new_app(data="wikipedia_students", lr=repr(rate)).run(),
+                                "No step raises the loss")
+        two_over_l = float(sentence.split("2/L = ")[1].split(";")[0])
+        two_over_mu = float(sentence.split("2/μ* = ")[1].split(" ")[0])
+        yours = float(sentence.split("(yours: ")[1].rstrip(")."))
+        assert (two_over_l < yours) == (guaranteed < rate), sentence
+        assert (two_over_mu < yours) == (local < rate), sentence
+        assert fmt(rate, 6) in (fmt(guaranteed, 6), fmt(local, 6))  # they read alike at 6
 
 
 _ODD_VALUES = ["", "nan", "inf", "-inf", "1e309", "-1e-320", "0", "-0", "1,2,3", "٣", "∞",

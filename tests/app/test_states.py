@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 import logreg_core as lc
 from dashboard import fields, lesson
 from dashboard.tabs import TABS
-from dashboard.text import fmt
+from dashboard.text import fmt, fmt_apart
 from tests.app import chains
 from tests.app.helpers import build, frames_with, open_view, page_text, plain, player
 from tests.app.test_lesson import descend, expected, lesson_data
@@ -179,6 +179,11 @@ def headline_kind(at) -> str | None:
 # and the verdict "the loss falls towards 0", though the next step would not move w or b.
 @example(state=({"data": "student", "std": "0", "steps": "1", "l2": "0.0", "step": "1",
                  "tab": "step"}, "anywhere", 0.99, 100.0))
+# Found by a walk: Predict first's feedback on the one student far out said db's terms were
+# (p − y)·x, and they are p − y.
+@example(state=({"data": "student", "std": "0", "steps": "200", "l2": "0.0",
+                 "w0": "1000.0,1000.0", "b0": "-1000.0", "step": "200", "tab": "step"},
+                "anywhere", 0.99, 0.5))
 def test_every_state_tells_the_truth(state):
     query, where, offset, rate = state
     query["lr"] = repr(the_rate(query, where, offset, rate))
@@ -206,12 +211,17 @@ def test_every_state_tells_the_truth(state):
     near_local = local is not None and abs(current.learning_rate / local - 1) < 2e-6
     assert kind in allowed or near_local, (query, kind, allowed)
     limits = [c.value for c in at.caption if c.value.startswith("No step raises the loss")]
-    if limits:  # the side column off the 5 points: both limits, recomputed with scipy
-        d = current.digits
-        local_part = (f"; descent can settle at the best fit only up to 2/μ* = {fmt(local, d)}"
-                      if local is not None else "; there is no best fit to settle at")
-        assert limits == [f"No step raises the loss up to η = 2/L = {fmt(guaranteed, d)}"
-                          f"{local_part} (yours: {fmt(current.learning_rate, 6)})."], query
+    if limits:  # the side column off the 5 points: both limits, recomputed with scipy, each
+        # to the digits that tell it from the rate (and the rate from them)
+        d, rate = current.digits, current.learning_rate
+        local_part = ("; descent can settle at the best fit only up to 2/μ* = "
+                      f"{fmt_apart(local, rate, d)[0]}" if local is not None
+                      else "; there is no best fit to settle at")
+        yours = max((fmt_apart(rate, v, 6)[0] for v in (guaranteed, local) if v is not None),
+                    key=len)
+        assert limits == [f"No step raises the loss up to η = 2/L = "
+                          f"{fmt_apart(guaranteed, rate, d)[0]}{local_part} (yours: {yours})."
+                          ], query
     problems = chains.check_page([m.value for m in at.markdown], [x.value for x in at.latex],
                                  current.digits)
     assert not problems, (query, problems)
@@ -544,6 +554,11 @@ def check_predictions(at, query, current):
     marked_wrong = {name for name in names
                     if re.search(r":material/cancel: " + re.escape(subject[name]), text)}
     assert marked_wrong <= at_edge, (query, answers, marked_wrong, text[-800:])
+    for name in names:  # a lost derivative's terms: p − y for db, (p − y)·x for dw (a walk)
+        said = re.search(re.escape(subject[name]) + r" \w+: every term (.+?) here is below",
+                         text)
+        assert not said or said[1] == ("p - y" if name == "b" else "(p - y)·x"), \
+            (query, said[0])
     right = len(answers) - len(marked_wrong)
     assert f"{right} of {len(answers)} right." in text, (query, answers, text[-800:])
 

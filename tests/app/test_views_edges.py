@@ -480,3 +480,45 @@ def test_your_curve_among_the_rates_is_the_first_screens_run(new_app):
     assert f"η = 2.2: {plain(headline)}" in plain(overlay), (headline, overlay)
     yours = plain(overlay).split("η = 2.2: ")[1].split(" η = ")[0]
     assert "not moved since" not in yours and ".;" not in overlay
+
+
+@pytest.mark.parametrize("digits", ["2", "4"])
+def test_the_worked_steps_boundary_is_told_from_3(new_app, digits):
+    """Found by a walk: at 2 digits the Worked example read "puts the boundary near x = 3
+    (at x = 3)". By hand −b/w = 6.593/2.197 = 3.00091..., which reads 3.001 at 4 digits;
+    p = 1/(1 + e^-(2.197 x - 6.593)) at x = 2 and 4."""
+    at = new_app(tab="worked", digits=digits).run()
+    (caption,) = [c.value for c in at.caption if "look chosen" in c.value]
+    assert abs(6.593 / 2.197 - 3.00091) < 1e-5
+    d = int(digits)
+    p2, p4 = (1 / (1 + math.exp(-(2.197 * x - 6.593))) for x in (2, 4))
+    assert (f"ln 9 = {math.log(9):.{d}g}, and b ≈ −3w puts the boundary near x = 3 (at "
+            f"x = 3.001), where p is 0.5, with p = {p2:.{d}g} and {p4:.{d}g} at x = 2 and 4"
+            ) in caption, caption
+
+
+def test_a_chaotic_states_boundary_says_rounding_decides_it(new_app):
+    """Found by a walk: at η = 1000 on the 20 students the first screen read "the boundary
+    p = 0.5 is at x = −b/w = 2.607; 16 of 20 samples are on their label's side" with no
+    caveat, while the run is chaotic. By hand, the same 2,000 steps summed forward and in
+    reverse end at boundaries far apart; the caption now says that rounding decides them."""
+    from scipy.special import expit
+
+    data = lc.load_dataset("wikipedia_students")
+    x, y = data.X[:, 0], data.y.astype(float)
+    ends = []
+    for order in (slice(None), slice(None, None, -1)):
+        w = b = 0.0
+        for _ in range(2000):
+            error = expit(w * x[order] + b) - y[order]
+            w, b = w - 1000 * np.mean(error * x[order]), b - 1000 * np.mean(error)
+        ends.append(-b / w)
+    assert abs(ends[0] - ends[1]) > 0.01, ends  # the order of the sums decides the boundary
+    at = new_app(data="wikipedia_students", lr="1000").run()
+    (caption,) = [c.value for c in at.caption if c.value.startswith("At step 2,000")]
+    assert caption.endswith("rounding decides the run's state: these figures are the state "
+                            "as this page computed it, and the same run summed in another "
+                            "order reaches others."), caption
+    at = new_app(data="wikipedia_students", lr="0.5").run()  # a run rounding does not decide
+    (caption,) = [c.value for c in at.caption if c.value.startswith("At step")]
+    assert "rounding decides" not in caption
