@@ -44,11 +44,23 @@ def _joined_lines(terms: list[str], per_line: int) -> list[str]:
     return [" + ".join(terms[k:k + per_line]) for k in range(0, len(terms), per_line)]
 
 
+def _wrapped(text: str) -> bool:
+    """Whether the whole of ``text`` is one group in parentheses: "(-0.5)", not "(-1) · 2"."""
+    depth = 0
+    for k, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return char == ")" and k == len(text) - 1
+    return False
+
+
 def _sum_lines(prefix: str, n_terms: int, term: Callable[[int], str], suffix: str = "",
                per_line: int = 2) -> list[str]:
     r"""``prefix(t_0 + t_1 + \cdots + t_{n-1})suffix``, term ``i`` written by ``term(i)``,
     broken after every ``per_line`` terms so a phone's width holds each line. A long sum shows
     its first two terms, a ``\cdots`` and the last: only those are written."""
+    if n_terms == 1 and _wrapped(only := term(0)):  # one term in its own parentheses: not
+        return [f"{prefix}{only}{suffix}"]  # "1/1 ((< 5e-324))" (a walk)
     if n_terms > 3:
         terms = [term(0), term(1), r"\cdots", term(n_terms - 1)]
     else:

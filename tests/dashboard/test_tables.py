@@ -199,3 +199,17 @@ def test_a_subnormal_number_is_shown_to_the_digits_it_holds():
     shown = at.dataframe[0].value
     assert shown["loss"].tolist() == ["5e-324", "0.25"]
     assert shown["plain"].tolist() == [0.5, 1e-300]
+
+
+def test_a_sum_of_one_term_in_parentheses_is_not_wrapped_twice():
+    """Found by a walk: the one student far out read J = 1/1 ((< 5×10⁻³²⁴)). One term that is
+    a group of its own is not wrapped again; a term that needs the sum's parentheses (a
+    product, a bare number) keeps them."""
+    from dashboard.formulas import _sum_lines
+
+    assert _sum_lines(r"\frac{1}{1}", 1, lambda i: "(< 5)") == [r"\frac{1}{1}(< 5)"]
+    assert _sum_lines(r"\frac{1}{1}", 1, lambda i: r"(-1) \cdot 3") == [
+        r"\frac{1}{1}\left((-1) \cdot 3\right)"]
+    assert _sum_lines(r"\frac{1}{1}", 1, lambda i: "0.5") == [r"\frac{1}{1}\left(0.5\right)"]
+    assert _sum_lines(r"\frac{1}{2}", 2, lambda i: "(-1)") == [
+        r"\frac{1}{2}\left((-1) + (-1)\right)"]
