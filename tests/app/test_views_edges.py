@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import logreg_core as lc
@@ -519,3 +520,37 @@ def test_your_curve_among_the_rates_is_the_first_screens_run(new_app):
     assert f"η = 2.2: {plain(headline)}" in plain(overlay), (headline, overlay)
     yours = plain(overlay).split("η = 2.2: ")[1].split(" η = ")[0]
     assert "not moved since" not in yours and ".;" not in overlay
+
+
+def test_your_path_is_drawn_over_the_others_and_no_mark_has_a_path_colour(new_app):
+    """The iris petals with the other optimizers' paths: the white path ("the white path is
+    your run", says the caption) lay under Adam's and Newton's, all but hidden, and the
+    start, step and best-fit marks were the vermilion of Adam's path (a visual walk). In the
+    spec: your run's path is the last path layer and white, the marks come after it, and
+    their fill is no path's colour, in the plot or in its legend."""
+    at = new_app(data="iris_petals", tab="landscape").run()
+    (chart,) = [e for e in at.get("vega_lite_chart") if e.proto.id.endswith("landscape_chart")]
+    spec = json.loads(chart.proto.spec)
+    frames = {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pandas()
+              for d in chart.proto.datasets}
+    data = [frames[layer["data"]["name"]] for layer in spec["layer"]]
+    paths = [k for k, f in enumerate(data) if "run" in f]
+    drawn = [(k, spec["layer"][k]["mark"]) for k in paths  # not the black halo under yours
+             if spec["layer"][k]["mark"].get("color") != "#000000"]
+    *others, (last, mine) = drawn
+    assert set(data[last]["run"]) == {"gradient descent (your run)"}
+    assert mine["color"] == "#FFFFFF" and "The white path is your run" in page_text(at)
+    colours = {mine["color"]}
+    for k, _ in others:
+        scale = spec["layer"][k]["encoding"]["color"]["scale"]
+        assert set(data[k]["run"]) == set(scale["domain"]) and len(scale["domain"]) == 5
+        colours |= set(scale["range"])
+    assert "Adam (η = 1)" in set(data[others[0][0]]["run"])
+    (marks,) = [k for k, f in enumerate(data) if "what" in f]
+    assert marks == len(spec["layer"]) - 1 > last  # over every path
+    mark = spec["layer"][marks]["mark"]  # the legend's symbols take the mark's own colours
+    fill = mark["fill"]
+    assert mark["filled"] and "fill" not in spec["layer"][marks]["encoding"]
+    assert "symbolFillColor" not in spec["layer"][marks]["encoding"]["shape"]["legend"]
+    assert set(data[marks]["what"]) == {"start", "step 200", "best fit"}
+    assert fill.upper() not in {c.upper() for c in colours}, (fill, colours)
