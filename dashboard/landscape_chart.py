@@ -7,10 +7,19 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .charts import FIT_WIDTH, LOG_FLOOR, MARKER_COLOR, RUN_COLORS, linear_ticks, title_text
+from .charts import FIT_WIDTH, LOG_FLOOR, RUN_COLORS, linear_ticks, title_text
 
 #: The name of the heatmap's click selection (named, so the spec is the same on every rerun).
 START_PARAM = "start_at"
+#: The learner's own path: white over a dark halo, on every colour of the heatmap.
+MINE_COLOR = "#FFFFFF"
+#: The other optimizers' paths, in the registry's order (the overlay's run colours after the
+#: first, so each optimizer has the colour it has in the optimizers' chart).
+OTHER_COLORS = RUN_COLORS[1:]
+#: The start, the inspected step and the best fit: Okabe-Ito's yellow outlined in black, a
+#: colour no path has (they were the vermilion of Adam's path), bright on the heatmap's dark
+#: cells and the dark theme's legend, outlined on its yellow cells and the light theme's.
+MARK_FILL, MARK_STROKE = "#F0E442", "#000000"
 
 
 def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks: pd.DataFrame,
@@ -19,7 +28,9 @@ def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks:
 
     Cells overlap their neighbours, so no background shows through as stripes between them.
     The learner's own run (the first in ``paths``) is white over a dark halo, so it stands out
-    on every colour of the heatmap, on light and dark pages alike.
+    on every colour of the heatmap, on light and dark pages alike, and drawn over the other
+    runs; the marks (start, inspected step, best fit) are yellow outlined in black, a colour no
+    path has, over everything.
 
     Parameters
     ----------
@@ -66,44 +77,49 @@ def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks:
         color="white", opacity=0.5, strokeWidth=1, clip=True).encode(x=x, y=y, x2="a2:Q",
                                                                      y2="c2:Q")
     runs = list(dict.fromkeys(paths["run"]))
-    colors = ["#FFFFFF", *RUN_COLORS[1:]]
-    colors = [colors[k % len(colors)] for k in range(len(runs))]
     encode = dict(x=x, y=y, order="step:Q", detail="run:N")
+    tooltip = ["run:N", alt.Tooltip("step:Q", format=","), alt.Tooltip("loss:Q", format=".4g"),
+               alt.Tooltip("a:Q", title=title_text(names[0]), format=".4g"),
+               alt.Tooltip("c:Q", title=title_text(names[1]), format=".4g")]
     mine = paths[paths["run"] == runs[0]] if runs else paths
-    halo = alt.Chart(mine).mark_line(color="#000000", strokeWidth=5, opacity=0.7,
-                                     clip=True).encode(**encode)
-    path = alt.Chart(paths).mark_line(
-        point=alt.OverlayMarkDef(size=14, clip=True), strokeWidth=2.5, clip=True
-    ).encode(
-        **encode,
-        color=alt.Color("run:N", sort=runs, title=None, scale=alt.Scale(domain=runs,
-                                                                      range=colors),
-                        # the learner's white path would be a white swatch on white: the
-                        # caption names it, the legend the others
-                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=300,
-                                          values=runs[1:]) if len(runs) > 1 else None),
-        tooltip=["run:N", alt.Tooltip("step:Q", format=","), alt.Tooltip("loss:Q", format=".4g"),
-                 alt.Tooltip("a:Q", title=title_text(names[0]), format=".4g"),
-                 alt.Tooltip("c:Q", title=title_text(names[1]), format=".4g")],
-    )
-    layers = [heat, contours, halo, path]
+    # The other runs first, the learner's on top: in one layer, drawn in the runs' order, the
+    # white path lay under Adam's and Newton's and was all but hidden (a visual walk).
+    layers = [heat, contours]
+    if len(runs) > 1:
+        colors = [OTHER_COLORS[k % len(OTHER_COLORS)] for k in range(len(runs) - 1)]
+        layers.append(alt.Chart(paths[paths["run"] != runs[0]]).mark_line(
+            point=alt.OverlayMarkDef(size=14, clip=True), strokeWidth=2.5, clip=True
+        ).encode(**encode, tooltip=tooltip, color=alt.Color(
+            "run:N", sort=runs[1:], title=None,
+            scale=alt.Scale(domain=runs[1:], range=colors),
+            # the learner's white path is no swatch in it (white on white): the caption names it
+            legend=alt.Legend(orient="bottom", columns=1, labelLimit=300))))
+    layers += [
+        alt.Chart(mine).mark_line(color="#000000", strokeWidth=5, opacity=0.7,
+                                  clip=True).encode(**encode),
+        alt.Chart(mine).mark_line(
+            color=MINE_COLOR, point=alt.OverlayMarkDef(size=14, clip=True, color=MINE_COLOR),
+            strokeWidth=2.5, clip=True).encode(**encode, tooltip=tooltip),
+    ]
     if ray is not None:  # white dashes over a dark halo, like the learner's own path
         layers += [alt.Chart(ray).mark_line(color="#000000", strokeWidth=5, opacity=0.6,
                                             clip=True).encode(x=x, y=y),
-                   alt.Chart(ray).mark_line(color="#FFFFFF", strokeDash=[8, 5],
+                   alt.Chart(ray).mark_line(color=MINE_COLOR, strokeDash=[8, 5],
                                             strokeWidth=2.5, clip=True).encode(x=x, y=y)]
     layers.append(alt.Chart(marks).mark_point(
-        size=260, filled=True, stroke="black", strokeWidth=1.5, clip=True
+        size=260, filled=True, opacity=1, fill=MARK_FILL, stroke=MARK_STROKE, strokeWidth=1.5,
+        clip=True
     ).encode(
         x=x, y=y,
-        # the legend's symbols filled as the marks are (Vega's default, black on black
-        # outlines, all but vanished on the dark theme)
+        # the legend's symbols drawn as the marks are, outline and all, from the mark's own
+        # fill and stroke (Vega's default, black on black outlines, all but vanished on the
+        # dark theme; a fill and stroke encoded as values lost the outline, and 0.7 opaque
+        # the yellow was pale on the light theme's white)
         shape=alt.Shape("what:N", legend=alt.Legend(orient="bottom", title=None,
-                                                    symbolFillColor=MARKER_COLOR,
-                                                    symbolStrokeColor=MARKER_COLOR),
+                                                    symbolOpacity=1, symbolSize=150,
+                                                    symbolStrokeWidth=1),
                         scale=alt.Scale(domain=list(marks["what"]),
                                         range=["circle", "cross", "diamond"][:len(marks)])),
-        fill=alt.value(MARKER_COLOR),
         tooltip=["what:N", alt.Tooltip("a:Q", format=".4g"), alt.Tooltip("c:Q", format=".4g")],
     ))
     # the legends below the plot one above the other: side by side they ran off a phone's

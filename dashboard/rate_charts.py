@@ -11,6 +11,7 @@ overlapped and were cut at the right edge, on a desktop and on a phone).
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import altair as alt
 import numpy as np
@@ -121,45 +122,87 @@ def loss_cap(frame: pd.DataFrame, column: str = "loss") -> float | None:
     return top * CAP_HEADROOM if top > 0 else None
 
 
+def loss_axis(frame: pd.DataFrame, log_scale: bool = True) -> tuple[float, float]:
+    """The loss axis `curves_chart` draws for ``frame`` (from `curves_frame`): from the lowest
+    loss to the highest, or, where a diverging run would stretch it, from a little below the
+    lowest to the cap (`loss_cap`); on a log axis a loss below `LOG_FLOOR` counts as it."""
+    loss = np.maximum(frame["loss"], LOG_FLOOR) if log_scale else frame["loss"]
+    low, high = float(loss.min()), float(loss.max())
+    cap = loss_cap(frame.assign(loss=loss))
+    return (low, high) if cap is None else (low / 1.5 if log_scale else low, cap)
+
+
 #: Two curves closer than this share of a chart's loss axis at every step draw as one line.
 COINCIDE_SHARE = 0.01
 
 
-def coinciding(curves: dict[str, np.ndarray], log_scale: bool = True
-               ) -> list[tuple[str, str, float]]:
-    """The pairs of curves that lie on each other at the chart's scale: at every step both
-    have, they are closer than `COINCIDE_SHARE` of the axis's span (in log10 on a log axis).
-    In the optimizers' chart momentum's line was hidden under Nesterov's, a name in the
-    legend with no line to see (a visual walk).
+class Overlap(NamedTuple):
+    """Two curves that lie on each other on a chart's axis (see `coinciding`)."""
+
+    a: str
+    b: str
+    #: The largest ratio of the two losses at a step where both are on the chart, at least 1.
+    ratio: float
+    #: Steps (of those both have) where both are on the chart, below its top.
+    shown: int
+    #: Steps both have; at each of the others at least one is above the chart's top.
+    steps: int
+
+
+def coinciding(curves: dict[str, np.ndarray], domain: tuple[float, float],
+               log_scale: bool = True) -> list[Overlap]:
+    """The pairs of curves that lie on each other on the axis the chart draws: at every step
+    both have, they are closer than `COINCIDE_SHARE` of the axis's span (in log10 on a log
+    axis), each clipped to the axis as the chart clips its lines. Steps where both are above
+    the axis's top draw nothing; a curve that has ended (nan, an overflow) where the other is
+    on the chart is apart from it. In the optimizers' chart momentum's line was hidden under
+    Nesterov's, a name in the legend with no line to see (a visual walk); with a run
+    overflowing at 1e+307, judged on the curves' own range of 300 decades, lines apart on
+    an axis capped at 39 were said to lie on each other.
 
     Parameters
     ----------
     curves : dict of name -> ndarray of shape (n_steps + 1,)
         Losses (nan after an overflow).
+    domain : (low, high)
+        The chart's loss axis (`loss_axis`).
     log_scale : bool
 
     Returns
     -------
-    list of (name, name, ratio)
-        In the curves' order; ``ratio``: the largest ratio of the two losses at one step,
-        at least 1.
+    list of Overlap
+        In the curves' order; none for a pair with a loss of 0, or never both on the chart.
     """
-    def axis(v: np.ndarray) -> np.ndarray:
-        v = v[np.isfinite(v)]
-        return np.log10(np.maximum(v, LOG_FLOOR)) if log_scale else v
+    low, high = domain
+    if log_scale:
+        span = math.log10(high) - math.log10(low) if 0 < low <= high else 0.0
+    else:
+        span = high - low
+    if not (math.isfinite(span) and span > 0):
+        return []
 
-    shown = np.concatenate([axis(np.asarray(c, float)) for c in curves.values()] or [[0.0]])
-    span = float(np.ptp(shown)) if shown.size else 0.0
+    def drawn(v: np.ndarray) -> np.ndarray:
+        v = np.clip(v, low, high)
+        return np.log10(v) if log_scale else v
+
     pairs, names = [], list(curves)
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             n = min(len(curves[a]), len(curves[b]))
             x, y = np.asarray(curves[a][:n], float), np.asarray(curves[b][:n], float)
-            if n < 2 or not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))) or span == 0:
+            either = np.flatnonzero(np.isfinite(x) | np.isfinite(y))
+            n = either[-1] + 1 if either.size else 0  # no step where both have ended
+            x, y = x[:n], y[:n]
+            off_x, off_y = ~(x <= high), ~(y <= high)  # above the top, or ended (nan)
+            on, off = ~off_x & ~off_y, off_x & off_y
+            ended = ~np.isfinite(x) | ~np.isfinite(y)
+            if n < 2 or not on.any() or np.any(ended & ~off):
                 continue
-            if np.max(np.abs(axis(x) - axis(y))) < COINCIDE_SHARE * span and np.all(
-                    (x > 0) & (y > 0)):
-                pairs.append((a, b, float(np.max(np.maximum(x / y, y / x)))))
+            seen = ~off  # where at least one line is drawn: finite both, by the test above
+            gap = np.abs(drawn(x[seen]) - drawn(y[seen]))
+            if np.all(gap < COINCIDE_SHARE * span) and np.all((x[on] > 0) & (y[on] > 0)):
+                ratio = float(np.max(np.maximum(x[on] / y[on], y[on] / x[on])))
+                pairs.append(Overlap(a, b, ratio, int(on.sum()), n))
     return pairs
 
 
@@ -178,15 +221,13 @@ def curves_chart(frame: pd.DataFrame, title: str, log_scale: bool = True) -> alt
     labels = list(dict.fromkeys(frame.sort_values("order")["label"]))
     colors = [RUN_COLORS[k % len(RUN_COLORS)] for k in range(len(labels))]
     cap = loss_cap(frame)
-    # no "nice" log axis: it would round out to whole decades and squeeze the curves
-    scale = {"type": "log", "nice": False} if log_scale else {"zero": False}
-    if cap is not None:
-        low = float(frame["loss"].min())
-        scale["domain"] = [low / 1.5 if log_scale else low, cap]
+    # no "nice" axis: it would round out to whole decades and squeeze the curves; the domain
+    # given, so what `coinciding` judges on is what is drawn
+    low, high = loss_axis(frame, log_scale)
+    scale = {"type": "log" if log_scale else "linear", "nice": False, "domain": [low, high]}
     x = alt.X("step:Q", title="step",
               axis=alt.Axis(values=small_steps(frame["step"].max()), format="d")
               if frame["step"].max() <= SMALL_STEPS else alt.Undefined)
-    low, high = scale.get("domain", (float(frame["loss"].min()), float(frame["loss"].max())))
     ticks = log_ticks(low, high) if log_scale and 0 < low < high else []
     axis = alt.Axis(values=ticks, format="~g", **HUGE_LABELS) if ticks else alt.Axis(
         **HUGE_LABELS)

@@ -9,6 +9,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
@@ -40,6 +41,12 @@ def frames_with(at: AppTest, *columns: str) -> list:
     """Every chart dataset that has all these columns."""
     return [f for frames in chart_datasets(at) for f in frames
             if all(c in f.columns for c in columns)]
+
+
+def landscape_paths(at: AppTest):
+    """Every descent path the landscape draws, one frame (columns run, step, a, c, loss): the
+    other optimizers' paths and yours are separate datasets, yours drawn over theirs."""
+    return pd.concat(frames_with(at, "run", "a", "c"), ignore_index=True)
 
 
 def loss_curve(at: AppTest) -> dict:

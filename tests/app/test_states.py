@@ -25,7 +25,15 @@ from dashboard import fields, lesson
 from dashboard.tabs import TABS
 from dashboard.text import fmt, fmt_apart
 from tests.app import chains
-from tests.app.helpers import build, frames_with, open_view, page_text, plain, player
+from tests.app.helpers import (
+    build,
+    frames_with,
+    landscape_paths,
+    open_view,
+    page_text,
+    plain,
+    player,
+)
 from tests.app.test_lesson import descend, expected, lesson_data
 from tests.core.test_regimes import expected_kinds, reference
 
@@ -304,7 +312,7 @@ def check_landscape_frame(at, query):
     (cells,) = frames_with(at, "log10 loss")
     a_low, a_high, c_low, c_high = (cells["a"].min(), cells["a2"].max(), cells["c"].min(),
                                     cells["c2"].max())
-    paths = max(frames_with(at, "run", "a", "c"), key=len)
+    paths = landscape_paths(at)
     leaves = {run for run, path in paths.groupby("run")
               if not (path["a"].between(a_low, a_high).all()
                       and path["c"].between(c_low, c_high).all())}

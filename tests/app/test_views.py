@@ -19,6 +19,7 @@ from tests.app.helpers import (
     component_data,
     frames_with,
     inspect,
+    landscape_paths,
     metric,
     open_view,
     page_text,
@@ -54,9 +55,10 @@ def test_landscape_shows_core_losses_and_the_run(new_app):
     for _, cell in cells.sample(15, random_state=0).iterrows():
         a, c = (cell["a"] + cell["a2"]) / 2, (cell["c"] + cell["c2"]) / 2
         assert cell["loss"] == pytest.approx(lc.mean_loss(data.X, data.y, [a], c), rel=1e-9)
-    paths = max(frames_with(at, "run", "a", "c"), key=len)  # every path (the halo: yours)
+    paths = landscape_paths(at)
     mine = paths[paths["run"] == "gradient descent (your run)"]
     steps = mine["step"].to_numpy()
+    assert steps[0] == 0 and steps[-1] == 200  # not an empty frame, compared with nothing
     assert mine["a"].to_numpy() == pytest.approx(history.weights[steps, 0])
     assert mine["c"].to_numpy() == pytest.approx(history.bias[steps])
     assert {"momentum (β = 0.9)", "Newton's method", "Adam (η = 0.5)"} <= set(paths["run"])
@@ -71,7 +73,7 @@ def test_landscape_frames_your_run_and_names_the_paths_that_leave_it(new_app):
     (cells,) = frames_with(at, "log10 loss")
     a_low, a_high = cells["a"].min(), cells["a2"].max()
     c_low, c_high = cells["c"].min(), cells["c2"].max()
-    paths = max(frames_with(at, "run", "a", "c"), key=len)
+    paths = landscape_paths(at)
     mine = paths[paths["run"] == "gradient descent (your run)"]
     assert a_low <= mine["a"].min() and mine["a"].max() <= a_high
     assert c_low <= mine["c"].min() and mine["c"].max() <= c_high
@@ -94,7 +96,7 @@ def test_every_path_that_leaves_the_landscape_is_named(new_app, query):
     (cells,) = frames_with(at, "log10 loss")
     low = np.array([cells["a"].min(), cells["c"].min()])
     high = np.array([cells["a2"].max(), cells["c2"].max()])
-    paths = max(frames_with(at, "run", "a", "c"), key=len)
+    paths = landscape_paths(at)
     outside = {run: path[["a", "c"]].to_numpy() for run, path in paths.groupby("run")
                if np.any((path[["a", "c"]].to_numpy() < low) | (path[["a", "c"]].to_numpy()
                                                                 > high))}

@@ -7,11 +7,12 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import logreg_core as lc
 from dashboard.text import fmt
-from tests.app.helpers import frames_with, page_text, plain, table
+from tests.app.helpers import chart_datasets, frames_with, page_text, plain, table
 
 
 @pytest.mark.parametrize("query", [
@@ -291,6 +292,45 @@ def test_the_optimizers_view_names_the_lines_that_lie_on_each_other(new_app):
         f"scale: their losses differ by at most {round(100 * (ratio - 1))}% at any step."]
 
 
+
+def test_lines_said_to_lie_on_each_other_do_on_the_axis_drawn(new_app):
+    """The 5 points at λ = 100: four runs overflow near 1e+307 and the loss axis stops at
+    39.49, where Adam starts near 13 and Newton's method stays at 0.67; the page said four
+    pairs lay on each other, "their losses differ by at most 3030%", judging on the curves'
+    own 300 decades. By hand from the chart's dataset and the domain its spec draws: a pair
+    is named where at each step the two lines, clipped to the axis as Vega clips them, are
+    less than 1% of its span (in decades) apart, or both above its top; the losses compared
+    where both are on the chart. Newton's 26 iterations meet the others' first 26 steps."""
+    at = new_app(data="five_points", l2="100", tab="optimizers").run()
+    (index,) = [k for k, e in enumerate(at.get("vega_lite_chart"))
+                if json.loads(e.proto.spec)["title"]["text"].startswith("Loss per step")]
+    spec = json.loads(at.get("vega_lite_chart")[index].proto.spec)
+    low, high = spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
+    assert spec["layer"][0]["mark"]["clip"] is True and high == pytest.approx(39.49, abs=0.01)
+    (lines,) = [f for f in chart_datasets(at)[index] if "series" in f and "note" not in f]
+    plain_runs = [r for r, f in lines.groupby("run", sort=False) if f["series"].nunique() == 1]
+    assert "Adam (η = 0.5)" not in plain_runs  # its zig-zag drawn as two lines: apart anyway
+    span = math.log10(high) - math.log10(low)
+    expected = []
+    for i, a in enumerate(plain_runs):
+        for b in plain_runs[i + 1:]:
+            both = lines[lines["run"] == a].merge(lines[lines["run"] == b], on="step")
+            x, y = both["loss_x"].to_numpy(), both["loss_y"].to_numpy()
+            drawn = ~((x > high) & (y > high))
+            gap = np.abs(np.log10(np.clip(x, low, high)) - np.log10(np.clip(y, low, high)))
+            if np.all(gap[drawn] < 0.01 * span):
+                on = (x <= high) & (y <= high)
+                assert np.all(x[on] == y[on])  # the same start and the same first step
+                expected.append(
+                    f"The lines of {a} and {b} lie on each other at this scale: their losses "
+                    f"are the same at the {on.sum()} steps where both are on the chart; at "
+                    f"the other {len(x) - on.sum()} steps at least one is above its top "
+                    f"({high:.4g}).")
+    assert [c.value for c in at.caption if "lie on each other" in c.value] == expected
+    # gradient descent, momentum and Nesterov: 0.693, 1.79, then off the chart for good;
+    # mini-batch SGD's one sample gives 29.7 at step 1, 1.2 decades above theirs
+    assert len(expected) == 3 and not any("mini-batch" in e for e in expected)
+
 def test_derivatives_whose_every_term_underflowed_read_their_exact_value(new_app):
     """The one student after one step at η = 100: z = 2338, and every error term p − y is
     below the smallest double. The per-sample table read -4.346e-1016 while its sums and
@@ -522,3 +562,37 @@ def test_a_chaotic_states_boundary_says_rounding_decides_it(new_app):
     at = new_app(data="wikipedia_students", lr="0.5").run()  # a run rounding does not decide
     (caption,) = [c.value for c in at.caption if c.value.startswith("At step")]
     assert "rounding decides" not in caption
+
+
+def test_your_path_is_drawn_over_the_others_and_no_mark_has_a_path_colour(new_app):
+    """The iris petals with the other optimizers' paths: the white path ("the white path is
+    your run", says the caption) lay under Adam's and Newton's, all but hidden, and the
+    start, step and best-fit marks were the vermilion of Adam's path (a visual walk). In the
+    spec: your run's path is the last path layer and white, the marks come after it, and
+    their fill is no path's colour, in the plot or in its legend."""
+    at = new_app(data="iris_petals", tab="landscape").run()
+    (chart,) = [e for e in at.get("vega_lite_chart") if e.proto.id.endswith("landscape_chart")]
+    spec = json.loads(chart.proto.spec)
+    frames = {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pandas()
+              for d in chart.proto.datasets}
+    data = [frames[layer["data"]["name"]] for layer in spec["layer"]]
+    paths = [k for k, f in enumerate(data) if "run" in f]
+    drawn = [(k, spec["layer"][k]["mark"]) for k in paths  # not the black halo under yours
+             if spec["layer"][k]["mark"].get("color") != "#000000"]
+    *others, (last, mine) = drawn
+    assert set(data[last]["run"]) == {"gradient descent (your run)"}
+    assert mine["color"] == "#FFFFFF" and "The white path is your run" in page_text(at)
+    colours = {mine["color"]}
+    for k, _ in others:
+        scale = spec["layer"][k]["encoding"]["color"]["scale"]
+        assert set(data[k]["run"]) == set(scale["domain"]) and len(scale["domain"]) == 5
+        colours |= set(scale["range"])
+    assert "Adam (η = 1)" in set(data[others[0][0]]["run"])
+    (marks,) = [k for k, f in enumerate(data) if "what" in f]
+    assert marks == len(spec["layer"]) - 1 > last  # over every path
+    mark = spec["layer"][marks]["mark"]  # the legend's symbols take the mark's own colours
+    fill = mark["fill"]
+    assert mark["filled"] and "fill" not in spec["layer"][marks]["encoding"]
+    assert "symbolFillColor" not in spec["layer"][marks]["encoding"]["shape"]["legend"]
+    assert set(data[marks]["what"]) == {"start", "step 200", "best fit"}
+    assert fill.upper() not in {c.upper() for c in colours}, (fill, colours)

@@ -13,6 +13,7 @@ import pytest
 
 import logreg_core as lc
 from dashboard import charts, landscape_chart, rate_charts
+from dashboard.views.optimizers import overlap_sentence
 from logreg_core import landscape
 
 
@@ -295,11 +296,48 @@ def test_curves_that_lie_on_each_other_are_found_at_the_charts_scale():
     t = np.arange(101.0)
     falling = 10.0 ** (-t / 10)
     curves = {"a": falling, "b": falling * 1.03, "c": falling * 3.0}
-    assert rate_charts.coinciding(curves) == [("a", "b", pytest.approx(1.03))]
-    assert rate_charts.coinciding({"a": falling, "b": falling.copy()}) == [("a", "b", 1.0)]
+    axis = rate_charts.loss_axis(rate_charts.curves_frame(curves, dict.fromkeys(curves,
+                                                                            "converging")))
+    assert axis == (1e-10, 3.0)  # the curves' own range: no run diverges
+    assert rate_charts.coinciding(curves, axis) == [("a", "b", pytest.approx(1.03), 101, 101)]
+    same = {"a": falling, "b": falling.copy()}
+    assert rate_charts.coinciding(same, (1e-10, 1.0)) == [("a", "b", 1.0, 101, 101)]
     # on a linear axis from 0 to 1, 0.001 apart is one line, and 1e-10 against 1e-9 too
     near = {"a": falling, "b": falling + 0.001}
-    assert [pair[:2] for pair in rate_charts.coinciding(near, log_scale=False)] == [("a", "b")]
+    assert [pair[:2] for pair in rate_charts.coinciding(near, (1e-10, 1.001),
+                                                        log_scale=False)] == [("a", "b")]
+
+
+def test_lines_lie_on_each_other_only_on_the_axis_drawn():
+    """An axis capped at 10 from 0.1 (two decades: 1% is 0.02 decades, a factor of 1.047):
+    runs that leave it draw nothing above it, whatever their losses there (judged on their
+    own range, 1e+9 and 1e+300 are 9 decades apart of 300, and a loss of 2 beside 20 was "on
+    each other"). Steps where one line is on the chart and the other ended (an overflow,
+    nan) are apart; ratios count only where both are on the chart."""
+    curves = {"a": np.array([1.0, 2, 1e3, 1e6]), "b": np.array([1.0, 2, 2e3, 1e9]),
+              "c": np.array([1.0, 2.5, 1e3, 1e6]), "d": np.array([1.0, 2, 9.99, 1e300]),
+              "e": np.array([1.0, 2, np.nan, np.nan]), "f": np.array([1.0, 20, 1e3, 1e300])}
+    found = rate_charts.coinciding(curves, (0.1, 10.0))
+    # c at step 1: log10(2.5 / 2) = 0.097 decades; d at step 2: 0.0004 below the top;
+    # e ended where d is still drawn; f at step 1: 20 is above the top, 2 is not
+    assert [(p.a, p.b, p.ratio, p.shown, p.steps) for p in found] == [
+        ("a", "b", 1.0, 2, 4), ("a", "d", 1.0, 2, 4), ("a", "e", 1.0, 2, 4),
+        ("b", "d", 1.0, 2, 4), ("b", "e", 1.0, 2, 4)]
+    assert overlap_sentence(found[0], (0.1, 10.0)) == (
+        "The lines of a and b lie on each other at this scale: their losses are the same at "
+        "the 2 steps where both are on the chart; at the other 2 steps at least one is above "
+        "its top (10).")
+    # on an axis of 10 decades a factor of 1.2 (0.079 decades) draws as one line, and the
+    # sentence says so; of 100 decades, a factor of 2.5 (0.4 decades)
+    falling = 10.0 ** -np.arange(1.0, 11)
+    (wide,) = rate_charts.coinciding({"x": falling, "y": falling * 1.2}, (1e-10, 1.0))
+    assert overlap_sentence(wide, (1e-10, 1.0)) == (
+        "The lines of x and y lie on each other at this scale: at every step they are less "
+        "than 1% of the axis's height apart (it spans 10 decades), though their losses differ "
+        "by up to 20%.")
+    (wider,) = rate_charts.coinciding({"x": falling, "y": falling * 2.5}, (1e-100, 1.0))
+    assert overlap_sentence(wider, (1e-100, 1.0)).endswith(
+        "(it spans 100 decades), though their losses differ by up to a factor of 2.5.")
 
 
 def test_log_ticks_up_to_the_largest_double_raise_nothing():
