@@ -333,7 +333,10 @@ def max_margin_direction(X, y, max_iter: int = 100_000) -> np.ndarray | None:
     -------
     ndarray of shape (n_features + 1,) or None
         The unit vector (w, b), bias last; None when no line splits the classes with a
-        positive margin (overlapping classes, or samples exactly on every splitting line).
+        positive margin (overlapping classes, or samples exactly on every splitting line),
+        and where the margin problem is beyond double precision: features of 1e-300 beside
+        the bias's 1 put the separator's w near 2e300, whose square overflows (`fit_exact`
+        tells separable classes in any units; the landscape then draws no direction).
 
     Raises
     ------

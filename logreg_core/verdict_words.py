@@ -112,7 +112,7 @@ def never_changed(v):
     though = ", though," if v.theory else ""
     return (f"in double precision{though} the loss never changed in {count(v.steps, 'step')}: "
             "the parameters (w, b) moved, but every change that made to the loss was lost to "
-            f"rounding, and it computes as the same double, {v.final!r}, at every step")
+            f"rounding, and it computes as the same double, {float(v.final)!r}, at every step")
 
 
 def _quiet(v, n):
