@@ -313,8 +313,9 @@ def learning_rate_story(ctx: ViewContext, sweep) -> str:
             "oscillating, or with L2 it can grow until the numbers overflow.")
     else:
         ended_lower = int(np.sum(sweep.final_loss < sweep.loss[:, 0]))
-        lower = (f"{ended_lower} of the {len(sweep.learning_rates)} swept rates end below "
-                 "where they started.")
+        lower = (f"{ended_lower} of the {len(sweep.learning_rates)} swept rates "
+                 f"{'ends below where it' if ended_lower == 1 else 'end below where they'} "
+                 "started.")
         parts.append(  # (no "no best fit" where it exists and could not be computed: λ > 0)
             f"**No local limit.** {limits.reason} " + (
                 f"With no best fit to overshoot, a large rate can only zig-zag on the way: "
