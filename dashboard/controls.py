@@ -139,10 +139,18 @@ def _name_of(key: str, names) -> str:
 
 def l2_input(where) -> None:
     where.number_input("L2 strength λ", min_value=0.0, max_value=fields.L2_MAX, format="%g",
-                       step=0.01, key="l2",
+                       step=0.01, key="l2", on_change=state.on_l2_changed,
                        help="λ (lambda), a penalty on large weights: adds λ/2·‖w‖² to the "
                             "loss (the bias is not penalized). "
-                            "λ = 1/(C·n) is scikit-learn's C.", **PERSIST)
+                            "λ = 1/(C·n) is scikit-learn's C. 0, or from "
+                            f"{link_number(fields.L2_MIN)} up.", **PERSIST)
+    typed = st.session_state.pop(state.L2_RAISED, None)
+    if typed is not None:
+        where.warning(
+            f"λ = {link_number(typed)} is below {link_number(fields.L2_MIN)}, the smallest "
+            f"positive L2 strength the page takes, so λ is {link_number(fields.L2_MIN)}: near "
+            "1e-308 λ, 2/λ and the best fit's loss leave the range of double precision, and "
+            "the best fit may not be computable. Type 0 for no penalty.", icon=":material/block:")
 
 
 def digits_select(where) -> None:

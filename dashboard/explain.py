@@ -324,10 +324,13 @@ def learning_rate_story(ctx: ViewContext, sweep) -> str:
             "oscillating, or with L2 it can grow until the numbers overflow.")
     else:
         ended_lower = int(np.sum(sweep.final_loss < sweep.loss[:, 0]))
-        parts.append(
-            f"**No local limit.** {limits.reason} With no best fit to overshoot, a large rate "
-            f"can only zig-zag on the way: {ended_lower} of the {len(sweep.learning_rates)} "
-            "swept rates end below where they started.")
+        lower = (f"{ended_lower} of the {len(sweep.learning_rates)} swept rates "
+                 f"{'ends below where it' if ended_lower == 1 else 'end below where they'} "
+                 "started.")
+        parts.append(  # (no "no best fit" where it exists and could not be computed: λ > 0)
+            f"**No local limit.** {limits.reason} " + (
+                f"With no best fit to overshoot, a large rate can only zig-zag on the way: "
+                f"{lower}" if limits.no_optimum else lower[0].upper() + lower[1:]))
     parts.append(
         "**Small rates are slow.** Each step moves η times the gradient, so for small η the "
         "path barely depends on η except in its speed: halve η and every stretch of the "

@@ -52,6 +52,15 @@ STEPS_MAX = 100_000
 PARAM_SLIDER_LIMIT = 10.0  # sliders for starting weights and bias run over [-10, 10]
 PARAM_MAX = 1000.0  # typed or linked starting values may go up to this magnitude
 L2_MAX = 100.0
+#: The smallest positive L2 strength λ a link or the L2 box takes (0 is taken too). With λ > 0
+#: the loss has a best fit, and on separable data a tiny λ puts it far out, with a loss of
+#: about λ/2·‖w‖²: on the 5 points 9.3e-295 at λ = 1e-300 (w = 1,364). Below about 1e-308,
+#: the smallest normal double, λ and that loss lose digits, 2/λ overflows, and Newton's method
+#: cannot reach the best fit (on the 5 points from λ = 1e-315 on; at 5e-324 the page said "there
+#: is no best fit"): the page would have nothing true to say of it. 1e-300 stays eight decades
+#: clear of that edge, and every built-in data set's best fit is computed there
+#: (tests/core/test_limits.py).
+L2_MIN = 1e-300
 DIGITS_MIN, DIGITS_MAX, DIGITS_DEFAULT = 2, 10, 4
 SWEEP_COUNT_DEFAULT, SWEEP_COUNT_MIN, SWEEP_COUNT_MAX = 40, 30, 60
 MOMENTUM_MAX = 0.99
@@ -140,13 +149,19 @@ class Number:
     low: Bound
     high: Bound
     whole: bool = False
+    #: Where set, 0 or a number from it up: the values between 0 and it are refused (the L2
+    #: strength, `L2_MIN`).
+    positive_from: float | None = None
 
     def bounds(self, values: Mapping[str, Any], sizes: Sizes) -> tuple[float, float]:
         return _bound(self.low, values, sizes), _bound(self.high, values, sizes)
 
     def read(self, raw: str, values: Mapping[str, Any], sizes: Sizes):
         low, high = self.bounds(values, sizes)
-        return (read_whole if self.whole else read_number)(raw, low, high)
+        value = (read_whole if self.whole else read_number)(raw, low, high)
+        if value is not None and self.positive_from and 0 < value < self.positive_from:
+            return None
+        return value
 
     def write(self, value) -> str:
         return str(value) if self.whole else link_number(value)
@@ -155,6 +170,8 @@ class Number:
         low, high = self.bounds(values, sizes)
         if self.whole:  # every digit: 2147483647, not 2.14748e+09
             return f"a whole number from {int(low)} to {int(high)}"
+        if self.positive_from:
+            return f"0, or a number from {self.positive_from:g} to {high:g}"
         return f"a number from {low:g} to {high:g}"
 
 
@@ -310,7 +327,8 @@ class Settings:
     w0: tuple[float, ...] = setting("w0", Weights(), _default_w0, always_in_link=True,
                                     data_specific=True)
     b0: float = setting("b0", WEIGHT, _from_info("b0", 0.0), always_in_link=True)
-    l2: float = setting("l2", Number(0.0, L2_MAX), _const(0.0), always_in_link=True)
+    l2: float = setting("l2", Number(0.0, L2_MAX, positive_from=L2_MIN), _const(0.0),
+                        always_in_link=True)
     # the inspected step follows the end of the run unless the link says otherwise
     inspect: int = setting("step", Number(0, lambda values, sizes: values["steps"], whole=True),
                            lambda d, s, values: values["steps"], always_in_link=True)

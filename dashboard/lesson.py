@@ -206,7 +206,8 @@ def _where(rate: float, limits) -> str:
     if rate <= limits.guaranteed:
         return f"at or below 2/L = {fmt(limits.guaranteed, 4)}"
     if limits.local is None:
-        return "above 2/L, with no best fit to overshoot"
+        return ("above 2/L, with no best fit to overshoot" if limits.no_optimum else
+                "above 2/L, where the best fit could not be computed")
     if rate > limits.local:
         return f"above the local limit 2/μ* = {fmt(limits.local, 4)}"
     return "between 2/L and the local limit 2/μ*"

@@ -226,6 +226,22 @@ def on_landscape_pick(axes: tuple[int, int], n_features: int,
         state["b0" if j == n_features else fields.w0_key(j)] = value
 
 
+#: Session key of an L2 strength typed into the box between 0 and `fields.L2_MIN` (the value
+#: typed): the box says once that it took `fields.L2_MIN` instead.
+L2_RAISED = "l2_raised"
+
+
+def on_l2_changed() -> None:
+    """The L2 box changed: a strength between 0 and `fields.L2_MIN`, which the page does not
+    take (see there), becomes `fields.L2_MIN`, the nearest it takes, as a box does with a
+    number past its bounds; 0 stays 0."""
+    state = st.session_state
+    typed = state.l2
+    if 0 < typed < fields.L2_MIN:
+        state[L2_RAISED] = typed
+        state.l2 = fields.L2_MIN
+
+
 def apply_exact_values(n_features: int) -> None:
     """Form callback: read the typed exact values, apply the valid ones, report the rest.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -16,7 +17,8 @@ import streamlit as st
 
 import logreg_core as lc
 from logreg_core import csv_reader as reader
-from logreg_core.datasets import constant_features
+from logreg_core.datasets import constant_features, single_feature_condition
+from logreg_core.maths import column_mean_and_spread
 
 from . import compute, fields, state
 from .compute import Source
@@ -154,7 +156,11 @@ def upload_source(sidebar) -> Source | None:
     too_large = fields.safe_learning_rate(guaranteed) > guaranteed
     # (a feature of one value cannot be standardized: the page would then say "on to start
     # with" beside a warning that it is shown unstandardized, an upload walk)
-    standardize = (prepared.suggest_standardize or too_large) and not constant
+    # one feature so tiny or large beside the bias's 1 that descent crawls as it is (x = 1e-300
+    # to 4e-300: every logit underflowed, and the loss stayed ln 2 for good; an upload walk)
+    condition, slow = (single_feature_condition(*column_mean_and_spread(prepared.X))
+                       if prepared.X.shape[1] == 1 else (None, False))
+    standardize = (prepared.suggest_standardize or too_large or slow) and not constant
     if s.get("upload_applied") != (digest, *options):
         # a new file or new columns: the starting point and the scaling start afresh
         n_samples, n_features = prepared.X.shape
@@ -183,6 +189,8 @@ def upload_source(sidebar) -> Source | None:
                          "; standardizing is on to start with." if not constant else
                          "; standardizing would even them out once the features of one value "
                          "are unticked."))
+    if slow and not too_large:
+        notes.append(slow_feature_note(prepared.feature_names[0], condition))
     if too_large:
         limit = fmt(fields.LEARNING_RATE_MIN, 2)
         notes.append(f"On the features as uploaded 2/L = {fmt(guaranteed, 4)}, below the "
@@ -198,6 +206,27 @@ def upload_source(sidebar) -> Source | None:
                   title=f"your file ({len(prepared.y):,} rows)",
                   note="**Your file**\n\n" + "\n\n".join(f"- {n}" for n in notes),
                   preview=preview_frame(parsed.frame))
+
+
+def power_of_ten(log10: float) -> str:
+    """10 to this power in two significant digits, past the doubles too: 599.9 -> "8e+599"."""
+    exponent = math.floor(log10)
+    mantissa = float(f"{10 ** (log10 - exponent):.2g}")
+    if mantissa >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{mantissa:g}e{exponent:+d}"
+
+
+def slow_feature_note(name: str, condition_log10: float) -> str:
+    """Why one feature, as uploaded, starts standardized: its condition number beside the
+    bias (`logreg_core.datasets.single_feature_condition`)."""
+    return (f"Beside the bias (1 in every row), '{md_escape(name, 60)}' as uploaded makes the "
+            f"loss about {power_of_ten(condition_log10)} times more curved one way than "
+            "another at the start (the condition number of [x 1]ᵀ[x 1]): at a rate that does "
+            "not overshoot the steep way, descent needs about "
+            f"{power_of_ten(condition_log10 - math.log10(2))} steps to make headway the other "
+            f"way, and the page runs {fields.STEPS_MAX:,} at most. Standardizing gives the "
+            "feature mean 0 and spread 1, and the condition number 1: on to start with.")
 
 
 def preview_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -154,6 +155,44 @@ def constant_features(X, names: Sequence[str]) -> list[str]:
         mean, scale = column_mean_and_spread(X)
     constant = (scale == 0) | (scale <= CONSTANT_RTOL * np.abs(mean))
     return [str(names[j]) for j in np.flatnonzero(constant)]
+
+
+#: Above this condition number of ``[x 1]^T [x 1]`` (one feature beside the bias) gradient
+#: descent on the feature as it is needs more steps than the page runs (100,000) to make
+#: headway along one of the two directions: at w = b = 0 the loss bends by μ/4n along each
+#: eigenvector of that matrix, a rate that does not overshoot along the steeper (η ≤ 2/L)
+#: shrinks the error along the flatter by at most 1 - 2/κ a step, so a factor e takes about
+#: κ/2 steps. Standardizing makes the matrix n·I: κ = 1.
+SLOW_CONDITION = 2e5
+
+
+def bias_condition_log10(mean: float, std: float) -> float:
+    r"""log10 of the condition number κ of ``[x 1]^T [x 1] / n`` for one feature of this mean
+    and (population) standard deviation ``std > 0``.
+
+    The matrix is :math:`\begin{pmatrix} m^2 + s^2 & m \\ m & 1 \end{pmatrix}`, whose
+    determinant is :math:`s^2`; with :math:`\mu_{max} = \frac{a + 1}{2} +
+    \sqrt{(\frac{a - 1}{2})^2 + m^2}` (:math:`a = m^2 + s^2`) the smaller eigenvalue is
+    :math:`s^2 / \mu_{max}`, so :math:`\kappa = (\mu_{max} / s)^2`. In logs, because a
+    feature of 1e-300 has κ = 8e599, beyond doubles; the square root by `math.hypot`, because
+    a feature of 1e150 has :math:`(a/2)^2` beyond them too.
+    """
+    a = mean * mean + std * std
+    top = (a + 1) / 2 + math.hypot((a - 1) / 2, mean)
+    return 2 * (math.log10(top) - math.log10(std))
+
+
+def single_feature_condition(means, stds) -> tuple[float | None, bool]:
+    """For one feature that varies (``means`` and ``stds`` of length 1, ``stds[0] > 0``):
+    log10 of the condition number κ of ``[x 1]^T [x 1]`` (`bias_condition_log10`), and
+    whether it is above `SLOW_CONDITION`, too slow for the page's steps (x = 1e-300 to 4e-300:
+    599.9, where every logit underflowed and the loss stayed ln 2). (None, False) otherwise:
+    between features, their spreads' ratio tells (`csv_reader.PreparedData.scale_ratio`),
+    and a constant feature cannot be standardized."""
+    if len(stds) != 1 or not stds[0] > 0:
+        return None, False
+    condition = bias_condition_log10(float(means[0]), float(stds[0]))
+    return condition, condition > math.log10(SLOW_CONDITION)
 
 
 @dataclass(frozen=True)

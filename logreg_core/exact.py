@@ -19,6 +19,13 @@ its own side, so the moment Newton's iterate classifies all samples correctly we
 of separability and stop; Newton gets there in a handful of iterations. When some samples lie
 exactly on the splitting line, the loss stalls above 0 while the iterate runs off along a
 direction that hurts no sample: `_runs_off` recognizes that.
+
+Newton's method runs on each feature divided by a power of 2 near its largest magnitude
+(exactly, with w multiplied by it, and the penalty λ/2·‖w‖² written in those units): its steps
+are the same, and its tests of separation, of a minimum and of a run-off no longer depend on
+the features' units. Features of 1e-300 beside the bias's 1 had a Hessian whose weight entries
+underflowed to 0, and no step lowered the loss: "the best fit could not be computed" of
+separable classes. With L2 only features larger than 1 are scaled (`_power_of_two_sizes`).
 """
 
 from __future__ import annotations
@@ -28,7 +35,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .checks import gradient_size_ceiling
 from .maths import (
     LogisticProblem,
     check_data,
@@ -39,6 +45,13 @@ from .maths import (
 )
 from .optimizers import backtrack
 
+#: A gradient vanishes when it is at most this fraction of the sizes of the terms it sums
+#: (`_term_sizes`). At a far best fit the terms are tiny and cancel against the penalty's,
+#: and Newton's steps stop moving the parameters at 2.4e-8 of them (the 5 points at
+#: λ = 1e-50: loss 2.382e-46); a far iterate on the way to infinity keeps a gradient as large
+#: as its terms.
+MINIMUM_RTOL = 1e-6
+
 
 @dataclass(frozen=True)
 class ExactFit:
@@ -47,7 +60,9 @@ class ExactFit:
     Attributes
     ----------
     w : ndarray of shape (n_features,)
-        The optimum, or on separable data the last Newton iterate (a separating line).
+        The optimum, or on separable data the last Newton iterate (a separating line; where
+        that is beyond the largest double in X's units, a positive multiple of it that is
+        not).
     b : float
     loss : float
         Loss at (w, b).
@@ -99,7 +114,8 @@ def fit_exact(
     tol : float, default 1e-10
         Stop when no parameter moves by more than ``tol * (1 + |theta|_max)`` in a step.
     max_iter : int, optional
-        By default 100, and 3 more for each decade of ``1 / l2`` below 1: on separable data
+        By default 100, and 3 more for each decade of ``1 / l2`` below 1 (``l2`` in the
+        units Newton's method runs in, the smallest over the features): on separable data
         a tiny L2 puts the best fit far out, and Newton's method walks there in steps of
         about one decade of ``l2`` per 2.3 iterations (λ = 1e-50 on the 5 points takes 115,
         λ = 1e-300 takes 688: with 100 the page said the best fit "could not be computed").
@@ -116,10 +132,15 @@ def fit_exact(
     """
     X, y = check_data(X, y)
     l2 = check_l2(l2)
-    if max_iter is None:
-        max_iter = 100 + (3 * math.ceil(-math.log10(l2)) if 0 < l2 < 1 else 0)
     n_samples, n_features = X.shape
-    problem = LogisticProblem(X, y, l2)
+    # Each feature in units of a power of 2 near its largest magnitude (module docstring);
+    # theta below is (w * scale, b), and results are given back in X's units.
+    scale = _power_of_two_sizes(X, l2)
+    X = X / scale
+    problem = _Problem(X, y, l2 / scale / scale)  # (scale² may overflow)
+    if max_iter is None:  # (the walk is as long as the penalty is small in those units)
+        smallest = max(float(np.min(problem.ridge, initial=l2)), 5e-324) if l2 else 1.0
+        max_iter = 100 + (3 * math.ceil(-math.log10(smallest)) if smallest < 1 else 0)
     # rows of [X 1] signed so that a positive entry of Xs @ theta is a wrong-side logit
     Xs = np.column_stack([X, np.ones(n_samples)]) * label_signs(y)[:, None]
 
@@ -129,25 +150,39 @@ def fit_exact(
     # off to infinity.
     flat = _flat_directions(Xs) if l2 == 0 else np.zeros((n_features + 1, 0))
     w0, b0 = check_parameters(w0, b0, n_features)
-    theta = np.append(w0, b0)
+    theta = np.append(w0 * scale, b0)
     path, path_loss = [theta], []
 
     def result(**fields) -> ExactFit:
-        fields.setdefault("w", theta[:-1])
-        fields.setdefault("b", float(theta[-1]))
+        with np.errstate(all="ignore"):
+            in_units = np.array(path) / np.append(scale, 1.0)
+        found = in_units[-1]
+        if fields.get("separable") and not np.all(np.isfinite(found)):
+            found = _finite_multiple(theta, scale)  # a separating line all the same
+        elif fields.get("converged") and not np.all(np.isfinite(found)):
+            # (x = 1e-310 to 4e-310, labels 0 1 0 1: w = 0.91 / 1e-310)
+            fields.update(converged=False, message=(
+                f"Newton's method found the best fit in units of each feature's largest "
+                f"value after {fields['iterations']} iterations, but in the features' own "
+                "units its weights are beyond 1.8e308, the largest double."))
+        fields.setdefault("w", found[:-1])
+        fields.setdefault("b", float(found[-1]))
         fields.setdefault("loss", float(loss))
-        fields.setdefault("direction", _unit(theta))
-        return ExactFit(path=np.array(path), path_loss=np.array(path_loss), **fields)
+        fields.setdefault("direction", _unit(found))
+        return ExactFit(path=in_units, path_loss=np.array(path_loss), **fields)
 
     with np.errstate(all="ignore"):
         loss, grad = problem.loss_and_gradient(theta)
         path_loss.append(float(loss))
-        def at_minimum() -> bool:
-            """Whether the gradient vanishes here against the size of its terms: the loss is
-            convex, so this is its minimum (outside a proof of separation, where every
-            sample is far on its side and the gradient underflows on the way to infinity)."""
-            return bool(np.all(np.abs(grad) <= 1e-8 * gradient_size_ceiling(X, theta[:-1],
-                                                                              l2)[0]))
+        def at_minimum(grad: np.ndarray, theta: np.ndarray) -> bool:
+            """Whether the gradient ``grad`` at ``theta`` vanishes against the sizes of the
+            terms it sums (`_term_sizes`): the loss is convex, so this is its minimum. Not
+            where the loss computes as 0: every term has underflowed there, on the way to
+            infinity. (Against the sizes the terms could have, |p - y| = 1, a far iterate
+            of separable data with features of 1e100 and λ = 1e-300, whose penalty is 0 in
+            their units, passed: "converged", loss 3.2e-308.)"""
+            return bool(problem.loss(theta) > 0 and np.all(
+                np.abs(grad) <= MINIMUM_RTOL * _term_sizes(problem, theta)))
 
         for iteration in range(1, max_iter + 1):
             if stop_at_proof and l2 == 0 and np.all(Xs @ theta < 0):
@@ -159,15 +194,29 @@ def fit_exact(
                 direction = np.linalg.lstsq(hess, grad, rcond=None)[0]
             direction = direction - flat @ (flat.T @ direction)
             found = backtrack(problem, theta, loss, grad, (direction, grad))
-            if found is None and at_minimum():  # no step lowers the loss, as at a minimum:
-                # the start itself can be the best fit (an upload of x = 1, 2, 1, 2 with
-                # labels 0, 0, 1, 1 has it at w = b = 0), which "found no step" read as
-                # "there is no best fit"
+            if found is None and at_minimum(grad, theta):  # no step lowers the loss, as
+                # at a minimum: the start itself can be the best fit (an upload of x = 1, 2,
+                # 1, 2 with labels 0, 0, 1, 1 has it at w = b = 0), which "found no step"
+                # read as "there is no best fit"
                 return result(converged=True, separable=False, iterations=iteration - 1,
                               message=("Newton's method started at the best fit: the "
                                        "gradient is 0 there." if iteration == 1 else
                                        f"Newton's method converged in {iteration - 1} "
                                        "iterations."))
+            if found is None:
+                # The loss may be flat to rounding around the best fit: with a feature of
+                # 1e-300 and λ = 0.1 every logit underflows to 0, so the loss is ln 2 whatever
+                # w is, and the best fit is at w = 5e-300. The full Newton step then lowers
+                # the loss by nothing, yet lands where the gradient vanishes.
+                candidate = theta - direction
+                new_loss, new_grad = problem.loss_and_gradient(candidate)
+                if new_loss <= loss and at_minimum(new_grad, candidate):
+                    theta, loss = candidate, new_loss
+                    path.append(theta)
+                    path_loss.append(float(loss))
+                    return result(converged=True, separable=False, iterations=iteration,
+                                  message=f"Newton's method converged in {iteration} "
+                                          "iterations.")
             if found is None:  # every sample saturated, the Hessian nearly singular: a far
                 # start, where no step lowers the loss (the step used to be taken anyway,
                 # from 85.5 to 1.7e8, and called converged)
@@ -189,7 +238,7 @@ def fit_exact(
                 # A minimum only where the gradient vanishes too, against the size of its
                 # terms: from a far start (b = 746) short steps along a nearly singular
                 # Hessian's direction stopped moving with dJ/db = 0.6, called converged.
-                if at_minimum():
+                if at_minimum(grad, theta):
                     return result(
                         converged=True, separable=False, iterations=iteration,
                         message=f"Newton's method converged in {iteration} iterations.",
@@ -234,6 +283,62 @@ def _flat_directions(Xs: np.ndarray) -> np.ndarray:
     values, vectors = np.linalg.eigh(unit.T @ unit)
     null = vectors[:, values <= 1e-12 * max(values[-1], np.finfo(float).tiny)] / scale[:, None]
     return np.linalg.qr(null)[0] if null.shape[1] else null
+
+
+class _Problem:
+    """The loss on features in units of powers of 2: `LogisticProblem` without L2 on
+    ``X / scale``, plus the penalty in those units, ``sum(ridge * w'^2) / 2`` with
+    ``ridge = l2 / scale^2`` (the same as ``l2 / 2 |w|^2`` for ``w' = w * scale``). The three
+    methods `fit_exact` and `optimizers.backtrack` ask for."""
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, ridge: np.ndarray):
+        self.data, self.ridge = LogisticProblem(X, y, 0.0), ridge
+        self.any_ridge = bool(np.any(ridge))
+
+    def loss(self, theta: np.ndarray) -> float:
+        return self.data.loss(theta) + self._penalty(theta)
+
+    def loss_and_gradient(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        loss, grad = self.data.loss_and_gradient(theta)
+        if self.any_ridge:
+            grad = grad + np.append(self.ridge * theta[:-1], 0.0)
+        return loss + self._penalty(theta), grad
+
+    def hessian(self, theta: np.ndarray) -> np.ndarray:
+        return self.data.hessian(theta) + np.diag(np.append(self.ridge, 0.0))
+
+    def _penalty(self, theta: np.ndarray) -> float:
+        return 0.5 * float(np.sum(self.ridge * theta[:-1] ** 2)) if self.any_ridge else 0.0
+
+
+def _term_sizes(problem: _Problem, theta: np.ndarray) -> np.ndarray:
+    """The size of the terms each partial derivative sums at ``theta``: ``mean |(p - y) x_j|
+    + |ridge_j w_j|`` for each weight, ``mean |p - y|`` for the bias."""
+    X = problem.data.X
+    error = problem.data.terms(theta)[4]  # p - y
+    size_w = np.abs(X).T @ np.abs(error) / len(error) + np.abs(problem.ridge * theta[:-1])
+    return np.append(size_w, np.mean(np.abs(error)))
+
+
+def _power_of_two_sizes(X: np.ndarray, l2: float) -> np.ndarray:
+    """For each column, the power of 2 at or just above its largest magnitude (1 for a
+    column of zeros): dividing by it is exact, and puts the column's largest value in
+    [0.5, 1]. With L2, only for columns larger than 1: the penalty in those units,
+    ``l2 / scale^2``, then only shrinks. (On a feature of 1e-300 with λ = 1e-200 it would be
+    1e400, and the best fit's weight, 5e-101, 1e-351 in those units: both beyond doubles.)"""
+    size = np.max(np.abs(X), axis=0)
+    scale = np.where(size > 0, np.ldexp(1.0, np.frexp(size)[1]), 1.0)
+    return scale if l2 == 0 else np.maximum(scale, 1.0)
+
+
+def _finite_multiple(theta: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """``theta`` (w * scale, b) in X's units, shrunk by a power of 2 where w / scale would
+    pass the largest double (features of 1e-310): a positive multiple of a separating line
+    separates too."""
+    with np.errstate(divide="ignore"):
+        sizes = np.log2(np.abs(theta[:-1])) - np.log2(scale)
+    shrink = np.ldexp(1.0, -int(np.ceil(np.max(sizes))) + 1000)
+    return np.append((theta[:-1] * shrink) / scale, theta[-1] * shrink)
 
 
 def _unit(theta: np.ndarray) -> np.ndarray:

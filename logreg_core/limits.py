@@ -31,6 +31,7 @@ on separable data").
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,12 +112,22 @@ class LearningRateLimits:
     def __post_init__(self) -> None:
         freeze_fields(self)  # shared across sessions: read-only
 
+    @property
+    def no_optimum(self) -> bool:
+        """Whether the loss has no finite best fit, as proven: every label the same (the
+        unpenalized bias runs off, with or without L2), or separable classes without L2.
+        With λ > 0 and both labels there always is one, even where it could not be computed
+        (`learning_rate_limits`): ``separable`` is about the data without L2, and at
+        λ = 5e-324 on the 5 points the page said "there is no best fit to overshoot"."""
+        return self.single_label is not None or (self.l2 == 0 and self.separable
+                                                 and self.local is None)
+
     def regime(self, learning_rate: float) -> RateRegime:
         """What these limits say of full-batch descent at ``learning_rate`` (see `verdicts`)."""
         return RateRegime(
             learning_rate=float(learning_rate), guaranteed=self.guaranteed, local=self.local,
-            optimum_loss=self.optimum_loss, l2=self.l2,
-            no_optimum=self.local is None and self.separable, reason=self.reason)
+            optimum_loss=self.optimum_loss, l2=self.l2, no_optimum=self.no_optimum,
+            reason=self.reason)
 
 
 def hessian(X, y, w, b, l2: float = 0.0) -> np.ndarray:
@@ -183,6 +194,9 @@ def learning_rate_limits(X, y, l2: float = 0.0) -> LearningRateLimits:
         # "Newton's method ...", which keeps its capital after the colon
         reason = (f"The best fit could not be computed, so no local limit is known: "
                   f"{fit.message}")
+        if l2 > 0:  # then it exists: say so, and where it lies
+            reason = (f"A best fit exists, but it could not be computed, so no local limit is "
+                      f"known. {best_fit_exists(l2)} {fit.message}")
         return LearningRateLimits(**common, **none, reason=reason)
     eigenvalues = np.linalg.eigvalsh(hessian(X, y, fit.w, fit.b, l2))
     top = float(eigenvalues[-1])
@@ -190,6 +204,22 @@ def learning_rate_limits(X, y, l2: float = 0.0) -> LearningRateLimits:
         **common, local=2.0 / top, hessian_mu_max=top, hessian_mu_min=float(eigenvalues[0]),
         optimum_loss=float(fit.loss), optimum=np.append(fit.w, fit.b), reason="",
     )
+
+
+def best_fit_exists(l2: float) -> str:
+    r"""Why the loss has a best fit with L2 strength ``l2 > 0`` and both labels present, and
+    where it lies, as a sentence.
+
+    The penalty alone makes :math:`J(w, b) \ge \frac{\lambda}{2} \lVert w \rVert^2`, which
+    exceeds :math:`J(0, 0) = \ln 2` once :math:`\lVert w \rVert > \sqrt{2 \ln 2 / \lambda}`;
+    for bounded w a bias running off to either side drives the loss of the samples of one
+    label to infinity. So the loss grows without bound far out in every direction and,
+    convex, has a minimum, unique because with λ > 0 it is strictly convex.
+    """
+    radius = math.sqrt(2.0 * math.log(2.0)) / math.sqrt(l2)  # (2 ln 2 / 5e-324 overflows)
+    return (f"With λ = {l2:.4g} > 0 and both labels, the loss grows without bound far out in "
+            f"every direction, so it has a minimum, with ‖w‖ ≤ √(2 ln 2/λ) = {radius:.4g} "
+            "(beyond it λ/2·‖w‖² alone exceeds the loss at w = 0, b = 0, which is ln 2).")
 
 
 def first_rising_rate(X, y, w, b, l2: float = 0.0, high: float = 1000.0) -> float | None:
@@ -303,7 +333,10 @@ def max_margin_direction(X, y, max_iter: int = 100_000) -> np.ndarray | None:
     -------
     ndarray of shape (n_features + 1,) or None
         The unit vector (w, b), bias last; None when no line splits the classes with a
-        positive margin (overlapping classes, or samples exactly on every splitting line).
+        positive margin (overlapping classes, or samples exactly on every splitting line),
+        and where the margin problem is beyond double precision: features of 1e-300 beside
+        the bias's 1 put the separator's w near 2e300, whose square overflows (`fit_exact`
+        tells separable classes in any units; the landscape then draws no direction).
 
     Raises
     ------

@@ -11,7 +11,7 @@ matrix product per step for all of them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,7 +30,7 @@ from .maths import (
     wrong_side_terms,
 )
 from .optimizers import GradientDescent, MiniBatchSGD, Momentum, Optimizer
-from .verdicts import Verdict, classify_run, stopped
+from .verdicts import Verdict, classify_run, stopped, unchanged
 
 if TYPE_CHECKING:
     from .limits import LearningRateLimits
@@ -228,6 +228,8 @@ def train(
         verdict = stopped(verdict, still, _why_still(
             X, y, thetas[still], grads[still] if still < last else end_gradient,
             optimizer.learning_rate, problem.l2))
+    else:  # moving all along, perhaps without ever changing the loss
+        verdict = unchanged(verdict, loss, thetas[: last + 1])
     return History(
         weights=_frozen(thetas[: last + 1, :-1]),
         bias=_frozen(thetas[: last + 1, -1]),
@@ -457,6 +459,9 @@ def learning_rate_sweep(
     for k in np.flatnonzero(still >= 0):  # as `train` says it (`stopped_moving_at`)
         verdicts[k] = stopped(verdicts[k], int(still[k]),
                               _why_still(X, y, last[k], last_gradient[k], rates[k], l2))
+    for k in np.flatnonzero((still < 0) & (stopped_at < 0)):  # moving to the end
+        if np.all(losses[k] == losses[k, 0]):  # (it moved: it never stopped moving)
+            verdicts[k] = replace(verdicts[k], loss_unchanged=steps > 0)
     for array in (rates, losses, stopped_at):
         array.flags.writeable = False
     return Sweep(learning_rates=rates, loss=losses, stopped_at=stopped_at,

@@ -118,6 +118,16 @@ def stopped_moving(v, n):
             f"{'at ' if v.final else ''}{n(v.final)}")
 
 
+def never_changed(v):
+    """'in double precision, though, the loss never changed in 500 steps: ...' (its
+    `Verdict.loss_unchanged`; "though" against a theory that says it falls), with the loss to
+    every digit, the one double it was at every state."""
+    though = ", though," if v.theory else ""
+    return (f"in double precision{though} the loss never changed in {count(v.steps, 'step')}: "
+            "the parameters (w, b) moved, but every change that made to the loss was lost to "
+            f"rounding, and it computes as the same double, {float(v.final)!r}, at every step")
+
+
 def _quiet(v, n):
     return (f"{_loss_name(v)} {_rises(v)}, and has not risen in the "
             f"{count(v.steps - v.since, 'step')} since; {_ended(v, n)}")

@@ -68,6 +68,7 @@ from .verdict_words import (
     THEORY,
     apart_from,
     count,
+    never_changed,
     numbers,
     stopped_moving,
 )
@@ -207,6 +208,12 @@ class Verdict:
         Why: "" (updates below the rounding), "order" (below it by less than the gradient's own
         rounding: summed in another order they may move), "underflowed" (the gradient computes
         as 0, every term below the smallest normal double, its exact value not 0) or "zero".
+    loss_unchanged : bool
+        The computed loss is the same double at every state, though the parameters moved
+        (`unchanged`): each step changed it, in exact arithmetic, by less than its rounding.
+        On x = 1e-300 to 4e-300 (labels 0 0 1 1) w grows by 2.5e-300 a step and every logit
+        w·x underflows to 0: the loss is ln 2 at all 501 states, while the theory's sentence
+        said "each lowers it while the gradient is not 0".
     """
 
     kind: str
@@ -239,6 +246,7 @@ class Verdict:
     rejoined_at: int | None = None
     stopped_moving_at: int | None = None
     gradient_zero: str = ""
+    loss_unchanged: bool = False
 
     @property
     def rounding_decides_from(self) -> int | None:
@@ -309,6 +317,8 @@ class Verdict:
         noise)" for a mini-batch run whose loss rises at many steps while its trend falls (in
         the optimizers' table, batch 1 read "converging" beside plain descent, though it rose
         at 58 of its last 99 steps: a visual walk); else the kind alone."""
+        if self.loss_unchanged:  # no progress to see: said wherever the kind stands alone
+            return f"{self.kind} in exact arithmetic (the loss never changed)"
         if self.not_yet:
             return f"{self.kind} in the long run, not yet"
         if self.basis == "trend_down":  # beside a full-batch run's "converging": not alike
@@ -325,7 +335,9 @@ class Verdict:
         head = ("Oscillating (mini-batch noise)" if self.basis == "noise" else
                 self.kind_words.capitalize() if self.not_yet or self.basis == "trend_down"
                 else self.kind.title())
-        still = "" if self.stopped_moving_at is None else f"; {stopped_moving(self, n)}"
+        still = ("" if self.stopped_moving_at is None and not self.loss_unchanged else
+                 f"; {stopped_moving(self, n)}" if self.stopped_moving_at is not None else
+                 f"; {never_changed(self)}")
         if not self.theory:
             text = f"{head}: {measured}{still}."
         else:
@@ -427,6 +439,16 @@ def stopped(v: Verdict, at: int, why: str) -> Verdict:
     if v.theory == "above_local" and v.measured != OSCILLATING:
         v = replace(v, kind=SETTLING, theory="above_local_stopped")
     return v
+
+
+def unchanged(v: Verdict, loss, theta) -> Verdict:
+    """``v`` with `Verdict.loss_unchanged` set where it holds: at least one step, every
+    computed loss the same double, and the parameters ``theta`` (one row per state) moved.
+    (Parameters that never moved are `stopped`'s, whose sentence says so.)"""
+    loss, theta = np.asarray(loss), np.asarray(theta)
+    holds = (loss.size > 1 and bool(np.all(loss == loss[0]))
+             and bool(np.any(theta[1:] != theta[0])))
+    return replace(v, loss_unchanged=holds)
 
 
 def _held_out(v: Verdict, regime: RateRegime) -> bool:

@@ -146,8 +146,10 @@ def render(ctx: ViewContext) -> None:
     # one label, with L2: the unpenalized bias still runs off
     elif no_minimum := explain.no_minimum(ctx.limits):
         where = f"There is no best fit to mark: {no_minimum}."
-    else:
-        where = f"There is no best fit to mark: {md_escape(fit.message, 200)}"
+    else:  # it could not be computed (with λ > 0 it exists all the same: no "there is none")
+        exists = "A best fit exists (λ > 0), but it" if ctx.settings.l2 > 0 else "The best fit"
+        where = (f"{exists} could not be computed, so none is marked: "
+                 f"{md_escape(fit.message, 200)}")
     if history.verdict.kind == DIVERGING:  # the picture is framed on it: say so
         where += (" Your run diverges at this rate and the picture is framed on its path, "
                   f"which runs out to {farthest_point(theta, axes, params)}.")

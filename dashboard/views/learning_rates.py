@@ -209,11 +209,17 @@ def render(ctx: ViewContext) -> None:
     no_minimum = explain.no_minimum(ctx.limits)
     # a run whose updates fell below the rounding of w and b stays put (`stopped_moving_at`)
     still = sum(v.stopped_moving_at is not None for v in sweep.verdicts)
-    fall = ("fall towards 0 in the long run, the slower ones later" if not still else
+    # and one whose every change to the loss was lost to rounding (`loss_unchanged`)
+    unchanged = sum(v.loss_unchanged for v in sweep.verdicts)
+    frozen = ([f"{plural(still, 'run')} stopped moving (each update below the rounding of w "
+               f"and b, or 0), so {'its' if still == 1 else 'their'} loss stays where it "
+               "stopped"] if still else []) + (
+        [f"the loss of {plural(unchanged, 'run')} never changed, though "
+         f"{'its' if unchanged == 1 else 'their'} parameters moved (every change lost to "
+         "rounding)"] if unchanged else [])
+    fall = ("fall towards 0 in the long run, the slower ones later" if not frozen else
             "would fall towards 0 in the long run in exact arithmetic, the slower ones later; "
-            f"in double precision {plural(still, 'run')} stopped moving (each update below "
-            f"the rounding of w and b, or 0), so {'its' if still == 1 else 'their'} loss stays "
-            "where it stopped")
+            "in double precision " + ", and ".join(frozen))
     race = ("" if not no_minimum else
             f" Here {no_minimum}: "
             f"the best is the lowest loss a run reached ({best_at}), not a "

@@ -10,7 +10,15 @@ import logreg_core as lc
 from dashboard import fields
 from dashboard.text import fmt
 from logreg_core import csv_reader as upload
-from tests.app.helpers import metric, open_popover, open_view, page_text, plain, table
+from tests.app.helpers import (
+    every_view,
+    metric,
+    open_popover,
+    open_view,
+    page_text,
+    plain,
+    table,
+)
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "bad_csv"
 
@@ -390,3 +398,41 @@ def test_a_weight_beyond_the_largest_double_in_original_units_says_so(upload_app
     assert float(units["original units"].tolist()[1]) == pytest.approx(
         b - w * x.mean() / x.std(), rel=1e-3)
     assert any("beyond 1.8e+308, the largest double" in c for c in shown(at, "caption"))
+
+
+#: What a page says only of a best fit it has: none of it may stand where there is none.
+CLAIMS_A_BEST_FIT = ("the best fit (loss", "has a best fit", "A best fit exists",
+                     "Local limit at the best fit", "marks the best fit", "2/μ*",
+                     "could not be computed")
+
+
+def test_a_feature_of_1e_300_has_no_best_fit_and_starts_standardized(upload_app):
+    """An upload walk: x = 1e-300 to 4e-300 with labels 0, 0, 1, 1 read "Converging: ... each
+    lowers it while the gradient is not 0" beside a loss that stayed 0.6931, and "The best
+    fit could not be computed ... after 0 iterations", of classes a line splits. By hand:
+    x = 2.5e-300 splits them; and beside the bias's column of ones, [x 1]ᵀ[x 1] / n is
+    [[m² + s², m], [m, 1]] with m = 2.5e-300 and s² = 1.25e-600, determinant s², largest
+    eigenvalue 1 (to 1e-600), so its condition number is 1 / 1.25e-600 = 8e599."""
+    xs, labels = np.array([1.0, 2.0, 3.0, 4.0]), np.array([0, 0, 1, 1])
+    assert np.all((2 * labels - 1) * (xs - 2.5) > 0)  # in units of 1e-300
+    assert np.var(xs) == 1.25 and round(600 - np.log10(1.25), 3) == 599.903
+    at = upload_app("tiny_split.csv", b"x,y\n1e-300,0\n2e-300,0\n3e-300,1\n4e-300,1\n")
+    assert at.session_state.standardize is True  # suggested: the note says why
+    notes = plain("\n".join(shown(open_tab(at, "data"), "markdown")))
+    assert "makes the loss about 8e+599 times more curved one way than another" in notes
+    assert "needs about 4e+599 steps" in notes and "on to start with" in notes
+    for standardize in (True, False):
+        at.toggle(key="standardize").set_value(standardize).run()
+        for slug in every_view(at):
+            text = plain(page_text(at))
+            for claim in CLAIMS_A_BEST_FIT:
+                assert claim not in text, (standardize, slug, claim)
+            if slug == "rates":
+                assert ("There is no finite best fit, so no local limit: a line splits the two "
+                        "classes perfectly") in text
+        assert "there is no best fit to settle at" in plain(page_text(open_tab(at, "step")))
+    # as uploaded, every logit underflows to 0: the loss never moves from ln 2, and it says so
+    (verdict,) = [e.value for e in at.success if e.value.startswith("Converging")]
+    assert ("each lowers it while the gradient is not 0; in double precision, though, the "
+            "loss never changed in 500 steps") in verdict
+    assert f"the same double, {float(np.log(2))!r}, at every step" in verdict

@@ -108,3 +108,50 @@ def test_a_title_that_gives_the_size_gives_the_datas():
             assert (int(size[1].replace(",", "")), int(size[2])) == data.X.shape, name
             sized.append(name)
     assert {"breast_cancer", "iris_petals"} <= set(sized)
+
+
+def condition_of(x):
+    """`single_feature_condition` of one feature, from its robust mean and spread."""
+    from logreg_core.datasets import single_feature_condition
+    from logreg_core.maths import column_mean_and_spread
+
+    return single_feature_condition(*column_mean_and_spread(np.array(x, dtype=float)[:, None]))
+
+
+@pytest.mark.parametrize(("x", "slow"), [
+    ([1.0, 2.0, 3.0, 4.0, 5.0], False),  # the 5 points: κ = 70
+    (list(np.linspace(20, 80, 10)), False),  # ages: κ = 2.2e4
+    (list(np.linspace(1e4, 1e5, 10)), True),  # incomes: the bias crawls
+    ([1000.0, 1001.0, 1002.0, 1003.0], True),  # spread 1 far from 0: nearly the bias
+    ([1e-3, 2e-3, 3e-3, 4e-3], True),
+])
+def test_one_feature_beside_the_bias_is_slow_where_descent_would_crawl(x, slow):
+    """The condition number of [x 1]ᵀ[x 1] by numpy, against the threshold 2e5 (about κ/2
+    steps per factor e along the flatter direction, beyond the page's 100,000)."""
+    A = np.column_stack([x, np.ones(len(x))])
+    low, high = np.linalg.eigvalsh(A.T @ A)
+    condition, found_slow = condition_of(x)
+    assert condition == pytest.approx(np.log10(high / low), abs=1e-6)
+    assert found_slow is slow is bool(high / low > 2e5)
+
+
+@pytest.mark.parametrize("unit", [1e-300, 1e-150, 1e100])
+def test_the_condition_of_one_feature_is_found_past_the_doubles(unit):
+    """x = 1..4 in units u: [x 1]ᵀ[x 1] / 4 = [[7.5 u², 2.5 u], [2.5 u, 1]], whose determinant
+    is the variance 1.25 u² (7.5 - 2.5²) and whose larger eigenvalue μ is 1 for u ≤ 1e-150
+    (to within 1e-299) and 7.5 u² for u = 1e100 (to within 1e-200 of it): κ = μ² / 1.25 u²,
+    1 / 1.25e-600 for u = 1e-300, which no double holds."""
+    if unit < 1:
+        expected = -np.log10(1.25) - 2 * np.log10(unit)  # μ = 1
+    else:
+        top = 7.5 * unit**2  # (+ 6.25 / 7.5: lost against 7.5e200)
+        expected = 2 * np.log10(top) - np.log10(1.25) - 2 * np.log10(unit)
+    condition, slow = condition_of([unit * k for k in (1, 2, 3, 4)])
+    assert condition == pytest.approx(expected, abs=1e-9) and slow
+
+
+def test_only_one_feature_that_varies_has_a_condition_here():
+    from logreg_core.datasets import single_feature_condition
+
+    assert single_feature_condition(np.array([1.0, 2.0]), np.array([1.0, 3.0])) == (None, False)
+    assert single_feature_condition(np.array([7.0]), np.array([0.0])) == (None, False)

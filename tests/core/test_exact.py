@@ -144,3 +144,85 @@ def test_a_start_at_the_best_fit_is_the_best_fit(x):
     limits = learning_rate_limits(X, y)
     A = np.column_stack([X, np.ones(4)])
     assert limits.local == pytest.approx(2 / (np.linalg.eigvalsh(A.T @ A)[-1] / 16), rel=1e-12)
+
+
+FOUR = np.array([1.0, 2.0, 3.0, 4.0])
+
+
+@pytest.mark.parametrize("unit", [1e-320, 1e-300, 1e-100, 1e100, 1e149])
+def test_separation_is_found_in_any_units(unit):
+    """Found by an upload walk: x = 1e-300 to 4e-300 with labels 0, 0, 1, 1 read "the best
+    fit could not be computed ... found no step that lowers the loss after 0 iterations": the
+    Hessian's weight entry, x²/16, underflowed to 0. By hand the line x = 2.5 units splits
+    the classes (w = 1/unit, b = -2.5 puts every sample on its side), so there is no best
+    fit, whatever the unit (up to 1e150, where the page stops taking features)."""
+    X, y = (FOUR * unit)[:, None], np.array([0.0, 0.0, 1.0, 1.0])
+    s = 2 * y - 1
+    assert np.all(s * (X[:, 0] / unit - 2.5) > 0)
+    fit = fit_exact(X, y)
+    assert fit.separable and not fit.converged and "splits the two classes" in fit.reason
+    assert np.all(np.isfinite(fit.w)) and np.all(s * (X @ fit.w + fit.b) > 0)  # it splits
+    limits = learning_rate_limits(X, y)
+    assert limits.no_optimum and limits.reason.startswith("There is no finite best fit")
+
+
+def unit_scale_fit(y):
+    """The best fit on x = 1, 2, 3, 4 without L2, by scipy (w, b, loss)."""
+    from scipy.optimize import minimize
+
+    s = 2 * y - 1
+
+    def loss(theta):
+        return np.mean(np.logaddexp(0, -s * (theta[0] * FOUR + theta[1])))
+
+    found = minimize(loss, [0.0, 0.0], method="BFGS", options={"gtol": 1e-12})
+    return found.x[0], found.x[1], found.fun
+
+
+@pytest.mark.parametrize("unit", [1e-300, 1e-100, 1e100])
+def test_the_best_fit_without_l2_is_the_same_in_any_units(unit):
+    """Labels 0, 1, 0, 1 overlap: the best fit is that of x = 1..4 with w in the new unit."""
+    y = np.array([0.0, 1.0, 0.0, 1.0])
+    w, b, loss = unit_scale_fit(y)
+    fit = fit_exact((FOUR * unit)[:, None], y)
+    assert fit.converged and fit.loss == pytest.approx(loss, rel=1e-9)
+    assert fit.w[0] * unit == pytest.approx(w, rel=1e-6) and fit.b == pytest.approx(b, rel=1e-6)
+
+
+def test_a_best_fit_beyond_the_largest_double_is_not_called_found():
+    """In units of 1e-310 the weight of the same best fit is 0.908 / 1e-310 = 9.1e309."""
+    y = np.array([0.0, 1.0, 0.0, 1.0])
+    w, _, _ = unit_scale_fit(y)
+    assert w > np.finfo(float).max * 1e-310
+    fit = fit_exact((FOUR * 1e-310)[:, None], y)
+    assert not fit.converged and not fit.separable
+    assert "beyond 1.8e308, the largest double" in fit.message
+
+
+@pytest.mark.parametrize("l2", [1e-300, 1e-200, 0.1, 100.0])
+def test_with_l2_a_best_fit_flat_to_rounding_is_found(l2):
+    """x = 1e-300 to 4e-300, labels 0, 0, 1, 1: every logit w x + b underflows to 0 near the
+    best fit, so the loss is ln 2 whatever w is, and no step lowers it. By hand, with every
+    p = 1/2: dJ/dw = mean((1/2 - y) x) + λ w = -5e-301 + λ w, and dJ/db = mean(p - y) = 0,
+    so the best fit is w = 5e-301 / λ (b within 1e-599 of 0)."""
+    X, y = (FOUR * 1e-300)[:, None], np.array([0.0, 0.0, 1.0, 1.0])
+    assert np.mean((0.5 - y) * X[:, 0]) == pytest.approx(-5e-301, rel=1e-15)
+    fit = fit_exact(X, y, l2)
+    assert fit.converged, fit.message
+    assert fit.w[0] == pytest.approx(5e-301 / l2, rel=1e-12) and abs(fit.b) < 1e-290
+    assert fit.loss == pytest.approx(np.log(2), rel=1e-15)
+
+
+def test_a_far_iterate_whose_gradient_is_its_own_size_is_no_best_fit():
+    """Features of 1e100 with λ = 1e-300: in the feature's units the penalty is 1e-500, and
+    the best fit's loss far below any double. Newton's method stopped with the loss at
+    3.2e-308 and was called converged, its gradient small against the size the terms could
+    have (|p - y| = 1), not against the size they have: written out here, a fifth of it."""
+    X, y = (FOUR * 1e100)[:, None], np.array([0.0, 0.0, 1.0, 1.0])
+    fit = fit_exact(X, y, 1e-300)
+    assert not fit.converged
+    s = 2 * y - 1
+    error = -s * np.exp(-np.logaddexp(0, s * (X[:, 0] * fit.w[0] + fit.b)))  # p - y
+    terms = error * X[:, 0]
+    assert abs(np.mean(terms) + 1e-300 * fit.w[0]) > 0.1 * np.mean(np.abs(terms))
+    assert learning_rate_limits(X, y, 1e-300).reason.startswith("A best fit exists")

@@ -205,3 +205,55 @@ def test_a_run_whose_last_step_reaches_a_fixed_point_has_stopped():
         sweep = learning_rate_sweep(one.X, one.y, [0.01, 100.0], steps, limits=limits)
         assert [v.stopped_moving_at for v in sweep.verdicts] == [None, 1]
         assert sweep.verdicts[1].describe() == text
+
+
+def test_a_loss_that_never_changes_is_said_not_to_while_the_parameters_move():
+    """An upload walk: x = 1e-300 to 4e-300 with labels 0, 0, 1, 1 at η = 5 (below 2/L = 8)
+    read "Converging: ... each lowers it while the gradient is not 0" while the loss stayed
+    0.6931 for 500 steps. A hand loop in plain Python floats: every logit w·x underflows to 0,
+    so p = 1/2, dJ/dw = mean((1/2 - y) x) = -5e-301 at every step, w grows by 2.5e-300 a
+    step to 1.25e-297 and b stays 0; the loss as computed is ln 2 at every state. In exact
+    arithmetic (mpmath, 650 digits) the loss at step 500 is ln 2 - 6.25e-598, lower, by far
+    less than half the spacing of doubles at ln 2."""
+    import mpmath
+
+    from logreg_core.limits import learning_rate_limits
+    from logreg_core.training import learning_rate_sweep
+
+    xs, ys = [1e-300, 2e-300, 3e-300, 4e-300], [0.0, 0.0, 1.0, 1.0]
+    w = b = 0.0
+    for _ in range(500):
+        assert all(w * x + b == 0.0 for x in xs)  # underflowed: every p is 1/2
+        w -= 5 * sum((0.5 - y) * x for x, y in zip(xs, ys, strict=True)) / 4
+    assert math.isclose(w, 1.25e-297, rel_tol=1e-12)
+    with mpmath.workdps(650):
+        exact = sum(mpmath.log1p(mpmath.exp(-(2 * y - 1) * mpmath.mpf(w) * mpmath.mpf(x)))
+                    for x, y in zip(xs, ys, strict=True)) / 4
+        drop = mpmath.log(2) - exact
+    assert 0 < drop < math.ulp(math.log(2)) / 2
+    assert mpmath.almosteq(drop, mpmath.mpf(w) * mpmath.mpf("5e-301"), rel_eps=1e-6)
+
+    X, y = np.array(xs)[:, None], np.array(ys)
+    limits = learning_rate_limits(X, y)
+    history = train(X, y, learning_rate=5, steps=500, limits=limits)
+    assert np.all(history.loss == history.loss[0]) and history.weights[-1, 0] == w
+    v = history.verdict
+    assert v.loss_unchanged and v.stopped_moving_at is None
+    text = v.describe()
+    assert ("each lowers it while the gradient is not 0; in double precision, though, the "
+            "loss never changed in 500 steps") in text
+    assert f"the same double, {math.log(2)!r}, at every step" in text
+    assert v.kind_words == "converging in exact arithmetic (the loss never changed)"
+    sweep = learning_rate_sweep(X, y, [5.0, 50.0], 500, limits=limits)
+    assert all(s.loss_unchanged for s in sweep.verdicts)
+    assert "in exact arithmetic the loss would keep falling towards 0; in double precision, " \
+           "though, the loss never changed" in sweep.verdicts[1].describe()
+
+
+def test_runs_whose_loss_changes_or_that_never_moved_are_not_said_unchanged(five_points):
+    X, y = five_points
+    assert not train(X, y, learning_rate=0.1, steps=50).verdict.loss_unchanged
+    # x = 1, 2, 1, 2 with labels 0, 0, 1, 1: the gradient at w = b = 0 is 0, nothing moves
+    still = train(np.array([[1.0], [2.0], [1.0], [2.0]]), np.array([0.0, 0.0, 1.0, 1.0]),
+                  learning_rate=1, steps=20).verdict
+    assert not still.loss_unchanged and still.stopped_moving_at == 0

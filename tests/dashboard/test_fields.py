@@ -50,7 +50,7 @@ def test_defaults_round_trip_through_the_link(name):
        steps=st.integers(1, fields.STEPS_MAX),
        w=st.floats(-fields.PARAM_MAX, fields.PARAM_MAX),
        b=st.floats(-fields.PARAM_MAX, fields.PARAM_MAX),
-       l2=st.floats(0, fields.L2_MAX), data=st.data())
+       l2=st.just(0.0) | st.floats(fields.L2_MIN, fields.L2_MAX), data=st.data())
 def test_any_valid_settings_round_trip(rate, steps, w, b, l2, data):
     original = fields.with_changes(
         fields.defaults("five_points"), learning_rate=rate, steps=steps, w0=(w,), b0=b, l2=l2,
