@@ -42,17 +42,19 @@ def standardized(X):
     return (X - X.mean(axis=0)) / X.std(axis=0)
 
 
-@pytest.mark.parametrize("standardize", [False, True])
-@pytest.mark.parametrize("name", sorted(lc.DATASETS))
+#: Every built-in data set, raw and standardized where it can be (a constant feature cannot:
+#: the one student's, as the page says).
+SCALINGS = [(name, standardize) for name in sorted(lc.DATASETS) for standardize in (False, True)
+            if not (standardize and np.any(lc.load_dataset(name).X.std(axis=0) == 0))]
+
+
+@pytest.mark.parametrize(("name", "standardize"), SCALINGS)
 def test_every_built_in_best_fit_is_computed_at_the_smallest_strengths(name, standardize):
     """At 1e-300, the next double up and 1e-299: a best fit is found wherever both labels
     are present (its gradient, written out here, vanishes against its terms' size), and no
     limit says there is none; with one label the limits say why there is none."""
     data = lc.load_dataset(name)
     X, y = data.X, data.y
-    spread = X.std(axis=0)
-    if standardize and np.any(spread == 0):
-        pytest.skip("a constant feature cannot be standardized (the page says so)")
     if standardize:
         X = standardized(X)
     for l2 in (fields.L2_MIN, math.nextafter(fields.L2_MIN, 1.0), 1e-299):
