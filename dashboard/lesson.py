@@ -288,12 +288,11 @@ def _loss(ctx: ViewContext) -> None:
 def _rates_chart(ctx: ViewContext, rates) -> None:
     sweep, steps = _rates_sweep(ctx, rates)
     names = [_rate_option(r) for r in rates]
-    frame = rate_charts.curves_frame(dict(zip(names, sweep.loss, strict=True)),
-                                     dict(zip(names, sweep.verdicts, strict=True)))
+    verdicts = dict(zip(names, sweep.verdicts, strict=True))
+    frame = rate_charts.curves_frame(dict(zip(names, sweep.loss, strict=True)), verdicts)
     title = f"Loss over {plural(steps, 'step')} at {RATES_SHOWN} rates"
     show_chart(rate_charts.curves_chart(frame, title), key="lesson_rates",
-               alt="; ".join(f"{n}: {v.describe()}"
-                             for n, v in zip(names, sweep.verdicts, strict=True)))
+               alt=rate_charts.verdicts_text(verdicts))
     if note := charts.floor_note(*sweep.loss):
         st.caption(note)
 

@@ -76,6 +76,13 @@ def kind_of(verdict: str | Verdict) -> str:
     return verdict.kind if isinstance(verdict, Verdict) else verdict
 
 
+def verdicts_text(verdicts: dict) -> str:
+    """Each run's verdict in full, by name, for a chart's text alternative: "η = 0.5:
+    Converging: … η = 1: …", joined by a space, since each verdict ends its own sentence
+    (joined by "; " they read "0.4015.; η = 1.1")."""
+    return " ".join(f"{name}: {v.describe()}" for name, v in verdicts.items())
+
+
 def curves_frame(curves: dict[str, np.ndarray], verdicts: dict[str, str | Verdict],
                  current: str | None = None, notes: dict[str, str] | None = None) -> pd.DataFrame:
     """Loss curves in long form for one chart: run, series, order, step, loss, verdict, current,

@@ -98,9 +98,14 @@ def overlay_curves(sweep) -> tuple[dict, dict, dict]:
     names = rate_names(sweep.learning_rates)
     curves = dict(zip(names, sweep.loss, strict=True))
     verdicts = dict(zip(names, sweep.verdicts, strict=True))
-    notes = {n: f", overflowed at step {v.stopped_at:,}"
-             for n, v in zip(names, sweep.verdicts, strict=True) if v.stopped_at is not None}
+    notes = {n: overflow_note(v) for n, v in zip(names, sweep.verdicts, strict=True)
+             if v.stopped_at is not None}
     return curves, verdicts, notes
+
+
+def overflow_note(verdict) -> str:
+    """The words a run's legend label adds where it overflowed (`Verdict.stopped_at`)."""
+    return f", overflowed at step {verdict.stopped_at:,}"
 
 
 def your_run(curves: dict, verdicts: dict, notes: dict, name: str, history) -> None:
@@ -114,7 +119,7 @@ def your_run(curves: dict, verdicts: dict, notes: dict, name: str, history) -> N
     curves[name], verdicts[name] = loss, history.verdict
     notes.pop(name, None)
     if history.verdict.stopped_at is not None:
-        notes[name] = f", overflowed at step {history.verdict.stopped_at:,}"
+        notes[name] = overflow_note(history.verdict)
 
 
 def overlay_frame(curves: dict, verdicts: dict, notes: dict, current: str) -> pd.DataFrame:
@@ -169,8 +174,7 @@ def render(ctx: ViewContext) -> None:
     show_chart(rate_charts.curves_chart(overlay_frame(curves, verdicts, notes, yours),
                                         "Loss from the same start; thick line: your rate"),
                     key="overlay_chart",
-                    alt="Loss curves of " + " ".join(f"{name}: {v.describe()}"
-                                                     for name, v in verdicts.items()))
+                    alt="Loss curves of " + rate_charts.verdicts_text(verdicts))
     if note := charts.floor_note(*curves.values()):
         st.caption(note)
     zoom = rate_charts.zoom_frame(curves, verdicts)

@@ -136,8 +136,8 @@ def render(ctx: ViewContext) -> None:
                                 current=next(iter(histories)))
     show_chart(rate_charts.curves_chart(frame, "Loss per step (per iteration for Newton)"),
                     key="optimizer_chart",
-                    alt="Loss curves of " + "; ".join(f"{n}: {h.verdict.describe()}"
-                                                      for n, h in histories.items()))
+                    alt="Loss curves of " + rate_charts.verdicts_text(
+                        {n: h.verdict for n, h in histories.items()}))
     if note := charts.floor_note(*(h.loss for h in histories.values())):
         st.caption(note)
     domain = rate_charts.loss_axis(frame)
