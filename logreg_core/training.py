@@ -11,7 +11,7 @@ matrix product per step for all of them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -229,7 +229,7 @@ def train(
             X, y, thetas[still], grads[still] if still < last else end_gradient,
             optimizer.learning_rate, problem.l2))
     else:  # moving all along, perhaps without ever changing the loss
-        verdict = unchanged(verdict, loss, thetas[: last + 1])
+        verdict = unchanged(verdict, loss, bool(np.any(thetas[1: last + 1] != thetas[0])))
     return History(
         weights=_frozen(thetas[: last + 1, :-1]),
         bias=_frozen(thetas[: last + 1, -1]),
@@ -460,8 +460,7 @@ def learning_rate_sweep(
         verdicts[k] = stopped(verdicts[k], int(still[k]),
                               _why_still(X, y, last[k], last_gradient[k], rates[k], l2))
     for k in np.flatnonzero((still < 0) & (stopped_at < 0)):  # moving to the end
-        if np.all(losses[k] == losses[k, 0]):  # (it moved: it never stopped moving)
-            verdicts[k] = replace(verdicts[k], loss_unchanged=steps > 0)
+        verdicts[k] = unchanged(verdicts[k], losses[k], moved=True)  # (it never stopped)
     for array in (rates, losses, stopped_at):
         array.flags.writeable = False
     return Sweep(learning_rates=rates, loss=losses, stopped_at=stopped_at,

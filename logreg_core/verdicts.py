@@ -441,14 +441,12 @@ def stopped(v: Verdict, at: int, why: str) -> Verdict:
     return v
 
 
-def unchanged(v: Verdict, loss, theta) -> Verdict:
+def unchanged(v: Verdict, loss, moved: bool) -> Verdict:
     """``v`` with `Verdict.loss_unchanged` set where it holds: at least one step, every
-    computed loss the same double, and the parameters ``theta`` (one row per state) moved.
-    (Parameters that never moved are `stopped`'s, whose sentence says so.)"""
-    loss, theta = np.asarray(loss), np.asarray(theta)
-    holds = (loss.size > 1 and bool(np.all(loss == loss[0]))
-             and bool(np.any(theta[1:] != theta[0])))
-    return replace(v, loss_unchanged=holds)
+    computed loss the same double, and the parameters ``moved`` at some step. (Parameters
+    that never moved are `stopped`'s, whose sentence says so.)"""
+    loss = np.asarray(loss)
+    return replace(v, loss_unchanged=moved and loss.size > 1 and bool(np.all(loss == loss[0])))
 
 
 def _held_out(v: Verdict, regime: RateRegime) -> bool:
