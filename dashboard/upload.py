@@ -22,7 +22,7 @@ from logreg_core.maths import column_mean_and_spread
 
 from . import compute, fields, state
 from .compute import Source
-from .text import fmt, md_escape
+from .text import fmt, fmt_log10, md_escape
 
 PERSIST = {"persist_state": "session"}
 
@@ -208,25 +208,18 @@ def upload_source(sidebar) -> Source | None:
                   preview=preview_frame(parsed.frame))
 
 
-def power_of_ten(log10: float) -> str:
-    """10 to this power in two significant digits, past the doubles too: 599.9 -> "8e+599"."""
-    exponent = math.floor(log10)
-    mantissa = float(f"{10 ** (log10 - exponent):.2g}")
-    if mantissa >= 10:
-        mantissa, exponent = mantissa / 10, exponent + 1
-    return f"{mantissa:g}e{exponent:+d}"
-
-
 def slow_feature_note(name: str, condition_log10: float) -> str:
     """Why one feature, as uploaded, starts standardized: its condition number beside the
     bias (`logreg_core.datasets.single_feature_condition`)."""
+    curved, steps = (fmt_log10(1.0, c, 2) for c in (condition_log10,
+                                                    condition_log10 - math.log10(2)))
     return (f"Beside the bias (1 in every row), '{md_escape(name, 60)}' as uploaded makes the "
-            f"loss about {power_of_ten(condition_log10)} times more curved one way than "
+            f"loss about {curved} times more curved one way than "
             "another at the start (the condition number of [x 1]ᵀ[x 1]): at a rate that does "
-            "not overshoot the steep way, descent needs about "
-            f"{power_of_ten(condition_log10 - math.log10(2))} steps to make headway the other "
-            f"way, and the page runs {fields.STEPS_MAX:,} at most. Standardizing gives the "
-            "feature mean 0 and spread 1, and the condition number 1: on to start with.")
+            f"not overshoot the steep way, descent needs about {steps} steps to make headway "
+            f"the other way, and the page runs {fields.STEPS_MAX:,} at most. Standardizing "
+            "gives the feature mean 0 and spread 1, and the condition number 1: on to start "
+            "with.")
 
 
 def preview_frame(frame: pd.DataFrame) -> pd.DataFrame:
