@@ -9,14 +9,16 @@ applied by a callback, so no second widget per setting can disagree with its sli
 from __future__ import annotations
 
 import math
+import sys
 
 import streamlit as st
 
 import logreg_core as lc
+from logreg_core.checks import NORMAL
 
 from . import fields, state
 from .fields import PARAM_SLIDER_LIMIT, w0_key
-from .text import link_number, md_escape
+from .text import fmt, link_number, md_escape
 
 PERSIST = {"persist_state": "session"}
 
@@ -148,9 +150,10 @@ def l2_input(where) -> None:
     if typed is not None:
         where.warning(
             f"λ = {link_number(typed)} is below {link_number(fields.L2_MIN)}, the smallest "
-            f"positive L2 strength the page takes, so λ is {link_number(fields.L2_MIN)}: near "
-            "1e-308 λ, 2/λ and the best fit's loss leave the range of double precision, and "
-            "the best fit may not be computable. Type 0 for no penalty.", icon=":material/block:")
+            f"positive L2 strength the page takes, so λ is {link_number(fields.L2_MIN)}: below "
+            f"{fmt(NORMAL, 2)}, the smallest normal double, λ and the best fit's loss lose "
+            f"digits, from about {fmt(2 / sys.float_info.max, 2)} down 2/λ overflows, and the "
+            "best fit may not be computable. Type 0 for no penalty.", icon=":material/block:")
 
 
 def digits_select(where) -> None:

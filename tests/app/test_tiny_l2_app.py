@@ -67,6 +67,13 @@ def test_the_l2_box_takes_the_smallest_strength_for_one_below_it_and_says_so(new
     assert said.startswith("λ = 5e-324 is below 1e-300, the smallest positive L2 strength the "
                            "page takes, so λ is 1e-300")
     assert np.isinf(2 / 5e-324) and np.isfinite(2 / 1e-300)  # 2/λ overflows below ~1e-308
+    # the edges it names, from numpy's own description of doubles
+    tiny, largest = np.finfo(float).tiny, np.finfo(float).max
+    edge = 2 / largest
+    with np.errstate(over="ignore"):
+        assert np.isinf(2 / (0.99 * edge)) and np.isfinite(2 / (1.01 * edge))
+    assert (f"below {tiny:.2g}, the smallest normal double, λ and the best fit's loss lose "
+            f"digits, from about {edge:.2g} down 2/λ overflows") in said, said
     assert f"the best fit (loss {loss:.4g})" in page_text(at)
     at.run()  # said once
     assert not [w for w in at.warning if w.value.startswith("λ =")]
