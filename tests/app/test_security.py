@@ -192,3 +192,17 @@ def test_a_wide_file_is_refused_with_a_message(new_app):
     at.file_uploader(key="upload_file").upload("wide.csv", content, "text/csv").run()
     assert not at.exception
     assert "100,000 columns; the limit is 101" in at.error[0].value.replace("\\", "")
+
+
+def test_the_slow_feature_note_shows_a_hostile_name_as_plain_text(new_app):
+    """The note on one feature too tiny beside the bias (its condition number, why it starts
+    standardized) names the feature: a link, a carriage return, LaTeX and bold stay text."""
+    name = "[go](http://evil.example/x)\r$x^2$ **b**"
+    at = upload(new_app, [name], X=np.array([[1e-300], [2e-300], [3e-300], [4e-300]]),
+                y=np.array([0, 0, 1, 1]))
+    open_view(at, "data")
+    (note,) = [m.value for m in at.markdown if "times more curved" in m.value]
+    assert "'\\[go\\]\\(http" in note and "\r" not in note
+    for live in ("](", "**b**"):
+        assert live not in note.replace("**Your file**", ""), (live, note)
+    assert not re.search(r"(?<!\\)\$", note), note
