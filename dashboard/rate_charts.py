@@ -10,6 +10,7 @@ overlapped and were cut at the right edge, on a desktop and on a phone).
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import NamedTuple
 
@@ -144,28 +145,31 @@ COINCIDE_SHARE = 0.01
 
 
 class Overlap(NamedTuple):
-    """Two curves that lie on each other on a chart's axis (see `coinciding`)."""
+    """Curves that lie on each other on a chart's axis (see `coinciding`)."""
 
-    a: str
-    b: str
-    #: The largest ratio of the two losses at a step where both are on the chart, at least 1.
+    #: Two or more runs, every two of which lie on each other, in the curves' order.
+    names: tuple[str, ...]
+    #: The largest ratio of two of their losses at a step where all are on the chart, >= 1.
     ratio: float
-    #: Steps (of those both have) where both are on the chart, below its top.
+    #: Steps (of those all have) where all are on the chart, below its top.
     shown: int
-    #: Steps both have; at each of the others at least one is above the chart's top.
+    #: Steps all have; at each of the others at least one is above the chart's top.
     steps: int
 
 
 def coinciding(curves: dict[str, np.ndarray], domain: tuple[float, float],
                log_scale: bool = True) -> list[Overlap]:
-    """The pairs of curves that lie on each other on the axis the chart draws: at every step
-    both have, they are closer than `COINCIDE_SHARE` of the axis's span (in log10 on a log
-    axis), each clipped to the axis as the chart clips its lines. Steps where both are above
-    the axis's top draw nothing; a curve that has ended (nan, an overflow) where the other is
-    on the chart is apart from it. In the optimizers' chart momentum's line was hidden under
-    Nesterov's, a name in the legend with no line to see (a visual walk); with a run
-    overflowing at 1e+307, judged on the curves' own range of 300 decades, lines apart on
-    an axis capped at 39 were said to lie on each other.
+    """The groups of curves that lie on each other on the axis the chart draws. Two do where,
+    at every step both have, they are closer than `COINCIDE_SHARE` of the axis's span (in
+    log10 on a log axis), each clipped to the axis as the chart clips its lines. Steps where
+    both are above the axis's top draw nothing; a curve that has ended (nan, an overflow)
+    where the other is on the chart is apart from it. In the optimizers' chart momentum's
+    line was hidden under Nesterov's, a name in the legend with no line to see (a visual
+    walk); with a run overflowing at 1e+307, judged on the curves' own range of 300 decades,
+    lines apart on an axis capped at 39 were said to lie on each other.
+
+    A group is as large as it can be: every two of its curves lie on each other (three runs
+    on one line were three pairs, three captions saying one thing at λ = 100).
 
     Parameters
     ----------
@@ -178,7 +182,8 @@ def coinciding(curves: dict[str, np.ndarray], domain: tuple[float, float],
     Returns
     -------
     list of Overlap
-        In the curves' order; none for a pair with a loss of 0, or never both on the chart.
+        Largest groups first, then in the curves' order; none with a loss of 0 where all are
+        on the chart, or never all on the chart.
     """
     low, high = domain
     if log_scale:
@@ -192,25 +197,37 @@ def coinciding(curves: dict[str, np.ndarray], domain: tuple[float, float],
         v = np.clip(v, low, high)
         return np.log10(v) if log_scale else v
 
-    pairs, names = [], list(curves)
-    for i, a in enumerate(names):
-        for b in names[i + 1:]:
-            n = min(len(curves[a]), len(curves[b]))
-            x, y = np.asarray(curves[a][:n], float), np.asarray(curves[b][:n], float)
-            either = np.flatnonzero(np.isfinite(x) | np.isfinite(y))
-            n = either[-1] + 1 if either.size else 0  # no step where both have ended
-            x, y = x[:n], y[:n]
-            off_x, off_y = ~(x <= high), ~(y <= high)  # above the top, or ended (nan)
-            on, off = ~off_x & ~off_y, off_x & off_y
-            ended = ~np.isfinite(x) | ~np.isfinite(y)
-            if n < 2 or not on.any() or np.any(ended & ~off):
-                continue
-            seen = ~off  # where at least one line is drawn: finite both, by the test above
-            gap = np.abs(drawn(x[seen]) - drawn(y[seen]))
-            if np.all(gap < COINCIDE_SHARE * span) and np.all((x[on] > 0) & (y[on] > 0)):
-                ratio = float(np.max(np.maximum(x[on] / y[on], y[on] / x[on])))
-                pairs.append(Overlap(a, b, ratio, int(on.sum()), n))
-    return pairs
+    def together(names: tuple[str, ...]) -> Overlap | None:
+        n = min(len(curves[name]) for name in names)
+        v = np.array([np.asarray(curves[name][:n], float) for name in names])
+        either = np.flatnonzero(np.isfinite(v).any(axis=0))
+        n = either[-1] + 1 if either.size else 0  # no step where all have ended
+        v = v[:, :n]
+        off = ~(v <= high)  # above the top, or ended (nan)
+        on = ~off.any(axis=0)
+        if n < 2 or not on.any() or not np.all(v[:, on] > 0):
+            return None
+        for i in range(len(names)):  # every two: ended where the other is drawn, or apart
+            for j in range(i + 1, len(names)):
+                x, y = v[i], v[j]
+                seen = ~(off[i] & off[j])
+                if np.any(~(np.isfinite(x) & np.isfinite(y)) & seen) or not np.all(
+                        np.abs(drawn(x[seen]) - drawn(y[seen])) < COINCIDE_SHARE * span):
+                    return None
+        shown = v[:, on]
+        return Overlap(names, float(np.max(shown.max(axis=0) / shown.min(axis=0))),
+                       int(on.sum()), n)
+
+    pairs = {pair for pair in itertools.combinations(curves, 2) if together(pair)}
+    names = [name for name in curves if any(name in pair for pair in pairs)]
+    found: list[Overlap] = []  # the largest groups whose every two lie on each other
+    for size in range(len(names), 1, -1):
+        for group in itertools.combinations(names, size):
+            if (all(pair in pairs for pair in itertools.combinations(group, 2))
+                    and not any(set(group) <= set(o.names) for o in found)
+                    and (overlap := together(group))):
+                found.append(overlap)
+    return found
 
 
 def curves_chart(frame: pd.DataFrame, title: str, log_scale: bool = True) -> alt.LayerChart:

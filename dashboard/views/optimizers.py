@@ -99,30 +99,32 @@ def sgd_sentence(batch_size: int, n_samples: int, verdict) -> str:
 NEAR_RATIO = 1.1
 
 
-def overlap_sentence(pair: rate_charts.Overlap, domain: tuple[float, float]) -> str:
-    """The caption naming two lines that lie on each other on the chart's log axis
-    (``domain``): how far apart their losses are where both are on the chart, and at how many
-    steps one is above its top. On an axis capped at 39 where runs overflow, "their losses
-    differ by at most 3030% at any step" counted steps drawn off the chart; on an axis of
-    many decades losses a factor apart draw as one line, and the sentence says so."""
-    every = pair.shown == pair.steps
-    where = "" if every else f" at the {plural(pair.shown, 'step')} where both are on the chart"
-    head = f"The lines of {pair.a} and {pair.b} lie on each other at this scale: "
-    if pair.ratio == 1:
+def overlap_sentence(group: rate_charts.Overlap, domain: tuple[float, float]) -> str:
+    """The caption naming lines that lie on each other on the chart's log axis (``domain``):
+    how far apart their losses are where all are on the chart, and at how many steps one is
+    above its top. On an axis capped at 39 where runs overflow, "their losses differ by at
+    most 3030% at any step" counted steps drawn off the chart; on an axis of many decades
+    losses a factor apart draw as one line, and the sentence says so."""
+    every = group.shown == group.steps
+    *first, last = group.names
+    all_ = "both" if len(group.names) == 2 else "all"
+    where = "" if every else f" at the {plural(group.shown, 'step')} where {all_} are on the chart"
+    head = f"The lines of {', '.join(first)} and {last} lie on each other at this scale: "
+    if group.ratio == 1:
         body = "their losses are the same" + (" at every step" if every else where)
-    elif pair.ratio <= NEAR_RATIO:
-        share = percent(pair.ratio - 1)
+    elif group.ratio <= NEAR_RATIO:
+        share = percent(group.ratio - 1)
         by = "less than 1%" if share == "< 1%" else f"at most {share}"
         body = f"their losses differ by {by}" + (" at any step" if every else where)
     else:
         decades = math.log10(domain[1]) - math.log10(domain[0])
-        apart = (f"a factor of {fmt(pair.ratio, 3)}" if pair.ratio >= 2 else
-                 percent(pair.ratio - 1))
+        apart = (f"a factor of {fmt(group.ratio, 3)}" if group.ratio >= 2 else
+                 percent(group.ratio - 1))
         body = (f"at every step they are less than {percent(rate_charts.COINCIDE_SHARE)} of "
                 f"the axis's height apart (it spans {fmt(decades, 3)} decades), though their "
                 f"losses differ by up to {apart}{where}")
-    if pair.shown < pair.steps:
-        body += (f"; at the other {plural(pair.steps - pair.shown, 'step')} at least one is "
+    if group.shown < group.steps:
+        body += (f"; at the other {plural(group.steps - group.shown, 'step')} at least one is "
                  f"above its top ({fmt(domain[1], 4)})")
     return head + body + "."
 
@@ -141,8 +143,8 @@ def render(ctx: ViewContext) -> None:
     if note := charts.floor_note(*(h.loss for h in histories.values())):
         st.caption(note)
     domain = rate_charts.loss_axis(frame)
-    for pair in rate_charts.coinciding({n: h.loss for n, h in histories.items()}, domain):
-        st.caption(overlap_sentence(pair, domain))
+    for group in rate_charts.coinciding({n: h.loss for n, h in histories.items()}, domain):
+        st.caption(overlap_sentence(group, domain))
     target = ctx.fit.loss if ctx.fit.converged else min(float(h.loss.min())
                                                         for h in histories.values())
     show_frame(tolerance_table(histories, target, ctx.digits), ctx.digits, hide_index=True,

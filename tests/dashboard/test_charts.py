@@ -299,13 +299,14 @@ def test_curves_that_lie_on_each_other_are_found_at_the_charts_scale():
     axis = rate_charts.loss_axis(rate_charts.curves_frame(curves, dict.fromkeys(curves,
                                                                             "converging")))
     assert axis == (1e-10, 3.0)  # the curves' own range: no run diverges
-    assert rate_charts.coinciding(curves, axis) == [("a", "b", pytest.approx(1.03), 101, 101)]
+    assert rate_charts.coinciding(curves, axis) == [
+        (("a", "b"), pytest.approx(1.03), 101, 101)]
     same = {"a": falling, "b": falling.copy()}
-    assert rate_charts.coinciding(same, (1e-10, 1.0)) == [("a", "b", 1.0, 101, 101)]
+    assert rate_charts.coinciding(same, (1e-10, 1.0)) == [(("a", "b"), 1.0, 101, 101)]
     # on a linear axis from 0 to 1, 0.001 apart is one line, and 1e-10 against 1e-9 too
     near = {"a": falling, "b": falling + 0.001}
-    assert [pair[:2] for pair in rate_charts.coinciding(near, (1e-10, 1.001),
-                                                        log_scale=False)] == [("a", "b")]
+    assert [group.names for group in rate_charts.coinciding(near, (1e-10, 1.001),
+                                                            log_scale=False)] == [("a", "b")]
 
 
 def test_lines_lie_on_each_other_only_on_the_axis_drawn():
@@ -313,17 +314,31 @@ def test_lines_lie_on_each_other_only_on_the_axis_drawn():
     runs that leave it draw nothing above it, whatever their losses there (judged on their
     own range, 1e+9 and 1e+300 are 9 decades apart of 300, and a loss of 2 beside 20 was "on
     each other"). Steps where one line is on the chart and the other ended (an overflow,
-    nan) are apart; ratios count only where both are on the chart."""
+    nan) are apart; ratios count only where both are on the chart. Lines every two of which
+    lie on each other are named together: a, b, d and a, b, e (d and e are apart)."""
     curves = {"a": np.array([1.0, 2, 1e3, 1e6]), "b": np.array([1.0, 2, 2e3, 1e9]),
               "c": np.array([1.0, 2.5, 1e3, 1e6]), "d": np.array([1.0, 2, 9.99, 1e300]),
               "e": np.array([1.0, 2, np.nan, np.nan]), "f": np.array([1.0, 20, 1e3, 1e300])}
     found = rate_charts.coinciding(curves, (0.1, 10.0))
     # c at step 1: log10(2.5 / 2) = 0.097 decades; d at step 2: 0.0004 below the top;
     # e ended where d is still drawn; f at step 1: 20 is above the top, 2 is not
-    assert [(p.a, p.b, p.ratio, p.shown, p.steps) for p in found] == [
-        ("a", "b", 1.0, 2, 4), ("a", "d", 1.0, 2, 4), ("a", "e", 1.0, 2, 4),
-        ("b", "d", 1.0, 2, 4), ("b", "e", 1.0, 2, 4)]
+    assert found == [(("a", "b", "d"), 1.0, 2, 4), (("a", "b", "e"), 1.0, 2, 4)]
     assert overlap_sentence(found[0], (0.1, 10.0)) == (
+        "The lines of a, b and d lie on each other at this scale: their losses are the same "
+        "at the 2 steps where all are on the chart; at the other 2 steps at least one is "
+        "above its top (10).")
+    # every two on the chart together at one step, never all three: named pairwise
+    turns = {"a": np.array([9.9, 9.9, 11]), "b": np.array([9.9, 11, 9.9]),
+             "c": np.array([11, 9.9, 9.9])}
+    assert [g.names for g in rate_charts.coinciding(turns, (0.1, 10.0))] == [
+        ("a", "b"), ("a", "c"), ("b", "c")]
+    # the group's ratio is that of its farthest two, where all are on the chart
+    t = np.arange(101.0)
+    three = {"a": 10.0 ** (-t / 10), "b": 1.02 * 10.0 ** (-t / 10), "c": 1.04 * 10.0 ** (-t / 10)}
+    assert rate_charts.coinciding(three, (1e-10, 1.1)) == [
+        (("a", "b", "c"), pytest.approx(1.04), 101, 101)]
+    (pair,) = rate_charts.coinciding({k: curves[k] for k in "ab"}, (0.1, 10.0))
+    assert overlap_sentence(pair, (0.1, 10.0)) == (
         "The lines of a and b lie on each other at this scale: their losses are the same at "
         "the 2 steps where both are on the chart; at the other 2 steps at least one is above "
         "its top (10).")
