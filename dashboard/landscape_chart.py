@@ -3,6 +3,8 @@ the descent paths and the marks (start, inspected step, best fit), and the max-m
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -23,7 +25,8 @@ MARK_FILL, MARK_STROKE = "#F0E442", "#000000"
 
 
 def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks: pd.DataFrame,
-                    names: tuple[str, str], ray: pd.DataFrame | None = None) -> alt.LayerChart:
+                    names: tuple[str, str], ray: pd.DataFrame | None = None,
+                    behind: Collection[str] = ()) -> alt.LayerChart:
     """The loss over two parameters: a heatmap of log10(loss), contour lines, descent paths.
 
     Cells overlap their neighbours, so no background shows through as stripes between them.
@@ -42,6 +45,9 @@ def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks:
         Axis titles.
     ray : DataFrame, optional
         Two points (columns a, c): the direction in which descent runs off.
+    behind : collection of str
+        Runs drawn under the others, thinner and translucent: those that jitter (mini-batch
+        SGD), whose scribble covered the smooth paths.
     """
     a, c = surface.a, surface.c
     da, dc = (a[1] - a[0]) / 2, (c[1] - c[0]) / 2
@@ -82,18 +88,32 @@ def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks:
                alt.Tooltip("a:Q", title=title_text(names[0]), format=".4g"),
                alt.Tooltip("c:Q", title=title_text(names[1]), format=".4g")]
     mine = paths[paths["run"] == runs[0]] if runs else paths
-    # The other runs first, the learner's on top: in one layer, drawn in the runs' order, the
-    # white path lay under Adam's and Newton's and was all but hidden (a visual walk).
     layers = [heat, contours]
-    if len(runs) > 1:
-        colors = [OTHER_COLORS[k % len(OTHER_COLORS)] for k in range(len(runs) - 1)]
-        layers.append(alt.Chart(paths[paths["run"] != runs[0]]).mark_line(
-            point=alt.OverlayMarkDef(size=14, clip=True), strokeWidth=2.5, clip=True
-        ).encode(**encode, tooltip=tooltip, color=alt.Color(
-            "run:N", sort=runs[1:], title=None,
-            scale=alt.Scale(domain=runs[1:], range=colors),
-            # the learner's white path is no swatch in it (white on white): the caption names it
-            legend=alt.Legend(orient="bottom", columns=1, labelLimit=300))))
+    if ray is not None:  # white dashes over a dark halo, like the learner's own path
+        layers += [alt.Chart(ray).mark_line(color="#000000", strokeWidth=5, opacity=0.6,
+                                            clip=True).encode(x=x, y=y),
+                   alt.Chart(ray).mark_line(color=MINE_COLOR, strokeDash=[8, 5],
+                                            strokeWidth=2.5, clip=True).encode(x=x, y=y)]
+    # The ray under every path; the jittery runs (``behind``) under the others, thin and
+    # translucent; each smooth run a little wider than the next, so a path drawn over another
+    # leaves it showing at both edges; the learner's on top. At the default, momentum's,
+    # Nesterov's and Adam's paths run down the valley on the ray and under mini-batch SGD's
+    # jitter, Nesterov's on momentum's, and were hidden; in one layer with the learner's, the
+    # white path lay under Adam's and Newton's (visual walks).
+    others = runs[1:]
+    scale = alt.Scale(domain=others, range=[OTHER_COLORS[k % len(OTHER_COLORS)]
+                                            for k in range(len(others))])
+    # the learner's white path is no swatch in it (white on white): the caption names it
+    legend = alt.Legend(orient="bottom", columns=1, labelLimit=300, symbolOpacity=1)
+    smooth = [r for r in others if r not in behind]
+    drawn = [(r, 1.5, 0.7) for r in others if r in behind] + [
+        (r, 2.5 + 1.5 * (len(smooth) - 1 - k), 1.0) for k, r in enumerate(smooth)]
+    for k, (run, width, opacity) in enumerate(drawn):
+        layers.append(alt.Chart(paths[paths["run"] == run]).mark_line(
+            point=alt.OverlayMarkDef(size=14, clip=True), strokeWidth=width, opacity=opacity,
+            clip=True).encode(**encode, tooltip=tooltip, color=alt.Color(
+                "run:N", sort=others, title=None, scale=scale,
+                legend=legend if k == 0 else None)))
     layers += [
         alt.Chart(mine).mark_line(color="#000000", strokeWidth=5, opacity=0.7,
                                   clip=True).encode(**encode),
@@ -101,11 +121,6 @@ def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks:
             color=MINE_COLOR, point=alt.OverlayMarkDef(size=14, clip=True, color=MINE_COLOR),
             strokeWidth=2.5, clip=True).encode(**encode, tooltip=tooltip),
     ]
-    if ray is not None:  # white dashes over a dark halo, like the learner's own path
-        layers += [alt.Chart(ray).mark_line(color="#000000", strokeWidth=5, opacity=0.6,
-                                            clip=True).encode(x=x, y=y),
-                   alt.Chart(ray).mark_line(color=MINE_COLOR, strokeDash=[8, 5],
-                                            strokeWidth=2.5, clip=True).encode(x=x, y=y)]
     layers.append(alt.Chart(marks).mark_point(
         size=260, filled=True, opacity=1, fill=MARK_FILL, stroke=MARK_STROKE, strokeWidth=1.5,
         clip=True

@@ -45,7 +45,7 @@ def frames_with(at: AppTest, *columns: str) -> list:
 
 def landscape_paths(at: AppTest):
     """Every descent path the landscape draws, one frame (columns run, step, a, c, loss): the
-    other optimizers' paths and yours are separate datasets, yours drawn over theirs."""
+    other optimizers' paths (one dataset each) and yours, drawn over theirs."""
     return pd.concat(frames_with(at, "run", "a", "c"), ignore_index=True)
 
 

@@ -416,3 +416,35 @@ def test_the_landscape_axes_carry_their_ticks():
     for channel in ("x", "y"):
         encoding = chart["layer"][0]["encoding"][channel]
         assert encoding["axis"] == charts.linear_ticks(*encoding["scale"]["domain"])
+
+
+def test_landscape_paths_are_drawn_so_that_none_hides_another():
+    """At the default, momentum's, Nesterov's and Adam's paths ran down the valley under the
+    max-margin ray and mini-batch SGD's jitter, and were hidden (a visual walk). The ray lies
+    under every path, the jittery run under the smooth ones, each smooth one wider than the
+    next (so one drawn over another leaves it showing at both edges), the learner's on top,
+    and the runs' colours in one legend."""
+    surface = landscape.loss_grid(np.arange(1.0, 6.0)[:, None], [0, 0, 0, 1, 1], [1.0], -3.0,
+                                  (0, 1), (-1, 4), (-10, 2), 20)
+    runs = ["mine", "momentum", "nesterov", "sgd"]
+    paths = pd.DataFrame([(r, k, 0.1 * k, -k, 1.0) for r in runs for k in range(3)],
+                         columns=["run", "step", "a", "c", "loss"])
+    chart = spec(landscape_chart.landscape_chart(
+        surface, landscape.contour_segments(surface), paths,
+        pd.DataFrame({"what": ["start"], "a": [0.0], "c": [0.0]}), ("w", "b"),
+        ray=pd.DataFrame({"a": [0.0, 1.0], "c": [0.0, -3.0]}), behind=["sgd"]))
+    layers = chart["layer"]
+    drawn = []
+    for layer in layers[2:-1]:  # after the heatmap and contours, before the marks
+        mark = layer["mark"]
+        rows = pd.DataFrame(chart["datasets"][layer["data"]["name"]])
+        name = rows["run"].unique().tolist() if "run" in rows else "ray"
+        drawn.append((name, mark.get("strokeWidth"), mark.get("strokeDash")))
+    assert [d[0] for d in drawn] == ["ray", "ray", ["sgd"], ["momentum"], ["nesterov"],
+                                     ["mine"], ["mine"]]
+    widths = [d[1] for d in drawn[2:5]]
+    assert widths[0] < widths[2] < widths[1]  # the jittery thinnest; momentum over Nesterov
+    legends = [layer["encoding"]["color"].get("legend", {}) for layer in layers
+               if "color" in layer.get("encoding", {}) and "field" in layer["encoding"]["color"]
+               and layer["encoding"]["color"]["field"] == "run"]
+    assert sum(legend is not None for legend in legends) == 1
