@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from . import compute, fields, state
+from . import compute, fields, sources, state
 from .context import ViewContext
 from .text import fmt, link_number, plural
 
@@ -183,5 +183,14 @@ def buttons(ctx: ViewContext) -> None:
         row.button(scenario.title, key=f"scenario_{scenario.key}",
                    on_click=_load, args=(scenario,), help=scenario.hint)
     current = next((s for s in SCENARIOS if s.shown_by(ctx.settings)), None)
-    if current is not None:
-        st.info(f"**{current.title}.** {current.sentence(ctx)}", icon=":material/science:")
+    if current is None:
+        return
+    if sources.changed(ctx.source.key):
+        # a card speaks of the scenario's data as loaded: on edited data "the loss falls at
+        # every step … below 2/L" stood beside a run that oscillated, and on data made
+        # separable the card's limit was None, a TypeError (a review)
+        st.caption(f"These are the settings of the scenario “{current.title}”, but you "
+                   "changed its data (the table, or samples added or removed on the plane), so "
+                   "its card, which describes the data as loaded, is not shown.")
+        return
+    st.info(f"**{current.title}.** {current.sentence(ctx)}", icon=":material/science:")

@@ -123,3 +123,33 @@ def open_rates(at):
     from tests.app.helpers import open_view
 
     return open_view(at, "rates")
+
+
+@pytest.mark.parametrize("key", ["good", "cycle"])
+def test_a_scenario_card_is_not_shown_on_data_the_learner_changed(new_app, key):
+    """A review: with sample 1's hours set to 1000 in the table, "Good" still said "Below the
+    guaranteed rate 2/L = 0.7458: every step lowers the loss" beside a run that oscillated;
+    with the students made separable "Oscillating for ever" raised a TypeError (no local
+    limit). A card describes the scenario's data as loaded: on changed data it is not shown,
+    and a caption says why. By hand: 2/L of the edited data, far below the rate."""
+    from dashboard import sources, tables
+
+    scenario = scenarios.BY_KEY[key]
+    feature = tables.editor_columns(1)[0]
+    edits = ({"edited_rows": {"0": {feature: 1000.0}}, "added_rows": [], "deleted_rows": []}
+             if key == "good" else  # the first student (failed) and the last (passed) only
+             {"edited_rows": {}, "added_rows": [], "deleted_rows": list(range(1, 19))})
+    at = new_app(**dict(fields.to_query(scenario.settings())))
+    source = "builtin:wikipedia_students"
+    at.session_state[sources.edits_key(source)] = {"layers": [edits], "live": None}
+    at.run()
+    assert not at.exception, at.exception
+    assert not [i.value for i in at.info if i.value.startswith(f"**{scenario.title}")]
+    assert any(f"settings of the scenario “{scenario.title}”, but you changed its data"
+               in c.value for c in at.caption)
+    if key == "good":
+        X = lc.load_dataset("wikipedia_students").X.copy()
+        X[0, 0] = 1000.0
+        A = np.column_stack([X, np.ones(len(X))])
+        assert 2 / (np.linalg.eigvalsh(A.T @ A / (4 * len(X)))[-1]) < scenario.settings(
+        ).learning_rate / 1000
