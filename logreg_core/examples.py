@@ -244,6 +244,20 @@ def buggy_loop_step(X, y, w, b, learning_rate: float, bugs=frozenset()):
     return w_new, b_new, J, dw, db
 
 
+def loop_errors(X, y, w, b) -> list[float]:
+    """The errors a - y the per-sample loop computes (`buggy_loop_step` with no bug), one per
+    sample, in its scalar arithmetic: where its sigma(z) rounds to the label an error is
+    exactly 0, though the exact p - y is not (-1.8e-35 at z = 80). Each is the loop's db
+    over that sample alone (the loop as shown, run once per sample, not written again).
+
+    Returns
+    -------
+    list of float, of length n_samples
+    """
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    return [buggy_loop_step(X[i:i + 1], y[i:i + 1], w, b, 1.0)[4] for i in range(len(y))]
+
+
 def running_error_sums(X, y, w, b) -> np.ndarray:
     """What ``dz += a - y`` holds after each sample: the running sum of the errors p - y.
 

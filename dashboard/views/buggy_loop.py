@@ -164,6 +164,19 @@ def bug_effects(ctx: ViewContext, rows: int) -> str:
             return f"makes no difference on this data: {why}."
         return f"gives the same first step as the corrected loop from this start: {why}."
 
+    # Where the loop's sigma(z) rounds to every label, every error it computes is 0 and so is
+    # every gradient, bug or none: at the student with w = (10, 10) the page gave "both
+    # features have the same values here" (3 and 5) and, on 4 samples, "with one sample"
+    # (a review). Each reason below is tested before it is given.
+    errors_zero = not any(examples.loop_errors(X, y, w0, b0))
+    certain = ("every error a − y the loop computes is 0 (its σ(z) rounds to each sample's "
+               "label), so every gradient is 0 with the bug or without")
+    same_step = "its gradients and its new w and b come out the same, to the last bit"
+
+    def reason(*tested: tuple[bool, str]) -> str:
+        return next((why for holds, why in tested if holds),
+                    certain if errors_zero else same_step)
+
     sums = examples.running_error_sums(X, y, w0, b0)
     shown = ", ".join(f(v) for v in sums[:8]) + (", …" if len(sums) > 8 else "")
     peak = int(np.argmax(np.abs(sums)))
@@ -171,13 +184,16 @@ def bug_effects(ctx: ViewContext, rows: int) -> str:
         with_bug["bias_not_averaged"][4]
     lines = []
     lines.append("- *Same sample*: " + (
-        no_difference("with one sample, sample 1 is every sample") if same("same_sample") else
+        no_difference(reason(
+            (rows == 1, "with one sample, sample 1 is every sample"),
+            (bool(np.ptp(X, axis=0).max() == 0 and np.ptp(y) == 0), "every sample is a copy of "
+             "sample 1"))) if same("same_sample") else
         f"every term of the sums is sample 1's, so the gradient is that of a data set made "
         f"of {rows} copies of sample 1: the model chases that one point."))
     if same("accumulated_error"):
-        lines.append("- *Accumulated error*: " + no_difference(
-            "the running sum of the errors equals each error" if rows == 1 else
-            "the running sums happen to give the same gradient"))
+        lines.append("- *Accumulated error*: " + no_difference(reason(
+            (rows == 1, "the running sum of the errors equals each error"),
+            (not errors_zero, "the running sums happen to give the same gradient"))))
     else:
         sign_flip = np.sign(dw_acc[0]) != np.sign(dw[0]) and dw[0] != 0
         lines.append(
@@ -193,8 +209,9 @@ def bug_effects(ctx: ViewContext, rows: int) -> str:
         lines.append("- *Same feature*: with one feature there is no second one to confuse it "
                      "with.")
     elif same("same_feature"):
-        lines.append("- *Same feature*: " + no_difference(
-            "both features have the same values here"))
+        lines.append("- *Same feature*: " + no_difference(reason(
+            (bool(np.array_equal(X[:, 0], X[:, 1])), "both features have the same values "
+             "here"))))
     else:
         lines.append(f"- *Same feature*: both weights get the second feature's gradient "
                      f"({f(dw_same[0])} and {f(dw_same[-1])}), so they move by the same amount "
