@@ -347,9 +347,16 @@ def _loss_why(ctx: ViewContext) -> str:
     chance = float(np.exp(-losses[i]))
     said = (fmt(chance, ctx.digits) if chance > 0 else
             f"e^−{fmt(losses[i], ctx.digits)}, too small for double precision")
-    return (f"{_ties_text(ctx, worst).capitalize()}: loss {fmt(losses[i], ctx.digits)}. Its "
-            f"label is {label} and the model gives that label probability {said}: the "
-            "less probable the truth, the larger −log of it.")
+    if len(worst) == 1:
+        given = f"Its label is {label} and the model gives that label probability {said}"
+    elif len(set(ctx.data.y[worst])) == 1:
+        given = f"Their label is {label} and the model gives it probability {said} for each"
+    else:  # a tie of both classes (w = b = 0: every p is 0.5): "its label is 0" was half true
+        given = ("Their labels are 0 and 1, and the model gives each sample's own label "
+                 f"probability {said}")
+    each = "" if len(worst) == 1 else " each"
+    return (f"{_ties_text(ctx, worst).capitalize()}: loss {fmt(losses[i], ctx.digits)}{each}. "
+            f"{given}: the less probable the truth, the larger −log of it.")
 
 
 def _sign_text(ctx: ViewContext) -> str:

@@ -235,6 +235,9 @@ def test_nothing_answers_the_question_before_the_reveal(new_app, number):
     ({"lesson": "4", "lr": "1e-12"}, 4), ({"lesson": "4", "lr": "0.0001"}, 4),
     # Found by a walk: ties (two samples at z = ±0.5; all five at w = 0, with no boundary)
     ({"lesson": "1", "w0": "1", "b0": "-2.5"}, 1), ({"lesson": "1", "w0": "0", "b0": "0.3"}, 1),
+    # A review: at w = b = 0 all five tie at loss ln 2, and the page said "Its label is 0";
+    # at b = -1 samples 4 and 5 tie, both of class 1
+    ({"lesson": "2", "w0": "0", "b0": "0"}, 2), ({"lesson": "2", "w0": "0", "b0": "-1"}, 2),
 ])
 def test_answers_and_sentences_follow_the_settings(new_app, query, number):
     at = new_app(**query).run()
@@ -274,6 +277,19 @@ def test_answers_and_sentences_follow_the_settings(new_app, query, number):
         elif len(tied) > 1:
             assert (f"(z = {' and '.join(f'{v:.4g}' for v in z[tied])}, p = "
                     f"{' and '.join(f'{v:.4g}' for v in p[tied])})") in text, text
+    if number == 2:  # the largest loss by hand, and every tied sample's label
+        z = current.w0[0] * X5 + current.b0
+        losses = np.logaddexp(0, z) - Y5 * z
+        worst = np.flatnonzero(np.isclose(losses, losses.max(), rtol=1e-12))
+        labels = sorted({int(v) for v in Y5[worst]})
+        if len(worst) == 1:
+            said = f"Its label is {labels[0]} and the model gives that label probability"
+        elif len(labels) == 1:
+            said = f"Their label is {labels[0]} and the model gives it probability"
+        else:
+            said = "Their labels are 0 and 1, and the model gives each sample's own label " \
+                   "probability"
+        assert f"{said} {np.exp(-losses.max()):.4g}" in text, text
     if number in (6, 7):
         assert f"after {current.steps:,} step" in text.lower()
     if number == 7 and current.l2:
