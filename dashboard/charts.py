@@ -27,6 +27,8 @@ import pyarrow as pa
 from logreg_core import sigmoid
 from logreg_core.frames import padded_range
 
+from .text import fmt_log10
+
 MAX_POINTS = 2000
 #: Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
 CLASS_COLORS = ("#0072B2", "#E69F00")  # label 0 blue, label 1 orange
@@ -381,10 +383,14 @@ def model_chart_1d(x: np.ndarray, y: np.ndarray, w: float, b: float, name: str) 
                       "tooltip": [_q("x"), _q("y")]}},
     ]
     # The boundary's value is data (a label beside its line), not the title: see `Spec`.
-    boundary = -b / w if w != 0 else math.nan
+    with np.errstate(over="ignore"):
+        boundary = -b / w if w != 0 else math.nan
     inside = low <= boundary <= high  # False for nan and for ±inf
-    if not math.isfinite(boundary):
+    if w == 0:
         note = "no boundary: w = 0, p is the same everywhere"
+    elif not math.isfinite(boundary):  # b = 1, w = 1e-310: was "no boundary: w = 0"
+        size = math.log10(abs(b)) - math.log10(abs(w))
+        note = f"x = −b/w = {fmt_log10(math.copysign(1.0, boundary), size)}, off the chart"
     elif inside:
         note = f"x = −b/w = {boundary:.4g}"
     else:

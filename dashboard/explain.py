@@ -4,6 +4,8 @@ recompute each claim (tests/dashboard/test_claims.py and the view tests)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from logreg_core import examples, on_label_side
@@ -15,7 +17,7 @@ from logreg_core.verdicts import ends_at_lowest, lowest_step
 from . import compute, fields
 from .charts import floor_note
 from .context import ViewContext
-from .text import fmt, fmt_apart, fmt_loss, md_escape, plural
+from .text import fmt, fmt_apart, fmt_log10, fmt_loss, md_escape, plural
 
 VERDICT_ICONS = {"converging": ":material/trending_down:", "settling": ":material/south_east:",
                  "oscillating": ":material/sync:", "diverging": ":material/trending_up:"}
@@ -210,9 +212,10 @@ def slice_note(ctx: ViewContext, axes: tuple[int, int]) -> str:
     where many more sat across its line."""
     right = on_label_side(slice_logits(ctx.data.X, ctx.w, ctx.b, axes), ctx.data.y)
     count = int(right.sum())
-    return (f" In the picture's slice (the other {ctx.data.n_features - 2:,} features at their "
-            f"means), {count:,} {'is' if count == 1 else 'are'} on their label's side of its "
-            "line.")
+    others = ctx.data.n_features - 2  # "the other 1 features" on three (a review)
+    held = ("feature at its mean" if others == 1 else f"{others:,} features at their means")
+    return (f" In the picture's slice (the other {held}), {count:,} "
+            f"{'is' if count == 1 else 'are'} on their label's side of its line.")
 
 
 def outside_note(ctx: ViewContext, axes: tuple[int, int]) -> str:
@@ -250,19 +253,29 @@ def _model_figures(ctx: ViewContext) -> str:
                 f"sample{tie}, so {share}.")
     scaler = ctx.data.scaler if ctx.data.standardized else None
     if ctx.data.n_features == 1:
-        at = -b / w[0]
+        with np.errstate(over="ignore"):
+            at = -b / w[0]
+        # b/w may be beyond the largest double (b = 1, w = 1e-310): written from logarithms,
+        # where the page read "x = −b/w = overflow" (a review)
+        size = math.log10(abs(b)) - math.log10(abs(w[0])) if b else 0.0
+        sign = -np.sign(b) * np.sign(w[0])
         # (the curve's picture spans the samples and a margin: the boundary may be beyond it,
         # where the player and the lesson draw no line; a review)
         low, high = padded_range(ctx.data.X[:, 0])
         off = "" if low <= at <= high else (f" That point lies outside the picture, which "
                                             f"spans x from {f(low)} to {f(high)}.")
+        beyond = " (beyond the largest double)"
+        at_text = f(at) if math.isfinite(at) else fmt_log10(sign, size, ctx.digits) + beyond
         if scaler is None:
-            return (f"At step {ctx.k:,} the boundary p = 0.5 is at x = −b/w = {f(at)}; "
+            return (f"At step {ctx.k:,} the boundary p = 0.5 is at x = −b/w = {at_text}; "
                     f"{share}.{off}")
         # the x the model sees is standardized: say so, and where that is in the data's units
-        raw = float(scaler.mean[0] + scaler.scale[0] * at)
-        return (f"At step {ctx.k:,} the boundary p = 0.5 is at x = −b/w = {f(at)} in "
-                f"standardized units, {f(raw)} in the units of "
+        with np.errstate(over="ignore"):
+            raw = float(scaler.mean[0] + scaler.scale[0] * at)
+        raw_text = f(raw) if math.isfinite(raw) else fmt_log10(
+            sign, size + math.log10(scaler.scale[0]), ctx.digits) + beyond  # the mean is lost
+        return (f"At step {ctx.k:,} the boundary p = 0.5 is at x = −b/w = {at_text} in "
+                f"standardized units, {raw_text} in the units of "
                 f"{md_escape(ctx.names[0], 40)}; {share}.{off}")
     if ctx.data.n_features == 2:
         terms = " ".join(f"{'−' if v < 0 else '+'} {f(abs(v))}·{t}" for v, t in

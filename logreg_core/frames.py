@@ -132,7 +132,8 @@ def model_frames(X, y, history: History, axes: tuple[int, ...] | None = None, ke
     held[others] = X[:, others].mean(axis=0)
     offset = B + (W[:, others] @ held[others] if others else 0.0)  # the bias with the rest held
     x_range = padded_range(X[:, axes[0]])
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # (-offset / w beyond the largest double, at b = 1 and w = 1e-310: no line to draw)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if len(axes) == 1:
             grid = np.linspace(*x_range, CURVE_POINTS)
             w = W[:, axes[0]]

@@ -436,3 +436,18 @@ def test_a_feature_of_1e_300_has_no_best_fit_and_starts_standardized(upload_app)
     assert ("each lowers it while the gradient is not 0; in double precision, though, the "
             "loss never changed in 500 steps") in verdict
     assert f"the same double, {float(np.log(2))!r}, at every step" in verdict
+
+
+def test_the_slice_of_three_features_holds_the_other_one_at_its_mean(upload_app):
+    """A review: on three features the caption read "the other 1 features at their means".
+    (The count itself is checked by hand on every state of the state hunt.)"""
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(12, 3))
+    y = (X[:, 0] + 0.5 * X[:, 2] > 0).astype(int)
+    rows = "\n".join(",".join(f"{float(v)!r}" for v in x) + f",{t}"
+                     for x, t in zip(X, y, strict=True))
+    at = upload_app("three.csv", f"a,b,c,label\n{rows}\n".encode())
+    assert not at.exception and not at.error
+    (said,) = [plain(c.value) for c in at.caption if "picture's slice" in c.value]
+    assert re.search(r"In the picture's slice \(the other feature at its mean\), \d+ (is|are) "
+                     r"on their label's side of its line\.", said), said

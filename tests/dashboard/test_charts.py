@@ -448,3 +448,13 @@ def test_landscape_paths_are_drawn_so_that_none_hides_another():
                if "color" in layer.get("encoding", {}) and "field" in layer["encoding"]["color"]
                and layer["encoding"]["color"]["field"] == "run"]
     assert sum(legend is not None for legend in legends) == 1
+
+
+def test_a_boundary_beyond_the_largest_double_is_no_missing_boundary():
+    """A review: at w = 1e-310, b = 1 the lesson's chart said "no boundary: w = 0"; −b/w is
+    −1e+310 (by hand: 1 / 1e-310), beyond the largest double and off the chart."""
+    x, y = np.arange(1.0, 6.0), np.array([0, 0, 0, 1, 1.0])
+    chart = spec(charts.model_chart_1d(x, y, 1e-310, 1.0, "x"))
+    assert boundary_label(chart)[1] == ["x = −b/w = -1e+310, off the chart"]
+    assert boundary_label(spec(charts.model_chart_1d(x, y, 0.0, 1.0, "x")))[1] == [
+        "no boundary: w = 0, p is the same everywhere"]
