@@ -31,7 +31,16 @@ from logreg_core.checks import derivative_signs, underflowed_gradient
 from . import charts, compute, controls, explain, fields, player, rate_charts, state, tables
 from .context import ViewContext
 from .display import show_chart, show_table, underflowed_as_text
-from .text import fmt, fmt_apart, fmt_log10, fmt_paren, link_number, md_escape, plural
+from .text import (
+    fmt,
+    fmt_apart,
+    fmt_log10,
+    fmt_loss,
+    fmt_paren,
+    link_number,
+    md_escape,
+    plural,
+)
 
 #: Controls a part may draw: the sidebar's and the run's.
 SIDEBAR = ("standardize", "start", "l2", "digits")
@@ -355,7 +364,7 @@ def _loss_why(ctx: ViewContext) -> str:
         given = ("Their labels are 0 and 1, and the model gives each sample's own label "
                  f"probability {said}")
     each = "" if len(worst) == 1 else " each"
-    return (f"{_ties_text(ctx, worst).capitalize()}: loss {fmt(losses[i], ctx.digits)}{each}. "
+    return (f"{_ties_text(ctx, worst).capitalize()}: loss {fmt_loss(losses[i], ctx.digits)}{each}. "
             f"{given}: the less probable the truth, the larger −log of it.")
 
 
@@ -476,7 +485,7 @@ PARTS: tuple[Part, ...] = (
                    "mean" + (", plus the penalty λ/2·w²." if c.settings.l2 else ".")),
         lambda c: _table(c, [_x_name(c), "y", "p"]),
         lambda c: (_table(c, [_x_name(c), "y", "p", "loss"]),
-                   st.markdown(f"J = **{fmt(c.grad_pass.loss, c.digits)}**")),
+                   st.markdown(f"J = **{fmt_loss(c.grad_pass.loss, c.digits)}**")),
         Question(lambda c: "Which sample has the largest loss?", _samples,
                  lambda c: tuple(_samples(c)[i] for i in _tied(
                      c.grad_pass.sample_loss, float(c.grad_pass.sample_loss.max()))),
@@ -512,8 +521,8 @@ PARTS: tuple[Part, ...] = (
                        "inspect": 200},
         lambda c: (f"Repeat the step {plural(c.history.steps_run, 'time')} from {_start(c)} at η = "
                    f"{link_number(c.settings.learning_rate)}: the loss goes from "
-                   f"{fmt(c.history.loss[0], explain.loss_digits(c))} to "
-                   f"{fmt(c.history.loss[-1], explain.loss_digits(c))}." + _overflow_note(c)),
+                   f"{fmt_loss(c.history.loss[0], explain.loss_digits(c))} to "
+                   f"{fmt_loss(c.history.loss[-1], explain.loss_digits(c))}." + _overflow_note(c)),
         _loss,
         lambda c: player.show(c, key="lesson_player"),
         Question(lambda c: (f"After {plural(c.history.steps_run, 'step')}, where is the "

@@ -13,7 +13,7 @@ from logreg_core.verdicts import classify_run
 from .. import charts, compute, rate_charts
 from ..context import ViewContext
 from ..display import show_chart, show_frame, show_source
-from ..text import fmt, plural
+from ..text import fmt, fmt_loss, plural
 
 TRIAL_ROWS, TRIAL_STEPS = 200, 300  # the loop runs in plain Python: keep it small
 
@@ -98,8 +98,8 @@ def render(ctx: ViewContext) -> None:
     show_chart(rate_charts.curves_chart(frame, "True loss of each state"),
                     key="trial_chart",
                     alt=f"True loss of the corrected loop and the loop {label}: from "
-                        f"{fmt(correct.loss[0], 4)} to {fmt(correct.loss[-1], 4)} and "
-                        f"{fmt(buggy.loss[-1], 4)}.")
+                        f"{fmt_loss(correct.loss[0], 4)} to {fmt_loss(correct.loss[-1], 4)} "
+                        f"and {fmt_loss(buggy.loss[-1], 4)}.")
     if note := charts.floor_note(correct.loss, buggy.loss):
         st.caption(note)
     final = pd.DataFrame(

@@ -15,7 +15,7 @@ from .. import charts, compute, explain, fields, state
 from ..context import ViewContext
 from ..display import show_chart
 from ..landscape_chart import START_PARAM, landscape_chart
-from ..text import fmt, link_number, md_escape
+from ..text import fmt, fmt_loss, link_number, md_escape
 from .optimizers import runs as optimizer_runs
 
 PATH_POINTS = 400
@@ -132,14 +132,14 @@ def render(ctx: ViewContext) -> None:
                on_select=functools.partial(state.on_landscape_pick, axes, n_features, cells),
                selection_mode=START_PARAM,
                     alt=f"Heatmap of the loss over {params[axes[0]]} and {params[axes[1]]}, "
-                        f"from {fmt(np.nanmin(surface.loss), 4)} to "
-                        f"{fmt(np.nanmax(surface.loss), 4)}, with the descent path from the "
+                        f"from {fmt_loss(np.nanmin(surface.loss), 4)} to "
+                        f"{fmt_loss(np.nanmax(surface.loss), 4)}, with the descent path from the "
                         f"start to step {history.steps_run:,}.")
     held = "" if n_features == 1 else (
         f" A slice: every other parameter is held at its value at step {k:,}, so the heatmap "
         "changes as you scrub.")
     if fit.converged:
-        where = f"The diamond marks the best fit (loss {fmt(fit.loss, ctx.digits)})."
+        where = f"The diamond marks the best fit (loss {fmt_loss(fit.loss, ctx.digits)})."
     elif fit.separable:
         where = f"There is no best fit to mark: {fit.reason}." + (
             " The dashed line points along the max-margin direction of (w, b), the direction "

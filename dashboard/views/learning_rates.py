@@ -12,7 +12,7 @@ import streamlit as st
 from .. import charts, compute, explain, fields, rate_charts, scenarios, state
 from ..context import ViewContext
 from ..display import show_chart
-from ..text import fmt, link_number, md_escape, plural
+from ..text import fmt, fmt_loss, link_number, md_escape, plural
 
 OVERLAY_FACTORS = (0.1, 0.5, 1.0, 2.0, 4.0)
 SWEEP_LOW = 1e-4
@@ -231,7 +231,7 @@ def render(ctx: ViewContext) -> None:
     st.caption(
         f"{close} of {len(table)} rates {'gets' if close == 1 else 'get'} within 1% of the "
         "best loss any rate reached in "
-        f"{plural(steps, 'step')} ({fmt(float(np.nanmin(sweep.loss)), digits)}) and "
+        f"{plural(steps, 'step')} ({fmt_loss(float(np.nanmin(sweep.loss)), digits)}) and "
         f"{'stays' if close == 1 else 'stay'} there to the last step.{race} "
         "Verdicts: "
         f"{summary}. Dashed line: 2/L, the guaranteed rate"

@@ -600,3 +600,21 @@ def test_your_path_is_drawn_over_the_others_and_no_mark_has_a_path_colour(new_ap
     assert "symbolFillColor" not in spec["layer"][marks]["encoding"]["shape"]["legend"]
     assert set(data[marks]["what"]) == {"start", "step 200", "best fit"}
     assert fill.upper() not in {c.upper() for c in colours}, (fill, colours)
+
+
+@pytest.mark.parametrize(("tab", "said"), [
+    ("rates", "best loss any rate reached in 50 steps (< 5e-324)"),
+    ("code", "loop loss < 5e-324, vectorized < 5e-324"),
+])
+def test_a_loss_below_the_smallest_double_never_reads_0(new_app, tab, said):
+    """A review: at the student from w = (1000, 1000), b = 1000 the rates' caption said "the
+    best loss any rate reached (0)" and the code view "loop loss 0". By hand (mpmath): z =
+    1000·(x₁ + x₂ + 1) and the loss log(1 + e^−z) is about e^−z, above 0 but below any
+    double."""
+    import mpmath
+
+    x = lc.load_dataset("student").X[0]
+    z = 1000 * (mpmath.mpf(float(x[0])) + mpmath.mpf(float(x[1])) + 1)
+    assert 0 < mpmath.log1p(mpmath.exp(-z)) < mpmath.mpf(5e-324)
+    at = new_app(data="student", w0="1000,1000", b0="1000", tab=tab).run()
+    assert said in plain(page_text(at))
