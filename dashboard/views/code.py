@@ -13,7 +13,7 @@ from logreg_core.loop import compare_loop
 
 from ..context import ViewContext
 from ..display import show_source
-from ..text import fmt, fmt_loss, percent
+from ..text import fmt, percent
 
 
 def training_loop_source() -> str:
@@ -54,10 +54,9 @@ def comparison_text(ctx: ViewContext) -> str:
     """The loop against the vectorized pass at the inspected step, and why they differ
     (`logreg_core.loop.compare_loop` decides which of the two reasons it is)."""
     c = compare_loop(ctx.data.X, ctx.data.y, ctx.w, ctx.b)
-    f, f_loss = (lambda v: fmt(v, ctx.digits)), (lambda v: fmt_loss(v, ctx.digits))
-    head = (f"At step {ctx.k:,} (without the L2 term): loop loss {f_loss(c.loop[0])}, "
-            f"vectorized {f_loss(c.vectorized[0])}; loop db {f(c.loop[-1])}, vectorized "
-            f"{f(c.vectorized[-1])}. "
+    f = lambda v: fmt(v, ctx.digits)  # noqa: E731
+    head = (f"At step {ctx.k:,} (without the L2 term): loop loss {f(c.loop[0])}, vectorized "
+            f"{f(c.vectorized[0])}; loop db {f(c.loop[-1])}, vectorized {f(c.vectorized[-1])}. "
             f"Largest difference over loss, dw and db: **{c.difference:.1e}**")
     if c.reordering:
         return (head + " (the two add the same numbers in a different order, so they may "

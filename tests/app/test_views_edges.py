@@ -587,11 +587,13 @@ def test_your_path_is_drawn_over_the_others_and_no_mark_has_a_path_colour(new_ap
     assert set(data[last]["run"]) == {"gradient descent (your run)"}
     assert mine["color"] == "#FFFFFF" and "The white path is your run" in page_text(at)
     colours = {mine["color"]}
-    for k, _ in others:
+    runs = set()
+    for k, _ in others:  # one layer each (the jittery first), on one colour scale
         scale = spec["layer"][k]["encoding"]["color"]["scale"]
-        assert set(data[k]["run"]) == set(scale["domain"]) and len(scale["domain"]) == 5
+        assert set(data[k]["run"]) <= set(scale["domain"]) and len(scale["domain"]) == 5
+        runs |= set(data[k]["run"])
         colours |= set(scale["range"])
-    assert "Adam (η = 1)" in set(data[others[0][0]]["run"])
+    assert runs == set(scale["domain"]) and "Adam (η = 1)" in runs
     (marks,) = [k for k, f in enumerate(data) if "what" in f]
     assert marks == len(spec["layer"]) - 1 > last  # over every path
     mark = spec["layer"][marks]["mark"]  # the legend's symbols take the mark's own colours
@@ -604,11 +606,11 @@ def test_your_path_is_drawn_over_the_others_and_no_mark_has_a_path_colour(new_ap
 
 @pytest.mark.parametrize(("tab", "said"), [
     ("rates", "best loss any rate reached in 50 steps (< 5e-324)"),
-    ("code", "loop loss < 5e-324, vectorized < 5e-324"),
 ])
 def test_a_loss_below_the_smallest_double_never_reads_0(new_app, tab, said):
     """A review: at the student from w = (1000, 1000), b = 1000 the rates' caption said "the
-    best loss any rate reached (0)" and the code view "loop loss 0". By hand (mpmath): z =
+    best loss any rate reached (0)" (the code view's "loop loss 0, vectorized 0" says what
+    the two compute, and is right). By hand (mpmath): z =
     1000·(x₁ + x₂ + 1) and the loss log(1 + e^−z) is about e^−z, above 0 but below any
     double."""
     import mpmath
