@@ -129,11 +129,9 @@ def on_group_tab() -> None:
 
 def open_view(ctx) -> None:
     """Six tabs, each what the learner does there, and inside one the views it holds; only
-    the open view runs (and none while a prediction is open: each shows the answer)."""
+    the open view runs (and none while they would answer a prediction, `predict.views_wait`)."""
     s = st.session_state
-    if ctx.pending:
-        st.info("Reveal your prediction above to open the views: they show the answer.",
-                icon=":material/visibility_off:")
+    if predict.views_wait(ctx):
         return
     group = GROUP_OF[s.view]
     s.view_tab = group.title
@@ -231,7 +229,7 @@ def main() -> None:
         settings = state.current(len(names))
         ctx = context.build(settings, source, data, history, cut)
         if not settings.lesson:
-            ctx = replace(ctx, pending=predict.pending(s, ctx))
+            ctx = predict.apply(s, ctx)
         sizes = fields.Sizes(data.n_samples, data.n_features)
         if settings.lesson:
             lesson.render(ctx)

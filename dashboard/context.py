@@ -43,6 +43,9 @@ class ViewContext:
         The forward and backward pass at step k.
     pending : bool
         A prediction about step k is open (see `predict`): what would answer it waits.
+    horizon : int or None
+        The last step the page may draw (Predict first, see `predict.horizon`), or None:
+        the whole run.
     """
 
     settings: Settings
@@ -57,6 +60,21 @@ class ViewContext:
     b: float
     grad_pass: lc.GradientPass
     pending: bool = False
+    horizon: int | None = None
+
+    @property
+    def last_drawn(self) -> int:
+        """The last step the page draws: the horizon, or the run's last step."""
+        last = self.history.steps_run
+        return last if self.horizon is None else min(self.horizon, last)
+
+    @property
+    def future_hidden(self) -> bool:
+        """Whether what tells of the steps after `last_drawn` waits: the verdict, the limits,
+        the last loss and the views describe the whole run, and answer questions about its
+        later steps (and, while a prediction is open, about this one: at or below 2/L every
+        step lowers the loss)."""
+        return self.pending or self.last_drawn < self.history.steps_run
 
     @property
     def digits(self) -> int:

@@ -167,7 +167,7 @@ _PLAYER_STEP = "the step the player shows (the line under its buttons names it)"
 def player_loss_alt(ctx: ViewContext) -> str:
     """The player's loss curve's text alternative. While it plays, its dot is not at the
     inspected step, and in the lesson no caption is under it: it names neither."""
-    last = ctx.k if ctx.pending else ctx.history.steps_run  # `player.player_data`'s curve
+    last = ctx.last_drawn  # `player.player_data`'s curve
     return (f"Line chart of the loss at each step from 0 to {last:,}, with a dot at "
             f"{_PLAYER_STEP.removesuffix(')')} and its loss).")
 

@@ -53,8 +53,10 @@ NOTICES = {"converging": st.success, "settling": st.info, "oscillating": st.warn
 def headline(ctx: ViewContext) -> None:
     """Where the run is heading in one sentence; what was measured and the limits behind it
     in a popover beside it."""
-    if ctx.pending:
-        st.caption("Where the run is heading appears once you reveal your prediction.")
+    if ctx.future_hidden:
+        st.caption("Where the run is heading appears once you reveal your prediction."
+                   if ctx.pending else "Where the run is heading appears with the whole run "
+                   "(the button in the views' place).")
         return
     verdict = ctx.history.verdict
     shown = verdict.measured if verdict.not_yet else verdict.kind  # its look: what it does now
@@ -81,7 +83,7 @@ def metrics(ctx: ViewContext) -> None:
     # step's "< 5e-324" on the one student from a far start, the same loss)
     row.metric("Loss at step 0", fmt_loss(history.loss[0], ctx.digits), **card)
     g = lambda v: fmt_loss(v, explain.loss_digits(ctx))  # noqa: E731
-    if not ctx.pending:  # the last loss tells whether this step lowered it
+    if not ctx.future_hidden:  # the last loss tells whether this step lowered it
         first, last = float(history.loss[0]), float(history.loss[-1])
         # the change to the digits it holds: none where it is within the losses' rounding
         certain = change_digits(first, last, ctx.data.n_samples)
@@ -104,8 +106,11 @@ def metrics(ctx: ViewContext) -> None:
 def picture_column(ctx: ViewContext) -> None:
     """The model and the loss curve, one player; one caption each, computed."""
     axes = player.show(ctx, editable=ctx.data.n_features == 2)
-    if ctx.pending:
-        st.caption(f"Drawn up to step {ctx.k:,}: the rest appears once you reveal.")
+    if ctx.future_hidden:
+        st.caption(f"Drawn up to step {ctx.last_drawn:,}: the rest appears once you reveal."
+                   if ctx.pending else f"Drawn up to step {ctx.last_drawn:,}: the later steps "
+                   "appear as you step forward and predict them, or all at once with the "
+                   "button in the views' place.")
     else:
         st.caption(explain.loss_chart_caption(ctx, log=bool(ctx.settings.log_scale)))
     st.caption(explain.model_chart_caption(ctx, axes))
@@ -290,8 +295,10 @@ def side_column(ctx: ViewContext) -> None:
         player.editing_controls(ctx)
     else:
         st.markdown("**The learning-rate limits of this data**")
-        if ctx.pending:  # at or below 2/L every step lowers the loss: that answers a question
-            st.caption("They appear once you reveal your prediction.")
+        if ctx.future_hidden:  # at or below 2/L every step lowers the loss: that answers
+            # a question, this one or a later one
+            st.caption("They appear once you reveal your prediction." if ctx.pending else
+                       "They appear with the whole run: they answer the questions ahead.")
             return
         st.caption(explain.limits_summary(ctx.limits, ctx.settings.learning_rate, ctx.digits))
         box = st.expander("What 2/L and 2/μ* mean", key="limits_open", on_change="rerun")

@@ -82,7 +82,7 @@ def player_data(ctx: ViewContext, axes: tuple[int, ...], editable: bool,
         ``json(head) + b"\\n" + json(run)``; JSON written by `json.dumps` has no raw newline.
     """
     history, k = ctx.history, ctx.k
-    last = k if ctx.pending else history.steps_run  # a prediction hides the later steps
+    last = ctx.last_drawn  # a prediction hides the later steps
     keep = (k,) if history.steps_run + 1 > MAX_FRAMES else ()
     identity = hashlib.sha1(repr((ctx.data.key, history.steps, ctx.settings.learning_rate,
                                   ctx.settings.w0, ctx.settings.b0, ctx.settings.l2, axes,

@@ -9,6 +9,7 @@ rate, start or data) is a new question.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 
@@ -40,18 +41,68 @@ def key(ctx: ViewContext) -> str:
     return hashlib.sha1(f"{run_key(ctx)}:{ctx.k}".encode()).hexdigest()[:10]
 
 
-def seen_later(session, ctx: ViewContext) -> bool:
-    """Whether a later step of this run was revealed: its screen showed the loss curve and
-    the model up to it, which answer every question about an earlier step."""
-    return (session.get("revealed_run") == run_key(ctx)
-            and ctx.k < session.get("revealed_step", -1))
+def seen_through(session, ctx: ViewContext) -> int:
+    """The last step of this run the page has drawn with the mode on (-1: none). Every
+    question about an earlier step is answered by what was drawn: the loss curve and the
+    model up to that step. Drawn with the mode off is not counted: the mode is the learner's
+    choice to be asked, from wherever they turn it on."""
+    return session.get("predict_seen", -1) if session.get("predict_run") == run_key(ctx) else -1
 
 
 def pending(session, ctx: ViewContext) -> bool:
     """Whether a prediction is open: the mode is on, this state is not revealed yet, and no
-    later step of the run was (`seen_later`)."""
+    later step of the run was drawn (`seen_through`: a question at step 49 beside a curve
+    drawn to step 50 was answered before it was asked, a walk)."""
     return (bool(session.get("predict_mode")) and session.get("revealed") != key(ctx)
-            and not seen_later(session, ctx))
+            and ctx.k >= seen_through(session, ctx))
+
+
+def horizon(session, ctx: ViewContext) -> int | None:
+    """The last step the page may draw with the mode on (None with it off: the whole run).
+    An open question at step k: up to k. After its reveal: up to k + 1, the answer, and no
+    further: the whole run, the verdict and the views answered the next question before it
+    was asked ("Step forward past it for the next question" led to a question the curve on
+    screen answered, a walk). A step already answered: up to the last step drawn before."""
+    if not session.get("predict_mode"):
+        return None
+    seen = seen_through(session, ctx)
+    if pending(session, ctx):
+        return ctx.k
+    if session.get("revealed") == key(ctx):
+        return max(seen, ctx.k + 1)
+    return seen
+
+
+def apply(session, ctx: ViewContext) -> ViewContext:
+    """The context with its prediction state (`pending`, `horizon`), and what it draws
+    remembered (`seen_through`)."""
+    ctx = dataclasses.replace(ctx, pending=pending(session, ctx), horizon=horizon(session, ctx))
+    if ctx.horizon is not None:
+        session.predict_seen = max(seen_through(session, ctx), ctx.last_drawn)
+        session.predict_run = run_key(ctx)
+    return ctx
+
+
+def show_whole_run(run: str, last: int) -> None:
+    """The button's callback: the whole run is drawn from now on (no later question)."""
+    st.session_state.predict_run, st.session_state.predict_seen = run, last
+
+
+def views_wait(ctx: ViewContext) -> bool:
+    """In the views' place while they would answer a question: why, and (after a reveal) a
+    button that draws the whole run. Whether they wait."""
+    if ctx.pending:
+        st.info("Reveal your prediction above to open the views: they show the answer.",
+                icon=":material/visibility_off:")
+        return True
+    if not ctx.future_hidden:
+        return False
+    st.info(f"The views show the whole run, and so answer the questions about the steps "
+            f"after step {ctx.last_drawn:,}: step forward for the next question, or show the "
+            "whole run (no more questions on this run).", icon=":material/visibility_off:")
+    st.button("Show the whole run", key="predict_show_all", on_click=show_whole_run,
+              args=(run_key(ctx), ctx.history.steps_run))
+    return True
 
 
 def _asked(ctx: ViewContext) -> dict[str, int]:
@@ -96,9 +147,6 @@ def questions(ctx: ViewContext) -> None:
     if st.button("Reveal", key=f"reveal_{state_key}", type="primary",
                  disabled=any(g is None for g in guesses.values())):
         session = st.session_state
-        same_run = session.get("revealed_run") == run_key(ctx)
-        session.revealed_step = max(ctx.k, session.get("revealed_step", -1) if same_run else -1)
-        session.revealed_run = run_key(ctx)
         session.revealed = state_key
         session.guesses = guesses
         st.rerun()
@@ -114,9 +162,11 @@ def truth_names(ctx: ViewContext) -> list[str]:
 def feedback(ctx: ViewContext) -> None:
     """After the reveal: each guess against the computed answer, and why."""
     if st.session_state.get("revealed") != key(ctx):  # an earlier step, after a later one
-        st.caption(f"You have seen step {st.session_state.revealed_step:,} of this run, which "
-                   "answers the questions about this one: no prediction here. Step forward "
-                   "past it for the next question.")
+        seen = seen_through(st.session_state, ctx)
+        ahead = ("Step forward past it for the next question." if seen < ctx.history.steps_run
+                 else "Change the rate, the start or the data for a run to predict.")
+        st.caption(f"You have seen step {seen:,} of this run, which answers the questions "
+                   f"about this one: no prediction here. {ahead}")
         return
     guesses = st.session_state.get("guesses", {})
     answers, asked = truth(ctx), _asked(ctx)

@@ -400,13 +400,14 @@ function draw(s) {
   s.scrub.value = String(s.step);
   s.scrub.setAttribute("aria-valuetext", `step ${s.step.toLocaleString("en-US")}`);
   const approx = step === s.step ? "" : ` (picture of step ${step.toLocaleString("en-US")})`;
-  // While a prediction is open the later steps are not sent: the total still counts them.
-  const hidden = d.last < d.total ? " (the later ones after your reveal)" : "";
-  // At the last step sent, Step forward has nowhere to go: while a prediction is open the
-  // later steps come after the reveal, and the button says so.
+  // With Predict first on the later steps are not sent: the total still counts them. They
+  // come after the reveal of an open question, else as the learner predicts them.
+  const when = d.predicting ? "after your reveal" : "as you predict them";
+  const hidden = d.last < d.total ? ` (the later ones ${when})` : "";
+  // At the last step sent, Step forward has nowhere to go, and the button says why.
   const atEnd = s.step >= d.last;
   s.forward.setAttribute("aria-disabled", atEnd ? "true" : "false");
-  s.forward.title = atEnd && d.last < d.total ? "The later steps show after your reveal" : "";
+  s.forward.title = atEnd && d.last < d.total ? `The later steps show ${when}` : "";
   s.back.setAttribute("aria-disabled", s.step <= 0 ? "true" : "false");
   s.readout.textContent = `Step ${s.step.toLocaleString("en-US")} of ` +
     `${d.total.toLocaleString("en-US")}${hidden}${approx} · loss ` +

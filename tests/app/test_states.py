@@ -555,6 +555,9 @@ def check_predictions(at, query, current):
     at.run()  # the reveal is enabled once every question has an answer
     at.button(key=f"reveal_{state}").click().run()
     assert not at.exception, (query, [e.value for e in at.exception])
+    drawn = player(at)  # the answer (the next step) is drawn, no later step (a walk)
+    assert drawn["last"] == min(drawn["inspect"] + 1, drawn["total"]), query
+    assert bool(at.tabs) == (drawn["last"] == drawn["total"]), query
     text = plain(page_text(at))
     features = list(lc.load_dataset(current.dataset).feature_names)
     subject = {name: "The loss goes" if name == "loss" else "db is" if name == "b"

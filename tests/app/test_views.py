@@ -264,7 +264,8 @@ def test_predict_then_reveal_hides_every_answer_until_the_reveal(app):
     assert after < np.log(2)
     assert "**1 of 3 right.**" in text
     assert "dw for x is negative" in text and "db is positive" in text
-    assert "it will go down" in text and app.tabs
+    # the answer drawn (step 1), not the run after it, which answers the next questions
+    assert "it will go down" in text and not app.tabs and player(app)["last"] == 1
     inspect(app, 1)  # another step: a new question
     assert "Make your guesses" in page_text(app) and not app.tabs
 
@@ -317,8 +318,9 @@ def test_the_limits_beside_an_open_question_wait_for_the_reveal(new_app):
 
 
 def test_a_step_before_one_revealed_asks_nothing_its_screen_answered(new_app):
-    """Revealing step 100 showed the loss curve and the model up to step 100, which answer
-    every question about step 99: stepping back asks none; stepping past 100 asks again."""
+    """Revealing step 100 showed the loss curve and the model up to step 101 (the answer),
+    which answer every question about step 99: stepping back asks none; stepping on to 101
+    asks again."""
     at = new_app(step="100").run()
     at.toggle(key="predict_mode").set_value(True).run()
     state = next(r.key for r in at.radio).rsplit("_", 1)[1]
@@ -326,8 +328,8 @@ def test_a_step_before_one_revealed_asks_nothing_its_screen_answered(new_app):
         at.radio(key=f"guess_{name}_{state}").set_value(guess).run()
     at.button(key=f"reveal_{state}").click().run()
     inspect(at, 99)
-    assert not at.radio and at.tabs
-    assert "You have seen step 100 of this run" in plain(page_text(at))
+    assert not at.radio and not at.tabs  # the views show the whole run
+    assert "You have seen step 101 of this run" in plain(page_text(at))
     inspect(at, 101)
     assert at.radio and "Make your guesses" in page_text(at) and not at.tabs
     at.select_slider(key="steps").set_value(100).run()  # the same states, a shorter run
