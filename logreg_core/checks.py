@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
@@ -211,6 +212,60 @@ def lost_derivatives(X, y, grad_pass: GradientPass) -> tuple[np.ndarray, np.ndar
     lost = underflowed_gradient(X, y, grad_pass.z)
     computed = np.append(grad_pass.data_dw, grad_pass.db)
     return np.where(lost.underflowed & (computed == 0), lost.sign, 0.0), lost.log10_size
+
+
+#: Most products x_ij w_j `gradient_exactly_zero` sums in rational arithmetic (about 0.1 s).
+EXACT_TERMS = 100_000
+
+
+def gradient_exactly_zero(X, y, w, b, l2: float = 0.0) -> bool | None:
+    r"""Whether the exact gradient at ``(w, b)`` is 0: True where it is, False where it is
+    not, None where this cannot tell. Decided in rational arithmetic on the doubles
+    (`fractions.Fraction`), not by computing the gradient in floating point.
+
+    The logits :math:`z_i = x_i \cdot w + b` are exact rationals, and
+    :math:`\sigma(z) = \tfrac12 + \tfrac z4 + r(z)` with :math:`|r(z)| \le |z|^3/48`
+    (:math:`\sigma(z) = (1 + \tanh(z/2))/2`, and :math:`0 \le u - \tanh u \le u^3/3` for
+    :math:`u \ge 0`, odd in u: both sides are 0 at 0, and their slopes :math:`\tanh^2 u` and
+    :math:`u^2 - \tanh^2 u` are never negative). So each
+    partial derivative is, with :math:`a_{ij} = x_{ij}` (1 for the bias, which has no λ term),
+
+    .. math:: G_j = \operatorname{mean}_i\big((\tfrac12 - y_i + \tfrac{z_i}{4})\,a_{ij}\big)
+              + \lambda w_j \quad \text{to within} \quad
+              \operatorname{mean}_i |z_i|^3 |a_{ij}| / 48 .
+
+    Where every :math:`z_i` is exactly 0 every p is exactly 1/2, the bound is 0 and
+    :math:`G` is the gradient: it is 0 exactly where every :math:`G_j` is. Elsewhere a
+    :math:`|G_j|` beyond its bound proves the gradient is not 0; otherwise (or on more than
+    `EXACT_TERMS` products) nothing is decided.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,), labels 0/1
+    w : ndarray of shape (n_features,)
+    b, l2 : float
+
+    Returns
+    -------
+    bool or None
+    """
+    X = np.asarray(X, dtype=float)
+    if X.size > EXACT_TERMS:
+        return None
+    w = [Fraction(float(v)) for v in np.ravel(w)]
+    rows = [[Fraction(float(v)) for v in row] + [Fraction(1)] for row in X]
+    z = [sum((a * t for a, t in zip(row, w, strict=False)), Fraction(float(b))) for row in rows]
+    n, penalty = len(rows), [Fraction(float(l2)) * t for t in w] + [Fraction(0)]
+    cubes = [abs(zi) ** 3 for zi in z]
+    estimate = [sum((Fraction(1, 2) - Fraction(float(label)) + zi / 4) * row[j]
+                    for row, label, zi in zip(rows, y, z, strict=True)) / n + penalty[j]
+                for j in range(len(penalty))]
+    if not any(z):
+        return not any(estimate)
+    bound = [sum(c * abs(row[j]) for row, c in zip(rows, cubes, strict=True)) / (48 * n)
+             for j in range(len(penalty))]
+    return False if any(abs(g) > r for g, r in zip(estimate, bound, strict=True)) else None
 
 
 def signed_log10_errors(z, y) -> tuple[np.ndarray, np.ndarray]:
