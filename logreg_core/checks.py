@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
 from .maths import (
+    STENCIL,
+    STENCIL_DIVISOR,
     GradientPass,
+    curvature_bound,
     freeze_fields,
     label_signs,
     loss_and_gradients,
@@ -32,6 +36,15 @@ CHECK_RTOL = 1e-6
 #: Rounding part: a difference quotient of losses near J loses about eps * |J| / h, with a
 #: safety factor of 100 for the few additions in the stencil.
 CHECK_ROUNDING = 100 * np.finfo(float).eps
+#: Most a stored nudge may be off from its size, as a fraction of it, for the gradient check
+#: to run: the nudges' part of the allowance (`GradientCheck`) is then at most
+#: 2 * 20/12 * 1% (3.3%) of the slope, and beyond it the differences measure rounding more than
+#: the slope.
+NUDGE_LIMIT = 1e-2
+#: Safety factor of the nudges' part of the gradient check's allowance.
+NUDGE_SAFETY = 2.0
+#: The stencil's offsets m, as a column (one row per nudge).
+_OFFSETS = np.array(list(STENCIL), dtype=float)[:, None]
 #: The smallest normal double: below it a number keeps fewer significant digits (one at
 #: 5e-324), so the facts `why_facts` evaluates cannot be checked there.
 NORMAL = float(np.finfo(float).tiny)
@@ -201,6 +214,60 @@ def lost_derivatives(X, y, grad_pass: GradientPass) -> tuple[np.ndarray, np.ndar
     return np.where(lost.underflowed & (computed == 0), lost.sign, 0.0), lost.log10_size
 
 
+#: Most products x_ij w_j `gradient_exactly_zero` sums in rational arithmetic (about 0.1 s).
+EXACT_TERMS = 100_000
+
+
+def gradient_exactly_zero(X, y, w, b, l2: float = 0.0) -> bool | None:
+    r"""Whether the exact gradient at ``(w, b)`` is 0: True where it is, False where it is
+    not, None where this cannot tell. Decided in rational arithmetic on the doubles
+    (`fractions.Fraction`), not by computing the gradient in floating point.
+
+    The logits :math:`z_i = x_i \cdot w + b` are exact rationals, and
+    :math:`\sigma(z) = \tfrac12 + \tfrac z4 + r(z)` with :math:`|r(z)| \le |z|^3/48`
+    (:math:`\sigma(z) = (1 + \tanh(z/2))/2`, and :math:`0 \le u - \tanh u \le u^3/3` for
+    :math:`u \ge 0`, odd in u: both sides are 0 at 0, and their slopes :math:`\tanh^2 u` and
+    :math:`u^2 - \tanh^2 u` are never negative). So each
+    partial derivative is, with :math:`a_{ij} = x_{ij}` (1 for the bias, which has no λ term),
+
+    .. math:: G_j = \operatorname{mean}_i\big((\tfrac12 - y_i + \tfrac{z_i}{4})\,a_{ij}\big)
+              + \lambda w_j \quad \text{to within} \quad
+              \operatorname{mean}_i |z_i|^3 |a_{ij}| / 48 .
+
+    Where every :math:`z_i` is exactly 0 every p is exactly 1/2, the bound is 0 and
+    :math:`G` is the gradient: it is 0 exactly where every :math:`G_j` is. Elsewhere a
+    :math:`|G_j|` beyond its bound proves the gradient is not 0; otherwise (or on more than
+    `EXACT_TERMS` products) nothing is decided.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,), labels 0/1
+    w : ndarray of shape (n_features,)
+    b, l2 : float
+
+    Returns
+    -------
+    bool or None
+    """
+    X = np.asarray(X, dtype=float)
+    if X.size > EXACT_TERMS:
+        return None
+    w = [Fraction(float(v)) for v in np.ravel(w)]
+    rows = [[Fraction(float(v)) for v in row] + [Fraction(1)] for row in X]
+    z = [sum((a * t for a, t in zip(row, w, strict=False)), Fraction(float(b))) for row in rows]
+    n, penalty = len(rows), [Fraction(float(l2)) * t for t in w] + [Fraction(0)]
+    cubes = [abs(zi) ** 3 for zi in z]
+    estimate = [sum((Fraction(1, 2) - Fraction(float(label)) + zi / 4) * row[j]
+                    for row, label, zi in zip(rows, y, z, strict=True)) / n + penalty[j]
+                for j in range(len(penalty))]
+    if not any(z):
+        return not any(estimate)
+    bound = [sum(c * abs(row[j]) for row, c in zip(rows, cubes, strict=True)) / (48 * n)
+             for j in range(len(penalty))]
+    return False if any(abs(g) > r for g, r in zip(estimate, bound, strict=True)) else None
+
+
 def signed_log10_errors(z, y) -> tuple[np.ndarray, np.ndarray]:
     r"""The sign and ``log10 |p - y|`` of each sample's error, exact where ``p - y``
     underflows (-1737.1 at z = 4000, y = 1, where double precision holds -0.0).
@@ -312,12 +379,28 @@ class GradientCheck:
 
     A parameter passes when
 
-    .. math:: |g - \hat g| \le \text{atol} + \text{rtol} \max(|g|, |\hat g|), \qquad
-              \text{atol} = 100\, \epsilon \max(1, |J|) / h
+    .. math:: |g - \hat g| \le \text{atol} + \text{rtol} \max(|g|, |\hat g|) + \text{nudge},
+              \qquad \text{atol} = 100\, \epsilon \max(1, |J|) / h
 
     (epsilon the double-precision unit, h the parameter's step): the rounding error of the
     difference quotient plus a relative allowance. Near an optimum |g| is tiny and the
     relative error alone would call a correct gradient wrong; the absolute part prevents it.
+
+    The nudges' part covers their rounding. The stencil divides by the nominal 12 h, but the
+    nudged parameter is stored as the double nearest ``t + m h``, a step of
+    :math:`m h + \delta_m` (``delta_m = ((t + m h) - t) - m h``, computed exactly in doubles
+    where the nudge is small beside t, by Sterbenz's lemma, and otherwise within a few
+    epsilon of m h, inside the relative part). By the mean value theorem the loss there
+    differs from the loss at the exact nudge by :math:`|\delta_m|` times the slope at some
+    point of the stencil's span, which is within :math:`2 h L` of the slope at t (L:
+    `curvature_bound`, a bound on the loss's curvature), so
+
+    .. math:: \text{nudge} = 2\,\big(\max(|g|, |\hat g|) + 2 h L\big)
+              \sum_m |c_m|\,|\delta_m| \,/\, 12 h
+
+    (c_m the stencil's weights, 2 a safety factor). It is 0 where every nudge is stored
+    exactly. Where a stored nudge is off by more than `NUDGE_LIMIT` of its size (at
+    ``|w| = 1e149``, ``w + h == w``) nothing is checked (`resolved`).
 
     Attributes
     ----------
@@ -328,15 +411,16 @@ class GradientCheck:
         The step h of each parameter.
     atol : ndarray of shape (n_features + 1,)
     rtol : float
-    passed : ndarray of bool, shape (n_features + 1,)
     finite : bool
         False when the loss overflows at the nudged points (parameters near the limits of
         double precision): then nothing could be checked.
-    resolved : bool
-        False when a parameter is so large that its nudge ``h`` is not a step of ``h`` in
-        double precision (``(t + h) - t`` off by more than 1e-6 of ``h``; at ``|w| = 1e149``
-        ``w + h == w``): the differences then measure rounding, not the slope, and nothing
-        is checked.
+    nudges : ndarray of shape (len(STENCIL), n_features + 1)
+        The step each nudge of `STENCIL`'s offsets m (in its order) is stored as:
+        ``(t + m h) - t`` (inf where ``t + m h`` overflows).
+    nudge_atol : ndarray of shape (n_features + 1,)
+        The nudges' part of the allowance.
+    curvature : float
+        L, the bound on the loss's curvature the nudges' part uses.
     """
 
     analytic: np.ndarray
@@ -344,9 +428,25 @@ class GradientCheck:
     steps: np.ndarray
     atol: np.ndarray
     rtol: float
-    passed: np.ndarray
     finite: bool
-    resolved: bool = True
+    nudges: np.ndarray
+    nudge_atol: np.ndarray
+    curvature: float
+
+    @property
+    def nudge_error(self) -> np.ndarray:
+        """Per parameter, the largest ``|delta_m| / (|m| h)`` over its nudges: how far a
+        stored nudge is off from its size, as a fraction of it (1 where ``t + h`` is stored
+        as ``t``; inf where it overflows)."""
+        sizes = np.abs(_OFFSETS) * self.steps
+        return np.max(np.abs(nudge_rounding(self.nudges, self.steps)) / sizes, axis=0)
+
+    @property
+    def resolved(self) -> bool:
+        """Whether every stored nudge is within `NUDGE_LIMIT` of its size: beyond it (at
+        ``|w| = 1e149`` ``w + h == w``) the differences measure rounding more than the slope,
+        and nothing is checked."""
+        return bool(np.all(self.nudge_error <= NUDGE_LIMIT))
 
     @property
     def checked(self) -> bool:
@@ -362,8 +462,42 @@ class GradientCheck:
 
     @property
     def allowed(self) -> np.ndarray:
-        """The tolerance of each parameter: atol + rtol max(|g|, |g_num|)."""
-        return self.atol + self.rtol * np.maximum(np.abs(self.analytic), np.abs(self.numeric))
+        """The tolerance of each parameter: atol + rtol max(|g|, |g_num|) + nudge."""
+        return (self.atol + self.rtol * np.maximum(np.abs(self.analytic), np.abs(self.numeric))
+                + self.nudge_atol)
+
+    @property
+    def passed(self) -> np.ndarray:
+        """Whether each parameter's difference is within its allowance (none where nothing
+        could be checked)."""
+        return (np.abs(self.difference) <= self.allowed) & self.checked
+
+
+def stored_nudges(theta, steps) -> np.ndarray:
+    """The step each nudge ``t + m h`` of `STENCIL` is stored as, ``(t + m h) - t``, one row
+    per offset m (inf where the nudged value overflows); see `GradientCheck`."""
+    theta, steps = np.asarray(theta, dtype=float), np.asarray(steps, dtype=float)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return (theta + _OFFSETS * steps) - theta
+
+
+def nudge_rounding(nudges, steps) -> np.ndarray:
+    """``delta_m``: how far each stored nudge is from ``m h`` (`GradientCheck`), one row per
+    offset of `STENCIL`; inf where the nudged value overflowed."""
+    with np.errstate(invalid="ignore"):
+        delta = np.asarray(nudges, dtype=float) - _OFFSETS * np.asarray(steps, dtype=float)
+    return np.where(np.isnan(delta), np.inf, delta)
+
+
+def nudge_allowance(nudges, steps, slope, curvature: float) -> np.ndarray:
+    """The nudges' part of the gradient check's allowance (`GradientCheck`), from the stored
+    nudges, the steps, ``max(|g|, |g_num|)`` and the curvature bound L."""
+    weights = np.abs(np.array(list(STENCIL.values())))[:, None]
+    with np.errstate(over="ignore", invalid="ignore"):
+        weighted = np.sum(weights * np.abs(nudge_rounding(nudges, steps)), axis=0)
+        part = (NUDGE_SAFETY * (slope + 2 * steps * curvature) * weighted
+                / (STENCIL_DIVISOR * steps))
+    return np.where(weighted == 0, 0.0, np.where(np.isnan(part), np.inf, part))
 
 
 def gradient_check(X, y, w, b, l2: float = 0.0) -> GradientCheck:
@@ -376,14 +510,13 @@ def gradient_check(X, y, w, b, l2: float = 0.0) -> GradientCheck:
     atol = CHECK_ROUNDING * max(1.0, abs(grad.loss)) / steps
     if not finite:
         numeric = np.where(np.isfinite(numeric), numeric, 0.0)
-    allowed = atol + CHECK_RTOL * np.maximum(np.abs(analytic), np.abs(numeric))
-    theta = np.append(np.asarray(w, dtype=float), float(b))
-    with np.errstate(over="ignore", invalid="ignore"):
-        realized = (theta + 2 * steps) - (theta - 2 * steps)  # the widest nudge, as stored
-    resolved = bool(np.all(np.abs(realized - 4 * steps) <= 1e-6 * 4 * steps))
-    passed = (np.abs(analytic - numeric) <= allowed) & finite & resolved
+    nudges = stored_nudges(np.append(np.asarray(w, dtype=float), float(b)), steps)
+    curvature = curvature_bound(X, l2).L
+    nudge_atol = nudge_allowance(nudges, steps, np.maximum(np.abs(analytic), np.abs(numeric)),
+                                 curvature)
     return GradientCheck(analytic=analytic, numeric=numeric, steps=steps, atol=atol,
-                         rtol=CHECK_RTOL, passed=passed, finite=finite, resolved=resolved)
+                         rtol=CHECK_RTOL, finite=finite, nudges=nudges, nudge_atol=nudge_atol,
+                         curvature=curvature)
 
 
 @dataclass(frozen=True)

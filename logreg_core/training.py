@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .checks import gradient_rounding, gradient_rounding_ceiling, lost_derivatives
+from .checks import (
+    gradient_exactly_zero,
+    gradient_rounding,
+    gradient_rounding_ceiling,
+    lost_derivatives,
+)
 from .errors import LogRegInputError
 from .maths import (
     LogisticProblem,
@@ -254,7 +259,10 @@ def _why_still(X, y, theta: np.ndarray, gradient: np.ndarray, learning_rate: flo
         return ""
     grad_pass = loss_and_gradients(X, y, theta[:-1], theta[-1], l2)
     if not np.any(gradient):  # a derivative lost to underflow, as the tables write it
-        return "underflowed" if np.any(lost_derivatives(X, y, grad_pass)[0]) else "zero"
+        if np.any(lost_derivatives(X, y, grad_pass)[0]):
+            return "underflowed"
+        exact = gradient_exactly_zero(X, y, theta[:-1], theta[-1], l2)
+        return {True: "exact", False: "zero"}.get(exact, "unproven")
     reach = learning_rate * (np.abs(gradient) + gradient_rounding(grad_pass))
     return "order" if np.any(reach >= 0.5 * np.abs(np.spacing(theta))) else ""
 

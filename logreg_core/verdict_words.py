@@ -102,20 +102,31 @@ def _never_rose(v, n):
 
 def stopped_moving(v, n):
     """'in double precision, though, its parameters have not moved since step 6: ...' ("though"
-    only against theory's "would keep falling"; no "exactly 0" of terms that underflowed)."""
+    only against theory's "would keep falling"; no "exactly 0" of terms that underflowed).
+    Where the exact gradient is 0 (`Verdict.gradient_zero` "exact": every logit is exactly 0)
+    nothing is a rounding effect: the state is a best fit, in exact arithmetic too (a walk:
+    x = 1, 1, 1, 1 with labels 0 1 0 1 read "in double precision ... computes as 0")."""
     k = v.stopped_moving_at
     when = ("never moved from the start" if k == 0 else
             f"would not move again after step {k:,}" if k == v.steps else  # (the next step)
             f"have not moved since step {k:,}")
+    stays = f"the loss stays {'at ' if v.final else ''}{n(v.final)}"
+    if v.gradient_zero == "exact":
+        where = "the start" if k == 0 else f"step {k:,}"
+        return (f"its parameters {when}, in exact arithmetic too: the gradient there is exactly "
+                "0 (every logit is exactly 0, so every p is exactly 0.5, and the terms of each "
+                f"derivative cancel exactly), so {where} is a best fit (the loss is convex), "
+                f"and {stays}")
     why = {"underflowed": "the gradient there computes as 0, every term of it below the "
                           "smallest double (its exact value is not 0)",
-           "zero": "the gradient there computes as 0",
+           "zero": "the gradient there computes as 0 (its exact value is not 0)",
+           "unproven": "the gradient there computes as 0 (whether its exact value is 0 is "
+                       "not decided here)",
            "order": "each update is below the rounding of w and b, by so little that summed "
                     "in another order it may move them by an ulp"}.get(
         v.gradient_zero, "each update is below the rounding of w and b")
     though = ", though," if v.theory in ("no_optimum", "above_local_stopped") else ""
-    return (f"in double precision{though} its parameters {when}: {why}, so the loss stays "
-            f"{'at ' if v.final else ''}{n(v.final)}")
+    return f"in double precision{though} its parameters {when}: {why}, so {stays}"
 
 
 def never_changed(v):

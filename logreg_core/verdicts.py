@@ -207,7 +207,10 @@ class Verdict:
     gradient_zero : str
         Why: "" (updates below the rounding), "order" (below it by less than the gradient's own
         rounding: summed in another order they may move), "underflowed" (the gradient computes
-        as 0, every term below the smallest normal double, its exact value not 0) or "zero".
+        as 0, every term below the smallest normal double, its exact value not 0), "exact" (the
+        exact gradient is 0: `checks.gradient_exactly_zero`, a best fit), "zero" (it computes
+        as 0, its exact value not 0) or "unproven" (it computes as 0; the exact value is not
+        decided).
     loss_unchanged : bool
         The computed loss is the same double at every state, though the parameters moved
         (`unchanged`): each step changed it, in exact arithmetic, by less than its rounding.
