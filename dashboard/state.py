@@ -50,7 +50,9 @@ def initialize(lesson_settings: Callable[[int], Settings]) -> None:
 
     ``lesson_settings(n)`` gives lesson part n's own settings, which fill whatever a link to
     that part leaves out (passed in: the lesson draws widgets that call back into here). A
-    part keeps its own data set: a link that names another one says so and is not used.
+    part keeps its own data set: a link that names another one says so and is not used. A
+    part that inspects its run's last step inspects the last of the steps a link gives,
+    unless the link names the step.
     """
     state = st.session_state
     if "initialized" in state:
@@ -71,6 +73,10 @@ def initialize(lesson_settings: Callable[[int], Settings]) -> None:
             query = {k: v for k, v in query.items() if k not in specific}
         settings, notices = fields.from_query(query, base=base)
         notices = lesson_notices + notices
+        if base.inspect >= base.steps and fields.FIELD["inspect"].url not in query:
+            # a part that shows its run's end shows the end of the run the link asks for:
+            # ?lesson=5&steps=100000 inspected part 5's step 200, which no control there moves
+            settings = fields.with_changes(settings, inspect=settings.steps)
     apply_settings(settings, keep_view=False)
     link_notices.remember(repeated_keys(st.query_params) + notices, len(settings.w0))
     state.initialized = True
