@@ -140,20 +140,36 @@ def _name_of(key: str, names) -> str:
 
 
 def l2_input(where) -> None:
-    where.number_input("L2 strength λ", min_value=0.0, max_value=fields.L2_MAX, format="%g",
-                       step=0.01, key="l2", on_change=state.on_l2_changed,
+    # No min_value or max_value: the browser would keep a value past them in the box (in red)
+    # and never send it, so the page could not say which λ it runs (`state.on_l2_changed`).
+    where.number_input("L2 strength λ", format="%g", step=0.01, key="l2",
+                       on_change=state.on_l2_changed,
                        help="λ (lambda), a penalty on large weights: adds λ/2·‖w‖² to the "
                             "loss (the bias is not penalized). "
                             "λ = 1/(C·n) is scikit-learn's C. 0, or from "
-                            f"{link_number(fields.L2_MIN)} up.", **PERSIST)
+                            f"{link_number(fields.L2_MIN)} to {link_number(fields.L2_MAX)}.",
+                       **PERSIST)
     typed = st.session_state.pop(state.L2_RAISED, None)
     if typed is not None:
-        where.warning(
-            f"λ = {link_number(typed)} is below {link_number(fields.L2_MIN)}, the smallest "
-            f"positive L2 strength the page takes, so λ is {link_number(fields.L2_MIN)}: below "
+        where.warning(l2_refused_words(typed, st.session_state.l2), icon=":material/block:")
+
+
+def l2_refused_words(typed: float, taken: float) -> str:
+    """Why the L2 box holds ``taken`` rather than the ``typed`` strength (`state.nearest_l2`)."""
+    used = f"so λ is {link_number(taken)}"
+    if typed != typed:
+        return f"λ = {typed} is not a number, {used}."
+    if typed > fields.L2_MAX:
+        return (f"λ = {link_number(typed)} is above {link_number(fields.L2_MAX)}, the largest "
+                f"L2 strength the page takes, {used}.")
+    if typed < 0:
+        return (f"λ = {link_number(typed)} is below 0: a negative penalty would reward large "
+                f"weights rather than penalize them, {used}.")
+    return (f"λ = {link_number(typed)} is below {link_number(fields.L2_MIN)}, the smallest "
+            f"positive L2 strength the page takes, {used}: below "
             f"{fmt(NORMAL, 2)}, the smallest normal double, λ and the best fit's loss lose "
             f"digits, from about {fmt(2 / sys.float_info.max, 2)} down 2/λ overflows, and the "
-            "best fit may not be computable. Type 0 for no penalty.", icon=":material/block:")
+            "best fit may not be computable. Type 0 for no penalty.")
 
 
 def digits_select(where) -> None:

@@ -50,7 +50,9 @@ def initialize(lesson_settings: Callable[[int], Settings]) -> None:
 
     ``lesson_settings(n)`` gives lesson part n's own settings, which fill whatever a link to
     that part leaves out (passed in: the lesson draws widgets that call back into here). A
-    part keeps its own data set: a link that names another one says so and is not used.
+    part keeps its own data set: a link that names another one says so and is not used. A
+    part that inspects its run's last step inspects the last of the steps a link gives,
+    unless the link names the step.
     """
     state = st.session_state
     if "initialized" in state:
@@ -71,6 +73,10 @@ def initialize(lesson_settings: Callable[[int], Settings]) -> None:
             query = {k: v for k, v in query.items() if k not in specific}
         settings, notices = fields.from_query(query, base=base)
         notices = lesson_notices + notices
+        if base.inspect >= base.steps and fields.FIELD["inspect"].url not in query:
+            # a part that shows its run's end shows the end of the run the link asks for:
+            # ?lesson=5&steps=100000 inspected part 5's step 200, which no control there moves
+            settings = fields.with_changes(settings, inspect=settings.steps)
     apply_settings(settings, keep_view=False)
     link_notices.remember(repeated_keys(st.query_params) + notices, len(settings.w0))
     state.initialized = True
@@ -226,20 +232,32 @@ def on_landscape_pick(axes: tuple[int, int], n_features: int,
         state["b0" if j == n_features else fields.w0_key(j)] = value
 
 
-#: Session key of an L2 strength typed into the box between 0 and `fields.L2_MIN` (the value
-#: typed): the box says once that it took `fields.L2_MIN` instead.
+#: Session key of an L2 strength typed into the box that the page does not take (the value
+#: typed): between 0 and `fields.L2_MIN`, above `fields.L2_MAX` or below 0. The box says once
+#: which strength it took instead.
 L2_RAISED = "l2_raised"
 
 
 def on_l2_changed() -> None:
-    """The L2 box changed: a strength between 0 and `fields.L2_MIN`, which the page does not
-    take (see there), becomes `fields.L2_MIN`, the nearest it takes, as a box does with a
-    number past its bounds; 0 stays 0."""
+    """The L2 box changed: a strength the page does not take becomes the nearest it takes,
+    as a box does with a number past its bounds: one between 0 and `fields.L2_MIN` (see
+    there) becomes `fields.L2_MIN`, one above `fields.L2_MAX` becomes `fields.L2_MAX`, a
+    negative one 0; 0 stays 0. The box has no bounds of its own: with them the browser kept
+    a 101 typed in it, outlined in red, while the page ran on with the λ before (found by a
+    walk), and the page could not say so, as the browser never sent it the 101."""
     state = st.session_state
     typed = state.l2
-    if 0 < typed < fields.L2_MIN:
+    taken = nearest_l2(typed)
+    if taken != typed:
         state[L2_RAISED] = typed
-        state.l2 = fields.L2_MIN
+        state.l2 = taken
+
+
+def nearest_l2(typed: float) -> float:
+    """The L2 strength the page takes nearest ``typed`` (0 for one that is not a number)."""
+    if typed != typed or typed <= 0:
+        return 0.0
+    return min(max(typed, fields.L2_MIN), fields.L2_MAX)
 
 
 def apply_exact_values(n_features: int) -> None:

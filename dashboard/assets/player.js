@@ -264,10 +264,38 @@ function scaler(lo, hi, a, b, log) {
   return (v) => a + ((v - lo) / (hi - lo || 1)) * (b - a);
 }
 
-// Draws the frame, the ticks and the titles; returns the tick labels drawn ({x, y}), which a
-// test reads. `whole`: the x axis counts steps.
+// `text` in the context's font, cut with "…" to at most `room` pixels wide. A trailing
+// " (…)" (" (standardized)") is kept where it fits and the name before it is cut. Cut
+// between graphemes: an emoji or an accented letter is never split. The server caps a
+// user's name in characters (charts.title_text); only here is its width known, and a
+// 500-letter column name ran past both edges of the picture.
+function fitText(ctx, text, room) {
+  if (ctx.measureText(text).width <= room) return text;
+  const m = /^([\s\S]*?)(\s\([^()]*\))$/.exec(text);
+  const keep = m && ctx.measureText("…" + m[2]).width <= room;
+  const head = keep ? m[1] : text, tail = keep ? m[2] : "";
+  const parts = typeof Intl.Segmenter === "function"
+    ? Array.from(new Intl.Segmenter().segment(head), (g) => g.segment) : Array.from(head);
+  const cut = (n) => parts.slice(0, n).join("").trimEnd() + "…" + tail;
+  let lo = 0, hi = parts.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ctx.measureText(cut(mid)).width <= room) lo = mid; else hi = mid - 1;
+  }
+  return cut(lo);
+}
+
+// Draws the frame, the ticks and the titles (each cut to the canvas: `fitText`); returns the
+// tick labels and the titles drawn ({x, y, titles}), which a test reads. `whole`: the x axis
+// counts steps.
 function axes(ctx, b, sx, sy, xr, yr, titles, ink, log, whole = false) {
-  const drawn = { x: [], y: [] };
+  const drawn = { x: [], y: [], titles: [] };
+  // each title is centred on the box, with 4 pixels to spare at the canvas's edges
+  const across = (b.x0 + b.x1) / 2, up = (b.y0 + b.y1) / 2;
+  const width = b.x1 + PAD.right, height = b.y1 + PAD.bottom;
+  ctx.font = "12px sans-serif";
+  drawn.titles = [fitText(ctx, titles[0], 2 * Math.min(across, width - across) - 8),
+                  fitText(ctx, titles[1], 2 * Math.min(up, height - up) - 8)];
   ctx.strokeStyle = ink; ctx.fillStyle = ink; ctx.lineWidth = 1;
   ctx.globalAlpha = 0.6;
   ctx.strokeRect(b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0);
@@ -285,7 +313,7 @@ function axes(ctx, b, sx, sy, xr, yr, titles, ink, log, whole = false) {
   // The axis title runs up the left edge (x 4 to 18): a tick label long enough to reach it
   // is left out where the title is, rather than drawn over it.
   ctx.font = "12px sans-serif";
-  const half = ctx.measureText(titles[1]).width / 2 + 4, middle = (b.y0 + b.y1) / 2;
+  const half = ctx.measureText(drawn.titles[1]).width / 2 + 4, middle = up;
   ctx.font = "11px sans-serif";
   for (const [t, text] of tickLabels(yt)) {
     const y = sy(t);
@@ -297,10 +325,10 @@ function axes(ctx, b, sx, sy, xr, yr, titles, ink, log, whole = false) {
   }
   ctx.textAlign = "center"; ctx.textBaseline = "bottom";
   ctx.font = "12px sans-serif";
-  ctx.fillText(titles[0], (b.x0 + b.x1) / 2, b.y1 + 34);
+  ctx.fillText(drawn.titles[0], across, b.y1 + 34);
   ctx.save();
-  ctx.translate(12, (b.y0 + b.y1) / 2); ctx.rotate(-Math.PI / 2);
-  ctx.textBaseline = "top"; ctx.fillText(titles[1], 0, -8);
+  ctx.translate(12, up); ctx.rotate(-Math.PI / 2);
+  ctx.textBaseline = "top"; ctx.fillText(drawn.titles[1], 0, -8);
   ctx.restore();
   return drawn;
 }
@@ -352,8 +380,8 @@ function drawPicture(s, ink) {
     d.points.x.forEach((x, i) => marker(ctx, sx(x), sy(d.points.label[i]), d.points.label[i],
                                         ink));
   }
-  axes(ctx, b, sx, sy, d.x_range, d.y_range, d.titles, ink, false);
-  s.geometry = { b, sx, sy };
+  const { titles } = axes(ctx, b, sx, sy, d.x_range, d.y_range, d.titles, ink, false);
+  s.geometry = { b, sx, sy, width, height, titles };
 }
 
 function marker(ctx, x, y, cls, ink) {

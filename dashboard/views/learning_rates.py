@@ -25,11 +25,62 @@ def explorer_steps(ctx: ViewContext, runs: int, batched: bool = True) -> int:
                       compute.steps_allowed(data.n_samples, data.n_features, runs, batched)))
 
 
+def overlay_factors(learning_rate: float) -> dict[float, float]:
+    """The overlay's companions of your rate, {factor: rate}: x0.1, x0.5, x1, x2 and x4, each
+    within the rates the page runs. A factor whose rate would leave them (at η = 1000, x2 and
+    x4 drew 2000 and 4000, which the box, a link and a click refuse) is replaced by its
+    mirror, 1/factor, on the other side of your rate; a mirror already there is not repeated."""
+    chosen: dict[float, float] = {}
+    for f in OVERLAY_FACTORS:
+        for factor in (f, 1 / f):
+            rate = companion(learning_rate, factor)
+            if fields.LEARNING_RATE_MIN <= rate <= fields.LEARNING_RATE_MAX:
+                chosen.setdefault(factor, rate)
+                break
+    return dict(sorted(chosen.items()))
+
+
+def companion(learning_rate: float, factor: float) -> float:
+    """``factor`` x your rate to 4 digits, and x1 exactly (rounded, a rate picked on the sweep
+    drew a near copy of the learner's curve)."""
+    return learning_rate if factor == 1 else float(f"{learning_rate * factor:.4g}")
+
+
 def default_overlay_rates(learning_rate: float) -> tuple[float, ...]:
-    """A handful of rates around the current one: x0.1, x0.5, x2, x4 to 4 digits, and x1
-    exactly (rounded, a rate picked on the sweep drew a near copy of the learner's curve)."""
-    return tuple(learning_rate if f == 1 else float(f"{learning_rate * f:.4g}")
-                 for f in OVERLAY_FACTORS)
+    """The rates the overlay draws when its box is empty (`overlay_factors`), ascending."""
+    return tuple(sorted(set(overlay_factors(learning_rate).values())))
+
+
+def times(factor: float) -> str:
+    return f"{factor:g}×"
+
+
+def overlay_default_words() -> str:
+    """What an empty box draws, in words (`OVERLAY_FACTORS`)."""
+    usual = ", ".join(times(f) for f in OVERLAY_FACTORS[:-1])
+    return f"Empty: {usual} and {times(OVERLAY_FACTORS[-1])} your rate."
+
+
+def overlay_replaced_words(learning_rate: float) -> str:
+    """Which of the usual factors an empty box cannot draw at this rate, why, and what it
+    draws instead (`overlay_factors`), or "" where it draws them all."""
+    factors = overlay_factors(learning_rate)
+    out = [f for f in OVERLAY_FACTORS if f not in factors]
+    if not out:
+        return ""
+    past = [companion(learning_rate, f) for f in out]
+    bound = (f"above {link_number(fields.LEARNING_RATE_MAX)}, the largest"
+             if past[0] > fields.LEARNING_RATE_MAX else
+             f"below {link_number(fields.LEARNING_RATE_MIN)}, the smallest")
+    return (f"At your rate, {join_and([times(f) for f in out])} "
+            f"({join_and([link_number(r) for r in past])}) "
+            f"{'is' if len(out) == 1 else 'are'} {bound} rate the page runs, so the overlay "
+            f"draws {join_and([times(f) for f in factors])} your rate "
+            f"({join_and([link_number(r) for r in factors.values()])}).")
+
+
+def join_and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def sweep_rates(limits, count: int, learning_rate: float | None = None) -> np.ndarray:
@@ -143,22 +194,22 @@ def render(ctx: ViewContext) -> None:
     scenarios.buttons(ctx)
 
     st.markdown("**Same start, several rates**")
+    replaced = overlay_replaced_words(settings.learning_rate)
     st.text_input(
         "Rates to overlay", key="overlay_rates", persist_state="session",
         placeholder=", ".join(link_number(r) for r in
                               default_overlay_rates(settings.learning_rate)),
-        help=f"Comma-separated, up to {fields.MAX_OVERLAY_RATES}. Empty: 0.1×, 0.5×, 1×, 2× "
-             "and 4× your rate.")
-    rates = default_overlay_rates(settings.learning_rate)
-    if settings.overlay_rates.strip():
-        typed = fields.read_rates(settings.overlay_rates)
-        if typed is None:
-            st.error(f"“{md_escape(settings.overlay_rates, 60)}” is not a list of rates: type "
-                     f"up to {fields.MAX_OVERLAY_RATES} numbers from "
-                     f"{fields.LEARNING_RATE_MIN:g} to {fields.LEARNING_RATE_MAX:g}, separated "
-                     "by commas (e.g. 0.05, 0.5, 2). Showing the rates around yours instead.")
-        else:
-            rates = typed
+        help=f"Comma-separated, up to {fields.MAX_OVERLAY_RATES}. {overlay_default_words()} "
+             + replaced)
+    typed = fields.read_rates(settings.overlay_rates) if settings.overlay_rates.strip() else None
+    if settings.overlay_rates.strip() and typed is None:
+        st.error(f"“{md_escape(settings.overlay_rates, 60)}” is not a list of rates: type "
+                 f"up to {fields.MAX_OVERLAY_RATES} numbers from "
+                 f"{fields.LEARNING_RATE_MIN:g} to {fields.LEARNING_RATE_MAX:g}, separated "
+                 "by commas (e.g. 0.05, 0.5, 2). Showing the rates around yours instead.")
+    if typed is None and replaced:
+        st.caption(replaced)
+    rates = typed or default_overlay_rates(settings.learning_rate)
     rates = tuple(sorted({*rates, settings.learning_rate}))
     steps = explorer_steps(ctx, len(rates) + settings.sweep_count)
     if steps < settings.steps:
