@@ -37,6 +37,7 @@ from .text import (
     fmt_log10,
     fmt_loss,
     fmt_paren,
+    join_and,
     link_number,
     md_escape,
     plural,
@@ -125,7 +126,7 @@ def _ties_text(ctx: ViewContext, indices) -> str:
     names = [f"sample {i + 1}" for i in indices]
     if len(names) == 1:
         return names[0]
-    return ", ".join(names[:-1]) + " and " + names[-1] + " (a tie)"
+    return join_and(names) + " (a tie)"
 
 
 def _sign_word(value: float) -> str:

@@ -178,6 +178,12 @@ def link_number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def join_and(items) -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``"1 step"``, ``"2 steps"``, ``"10,000 steps"``."""
     return f"{n:,} {word if n == 1 else many or word + 's'}"

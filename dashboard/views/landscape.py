@@ -15,7 +15,7 @@ from .. import charts, compute, explain, fields, state
 from ..context import ViewContext
 from ..display import show_chart
 from ..landscape_chart import START_PARAM, landscape_chart
-from ..text import fmt, fmt_loss, link_number, md_escape
+from ..text import fmt, fmt_loss, join_and, link_number, md_escape
 from .optimizers import runs as optimizer_runs
 
 PATH_POINTS = 400
@@ -160,7 +160,7 @@ def render(ctx: ViewContext) -> None:
                   "it runs out to "
                   f"{farthest_outside(others[name].theta, axes, (a_range, c_range), params)}.")
     if off_picture:
-        names_off = " and ".join(md_escape(n, 60) for n in off_picture)
+        names_off = join_and(md_escape(n, 60) for n in off_picture)
         where += (f" {names_off[:1].upper()}{names_off[1:]} "
                   f"{'diverges' if len(off_picture) == 1 else 'diverge'} at this rate: "
                   f"{'its path leaves' if len(off_picture) == 1 else 'their paths leave'} "

@@ -12,7 +12,7 @@ import streamlit as st
 from .. import charts, compute, explain, fields, rate_charts, scenarios, state
 from ..context import ViewContext
 from ..display import show_chart
-from ..text import fmt, fmt_loss, link_number, md_escape, plural
+from ..text import fmt, fmt_loss, join_and, link_number, md_escape, plural
 
 OVERLAY_FACTORS = (0.1, 0.5, 1.0, 2.0, 4.0)
 SWEEP_LOW = 1e-4
@@ -77,10 +77,6 @@ def overlay_replaced_words(learning_rate: float) -> str:
             f"{'is' if len(out) == 1 else 'are'} {bound} rate the page runs, so the overlay "
             f"draws {join_and([times(f) for f in factors])} your rate "
             f"({join_and([link_number(r) for r in factors.values()])}).")
-
-
-def join_and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def sweep_rates(limits, count: int, learning_rate: float | None = None) -> np.ndarray:

@@ -14,7 +14,7 @@ from logreg_core.training import stays_within
 from .. import charts, compute, explain, fields, rate_charts
 from ..context import ViewContext
 from ..display import show_chart, show_frame
-from ..text import fmt, fmt_loss, percent, plural
+from ..text import fmt, fmt_loss, join_and, percent, plural
 from .learning_rates import explorer_steps
 
 #: The setting that feeds each optimizer field of the same meaning (the core's field names on
@@ -106,10 +106,9 @@ def overlap_sentence(group: rate_charts.Overlap, domain: tuple[float, float]) ->
     most 3030% at any step" counted steps drawn off the chart; on an axis of many decades
     losses a factor apart draw as one line, and the sentence says so."""
     every = group.shown == group.steps
-    *first, last = group.names
     all_ = "both" if len(group.names) == 2 else "all"
     where = "" if every else f" at the {plural(group.shown, 'step')} where {all_} are on the chart"
-    head = f"The lines of {', '.join(first)} and {last} lie on each other at this scale: "
+    head = f"The lines of {join_and(group.names)} lie on each other at this scale: "
     if group.ratio == 1:
         body = "their losses are the same" + (" at every step" if every else where)
     elif group.ratio <= NEAR_RATIO:
