@@ -16,7 +16,7 @@ import streamlit as st
 import logreg_core as lc
 from logreg_core.checks import NORMAL
 
-from . import fields, state
+from . import fields, sources, state
 from .fields import PARAM_SLIDER_LIMIT, w0_key
 from .text import fmt, link_number, md_escape
 
@@ -90,6 +90,15 @@ def starting_point(where, names) -> None:
                        format="%.4g", key=w0_key(j), **PERSIST)
     low, high = _slider_range(st.session_state.b0)
     where.slider("Bias b at step 0", low, high, step=0.01, format="%.4g", key="b0", **PERSIST)
+
+
+def reset_button(where, source_key: str) -> None:
+    """Reset: the data set's starting settings, and the samples added or removed beside the
+    picture put back (`player`), the way out of whatever they did to the page."""
+    where.button("Reset", key="reset", on_click=state.reset_to_defaults,
+                 args=(sources.clicks_key(source_key),), icon=":material/restart_alt:",
+                 help="This data set's starting settings; the samples added or removed "
+                      "beside the picture are put back.")
 
 
 def starting_weights_summary(n_features: int) -> str:
