@@ -18,7 +18,7 @@ from logreg_core.checks import NORMAL
 
 from . import fields, sources, state
 from .fields import PARAM_SLIDER_LIMIT, w0_key
-from .text import fmt, link_number, md_escape
+from .text import fmt, label_escape, link_number, md_escape
 
 PERSIST = {"persist_state": "session"}
 
@@ -26,8 +26,8 @@ PERSIST = {"persist_state": "session"}
 def weight_label(name: str) -> str:
     """A starting weight's label. Plain words: a screen reader reads a label's Markdown
     source, so "w\\[x\\]" would be read with its backslashes; a user's name is escaped only
-    where it holds a character with a meaning in Markdown."""
-    return f"Weight of {md_escape(name, 40)} at step 0"
+    where it holds a character with a meaning in Markdown (`label_escape`)."""
+    return f"Weight of {label_escape(name, 40)} at step 0"
 
 
 def _slider_range(value: float) -> tuple[float, float]:

@@ -28,7 +28,7 @@ from logreg_core.frames import MAX_FRAMES
 
 from . import charts, compute, explain, sources
 from .context import ViewContext
-from .text import md_escape
+from .text import label_escape
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 _PLAYER = st.components.v2.component(
@@ -290,7 +290,7 @@ def editing_controls(ctx: ViewContext, where=None) -> None:
     """The keyboard way to what a click on the plane does, and the way back."""
     where = where or st
     with where.expander("Add or remove a sample by typing"):
-        names = [md_escape(n, 40) for n in ctx.names]
+        names = [label_escape(n, 40) for n in ctx.names]  # read aloud: see label_escape
         with st.form("add_sample", border=False):
             c1, c2, c3 = st.columns(3)
             x1 = c1.number_input(names[0], value=float(np.mean(ctx.source.X[:, 0])),

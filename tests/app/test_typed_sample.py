@@ -1,5 +1,6 @@
 """The typed-sample form beside the picture: a value the data cannot hold is refused with a
-message and the page goes on; "Put the data back" and Reset always undo the samples added."""
+message and the page goes on; "Put the data back" and Reset always undo the samples added;
+and the boxes' labels are read aloud without Markdown escapes."""
 
 import pandas as pd
 import pytest
@@ -115,3 +116,15 @@ def test_where_the_run_cannot_be_drawn_the_samples_can_be_put_back(new_app):
     at.button(key="clicks_reset").click().run()
     assert not at.exception and not at.error
     assert "Every sample at step" in plain(page_text(at))
+
+
+@pytest.mark.parametrize("dataset", DATA)
+def test_the_boxes_are_named_without_markdown_escapes(new_app, dataset):
+    """A screen reader hears a label's Markdown source: "hours\\_studied" was read with its
+    backslash. The starting weights' sliders likewise."""
+    at = new_app(data=dataset).run()
+    names = DATA[dataset]
+    assert at.number_input(key="add_x1").label == names[0]
+    assert at.number_input(key="add_x2").label == names[1]
+    weights = [s.label for s in at.slider if s.label.startswith("Weight of")]
+    assert weights == [f"Weight of {name} at step 0" for name in names]
