@@ -1,7 +1,11 @@
 """The typed-sample form beside the picture: a value the data cannot hold is refused with a
 message and the page goes on; "Put the data back" and Reset always undo the samples added;
-and the boxes' labels are read aloud without Markdown escapes."""
+the boxes' labels are read aloud without Markdown escapes; and the first screen's grid makes
+its columns as wide as their longest numbers."""
 
+import json
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -128,3 +132,28 @@ def test_the_boxes_are_named_without_markdown_escapes(new_app, dataset):
     assert at.number_input(key="add_x2").label == names[1]
     weights = [s.label for s in at.slider if s.label.startswith("Weight of")]
     assert weights == [f"Weight of {name} at step 0" for name in names]
+
+
+def test_the_first_grid_is_as_wide_as_its_longest_numbers(new_app):
+    """A walk: after a sample at (1e149, -1e149) the grid's p - y column read ".343e+147)" of
+    "-10^(-4.343e+147)", its width kept from when its numbers were short. Each column is now
+    given a width of at least 7 px a character of its longest text, and 16 px of padding."""
+    at = new_app(data="student").run()
+    _add(at, 1e149, -1e149)
+    assert not at.exception
+    grid = _first_grid(at)
+    widths = {c: config["width"] for c, config in json.loads(grid.proto.columns).items()}
+    for column in ("p - y", "hours_studied", "hours_slept"):
+        longest = max(map(len, grid.value[column].astype(str)))  # text columns here
+        assert widths[column] >= 7 * longest + 16, (column, widths[column], longest)
+    assert grid.value["p - y"].tolist()[0].startswith("-10^(-4.343e+147")  # by hand: below
+    # the logistic error at z = -1e148 is about -e^(-1e148) = -10^(-1e148 / ln 10)
+    assert np.isclose(1e148 / np.log(10), 4.343e147, rtol=1e-3)
+    # a number column: 1e6 is written "1000000" by the grid (JavaScript writes no exponent
+    # below 1e21), seven characters
+    at = new_app(data="student").run()
+    _add(at, 1e6, -1e6)
+    grid = _first_grid(at)
+    widths = {c: config["width"] for c, config in json.loads(grid.proto.columns).items()}
+    assert widths["hours_studied"] >= 7 * len("1000000") + 16
+    assert widths["hours_slept"] >= 7 * len("-1000000") + 16
