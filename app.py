@@ -81,7 +81,7 @@ def sidebar_data() -> Source | None:
     return upload_ui.upload_source(sb)
 
 
-def sidebar_settings(names) -> None:
+def sidebar_settings(names, source_key: str) -> None:
     """The sidebar's settings: in the lesson, only those that change the part shown."""
     sb = st.sidebar
     number = st.session_state.lesson
@@ -100,8 +100,7 @@ def sidebar_settings(names) -> None:
         row.button("Reset this part", key="reset", on_click=lesson.go_to, args=(number,),
                    help="This part's own settings.", icon=":material/restart_alt:")
         return
-    row.button("Reset", key="reset", on_click=state.reset_to_defaults,
-               help="This data set's starting settings.", icon=":material/restart_alt:")
+    controls.reset_button(row, source_key)
 
 
 def choose_safe_rate(data) -> None:
@@ -216,14 +215,14 @@ def main() -> None:
         if s.pop("choose_safe_rate", False):
             choose_safe_rate(data)
         s.batch_size = int(min(s.batch_size, data.n_samples))
-        sidebar_settings(names)
+        sidebar_settings(names, source.key)
         # The run comes first: its settings are in session state before their widgets are drawn.
         settings = state.current(len(names))
         try:
             history, cut = context.run_main(data, settings)
         except lc.LogRegInputError as error:
             overview.run_controls(names)
-            overview.check_inputs_message(error)
+            overview.check_inputs_message(error, None if s.lesson else source.key)
             return
         inspect_step(history)
         settings = state.current(len(names))

@@ -16,9 +16,9 @@ import streamlit as st
 import logreg_core as lc
 from logreg_core.checks import NORMAL
 
-from . import fields, state
+from . import fields, sources, state
 from .fields import PARAM_SLIDER_LIMIT, w0_key
-from .text import fmt, link_number, md_escape
+from .text import fmt, label_escape, link_number, md_escape
 
 PERSIST = {"persist_state": "session"}
 
@@ -26,8 +26,8 @@ PERSIST = {"persist_state": "session"}
 def weight_label(name: str) -> str:
     """A starting weight's label. Plain words: a screen reader reads a label's Markdown
     source, so "w\\[x\\]" would be read with its backslashes; a user's name is escaped only
-    where it holds a character with a meaning in Markdown."""
-    return f"Weight of {md_escape(name, 40)} at step 0"
+    where it holds a character with a meaning in Markdown (`label_escape`)."""
+    return f"Weight of {label_escape(name, 40)} at step 0"
 
 
 def _slider_range(value: float) -> tuple[float, float]:
@@ -90,6 +90,15 @@ def starting_point(where, names) -> None:
                        format="%.4g", key=w0_key(j), **PERSIST)
     low, high = _slider_range(st.session_state.b0)
     where.slider("Bias b at step 0", low, high, step=0.01, format="%.4g", key="b0", **PERSIST)
+
+
+def reset_button(where, source_key: str) -> None:
+    """Reset: the data set's starting settings, and the samples added or removed beside the
+    picture put back (`player`), the way out of whatever they did to the page."""
+    where.button("Reset", key="reset", on_click=state.reset_to_defaults,
+                 args=(sources.clicks_key(source_key),), icon=":material/restart_alt:",
+                 help="This data set's starting settings; the samples added or removed "
+                      "beside the picture are put back.")
 
 
 def starting_weights_summary(n_features: int) -> str:

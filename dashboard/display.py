@@ -111,17 +111,76 @@ def show_frame(frame, digits: int, *, where=None, labels=None, exact=None, **opt
         frame = frame.assign(**{c: [_writer(c)(v, digits) for v in frame[c].tolist()]
                                 for c in huge})
     huge += lost
-    config = {c: st.column_config.NumberColumn(format=number_format(digits))
-              for c in columns_of_kind(frame, "f")}
-    config.update({c: st.column_config.TextColumn(alignment="right") for c in huge})
-    config.update({c: st.column_config.NumberColumn(format="%d")
-                   for c in columns_of_kind(frame, "iu")})
+    # Each column as wide as its longest text as the grid writes it: the grid sizes a column
+    # to what it holds when first drawn and keeps that width as the numbers change, and a
+    # right-aligned number too long for it lost its start (".343e+147)" for
+    # "−10^(−4.343e+147)", "000000" for "1000000": a walk adding a sample at 1e149).
+    headers = {c: (labels or {}).get(c, str(c)) for c in frame.columns}
+    config = {c: st.column_config.NumberColumn(
+        format=number_format(digits), width=grid_width(headers[c], grid_number_texts(
+            frame[c].to_numpy(), digits))) for c in columns_of_kind(frame, "f")}
+    config.update({c: st.column_config.TextColumn(alignment="right", width=grid_width(
+        headers[c], map(str, frame[c].tolist()))) for c in huge})
+    config.update({c: st.column_config.NumberColumn(format="%d", width=grid_width(
+        headers[c], map(str, frame[c].tolist()))) for c in columns_of_kind(frame, "iu")})
     config.update({c: setting for c, setting in options.pop("column_config", {}).items()
                    if c not in huge})  # a caller's number format cannot show them either
     for c, label in (labels or {}).items():
         if c in frame.columns:
             config[c] = {**config.get(c, {}), "label": label}
     return (where or st).dataframe(arrow_table(frame), column_config=config, **options)
+
+
+#: What a grid's cells take in Chromium at 14 px (Source Sans, measured with a canvas): at
+#: most 7 px a character (a digit, "e", a sign, "^"), 3 px a space, 8 px of padding each
+#: side and a little more; a header counts up to `GRID_HEADER_MAX` px (it may be cut, a
+#: number may not).
+GRID_CHAR_WIDTH, GRID_SPACE_WIDTH, GRID_PADDING, GRID_HEADER_MAX = 7.0, 3.0, 24, 320
+
+
+def grid_width(header: str, cells) -> int:
+    """Pixels a grid's column needs to show each of its ``cells`` (texts) whole, and its
+    header up to `GRID_HEADER_MAX`; a little more rather than less."""
+    def width(text: str) -> float:
+        return len(text) * GRID_CHAR_WIDTH - text.count(" ") * (GRID_CHAR_WIDTH
+                                                                 - GRID_SPACE_WIDTH)
+
+    return GRID_PADDING + round(max(min(width(header), GRID_HEADER_MAX),
+                                    *map(width, cells), 0.0))
+
+
+def grid_number_texts(values: np.ndarray, digits: int) -> list[str]:
+    """The texts the grid writes for ``values`` with the format `number_format` (its printf,
+    sprintf-js: ``String(Number(x.toPrecision(digits)))``), one per distinct value: the
+    number rounded to ``digits`` significant digits, written as JavaScript writes numbers
+    (`js_number_text`: 1e6 is "1000000"). None or nan (a missing cell) is left out."""
+    values = np.unique(np.asarray(values, dtype=float))
+    return [js_number_text(float(f"{v:.{digits - 1}e}")) for v in values[np.isfinite(values)]]
+
+
+def js_number_text(value: float) -> str:
+    """A finite double as JavaScript's ``String(x)`` writes it: the shortest digits that read
+    back as it (those of Python's ``repr``), in plain decimals from 1e-7 up to 1e21, else
+    as "1.5e+21" or "1.5e-7"."""
+    if value == 0:
+        return "0"
+    sign = "-" if value < 0 else ""
+    text = repr(abs(value))
+    mantissa, _, power = text.partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = (whole + fraction).lstrip("0")
+    # value = 0.digits x 10^point
+    point = len(whole) + int(power or 0) - (len(whole + fraction) - len(digits))
+    digits = digits.rstrip("0")
+    k = len(digits)
+    if k <= point <= 21:
+        return sign + digits + "0" * (point - k)
+    if 0 < point <= 21:
+        return sign + digits[:point] + "." + digits[point:]
+    if -6 < point <= 0:
+        return sign + "0." + "0" * -point + digits
+    rest = f".{digits[1:]}" if k > 1 else ""
+    return f"{sign}{digits[0]}{rest}e{'+' if point > 0 else '-'}{abs(point - 1)}"
 
 
 def underflowed_as_text(frame: pd.DataFrame, digits: int, cells: dict | None = None

@@ -323,5 +323,9 @@ def first_screen(ctx: ViewContext, names) -> None:
     metrics(ctx)
 
 
-def check_inputs_message(error: lc.LogRegInputError) -> None:
+def check_inputs_message(error: lc.LogRegInputError, source_key: str | None = None) -> None:
+    """What the run cannot be drawn for, and, given the data's key (`sources.clicks_key`), the
+    way back if samples were added or removed beside the picture: never a dead end."""
     st.error(md_escape(str(error), 1000), icon=":material/warning:")
+    if source_key is not None:
+        player.changes_and_way_back(source_key)

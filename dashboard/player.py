@@ -28,7 +28,7 @@ from logreg_core.frames import MAX_FRAMES
 
 from . import charts, compute, explain, sources
 from .context import ViewContext
-from .text import md_escape
+from .text import label_escape
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 _PLAYER = st.components.v2.component(
@@ -250,10 +250,17 @@ def _ops(ctx: ViewContext) -> list:
     return st.session_state.setdefault(sources.clicks_key(ctx.source.key), [])
 
 
-def add_sample(ctx: ViewContext, x1: float, x2: float, label: int) -> None:
+def add_sample(ctx: ViewContext, x1: float, x2: float, label: int) -> bool:
+    """Add a sample, or refuse one the data could not hold (`sources.sample_problem`) and say
+    why beside the controls; returns whether it was added."""
+    problem = sources.sample_problem(ctx.source.names, (x1, x2))
+    if problem:
+        st.session_state[_REFUSED] = problem
+        return False
     ops = list(_ops(ctx))
     ops.append(("add", x1, x2, label))
     st.session_state[sources.clicks_key(ctx.source.key)] = ops
+    return True
 
 
 #: Session-state key of a click that could not be done, said once beside the controls.
@@ -275,16 +282,15 @@ def remove_sample(ctx: ViewContext, row: int) -> None:
     st.session_state[sources.clicks_key(ctx.source.key)] = ops
 
 
-def put_data_back(ctx: ViewContext) -> None:
-    st.session_state.pop(sources.clicks_key(ctx.source.key), None)
+def put_data_back(source_key: str) -> None:
+    st.session_state.pop(sources.clicks_key(source_key), None)
 
 
 def editing_controls(ctx: ViewContext, where=None) -> None:
     """The keyboard way to what a click on the plane does, and the way back."""
     where = where or st
-    ops = st.session_state.get(sources.clicks_key(ctx.source.key)) or []
     with where.expander("Add or remove a sample by typing"):
-        names = [md_escape(n, 40) for n in ctx.names]
+        names = [label_escape(n, 40) for n in ctx.names]  # read aloud: see label_escape
         with st.form("add_sample", border=False):
             c1, c2, c3 = st.columns(3)
             x1 = c1.number_input(names[0], value=float(np.mean(ctx.source.X[:, 0])),
@@ -292,9 +298,9 @@ def editing_controls(ctx: ViewContext, where=None) -> None:
             x2 = c2.number_input(names[1], value=float(np.mean(ctx.source.X[:, 1])),
                                  format="%g", key="add_x2")
             label = c3.radio("Class", [0, 1], horizontal=True, key="add_label")
-            if st.form_submit_button("Add this sample"):
-                add_sample(ctx, float(x1), float(x2), int(label))
-                st.rerun()
+            if (st.form_submit_button("Add this sample")
+                    and add_sample(ctx, float(x1), float(x2), int(label))):
+                st.rerun()  # refused, the run goes on and says why below
         row = st.number_input("Sample to remove (row number)", min_value=1,
                               max_value=int(ctx.data.n_samples), step=1, key="remove_row")
         st.button("Remove it", key="remove_sample", on_click=remove_sample,
@@ -303,9 +309,17 @@ def editing_controls(ctx: ViewContext, where=None) -> None:
     if refused:  # and as a toast: on a phone this box is far below the picture clicked
         where.info(refused, icon=":material/block:")
         st.toast(refused, icon=":material/block:")
+    changes_and_way_back(ctx.source.key, where)
+
+
+def changes_and_way_back(source_key: str, where=None) -> None:
+    """What the clicks and typed samples changed, and "Put the data back": beside the
+    controls, and also where the run could not be drawn (never a dead end)."""
+    ops = st.session_state.get(sources.clicks_key(source_key)) or []
     if ops:
+        where = where or st
         added = sum(op[0] == "add" for op in ops)
         where.caption(f"You changed the data: {added} added, {len(ops) - added} removed. "
                       "Links do not carry these changes.")
         where.button("Put the data back", key="clicks_reset", on_click=put_data_back,
-                     args=(ctx,), icon=":material/undo:")
+                     args=(source_key,), icon=":material/undo:")

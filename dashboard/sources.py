@@ -6,11 +6,13 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
 
 import numpy as np
 import streamlit as st
 
 import logreg_core as lc
+from logreg_core.maths import MAX_ABS_FEATURE
 
 from . import compute, tables
 from .compute import Data, Source
@@ -119,11 +121,45 @@ def changed(source_key: str) -> bool:
     return bool(edit_layers(source_key) or st.session_state.get(clicks_key(source_key)))
 
 
+def sample_problem(names, values) -> str | None:
+    """Why a sample with these feature values cannot be added, in words that say what to type
+    instead (Markdown: the names are escaped), or None if it can.
+
+    A value must be a finite number at most `MAX_ABS_FEATURE` in magnitude, as
+    `lc.check_data` wants of every value of X: the page refuses the sample itself rather than
+    the data it would make (an added 1e200 had left the page showing only that error).
+    """
+    limit = f"{MAX_ABS_FEATURE:.0e}"
+    for name, value in zip(names, values, strict=True):
+        value = float(value)
+        if math.isfinite(value) and abs(value) <= MAX_ABS_FEATURE:
+            continue
+        what = (f"is larger than {limit} in magnitude, too large to square in double precision"
+                if math.isfinite(value) else "is not a finite number")
+        return (f"Not added: {md_escape(name, 40)} = {md_escape(repr(value), 40)} {what}. "
+                f"Type a value from -{limit} to {limit} instead.")
+    return None
+
+
 def with_clicks(source: Source, base_key: str) -> Source:
     """The source after the samples added and removed by clicks on the two-feature plane
     (``("add", x1, x2, label)`` in the features' own units, ``("remove", row)``), in order.
-    ``base_key`` names the data as loaded, whose clicks these are."""
+    ``base_key`` names the data as loaded, whose clicks these are.
+
+    An added sample that `sample_problem` refuses (one put in session state some other way
+    than `player.add_sample`, which refuses it first) is dropped from the clicks, with a
+    message: the page goes on with the data without it.
+    """
     ops = st.session_state.get(clicks_key(base_key)) or []
+    problems = [sample_problem(source.names, op[1:3]) if op[0] == "add" else None
+                for op in ops]
+    if any(problems):
+        ops = [op for op, problem in zip(ops, problems, strict=True) if not problem]
+        st.session_state[clicks_key(base_key)] = ops
+        refused = [problem for problem in problems if problem]
+        st.warning(" ".join(refused) + " The page shows the data without "
+                   + ("that sample." if len(refused) == 1 else "those samples."),
+                   icon=":material/block:")
     if not ops:
         return source
     X, y = source.X.copy(), source.y.copy()

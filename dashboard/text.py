@@ -41,6 +41,20 @@ def md_escape(text: object, max_length: int = 200) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
+#: A backslash `md_escape` put before "_", "-" or "." with a letter or digit on each side:
+#: there it means nothing in Markdown ("_" between letters opens and closes no emphasis,
+#: "-" and "." start a list only at the start of a line).
+_NEEDLESS_ESCAPE = re.compile(r"(?<=[^\W_])\\([_.-])(?=[^\W_])")
+
+
+def label_escape(text: object, max_length: int = 200) -> str:
+    """User text (a column name) for a widget's label: as `md_escape`, without the backslashes
+    Markdown does not need. A browser gives a label's Markdown source to screen readers as
+    the field's name (``aria-label``), so "hours\\_studied" was read with its backslash;
+    "hours_studied" renders as the same text and is read as it is written."""
+    return _NEEDLESS_ESCAPE.sub(r"\1", md_escape(text, max_length))
+
+
 def fmt(value: float, digits: int = 4) -> str:
     """A number to ``digits`` significant digits, as tables show it (no "-0"); below the
     smallest normal double (2.2e-308), to no more digits than the double holds: those of the

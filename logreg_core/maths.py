@@ -116,7 +116,8 @@ def check_data(X, y) -> tuple[np.ndarray, np.ndarray]:
     if np.max(np.abs(X)) > MAX_ABS_FEATURE:
         raise LogRegInputError(
             f"X holds values larger than {MAX_ABS_FEATURE:.0e} in magnitude, too large to square "
-            "in double precision: rescale those features (e.g. standardize them)."
+            "in double precision: rescale those features first (e.g. change their unit), or "
+            "leave them out."
         )
     if not np.all((y == 0) | (y == 1)):
         found = np.unique(y[(y != 0) & (y != 1)])[:5]

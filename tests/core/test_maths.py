@@ -258,6 +258,23 @@ def test_bad_data_says_what_to_fix(X, y, message):
         loss_and_gradients(X, y, [0.0], 0.0)
 
 
+def test_values_too_large_to_square_get_advice_that_can_help():
+    """Standardizing cannot help: the standardizer checks the raw values too (a walk: the
+    page advised "standardize them" with Standardize on, and on iris, already standardized).
+    The advice is to rescale the raw values or to leave the feature out."""
+    from logreg_core import Standardizer
+
+    X = [[1e200, 1.0], [1.0, 2.0]]
+    for call in (lambda: loss_and_gradients(X, [0, 1], [0.0, 0.0], 0.0),
+                 lambda: Standardizer.fit(X)):
+        with pytest.raises(LogRegInputError) as caught:
+            call()
+        assert "standardiz" not in str(caught.value)
+        assert str(caught.value).endswith(
+            "too large to square in double precision: rescale those features first (e.g. "
+            "change their unit), or leave them out.")
+
+
 def test_bad_parameters_say_what_to_fix(five_points):
     X, y = five_points
     with pytest.raises(LogRegInputError, match="Expected 1 weight"):

@@ -11,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from dashboard.text import fmt, link_number, md_escape, percent, tex_number
+from dashboard.text import fmt, label_escape, link_number, md_escape, percent, tex_number
 
 RENDER = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 HOSTILE = [
@@ -55,6 +55,46 @@ def test_any_text_survives_escaping(text):
     shown, text = shown.replace("\u2060", ""), text.replace("\u2060", "")
     assert shown == " ".join(text.split()).strip() or shown.replace("\n", " ") == " ".join(
         text.split())
+
+
+def _shown(markdown: str) -> str:
+    """What a reader sees of one line of Markdown (the invisible word joiners dropped)."""
+    import html as entities
+
+    html = rendered(markdown)
+    assert "<a" not in html and "<img" not in html, html
+    return entities.unescape(html.replace("<p>", "").replace("</p>\n", "").strip()).replace(
+        "\u2060", "")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(exclude_characters="\x00", exclude_categories=("Cs",)), max_size=60))
+@example("hours_studied")
+@example("_x_ a__b 1. x -y a_*b*_c")
+def test_a_label_renders_as_the_text_itself(text):
+    """A widget's label drops `md_escape`'s needless backslashes (a screen reader reads them:
+    aria-label "hours\\_studied"), and still renders as the text, nothing else."""
+    text = text.replace("\u2060", "")
+    shown = _shown(label_escape(text))
+    assert shown == " ".join(text.split()).strip() or shown.replace("\n", " ") == " ".join(
+        text.split())
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_a_hostile_label_renders_as_plain_text(text):
+    html = rendered(f"Ignored: {label_escape(text)}")
+    for tag in ("<a", "<img", "<strong", "<em", "<code", "<h1", "<ol", "<ul", "<blockquote",
+                "<table", "<s>", "<script"):
+        assert tag not in html, (text, html)
+
+
+@pytest.mark.parametrize(("name", "label"), [
+    ("hours_studied", "hours_studied"), ("petal_length_cm", "petal_length_cm"),
+    ("x.1-b", "x.1-b"), ("mean concave points", "mean concave points"),
+    ("_x_", "\\_x\\_"), ("a__b", "a\\_\\_b"), ("1. x", "1\\. x"), ("- y", "\\- y"),
+])
+def test_a_label_has_a_backslash_only_where_markdown_needs_one(name, label):
+    assert label_escape(name) == label
 
 
 def test_long_text_is_capped():
