@@ -275,11 +275,19 @@ def remove_sample(ctx: ViewContext, row: int) -> None:
         st.session_state[_REFUSED] = ("The last sample stays: with no samples there is "
                                       "nothing to train on.")
         return
-    if not 0 <= row < ctx.data.n_samples:
+    if not 0 <= row < ctx.data.n_samples:  # the box has no bounds: see `editing_controls`
+        st.session_state[_REFUSED] = (f"There is no sample {row + 1:,}: the rows go from 1 to "
+                                      f"{ctx.data.n_samples:,}. Nothing was removed.")
         return
     ops = list(_ops(ctx))
     ops.append(("remove", row))
     st.session_state[sources.clicks_key(ctx.source.key)] = ops
+
+
+def remove_typed_row(ctx: ViewContext) -> None:
+    """"Remove it": the row in the box when pressed (read then, not when the button was
+    drawn: a number typed and the button pressed in one go took the row before)."""
+    remove_sample(ctx, int(st.session_state.remove_row) - 1)
 
 
 def put_data_back(source_key: str) -> None:
@@ -301,10 +309,12 @@ def editing_controls(ctx: ViewContext, where=None) -> None:
             if (st.form_submit_button("Add this sample")
                     and add_sample(ctx, float(x1), float(x2), int(label))):
                 st.rerun()  # refused, the run goes on and says why below
-        row = st.number_input("Sample to remove (row number)", min_value=1,
-                              max_value=int(ctx.data.n_samples), step=1, key="remove_row")
-        st.button("Remove it", key="remove_sample", on_click=remove_sample,
-                  args=(ctx, int(row) - 1))
+        # No bounds: with them the browser kept a 500 typed in the box (in red) and sent the
+        # row before, and "Remove it" removed that row unasked (a walk); `remove_sample`
+        # refuses a row the data does not have, and says so.
+        st.number_input("Sample to remove (row number)", value=1, step=1,
+                        key="remove_row")
+        st.button("Remove it", key="remove_sample", on_click=remove_typed_row, args=(ctx,))
     refused = st.session_state.pop(_REFUSED, None)
     if refused:  # and as a toast: on a phone this box is far below the picture clicked
         where.info(refused, icon=":material/block:")

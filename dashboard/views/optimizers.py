@@ -45,15 +45,36 @@ def runs(ctx: ViewContext) -> dict[str, lc.History]:
                                   ctx.settings.b0, ctx.settings.l2)
 
 
-def settings_row() -> None:
+#: Session-state key of a batch size or seed typed out of range (what the box took instead).
+_TAKEN = "optimizer_box_taken"
+
+
+def _take_whole(key: str, what: str, low: int, high: int) -> None:
+    """A box's on_change: a whole number past its range becomes the nearest it takes, and the
+    box says so once. The boxes have no bounds of their own: with them the browser kept a
+    value past them in the box (in red) while the runs kept the value before, unsaid (as the
+    L2 box did, found by a walk)."""
+    typed = st.session_state[key]
+    taken = int(min(max(typed, low), high))
+    if taken != typed:
+        st.session_state[key] = taken
+        st.session_state[_TAKEN] = (f"{what} {typed:,} is outside {low:,} to {high:,}, so it "
+                                    f"is {taken:,}.")
+
+
+def settings_row(n_samples: int) -> None:
     c1, c2, c3 = st.columns(3)
-    c1.number_input("SGD batch size", min_value=1, step=1, key="batch_size",
-                    persist_state="session")
-    c2.number_input("SGD seed", min_value=0, max_value=fields.SEED_MAX, step=1, key="seed",
-                    persist_state="session",
-                    help="The same seed gives the same sample order, so a run can be repeated.")
+    c1.number_input("SGD batch size", step=1, key="batch_size", persist_state="session",
+                    on_change=_take_whole, args=("batch_size", "A batch size of", 1, n_samples),
+                    help=f"From 1 to {n_samples:,} (the number of samples).")
+    c2.number_input("SGD seed", step=1, key="seed", persist_state="session",
+                    on_change=_take_whole, args=("seed", "The seed", 0, fields.SEED_MAX),
+                    help="The same seed gives the same sample order, so a run can be repeated "
+                         f"(from 0 to {fields.SEED_MAX:,}).")
     c3.slider("Momentum β (momentum and Nesterov)", 0.0, fields.MOMENTUM_MAX, step=0.01,
               key="momentum", persist_state="session")
+    if taken := st.session_state.pop(_TAKEN, None):
+        st.warning(taken, icon=":material/block:")
 
 
 def tolerance_table(histories: dict[str, lc.History], target: float,
@@ -129,7 +150,7 @@ def overlap_sentence(group: rate_charts.Overlap, domain: tuple[float, float]) ->
 
 
 def render(ctx: ViewContext) -> None:
-    settings_row()
+    settings_row(ctx.data.n_samples)
     histories = runs(ctx)
     steps = max(h.steps_run for h in histories.values())
     frame = rate_charts.curves_frame({n: h.loss for n, h in histories.items()},

@@ -157,3 +157,37 @@ def test_the_first_grid_is_as_wide_as_its_longest_numbers(new_app):
     widths = {c: config["width"] for c, config in json.loads(grid.proto.columns).items()}
     assert widths["hours_studied"] >= 7 * len("1000000") + 16
     assert widths["hours_slept"] >= 7 * len("-1000000") + 16
+
+
+@pytest.mark.parametrize("row", [0, 101, 500])
+def test_a_row_the_data_does_not_have_removes_nothing_and_says_so(new_app, row):
+    """A walk: with its bounds the box kept a typed 500 in red and sent the row before, and
+    "Remove it" removed row 1 unasked. The iris petals have 100 rows."""
+    at = new_app(data="iris_petals").run()
+    at.number_input(key="remove_row").set_value(row)
+    at.button(key="remove_sample").click().run()
+    assert not at.exception
+    assert [i.value for i in at.info] == [f"There is no sample {row:,}: the rows go from 1 to "
+                                          "100. Nothing was removed."]
+    clicks = sources.clicks_key("builtin:iris_petals")
+    assert clicks not in at.session_state or not at.session_state[clicks]
+    assert "You changed the data" not in plain(page_text(at))
+    at.number_input(key="remove_row").set_value(100)  # the last row is there
+    at.button(key="remove_sample").click().run()
+    assert "You changed the data: 0 added, 1 removed." in plain(page_text(at))
+
+
+@pytest.mark.parametrize(("key", "typed", "taken", "said"), [
+    ("batch_size", 500, 5, "A batch size of 500 is outside 1 to 5, so it is 5."),
+    ("batch_size", 0, 1, "A batch size of 0 is outside 1 to 5, so it is 1."),
+    ("seed", -3, 0, "The seed -3 is outside 0 to 2,147,483,647, so it is 0."),
+])
+def test_an_sgd_box_past_its_range_takes_the_nearest_and_says_so(new_app, key, typed, taken,
+                                                                  said):
+    """As the L2 box: with bounds of its own the browser kept the value typed in red while
+    the runs kept the one before, unsaid. The 5 points: batches of 1 to 5."""
+    at = new_app(tab="optimizers").run()
+    at.number_input(key=key).set_value(typed).run()
+    assert not at.exception
+    assert at.session_state[key] == taken and at.number_input(key=key).value == taken
+    assert [w.value for w in at.warning] == [said]
