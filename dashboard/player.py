@@ -300,12 +300,16 @@ def editing_controls(ctx: ViewContext, where=None) -> None:
     with where.expander("Add or remove a sample by typing"):
         names = [label_escape(n, 40) for n in ctx.names]  # read aloud: see label_escape
         with st.form("add_sample", border=False):
-            c1, c2, c3 = st.columns(3)
-            x1 = c1.number_input(names[0], value=float(np.mean(ctx.source.X[:, 0])),
+            # one above the other: three columns side by side left the side column's boxes
+            # 45 px wide ("4.90"), their labels cut mid-word (a walk at 1,400 px)
+            # the features' means to 4 digits, a value to start from (the box showed the mean's
+            # every digit, "1.6760000000000006", whatever its format)
+            start = [float(f"{v:.4g}") for v in np.mean(ctx.source.X[:, :2], axis=0)]
+            x1 = st.number_input(names[0], value=start[0],
                                  format="%g", key="add_x1")
-            x2 = c2.number_input(names[1], value=float(np.mean(ctx.source.X[:, 1])),
+            x2 = st.number_input(names[1], value=start[1],
                                  format="%g", key="add_x2")
-            label = c3.radio("Class", [0, 1], horizontal=True, key="add_label")
+            label = st.radio("Class", [0, 1], horizontal=True, key="add_label")
             if (st.form_submit_button("Add this sample")
                     and add_sample(ctx, float(x1), float(x2), int(label))):
                 st.rerun()  # refused, the run goes on and says why below
