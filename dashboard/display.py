@@ -138,15 +138,20 @@ def show_frame(frame, digits: int, *, where=None, labels=None, exact=None, **opt
 GRID_CHAR_WIDTH, GRID_SPACE_WIDTH, GRID_PADDING, GRID_HEADER_MAX = 7.0, 3.0, 24, 320
 
 
-def grid_width(header: str, cells) -> int:
-    """Pixels a grid's column needs to show each of its ``cells`` (texts) whole, and its
-    header up to `GRID_HEADER_MAX`; a little more rather than less."""
+def grid_width(header: str, cells) -> int | None:
+    """Pixels a grid's column needs to show each of its ``cells`` (texts) whole, a little more
+    rather than less; None where its header is the wider (up to `GRID_HEADER_MAX`): the grid
+    then sizes the column to the header itself, as measured, where this estimate of a
+    header's letters is generous (given for every column, the gradient check's four columns
+    no longer fit a phone's width)."""
     def width(text: str) -> float:
         return len(text) * GRID_CHAR_WIDTH - text.count(" ") * (GRID_CHAR_WIDTH
                                                                  - GRID_SPACE_WIDTH)
 
-    return GRID_PADDING + round(max(min(width(header), GRID_HEADER_MAX),
-                                    *map(width, cells), 0.0))
+    cells = max(map(width, cells), default=0.0)
+    if cells <= min(width(header), GRID_HEADER_MAX):
+        return None
+    return GRID_PADDING + round(cells)
 
 
 def grid_number_texts(values: np.ndarray, digits: int) -> list[str]:

@@ -22,14 +22,16 @@ from ..display import show_formulas, show_frame
 from ..text import fmt
 
 EPS = float(np.finfo(float).eps)
-#: The allowance each parameter's difference is held to (`logreg_core.checks.GradientCheck`).
+#: The allowance each parameter's difference is held to (`logreg_core.checks.GradientCheck`),
+#: its long terms named (G, Δ) on lines of their own: in one line the nudges' term was wider
+#: than a phone, a formula that scrolled sideways, out of a keyboard's reach (axe-core).
 CRITERION = (r"\begin{aligned} |g - \hat g| \le\; & \underbrace{"
              rf"{CHECK_ROUNDING / EPS:g}\,\epsilon \max(1, |J|)/h}}_{{\text{{rounding}}}} \\ "
              rf"& + \underbrace{{10^{{{round(math.log10(CHECK_RTOL))}}} "
-             r"\max(|g|, |\hat g|)}_{\text{relative}} \\ & + \underbrace{"
-             rf"{NUDGE_SAFETY:g}\,\big(\max(|g|, |\hat g|) + 2hL\big) \textstyle\sum_m "
-             rf"|c_m|\,|\delta_m| / {STENCIL_DIVISOR:g}h}}_{{\text{{nudges' rounding}}}} "
-             r"\end{aligned}")
+             r"G}_{\text{relative}} \\ & + \underbrace{"
+             rf"{NUDGE_SAFETY:g}\,(G + 2hL)\,\Delta / {STENCIL_DIVISOR:g}h}}"
+             r"_{\text{nudges' rounding}} \\ G &= \max(|g|, |\hat g|) \\ "
+             r"\Delta &= \textstyle\sum_m |c_m|\,|\delta_m| \end{aligned}")
 
 
 def lost_nudge_text(check: GradientCheck, theta, names) -> str:
