@@ -165,11 +165,13 @@ _FULL_RUN = "_view_area_in_full_run"
 
 def outside_view(settings: fields.Settings, source_key: str) -> tuple:
     """What the rest of the page is drawn from: the settings but the view's own, the data's
-    edits and clicks (no setting holds them) and the link's notices that still hold."""
+    edits and clicks (no setting holds them), the link's notices that still hold and how far
+    Predict first draws the run (its button in the views' place shows the whole run)."""
     s = st.session_state
     return (replace(settings, **dict.fromkeys(VIEW_OWNED)),
             repr(sources.edit_layers(source_key)),
-            repr(s.get(sources.clicks_key(source_key))), link_notices.holding())
+            repr(s.get(sources.clicks_key(source_key))), link_notices.holding(),
+            s.get("predict_run"), s.get("predict_seen"))
 
 
 @st.fragment

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from tests.browser.helpers import (
     PLAYBACK_TIMEOUT_MS,
     assert_clean,
+    button,
     counters,
     keyed,
     loss_chart,
@@ -322,4 +323,29 @@ def test_while_a_prediction_is_open_the_readout_counts_the_hidden_steps(page, ap
     forward = player(page).get_by_role("button", name="Step forward")
     expect(forward).to_have_attribute("aria-disabled", "true")  # it had seemed to do nothing
     expect(forward).to_have_attribute("title", "The later steps show after your reveal")
+    assert_clean(page)
+
+
+def test_after_a_reveal_the_next_step_and_then_the_whole_run_on_request(page, app_url):
+    """After the reveal the player is sent one step more (the answer) and Step forward goes
+    there, and no further: the later steps come as the learner predicts them. "Show the
+    whole run", in the views' place (a fragment), reruns the whole page: the views, the
+    verdict and every step appear."""
+    open_app(page, app_url, "?step=100")
+    with rerun(page):
+        keyed(page, "predict_mode").locator("label").first.click()
+    for group in page.get_by_role("radiogroup").all():
+        with rerun(page):
+            group.get_by_role("radio").first.click(force=True)
+    with rerun(page):
+        page.get_by_role("button", name="Reveal").click()
+    readout = player(page).locator(".readout")
+    expect(readout).to_contain_text(f"Step 100 of {LAST} (the later ones as you predict them)")
+    forward = player(page).get_by_role("button", name="Step forward")
+    expect(forward).to_have_attribute("aria-disabled", "false")
+    expect(page.get_by_role("tab")).to_have_count(0)
+    with rerun(page):
+        button(page, "predict_show_all").click()
+    expect(page.get_by_role("tab").first).to_be_visible()
+    expect(readout).to_contain_text(f"Step 100 of {LAST} · loss ")
     assert_clean(page)
