@@ -95,7 +95,9 @@ def player_data(ctx: ViewContext, axes: tuple[int, ...], editable: bool,
     low, high = loss_range(values, log)
     head = json.dumps({
         "version": identity[:12], "kind": kind, "last": int(last),
-        "total": int(history.steps_run),
+        # while later steps are hidden, the steps asked for: the steps run (37 of 500 before
+        # an overflow) would tell an open question's answer (a walk, reading the code)
+        "total": int(history.steps if ctx.future_hidden else history.steps_run),
         "inspect": int(k), "seq": int(st.session_state.get(_SEQ, 0)),
         # each frame's loss as the page writes it (explain.loss_at), not formatted again here
         "loss_texts": [explain.loss_at(ctx, int(step)) for step in steps],

@@ -84,8 +84,10 @@ def apply(session, ctx: ViewContext) -> ViewContext:
 
 
 def show_whole_run(run: str, last: int) -> None:
-    """The button's callback: the whole run is drawn from now on (no later question)."""
-    st.session_state.predict_run, st.session_state.predict_seen = run, last
+    """The button's callback: the whole run is drawn from now on, and nothing on it is asked,
+    not even about the step after its last: seen "through" ``last + 1``, as a reveal at the
+    last step is (the verdict it shows answers that question; a walk found it asked)."""
+    st.session_state.predict_run, st.session_state.predict_seen = run, last + 1
 
 
 def views_wait(ctx: ViewContext) -> bool:
@@ -162,7 +164,7 @@ def truth_names(ctx: ViewContext) -> list[str]:
 def feedback(ctx: ViewContext) -> None:
     """After the reveal: each guess against the computed answer, and why."""
     if st.session_state.get("revealed") != key(ctx):  # an earlier step, after a later one
-        seen = seen_through(st.session_state, ctx)
+        seen = min(seen_through(st.session_state, ctx), ctx.history.steps_run)
         ahead = ("Step forward past it for the next question." if seen < ctx.history.steps_run
                  else "Change the rate, the start or the data for a run to predict.")
         st.caption(f"You have seen step {seen:,} of this run, which answers the questions "

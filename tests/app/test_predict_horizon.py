@@ -63,5 +63,7 @@ def test_the_whole_run_is_shown_on_request_and_then_nothing_on_it_is_asked(new_a
     assert ("You have seen step 200 of this run, which answers the questions about this one: "
             "no prediction here. Change the rate, the start or the data for a run to predict."
             ) in plain(page_text(at))
+    inspect(at, 200)  # nor about the step after the last: the verdict shown answers it
+    assert not at.radio and at.success
     at.select_slider(key="learning_rate").set_value(0.2).run()  # another run: asked again
     assert at.radio
