@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +29,7 @@ from logreg_core.frames import MAX_FRAMES
 
 from . import charts, compute, explain, sources
 from .context import ViewContext
-from .text import label_escape
+from .text import fmt, label_escape
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 _PLAYER = st.components.v2.component(
@@ -288,8 +289,16 @@ def remove_sample(ctx: ViewContext, row: int) -> None:
 
 def remove_typed_row(ctx: ViewContext) -> None:
     """"Remove it": the row in the box when pressed (read then, not when the button was
-    drawn: a number typed and the button pressed in one go took the row before)."""
-    remove_sample(ctx, int(st.session_state.remove_row) - 1)
+    drawn: a number typed and the button pressed in one go took the row before). A number
+    that is no row number removes nothing, and the box says so."""
+    typed, n = float(st.session_state.remove_row), ctx.data.n_samples
+    rows = f"the rows go from 1 to {n:,}. Nothing was removed."
+    if not (math.isfinite(typed) and typed == int(typed)):
+        st.session_state[_REFUSED] = f"{fmt(typed)} is not a row number: {rows}"
+    elif not 1 <= typed <= n:
+        st.session_state[_REFUSED] = f"There is no sample {fmt(typed)}: {rows}"
+    else:
+        remove_sample(ctx, int(typed) - 1)
 
 
 def put_data_back(source_key: str) -> None:
@@ -318,7 +327,9 @@ def editing_controls(ctx: ViewContext, where=None) -> None:
         # No bounds: with them the browser kept a 500 typed in the box (in red) and sent the
         # row before, and "Remove it" removed that row unasked (a walk); `remove_sample`
         # refuses a row the data does not have, and says so.
-        st.number_input("Sample to remove (row number)", value=1, step=1,
+        # and a number, not a whole one: a whole-number box turned a typed 1e200 into 1 and
+        # 2.5 into 2, and removed those rows (a walk)
+        st.number_input("Sample to remove (row number)", value=1.0, step=1.0, format="%g",
                         key="remove_row")
         st.button("Remove it", key="remove_sample", on_click=remove_typed_row, args=(ctx,))
     refused = st.session_state.pop(_REFUSED, None)

@@ -166,20 +166,25 @@ def test_the_first_grid_is_as_wide_as_its_longest_numbers(new_app):
     assert widths["z"] >= 7 * min(longest, 7) + 16
 
 
-@pytest.mark.parametrize("row", [0, 101, 500])
-def test_a_row_the_data_does_not_have_removes_nothing_and_says_so(new_app, row):
-    """A walk: with its bounds the box kept a typed 500 in red and sent the row before, and
-    "Remove it" removed row 1 unasked. The iris petals have 100 rows."""
+@pytest.mark.parametrize(("row", "said"), [
+    (0, "There is no sample 0"), (101, "There is no sample 101"),
+    (500, "There is no sample 500"), (1e200, "There is no sample 1e+200"),
+    (2.5, "2.5 is not a row number"), (-3, "There is no sample -3"),
+])
+def test_a_row_the_data_does_not_have_removes_nothing_and_says_so(new_app, row, said):
+    """Two walks: with its bounds the box kept a typed 500 in red and sent the row before, and
+    "Remove it" removed row 1 unasked; as a whole-number box it turned 1e200 into 1 and 2.5
+    into 2, and removed those. The iris petals have 100 rows."""
     at = new_app(data="iris_petals").run()
-    at.number_input(key="remove_row").set_value(row)
+    at.number_input(key="remove_row").set_value(float(row))
     at.button(key="remove_sample").click().run()
     assert not at.exception
-    assert [i.value for i in at.info] == [f"There is no sample {row:,}: the rows go from 1 to "
-                                          "100. Nothing was removed."]
+    assert [i.value for i in at.info] == [f"{said}: the rows go from 1 to 100. Nothing was "
+                                          "removed."]
     clicks = sources.clicks_key("builtin:iris_petals")
     assert clicks not in at.session_state or not at.session_state[clicks]
     assert "You changed the data" not in plain(page_text(at))
-    at.number_input(key="remove_row").set_value(100)  # the last row is there
+    at.number_input(key="remove_row").set_value(100.0)  # the last row is there
     at.button(key="remove_sample").click().run()
     assert "You changed the data: 0 added, 1 removed." in plain(page_text(at))
 
