@@ -107,11 +107,11 @@ def curves_frame(curves: dict[str, np.ndarray], verdicts: dict[str, str | Verdic
                   "label": f"{name} · {words}{notes.get(name, '')}"}
         if zigzags(loss):  # two lines, highs and lows, rather than a solid band
             band = envelope_frame(loss)
-            for part in ("high", "low"):
+            for part in ("high", "low"):  # each point at its own step, a point of the run
+                steps = band[f"{part}_step"]
                 frames.append(pd.DataFrame({
-                    **common, "series": f"{name} ({part})", "step": band["step"],
-                    "loss": band[part], "loss_text": loss_texts(band["step"], band[part],
-                                                                verdict)}))
+                    **common, "series": f"{name} ({part})", "step": steps,
+                    "loss": band[part], "loss_text": loss_texts(steps, band[part], verdict)}))
             continue
         index = downsample(loss)
         frames.append(pd.DataFrame({**common, "series": name, "step": index,

@@ -287,6 +287,12 @@ def test_an_envelope_of_a_zig_zag_does_not_zig_zag():
     assert np.all(band["high"] > band["low"])
     assert band["step"].tolist()[0] == 0 and len(band) == 201 // charts.MIN_STRETCH
     assert len(charts.envelope_frame(loss[:3])) == 1  # fewer steps than a stretch: one
+    # every point of the two lines is a point of the run: Adam's high line at λ = 100 began
+    # at step 0 at 13.2, its loss at step 1 (a walk)
+    for part in ("high", "low"):
+        assert np.array_equal(loss[band[f"{part}_step"]], band[part])
+    frame = rate_charts.curves_frame({"a": loss}, {"a": "oscillating"})
+    assert set(zip(frame["step"], frame["loss"], strict=True)) <= set(enumerate(loss))
 
 
 def test_curves_that_lie_on_each_other_are_found_at_the_charts_scale():
