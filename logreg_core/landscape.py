@@ -189,3 +189,41 @@ def grid_ranges(paths: list[np.ndarray], extra: list[np.ndarray], axes, pad: flo
     span = np.maximum(high - low, 1.0)
     low, high = low - pad * span, high + pad * span
     return (float(low[0]), float(high[0])), (float(low[1]), float(high[1]))
+
+
+def lies_under(path: np.ndarray, over: np.ndarray, a_range, c_range,
+               share: float = 0.01) -> bool:
+    r"""Whether every point of ``path`` that the picture shows lies within ``share`` of the
+    polyline through ``over``, in units of the picture's width and height (the picture the
+    unit square): drawn under it, the path is hidden by it. False where the picture shows
+    no point of ``path``.
+
+    The distance of a point p to a segment from s to s + d is
+    :math:`\lVert p - (s + t d) \rVert` with :math:`t = \operatorname{clip}((p - s)\cdot d /
+    \lVert d \rVert^2, 0, 1)`, the least over the segments.
+
+    Parameters
+    ----------
+    path, over : ndarray of shape (n_points, 2)
+        Points (a, c) in the order drawn.
+    a_range, c_range : (low, high)
+        The picture.
+    share : float
+    """
+    low = np.array([a_range[0], c_range[0]], dtype=float)
+    size = np.array([a_range[1] - a_range[0], c_range[1] - c_range[0]], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        p = (np.asarray(path, dtype=float) - low) / size
+        q = (np.asarray(over, dtype=float) - low) / size
+    p = p[np.all(np.isfinite(p) & (p >= 0) & (p <= 1), axis=1)]
+    q = q[np.all(np.isfinite(q), axis=1)]
+    if not len(p) or not len(q):
+        return False
+    start, step = (q[:-1], np.diff(q, axis=0)) if len(q) > 1 else (q, np.zeros_like(q))
+    length = np.sum(step * step, axis=1)
+    offset = p[:, None, :] - start[None, :, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.clip(np.sum(offset * step[None], axis=2) / length[None], 0.0, 1.0)
+    t = np.where(length[None] > 0, t, 0.0)
+    gap = offset - t[:, :, None] * step[None]
+    return bool(np.all(np.sqrt(np.sum(gap * gap, axis=2)).min(axis=1) <= share))

@@ -15,7 +15,7 @@ from .. import charts, compute, explain, fields, state
 from ..context import ViewContext
 from ..display import show_chart
 from ..landscape_chart import START_PARAM, landscape_chart
-from ..text import fmt, fmt_loss, join_and, link_number, md_escape
+from ..text import fmt, fmt_loss, join_and, link_number, md_escape, percent
 from .optimizers import runs as optimizer_runs
 
 PATH_POINTS = 400
@@ -26,6 +26,31 @@ def path_frame(theta: np.ndarray, loss: np.ndarray, axes, name: str) -> pd.DataF
     index = charts.downsample(np.arange(len(loss), dtype=float), PATH_POINTS)
     return pd.DataFrame({"run": name, "step": index, "a": theta[index, axes[0]],
                          "c": theta[index, axes[1]], "loss": loss[index]})
+
+
+#: A path every point of which is this close to a path drawn over it is hidden by it (in
+#: units of the picture's width and height).
+HIDDEN_SHARE = 0.01
+
+
+def hidden_paths(paths: pd.DataFrame, others: dict, ranges) -> list[tuple[str, str]]:
+    """Which of the other optimizers' paths lie under a path drawn over them, and under which
+    (`logreg_core.landscape.lies_under`), in the order the chart draws them: the jittery ones
+    first, then the others in turn, yours on top (`landscape_chart`). A walk: momentum's
+    path lay under Nesterov's and Newton's under yours, names in the legend with no line to
+    see. "your run" for yours."""
+    drawn = {name: frame[["a", "c"]].to_numpy() for name, frame in paths.groupby("run",
+                                                                                 sort=False)}
+    mine = next(iter(drawn))
+    jittery = [n for n, h in others.items() if not h.optimizer.needs_full_gradient]
+    order = [*jittery, *(n for n in others if n not in jittery), mine]
+    found = []
+    for i, name in enumerate(order[:-1]):
+        over = next((b for b in order[i + 1:] if landscape.lies_under(
+            drawn[name], drawn[b], *ranges, share=HIDDEN_SHARE)), None)
+        if over is not None:
+            found.append((name, "your run" if over == mine else over))
+    return found
 
 
 def angle_note(ctx: ViewContext, direction: np.ndarray | None) -> str:
@@ -159,6 +184,11 @@ def render(ctx: ViewContext) -> None:
         where += (f" {md_escape(name[:1].upper() + name[1:], 60)}'s path leaves the picture: "
                   "it runs out to "
                   f"{farthest_outside(others[name].theta, axes, (a_range, c_range), params)}.")
+    if hidden := hidden_paths(paths, others, (a_range, c_range)):
+        where += (" On this picture " + join_and(
+            f"{md_escape(a, 60)}'s path lies under {md_escape(b, 60)}'s" for a, b in hidden)
+            + f" (every point of {'it' if len(hidden) == 1 else 'each'} within "
+            f"{percent(HIDDEN_SHARE)} of the picture's width and height of the path over it).")
     if off_picture:
         names_off = join_and(md_escape(n, 60) for n in off_picture)
         where += (f" {names_off[:1].upper()}{names_off[1:]} "

@@ -70,3 +70,19 @@ def test_newton_on_separable_data_runs_off(five_points):
     assert fit.separable and len(fit.path) == 16
     norms = np.linalg.norm(fit.path, axis=1)
     assert np.all(np.diff(norms[5:]) > 0) and np.all(np.diff(fit.path_loss[5:]) < 0)
+
+
+def test_a_path_lies_under_another_within_a_share_of_the_picture():
+    """By hand on the unit square (a picture from 0 to 10 and from 0 to 1): a path along the
+    diagonal under a two-point diagonal; 0.5% off it across, still under; 2% off, not; its
+    points outside the picture do not count; a path with none inside lies under nothing."""
+    over = np.array([[0.0, 0.0], [10.0, 1.0]])
+    along = np.column_stack([np.linspace(0, 10, 11), np.linspace(0, 1, 11)])
+    pictured = ((0.0, 10.0), (0.0, 1.0))
+    assert landscape.lies_under(along, over, *pictured)
+    assert landscape.lies_under(along + np.array([0.0, 0.005]), over, *pictured)
+    assert not landscape.lies_under(along + np.array([0.0, 0.02]), over, *pictured)
+    outside = np.vstack([along, [[50.0, 7.0]]])  # far off, beyond the picture
+    assert landscape.lies_under(outside, over, *pictured)
+    assert not landscape.lies_under(np.array([[20.0, 5.0]]), over, *pictured)
+    assert landscape.lies_under(np.array([[5.0, 0.5]]), np.array([[5.0, 0.5]]), *pictured)

@@ -1,0 +1,52 @@
+"""The landscape names the other optimizers' paths that lie under a path drawn over them
+(a walk: at the iris petals, η = 50, momentum's path lay under Nesterov's and Newton's under
+yours, names in the legend with no line to see). Checked by hand on the paths the chart
+draws: each polyline sampled densely, every point of the hidden path within 1% of the
+picture's width and height of the samples of the path over it."""
+
+import itertools
+import json
+import re
+
+import numpy as np
+import pytest
+
+from tests.app.helpers import landscape_paths, page_text, plain
+
+
+def near(path: np.ndarray, over: np.ndarray, low, size) -> bool:
+    p, q = (path - low) / size, (over - low) / size
+    p = p[np.all((p >= 0) & (p <= 1), axis=1)]
+    # samples at most 5e-4 apart along each segment: the polyline is at most 2.5e-4 from one
+    dense = np.vstack([a + np.linspace(0.0, 1.0, int(np.ceil(np.hypot(*(b - a)) / 5e-4)) + 1
+                                       )[:, None] * (b - a) for a, b in itertools.pairwise(q)]
+                      or [q])
+    gaps = np.array([np.sqrt(((dense - point) ** 2).sum(axis=1)).min() for point in p])
+    return len(p) > 0 and bool(np.all(gaps <= 0.01 + 2.5e-4))
+
+
+@pytest.mark.parametrize("query", [{"data": "iris_petals", "lr": "50"}, {}])
+def test_paths_under_others_are_named_with_the_path_over_them(new_app, query):
+    at = new_app(tab="landscape", **query).run()
+    text = plain(page_text(at))
+    (chart,) = [e for e in at.get("vega_lite_chart") if e.proto.id.endswith("landscape_chart")]
+    spec = json.loads(chart.proto.spec)
+    x = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    y = spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
+    low, size = np.array([x[0], y[0]]), np.array([x[1] - x[0], y[1] - y[0]])
+    paths = {r: f.sort_values("step")[["a", "c"]].to_numpy()
+             for r, f in landscape_paths(at).groupby("run", sort=False)}
+    said = re.search(r"On this picture (.*?) \(every point", text)
+    mine = next(r for r in paths if r.endswith("(your run)"))
+    names = {r: ("your run" if r == mine else r) for r in paths}
+    pairs = [(a, b) for a in paths for b in paths
+             if said and f"{names[a]}'s path lies under {names[b]}'s" in said[1]]
+    for hidden, over in pairs:
+        assert near(paths[hidden], paths[over], low, size), (hidden, over)
+    if query:  # the walk's state: all three
+        assert {(a, names[b]) for a, b in pairs} == {
+            ("momentum (β = 0.9)", "Nesterov (β = 0.9)"),
+            ("mini-batch SGD (batch 25, seed 0)", "momentum (β = 0.9)"),
+            ("Newton's method", "your run")}
+    else:  # the 5 points: momentum under Nesterov, as the optimizers' chart says of the loss
+        assert pairs == [("momentum (β = 0.9)", "Nesterov (β = 0.9)")]
