@@ -186,9 +186,10 @@ def tex_paren(value: float, digits: int = 4) -> str:
 def link_number(value: float) -> str:
     """A number as a link holds it: the shortest text that reads back as the same float.
 
-    0.1, 2.197, 1e-05, 100000: as a person would type it, and exact.
+    0.1, 2.197, 1e-05, 100000: as a person would type it, and exact; -0 as 0 (a link read
+    "l2=-0" after -0 was typed, a walk).
     """
-    text = repr(float(value))
+    text = repr(float(value) + 0.0)  # -0.0 + 0.0 is 0.0
     return text[:-2] if text.endswith(".0") else text
 
 

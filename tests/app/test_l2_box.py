@@ -50,3 +50,13 @@ def test_a_strength_the_page_takes_is_kept_without_a_word(new_app, typed):
     at.number_input(key="l2").set_value(typed).run()
     assert at.session_state.l2 == typed == at.number_input(key="l2").value
     assert not warnings_about_l2(at)
+
+
+def test_minus_zero_is_zero_in_the_box_and_the_link(new_app):
+    """A walk: typing -0 kept λ = -0.0 and the link read l2=-0 (from 0 the box sees no
+    change; from 0.5 its callback sets 0)."""
+    for start in ("0", "0.5"):
+        at = new_app(l2=start).run()
+        at.number_input(key="l2").set_value(-0.0).run()
+        assert not at.exception and not at.warning
+        assert at.query_params["l2"] in ("0", ["0"])
