@@ -318,8 +318,9 @@ def check_landscape_frame(at, query):
                       and path["c"].between(c_low, c_high).all())}
     assert "gradient descent (your run)" not in leaves, query
     caption = plain(next(c.value for c in at.caption if c.value.startswith("Loss over")))
-    said = re.search(r"([^:]*) (diverges|diverge) at this rate: (its path leaves|their paths "
-                     r"leave) the picture\.", caption)
+    # the sentence alone: not across ". " into the one before, which may name other runs
+    said = re.search(r"((?:(?!\. )[^:])*) (diverges|diverge) at this rate: (its path leaves|"
+                     r"their paths leave) the picture\.", caption)
     if said is None:
         return
     named = {run for run in set(paths["run"]) - {"gradient descent (your run)"}
