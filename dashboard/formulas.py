@@ -8,6 +8,7 @@ long sums show their first terms, a ``\cdots`` and the last.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -39,9 +40,31 @@ def _positive_result(value: float, f: Callable[[float], str]) -> tuple:
     return (f(value),) if value != 0 else (SMALLEST, False, "<")
 
 
+#: Most characters a line of a formula shows (its LaTeX commands and braces not counted), so
+#: that a phone's width (358 px of formula at 390 px) holds it.
+LINE_CHARS = 30
+
+
+def _shown_length(latex: str) -> int:
+    """About how many characters ``latex`` shows: a command (``\\times``) as one, braces and
+    ``^`` as none."""
+    return len(re.sub(r"\\[a-zA-Z]+", "x", re.sub(r"[{}^\s]|\\left|\\right", "", latex)))
+
+
 def _joined_lines(terms: list[str], per_line: int) -> list[str]:
-    """``terms`` joined with ``+``, ``per_line`` to a line."""
-    return [" + ".join(terms[k:k + per_line]) for k in range(0, len(terms), per_line)]
+    """``terms`` joined with ``+``, at most ``per_line`` to a line; a term that would take a
+    line past `LINE_CHARS` shown starts the next: two products of numbers as long as
+    1.437e-347648724 on one line were 573 px wide, and scrolled sideways on a phone (a
+    walk)."""
+    lines: list[list[str]] = []
+    for term in terms:
+        line = lines[-1] if lines else None
+        if line and len(line) < per_line and _shown_length(" + ".join(
+                [*line, term])) <= LINE_CHARS:
+            line.append(term)
+        else:
+            lines.append([term])
+    return [" + ".join(line) for line in lines]
 
 
 def _wrapped(text: str) -> bool:

@@ -213,3 +213,16 @@ def test_a_sum_of_one_term_in_parentheses_is_not_wrapped_twice():
     assert _sum_lines(r"\frac{1}{1}", 1, lambda i: "0.5") == [r"\frac{1}{1}\left(0.5\right)"]
     assert _sum_lines(r"\frac{1}{2}", 2, lambda i: "(-1)") == [
         r"\frac{1}{2}\left((-1) + (-1)\right)"]
+
+
+def test_a_formula_line_holds_two_terms_only_where_a_phone_holds_them():
+    """Two products of numbers like 1.437e-347648724 on one line were 573 px wide on a phone
+    (a walk): such terms go one to a line; short ones stay two to a line."""
+    from dashboard.formulas import LINE_CHARS, _joined_lines
+
+    long = r"1.437 \times 10^{-347648724} \cdot 17.99"
+    assert _joined_lines([long, long, long], 2) == [long, long, long]
+    short = r"0.01485 \cdot 1"
+    assert _joined_lines([short] * 3, 2) == [f"{short} + {short}", short]
+    # by hand: "0.01485⋅1+0.01485⋅1" shows 19 characters, "1.437×10-347648724⋅17.99" 24
+    assert 19 <= LINE_CHARS < 24 + 1 + 24
