@@ -24,6 +24,15 @@ OTHER_COLORS = RUN_COLORS[1:]
 MARK_FILL, MARK_STROKE = "#F0E442", "#000000"
 
 
+def drawing_order(runs: list[str], behind: Collection[str]) -> list[str]:
+    """The runs in the order `landscape_chart` draws their paths, the lowest first: those
+    ``behind`` (the jittery ones), then the others in turn, and the learner's (the first of
+    ``runs``) on top."""
+    others = runs[1:]
+    return [*(r for r in others if r in behind), *(r for r in others if r not in behind),
+            *runs[:1]]
+
+
 def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks: pd.DataFrame,
                     names: tuple[str, str], ray: pd.DataFrame | None = None,
                     behind: Collection[str] = ()) -> alt.LayerChart:
@@ -105,8 +114,9 @@ def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks:
                                             for k in range(len(others))])
     # the learner's white path is no swatch in it (white on white): the caption names it
     legend = alt.Legend(orient="bottom", columns=1, labelLimit=300, symbolOpacity=1)
-    smooth = [r for r in others if r not in behind]
-    drawn = [(r, 1.5, 0.7) for r in others if r in behind] + [
+    order = drawing_order(runs, behind)[:-1]  # the learner's is drawn last, below
+    smooth = [r for r in order if r not in behind]
+    drawn = [(r, 1.5, 0.7) for r in order if r in behind] + [
         (r, 2.5 + 1.5 * (len(smooth) - 1 - k), 1.0) for k, r in enumerate(smooth)]
     for k, (run, width, opacity) in enumerate(drawn):
         layers.append(alt.Chart(paths[paths["run"] == run]).mark_line(

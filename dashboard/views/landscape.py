@@ -14,7 +14,7 @@ from logreg_core.verdicts import DIVERGING
 from .. import charts, compute, explain, fields, state
 from ..context import ViewContext
 from ..display import show_chart
-from ..landscape_chart import START_PARAM, landscape_chart
+from ..landscape_chart import START_PARAM, drawing_order, landscape_chart
 from ..text import fmt, fmt_loss, join_and, link_number, md_escape, percent
 from .optimizers import runs as optimizer_runs
 
@@ -33,17 +33,15 @@ def path_frame(theta: np.ndarray, loss: np.ndarray, axes, name: str) -> pd.DataF
 HIDDEN_SHARE = 0.01
 
 
-def hidden_paths(paths: pd.DataFrame, others: dict, ranges) -> list[tuple[str, str]]:
+def hidden_paths(paths: pd.DataFrame, behind: list[str], ranges) -> list[tuple[str, str]]:
     """Which of the other optimizers' paths lie under a path drawn over them, and under which
-    (`logreg_core.landscape.lies_under`), in the order the chart draws them: the jittery ones
-    first, then the others in turn, yours on top (`landscape_chart`). A walk: momentum's
-    path lay under Nesterov's and Newton's under yours, names in the legend with no line to
-    see. "your run" for yours."""
+    (`logreg_core.landscape.lies_under`), in the order the chart draws them
+    (`drawing_order`, yours on top). A walk: momentum's path lay under Nesterov's and
+    Newton's under yours, names in the legend with no line to see. "your run" for yours."""
     drawn = {name: frame[["a", "c"]].to_numpy() for name, frame in paths.groupby("run",
                                                                                  sort=False)}
     mine = next(iter(drawn))
-    jittery = [n for n, h in others.items() if not h.optimizer.needs_full_gradient]
-    order = [*jittery, *(n for n in others if n not in jittery), mine]
+    order = drawing_order(list(drawn), behind)
     found = []
     for i, name in enumerate(order[:-1]):
         over = next((b for b in order[i + 1:] if landscape.lies_under(
@@ -139,11 +137,11 @@ def render(ctx: ViewContext) -> None:
         d = direction[list(axes)] / np.linalg.norm(direction[list(axes)])
         ray = pd.DataFrame({"a": [end[0], end[0] + span * d[0]],
                             "c": [end[1], end[1] + span * d[1]]})
+    # the jittery paths (mini-batch SGD's) are drawn under the others
+    behind = [name for name, h in others.items() if not h.optimizer.needs_full_gradient]
     chart = landscape_chart(surface, segments, paths,
                                    pd.DataFrame(marks, columns=["what", "a", "c"]),
-                                   (params[axes[0]], params[axes[1]]), ray,
-                                   behind=[name for name, h in others.items()
-                                           if not h.optimizer.needs_full_gradient])
+                                   (params[axes[0]], params[axes[1]]), ray, behind=behind)
     refused = st.session_state.pop(state.PICK_REFUSED, None)
     if refused is not None:
         shown = [f"{v:,.0f}" if abs(v) < 1e6 else fmt(v, 3) for v in refused]
@@ -184,7 +182,7 @@ def render(ctx: ViewContext) -> None:
         where += (f" {md_escape(name[:1].upper() + name[1:], 60)}'s path leaves the picture: "
                   "it runs out to "
                   f"{farthest_outside(others[name].theta, axes, (a_range, c_range), params)}.")
-    if hidden := hidden_paths(paths, others, (a_range, c_range)):
+    if hidden := hidden_paths(paths, behind, (a_range, c_range)):
         where += (" On this picture " + join_and(
             f"{md_escape(a, 60)}'s path lies under {md_escape(b, 60)}'s" for a, b in hidden)
             + f" (every point of {'it' if len(hidden) == 1 else 'each'} within "
