@@ -27,7 +27,7 @@ import pyarrow as pa
 from logreg_core import sigmoid
 from logreg_core.frames import padded_range
 
-from .text import fmt_log10
+from .text import fmt_log_quotient
 
 MAX_POINTS = 2000
 #: Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
@@ -396,8 +396,7 @@ def model_chart_1d(x: np.ndarray, y: np.ndarray, w: float, b: float, name: str) 
     if w == 0:
         note = "no boundary: w = 0, p is the same everywhere"
     elif not math.isfinite(boundary):  # b = 1, w = 1e-310: was "no boundary: w = 0"
-        size = math.log10(abs(b)) - math.log10(abs(w))
-        note = f"x = −b/w = {fmt_log10(math.copysign(1.0, boundary), size)}, off the chart"
+        note = f"x = −b/w = {fmt_log_quotient(-b, w)}, off the chart"
     elif inside:
         note = f"x = −b/w = {boundary:.4g}"
     else:

@@ -17,7 +17,7 @@ from logreg_core.verdicts import ends_at_lowest, lowest_step
 from . import compute, fields
 from .charts import floor_note
 from .context import ViewContext
-from .text import fmt, fmt_apart, fmt_log10, fmt_loss, md_escape, plural
+from .text import fmt, fmt_apart, fmt_log_quotient, fmt_loss, md_escape, plural
 
 VERDICT_ICONS = {"converging": ":material/trending_down:", "settling": ":material/south_east:",
                  "oscillating": ":material/sync:", "diverging": ":material/trending_up:"}
@@ -257,23 +257,22 @@ def _model_figures(ctx: ViewContext) -> str:
             at = -b / w[0]
         # b/w may be beyond the largest double (b = 1, w = 1e-310): written from logarithms,
         # where the page read "x = −b/w = overflow" (a review)
-        size = math.log10(abs(b)) - math.log10(abs(w[0])) if b else 0.0
-        sign = -np.sign(b) * np.sign(w[0])
         # (the curve's picture spans the samples and a margin: the boundary may be beyond it,
         # where the player and the lesson draw no line; a review)
         low, high = padded_range(ctx.data.X[:, 0])
         off = "" if low <= at <= high else (f" That point lies outside the picture, which "
                                             f"spans x from {f(low)} to {f(high)}.")
         beyond = " (beyond the largest double)"
-        at_text = f(at) if math.isfinite(at) else fmt_log10(sign, size, ctx.digits) + beyond
+        at_text = (f(at) if math.isfinite(at) else
+                   fmt_log_quotient(-b, w[0], ctx.digits) + beyond)
         if scaler is None:
             return (f"At step {ctx.k:,} the boundary p = 0.5 is at x = −b/w = {at_text}; "
                     f"{share}.{off}")
         # the x the model sees is standardized: say so, and where that is in the data's units
         with np.errstate(over="ignore"):
             raw = float(scaler.mean[0] + scaler.scale[0] * at)
-        raw_text = f(raw) if math.isfinite(raw) else fmt_log10(
-            sign, size + math.log10(scaler.scale[0]), ctx.digits) + beyond  # the mean is lost
+        raw_text = f(raw) if math.isfinite(raw) else fmt_log_quotient(
+            -b, w[0], ctx.digits, times=scaler.scale[0]) + beyond  # the mean is lost
         return (f"At step {ctx.k:,} the boundary p = 0.5 is at x = −b/w = {at_text} in "
                 f"standardized units, {raw_text} in the units of "
                 f"{md_escape(ctx.names[0], 40)}; {share}.{off}")

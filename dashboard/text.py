@@ -142,6 +142,15 @@ def fmt_log10(sign: float, log10_size: float, digits: int = 4) -> str:
     return f"{'-' if sign < 0 else ''}{text}e{exponent:+d}"
 
 
+def fmt_log_quotient(num: float, den: float, digits: int = 4, times: float = 1.0) -> str:
+    """``num / den`` (times ``times``) from logarithms, as `fmt_log10` writes it: for a
+    quotient beyond the largest double (-b/w at b = 1, w = 1e-310 is -1e+310). ``num``,
+    ``den`` and ``times`` non-zero and finite."""
+    sign = math.copysign(1.0, num) * math.copysign(1.0, den) * math.copysign(1.0, times)
+    return fmt_log10(sign, math.log10(abs(num)) - math.log10(abs(den))
+                     + math.log10(abs(times)), digits)
+
+
 def tex_number(value: float, digits: int = 4) -> str:
     """`fmt` for LaTeX: exponents as powers of ten."""
     return tex_text(fmt(value, digits))
