@@ -57,16 +57,17 @@ def pending(session, ctx: ViewContext) -> bool:
             and ctx.k >= seen_through(session, ctx))
 
 
-def horizon(session, ctx: ViewContext) -> int | None:
-    """The last step the page may draw with the mode on (None with it off: the whole run).
-    An open question at step k: up to k. After its reveal: up to k + 1, the answer, and no
-    further: the whole run, the verdict and the views answered the next question before it
-    was asked ("Step forward past it for the next question" led to a question the curve on
-    screen answered, a walk). A step already answered: up to the last step drawn before."""
+def horizon(session, ctx: ViewContext, is_pending: bool) -> int | None:
+    """The last step the page may draw with the mode on (None with it off: the whole run),
+    where a prediction is open or not (``is_pending``, `pending`). An open question at step
+    k: up to k. After its reveal: up to k + 1, the answer, and no further: the whole run, the
+    verdict and the views answered the next question before it was asked ("Step forward past
+    it for the next question" led to a question the curve on screen answered, a walk). A
+    step already answered: up to the last step drawn before."""
     if not session.get("predict_mode"):
         return None
     seen = seen_through(session, ctx)
-    if pending(session, ctx):
+    if is_pending:
         return ctx.k
     if session.get("revealed") == key(ctx):
         return max(seen, ctx.k + 1)
@@ -76,7 +77,9 @@ def horizon(session, ctx: ViewContext) -> int | None:
 def apply(session, ctx: ViewContext) -> ViewContext:
     """The context with its prediction state (`pending`, `horizon`), and what it draws
     remembered (`seen_through`)."""
-    ctx = dataclasses.replace(ctx, pending=pending(session, ctx), horizon=horizon(session, ctx))
+    is_pending = pending(session, ctx)
+    ctx = dataclasses.replace(ctx, pending=is_pending,
+                              horizon=horizon(session, ctx, is_pending))
     if ctx.horizon is not None:
         session.predict_seen = max(seen_through(session, ctx), ctx.last_drawn)
         session.predict_run = run_key(ctx)
