@@ -57,8 +57,7 @@ def times(factor: float) -> str:
 
 def overlay_default_words() -> str:
     """What an empty box draws, in words (`OVERLAY_FACTORS`)."""
-    usual = ", ".join(times(f) for f in OVERLAY_FACTORS[:-1])
-    return f"Empty: {usual} and {times(OVERLAY_FACTORS[-1])} your rate."
+    return f"Empty: {join_and(times(f) for f in OVERLAY_FACTORS)} your rate."
 
 
 def overlay_replaced_words(learning_rate: float) -> str:
