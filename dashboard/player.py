@@ -278,9 +278,7 @@ def remove_sample(ctx: ViewContext, row: int) -> None:
         st.session_state[_REFUSED] = ("The last sample stays: with no samples there is "
                                       "nothing to train on.")
         return
-    if not 0 <= row < ctx.data.n_samples:  # the box has no bounds: see `editing_controls`
-        st.session_state[_REFUSED] = (f"There is no sample {row + 1:,}: the rows go from 1 to "
-                                      f"{ctx.data.n_samples:,}. Nothing was removed.")
+    if not 0 <= row < ctx.data.n_samples:  # (a typed row is checked by `remove_typed_row`)
         return
     ops = list(_ops(ctx))
     ops.append(("remove", row))
@@ -311,10 +309,10 @@ def editing_controls(ctx: ViewContext, where=None) -> None:
     with where.expander("Add or remove a sample by typing"):
         names = [label_escape(n, 40) for n in ctx.names]  # read aloud: see label_escape
         with st.form("add_sample", border=False):
-            # one above the other: three columns side by side left the side column's boxes
-            # 45 px wide ("4.90"), their labels cut mid-word (a walk at 1,400 px)
-            # the features' means to 4 digits, a value to start from (the box showed the mean's
-            # every digit, "1.6760000000000006", whatever its format)
+            # One above the other: three columns side by side left the side column's boxes
+            # 45 px wide ("4.90"), their labels cut mid-word (a walk at 1,400 px). They start
+            # at the features' means to 4 digits (the box showed the mean's every digit,
+            # "1.6760000000000006", whatever its format).
             start = [float(f"{v:.4g}") for v in np.mean(ctx.source.X[:, :2], axis=0)]
             x1 = st.number_input(names[0], value=start[0],
                                  format="%g", key="add_x1")
@@ -324,11 +322,10 @@ def editing_controls(ctx: ViewContext, where=None) -> None:
             if (st.form_submit_button("Add this sample")
                     and add_sample(ctx, float(x1), float(x2), int(label))):
                 st.rerun()  # refused, the run goes on and says why below
-        # No bounds: with them the browser kept a 500 typed in the box (in red) and sent the
-        # row before, and "Remove it" removed that row unasked (a walk); `remove_sample`
-        # refuses a row the data does not have, and says so.
-        # and a number, not a whole one: a whole-number box turned a typed 1e200 into 1 and
-        # 2.5 into 2, and removed those rows (a walk)
+        # No bounds, and any number, not a whole one: with bounds the browser kept a 500
+        # typed in the box (in red) and sent the row before, and a whole-number box turned
+        # 1e200 into 1 and 2.5 into 2, and "Remove it" removed those rows unasked (walks);
+        # `remove_typed_row` refuses a number that is no row of the data, and says so.
         st.number_input("Sample to remove (row number)", value=1.0, step=1.0, format="%g",
                         key="remove_row")
         st.button("Remove it", key="remove_sample", on_click=remove_typed_row, args=(ctx,))
