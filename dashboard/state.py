@@ -253,11 +253,9 @@ def on_l2_changed() -> None:
     typed = state.l2
     taken = nearest_l2(typed)
     state.pop(L2_RAISED, None)  # a warning is about the strength typed last
-    if taken != typed:
+    if taken != typed:  # (-0 is 0: `text.link_number` writes it "0")
         state[L2_RAISED] = typed
         state.l2 = taken
-    elif typed == 0:  # -0 is 0: no "l2=-0" in the link (a walk)
-        state.l2 = 0.0
 
 
 def nearest_l2(typed: float) -> float:
