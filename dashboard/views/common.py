@@ -19,7 +19,7 @@ from logreg_core.maths import STENCIL, STENCIL_DIVISOR
 from .. import compute, tables
 from ..context import ViewContext
 from ..display import show_formulas, show_frame
-from ..text import fmt
+from ..text import fmt, md_escape
 
 EPS = float(np.finfo(float).eps)
 #: The allowance each parameter's difference is held to (`logreg_core.checks.GradientCheck`),
@@ -38,7 +38,7 @@ def lost_nudge_text(check: GradientCheck, theta, names) -> str:
     """Why the check is not made where a stored nudge is too far off (`check.resolved` false):
     the parameter whose nudge is furthest off, its size, its own h and by how much."""
     k = int(np.argmax(check.nudge_error))
-    name = tables.parameter_names(names)[k]
+    name = md_escape(tables.parameter_names(names)[k], 40)  # a user's feature name
     off = float(check.nudge_error[k])
     plus_h = float(check.nudges[list(STENCIL).index(1), k])
     stored = ("cannot be stored: a nudged value overflows" if not np.isfinite(off) else
@@ -57,7 +57,7 @@ def rounded_nudge_text(check: GradientCheck, theta, names) -> str:
     k = int(np.argmax(check.nudge_error))
     if check.nudge_error[k] <= CHECK_RTOL:
         return ""
-    name = tables.parameter_names(names)[k]
+    name = md_escape(tables.parameter_names(names)[k], 40)  # a user's feature name
     return (f" At these sizes the nudges are not stored exactly: the furthest off, on {name} = "
             f"{fmt(float(theta[k]), 3)} (h = {fmt(float(check.steps[k]), 2)}), by "
             f"{fmt(float(check.nudge_error[k]), 2)} of its size; the nudges' part of the "

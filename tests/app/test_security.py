@@ -206,3 +206,21 @@ def test_the_slow_feature_note_shows_a_hostile_name_as_plain_text(new_app):
     for live in ("](", "**b**"):
         assert live not in note.replace("**Your file**", ""), (live, note)
     assert not re.search(r"(?<!\\)\$", note), note
+
+
+@pytest.mark.parametrize("w", [1e9, -2.99e149])
+def test_the_gradient_checks_nudge_notes_show_hostile_names_as_plain_text(w):
+    """The notes on nudges stored off (w = 1e9, off by 1.7e-4 of h: checked with an
+    allowance for it) and on nudges lost (w = -3e149, w + h is w: not checked) name the
+    parameter by its feature, in Markdown; a hostile name stays text."""
+    from dashboard.views.common import lost_nudge_text, rounded_nudge_text
+    from logreg_core import checks, load_dataset
+
+    data = load_dataset("five_points")
+    check = checks.gradient_check(data.X, data.y, [w], 0.0, l2=100.0)
+    theta = np.array([w, 0.0])
+    for name in MARKUP_NAMES:
+        text = (rounded_nudge_text if check.resolved else lost_nudge_text)(check, theta, [name])
+        assert "w\\[" in text, text
+        for raw in RAW_MARKUP:
+            assert raw not in text, (raw, text)
