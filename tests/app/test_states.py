@@ -34,6 +34,7 @@ from tests.app.helpers import (
     plain,
     player,
 )
+from tests.app.test_landscape_hidden import near
 from tests.app.test_lesson import descend, expected, lesson_data
 from tests.core.test_regimes import expected_kinds, reference
 
@@ -318,7 +319,15 @@ def check_landscape_frame(at, query):
                       and path["c"].between(c_low, c_high).all())}
     assert "gradient descent (your run)" not in leaves, query
     caption = plain(next(c.value for c in at.caption if c.value.startswith("Loss over")))
-    # the sentence alone: not across ". " into the one before, which may name other runs
+    # every path said to lie under another does, on the picture (the cells' centres' span)
+    low = np.array([cells["at_a"].min(), cells["at_c"].min()])
+    size = np.array([cells["at_a"].max(), cells["at_c"].max()]) - low
+    drawn = {r: f.sort_values("step")[["a", "c"]].to_numpy() for r, f in paths.groupby("run")}
+    mine = "gradient descent (your run)"
+    for a in drawn:
+        for b in drawn:
+            if f"{a}'s path lies under {'your run' if b == mine else b}'s" in caption:
+                assert near(drawn[a], drawn[b], low, size), (query, a, b)
     said = re.search(r"((?:(?!\. )[^:])*) (diverges|diverge) at this rate: (its path leaves|"
                      r"their paths leave) the picture\.", caption)
     if said is None:
