@@ -10,7 +10,7 @@ import numpy as np
 from dashboard.text import fmt
 from logreg_core import load_dataset
 from logreg_core.maths import STENCIL
-from tests.app.helpers import core_history, open_view, page_text
+from tests.app.helpers import core_history, open_view, page_text, plain
 
 
 def furthest_nudge(theta, X):
@@ -35,7 +35,7 @@ def test_the_walks_large_parameters_are_checked_and_the_rounded_nudge_named(new_
     theta = np.append(history.weights[-1], history.bias[-1])
     k, h, off = furthest_nudge(theta, load_dataset("breast_cancer").X)
     assert 1e-4 < off < 1e-2
-    text = page_text(at)
+    text = plain(page_text(at))  # as a reader sees it: the names are escaped Markdown
     assert "not checked here" not in text and "cannot be checked" not in text
     checks = [d.value for d in at.dataframe if "central difference" in d.value.columns]
     assert len(checks) == 1 and (checks[0]["agrees"] == "yes").all()
@@ -58,7 +58,7 @@ def test_a_lost_nudge_is_refused_naming_its_parameter(new_app):
     theta = np.append(history.weights[-1], history.bias[-1])
     k, h, off = furthest_nudge(theta, load_dataset("five_points").X)
     assert k == 0 and h == 2e-4 and off == 1.0 and theta[0] + h == theta[0]
-    (notice,) = [i.value for i in at.info if "gradient is not checked here" in i.value]
+    (notice,) = [plain(i.value) for i in at.info if "gradient is not checked here" in i.value]
     assert notice.startswith(
         f"w[x] is {fmt(theta[0], 3)}: at that size its nudges (its own step h = {fmt(h, 2)}, "
         f"and 2h) are stored as steps off by up to {fmt(100 * off, 3)}% of their size (w[x] + "
