@@ -468,9 +468,15 @@ def state_values(settings: Settings) -> dict[str, Any]:
 
 def from_state(state: Mapping[str, Any], n_features: int) -> Settings:
     """The settings session state holds now."""
-    values = {f.name: state[f.name] for f in FIELDS if f.name != "w0"}
+    values = {f.name: _held(f, state[f.name]) for f in FIELDS if f.name != "w0"}
     values["w0"] = tuple(float(state[w0_key(j)]) for j in range(n_features))
     return Settings(**values)
+
+
+def _held(f: Field, value):
+    """A whole setting as an int: the SGD boxes hold floats (a whole-number box turned a typed
+    2.7 into 2 before the page could see it), and a link writes ``3``, not ``3.0``."""
+    return int(value) if isinstance(f.kind, Number) and f.kind.whole else value
 
 
 def w0_key(j: int) -> str:

@@ -50,27 +50,44 @@ _TAKEN = "optimizer_box_taken"
 
 
 def _take_whole(key: str, what: str, low: int, high: int) -> None:
-    """A box's on_change: a whole number past its range becomes the nearest it takes, and the
-    box says so once. The boxes have no bounds of their own: with them the browser kept a
-    value past them in the box (in red) while the runs kept the value before, unsaid (as the
-    L2 box did, found by a walk)."""
+    """A box's on_change: a number that is not a whole one in its range becomes the nearest
+    whole one there, and the box says so once. The boxes have no bounds of their own: with
+    them the browser kept a value past them in the box (in red) while the runs kept the value
+    before, unsaid (as the L2 box did, found by a walk). And they take any number: a
+    whole-number box turned a typed 2.7 into 2 and 1e200 into 1 before the page saw them."""
     typed = st.session_state[key]
-    taken = int(min(max(typed, low), high))
+    taken = nearest_whole(typed, low, high)
     if taken != typed:
-        st.session_state[key] = taken
-        st.session_state[_TAKEN] = (f"{what} {typed:,} is outside {low:,} to {high:,}, so it "
-                                    f"is {taken:,}.")
+        st.session_state[key] = float(taken)
+        shown = f"{typed:,.15g}"
+        st.session_state[_TAKEN] = (
+            f"{what} {shown} is outside {low:,} to {high:,}, so it is {taken:,}."
+            if not low <= typed <= high else
+            f"{what} {shown} is not a whole number, so it is {taken:,}.")
+
+
+def nearest_whole(typed: float, low: int, high: int) -> int:
+    """The whole number in [low, high] nearest ``typed`` (halves round up)."""
+    if typed != typed:  # not a number: the low end
+        return low
+    if not low <= typed <= high:
+        return low if typed < low else high
+    return min(math.floor(typed + 0.5), high)
 
 
 def settings_row(n_samples: int) -> None:
+    for key in ("batch_size", "seed"):  # the settings hold ints (`fields.from_state`)
+        if not isinstance(st.session_state[key], float):
+            st.session_state[key] = float(st.session_state[key])
     c1, c2, c3 = st.columns(3)
-    c1.number_input("SGD batch size", step=1, key="batch_size", persist_state="session",
+    c1.number_input("SGD batch size", step=1.0, format="%.0f", key="batch_size",
+                    persist_state="session",
                     on_change=_take_whole, args=("batch_size", "A batch size of", 1, n_samples),
-                    help=f"From 1 to {n_samples:,} (the number of samples).")
-    c2.number_input("SGD seed", step=1, key="seed", persist_state="session",
+                    help=f"A whole number from 1 to {n_samples:,} (the number of samples).")
+    c2.number_input("SGD seed", step=1.0, format="%.0f", key="seed", persist_state="session",
                     on_change=_take_whole, args=("seed", "The seed", 0, fields.SEED_MAX),
                     help="The same seed gives the same sample order, so a run can be repeated "
-                         f"(from 0 to {fields.SEED_MAX:,}).")
+                         f"(a whole number from 0 to {fields.SEED_MAX:,}).")
     c3.slider("Momentum β (momentum and Nesterov)", 0.0, fields.MOMENTUM_MAX, step=0.01,
               key="momentum", persist_state="session")
     if taken := st.session_state.pop(_TAKEN, None):

@@ -193,13 +193,25 @@ def test_a_row_the_data_does_not_have_removes_nothing_and_says_so(new_app, row, 
     ("batch_size", 500, 5, "A batch size of 500 is outside 1 to 5, so it is 5."),
     ("batch_size", 0, 1, "A batch size of 0 is outside 1 to 5, so it is 1."),
     ("seed", -3, 0, "The seed -3 is outside 0 to 2,147,483,647, so it is 0."),
+    ("batch_size", 1e200, 5, "A batch size of 1e+200 is outside 1 to 5, so it is 5."),
+    ("batch_size", 2.7, 3, "A batch size of 2.7 is not a whole number, so it is 3."),
+    ("batch_size", 4.5, 5, "A batch size of 4.5 is not a whole number, so it is 5."),
+    ("seed", 12.25, 12, "The seed 12.25 is not a whole number, so it is 12."),
+    ("seed", 2**31 - 1.5, 2**31 - 1,
+     "The seed 2,147,483,646.5 is not a whole number, so it is 2,147,483,647."),
 ])
 def test_an_sgd_box_past_its_range_takes_the_nearest_and_says_so(new_app, key, typed, taken,
                                                                   said):
     """As the L2 box: with bounds of its own the browser kept the value typed in red while
-    the runs kept the one before, unsaid. The 5 points: batches of 1 to 5."""
+    the runs kept the one before, unsaid; and as whole-number boxes they turned a typed 2.7
+    into 2 and 1e200 into 1 without a word (a walk). The 5 points: batches of 1 to 5."""
     at = new_app(tab="optimizers").run()
-    at.number_input(key=key).set_value(typed).run()
+    at.number_input(key=key).set_value(float(typed)).run()
     assert not at.exception
     assert at.session_state[key] == taken and at.number_input(key=key).value == taken
     assert [w.value for w in at.warning] == [said]
+    link = {"batch_size": "batch", "seed": "seed"}[key]
+    assert at.query_params.get(link, str(taken)) == str(taken)  # 3 in a link, not 3.0
+    at.run()  # said once
+    assert not at.warning
+
