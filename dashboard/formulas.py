@@ -41,8 +41,9 @@ def _positive_result(value: float, f: Callable[[float], str]) -> tuple:
 
 
 #: Most characters a line of a formula shows (its LaTeX commands and braces not counted), so
-#: that a phone's width (358 px of formula at 390 px) holds it.
-LINE_CHARS = 30
+#: that a phone's width (358 px of formula at 390 px) holds it: measured in Chromium, a line of
+#: 30 under ∂J/∂w₁ was 357 px, and one of 31 was 363 px.
+LINE_CHARS = 29
 
 
 def _shown_length(latex: str) -> int:
@@ -51,20 +52,39 @@ def _shown_length(latex: str) -> int:
     return len(re.sub(r"\\[a-zA-Z]+", "x", re.sub(r"[{}^\s]|\\left|\\right", "", latex)))
 
 
-def _joined_lines(terms: list[str], per_line: int) -> list[str]:
-    """``terms`` joined with ``+``, at most ``per_line`` to a line; a term that would take a
-    line past `LINE_CHARS` shown starts the next: two products of numbers as long as
-    1.437e-347648724 on one line were 573 px wide, and scrolled sideways on a phone (a
-    walk)."""
-    lines: list[list[str]] = []
-    for term in terms:
-        line = lines[-1] if lines else None
-        if line and len(line) < per_line and _shown_length(" + ".join(
-                [*line, term])) <= LINE_CHARS:
-            line.append(term)
+def _joined_lines(terms: list[str], per_line: int, lead: str = "", tail: str = "") -> list[str]:
+    r"""``terms`` joined with ``+``, at most ``per_line`` to a line, each line after the first
+    starting with its own ``+``. A term that would take a line past `LINE_CHARS` shown starts
+    the next: two products of numbers as long as 1.437e-347648724 on one line were 573 px
+    wide, and scrolled sideways on a phone (a walk). A product too long for a line of its own
+    is broken after its ``\cdot``: at 10 digits one product of two negative numbers is 380 px.
+    ``lead`` (a sum's ``1/n`` and parenthesis) is shown before the first line and ``tail``
+    after the last, and each counts there."""
+    lines: list[str] = []
+    count = 0  # terms on the last line
+    for k, term in enumerate(terms):
+        end = tail if k == len(terms) - 1 else ""
+        joined = f"{lines[-1]} + {term}" if lines else ""
+        if lines and count < per_line and _shown_length(
+                (lead if len(lines) == 1 else "") + joined + end) <= LINE_CHARS:
+            lines[-1], count = joined, count + 1
+            continue
+        text = f"+ {term}" if lines else term
+        first, cdot, rest = text.partition(r" \cdot ")
+        if cdot and _shown_length((lead if not lines else "") + text + end) > LINE_CHARS:
+            lines += [first, rf"\cdot {rest}"]  # nothing more on the product's second line
+            count = per_line
         else:
-            lines.append([term])
-    return [" + ".join(line) for line in lines]
+            lines.append(text)
+            count = 1
+    return lines
+
+
+def _split(left: str, op: str, right: str) -> list[str]:
+    """``left op right`` on one line, or, where that is longer than `LINE_CHARS` shown, on
+    two: the second starts with ``op``."""
+    one = f"{left} {op} {right}"
+    return [one] if _shown_length(one) <= LINE_CHARS else [left, f"{op} {right}"]
 
 
 def _wrapped(text: str) -> bool:
@@ -88,10 +108,10 @@ def _sum_lines(prefix: str, n_terms: int, term: Callable[[int], str], suffix: st
         terms = [term(0), term(1), r"\cdots", term(n_terms - 1)]
     else:
         terms = [term(i) for i in range(n_terms)]
-    lines = _joined_lines(terms, per_line)
+    lines = _joined_lines(terms, per_line, lead=f"{prefix}(", tail=f"){suffix}")
     lines[0] = rf"{prefix}\left({lines[0]}" + (r"\right." if len(lines) > 1 else "")
     for k in range(1, len(lines)):
-        lines[k] = rf"\left. + {lines[k]}" + (r"\right." if k < len(lines) - 1 else "")
+        lines[k] = rf"\left. {lines[k]}" + (r"\right." if k < len(lines) - 1 else "")
     lines[-1] += rf"\right){suffix}"
     return lines
 
@@ -149,7 +169,6 @@ def step_formulas(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
         products.append(r"\cdots")
     products.append(fp(b))
     rows = _joined_lines(products, per_line)
-    rows[1:] = ["+ " + row for row in rows[1:]]
     lines = [
         _aligned("z_1", r"w \cdot x_1 + b", rows, f(grad_pass.z[0])),
         # σ(z) is never 0: one that underflowed is below the smallest double, and says so
@@ -180,16 +199,17 @@ def step_formulas(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
         _sum_lines(rf"\frac{{1}}{{{n_samples}}}", n_samples, fe,
                    per_line=per_line),
         fd(n_features, grad_pass.db)))
+    def step(old: float, slope: float) -> list[str]:
+        return _split(f(old), "-", rf"{f(learning_rate)} \cdot {fp(slope)}")
+
     update = gradient_update(w, b, grad_pass, learning_rate)
     for j in shown:
-        new = update.new_w[j]
         lines.append(_aligned(
             rf"w_{{{j + 1}}}",
             rf"w_{{{j + 1}}} - \eta \frac{{\partial J}}{{\partial w_{{{j + 1}}}}}",
-            rf"{f(w[j])} - {f(learning_rate)} \cdot {fp(grad_pass.dw[j])}", f(new), arrow=True))
+            step(w[j], grad_pass.dw[j]), f(update.new_w[j]), arrow=True))
     lines.append(_aligned(
-        "b", r"b - \eta \frac{\partial J}{\partial b}",
-        rf"{f(b)} - {f(learning_rate)} \cdot {fp(grad_pass.db)}",
+        "b", r"b - \eta \frac{\partial J}{\partial b}", step(b, grad_pass.db),
         f(update.new_b), arrow=True))
     if n_features > max_features:
         lines.append(rf"\text{{... and likewise for "
@@ -205,20 +225,21 @@ def why_formulas(facts: WhyFacts, digits: int = 4) -> list[tuple[str, str, float
     facts_and_guards = (  # (what must be there to evaluate it, the fact), built only then
         (facts.slope_numeric, lambda: (
             "The sigmoid's slope is built from the sigmoid itself",
-            rf"\sigma'(z) = \sigma(z)\,(1 - \sigma(z)) = {f(facts.p)} \cdot {f(facts.q)} = "
-            rf"{f(facts.slope)}",
+            _aligned(r"\sigma'(z)", r"\sigma(z)\,(1 - \sigma(z))",
+                     _split(f(facts.p), r"\cdot", f(facts.q)), f(facts.slope)),
             facts.slope, facts.slope_numeric)),
         (facts.chain, lambda: (
             "The chain rule cancels to p − y",
-            rf"\frac{{\partial \ell}}{{\partial p}} \cdot \frac{{\partial p}}{{\partial z}} = "
-            rf"\left(-\frac{{y}}{{p}} + \frac{{1 - y}}{{1 - p}}\right) p\,(1 - p) = "
-            rf"{tex_paren(facts.dl_dp, digits)} \cdot {f(facts.slope)} = {f(facts.chain)} "
-            "= p - y",
+            _aligned(r"\frac{\partial \ell}{\partial p} \cdot \frac{\partial p}{\partial z}",
+                     r"\left(-\frac{y}{p} + \frac{1 - y}{1 - p}\right) \\ &\quad \cdot p\,(1 - p)",
+                     _split(tex_paren(facts.dl_dp, digits), r"\cdot", f(facts.slope)),
+                     rf"{f(facts.chain)} = p - y"),
             facts.chain, facts.error)),
         (facts.log_odds, lambda: (
             "The logit is the log-odds",
-            rf"\log\frac{{p}}{{1 - p}} = \log\frac{{{f(facts.p)}}}{{{f(facts.q)}}} = "
-            rf"{f(facts.log_odds)} = z",
+            rf"\begin{{aligned}} \log\frac{{p}}{{1 - p}} &= "
+            rf"\log\frac{{{f(facts.p)}}}{{{f(facts.q)}}} \\ &= {f(facts.log_odds)} = z "
+            r"\end{aligned}",
             facts.log_odds, facts.z)),
     )
     return [fact() for guard, fact in facts_and_guards if guard is not None]

@@ -25,8 +25,10 @@ def render(ctx: ViewContext) -> None:
         f"illustration starts the model at w = ({w1:g}, {w2:g}), b = {b:g} and takes one step "
         f"at η = {rate:g}.")
     st.markdown("**1. Forward pass**")
-    st.latex(rf"z = w_1 x_1 + w_2 x_2 + b = {w1:g} \cdot {x1:g} + ({w2:g}) \cdot {x2:g} + {b:g}"
-             rf" = {t(grad.z[0])}")
+    # each formula an aligned block of short lines, as in "Take a step apart": on one line
+    # the forward pass and the update were 450 and 540 px wide, past a phone's 358
+    st.latex(rf"\begin{{aligned}} z &= w_1 x_1 + w_2 x_2 + b \\ &= {w1:g} \cdot {x1:g} + "
+             rf"({w2:g}) \cdot {x2:g} + {b:g} \\ &= {t(grad.z[0])} \end{{aligned}}")
     st.latex(rf"p = \sigma(z) = \frac{{1}}{{1 + e^{{{t(-grad.z[0])}}}}} = {t(grad.p[0])}")
     st.markdown("**2. Loss** (y = 1, so only −log p remains)")
     st.latex(rf"\ell = -\log p = {t(grad.loss)}")
@@ -36,8 +38,8 @@ def render(ctx: ViewContext) -> None:
     st.latex(rf"\frac{{\partial \ell}}{{\partial w_2}} = (p - y)\,x_2 = {t(grad.dw[1])}")
     st.latex(rf"\frac{{\partial \ell}}{{\partial b}} = p - y = {t(grad.db)}")
     st.markdown("**4. Update**")
-    st.latex(rf"w_1 \leftarrow {t(report.new_w[0])},\quad w_2 \leftarrow {t(report.new_w[1])},"
-             rf"\quad b \leftarrow {t(report.new_b)}")
+    st.latex(rf"\begin{{aligned}} w_1 &\leftarrow {t(report.new_w[0])} \\ w_2 &\leftarrow "
+             rf"{t(report.new_w[1])} \\ b &\leftarrow {t(report.new_b)} \end{{aligned}}")
     frame = pd.DataFrame(report.rows, columns=["quantity", "textbook", "exact",
                                                "with p - y rounded to -0.67 first"])
     # as the textbook printed each figure, "—" where it printed none (the grid wrote "None")

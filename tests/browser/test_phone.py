@@ -82,3 +82,21 @@ def test_phone_formulas_stay_within_their_containers(new_page, app_url):
             assert formula["overflowX"] in ("auto", "scroll"), formula
     assert_no_horizontal_overflow(page, "Step in detail")
     assert_clean(page)
+
+
+@pytest.mark.parametrize("query", [
+    "?data=iris_petals&tab=step&digits=10",  # products of two 10-digit numbers in the sums
+    "?tab=why&digits=10&w0=30&step=0",  # 1.068647458 × 10^13 · 9.357622969 × 10^-14
+    "?tab=student&digits=10",  # the forward pass and the update, each on one line before
+])
+def test_phone_formulas_fit_without_scrolling_at_ten_digits(new_page, app_url, query):
+    """At 10 digits five formulas of "Take a step apart" were 2 to 22 px wider than the
+    phone's 358 px, and the three of "Why (p − y)·x" 430 to 780 px: each scrolled sideways.
+    Now every line fits."""
+    page = new_page(viewport=PHONE)
+    open_app(page, app_url, query)
+    settle(page)
+    formulas = page.evaluate(KATEX_WIDTHS)
+    assert len(formulas) >= 4, formulas
+    wide = [f for f in formulas if f["ownScroll"] > f["ownClient"] + 1]
+    assert wide == [], wide

@@ -221,8 +221,36 @@ def test_a_formula_line_holds_two_terms_only_where_a_phone_holds_them():
     from dashboard.formulas import LINE_CHARS, _joined_lines
 
     long = r"1.437 \times 10^{-347648724} \cdot 17.99"
-    assert _joined_lines([long, long, long], 2) == [long, long, long]
+    assert _joined_lines([long, long, long], 2) == [long, f"+ {long}", f"+ {long}"]
     short = r"0.01485 \cdot 1"
-    assert _joined_lines([short] * 3, 2) == [f"{short} + {short}", short]
+    assert _joined_lines([short] * 3, 2) == [f"{short} + {short}", f"+ {short}"]
     # by hand: "0.01485⋅1+0.01485⋅1" shows 19 characters, "1.437×10-347648724⋅17.99" 24
     assert 19 <= LINE_CHARS < 24 + 1 + 24
+
+
+def test_a_product_too_long_for_a_line_is_broken_after_its_dot():
+    """At 10 digits on the iris petals, 1/100 (0.0507817197 · (−0.2507790589) was 380 px on a
+    358 px phone formula: a product too long for its line goes on two, and the next term
+    starts a line of its own."""
+    from dashboard.formulas import LINE_CHARS, _joined_lines
+
+    a, x = "(-0.05114108341)", "(-0.6530390878)"
+    product = rf"{a} \cdot {x}"
+    # by hand: "+(-0.05114108341)⋅(-0.6530390878)" shows 1 + 16 + 1 + 15 = 33 characters
+    assert LINE_CHARS < 33
+    assert _joined_lines(["0.5", product, "0.25"], 2) == [
+        "0.5", f"+ {a}", rf"\cdot {x}", "+ 0.25"]
+    # the first line counts the sum's 1/n before it: "\frac{1}{100}(" shows 6 characters
+    # (the \frac as one), "0.0507817197⋅(-0.2507790589)" 12 + 1 + 15 = 28
+    first = r"0.0507817197 \cdot (-0.2507790589)"
+    assert 28 <= LINE_CHARS < 6 + 28
+    assert _joined_lines([first], 2) == [first]
+    assert _joined_lines([first], 2, lead=r"\frac{1}{100}(") == [
+        "0.0507817197", r"\cdot (-0.2507790589)"]
+    # and the last line counts what closes the sum: "+(-0.09431838257)⋅0.2361705701" and its
+    # ")" were 363 px; a term of LINE_CHARS with its "+" fits (1 + 2 + LINE_CHARS - 5 + 1 +
+    # 1), and with a ")" it does not
+    last = "0." + "1" * (LINE_CHARS - 5) + r" \cdot 2"
+    assert _joined_lines(["0.5", last], 1) == ["0.5", f"+ {last}"]
+    assert _joined_lines(["0.5", last], 1, tail=")") == [
+        "0.5", "+ 0." + "1" * (LINE_CHARS - 5), r"\cdot 2"]
