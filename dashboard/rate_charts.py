@@ -49,7 +49,11 @@ def within_words(step: int, verdict: Verdict) -> str:
     run's state at that step, it decides the step too, and no figure is given."""
     if step < 0:
         return "not reached"
-    return "decided by rounding" if verdict.rounding_decides(step) else f"{step:,}"
+    return ROUNDING_DECIDES if verdict.rounding_decides(step) else f"{step:,}"
+
+
+#: `within_words` where rounding decides the step.
+ROUNDING_DECIDES = "decided by rounding"
 
 
 def loss_texts(steps, loss, verdict: str | Verdict) -> list[str]:
