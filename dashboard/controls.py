@@ -93,12 +93,19 @@ def starting_point(where, names) -> None:
 
 
 def reset_button(where, source_key: str) -> None:
-    """Reset: the data set's starting settings, and the samples added or removed beside the
-    picture put back (`player`), the way out of whatever they did to the page."""
-    where.button("Reset", key="reset", on_click=state.reset_to_defaults,
-                 args=(sources.clicks_key(source_key),), icon=":material/restart_alt:",
-                 help="This data set's starting settings; the samples added or removed "
-                      "beside the picture are put back.")
+    """Reset: the data set's starting settings, and its data as loaded (the samples added or
+    removed beside the picture, `player`, and the Data view's edits undone), the way out of
+    whatever they did to the page."""
+    where.button("Reset", key="reset", on_click=_reset, args=(source_key,),
+                 icon=":material/restart_alt:",
+                 help="This data set's starting settings, and its data as loaded: the samples "
+                      "added or removed beside the picture and the edits of its table are "
+                      "undone.")
+
+
+def _reset(source_key: str) -> None:
+    sources.forget_changes(source_key)
+    state.reset_to_defaults()
 
 
 def starting_weights_summary(n_features: int) -> str:

@@ -299,10 +299,6 @@ def remove_typed_row(ctx: ViewContext) -> None:
         remove_sample(ctx, int(typed) - 1)
 
 
-def put_data_back(source_key: str) -> None:
-    st.session_state.pop(sources.clicks_key(source_key), None)
-
-
 def editing_controls(ctx: ViewContext, where=None) -> None:
     """The keyboard way to what a click on the plane does, and the way back."""
     where = where or st
@@ -340,10 +336,13 @@ def changes_and_way_back(source_key: str, where=None) -> None:
     """What the clicks and typed samples changed, and "Put the data back": beside the
     controls, and also where the run could not be drawn (never a dead end)."""
     ops = st.session_state.get(sources.clicks_key(source_key)) or []
-    if ops:
+    edited = bool(sources.edit_layers(source_key))
+    if ops or edited:
         where = where or st
         added = sum(op[0] == "add" for op in ops)
-        where.caption(f"You changed the data: {added} added, {len(ops) - added} removed. "
-                      "Links do not carry these changes.")
-        where.button("Put the data back", key="clicks_reset", on_click=put_data_back,
+        what = (f": {added} added, {len(ops) - added} removed" if ops else "") + (
+            (", and in the Data view's table" if ops else " in the Data view's table")
+            if edited else "")
+        where.caption(f"You changed the data{what}. Links do not carry these changes.")
+        where.button("Put the data back", key="clicks_reset", on_click=sources.forget_changes,
                      args=(source_key,), icon=":material/undo:")

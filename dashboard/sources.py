@@ -75,14 +75,30 @@ def keep_live_edits(source_key: str, widget_key: str) -> None:
 def live_editor_key(source_key: str) -> str:
     """The widget key of the editor to draw now. When the last one is gone (the Data view was
     closed, so Streamlit dropped its state), its edits become a layer and a new editor, over
-    the edited table, starts with none."""
+    the edited table, starts with none. After `forget_changes` the key is new too: the
+    browser keeps an editor's edits under its old key."""
     kept = kept_edits(source_key)
-    key = f"{editor_key(source_key)}_{len(kept['layers'])}"
+    stem = f"{editor_key(source_key)}_{st.session_state.get(_forgotten_key(source_key), 0)}"
+    key = f"{stem}_{len(kept['layers'])}"
     if key not in st.session_state and has_edits(kept["live"]):
         kept = {"layers": [*kept["layers"], kept["live"]], "live": None}
         st.session_state[edits_key(source_key)] = kept
-        key = f"{editor_key(source_key)}_{len(kept['layers'])}"
+        key = f"{stem}_{len(kept['layers'])}"
     return key
+
+
+def _forgotten_key(source_key: str) -> str:
+    """Session-state key of how many times a source's changes were forgotten."""
+    return _state_key("forgotten_", source_key)
+
+
+def forget_changes(source_key: str) -> None:
+    """Callback: a source's data as loaded again. The samples added or removed on the plane
+    and the table editor's edits are gone, and the next editor starts with none."""
+    state = st.session_state
+    state.pop(clicks_key(source_key), None)
+    state.pop(edits_key(source_key), None)
+    state[_forgotten_key(source_key)] = state.get(_forgotten_key(source_key), 0) + 1
 
 
 def edited_frame(source: Source, layers: list[dict]):

@@ -124,12 +124,9 @@ def on_dataset_changed() -> None:
     state.pop("upload_applied", None)
 
 
-def reset_to_defaults(clicks_key: str | None = None) -> None:
-    """The data set's starting settings; and, given the session-state key of the samples
-    added or removed beside the picture (`sources.clicks_key`), the samples as loaded."""
+def reset_to_defaults() -> None:
+    """The data set's starting settings (the data as loaded: `sources.forget_changes`)."""
     state = st.session_state
-    if clicks_key:
-        state.pop(clicks_key, None)
     if state.dataset == fields.UPLOAD:
         state.pop("upload_applied", None)  # the next run applies the upload's defaults
     else:

@@ -47,3 +47,7 @@ def render(ctx: ViewContext) -> None:
     if sources.edit_layers(source.key):
         st.caption(f"Edited: {plural(len(ctx.data.y), 'row')} now. Edits are kept while you "
                    "stay on this data set; they are not part of shared links.")
+        st.button("Put the data back", key="edits_reset", on_click=sources.forget_changes,
+                  args=(source.key,), icon=":material/undo:",
+                  help="The data as loaded: the table's edits and the samples added or "
+                       "removed beside the picture are undone.")

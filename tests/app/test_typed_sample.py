@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import logreg_core as lc
-from dashboard import sources
+from dashboard import sources, tables
 from tests.app.helpers import page_text, plain, table
 
 DATA = {"student": ("hours_studied", "hours_slept"),
@@ -215,3 +215,32 @@ def test_an_sgd_box_past_its_range_takes_the_nearest_and_says_so(new_app, key, t
     at.run()  # said once
     assert not at.warning
 
+
+@pytest.mark.parametrize("undo", ["reset", "clicks_reset", "edits_reset"])
+def test_reset_and_put_back_undo_the_tables_edits_too(new_app, undo):
+    """Reset undid the samples added beside the picture but not the Data view's edits of the
+    table, and the Data view had no way back but undoing each edit: every way back now gives
+    the data as loaded, and the editor after it starts with no edits. (Two features:
+    "Put the data back" is beside the picture there too.)"""
+    n = lc.load_dataset("iris_petals").n_samples
+    flip = {"edited_rows": {"0": {tables.EDITOR_LABEL: False}}, "added_rows": [],
+            "deleted_rows": [n - 1]}
+    at = new_app(data="iris_petals", tab="data")
+    at.session_state[sources.edits_key("builtin:iris_petals")] = {"layers": [flip], "live": None}
+    at.run()
+    text = plain(page_text(at))
+    assert len(_first_table(at)) == n - 1
+    assert f"You changed this data: it has {n - 1} samples now." in text
+    assert "You changed the data in the Data view's table." in text
+    _add(at, 2.0, 3.0, 1)
+    assert "You changed the data: 1 added, 0 removed, and in the Data view's table." in plain(
+        page_text(at))
+    at.button(key=undo).click().run()
+    assert not at.exception
+    text = plain(page_text(at))
+    assert "You changed" not in text and "Edited:" not in text, undo
+    pd.testing.assert_frame_equal(_first_table(at),
+                                  _first_table(new_app(data="iris_petals", tab="data").run()))
+    # the editor drawn now is a new one, and shows the data as loaded
+    (editor,) = [d for d in at.dataframe if d.key and d.key.startswith("editor_")]
+    assert len(editor.value) == n and not sources.has_edits(at.session_state.get(editor.key))

@@ -75,7 +75,7 @@ def test_an_edit_of_the_data_in_the_data_view_reruns_the_whole_page(protocol_ser
     first screen and the link's data all follow them."""
     from dashboard import sources, tables
 
-    key = sources.editor_key("builtin:five_points")
+    key = sources.editor_key("builtin:five_points")  # + "_{times forgotten}_{layers}"
     tick = {"edited_rows": {"2": {tables.EDITOR_LABEL: True}}, "added_rows": [],
             "deleted_rows": []}  # sample 3 (x = 3) becomes class 1, as a tick does
 
@@ -83,7 +83,7 @@ def test_an_edit_of_the_data_in_the_data_view_reruns_the_whole_page(protocol_ser
         session = Session(protocol_server.url, "tab=data")
         first = await session.open()
         assert first.ok, first.problem()
-        edited = await session.set_widget(f"{key}_0", json.dumps(tick))
+        edited = await session.set_widget(f"{key}_0_0", json.dumps(tick))
         # Found by a walk: two other views later the edits were gone (a data editor keeps
         # no state once it is not drawn), and the page was back on the data as loaded.
         away = [await session.set_widget("view_tab", view)
@@ -93,7 +93,7 @@ def test_an_edit_of_the_data_in_the_data_view_reruns_the_whole_page(protocol_ser
         # sample 5 (x = 5) becomes class 0.
         flip = {"edited_rows": {"4": {tables.EDITOR_LABEL: False}}, "added_rows": [],
                 "deleted_rows": []}
-        again = await session.set_widget(f"{key}_1", json.dumps(flip))
+        again = await session.set_widget(f"{key}_0_1", json.dumps(flip))
         await session.close()
         return first, edited, away, back, again
 

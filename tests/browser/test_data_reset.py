@@ -1,0 +1,35 @@
+"""The Data view's edits undone in the browser: the editor after "Put the data back" is a new
+one (the browser keeps an editor's edits under its key, and would send them back)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.helpers import assert_clean, button, open_app, page_text, rerun, slider_thumb
+
+pytestmark = pytest.mark.browser
+
+
+def test_put_the_data_back_gives_an_editor_with_no_edits(new_page, app_url):
+    page = new_page()
+    open_app(page, app_url, "?data=iris_petals&tab=data")
+    editor = page.locator('[class*="st-key-editor_"]').get_by_test_id("stDataFrame")
+    editor.scroll_into_view_if_needed()
+    box = editor.bounding_box()
+    with rerun(page):  # the first cell of the first row: 4.7 becomes 50
+        page.mouse.dblclick(box["x"] + 80, box["y"] + 36 + 17)
+        page.keyboard.press("Control+a")
+        page.keyboard.type("50")
+        page.keyboard.press("Enter")
+    assert "Edited: 100 rows now." in page_text(page)
+    with rerun(page):
+        button(page, "edits_reset").click()
+    expect(page.get_by_test_id("stMain").get_by_text("Edited:")).to_have_count(0)
+    assert "You changed" not in page_text(page)
+    with rerun(page):  # a later run: the browser sends no edits back
+        slider_thumb(page, "steps").press("ArrowRight")
+    text = page_text(page)
+    assert "Edited:" not in text and "You changed" not in text
+    expect(button(page, "edits_reset")).to_have_count(0)
+    assert_clean(page)
