@@ -43,8 +43,17 @@ def md_escape(text: object, max_length: int = 200) -> str:
 
 #: A backslash `md_escape` put before "_", "-" or "." with a letter or digit on each side:
 #: there it means nothing in Markdown ("_" between letters opens and closes no emphasis,
-#: "-" and "." start a list only at the start of a line).
-_NEEDLESS_ESCAPE = re.compile(r"(?<=[^\W_])\\([_.-])(?=[^\W_])")
+#: "-" and "." start a list only at the start of a line); and one before "(", "!", "'" or
+#: '"' anywhere, or ")" after anything but a leading number: with "[" and "]" escaped, no
+#: parenthesis closes a link and no "!" opens an image, and only "1)" starts a list.
+_NEEDLESS_ESCAPE = re.compile(r"(?<=[^\W_])\\([_.-])(?=[^\W_])|\\([(!'\"])|\\(\))")
+
+
+def _needless(match: re.Match) -> str:
+    """A `_NEEDLESS_ESCAPE` match without its backslash, but for ")" after a leading number."""
+    if match.group(3) and re.fullmatch(r"\d{1,9}", match.string[:match.start()]):
+        return match.group(0)  # "1)" would start a list
+    return next(g for g in match.groups() if g)
 
 
 def label_escape(text: object, max_length: int = 200) -> str:
@@ -52,7 +61,7 @@ def label_escape(text: object, max_length: int = 200) -> str:
     Markdown does not need. A browser gives a label's Markdown source to screen readers as
     the field's name (``aria-label``), so "hours\\_studied" was read with its backslash;
     "hours_studied" renders as the same text and is read as it is written."""
-    return _NEEDLESS_ESCAPE.sub(r"\1", md_escape(text, max_length))
+    return _NEEDLESS_ESCAPE.sub(_needless, md_escape(text, max_length))
 
 
 def fmt(value: float, digits: int = 4) -> str:

@@ -76,6 +76,8 @@ def _shown(markdown: str) -> str:
 @given(st.text(st.characters(exclude_characters="\x00", exclude_categories=("Cs",)), max_size=60))
 @example("hours_studied")
 @example("_x_ a__b 1. x -y a_*b*_c")
+@example("1) x")
+@example("![a](b) [c](d) a\\(b a\\)c <a href='x'>")
 def test_a_label_renders_as_the_text_itself(text):
     """A widget's label drops `md_escape`'s needless backslashes (a screen reader reads them:
     aria-label "hours\\_studied"), and still renders as the text, nothing else."""
@@ -94,6 +96,9 @@ def test_a_hostile_label_renders_as_plain_text(text):
     ("hours_studied", "hours_studied"), ("petal_length_cm", "petal_length_cm"),
     ("x.1-b", "x.1-b"), ("mean concave points", "mean concave points"),
     ("_x_", "\\_x\\_"), ("a__b", "a\\_\\_b"), ("1. x", "1\\. x"), ("- y", "\\- y"),
+    # a walk: "petal width \(cm\)" was read aloud with its backslashes
+    ("petal width (cm)", "petal width (cm)"), ("it's \"x\"!", "it's \"x\"!"),
+    ("(1) a", "(1) a"), ("12) a", "12\\) a"), ("![a](b)", "!\\[a\\](b)"),
 ])
 def test_a_label_has_a_backslash_only_where_markdown_needs_one(name, label):
     assert label_escape(name) == label
