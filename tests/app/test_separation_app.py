@@ -1,0 +1,56 @@
+"""Uploaded data whose geometry the page's sentences depend on: a max-margin direction
+perpendicular to the landscape's slice, classes split only with samples on the line, and
+symmetric data whose weights never leave 0."""
+
+import numpy as np
+import pytest
+
+from dashboard import fields
+from tests.app.helpers import frames_with, open_view, plain
+
+SQUARE = b"x1,x2,y\n-1,1,0\n-1,-1,0\n1,1,1\n1,-1,1\n"
+
+
+@pytest.fixture
+def upload(new_app):
+    def run(content: bytes, **state):
+        at = new_app().run()
+        at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
+        at.file_uploader(key="upload_file").upload("u.csv", content, "text/csv").run()
+        for key, value in state.items():
+            at.session_state[key] = value
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    return run
+
+
+def landscape_caption(at) -> str:
+    return plain(next(c.value for c in at.caption if c.value.startswith("Loss over")))
+
+
+def ray(at):
+    return [f for f in frames_with(at, "a", "c") if len(f) == 2 and len(f.columns) == 2]
+
+
+def test_a_max_margin_direction_perpendicular_to_the_slice_is_said_not_drawn(upload):
+    """The square's max-margin direction is (1, 0, 0) by symmetry (tests/core/
+    test_landscape.py): on the slice over w[x2] and b it has no part, and the ray drawn from
+    its rounding (-4.4e-17 in both) pointed at 45 degrees; over w[x1] and b it is along w[x1]."""
+    at = upload(SQUARE, land_x="w[x2]", land_y="b")
+    open_view(at, "landscape")
+    assert not at.exception, at.exception
+    caption = landscape_caption(at)
+    assert ray(at) == []
+    assert "The dashed line" not in caption
+    assert ("is perpendicular to this slice: its part along w[x2] and b is 0 (to rounding), "
+            "so there is no dashed line to draw here.") in caption
+    at.session_state["land_x"] = "w[x1]"
+    at.run()
+    (drawn,) = ray(at)
+    step = np.diff(drawn.to_numpy(), axis=0)[0]
+    assert step[0] > 0 and abs(step[1]) <= 1e-15 * step[0]  # along w[x1]: the rest, rounding
+    caption = landscape_caption(at)
+    assert "The dashed line points along the max-margin direction" in caption
+    assert "perpendicular" not in caption
