@@ -8,7 +8,8 @@ A verdict has two parts, and its sentence says both:
 - at or below the guaranteed rate 2/L every step lowers the loss: *converging*;
 - above the local limit 2/μ* descent cannot settle at the best fit: *oscillating*, bounded;
 - with L2 and a rate above 2/λ the penalty alone makes each step overshoot by more, so the weights
-  grow geometrically until the numbers overflow: *diverging*;
+  grow geometrically until the numbers overflow: *diverging* (unless the weights never leave 0,
+  `idle_weights`: the penalty acts on no weight then);
 - between 2/L and 2/μ* a step may raise the loss, and the best fit is stable: descent that comes
   close enough settles there. Whether a run comes that close, theory does not say: one whose tail
   approaches the best fit is *settling*, one whose tail still swings (or is held in an exact cycle,
@@ -61,6 +62,7 @@ from .twins import (
     loss_gaps,
 )
 from .verdict_words import (
+    BIAS_ALONE_GUARANTEE,
     HELD_OUT_FACTOR,
     MEASURED,
     SENTENCE_DIGITS,
@@ -68,6 +70,7 @@ from .verdict_words import (
     THEORY,
     apart_from,
     count,
+    idle_words,
     never_changed,
     numbers,
     stopped_moving,
@@ -149,7 +152,8 @@ class Verdict:
     theory : str
         What decided beside the tail: "below_guarantee", "below_local", "below_local_cycle",
         "below_local_swinging", "no_optimum", "above_local", "above_penalty", "at_penalty",
-        "at_local", or "" (theory says nothing here).
+        "at_local", or "" (theory says nothing here); after the run, "above_local_stopped" and
+        "above_penalty_stopped" (`stopped`) or "weights_idle" (`idle_weights`).
     regime : RateRegime or None
     basis : str
         The tail's rule (`tails.measure`): "overflow", "never_rose", "quiet", "cycle", "short",
@@ -211,6 +215,10 @@ class Verdict:
         exact gradient is 0: `checks.gradient_exactly_zero`, a best fit), "zero" (it computes
         as 0, its exact value not 0) or "unproven" (it computes as 0; the exact value is not
         decided).
+    weights_idle : str
+        Where every weight is exactly 0 at every state of the run (`idle_weights`): "exact"
+        where the gradient of every weight is exactly 0 at w = 0 whatever b is, "rounding"
+        where it only computed as 0 at this run's states; "" otherwise.
     loss_unchanged : bool
         The computed loss is the same double at every state, though the parameters moved
         (`unchanged`): each step changed it, in exact arithmetic, by less than its rounding.
@@ -249,6 +257,7 @@ class Verdict:
     rejoined_at: int | None = None
     stopped_moving_at: int | None = None
     gradient_zero: str = ""
+    weights_idle: str = ""
     loss_unchanged: bool = False
 
     @property
@@ -348,8 +357,9 @@ class Verdict:
                      and self.stopped_moving_at is None else "Measured")  # more steps: same
             theory = ("no_optimum_stopped" if self.theory == "no_optimum" and still else
                       self.theory)  # no "in the long run the loss falls" of a frozen run
-            limits = THEORY[theory](self.regime, apart_from(self.regime.learning_rate,
-                                                            numbers(SENTENCE_DIGITS)))
+            n_limits = apart_from(self.regime.learning_rate, numbers(SENTENCE_DIGITS))
+            limits = (idle_words(self, n_limits) if theory == "weights_idle" else
+                      THEORY[theory](self.regime, n_limits))
             text = f"{head}: {limits}{still}. {label}: {measured}."
         if self.too_short and self.basis in ("quiet", "cycle"):
             text += f" Only {count(self.steps, 'step')}: too few to be sure."
@@ -437,11 +447,42 @@ def stopped(v: Verdict, at: int, why: str) -> Verdict:
     (`Verdict.stopped_moving_at`, `Verdict.gradient_zero`). Above 2/μ* theory says descent
     keeps swinging, but a run frozen at the best fit does not swing: it has settled there in
     double precision, and theory's swing is put in exact arithmetic (a walk: the 20 students
-    started at the best fit at η = 1.9 read "so it keeps swinging" and "never moved")."""
+    started at the best fit at η = 1.9 read "so it keeps swinging" and "never moved"). The
+    same above 2/λ, where theory says the weights grow until they overflow: frozen weights do
+    not grow ("above_penalty_stopped"; weights frozen at 0 are `idle_weights`'s)."""
     v = replace(v, stopped_moving_at=at, gradient_zero=why)
-    if v.theory == "above_local" and v.measured != OSCILLATING:
-        v = replace(v, kind=SETTLING, theory="above_local_stopped")
+    if v.theory in ("above_local", "above_penalty") and v.measured != OSCILLATING:
+        v = replace(v, kind=SETTLING, theory=f"{v.theory}_stopped")
     return v
+
+
+def idle_weights(v: Verdict, exact: bool) -> Verdict:
+    r"""``v`` of a run of plain descent in which every weight is exactly 0 at every state
+    (the state one more step would reach included); ``exact`` where the gradient of every
+    weight is exactly 0 at w = 0 whatever b is.
+
+    At w = 0 every logit is b, and the gradient of weight j is
+
+    .. math:: \frac{1}{n} \sum_i (\sigma(b) - y_i) x_{ij} + \lambda \cdot 0
+              = \frac{1}{n} \Big(\sigma(b) \sum_i x_{ij} - \sum_{y_i = 1} x_{ij}\Big),
+
+    0 for every b exactly when both sums are 0. The penalty's pull λw acts on no weight
+    then, so what theory says of the weights' swings above 2/λ (or 2/μ*, where only the
+    weights' directions may be unstable: along b alone the best fit's curvature is
+    ȳ(1 - ȳ) ≤ 1/4, so 2/μ* can be below `BIAS_ALONE_GUARANTEE` only through the weights)
+    does not happen: descent moves b alone. A walk: x = -1, 1, -1, 1 with labels 0 0 1 1, λ
+    = 1, η = 5, b = 1 read "Diverging: ... the weights grow geometrically until the numbers
+    overflow" beside "every weight is 0"; the loss fell from 0.8133 to ln 2, the best fit.
+    Where the sums are 0 and η ≤ `BIAS_ALONE_GUARANTEE` theory decides the kind anew: no step
+    raises the loss J(0, b) (*converging*); elsewhere the kind is the measured one."""
+    if v.theory not in ("above_penalty", "at_penalty") and not (
+            v.theory == "above_local"
+            and v.regime.learning_rate < BIAS_ALONE_GUARANTEE):
+        return v
+    converging = (exact and v.regime.learning_rate <= BIAS_ALONE_GUARANTEE
+                  and v.first_rise is None)
+    return replace(v, kind=CONVERGING if converging else v.measured, theory="weights_idle",
+                   weights_idle="exact" if exact else "rounding")
 
 
 def unchanged(v: Verdict, loss, moved: bool) -> Verdict:

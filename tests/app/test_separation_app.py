@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from dashboard import fields
-from tests.app.helpers import frames_with, open_view, plain
+from tests.app.helpers import frames_with, open_view, page_text, plain
 
 SQUARE = b"x1,x2,y\n-1,1,0\n-1,-1,0\n1,1,1\n1,-1,1\n"
 
@@ -54,3 +54,24 @@ def test_a_max_margin_direction_perpendicular_to_the_slice_is_said_not_drawn(upl
     caption = landscape_caption(at)
     assert "The dashed line points along the max-margin direction" in caption
     assert "perpendicular" not in caption
+
+
+SYMMETRIC = b"x,y\n-1,0\n1,0\n-1,1\n1,1\n"
+
+
+def test_weights_that_never_leave_0_are_not_said_to_grow_above_two_over_lambda(upload):
+    """The review's page: λ = 1, η = 5, b = 1 on x = -1, 1, -1, 1 (labels 0 0 1 1) read
+    "Diverging: ... the weights grow geometrically until the numbers overflow" beside "every
+    weight is 0" (tests/core/test_idle_weights.py has the hand loop and mpmath)."""
+    at = upload(SYMMETRIC, standardize=False)
+    for key, value in (("l2", 1.0), ("learning_rate", 5.0), ("b0", 1.0)):
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    for view in ("step", "rates"):
+        open_view(at, view)
+        assert not at.exception, at.exception
+        text = plain(page_text(at))
+        assert "grow geometrically" not in text, view
+        assert ("Converging: above 2/λ = 2 the penalty alone would make every step overshoot "
+                "the weights by more, but every weight starts at 0 and stays there") in text
