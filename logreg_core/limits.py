@@ -50,6 +50,7 @@ from .maths import (
     loss_and_gradients,
     softplus_of,
 )
+from .separation import margin_program
 from .verdicts import RISE_RTOL, RateRegime
 
 #: Grid density of `first_rising_rate`: 200 rates per factor of 10 (neighbours 1.2% apart), so
@@ -292,15 +293,6 @@ def first_rising_rate(X, y, w, b, l2: float = 0.0, high: float = 1000.0) -> floa
     return float(hi)
 
 
-#: Two rounding thresholds of `max_margin_direction`, both in units of machine epsilon. A sample
-#: counts as on the right side when its slack ``z_i . theta - 1`` is above
-#: ``-SLACK_EPS * eps * |z_i| * |theta|``, the rounding of that product; a direction counts as
-#: independent of the active samples when its part outside their span is longer than
-#: ``SPAN_EPS * eps`` times its length.
-SLACK_EPS = 16
-SPAN_EPS = 64
-
-
 def max_margin_direction(X, y, max_iter: int = 100_000) -> np.ndarray | None:
     r"""Unit direction of the hard-margin separator of the augmented points (no intercept).
 
@@ -314,8 +306,9 @@ def max_margin_direction(X, y, max_iter: int = 100_000) -> np.ndarray | None:
 
     the direction in which gradient descent's (w, b) runs off on separable data (Soudry et
     al., 2018; the bias is just the last coordinate). The quadratic program is solved by the
-    dual active-set method of Goldfarb and Idnani (1983), which with an identity Hessian is
-    simple: start at theta = 0, take the sample farthest on the wrong side of its constraint,
+    dual active-set method of Goldfarb and Idnani (1983) (`separation.margin_program`), which
+    with an identity Hessian is simple: start at theta = 0, take the sample farthest on the
+    wrong side of its constraint,
     move theta towards satisfying it while keeping the constraints already active satisfied
     with equality, and drop an active one whose multiplier would turn negative. It ends in
     finitely many steps with the exact set of support vectors; theta is then recomputed from
@@ -345,77 +338,7 @@ def max_margin_direction(X, y, max_iter: int = 100_000) -> np.ndarray | None:
     """
     X, y = check_data(X, y)
     Z = np.column_stack([X, np.ones(X.shape[0])]) * (2.0 * y - 1.0)[:, None]
-    theta = _hard_margin(Z, max_iter)
+    theta = margin_program(Z, np.ones(Z.shape[0]), max_iter)[0]
     if theta is None:
         return None
     return theta / np.linalg.norm(theta)
-
-
-def _hard_margin(Z: np.ndarray, max_iter: int) -> np.ndarray | None:
-    """``argmin |theta|^2 / 2`` subject to ``Z @ theta >= 1``, or None if infeasible.
-
-    Goldfarb-Idnani with G = I: the multipliers ``u`` of the active rows stay >= 0 and the
-    active rows hold with equality after every full step.
-
-    Parameters
-    ----------
-    Z : ndarray of shape (n_samples, dim)
-        Rows z_i, none zero.
-    max_iter : int
-
-    Returns
-    -------
-    ndarray of shape (dim,) or None
-    """
-    eps = np.finfo(float).eps
-    dim = Z.shape[1]
-    sizes = np.linalg.norm(Z, axis=1)
-    theta = np.zeros(dim)
-    active: list[int] = []
-    u = np.zeros(0)
-    steps = 0
-    while True:
-        slack = Z @ theta - 1.0
-        p = int(np.argmin(slack / sizes))  # farthest (in distance) on the wrong side
-        if slack[p] >= -SLACK_EPS * eps * sizes[p] * max(np.linalg.norm(theta), 1.0 / sizes[p]):
-            return theta
-        row = Z[p]
-        u_p = 0.0
-        while True:  # steps towards satisfying row p
-            steps += 1
-            if steps > max_iter:
-                raise RuntimeError(f"max_margin_direction did not finish in {max_iter} steps")
-            if active:
-                Q, R = np.linalg.qr(Z[active].T)
-                coef = Q.T @ row
-                r = np.linalg.solve(R, coef)  # row = Z_A^T r + z
-                z = row - Q @ coef if len(active) < dim else np.zeros(dim)
-            else:
-                r, z = np.zeros(0), row.copy()
-            zz = float(z @ z)
-            independent = zz > (SPAN_EPS * eps) ** 2 * float(row @ row)
-            full_step = -(row @ theta - 1.0) / zz if independent else np.inf
-            blocking = np.flatnonzero(r > 0)
-            if blocking.size:
-                ratios = u[blocking] / r[blocking]
-                k = int(np.argmin(ratios))
-                partial_step, leaving = float(ratios[k]), int(blocking[k])
-            else:
-                partial_step, leaving = np.inf, -1
-            step = min(full_step, partial_step)
-            if not np.isfinite(step):
-                return None  # row p cannot be satisfied with the others: not separable
-            if independent:
-                theta = theta + step * z
-            u = u - step * r
-            u_p += step
-            if full_step <= partial_step:
-                active.append(p)
-                u = np.append(u, u_p)
-                # The active rows now hold with equality and theta is the least-norm point
-                # that does so: recompute it from them to shed the drift of the updates.
-                Q, R = np.linalg.qr(Z[active].T)
-                theta = Q @ np.linalg.solve(R.T, np.ones(len(active)))
-                break
-            active.pop(leaving)
-            u = np.delete(u, leaving)
