@@ -129,8 +129,9 @@ def stopped_moving(v, n):
            "order": "each update is below the rounding of w and b, by so little that summed "
                     "in another order it may move them by an ulp"}.get(
         v.gradient_zero, "each update is below the rounding of w and b")
-    though = (", though," if v.theory in ("no_optimum", "above_local_stopped",
-                                          "above_penalty_stopped") else "")
+    though = (", though," if v.theory in ("no_optimum", "below_floor", "above_local_stopped",
+                                          "above_floor_stopped", "above_penalty_stopped")
+              else "")
     return f"in double precision{though} its parameters {when}: {why}, so {stays}"
 
 
@@ -267,6 +268,19 @@ def _best_fit(r, n) -> str:
     return "the best fit" + (f" (loss {n(r.optimum_loss)})" if r.optimum_loss else "")
 
 
+def _floor(r, n) -> str:
+    """The floor of a loss with no best fit whose samples are not all split strictly
+    (`separation`), as a noun phrase with what sets it."""
+    return (f"the floor of the loss, {n(r.floor)} (the best loss of the {r.on_line} samples "
+            "on every line that splits the classes, approached only as the weights grow "
+            "without bound)")
+
+
+def _floor_limit(r, n) -> str:
+    return (f"the floor's local limit 2/μ₀* = {n(r.floor_local)} (μ₀*: the largest curvature "
+            "of the loss near the floor)")
+
+
 THEORY = {
     "below_guarantee": lambda r, n: (
         f"at or below the guaranteed rate 2/L = {n(r.guaranteed)} no step raises the loss, "
@@ -296,6 +310,29 @@ THEORY = {
     "above_local": lambda r, n: (
         f"above the local limit 2/μ* = {n(r.local)} descent cannot settle at "
         f"{_best_fit(r, n)}, so it keeps swinging"),
+    "below_floor": lambda r, n: (
+        f"above the guaranteed rate 2/L = {n(r.guaranteed)} a step may raise the loss; there "
+        f"is no best fit, but below {_floor_limit(r, n)} {_floor(r, n)} is stable: descent "
+        "that comes close enough falls towards it"),
+    "below_floor_cycle": lambda r, n: (
+        f"below {_floor_limit(r, n)} descent falls towards {_floor(r, n)} once it is close "
+        "enough, but this run is held in a cycle farther out (a second, stable pattern of the "
+        "same rate)"),
+    "below_floor_swinging": lambda r, n: (
+        f"below {_floor_limit(r, n)} descent falls towards {_floor(r, n)} once it is close "
+        "enough, but this run has not come that close: lately its loss stays above "
+        f"{HELD_OUT_FACTOR:g} times the floor, and theory cannot tell whether it ever will "
+        "come close (another stable pattern of the same rate may hold it)"),
+    "above_floor": lambda r, n: (
+        f"there is no best fit, and above {_floor_limit(r, n)} descent cannot approach "
+        f"{_floor(r, n)}, so it keeps swinging"),
+    "above_floor_stopped": lambda r, n: (
+        f"there is no best fit, and above {_floor_limit(r, n)} {_floor(r, n)} is unstable: in "
+        "exact arithmetic the slightest move away from where this run stopped grows into "
+        "swings"),
+    "at_floor": lambda r, n: (
+        f"there is no best fit, and this rate is at {_floor_limit(r, n)}, where the linear "
+        f"analysis cannot tell whether descent approaches {_floor(r, n)}"),
     "above_local_stopped": lambda r, n: (
         f"above the local limit 2/μ* = {n(r.local)} {_best_fit(r, n)} is unstable: in exact "
         "arithmetic the slightest move away from it grows into swings"),

@@ -75,3 +75,36 @@ def test_weights_that_never_leave_0_are_not_said_to_grow_above_two_over_lambda(u
         assert "grow geometrically" not in text, view
         assert ("Converging: above 2/λ = 2 the penalty alone would make every step overshoot "
                 "the weights by more, but every weight starts at 0 and stays there") in text
+
+
+QUASI = b"x,y\n1,0\n2,0\n2,1\n3,1\n"
+
+
+@pytest.mark.parametrize("rate, head", [
+    (2.0, "Settling: above the guaranteed rate 2/L = 1.479 a step may raise the loss; there is "
+          "no best fit, but below the floor's local limit 2/μ₀* = 3.2"),
+    (5.0, "Oscillating in the long run, not yet: there is no best fit, and above the floor's "
+          "local limit 2/μ₀* = 3.2 (μ₀*: the largest curvature of the loss near the floor) "
+          "descent cannot approach the floor of the loss, 0.3466")])
+def test_samples_on_every_splitting_line_give_the_loss_a_floor_not_0(upload, rate, head):
+    """The review: x = 1, 2, 2, 3 (labels 0 0 1 1) at η = 2 read "in the long run the loss
+    falls towards 0" and "Here a line splits the classes ... the runs that do not diverge fall
+    towards 0", though the pair at x = 2 keeps J >= 2 ln 2 / 4 = 0.3466 (by hand; the floor
+    and its limit 2/μ0* = 3.2 are checked in tests/core/test_floor.py). At η = 5, above that
+    limit, descent swings about the floor for good."""
+    at = upload(QUASI, learning_rate=rate)
+    for view in ("step", "rates"):
+        open_view(at, view)
+        assert not at.exception, at.exception
+        text = plain(page_text(at))
+        assert "towards 0" not in text.replace("the others' loss falls towards 0", ""), view
+        assert "a line splits the classes" not in text
+        assert head in text
+        assert "the floor of the loss, 0.3466" in text
+        assert "2/μ₀* = 3.2" in text
+    assert ("Here the classes can be split by a line only with some samples exactly on it "
+            "(2 lie on every such line) and there is no L2, so the loss has no minimum") in text
+    assert ("no run goes below the floor of the loss, 0.3466 (set by the 2 samples on every "
+            "line that splits the classes): below its local limit 2/μ₀* = 3.2 the runs that "
+            "come close enough fall towards it in the long run, never reaching it, and above "
+            "it they keep swinging") in text
