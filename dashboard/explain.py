@@ -63,20 +63,35 @@ def limits_text(limits: LearningRateLimits, learning_rate: float, digits: int) -
                  f"largest curvature at the best fit): above it descent cannot settle at the "
                  f"best fit (loss {f(limits.optimum_loss)}).")
     else:
-        text += limits.reason
+        text += limits.reason + floor_limit_text(limits, digits)
     return text
+
+
+def floor_limit_text(limits: LearningRateLimits, digits: int) -> str:
+    """' Near the floor ... 2/μ₀* = 3.2 ...' where the loss has a floor above 0 and its local
+    limit is known (`LearningRateLimits.floor_local`), else ""."""
+    if limits.floor_local is None:
+        return ""
+    return (f" Near the floor the loss bends by at most μ₀* = {fmt(limits.floor_mu_max, digits)} "
+            "(the largest eigenvalue of the Hessian it tends to there), so descent behaves as "
+            f"near a best fit with local limit 2/μ₀* = {fmt(limits.floor_local, digits)}: "
+            "above it descent cannot approach the floor.")
 
 
 def limits_summary(limits: LearningRateLimits, learning_rate: float, digits: int) -> str:
     """The limits in one sentence (the words for them are in `limits_text`), each to the
     digits that tell it from your rate, and yours to 6 or as many more (η = 0.6761925 read
     "up to η = 2/L = 0.6762 ... (yours: 0.676193)", where 2/L is 0.67619242: a walk)."""
-    shown = [v for v in (limits.guaranteed, limits.local) if v is not None]
+    floor_local = limits.floor_local  # (None where there is a best fit)
+    shown = [v for v in (limits.guaranteed, limits.local, floor_local) if v is not None]
     f = lambda v: fmt_apart(v, learning_rate, digits)[0]  # noqa: E731
     yours = max((fmt_apart(learning_rate, v, 6)[0] for v in shown), key=len)
     local = (f"; descent can settle at the best fit only up to 2/μ* = {f(limits.local)}"
-             if limits.local is not None else "; there is no best fit to settle at"
-             if no_minimum(limits) else "; the best fit could not be computed")
+             if limits.local is not None else
+             f"; there is no best fit, and descent can approach the floor of the loss only up "
+             f"to 2/μ₀* = {f(floor_local)}" if floor_local is not None else
+             "; there is no best fit to settle at" if no_minimum(limits) else
+             "; the best fit could not be computed")
     return (f"No step raises the loss up to η = 2/L = {f(limits.guaranteed)}{local} "
             f"(yours: {yours}).")
 
@@ -339,10 +354,14 @@ def learning_rate_story(ctx: ViewContext, sweep) -> str:
         lower = (f"{ended_lower} of the {len(sweep.learning_rates)} swept rates "
                  f"{'ends below where it' if ended_lower == 1 else 'end below where they'} "
                  "started.")
-        parts.append(  # (no "no best fit" where it exists and could not be computed: λ > 0)
-            f"**No local limit.** {limits.reason} " + (
+        # (no "no best fit" where it exists and could not be computed: λ > 0; and no "none
+        # to overshoot" where the loss has a floor above 0: above 2/μ₀* runs swing about it)
+        zigzag = limits.no_optimum and limits.floor == 0
+        parts.append(
+            f"**No local limit at a best fit.** {limits.reason}"
+            f"{floor_limit_text(limits, ctx.digits)} " + (
                 f"With no best fit to overshoot, a large rate can only zig-zag on the way: "
-                f"{lower}" if limits.no_optimum else lower[0].upper() + lower[1:]))
+                f"{lower}" if zigzag else lower[0].upper() + lower[1:]))
     parts.append(
         "**Small rates are slow.** Each step moves η times the gradient, so for small η the "
         "path barely depends on η except in its speed: halve η and every stretch of the "
@@ -383,5 +402,9 @@ def no_minimum(limits) -> str:
         return (f"every label is {limits.single_label}, so the loss has no minimum ({bias} "
                 f"runs off towards {'+' if limits.single_label == 1 else '-'}infinity)")
     if limits.separable and limits.l2 == 0:
-        return "a line splits the classes and there is no L2, so the loss has no minimum"
+        split = ("a line splits the classes" if limits.floor == 0 else
+                 "the classes can be split by a line only with some samples exactly on it "
+                 f"({limits.on_line:,} lie on every such line)" if limits.on_line else
+                 "the classes can be split by a line (perhaps with samples exactly on it)")
+        return f"{split} and there is no L2, so the loss has no minimum"
     return ""

@@ -215,8 +215,12 @@ def _where(rate: float, limits) -> str:
         return f"{side} 2/λ = {fmt(2 / limits.l2, 4)}"
     if rate <= limits.guaranteed:
         return f"at or below 2/L = {fmt(limits.guaranteed, 4)}"
+    if limits.floor_local is not None:  # no best fit, a floor above 0 (`LearningRateLimits`)
+        return (f"above the floor's local limit 2/μ₀* = {fmt(limits.floor_local, 4)}"
+                if rate > limits.floor_local else "between 2/L and the floor's local limit 2/μ₀*")
     if limits.local is None:
-        return ("above 2/L, with no best fit to overshoot" if limits.no_optimum else
+        return ("above 2/L, with no best fit to overshoot" if limits.floor == 0 else
+                "above 2/L, with no best fit" if limits.no_optimum else
                 "above 2/L, where the best fit could not be computed")
     if rate > limits.local:
         return f"above the local limit 2/μ* = {fmt(limits.local, 4)}"

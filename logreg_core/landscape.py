@@ -169,6 +169,40 @@ def inside(path: np.ndarray, axes, a_range, c_range) -> bool:
                        & (points[:, 1] >= c_range[0]) & (points[:, 1] <= c_range[1])))
 
 
+#: A direction's part along a slice's two axes counts as 0 when its length is at most this
+#: many machine epsilons times the direction's: the part a rounding error leaves of an exact 0.
+#: (On the square of corners (+-1, +-1), labels by the first coordinate, the max-margin
+#: direction is (1, 0, 0) by symmetry and computes as (1, -4.4e-17, -4.4e-17): its part along
+#: w[x2] and b, 0.3 eps, was drawn as a dashed line of its own, a review.)
+SLICE_EPS = 1024
+
+
+def slice_direction(direction, axes) -> np.ndarray | None:
+    r"""The unit vector along which ``direction`` points in the slice over ``axes``, or None
+    where its part there is 0 to rounding: :math:`\lVert d_{axes} \rVert \le`
+    `SLICE_EPS` :math:`\cdot \varepsilon \lVert d \rVert` (the direction is then
+    perpendicular to the slice, and points nowhere in it).
+
+    Parameters
+    ----------
+    direction : array-like of shape (n_features + 1,)
+        A direction of theta = (w, b), not 0.
+    axes : tuple of two int
+        Indices into theta of the slice's two parameters.
+
+    Returns
+    -------
+    ndarray of shape (2,) or None
+    """
+    direction = np.asarray(direction, dtype=float)
+    direction = direction / np.max(np.abs(direction))  # (no squares that underflow)
+    part = direction[list(axes)]
+    length = float(np.linalg.norm(part))
+    if length <= SLICE_EPS * np.finfo(float).eps * float(np.linalg.norm(direction)):
+        return None
+    return part / length
+
+
 def grid_ranges(paths: list[np.ndarray], extra: list[np.ndarray], axes, pad: float = 0.25):
     """Axis ranges that hold every path point and extra point, padded by a quarter.
 

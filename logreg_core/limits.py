@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .exact import fit_exact
+from .exact import _separable, fit_exact
 from .maths import (
     LogisticProblem,
     check_data,
@@ -50,6 +50,7 @@ from .maths import (
     loss_and_gradients,
     softplus_of,
 )
+from .separation import margin_program, separation
 from .verdicts import RISE_RTOL, RateRegime
 
 #: Grid density of `first_rising_rate`: 200 rates per factor of 10 (neighbours 1.2% apart), so
@@ -93,6 +94,16 @@ class LearningRateLimits:
     single_label : int or None
         The label every sample has, where they all have the same one (then no line splits
         two classes: there is one, and the unpenalized bias runs off); None otherwise.
+    floor : float or None
+        Where there is no best fit (`no_optimum`), the infimum of the loss (`separation`): 0
+        where a line has every sample strictly on its side, or every label is the same; above
+        0 where ``on_line`` samples lie on every line that splits the classes: their best
+        loss. None where there is a best fit, or the floor could not be computed.
+    on_line : int
+        How many samples lie on every splitting line (where there is no best fit).
+    floor_mu_max : float or None
+        Where the floor is above 0, μ₀*: the largest eigenvalue of the Hessian the loss
+        tends to near it (that of those samples' loss at their best fit, divided by n).
     """
 
     guaranteed: float
@@ -108,9 +119,18 @@ class LearningRateLimits:
     l2: float
     n_samples: int
     single_label: int | None = None
+    floor: float | None = None
+    on_line: int = 0
+    floor_mu_max: float | None = None
 
     def __post_init__(self) -> None:
         freeze_fields(self)  # shared across sessions: read-only
+
+    @property
+    def floor_local(self) -> float | None:
+        """2/μ₀*, the floor's local limit (`verdicts`), where there is no best fit and the
+        floor is above 0 and known; else None."""
+        return 2.0 / self.floor_mu_max if self.floor_mu_max else None
 
     @property
     def no_optimum(self) -> bool:
@@ -127,7 +147,8 @@ class LearningRateLimits:
         return RateRegime(
             learning_rate=float(learning_rate), guaranteed=self.guaranteed, local=self.local,
             optimum_loss=self.optimum_loss, l2=self.l2, no_optimum=self.no_optimum,
-            reason=self.reason)
+            reason=self.reason, floor=self.floor if self.no_optimum else None,
+            floor_local=self.floor_local, on_line=self.on_line)
 
 
 def hessian(X, y, w, b, l2: float = 0.0) -> np.ndarray:
@@ -182,13 +203,11 @@ def learning_rate_limits(X, y, l2: float = 0.0) -> LearningRateLimits:
             "lowers the loss forever."
         )
         return LearningRateLimits(**common, **none, separable=True, reason=reason,
-                                  single_label=label)
+                                  single_label=label, floor=0.0)
     fit = fit_exact(X, y, l2)
     common["separable"] = bool(fit.separable if l2 == 0 else fit_exact(X, y, 0.0).separable)
     if fit.separable:
-        reason = (f"There is no finite best fit, so no local limit: {fit.reason}. Add L2 "
-                  "regularization to get one.")
-        return LearningRateLimits(**common, **none, reason=reason)
+        return LearningRateLimits(**common, **none, **_without_best_fit(X, y, fit.reason))
     if not fit.converged:
         # every message of a fit that neither converged nor proved separable names
         # "Newton's method ...", which keeps its capital after the colon
@@ -204,6 +223,35 @@ def learning_rate_limits(X, y, l2: float = 0.0) -> LearningRateLimits:
         **common, local=2.0 / top, hessian_mu_max=top, hessian_mu_min=float(eigenvalues[0]),
         optimum_loss=float(fit.loss), optimum=np.append(fit.w, fit.b), reason="",
     )
+
+
+def _without_best_fit(X: np.ndarray, y: np.ndarray, why: str) -> dict:
+    """The fields of `LearningRateLimits` that say why there is no best fit and what the loss
+    falls towards (`separation`), where Newton's method found none (``why``, its reason). The
+    split decides the words: Newton's test of samples on the line is a heuristic."""
+    try:
+        split = separation(X, y)
+    except RuntimeError:  # (rounding: the margin program could not decide)
+        split = None
+    if split is None or split.kind == "overlap":  # (overlap: Newton's method disagrees)
+        return dict(floor=None, reason=f"There is no finite best fit, so no local limit: {why}. "
+                                       "Add L2 regularization to get one.")
+    if split.kind == "strict":  # (in Newton's method's words for it)
+        return dict(floor=0.0, reason=(f"There is no finite best fit, so no local limit: "
+                                       f"{_separable(0, y)['reason']}. Add L2 regularization "
+                                       "to get one."))
+    k, n = int(np.sum(split.on_every_line)), X.shape[0]
+    floor = ("above 0, set by those samples (it could not be computed here)"
+             if split.floor is None else
+             f"{split.floor:.4g}, the best loss of those {k} samples on their own (the others' "
+             "loss falls towards 0)")
+    return dict(
+        floor=split.floor, on_line=k, floor_mu_max=split.floor_mu_max,
+        reason=(f"There is no finite best fit, so no local limit at one: the classes can be "
+                f"split by a line only with some samples exactly on it ({k} of the {n:,} lie "
+                "on every such line), so the loss has no minimum, only a floor, approached as "
+                f"the weights grow without bound: {floor}. Add L2 regularization to get a "
+                "best fit."))
 
 
 def best_fit_exists(l2: float) -> str:
@@ -292,15 +340,6 @@ def first_rising_rate(X, y, w, b, l2: float = 0.0, high: float = 1000.0) -> floa
     return float(hi)
 
 
-#: Two rounding thresholds of `max_margin_direction`, both in units of machine epsilon. A sample
-#: counts as on the right side when its slack ``z_i . theta - 1`` is above
-#: ``-SLACK_EPS * eps * |z_i| * |theta|``, the rounding of that product; a direction counts as
-#: independent of the active samples when its part outside their span is longer than
-#: ``SPAN_EPS * eps`` times its length.
-SLACK_EPS = 16
-SPAN_EPS = 64
-
-
 def max_margin_direction(X, y, max_iter: int = 100_000) -> np.ndarray | None:
     r"""Unit direction of the hard-margin separator of the augmented points (no intercept).
 
@@ -314,8 +353,9 @@ def max_margin_direction(X, y, max_iter: int = 100_000) -> np.ndarray | None:
 
     the direction in which gradient descent's (w, b) runs off on separable data (Soudry et
     al., 2018; the bias is just the last coordinate). The quadratic program is solved by the
-    dual active-set method of Goldfarb and Idnani (1983), which with an identity Hessian is
-    simple: start at theta = 0, take the sample farthest on the wrong side of its constraint,
+    dual active-set method of Goldfarb and Idnani (1983) (`separation.margin_program`), which
+    with an identity Hessian is simple: start at theta = 0, take the sample farthest on the
+    wrong side of its constraint,
     move theta towards satisfying it while keeping the constraints already active satisfied
     with equality, and drop an active one whose multiplier would turn negative. It ends in
     finitely many steps with the exact set of support vectors; theta is then recomputed from
@@ -345,77 +385,7 @@ def max_margin_direction(X, y, max_iter: int = 100_000) -> np.ndarray | None:
     """
     X, y = check_data(X, y)
     Z = np.column_stack([X, np.ones(X.shape[0])]) * (2.0 * y - 1.0)[:, None]
-    theta = _hard_margin(Z, max_iter)
+    theta = margin_program(Z, np.ones(Z.shape[0]), max_iter)[0]
     if theta is None:
         return None
     return theta / np.linalg.norm(theta)
-
-
-def _hard_margin(Z: np.ndarray, max_iter: int) -> np.ndarray | None:
-    """``argmin |theta|^2 / 2`` subject to ``Z @ theta >= 1``, or None if infeasible.
-
-    Goldfarb-Idnani with G = I: the multipliers ``u`` of the active rows stay >= 0 and the
-    active rows hold with equality after every full step.
-
-    Parameters
-    ----------
-    Z : ndarray of shape (n_samples, dim)
-        Rows z_i, none zero.
-    max_iter : int
-
-    Returns
-    -------
-    ndarray of shape (dim,) or None
-    """
-    eps = np.finfo(float).eps
-    dim = Z.shape[1]
-    sizes = np.linalg.norm(Z, axis=1)
-    theta = np.zeros(dim)
-    active: list[int] = []
-    u = np.zeros(0)
-    steps = 0
-    while True:
-        slack = Z @ theta - 1.0
-        p = int(np.argmin(slack / sizes))  # farthest (in distance) on the wrong side
-        if slack[p] >= -SLACK_EPS * eps * sizes[p] * max(np.linalg.norm(theta), 1.0 / sizes[p]):
-            return theta
-        row = Z[p]
-        u_p = 0.0
-        while True:  # steps towards satisfying row p
-            steps += 1
-            if steps > max_iter:
-                raise RuntimeError(f"max_margin_direction did not finish in {max_iter} steps")
-            if active:
-                Q, R = np.linalg.qr(Z[active].T)
-                coef = Q.T @ row
-                r = np.linalg.solve(R, coef)  # row = Z_A^T r + z
-                z = row - Q @ coef if len(active) < dim else np.zeros(dim)
-            else:
-                r, z = np.zeros(0), row.copy()
-            zz = float(z @ z)
-            independent = zz > (SPAN_EPS * eps) ** 2 * float(row @ row)
-            full_step = -(row @ theta - 1.0) / zz if independent else np.inf
-            blocking = np.flatnonzero(r > 0)
-            if blocking.size:
-                ratios = u[blocking] / r[blocking]
-                k = int(np.argmin(ratios))
-                partial_step, leaving = float(ratios[k]), int(blocking[k])
-            else:
-                partial_step, leaving = np.inf, -1
-            step = min(full_step, partial_step)
-            if not np.isfinite(step):
-                return None  # row p cannot be satisfied with the others: not separable
-            if independent:
-                theta = theta + step * z
-            u = u - step * r
-            u_p += step
-            if full_step <= partial_step:
-                active.append(p)
-                u = np.append(u, u_p)
-                # The active rows now hold with equality and theta is the least-norm point
-                # that does so: recompute it from them to shed the drift of the updates.
-                Q, R = np.linalg.qr(Z[active].T)
-                theta = Q @ np.linalg.solve(R.T, np.ones(len(active)))
-                break
-            active.pop(leaving)
-            u = np.delete(u, leaving)

@@ -35,7 +35,7 @@ from .maths import (
     wrong_side_terms,
 )
 from .optimizers import GradientDescent, MiniBatchSGD, Momentum, Optimizer
-from .verdicts import Verdict, classify_run, stopped, unchanged
+from .verdicts import Verdict, classify_run, idle_weights, stopped, unchanged
 
 if TYPE_CHECKING:
     from .limits import LearningRateLimits
@@ -209,12 +209,14 @@ def train(
     # The step the run would take next counts too: one step of η = 100 takes the one
     # student to where every term of the gradient underflows (a walk: the verdict said "the
     # loss falls towards 0" of a run whose next step would change nothing).
-    still = None
+    still, idle = None, False
     if type(optimizer) is GradientDescent:
         with np.errstate(all="ignore"):
             end_gradient = problem.loss_and_gradient(thetas[last])[1]
         following = optimizer.step(thetas[last], end_gradient, problem, None)[0]
         still = stopped_moving_at(np.vstack([thetas[: last + 1], following]))
+        # every weight exactly 0 at every state and the next: the penalty acted on none
+        idle = not np.any(thetas[: last + 1, :-1]) and not np.any(following[:-1])
     # Below 2/L a step cannot pull two nearby states apart (for a convex loss whose curvature
     # is at most L the step is nonexpansive), so rounding errors only add up, about an ulp a
     # step; above it nothing bounds their growth, and a run that settles in the end may part
@@ -229,6 +231,8 @@ def train(
             twin_gradients=_with_last(twin_grads[:twin_last], backwards,
                                       twin_thetas[twin_last]),
             gradient_floor=gradient_rounding_ceiling(X, thetas[: last + 1, :-1], problem.l2))
+    if idle and regime is not None:
+        verdict = idle_weights(verdict, weights_stay_zero(X, y))
     if still is not None:
         verdict = stopped(verdict, still, _why_still(
             X, y, thetas[still], grads[still] if still < last else end_gradient,
@@ -265,6 +269,24 @@ def _why_still(X, y, theta: np.ndarray, gradient: np.ndarray, learning_rate: flo
         return {True: "exact", False: "zero"}.get(exact, "unproven")
     reach = learning_rate * (np.abs(gradient) + gradient_rounding(grad_pass))
     return "order" if np.any(reach >= 0.5 * np.abs(np.spacing(theta))) else ""
+
+
+def weights_stay_zero(X, y) -> bool:
+    r"""Whether the gradient of every weight is exactly 0 at w = 0 whatever b is (with any L2):
+    for each feature j, :math:`\sum_i x_{ij} = 0` and :math:`\sum_{y_i = 1} x_{ij} = 0`
+    (`verdicts.idle_weights`), each sum exact (`math.fsum` rounds the exact sum once, and a
+    sum of doubles that is not 0 is at least the smallest one, so it is 0 only when exact).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,), labels 0/1
+
+    Returns
+    -------
+    bool
+    """
+    return all(math.fsum(column) == 0 and math.fsum(column[y == 1]) == 0 for column in X.T)
 
 
 def stopped_moving_at(theta) -> int | None:
@@ -446,8 +468,8 @@ def learning_rate_sweep(
         raise LogRegInputError("Give at least one learning rate to sweep.")
     steps = check_steps(steps)
     l2 = check_l2(l2)
-    losses, stopped_at, still, last, last_gradient = _sweep_losses(X, y, rates, steps, w0, b0,
-                                                                   l2)
+    losses, stopped_at, still, last, last_gradient, idle = _sweep_losses(X, y, rates, steps,
+                                                                         w0, b0, l2)
     if not np.isfinite(losses[:, 0]).all():
         raise LogRegInputError(
             "The loss at the starting point is too large to compute: use smaller starting "
@@ -464,6 +486,11 @@ def learning_rate_sweep(
             verdicts[k] = classify_run(_finite_part(losses[k], stopped_at[k]),
                                        _stop(stopped_at[k]), regime=regimes[k],
                                        twin=twins[row])
+    if np.any(idle):  # as `train` says it (`verdicts.idle_weights`)
+        stay = weights_stay_zero(X, y)
+        for k in np.flatnonzero(idle):
+            if regimes[k] is not None:
+                verdicts[k] = idle_weights(verdicts[k], stay)
     for k in np.flatnonzero(still >= 0):  # as `train` says it (`stopped_moving_at`)
         verdicts[k] = stopped(verdicts[k], int(still[k]),
                               _why_still(X, y, last[k], last_gradient[k], rates[k], l2))
@@ -483,12 +510,12 @@ def _finite_part(loss: np.ndarray, stopped: int) -> np.ndarray:
     return loss[:stopped] if stopped >= 0 else loss
 
 
-def _sweep_losses(X, y, rates, steps, w0, b0,
-                  l2) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _sweep_losses(X, y, rates, steps, w0, b0, l2) -> tuple[np.ndarray, ...]:
     """The sweep's loop: losses of shape (n_rates, steps + 1), nan after an overflow, the
     step each run overflowed at (-1: never), the state from which each run's parameters stayed
-    the same to its end (`stopped_moving_at`; -1: none, or it overflowed), and each run's
-    last (w, b) and the gradient there, each of shape (n_rates, n_features + 1).
+    the same to its end (`stopped_moving_at`; -1: none, or it overflowed), each run's
+    last (w, b) and the gradient there, each of shape (n_rates, n_features + 1), and whether
+    each run's weights were exactly 0 at every state and the next (`idle_weights`).
 
     The signs and the bias are folded into one matrix of signed samples ``A = s [X, 1]``, of
     shape (n_samples, n_features + 1), and each rate's weights and bias into one row
@@ -503,6 +530,7 @@ def _sweep_losses(X, y, rates, steps, w0, b0,
     theta = np.tile(np.append(w0, b0), (rates.size, 1))  # one row (w, b) per rate
     losses = np.empty((rates.size, steps + 1))
     moved_to = np.zeros(rates.size, dtype=int)  # the state each run's last move reached
+    idle = np.full(rates.size, not np.any(w0))  # weights exactly 0 so far
     with np.errstate(all="ignore"):
         # one gradient past the last state: a run whose next step would not move it has
         # stopped there (`train` takes the same look)
@@ -518,6 +546,7 @@ def _sweep_losses(X, y, rates, steps, w0, b0,
                 gradient[:, :n_features] += l2_gradient
             new = theta - rates[:, None] * gradient
             moved = np.any(new != theta, axis=1)
+            idle &= ~np.any(new[:, :n_features] != 0, axis=1)  # (nan is not 0)
             if t == steps:
                 break
             moved_to[moved] = t + 1
@@ -529,4 +558,4 @@ def _sweep_losses(X, y, rates, steps, w0, b0,
     for k in np.flatnonzero(stopped_at >= 0):
         losses[k, stopped_at[k]:] = np.nan
     still = np.where(~moved & (stopped_at < 0), moved_to, -1)
-    return losses, stopped_at, still, theta, gradient
+    return losses, stopped_at, still, theta, gradient, idle

@@ -15,6 +15,10 @@ SENTENCE_DIGITS = 4
 #: Below 2/μ* a run whose tail's lowest loss is more than this many times the best fit's is
 #: "held out" (`verdicts._held_out`), unless its rises shrink below `SHRINKING_DECAY` of theirs.
 HELD_OUT_FACTOR, SHRINKING_DECAY = 2.0, 0.9
+#: The guaranteed rate of descent on the bias alone, 2/(1/4): at w = 0 the loss is
+#: J(0, b) = mean softplus(b) - ȳ b, whose curvature in b, σ(b)(1 - σ(b)), is at most 1/4 (the
+#: penalty does not touch b). `verdicts.idle_weights`.
+BIAS_ALONE_GUARANTEE = 8.0
 
 #: A loss that rounds to 0 has underflowed: the logistic loss is never 0, only smaller than
 #: the smallest double (4.9e-324).
@@ -125,8 +129,38 @@ def stopped_moving(v, n):
            "order": "each update is below the rounding of w and b, by so little that summed "
                     "in another order it may move them by an ulp"}.get(
         v.gradient_zero, "each update is below the rounding of w and b")
-    though = ", though," if v.theory in ("no_optimum", "above_local_stopped") else ""
+    though = (", though," if v.theory in ("no_optimum", "below_floor", "above_local_stopped",
+                                          "above_floor_stopped", "above_penalty_stopped")
+              else "")
     return f"in double precision{though} its parameters {when}: {why}, so {stays}"
+
+
+def idle_words(v, n) -> str:
+    """What theory says of a run whose weights stayed exactly 0 (`verdicts.idle_weights`):
+    what the penalty (or the local limit) would do to weights that are not 0, that these never
+    left 0, and why; with "exact" sums and η ≤ 8, that no step raises the loss at w = 0."""
+    r = v.regime
+    would = {"above": f"above 2/λ = {n(r.penalty_limit)} the penalty alone would make every "
+                      "step overshoot the weights by more",
+             "at": f"at 2/λ = {n(r.penalty_limit)} the penalty alone would flip the weights' "
+                   "sign without shrinking them"}.get(
+        r.penalty_side, f"above the local limit 2/μ* = {n(r.local)} {_best_fit(r, n)} is "
+                        "unstable only along the weights (along b alone its curvature is "
+                        "ȳ(1 - ȳ) ≤ 1/4, below 2/η)")
+    if v.weights_idle == "exact":
+        text = (f"{would}, but every weight starts at 0 and stays there: at w = 0 the gradient "
+                "of every weight is exactly 0 whatever b is (for each feature, its sum over "
+                "all samples and its sum over the samples labelled 1 are both exactly 0), so "
+                "the penalty acts on no weight and descent moves b alone")
+        if v.kind == CONVERGING:
+            text += (", on the loss at w = 0, whose curvature in b is at most 1/4: at or "
+                     f"below 2/(1/4) = {BIAS_ALONE_GUARANTEE:g} no step raises it, and each "
+                     "lowers it while the gradient is not 0")
+        return text
+    return (f"{would}, but in this run every weight stayed exactly 0: the gradient of every "
+            "weight computed as exactly 0 at every step, though at w = 0 it is not exactly 0 "
+            "for every b (for some feature, its sum over all samples or its sum over the "
+            "samples labelled 1 is not 0), so descent moved b alone")
 
 
 def never_changed(v):
@@ -234,6 +268,19 @@ def _best_fit(r, n) -> str:
     return "the best fit" + (f" (loss {n(r.optimum_loss)})" if r.optimum_loss else "")
 
 
+def _floor(r, n) -> str:
+    """The floor of a loss with no best fit whose samples are not all split strictly
+    (`separation`), as a noun phrase with what sets it."""
+    return (f"the floor of the loss, {n(r.floor)} (the best loss of the {r.on_line} samples "
+            "on every line that splits the classes, approached only as the weights grow "
+            "without bound)")
+
+
+def _floor_limit(r, n) -> str:
+    return (f"the floor's local limit 2/μ₀* = {n(r.floor_local)} (μ₀*: the largest curvature "
+            "of the loss near the floor)")
+
+
 THEORY = {
     "below_guarantee": lambda r, n: (
         f"at or below the guaranteed rate 2/L = {n(r.guaranteed)} no step raises the loss, "
@@ -263,9 +310,36 @@ THEORY = {
     "above_local": lambda r, n: (
         f"above the local limit 2/μ* = {n(r.local)} descent cannot settle at "
         f"{_best_fit(r, n)}, so it keeps swinging"),
+    "below_floor": lambda r, n: (
+        f"above the guaranteed rate 2/L = {n(r.guaranteed)} a step may raise the loss; there "
+        f"is no best fit, but below {_floor_limit(r, n)} {_floor(r, n)} is stable: descent "
+        "that comes close enough falls towards it"),
+    "below_floor_cycle": lambda r, n: (
+        f"below {_floor_limit(r, n)} descent falls towards {_floor(r, n)} once it is close "
+        "enough, but this run is held in a cycle farther out (a second, stable pattern of the "
+        "same rate)"),
+    "below_floor_swinging": lambda r, n: (
+        f"below {_floor_limit(r, n)} descent falls towards {_floor(r, n)} once it is close "
+        "enough, but this run has not come that close: lately its loss stays above "
+        f"{HELD_OUT_FACTOR:g} times the floor, and theory cannot tell whether it ever will "
+        "come close (another stable pattern of the same rate may hold it)"),
+    "above_floor": lambda r, n: (
+        f"there is no best fit, and above {_floor_limit(r, n)} descent cannot approach "
+        f"{_floor(r, n)}, so it keeps swinging"),
+    "above_floor_stopped": lambda r, n: (
+        f"there is no best fit, and above {_floor_limit(r, n)} {_floor(r, n)} is unstable: in "
+        "exact arithmetic the slightest move away from where this run stopped grows into "
+        "swings"),
+    "at_floor": lambda r, n: (
+        f"there is no best fit, and this rate is at {_floor_limit(r, n)}, where the linear "
+        f"analysis cannot tell whether descent approaches {_floor(r, n)}"),
     "above_local_stopped": lambda r, n: (
         f"above the local limit 2/μ* = {n(r.local)} {_best_fit(r, n)} is unstable: in exact "
         "arithmetic the slightest move away from it grows into swings"),
+    "above_penalty_stopped": lambda r, n: (
+        f"above 2/λ = {n(r.penalty_limit)} the penalty alone makes every step overshoot the "
+        "weights by more, so no state is stable: in exact arithmetic the slightest move of "
+        "the weights away from this one grows into swings"),
     "above_penalty": lambda r, n: (
         f"above 2/λ = {n(r.penalty_limit)} the penalty alone makes every step overshoot by "
         "more, so the weights grow geometrically until the numbers overflow"),

@@ -8,14 +8,19 @@ A verdict has two parts, and its sentence says both:
 - at or below the guaranteed rate 2/L every step lowers the loss: *converging*;
 - above the local limit 2/μ* descent cannot settle at the best fit: *oscillating*, bounded;
 - with L2 and a rate above 2/λ the penalty alone makes each step overshoot by more, so the weights
-  grow geometrically until the numbers overflow: *diverging*;
+  grow geometrically until the numbers overflow: *diverging* (unless the weights never leave 0,
+  `idle_weights`: the penalty acts on no weight then);
 - between 2/L and 2/μ* a step may raise the loss, and the best fit is stable: descent that comes
   close enough settles there. Whether a run comes that close, theory does not say: one whose tail
   approaches the best fit is *settling*, one whose tail still swings (or is held in an exact cycle,
   a second attractor) is *oscillating*;
-- above 2/L on data with no best fit a step may raise the loss, but the loss falls towards 0 in the
-  long run: *settling* (in exact arithmetic: a run whose updates fall below the rounding of w and b
-  stops moving, `Verdict.stopped_moving_at`, and its sentence says so).
+- above 2/L on data with no best fit a step may raise the loss, but where a line has every sample
+  strictly on its side (or all labels are the same) the loss falls towards 0 in the long run:
+  *settling* (in exact arithmetic: a run whose updates fall below the rounding of w and b stops
+  moving, `Verdict.stopped_moving_at`, and its sentence says so). Where some samples lie on every
+  line that splits the classes (`separation`), the loss has a floor above 0 instead, the best loss
+  of those samples, and near it the curvature tends to theirs: its local limit 2/μ₀* is read as
+  2/μ* is (below it *settling* towards the floor, above it *oscillating*).
 
 Where theory alone decides, the kind does not change with the number of steps: it is the same at N
 and N + 1 steps. Within `LIMIT_RTOL` of the local limit, where the linear analysis cannot decide,
@@ -61,6 +66,7 @@ from .twins import (
     loss_gaps,
 )
 from .verdict_words import (
+    BIAS_ALONE_GUARANTEE,
     HELD_OUT_FACTOR,
     MEASURED,
     SENTENCE_DIGITS,
@@ -68,6 +74,7 @@ from .verdict_words import (
     THEORY,
     apart_from,
     count,
+    idle_words,
     never_changed,
     numbers,
     stopped_moving,
@@ -102,6 +109,13 @@ class RateRegime:
         True when there is no finite best fit (separable classes without L2, or one label).
     reason : str
         Why there is no local limit (empty when there is one).
+    floor : float or None
+        Without a best fit, the infimum of the loss: 0, or above 0 where some samples lie on
+        every splitting line (`separation`); None where there is a best fit or it is unknown.
+    floor_local : float or None
+        2/μ₀*, the floor's local limit, where the floor is above 0 and known.
+    on_line : int
+        How many samples lie on every splitting line.
     """
 
     learning_rate: float
@@ -111,6 +125,15 @@ class RateRegime:
     l2: float
     no_optimum: bool
     reason: str = ""
+    floor: float | None = None
+    floor_local: float | None = None
+    on_line: int = 0
+
+    @property
+    def target_loss(self) -> float | None:
+        """The loss descent settles towards below the local limit: the best fit's, or
+        without one the floor's."""
+        return self.optimum_loss if self.local is not None else self.floor
 
     @property
     def rounding_may_grow(self) -> bool:
@@ -149,7 +172,10 @@ class Verdict:
     theory : str
         What decided beside the tail: "below_guarantee", "below_local", "below_local_cycle",
         "below_local_swinging", "no_optimum", "above_local", "above_penalty", "at_penalty",
-        "at_local", or "" (theory says nothing here).
+        "at_local", the same of the floor's local limit where there is no best fit ("..._floor"
+        for "..._local"), or "" (theory says nothing here); after the run,
+        "above_local_stopped", "above_floor_stopped" and "above_penalty_stopped" (`stopped`)
+        or "weights_idle" (`idle_weights`).
     regime : RateRegime or None
     basis : str
         The tail's rule (`tails.measure`): "overflow", "never_rose", "quiet", "cycle", "short",
@@ -211,6 +237,10 @@ class Verdict:
         exact gradient is 0: `checks.gradient_exactly_zero`, a best fit), "zero" (it computes
         as 0, its exact value not 0) or "unproven" (it computes as 0; the exact value is not
         decided).
+    weights_idle : str
+        Where every weight is exactly 0 at every state of the run (`idle_weights`): "exact"
+        where the gradient of every weight is exactly 0 at w = 0 whatever b is, "rounding"
+        where it only computed as 0 at this run's states; "" otherwise.
     loss_unchanged : bool
         The computed loss is the same double at every state, though the parameters moved
         (`unchanged`): each step changed it, in exact arithmetic, by less than its rounding.
@@ -249,6 +279,7 @@ class Verdict:
     rejoined_at: int | None = None
     stopped_moving_at: int | None = None
     gradient_zero: str = ""
+    weights_idle: str = ""
     loss_unchanged: bool = False
 
     @property
@@ -293,7 +324,8 @@ class Verdict:
         measured converging shows settling; a run that ended above its start shows diverging
         (in 3 steps from 0.69 to 4.5e16 it read "Diverging in the long run, not yet": a
         lesson walk); at the local limit theory decides nothing."""
-        return (bool(self.theory) and self.theory != "at_local" and self.measured != self.kind
+        return (bool(self.theory) and self.theory not in ("at_local", "at_floor")
+                and self.measured != self.kind
                 and not (self.kind == SETTLING and self.measured == CONVERGING)
                 and not self.shown_diverging and self.stopped_moving_at is None)
 
@@ -348,8 +380,9 @@ class Verdict:
                      and self.stopped_moving_at is None else "Measured")  # more steps: same
             theory = ("no_optimum_stopped" if self.theory == "no_optimum" and still else
                       self.theory)  # no "in the long run the loss falls" of a frozen run
-            limits = THEORY[theory](self.regime, apart_from(self.regime.learning_rate,
-                                                            numbers(SENTENCE_DIGITS)))
+            n_limits = apart_from(self.regime.learning_rate, numbers(SENTENCE_DIGITS))
+            limits = (idle_words(self, n_limits) if theory == "weights_idle" else
+                      THEORY[theory](self.regime, n_limits))
             text = f"{head}: {limits}{still}. {label}: {measured}."
         if self.too_short and self.basis in ("quiet", "cycle"):
             text += f" Only {count(self.steps, 'step')}: too few to be sure."
@@ -437,11 +470,42 @@ def stopped(v: Verdict, at: int, why: str) -> Verdict:
     (`Verdict.stopped_moving_at`, `Verdict.gradient_zero`). Above 2/μ* theory says descent
     keeps swinging, but a run frozen at the best fit does not swing: it has settled there in
     double precision, and theory's swing is put in exact arithmetic (a walk: the 20 students
-    started at the best fit at η = 1.9 read "so it keeps swinging" and "never moved")."""
+    started at the best fit at η = 1.9 read "so it keeps swinging" and "never moved"). The
+    same above 2/λ, where theory says the weights grow until they overflow: frozen weights do
+    not grow ("above_penalty_stopped"; weights frozen at 0 are `idle_weights`'s)."""
     v = replace(v, stopped_moving_at=at, gradient_zero=why)
-    if v.theory == "above_local" and v.measured != OSCILLATING:
-        v = replace(v, kind=SETTLING, theory="above_local_stopped")
+    if v.theory in ("above_local", "above_floor", "above_penalty") and v.measured != OSCILLATING:
+        v = replace(v, kind=SETTLING, theory=f"{v.theory}_stopped")
     return v
+
+
+def idle_weights(v: Verdict, exact: bool) -> Verdict:
+    r"""``v`` of a run of plain descent in which every weight is exactly 0 at every state
+    (the state one more step would reach included); ``exact`` where the gradient of every
+    weight is exactly 0 at w = 0 whatever b is.
+
+    At w = 0 every logit is b, and the gradient of weight j is
+
+    .. math:: \frac{1}{n} \sum_i (\sigma(b) - y_i) x_{ij} + \lambda \cdot 0
+              = \frac{1}{n} \Big(\sigma(b) \sum_i x_{ij} - \sum_{y_i = 1} x_{ij}\Big),
+
+    0 for every b exactly when both sums are 0. The penalty's pull λw acts on no weight
+    then, so what theory says of the weights' swings above 2/λ (or 2/μ*, where only the
+    weights' directions may be unstable: along b alone the best fit's curvature is
+    ȳ(1 - ȳ) ≤ 1/4, so 2/μ* can be below `BIAS_ALONE_GUARANTEE` only through the weights)
+    does not happen: descent moves b alone. A walk: x = -1, 1, -1, 1 with labels 0 0 1 1, λ
+    = 1, η = 5, b = 1 read "Diverging: ... the weights grow geometrically until the numbers
+    overflow" beside "every weight is 0"; the loss fell from 0.8133 to ln 2, the best fit.
+    Where the sums are 0 and η ≤ `BIAS_ALONE_GUARANTEE` theory decides the kind anew: no step
+    raises the loss J(0, b) (*converging*); elsewhere the kind is the measured one."""
+    if v.theory not in ("above_penalty", "at_penalty") and not (
+            v.theory == "above_local"
+            and v.regime.learning_rate < BIAS_ALONE_GUARANTEE):
+        return v
+    converging = (exact and v.regime.learning_rate <= BIAS_ALONE_GUARANTEE
+                  and v.first_rise is None)
+    return replace(v, kind=CONVERGING if converging else v.measured, theory="weights_idle",
+                   weights_idle="exact" if exact else "rounding")
 
 
 def unchanged(v: Verdict, loss, moved: bool) -> Verdict:
@@ -462,11 +526,11 @@ def _held_out(v: Verdict, regime: RateRegime) -> bool:
     `SHRINKING_DECAY` (the 5 points at λ = 0.01, η = 2, 50 steps: 0.51). Rises that barely
     shrink promise nothing: breast cancer (standardized, λ = 1e-9, η = 50) at 0.97 still
     swings at 6x the best fit at step 20,000."""
-    if v.measured != OSCILLATING or v.too_short or not regime.optimum_loss:
+    if v.measured != OSCILLATING or v.too_short or not regime.target_loss:
         return False
     shrinking = v.decay is not None and v.decay < SHRINKING_DECAY
     low = v.low if v.low is not None else v.final
-    return not shrinking and low > HELD_OUT_FACTOR * regime.optimum_loss
+    return not shrinking and low > HELD_OUT_FACTOR * regime.target_loss
 
 
 def _theory(v: Verdict, regime: RateRegime) -> tuple[str, str]:
@@ -478,21 +542,26 @@ def _theory(v: Verdict, regime: RateRegime) -> tuple[str, str]:
         return DIVERGING, f"{regime.penalty_side}_penalty"
     if eta <= regime.guaranteed:
         return (CONVERGING, "below_guarantee") if v.first_rise is None else (v.measured, "")
-    if regime.local is not None:
-        if eta > regime.local * (1 + LIMIT_RTOL):
-            return OSCILLATING, "above_local"
-        if eta < regime.local * (1 - LIMIT_RTOL):
+    # the best fit's local limit, or without one the floor's (samples on every splitting
+    # line: x = 1, 2, 2, 3 with labels 0 0 1 1 swings for good above 2/μ₀* = 3.2)
+    local, of = ((regime.local, "local") if regime.local is not None else
+                 (regime.floor_local, "floor") if regime.no_optimum else (None, ""))
+    if local is not None:
+        if eta > local * (1 + LIMIT_RTOL):
+            return OSCILLATING, f"above_{of}"
+        if eta < local * (1 - LIMIT_RTOL):
             if v.basis == "cycle":
-                return OSCILLATING, "below_local_cycle"
+                return OSCILLATING, f"below_{of}_cycle"
             # the best fit is stable here, yet nothing says a run comes close enough to it:
             # at η = 7e5 on the 5 points with λ = 1e-9 (2/μ* = 2.4e6) descent is held in a
             # 261-cycle for good (a walk, to a million steps)
-            return (OSCILLATING, "below_local_swinging") if _held_out(v, regime) else \
-                (SETTLING, "below_local")
-        return (SETTLING if v.measured == CONVERGING else v.measured), "at_local"
-    if regime.no_optimum:
+            return (OSCILLATING, f"below_{of}_swinging") if _held_out(v, regime) else \
+                (SETTLING, f"below_{of}")
+        return (SETTLING if v.measured == CONVERGING else v.measured), f"at_{of}"
+    if regime.no_optimum and regime.floor == 0:
         return SETTLING, "no_optimum"
-    return v.measured, ""  # the best fit could not be computed: the tail alone
+    # the best fit could not be computed, or the floor above 0: the tail alone
+    return v.measured, ""
 
 
 def lowest_step(loss) -> int:

@@ -128,13 +128,14 @@ def render(ctx: ViewContext) -> None:
     ray = None
     direction = None if fit.converged or not fit.separable else \
         compute.margin_direction(ctx.data)
+    # its part in this slice, None where that is 0 to rounding (it is then perpendicular)
+    d = None if direction is None else landscape.slice_direction(direction, axes)
     if fit.converged:
         optimum = np.append(fit.w, fit.b)
         marks.append(("best fit", optimum[axes[0]], optimum[axes[1]]))
-    elif direction is not None and np.linalg.norm(direction[list(axes)]) > 0:  # separable
+    elif d is not None:  # separable
         span = max(a_range[1] - a_range[0], c_range[1] - c_range[0])
         end = theta[-1, list(axes)]
-        d = direction[list(axes)] / np.linalg.norm(direction[list(axes)])
         ray = pd.DataFrame({"a": [end[0], end[0] + span * d[0]],
                             "c": [end[1], end[1] + span * d[1]]})
     # the jittery paths (mini-batch SGD's) are drawn under the others
@@ -165,9 +166,15 @@ def render(ctx: ViewContext) -> None:
         where = f"The diamond marks the best fit (loss {fmt_loss(fit.loss, ctx.digits)})."
     elif fit.separable:
         where = f"There is no best fit to mark: {fit.reason}." + (
+            "" if direction is None else
             " The dashed line points along the max-margin direction of (w, b), the direction "
             "in which gradient descent's parameters run off in the long run (Soudry et al., "
-            "2018)." + angle_note(ctx, direction) if direction is not None else "")
+            "2018)." + angle_note(ctx, direction) if d is not None else
+            " The max-margin direction of (w, b), the direction in which gradient descent's "
+            "parameters run off in the long run (Soudry et al., 2018), is perpendicular to "
+            f"this slice: its part along {md_escape(params[axes[0]], 60)} and "
+            f"{md_escape(params[axes[1]], 60)} is 0 (to rounding), so there is no dashed "
+            "line to draw here." + angle_note(ctx, direction))
     # one label, with L2: the unpenalized bias still runs off
     elif no_minimum := explain.no_minimum(ctx.limits):
         where = f"There is no best fit to mark: {no_minimum}."

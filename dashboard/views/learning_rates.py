@@ -86,7 +86,8 @@ def sweep_rates(limits, count: int, learning_rate: float | None = None) -> np.nd
     rates = [] if learning_rate is None else [learning_rate]
     low = min(SWEEP_LOW, 10.0 ** math.floor(math.log10(min(limits.guaranteed / 10, *rates,
                                                             SWEEP_LOW))))
-    top = max(10.0, 4.0 * limits.guaranteed, 2.0 * (limits.local or 0.0), *rates)
+    local = limits.local or limits.floor_local or 0.0  # (the floor's, without a best fit)
+    top = max(10.0, 4.0 * limits.guaranteed, 2.0 * local, *rates)
     return np.logspace(math.log10(low), math.log10(top), count)
 
 
@@ -96,10 +97,34 @@ def rules_frame(ctx: ViewContext, yours: str) -> pd.DataFrame:
     rows = [(ctx.limits.guaranteed, f"2/L = {fmt(ctx.limits.guaranteed, 4)}", "guaranteed")]
     if ctx.limits.local is not None:
         rows.append((ctx.limits.local, f"2/μ* = {fmt(ctx.limits.local, 4)}", "local"))
+    elif ctx.limits.floor_local is not None:  # the floor's, drawn alike
+        rows.append((ctx.limits.floor_local, f"2/μ₀* = {fmt(ctx.limits.floor_local, 4)}",
+                     "local"))
     # your rate as the overlay names it (its thick curve): 4 digits, or more where they are
     # needed to tell it from another rate drawn (a sweep click gives 0.0888624)
     rows.append((ctx.settings.learning_rate, f"your {yours}", "yours"))
     return pd.DataFrame(rows, columns=["learning_rate", "what", "kind"])
+
+
+def long_run(limits, frozen: list[str], digits: int) -> str:
+    """Where the runs of a sweep head without a best fit (`LearningRateLimits.floor`), as a
+    clause; ``frozen`` says which stopped moving or never changed their loss (in double
+    precision), and puts the long run in exact arithmetic."""
+    exact = " in exact arithmetic" if frozen else ""
+    rounding = "; in double precision " + ", and ".join(frozen) if frozen else ""
+    if limits.floor == 0:
+        return (f"the runs that do not diverge {'would ' if frozen else ''}fall towards 0 in "
+                f"the long run{exact}, the slower ones later{rounding}")
+    floor = ("the floor of the loss, above 0" if limits.floor is None else
+             f"the floor of the loss, {fmt_loss(limits.floor, digits)}")
+    where = f" (set by the {plural(limits.on_line, 'sample')} on every line that splits the " \
+            "classes)" if limits.on_line else ""
+    if limits.floor_local is None:
+        return f"no run goes below {floor}{where}{rounding}"
+    return (f"no run goes below {floor}{where}: below its local limit 2/μ₀* = "
+            f"{fmt(limits.floor_local, 4)} the runs that come close enough "
+            f"{'would ' if frozen else ''}fall towards it in the long run{exact}, never "
+            f"reaching it, and above it they keep swinging{rounding}")
 
 
 def sweep_frame(sweep, rtol: float = 0.01) -> pd.DataFrame:
@@ -270,13 +295,10 @@ def render(ctx: ViewContext) -> None:
         [f"the loss of {plural(unchanged, 'run')} never changed, though "
          f"{'its' if unchanged == 1 else 'their'} parameters moved (every change lost to "
          "rounding)"] if unchanged else [])
-    fall = ("fall towards 0 in the long run, the slower ones later" if not frozen else
-            "would fall towards 0 in the long run in exact arithmetic, the slower ones later; "
-            "in double precision " + ", and ".join(frozen))
     race = ("" if not no_minimum else
             f" Here {no_minimum}: "
             f"the best is the lowest loss a run reached ({best_at}), not a "
-            f"best fit, and the runs that do not diverge {fall}.")
+            f"best fit, and {long_run(ctx.limits, frozen, digits)}.")
     st.caption(
         f"{close} of {len(table)} rates {'gets' if close == 1 else 'get'} within 1% of the "
         "best loss any rate reached in "
@@ -287,6 +309,7 @@ def render(ctx: ViewContext) -> None:
         + f".{race} "
         "Verdicts: "
         f"{summary}. Dashed line: 2/L, the guaranteed rate"
-        + (", dotted: 2/μ*, the local limit" if ctx.limits.local is not None else "")
+        + (", dotted: 2/μ*, the local limit" if ctx.limits.local is not None else
+           ", dotted: 2/μ₀*, the floor's local limit" if ctx.limits.floor_local else "")
         + "; solid: your rate. Click a point to use its rate.")
     st.markdown(explain.learning_rate_story(ctx, sweep))

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from logreg_core import fit_exact, landscape, load_dataset, mean_loss, train
 
@@ -86,3 +88,43 @@ def test_a_path_lies_under_another_within_a_share_of_the_picture():
     assert landscape.lies_under(outside, over, *pictured)
     assert not landscape.lies_under(np.array([[20.0, 5.0]]), over, *pictured)
     assert landscape.lies_under(np.array([[5.0, 0.5]]), np.array([[5.0, 0.5]]), *pictured)
+
+
+SQUARE = (np.array([[-1.0, 1.0], [-1.0, -1.0], [1.0, 1.0], [1.0, -1.0]]),
+          np.array([0.0, 0.0, 1.0, 1.0]))
+
+
+def test_a_direction_perpendicular_to_the_slice_draws_nothing_there():
+    """The square of corners (+-1, +-1) labelled by x1: swapping x2 and -x2 maps the data to
+    itself, and so does swapping x1 -> -x1 with the labels, so the max-margin direction is
+    (1, 0, 0) by hand (margin 1 on every corner); computed, its w[x2] and b are rounding."""
+    from logreg_core.limits import max_margin_direction
+
+    direction = max_margin_direction(*SQUARE)
+    assert direction == pytest.approx([1.0, 0.0, 0.0], abs=1e-15)
+    assert landscape.slice_direction(direction, (1, 2)) is None
+    assert landscape.slice_direction([1.0, 0.0, 0.0], (1, 2)) is None  # exactly 0 too
+    assert landscape.slice_direction(direction, (0, 2)) == pytest.approx([1.0, 0.0], abs=1e-15)
+    assert landscape.slice_direction(direction, (0, 1)) == pytest.approx([1.0, 0.0], abs=1e-15)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(-1e3, 1e3, allow_subnormal=False), min_size=3, max_size=6)
+       .filter(lambda v: np.linalg.norm(v) > 1e-3),
+       st.floats(0.0, 4.0), st.floats(1e-9, 1.0), st.integers(0, 2**32 - 1))
+def test_slice_direction_tells_rounding_from_a_real_part(values, ulps, part, seed):
+    """Reference by construction: a direction whose slice part is exactly 0 plus a few ulps
+    of noise is perpendicular; one whose part is a real share of it points along that part."""
+    d = np.array(values)
+    axes = tuple(np.random.default_rng(seed).choice(len(d), 2, replace=False))
+    rest = d.copy()
+    rest[list(axes)] = 0.0
+    if not np.any(rest):
+        return
+    scale = np.max(np.abs(rest))  # (its norm may underflow)
+    noisy = rest.copy()
+    noisy[list(axes)] = ulps * np.finfo(float).eps * scale * np.array([1.0, -1.0])
+    assert landscape.slice_direction(noisy, axes) is None
+    real = rest.copy()
+    real[list(axes)] = part * scale * np.array([0.6, 0.8])
+    assert landscape.slice_direction(real, axes) == pytest.approx([0.6, 0.8], rel=1e-12)

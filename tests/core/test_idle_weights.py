@@ -1,0 +1,210 @@
+"""Runs whose weights never leave 0, and a run frozen above 2/λ: theory's growth of the
+weights does not happen to them, and the verdict says so. Each fact is read off a plain-Python
+loop (math, not numpy) or mpmath, never off the code under test."""
+
+import itertools
+import math
+
+import mpmath
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from logreg_core import learning_rate_sweep, loss_and_gradients, train
+from logreg_core.limits import learning_rate_limits
+from logreg_core.training import weights_stay_zero
+from logreg_core.verdicts import CONVERGING, DIVERGING, SETTLING
+
+#: The review's data: x = -1, 1, -1, 1 with labels 0, 0, 1, 1.
+X4 = np.array([[-1.0], [1.0], [-1.0], [1.0]])
+Y4 = np.array([0.0, 0.0, 1.0, 1.0])
+
+
+def sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
+
+
+def hand_run(X, y, rate, steps, b0, l2):
+    """Plain descent by hand from w = 0, b = b0: the weights and the bias at every state."""
+    rows = [list(map(float, r)) for r in X]
+    labels = [float(v) for v in y]
+    w, b, states = [0.0] * len(rows[0]), float(b0), []
+    for _ in range(steps + 1):
+        states.append((list(w), b))
+        errors = [sigmoid(sum(wj * xj for wj, xj in zip(w, r, strict=True)) + b) - label
+                  for r, label in zip(rows, labels, strict=True)]
+        dw = [sum(e * r[j] for e, r in zip(errors, rows, strict=True)) / len(rows) + l2 * w[j]
+              for j in range(len(w))]
+        db = sum(errors) / len(rows)
+        w, b = [wj - rate * g for wj, g in zip(w, dw, strict=True)], b - rate * db
+    return states
+
+
+def exact_bias_losses(y, rate, steps, b0):
+    """J(0, b) along descent on b alone, in mpmath at 40 digits."""
+    mpmath.mp.dps = 40
+    n, ones = len(y), int(sum(y))
+    b, out = mpmath.mpf(b0), []
+    for _ in range(steps + 1):
+        # J(0, b) = mean softplus(b) - mean(y) b; its derivative sigma(b) - mean(y)
+        out.append(mpmath.log1p(mpmath.exp(b)) - mpmath.mpf(ones) / n * b)
+        b -= rate * (1 / (1 + mpmath.exp(-b)) - mpmath.mpf(ones) / n)
+    return out
+
+
+def never_rises(losses) -> bool:
+    """Whether no loss is above the one before, beyond mpmath's own rounding at 40 digits."""
+    return all(b <= a + mpmath.mpf(10) ** -35 for a, b in itertools.pairwise(losses))
+
+
+@pytest.mark.parametrize("b0", [1.0, 0.0, -2.5])
+def test_the_review_run_above_two_over_lambda_with_weights_at_0_is_not_diverging(b0):
+    """The review: λ = 1, η = 5, b = 1 read "Diverging: ... the weights grow geometrically
+    until the numbers overflow" beside "every weight is 0". By hand w stays exactly 0 at every
+    state, Σx = 0 and Σ_{y=1} x = 0 (so its gradient is 0 whatever b is), and in mpmath the
+    loss J(0, b) of descent on b alone never rises and falls to ln 2."""
+    assert math.fsum(X4[:, 0]) == 0 and math.fsum(X4[Y4 == 1, 0]) == 0
+    assert weights_stay_zero(X4, Y4)
+    states = hand_run(X4, Y4, 5.0, 500, b0, 1.0)
+    assert all(w == [0.0] for w, _ in states)
+    exact = exact_bias_losses(Y4, 5, 500, b0)
+    assert never_rises(exact)
+    assert abs(exact[-1] - mpmath.log(2)) < 1e-30 or b0 == 0.0
+    limits = learning_rate_limits(X4, Y4, 1.0)
+    history = train(X4, Y4, learning_rate=5.0, steps=500, b0=b0, l2=1.0, limits=limits)
+    assert not np.any(history.weights)
+    assert history.loss[-1] == pytest.approx(float(exact[-1]), rel=1e-14)
+    verdict = history.verdict
+    assert verdict.kind == CONVERGING and verdict.theory == "weights_idle"
+    assert verdict.weights_idle == "exact"
+    text = verdict.describe()
+    assert "grow geometrically" not in text and "overflow" not in text
+    assert text.startswith(
+        "Converging: above 2/λ = 2 the penalty alone would make every step overshoot the "
+        "weights by more, but every weight starts at 0 and stays there: at w = 0 the gradient "
+        "of every weight is exactly 0 whatever b is (for each feature, its sum over all "
+        "samples and its sum over the samples labelled 1 are both exactly 0), so the penalty "
+        "acts on no weight and descent moves b alone, on the loss at w = 0, whose curvature "
+        "in b is at most 1/4: at or below 2/(1/4) = 8 no step raises it")
+    if b0 == 0.0:  # the start is a best fit: nothing moves, and it says so too
+        assert "so the start is a best fit" in text
+    sweep = learning_rate_sweep(X4, Y4, [0.5, 5.0, 20.0], 500, b0=b0, l2=1.0, limits=limits)
+    assert [v.theory for v in sweep.verdicts] == ["below_guarantee", "weights_idle",
+                                                  "weights_idle"]
+    assert sweep.verdicts[1].describe() == text
+    assert sweep.verdicts[2].kind != DIVERGING  # beyond η = 8: as measured
+
+
+def test_at_two_over_lambda_and_above_the_local_limit_too():
+    """The same data at η = 2/λ (λ = 0.5, η = 4) and between 2/μ* and 2/λ (λ = 0.1, 2/μ* =
+    2/(1/4 + 0.1) = 5.71 by hand: Hessian diag(1/4 + λ, 1/4) at w = 0, b = 0, η = 7): the
+    weights stay 0, and no swing of them is foretold."""
+    for l2, rate, was in ((0.5, 4.0, "at_penalty"), (0.1, 7.0, "above_local")):
+        limits = learning_rate_limits(X4, Y4, l2)
+        if was == "above_local":
+            assert limits.local == pytest.approx(2 / (0.25 + l2), rel=1e-9)
+        assert limits.regime(rate).penalty_side == ("at" if was == "at_penalty" else None)
+        history = train(X4, Y4, learning_rate=rate, steps=300, b0=1.5, l2=l2, limits=limits)
+        assert all(w == [0.0] for w, _ in hand_run(X4, Y4, rate, 300, 1.5, l2))
+        assert history.verdict.theory == "weights_idle", (l2, rate)
+        assert history.verdict.kind == CONVERGING
+        exact = exact_bias_losses(Y4, rate, 300, 1.5)
+        assert never_rises(exact)
+
+
+def test_weights_that_compute_as_0_without_being_0_in_exact_arithmetic():
+    """x = 3, -1, -1, -1 (labels 0, 1, 0, 1): Σx = 0 but Σ_{y=1} x = -2, so at w = 0 the
+    gradient of w is (σ(b)·0 + 2)/4 = 1/2 by hand, never 0: the weights move, and the
+    verdict is theory's as before. x = 5e-324, 0, 0, 0 (labels 0, 0, 1, 1) from b = -1: the
+    gradient of w at w = 0 is σ(b)·5e-324/4, not 0 in mpmath, but in doubles the product is at
+    most the smallest double and a quarter of that rounds to 0 (by hand), so w stays 0 in
+    double precision: judged on what was measured, and said to be rounding's doing."""
+    X = np.array([[3.0], [-1.0], [-1.0], [-1.0]])
+    y = np.array([0.0, 1.0, 0.0, 1.0])
+    assert not weights_stay_zero(X, y)
+    limits = learning_rate_limits(X, y, 1.0)
+    history = train(X, y, learning_rate=5.0, steps=50, b0=1.0, l2=1.0, limits=limits)
+    assert np.any(history.weights) and history.verdict.theory != "weights_idle"
+
+    X = np.array([[5e-324], [0.0], [0.0], [0.0]])
+    y = np.array([0.0, 0.0, 1.0, 1.0])
+    assert not weights_stay_zero(X, y)
+    states = hand_run(X, y, 5.0, 100, -1.0, 1.0)
+    assert all(w == [0.0] for w, _ in states)
+    assert all(sigmoid(b) * 5e-324 / 4 == 0.0 for _, b in states)
+    mpmath.mp.dps = 30
+    assert mpmath.mpf(5e-324) / (1 + mpmath.exp(1)) / 4 != 0  # the exact gradient at b = -1
+    limits = learning_rate_limits(X, y, 1.0)
+    history = train(X, y, learning_rate=5.0, steps=100, b0=-1.0, l2=1.0, limits=limits)
+    verdict = history.verdict
+    assert not np.any(history.weights)
+    assert verdict.theory == "weights_idle" and verdict.weights_idle == "rounding"
+    assert verdict.kind == verdict.measured
+    assert ("but in this run every weight stayed exactly 0: the gradient of every weight "
+            "computed as exactly 0 at every step, though at w = 0 it is not exactly 0 for "
+            "every b (for some feature, its sum over all samples or its sum over the samples "
+            "labelled 1 is not 0), so descent moved b alone") in verdict.describe()
+    assert "grow geometrically" not in verdict.describe()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.integers(-4, 4), min_size=2, max_size=2), min_size=1, max_size=3),
+       st.sampled_from([0.25, 1.0, 3.0]), st.floats(1.01, 4.0), st.floats(-3.0, 3.0),
+       st.integers(0, 2))
+def test_symmetric_data_keep_their_weights_at_0_and_the_verdict_says_so(points, l2, factor,
+                                                                         b0, extra_ones):
+    """Every point v with label 0 and 1, and -v with both labels too (some points repeated
+    with label 1 only as pairs ±v): the sums over all samples and over label 1 are 0 by
+    construction. By hand the weights stay 0; above 2/λ the verdict never foretells their
+    growth, and at η ≤ 8 says converging where mpmath's J(0, b) never rises."""
+    rows, labels = [], []
+    for v in points:
+        for sign in (1, -1):
+            for label in (0.0, 1.0):
+                rows.append([sign * float(c) for c in v])
+                labels.append(label)
+    for _ in range(extra_ones):  # unbalanced labels: a pair ±v labelled 1
+        rows += [[float(c) for c in points[0]], [-float(c) for c in points[0]]]
+        labels += [1.0, 1.0]
+    X, y = np.array(rows), np.array(labels)
+    rate = factor * 2 / l2
+    assert weights_stay_zero(X, y)
+    steps = 200
+    if not all(not any(w) for w, _ in hand_run(X, y, rate, steps, b0, l2)):
+        return  # (rounding moved them in the hand loop's order: nothing to check here)
+    limits = learning_rate_limits(X, y, l2)
+    history = train(X, y, learning_rate=rate, steps=steps, b0=b0, l2=l2, limits=limits)
+    if np.any(history.weights):
+        return
+    verdict = history.verdict
+    assert verdict.theory == "weights_idle" and verdict.weights_idle == "exact"
+    assert "grow geometrically" not in verdict.describe()
+    assert verdict.kind != DIVERGING
+    if rate <= 8:
+        exact = exact_bias_losses(y, rate, steps, b0)
+        assert never_rises(exact)
+        assert verdict.kind == CONVERGING
+
+
+def test_a_run_frozen_above_two_over_lambda_away_from_0_is_not_said_to_grow():
+    """x = 1, -1 (labels 1, 0) from w = 1, b = 0, with λ the double the data's pull on w
+    computes to there: the gradient computes as exactly 0 (by hand below), so nothing
+    moves, at η = 10 above 2/λ = 7.44. Theory's growth is put in exact arithmetic."""
+    X, y = np.array([[1.0], [-1.0]]), np.array([1.0, 0.0])
+    l2 = -loss_and_gradients(X, y, np.array([1.0]), 0.0, 0.0).dw[0]
+    assert l2 == pytest.approx(sigmoid(-1.0), rel=1e-15)  # σ(-1): the pull of both samples
+    grad = loss_and_gradients(X, y, np.array([1.0]), 0.0, l2)
+    assert grad.dw[0] == 0 and grad.db == 0
+    limits = learning_rate_limits(X, y, l2)
+    assert 2 / l2 < 10
+    history = train(X, y, learning_rate=10.0, steps=50, w0=[1.0], b0=0.0, l2=l2, limits=limits)
+    assert np.all(history.weights == 1.0) and np.all(history.bias == 0.0)
+    verdict = history.verdict
+    assert verdict.kind == SETTLING and verdict.theory == "above_penalty_stopped"
+    assert ("above 2/λ = 7.437 the penalty alone makes every step overshoot the weights by "
+            "more, so no state is stable: in exact arithmetic the slightest move of the "
+            "weights away from this one grows into swings; in double precision, though, its "
+            "parameters never moved from the start") in verdict.describe()
+    sweep = learning_rate_sweep(X, y, [10.0], 50, w0=[1.0], b0=0.0, l2=l2, limits=limits)
+    assert sweep.verdicts[0].describe() == verdict.describe()
