@@ -12,7 +12,7 @@ import logreg_core as lc
 from logreg_core import examples
 from logreg_core.checks import change_digits, lost_derivatives
 
-from . import compute, controls, explain, player, predict, state, tables
+from . import compute, controls, explain, player, predict, sources, state, tables
 from .context import ViewContext
 from .display import full_height, show_frame, show_table, text_width
 from .text import (
@@ -262,9 +262,21 @@ def worked_column(ctx: ViewContext) -> None:
                    "at its own state.")
     else:
         worked_table(report)
+    changed = sources.changed(ctx.source.key)
+    if changed:  # its figures are the 5 points' as loaded, not the data the page now runs
+        st.caption("These are the 5 points as loaded: you changed the data, and loading the "
+                   "step puts it back.")
     st.button("Load this step", key="load_worked", icon=":material/school:",
-              on_click=state.load_settings, args=(explain.worked_settings(),),
-              help="The 5 points, w = 2.197, b = −6.593, η = 0.1, one step.")
+              on_click=load_worked_step, args=(ctx.source.key,),
+              help=f"The 5 points{' as loaded' if changed else ''}, w = {examples.WORKED_W}, "
+                   f"b = {examples.WORKED_B}, η = {examples.WORKED_RATE}, one step.")
+
+
+def load_worked_step(source_key: str) -> None:
+    """Callback: the worked example's step, on its own 5 points (a walk: with the data
+    edited, the page ran the step on them beside the textbook's figures for the 5 points)."""
+    sources.forget_changes(source_key)
+    state.load_settings(explain.worked_settings())
 
 
 def worked_table(report: examples.WorkedStep) -> None:
@@ -275,8 +287,7 @@ def worked_table(report: examples.WorkedStep) -> None:
         if quantity in wanted:  # to the textbook's four decimal places, so digits line up
             shown = fmt_printed(printed)
             lines.append(f"| {wanted[quantity]} | {shown} | {exact:.4f} |")
-    # keyed for app.py's style: the side column is 204 px wide at 1,400 px, and the table's
-    # default padding drew it 249 px wide, over the page's margin (a walk)
+    # keyed for the page's style (assets/page.css), which fits it to its narrow column
     st.container(key="worked_step").markdown("\n".join(lines))
     off = [f.quantity for f in examples.worked_figures(report) if f.how != "rounded"]
     st.caption(f"{len(off)} of its printed figures are not the exact values rounded "

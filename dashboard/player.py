@@ -335,13 +335,13 @@ def editing_controls(ctx: ViewContext, where=None) -> None:
 def changes_and_way_back(source_key: str, where=None) -> None:
     """What the clicks and typed samples changed, and "Put the data back": beside the
     controls, and also where the run could not be drawn (never a dead end)."""
-    ops = st.session_state.get(sources.clicks_key(source_key)) or []
+    added, removed = sources.click_counts(source_key)
     edited = bool(sources.edit_layers(source_key))
-    if ops or edited:
+    if added or removed or edited:
         where = where or st
-        added = sum(op[0] == "add" for op in ops)
-        what = (f": {added} added, {len(ops) - added} removed" if ops else "") + (
-            (", and in the Data view's table" if ops else " in the Data view's table")
+        clicked = bool(added or removed)
+        what = (f": {added} added, {removed} removed" if clicked else "") + (
+            (", and in the Data view's table" if clicked else " in the Data view's table")
             if edited else "")
         where.caption(f"You changed the data{what}. Links do not carry these changes.")
         where.button("Put the data back", key="clicks_reset", on_click=sources.forget_changes,

@@ -16,7 +16,7 @@ from logreg_core.maths import MAX_ABS_FEATURE
 
 from . import compute, tables
 from .compute import Data, Source
-from .text import md_escape
+from .text import join_and, md_escape
 
 EDIT_MAX_ROWS = 1000  # the table editor is offered up to this many rows
 
@@ -112,23 +112,63 @@ def edited_frame(source: Source, layers: list[dict]):
 def with_edits(source: Source) -> Source:
     """The source after the table editor's edits (or as it was, with a notice, if they cannot
     be used yet)."""
+    edited = _edited(source)
+    if isinstance(edited, str):
+        st.error(f"Your edits of the table cannot be used yet: {edited} Until then the page "
+                 "shows the data as it was.")
+        return source
+    return edited
+
+
+def edits_refused(source: Source) -> str | None:
+    """Why the table editor's edits of a source cannot be used yet (Markdown), or None."""
+    edited = _edited(source)
+    return edited if isinstance(edited, str) else None
+
+
+def _edited(source: Source) -> Source | str:
+    """The source after the table editor's edits, or why they cannot be used (Markdown): an
+    empty cell is named by its row and column, which the editor shows ("X holds missing
+    values in 1 row(s)" named neither, a walk)."""
     layers = edit_layers(source.key)
     if not layers:
         return source
+    X, y = tables.edited_arrays(edited_frame(source, layers))
+    if cells := _cells_without_a_number(X, source.names):
+        return cells
     try:
-        X, y = lc.check_data(*tables.edited_arrays(edited_frame(source, layers)))
+        X, y = lc.check_data(X, y)
     except lc.LogRegInputError as error:
-        st.error(f"Your edits of the table cannot be used yet: {md_escape(error, 500)} Until "
-                 "then the page shows the data as it was.")
-        return source
+        return md_escape(error, 500)
     digest = hashlib.sha1(json.dumps(layers, sort_keys=True, default=str).encode()).hexdigest()
     return Source(key=f"{source.key}|edits:{digest[:16]}", X=X, y=y, names=source.names,
                   title=source.title + " (edited)", note=source.note, preview=source.preview)
 
 
+def _cells_without_a_number(X: np.ndarray, names) -> str | None:
+    """The table's cells that hold no finite number, by row (from 1) and column, in words."""
+    bad = np.argwhere(~np.isfinite(X))
+    if not len(bad):
+        return None
+    cells = [f"row {i + 1}, {md_escape(names[j], 40)}" for i, j in bad[:3]]
+    more = f" (and {len(bad) - 3:,} more)" if len(bad) > 3 else ""
+    empty = np.isnan(X[tuple(bad.T)])
+    what = ("no number" if empty.all() else "a number too large for a double"
+            if not empty.any() else "no number, or one too large for a double")
+    return (f"{'a cell has' if len(bad) == 1 else 'cells have'} {what} ({join_and(cells)}"
+            f"{more}): type one, or delete the row.")
+
+
 def clicks_key(source_key: str) -> str:
     """Session-state key of the samples added and removed on the plane for a source."""
     return _state_key("clicks_", source_key)
+
+
+def click_counts(source_key: str) -> tuple[int, int]:
+    """How many samples were added and removed on the plane (or by typing) for a source."""
+    ops = st.session_state.get(clicks_key(source_key)) or []
+    added = sum(op[0] == "add" for op in ops)
+    return added, len(ops) - added
 
 
 def changed(source_key: str) -> bool:

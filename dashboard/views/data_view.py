@@ -14,10 +14,12 @@ from ..text import plural
 
 def render(ctx: ViewContext) -> None:
     source = ctx.source  # as loaded, before the editor's edits
+    refused = sources.edits_refused(source)
     if sources.changed(source.key):  # the note describes the data as loaded, not as it is
-        st.caption(f"You changed this data: it has {plural(len(ctx.data.y), 'sample')} now. "
-                   "The description below is of the data as loaded; the line under it is of "
-                   "the data as it is now.")
+        unused = " (the table's edits are not used yet)" if refused else ""
+        st.caption(f"You changed this data{unused}: it has "
+                   f"{plural(len(ctx.data.y), 'sample')} now. The description below is of the "
+                   "data as loaded; the line under it is of the data as it is now.")
     # the note's own title as a small heading, not a second page title (its "# ...")
     st.markdown(re.sub(r"^(#+) ", r"###\1 ", source.note, flags=re.MULTILINE))
     st.caption(explain.best_fit_text(ctx))
@@ -44,9 +46,19 @@ def render(ctx: ViewContext) -> None:
     st.data_editor(sources.edited_frame(source, sources.kept_edits(source.key)["layers"]),
                    key=key, num_rows="dynamic", width="stretch", column_config=config,
                    on_change=sources.keep_live_edits, args=(source.key, key))
-    if sources.edit_layers(source.key):
-        st.caption(f"Edited: {plural(len(ctx.data.y), 'row')} now. Edits are kept while you "
-                   "stay on this data set; they are not part of shared links.")
+    added, removed = sources.click_counts(source.key)
+    if added or removed:  # the editor holds the data before them (a walk: "it has 2 samples
+        # now" above a table of 1 row)
+        st.caption(f"The table does not hold the {plural(added, 'sample')} added and "
+                   f"{removed:,} removed beside the picture; the page uses both.")
+    if refused:  # here, beside the cells it names, as well as at the top of the page
+        st.warning(f"Your edits cannot be used yet: {refused} Until then the page shows the "
+                   "data as it was.", icon=":material/block:")
+    if layers := sources.edit_layers(source.key):
+        rows = len(sources.edited_frame(source, layers))
+        st.caption(f"Edited: {plural(rows, 'row')} in the table now. Edits are kept for this "
+                   "data set, also when you open another and come back, until you put the "
+                   "data back; they are not part of shared links.")
         st.button("Put the data back", key="edits_reset", on_click=sources.forget_changes,
                   args=(source.key,), icon=":material/undo:",
                   help="The data as loaded: the table's edits and the samples added or "

@@ -9,7 +9,7 @@ import streamlit as st
 import logreg_core as lc
 from logreg_core import examples
 
-from .. import compute, tables
+from .. import compute, sources, tables
 from ..context import ViewContext
 from ..display import full_height, show_frame
 from ..text import fmt, fmt_apart, fmt_printed
@@ -69,6 +69,9 @@ def render(ctx: ViewContext) -> None:
             mine = lc.loss_and_gradients(report.X, report.y, w0, b0, ctx.settings.l2)
             st.markdown(f"**Your start**: w = {f(w0[0])}, b = {f(b0)}, "
                         f"η = {fmt(ctx.settings.learning_rate, 6)}")
+            if sources.changed(ctx.source.key):  # the table is the textbook's data's
+                st.caption("On the 5 points as loaded, to compare with the textbook's table: "
+                           "you changed the data, and the first screen runs on your data.")
             show_frame(tables.breakdown_table(report.X, report.y, mine, names),
                                 digits, key="worked_yours")
             w_new, b_new, _ = lc.step(report.X, report.y, w0, b0, ctx.settings.learning_rate,

@@ -1,0 +1,88 @@
+"""Changed data (the Data view's table, samples added beside the picture) as every part of
+the page describes it: found by a walk in Chromium."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import logreg_core as lc
+from dashboard import sources, tables
+from tests.app.helpers import metric, page_text, plain
+from tests.app.test_typed_sample import _add
+
+FIVE = "builtin:five_points"
+
+
+def _edited(new_app, layer: dict, source: str = FIVE, **query):
+    at = new_app(**query)
+    at.session_state[sources.edits_key(source)] = {"layers": [layer], "live": None}
+    return at.run()
+
+
+def test_load_this_step_puts_the_five_points_back(new_app):
+    """With x₁ edited to 9, "Load this step" ran the textbook's w, b and η on the edited data
+    (∂J/∂w = 2.047) beside the worked panel's figures for the 5 points (0.2497)."""
+    moved = {"edited_rows": {"0": {tables.editor_columns(1)[0]: 9.0}}, "added_rows": [],
+             "deleted_rows": []}
+    at = _edited(new_app, moved)
+    assert "These are the 5 points as loaded: you changed the data" in plain(page_text(at))
+    assert "as loaded" in at.button(key="load_worked").help
+    at.button(key="load_worked").click().run()
+    assert not at.exception
+    assert metric(at, "Loss at step 0") == "0.1855"  # the textbook's, by hand: 0.18549
+    assert "You changed" not in plain(page_text(at))
+
+
+def test_the_worked_views_own_start_says_which_data_it_is_on(new_app):
+    flip = {"edited_rows": {"3": {tables.EDITOR_LABEL: False}}, "added_rows": [],
+            "deleted_rows": []}
+    text = plain(page_text(_edited(new_app, flip, tab="worked")))
+    assert "On the 5 points as loaded, to compare with the textbook's table: you changed the " \
+           "data, and the first screen runs on your data." in text
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ({}, "a cell has no number (row 6, x)"),
+    ({"__feature_0__": 1e400}, "a cell has a number too large for a double (row 6, x)"),
+])
+def test_an_empty_cell_is_named_beside_the_table_and_the_page_says_what_it_shows(
+        new_app, typed, said):
+    """A row added with no x: the message at the top said "X holds missing or infinite
+    values in 1 row(s)", far from the table, naming neither; the Data view said "Edited: 5
+    rows now" over a table of 6 and described the data as edited."""
+    added = {"edited_rows": {}, "deleted_rows": [],
+             "added_rows": [{**typed, tables.EDITOR_LABEL: True}]}
+    at = _edited(new_app, added, tab="data")
+    assert not at.exception
+    message = (f"{said}: type one, or delete the row. Until then the page shows the data as "
+               "it was.")
+    assert [plain(e.value) for e in at.error] == [
+        f"Your edits of the table cannot be used yet: {message}"]
+    assert [plain(w.value) for w in at.warning] == [f"Your edits cannot be used yet: {message}"]
+    text = plain(page_text(at))
+    assert "You changed this data (the table's edits are not used yet): it has 5 samples" in text
+    assert "Edited: 6 rows in the table now." in text
+    assert metric(at, "Loss at step 200") == metric(new_app().run(), "Loss at step 200")
+
+
+def test_cells_without_a_number_are_named_up_to_three(new_app):
+    rows = [{tables.EDITOR_LABEL: False} for _ in range(5)]
+    at = _edited(new_app, {"edited_rows": {}, "deleted_rows": [], "added_rows": rows},
+                 tab="data")
+    (warning,) = [plain(w.value) for w in at.warning]
+    assert "cells have no number (row 6, x, row 7, x and row 8, x (and 2 more))" in warning
+
+
+def test_the_data_view_says_its_table_lacks_the_samples_added_beside_the_picture(new_app):
+    """The student's Data view said "it has 2 samples now" above a table of 1 row."""
+    at = new_app(data="iris_petals", tab="data").run()
+    _add(at, 2.0, 3.0, 1)
+    text = plain(page_text(at))
+    n = lc.load_dataset("iris_petals").n_samples
+    assert f"You changed this data: it has {n + 1} samples now." in text
+    assert "The table does not hold the 1 sample added and 0 removed beside the picture; " \
+           "the page uses both." in text
+    (editor,) = [d for d in at.dataframe if d.key and d.key.startswith("editor_")]
+    assert len(editor.value) == n
+    assert np.isfinite(float(metric(at, "Loss at step")))
