@@ -33,34 +33,17 @@ from dashboard.tabs import GROUP_OF, GROUPS
 from dashboard.views import BY_SLUG, share
 
 # The page's icon is a file of ours: a Material icon name would be fetched from the network.
+ASSETS = Path(__file__).resolve().parent / "dashboard" / "assets"
 st.set_page_config(page_title="Descent Lab", layout="wide",
-                   page_icon=str(Path(__file__).resolve().parent / "dashboard" / "assets" /
-                                 "icon.png"))
+                   page_icon=str(ASSETS / "icon.png"))
 # Altair checks every chart part against the Vega-Lite schema as it is built, which costs more
 # than the rest of a rerun; the tests validate each chart builder's output instead.
 alt.utils.schemapi.disable_debug_mode()
 blas.limit_threads(1)  # why: see dashboard/blas.py
 memory.limit_arenas(2)  # why: see dashboard/memory.py
 memory.start_trimming()
-# KaTeX's display formulas overflow their box by 2 px (an internal strut), which makes each
-# one a scroll region a keyboard cannot reach (axe-core: scrollable-region-focusable); the
-# padding holds that overflow. A static table (st.table) writes each cell as Markdown that
-# wraps where it can: a number broke after its exponent's minus ("7.125e-" over "218") and
-# a header at its spaces ("p -" over "y"); its cells stay on one line instead, with less
-# padding so that the 5 points' table fits its column at 1400 px in more states
-# (display.text_width; where it does not, the first screen shows a grid).
-# A constant: no user text goes into this HTML.
-# (Streamlit's own rules name two classes: "!important" outranks them without naming its
-# generated class names.)
-st.html("<style>.katex-display { padding-right: 4px; }"
-        '[data-testid="stTableStyledTable"] :is(th, td) '
-        "{ padding-left: 4px !important; padding-right: 4px !important; }"
-        '[data-testid="stTableStyledTable"] [data-testid="stMarkdownContainer"], '
-        '[data-testid="stTableStyledTable"] [data-testid="stMarkdownContainer"] * '
-        "{ white-space: nowrap !important; }"
-        ".st-key-worked_step { overflow-x: auto; }"
-        ".st-key-worked_step table { font-size: 0.875rem; }"
-        ".st-key-worked_step :is(th, td) { padding: 4px 6px; }</style>")
+# The page's own styles (a constant file: no user text goes into it).
+st.html(f"<style>{(ASSETS / 'page.css').read_text(encoding='utf-8')}</style>")
 
 TITLE = "How logistic regression learns"
 INTRO = ("Each step scores every sample, turns the scores into probabilities and moves the "

@@ -113,6 +113,19 @@ def test_first_screen_shows_its_blocks_without_scrolling(page, app_url, dataset)
     assert_clean(page)
 
 
+@pytest.mark.parametrize("width", [1180, 1280, 1366])
+def test_the_worked_step_fits_its_column_on_a_laptop(new_page, app_url, width):
+    """At 1,280 px with the sidebar open the worked table's column is 175 px, and its last
+    column was cut: "0.249" for 0.2497 (a walk). In a column this narrow it is smaller."""
+    page = new_page(viewport={"width": width, "height": 1000})
+    open_app(page, app_url)
+    column = page.locator(".st-key-worked_step")
+    expect(column.locator("table")).to_have_count(1)
+    inner, scroll = column.evaluate("c => [c.clientWidth, c.scrollWidth]")
+    assert scroll <= inner, (width, inner, scroll)
+    assert "0.2497" in column.inner_text()
+
+
 #: Each cell of a table as its text and the number of lines it is drawn on.
 CELL_LINES_JS = """t => [...t.querySelectorAll('th, td')].map(cell => {
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
