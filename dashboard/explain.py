@@ -54,10 +54,14 @@ def limits_text(limits: LearningRateLimits, learning_rate: float, digits: int) -
     what = ("the sharpest the loss ever bends, its largest curvature anywhere" if not limits.l2
             else "a bound on how sharply the loss can bend: the data's largest curvature "
                  "plus λ")
-    text = (f"Guaranteed rate 2/L = {f(limits.guaranteed)} (L: {what}): at or below it every "
-            f"step lowers the loss, from any start (your learning rate η = "
+    # "every step lowers the loss" is false where the gradient is 0 (a start at a best fit
+    # stays there): said as the verdict says it (an upload walk: the same popover read that
+    # the parameters never moved and the loss stayed at 0.6931)
+    text = (f"Guaranteed rate 2/L = {f(limits.guaranteed)} (L: {what}): at or below it no "
+            "step raises the loss, from any start, and each step lowers it while the "
+            "gradient is not 0 (it is 0 only at a best fit). Your learning rate η = "
             f"{fmt(learning_rate, 6)} is "
-            f"{times(learning_rate / limits.guaranteed, digits)} × 2/L). ")
+            f"{times(learning_rate / limits.guaranteed, digits)} × 2/L. ")
     if limits.local is not None:
         text += (f"Local limit at the best fit 2/μ* = {f(limits.local)} (μ*: the loss's "
                  f"largest curvature at the best fit): above it descent cannot settle at the "

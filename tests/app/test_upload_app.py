@@ -451,3 +451,26 @@ def test_the_slice_of_three_features_holds_the_other_one_at_its_mean(upload_app)
     (said,) = [plain(c.value) for c in at.caption if "picture's slice" in c.value]
     assert re.search(r"In the picture's slice \(the other feature at its mean\), \d+ (is|are) "
                      r"on their label's side of its line\.", said), said
+
+
+def test_the_limits_do_not_say_every_step_lowers_the_loss_where_the_gradient_is_0(upload_app):
+    """An upload review: on x = 1, 1, 1, 1 with labels 0, 1, 0, 1 "What was measured" said
+    "at or below it every step lowers the loss, from any start" beside its own words that the
+    parameters never moved and the loss stays at 0.6931. By hand: at w = b = 0 every p is
+    1/2, so ∂J/∂w = ∂J/∂b = mean(1/2 - y) = 0 exactly, and a step at any rate leaves w, b and
+    J = ln 2 as they are: a step lowers the loss only while the gradient is not 0."""
+    y = np.array([0.0, 1.0, 0.0, 1.0])
+    error = 0.5 - y
+    assert np.mean(error) == 0 and np.mean(error * 1.0) == 0  # exactly: a step stays put
+    at = open_popover(upload_app("flat.csv", b"x,y\n1,0\n1,1\n1,0\n1,1\n"), "measured_open")
+    A = np.ones((4, 2))  # [x 1]: L = μmax / 4n, μmax the largest eigenvalue of AᵀA (8)
+    assert 2 / (np.linalg.eigvalsh(A.T @ A).max() / 16) == pytest.approx(4.0)
+    assert at.session_state.learning_rate == 2.0  # at or below 2/L = 4
+    said = [c for c in shown(at, "caption") if c.startswith("Guaranteed rate 2/L = 4 ")]
+    assert said, shown(at, "caption")
+    for text in said:
+        assert "every step lowers the loss" not in text
+        assert ("at or below it no step raises the loss, from any start, and each step lowers "
+                "it while the gradient is not 0 (it is 0 only at a best fit)") in text
+        assert "Your learning rate η = 2 is 0.5 × 2/L." in text
+    assert "the loss stays at 0.6931" in plain(page_text(at))
