@@ -26,7 +26,8 @@ import streamlit as st
 
 import logreg_core as lc
 from logreg_core import examples
-from logreg_core.checks import derivative_signs, underflowed_gradient
+from logreg_core.checks import derivative_signs, logit_rounding, underflowed_gradient
+from logreg_core.maths import label_signs
 
 from . import charts, compute, controls, explain, fields, player, rate_charts, state, tables
 from .context import ViewContext
@@ -122,11 +123,28 @@ def _tied(values: np.ndarray, best: float) -> np.ndarray:
     return np.flatnonzero(np.abs(values - best) <= 1e-12 * max(1.0, abs(best)))
 
 
-def _ties_text(ctx: ViewContext, indices) -> str:
+def _ties_text(ctx: ViewContext, indices, to_rounding: bool = False) -> str:
+    """The samples named, "(a tie)" after several, "(a tie, to rounding)" where their values
+    are not the same double but within the rounding of computing them."""
     names = [f"sample {i + 1}" for i in indices]
     if len(names) == 1:
         return names[0]
-    return join_and(names) + " (a tie)"
+    return join_and(names) + (" (a tie, to rounding)" if to_rounding else " (a tie)")
+
+
+def _largest_loss(ctx: ViewContext) -> np.ndarray:
+    """The samples with the largest loss: the largest wrong-side logit u = (1 − 2y)·z, since
+    each loss is log(1 + e^u), which grows with u; several where their u are equal to the
+    rounding of computing z (`logreg_core.checks.logit_rounding`), each a right answer.
+
+    Decided on u, not on the losses: a tolerance on the losses (1e-12 of the largest, and at
+    least 1e-12) made every loss below 1e-12 a tie (a review: at w = 100, b = -340 all five,
+    5.9e-105 to 4.2e-18, "a tie"), and losses below 5e-324 all round to 0.
+    """
+    u = label_signs(ctx.data.y) * ctx.grad_pass.z
+    bound = logit_rounding(ctx.data.X, ctx.w, ctx.b)
+    top = int(np.argmax(u))
+    return np.flatnonzero(u >= u[top] - (bound + bound[top]))
 
 
 def _sign_word(value: float) -> str:
@@ -349,7 +367,7 @@ def _forward_why(ctx: ViewContext) -> str:
 
 def _loss_why(ctx: ViewContext) -> str:
     losses = ctx.grad_pass.sample_loss
-    worst = _tied(losses, float(losses.max()))
+    worst = _largest_loss(ctx)
     i = worst[0]
     label = int(ctx.data.y[i])
     # the label's probability is e^-loss: below the smallest double it would print as 0,
@@ -365,7 +383,9 @@ def _loss_why(ctx: ViewContext) -> str:
         given = ("Their labels are 0 and 1, and the model gives each sample's own label "
                  f"probability {said}")
     each = "" if len(worst) == 1 else " each"
-    return (f"{_ties_text(ctx, worst).capitalize()}: loss {fmt_loss(losses[i], ctx.digits)}{each}. "
+    z = ctx.grad_pass.z[worst] * label_signs(ctx.data.y[worst])
+    who = _ties_text(ctx, worst, to_rounding=len(set(z.tolist())) > 1).capitalize()
+    return (f"{who}: loss {fmt_loss(losses[i], ctx.digits)}{each}. "
             f"{given}: the less probable the truth, the larger −log of it.")
 
 
@@ -488,8 +508,7 @@ PARTS: tuple[Part, ...] = (
         lambda c: (_table(c, [_x_name(c), "y", "p", "loss"]),
                    st.markdown(f"J = **{fmt_loss(c.grad_pass.loss, c.digits)}**")),
         Question(lambda c: "Which sample has the largest loss?", _samples,
-                 lambda c: tuple(_samples(c)[i] for i in _tied(
-                     c.grad_pass.sample_loss, float(c.grad_pass.sample_loss.max()))),
+                 lambda c: tuple(_samples(c)[i] for i in _largest_loss(c)),
                  _loss_why),
         controls=SIDEBAR,
     ),
