@@ -41,7 +41,7 @@ def cache_bounds() -> dict[str, int]:
     bounds = {}
     for name in ("run", "sweep", "optimizer_runs", "loss_surface", "limits", "exact_fit",
                  "check_gradient", "buggy_loop", "standardizer", "margin_direction",
-                 "first_rising_rate"):
+                 "first_rising_rate", "end_ranges"):
         function = getattr(compute, name)
         bounds[name] = function._info.max_entries
     return bounds
@@ -111,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows.append(("loss_surface", bounds["loss_surface"], landscape_mb))
     small = 31 * 31 * 8 / 2**20  # a Hessian-sized result: limits, fits, checks, directions
     for name in ("limits", "exact_fit", "check_gradient", "margin_direction",
-                 "first_rising_rate", "standardizer", "buggy_loop"):
+                 "first_rising_rate", "end_ranges", "standardizer", "buggy_loop"):
         rows.append((name, bounds[name], small if name != "buggy_loop" else 0.05))
 
     print("\nevery cache at its bound (entries x the largest entry measured above):")

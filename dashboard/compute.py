@@ -136,6 +136,20 @@ def sweep(data: Data, rates: tuple, steps: int, w0: tuple, b0: float, l2: float)
                                   limits=limits(data, l2))
 
 
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=HASH)
+def end_ranges(data: Data, rates: tuple, steps: int, w0: tuple, b0: float,
+               l2: float) -> tuple[np.ndarray, np.ndarray]:
+    """Where `sweep`'s (same arguments) final losses would lie but for rounding
+    (`logreg_core.training.end_ranges`: the runs replayed to about twice double precision).
+    Read-only arrays."""
+    from logreg_core.training import end_ranges as measure
+
+    low, high = measure(data.X, data.y, sweep(data, rates, steps, w0, b0, l2), steps, w0,
+                        b0, l2)
+    low.flags.writeable = high.flags.writeable = False
+    return low, high
+
+
 #: Newton's method's iterations at most: each solves a linear system as large as the
 #: parameters, and a handful reach a best fit to rounding.
 NEWTON_ITERATIONS = 25

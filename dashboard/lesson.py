@@ -2,8 +2,9 @@
 
 Each part loads a whole configuration (so it is also a link: ``?lesson=3``), shows two or
 three sentences and one focused view, and asks a question. Everything in it is computed from
-the state it shows: its sentences, its options and the right answer (several when they tie),
-so a learner who moves a control gets a true page and, for a new state, a new question.
+the state it shows: its sentences, its options and the right answer (several when they tie,
+or when double precision cannot tell them apart: parts 2 and 7), so a learner who moves a
+control gets a true page and, for a new state, a new question.
 Until the learner answers, nothing on the screen gives the answer away: what would (a column,
 a chart, a figure) appears with the reveal.
 
@@ -26,11 +27,14 @@ import streamlit as st
 
 import logreg_core as lc
 from logreg_core import examples
-from logreg_core.checks import derivative_signs, underflowed_gradient
+from logreg_core.checks import derivative_signs, logit_rounding, underflowed_gradient
+from logreg_core.maths import label_signs
 
-from . import charts, compute, controls, explain, fields, player, rate_charts, state, tables
+from . import charts, controls, explain, fields, lesson_rates, player, state, tables
 from .context import ViewContext
 from .display import show_chart, show_table, underflowed_as_text
+from .lesson_rates import ALL_OVERFLOW as ALL_OVERFLOW  # the rate questions' last option
+from .lesson_rates import RATES_TRIO, SEPARABLE_TRIO
 from .text import (
     fmt,
     fmt_apart,
@@ -117,16 +121,28 @@ def _samples(ctx: ViewContext) -> tuple[str, ...]:
     return tuple(f"sample {i + 1} (x = {fmt(v, 3)})" for i, v in enumerate(_x(ctx)))
 
 
-def _tied(values: np.ndarray, best: float) -> np.ndarray:
-    """Indices whose value equals ``best`` to rounding (they tie: each is a right answer)."""
-    return np.flatnonzero(np.abs(values - best) <= 1e-12 * max(1.0, abs(best)))
-
-
-def _ties_text(ctx: ViewContext, indices) -> str:
+def _ties_text(ctx: ViewContext, indices, to_rounding: bool = False) -> str:
+    """The samples named, "(a tie)" after several, "(a tie, to rounding)" where their values
+    are not the same double but within the rounding of computing them."""
     names = [f"sample {i + 1}" for i in indices]
     if len(names) == 1:
         return names[0]
-    return join_and(names) + " (a tie)"
+    return join_and(names) + (" (a tie, to rounding)" if to_rounding else " (a tie)")
+
+
+def _largest_loss(ctx: ViewContext) -> np.ndarray:
+    """The samples with the largest loss: the largest wrong-side logit u = (1 − 2y)·z, since
+    each loss is log(1 + e^u), which grows with u; several where their u are equal to the
+    rounding of computing z (`logreg_core.checks.logit_rounding`), each a right answer.
+
+    Decided on u, not on the losses: a tolerance on the losses (1e-12 of the largest, and at
+    least 1e-12) made every loss below 1e-12 a tie (a review: at w = 100, b = -340 all five,
+    5.9e-105 to 4.2e-18, "a tie"), and losses below 5e-324 all round to 0.
+    """
+    u = label_signs(ctx.data.y) * ctx.grad_pass.z
+    bound = logit_rounding(ctx.data.X, ctx.w, ctx.b)
+    top = int(np.argmax(u))
+    return np.flatnonzero(u >= u[top] - (bound + bound[top]))
 
 
 def _sign_word(value: float) -> str:
@@ -172,81 +188,6 @@ def _boundary_answers(ctx: ViewContext) -> tuple[str, ...]:
         return (options[-2],)
     return tuple(options[k + 1] for k, (a, b) in enumerate(itertools.pairwise(xs))
                  if a <= at <= b)
-
-
-def _rates_sweep(ctx: ViewContext, rates) -> tuple[lc.Sweep, int]:
-    s, data = ctx.settings, ctx.data
-    steps = min(s.steps, compute.steps_allowed(data.n_samples, data.n_features, len(rates),
-                                               batched=True))
-    return compute.sweep(data, tuple(rates), steps, s.w0, s.b0, s.l2), steps
-
-
-def _rate_option(rate: float) -> str:
-    return f"η = {link_number(rate)}"
-
-
-#: The rates parts 6 and 7 compare (on the students, then on the separable 5 points).
-RATES_TRIO = (0.01, 0.5, 2.29)
-SEPARABLE_TRIO = (0.1, 1.0, 10.0)
-_COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
-assert len(RATES_TRIO) == len(SEPARABLE_TRIO) in _COUNT_WORDS
-RATES_SHOWN = _COUNT_WORDS[len(RATES_TRIO)]
-
-#: The last option of the rate questions, always offered: with L2 or a far start every rate
-#: of the trio can overflow, and then no rate ends lowest.
-ALL_OVERFLOW = f"none: all {RATES_SHOWN} overflow"
-
-
-def _rate_options(rates) -> tuple[str, ...]:
-    return (*(_rate_option(r) for r in rates), ALL_OVERFLOW)
-
-
-def _lowest(ctx: ViewContext, rates) -> tuple[str, ...]:
-    sweep, _ = _rates_sweep(ctx, rates)
-    if np.all(sweep.stopped_at >= 0):
-        return (ALL_OVERFLOW,)
-    ends = np.where(sweep.stopped_at >= 0, np.inf, sweep.final_loss)  # an overflow is no end
-    return tuple(_rate_option(rates[k]) for k in _tied(ends, float(ends.min())))
-
-
-def _where(rate: float, limits) -> str:
-    """Where a rate sits among this data's limits, in words."""
-    if side := limits.regime(rate).penalty_side:  # as the verdict takes it
-        return f"{side} 2/λ = {fmt(2 / limits.l2, 4)}"
-    if rate <= limits.guaranteed:
-        return f"at or below 2/L = {fmt(limits.guaranteed, 4)}"
-    if limits.floor_local is not None:  # no best fit, a floor above 0 (`LearningRateLimits`)
-        return (f"above the floor's local limit 2/μ₀* = {fmt(limits.floor_local, 4)}"
-                if rate > limits.floor_local else "between 2/L and the floor's local limit 2/μ₀*")
-    if limits.local is None:
-        return ("above 2/L, with no best fit to overshoot" if limits.floor == 0 else
-                "above 2/L, with no best fit" if limits.no_optimum else
-                "above 2/L, where the best fit could not be computed")
-    if rate > limits.local:
-        return f"above the local limit 2/μ* = {fmt(limits.local, 4)}"
-    return "between 2/L and the local limit 2/μ*"
-
-
-def _rates_why(ctx: ViewContext, rates) -> str:
-    sweep, steps = _rates_sweep(ctx, rates)
-    parts = []
-    for rate, verdict, end, stop in zip(rates, sweep.verdicts, sweep.final_loss,
-                                        sweep.stopped_at, strict=True):
-        digits = max(1, min(ctx.digits, verdict.digits))
-        ends = (f"overflows at step {int(stop):,}" if stop >= 0 else
-                f"ends at {fmt(end, digits)}")
-        kind = verdict.kind_words.replace(" (", ", ").replace(")", "")  # no nested brackets
-        parts.append(f"η = {link_number(rate)} {ends} ({kind}; {_where(rate, ctx.limits)})")
-    return f"After {plural(steps, 'step')} from the same start: " + "; ".join(parts) + "."
-
-
-def _limits_sentence(ctx: ViewContext) -> str:
-    limits, f = ctx.limits, lambda v: fmt(v, ctx.digits)
-    if limits.local is not None:
-        return (f"There is a best fit (loss {f(limits.optimum_loss)}). At or below 2/L = "
-                f"{f(limits.guaranteed)} no step raises the loss; above the local limit "
-                f"2/μ* = {f(limits.local)} descent cannot settle at the best fit.")
-    return f"{limits.reason} At or below 2/L = {f(limits.guaranteed)} no step raises the loss."
 
 
 def _overflow_note(ctx: ViewContext) -> str:
@@ -299,18 +240,6 @@ def _loss(ctx: ViewContext) -> None:
     st.caption(explain.loss_chart_caption(ctx))
 
 
-def _rates_chart(ctx: ViewContext, rates) -> None:
-    sweep, steps = _rates_sweep(ctx, rates)
-    names = [_rate_option(r) for r in rates]
-    verdicts = dict(zip(names, sweep.verdicts, strict=True))
-    frame = rate_charts.curves_frame(dict(zip(names, sweep.loss, strict=True)), verdicts)
-    title = f"Loss over {plural(steps, 'step')} at {RATES_SHOWN} rates"
-    show_chart(rate_charts.curves_chart(frame, title), key="lesson_rates",
-               alt=rate_charts.verdicts_text(verdicts))
-    if note := charts.floor_note(*sweep.loss):
-        st.caption(note)
-
-
 def _nothing(ctx: ViewContext) -> None:
     return None
 
@@ -320,6 +249,14 @@ def _update(ctx: ViewContext) -> None:
     show_table(tables.update_table(ctx.w, ctx.b, ctx.grad_pass, s.learning_rate, ctx.names,
                                    s.l2), ctx.digits, alt="The update of w and b")
 
+
+def _rates_question(rates) -> Question:
+    """Which of three rates ends lowest from the same start (`lesson_rates`)."""
+    return Question(lambda c: (f"From the same start, which rate ends lowest after "
+                               f"{plural(lesson_rates.rates_sweep(c, rates)[1], 'step')}?"),
+                    lambda c: lesson_rates.rate_options(rates),
+                    lambda c: lesson_rates.lowest(c, rates),
+                    lambda c: lesson_rates.rates_why(c, rates))
 
 
 _TEXTBOOK = {"learning_rate": examples.WORKED_RATE, "steps": 1, "w0": (examples.WORKED_W,),
@@ -353,7 +290,7 @@ def _forward_why(ctx: ViewContext) -> str:
 
 def _loss_why(ctx: ViewContext) -> str:
     losses = ctx.grad_pass.sample_loss
-    worst = _tied(losses, float(losses.max()))
+    worst = _largest_loss(ctx)
     i = worst[0]
     label = int(ctx.data.y[i])
     # the label's probability is e^-loss: below the smallest double it would print as 0,
@@ -369,7 +306,9 @@ def _loss_why(ctx: ViewContext) -> str:
         given = ("Their labels are 0 and 1, and the model gives each sample's own label "
                  f"probability {said}")
     each = "" if len(worst) == 1 else " each"
-    return (f"{_ties_text(ctx, worst).capitalize()}: loss {fmt_loss(losses[i], ctx.digits)}{each}. "
+    z = ctx.grad_pass.z[worst] * label_signs(ctx.data.y[worst])
+    who = _ties_text(ctx, worst, to_rounding=len(set(z.tolist())) > 1).capitalize()
+    return (f"{who}: loss {fmt_loss(losses[i], ctx.digits)}{each}. "
             f"{given}: the less probable the truth, the larger −log of it.")
 
 
@@ -492,8 +431,7 @@ PARTS: tuple[Part, ...] = (
         lambda c: (_table(c, [_x_name(c), "y", "p", "loss"]),
                    st.markdown(f"J = **{fmt_loss(c.grad_pass.loss, c.digits)}**")),
         Question(lambda c: "Which sample has the largest loss?", _samples,
-                 lambda c: tuple(_samples(c)[i] for i in _tied(
-                     c.grad_pass.sample_loss, float(c.grad_pass.sample_loss.max()))),
+                 lambda c: tuple(_samples(c)[i] for i in _largest_loss(c)),
                  _loss_why),
         controls=SIDEBAR,
     ),
@@ -539,25 +477,19 @@ PARTS: tuple[Part, ...] = (
         "Learning rate: too small, good, too large",
         {"dataset": "wikipedia_students", "learning_rate": 0.5, "steps": 2000,
          "inspect": 2000},
-        lambda c: f"{md_escape(c.data.title)}. {_limits_sentence(c)}",
+        lambda c: f"{md_escape(c.data.title)}. {lesson_rates.limits_sentence(c)}",
         _nothing,
-        lambda c: _rates_chart(c, RATES_TRIO),
-        Question(lambda c: (f"From the same start, which rate ends lowest after "
-                            f"{plural(_rates_sweep(c, RATES_TRIO)[1], 'step')}?"),
-                 lambda c: _rate_options(RATES_TRIO),
-                 lambda c: _lowest(c, RATES_TRIO), lambda c: _rates_why(c, RATES_TRIO)),
+        lambda c: lesson_rates.rates_chart(c, RATES_TRIO),
+        _rates_question(RATES_TRIO),
         controls=(*SIDEBAR, "steps"), at_inspected=False,
     ),
     Part(
         "Separable data",
         {"dataset": "five_points", "learning_rate": 1.0, "steps": 2000, "inspect": 2000},
-        lambda c: f"{md_escape(c.data.title)}, as in part 1. {_limits_sentence(c)}",
+        lambda c: f"{md_escape(c.data.title)}, as in part 1. {lesson_rates.limits_sentence(c)}",
         _nothing,
-        lambda c: _rates_chart(c, SEPARABLE_TRIO),
-        Question(lambda c: (f"From the same start, which rate ends lowest after "
-                            f"{plural(_rates_sweep(c, SEPARABLE_TRIO)[1], 'step')}?"),
-                 lambda c: _rate_options(SEPARABLE_TRIO),
-                 lambda c: _lowest(c, SEPARABLE_TRIO), lambda c: _rates_why(c, SEPARABLE_TRIO)),
+        lambda c: lesson_rates.rates_chart(c, SEPARABLE_TRIO),
+        _rates_question(SEPARABLE_TRIO),
         controls=(*SIDEBAR, "steps"), at_inspected=False,
     ),
 )

@@ -6,7 +6,8 @@ pass criterion; `why_facts` evaluates, at one sample, the three facts that make 
 ``(p - y) x``: the sigmoid's slope, the chain rule's cancellation and the log-odds.
 `loss_rounding`, `loss_change_rounding` and `gradient_rounding` bound the rounding of a
 computed J, of a change of it and of each partial derivative: within them a loss has not
-moved and a derivative is zero. `underflowed_gradient` recovers, in log space, the sign of a
+moved and a derivative is zero; `logit_rounding` bounds each logit's, within which two
+samples' losses are equal. `underflowed_gradient` recovers, in log space, the sign of a
 derivative whose every term underflowed.
 """
 
@@ -312,6 +313,34 @@ def derivative_signs(X, y, grad_pass: GradientPass) -> np.ndarray:
     lost = underflowed_gradient(X, y, grad_pass.z)
     alone = np.append(grad_pass.l2_term, 0.0) == 0
     return np.where((signs == 0) & lost.underflowed & alone, lost.sign, signs)
+
+
+def logit_rounding(X, w, b) -> np.ndarray:
+    r"""A bound on the rounding of each computed logit :math:`z_i = x_i \cdot w + b`.
+
+    A dot product of d terms is good to :math:`\gamma_d \sum_j |x_{ij} w_j|`
+    (:math:`\gamma_d \approx d\,\epsilon/2`, in any order of summation), and adding b rounds
+    by half an ulp of the sum; so, with room,
+
+    .. math:: (d + 1)\,\epsilon\,\Big(\sum_j |x_{ij} w_j| + |b|\Big) + 2^{-1022}
+
+    the last for products below the smallest normal double. Two logits (or the wrong-side
+    logits :math:`u = \pm z`, and so the losses, which grow with u) that differ by less than
+    their two bounds are equal to rounding: which is larger is not decided by the numbers.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    w : ndarray of shape (n_features,)
+    b : float
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+    """
+    X, w = np.asarray(X, dtype=float), np.asarray(w, dtype=float)
+    sizes = np.abs(X) @ np.abs(w) + abs(float(b))
+    return (X.shape[1] + 1) * float(np.finfo(float).eps) * sizes + NORMAL
 
 
 def loss_rounding(grad_pass: GradientPass) -> float:

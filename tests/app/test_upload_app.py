@@ -451,3 +451,68 @@ def test_the_slice_of_three_features_holds_the_other_one_at_its_mean(upload_app)
     (said,) = [plain(c.value) for c in at.caption if "picture's slice" in c.value]
     assert re.search(r"In the picture's slice \(the other feature at its mean\), \d+ (is|are) "
                      r"on their label's side of its line\.", said), said
+
+
+def test_the_limits_do_not_say_every_step_lowers_the_loss_where_the_gradient_is_0(upload_app):
+    """An upload review: on x = 1, 1, 1, 1 with labels 0, 1, 0, 1 "What was measured" said
+    "at or below it every step lowers the loss, from any start" beside its own words that the
+    parameters never moved and the loss stays at 0.6931. By hand: at w = b = 0 every p is
+    1/2, so ∂J/∂w = ∂J/∂b = mean(1/2 - y) = 0 exactly, and a step at any rate leaves w, b and
+    J = ln 2 as they are: a step lowers the loss only while the gradient is not 0."""
+    y = np.array([0.0, 1.0, 0.0, 1.0])
+    error = 0.5 - y
+    assert np.mean(error) == 0 and np.mean(error * 1.0) == 0  # exactly: a step stays put
+    at = open_popover(upload_app("flat.csv", b"x,y\n1,0\n1,1\n1,0\n1,1\n"), "measured_open")
+    A = np.ones((4, 2))  # [x 1]: L = μmax / 4n, μmax the largest eigenvalue of AᵀA (8)
+    assert 2 / (np.linalg.eigvalsh(A.T @ A).max() / 16) == pytest.approx(4.0)
+    assert at.session_state.learning_rate == 2.0  # at or below 2/L = 4
+    said = [c for c in shown(at, "caption") if c.startswith("Guaranteed rate 2/L = 4 ")]
+    assert said, shown(at, "caption")
+    for text in said:
+        assert "every step lowers the loss" not in text
+        assert ("at or below it no step raises the loss, from any start, and each step lowers "
+                "it while the gradient is not 0 (it is 0 only at a best fit)") in text
+        assert "Your learning rate η = 2 is 0.5 × 2/L." in text
+    assert "the loss stays at 0.6931" in plain(page_text(at))
+
+
+def test_the_first_rising_rate_reads_apart_from_2_over_l_and_never_1_times_it(upload_app):
+    """An upload review: the rates view read "at or below η = 2/L = 6.362 no step raises the
+    loss" and below it "one step first raises the loss at η = 6.362, 1 × 2/L". Reference:
+    2/L from the eigenvalues of [x 1]ᵀ[x 1] (numpy), and the first rate at which one step from
+    w = b = 0 raises J, by bisection on J(-η g) - J(0) in mpmath (60 digits): 6.36174, which
+    is 1.0000248 × 2/L = 6.361580."""
+    import mpmath
+
+    mpmath.mp.dps = 60
+    x, y = [-1.5, -0.5, 0.5, 1.51], [1, 0, 0, 1]
+    A = np.column_stack([x, np.ones(4)])
+    guaranteed = 2 / (np.linalg.eigvalsh(A.T @ A).max() / 16)
+    assert guaranteed == pytest.approx(6.361580, abs=1e-6)
+    xs = [mpmath.mpf(v) for v in x]
+
+    def rise(rate):  # J after one step from w = b = 0 (every p = 1/2), minus J there
+        gw = sum((mpmath.mpf(0.5) - t) * v for v, t in zip(xs, y, strict=True)) / 4
+        gb = sum(mpmath.mpf(0.5) - t for t in y) / 4
+        w, b = -rate * gw, -rate * gb
+        return sum(mpmath.log1p(mpmath.exp((1 - 2 * t) * (w * v + b)))
+                   for v, t in zip(xs, y, strict=True)) / 4 - mpmath.log(2)
+
+    low, high = mpmath.mpf(guaranteed), mpmath.mpf(7)
+    assert rise(low) < 0 < rise(high)
+    for _ in range(80):
+        mid = (low + high) / 2
+        low, high = (low, mid) if rise(mid) > 0 else (mid, high)
+    first = float(high)
+    assert first / guaranteed == pytest.approx(1.0000248, abs=1e-7)
+    at = open_view(upload_app("near.csv", b"x,y\n-1.5,1\n-0.5,0\n0.5,0\n1.51,1\n"), "rates")
+    assert not at.session_state.standardize and at.session_state.b0 == at.session_state.w0_0 == 0
+    text = plain(page_text(at))
+    shown_2l = re.search(r"at or below η = 2/L = \*\*([\d.]+)\*\* no step raises", text)
+    said = re.search(r"one step first raises the loss at η = ([\d.]+), ([\d.]+) × 2/L\.", text)
+    assert shown_2l and said, text
+    (g,), (rate, ratio) = shown_2l.groups(), said.groups()
+    assert g != rate and ratio != "1", (g, rate, ratio)
+    for figure, value in ((g, guaranteed), (rate, first), (ratio, first / guaranteed)):
+        digits = len(figure.replace(".", "").lstrip("0"))
+        assert figure == f"{value:#.{digits}g}".rstrip("."), (figure, value)

@@ -320,3 +320,32 @@ def test_a_gradient_whose_terms_underflow_keeps_its_exact_sign(scale, far, signs
             continue
         assert lost_sign[j] == mpmath.sign(value)
         assert lost_size[j] == pytest.approx(float(mpmath.log10(abs(value))), abs=1e-9)
+
+
+FINITE = st.floats(-1e6, 1e6, allow_subnormal=True) | st.floats(-1e-300, 1e-300)
+
+
+@settings(max_examples=300, deadline=None)
+@given(n_features=st.integers(1, 8), data=st.data())
+def test_the_logit_rounding_bounds_the_computed_logits_error(n_features, data):
+    """Each logit the pass computes is within `checks.logit_rounding` of the exact value of
+    x · w + b for the doubles given, computed here in fractions (exact)."""
+    from fractions import Fraction
+
+    X = np.array(data.draw(st.lists(st.lists(FINITE, min_size=n_features,
+                                             max_size=n_features), min_size=1, max_size=5)))
+    w = np.array(data.draw(st.lists(FINITE, min_size=n_features, max_size=n_features)))
+    b = data.draw(FINITE)
+    y = np.arange(len(X)) % 2
+    z = loss_and_gradients(X, y, w, b).z
+    bound = checks.logit_rounding(X, w, b)
+    for row, value, allowed in zip(X, z, bound, strict=True):
+        exact = sum(Fraction(v) * Fraction(c) for v, c in zip(row, w, strict=True)) + Fraction(b)
+        assert abs(Fraction(float(value)) - exact) <= Fraction(float(allowed)), (row, w, b)
+
+
+def test_the_logit_rounding_is_a_few_ulps_of_the_terms():
+    """By hand: at x = 3, w = 100, b = -340 the terms are 300 and 340, so the bound is
+    2 eps (300 + 340) plus the smallest normal double."""
+    bound = checks.logit_rounding(np.array([[3.0]]), np.array([100.0]), -340.0)
+    assert bound[0] == 2 * np.finfo(float).eps * 640 + np.finfo(float).tiny

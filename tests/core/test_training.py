@@ -253,3 +253,82 @@ def test_a_sweep_names_the_rate_that_reached_the_lowest_loss():
     tied = learning_rate_sweep(student.X, student.y, [0.1, 1.0], steps=5,
                                w0=[1000.0, 1000.0])
     assert np.all(tied.loss == 0) and tied.best_rates.tolist() == [0.1, 1.0]
+
+
+def exact_final_losses(X, y, rates, steps, w0, b0, l2=0.0):
+    """Plain descent written out in mpmath (40 digits) from the doubles given: each rate's
+    final loss, mean log(1 + e^u) + λ/2 |w|², u = (1 - 2y)(x · w + b)."""
+    import mpmath
+
+    with mpmath.workdps(40):
+        rows = [[mpmath.mpf(float(v)) for v in row] for row in np.asarray(X)]
+        signs = [1 - 2 * int(t) for t in y]
+        n, lam = len(rows), mpmath.mpf(l2)
+        ends = []
+        for rate in rates:
+            w, b, eta = [mpmath.mpf(float(v)) for v in w0], mpmath.mpf(float(b0)), mpmath.mpf(rate)
+            for t in range(steps + 1):
+                u = [s * (mpmath.fsum(a * c for a, c in zip(row, w, strict=True)) + b)
+                     for row, s in zip(rows, signs, strict=True)]
+                if t == steps:
+                    break
+                pull = [s / (1 + mpmath.exp(-v)) for s, v in zip(signs, u, strict=True)]  # p - y
+                w = [c - eta * (mpmath.fsum(p * row[j] for p, row in zip(pull, rows, strict=True))
+                                / n + lam * c) for j, c in enumerate(w)]
+                b = b - eta * mpmath.fsum(pull) / n
+            ends.append(+(mpmath.fsum(mpmath.log1p(mpmath.exp(v)) for v in u) / n
+                          + lam / 2 * mpmath.fsum(c * c for c in w)))
+        return ends
+
+
+END_STATES = [  # data, rates, steps, w0, b0, l2
+    ("five_points", (0.1, 1.0, 10.0), 2000, (56.0,), -196.0, 0.0),  # the review's state
+    ("five_points", (0.1, 1.0, 10.0), 2000, (40.0,), -140.0, 0.0),
+    # η = 10 from near the boundary: 2.8e-10 off, seen only by the twin in another order
+    ("five_points", (0.1, 1.0, 10.0), 300, (0.94,), 0.032, 0.0),
+    ("five_points", (0.1, 1.0, 10.0), 300, (3.0,), -10.0, 0.0),
+    ("five_points", (0.1, 1.0, 10.0), 300, (0.0,), 0.0, 0.1),
+    ("wikipedia_students", (0.01, 0.5, 2.29), 300, (0.0,), 0.0, 0.0),
+]
+
+
+@pytest.mark.parametrize(("name", "rates", "steps", "w0", "b0", "l2"), END_STATES)
+def test_the_end_ranges_hold_the_exact_final_losses(name, rates, steps, w0, b0, l2):
+    """`end_ranges` against descent in mpmath: each exact final loss lies in its range, and
+    the range is within 2e-9 of the loss beyond the twin's spread."""
+    from logreg_core import load_dataset
+    from logreg_core.limits import learning_rate_limits
+    from logreg_core.training import end_ranges
+
+    data = load_dataset(name)
+    sweep = learning_rate_sweep(data.X, data.y, rates, steps, w0, b0, l2,
+                                limits=learning_rate_limits(data.X, data.y, l2))
+    low, high = end_ranges(data.X, data.y, sweep, steps, w0, b0, l2)
+    exact = np.array([float(v) for v in exact_final_losses(data.X, data.y, rates, steps, w0,
+                                                           b0, l2)])
+    assert np.all((low <= exact) & (exact <= high)), (low, exact, high)
+    spread = np.array([v.rounding_gap or 0.0 for v in sweep.verdicts])
+    assert np.all(high - low <= 2 * (2e-9 + spread) * exact), (high - low) / exact
+
+
+def test_far_out_the_end_ranges_tell_apart_ends_the_twin_cannot():
+    """A review: from w = 56, b = -196 on the 5 points the three rates end within 1.4e-9 of
+    each other after 2,000 steps (mpmath: 2.76576004274e-13, 2.76576004239e-13 and
+    2.76576003895e-13). Each double is 3e-12 of itself off; the twin in another order is
+    exactly the same (one sample dominates each sum) and cannot see it. The ranges put
+    η = 10 below the other two, as mpmath does."""
+    from logreg_core import load_dataset
+    from logreg_core.training import end_ranges
+
+    data = load_dataset("five_points")
+    rates = (0.1, 1.0, 10.0)
+    sweep = learning_rate_sweep(data.X, data.y, rates, 2000, (56.0,), -196.0)
+    exact = [float(v) for v in exact_final_losses(data.X, data.y, rates, 2000, (56.0,), -196.0)]
+    assert [f"{v:.11e}" for v in exact] == ["2.76576004274e-13", "2.76576004239e-13",
+                                            "2.76576003895e-13"]
+    off = np.abs(sweep.final_loss - exact) / exact
+    assert np.all((off > 1e-13) & (off < 1e-11)), off
+    twin = learning_rate_sweep(data.X[::-1], data.y[::-1], rates, 2000, (56.0,), -196.0)
+    assert np.array_equal(twin.final_loss, sweep.final_loss)
+    low, high = end_ranges(data.X, data.y, sweep, 2000, (56.0,), -196.0)
+    assert high[2] < min(low[0], low[1])
