@@ -89,7 +89,7 @@ def repeated_keys(params) -> list[Notice]:
     notices = []
     for key in dict.fromkeys(params.keys()):
         values = params.get_all(key)
-        if len(values) > 1:
+        if len(values) > 1 and key in fields.LINK_KEYS:  # any other: `fields.unknown_keys`
             listed = ", ".join(f"“{md_escape(v, 40)}”" for v in values)
             notices.append(Notice(
                 f"The link gives **{md_escape(key, 40)}** {len(values)} times ({listed}); the "
