@@ -448,8 +448,8 @@ def unknown_keys(query: Mapping[str, str]) -> list[Notice]:
     return notices
 
 
-def from_query(query: Mapping[str, str],
-               base: Settings | None = None) -> tuple[Settings, list[Notice]]:
+def from_query(query: Mapping[str, str], base: Settings | None = None,
+               sizes: Sizes | None = None) -> tuple[Settings, list[Notice]]:
     """Read settings from link parameters.
 
     Every missing parameter takes its default; every malformed or out-of-range one takes
@@ -463,8 +463,15 @@ def from_query(query: Mapping[str, str],
         E.g. ``st.query_params``.
     base : Settings, optional
         Where missing values come from instead of the data set's defaults (a lesson step's
-        settings, so that ``?lesson=6`` alone opens that step as it is meant to be). Used
-        only when the link names no other data set.
+        settings, so that ``?lesson=6`` alone opens that step as it is meant to be; an
+        uploaded file's start). Used only when the link names no other data set. Where the
+        base inspects its run's last step, a link that gives steps but no step inspects the
+        last of those.
+    sizes : Sizes, optional
+        An uploaded file's sizes, to read a link made from an upload (``data=upload``) for
+        that file, its data-specific settings included; ``base`` is then the file's start.
+        Without them such a link opens the 5-point example, with a notice, and its
+        data-specific settings are not read.
 
     Returns
     -------
@@ -476,10 +483,15 @@ def from_query(query: Mapping[str, str],
     query = dict(query)
     dataset = query.get("data", DEFAULT_DATASET)
     skip: set[str] = set()
-    if dataset == UPLOAD:
+    if sizes is not None:
+        assert base is not None and base.dataset == UPLOAD and dataset == UPLOAD, "an upload"
+        query.pop("data")
+    elif dataset == UPLOAD:
         notices.append(Notice(
             "This link was made with an uploaded file, and links cannot carry files: choose "
-            "**Your own CSV file** under Data and upload it again. Showing the 5-point example.",
+            "**Your own CSV file** under Data and upload it again, and the link's settings "
+            "are applied to it. Until then, the 5-point example with the link's settings "
+            "that do not depend on the data.",
             about=("dataset",)))
         query.pop("data")
         skip = {f.name for f in FIELDS if f.data_specific}
@@ -489,10 +501,10 @@ def from_query(query: Mapping[str, str],
         base = None
     if base is not None:
         dataset = base.dataset
-    sizes = dataset_sizes(dataset if dataset in DATASETS else DEFAULT_DATASET)
+    sizes = sizes or dataset_sizes(dataset if dataset in DATASETS else DEFAULT_DATASET)
     values: dict = {}
     for f in FIELDS:
-        fallback = (getattr(base, f.name) if base is not None
+        fallback = (getattr(base, f.name) if base is not None and not _follows(f, base)
                     else f.default(values.get("dataset"), sizes, values))
         raw = query.get(f.url)
         if raw is None or f.name in skip:
@@ -508,6 +520,13 @@ def from_query(query: Mapping[str, str],
             value = fallback
         values[f.name] = value
     return Settings(**values), notices + unknown_keys(query)
+
+
+def _follows(f: Field, base: Settings) -> bool:
+    """Whether a setting's fallback follows the link's values rather than the base's: the
+    inspected step, where the base inspects its run's last (``?lesson=5&steps=100000``
+    inspected part 5's step 200, which no control there moves)."""
+    return f.name == "inspect" and base.inspect >= base.steps
 
 
 def _shown(value) -> str:

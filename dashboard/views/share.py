@@ -49,7 +49,8 @@ def render(ctx: ViewContext) -> None:
     if settings.dataset == fields.UPLOAD:
         st.markdown(f"**Share this view.** Links cannot carry files, so this link opens the "
                     f"view ({where}) and the settings that do not depend on the data, on the "
-                    "5-point example, with a note to upload the same file under Data:")
+                    "5-point example, with a note to upload the same file under Data; once "
+                    "it is uploaded, every setting in the link applies to it:")
     elif changed:
         st.markdown(f"**Share this view.** This link opens the same settings, step and view "
                     f"({where}), with every setting in the address, but not the same run:")

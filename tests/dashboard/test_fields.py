@@ -200,3 +200,18 @@ def test_a_link_the_page_writes_has_no_key_the_page_does_not_know(data, dataset)
     assert fields.unknown_keys(written) == []
     _, notices = fields.from_query(written)
     assert not [n for n in notices if "no parameter of that name" in n]
+
+
+def test_a_link_made_from_an_upload_is_read_for_a_file_of_its_sizes():
+    """Once the file is uploaded again, its data-specific settings are read against it."""
+    sizes = fields.Sizes(6, 2)
+    start = fields.defaults(fields.UPLOAD, sizes)
+    link = fields.to_query(fields.with_changes(start, w0=(1.0, 2.0), batch_size=6, l2=0.1,
+                                               steps=50, inspect=20), sizes)
+    restored, notices = fields.from_query(link, base=start, sizes=sizes)
+    assert notices == [] and restored == fields.with_changes(
+        start, w0=(1.0, 2.0), batch_size=6, l2=0.1, steps=50, inspect=20)
+    smaller = fields.Sizes(5, 3)
+    _, notices = fields.from_query(link, base=fields.defaults(fields.UPLOAD, smaller),
+                                   sizes=smaller)
+    assert [n.about for n in notices] == [("w0",), ("batch_size",)]
