@@ -204,6 +204,7 @@ def main() -> None:
         source = sidebar_data()
         st.title(TITLE)
         if source is None:
+            st.query_params.from_dict(state.address_without_data())
             return
         edited = source if s.lesson else sources.with_clicks(sources.with_edits(source), source.key)
         data = sources.training_data(edited, s.standardize)

@@ -84,6 +84,15 @@ def initialize(lesson_settings: Callable[[int], Settings]) -> None:
     state.initialized = True
 
 
+def address_without_data() -> dict[str, str]:
+    """The address while the page has no data to run (no file chosen yet, or one it cannot
+    use): the link made from an upload that still waits for its file (`UPLOAD_LINK`), or
+    ``data=upload`` alone, which opens the note to upload a file; never the settings of a
+    run the page does not show (a failed upload kept the last run's in the address)."""
+    return dict(st.session_state.get(UPLOAD_LINK)
+                or {fields.FIELD["dataset"].url: fields.UPLOAD})
+
+
 def apply_upload_link(start: Settings, sizes: fields.Sizes,
                       start_rate: Callable[[bool], float]) -> bool:
     """Apply the link made from an upload that the session opened with (`UPLOAD_LINK`) to

@@ -515,3 +515,32 @@ def test_another_configuration_before_the_upload_ends_the_link_made_from_one(new
     assert "link this page opened with" not in page_text(at)
     at.file_uploader(key="upload_file").upload("semi.csv", TWO_FEATURES, "text/csv").run()
     assert at.session_state.steps == 500 and not at.warning
+
+
+def test_the_address_never_holds_a_run_the_page_does_not_show(new_app):
+    """A walk: a first file the page cannot use left data=five_points... in the address, and a
+    later one the last upload's rate and steps: copied, it opened another page. With no data
+    to run, the address says only that the data are an upload, which opens the note to
+    upload a file; a link waiting for its file stays as it was, to open the same again."""
+    one_row = b"a,b,label\n1,2,0\n"
+    at = new_app().run()
+    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
+    assert dict(at.query_params) == {"data": "upload"}
+    uploader = at.file_uploader(key="upload_file")
+    uploader.upload("onerow.csv", one_row, "text/csv").run()
+    assert at.error and dict(at.query_params) == {"data": "upload"}
+    at.file_uploader(key="upload_file").upload("semi.csv", TWO_FEATURES, "text/csv").run()
+    at.select_slider(key="learning_rate").set_value(0.2).run()
+    assert at.query_params["lr"] == "0.2" and at.query_params["data"] == "upload"
+    at.file_uploader(key="upload_file").upload("onerow.csv", one_row, "text/csv").run()
+    assert at.error and dict(at.query_params) == {"data": "upload"}
+    opened = new_app(data="upload").run()
+    assert "upload it again" in opened.warning[0].value and not opened.exception
+
+    link = {"data": "upload", "lr": "0.3", "steps": "50", "w0": "1,2"}
+    at = new_app(**link).run()
+    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
+    at.file_uploader(key="upload_file").upload("onerow.csv", one_row, "text/csv").run()
+    assert at.error and dict(at.query_params) == link
+    at.file_uploader(key="upload_file").upload("semi.csv", TWO_FEATURES, "text/csv").run()
+    assert (at.session_state.learning_rate, at.session_state.w0_1) == (0.3, 2.0)
