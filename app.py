@@ -86,12 +86,6 @@ def sidebar_settings(names, source_key: str) -> None:
     controls.reset_button(row, source_key)
 
 
-def choose_safe_rate(data) -> None:
-    """A new upload starts at a rate every step of which lowers the loss (below 2/L)."""
-    guaranteed = lc.curvature_bound(data.X, 0.0).guaranteed_rate
-    st.session_state.learning_rate = fields.safe_learning_rate(guaranteed)
-
-
 def inspect_step(history) -> None:
     """Where the inspected step stands before anything is drawn: within the run, and at its
     end while it follows the end (playback runs in the browser: see dashboard/player.py)."""
@@ -193,12 +187,13 @@ def main() -> None:
         source = sidebar_data()
         st.title(TITLE)
         if source is None:
+            st.query_params.from_dict(state.address_without_data())
             return
         edited = source if s.lesson else sources.with_clicks(sources.with_edits(source), source.key)
         data = sources.training_data(edited, s.standardize)
         names = data.names
-        if s.pop("choose_safe_rate", False):
-            choose_safe_rate(data)
+        if s.pop("choose_safe_rate", False):  # a new upload, once its data are scaled
+            s.learning_rate = upload_ui.start_rate(data)
         s.batch_size = int(min(s.batch_size, data.n_samples))
         sidebar_settings(names, source.key)
         # The run comes first: its settings are in session state before their widgets are drawn.

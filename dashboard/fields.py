@@ -12,7 +12,9 @@ code that uses it.
 
 Why a round trip of our own rather than Streamlit's ``bind="query-params"``: the binding
 drops a malformed or out-of-range value silently, and a teacher whose link has a typo must
-learn which parameter was ignored and what the page used instead.
+learn which parameter was ignored and what the page used instead; a key no setting has
+(``Steps``, ``rate``) is named too, with the key it was likely meant to be, and never used as
+that key (`unknown_keys`).
 
 A leaf of the dashboard: it imports the tab table and the text helpers, no view, no lesson,
 no session state, and no Streamlit.
@@ -21,6 +23,7 @@ no session state, and no Streamlit.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -260,6 +263,7 @@ class Field:
     default: Default
     always_in_link: bool = False
     data_specific: bool = False
+    spoken: tuple[str, ...] = ()
     name: str = ""
 
     def read(self, raw: str, values: Mapping[str, Any], sizes: Sizes):
@@ -273,7 +277,7 @@ class Field:
 
 
 def setting(url: str, kind: Kind, default: Default, *, always_in_link: bool = False,
-            data_specific: bool = False) -> Any:
+            data_specific: bool = False, spoken: tuple[str, ...] = ()) -> Any:
     """Declare an attribute of `Settings` (a dataclass field with its `Field` as metadata).
 
     Parameters
@@ -287,9 +291,12 @@ def setting(url: str, kind: Kind, default: Default, *, always_in_link: bool = Fa
     data_specific : bool
         Its meaning depends on the data's shape: a link made with an uploaded file cannot
         carry it over to the example data it falls back to.
+    spoken : tuple of str
+        Other names a teacher may give it in a link beside its key and attribute name (the
+        page's symbol for it): never read, only suggested (`suggested_key`).
     """
     return field(metadata={"setting": Field(url, kind, default, always_in_link,
-                                            data_specific)})
+                                            data_specific, spoken)})
 
 
 def _const(value) -> Default:
@@ -321,14 +328,16 @@ class Settings:
     standardize: bool = setting("std", Flag(), _from_info("standardize", False),
                                 always_in_link=True)
     learning_rate: float = setting("lr", Number(LEARNING_RATE_MIN, LEARNING_RATE_MAX),
-                                   _from_info("learning_rate", 0.1), always_in_link=True)
+                                   _from_info("learning_rate", 0.1), always_in_link=True,
+                                   spoken=("eta", "η"))
     steps: int = setting("steps", Number(1, STEPS_MAX, whole=True), _from_info("steps", 500),
                          always_in_link=True)
     w0: tuple[float, ...] = setting("w0", Weights(), _default_w0, always_in_link=True,
                                     data_specific=True)
-    b0: float = setting("b0", WEIGHT, _from_info("b0", 0.0), always_in_link=True)
+    b0: float = setting("b0", WEIGHT, _from_info("b0", 0.0), always_in_link=True,
+                        spoken=("bias",))
     l2: float = setting("l2", Number(0.0, L2_MAX, positive_from=L2_MIN), _const(0.0),
-                        always_in_link=True)
+                        always_in_link=True, spoken=("lambda", "λ"))
     # the inspected step follows the end of the run unless the link says otherwise
     inspect: int = setting("step", Number(0, lambda values, sizes: values["steps"], whole=True),
                            lambda d, s, values: values["steps"], always_in_link=True)
@@ -344,7 +353,7 @@ class Settings:
                               lambda d, sizes, v: default_batch_size(sizes.n_samples),
                               data_specific=True)
     seed: int = setting("seed", Number(0, SEED_MAX, whole=True), _const(0))
-    momentum: float = setting("beta", Number(0.0, MOMENTUM_MAX), _const(0.9))
+    momentum: float = setting("beta", Number(0.0, MOMENTUM_MAX), _const(0.9), spoken=("β",))
     lesson: int = setting("lesson", Number(0, LESSON_STEPS, whole=True), _const(0))
 
 
@@ -386,22 +395,83 @@ class Notice(str):
         return notice
 
 
-def from_query(query: Mapping[str, str],
-               base: Settings | None = None) -> tuple[Settings, list[Notice]]:
+#: A key of links made before views had names: ``explore=1`` opens the rates view.
+LEGACY_EXPLORE = "explore"
+#: Every key a link may hold: one per setting, and `LEGACY_EXPLORE`.
+LINK_KEYS: frozenset[str] = frozenset({f.url for f in FIELDS} | {LEGACY_EXPLORE})
+
+
+def _spoken_names() -> dict[str, str]:
+    """Each name a setting goes by, in lower case, and its link key: the key, the attribute's
+    name, each word of it and its ``spoken`` names (``learning_rate``, ``rate`` and ``eta``
+    are ``lr``; ``momentum`` is ``beta``)."""
+    names: dict[str, str] = {}
+    for f in FIELDS:
+        for name in (f.url, f.name, *f.name.split("_"), *f.spoken):
+            names.setdefault(name.lower(), f.url)
+    return names
+
+
+_SPOKEN = _spoken_names()
+
+
+def suggested_key(key: str) -> str | None:
+    """The link key a key no setting has was likely meant to be, or None.
+
+    A name of a setting (`_spoken_names`) equal to it but for case and surrounding spaces
+    (``Steps``, ``LR``, ``rate``), else the closest one that differs by little (difflib's
+    ratio of 0.8 or more: ``stpes``, ``standardise``); never a guess on a longer key.
+    """
+    typed = key.strip().lower()
+    if typed in _SPOKEN:
+        return _SPOKEN[typed]
+    if len(typed) > 40:
+        return None
+    close = difflib.get_close_matches(typed, _SPOKEN, n=1, cutoff=0.8)
+    return _SPOKEN[close[0]] if close else None
+
+
+def unknown_keys(query: Mapping[str, str]) -> list[Notice]:
+    """A notice for each key of a link that no setting has: the page ignores it and says so,
+    naming the key it was likely meant to be (`suggested_key`), which is not used instead."""
+    notices: list[Notice] = []
+    for key, raw in query.items():
+        if key in LINK_KEYS:
+            continue
+        text = (f"Ignored link parameter **{md_escape(key, 40) or 'with no name'}** = "
+                f"“{md_escape(raw, 40)}”: the page has no parameter of that name, so nothing "
+                "was set from it.")
+        hint = suggested_key(key)
+        if hint is not None:
+            text += f" Did you mean **{hint}**?"
+        notices.append(Notice(text))
+    return notices
+
+
+def from_query(query: Mapping[str, str], base: Settings | None = None,
+               sizes: Sizes | None = None) -> tuple[Settings, list[Notice]]:
     """Read settings from link parameters.
 
     Every missing parameter takes its default; every malformed or out-of-range one takes
     its default too, with one notice naming the parameter, the value found (escaped: the
-    notice is Markdown) and the value used instead.
+    notice is Markdown) and the value used instead. A key no setting has gets a notice too
+    (`unknown_keys`).
 
     Parameters
     ----------
     query : mapping of str to str
-        E.g. ``st.query_params``; unknown keys are ignored.
+        E.g. ``st.query_params``.
     base : Settings, optional
         Where missing values come from instead of the data set's defaults (a lesson step's
-        settings, so that ``?lesson=6`` alone opens that step as it is meant to be). Used
-        only when the link names no other data set.
+        settings, so that ``?lesson=6`` alone opens that step as it is meant to be; an
+        uploaded file's start). Used only when the link names no other data set. Where the
+        base inspects its run's last step, a link that gives steps but no step inspects the
+        last of those.
+    sizes : Sizes, optional
+        An uploaded file's sizes, to read a link made from an upload (``data=upload``) for
+        that file, its data-specific settings included; ``base`` is then the file's start.
+        Without them such a link opens the 5-point example, with a notice, and its
+        data-specific settings are not read.
 
     Returns
     -------
@@ -413,23 +483,28 @@ def from_query(query: Mapping[str, str],
     query = dict(query)
     dataset = query.get("data", DEFAULT_DATASET)
     skip: set[str] = set()
-    if dataset == UPLOAD:
+    if sizes is not None:
+        assert base is not None and base.dataset == UPLOAD and dataset == UPLOAD, "an upload"
+        query.pop("data")
+    elif dataset == UPLOAD:
         notices.append(Notice(
             "This link was made with an uploaded file, and links cannot carry files: choose "
-            "**Your own CSV file** under Data and upload it again. Showing the 5-point example.",
+            "**Your own CSV file** under Data and upload it again, and the link's settings "
+            "are applied to it. Until then, the 5-point example with the link's settings "
+            "that do not depend on the data.",
             about=("dataset",)))
         query.pop("data")
         skip = {f.name for f in FIELDS if f.data_specific}
-    if query.get("explore") == "1" and "tab" not in query:  # links made before views had names
+    if query.get(LEGACY_EXPLORE) == "1" and "tab" not in query:
         query["tab"] = "rates"
     if base is not None and query.get("data", base.dataset) != base.dataset:
         base = None
     if base is not None:
         dataset = base.dataset
-    sizes = dataset_sizes(dataset if dataset in DATASETS else DEFAULT_DATASET)
+    sizes = sizes or dataset_sizes(dataset if dataset in DATASETS else DEFAULT_DATASET)
     values: dict = {}
     for f in FIELDS:
-        fallback = (getattr(base, f.name) if base is not None
+        fallback = (getattr(base, f.name) if base is not None and not _follows(f, base)
                     else f.default(values.get("dataset"), sizes, values))
         raw = query.get(f.url)
         if raw is None or f.name in skip:
@@ -444,7 +519,14 @@ def from_query(query: Mapping[str, str],
                 about=(f.name,)))
             value = fallback
         values[f.name] = value
-    return Settings(**values), notices
+    return Settings(**values), notices + unknown_keys(query)
+
+
+def _follows(f: Field, base: Settings) -> bool:
+    """Whether a setting's fallback follows the link's values rather than the base's: the
+    inspected step, where the base inspects its run's last (``?lesson=5&steps=100000``
+    inspected part 5's step 200, which no control there moves)."""
+    return f.name == "inspect" and base.inspect >= base.steps
 
 
 def _shown(value) -> str:

@@ -1,8 +1,9 @@
 """Notices about the link a session opened with, kept on the page for as long as they hold.
 
 A link with a typo (``?lr=abc&steps=0``) gets one notice per value the page could not use,
-naming the value used instead. A teacher reads them after a click or two, so they stay,
-rerun after rerun (a popover opened, a widget moved), until one of these:
+naming the value used instead, and one per key it does not know (``?Steps=5``). A teacher
+reads them after a click or two, so they stay, rerun after rerun (a popover opened, a widget
+moved), until one of these:
 
 - the learner changes a setting a notice is about: the value that notice names as used is
   no longer the one in use, so it goes (moving the rate ends the notice about ``lr``, not the

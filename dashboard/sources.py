@@ -234,13 +234,15 @@ def with_clicks(source: Source, base_key: str) -> Source:
                   note=source.note, preview=source.preview)
 
 
-def training_data(source: Source, standardize: bool) -> Data:
-    """The data as trained: standardized when asked (and possible)."""
+def training_data(source: Source, standardize: bool, say: bool = True) -> Data:
+    """The data as trained: standardized when asked (and possible; ``say`` whether to warn
+    when it is not)."""
     if standardize:
         try:
             scaler = compute.standardizer(source)
         except lc.LogRegInputError as error:
-            st.warning(f"{md_escape(error, 500)} Showing the features unstandardized.")
+            if say:
+                st.warning(f"{md_escape(error, 500)} Showing the features unstandardized.")
         else:
             X = scaler.transform(source.X)
             X.flags.writeable = False

@@ -21,6 +21,9 @@ from .text import md_escape
 
 #: Session-state keys that are not settings: view state kept across reruns.
 UI_DEFAULTS = {"land_compare": True, "predict_mode": False}
+#: Session key of the parameters of a link made from an uploaded file, kept from the first
+#: run until a file is uploaded (`apply_upload_link`) or another configuration replaces it.
+UPLOAD_LINK = "upload_link"
 
 
 def apply_settings(settings: Settings, *, only_missing: bool = False,
@@ -43,6 +46,7 @@ def apply_settings(settings: Settings, *, only_missing: bool = False,
     if not only_missing:
         state.follow_end = settings.inspect >= settings.steps
         link_notices.forget()  # a whole configuration replaces the link's: see link_notices
+        state.pop(UPLOAD_LINK, None)  # and a link's kept for an upload, for the same reason
 
 
 def initialize(lesson_settings: Callable[[int], Settings]) -> None:
@@ -52,7 +56,7 @@ def initialize(lesson_settings: Callable[[int], Settings]) -> None:
     that part leaves out (passed in: the lesson draws widgets that call back into here). A
     part keeps its own data set: a link that names another one says so and is not used. A
     part that inspects its run's last step inspects the last of the steps a link gives,
-    unless the link names the step.
+    unless the link names the step (`fields.from_query`).
     """
     state = st.session_state
     if "initialized" in state:
@@ -73,13 +77,51 @@ def initialize(lesson_settings: Callable[[int], Settings]) -> None:
             query = {k: v for k, v in query.items() if k not in specific}
         settings, notices = fields.from_query(query, base=base)
         notices = lesson_notices + notices
-        if base.inspect >= base.steps and fields.FIELD["inspect"].url not in query:
-            # a part that shows its run's end shows the end of the run the link asks for:
-            # ?lesson=5&steps=100000 inspected part 5's step 200, which no control there moves
-            settings = fields.with_changes(settings, inspect=settings.steps)
     apply_settings(settings, keep_view=False)
+    if not settings.lesson and query.get("data") == fields.UPLOAD:
+        state[UPLOAD_LINK] = query  # read again once a file is uploaded
     link_notices.remember(repeated_keys(st.query_params) + notices, len(settings.w0))
     state.initialized = True
+
+
+def address_without_data() -> dict[str, str]:
+    """The address while the page has no data to run (no file chosen yet, or one it cannot
+    use): the link made from an upload that still waits for its file (`UPLOAD_LINK`), or
+    ``data=upload`` alone, which opens the note to upload a file; never the settings of a
+    run the page does not show (a failed upload kept the last run's in the address)."""
+    return dict(st.session_state.get(UPLOAD_LINK)
+                or {fields.FIELD["dataset"].url: fields.UPLOAD})
+
+
+def apply_upload_link(start: Settings, sizes: fields.Sizes,
+                      start_rate: Callable[[bool], float]) -> bool:
+    """Apply the link made from an upload that the session opened with (`UPLOAD_LINK`) to
+    the file just uploaded, and say which of its settings that file does not take.
+
+    The link is read as any link is (`fields.from_query`), against the file's sizes: the
+    starting weights need one per feature, the batch size at most the file's rows. A setting
+    the link leaves out or gives wrong takes the file's own start (``start``); its rate is
+    ``start_rate(standardize)``, the file's safe rate at the scaling the link asks for. The
+    open view stays where the learner is: the link opened its view already. The link applies
+    once: a later upload starts afresh.
+
+    Returns
+    -------
+    bool
+        Whether there was such a link (then the file's settings are in place).
+    """
+    query = st.session_state.pop(UPLOAD_LINK, None)
+    if query is None:
+        return False
+    scaled = fields.from_query(query, base=start, sizes=sizes)[0].standardize
+    start = fields.with_changes(start, learning_rate=start_rate(scaled))
+    settings, notices = fields.from_query(query, base=start, sizes=sizes)
+    apply_settings(settings)
+    link_notices.remember([Notice(
+        "The settings of the link this page opened with now apply to your file"
+        + (", but for the parameters named below." if notices else ".")), *notices],
+        sizes.n_features)
+    return True
 
 
 def repeated_keys(params) -> list[Notice]:
@@ -89,7 +131,7 @@ def repeated_keys(params) -> list[Notice]:
     notices = []
     for key in dict.fromkeys(params.keys()):
         values = params.get_all(key)
-        if len(values) > 1:
+        if len(values) > 1 and key in fields.LINK_KEYS:  # any other: `fields.unknown_keys`
             listed = ", ".join(f"“{md_escape(v, 40)}”" for v in values)
             notices.append(Notice(
                 f"The link gives **{md_escape(key, 40)}** {len(values)} times ({listed}); the "

@@ -20,8 +20,8 @@ from logreg_core import csv_reader as reader
 from logreg_core.datasets import constant_features, single_feature_condition
 from logreg_core.maths import column_mean_and_spread
 
-from . import compute, fields, state
-from .compute import Source
+from . import compute, fields, sources, state
+from .compute import Data, Source
 from .text import fmt, fmt_log10, md_escape
 
 PERSIST = {"persist_state": "session"}
@@ -120,7 +120,9 @@ def upload_source(sidebar) -> Source | None:
         s.kept_upload = file
     if file is None:
         st.info("Choose a CSV file in the sidebar: a header row of column names, one row per "
-                "sample, numeric feature columns and a label column with two values.")
+                "sample, numeric feature columns and a label column with two values."
+                + (" The settings of the link this page opened with apply to it."
+                   if state.UPLOAD_LINK in s else ""))
         return None
     content = file.getvalue()
     digest = hashlib.sha256(content).hexdigest()[:20]
@@ -161,17 +163,6 @@ def upload_source(sidebar) -> Source | None:
     condition, slow = (single_feature_condition(*column_mean_and_spread(prepared.X))
                        if prepared.X.shape[1] == 1 else (None, False))
     standardize = (prepared.suggest_standardize or too_large or slow) and not constant
-    if s.get("upload_applied") != (digest, *options):
-        # a new file or new columns: the starting point and the scaling start afresh
-        n_samples, n_features = prepared.X.shape
-        sizes = fields.Sizes(n_samples, n_features)
-        allowed = compute.steps_allowed(n_samples, n_features)
-        settings = fields.with_changes(
-            fields.defaults(fields.UPLOAD, sizes), standardize=standardize,
-            steps=min(500, allowed), inspect=min(500, allowed))
-        state.apply_settings(settings)
-        s.upload_applied = (digest, *options)
-        s.choose_safe_rate = True  # once the data are scaled: see app.main
     notes = [md_escape(n, 300) for n in parsed.notes]
     notes.append(f"Labels: {md_escape(prepared.mapping.describe(), 300)}.")
     if prepared.dropped_rows:
@@ -202,10 +193,30 @@ def upload_source(sidebar) -> Source | None:
                          "rescale them before uploading (e.g. change the unit)."))
     key = "upload:" + digest + "|" + hashlib.sha1(
         json.dumps([*options, sample], default=str).encode()).hexdigest()[:12]
-    return Source(key=key, X=prepared.X, y=prepared.y, names=tuple(prepared.feature_names),
-                  title=f"your file ({len(prepared.y):,} rows)",
-                  note="**Your file**\n\n" + "\n\n".join(f"- {n}" for n in notes),
-                  preview=preview_frame(parsed.frame))
+    source = Source(key=key, X=prepared.X, y=prepared.y, names=tuple(prepared.feature_names),
+                    title=f"your file ({len(prepared.y):,} rows)",
+                    note="**Your file**\n\n" + "\n\n".join(f"- {n}" for n in notes),
+                    preview=preview_frame(parsed.frame))
+    if s.get("upload_applied") != (digest, *options):
+        # a new file or new columns: the starting point and the scaling start afresh, or as
+        # the link made from an upload that the session opened with says, on its first file
+        sizes = fields.Sizes(*prepared.X.shape)
+        allowed = compute.steps_allowed(sizes.n_samples, sizes.n_features)
+        start = fields.with_changes(
+            fields.defaults(fields.UPLOAD, sizes), standardize=standardize,
+            steps=min(500, allowed), inspect=min(500, allowed))
+        if not state.apply_upload_link(start, sizes, lambda scaled: start_rate(
+                sources.training_data(source, scaled, say=False))):
+            state.apply_settings(start)
+            s.choose_safe_rate = True  # once the data are scaled: see app.main
+        s.upload_applied = (digest, *options)
+    return source
+
+
+def start_rate(data: Data) -> float:
+    """Where an upload starts: the rate every step of which lowers the loss on the data as
+    trained (`fields.safe_learning_rate`)."""
+    return fields.safe_learning_rate(lc.curvature_bound(data.X, 0.0).guaranteed_rate)
 
 
 def slow_feature_note(name: str, condition_log10: float) -> str:

@@ -49,15 +49,19 @@ def render(ctx: ViewContext) -> None:
     if settings.dataset == fields.UPLOAD:
         st.markdown(f"**Share this view.** Links cannot carry files, so this link opens the "
                     f"view ({where}) and the settings that do not depend on the data, on the "
-                    "5-point example, with a note to upload the same file under Data:")
+                    "5-point example, with a note to upload the same file under Data; once "
+                    "it is uploaded, every setting in the link applies to it:")
+    elif changed:
+        st.markdown(f"**Share this view.** This link opens the same settings, step and view "
+                    f"({where}), with every setting in the address, but not the same run:")
     else:
-        st.markdown(f"**Share this exact view.** This link opens the same "
-                    f"{'settings' if changed else 'data'}, run, step and view ({where}), with "
-                    "every setting in the address:")
+        st.markdown(f"**Share this exact view.** This link opens the same data, run, step and "
+                    f"view ({where}), with every setting in the address:")
     if changed:
         st.caption("Links do not carry your changes to the data (the table's edits, the "
                    "samples added or removed on the plane): whoever opens it gets the data "
-                   "as loaded.")
+                   "as loaded, so the run, and every number drawn from it, differ from "
+                   "these.")
     copy_link(page_link(shared, fields.Sizes(data.n_samples, data.n_features)),
               key="share_link")
     c1, c2 = st.columns(2)

@@ -6,6 +6,7 @@ test_dashboard.py and tests/dashboard/test_fields.py; here, only how long it sta
 
 from __future__ import annotations
 
+from dashboard import fields
 from tests.app.helpers import open_popover
 
 
@@ -49,3 +50,32 @@ def test_another_data_set_ends_the_notices_of_the_link_it_replaces(new_app):
     assert notices(at) == ["steps", "b0"]
     at.selectbox(key="dataset").set_value("student").run()
     assert notices(at) == [] and not at.exception
+
+
+def test_a_misspelt_key_is_named_and_the_address_the_page_writes_opens_without_one(new_app):
+    """A walk: ``?rate=0.1&Steps=5&LR=2`` ran the defaults (eta = 0.5, 200 steps) with no
+    notice. Each key is named with the key it was likely meant to be, and nothing is guessed;
+    Streamlit's own ``embed`` keys are not the page's to report. The address the page then
+    writes, opened again, reports nothing."""
+    at = new_app(rate="0.1", Steps="5", LR="2", foo="bar", embed="true").run()
+    said = [w.value for w in at.warning if "no parameter of that name" in w.value]
+    assert [w.split("**")[1] for w in said] == ["rate", "Steps", "LR", "foo"]
+    assert [w.split("**")[3] if w.count("**") > 2 else None for w in said] == [
+        "lr", "steps", "lr", None]
+    assert at.session_state.learning_rate == 0.5 and at.session_state.steps == 200
+    at.run()  # they stay, as every link notice does
+    assert len([w for w in at.warning if "no parameter of that name" in w.value]) == 4
+    written = {k: v for k, v in at.query_params.items() if k != "embed"}
+    assert set(written) <= fields.LINK_KEYS
+    again = new_app(**written, tab="rates", batch="3", seed="5", beta="0.5").run()
+    assert not again.warning and not again.exception
+
+
+def test_a_key_no_setting_has_given_twice_is_named_once(new_app):
+    """``?Steps=5&Steps=9``: one notice that it is no key of the page's, none saying the
+    last value is used (none is)."""
+    at = new_app()
+    at.query_params["Steps"] = ["5", "9"]
+    at.run()
+    assert [w.value.split("**")[1] for w in at.warning] == ["Steps"]
+    assert "last one is used" not in at.warning[0].value

@@ -516,3 +516,96 @@ def test_the_first_rising_rate_reads_apart_from_2_over_l_and_never_1_times_it(up
     for figure, value in ((g, guaranteed), (rate, first), (ratio, first / guaranteed)):
         digits = len(figure.replace(".", "").lstrip("0"))
         assert figure == f"{value:#.{digits}g}".rstrip("."), (figure, value)
+
+
+#: Two features, as /tmp walks used (semi.csv): labels overlap, so every rate runs.
+TWO_FEATURES = (b"a;b;label\n1.34;8.47;1\n7.64;2.55;1\n4.95;4.49;0\n6.52;7.89;1\n"
+                b"2.1;3.3;0\n5.5;1.2;0\n3.3;6.6;1\n8.8;5.5;0\n")
+
+
+def test_a_link_made_from_an_upload_applies_its_settings_once_the_file_is_uploaded(upload_app):
+    """A walk: after uploading the file again, the address read lr=0.1&steps=500&l2=0 and
+    digits 4: every setting of the link was replaced by the upload's start, with no word, and
+    w0 and batch were dropped. They now apply, read as a link is; a later upload starts
+    afresh, as before."""
+    link = {"data": "upload", "lr": "0.3", "steps": "50", "l2": "0.1", "digits": "6",
+            "tab": "rates", "w0": "1,2", "b0": "0.5", "batch": "4", "std": "0", "step": "20"}
+    at = upload_app("semi.csv", TWO_FEATURES, **link)
+    s = at.session_state
+    assert (s.learning_rate, s.steps, s.l2, s.digits, s.view, s.w0_0, s.w0_1, s.b0,
+            s.batch_size, s.standardize, s.inspect) == (0.3, 50, 0.1, 6, "rates", 1.0, 2.0,
+                                                        0.5, 4, False, 20)
+    assert dict(at.query_params) == link  # the address opens it again, with the file
+    assert [w.value for w in at.warning if "link" in w.value] == [
+        "The settings of the link this page opened with now apply to your file."]
+    at.file_uploader(key="upload_file").upload("other.csv", TWO_FEATURES + b"1;1;1\n",
+                                               "text/csv").run()
+    assert (s.steps, s.l2, s.digits) == (500, 0.0, 4) and not at.warning  # the link applied once
+
+
+def test_a_link_made_from_an_upload_says_which_settings_the_file_does_not_take(upload_app):
+    """Two weights for three features, a batch larger than the file, a step past the steps, a
+    hostile rate and a misspelt key: each is named (escaped) with what the file takes
+    instead; the rate instead is the file's own start at the scaling the link asks for."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(10, 3))
+    rows = "".join(f"{a:.17g},{b:.17g},{c:.17g},{int(a > 0)}\n" for a, b, c in X)
+    hostile = "[x](http://evil.example)**b**"
+    at = upload_app("three.csv", f"a,b,c,label\n{rows}".encode(), data="upload",
+                    lr=hostile, steps="50", step="80", w0="1,2", batch="40", std="1",
+                    Steps="3")
+    s = at.session_state
+    said = [w.value for w in at.warning if "link" in w.value]
+    assert said[0] == ("The settings of the link this page opened with now apply to your file, "
+                       "but for the parameters named below.")
+    assert [w.split("**")[1] for w in said[1:]] == ["lr", "w0", "step", "batch", "Steps"]
+    standardized = lc.Standardizer.fit(X).transform(X)
+    rate = fields.safe_learning_rate(lc.curvature_bound(standardized).guaranteed_rate)
+    assert s.learning_rate == rate and f"using {fmt(rate, 4)}." in plain(said[1])
+    assert "expected 3 comma-separated number(s)" in said[2] and (s.w0_0, s.w0_1, s.w0_2) == (
+        0.0, 0.0, 0.0)
+    assert (s.steps, s.inspect, s.batch_size, s.standardize) == (50, 50, 2, True)
+    for text in said:
+        assert "](" not in text and "**b**" not in text, text
+
+
+def test_another_configuration_before_the_upload_ends_the_link_made_from_one(new_app):
+    """The link's notice goes when another data set replaces what it set up, and so does its
+    promise: the file then starts as any upload does."""
+    at = new_app(data="upload", lr="0.3", steps="50").run()
+    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
+    assert "The settings of the link this page opened with apply to it." in at.info[0].value
+    at.selectbox(key="dataset").set_value("student").run()
+    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
+    assert "link this page opened with" not in page_text(at)
+    at.file_uploader(key="upload_file").upload("semi.csv", TWO_FEATURES, "text/csv").run()
+    assert at.session_state.steps == 500 and not at.warning
+
+
+def test_the_address_never_holds_a_run_the_page_does_not_show(new_app):
+    """A walk: a first file the page cannot use left data=five_points... in the address, and a
+    later one the last upload's rate and steps: copied, it opened another page. With no data
+    to run, the address says only that the data are an upload, which opens the note to
+    upload a file; a link waiting for its file stays as it was, to open the same again."""
+    one_row = b"a,b,label\n1,2,0\n"
+    at = new_app().run()
+    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
+    assert dict(at.query_params) == {"data": "upload"}
+    uploader = at.file_uploader(key="upload_file")
+    uploader.upload("onerow.csv", one_row, "text/csv").run()
+    assert at.error and dict(at.query_params) == {"data": "upload"}
+    at.file_uploader(key="upload_file").upload("semi.csv", TWO_FEATURES, "text/csv").run()
+    at.select_slider(key="learning_rate").set_value(0.2).run()
+    assert at.query_params["lr"] == "0.2" and at.query_params["data"] == "upload"
+    at.file_uploader(key="upload_file").upload("onerow.csv", one_row, "text/csv").run()
+    assert at.error and dict(at.query_params) == {"data": "upload"}
+    opened = new_app(data="upload").run()
+    assert "upload it again" in opened.warning[0].value and not opened.exception
+
+    link = {"data": "upload", "lr": "0.3", "steps": "50", "w0": "1,2"}
+    at = new_app(**link).run()
+    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
+    at.file_uploader(key="upload_file").upload("onerow.csv", one_row, "text/csv").run()
+    assert at.error and dict(at.query_params) == link
+    at.file_uploader(key="upload_file").upload("semi.csv", TWO_FEATURES, "text/csv").run()
+    assert (at.session_state.learning_rate, at.session_state.w0_1) == (0.3, 2.0)

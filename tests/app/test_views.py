@@ -512,8 +512,10 @@ def test_changed_data_is_said_in_the_data_view_and_the_share_view(new_app):
                                                                        "live": None}
         text = page_text(at.run())
         assert said in text, (view, text[:300])
-        if view == "share":
-            assert "opens the same settings, run, step and view" in text
+        if view == "share":  # the data as loaded: the same settings, another run
+            assert "opens the same settings, step and view" in text
+            assert "but not the same run" in text and "so the run" in text
+            assert "same data" not in text and "run, step and view" not in text
     untouched = page_text(new_app(tab="share").run())
     assert "opens the same data, run, step and view" in untouched
     assert "do not carry your changes" not in untouched

@@ -138,3 +138,80 @@ def test_a_starting_slider_widens_to_a_linked_value_but_not_past_the_link_limit(
     assert _slider_range(3.0) == (-10.0, 10.0) and _slider_range(10.0) == (-10.0, 10.0)
     assert _slider_range(10.5) == (-11.0, 11.0)
     assert _slider_range(-1000.0) == (-1000.0, 1000.0) == _slider_range(999.2)
+
+
+def test_a_key_no_setting_has_is_named_with_the_key_it_was_likely_meant_to_be():
+    """A walk: ``?rate=0.1&Steps=5&LR=2`` and ``?foo=bar`` opened the defaults with no
+    notice. Each is named and ignored; a close key is suggested, never used in its place."""
+    restored, notices = fields.from_query({"rate": "0.1", "Steps": "5", "LR": "2",
+                                           "foo": "bar"})
+    assert restored == fields.defaults("five_points")  # lr 0.5, 200 steps: nothing guessed
+    said = [plain(n) for n in notices]
+    assert [s.split("**")[1] for s in notices] == ["rate", "Steps", "LR", "foo"]
+    for text, meant in zip(said, ["lr", "steps", "lr", None], strict=True):
+        assert "the page has no parameter of that name, so nothing was set from it" in text
+        assert text.endswith(f"Did you mean **{meant}**?" if meant else "set from it."), text
+    assert "“0.1”" in said[0] and all(n.about == () for n in notices)
+
+
+@pytest.mark.parametrize(("key", "meant"), [
+    ("stpes", "steps"), ("standardise", "std"), ("eta", "lr"), ("η", "lr"),
+    ("momentum", "beta"), ("Step", "step"), (" lr ", "lr"), ("batch_size", "batch"),
+    ("lambda", "l2"), ("w", None), ("epochs", None), ("date", None), ("x" * 500, None)])
+def test_suggestions_are_only_names_of_a_setting_or_close_to_one(key, meant):
+    assert fields.suggested_key(key) == meant
+
+
+@pytest.mark.parametrize("key", [
+    "[go](https://evil.example/x)", "![x](http://127.0.0.1:8619/q.png)",
+    "**bold** :red[red] $x^2$ <img src=x>", "new\nline", "x" * 10_000, ""])
+def test_an_unknown_key_is_named_escaped_and_cut(key):
+    _, (notice,) = fields.from_query({key: key})
+    assert len(notice) < 400 and "\n" not in notice
+    name, value = notice.split("**")[1], notice.split("“")[1].split("”")[0]
+    for shown in (name, value):
+        assert "](" not in shown.replace("\\](", "").replace("\\]\\(", "")
+        for char in "[]()!*$:<>":
+            assert char not in shown.replace("\\" + char, ""), (char, shown)
+    assert "Did you mean" not in notice
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), dataset=st.sampled_from([*fields.DATASETS, fields.UPLOAD]))
+def test_a_link_the_page_writes_has_no_key_the_page_does_not_know(data, dataset):
+    """What the address bar and the Share view write (`fields.to_query`) never reads back as
+    a key to report, whatever the settings (every one drawn away from its default)."""
+    sizes = (fields.Sizes(data.draw(st.integers(1, 500)), data.draw(st.integers(1, 5)))
+             if dataset == fields.UPLOAD else fields.dataset_sizes(dataset))
+    steps = data.draw(st.integers(1, fields.STEPS_MAX))
+    written = fields.to_query(fields.with_changes(
+        fields.defaults(dataset, sizes), steps=steps, inspect=data.draw(st.integers(0, steps)),
+        w0=tuple(data.draw(st.lists(st.floats(-1000, 1000), min_size=sizes.n_features,
+                                    max_size=sizes.n_features))),
+        log_scale=True, digits=data.draw(st.integers(2, 10)),
+        view=data.draw(st.sampled_from([v.slug for v in VIEWS])),
+        overlay_rates=data.draw(st.sampled_from(["0.01", "0.1, 1, 10"])),
+        sweep_count=data.draw(st.integers(30, 60)),
+        batch_size=data.draw(st.integers(1, sizes.n_samples)),
+        seed=data.draw(st.integers(0, fields.SEED_MAX)),
+        momentum=data.draw(st.floats(0, fields.MOMENTUM_MAX)),
+        lesson=data.draw(st.integers(0, 7))), sizes)
+    assert set(written) <= fields.LINK_KEYS
+    assert fields.unknown_keys(written) == []
+    _, notices = fields.from_query(written)
+    assert not [n for n in notices if "no parameter of that name" in n]
+
+
+def test_a_link_made_from_an_upload_is_read_for_a_file_of_its_sizes():
+    """Once the file is uploaded again, its data-specific settings are read against it."""
+    sizes = fields.Sizes(6, 2)
+    start = fields.defaults(fields.UPLOAD, sizes)
+    link = fields.to_query(fields.with_changes(start, w0=(1.0, 2.0), batch_size=6, l2=0.1,
+                                               steps=50, inspect=20), sizes)
+    restored, notices = fields.from_query(link, base=start, sizes=sizes)
+    assert notices == [] and restored == fields.with_changes(
+        start, w0=(1.0, 2.0), batch_size=6, l2=0.1, steps=50, inspect=20)
+    smaller = fields.Sizes(5, 3)
+    _, notices = fields.from_query(link, base=fields.defaults(fields.UPLOAD, smaller),
+                                   sizes=smaller)
+    assert [n.about for n in notices] == [("w0",), ("batch_size",)]

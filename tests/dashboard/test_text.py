@@ -142,12 +142,17 @@ def test_a_key_given_twice_in_a_link_is_said_not_dropped_unseen():
     assert repeated_keys(Params()) == [
         "The link gives **lr** 2 times (“0\\.1”, “5”); the last one is used."]
 
-    class Hostile(Params):  # a key and values with line breaks, a heading and a link
-        pairs = (("a\r\n# h", "[x](http://e)\r"), ("a\r\n# h", "2"))
+    class Hostile(Params):  # values with line breaks, a heading and a link
+        pairs = (("lr", "[x](http://e)\r\n# h"), ("lr", "2"))
 
     (notice,) = repeated_keys(Hostile())
     assert "\r" not in notice and "\n" not in notice and "](" not in notice, notice
-    assert "**a \\# h**" in notice, notice
+    assert "\\# h”" in notice, notice
+
+    class Unknown(Params):  # a key no setting has: `fields.unknown_keys` names it instead
+        pairs = (("a\r\n# h", "1"), ("a\r\n# h", "2"))
+
+    assert repeated_keys(Unknown()) == []
 
 
 def test_a_size_beyond_the_digits_of_its_log_is_written_as_a_power_of_ten():
