@@ -21,7 +21,7 @@ from logreg_core.checks import NORMAL, derivative_signs, underflowed_gradient
 
 from . import explain
 from .context import ViewContext
-from .text import fmt, fmt_apart, fmt_log10, fmt_loss, md_escape
+from .text import fmt, fmt_apart, fmt_log10, fmt_loss, label_escape, md_escape
 
 SIGNS = ("negative", "zero", "positive")
 MOVES = ("go down", "stay the same", "go up")
@@ -138,7 +138,7 @@ def _label(ctx: ViewContext, name: str) -> str:
         return f"∂J/∂b at step {ctx.k:,} is"
     if name == "loss":
         return "After this step the loss will"
-    return f"∂J/∂w for {md_escape(ctx.names[int(name[1:])], 40)} at step {ctx.k:,} is"
+    return f"∂J/∂w for {label_escape(ctx.names[int(name[1:])], 40)} at step {ctx.k:,} is"
 
 
 def questions(ctx: ViewContext) -> None:

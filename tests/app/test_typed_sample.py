@@ -132,6 +132,10 @@ def test_the_boxes_are_named_without_markdown_escapes(new_app, dataset):
     assert at.number_input(key="add_x2").label == names[1]
     weights = [s.label for s in at.slider if s.label.startswith("Weight of")]
     assert weights == [f"Weight of {name} at step 0" for name in names]
+    at.toggle(key="predict_mode").set_value(True).run()  # and Predict first's questions
+    questions = [r.label.rsplit(" at step", 1)[0] for r in at.radio
+                 if r.label.startswith("∂J/∂w for")]
+    assert questions == [f"∂J/∂w for {name}" for name in names]
 
 
 def test_the_first_grid_is_as_wide_as_its_longest_numbers(new_app):
