@@ -146,16 +146,22 @@ def expected(number: int, settings, page_state=None, rounding_decides=False,
         return {f"between {a:.3g} and {c:.3g}" for a, c in itertools.pairwise(xs)
                 if a <= at <= c}
     rates = lesson.RATES_TRIO if number == 6 else lesson.SEPARABLE_TRIO
-    ends = {}  # each rate's end in two orders of the samples: where rounding decides the
-    for rate in rates:  # run (a chaotic one) they differ, and each may be the lowest
-        ends[rate] = []
+    lows, highs = {}, {}  # each rate's end in two orders of the samples: where rounding
+    for rate in rates:  # decides the run (a chaotic one) they differ, and the exact run's
+        runs = []  # end may lie anywhere its swing went from where the two orders parted
         for order in (slice(None), slice(None, None, -1)):
-            losses, _, _ = descend(x[order], y[order], rate, settings.steps, w, b, l2)
-            ends[rate].append(losses[-1] if len(losses) == settings.steps + 1 else np.inf)
-    best = min(max(e) for e in ends.values())
+            runs.append(descend(x[order], y[order], rate, settings.steps, w, b, l2)[0])
+        ends = [r[-1] if len(r) == settings.steps + 1 else np.inf for r in runs]
+        lows[rate], highs[rate] = min(ends), max(ends)
+        if np.all(np.isfinite(ends)):
+            apart = np.flatnonzero(np.abs(runs[0] - runs[1]) > 1e-6 * np.abs(runs[0]))
+            if apart.size:
+                lows[rate] = min(lows[rate], *(float(r[apart[0]:].min()) for r in runs))
+                highs[rate] = max(highs[rate], *(float(r[apart[0]:].max()) for r in runs))
+    best = min(highs.values())
     if best == np.inf:  # every run overflowed: no rate ends lowest
         return {lesson.ALL_OVERFLOW}
-    return {f"η = {r:g}" for r, e in ends.items() if min(e) <= best * (1 + tolerance)}
+    return {f"η = {r:g}" for r in lows if lows[r] <= best * (1 + tolerance)}
 
 
 def test_the_default_answers_are_what_a_teacher_expects():

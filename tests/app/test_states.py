@@ -117,6 +117,22 @@ def headline_kind(at) -> str | None:
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=not HUNT, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(state=states())
+# Found by the suite's hunt: lesson part 6 on the 20 students at λ = 0.1, 236 and 245 steps;
+# η = 2.29 swings (rounding decides its end), and its range reached below η = 0.5's certain
+# 0.4717, so the page said double precision could not tell which ended lower.
+@example(state=({"data": "student", "std": "0", "steps": "236", "l2": "0.1", "step": "0",
+                 "lesson": "6"}, "guaranteed", 0.99, 1.0))
+@example(state=({"data": "student", "std": "0", "steps": "245", "l2": "0.1", "step": "0",
+                 "lesson": "6"}, "guaranteed", 0.99, 1.0))
+# and from b = 57, 235 steps: there the swing went down to 0.496, below η = 0.5's 2.529, so
+# the page is right that either may end lower; the hand's two orders alone had called η =
+# 2.29 surely wrong (its reference now takes the swing from where the two orders part)
+@example(state=({"data": "student", "std": "0", "steps": "235", "l2": "0.1", "w0": "0.0,0.0",
+                 "b0": "57.0", "step": "0", "lesson": "6"}, "guaranteed", 0.99, 1.0))
+# (and b = 58, 239 steps: both orders of η = 2.29 ended below η = 0.5's end, but its swing
+# went above it, so either may end lower: the reference takes the swing's top too)
+@example(state=({"data": "student", "std": "0", "steps": "239", "l2": "0.1", "w0": "0.0,0.0",
+                 "b0": "58.0", "step": "0", "lesson": "6"}, "guaranteed", 0.99, 1.0))
 # Found by a local hunt (seed 20261300): the one student from w = (102, 102), 2 steps: every
 # error is exactly 0 and the run stopped, and the stopped check read the headline after
 # Predict first's reveal, which hides the verdict until the whole run is shown.
