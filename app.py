@@ -192,8 +192,6 @@ def main() -> None:
         edited = source if s.lesson else sources.with_clicks(sources.with_edits(source), source.key)
         data = sources.training_data(edited, s.standardize)
         names = data.names
-        if s.pop("choose_safe_rate", False):  # a new upload, once its data are scaled
-            s.learning_rate = upload_ui.start_rate(data)
         s.batch_size = int(min(s.batch_size, data.n_samples))
         sidebar_settings(names, source.key)
         # The run comes first: its settings are in session state before their widgets are drawn.

@@ -205,10 +205,11 @@ def upload_source(sidebar) -> Source | None:
         start = fields.with_changes(
             fields.defaults(fields.UPLOAD, sizes), standardize=standardize,
             steps=min(500, allowed), inspect=min(500, allowed))
-        if not state.apply_upload_link(start, sizes, lambda scaled: start_rate(
-                sources.training_data(source, scaled, say=False))):
-            state.apply_settings(start)
-            s.choose_safe_rate = True  # once the data are scaled: see app.main
+        def rate(scaled: bool) -> float:  # on the data as trained at that scaling
+            return start_rate(sources.training_data(source, scaled, say=False))
+
+        if not state.apply_upload_link(start, sizes, rate):
+            state.apply_settings(fields.with_changes(start, learning_rate=rate(standardize)))
         s.upload_applied = (digest, *options)
     return source
 
