@@ -72,7 +72,7 @@ def nearest_whole(typed: float, low: int, high: int) -> int:
         return low
     if not low <= typed <= high:
         return low if typed < low else high
-    return min(math.floor(typed + 0.5), high)
+    return math.floor(typed + 0.5)  # (at most high: high is whole)
 
 
 def settings_row(n_samples: int) -> None:
