@@ -20,7 +20,7 @@ import logreg_core as lc
 from . import charts, compute, rate_charts
 from .context import ViewContext
 from .display import show_chart
-from .text import fmt, join_and, link_number, plural
+from .text import apart_digits, fmt, join_and, link_number, plural
 
 #: The rates parts 6 and 7 compare (on the students, then on the separable 5 points).
 RATES_TRIO = (0.01, 0.5, 2.29)
@@ -99,7 +99,7 @@ def _telling_digits(ctx: ViewContext, sweep: lc.Sweep, runs: np.ndarray) -> int:
     k = int(runs[0])
     others = np.delete(ends, k)
     near = float(others[np.nanargmin(np.abs(others - ends[k]))])
-    return next((d for d in range(ctx.digits, 18) if fmt(ends[k], d) != fmt(near, d)), 17)
+    return apart_digits(ends[k], near, ctx.digits) or 17
 
 
 def _certain_digits(ctx: ViewContext, rates, sweep: lc.Sweep, steps: int) -> np.ndarray:

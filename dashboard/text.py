@@ -95,12 +95,16 @@ def fmt_apart(a: float, b: float, digits: int = 4) -> tuple[str, str]:
     to 17, which tells any two doubles apart) as it takes for them to read differently. With
     more digits both keep their trailing zeros, so they read to the same number of digits
     (0.1854930365520 and 0.1854930365519, not 0.185493036552)."""
-    for d in range(digits, 18):
-        if fmt(a, d) != fmt(b, d):
-            if d == digits:
-                return fmt(a, d), fmt(b, d)
-            return _all_digits(a, d), _all_digits(b, d)
-    return fmt(a, digits), fmt(b, digits)
+    d = apart_digits(a, b, digits)
+    if d is None or d == digits:
+        return fmt(a, digits), fmt(b, digits)
+    return _all_digits(a, d), _all_digits(b, d)
+
+
+def apart_digits(a: float, b: float, digits: int = 4) -> int | None:
+    """The fewest significant digits, from ``digits`` up to 17, at which `fmt` writes ``a``
+    and ``b`` differently; None where it never does (equal doubles)."""
+    return next((d for d in range(digits, 18) if fmt(a, d) != fmt(b, d)), None)
 
 
 def _all_digits(value: float, digits: int) -> str:
