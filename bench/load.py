@@ -319,8 +319,9 @@ def phase_concurrency(ctx: Context, idle: Idle) -> None:
                                   f"{ratio(after, idle.rss_mb)} idle (<= "
                                   f"{AFTER_CLOSE_RATIO:.1f}x)"))
     print("  (Streamlit keeps a closed session's state for a reconnect for "
-          "server.disconnectedSessionTTL, 120 s unless configured, and the app's st.cache_data "
-          "entries stay; freed Python memory is not always given back to the system)")
+          "server.disconnectedSessionTTL, 30 s in the app's config; once no browser has been "
+          "connected that long, the app forgets its cached results too (dashboard/memory.py); "
+          "freed Python memory is not always given back to the system)")
 
 
 # ----------------------------------------------------------------------------------------

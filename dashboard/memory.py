@@ -29,8 +29,14 @@ the sessions (Streamlit touches their store only there) and releases Arrow's pag
 Measured with the reaping still done in the thread: one process, 1, 3, 1,
 1, 3, 3, 1, 10 and 30 explorer sessions on breast cancer in turn, each from its own start,
 then 60 s of quiet (2 cores): 285 MB (1.53x the idle RSS) without them, 265 MB (1.41x) with
-the sessions reaped, 236 MB (1.26x) with both. What stays is mostly the caches' results,
-which their ``max_entries`` bound.
+the sessions reaped, 236 MB (1.26x) with both. What stayed was mostly the caches' results,
+which their ``max_entries`` bound in number but not in time.
+
+So the thread also forgets every cached result once no browser has been connected for as
+long as Streamlit keeps a closed tab's session (`IdleClock`). Measured with
+``python -m bench --only load --workers 2 --phases concurrency`` (2 workers, 1, 3, 10 and 30
+explorer sessions, then 60 s of quiet): 539 to 563 MB (1.30x to 1.36x the idle RSS) at the
+last stops without it, 486 MB (1.17x) with it.
 """
 
 from __future__ import annotations
@@ -76,19 +82,24 @@ def trim() -> bool:
 
 
 @functools.cache
-def start_trimming(seconds: float = TRIM_SECONDS) -> threading.Thread | None:
-    """Start (once per process) a daemon thread that calls `trim` every ``seconds``.
+def start_trimming(seconds: float = TRIM_SECONDS) -> threading.Thread:
+    """Start (once per process) a daemon thread that every ``seconds`` reaps closed sessions,
+    forgets the cached results of a server nobody has used for a while (`IdleClock`), and gives
+    free pages back (`release_arrow_pool`, `trim`: the latter only with glibc).
 
-    Returns the thread, or None where there is no glibc (nothing to call).
+    Returns the thread.
     """
-    if _glibc() is None:
-        return None
+    clock = IdleClock(reconnect_seconds())
 
     def every() -> None:
         while True:
             time.sleep(seconds)
             try:
-                if _reap_on_event_loop():
+                collect = _reap_on_event_loop() > 0
+                if clock.tick(_served_and_unused(), time.monotonic()):
+                    forget_results()
+                    collect = True
+                if collect:
                     gc.collect()  # a session holds cycles; an idle server runs no collection
                 release_arrow_pool()
                 trim()
@@ -101,6 +112,75 @@ def start_trimming(seconds: float = TRIM_SECONDS) -> threading.Thread | None:
     thread = threading.Thread(target=every, name="descent-lab-malloc-trim", daemon=True)
     thread.start()
     return thread
+
+
+class IdleClock:
+    """When a server's cached results should be forgotten: once no browser has been connected
+    for ``after`` seconds, and once per such quiet spell.
+
+    Every result the app caches (`dashboard.compute`) is keyed by its inputs and computed again
+    on demand, and the caches' ``max_entries`` bound how many they keep, not for how long: after
+    a class has left, a server keeps its last results, 10 to 40 MB a process on breast cancer,
+    until it stops. ``after`` is the time Streamlit keeps a closed tab's session for a
+    reconnect (`reconnect_seconds`): past it no tab can come back to a session, and the next
+    visitor pays for a first run of their page (0.05 to 0.1 s more on the default page and on
+    breast cancer, in process).
+
+    Parameters
+    ----------
+    after : float
+        Seconds of no connected browser before results are forgotten.
+    """
+
+    def __init__(self, after: float) -> None:
+        self.after = after
+        self.quiet_since: float | None = None
+        self.forgotten = False
+
+    def tick(self, unused: bool, now: float) -> bool:
+        """Whether to forget the results now, given whether the server is unused at ``now``."""
+        if not unused:
+            self.quiet_since, self.forgotten = None, False
+            return False
+        if self.quiet_since is None:
+            self.quiet_since = now
+        if self.forgotten or now - self.quiet_since < self.after:
+            return False
+        self.forgotten = True
+        return True
+
+
+def reconnect_seconds() -> float:
+    """Seconds Streamlit keeps a closed tab's session for a reconnect
+    (``server.disconnectedSessionTTL``)."""
+    from streamlit import config
+
+    return float(config.get_option("server.disconnectedSessionTTL"))
+
+
+def forget_results() -> None:
+    """Drop every cached result of every function (`st.cache_resource`, `st.cache_data`).
+    A run that holds one keeps it; the next run computes it again."""
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _served_and_unused() -> bool:
+    """True when this process serves the app (its event loop runs) and no browser is connected
+    to it; False in AppTest and a bare script, whose caches are left alone."""
+    from streamlit import runtime
+    from streamlit.runtime.runtime import RuntimeState
+
+    if not runtime.exists():
+        return False
+    instance = runtime.get_instance()
+    try:
+        loop = instance._get_async_objs().eventloop
+    except (AttributeError, RuntimeError):  # not started, or kept otherwise
+        return False
+    return loop.is_running() and instance.state == RuntimeState.NO_SESSIONS_CONNECTED
 
 
 def _closed_session_store(manager: Any) -> tuple[Any, Any] | None:

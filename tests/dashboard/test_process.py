@@ -106,3 +106,53 @@ def test_arrows_free_pages_are_given_back():
     table = pyarrow.table({"x": list(range(1_000_000))})
     del table
     memory.release_arrow_pool()  # no error; how much goes back is the allocator's to say
+
+
+def test_the_idle_clock_forgets_once_per_quiet_spell_after_the_reconnect_time():
+    clock = memory.IdleClock(after=30.0)
+    assert not clock.tick(unused=True, now=100.0)  # the spell begins
+    assert not clock.tick(unused=True, now=129.9)
+    assert clock.tick(unused=True, now=130.0)  # 30 s with no browser: forget
+    assert not clock.tick(unused=True, now=200.0)  # once per spell
+    assert not clock.tick(unused=False, now=210.0)  # a visitor: the spell is over
+    assert not clock.tick(unused=True, now=220.0)
+    assert not clock.tick(unused=False, now=245.0)  # back before 30 s: nothing forgotten
+    assert not clock.tick(unused=True, now=250.0)
+    assert clock.tick(unused=True, now=280.0)
+
+
+def test_the_clock_waits_as_long_as_streamlit_keeps_a_closed_tab():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert memory.reconnect_seconds() > 0
+    assert config["server"]["disconnectedSessionTTL"] == 30  # what the served app uses
+
+
+def test_forgetting_drops_cached_results_and_a_held_one_stays_whole():
+    import numpy as np
+    import streamlit as st
+
+    calls = []
+
+    @st.cache_resource(max_entries=4)
+    def result(n: int) -> np.ndarray:
+        calls.append(n)
+        values = np.arange(n, dtype=float)
+        values.flags.writeable = False
+        return values
+
+    held = result(3)
+    assert result(3) is held and calls == [3]
+    memory.forget_results()
+    again = result(3)
+    assert calls == [3, 3] and again is not held
+    assert held.tolist() == [0.0, 1.0, 2.0]
+
+
+def test_nothing_is_forgotten_without_a_running_server():
+    """AppTest and a bare script have no connected browsers to count; the names the check reads
+    are Streamlit's own (this fails when an upgrade moves them)."""
+    from streamlit.runtime.runtime import Runtime, RuntimeState
+
+    assert memory._served_and_unused() is False
+    assert hasattr(RuntimeState, "NO_SESSIONS_CONNECTED")
+    assert isinstance(Runtime.state, property) and callable(Runtime._get_async_objs)
