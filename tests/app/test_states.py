@@ -133,6 +133,9 @@ def headline_kind(at) -> str | None:
 # went above it, so either may end lower: the reference takes the swing's top too)
 @example(state=({"data": "student", "std": "0", "steps": "239", "l2": "0.1", "w0": "0.0,0.0",
                  "b0": "58.0", "step": "0", "lesson": "6"}, "guaranteed", 0.99, 1.0))
+# (and λ = 1, 124 steps: η = 2.29 diverges to 1e29, called as low as η = 0.5's 0.6094)
+@example(state=({"data": "five_points", "std": "0", "steps": "124", "l2": "1.0", "step": "0",
+                 "lesson": "6"}, "guaranteed", 0.99, 1.0))
 # Found by a local hunt (seed 20261300): the one student from w = (102, 102), 2 steps: every
 # error is exactly 0 and the run stopped, and the stopped check read the headline after
 # Predict first's reveal, which hides the verdict until the whole run is shown.
