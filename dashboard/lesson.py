@@ -36,6 +36,7 @@ from .display import show_chart, show_table, underflowed_as_text
 from .lesson_rates import ALL_OVERFLOW as ALL_OVERFLOW  # the rate questions' last option
 from .lesson_rates import RATES_TRIO, SEPARABLE_TRIO
 from .text import (
+    apart_digits,
     fmt,
     fmt_apart,
     fmt_log10,
@@ -266,26 +267,38 @@ _TEXTBOOK = {"learning_rate": examples.WORKED_RATE, "steps": 1, "w0": (examples.
 def _closest_to_half(ctx: ViewContext) -> np.ndarray:
     """The samples whose p is closest to 0.5: those whose logit is closest to 0 (σ grows with
     z), decided on z because p rounds to 1 (or 0) for every |z| above 37 and would make them
-    all tie."""
+    all tie; several where their |z| are equal to the rounding of computing z
+    (`logreg_core.checks.logit_rounding`), each a right answer.
+
+    A tolerance relative to the smallest |z| (1e-12 of it) called z = −0.4999999999999 and
+    0.5000000000001 (w = 1, b = −2.4999999999999) "equally close to 0", though the first is
+    closer, to 1,000 times the rounding of either.
+    """
     size = np.abs(ctx.grad_pass.z)
-    # relative: logits of 1e-13 and 2e-13 are no tie (their p differ: 0.5 + 2.5e-14, ...)
-    return np.flatnonzero(size <= size.min() * (1 + 1e-12))
+    bound = logit_rounding(ctx.data.X, ctx.w, ctx.b)
+    low = int(np.argmin(size))
+    return np.flatnonzero(size <= size[low] + (bound + bound[low]))
 
 
 def _forward_why(ctx: ViewContext) -> str:
     p, z, f = ctx.grad_pass.p, ctx.grad_pass.z, lambda v: fmt(v, ctx.digits)
     best = _closest_to_half(ctx)
-    who = _ties_text(ctx, best).capitalize()
+    to_rounding = len(set(np.abs(z[best]).tolist())) > 1
+    who = _ties_text(ctx, best, to_rounding).capitalize()
     if not np.any(ctx.w != 0):
         return (f"{who}: with w = 0 every logit is b = {f(ctx.b)} (p = {f(p[0])}) whatever "
                 "x is, so no sample is closer to 0.5 than another, and there is no boundary.")
-    if len(best) == 1:
-        return (f"{who}: its logit is the closest to 0 (z = {f(z[best[0]])}, p = "
-                f"{f(p[best[0]])}), and p = 0.5 exactly where z = 0: that is where the "
+    if len(best) == 1:  # with the digits that tell its |z| from the next closest one's
+        i, others = best[0], np.delete(np.abs(z), best[0])
+        digits = ctx.digits if not others.size else (
+            apart_digits(abs(z[i]), float(others.min()), ctx.digits) or ctx.digits)
+        return (f"{who}: its logit is the closest to 0 (z = {fmt(z[i], digits)}, p = "
+                f"{fmt(p[i], digits)}), and p = 0.5 exactly where z = 0: that is where the "
                 "boundary lies.")
-    return (f"{who}: their logits are equally close to 0 (z = "
-            f"{' and '.join(f(z[i]) for i in best)}, p = {' and '.join(f(p[i]) for i in best)}), "
-            "and p = 0.5 exactly where z = 0: that is where the boundary lies.")
+    return (f"{who}: their logits are equally close to 0{', to rounding' if to_rounding else ''}"
+            f" (z = {' and '.join(f(z[i]) for i in best)}, p = "
+            f"{' and '.join(f(p[i]) for i in best)}), and p = 0.5 exactly where z = 0: that is "
+            "where the boundary lies.")
 
 
 def _loss_why(ctx: ViewContext) -> str:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import logreg_core as lc
 from dashboard import fields, lesson
+from dashboard.text import fmt
 from tests.app.helpers import component_data, page_text, plain
 
 X5 = np.arange(1.0, 6.0)
@@ -73,6 +74,35 @@ def below_largest(losses) -> list[float]:
         return [float((top - v) / top) for v in losses]
 
 
+def closest_to_half(x, w: float, b: float) -> list[int]:
+    """The samples whose logit is closest to 0, in exact arithmetic on the doubles x, w and b
+    (fractions), with those within the rounding of computing each z in doubles of the
+    closest: one product and one sum, each good to half an ulp, so 2 eps (|x w| + |b|) by hand
+    (and the smallest normal double, for underflow)."""
+    from fractions import Fraction
+
+    eps, tiny = np.finfo(float).eps, np.finfo(float).tiny
+    exact = [abs(Fraction(float(w)) * Fraction(float(v)) + Fraction(float(b))) for v in x]
+    rounding = [2 * eps * (abs(float(w) * float(v)) + abs(float(b))) + tiny for v in x]
+    low = min(range(len(x)), key=lambda i: exact[i])
+    return [i for i in range(len(x))
+            if exact[i] <= exact[low] + Fraction(rounding[i]) + Fraction(rounding[low])]
+
+
+def check_closest_words(text: str, x, w: float, b: float, digits: int, query=None) -> None:
+    """Part 1's reveal in ``text`` names the tie, says there is no boundary (w = 0), or gives
+    the closest sample's z to at least ``digits`` digits (more where they tell it apart)."""
+    tied = closest_to_half(x, w, b)
+    said = ("there is no boundary" if w == 0 else "their logits are equally close to 0"
+            if len(tied) > 1 else "its logit is the closest to 0 (z = ")
+    assert said in text, (query, said, text[-600:])
+    if w != 0 and len(tied) == 1:
+        shown = re.search(r"its logit is the closest to 0 \(z = ([^,]+),", text)[1]
+        z = w * x[tied[0]] + b
+        assert shown.replace("−", "-") in {fmt(z, d).replace("−", "-")
+                                           for d in range(digits, 18)}, (query, shown, z)
+
+
 def students():
     from logreg_core import load_dataset
 
@@ -113,8 +143,7 @@ def expected(number: int, settings, page_state=None, rounding_decides=False,
     z = w * x + b
     samples = [f"sample {i + 1} (x = {v:.3g})" for i, v in enumerate(x)]
     if number == 1:  # p closest to 0.5 is |z| closest to 0 (p itself rounds to 1 from 37)
-        size = np.abs(z)
-        return {samples[i] for i in np.flatnonzero(size <= size.min() * (1 + 1e-12))}
+        return {samples[i] for i in closest_to_half(x, w, b)}
     if number == 2:  # in mpmath: a double's loss can be 0 (below 5e-324) or lose digits
         gaps = below_largest(exact_losses(x, y, w, b))
         return {samples[i] for i, gap in enumerate(gaps) if gap <= tolerance}
@@ -441,6 +470,26 @@ def test_tiny_logits_are_no_tie(new_app):
     assert expected(1, settings) == {"sample 1 (x = 1)"}
     at = reveal(at, 1, "sample 1 (x = 1)")
     assert "Sample 1: its logit is the closest to 0" in at.success[0].value
+
+
+def test_logits_apart_by_more_than_rounding_are_no_tie(new_app):
+    """A session's own find: at w = 1, b = -2.4999999999999 the logits of samples 2 and 3,
+    -0.4999999999999 and 0.5000000000001 (by hand), were called "equally close to 0" (a
+    tolerance of 1e-12 of the smaller); sample 2's is closer, by 1,000 times the rounding of
+    either, and the reveal shows the digits that tell them apart."""
+    at = new_app(lesson="1", w0="1", b0="-2.4999999999999").run()
+    settings = fields.from_state(at.session_state, 1)
+    assert closest_to_half(X5, settings.w0[0], settings.b0) == [1]
+    assert expected(1, settings) == {"sample 2 (x = 2)"}
+    at = reveal(at, 1, "sample 2 (x = 2)")
+    assert ("Sample 2: its logit is the closest to 0 (z = -0.4999999999999,"
+            in plain(at.success[0].value))
+    at = new_app(lesson="1", w0="1", b0="-2.5").run()  # an exact tie: both are right
+    assert expected(1, fields.from_state(at.session_state, 1)) == {"sample 2 (x = 2)",
+                                                                    "sample 3 (x = 3)"}
+    at = reveal(at, 1, "sample 3 (x = 3)")
+    assert "Sample 2 and sample 3 (a tie): their logits are equally close to 0 (z" in plain(
+        at.success[0].value)
 
 
 def test_inside_the_rounding_allowed_the_computed_sign_of_the_change_is_right_too(new_app):

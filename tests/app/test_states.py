@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 import logreg_core as lc
 from dashboard import fields, lesson
 from dashboard.tabs import TABS
-from dashboard.text import fmt, fmt_apart
+from dashboard.text import fmt_apart
 from tests.app import chains
 from tests.app.helpers import (
     build,
@@ -35,7 +35,7 @@ from tests.app.helpers import (
     player,
 )
 from tests.app.test_landscape_hidden import near
-from tests.app.test_lesson import descend, expected, lesson_data
+from tests.app.test_lesson import check_closest_words, descend, expected, lesson_data
 from tests.core.test_regimes import expected_kinds, reference
 
 #: How many random states one run of the suite checks; DESCENT_LAB_STATES=2000 checks more
@@ -661,13 +661,8 @@ def check_lesson(at, query, part, current):
     assert np.isfinite(current.learning_rate)
     x, y = lesson_data(current)
     if part == 1:  # the reveal names every tied sample, or says there is no boundary
-        w, b = page_state(current) if current.inspect else (current.w0[0], current.b0)
-        z = w * x + b
-        tied = np.flatnonzero(np.abs(z) <= np.abs(z).min() * (1 + 1e-12))
-        said = ("there is no boundary" if w == 0 else "their logits are equally close to 0"
-                if len(tied) > 1 else f"its logit is the closest to 0 (z = "
-                f"{fmt(z[tied[0]], current.digits)},")
-        assert said in text, (query, said, text[-600:])
+        check_closest_words(text, x, *(page_state(current) if current.inspect else
+                                       (current.w0[0], current.b0)), current.digits, query)
     if part <= 4 and current.inspect:  # rounding deciding the state is said where it does
         k = min(current.inspect, current.steps)
         ahead, _, _ = descend(x, y, current.learning_rate, k, current.w0[0], current.b0,
