@@ -13,7 +13,7 @@ from logreg_core.verdicts import classify_run
 from .. import charts, compute, rate_charts
 from ..context import ViewContext
 from ..display import show_chart, show_frame, show_source
-from ..text import fmt, fmt_loss, plural
+from ..text import fmt, fmt_apart, fmt_loss, plural
 
 TRIAL_ROWS, TRIAL_STEPS = 200, 300  # the loop runs in plain Python: keep it small
 
@@ -39,17 +39,28 @@ BUG_SHORT = {"same_sample": "sample 1 only", "accumulated_error": "error accumul
 
 
 def bias_self_update_effect(rate: float, b: float) -> str:
-    """What b <- (1 - rate) b does, in words, for this rate and start."""
+    """What b <- (1 - rate) b does, in words, for this rate and start: "at η = ... each step
+    ...". η and 1 − η are written to the digits that tell them from the rates and factors
+    where the words change (η = 0, 1, 2; 1 − η = 1, 0, −1): at η = 1.99999, "1 − η = −1, so b
+    shrinks" read as the boundary it is not (a review)."""
     factor = 1.0 - rate
+    eta = f"at η = {_apart_from(rate, (0.0, 1.0, 2.0), 6)} "
     if b == 0:
-        return "from b = 0 it never moves, whatever the data say."
+        return eta + "from b = 0 it never moves, whatever the data say."
     if factor == 0:
-        return "it sets b to 0 in one step and keeps it there."
+        return eta + "it sets b to 0 in one step and keeps it there."
     size = "shrinks towards 0" if abs(factor) < 1 else "grows" if abs(factor) > 1 else \
         "keeps its size"
     sign = " and flips sign every step" if factor < 0 else ""
-    return (f"each step multiplies b by 1 − η = {fmt(factor, 4)}, so b {size}{sign}, "
-            "whatever the data say.")
+    return (f"{eta}each step multiplies b by 1 − η = {_apart_from(factor, (1.0, 0.0, -1.0), 4)}, "
+            f"so b {size}{sign}, whatever the data say.")
+
+
+def _apart_from(value: float, edges: tuple[float, ...], digits: int) -> str:
+    """``value`` to ``digits`` significant digits, or to as many more as it takes to read
+    differently from every edge it is not (`fmt_apart`)."""
+    return max((fmt_apart(value, edge, digits)[0] for edge in edges if edge != value),
+               key=len)
 
 
 def twin_caption(correct, twin, digits: int) -> str:
@@ -241,6 +252,6 @@ def bug_effects(ctx: ViewContext, rows: int) -> str:
         lines.append(f"- *Bias not averaged*: db is the sum, not the mean: {f(db_raw)} instead "
                      f"of {f(db)}, {rows} times too large, as if b alone had a learning rate "
                      f"{rows} times larger.")
-    lines.append(f"- *Bias updated with itself*: b ← (1 − η)·b; at η = {fmt(rate, 4)} "
+    lines.append("- *Bias updated with itself*: b ← (1 − η)·b; "
                  + bias_self_update_effect(rate, b0))
     return "\n".join(lines)  # numbers and our own words only: nothing to escape

@@ -3,6 +3,7 @@ picked: each reason is checked here from the data and the start, with scipy's si
 
 import math
 import re
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from scipy.special import expit
 
 import logreg_core as lc
-from dashboard.views.buggy_loop import TRIAL_ROWS
+from dashboard.views.buggy_loop import TRIAL_ROWS, bias_self_update_effect
 from tests.app.helpers import build, page_text, plain
 
 #: Starting weights and biases from the origin to where every sigmoid rounds to its label.
@@ -111,3 +112,47 @@ def test_the_reverse_order_caption_says_where_the_two_loops_agree_again(new_app,
     else:
         assert ", and is still that far at the last step;" in said, said
         assert "rounding decides the corrected loop's numbers above" in said, said
+
+
+BIAS_SELF = re.compile(r"at η = (\S+) each step multiplies b by 1 - η = (\S+), so b "
+                       r"(shrinks towards 0|grows|keeps its size)( and flips sign every step)?,")
+
+
+def check_bias_self_words(said: str, rate: Fraction) -> None:
+    """The printed η and 1 − η lie on the same side as the exact ones of every rate and factor
+    where the words change (η = 0, 1, 2; 1 − η = 1, 0, −1), and the words are the exact
+    factor's (in rationals: the loop's b − η·b is b·(1 − η) before rounding)."""
+    found = BIAS_SELF.search(said)
+    assert found, said
+    eta, factor = Fraction(found[1]), Fraction(found[2])
+    exact = 1 - rate
+    for printed, value, edges in ((eta, rate, (0, 1, 2)), (factor, exact, (1, 0, -1))):
+        for edge in edges:
+            assert (printed > edge) == (value > edge) and (printed < edge) == (value < edge), \
+                (said, edge)
+    size = ("shrinks towards 0" if abs(exact) < 1 else "grows" if abs(exact) > 1 else
+            "keeps its size")
+    assert found[3] == size and bool(found[4]) == (exact < 0), said
+
+
+@pytest.mark.parametrize("rate", ["1e-05", "1.00001", "1.99999", "2", "2.0000001", "0.5"])
+def test_the_bias_self_update_line_prints_the_digits_its_words_need(new_app, rate):
+    """A review: at η = 1.99999 the line read "1 - η = -1, so b shrinks towards 0", at
+    η = 1e-05 "1 - η = 1, so b shrinks", at η = 1.00001 "at η = 1 ... 1 - η = -1e-05"."""
+    at = new_app(data="five_points", lr=rate, steps="50", b0="1", tab="buggy").run()
+    assert not at.exception, at.exception
+    (said,) = [line for line in plain(page_text(at)).split("\n")
+               if line.startswith("- *Bias updated with itself*")]
+    check_bias_self_words(said, Fraction(rate))
+
+
+@settings(max_examples=300, deadline=None)
+@given(rate=st.floats(1e-12, 1000.0) | st.sampled_from([2.0, 1.0]).flatmap(
+    lambda edge: st.floats(edge * (1 - 1e-9), edge * (1 + 1e-9))))
+def test_the_bias_self_update_words_hold_at_every_rate(rate):
+    """The same check on rates nobody picked, many within 1e-9 of 1 or 2."""
+    said = bias_self_update_effect(rate, 1.0)
+    if Fraction(rate) == 1:
+        assert said == "at η = 1 it sets b to 0 in one step and keeps it there."
+        return
+    check_bias_self_words(said.replace("−", "-"), Fraction(rate))
