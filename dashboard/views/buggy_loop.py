@@ -224,7 +224,9 @@ def bug_effects(ctx: ViewContext, rows: int) -> str:
             (rows == 1, "the running sum of the errors equals each error"),
             (not errors_zero, "the running sums happen to give the same gradient"))))
     else:
-        sign_flip = np.sign(dw_acc[0]) != np.sign(dw[0]) and dw[0] != 0
+        # opposite signs, not 0 against a sign (x = 1, 5, -1, labels 0 1 0, from 0: the
+        # running sums 0.5, 0, 0.5 give dw = 0, which read "the wrong sign": a review)
+        sign_flip = np.sign(dw_acc[0]) * np.sign(dw[0]) < 0
         lines.append(
             f"- *Accumulated error*: after sample i the loop's dz holds the sum of the first i "
             f"errors ({shown}), largest in size at sample {peak + 1}, and each sample's "

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from scipy.special import expit
 
 import logreg_core as lc
+from dashboard import fields
 from dashboard.views.buggy_loop import TRIAL_ROWS, bias_self_update_effect
 from tests.app.helpers import build, page_text, plain
 
@@ -156,3 +157,25 @@ def test_the_bias_self_update_words_hold_at_every_rate(rate):
         assert said == "at η = 1 it sets b to 0 in one step and keeps it there."
         return
     check_bias_self_words(said.replace("−", "-"), Fraction(rate))
+
+
+def test_an_accumulated_gradient_of_0_is_not_called_the_wrong_sign(new_app):
+    """A review: x = 1, 5, -1 (labels 0 1 0) from w = 0, b = 0. By hand every p is 1/2, the
+    errors 0.5, -0.5, 0.5, their running sums 0.5, 0, 0.5, so the accumulated dw is
+    (1·0.5 + 5·0 - 1·0.5)/3 = 0 and the corrected one (0.5 - 2.5 - 0.5)/3 = -5/6: 0 is no
+    sign, and the line said "the wrong sign"."""
+    at = new_app().run()
+    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
+    at.file_uploader(key="upload_file").upload("u.csv", b"x,y\n1,0\n5,1\n-1,0\n",
+                                               "text/csv").run()
+    at.session_state["standardize"] = False
+    at.session_state["view"] = "buggy"
+    at.run()
+    at.checkbox(key="bug_accumulated_error").check().run()
+    assert not at.exception, at.exception
+    (said,) = [line for line in plain(page_text(at)).split("\n")
+               if line.startswith("- *Accumulated error*")]
+    sums = [0.5, 0.5 - 0.5, 0.5 - 0.5 + 0.5]
+    assert sum(x * s for x, s in zip([1, 5, -1], sums, strict=True)) / 3 == 0
+    assert "(0.5, 0, 0.5)" in said, said
+    assert said.endswith(f"comes out 0 instead of {-5 / 6:.3g}."), said
