@@ -213,6 +213,11 @@ class Verdict:
     digits : int
         Significant digits of the run's losses that are certain, 0 to `MAX_DIGITS` (`MAX_DIGITS`
         when not measured).
+    final_digits : int
+        Significant digits of the last loss that are certain, from the two orders' last losses
+        where the twin reached the same last state (else `digits`): a run whose orders parted
+        on the way and met again ends as certain as a stable one (Adam on the 20 students at
+        η = 1: apart by 15% at step 1,420, and by 2.5e-10 at step 2,000).
     chaotic : bool
     parted_at : int or None
         The first state at which the run summed in another order differs from it by more than
@@ -280,6 +285,7 @@ class Verdict:
     regime: RateRegime | None = None
     rounding_gap: float | None = None
     digits: int = MAX_DIGITS
+    final_digits: int = MAX_DIGITS
     chaotic: bool = False
     parted_at: int | None = None
     gradients_parted_at: int | None = None
@@ -462,11 +468,13 @@ def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False,
         gaps = loss_gaps(loss, twin)
         gap = largest_gap(gaps)
         digits = _certain(gap)
+        final = (_certain(gaps[-1]) if len(gaps) == len(loss) and np.isfinite(gaps[-1])
+                 else digits)
         chaotic = (OSCILLATING in (verdict.kind, verdict.measured)
                    and verdict.basis != "cycle" and gap > CHAOS_RTOL)
         apart = loss_apart(gaps)
-        verdict = replace(verdict, rounding_gap=gap, digits=digits, chaotic=chaotic,
-                          parted_at=first_index(apart))
+        verdict = replace(verdict, rounding_gap=gap, digits=digits, final_digits=final,
+                          chaotic=chaotic, parted_at=first_index(apart))
         if by_gradient is not None:
             n = min(len(apart), len(by_gradient))
             apart = apart[:n] | by_gradient[:n]

@@ -1,5 +1,5 @@
-"""The optimizers' table: verdicts of runs that settle at the best fit. References by hand:
-numpy loops of each update and scipy's best fit."""
+"""The optimizers' table: verdicts of runs that settle at the best fit, and final losses that
+never read below it. References by hand: numpy loops of each update and scipy's best fit."""
 
 import numpy as np
 from scipy.optimize import minimize
@@ -52,3 +52,37 @@ def test_momentum_nesterov_and_adam_settling_at_the_best_fit_are_not_oscillating
               for lab in f["label"]}
     assert "momentum (β = 0.9) · settling" in labels
     assert not any(lab.endswith("· oscillating") and "SGD" not in lab for lab in labels)
+
+
+def test_a_final_loss_with_few_certain_digits_does_not_read_below_the_best_fit(new_app):
+    """The 20 students at λ = 0.05, η = 5, β = 0: Adam's run is chaotic, its last loss known
+    to one digit, "0.4" beside "the best fit (0.4439)". Every loss is at least the best fit
+    (scipy's), as Adam by hand ends above it; the cell says so."""
+    at = new_app(data="wikipedia_students", tab="optimizers", l2="0.05", lr="5",
+                 beta="0").run()
+    assert not at.exception
+    d = load_dataset("wikipedia_students")
+    X, y = d.X, d.y.astype(float)
+    best = _best(X, y, 0.05)
+    assert _adam(X, y, 0.05, 5.0, 2000) > best
+    cell = table(at, "final loss").set_index("optimizer").loc["Adam (η = 5)", "final loss"]
+    number = float(cell.split()[0])
+    assert number < float(f"{best:.4g}")  # as printed, it reads below the best fit ...
+    assert cell.endswith("; not below the best fit)")  # ... and says it is not
+    assert "the best fit (" + f"{best:.4g}" + ")" in " ".join(str(c.value) for c in at.caption)
+
+
+def test_a_last_loss_both_orders_agree_on_keeps_its_digits(new_app):
+    """The 20 students at η = 1: Adam's two summation orders part on the way (a late spike),
+    but by hand, in both orders, the last loss agrees with the best fit to 8 digits: the cell
+    shows 4, as the best fit beside it, not "0.4"."""
+    at = new_app(data="wikipedia_students", tab="optimizers", lr="1").run()
+    assert not at.exception
+    d = load_dataset("wikipedia_students")
+    X, y = d.X, d.y.astype(float)
+    best = _best(X, y, 0.0)
+    ends = [_adam(X[order], y[order], 0.0, 1.0, 2000)
+            for order in (slice(None), slice(None, None, -1))]
+    assert all(abs(e - best) < 1e-8 * best for e in ends)
+    cell = table(at, "final loss").set_index("optimizer").loc["Adam (η = 1)", "final loss"]
+    assert cell == f"{best:.4g}"
