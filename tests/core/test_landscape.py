@@ -168,3 +168,23 @@ def test_slice_direction_tells_rounding_from_a_real_part(values, ulps, part, see
     real = rest.copy()
     real[list(axes)] = part * scale * np.array([0.6, 0.8])
     assert landscape.slice_direction(real, axes) == pytest.approx([0.6, 0.8], rel=1e-12)
+
+
+def test_the_reachable_best_fit_is_the_nearest_on_the_line_of_best_fits():
+    """By hand: with columns x and 2x no logit changes along v = (2, -1, 0)/sqrt(5); from
+    (1, 1, 0) descent keeps v·theta = 1/sqrt(5), so of the best fits best + t v it reaches
+    t = v·(start - best). Two constant columns leave a plane; L2 or independent columns, one."""
+    X = np.array([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0], [-1.0, -2.0]])
+    best = np.array([0.3, 0.1, -0.2])
+    v = np.array([2.0, -1.0, 0.0]) / np.sqrt(5)
+    start = np.array([1.0, 1.0, 0.0])
+    point, dims = landscape.reachable_best_fit(X, best, start)
+    assert dims == 1
+    np.testing.assert_allclose(point, best + v * (v @ (start - best)), atol=1e-12)
+    np.testing.assert_allclose(v @ point, v @ start, atol=1e-12)  # same part along the line
+    assert landscape.reachable_best_fit(X, best, start, l2=0.1) == (pytest.approx(best), 0)
+    two = np.array([[1.0, 3.0, 7.0], [2.0, 3.0, 7.0], [4.0, 3.0, 7.0]])
+    assert landscape.reachable_best_fit(two, np.zeros(4), np.ones(4))[1] == 2
+    apart = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, 0.5]])
+    point, dims = landscape.reachable_best_fit(apart, best, start)
+    assert dims == 0 and np.array_equal(point, best)
