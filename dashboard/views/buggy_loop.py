@@ -152,17 +152,18 @@ def render(ctx: ViewContext) -> None:
         # the loop's log(1 + e^z) - y z cancels for a confident sample of class 1 (1.9e-16 off
         # the true loss, or all of it), which no bug causes.
         if reported == trial.plain_report:  # these bugs leave the loss it reports alone
+            these = "this bug does" if len(bugs) == 1 else "these bugs do"
             st.caption(f"The buggy loop also reports a loss of its own, "
                        f"{fmt(reported, ctx.digits)} on its last step, computed before that "
                        "step's update: the corrected loop reports the same at that state, so "
-                       "these bugs do not show in the loss it reports, only in where it goes.")
+                       f"{these} not show in the loss it reports, only in where it goes.")
         else:
             st.caption(f"The buggy loop also reports a loss of its own: "
                        f"{fmt(reported, ctx.digits)} on its last step, computed before that "
                        f"step's update, where the true loss is {fmt(true, ctx.digits)} (off by "
                        f"{fmt(gap, ctx.digits)}); the table shows the state after the update.")
-    st.markdown("**What each bug does, at your start**")
-    st.markdown(bug_effects(ctx, rows))
+    st.markdown("**What each bug does alone, at your start**")
+    st.markdown(bug_effects(ctx, rows, bugs))
     st.markdown("**The vectorized snippet** starts with `w = np.zeros(n_x, 1)`. Run here, numpy "
                 "answers:")
     st.code(examples.numpy_zeros_error(), language=None)
@@ -172,10 +173,13 @@ def render(ctx: ViewContext) -> None:
         show_source(examples.buggy_loop_step)
 
 
-def bug_effects(ctx: ViewContext, rows: int) -> str:
-    """One line per bug, with this data's numbers at the run's start. A bug that gives the
-    same step as the corrected loop on this data is said to make no difference here (never a
-    number compared with itself)."""
+def bug_effects(ctx: ViewContext, rows: int, bugs: frozenset = frozenset()) -> str:
+    """One line per bug, each with that bug alone, with this data's numbers at the run's
+    start. A bug that gives the same step as the corrected loop on this data is said to make
+    no difference here (never a number compared with itself). Where the switches on
+    (``bugs``) hide one bug behind another, its line says so: with b updated with itself, b
+    never reads db, so db's sum changes nothing (a walk: "as if b alone had a learning rate 5
+    times larger" beside a run the same as with b − α·b alone)."""
     settings = ctx.settings
     X, y = ctx.data.X[:rows, :2], ctx.data.y[:rows]
     w0, b0, rate = np.array(settings.w0[:2]), settings.b0, settings.learning_rate
@@ -254,6 +258,9 @@ def bug_effects(ctx: ViewContext, rows: int) -> str:
         lines.append(f"- *Bias not averaged*: db is the sum, not the mean: {f(db_raw)} instead "
                      f"of {f(db)}, {rows} times too large, as if b alone had a learning rate "
                      f"{rows} times larger.")
+    if {"bias_not_averaged", "bias_self_update"} <= bugs:
+        lines[-1] += (" With *b updated with itself* also switched on, b never reads db, so in "
+                      "the run above this bug changes nothing.")
     lines.append("- *Bias updated with itself*: b ← (1 − η)·b; "
                  + bias_self_update_effect(rate, b0))
     return "\n".join(lines)  # numbers and our own words only: nothing to escape

@@ -179,3 +179,46 @@ def test_an_accumulated_gradient_of_0_is_not_called_the_wrong_sign(new_app):
     assert sum(x * s for x, s in zip([1, 5, -1], sums, strict=True)) / 3 == 0
     assert "(0.5, 0, 0.5)" in said, said
     assert said.endswith(f"comes out 0 instead of {-5 / 6:.3g}."), said
+
+
+def _textbook(X, y, w, b, rate, steps, bugs):
+    """The loop by hand, only the two bias bugs: b's update never reads db with b − α·b."""
+    w = np.array(w, dtype=float)
+    for _ in range(steps):
+        a = 1 / (1 + np.exp(-(X @ w + b)))
+        dw, db = X.T @ (a - y) / len(y), float(np.sum(a - y))
+        db = db if "bias_not_averaged" in bugs else db / len(y)
+        w, b = w - rate * dw, b - rate * (b if "bias_self_update" in bugs else db)
+    return w, b
+
+
+def test_a_bug_hidden_by_another_is_said_to_change_nothing(new_app):
+    """The 5 points with "db not divided by m" and "b updated with itself" both on: a walk
+    read "as if b alone had a learning rate 5 times larger" of a run the same as with b − α·b
+    alone. By hand the two runs end at the same (w, b); the line says so."""
+    at = new_app(data="five_points", tab="buggy").run()
+    for bug in ("bias_not_averaged", "bias_self_update"):
+        at.checkbox(key=f"bug_{bug}").check().run()
+    assert not at.exception
+    data = lc.load_dataset("five_points")
+    default = fields.defaults("five_points")
+    start = (data.X, data.y, default.w0, default.b0, default.learning_rate, default.steps)
+    both = _textbook(*start, {"bias_not_averaged", "bias_self_update"})
+    alone = _textbook(*start, {"bias_self_update"})
+    assert np.array_equal(both[0], alone[0]) and both[1] == alone[1]
+    text = plain(page_text(at))
+    assert "What each bug does alone, at your start" in text
+    line = next(x for x in text.split("\n") if x.startswith("- *Bias not averaged*"))
+    assert line.endswith("With *b updated with itself* also switched on, b never reads db, "
+                         "so in the run above this bug changes nothing.")
+
+
+@pytest.mark.parametrize("switched, words", [
+    (("accumulated_error",), "so this bug does not show in the loss it reports"),
+    (("accumulated_error", "same_feature"), "so these bugs do not show in the loss it reports")])
+def test_the_reported_loss_caption_counts_the_bugs_on(new_app, switched, words):
+    at = new_app(data="five_points", tab="buggy").run()
+    for bug in switched:
+        at.checkbox(key=f"bug_{bug}").check().run()
+    assert not at.exception
+    assert words in plain(page_text(at))
