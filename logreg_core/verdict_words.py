@@ -15,7 +15,7 @@ SENTENCE_DIGITS = 4
 #: Below 2/μ* a run whose tail's lowest loss is more than this many times the best fit's is
 #: "held out" (`verdicts._held_out`), unless its rises shrink below `SHRINKING_DECAY` of theirs.
 HELD_OUT_FACTOR, SHRINKING_DECAY = 2.0, 0.9
-#: A full-batch run of another optimizer whose tail stays within this share of the best fit's
+#: A full-batch run of momentum or Nesterov whose tail stays within this share of the best fit's
 #: loss, its rises shrinking below `SHRINKING_DECAY`, is settling (`verdicts._damped_near`):
 #: the 1% of the optimizers' table's "steps to within 1%".
 NEAR_BEST_RTOL = 0.01

@@ -25,9 +25,9 @@ A verdict has two parts, and its sentence says both:
 Where theory alone decides, the kind does not change with the number of steps: it is the same at N
 and N + 1 steps. Within `LIMIT_RTOL` of the local limit, where the linear analysis cannot decide,
 and for runs theory says nothing about (other optimizers, mini-batches, a best fit that could not
-be computed), the kind is the measured one; but a full-batch run of another optimizer whose tail
-swings ever less within `NEAR_BEST_RTOL` of a known best fit is *settling* (`_damped_near`), as
-the same damped zig-zag of plain descent is.
+be computed), the kind is the measured one; but a full-batch run of momentum or Nesterov whose
+tail swings ever less within `NEAR_BEST_RTOL` of a known best fit is *settling* (`_damped_near`),
+as the same damped zig-zag of plain descent is.
 
 **What the tail of the run measured** (`tails.measure`): its rises, a cycle and its period, a band,
 shrinking or growing swings, a trend under mini-batch noise. When theory and the tail disagree (a
@@ -442,8 +442,9 @@ def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False,
     gradient_floor : array-like of shape (k, n_params), optional
         A bound on the rounding of each computed gradient (`gradients_parted_at`).
     best_loss : float, optional
-        The best fit's loss, for a full-batch run without ``regime`` (momentum, Nesterov,
-        Adam): a tail that swings ever less near it is settling (`_damped_near`).
+        The best fit's loss, for a full-batch run without ``regime`` (`train` gives it for
+        momentum and Nesterov): a tail that swings ever less near it is settling
+        (`_damped_near`).
 
     Returns
     -------
@@ -498,10 +499,11 @@ def _damped_near(v: Verdict, best_loss: float) -> bool:
     measured: its tail swings (an up/down pattern or irregularly, over enough steps), every
     loss of it is within `NEAR_BEST_RTOL` of ``best_loss``, its rises shrink below
     `SHRINKING_DECAY` of theirs, and rounding does not decide its last state. A walk: on iris
-    (standardized, λ = 0.01, η = 1, 200 steps) momentum, Nesterov and Adam read "oscillating"
-    while their rises shrank to 0.017, 4e-6 and 2e-4 of theirs within 0.01% of the best fit;
+    (standardized, λ = 0.01, η = 1, 200 steps) momentum and Nesterov read "oscillating"
+    while their rises shrank to 0.017 and 4e-6 of theirs within 0.01% of the best fit;
     plain descent's damped zig-zag was already "settling" (`_held_out`). Swings that do not
-    shrink (Adam at a constant rate may hover) or a cycle stay oscillating."""
+    shrink or a cycle stay oscillating. `train` asks this of momentum and Nesterov only:
+    Adam's steps do not shrink with its gradients, and it may leave the best fit again."""
     return (v.kind == OSCILLATING and v.basis in ("pattern", "irregular") and not v.too_short
             and v.decay is not None and v.decay < SHRINKING_DECAY
             and v.high is not None and v.high <= (1 + NEAR_BEST_RTOL) * best_loss

@@ -1,8 +1,10 @@
-"""Momentum, Nesterov and Adam whose swings die out at the best fit are settling, not
-oscillating (`verdicts._damped_near`), checked against plain numpy loops and scipy's best fit.
+"""Momentum and Nesterov whose swings die out at the best fit are settling, not oscillating
+(`verdicts._damped_near`), checked against plain numpy loops and scipy's best fit; Adam's are
+not judged so, since it may leave the best fit again.
 
-A walk found iris (standardized, λ = 0.01, η = 1, 200 steps) reading "oscillating" for all
-three, while their losses were within 1e-10 of the best fit and still closing in.
+A walk found iris (standardized, λ = 0.01, η = 1, 200 steps) reading "oscillating" for
+momentum, Nesterov and Adam, while their losses were within 1e-10 of the best fit and still
+closing in. A review of the first fix found Adam, called settling, leaving: below.
 """
 
 import numpy as np
@@ -51,8 +53,7 @@ def _by_hand(X, y, kind: str) -> np.ndarray:
 
 
 @pytest.mark.parametrize("kind, opt", [("momentum", Momentum(ETA, beta=BETA)),
-                                       ("nesterov", Nesterov(ETA, beta=BETA)),
-                                       ("adam", Adam(ETA))])
+                                       ("nesterov", Nesterov(ETA, beta=BETA))])
 def test_swings_that_die_out_at_the_best_fit_are_settling(kind, opt):
     X, y = _iris()
     best = minimize(lambda t: _loss_grad(X, y, t), np.zeros(3), jac=True, method="BFGS",
@@ -90,3 +91,25 @@ def test_damped_swings_far_from_the_best_fit_stay_oscillating():
     v = classify_run(loss, best_loss=0.5)
     assert v.decay < 0.9  # the rises shrink ...
     assert (v.measured, v.kind, v.theory) == ("oscillating", "oscillating", "")  # ... far out
+
+
+def test_adam_near_the_best_fit_is_not_called_settling():
+    """A review: on the 5 points at λ = 0.01, η = 5 Adam is within 1% of the best fit from
+    step 71 to 200 and read "settling"; by hand it leaves the 1% band later and reaches many
+    times the best fit's loss (its steps do not shrink with its gradients)."""
+    d = load_dataset("five_points")
+    X, y = d.X.astype(float), d.y.astype(float)
+    best = minimize(lambda t: _loss_grad(X, y, t), np.zeros(2), jac=True, method="BFGS",
+                    options={"gtol": 1e-12}).fun
+    theta, m, s, losses = np.zeros(2), np.zeros(2), np.zeros(2), []
+    for t in range(1, 2001):
+        g = _loss_grad(X, y, theta)[1]
+        m, s = 0.9 * m + 0.1 * g, 0.999 * s + 0.001 * g * g
+        theta = theta - 5.0 * (m / (1 - 0.9 ** t)) / (np.sqrt(s / (1 - 0.999 ** t)) + 1e-8)
+        losses.append(_loss_grad(X, y, theta)[0])
+    losses = np.array(losses)
+    assert losses[99:200].max() <= 1.01 * best  # near it by step 200 ...
+    assert losses.max() > 10 * best  # ... and far from it later
+    history = train(X, y, optimizer=Adam(5.0), steps=200, l2=L2,
+                    limits=learning_rate_limits(X, y, L2))
+    assert history.verdict.kind != "settling" and history.verdict.theory != "near_best"
