@@ -366,12 +366,20 @@ def learning_rate_story(ctx: ViewContext, sweep) -> str:
                  "started.")
         # (no "no best fit" where it exists and could not be computed: λ > 0; and no "none
         # to overshoot" where the loss has a floor above 0: above 2/μ₀* runs swing about it)
-        zigzag = limits.no_optimum and limits.floor == 0
+        if limits.no_optimum and limits.floor == 0 and l2:  # one label: above 2/λ the
+            # weights grow, they do not zig-zag (a review: "can only zig-zag" beside
+            # "Diverging" on the student at λ = 1, η = 3)
+            penalty = limits.regime(ctx.settings.learning_rate).penalty_limit
+            lower = (f"With no best fit to overshoot, a rate below 2/λ = {f(penalty)} can "
+                     "only zig-zag on the way; above it the penalty alone makes every step "
+                     "overshoot the weights by more, so they grow until the numbers overflow "
+                     f"(unless every weight stays exactly 0). {lower}")
+        elif limits.no_optimum and limits.floor == 0:
+            lower = ("With no best fit to overshoot, a large rate can only zig-zag on the "
+                     f"way: {lower}")
         parts.append(
             f"**No local limit at a best fit.** {limits.reason}"
-            f"{floor_limit_text(limits, ctx.digits)} " + (
-                f"With no best fit to overshoot, a large rate can only zig-zag on the way: "
-                f"{lower}" if zigzag else lower[0].upper() + lower[1:]))
+            f"{floor_limit_text(limits, ctx.digits)} " + lower[0].upper() + lower[1:])
     parts.append(
         "**Small rates are slow.** Each step moves η times the gradient, so for small η the "
         "path barely depends on η except in its speed: halve η and every stretch of the "

@@ -88,8 +88,14 @@ def metrics(ctx: ViewContext) -> None:
         # the change to the digits it holds: none where it is within the losses' rounding
         certain = change_digits(first, last, ctx.data.n_samples)
         certain = min(max(1, explain.loss_digits(ctx)), certain)  # a chaotic run: 1 digit
+        # never moved from a start where the exact gradient is 0 (`Verdict.gradient_zero`):
+        # the change is 0 in exact arithmetic too, as the verdict beside it says (an upload
+        # of x = 1 1 2 2 3 3, labels 0 1 0 1 0 1, read "0 to rounding": a walk)
+        exact = (history.verdict.stopped_moving_at == 0
+                 and history.verdict.gradient_zero == "exact")
         row.metric(f"Loss at step {history.steps_run:,}", g(last),
-                   delta=fmt(last - first, certain) if certain else "0 to rounding",
+                   delta=fmt(last - first, certain) if certain else
+                   "0 exactly" if exact else "0 to rounding",
                    delta_color="inverse" if certain else "off",
                    delta_arrow="auto" if certain else "off",
                    help=explain.digits_note(history, ctx.digits) or None,

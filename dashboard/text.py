@@ -127,6 +127,13 @@ def percent(share: float) -> str:
     return f"{whole}%"
 
 
+def spacing_words(value: float, digits: int = 4) -> str:
+    """"that spacing is 5.7e-14 at 300": the spacing of doubles at ``value`` away from 0, the
+    larger of its two gaps, for the sentences that say a change of at most half of it leaves a
+    parameter where it is (rounding to nearest drops it)."""
+    return f"that spacing is {fmt(math.ulp(value), 2)} at {fmt(value, digits)}"
+
+
 def fmt_loss(value: float, digits: int = 4) -> str:
     """A loss as `fmt` writes it, except one that rounds to 0: the logistic loss is never 0,
     so a 0 has underflowed (it is below the smallest double, 5e-324) and reads so."""

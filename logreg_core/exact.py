@@ -148,7 +148,7 @@ def fit_exact(
     # the bias): without L2 the loss is flat along them and the Hessian singular, so Newton's
     # steps are kept out of them; they would drift along the flat valley and look like a run
     # off to infinity.
-    flat = _flat_directions(Xs) if l2 == 0 else np.zeros((n_features + 1, 0))
+    flat = flat_directions(Xs) if l2 == 0 else np.zeros((n_features + 1, 0))
     w0, b0 = check_parameters(w0, b0, n_features)
     theta = np.append(w0 * scale, b0)
     path, path_loss = [theta], []
@@ -272,11 +272,11 @@ def _runs_off(Xs, move, moved, decrease, loss) -> bool:
     return bool(np.all(logits <= slack) and np.any(logits < -slack))
 
 
-def _flat_directions(Xs: np.ndarray) -> np.ndarray:
+def flat_directions(Xs: np.ndarray) -> np.ndarray:
     """Orthonormal directions of (w, b) along which no logit changes: the null space of
-    ``[X 1]``, shape ``(d + 1, k)``. Found with each column scaled to length 1 (features in
-    units of 1e-3 and 1e3 are not collinear for it), where a Gram eigenvalue at rounding
-    level (1e-12 of the largest) is a direction of none."""
+    ``Xs`` (``[X 1]``, its rows perhaps signed), shape ``(d + 1, k)``. Found with each column
+    scaled to length 1 (features in units of 1e-3 and 1e3 are not collinear for it), where a
+    Gram eigenvalue at rounding level (1e-12 of the largest) is a direction of none."""
     scale = np.linalg.norm(Xs, axis=0)
     scale = np.where(scale > 0, scale, 1.0)
     unit = Xs / scale

@@ -15,6 +15,10 @@ SENTENCE_DIGITS = 4
 #: Below 2/μ* a run whose tail's lowest loss is more than this many times the best fit's is
 #: "held out" (`verdicts._held_out`), unless its rises shrink below `SHRINKING_DECAY` of theirs.
 HELD_OUT_FACTOR, SHRINKING_DECAY = 2.0, 0.9
+#: A full-batch run of momentum or Nesterov whose tail stays within this share of the best fit's
+#: loss, its rises shrinking below `SHRINKING_DECAY`, is settling (`verdicts._damped_near`):
+#: the 1% of the optimizers' table's "steps to within 1%".
+NEAR_BEST_RTOL = 0.01
 #: The guaranteed rate of descent on the bias alone, 2/(1/4): at w = 0 the loss is
 #: J(0, b) = mean softplus(b) - ȳ b, whose curvature in b, σ(b)(1 - σ(b)), is at most 1/4 (the
 #: penalty does not touch b). `verdicts.idle_weights`.
@@ -81,6 +85,14 @@ def _loss_name(v) -> str:
 
 def _last(v) -> str:
     return f"over the last {count(v.steps - v.since, 'step')}"
+
+
+def near_best(v, n) -> str:
+    """What a run `verdicts._damped_near` calls settling measured: its swings, how near the
+    best fit they stay, and how they shrink."""
+    return (f"{_last(v)} the loss still went up and down, {_band(v.low, v.high, n)}, but "
+            f"within {NEAR_BEST_RTOL:.0%} of the best fit (loss {n(v.best_loss)}), its rises "
+            f"shrinking ({_shrinking(v)}); {_ended(v, n)}")
 
 
 def _never_rose(v, n):

@@ -7,13 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from logreg_core import examples
-from logreg_core.twins import CHAOS_RTOL, parted_at
+from logreg_core.twins import CHAOS_RTOL
 from logreg_core.verdicts import classify_run
 
 from .. import charts, compute, rate_charts
 from ..context import ViewContext
 from ..display import show_chart, show_frame, show_source
-from ..text import fmt, fmt_loss, plural
+from ..text import fmt, fmt_apart, fmt_loss, plural
 
 TRIAL_ROWS, TRIAL_STEPS = 200, 300  # the loop runs in plain Python: keep it small
 
@@ -39,17 +39,53 @@ BUG_SHORT = {"same_sample": "sample 1 only", "accumulated_error": "error accumul
 
 
 def bias_self_update_effect(rate: float, b: float) -> str:
-    """What b <- (1 - rate) b does, in words, for this rate and start."""
+    """What b <- (1 - rate) b does, in words, for this rate and start: "at η = ... each step
+    ...". η and 1 − η are written to the digits that tell them from the rates and factors
+    where the words change (η = 0, 1, 2; 1 − η = 1, 0, −1): at η = 1.99999, "1 − η = −1, so b
+    shrinks" read as the boundary it is not (a review)."""
     factor = 1.0 - rate
+    eta = f"at η = {_apart_from(rate, (0.0, 1.0, 2.0), 6)} "
     if b == 0:
-        return "from b = 0 it never moves, whatever the data say."
+        return eta + "from b = 0 it never moves, whatever the data say."
     if factor == 0:
-        return "it sets b to 0 in one step and keeps it there."
+        return eta + "it sets b to 0 in one step and keeps it there."
     size = "shrinks towards 0" if abs(factor) < 1 else "grows" if abs(factor) > 1 else \
         "keeps its size"
     sign = " and flips sign every step" if factor < 0 else ""
-    return (f"each step multiplies b by 1 − η = {fmt(factor, 4)}, so b {size}{sign}, "
-            "whatever the data say.")
+    return (f"{eta}each step multiplies b by 1 − η = {_apart_from(factor, (1.0, 0.0, -1.0), 4)}, "
+            f"so b {size}{sign}, whatever the data say.")
+
+
+def _apart_from(value: float, edges: tuple[float, ...], digits: int) -> str:
+    """``value`` to ``digits`` significant digits, or to as many more as it takes to read
+    differently from every edge it is not (`fmt_apart`)."""
+    return max((fmt_apart(value, edge, digits)[0] for edge in edges if edge != value),
+               key=len)
+
+
+def twin_caption(correct, twin, digits: int) -> str:
+    """Where the corrected loop with its samples added in the reverse order (``twin``) has a
+    loss more than `CHAOS_RTOL` away from ``correct``'s: from which step, and whether still at
+    the end (then rounding decides the corrected loop's numbers) or only up to a step from
+    which the two agree again (`Verdict.rejoined_at`); "" where they never part. (On iris,
+    unscaled, at η = 1 from w = 0, b = 0 they are apart only from step 58 to step 112, and
+    the page said rounding decided the numbers at step 300: a review.)"""
+    together = classify_run(correct.loss, twin=twin.loss)
+    if together.parted_at is None:
+        return ""
+    f = lambda v: fmt(v, digits)  # noqa: E731
+    w = [f(v) for v in twin.weights[-1]]
+    end = (f"w = {w[0] if len(w) == 1 else '(' + ', '.join(w) + ')'}, b = "
+           f"{f(twin.bias[-1])}")
+    first = (f"The corrected loop with its samples added in the reverse order first has a "
+             f"loss more than {CHAOS_RTOL:.0e} of it away at step {together.parted_at:,}")
+    if (back := together.rejoined_at) is not None:
+        return (f"{first} and last at step {back - 1:,}; from step {back:,} on the two agree "
+                f"to within {CHAOS_RTOL:.0e} of the loss, and it ends at {end}.")
+    still = (", and is still that far at the last step" if len(correct.loss) == len(twin.loss)
+             else "")
+    return (f"{first}{still}; it ends at {end}: rounding decides the corrected loop's numbers "
+            "above, and a replay by hand reaches others.")
 
 
 def render(ctx: ViewContext) -> None:
@@ -107,15 +143,8 @@ def render(ctx: ViewContext) -> None:
          (f"loop {label}", *buggy.weights[-1], buggy.bias[-1], buggy.loss[-1])],
         columns=["run", *[f"w{j + 1}" for j in range(len(names))], "b", "true loss"])
     show_frame(final, ctx.digits, hide_index=True, key="trial_table")
-    if (parted := parted_at(correct.loss, twin.loss)) is not None:
-        f = lambda v: fmt(v, ctx.digits)  # noqa: E731
-        w = [f(v) for v in twin.weights[-1]]
-        st.caption(
-            f"From step {parted:,} on, the corrected loop with its samples added in the "
-            f"reverse order has a loss more than {CHAOS_RTOL:.0e} of it away, and it ends at "
-            f"w = {w[0] if len(w) == 1 else '(' + ', '.join(w) + ')'}, b = "
-            f"{f(twin.bias[-1])}: rounding decides the corrected loop's numbers above, and a "
-            "replay by hand reaches others.")
+    if caption := twin_caption(correct, twin, ctx.digits):
+        st.caption(caption)
     if bugs & {"same_sample", "accumulated_error"} and len(buggy.reported):
         reported, true = float(buggy.reported[-1]), float(buggy.loss[-2])
         gap = abs(reported - true)
@@ -123,17 +152,18 @@ def render(ctx: ViewContext) -> None:
         # the loop's log(1 + e^z) - y z cancels for a confident sample of class 1 (1.9e-16 off
         # the true loss, or all of it), which no bug causes.
         if reported == trial.plain_report:  # these bugs leave the loss it reports alone
+            these = "this bug does" if len(bugs) == 1 else "these bugs do"
             st.caption(f"The buggy loop also reports a loss of its own, "
                        f"{fmt(reported, ctx.digits)} on its last step, computed before that "
                        "step's update: the corrected loop reports the same at that state, so "
-                       "these bugs do not show in the loss it reports, only in where it goes.")
+                       f"{these} not show in the loss it reports, only in where it goes.")
         else:
             st.caption(f"The buggy loop also reports a loss of its own: "
                        f"{fmt(reported, ctx.digits)} on its last step, computed before that "
                        f"step's update, where the true loss is {fmt(true, ctx.digits)} (off by "
                        f"{fmt(gap, ctx.digits)}); the table shows the state after the update.")
-    st.markdown("**What each bug does, at your start**")
-    st.markdown(bug_effects(ctx, rows))
+    st.markdown("**What each bug does alone, at your start**")
+    st.markdown(bug_effects(ctx, rows, bugs))
     st.markdown("**The vectorized snippet** starts with `w = np.zeros(n_x, 1)`. Run here, numpy "
                 "answers:")
     st.code(examples.numpy_zeros_error(), language=None)
@@ -143,10 +173,13 @@ def render(ctx: ViewContext) -> None:
         show_source(examples.buggy_loop_step)
 
 
-def bug_effects(ctx: ViewContext, rows: int) -> str:
-    """One line per bug, with this data's numbers at the run's start. A bug that gives the
-    same step as the corrected loop on this data is said to make no difference here (never a
-    number compared with itself)."""
+def bug_effects(ctx: ViewContext, rows: int, bugs: frozenset = frozenset()) -> str:
+    """One line per bug, each with that bug alone, with this data's numbers at the run's
+    start. A bug that gives the same step as the corrected loop on this data is said to make
+    no difference here (never a number compared with itself). Where the switches on
+    (``bugs``) hide one bug behind another, its line says so: with b updated with itself, b
+    never reads db, so db's sum changes nothing (a walk: "as if b alone had a learning rate 5
+    times larger" beside a run the same as with b − α·b alone)."""
     settings = ctx.settings
     X, y = ctx.data.X[:rows, :2], ctx.data.y[:rows]
     w0, b0, rate = np.array(settings.w0[:2]), settings.b0, settings.learning_rate
@@ -195,7 +228,9 @@ def bug_effects(ctx: ViewContext, rows: int) -> str:
             (rows == 1, "the running sum of the errors equals each error"),
             (not errors_zero, "the running sums happen to give the same gradient"))))
     else:
-        sign_flip = np.sign(dw_acc[0]) != np.sign(dw[0]) and dw[0] != 0
+        # opposite signs, not 0 against a sign (x = 1, 5, -1, labels 0 1 0, from 0: the
+        # running sums 0.5, 0, 0.5 give dw = 0, which read "the wrong sign": a review)
+        sign_flip = np.sign(dw_acc[0]) * np.sign(dw[0]) < 0
         lines.append(
             f"- *Accumulated error*: after sample i the loop's dz holds the sum of the first i "
             f"errors ({shown}), largest in size at sample {peak + 1}, and each sample's "
@@ -223,6 +258,9 @@ def bug_effects(ctx: ViewContext, rows: int) -> str:
         lines.append(f"- *Bias not averaged*: db is the sum, not the mean: {f(db_raw)} instead "
                      f"of {f(db)}, {rows} times too large, as if b alone had a learning rate "
                      f"{rows} times larger.")
-    lines.append(f"- *Bias updated with itself*: b ← (1 − η)·b; at η = {fmt(rate, 4)} "
+    if {"bias_not_averaged", "bias_self_update"} <= bugs:
+        lines[-1] += (" With *b updated with itself* also switched on, b never reads db, so in "
+                      "the run above this bug changes nothing.")
+    lines.append("- *Bias updated with itself*: b ← (1 − η)·b; "
                  + bias_self_update_effect(rate, b0))
     return "\n".join(lines)  # numbers and our own words only: nothing to escape

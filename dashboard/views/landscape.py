@@ -51,6 +51,23 @@ def hidden_paths(paths: pd.DataFrame, behind: list[str], ranges) -> list[tuple[s
     return found
 
 
+def best_fit_words(flat: int, loss: str) -> str:
+    """What the diamond marks: the best fit, or where the best fits fill a line, a plane or
+    more (``flat`` dimensions, `logreg_core.landscape.reachable_best_fit`), the one the run
+    can reach. A walk: with a constant column the diamond marked another point of the line,
+    on a higher contour of the slice than the run's end, which had reached the line."""
+    if not flat:
+        return f"The diamond marks the best fit (loss {loss})."
+    shape = {1: "line", 2: "plane"}.get(flat, f"flat set of {flat} dimensions")
+    return (f"The best fits fill a {shape} through the diamond, all with loss {loss}: the "
+            "features and the bias's column of ones are linearly dependent (as where a feature "
+            "is the same in every sample, or equals a combination of the others plus a "
+            "constant), so along it no logit w·x + b changes. The diamond marks the one your "
+            f"run can reach: the gradient has no part along that {shape}, so descent never "
+            "moves (w, b) along it (in exact arithmetic), and the only best fit it can reach "
+            "is the one nearest its start.")
+
+
 def angle_note(ctx: ViewContext, direction: np.ndarray | None) -> str:
     """How far the inspected (w, b) still points from the max-margin ``direction``."""
     theta = np.append(ctx.w, ctx.b)
@@ -104,7 +121,11 @@ def render(ctx: ViewContext) -> None:
     if compare:
         others = {name: h for name, h in optimizer_runs(ctx).items()
                   if not name.startswith("gradient descent")}
-    extra = [np.append(fit.w, fit.b)] if fit.converged else []
+    # where the best fits form a line (or more), the one this run can reach
+    optimum, flat = (landscape.reachable_best_fit(ctx.data.X, np.append(fit.w, fit.b),
+                                                  theta[0], ctx.settings.l2)
+                     if fit.converged else (None, 0))
+    extra = [optimum] if fit.converged else []
     # The picture is framed on your run, the best fit and the other paths that stay bounded:
     # one that diverges (to |w| ~ 1e154 before it overflows) would shrink the rest to a dot.
     diverging = [name for name, h in others.items() if h.verdict.kind == DIVERGING]
@@ -131,7 +152,6 @@ def render(ctx: ViewContext) -> None:
     # its part in this slice, None where that is 0 to rounding (it is then perpendicular)
     d = None if direction is None else landscape.slice_direction(direction, axes)
     if fit.converged:
-        optimum = np.append(fit.w, fit.b)
         marks.append(("best fit", optimum[axes[0]], optimum[axes[1]]))
     elif d is not None:  # separable
         span = max(a_range[1] - a_range[0], c_range[1] - c_range[0])
@@ -163,7 +183,7 @@ def render(ctx: ViewContext) -> None:
         f" A slice: every other parameter is held at its value at step {k:,}, so the heatmap "
         "changes as you scrub.")
     if fit.converged:
-        where = f"The diamond marks the best fit (loss {fmt_loss(fit.loss, ctx.digits)})."
+        where = best_fit_words(flat, fmt_loss(fit.loss, ctx.digits))
     elif fit.separable:
         where = f"There is no best fit to mark: {fit.reason}." + (
             "" if direction is None else

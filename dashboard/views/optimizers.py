@@ -94,20 +94,32 @@ def settings_row(n_samples: int) -> None:
         st.warning(taken, icon=":material/block:")
 
 
-def tolerance_table(histories: dict[str, lc.History], target: float,
-                    digits: int) -> pd.DataFrame:
+def tolerance_table(histories: dict[str, lc.History], target: float, digits: int,
+                    reference: str = "the best fit") -> pd.DataFrame:
     """One row per optimizer: its verdict, the step from which it stays within 1% of
-    ``target`` (`logreg_core.training.stays_within`), its last loss to the digits that are
-    certain (no more than ``digits``) and the steps it ran. Where rounding decides the state
-    (a chaotic run), so does the step: the table says so instead of a figure."""
+    ``target`` (`logreg_core.training.stays_within`), its last loss to the digits of it that
+    are certain (`Verdict.final_digits`, no more than ``digits``) and the steps it ran. Where
+    rounding decides the state (a chaotic run), so does the step: the table says so instead of
+    a figure. A last loss shown to fewer digits than ``target`` may read below
+    it (Adam's "0.4" beside "the best fit (0.4439)", a walk): the cell then says how many
+    digits are certain and that it is not below ``reference`` (no loss is below the best fit,
+    nor below the lowest any reached); where not even the first is, it says so."""
+    shown_target = float(fmt(target, digits))
     rows = []
     for name, h in histories.items():
         v = h.verdict
+        final, certain = float(h.loss[-1]), min(digits, v.final_digits)
+        text = fmt_loss(final, max(1, certain))
+        below = final > 0 and certain < digits and float(text) < shown_target
+        notes = (["rounding decides every digit"] if certain == 0 else
+                 [f"{plural(certain, 'digit')} certain"] if below else [])
+        notes += [f"not below {reference}"] if below else []
+        if notes:
+            text += f" ({'; '.join(notes)})"
         rows.append({"optimizer": name, "verdict": v.kind_words,
                      "steps to within 1%": rate_charts.within_words(
                          stays_within(h.loss, target, 0.01), v),
-                     "final loss": fmt_loss(h.loss[-1], max(1, min(digits, v.digits))),
-                     "steps run": h.steps_run})
+                     "final loss": text, "steps run": h.steps_run})
     return pd.DataFrame(rows)
 
 
@@ -184,7 +196,9 @@ def render(ctx: ViewContext) -> None:
         st.caption(overlap_sentence(group, domain))
     target = ctx.fit.loss if ctx.fit.converged else min(float(h.loss.min())
                                                         for h in histories.values())
-    show_frame(tolerance_table(histories, target, ctx.digits), ctx.digits, hide_index=True,
+    best = "the best fit" if ctx.fit.converged else "the lowest loss any of them reached"
+    show_frame(tolerance_table(histories, target, ctx.digits, best), ctx.digits,
+               hide_index=True,
                key="tolerance_table", column_config={  # figures as text, aligned as figures
                    c: st.column_config.TextColumn(alignment="right")
                    for c in ("steps to within 1%", "final loss")})

@@ -14,7 +14,7 @@ from logreg_core.checks import NORMAL, lost_derivatives
 from .. import formulas, overview, tables
 from ..context import ViewContext
 from ..display import show_formulas, show_frame
-from ..text import fmt, md_escape
+from ..text import fmt, md_escape, spacing_words
 from .common import gradient_check_panel
 
 TABLE_ROWS = 50  # rows of the per-sample table shown before "n more rows hidden"
@@ -51,9 +51,9 @@ def absorbed_note(step: Update, parameters: list[str], digits: int) -> str:
     more = f" and {absorbed.size - 3:,} more" if absorbed.size > 3 else ""
     one = absorbed.size == 1
     return (f"The new value of {which}{more} is the old one: {'its' if one else 'each'} "
-            f"change is at most half the spacing of doubles there (that spacing is "
-            f"{fmt(abs(np.spacing(step.old[j])), 2)} at {fmt(step.old[j], digits)}"
-            f"{'' if one else ', for the first'}), so rounding drops it.")
+            f"change is at most half the spacing of doubles there "
+            f"({spacing_words(step.old[j], digits)}{'' if one else ', for the first'}), so "
+            "rounding drops it.")
 
 
 def render(ctx: ViewContext) -> None:

@@ -121,7 +121,7 @@ def test_the_buggy_loops_reported_loss_is_off_only_where_it_is(new_app):
     at = new_app(data="wikipedia_students", tab="buggy").run()
     at.checkbox(key="bug_accumulated_error").check().run()
     text = page_text(at)
-    assert "do not show in the loss it reports" in text and "off by" not in text
+    assert "this bug does not show in the loss it reports" in text and "off by" not in text
     at.checkbox(key="bug_accumulated_error").uncheck()
     at.checkbox(key="bug_same_sample").check().run()
     said = re.search(r"where the true loss is ([-\d.e]+) \(off by ([-\d.e+]+)\)", page_text(at))
@@ -180,7 +180,7 @@ def test_on_one_sample_the_buggy_loops_loss_is_not_called_off(new_app, bug):
     before = table(at, "true loss")
     assert before["true loss"].iloc[0] == before["true loss"].iloc[1]  # the same run
     text = page_text(at)
-    assert "do not show in the loss it reports" in text and "off by" not in text
+    assert "this bug does not show in the loss it reports" in text and "off by" not in text
 
 
 def test_a_lowest_loss_that_underflowed_is_not_called_0_alone(new_app):

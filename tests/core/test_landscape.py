@@ -1,5 +1,7 @@
 """The loss landscape and its contour lines, and Newton's iterates from the learner's start."""
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -90,6 +92,44 @@ def test_a_path_lies_under_another_within_a_share_of_the_picture():
     assert landscape.lies_under(np.array([[5.0, 0.5]]), np.array([[5.0, 0.5]]), *pictured)
 
 
+
+def _by_hand_under(path, over, share=0.01):
+    """Every point of ``path``'s segments in the unit square within ``share`` of ``over``'s,
+    both sampled 1e-4 apart (so within 1e-4 of exact), by plain loops."""
+    def dense(pts):
+        out = [pts[0]]
+        for a, b in itertools.pairwise(pts):
+            n = int(np.ceil(np.hypot(*(b - a)) / 1e-4)) + 1
+            out += [a + t * (b - a) for t in np.linspace(0.0, 1.0, n)]
+        return np.array(out)
+    p, q = dense(path), dense(over)
+    p = p[np.all((p >= 0) & (p <= 1), axis=1)]
+    return len(p) > 0 and all(np.min(np.hypot(*(q - x).T)) <= share for x in p)
+
+
+def test_a_segment_drawn_across_the_picture_is_not_under_a_path_apart_from_it():
+    """A walk: Newton's path on breast cancer had one corner in the picture, the start every
+    run shares, and its first segment crossed the picture far from the learner's path; the
+    corners alone said it lay under it. Here by hand: from the shared start (0.5, 0.5) one
+    path goes out of the picture to the right at (3, 0.5), the other down-left; the drawn
+    segment is 0.5 from it at the picture's edge."""
+    over = np.array([[0.5, 0.5], [0.3, 0.3], [0.2, 0.25]])
+    out = np.array([[0.5, 0.5], [3.0, 0.5], [9.0, 0.6]])
+    unit = ((0.0, 1.0), (0.0, 1.0))
+    assert not _by_hand_under(out, over)
+    assert not landscape.lies_under(out, over, *unit)
+    # corners in and out, with every drawn point near the path over it: under
+    along = np.array([[0.5, 0.5], [0.3, 0.305], [-2.0, -2.0]])
+    over_long = np.array([[0.5, 0.5], [0.3, 0.3], [-2.0, -2.0]])
+    assert _by_hand_under(along, over_long)
+    assert landscape.lies_under(along, over_long, *unit)
+    # a segment between two points outside the picture that cuts its corner, from (0, 0.9)
+    # to (0.1, 1): drawn, so it counts (under itself, not under a path far from it)
+    cut = np.array([[-0.2, 0.7], [0.3, 1.2]])
+    assert _by_hand_under(cut, cut[::-1]) and landscape.lies_under(cut, cut[::-1], *unit)
+    assert not _by_hand_under(cut, over) and not landscape.lies_under(cut, over, *unit)
+
+
 SQUARE = (np.array([[-1.0, 1.0], [-1.0, -1.0], [1.0, 1.0], [1.0, -1.0]]),
           np.array([0.0, 0.0, 1.0, 1.0]))
 
@@ -128,3 +168,23 @@ def test_slice_direction_tells_rounding_from_a_real_part(values, ulps, part, see
     real = rest.copy()
     real[list(axes)] = part * scale * np.array([0.6, 0.8])
     assert landscape.slice_direction(real, axes) == pytest.approx([0.6, 0.8], rel=1e-12)
+
+
+def test_the_reachable_best_fit_is_the_nearest_on_the_line_of_best_fits():
+    """By hand: with columns x and 2x no logit changes along v = (2, -1, 0)/sqrt(5); from
+    (1, 1, 0) descent keeps v·theta = 1/sqrt(5), so of the best fits best + t v it reaches
+    t = v·(start - best). Two constant columns leave a plane; L2 or independent columns, one."""
+    X = np.array([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0], [-1.0, -2.0]])
+    best = np.array([0.3, 0.1, -0.2])
+    v = np.array([2.0, -1.0, 0.0]) / np.sqrt(5)
+    start = np.array([1.0, 1.0, 0.0])
+    point, dims = landscape.reachable_best_fit(X, best, start)
+    assert dims == 1
+    np.testing.assert_allclose(point, best + v * (v @ (start - best)), atol=1e-12)
+    np.testing.assert_allclose(v @ point, v @ start, atol=1e-12)  # same part along the line
+    assert landscape.reachable_best_fit(X, best, start, l2=0.1) == (pytest.approx(best), 0)
+    two = np.array([[1.0, 3.0, 7.0], [2.0, 3.0, 7.0], [4.0, 3.0, 7.0]])
+    assert landscape.reachable_best_fit(two, np.zeros(4), np.ones(4))[1] == 2
+    apart = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, 0.5]])
+    point, dims = landscape.reachable_best_fit(apart, best, start)
+    assert dims == 0 and np.array_equal(point, best)

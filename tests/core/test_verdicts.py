@@ -563,3 +563,15 @@ def test_a_pattern_is_named_only_over_the_steps_it_holds(name, rate, l2, steps):
     if name == "five_points":
         assert (first, f"{held.max():.4g}") == (29, "2.52")  # not 6.407: before the pattern
         assert loss[tail_start:].max() > held.max()
+
+
+def test_final_digits_come_from_the_last_losses_of_the_two_orders():
+    """Two orders 20% apart on the way and 3e-10 apart at the end: the run's losses are
+    certain to no digit, its last loss to 9 (|log10(3e-10 / 0.45)| = 9.2, by hand)."""
+    loss = np.r_[np.linspace(0.7, 0.5, 30), 0.4 + 0.05 * (np.arange(30) % 2)]
+    twin = loss.copy()
+    twin[35] *= 1.2
+    twin[-1] = loss[-1] + 3e-10
+    v = classify_run(loss, twin=twin)
+    assert (v.digits, v.final_digits) == (0, 9)
+    assert classify_run(loss, twin=twin[:-1]).final_digits == v.digits  # no last twin state

@@ -171,3 +171,23 @@ def test_a_size_beyond_the_digits_of_its_log_is_written_as_a_power_of_ten():
     assert 2.0 ** (math.floor(math.log2(size)) - 52) == 2.0**-10
     assert fmt_log10(1, size) == "3.1e+5000000000000"
     assert fmt_log10(-1, -759.538) == "-2.897e-760"  # where every digit is held
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.floats(allow_nan=False, allow_infinity=False).filter(lambda v: v != 0))
+@example(value=300.0)
+@example(value=256.0)  # a power of two: the gap below is half the one above, which is said
+def test_the_spacing_said_is_the_larger_gap_between_doubles_there(value):
+    """Predict first and step detail say a change of at most half this spacing leaves the
+    parameter where it is; by hand, the spacing from the binary exponent, and rounding to
+    nearest: a change of more than half of it, either way, is never dropped (so a dropped one
+    is at most half of it; at a power of two the gap below is half the one above)."""
+    from dashboard.text import spacing_words
+
+    said = spacing_words(value, 4)
+    exponent = max(math.frexp(abs(value))[1] - 1, -1022)
+    gap = 2.0 ** (exponent - 52)
+    assert said == f"that spacing is {fmt(gap, 2)} at {fmt(value, 4)}"
+    if 1e-300 < abs(value) < 1e308:  # (gap / 2 is a double)
+        more = gap / 2 * (1 + 2.0**-10)
+        assert value + more != value and value - more != value
