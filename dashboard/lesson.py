@@ -288,13 +288,17 @@ def _forward_why(ctx: ViewContext) -> str:
     if not np.any(ctx.w != 0):
         return (f"{who}: with w = 0 every logit is b = {f(ctx.b)} (p = {f(p[0])}) whatever "
                 "x is, so no sample is closer to 0.5 than another, and there is no boundary.")
-    if len(best) == 1:  # with the digits that tell its |z| from the next closest one's
-        i, others = best[0], np.delete(np.abs(z), best[0])
-        digits = ctx.digits if not others.size else (
-            apart_digits(abs(z[i]), float(others.min()), ctx.digits) or ctx.digits)
+    if len(best) == 1:  # with the digits that tell its |z| from the next closest one's,
+        # and that one beside it where the page's digits show them alike (z = -0.5 and 0.5 in
+        # the table at b = -2.4999999999999: a visual walk)
+        i = int(best[0])
+        j = min((k for k in range(len(z)) if k != i), key=lambda k: abs(z[k]), default=None)
+        digits = ctx.digits if j is None else (
+            apart_digits(abs(z[i]), abs(z[j]), ctx.digits) or ctx.digits)
+        beside = "" if digits == ctx.digits else f"; sample {j + 1}'s is {fmt(z[j], digits)}"
         return (f"{who}: its logit is the closest to 0 (z = {fmt(z[i], digits)}, p = "
-                f"{fmt(p[i], digits)}), and p = 0.5 exactly where z = 0: that is where the "
-                "boundary lies.")
+                f"{fmt(p[i], digits)}{beside}), and p = 0.5 exactly where z = 0: that is "
+                "where the boundary lies.")
     return (f"{who}: their logits are equally close to 0{', to rounding' if to_rounding else ''}"
             f" (z = {' and '.join(f(z[i]) for i in best)}, p = "
             f"{' and '.join(f(p[i]) for i in best)}), and p = 0.5 exactly where z = 0: that is "

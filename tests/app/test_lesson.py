@@ -482,8 +482,8 @@ def test_logits_apart_by_more_than_rounding_are_no_tie(new_app):
     assert closest_to_half(X5, settings.w0[0], settings.b0) == [1]
     assert expected(1, settings) == {"sample 2 (x = 2)"}
     at = reveal(at, 1, "sample 2 (x = 2)")
-    assert ("Sample 2: its logit is the closest to 0 (z = -0.4999999999999,"
-            in plain(at.success[0].value))
+    assert ("Sample 2: its logit is the closest to 0 (z = -0.4999999999999, p = "
+            "0.3775406687982; sample 3's is 0.5000000000001)" in plain(at.success[0].value))
     at = new_app(lesson="1", w0="1", b0="-2.5").run()  # an exact tie: both are right
     assert expected(1, fields.from_state(at.session_state, 1)) == {"sample 2 (x = 2)",
                                                                     "sample 3 (x = 3)"}
