@@ -100,10 +100,11 @@ def tolerance_table(histories: dict[str, lc.History], target: float, digits: int
     ``target`` (`logreg_core.training.stays_within`), its last loss to the digits of it that
     are certain (`Verdict.final_digits`, no more than ``digits``) and the steps it ran. Where
     rounding decides the state (a chaotic run), so does the step: the table says so instead of
-    a figure. A last loss shown to fewer digits than ``target`` may read below
-    it (Adam's "0.4" beside "the best fit (0.4439)", a walk): the cell then says how many
-    digits are certain and that it is not below ``reference`` (no loss is below the best fit,
-    nor below the lowest any reached); where not even the first is, it says so."""
+    a figure. A last loss shown to fewer digits than the others says how many are certain (a
+    bare "0.4" beside Nesterov's "0.4357" read as exact and lower: a visual walk), and where it
+    may read below ``target`` (Adam's "0.4" beside "the best fit (0.4439)", a walk) that it is
+    not below ``reference`` (no loss is below the best fit, nor below the lowest any reached);
+    where not even the first digit is certain, it says so."""
     shown_target = float(fmt(target, digits))
     rows = []
     for name, h in histories.items():
@@ -112,7 +113,7 @@ def tolerance_table(histories: dict[str, lc.History], target: float, digits: int
         text = fmt_loss(final, max(1, certain))
         below = final > 0 and certain < digits and float(text) < shown_target
         notes = (["rounding decides every digit"] if certain == 0 else
-                 [f"{plural(certain, 'digit')} certain"] if below else [])
+                 [f"{plural(certain, 'digit')} certain"] if certain < digits else [])
         notes += [f"not below {reference}"] if below else []
         if notes:
             text += f" ({'; '.join(notes)})"

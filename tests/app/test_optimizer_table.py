@@ -88,3 +88,24 @@ def test_a_last_loss_both_orders_agree_on_keeps_its_digits(new_app):
     assert all(abs(e - best) < 1e-8 * best for e in ends)
     cell = table(at, "final loss").set_index("optimizer").loc["Adam (η = 1)", "final loss"]
     assert cell == f"{best:.4g}"
+
+
+def test_a_final_loss_cut_to_its_certain_digits_says_so(new_app):
+    """A visual walk: the 5 points at λ = 0.01, η = 5: momentum's last loss read a bare "0.4"
+    beside Nesterov's "0.4357", as if exact and lower. By hand its two summation orders end
+    at 0.405 and 0.397: one digit is certain, and the cell says so."""
+    at = new_app(data="five_points", tab="optimizers", l2="0.01", lr="5").run()
+    assert not at.exception
+    d = load_dataset("five_points")
+    X, y, ends = d.X.astype(float), d.y.astype(float), []
+    for order in (slice(None), slice(None, None, -1)):
+        theta, v = np.zeros(2), np.zeros(2)
+        for _ in range(200):
+            v = 0.9 * v + _loss_grad(X[order], y[order], theta, 0.01)[1]
+            theta = theta - 5.0 * v
+        ends.append(_loss_grad(X, y, theta, 0.01)[0])
+    gap = abs(ends[0] - ends[1]) / ends[0]  # 2%: the first digit holds, not the second
+    assert 1e-2 < gap < 1e-1 and f"{ends[0]:.1g}" == f"{ends[1]:.1g}"
+    cell = table(at, "final loss").set_index("optimizer").loc["momentum (β = 0.9)",
+                                                              "final loss"]
+    assert cell == f"{ends[0]:.1g} (1 digit certain)"
