@@ -63,6 +63,32 @@ def _apart_from(value: float, edges: tuple[float, ...], digits: int) -> str:
                key=len)
 
 
+def still_from(weights: np.ndarray, bias: np.ndarray) -> int | None:
+    """The first state from which a loop's (w, b) stay exactly the same to its last state,
+    if that is before its last; else None. ``weights`` of shape (n_states, n_weights),
+    ``bias`` of shape (n_states,)."""
+    theta = np.column_stack([weights, bias])
+    moved = np.flatnonzero(np.any(theta != theta[-1], axis=1))
+    first = int(moved[-1]) + 1 if moved.size else 0
+    return first if first < len(theta) - 1 else None
+
+
+def stuck_note(loss: float, correct_loss: np.ndarray, still: int, n_bugs: int,
+               digits: int) -> str:
+    """Where the loop with the bugs stops moving at state ``still``: it has settled, and
+    where its loss is above the corrected loop's lowest, not at a best fit (no best fit's loss
+    is above any loss). With sample 1 only, the errors added up and db not averaged on iris,
+    it stops at step 1 at a true loss of 1628, beside "settling" (a visual walk)."""
+    which = "this bug" if n_bugs == 1 else "these bugs"
+    note = (f"The loop with {which} stops moving at step {still:,}: from there each update "
+            f"leaves w and b as they are, so its true loss stays {fmt_loss(loss, digits)}")
+    lowest = float(np.nanmin(correct_loss))
+    if loss > lowest * (1 + 1e-9):
+        note += (f", above the corrected loop's {fmt_loss(lowest, digits)}: it has settled, "
+                 "but not at the best fit")
+    return note + "."
+
+
 def twin_caption(correct, twin, digits: int) -> str:
     """Where the corrected loop with its samples added in the reverse order (``twin``) has a
     loss more than `CHAOS_RTOL` away from ``correct``'s: from which step, and whether still at
@@ -121,6 +147,8 @@ def render(ctx: ViewContext) -> None:
                      f"λ = {fmt(settings.l2, 4)}).")
     if buggy.stopped_at:
         notes.append(f"The buggy loop's numbers overflowed at step {buggy.stopped_at}.")
+    elif bugs and (still := still_from(buggy.weights, buggy.bias)) is not None:
+        notes.append(stuck_note(buggy.loss[still], correct.loss, still, len(bugs), ctx.digits))
     for note in notes:
         st.caption(note)
     # every bug named would outrun the legend and the table's column ("with sample 1 only,

@@ -222,3 +222,34 @@ def test_the_reported_loss_caption_counts_the_bugs_on(new_app, switched, words):
         at.checkbox(key=f"bug_{bug}").check().run()
     assert not at.exception
     assert words in plain(page_text(at))
+
+
+def test_a_loop_that_stops_moving_says_so_and_where(new_app):
+    """A visual walk: iris (unscaled, η = 1, from 0) with sample 1 only, the errors added up
+    and db not averaged read "settling" beside a true loss of 1628. By hand the loop jumps to
+    w = (-118.675, -35.35), b = -2525 in one step, where sample 1's σ(z) rounds to its label
+    0, and stays there; the corrected loop gets below 0.45."""
+    at = new_app(data="iris_petals", std="0", lr="1", steps="300", w0="0,0", b0="0",
+                 tab="buggy").run()
+    for bug in ("same_sample", "accumulated_error", "bias_not_averaged"):
+        at.checkbox(key=f"bug_{bug}").check().run()
+    assert not at.exception
+    data = lc.load_dataset("iris_petals")
+    X, y = data.X[:TRIAL_ROWS, :2], data.y[:TRIAL_ROWS]
+    w, b, states = np.zeros(2), 0.0, []
+    for _ in range(300):  # the loop by hand: every term is sample 1's, dz a running sum
+        dw, db, dz = np.zeros(2), 0.0, 0.0
+        for _ in range(len(y)):
+            dz += float(expit(w @ X[0] + b)) - y[0]
+            dw, db = dw + X[0] * dz, db + dz
+        w, b = w - dw / len(y), b - db
+        states.append((*w, b))
+    assert states[0] == (-118.675, -35.35, -2525.0) and len(set(states)) == 1
+    z = X @ w + b
+    stuck = float(np.mean(np.logaddexp(0, z) - y * z))
+    lowest = loop_losses(X, y, 1.0, 300, reverse=False).min()
+    assert 1627 < stuck < 1628.5 and lowest < 0.45
+    said = next(plain(c.value) for c in at.caption if "stops moving" in c.value)
+    assert said == ("The loop with these bugs stops moving at step 1: from there each update "
+                    "leaves w and b as they are, so its true loss stays 1628, above the "
+                    f"corrected loop's {lowest:.4f}: it has settled, but not at the best fit.")
