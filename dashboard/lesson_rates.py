@@ -154,5 +154,7 @@ def rates_chart(ctx: ViewContext, rates) -> None:
     title = f"Loss over {plural(steps, 'step')} at {RATES_SHOWN} rates"
     show_chart(rate_charts.curves_chart(frame, title), key="lesson_rates",
                alt=rate_charts.verdicts_text(verdicts))
+    if note := rate_charts.envelope_note(frame):
+        st.caption(note)
     if note := charts.floor_note(*sweep.loss):
         st.caption(note)

@@ -31,13 +31,14 @@ from .charts import (
     VERDICT_COLORS,
     VERDICT_DASH,
     VERDICT_SHAPES,
+    ZIGZAG_SHARE,
     downsample,
     envelope_frame,
     log_ticks,
     small_steps,
     zigzags,
 )
-from .text import fmt, plural
+from .text import fmt, join_and, md_escape, plural
 
 #: Digits a tooltip gives a loss where every digit shown is certain.
 TOOLTIP_DIGITS = 6
@@ -122,6 +123,22 @@ def curves_frame(curves: dict[str, np.ndarray], verdicts: dict[str, str | Verdic
                                     "loss": loss[index],
                                     "loss_text": loss_texts(index, loss[index], verdict)}))
     return pd.concat(frames, ignore_index=True)
+
+
+def envelope_note(frame: pd.DataFrame) -> str | None:
+    """What the two lines of a zig-zagging run are (`curves_frame` draws its envelope), for a
+    caption under the chart; None where no run is drawn so. Without it the two lines of one
+    colour read as two runs (a visual walk: every run but Newton's at η = 5)."""
+    drawn = list(dict.fromkeys(frame.loc[frame["series"].str.endswith(" (high)"), "run"]))
+    if not drawn:
+        return None
+    one, who = len(drawn) == 1, join_and(md_escape(name, 60) for name in drawn)
+    who = who[:1].upper() + who[1:] if who[:1].isascii() else who  # (not "Η" for "η")
+    return (f"{who}: {'its' if one else 'each one’s'} loss turns between rising and "
+            f"falling at more than {ZIGZAG_SHARE:.0%} of its steps, "
+            f"so {'it is' if one else 'each is'} drawn as two lines of "
+            f"{'its' if one else 'its own'} colour: the highest and the lowest loss over each "
+            "stretch of steps.")
 
 
 def loss_cap(frame: pd.DataFrame, column: str = "loss") -> float | None:

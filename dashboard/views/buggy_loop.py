@@ -154,21 +154,29 @@ def render(ctx: ViewContext) -> None:
     # every bug named would outrun the legend and the table's column ("with sample 1 only,
     # error accumulated, db not av…": a visual walk); the switches above name them
     label = "with " + (f"all {len(examples.BUGS)} bugs" if len(bugs) == len(examples.BUGS) else
-                       ", ".join(BUG_SHORT[b] for b in examples.BUGS if b in bugs)
-                       if bugs else "no bugs")
-    curves = {"corrected loop": correct.loss, label: buggy.loss}
+                       ", ".join(BUG_SHORT[b] for b in examples.BUGS if b in bugs))
+    # with no bug on, the loop is the corrected loop: one run, not two that coincide (two
+    # legend entries of one curve read as two runs: a visual walk)
+    runs = {"corrected loop": correct, **({label: buggy} if bugs else {})}
+    curves = {name: run.loss for name, run in runs.items()}
     verdicts = {name: classify_run(loss) for name, loss in curves.items()}
     frame = rate_charts.curves_frame(curves, verdicts, "corrected loop")
     show_chart(rate_charts.curves_chart(frame, "True loss of each state"),
                     key="trial_chart",
-                    alt=f"True loss of the corrected loop and the loop {label}: from "
-                        f"{fmt_loss(correct.loss[0], 4)} to {fmt_loss(correct.loss[-1], 4)} "
-                        f"and {fmt_loss(buggy.loss[-1], 4)}.")
-    if note := charts.floor_note(correct.loss, buggy.loss):
+                    alt=f"True loss of the corrected loop{f' and the loop {label}' if bugs else ''}"
+                        f": from {fmt_loss(correct.loss[0], 4)} to "
+                        f"{fmt_loss(correct.loss[-1], 4)}"
+                        + (f" and {fmt_loss(buggy.loss[-1], 4)}." if bugs else "."))
+    if not bugs:
+        st.caption("Switch a bug on above: the loop with it then runs beside the corrected "
+                   "loop.")
+    if note := rate_charts.envelope_note(frame):
+        st.caption(note)
+    if note := charts.floor_note(*curves.values()):
         st.caption(note)
     final = pd.DataFrame(
-        [("corrected loop", *correct.weights[-1], correct.bias[-1], correct.loss[-1]),
-         (f"loop {label}", *buggy.weights[-1], buggy.bias[-1], buggy.loss[-1])],
+        [("corrected loop" if name == "corrected loop" else f"loop {name}", *run.weights[-1],
+          run.bias[-1], run.loss[-1]) for name, run in runs.items()],
         columns=["run", *[f"w{j + 1}" for j in range(len(names))], "b", "true loss"])
     show_frame(final, ctx.digits, hide_index=True, key="trial_table")
     if caption := twin_caption(correct, twin, ctx.digits):

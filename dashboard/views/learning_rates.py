@@ -242,10 +242,11 @@ def render(ctx: ViewContext) -> None:
                  if r == settings.learning_rate)
     if ctx.history.steps == steps:  # your run as the first screen has it
         your_run(curves, verdicts, notes, yours, ctx.history)
-    show_chart(rate_charts.curves_chart(overlay_frame(curves, verdicts, notes, yours),
-                                        "Loss from the same start; thick line: your rate"),
-                    key="overlay_chart",
-                    alt="Loss curves of " + rate_charts.verdicts_text(verdicts))
+    frame = overlay_frame(curves, verdicts, notes, yours)
+    show_chart(rate_charts.curves_chart(frame, "Loss from the same start; thick line: your rate"),
+               key="overlay_chart", alt="Loss curves of " + rate_charts.verdicts_text(verdicts))
+    if note := rate_charts.envelope_note(frame):
+        st.caption(note)
     if note := charts.floor_note(*curves.values()):
         st.caption(note)
     zoom = rate_charts.zoom_frame(curves, verdicts)

@@ -190,6 +190,8 @@ def render(ctx: ViewContext) -> None:
                     key="optimizer_chart",
                     alt="Loss curves of " + rate_charts.verdicts_text(
                         {n: h.verdict for n, h in histories.items()}))
+    if note := rate_charts.envelope_note(frame):
+        st.caption(note)
     if note := charts.floor_note(*(h.loss for h in histories.values())):
         st.caption(note)
     domain = rate_charts.loss_axis(frame)

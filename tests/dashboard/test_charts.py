@@ -464,3 +464,30 @@ def test_a_boundary_beyond_the_largest_double_is_no_missing_boundary():
     assert boundary_label(chart)[1] == ["x = −b/w = -1e+310, off the chart"]
     assert boundary_label(spec(charts.model_chart_1d(x, y, 0.0, 1.0, "x")))[1] == [
         "no boundary: w = 0, p is the same everywhere"]
+
+
+def test_the_envelope_note_names_the_runs_drawn_as_two_lines():
+    """A visual walk: runs drawn as their highs and lows read as two runs each. The note names
+    exactly those whose loss turns at more than 30% of its steps, counted here by hand."""
+    from dashboard import rate_charts
+    from tests.app.helpers import plain
+
+    steps = np.arange(200)
+    curves = {"η = 5": 1 + 0.1 * (-1.0) ** steps * 0.99 ** steps,  # turns at every step
+              "momentum (β = 0.9)": 1 + np.exp(-steps / 20.0),  # never turns
+              "Adam (η = 5)": 1 + 0.1 * np.sin(steps / 1.3)}  # turns at about 1 step in 4
+    turns = {name: float(np.mean(np.diff(np.sign(np.diff(loss))) != 0))
+             for name, loss in curves.items()}
+    assert turns["η = 5"] == 1.0 and turns["momentum (β = 0.9)"] == 0.0
+    assert 0.2 < turns["Adam (η = 5)"] < 0.3
+    frame = rate_charts.curves_frame(curves, {n: "oscillating" for n in curves})
+    assert plain(rate_charts.envelope_note(frame)) == (
+        "η = 5: its loss turns between rising and falling at more than 30% of its steps, so it "
+        "is drawn as two lines of its colour: the highest and the lowest loss over each "
+        "stretch of steps.")
+    frame = rate_charts.curves_frame({"a": curves["η = 5"], "b": -curves["η = 5"],
+                                      "c": curves["momentum (β = 0.9)"]},
+                                     {n: "oscillating" for n in "abc"})
+    assert rate_charts.envelope_note(frame).startswith("A and b: each one’s loss turns")
+    assert rate_charts.envelope_note(rate_charts.curves_frame(
+        {"c": curves["momentum (β = 0.9)"]}, {"c": "converging"})) is None
