@@ -31,17 +31,23 @@ def near(path: np.ndarray, over: np.ndarray, low, size) -> bool:
     return len(p) > 0 and bool(np.all(gaps <= 0.01 + 2.5e-4))
 
 
-@pytest.mark.parametrize("query", [{"data": "iris_petals", "lr": "50"}, {}])
-def test_paths_under_others_are_named_with_the_path_over_them(new_app, query):
-    at = new_app(tab="landscape", **query).run()
-    text = plain(page_text(at))
+def drawn(at):
+    """The landscape picture's corner and size (a, c) from its chart's axes, and each run's
+    path as drawn, points in step order: ``(low, size, {run: ndarray of shape (n, 2)})``."""
     (chart,) = [e for e in at.get("vega_lite_chart") if e.proto.id.endswith("landscape_chart")]
     spec = json.loads(chart.proto.spec)
     x = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
     y = spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
-    low, size = np.array([x[0], y[0]]), np.array([x[1] - x[0], y[1] - y[0]])
     paths = {r: f.sort_values("step")[["a", "c"]].to_numpy()
              for r, f in landscape_paths(at).groupby("run", sort=False)}
+    return np.array([x[0], y[0]]), np.array([x[1] - x[0], y[1] - y[0]]), paths
+
+
+@pytest.mark.parametrize("query", [{"data": "iris_petals", "lr": "50"}, {}])
+def test_paths_under_others_are_named_with_the_path_over_them(new_app, query):
+    at = new_app(tab="landscape", **query).run()
+    text = plain(page_text(at))
+    low, size, paths = drawn(at)
     said = re.search(r"On this picture (.*?) \(every point", text)
     mine = next(r for r in paths if r.endswith("(your run)"))
     names = {r: ("your run" if r == mine else r) for r in paths}
@@ -69,13 +75,7 @@ def test_a_path_drawn_across_the_picture_is_not_said_to_lie_under_another(new_ap
     at = new_app(tab="landscape", **query).run()
     assert not at.exception
     text = plain(page_text(at))
-    (chart,) = [e for e in at.get("vega_lite_chart") if e.proto.id.endswith("landscape_chart")]
-    spec = json.loads(chart.proto.spec)
-    x = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
-    y = spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
-    low, size = np.array([x[0], y[0]]), np.array([x[1] - x[0], y[1] - y[0]])
-    paths = {r: f.sort_values("step")[["a", "c"]].to_numpy()
-             for r, f in landscape_paths(at).groupby("run", sort=False)}
+    low, size, paths = drawn(at)
     mine = next(r for r in paths if r.endswith("(your run)"))
     assert "Newton's method's path leaves the picture" in text
     assert not near(paths["Newton's method"], paths[mine], low, size)  # by hand: apart
