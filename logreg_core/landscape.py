@@ -266,12 +266,22 @@ def lies_under(path: np.ndarray, over: np.ndarray, a_range, c_range,
         return False
     start, d = (q[:-1], np.diff(q, axis=0)) if len(q) > 1 else (q, np.zeros_like(q))
     length = np.sum(d * d, axis=1)
-    for k in range(0, len(shown), 2048):  # (in chunks: a long path has many samples)
-        offset = shown[k:k + 2048, None, :] - start[None, :, :]
+    ends = np.minimum(start, start + d), np.maximum(start, start + d)  # each segment's box
+    # In chunks of samples in the order drawn, each against the segments whose box comes
+    # within the tolerance of the chunk's: a segment further out along either axis is
+    # further from every sample of it. (Against every segment, two 400-point paths that cross
+    # the picture at every step took 8 s: 1.1e6 samples, each against 399 segments.)
+    for k in range(0, len(shown), 256):
+        chunk = shown[k:k + 256]
+        low, high = chunk.min(axis=0) - share, chunk.max(axis=0) + share
+        near = np.flatnonzero(np.all((ends[1] >= low) & (ends[0] <= high), axis=1))
+        if not near.size:
+            return False
+        offset = chunk[:, None, :] - start[None, near, :]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            t = np.clip(np.sum(offset * d[None], axis=2) / length[None], 0.0, 1.0)
-        t = np.where(length[None] > 0, t, 0.0)
-        gap = offset - t[:, :, None] * d[None]
+            t = np.clip(np.sum(offset * d[None, near], axis=2) / length[None, near], 0.0, 1.0)
+        t = np.where(length[None, near] > 0, t, 0.0)
+        gap = offset - t[:, :, None] * d[None, near]
         if not np.all(np.sqrt(np.sum(gap * gap, axis=2)).min(axis=1) <= share - step / 2):
             return False
     return True

@@ -188,3 +188,18 @@ def test_the_reachable_best_fit_is_the_nearest_on_the_line_of_best_fits():
     apart = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, 0.5]])
     point, dims = landscape.reachable_best_fit(apart, best, start)
     assert dims == 0 and np.array_equal(point, best)
+
+
+def test_paths_that_cross_the_picture_at_every_step_are_judged_whole():
+    """Two 400-point paths crossing the picture at every step (1.1e6 samples drawn): the same
+    lines drawn in the other order lie under each other; the first half of them does not hide
+    the whole (by hand: the points right of x = 0.51 are more than 0.01 from every point of it,
+    whose x is at most 0.4988), nor does the whole moved right by half the picture. Each chunk
+    of samples is held against the segments near it only."""
+    n, unit = 400, ((0.0, 1.0), (0.0, 1.0))
+    zig = np.column_stack([np.linspace(0.0, 1.0, n), (np.arange(n) % 2).astype(float)])
+    assert landscape.lies_under(zig, zig[::-1], *unit)
+    assert zig[:200, 0].max() < 0.4988
+    assert not landscape.lies_under(zig, zig[:200], *unit)
+    assert landscape.lies_under(zig[:200], zig, *unit)
+    assert not landscape.lies_under(zig, zig + np.array([0.5, 0.0]), *unit)
