@@ -168,19 +168,28 @@ def forget_results() -> None:
 
 
 def _served_and_unused() -> bool:
-    """True when this process serves the app (its event loop runs) and no browser is connected
-    to it; False in AppTest and a bare script, whose caches are left alone."""
-    from streamlit import runtime
+    """True when this process serves the app (`_serving`) and no browser is connected to it;
+    False in AppTest and a bare script, whose caches are left alone."""
     from streamlit.runtime.runtime import RuntimeState
 
+    served = _serving()
+    return served is not None and served[0].state == RuntimeState.NO_SESSIONS_CONNECTED
+
+
+def _serving() -> tuple[Any, Any] | None:
+    """``(runtime, event loop)`` of the server this process runs, or None without one whose
+    loop runs (AppTest has a runtime whose loop does not run; a bare script has none), or
+    where this Streamlit keeps them otherwise."""
+    from streamlit import runtime
+
     if not runtime.exists():
-        return False
+        return None
     instance = runtime.get_instance()
     try:
         loop = instance._get_async_objs().eventloop
     except (AttributeError, RuntimeError):  # not started, or kept otherwise
-        return False
-    return loop.is_running() and instance.state == RuntimeState.NO_SESSIONS_CONNECTED
+        return None
+    return (instance, loop) if loop.is_running() else None
 
 
 def _closed_session_store(manager: Any) -> tuple[Any, Any] | None:
@@ -228,18 +237,11 @@ def reap_closed_sessions(manager: Any) -> int:
 def _reap_on_event_loop(timeout: float = 5.0) -> int:
     """Run `reap_closed_sessions` on the running server's event loop and wait for it; 0 without
     a running server (AppTest, a bare script) or where this Streamlit keeps it otherwise."""
-    from streamlit import runtime
-
-    if not runtime.exists():
+    served = _serving()
+    if served is None:
         return 0
-    instance = runtime.get_instance()
+    instance, loop = served
     manager = getattr(instance, "_session_mgr", None)
-    try:
-        loop = instance._get_async_objs().eventloop
-    except (AttributeError, RuntimeError):  # not started, or kept otherwise
-        return 0
-    if not loop.is_running():  # (AppTest has a runtime whose loop does not run)
-        return 0
 
     # A plain callback and a future, not a coroutine: a coroutine that a stopped loop never
     # ran is reported "never awaited" when it is freed, in this thread, and formatting that
