@@ -140,10 +140,16 @@ def _largest_loss(ctx: ViewContext) -> np.ndarray:
     least 1e-12) made every loss below 1e-12 a tie (a review: at w = 100, b = -340 all five,
     5.9e-105 to 4.2e-18, "a tie"), and losses below 5e-324 all round to 0.
     """
-    u = label_signs(ctx.data.y) * ctx.grad_pass.z
+    return _largest_to_rounding(ctx, label_signs(ctx.data.y) * ctx.grad_pass.z)
+
+
+def _largest_to_rounding(ctx: ViewContext, values: np.ndarray) -> np.ndarray:
+    """The samples whose ``values`` (± each logit z, shape (n_samples,)) are the largest, or
+    equal to it to the rounding of computing z (`logreg_core.checks.logit_rounding`: two
+    within their two bounds of each other), each a right answer."""
     bound = logit_rounding(ctx.data.X, ctx.w, ctx.b)
-    top = int(np.argmax(u))
-    return np.flatnonzero(u >= u[top] - (bound + bound[top]))
+    top = int(np.argmax(values))
+    return np.flatnonzero(values >= values[top] - (bound + bound[top]))
 
 
 def _sign_word(value: float) -> str:
@@ -274,10 +280,7 @@ def _closest_to_half(ctx: ViewContext) -> np.ndarray:
     0.5000000000001 (w = 1, b = −2.4999999999999) "equally close to 0", though the first is
     closer, to 1,000 times the rounding of either.
     """
-    size = np.abs(ctx.grad_pass.z)
-    bound = logit_rounding(ctx.data.X, ctx.w, ctx.b)
-    low = int(np.argmin(size))
-    return np.flatnonzero(size <= size[low] + (bound + bound[low]))
+    return _largest_to_rounding(ctx, -np.abs(ctx.grad_pass.z))
 
 
 def _forward_why(ctx: ViewContext) -> str:
