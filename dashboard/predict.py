@@ -10,8 +10,10 @@ rate, start or data) is a new question.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import math
+from collections.abc import Callable
 
 import numpy as np
 import streamlit as st
@@ -178,13 +180,16 @@ def truth_names(ctx: ViewContext) -> list[str]:
     return [*(f"w{j}" for j in range(min(len(ctx.names), 3))), "b", "loss"]
 
 
-def step_words(ctx: ViewContext, step: lc.Update, j: int, value: str) -> str:
+def step_words(ctx: ViewContext, step: lc.Update, j: int, value: str,
+               flat: Callable[[], bool | None]) -> str:
     """Why derivative ``j`` of ``(dw..., db)`` has the sign ``value`` (`truth`), and what the
     step does to its parameter, read from the update itself: it lowers or raises it, or
     leaves it where the change is 0 or at most half the spacing of doubles there (at η = 1000
     on the 5 points, step 7, dw = -3e-44 read "so the step raises it" where w stays 300), and
     a derivative zero to rounding moves it where η times it is larger (the 20 students' best
-    fit at η = 1000 read "the step leaves it" where w moved by 4e-14: a review)."""
+    fit at η = 1000 read "the step leaves it" where w moved by 4e-14: a review). ``flat``
+    says whether the exact gradient here is 0 (`gradient_exactly_zero`, asked once a feedback
+    for every derivative that computes as 0)."""
     old, new, change = step.old[j], step.new[j], step.change[j]
     computed, digits = step.gradient[j], ctx.digits
     dropped = (f"{{}}, {fmt(change, 2)}, is at most half the spacing of doubles there "
@@ -196,7 +201,7 @@ def step_words(ctx: ViewContext, step: lc.Update, j: int, value: str) -> str:
             return f"{would}, but " + dropped.format("its change η·g")
         return f"{would}, so the step {'lowers' if new < old else 'raises'} it"
     if computed == 0:  # flat where the exact gradient is 0, as decided in rational arithmetic
-        if gradient_exactly_zero(ctx.data.X, ctx.data.y, ctx.w, ctx.b, ctx.settings.l2):
+        if flat():
             return "the exact gradient here is 0, so the loss is flat in that direction and " \
                    "the step leaves it"
         return "its computed value is exactly 0, so the step leaves it"
@@ -223,6 +228,8 @@ def feedback(ctx: ViewContext) -> None:
     computed = np.append(ctx.grad_pass.dw, ctx.grad_pass.db)
     lost = underflowed_gradient(ctx.data.X, ctx.data.y, ctx.grad_pass.z)
     step = lc.gradient_update(ctx.w, ctx.b, ctx.grad_pass, ctx.settings.learning_rate)
+    flat = functools.cache(lambda: gradient_exactly_zero(ctx.data.X, ctx.data.y, ctx.w, ctx.b,
+                                                         ctx.settings.l2))
     right = sum(guesses.get(name) == value for name, value in answers.items())
     lines = [f"**{right} of {len(answers)} right.**"]
     for name, value in answers.items():
@@ -261,7 +268,7 @@ def feedback(ctx: ViewContext) -> None:
                         f"{effect}."))
                 continue
             said = "zero to rounding" if value == "zero" and computed[j] != 0 else value
-            lines.append(f"{mark} {what} is {said}: {step_words(ctx, step, j, value)}.")
+            lines.append(f"{mark} {what} is {said}: {step_words(ctx, step, j, value, flat)}.")
     st.markdown("  \n".join(lines))
     if note := explain.rounding_note(ctx.history.verdict, ctx.k, "these answers are"):
         st.caption(note)
