@@ -16,7 +16,7 @@ import streamlit as st
 
 from logreg_core.checks import NORMAL
 
-from . import charts, tables
+from . import charts, rate_charts, tables
 from .text import fmt, fmt_log10, fmt_loss
 
 
@@ -26,6 +26,15 @@ def show_chart(chart, *, key: str, alt: str, where=None, **options):
     validation at run time)."""
     spec = chart if isinstance(chart, dict) else charts.to_spec(chart)
     (where or st).vega_lite_chart(spec=spec, width="stretch", key=key, alt=alt, **options)
+
+
+def show_curves(frame, title: str, *, key: str, alt: str) -> None:
+    """Several runs' loss curves on shared axes (`rate_charts.curves_chart`, ``frame`` from
+    `rate_charts.curves_frame`), and under them which runs are drawn as two lines, their highs
+    and lows (`rate_charts.envelope_note`: without it they read as two runs)."""
+    show_chart(rate_charts.curves_chart(frame, title), key=key, alt=alt)
+    if note := rate_charts.envelope_note(frame):
+        st.caption(note)
 
 
 def show_formulas(heading: str, formulas, *, where=None) -> None:

@@ -19,7 +19,7 @@ import logreg_core as lc
 
 from . import charts, compute, rate_charts
 from .context import ViewContext
-from .display import show_chart
+from .display import show_curves
 from .text import apart_digits, fmt, join_and, link_number, plural
 
 #: The rates parts 6 and 7 compare (on the students, then on the separable 5 points).
@@ -152,9 +152,6 @@ def rates_chart(ctx: ViewContext, rates) -> None:
     verdicts = dict(zip(names, sweep.verdicts, strict=True))
     frame = rate_charts.curves_frame(dict(zip(names, sweep.loss, strict=True)), verdicts)
     title = f"Loss over {plural(steps, 'step')} at {RATES_SHOWN} rates"
-    show_chart(rate_charts.curves_chart(frame, title), key="lesson_rates",
-               alt=rate_charts.verdicts_text(verdicts))
-    if note := rate_charts.envelope_note(frame):
-        st.caption(note)
+    show_curves(frame, title, key="lesson_rates", alt=rate_charts.verdicts_text(verdicts))
     if note := charts.floor_note(*sweep.loss):
         st.caption(note)

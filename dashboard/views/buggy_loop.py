@@ -12,7 +12,7 @@ from logreg_core.verdicts import classify_run
 
 from .. import charts, compute, rate_charts
 from ..context import ViewContext
-from ..display import show_chart, show_frame, show_source
+from ..display import show_curves, show_frame, show_source
 from ..text import fmt, fmt_apart, fmt_loss, plural
 
 TRIAL_ROWS, TRIAL_STEPS = 200, 300  # the loop runs in plain Python: keep it small
@@ -161,17 +161,13 @@ def render(ctx: ViewContext) -> None:
     curves = {name: run.loss for name, run in runs.items()}
     verdicts = {name: classify_run(loss) for name, loss in curves.items()}
     frame = rate_charts.curves_frame(curves, verdicts, "corrected loop")
-    show_chart(rate_charts.curves_chart(frame, "True loss of each state"),
-                    key="trial_chart",
-                    alt=f"True loss of the corrected loop{f' and the loop {label}' if bugs else ''}"
-                        f": from {fmt_loss(correct.loss[0], 4)} to "
-                        f"{fmt_loss(correct.loss[-1], 4)}"
-                        + (f" and {fmt_loss(buggy.loss[-1], 4)}." if bugs else "."))
+    show_curves(frame, "True loss of each state", key="trial_chart",
+                alt=f"True loss of the corrected loop{f' and the loop {label}' if bugs else ''}"
+                    f": from {fmt_loss(correct.loss[0], 4)} to {fmt_loss(correct.loss[-1], 4)}"
+                    + (f" and {fmt_loss(buggy.loss[-1], 4)}." if bugs else "."))
     if not bugs:
         st.caption("Switch a bug on above: the loop with it then runs beside the corrected "
                    "loop.")
-    if note := rate_charts.envelope_note(frame):
-        st.caption(note)
     if note := charts.floor_note(*curves.values()):
         st.caption(note)
     final = pd.DataFrame(

@@ -11,7 +11,7 @@ import streamlit as st
 
 from .. import charts, compute, explain, fields, rate_charts, scenarios, state
 from ..context import ViewContext
-from ..display import show_chart
+from ..display import show_chart, show_curves
 from ..text import fmt, fmt_loss, join_and, link_number, md_escape, plural
 
 OVERLAY_FACTORS = (0.1, 0.5, 1.0, 2.0, 4.0)
@@ -243,10 +243,8 @@ def render(ctx: ViewContext) -> None:
     if ctx.history.steps == steps:  # your run as the first screen has it
         your_run(curves, verdicts, notes, yours, ctx.history)
     frame = overlay_frame(curves, verdicts, notes, yours)
-    show_chart(rate_charts.curves_chart(frame, "Loss from the same start; thick line: your rate"),
-               key="overlay_chart", alt="Loss curves of " + rate_charts.verdicts_text(verdicts))
-    if note := rate_charts.envelope_note(frame):
-        st.caption(note)
+    show_curves(frame, "Loss from the same start; thick line: your rate", key="overlay_chart",
+                alt="Loss curves of " + rate_charts.verdicts_text(verdicts))
     if note := charts.floor_note(*curves.values()):
         st.caption(note)
     zoom = rate_charts.zoom_frame(curves, verdicts)

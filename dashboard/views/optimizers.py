@@ -13,7 +13,7 @@ from logreg_core.training import stays_within
 
 from .. import charts, compute, explain, fields, rate_charts
 from ..context import ViewContext
-from ..display import show_chart, show_frame
+from ..display import show_curves, show_frame
 from ..text import fmt, fmt_loss, join_and, percent, plural
 from .learning_rates import explorer_steps
 
@@ -186,12 +186,9 @@ def render(ctx: ViewContext) -> None:
     frame = rate_charts.curves_frame({n: h.loss for n, h in histories.items()},
                                 {n: h.verdict for n, h in histories.items()},
                                 current=next(iter(histories)))
-    show_chart(rate_charts.curves_chart(frame, "Loss per step (per iteration for Newton)"),
-                    key="optimizer_chart",
-                    alt="Loss curves of " + rate_charts.verdicts_text(
-                        {n: h.verdict for n, h in histories.items()}))
-    if note := rate_charts.envelope_note(frame):
-        st.caption(note)
+    show_curves(frame, "Loss per step (per iteration for Newton)", key="optimizer_chart",
+                alt="Loss curves of " + rate_charts.verdicts_text(
+                    {n: h.verdict for n, h in histories.items()}))
     if note := charts.floor_note(*(h.loss for h in histories.values())):
         st.caption(note)
     domain = rate_charts.loss_axis(frame)
