@@ -125,9 +125,11 @@ def show_frame(frame, digits: int, *, where=None, labels=None, exact=None, **opt
     # right-aligned number too long for it lost its start (".343e+147)" for
     # "−10^(−4.343e+147)", "000000" for "1000000": a walk adding a sample at 1e149).
     headers = {c: (labels or {}).get(c, str(c)) for c in frame.columns}
+    floats = columns_of_kind(frame, "f")
+    longest = longest_number_texts(frame[floats].to_numpy(dtype=float), digits) if floats else []
     config = {c: st.column_config.NumberColumn(
-        format=number_format(digits), width=grid_width(headers[c], grid_number_texts(
-            frame[c].to_numpy(), digits))) for c in columns_of_kind(frame, "f")}
+        format=number_format(digits), width=grid_width(headers[c], texts))
+        for c, texts in zip(floats, longest, strict=True)}
     config.update({c: st.column_config.TextColumn(alignment="right", width=grid_width(
         headers[c], map(str, frame[c].tolist()))) for c in huge})
     config.update({c: st.column_config.NumberColumn(format="%d", width=grid_width(
@@ -170,6 +172,60 @@ def grid_number_texts(values: np.ndarray, digits: int) -> list[str]:
     (`js_number_text`: 1e6 is "1000000"). None or nan (a missing cell) is left out."""
     values = np.unique(np.asarray(values, dtype=float))
     return [js_number_text(float(f"{v:.{digits - 1}e}")) for v in values[np.isfinite(values)]]
+
+
+def longest_number_texts(columns: np.ndarray, digits: int) -> list[list[str]]:
+    """For each column, the longest of its `grid_number_texts` (a list of one text; none for
+    a column with no number), without writing every value: a grid of 100 samples by 30
+    features wrote some 4,000 texts on every rerun, for one width a column.
+
+    Each value's text is at most `_text_length_bound` long (computed for the whole grid at
+    once); a column's values are written in order of that bound, longest first, until no
+    bound left exceeds the longest text written.
+
+    Parameters
+    ----------
+    columns : ndarray of shape (n_rows, n_columns)
+    digits : int
+    """
+    columns = np.asarray(columns, dtype=float)
+    finite = np.isfinite(columns)
+    bound = np.where(finite, _text_length_bound(np.where(finite, columns, 0.0), digits), -1)
+    order = np.argsort(-bound, axis=0, kind="stable")
+    longest = []
+    for j in range(columns.shape[1]):
+        best = ""
+        for i in order[:, j]:
+            if bound[i, j] <= len(best):
+                break
+            best = max(best, js_number_text(float(f"{columns[i, j]:.{digits - 1}e}")), key=len)
+        longest.append([best] if best else [])
+    return longest
+
+
+def _text_length_bound(values: np.ndarray, digits: int) -> np.ndarray:
+    """For each finite value, rounded to ``digits`` significant digits, a length its
+    `js_number_text` cannot exceed.
+
+    With ``value = 0.d₁d₂…d_k × 10^point`` the text's length depends only on the sign, k (at
+    most ``digits``, and 17, the most a double needs) and ``point``, and grows with k; the
+    rounding may carry into the next power of ten and log10 may miss by one next to a power of
+    ten, so the longest of ``point`` − 1, ``point`` and ``point`` + 1 is taken.
+    """
+    size = np.abs(values)
+    point = np.floor(np.log10(np.where(size > 0, size, 1.0))).astype(np.int64) + 1
+    k = min(digits, 17)
+
+    def length(at: np.ndarray) -> np.ndarray:
+        exponent = np.abs(at - 1)
+        written = 1 + (k if k > 1 else 0) + 2 + np.where(exponent >= 100, 3,
+                                                         np.where(exponent >= 10, 2, 1))
+        written = np.where((at > -6) & (at <= 0), 2 - at + k, written)
+        written = np.where((at > 0) & (at < k) & (at <= 21), k + 1, written)
+        return np.where((k <= at) & (at <= 21), at, written)
+
+    longest = np.maximum.reduce([length(point + shift) for shift in (-1, 0, 1)])
+    return np.where(size > 0, longest + (values < 0), 1)
 
 
 def js_number_text(value: float) -> str:
