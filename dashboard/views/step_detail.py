@@ -112,8 +112,18 @@ def render(ctx: ViewContext) -> None:
                        f"{fmt(float(np.min(ctx.data.scaler.scale)), 4)}) is beyond "
                        f"{fmt(float(np.finfo(float).max), 2)}, the largest double.")
         show_frame(units, digits, key="original_units", column_config=text)
-    show_formulas("**The same step as formulas**, numbers filled in",
-                  formulas.step_formulas(X, y, ctx.w, ctx.b, ctx.grad_pass,
-                                         ctx.settings.learning_rate, l2=ctx.settings.l2,
-                                         digits=digits))
-    gradient_check_panel(ctx)
+    # The formulas and the gradient check are drawn only while their expander is open: typeset
+    # by KaTeX, the formulas alone took about 0.3 s of a fresh page's 2.4 s in Chromium on
+    # breast cancer (python -m bench --only browser), on the default page too, for a part of
+    # the page below the first screen's fold.
+    box = st.expander("The same step as formulas, numbers filled in", key="step_formulas_open",
+                      on_change="rerun", icon=":material/function:")
+    if box.open:
+        show_formulas("", formulas.step_formulas(X, y, ctx.w, ctx.b, ctx.grad_pass,
+                                                 ctx.settings.learning_rate,
+                                                 l2=ctx.settings.l2, digits=digits), where=box)
+    box = st.expander("Gradient check: (p − y)·x against the loss's measured slope",
+                      key="gradient_check_open", on_change="rerun", icon=":material/rule:")
+    if box.open:
+        with box:
+            gradient_check_panel(ctx)

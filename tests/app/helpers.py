@@ -21,11 +21,21 @@ from tests.app import chains
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
-def build(**query: str) -> AppTest:
-    """An AppTest of the app (not yet run) opened with these link parameters."""
+#: Expanders of "Take a step apart" drawn only while open (`dashboard.views.step_detail`):
+#: the tests open them, so that every check of the formulas and of the gradient check still
+#: runs wherever the view is open; ``build(closed=True)`` leaves them as a visitor finds them.
+OPEN_IN_TESTS = ("step_formulas_open", "gradient_check_open")
+
+
+def build(*, closed: bool = False, **query: str) -> AppTest:
+    """An AppTest of the app (not yet run) opened with these link parameters, and with the
+    step view's formulas and gradient check open unless ``closed``."""
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in query.items():
         at.query_params[key] = value
+    if not closed:
+        for key in OPEN_IN_TESTS:
+            at.session_state[key] = True
     return at
 
 

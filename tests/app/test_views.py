@@ -21,6 +21,7 @@ from tests.app.helpers import (
     inspect,
     landscape_paths,
     metric,
+    open_popover,
     open_view,
     page_text,
     plain,
@@ -336,7 +337,14 @@ def test_a_step_before_one_revealed_asks_nothing_its_screen_answered(new_app):
     assert not at.radio and at.tabs
 
 
-def test_gradient_check_shown(app):
+def test_step_formulas_and_gradient_check_are_drawn_only_while_open(new_app):
+    """Both sit below the first screen in expanders, closed for a visitor (KaTeX's typesetting
+    was a large part of a fresh page's time in Chromium); opened, they show the step and the
+    check."""
+    app = new_app(closed=True).run()
+    assert "agrees" not in page_text(app) and not [m for m in app.markdown if "$$" in m.value]
+    app = open_popover(open_popover(app, "step_formulas_open"), "gradient_check_open")
+    assert [m for m in app.markdown if "$$" in m.value and "z_1" in m.value]
     check = table(app, "agrees")
     assert set(check["agrees"]) == {"yes"}
     assert "2 of 2 parameters agree" in page_text(app)

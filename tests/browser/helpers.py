@@ -279,6 +279,22 @@ def open_view(page: Page, slug: str) -> Locator:
     return panel
 
 
+#: "Take a step apart"'s expanders drawn only while open: the formulas, the gradient check.
+STEP_EXPANDERS = {"step_formulas_open": "The same step as formulas",
+                  "gradient_check_open": "Gradient check"}
+
+
+def open_step_expanders(page: Page) -> None:
+    """Open the step view's formulas and gradient check (each a rerun), as a learner would."""
+    for key, label in STEP_EXPANDERS.items():
+        box = keyed(page, key)
+        expect(box).to_have_count(1, timeout=APP_TIMEOUT_MS)
+        if box.locator("details").get_attribute("open") is None:
+            with rerun(page):
+                box.get_by_text(label).first.click()
+        expect(box.locator("details")).to_have_attribute("open", "")
+
+
 def charts_named(page: Page | Locator, prefix: str) -> Locator:
     """Vega-Lite charts whose text alternative (aria-label) starts with ``prefix``."""
     return page.locator(f'[data-testid="stVegaLiteChart"][aria-label^="{prefix}"]')

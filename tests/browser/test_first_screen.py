@@ -31,6 +31,7 @@ from tests.browser.helpers import (
     norm,
     number,
     open_app,
+    open_step_expanders,
     player,
     player_step,
     query_of,
@@ -206,6 +207,7 @@ def test_keyboard_change_of_the_learning_rate_updates_loss_and_link(page, app_ur
 def test_scrubber_updates_the_gradient_table_and_the_formulas(page, app_url):
     open_app(page, app_url)
     panel = page.get_by_test_id("stTabPanel").filter(visible=True)  # Step in detail
+    open_step_expanders(page)
     tex_before = latex_texts(panel)
     assert tex_before, "no formula in Step in detail"
     rows_before = html_table(gradient_table(page))
@@ -245,6 +247,7 @@ def test_link_with_parameters_opens_the_worked_step(page, app_url):
     expect(slider_thumb(page, "learning_rate")).to_have_attribute("aria-valuetext", "0.1")
     expect(page.get_by_test_id("stAlertContentWarning")).to_have_count(0)
 
+    open_step_expanders(page)
     tex = latex_texts(page.get_by_test_id("stTabPanel").filter(visible=True))
     update_w = next(t for t in tex if t.startswith("w1←"))
     update_b = next(t for t in tex if t.startswith("b←"))

@@ -17,6 +17,7 @@ from tests.browser.helpers import (
     loss_chart,
     model_picture,
     open_app,
+    open_step_expanders,
     open_view,
     player,
     settle,
@@ -71,6 +72,7 @@ def test_phone_formulas_stay_within_their_containers(new_page, app_url):
     page = new_page(viewport=PHONE)
     open_app(page, app_url)
     open_view(page, "step")
+    open_step_expanders(page)
     settle(page)
     formulas = page.evaluate(KATEX_WIDTHS)
     assert len(formulas) >= 6, formulas
@@ -95,6 +97,8 @@ def test_phone_formulas_fit_without_scrolling_at_ten_digits(new_page, app_url, q
     Now every line fits."""
     page = new_page(viewport=PHONE)
     open_app(page, app_url, query)
+    if "tab=step" in query:
+        open_step_expanders(page)
     settle(page)
     formulas = page.evaluate(KATEX_WIDTHS)
     assert len(formulas) >= 4, formulas

@@ -20,6 +20,7 @@ from tests.browser.helpers import (
     keyed,
     metric,
     open_app,
+    open_step_expanders,
     open_view,
     overflow,
     page_text,
@@ -50,6 +51,8 @@ def test_every_view_parses_fits_a_phone_and_speaks_plainly(new_page, app_url,
     broken, spilled, words, rendered = {}, {}, {}, 0
     for slug in VIEWS:
         open_view(page, slug)
+        if slug == "step":
+            open_step_expanders(page)
         settle(page)
         rendered += page.locator(".katex").filter(visible=True).count()
         errors = page.locator(".katex-error")
