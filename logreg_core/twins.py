@@ -58,10 +58,10 @@ def shared_digits(a: float, b: float, most: int) -> int:
     largest d up to ``most`` such that ``a`` and ``b``, each written to 1, 2, ..., d
     significant digits, read the same every time (0 where even the first differs).
 
-    Not the relative gap's -log10: 0.5192 and 0.5142 are 1% apart, "2 digits" by it, yet
-    written to two digits they read 0.52 and 0.51 (Adam on the 20 students, standardized,
-    λ = 0.1, η = 5: the table said "0.52 (2 digits certain)", a review); 10.26 and 11.36 are
-    11% apart, "no digit", yet both read 1e+01.
+    The relative gap's -log10 may claim more: 0.5192 and 0.5142 are 1% apart, "2 digits" by
+    it, yet written to two digits they read 0.52 and 0.51 (Adam on the 20 students,
+    standardized, λ = 0.1, η = 5: the table said "0.52 (2 digits certain)", a review). It
+    may claim fewer too (10.26 and 11.36 both read 1e+01): `classify_run` takes the lesser.
     """
     if a == b:
         return most

@@ -216,8 +216,9 @@ class Verdict:
         when not measured).
     final_digits : int
         Significant digits of the last loss that are certain: those the two orders' last losses
-        read alike when written to them (`twins.shared_digits`), where the twin reached the
-        same last state (else `digits`): a run whose orders parted
+        read alike when written to them (`twins.shared_digits`), and no more than their
+        relative gap leaves, where the twin reached the same last state (else `digits`): a
+        run whose orders parted
         on the way and met again ends as certain as a stable one (Adam on the 20 students at
         η = 1: apart by 15% at step 1,420, and by 2.5e-10 at step 2,000).
     chaotic : bool
@@ -471,7 +472,11 @@ def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False,
         gaps = loss_gaps(loss, twin)
         gap = largest_gap(gaps)
         digits = _certain(gap)
-        final = (shared_digits(float(loss[-1]), float(twin[-1]), MAX_DIGITS)
+        # the digits both last losses read alike, and no more than their gap allows: 10.26
+        # and 11.36 both read 1e+01, but summed in other orders that run ends anywhere from
+        # 2.7 to 24 (momentum on the 20 students at η = 20, a review)
+        final = (min(_certain(gaps[-1]), shared_digits(float(loss[-1]), float(twin[-1]),
+                                                        MAX_DIGITS))
                  if len(gaps) == len(loss) and np.isfinite(gaps[-1]) else digits)
         chaotic = (OSCILLATING in (verdict.kind, verdict.measured)
                    and verdict.basis != "cycle" and gap > CHAOS_RTOL)

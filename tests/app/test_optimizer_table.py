@@ -160,3 +160,27 @@ def test_a_last_loss_keeps_only_the_digits_other_sums_agree_on(new_app):
     certain = int(cell.split("(")[1].split()[0]) if "certain" in cell else 4
     for end in (exact, *by_hand):
         assert f"{end:.{certain}g}" == shown, (cell, end)
+
+
+def test_a_last_loss_no_order_agrees_on_claims_no_digit(new_app):
+    """The 20 students at η = 20: momentum's two summation orders end at 10.26 and 11.36,
+    which both read 1e+01; by hand in other orders (sums one term at a time, seeded
+    shuffles) it ends at 8.0, 3.4, 2.7, 20 and 29: no digit is certain, and the cell says so."""
+    at = new_app(data="wikipedia_students", tab="optimizers", lr="20").run()
+    assert not at.exception
+    d = load_dataset("wikipedia_students")
+    X, y = d.X.astype(float), d.y.astype(float)
+    rng, ends = np.random.default_rng(20), []
+    for order in [np.arange(len(y)), np.arange(len(y))[::-1],
+                  *(rng.permutation(len(y)) for _ in range(3))]:
+        Xo, yo, theta, v = X[order], y[order], np.zeros(2), np.zeros(2)
+        for _ in range(2000):
+            r = 1 / (1 + np.exp(-(Xo[:, 0] * theta[0] + theta[1]))) - yo
+            g = np.array([sum((r * Xo[:, 0]).tolist()), sum(r.tolist())]) / len(y)
+            v = 0.9 * v + g
+            theta = theta - 20.0 * v
+        ends.append(_loss_grad(X, y, theta, 0.0)[0])
+    assert len({f"{e:.1g}" for e in ends}) > 1, ends  # the first digit is the order's
+    cell = table(at, "final loss").set_index("optimizer").loc["momentum (β = 0.9)",
+                                                              "final loss"]
+    assert cell.endswith("(rounding decides every digit)"), cell
