@@ -152,18 +152,26 @@ def idle_words(v, n) -> str:
     what the penalty (or the local limit) would do to weights that are not 0, that these never
     left 0, and why; with "exact" sums and η ≤ 8, that no step raises the loss at w = 0."""
     r = v.regime
-    would = {"above": f"above 2/λ = {n(r.penalty_limit)} the penalty alone would make every "
-                      "step overshoot the weights by more",
-             "at": f"at 2/λ = {n(r.penalty_limit)} the penalty alone would flip the weights' "
-                   "sign without shrinking them"}.get(
-        r.penalty_side, f"above the local limit 2/μ* = {n(r.local)} {_best_fit(r, n)} is "
-                        "unstable only along the weights (along b alone its curvature is "
-                        "ȳ(1 - ȳ) ≤ 1/4, below 2/η)")
+    # only the clause of this side is written: each names a limit the others may not have
+    # (without L2 there is no 2/λ; writing all three raised a TypeError on x = -2, 2, -2, 2
+    # with labels 0 0 1 1 at η = 5, λ = 0, between 2/μ* = 2 and 8: a review)
+    if r.penalty_side == "above":
+        would = (f"above 2/λ = {n(r.penalty_limit)} the penalty alone would make every step "
+                 "overshoot the weights by more")
+    elif r.penalty_side == "at":
+        would = (f"at 2/λ = {n(r.penalty_limit)} the penalty alone would flip the weights' "
+                 "sign without shrinking them")
+    else:
+        would = (f"above the local limit 2/μ* = {n(r.local)} {_best_fit(r, n)} is unstable "
+                 "only along the weights (along b alone its curvature is ȳ(1 - ȳ) ≤ 1/4, "
+                 "below 2/η)")
+    # (with no L2 there is no penalty to act on anything)
+    penalty = "the penalty acts on no weight and " if r.l2 else ""
     if v.weights_idle == "exact":
         text = (f"{would}, but every weight starts at 0 and stays there: at w = 0 the gradient "
                 "of every weight is exactly 0 whatever b is (for each feature, its sum over "
                 "all samples and its sum over the samples labelled 1 are both exactly 0), so "
-                "the penalty acts on no weight and descent moves b alone")
+                f"{penalty}descent moves b alone")
         if v.kind == CONVERGING:
             text += (", on the loss at w = 0, whose curvature in b is at most 1/4: at or "
                      f"below 2/(1/4) = {BIAS_ALONE_GUARANTEE:g} no step raises it, and each "

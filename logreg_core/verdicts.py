@@ -66,6 +66,7 @@ from .twins import (
     largest_gap,
     loss_apart,
     loss_gaps,
+    shared_digits,
 )
 from .verdict_words import (
     BIAS_ALONE_GUARANTEE,
@@ -214,8 +215,10 @@ class Verdict:
         Significant digits of the run's losses that are certain, 0 to `MAX_DIGITS` (`MAX_DIGITS`
         when not measured).
     final_digits : int
-        Significant digits of the last loss that are certain, from the two orders' last losses
-        where the twin reached the same last state (else `digits`): a run whose orders parted
+        Significant digits of the last loss that are certain: those the two orders' last losses
+        read alike when written to them (`twins.shared_digits`), and no more than their
+        relative gap leaves, where the twin reached the same last state (else `digits`): a
+        run whose orders parted
         on the way and met again ends as certain as a stable one (Adam on the 20 students at
         η = 1: apart by 15% at step 1,420, and by 2.5e-10 at step 2,000).
     chaotic : bool
@@ -469,8 +472,12 @@ def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False,
         gaps = loss_gaps(loss, twin)
         gap = largest_gap(gaps)
         digits = _certain(gap)
-        final = (_certain(gaps[-1]) if len(gaps) == len(loss) and np.isfinite(gaps[-1])
-                 else digits)
+        # the digits both last losses read alike, and no more than their gap allows: 10.26
+        # and 11.36 both read 1e+01, but summed in other orders that run ends anywhere from
+        # 2.7 to 24 (momentum on the 20 students at η = 20, a review)
+        final = (min(_certain(gaps[-1]), shared_digits(float(loss[-1]), float(twin[-1]),
+                                                        MAX_DIGITS))
+                 if len(gaps) == len(loss) and np.isfinite(gaps[-1]) else digits)
         chaotic = (OSCILLATING in (verdict.kind, verdict.measured)
                    and verdict.basis != "cycle" and gap > CHAOS_RTOL)
         apart = loss_apart(gaps)

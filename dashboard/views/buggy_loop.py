@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -205,6 +207,20 @@ def render(ctx: ViewContext) -> None:
         show_source(examples.buggy_loop_step)
 
 
+def zero_sum_words(errors: list[float]) -> str:
+    """Why db, the loop's running sum of its ``errors`` (one per sample, in its order), is
+    exactly 0, as it is where not dividing it by m changes nothing: the errors add up to 0,
+    or they do not, and rounding after each sample made the sum 0 (errors 0.5, 1.2e-17,
+    -0.5, of x = 0, -39, 0 with labels 0 0 1 from w = 1, b = 0: 0.5 + 1.2e-17 rounds to 0.5,
+    and the page said "the errors add up to 0", a review). The exact sum is `math.fsum`'s,
+    which is 0 only where the exact sum is."""
+    total = math.fsum(errors)
+    if total == 0:
+        return "the errors a − y the loop computes add up to exactly 0"
+    return (f"the errors a − y the loop computes add up to {fmt(total, 3)}, not 0, but its "
+            "running sum of them, rounded after each sample, ends at exactly 0")
+
+
 def bug_effects(ctx: ViewContext, rows: int, bugs: frozenset = frozenset()) -> str:
     """One line per bug, each with that bug alone, with this data's numbers at the run's
     start. A bug that gives the same step as the corrected loop on this data is said to make
@@ -233,7 +249,8 @@ def bug_effects(ctx: ViewContext, rows: int, bugs: frozenset = frozenset()) -> s
     # every gradient, bug or none: at the student with w = (10, 10) the page gave "both
     # features have the same values here" (3 and 5) and, on 4 samples, "with one sample"
     # (a review). Each reason below is tested before it is given.
-    errors_zero = not any(examples.loop_errors(X, y, w0, b0))
+    errors = examples.loop_errors(X, y, w0, b0)
+    errors_zero = not any(errors)
     certain = ("every error a − y the loop computes is 0 (its σ(z) rounds to each sample's "
                "label), so every gradient is 0 with the bug or without")
     same_step = "its gradients and its new w and b come out the same, to the last bit"
@@ -285,7 +302,8 @@ def bug_effects(ctx: ViewContext, rows: int, bugs: frozenset = frozenset()) -> s
                      "each step and the model cannot tell the features apart.")
     if same("bias_not_averaged"):
         lines.append("- *Bias not averaged*: " + no_difference(
-            "with one sample the sum is the mean" if rows == 1 else "the errors add up to 0"))
+            "with one sample the sum is the mean" if rows == 1 else
+            certain if errors_zero else zero_sum_words(errors)))
     else:
         lines.append(f"- *Bias not averaged*: db is the sum, not the mean: {f(db_raw)} instead "
                      f"of {f(db)}, {rows} times too large, as if b alone had a learning rate "

@@ -5,6 +5,7 @@ import math
 import re
 from fractions import Fraction
 
+import mpmath
 import numpy as np
 import pytest
 from hypothesis import example, given, settings
@@ -59,15 +60,64 @@ def test_every_reason_the_buggy_loop_gives_holds(dataset, w, b):
             np.array_equal(X[:, 0], X[:, 1])),
         "every error a − y the loop computes is 0 (its σ(z) rounds to each sample's label), "
         "so every gradient is 0 with the bug or without": bool(np.all(errors == 0)),
-        "the errors add up to 0": sum(errors.tolist()) == 0,
+        # the exact sum of the errors, in rationals
+        "the errors a − y the loop computes add up to exactly 0": sum(
+            map(Fraction, errors.tolist())) == 0,
         # tautologies of the comparison the page makes (the same step, bit for bit)
         "the running sums happen to give the same gradient": True,
         "its gradients and its new w and b come out the same, to the last bit": True,
     }
     checks = {why.replace("−", "-"): holds for why, holds in checks.items()}  # as page_text
     for bug, why in reasons(plain(page_text(at))).items():
+        if rounded := ROUNDED_TO_ZERO.fullmatch(why):  # (its figure checked by hand below)
+            check_rounded_to_zero(rounded, errors.tolist())
+            continue
         assert why in checks, (bug, why)
         assert checks[why], (bug, why, dataset, w, b)
+
+
+ROUNDED_TO_ZERO = re.compile(r"the errors a - y the loop computes add up to (\S+), not 0, "
+                             r"but its running sum of them, rounded after each sample, ends "
+                             r"at exactly 0")
+
+
+def check_rounded_to_zero(said: re.Match, errors: list[float]) -> None:
+    """The errors' exact sum (in rationals) is not 0 and reads as the page wrote it, and
+    adding them one by one in floats, as the loop does, gives exactly 0."""
+    exact = sum(map(Fraction, errors))
+    running = 0.0
+    for e in errors:
+        running += e
+    assert exact != 0 and running == 0, (errors, said[0])
+    assert said[1] == f"{float(exact):.3g}", said[0]
+
+
+def test_errors_that_add_up_to_0_only_by_rounding_are_not_said_to(new_app):
+    """A review: x = 0, -39, 0 with labels 0 0 1 from w = 1, b = 0. The errors are 1/2,
+    σ(-39) and -1/2 (mpmath below: σ(-39) = 1.2e-17), so they add up to σ(-39), not 0; the
+    loop's running sum 1/2 + 1.2e-17 rounds to 1/2, and ends at exactly 0. Dividing 0 by m
+    changes nothing, and the page said "the errors add up to 0"."""
+    mpmath.mp.dps = 60
+    exact = [mpmath.mpf(1) / 2, 1 / (1 + mpmath.exp(39)), -mpmath.mpf(1) / 2]
+    assert mpmath.fsum(exact) > 1e-17
+    at = new_app(tab="buggy").run()
+    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
+    at.file_uploader(key="upload_file").upload("u.csv", b"x,y\n0,0\n-39,0\n0,1\n",
+                                               "text/csv").run()
+    at.session_state["standardize"] = False
+    at.session_state["view"] = "buggy"
+    at.run()
+    at.slider(key="w0_0").set_value(1.0).run()
+    assert not at.exception, at.exception
+    (said,) = [line for line in plain(page_text(at)).split("\n")
+               if line.startswith("- *Bias not averaged*")]
+    assert "the errors add up to 0" not in said
+    (reason,) = reasons(said).values()
+    rounded = ROUNDED_TO_ZERO.fullmatch(reason)
+    assert rounded, said
+    errors = [float(e) for e in exact]  # each to the nearest double, as the loop gets them
+    check_rounded_to_zero(rounded, errors)
+    assert rounded[1] == mpmath.nstr(mpmath.fsum(exact), 3)
 
 
 def loop_losses(X, y, rate: float, steps: int, reverse: bool) -> np.ndarray:

@@ -1,9 +1,13 @@
 """Each learning-rate scenario shows the behaviour it names, as the core computes it."""
 
+import itertools
 from urllib.parse import parse_qs, urlsplit
 
+import mpmath
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import logreg_core as lc
 from dashboard import fields, scenarios
@@ -153,3 +157,58 @@ def test_a_scenario_card_is_not_shown_on_data_the_learner_changed(new_app, key):
         A = np.column_stack([X, np.ones(len(X))])
         assert 2 / (np.linalg.eigvalsh(A.T @ A / (4 * len(X)))[-1]) < scenario.settings(
         ).learning_rate / 1000
+
+
+def test_the_good_card_says_which_steps_leave_the_computed_loss_the_same(new_app):
+    """A review: "Good" said "every step lowers the loss" of a run whose loss computes as
+    the same double at steps 1,985, 1,992, 1,997 and 2,000 as one step before. In mpmath (50
+    digits) the exact loss of every state the run reaches is below the one before; as
+    computed, the card counts the steps that lower it and those that leave it the same."""
+    scenario = scenarios.BY_KEY["good"]
+    history, data = run_of(scenario.settings())
+    mpmath.mp.dps = 50
+    xs = [mpmath.mpf(float(v)) for v in data.X[:, 0]]
+
+    def exact(w: float, b: float):
+        return mpmath.fsum(mpmath.log1p(mpmath.exp(w * x + b)) - label * (w * x + b)
+                           for x, label in zip(xs, data.y.tolist(), strict=True)) / len(xs)
+
+    losses = [exact(mpmath.mpf(float(w)), mpmath.mpf(float(b)))
+              for w, b in zip(history.weights[:, 0], history.bias, strict=True)]
+    assert all(b < a for a, b in itertools.pairwise(losses))  # exactly, every step lowers it
+    same = [k for k in range(1, len(history.loss)) if history.loss[k] == history.loss[k - 1]]
+    risen = [k for k in range(1, len(history.loss)) if history.loss[k] > history.loss[k - 1]]
+    assert same == [1985, 1992, 1997, 2000] and not risen  # as computed
+    at = new_app(**fields.to_query(scenario.settings())).run()
+    (card,) = [i.value for i in at.info if i.value.startswith("**Good")]
+    assert "every step lowers the loss" not in card
+    assert (f"of the 2,000 steps, {2000 - len(same):,} lower the loss and {len(same)} leave "
+            "its computed value the same double as one step before (the first at step "
+            f"{same[0]:,})") in card
+    # the button's help says only what holds as computed too
+    assert "no step raises the loss" in scenario.hint and "every step" not in scenario.hint
+    slow, _ = run_of(scenarios.BY_KEY["too_small"].settings())
+    assert np.all(np.diff(slow.loss) < 0)  # its card's "the loss falls at every step"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([1.0, 0.5, 0.25, 2.0]), min_size=2, max_size=12))
+def test_step_changes_counts_each_kind_of_step(values):
+    """`step_changes` against a count by hand of the steps that lower, keep or raise a loss."""
+    said = scenarios.step_changes(np.array(values))
+    pairs = list(itertools.pairwise(values))
+    fell = sum(b < a for a, b in pairs)
+    same = [k + 1 for k, (a, b) in enumerate(pairs) if a == b]
+    rose = [b - a for a, b in pairs if b > a]
+    if fell == len(pairs):
+        assert said == "every step lowers the loss"
+        return
+    assert said.startswith(f"of the {len(pairs)} step{'s' * (len(pairs) != 1)}, {fell} ")
+    if same:
+        assert f" {len(same)} leave" in said and f"step {same[0]})" in said
+    else:
+        assert "same double" not in said
+    if rose:
+        assert f" {len(rose)} raise" in said and said.endswith(f"by at most {max(rose):.2g}")
+    else:
+        assert "raise" not in said

@@ -7,14 +7,19 @@ the losses, the growth rate the L2 term predicts.
 
 import dataclasses
 import re
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from logreg_core import fit_exact, load_dataset, train
+from logreg_core.twins import shared_digits
 from logreg_core.verdicts import (
     CONVERGING,
     DIVERGING,
+    MAX_DIGITS,
     OSCILLATING,
     SETTLING,
     Verdict,
@@ -567,7 +572,8 @@ def test_a_pattern_is_named_only_over_the_steps_it_holds(name, rate, l2, steps):
 
 def test_final_digits_come_from_the_last_losses_of_the_two_orders():
     """Two orders 20% apart on the way and 3e-10 apart at the end: the run's losses are
-    certain to no digit, its last loss to 9 (|log10(3e-10 / 0.45)| = 9.2, by hand)."""
+    certain to no digit, its last loss to 9 (0.45 and 0.4500000003 read alike to 9 digits,
+    not to 10, by hand)."""
     loss = np.r_[np.linspace(0.7, 0.5, 30), 0.4 + 0.05 * (np.arange(30) % 2)]
     twin = loss.copy()
     twin[35] *= 1.2
@@ -575,3 +581,44 @@ def test_final_digits_come_from_the_last_losses_of_the_two_orders():
     v = classify_run(loss, twin=twin)
     assert (v.digits, v.final_digits) == (0, 9)
     assert classify_run(loss, twin=twin[:-1]).final_digits == v.digits  # no last twin state
+
+
+def _rounded(x: float, digits: int) -> Decimal:
+    """``x`` (its exact binary value) to ``digits`` significant digits, half to even."""
+    with localcontext() as ctx:
+        ctx.prec, ctx.rounding = digits, ROUND_HALF_EVEN
+        return +Decimal(x)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(1e-300, 1e300), st.floats(-1e-3, 1e-3) | st.sampled_from([0.0, 5e-3, 0.1]))
+@example(0.5192291456451025, 0.5141920392803944 / 0.5192291456451025 - 1)  # Adam, a review
+@example(10.26349961713601, 11.35675399942753 / 10.26349961713601 - 1)
+@example(7.669190815568182, 7.66919081548566 / 7.669190815568182 - 1)
+def test_shared_digits_are_those_both_read_alike_at_every_count(a, apart):
+    """`shared_digits` against decimal rounding of the two exact binary values: the largest d
+    such that at every count up to d both round to the same decimal."""
+    b = a * (1 + apart)
+    expected = 0
+    while expected < MAX_DIGITS and _rounded(a, expected + 1) == _rounded(b, expected + 1):
+        expected += 1
+    assert shared_digits(a, b, MAX_DIGITS) == expected
+
+
+def test_the_last_losses_of_a_review_keep_only_the_digits_both_orders_read():
+    """Adam on the 20 students (standardized, λ = 0.1, η = 5) ends at 0.5192 and, summed in
+    the reverse order, at 0.5142: 1% apart, which the relative gap took for 2 certain digits,
+    though written to two they read 0.52 and 0.51. One is certain. Momentum on the 20
+    students at η = 20 ends at 10.26 and 11.36, which share the written digit 1e+01, but
+    11% apart no digit is certain (other orders end anywhere from 2.7 to 24)."""
+    for ends, digits in (((0.5192291456451025, 0.5141920392803944), 1),
+                         ((10.26349961713601, 11.35675399942753), 0),
+                         ((7.669190815568182, 7.66919081548566), 9)):
+        loss, twin = np.array([0.7, 0.6, ends[0]]), np.array([0.7, 0.6, ends[1]])
+        assert classify_run(loss, twin=twin).final_digits == digits
+        gap = abs(ends[0] - ends[1]) / ends[0]
+        assert digits <= -np.log10(gap)  # no more than the gap allows
+        if digits:
+            assert f"{ends[0]:.{digits}g}" == f"{ends[1]:.{digits}g}"  # read alike to them
+        assert (f"{ends[0]:.{digits + 1}g}" != f"{ends[1]:.{digits + 1}g}"
+                or digits + 1 > -np.log10(gap))
