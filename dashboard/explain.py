@@ -15,7 +15,7 @@ from logreg_core.limits import LearningRateLimits
 from logreg_core.twins import CHAOS_RTOL, GRADIENT_PART_RTOL
 from logreg_core.verdicts import ends_at_lowest, lowest_step
 
-from . import compute, fields
+from . import compute, fields, tables
 from .charts import floor_note
 from .context import ViewContext
 from .text import fmt, fmt_apart, fmt_log10, fmt_log_quotient, fmt_loss, md_escape, plural
@@ -299,15 +299,17 @@ def _model_figures(ctx: ViewContext) -> str:
             -b, w[0], ctx.digits, times=scaler.scale[0]) + beyond  # the mean is lost
         return (f"At step {ctx.k:,} the boundary p = 0.5 is at x = −b/w = {at_text} in "
                 f"standardized units, {raw_text} in the units of "
-                f"{md_escape(ctx.names[0], 40)}; {share}.{off}")
+                f"{md_escape(tables.feature_labels(ctx.names)[0], 40)}; {share}.{off}")
     if ctx.data.n_features == 2:
         terms = " ".join(f"{'−' if v < 0 else '+'} {f(abs(v))}·{t}" for v, t in
                          ((w[0], "x₁"), (w[1], "x₂"), (b, "1")))
         terms = terms.removesuffix("·1").removeprefix("+ ")
         terms = "−" + terms.removeprefix("− ") if terms.startswith("− ") else terms
         both = ", both standardized" if scaler is not None else ""
+        x1, x2 = (md_escape(name, 40) for name in tables.feature_labels(ctx.names))  # not
+        # "x₁ is b" beside the bias b in the same equation (a review)
         return (f"At step {ctx.k:,} the line p = 0.5 is where {terms} = 0 (x₁ is "
-                f"{md_escape(ctx.names[0], 40)}, x₂ is {md_escape(ctx.names[1], 40)}{both}); "
+                f"{x1}, x₂ is {x2}{both}); "
                 f"{share}.")
     return f"At step {ctx.k:,}, {share}."
 
