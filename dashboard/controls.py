@@ -16,7 +16,7 @@ import streamlit as st
 import logreg_core as lc
 from logreg_core.checks import NORMAL
 
-from . import fields, sources, state
+from . import fields, sources, state, tables
 from .fields import PARAM_SLIDER_LIMIT, w0_key
 from .text import fmt, label_escape, link_number, md_escape
 
@@ -26,7 +26,9 @@ PERSIST = {"persist_state": "session"}
 def weight_label(name: str) -> str:
     """A starting weight's label. Plain words: a screen reader reads a label's Markdown
     source, so "w\\[x\\]" would be read with its backslashes; a user's name is escaped only
-    where it holds a character with a meaning in Markdown (`label_escape`)."""
+    where it holds a character with a meaning in Markdown (`label_escape`). ``name`` as the
+    tables write it (`tables.feature_labels`): a column named "b" read "Weight of b at step 0"
+    above "Bias b at step 0" (a review)."""
     return f"Weight of {label_escape(name, 40)} at step 0"
 
 
@@ -84,7 +86,7 @@ def starting_point(where, names) -> None:
         if not box.open:  # under the closed expander: inside it would be hidden too
             where.caption(starting_weights_summary(n_features))
     if box is where or box.open:
-        for j, name in enumerate(names):
+        for j, name in enumerate(tables.feature_labels(names)):
             low, high = _slider_range(st.session_state[w0_key(j)])
             box.slider(weight_label(name), low, high, step=0.01,
                        format="%.4g", key=w0_key(j), **PERSIST)
@@ -140,7 +142,7 @@ def exact_form(names) -> None:
         st.text_input("Learning rate η", key="exact_learning_rate",
                       placeholder=link_number(current.learning_rate))
         st.text_input("Steps", key="exact_steps", placeholder=str(current.steps))
-        for j, name in enumerate(names):
+        for j, name in enumerate(tables.feature_labels(names)):
             st.text_input(weight_label(name), key=f"exact_{w0_key(j)}",
                           placeholder=link_number(current[w0_key(j)]))
         st.text_input("Bias b at step 0", key="exact_b0",
@@ -151,7 +153,7 @@ def exact_form(names) -> None:
 
 def _name_of(key: str, names) -> str:
     if key.startswith("w0_"):
-        return f"the weight of {md_escape(names[int(key[3:])], 40)}"
+        return f"the weight of {md_escape(tables.feature_labels(names)[int(key[3:])], 40)}"
     return {"learning_rate": "the learning rate", "steps": "the steps", "b0": "the bias"}[key]
 
 

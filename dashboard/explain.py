@@ -9,15 +9,16 @@ import math
 import numpy as np
 
 from logreg_core import examples, on_label_side
+from logreg_core.checks import log10_outputs
 from logreg_core.frames import padded_range, plane_line, slice_logits
 from logreg_core.limits import LearningRateLimits
 from logreg_core.twins import CHAOS_RTOL, GRADIENT_PART_RTOL
 from logreg_core.verdicts import ends_at_lowest, lowest_step
 
-from . import compute, fields
+from . import compute, fields, tables
 from .charts import floor_note
 from .context import ViewContext
-from .text import fmt, fmt_apart, fmt_log_quotient, fmt_loss, md_escape, plural
+from .text import fmt, fmt_apart, fmt_log10, fmt_log_quotient, fmt_loss, md_escape, plural
 
 VERDICT_ICONS = {"converging": ":material/trending_down:", "settling": ":material/south_east:",
                  "oscillating": ":material/sync:", "diverging": ":material/trending_up:"}
@@ -268,7 +269,11 @@ def _model_figures(ctx: ViewContext) -> str:
         p, z = ctx.grad_pass.p[0], ctx.grad_pass.z[0]
         tie = (" (which counts as class 1: p ≥ 0.5 is predicted 1)" if z == 0 else
                f" (just {'above' if z > 0 else 'below'} 0.5)" if f(p) == f(0.5) else "")
-        return (f"At step {ctx.k:,} every weight is 0: no boundary, p = σ(b) = {f(p)} for every "
+        # σ(b) is never 0: below the smallest double, its true size, as the table beside
+        # writes it (at b = -1000 this read "p = σ(b) = 0": a review)
+        said = f(p) if p != 0 else fmt_log10(1.0, float(log10_outputs([z], [0])[0][0]),
+                                             ctx.digits)
+        return (f"At step {ctx.k:,} every weight is 0: no boundary, p = σ(b) = {said} for every "
                 f"sample{tie}, so {share}.")
     scaler = ctx.data.scaler if ctx.data.standardized else None
     if ctx.data.n_features == 1:
@@ -294,15 +299,17 @@ def _model_figures(ctx: ViewContext) -> str:
             -b, w[0], ctx.digits, times=scaler.scale[0]) + beyond  # the mean is lost
         return (f"At step {ctx.k:,} the boundary p = 0.5 is at x = −b/w = {at_text} in "
                 f"standardized units, {raw_text} in the units of "
-                f"{md_escape(ctx.names[0], 40)}; {share}.{off}")
+                f"{md_escape(tables.feature_labels(ctx.names)[0], 40)}; {share}.{off}")
     if ctx.data.n_features == 2:
         terms = " ".join(f"{'−' if v < 0 else '+'} {f(abs(v))}·{t}" for v, t in
                          ((w[0], "x₁"), (w[1], "x₂"), (b, "1")))
         terms = terms.removesuffix("·1").removeprefix("+ ")
         terms = "−" + terms.removeprefix("− ") if terms.startswith("− ") else terms
         both = ", both standardized" if scaler is not None else ""
+        x1, x2 = (md_escape(name, 40) for name in tables.feature_labels(ctx.names))  # not
+        # "x₁ is b" beside the bias b in the same equation (a review)
         return (f"At step {ctx.k:,} the line p = 0.5 is where {terms} = 0 (x₁ is "
-                f"{md_escape(ctx.names[0], 40)}, x₂ is {md_escape(ctx.names[1], 40)}{both}); "
+                f"{x1}, x₂ is {x2}{both}); "
                 f"{share}.")
     return f"At step {ctx.k:,}, {share}."
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from logreg_core import GradientPass, gradient_update
-from logreg_core.checks import WhyFacts, lost_derivatives, signed_log10_errors
+from logreg_core.checks import WhyFacts, log10_outputs, lost_derivatives, signed_log10_errors
 
 from .text import fmt_log10, other_weights, tex_number, tex_paren, tex_text
 
@@ -139,10 +139,14 @@ def step_formulas(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
     f = lambda v: tex_number(v, digits)  # noqa: E731
     fp = lambda v: tex_paren(v, digits)  # noqa: E731
 
-    # p - y is never 0: one that underflowed is written at its true size, as the tables write
-    # it (`display.underflowed_as_text`: they showed -6.639e-1738 where this formula wrote a
-    # bound); a loss term that underflowed is below the smallest double, and says so
+    # p - y, p and a loss are never 0: one that underflowed is written at its true size, as
+    # the tables write it (`display.underflowed_as_text`: they showed -6.639e-1738 where this
+    # formula wrote a bound; at z = -800, p - y = p read 3.668e-348 beside p_1 < 5e-324)
     error_sign, error_size = signed_log10_errors(grad_pass.z, y)
+    log_p, log_loss = log10_outputs(grad_pass.z, y)
+
+    def positive(value: float, log10_size: float) -> str:
+        return f(value) if value != 0 else tex_text(fmt_log10(1.0, log10_size, digits))
 
     def fe(i: int) -> str:
         if grad_pass.error[i] != 0:
@@ -160,8 +164,9 @@ def step_formulas(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
         exact = tex_text(fmt_log10(lost_sign[j], lost_size[j], digits))
         return rf"{exact} \;\text{{(computed as 0)}}"
 
-    def fl(v: float) -> str:
-        return fp(v) if v != 0 else rf"(< {SMALLEST})"
+    def fl(i: int) -> str:
+        v = grad_pass.sample_loss[i]
+        return fp(v) if v != 0 else positive(v, log_loss[i])
     shown = range(min(n_features, max_features))
     per_line = 2 if digits <= 5 else 1  # what a phone's width holds
     products = [f"{fp(w[j])} \\cdot {fp(X[0, j])}" for j in shown]
@@ -171,17 +176,16 @@ def step_formulas(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
     rows = _joined_lines(products, per_line)
     lines = [
         _aligned("z_1", r"w \cdot x_1 + b", rows, f(grad_pass.z[0])),
-        # σ(z) is never 0: one that underflowed is below the smallest double, and says so
         _aligned("p_1", r"\sigma(z_1) = \frac{1}{1 + e^{-z_1}}",
                  rf"\frac{{1}}{{1 + e^{{{f(-grad_pass.z[0])}}}}}",
-                 *_positive_result(grad_pass.p[0], f)),
+                 positive(grad_pass.p[0], log_p[0])),
     ]
     penalty = r" + \tfrac{\lambda}{2}\lVert w \rVert^2" if l2 else ""
     penalty_value = f" + {f(grad_pass.penalty)}" if l2 else ""
     lines.append(_aligned(
         "J", rf"\frac{{1}}{{n}} \sum_i \ell_i{penalty}",
         _sum_lines(rf"\frac{{1}}{{{n_samples}}}", n_samples,
-                   lambda i: fl(grad_pass.sample_loss[i]), penalty_value, per_line),
+                   fl, penalty_value, per_line),
         *_positive_result(grad_pass.loss, f)))
     for j in shown:
         def term(i: int, j: int = j) -> str:

@@ -221,7 +221,7 @@ def gradient_lines(ctx: ViewContext) -> list[str]:
         return f"**{fmt_log10(lost_sign[j], lost_size[j], ctx.digits)}** (computed as 0)"
 
     lines = []
-    for j, name in enumerate(names[:3]):
+    for j, name in enumerate(tables.feature_labels(names[:3])):  # "b (feature)": not the bias
         w_j, x_j = weight_symbol(j, len(names)), feature_symbol(j, len(names))
         label = f"∂J/∂{w_j}" + (f" ({md_escape(name, 30)})" if len(names) > 1 else "")
         if ctx.settings.l2:

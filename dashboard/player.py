@@ -27,7 +27,7 @@ import streamlit as st
 
 from logreg_core.frames import MAX_FRAMES
 
-from . import charts, compute, explain, sources
+from . import charts, compute, explain, sources, tables
 from .context import ViewContext
 from .text import fmt, label_escape
 
@@ -303,7 +303,8 @@ def editing_controls(ctx: ViewContext, where=None) -> None:
     """The keyboard way to what a click on the plane does, and the way back."""
     where = where or st
     with where.expander("Add or remove a sample by typing"):
-        names = [label_escape(n, 40) for n in ctx.names]  # read aloud: see label_escape
+        names = [label_escape(n, 40) for n in tables.feature_labels(ctx.names)]  # aloud:
+        # see label_escape; "b (feature)" as the tables write it, not the bias
         with st.form("add_sample", border=False):
             # One above the other: three columns side by side left the side column's boxes
             # 45 px wide ("4.90"), their labels cut mid-word (a walk at 1,400 px). They start

@@ -27,7 +27,7 @@ from logreg_core.checks import (
     underflowed_gradient,
 )
 
-from . import explain
+from . import explain, tables
 from .context import ViewContext
 from .text import (
     fmt,
@@ -154,7 +154,8 @@ def _label(ctx: ViewContext, name: str) -> str:
         return f"∂J/∂b at step {ctx.k:,} is"
     if name == "loss":
         return "After this step the loss will"
-    return f"∂J/∂w for {label_escape(ctx.names[int(name[1:])], 40)} at step {ctx.k:,} is"
+    feature = tables.feature_labels(ctx.names)[int(name[1:])]  # "b (feature)": not the bias
+    return f"∂J/∂w for {label_escape(feature, 40)} at step {ctx.k:,} is"
 
 
 def questions(ctx: ViewContext) -> None:
@@ -250,7 +251,8 @@ def feedback(ctx: ViewContext) -> None:
                             and np.any(lost.underflowed & (lost.sign != 0)) else "")
                          + ".")
         else:
-            what = "db" if name == "b" else f"dw for {md_escape(ctx.names[int(name[1:])], 40)}"
+            what = "db" if name == "b" else \
+                f"dw for {md_escape(tables.feature_labels(ctx.names)[int(name[1:])], 40)}"
             j = asked[name]
             if value != "zero" and abs(computed[j]) < NORMAL and lost.underflowed[j]:
                 exact = fmt_log10(lost.sign[j], lost.log10_size[j], ctx.digits)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from logreg_core import GradientPass, History, gradient_update, sample_totals
-from logreg_core.checks import GradientCheck, signed_log10_errors
+from logreg_core.checks import GradientCheck, log10_outputs, signed_log10_errors
 
 from .charts import title_text
 
@@ -46,9 +46,9 @@ def error_x_column(label: str) -> str:
 
 
 def underflowed_sizes(frame: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """The true sign (-1, 0 or +1) and log10 size of each cell of a per-sample table's p - y
-    and (p - y) * x_j columns, from its own z, y and feature columns
-    (`logreg_core.checks.signed_log10_errors`).
+    """The true sign (-1, 0 or +1) and log10 size of each cell of a per-sample table's p, loss,
+    p - y and (p - y) * x_j columns, from its own z, y and feature columns
+    (`logreg_core.checks.signed_log10_errors`, `logreg_core.checks.log10_outputs`).
 
     p - y = -s sigma(-s z) is never 0: -1 for label 1, +1 for label 0; (p - y) * x_j is 0 only
     where x_j is. A computed 0 beside a nonzero sign has underflowed (at w = 1000 the table
@@ -62,8 +62,14 @@ def underflowed_sizes(frame: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.nda
     """
     if not {"z", "y", ERROR} <= set(frame.columns):
         return {}
-    error_sign, error_size = signed_log10_errors(frame["z"].to_numpy(), frame["y"].to_numpy())
+    z, y = frame["z"].to_numpy(), frame["y"].to_numpy()
+    error_sign, error_size = signed_log10_errors(z, y)
     cells = {ERROR: (error_sign, error_size)}
+    # p and the loss as well: at z = -800, y = 0, p - y read 3.7e-348 beside p < 5e-324, the
+    # same number (p - y = p there) written as a bound (a review)
+    for column, size in zip(("p", "loss"), log10_outputs(z, y), strict=True):
+        if column in frame.columns:
+            cells[column] = (np.ones_like(size), size)
     for label in frame.columns:
         product = error_x_column(str(label))
         if product in frame.columns and frame[label].dtype.kind in "fiu":

@@ -228,6 +228,11 @@ def join_and(items) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+#: A grid's format for a count, written as sentences write counts (`plural`: "2,000"):
+#: Streamlit's printf format takes "," for the thousands separator.
+COUNT_FORMAT = "%,d"
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``"1 step"``, ``"2 steps"``, ``"10,000 steps"``."""
     return f"{n:,} {word if n == 1 else many or word + 's'}"

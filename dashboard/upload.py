@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
@@ -21,6 +22,7 @@ from logreg_core.datasets import constant_features, single_feature_condition
 from logreg_core.maths import column_mean_and_spread
 
 from . import compute, fields, sources, state
+from .charts import title_text
 from .compute import Data, Source
 from .text import fmt, fmt_log10, md_escape
 
@@ -74,6 +76,17 @@ def uploader(sidebar) -> None:
                     f"{reader.MAX_FEATURES} feature columns.")
 
 
+def option_texts(columns: list[str], limit: int = 60) -> dict[str, str]:
+    """How the column selectors write each column: capped at ``limit`` characters with "…"
+    where cut (`charts.title_text`), and, where two read alike after the cut, with their place
+    in the file: two 200-character names sharing their first 60 read as one option twice, each
+    cut with no sign of it (a review)."""
+    texts = {c: title_text(c, limit) for c in columns}
+    alike = Counter(texts.values())
+    return {c: f"{t} (column {i + 1:,})" if alike[t] > 1 else t
+            for i, (c, t) in enumerate(texts.items())}
+
+
 def column_options(sidebar, parsed: reader.ParsedTable, digest: str) -> None:
     """Target, features and label handling for an uploaded table."""
     s = st.session_state
@@ -88,14 +101,15 @@ def column_options(sidebar, parsed: reader.ParsedTable, digest: str) -> None:
         s.up_swap = False
         s.up_drop_missing = False
         s.upload_options_for = digest
+    texts = option_texts(columns)
     sidebar.selectbox("Target (label) column", columns, key="up_target",
-                      format_func=lambda c: " ".join(c.split())[:60], **PERSIST)
+                      format_func=texts.__getitem__, **PERSIST)
     if s.up_target in s.up_features:
         sidebar.caption(f"{md_escape(s.up_target, 40)} is now the target, so it is no longer "
                         "a feature.")
     s.up_features = [c for c in s.up_features if c in columns and c != s.up_target]
     sidebar.multiselect("Feature columns", [c for c in columns if c != s.up_target],
-                        key="up_features", format_func=lambda c: " ".join(c.split())[:60],
+                        key="up_features", format_func=texts.__getitem__,
                         help="Numeric columns are ticked to start with.", **PERSIST)
     left_out = [c for c in s.get("up_text_columns", []) if c != s.up_target
                 and c not in s.up_features]

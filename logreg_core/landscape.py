@@ -156,11 +156,6 @@ def contour_segments(landscape: Landscape, n_levels: int = 12) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def axis_name(index: int, feature_names: list[str]) -> str:
-    """Name of parameter ``index`` of theta = (w_1, ..., w_d, b)."""
-    return "b" if index == len(feature_names) else f"w[{feature_names[index]}]"
-
-
 def inside(path: np.ndarray, axes, a_range, c_range) -> bool:
     """Whether every finite point of ``path`` (shape (n_states, n_features + 1)) lies in the
     ranges along ``axes``: a path drawn on that picture never leaves it."""

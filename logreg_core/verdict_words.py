@@ -64,13 +64,13 @@ def _band(low: float, high: float, n) -> str:
 
 def _rises(v) -> str:
     if v.n_rises == 1:
-        return f"rose at step {v.first_rise}"
+        return f"rose at step {v.first_rise:,}"
     if v.n_rises == v.steps:
         return "rose at every step"
     if v.n_rises == 2:
-        return f"rose at steps {v.first_rise} and {v.last_rise}"
-    return (f"rose at {v.n_rises:,} steps, first at step {v.first_rise} "
-            f"and last at step {v.last_rise}")
+        return f"rose at steps {v.first_rise:,} and {v.last_rise:,}"
+    return (f"rose at {v.n_rises:,} steps, first at step {v.first_rise:,} "
+            f"and last at step {v.last_rise:,}")
 
 
 def _ended(v, n) -> str:
@@ -199,8 +199,8 @@ def _quiet(v, n):
 
 
 def _cycle(v, n):
-    return (f"a {v.period}-cycle {_band(v.low, v.high, n)} since step {v.since}; the loss "
-            f"repeats every {v.period} steps to the end")
+    return (f"a {v.period}-cycle {_band(v.low, v.high, n)} since step {v.since:,}; the loss "
+            f"repeats every {v.period:,} steps to the end")
 
 
 def _ratio(x: float) -> str:
@@ -262,7 +262,7 @@ def _growth(v, n):
 
 
 def _overflow(v, n):
-    return (f"the numbers overflowed at step {v.stopped_at} and training stopped there; the "
+    return (f"the numbers overflowed at step {v.stopped_at:,} and training stopped there; the "
             f"last finite loss was {n(v.final)} (start {n(v.start)})")
 
 

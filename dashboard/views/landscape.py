@@ -11,7 +11,7 @@ import streamlit as st
 from logreg_core import landscape
 from logreg_core.verdicts import DIVERGING
 
-from .. import charts, compute, explain, fields, state
+from .. import charts, compute, explain, fields, state, tables
 from ..context import ViewContext
 from ..display import show_chart
 from ..landscape_chart import START_PARAM, drawing_order, landscape_chart
@@ -104,7 +104,9 @@ def farthest_outside(theta: np.ndarray, axes, ranges, params: list[str]) -> str:
 def render(ctx: ViewContext) -> None:
     names = ctx.names
     n_features = len(names)
-    params = [landscape.axis_name(j, list(names)) for j in range(n_features + 1)]
+    # as the tables name them: w[b (feature)] for a column "b", where this list read "w[b]"
+    # beside the tables' "w[b (feature)]" (a review)
+    params = tables.parameter_names(names)
     if n_features == 1:
         axes = (0, 1)
     else:

@@ -14,7 +14,7 @@ from logreg_core.training import stays_within
 from .. import charts, compute, explain, fields, rate_charts
 from ..context import ViewContext
 from ..display import show_curves, show_frame
-from ..text import fmt, fmt_loss, join_and, percent, plural
+from ..text import COUNT_FORMAT, fmt, fmt_loss, join_and, percent, plural
 from .learning_rates import explorer_steps
 
 #: The setting that feeds each optimizer field of the same meaning (the core's field names on
@@ -200,8 +200,11 @@ def render(ctx: ViewContext) -> None:
     show_frame(tolerance_table(histories, target, ctx.digits, best), ctx.digits,
                hide_index=True,
                key="tolerance_table", column_config={  # figures as text, aligned as figures
-                   c: st.column_config.TextColumn(alignment="right")
-                   for c in ("steps to within 1%", "final loss")})
+                   **{c: st.column_config.TextColumn(alignment="right")
+                      for c in ("steps to within 1%", "final loss")},
+                   # a count as the sentences and the column beside write it ("%d" read 2000
+                   # beside "1,999" and "2,000 steps": a review)
+                   "steps run": st.column_config.NumberColumn(format=COUNT_FORMAT)})
     lows = {n: float(h.loss.min()) for n, h in histories.items()}
     leaders = [n for n, low in lows.items() if low == min(lows.values())]
     whose = (f"{leaders[0]}'s" if len(leaders) == 1 else

@@ -12,7 +12,7 @@ from logreg_core import examples
 from .. import compute, sources, tables
 from ..context import ViewContext
 from ..display import full_height, show_frame
-from ..text import fmt, fmt_apart, fmt_printed
+from ..text import COUNT_FORMAT, fmt, fmt_apart, fmt_printed
 
 
 def comparison_frame(rows, digits: int) -> pd.DataFrame:
@@ -111,7 +111,8 @@ def render(ctx: ViewContext) -> None:
         f"it: w first falls from {examples.WORKED_W} to {f(lowest_w)} (step {lowest_at:,}) "
         "while b adjusts, then grows for as long as the run lasts, and the loss creeps "
         "towards 0.")
-    show_frame(long_run, digits, key="worked_long_run", hide_index=True)
+    show_frame(long_run, digits, key="worked_long_run", hide_index=True,  # "10,000" as the
+               column_config={"step": st.column_config.NumberColumn(format=COUNT_FORMAT)})
     # the boundary to the digits that tell it from 3 (at 2 digits it read "near x = 3 (at
     # x = 3)", a walk)
     boundary = fmt_apart(-examples.WORKED_B / examples.WORKED_W, 3.0, digits)[0]

@@ -196,18 +196,28 @@ def test_a_lowest_loss_that_underflowed_is_not_called_0_alone(new_app):
 
 def test_a_probability_or_loss_that_underflowed_is_not_written_0(new_app):
     """Found by a walk: at z = -2700 the tables said p = 0 and loss 0, yet σ(z) and the
-    logistic loss are never 0: they are below the smallest double, which these columns now
-    say. From w = -1000 every logit is -1000 x, so every p is e^(-1000 x) or less."""
+    logistic loss are never 0: they are below the smallest double, and these columns write
+    their true size (as p - y's: a review found 3.668e-348 beside "< 5e-324" for the same
+    number). From w = -1000 every logit is -1000 x, so every p is e^(-1000 x) to far more
+    digits than shown (1/(1 + e^u) = e^-u (1 - e^-u + ...)), and so is each label 0's loss."""
     assert math.exp(-1000.0) == 0.0 and math.log1p(math.exp(-1000.0)) == 0.0  # by hand
+
+    def e_to(u: float) -> str:  # e^u from the log10 of its size, u = -1000 x
+        size = u / math.log(10)
+        return f"{10 ** (size - math.floor(size)):.4g}e{math.floor(size):+d}"
+
     at = new_app(data="five_points", w0="-1000", b0="0", step="0", steps="1").run()
-    (rows,) = [t.value for t in at.table if "loss" in t.value.columns]
-    assert list(rows["p"]) == ["< 5e-324"] * 5
-    assert list(rows["loss"]) == ["< 5e-324"] * 3 + [fmt(4000.0), fmt(5000.0)]
-    # and the step's formula: p_1 = 1/(1 + e^1000) < 5e-324, not "= 0"
+    rows = table(at, "loss")  # a grid: the true sizes are wider than the middle column
+    assert list(rows["p"]) == [e_to(-1000.0 * x) for x in range(1, 6)]
+    assert list(rows["loss"]) == [e_to(-1000.0 * x) for x in range(1, 4)] + [fmt(4000.0),
+                                                                           fmt(5000.0)]
+    assert rows["p"].iloc[0] == "5.076e-435"  # e^-1000, mpmath
+    # and the step's formula: p_1 = 1/(1 + e^1000) at its true size, not "= 0"
     step = new_app(data="five_points", w0="-1000", b0="0", step="0", steps="1",
                    tab="step").run()
     (p1,) = [m.value for m in step.markdown if r"p_1 &= \sigma(z_1)" in m.value]
-    assert r"&= \frac{1}{1 + e^{1000}} \\ &< 5 \times 10^{-324} \end{aligned}" in p1, p1
+    assert (r"&= \frac{1}{1 + e^{1000}} \\ &= 5.076 \times 10^{-435} \end{aligned}"
+            in p1), p1
     # a grid (100 samples of iris, standardized): where the hand's p underflows it says so
     at = new_app(data="iris_petals", w0="-1000,-1000", b0="0", step="0", steps="1").run()
     grid = next(d.value for d in at.dataframe if "p" in d.value.columns)
@@ -216,7 +226,11 @@ def test_a_probability_or_loss_that_underflowed_is_not_written_0(new_app):
     under = np.exp(np.minimum(z, 700.0)) == 0.0  # p = e^z / (1 + e^z) with e^z below 5e-324
     assert under.any() and not under.all()
     texts = grid["p"].astype(str).to_numpy()
-    assert np.all((texts == "< 5e-324") == under[: len(texts)]), texts
+    shown = under[: len(texts)]
+    assert "0" not in texts and "< 5e-324" not in texts
+    for text, zi in zip(texts[shown], z[: len(texts)][shown], strict=True):  # p = e^z there
+        assert float(text.split("e")[0]) == float(f"{10 ** (zi / math.log(10) % 1):.4g}")
+        assert int(text.split("e")[1]) == math.floor(zi / math.log(10)), (text, zi)
 
 
 def test_an_error_that_underflowed_reads_its_true_size(new_app):
@@ -237,11 +251,12 @@ def test_an_error_that_underflowed_reads_its_true_size(new_app):
     assert rows["(p - y) * x"].tolist() == ["1", "2", "3", tiny(e4 + math.log10(4)),
                                             tiny(e5 + math.log10(5))]
     assert rows["(p - y) * x"].tolist()[3] == "-2.655e-1737"  # 4 e^-4000, mpmath
-    assert rows["loss"].tolist()[3:] == ["< 5e-324", "< 5e-324"]
+    assert rows["loss"].tolist()[3:] == [tiny(e4)[1:], tiny(e5)[1:]]  # log(1 + e^-z), = e^-z
     text = page_text(at)
     mantissa, exponent = tiny(e5).split("e")  # ∂J/∂w's last term: p_5 - y_5 as the table
     assert rf"+ \cdots + ({mantissa} \times 10^{{{int(exponent)}}}) \cdot 5\right)" in text
-    assert r"+ \cdots + (< 5 \times 10^{-324})\right)" in text  # J's last term, ℓ_5
+    mantissa, exponent = tiny(e5)[1:].split("e")  # J's last term, ℓ_5, as the table
+    assert rf"+ \cdots + {mantissa} \times 10^{{{int(exponent)}}}\right)" in text
 
 
 def test_a_product_with_a_feature_of_zero_is_zero_even_where_the_error_underflowed():
