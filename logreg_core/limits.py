@@ -241,10 +241,14 @@ def _without_best_fit(X: np.ndarray, y: np.ndarray, why: str) -> dict:
                                        f"{_separable(0, y)['reason']}. Add L2 regularization "
                                        "to get one."))
     k, n = int(np.sum(split.on_every_line)), X.shape[0]
+    # the floor is a mean over all n samples: those k samples' own best mean loss times k/n
+    # (x = 1, 3, 3, 3, 3 with labels 0 0 0 1 1: 0.5545 = 4/5 of ln 2, where this said "0.5545,
+    # the best loss of those 4 samples on their own", which is ln 2 = 0.6931: a walk)
     floor = ("above 0, set by those samples (it could not be computed here)"
              if split.floor is None else
-             f"{split.floor:.4g}, the best loss of those {k} samples on their own (the others' "
-             "loss falls towards 0)")
+             f"{split.floor:.4g}: those {k} samples' best mean loss on their own, "
+             f"{split.floor * n / k:.4g}, times their share of the data, {k}/{n:,} (the "
+             "others' loss falls towards 0)")
     return dict(
         floor=split.floor, on_line=k, floor_mu_max=split.floor_mu_max,
         reason=(f"There is no finite best fit, so no local limit at one: the classes can be "

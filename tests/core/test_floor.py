@@ -54,9 +54,22 @@ def test_the_limits_of_the_review_upload_name_the_floor():
     assert limits.floor_local == pytest.approx(FLOOR_LOCAL, rel=1e-12)
     assert ("the classes can be split by a line only with some samples exactly on it (2 of "
             "the 4 lie on every such line), so the loss has no minimum, only a floor, "
-            "approached as the weights grow without bound: 0.3466, the best loss of those 2 "
-            "samples on their own") in limits.reason
+            "approached as the weights grow without bound: 0.3466: those 2 samples' best mean "
+            "loss on their own, 0.6931, times their share of the data, 2/4") in limits.reason
     assert "towards 0" not in limits.reason.replace("others' loss falls towards 0", "")
+
+
+def test_the_floor_is_named_a_mean_over_every_sample():
+    """x = 1, 3, 3, 3, 3 with labels 0 0 0 1 1 (a walk): the four at x = 3 lie on every
+    splitting line, and on their own their best mean loss is ln 2 (p = 1/2 for each: two of
+    each label at one x); over all five the floor is 4/5 of it. The page called 0.5545 "the
+    best loss of those 4 samples on their own"."""
+    limits = learning_rate_limits(np.array([[1.0], [3.0], [3.0], [3.0], [3.0]]),
+                                  np.array([0.0, 0.0, 0.0, 1.0, 1.0]))
+    assert limits.floor == pytest.approx(4 / 5 * math.log(2), rel=1e-12)
+    assert (f"{4 / 5 * math.log(2):.4g}: those 4 samples' best mean loss on their own, "
+            f"{math.log(2):.4g}, times their share of the data, 4/5 (the others' loss falls "
+            "towards 0)") in limits.reason
 
 
 @pytest.mark.parametrize("rate, kind, theory", [
