@@ -18,7 +18,16 @@ from logreg_core.verdicts import ends_at_lowest, lowest_step
 from . import compute, fields, tables
 from .charts import floor_note
 from .context import ViewContext
-from .text import fmt, fmt_apart, fmt_log10, fmt_log_quotient, fmt_loss, md_escape, plural
+from .text import (
+    apart_digits,
+    fmt,
+    fmt_apart,
+    fmt_log10,
+    fmt_log_quotient,
+    fmt_loss,
+    md_escape,
+    plural,
+)
 
 VERDICT_ICONS = {"converging": ":material/trending_down:", "settling": ":material/south_east:",
                  "oscillating": ":material/sync:", "diverging": ":material/trending_up:"}
@@ -140,6 +149,21 @@ def loss_at(ctx: ViewContext, k: int) -> str:
     return fmt_loss(ctx.history.loss[k], ctx.digits if k == 0 else loss_digits(ctx))
 
 
+def first_and_last_loss(ctx: ViewContext) -> tuple[str, str]:
+    """The losses at step 0 and at the run's last step as the page writes them (`loss_at`),
+    or, where they are different doubles that read alike to the page's digits, each to the
+    digits that tell them apart (`fmt_apart`), if the run's losses are certain to that many
+    (`Verdict.digits`): at η = 0.0001 one step on the five points read "the loss goes from
+    0.6931 to 0.6931", where it fell from 0.693147 to 0.693137 (a walk)."""
+    loss, digits = ctx.history.loss, ctx.digits
+    first, last = float(loss[0]), float(loss[-1])
+    need = (apart_digits(first, last, digits) if first != last and first > 0 and last > 0
+            and np.isfinite(first) and np.isfinite(last) else None)
+    if need is not None and digits < need <= ctx.history.verdict.digits:
+        return fmt_apart(first, last, digits)
+    return loss_at(ctx, 0), loss_at(ctx, len(loss) - 1)
+
+
 def loss_chart_alt(ctx: ViewContext) -> str:
     """The loss chart's text alternative. It names no figure that a slider changes: a chart
     whose text alternative changes is built again in the browser (see `charts.Spec`); the
@@ -160,7 +184,8 @@ def loss_chart_caption(ctx: ViewContext, log: bool = False) -> str:
     lowest = lowest_step(loss)
     low = ("its lowest" if ends_at_lowest(loss) else
            f"lowest {(f0 if lowest == 0 else f)(loss[lowest])} at step {lowest:,}")
-    return (f"Loss {f0(loss[0])} at step 0, {f(loss[-1])} at step {last:,} ({low}). "
+    first, final = first_and_last_loss(ctx)
+    return (f"Loss {first} at step 0, {final} at step {last:,} ({low}). "
             f"Inspected step {k:,}: {loss_at(ctx, k)}."
             + (f" {note}" if log and (note := floor_note(loss)) else ""))
 

@@ -484,8 +484,7 @@ PARTS: tuple[Part, ...] = (
                        "inspect": 200},
         lambda c: (f"Repeat the step {plural(c.history.steps_run, 'time')} from {_start(c)} at η = "
                    f"{link_number(c.settings.learning_rate)}: the loss goes from "
-                   f"{fmt_loss(c.history.loss[0], explain.loss_digits(c))} to "
-                   f"{fmt_loss(c.history.loss[-1], explain.loss_digits(c))}." + _overflow_note(c)),
+                   "{} to {}.".format(*explain.first_and_last_loss(c)) + _overflow_note(c)),
         _loss,
         lambda c: player.show(c, key="lesson_player"),
         Question(lambda c: (f"After {plural(c.history.steps_run, 'step')}, where is the "
