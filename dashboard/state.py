@@ -68,12 +68,17 @@ def initialize(lesson_settings: Callable[[int], Settings]) -> None:
         lesson_notices = []
         if query.get("data", base.dataset) != base.dataset:
             named = query["data"]
+            specific = {f.url for f in fields.FIELDS if f.data_specific or f.name == "dataset"}
+            # the settings made for those data go with them, and are named (a walk: w0=5,1 of
+            # ?lesson=2&data=iris_petals was dropped without a word)
+            dropped = [k for k in query if k in specific and k != fields.FIELD["dataset"].url]
+            nor = (f", nor are the settings it gives for those data "
+                   f"({', '.join(md_escape(k, 20) for k in dropped)})" if dropped else "")
             lesson_notices.append(Notice(
                 f"Part {settings.lesson} of the guided lesson uses "
                 f"{md_escape(DATASETS[base.dataset].title)}, so the data this link names "
-                f"(“{md_escape(named, 40)}”) is not used. Leave the lesson to choose your own.",
-                about=("lesson",)))
-            specific = {f.url for f in fields.FIELDS if f.data_specific or f.name == "dataset"}
+                f"(“{md_escape(named, 40)}”) is not used{nor}. Leave the lesson to choose your "
+                "own.", about=("lesson",)))
             query = {k: v for k, v in query.items() if k not in specific}
         settings, notices = fields.from_query(query, base=base)
         notices = lesson_notices + notices

@@ -368,7 +368,13 @@ def test_a_link_to_a_part_with_other_data_keeps_the_parts_data_and_says_so(new_a
         assert not at.exception, (number, data, [e.value for e in at.exception])
         assert at.session_state.dataset == lesson.PARTS[number - 1].dataset
         (notice,) = [w.value for w in at.warning]
-        assert "is not used" in plain(notice)
+        assert "is not used" in plain(notice) and "nor are the settings" not in plain(notice)
+    # the settings made for those data are named as not used too (a walk: w0=5,1 went
+    # without a word); the part's own start is kept
+    at = new_app(lesson="2", data="iris_petals", w0="5,1").run()
+    (notice,) = [w.value for w in at.warning]
+    assert "is not used, nor are the settings it gives for those data (w0)" in plain(notice)
+    assert at.session_state.w0_0 == lesson.PARTS[1].settings(2).w0[0]
 
 
 def test_each_part_draws_only_the_controls_that_change_it(new_app):
