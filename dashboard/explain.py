@@ -185,8 +185,11 @@ def loss_chart_caption(ctx: ViewContext, log: bool = False) -> str:
     low = ("its lowest" if ends_at_lowest(loss) else
            f"lowest {(f0 if lowest == 0 else f)(loss[lowest])} at step {lowest:,}")
     first, final = first_and_last_loss(ctx)
+    # the inspected step's loss as this caption writes it at the run's ends ("0.69314 at
+    # step 1 … Inspected step 1: 0.6931" read as two losses)
+    inspected = first if k == 0 else final if k == last else loss_at(ctx, k)
     return (f"Loss {first} at step 0, {final} at step {last:,} ({low}). "
-            f"Inspected step {k:,}: {loss_at(ctx, k)}."
+            f"Inspected step {k:,}: {inspected}."
             + (f" {note}" if log and (note := floor_note(loss)) else ""))
 
 

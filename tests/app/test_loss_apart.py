@@ -51,6 +51,8 @@ def test_a_loss_that_moved_reads_apart_from_where_it_started(query, pattern, rat
     assert first != last
     start, end = hand_losses(rate, steps)
     assert rounded_alike(first, start) and rounded_alike(last, end), (first, last, start, end)
+    # the caption writes the inspected last step's loss as it writes the last loss
+    assert f"Inspected step {steps:,}: {last}." in plain(page_text(at))
 
 
 def test_losses_far_apart_keep_the_pages_digits():
