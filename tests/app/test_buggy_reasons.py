@@ -81,6 +81,16 @@ ROUNDED_TO_ZERO = re.compile(r"the errors a - y the loop computes add up to (\S+
                              r"at exactly 0")
 
 
+def buggy_upload(new_app, csv: bytes):
+    """The buggy loop's view on an uploaded CSV, unstandardized, run."""
+    at = new_app().run()
+    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
+    at.file_uploader(key="upload_file").upload("u.csv", csv, "text/csv").run()
+    at.session_state["standardize"] = False
+    at.session_state["view"] = "buggy"
+    return at.run()
+
+
 def check_rounded_to_zero(said: re.Match, errors: list[float]) -> None:
     """The errors' exact sum (in rationals) is not 0 and reads as the page wrote it, and
     adding them one by one in floats, as the loop does, gives exactly 0."""
@@ -100,13 +110,7 @@ def test_errors_that_add_up_to_0_only_by_rounding_are_not_said_to(new_app):
     mpmath.mp.dps = 60
     exact = [mpmath.mpf(1) / 2, 1 / (1 + mpmath.exp(39)), -mpmath.mpf(1) / 2]
     assert mpmath.fsum(exact) > 1e-17
-    at = new_app(tab="buggy").run()
-    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
-    at.file_uploader(key="upload_file").upload("u.csv", b"x,y\n0,0\n-39,0\n0,1\n",
-                                               "text/csv").run()
-    at.session_state["standardize"] = False
-    at.session_state["view"] = "buggy"
-    at.run()
+    at = buggy_upload(new_app, b"x,y\n0,0\n-39,0\n0,1\n")
     at.slider(key="w0_0").set_value(1.0).run()
     assert not at.exception, at.exception
     (said,) = [line for line in plain(page_text(at)).split("\n")
@@ -214,13 +218,7 @@ def test_an_accumulated_gradient_of_0_is_not_called_the_wrong_sign(new_app):
     errors 0.5, -0.5, 0.5, their running sums 0.5, 0, 0.5, so the accumulated dw is
     (1·0.5 + 5·0 - 1·0.5)/3 = 0 and the corrected one (0.5 - 2.5 - 0.5)/3 = -5/6: 0 is no
     sign, and the line said "the wrong sign"."""
-    at = new_app().run()
-    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
-    at.file_uploader(key="upload_file").upload("u.csv", b"x,y\n1,0\n5,1\n-1,0\n",
-                                               "text/csv").run()
-    at.session_state["standardize"] = False
-    at.session_state["view"] = "buggy"
-    at.run()
+    at = buggy_upload(new_app, b"x,y\n1,0\n5,1\n-1,0\n")
     at.checkbox(key="bug_accumulated_error").check().run()
     assert not at.exception, at.exception
     (said,) = [line for line in plain(page_text(at)).split("\n")

@@ -148,6 +148,18 @@ def test_weights_that_compute_as_0_without_being_0_in_exact_arithmetic():
     assert "grow geometrically" not in verdict.describe()
 
 
+def symmetric_rows(points) -> tuple[list, list]:
+    """Every point v with label 0 and 1, and -v with both labels too: over all samples and
+    over label 1 every feature sums to 0."""
+    rows, labels = [], []
+    for v in points:
+        for sign in (1, -1):
+            for label in (0.0, 1.0):
+                rows.append([sign * float(c) for c in v])
+                labels.append(label)
+    return rows, labels
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(st.integers(-4, 4), min_size=2, max_size=2), min_size=1, max_size=3),
        st.sampled_from([0.25, 1.0, 3.0]), st.floats(1.01, 4.0), st.floats(-3.0, 3.0),
@@ -158,12 +170,7 @@ def test_symmetric_data_keep_their_weights_at_0_and_the_verdict_says_so(points, 
     with label 1 only as pairs ±v): the sums over all samples and over label 1 are 0 by
     construction. By hand the weights stay 0; above 2/λ the verdict never foretells their
     growth, and at η ≤ 8 says converging where mpmath's J(0, b) never rises."""
-    rows, labels = [], []
-    for v in points:
-        for sign in (1, -1):
-            for label in (0.0, 1.0):
-                rows.append([sign * float(c) for c in v])
-                labels.append(label)
+    rows, labels = symmetric_rows(points)
     for _ in range(extra_ones):  # unbalanced labels: a pair ±v labelled 1
         rows += [[float(c) for c in points[0]], [-float(c) for c in points[0]]]
         labels += [1.0, 1.0]
@@ -247,12 +254,7 @@ def test_symmetric_data_without_l2_above_the_local_limit(points, where, b0):
     """The symmetric data of the test above, without L2, at a rate between the local limit
     (taken by hand from the Hessian at w = 0, b = 0, where every p is 1/2: the largest
     eigenvalue of [X 1]ᵀ[X 1]/4n) and 8: the verdict is written, with no penalty in it."""
-    rows, labels = [], []
-    for v in points:
-        for sign in (1, -1):
-            for label in (0.0, 1.0):
-                rows.append([sign * float(c) for c in v])
-                labels.append(label)
+    rows, labels = symmetric_rows(points)
     X, y = np.array(rows), np.array(labels)
     A = np.column_stack([X, np.ones(len(y))])
     local = 2 / (np.linalg.eigvalsh(A.T @ A / (4 * len(y)))[-1])
