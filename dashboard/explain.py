@@ -5,6 +5,7 @@ recompute each claim (tests/dashboard/test_claims.py and the view tests)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from .context import ViewContext
 from .text import (
     apart_digits,
     fmt,
+    fmt_all_digits,
     fmt_apart,
     fmt_log10,
     fmt_log_quotient,
@@ -149,19 +151,30 @@ def loss_at(ctx: ViewContext, k: int) -> str:
     return fmt_loss(ctx.history.loss[k], ctx.digits if k == 0 else loss_digits(ctx))
 
 
-def first_and_last_loss(ctx: ViewContext) -> tuple[str, str]:
-    """The losses at step 0 and at the run's last step as the page writes them (`loss_at`),
-    or, where they are different doubles that read alike to the page's digits, each to the
-    digits that tell them apart (`fmt_apart`), if the run's losses are certain to that many
-    (`Verdict.digits`): at η = 0.0001 one step on the five points read "the loss goes from
-    0.6931 to 0.6931", where it fell from 0.693147 to 0.693137 (a walk)."""
+def run_loss_text(ctx: ViewContext) -> Callable[[int], str]:
+    """How the page's sentences write the run's loss at a step: as `loss_at` does, or, where
+    the first and the last loss are different doubles that read alike to the page's digits,
+    every step's loss to the digits that tell those two apart (`fmt_apart`), if the run's
+    losses are certain to that many (`Verdict.digits`). At η = 0.0001 one step on the five
+    points read "the loss goes from 0.6931 to 0.6931" where it fell from 0.693147 to 0.693137
+    (a walk); and written alike, a lowest loss between them cannot read above both (the 20
+    students at η = 1.81 from w = 1.5, b = -4.08, 3 digits: "Loss 0.40151 at step 0, 0.40155
+    at step 100 (lowest 0.402 at step 0)", a review)."""
     loss, digits = ctx.history.loss, ctx.digits
     first, last = float(loss[0]), float(loss[-1])
     need = (apart_digits(first, last, digits) if first != last and first > 0 and last > 0
             and np.isfinite(first) and np.isfinite(last) else None)
     if need is not None and digits < need <= ctx.history.verdict.digits:
-        return fmt_apart(first, last, digits)
-    return loss_at(ctx, 0), loss_at(ctx, len(loss) - 1)
+        return lambda k: (fmt_all_digits(float(loss[k]), need) if loss[k] > 0
+                          else fmt_loss(loss[k], need))
+    return lambda k: loss_at(ctx, k)
+
+
+def first_and_last_loss(ctx: ViewContext) -> tuple[str, str]:
+    """The losses at step 0 and at the run's last step as the sentences write them
+    (`run_loss_text`)."""
+    write = run_loss_text(ctx)
+    return write(0), write(len(ctx.history.loss) - 1)
 
 
 def loss_chart_alt(ctx: ViewContext) -> str:
@@ -177,19 +190,17 @@ def loss_chart_caption(ctx: ViewContext, log: bool = False) -> str:
     step's. Under the player it names the inspected step, not "the dot": while the player
     plays, its dot moves on and the page (the tables, this caption) stays at that step. On a
     log axis (``log``), where losses below `charts.LOG_FLOOR` are drawn at it, it says so."""
-    loss, k, f = ctx.history.loss, ctx.k, lambda v: fmt_loss(v, loss_digits(ctx))
-    f0 = lambda v: fmt_loss(v, ctx.digits)  # noqa: E731  (step 0 is before any chaos: certain)
+    loss, k = ctx.history.loss, ctx.k
     last = len(loss) - 1
     # "lowest" with the tolerance a verdict's "rose" uses: a 2e-16 rounding rise is no rise
     lowest = lowest_step(loss)
+    # every loss of the caption written alike ("0.69314 at step 1 … Inspected step 1: 0.6931"
+    # read as two losses)
+    write = run_loss_text(ctx)
     low = ("its lowest" if ends_at_lowest(loss) else
-           f"lowest {(f0 if lowest == 0 else f)(loss[lowest])} at step {lowest:,}")
-    first, final = first_and_last_loss(ctx)
-    # the inspected step's loss as this caption writes it at the run's ends ("0.69314 at
-    # step 1 … Inspected step 1: 0.6931" read as two losses)
-    inspected = first if k == 0 else final if k == last else loss_at(ctx, k)
-    return (f"Loss {first} at step 0, {final} at step {last:,} ({low}). "
-            f"Inspected step {k:,}: {inspected}."
+           f"lowest {write(lowest)} at step {lowest:,}")
+    return (f"Loss {write(0)} at step 0, {write(last)} at step {last:,} ({low}). "
+            f"Inspected step {k:,}: {write(k)}."
             + (f" {note}" if log and (note := floor_note(loss)) else ""))
 
 

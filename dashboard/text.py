@@ -98,7 +98,7 @@ def fmt_apart(a: float, b: float, digits: int = 4) -> tuple[str, str]:
     d = apart_digits(a, b, digits)
     if d is None or d == digits:
         return fmt(a, digits), fmt(b, digits)
-    return _all_digits(a, d), _all_digits(b, d)
+    return fmt_all_digits(a, d), fmt_all_digits(b, d)
 
 
 def apart_digits(a: float, b: float, digits: int = 4) -> int | None:
@@ -107,7 +107,7 @@ def apart_digits(a: float, b: float, digits: int = 4) -> int | None:
     return next((d for d in range(digits, 18) if fmt(a, d) != fmt(b, d)), None)
 
 
-def _all_digits(value: float, digits: int) -> str:
+def fmt_all_digits(value: float, digits: int) -> str:
     """`fmt` with trailing zeros kept (no bare trailing point)."""
     text = fmt(value, digits)
     if text in ("0", "overflow"):

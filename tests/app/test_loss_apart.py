@@ -12,9 +12,10 @@ import logreg_core as lc
 from tests.app.helpers import build, page_text, plain
 
 
-def hand_losses(rate: float, steps: int) -> tuple[float, float]:
-    """The loss at step 0 and at the last step of descent from w = b = 0, by hand."""
-    data = lc.load_dataset("five_points")
+def hand_run(rate: float, steps: int, dataset: str = "five_points", w: float = 0.0,
+             b: float = 0.0) -> list[float]:
+    """The loss at every step of descent on a one-feature data set, by hand."""
+    data = lc.load_dataset(dataset)
     xs, ys = [float(r[0]) for r in data.X], [float(v) for v in data.y]
 
     def loss(w: float, b: float) -> float:
@@ -22,13 +23,13 @@ def hand_losses(rate: float, steps: int) -> tuple[float, float]:
                          for z, y in ((w * x + b, y) for x, y in zip(xs, ys, strict=True))
                          ) / len(xs)
 
-    w = b = 0.0
-    first = loss(w, b)
+    losses = [loss(w, b)]
     for _ in range(steps):
         errors = [1 / (1 + math.exp(-(w * x + b))) - y for x, y in zip(xs, ys, strict=True)]
         w, b = (w - rate * math.fsum(e * x for e, x in zip(errors, xs, strict=True)) / len(xs),
                 b - rate * math.fsum(errors) / len(xs))
-    return first, loss(w, b)
+        losses.append(loss(w, b))
+    return losses
 
 
 def rounded_alike(text: str, value: float) -> bool:
@@ -49,7 +50,8 @@ def test_a_loss_that_moved_reads_apart_from_where_it_started(query, pattern, rat
     assert not at.exception
     first, last = re.search(pattern, plain(page_text(at))).groups()
     assert first != last
-    start, end = hand_losses(rate, steps)
+    losses = hand_run(rate, steps)
+    start, end = losses[0], losses[-1]
     assert rounded_alike(first, start) and rounded_alike(last, end), (first, last, start, end)
     # the caption writes the inspected last step's loss as it writes the last loss
     assert f"Inspected step {steps:,}: {last}." in plain(page_text(at))
@@ -58,3 +60,22 @@ def test_a_loss_that_moved_reads_apart_from_where_it_started(query, pattern, rat
 def test_losses_far_apart_keep_the_pages_digits():
     at = build().run()
     assert "Loss 0.6931 at step 0, 0.1711 at step 200" in plain(page_text(at))
+
+
+@pytest.mark.parametrize("b0", ["-4.08", "-4.1"])
+def test_the_lowest_loss_is_written_as_the_first_and_last_are(b0):
+    """A review: the 20 students at η = 1.81 from w = 1.5, 3 digits, 100 steps. The first and
+    last losses got the digits that tell them apart, the lowest did not: "Loss 0.40151 at step
+    0, 0.40155 at step 100 (lowest 0.402 at step 0)", a lowest reading above both."""
+    at = build(data="wikipedia_students", lr="1.81", steps="100", w0="1.5", b0=b0, digits="3",
+               step="8").run()
+    first, last, lowest, at_step, inspected = re.search(
+        r"Loss ([0-9.]+) at step 0, ([0-9.]+) at step 100 \(lowest ([0-9.]+) at step (\d+)\)\. "
+        r"Inspected step 8: ([0-9.]+)\.", plain(page_text(at))).groups()
+    losses = hand_run(1.81, 100, "wikipedia_students", 1.5, float(b0))
+    assert int(at_step) == min(range(len(losses)), key=losses.__getitem__)
+    assert float(lowest) <= min(float(first), float(last))
+    for text, value in ((first, losses[0]), (last, losses[-1]), (lowest, min(losses)),
+                        (inspected, losses[8])):
+        assert rounded_alike(text, value), (text, value)
+        assert len(text) == len(first)  # one rounding for every loss of the caption
