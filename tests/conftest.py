@@ -11,6 +11,18 @@ from logreg_core import Standardizer, load_dataset
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def _mpmath_digits():
+    """Every test starts with mpmath at 60 digits: its precision is one setting of the whole
+    process, and a test that set 30 left it there for the next one in its worker (a fresh
+    clone's run found an exact gradient's sign flipped by it, in a module that had set 60 when
+    it was imported)."""
+    import mpmath
+
+    mpmath.mp.dps = 60
+    yield
+
+
 @pytest.fixture
 def five_points():
     """The worked example's data: X = 1..5, y = 0, 0, 0, 1, 1."""

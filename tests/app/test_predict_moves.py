@@ -34,6 +34,7 @@ def reveal(at, guesses: dict[str, str]):
 
 def exact_gradient(X, y, w: list[float], b: float) -> list:
     """(dw..., db) at these doubles, in 60-digit arithmetic."""
+    mpmath.mp.dps = 60
     rows = [[mpmath.mpf(float(v)) for v in row] for row in X]
     terms = []
     for row, label in zip(rows, y, strict=True):
