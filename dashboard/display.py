@@ -255,18 +255,18 @@ def js_number_text(value: float) -> str:
 
 def underflowed_as_text(frame: pd.DataFrame, digits: int, cells: dict | None = None
                         ) -> tuple[pd.DataFrame, list]:
-    """``frame`` with each column that holds an underflowed 0 (one whose true value is not 0:
+    """``frame`` with each column that holds an underflowed 0 or a subnormal (its true value not 0:
     ``cells``, by default `tables.underflowed_sizes`) written as text, its true value from log
     space (`fmt_log10`: -4.2e-1737), and those columns' names."""
     cells = tables.underflowed_sizes(frame) if cells is None else cells
     lost = [c for c, (sign, _) in cells.items()
-            if c in frame.columns and np.any((frame[c].to_numpy() == 0) & (sign != 0))]
+            if c in frame.columns and np.any((np.abs(frame[c].to_numpy()) < NORMAL) & (sign != 0))]
     if not lost:
         return frame, []
     frame = frame.copy()
     for c in lost:
         sign, size = cells[c]
-        frame[c] = [fmt_log10(s, k, digits) if v == 0 and s != 0 else fmt(v, digits)
+        frame[c] = [fmt_log10(s, k, digits) if abs(v) < NORMAL and s != 0 else fmt(v, digits)
                     for v, s, k in zip(frame[c].tolist(), sign, size, strict=True)]
     return frame, lost
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import numpy as np
 
 from logreg_core import examples, on_label_side
-from logreg_core.checks import log10_outputs
+from logreg_core.checks import NORMAL, log10_outputs
 from logreg_core.frames import padded_range, plane_line, slice_logits
 from logreg_core.limits import LearningRateLimits
 from logreg_core.twins import CHAOS_RTOL, GRADIENT_PART_RTOL
@@ -310,7 +310,7 @@ def _model_figures(ctx: ViewContext) -> str:
                f" (just {'above' if z > 0 else 'below'} 0.5)" if f(p) == f(0.5) else "")
         # σ(b) is never 0: below the smallest double, its true size, as the table beside
         # writes it (at b = -1000 this read "p = σ(b) = 0": a review)
-        said = f(p) if p != 0 else fmt_log10(1.0, float(log10_outputs([z], [0])[0][0]),
+        said = f(p) if p >= NORMAL else fmt_log10(1.0, float(log10_outputs([z], [0])[0][0]),
                                              ctx.digits)
         return (f"At step {ctx.k:,} every weight is 0: no boundary, p = σ(b) = {said} for every "
                 f"sample{tie}, so {share}.")

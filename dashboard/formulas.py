@@ -14,7 +14,13 @@ from collections.abc import Callable
 import numpy as np
 
 from logreg_core import GradientPass, gradient_update
-from logreg_core.checks import WhyFacts, log10_outputs, lost_derivatives, signed_log10_errors
+from logreg_core.checks import (
+    NORMAL,
+    WhyFacts,
+    log10_outputs,
+    lost_derivatives,
+    signed_log10_errors,
+)
 
 from .text import fmt_log10, other_weights, tex_number, tex_paren, tex_text
 
@@ -146,10 +152,10 @@ def step_formulas(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
     log_p, log_loss = log10_outputs(grad_pass.z, y)
 
     def positive(value: float, log10_size: float) -> str:
-        return f(value) if value != 0 else tex_text(fmt_log10(1.0, log10_size, digits))
+        return f(value) if value >= NORMAL else tex_text(fmt_log10(1.0, log10_size, digits))
 
     def fe(i: int) -> str:
-        if grad_pass.error[i] != 0:
+        if abs(grad_pass.error[i]) >= NORMAL:
             return fp(grad_pass.error[i])
         text = tex_text(fmt_log10(error_sign[i], error_size[i], digits))
         return f"({text})" if text.startswith("-") else text
@@ -166,7 +172,7 @@ def step_formulas(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
 
     def fl(i: int) -> str:
         v = grad_pass.sample_loss[i]
-        return fp(v) if v != 0 else positive(v, log_loss[i])
+        return fp(v) if v >= NORMAL else positive(v, log_loss[i])
     shown = range(min(n_features, max_features))
     per_line = 2 if digits <= 5 else 1  # what a phone's width holds
     products = [f"{fp(w[j])} \\cdot {fp(X[0, j])}" for j in shown]

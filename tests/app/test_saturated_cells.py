@@ -87,3 +87,21 @@ def test_p_with_every_weight_0_reads_its_true_size_in_the_sentence_and_the_table
     assert f"every weight is 0: no boundary, p = σ(b) = {said} for every sample" in plain(
         page_text(at))
     assert table(at, "p")["p"].tolist() == [said] * 5
+
+
+def test_a_subnormal_p_and_loss_read_their_true_size(new_app):
+    """A review: at w = 0, b = -745.1 every p is σ(-745.1) = 2.554e-324 (mpmath), which double
+    precision holds as the subnormal 4.9e-324: the page wrote "p = σ(b) = 5e-324" and 5e-324
+    in the table and the formulas, while at b = -745.2 (a double 0) it wrote the true size.
+    Now a subnormal reads its true size too, from log space."""
+    at = new_app(data="five_points", w0="0", b0="-745.1", steps="1", step="0").run()
+    assert not at.exception, at.exception
+    exact = 1 / (1 + mpmath.exp(mpmath.mpf("745.1")))
+    assert f"p = σ(b) = {exact_text(exact)} for every sample" in plain(page_text(at))
+    rows = table(at, "p")
+    for column in ("p", "loss"):
+        for text, label in zip(rows[column][rows["y"] == 0], rows["y"][rows["y"] == 0],
+                               strict=True):
+            assert label == 0 and rounds_to(str(text), exact), (column, text)
+    (step,) = [m.value for m in at.markdown if r"p_1 &= \sigma(z_1)" in m.value]
+    assert "5 \\times 10^{-324}" not in step and "2.554" in step, step
