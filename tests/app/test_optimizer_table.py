@@ -219,3 +219,20 @@ def test_a_last_loss_close_to_its_twin_by_chance_claims_only_the_exact_digits(ne
     exact = _adam_exact(X, np.array([0.0, 1.0]), 0.1, 2.0, 2000)
     shown, claimed = re.match(r"(\S+) \((\d+) digits? certain", cell).groups()
     assert shown == f"{exact:.{claimed}g}", (cell, exact)
+
+
+def test_the_final_loss_column_is_as_wide_as_its_longest_text(new_app):
+    """A screenshot: Adam's "0.4 (1 digit certain; not below the best fit)" read "t certain;
+    not below the" in a column the grid had sized for "0.4015": a column of text the caller
+    configures gets a width of at least 7 px a character of its longest text (3 px a space:
+    Source Sans at 14 px, measured in Chromium), and padding."""
+    import json
+
+    at = new_app(data="wikipedia_students", tab="optimizers", lr="1").run()
+    grid = next(d for d in at.dataframe if "final loss" in d.value.columns)
+    widths = {c: config.get("width") for c, config in json.loads(grid.proto.columns).items()}
+    for column in ("final loss", "steps to within 1%"):
+        text = max(grid.value[column].astype(str), key=len)
+        if len(text) > len(column):
+            need = 7 * (len(text) - text.count(" ")) + 3 * text.count(" ") + 16
+            assert widths[column] >= need, (column, widths[column], text)
