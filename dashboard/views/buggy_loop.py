@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from logreg_core import examples
+from logreg_core.training import stopped_moving_at
 from logreg_core.twins import CHAOS_RTOL
 from logreg_core.verdicts import classify_run
 
@@ -63,16 +64,6 @@ def _apart_from(value: float, edges: tuple[float, ...], digits: int) -> str:
     differently from every edge it is not (`fmt_apart`)."""
     return max((fmt_apart(value, edge, digits)[0] for edge in edges if edge != value),
                key=len)
-
-
-def still_from(weights: np.ndarray, bias: np.ndarray) -> int | None:
-    """The first state from which a loop's (w, b) stay exactly the same to its last state,
-    if that is before its last; else None. ``weights`` of shape (n_states, n_weights),
-    ``bias`` of shape (n_states,)."""
-    theta = np.column_stack([weights, bias])
-    moved = np.flatnonzero(np.any(theta != theta[-1], axis=1))
-    first = int(moved[-1]) + 1 if moved.size else 0
-    return first if first < len(theta) - 1 else None
 
 
 def stuck_note(loss: float, correct_loss: np.ndarray, still: int, n_bugs: int,
@@ -149,7 +140,8 @@ def render(ctx: ViewContext) -> None:
                      f"λ = {fmt(settings.l2, 4)}).")
     if buggy.stopped_at:
         notes.append(f"The buggy loop's numbers overflowed at step {buggy.stopped_at}.")
-    elif bugs and (still := still_from(buggy.weights, buggy.bias)) is not None:
+    elif bugs and (still := stopped_moving_at(  # (w, b) the same from there to the end
+            np.column_stack([buggy.weights, buggy.bias]))) is not None:
         notes.append(stuck_note(buggy.loss[still], correct.loss, still, len(bugs), ctx.digits))
     for note in notes:
         st.caption(note)
