@@ -151,8 +151,8 @@ def step_formulas(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
     error_sign, error_size = signed_log10_errors(grad_pass.z, y)
     log_p, log_loss = log10_outputs(grad_pass.z, y)
 
-    def positive(value: float, log10_size: float) -> str:
-        return f(value) if value >= NORMAL else tex_text(fmt_log10(1.0, log10_size, digits))
+    def positive(value: float, log10_size: float, write=f) -> str:
+        return write(value) if value >= NORMAL else tex_text(fmt_log10(1.0, log10_size, digits))
 
     def fe(i: int) -> str:
         if abs(grad_pass.error[i]) >= NORMAL:
@@ -171,8 +171,7 @@ def step_formulas(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
         return rf"{exact} \;\text{{(computed as 0)}}"
 
     def fl(i: int) -> str:
-        v = grad_pass.sample_loss[i]
-        return fp(v) if v >= NORMAL else positive(v, log_loss[i])
+        return positive(grad_pass.sample_loss[i], log_loss[i], fp)
     shown = range(min(n_features, max_features))
     per_line = 2 if digits <= 5 else 1  # what a phone's width holds
     products = [f"{fp(w[j])} \\cdot {fp(X[0, j])}" for j in shown]
