@@ -216,11 +216,12 @@ class Verdict:
         when not measured).
     final_digits : int
         Significant digits of the last loss that are certain: those the two orders' last losses
-        read alike when written to them (`twins.shared_digits`), and no more than their
-        relative gap leaves, where the twin reached the same last state (else `digits`): a
-        run whose orders parted
-        on the way and met again ends as certain as a stable one (Adam on the 20 students at
-        η = 1: apart by 15% at step 1,420, and by 2.5e-10 at step 2,000).
+        read alike when written to them (`twins.shared_digits`), and no more than their largest
+        relative gap over the run's last tenth leaves, where the twin reached the same last
+        state (else `digits`): a run whose orders parted early and stayed together since ends
+        as certain as a stable one; one still parting late does not, however close its two
+        last losses (Adam on the 20 students at η = 1: 2.5e-10 apart at step 2,000, 0.4% near
+        step 1,825).
     chaotic : bool
     parted_at : int or None
         The first state at which the run summed in another order differs from it by more than
@@ -472,13 +473,13 @@ def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False,
         gaps = loss_gaps(loss, twin)
         gap = largest_gap(gaps)
         digits = _certain(gap)
-        # the digits both last losses read alike, and no more than their gap allows: 10.26
-        # and 11.36 both read 1e+01, but summed in other orders that run ends anywhere from
-        # 2.7 to 24 (momentum on the 20 students at η = 20, a review)
-        # the largest gap over the run's last tenth, not the last state's alone: two orders
-        # still apart may be close at one state by chance (Adam on x = 1, 3, labels 0 1, λ =
-        # 0.1, η = 2 ends at 0.3120 and 0.3118, exactly (mpmath) at 0.3143, and the table said
-        # "0.312 (3 digits certain)": a review); two that settle after parting stay close
+        # the digits both last losses read alike (10.26 and 11.36 both read 1e+01, but summed
+        # in other orders that run ends anywhere from 2.7 to 24: momentum on the 20 students
+        # at η = 20, a review), and no more than the largest gap over the run's last tenth
+        # allows, not the last state's alone: two orders still parting may be close at one
+        # state by chance (Adam on x = 1, 3, labels 0 1, λ = 0.1, η = 2 ends at 0.3120 and
+        # 0.3118, exactly (mpmath) at 0.3143, where the table said "0.312 (3 digits
+        # certain)": a review); two that settle after parting stay close
         tail = gaps[-max(len(gaps) // 10, 1):]
         final = (min(_certain(largest_gap(tail)),
                      shared_digits(float(loss[-1]), float(twin[-1]), MAX_DIGITS))
