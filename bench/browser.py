@@ -47,6 +47,7 @@ from pathlib import Path
 from . import Check, Group, Pair, Timed
 from .protocol import Rerunners, RunResult
 from .server import REPO_ROOT, Server
+from .wire import report_wire_bytes
 
 #: Debian's Chromium, driven by Playwright (never Playwright's own download).
 CHROMIUM = Path("/usr/bin/chromium")
@@ -652,6 +653,7 @@ def prepare() -> Iterator[Pair]:
                    first_load(session, session.app, "?data=breast_cancer&std=1&tab=rates"),
                    target=None, target_seconds=2.0)
         report_playback(session)
+        report_wire_bytes(session)
     finally:
         session.close()
         atexit.unregister(session.close)
@@ -664,7 +666,8 @@ GROUP = Group(
         "new loss (also with 10 other sessions rerunning); 10 pages at once (clean renders, "
         "server RSS); first load (the issue asks only to report it: its 5 s target is a "
         "generous ceiling); the first screen and the Learning rates view on breast cancer; "
-        "playback frames per second and the server CPU of 10 and 30 sessions playing"
+        "playback frames per second and the server CPU of 10 and 30 sessions playing; the "
+        "first screen's bytes over the network, direct and through the balancer"
     ),
     prepare=prepare,
 )

@@ -18,6 +18,9 @@ websocket ``/_stcore/stream`` with that cookie, speaking Streamlit's protobufs),
 3. SIGTERM to the script stops the balancer and both workers: nothing of its process group
    is left, and no port answers.
 
+Before that, `_assert_compressed`: the balancer gzips the page's scripts for a browser that
+asks (the bytes a class fetches on its first visit), and the worker's own bytes come out.
+
 HAProxy comes from Debian's package: the script installs it when it is missing (apt-get), and
 the test is skipped only where that cannot be done.
 """
@@ -26,8 +29,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import http.client
 import os
+import re
 import shutil
 import signal
 import socket
@@ -367,8 +372,39 @@ async def _reconnect_same_session(tab: Tab, served: Served) -> None:
         "the reconnect reached a process that does not hold the session")
 
 
+def _fetch(port: int, path: str, headers: dict[str, str]) -> tuple[int, dict, bytes]:
+    """GET ``path`` on ``port``: the status, the headers (lower-case names) and the body."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=15)
+    try:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, \
+            response.read()
+    finally:
+        conn.close()
+
+
+def _assert_compressed(served: Served) -> None:
+    """The page's main script through the balancer: gzip for a browser that accepts it, and
+    the same bytes as the worker sends once unzipped; as it is for a client that does not."""
+    _, _, page = _fetch(served.port, "/", {})
+    found = re.search(rb"static/js/index\.[\w-]+\.js", page)
+    assert found, "no script named in the page"
+    path = "/" + found.group().decode()
+    status, _, direct = _fetch(served.worker_ports["w1"], path, {"Accept-Encoding": "gzip"})
+    assert status == 200 and len(direct) > 100_000, (status, len(direct))
+    status, headers, zipped = _fetch(served.port, path, {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers.get("content-encoding") == "gzip", served.why(
+        f"{path} through the balancer was not gzipped: {headers}")
+    assert gzip.decompress(zipped) == direct
+    assert len(zipped) < 0.6 * len(direct), (len(zipped), len(direct))
+    status, headers, plain = _fetch(served.port, path, {})
+    assert status == 200 and "content-encoding" not in headers and plain == direct
+
+
 async def _scenario(served: Served) -> None:
     port = served.port
+    _assert_compressed(served)
     # 1. Sessions stick to their worker, and new ones spread over both.
     tabs = [Tab(port, f"lr=0.5&steps={30 + i}") for i in range(4)]
     for tab in tabs:
