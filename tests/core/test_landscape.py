@@ -1,6 +1,7 @@
 """The loss landscape and its contour lines, and Newton's iterates from the learner's start."""
 
 import itertools
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -203,3 +204,27 @@ def test_paths_that_cross_the_picture_at_every_step_are_judged_whole():
     assert not landscape.lies_under(zig, zig[:200], *unit)
     assert landscape.lies_under(zig[:200], zig, *unit)
     assert not landscape.lies_under(zig, zig + np.array([0.5, 0.0]), *unit)
+
+
+def test_features_too_small_to_square_are_not_read_as_dependent_on_the_bias():
+    """x = 1e-300, -1e-300, 2e-300 (labels 0 1 1): the rows of [x 1] are (x_i, 1), and any
+    two of them have the 2x2 determinant x_i - x_j, not 0 in exact rationals, so [x 1] has
+    rank 2 and the best fit is one point. The squares x_i² underflow to 0 in doubles, the
+    column's length computed as 0 and the column was taken for one of zeros: the landscape
+    said 'The best fits fill a line through the diamond' and moved the diamond to w = 0.
+    Scaled by 1e300 the same points have rank 2 as well (the direction found must not
+    depend on the unit), and shifted and scaled columns keep their flat direction."""
+    tiny = [1e-300, -1e-300, 2e-300]
+    assert Fraction(tiny[0]) - Fraction(tiny[1]) != 0
+    X = np.array(tiny)[:, None]
+    best = np.array([-3.385e299, 0.95])
+    for column in (X, X * 1e300):
+        assert landscape.flat_directions(np.column_stack([column, np.ones(3)])).shape[1] == 0
+        point, dims = landscape.reachable_best_fit(column, best, np.zeros(2))
+        assert dims == 0 and np.array_equal(point, best)
+    # a constant column of tiny values duplicates the bias: one flat direction, (1, -1e-300)
+    # up to length and sign, by hand
+    flat = landscape.flat_directions(np.column_stack([np.full(3, 1e-300), np.ones(3)]))
+    assert flat.shape[1] == 1
+    v = flat[:, 0] / flat[0, 0]
+    assert v[0] == 1.0 and v[1] == pytest.approx(-1e-300, rel=1e-12)
