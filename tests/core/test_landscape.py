@@ -1,12 +1,14 @@
 """The loss landscape and its contour lines, and Newton's iterates from the learner's start."""
 
 import itertools
+import math
 from fractions import Fraction
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from mpmath import mp
 
 from logreg_core import fit_exact, landscape, load_dataset, mean_loss, train
 
@@ -228,3 +230,27 @@ def test_features_too_small_to_square_are_not_read_as_dependent_on_the_bias():
     assert flat.shape[1] == 1
     v = flat[:, 0] / flat[0, 0]
     assert v[0] == 1.0 and v[1] == pytest.approx(-1e-300, rel=1e-12)
+
+
+def test_angles_keep_their_digits_down_to_rounding():
+    """Against mpmath's atan2 at 60 digits: an angle of 1e-10 radians (arccos of the cosine,
+    which rounds to 1, read 0; one of 1e-15 radians read 8.5e-7 degrees), 1 radian, and
+    vectors of 1e-300 whose squares underflow. Zero or infinite vectors have no angle."""
+    mp.dps = 60
+    for tiny in (1e-10, 1e-15, 0.3, 1.0):
+        u, v = np.array([1.0, 0.0]), np.array([math.cos(tiny), math.sin(tiny)])
+        for scale in (1.0, 1e-300):  # (the angle of the vectors as stored)
+            a, c = u * scale, v * scale
+            exact = mp.degrees(mp.atan2(mp.mpf(c[1]), mp.mpf(c[0])))
+            assert landscape.angle_degrees(a, c) == pytest.approx(float(exact), rel=1e-12)
+    # descent on one sample x = 5 of label 1 from 0 moves along (5, 1): a plain loop, then
+    # the angle of its (w, b) to (5, 1) in mpmath
+    w = b = 0.0
+    for _ in range(200):
+        error = 1 / (1 + math.exp(-(5 * w + b))) - 1
+        w, b = w - 0.5 * error * 5, b - 0.5 * error
+    exact = abs(mp.degrees(mp.atan2(mp.mpf(w), mp.mpf(b)) - mp.atan2(5, 1)))
+    assert exact < 1e-14
+    assert landscape.angle_degrees([w, b], np.array([5.0, 1.0]) / math.sqrt(26)) < 1e-13
+    assert landscape.angle_degrees([0.0, 0.0], [1.0, 0.0]) is None
+    assert landscape.angle_degrees([1.0, 0.0], [math.inf, 0.0]) is None
