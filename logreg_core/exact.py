@@ -277,7 +277,12 @@ def flat_directions(Xs: np.ndarray) -> np.ndarray:
     ``Xs`` (``[X 1]``, its rows perhaps signed), shape ``(d + 1, k)``. Found with each column
     scaled to length 1 (features in units of 1e-3 and 1e3 are not collinear for it), where a
     Gram eigenvalue at rounding level (1e-12 of the largest) is a direction of none."""
-    scale = np.linalg.norm(Xs, axis=0)
+    # each column's length, from the column over its largest entry: the squares of entries
+    # of 1e-300 underflow to 0, and a column of them read as a column of zeros, a direction
+    # of none (x = 1e-300, -1e-300, 2e-300 has one best fit, which the landscape called a line)
+    peak = np.max(np.abs(Xs), axis=0)
+    peak = np.where(peak > 0, peak, 1.0)
+    scale = peak * np.linalg.norm(Xs / peak, axis=0)
     scale = np.where(scale > 0, scale, 1.0)
     unit = Xs / scale
     values, vectors = np.linalg.eigh(unit.T @ unit)

@@ -199,6 +199,28 @@ def slice_direction(direction, axes) -> np.ndarray | None:
     return part / length
 
 
+def angle_degrees(theta, direction) -> float | None:
+    """The angle between two vectors, in degrees, or None where either is 0.
+
+    From Kahan's ``2 atan2(|u - v|, |u + v|)`` on the unit vectors, which keeps its digits
+    at every angle: ``arccos`` of the cosine cannot tell an angle below about 1e-8 radians
+    from 0, as a cosine that rounds to 1 - 2^-53 reads 8.5e-7 degrees (a single sample x = 5
+    of label 1: descent's (w, b) stays along (5, 1), the max-margin direction, to 1.2e-15
+    degrees in mpmath, and the landscape said it pointed 8.54e-07 degrees away). Each vector
+    is divided by its largest entry first, so that entries of 1e-300 keep their length.
+    """
+    units = []
+    for v in (theta, direction):
+        v = np.asarray(v, dtype=float)
+        peak = float(np.max(np.abs(v), initial=0.0))
+        if not peak or not np.isfinite(peak):
+            return None
+        v = v / peak
+        units.append(v / np.linalg.norm(v))
+    u, v = units
+    return float(np.degrees(2 * np.arctan2(np.linalg.norm(u - v), np.linalg.norm(u + v))))
+
+
 def grid_ranges(paths: list[np.ndarray], extra: list[np.ndarray], axes, pad: float = 0.25):
     """Axis ranges that hold every path point and extra point, padded by a quarter.
 

@@ -369,7 +369,16 @@ class Verdict:
         few steps to see it yet)" where it decides the kind; "converging in trend (mini-batch
         noise)" for a mini-batch run whose loss rises at many steps while its trend falls (in
         the optimizers' table, batch 1 read "converging" beside plain descent, though it rose
-        at 58 of its last 99 steps: a visual walk); else the kind alone."""
+        at 58 of its last 99 steps: a visual walk); else the kind alone. A run whose loss never
+        changed has its kind from theory, which holds in exact arithmetic, except where its
+        weights stayed 0 by rounding alone (`idle_weights`): its kind is then the measured
+        one, and exact arithmetic moves the weights (x = 1e149, -1e149, 2e149 with labels 0 1
+        1 at η = 4.9e-292, above 2/μ* = 4.4e-298: every p rounds to 1/2 and w stays 0, where
+        in mpmath the loss reaches 17.5 by step 47; the sweep said "converging in exact
+        arithmetic")."""
+        if self.loss_unchanged and self.weights_idle == "rounding":
+            return (f"{self.kind} as computed, with every weight held at 0 by rounding (the "
+                    "loss never changed)")
         if self.loss_unchanged:  # no progress to see: said wherever the kind stands alone
             return f"{self.kind} in exact arithmetic (the loss never changed)"
         if self.not_yet:

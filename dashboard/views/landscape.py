@@ -68,13 +68,21 @@ def best_fit_words(flat: int, loss: str) -> str:
             "is the one nearest its start.")
 
 
+#: Below this angle (degrees) the sentence gives a bound, not a figure: the max-margin direction
+#: is computed to about 1e-12 radians (`logreg_core.limits.max_margin_direction`), 6e-11
+#: degrees, which leaves an angle of 1e-6 degrees its three digits.
+ANGLE_SHOWN_FROM = 1e-6
+
+
 def angle_note(ctx: ViewContext, direction: np.ndarray | None) -> str:
     """How far the inspected (w, b) still points from the max-margin ``direction``."""
-    theta = np.append(ctx.w, ctx.b)
-    norm = np.linalg.norm(theta)
-    if direction is None or norm == 0:
+    angle = None if direction is None else landscape.angle_degrees(np.append(ctx.w, ctx.b),
+                                                                   direction)
+    if angle is None:
         return ""
-    angle = np.degrees(np.arccos(np.clip(theta @ direction / norm, -1.0, 1.0)))
+    if angle < ANGLE_SHOWN_FROM:
+        return (f" At step {ctx.k:,}, (w, b) points along it, less than "
+                f"{ANGLE_SHOWN_FROM:g}° away.")
     return f" At step {ctx.k:,}, (w, b) points {fmt(angle, 3)}° away from it."
 
 

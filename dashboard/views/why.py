@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from logreg_core.checks import NORMAL, relative_difference, why_facts
+from logreg_core.checks import NORMAL, log10_outputs, relative_difference, why_facts
 
 from .. import formulas
 from ..context import ViewContext
-from ..text import fmt
+from ..text import fmt, fmt_log10
 from .common import gradient_check_panel
 
 
@@ -31,8 +31,11 @@ def render(ctx: ViewContext) -> None:
                    "log-odds is not checked here; the gradient p − y still can be.")
     elif len(checks) < 3:
         small, value = ("1 − p", facts.q) if z > 0 else ("p", facts.p)
+        # a subnormal holds few digits, if any, of the true value: its size from log space
+        # (at z = -745.1 p is 2.554e-324, held as 4.9e-324, and this read "p is 5e-324")
+        true = fmt_log10(1.0, float(log10_outputs([-abs(z)], [0])[0][0]), 2)
         size = ("0 to double precision" if value == 0 else
-                f"{fmt(value, 2)}, below {fmt(NORMAL, 2)}, the smallest double that keeps all "
+                f"{true}, below {fmt(NORMAL, 2)}, the smallest double that keeps all "
                 "its digits")
         lost = ("the log-odds and the loss's 1/p terms cannot be evaluated"
                 if checks else "none of these facts can be checked with numbers")

@@ -301,3 +301,26 @@ def test_a_loop_that_stops_moving_says_so_and_where(new_app):
     assert said == ("The loop with these bugs stops moving at step 1: from there each update "
                     "leaves w and b as they are, so its true loss stays 1628, above the "
                     f"corrected loop's {lowest:.4f}: it has settled, but not at the best fit.")
+
+
+@pytest.mark.parametrize(("dataset", "said"), [
+    ("wikipedia_students", "largest in size at samples 6, 8, 10, 12 and 14"),
+    ("five_points", "largest in size at sample 3"),
+])
+def test_every_sample_where_the_running_sum_is_largest_is_named(dataset, said):
+    """From w = b = 0 every p is 1/2 and the loop's dz after sample i is the sum of
+    1/2 - y_j over the first i labels, by hand in fractions: on the 20 students (labels six
+    0s, then alternating 1 0 from sample 7, then six 1s) it reaches 3 at samples 6, 8, 10,
+    12 and 14. The page named sample 6 alone beside a list that showed 3 at sample 8 too."""
+    labels = lc.load_dataset(dataset).y.tolist()
+    sums, total = [], Fraction(0)
+    for label in labels:
+        total += Fraction(1, 2) - Fraction(int(label))
+        sums.append(abs(total))
+    peaks = [i + 1 for i, s in enumerate(sums) if s == max(sums)]
+    at = build(data=dataset, tab="buggy").run()
+    assert not at.exception
+    text = plain(page_text(at))
+    assert said in text
+    assert said.rsplit("at ", 1)[1].replace(" and ", ", ").removeprefix("samples ") \
+        .removeprefix("sample ").split(", ") == [str(p) for p in peaks]

@@ -3,6 +3,9 @@ the page describes it: found by a walk in Chromium."""
 
 from __future__ import annotations
 
+import math
+
+import mpmath
 import numpy as np
 import pytest
 
@@ -86,3 +89,22 @@ def test_the_data_view_says_its_table_lacks_the_samples_added_beside_the_picture
     (editor,) = [d for d in at.dataframe if d.key and d.key.startswith("editor_")]
     assert len(editor.value) == n
     assert np.isfinite(float(metric(at, "Loss at step")))
+
+
+def test_one_sample_left_points_along_the_max_margin_direction_to_rounding(new_app):
+    """The 5 points with the first four rows deleted: x = 5 with label 1. From w = b = 0 every
+    gradient is a multiple of (5, 1), the max-margin direction of (w, b) here (by hand: the
+    least (w, b) with 5w + b >= 1), so a plain loop's (w, b) at step 200 is 1.2e-15 degrees
+    from it (mpmath). The landscape said 'points 8.54e-07° away from it': arccos of a cosine
+    that rounds to 1 - 2^-53."""
+    mpmath.mp.dps = 60
+    w = b = 0.0
+    for _ in range(200):
+        error = 1 / (1 + math.exp(-(5 * w + b))) - 1
+        w, b = w - 0.5 * error * 5, b - 0.5 * error
+    angle = abs(mpmath.degrees(mpmath.atan2(w, b) - mpmath.atan2(5, 1)))
+    assert angle < 1e-14
+    deleted = {"edited_rows": {}, "added_rows": [], "deleted_rows": [0, 1, 2, 3]}
+    text = plain(page_text(_edited(new_app, deleted, tab="landscape")))
+    assert "At step 200, (w, b) points along it, less than 1e-06° away." in text
+    assert "away from it" not in text

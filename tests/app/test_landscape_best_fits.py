@@ -3,6 +3,8 @@ the run can reach and says there is a line of them. References by hand: a numpy 
 descent and scipy's best fit on the feature that varies."""
 
 import numpy as np
+import pytest
+from mpmath import mp
 from scipy.optimize import minimize
 
 from dashboard import fields
@@ -47,3 +49,35 @@ def test_a_line_of_best_fits_marks_the_one_the_run_reaches(new_app):
     assert f"The best fits fill a line through the diamond, all with loss {one.fun:.4g}" in text
     assert "The diamond marks the one your run can reach" in text
     assert "The diamond marks the best fit" not in text
+
+
+def test_features_too_small_to_square_have_one_best_fit_marked_where_it_is(new_app):
+    """x = 1e-300, -1e-300, 2e-300 with labels 0 1 1, unstandardized: not split by any
+    threshold (1 0 1 in order of x), and [x 1] has rank 2, so the best fit is one point. In
+    units of 1e-300 it is that of x = 1, -1, 2 (mpmath's root of the gradient below); the
+    landscape said the best fits fill a line and put the diamond at w = 0, where the loss is
+    above that of b alone."""
+    mp.dps = 60
+    xs, ys = [1, -1, 2], [0, 1, 1]
+
+    def gradient(w, b):
+        errors = [1 / (1 + mp.exp(-(w * x + b))) - y for x, y in zip(xs, ys, strict=True)]
+        return [mp.fsum(e * x for e, x in zip(errors, xs, strict=True)), mp.fsum(errors)]
+
+    w, b = mp.findroot(gradient, (mp.mpf(-0.5), mp.mpf(1)))
+    loss = mp.fsum(mp.log1p(mp.exp(-(w * x + b) if y else w * x + b))
+                   for x, y in zip(xs, ys, strict=True)) / 3
+    at = new_app().run()
+    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
+    at.file_uploader(key="upload_file").upload(
+        "t.csv", b"x,y\n1e-300,0\n-1e-300,1\n2e-300,1\n", "text/csv").run()
+    at.session_state["standardize"] = False
+    at = open_view(at.run(), "landscape")
+    assert not at.exception
+    text = plain(page_text(at))
+    assert f"The diamond marks the best fit (loss {mp.nstr(loss, 4)})." in text
+    assert "fill a line" not in text
+    (marks,) = [f for frames in chart_datasets(at) for f in frames if "what" in f.columns]
+    best = marks.set_index("what").loc["best fit"]
+    assert best["a"] == pytest.approx(float(w * mp.mpf(10) ** 300), rel=1e-6)
+    assert best["c"] == pytest.approx(float(b), rel=1e-6)

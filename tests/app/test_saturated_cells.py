@@ -105,3 +105,18 @@ def test_a_subnormal_p_and_loss_read_their_true_size(new_app):
             assert label == 0 and rounds_to(str(text), exact), (column, text)
     (step,) = [m.value for m in at.markdown if r"p_1 &= \sigma(z_1)" in m.value]
     assert "5 \\times 10^{-324}" not in step and "2.554" in step, step
+
+
+def test_the_why_view_gives_a_subnormal_p_its_true_size(new_app):
+    """At w = 0 every logit is b. At b = -745.1 p = sigma(b) is 2.554e-324 (mpmath), held
+    as the subnormal 4.9e-324, and the Why view said 'p is 5e-324', twice the truth; at
+    b = 744 (label 0, so 1 - p is the small one) 1 - p is 7.7e-324, and it said '1e-323'."""
+    for b0, small in (("-745.1", "p"), ("744", "1 - p"), ("-720", "p")):
+        exact = 1 / (1 + mpmath.exp(abs(mpmath.mpf(b0))))  # sigma(-|b|), p or 1 - p
+        at = new_app(data="five_points", tab="why", w0="0", b0=b0, lr="1e-12", steps="1",
+                     step="0").run()
+        assert not at.exception, at.exception
+        (said,) = [line for line in plain(page_text(at)).split("\n")
+                   if line.startswith("At this step")]
+        shown = said.removeprefix(f"At this step {small} is ").split(",")[0]
+        assert rounds_to(shown, exact, 2), (b0, said, mpmath.nstr(exact, 4))

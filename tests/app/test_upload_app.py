@@ -609,3 +609,15 @@ def test_the_address_never_holds_a_run_the_page_does_not_show(new_app):
     assert at.error and dict(at.query_params) == link
     at.file_uploader(key="upload_file").upload("semi.csv", TWO_FEATURES, "text/csv").run()
     assert (at.session_state.learning_rate, at.session_state.w0_1) == (0.3, 2.0)
+
+
+def test_a_ratio_of_spreads_beyond_the_largest_double_is_written_not_inf(upload_app):
+    """Spreads sqrt(5/4) e149 and sqrt(11/16) e-300 (x = 1e149..4e149, z = 1e-300, 3e-300,
+    2e-300, 1e-300): their ratio, sqrt(20/11) e449 by hand, is 1.35e+449; the Data view said
+    'a factor of inf'."""
+    assert f"{(20 / 11) ** 0.5:.3g}" == "1.35"
+    at = upload_app("spreads.csv", b"x,z,y\n1e149,1e-300,0\n2e149,3e-300,0\n"
+                                   b"3e149,2e-300,1\n4e149,1e-300,1\n")
+    text = plain(page_text(open_tab(at, "data")))
+    assert "The features' spreads differ by a factor of 1.35e+449;" in text
+    assert "factor of inf" not in text

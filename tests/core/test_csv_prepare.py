@@ -21,7 +21,7 @@ from logreg_core.csv_reader import (
     target_candidates,
 )
 from logreg_core.errors import LogRegInputError
-from logreg_core.maths import MAX_ABS_FEATURE
+from logreg_core.maths import MAX_ABS_FEATURE, column_mean_and_spread
 
 from .csv_helpers import (
     assert_plain_sentences,
@@ -315,3 +315,32 @@ def test_random_frames_through_prepare_raise_only_input_errors(frame, data):
     assert np.all(np.isfinite(X)) and np.abs(X).max() <= MAX_ABS_FEATURE
     assert set(np.unique(y)) == {0.0, 1.0}
     assert prepared.scale_ratio >= 1.0 and prepared.dropped_rows == len(frame) - len(y)
+
+
+def test_spreads_whose_ratio_is_beyond_the_largest_double_are_kept_apart():
+    """x = 1e149 to 4e149 and z = 1e-300, 3e-300, 2e-300, 1e-300: their population spreads,
+    by hand in fractions, are sqrt(5/4) e149 and sqrt(11/16) e-300, a ratio of 1.35e449, past
+    1.8e308 (scale_ratio is inf); the Data view said 'spreads differ by a factor of inf'.
+    column_mean_and_spread computes each spread to its digits
+    (the page divides them in log space)."""
+    from fractions import Fraction
+    from math import log10
+
+    x = [Fraction(k) * Fraction(10) ** 149 for k in (1, 2, 3, 4)]
+    z = [Fraction(k) * Fraction(10) ** -300 for k in (1, 3, 2, 1)]
+
+    def variance(values):
+        mean = sum(values) / len(values)
+        return sum((v - mean) ** 2 for v in values) / len(values)
+
+    frame = pd.DataFrame({"x": [float(v) for v in x], "z": [float(v) for v in z],
+                          "y": [0, 0, 1, 1]})
+    data = prepare(frame, "y", ["x", "z"])
+    assert data.scale_ratio == np.inf and data.suggest_standardize
+    largest, smallest = column_mean_and_spread(data.X)[1]
+    assert largest ** 2 == pytest.approx(float(variance(x)), rel=1e-12)
+    assert smallest == pytest.approx(float(variance(z) * Fraction(10) ** 600) ** 0.5 * 1e-300,
+                                     rel=1e-12)
+    exact_log10 = (log10(variance(x).numerator) - log10(variance(x).denominator)
+                   - log10(variance(z).numerator) + log10(variance(z).denominator)) / 2
+    assert f"{10 ** (exact_log10 - 449):.3g}e+449" == "1.35e+449"

@@ -272,3 +272,43 @@ def test_symmetric_data_without_l2_above_the_local_limit(points, where, b0):
     assert "penalty" not in text and "2/λ" not in text
     if history.verdict.kind == CONVERGING:
         assert never_rises(exact_bias_losses(y, rate, steps, b0))
+
+
+def test_weights_held_at_0_by_rounding_are_not_said_to_converge_in_exact_arithmetic():
+    """x = 1e149, -1e149, 2e149 with labels 0 1 1, unstandardized: the sweep's second rate
+    (4.9e-292, above 2/mu* = 4.4e-298) moves b by eta/6 a step, and every p = sigma(b) rounds
+    to 1/2, so the weight's gradient computes as exactly 0 (a plain-float loop below) and its
+    loss is ln 2 at every step. In exact arithmetic (mpmath at 400 digits, enough to hold
+    1/2 + 1e-293) the weight moves from step 2 and, that far above 2/mu*, its swing grows
+    until the loss passes 10 within 60 steps: the sweep's 'converging in exact arithmetic'
+    was false. The rate below 2/L keeps its words: there theory decides, exactly."""
+    xs, ys = [1e149, -1e149, 2e149], [0.0, 1.0, 1.0]
+    rate = float(np.logspace(-299, 1, 40)[1])  # the page's sweep: 1e-299 to 10, 40 rates
+    w, b = 0.0, 0.0
+    for _ in range(500):
+        errors = [sigmoid(w * x + b) - y for x, y in zip(xs, ys, strict=True)]
+        assert errors == [0.5, -0.5, -0.5]
+        w -= rate * sum(e * x for e, x in zip(errors, xs, strict=True)) / 3
+        b -= rate * sum(errors) / 3
+    assert w == 0.0 and b > 0.0
+    with mpmath.workdps(400):
+        mx, my, eta = [mpmath.mpf(x) for x in xs], ys, mpmath.mpf(rate)
+        mw = mb = mpmath.mpf(0)
+        for step in range(1, 61):  # noqa: B007 (the step it passes 10 is checked)
+            p = [1 / (1 + mpmath.exp(-(mw * x + mb))) for x in mx]
+            errors = [pi - y for pi, y in zip(p, my, strict=True)]
+            mw -= eta * mpmath.fsum(e * x for e, x in zip(errors, mx, strict=True)) / 3
+            mb -= eta * mpmath.fsum(errors) / 3
+            loss = mpmath.fsum(mpmath.log1p(mpmath.exp(-(mw * x + mb) if y else mw * x + mb))
+                               for x, y in zip(mx, my, strict=True)) / 3
+            if loss > 10:
+                break
+        assert loss > 10 and step < 60, (step, loss)
+    X, y = np.array(xs)[:, None], np.array(ys)
+    sweep = learning_rate_sweep(X, y, [1e-299, rate], 500, limits=learning_rate_limits(X, y))
+    below, above = sweep.verdicts
+    assert below.kind_words == "converging in exact arithmetic (the loss never changed)"
+    assert above.loss_unchanged and above.weights_idle == "rounding"
+    assert "exact arithmetic" not in above.kind_words
+    assert above.kind_words == ("converging as computed, with every weight held at 0 by "
+                                "rounding (the loss never changed)")

@@ -1,11 +1,14 @@
 """The loss landscape and its contour lines, and Newton's iterates from the learner's start."""
 
 import itertools
+import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from mpmath import mp
 
 from logreg_core import fit_exact, landscape, load_dataset, mean_loss, train
 
@@ -203,3 +206,51 @@ def test_paths_that_cross_the_picture_at_every_step_are_judged_whole():
     assert not landscape.lies_under(zig, zig[:200], *unit)
     assert landscape.lies_under(zig[:200], zig, *unit)
     assert not landscape.lies_under(zig, zig + np.array([0.5, 0.0]), *unit)
+
+
+def test_features_too_small_to_square_are_not_read_as_dependent_on_the_bias():
+    """x = 1e-300, -1e-300, 2e-300 (labels 0 1 1): the rows of [x 1] are (x_i, 1), and any
+    two of them have the 2x2 determinant x_i - x_j, not 0 in exact rationals, so [x 1] has
+    rank 2 and the best fit is one point. The squares x_i² underflow to 0 in doubles, the
+    column's length computed as 0 and the column was taken for one of zeros: the landscape
+    said 'The best fits fill a line through the diamond' and moved the diamond to w = 0.
+    Scaled by 1e300 the same points have rank 2 as well (the direction found must not
+    depend on the unit), and shifted and scaled columns keep their flat direction."""
+    tiny = [1e-300, -1e-300, 2e-300]
+    assert Fraction(tiny[0]) - Fraction(tiny[1]) != 0
+    X = np.array(tiny)[:, None]
+    best = np.array([-3.385e299, 0.95])
+    for column in (X, X * 1e300):
+        assert landscape.flat_directions(np.column_stack([column, np.ones(3)])).shape[1] == 0
+        point, dims = landscape.reachable_best_fit(column, best, np.zeros(2))
+        assert dims == 0 and np.array_equal(point, best)
+    # a constant column of tiny values duplicates the bias: one flat direction, (1, -1e-300)
+    # up to length and sign, by hand
+    flat = landscape.flat_directions(np.column_stack([np.full(3, 1e-300), np.ones(3)]))
+    assert flat.shape[1] == 1
+    v = flat[:, 0] / flat[0, 0]
+    assert v[0] == 1.0 and v[1] == pytest.approx(-1e-300, rel=1e-12)
+
+
+def test_angles_keep_their_digits_down_to_rounding():
+    """Against mpmath's atan2 at 60 digits: an angle of 1e-10 radians (arccos of the cosine,
+    which rounds to 1, read 0; one of 1e-15 radians read 8.5e-7 degrees), 1 radian, and
+    vectors of 1e-300 whose squares underflow. Zero or infinite vectors have no angle."""
+    mp.dps = 60
+    for tiny in (1e-10, 1e-15, 0.3, 1.0):
+        u, v = np.array([1.0, 0.0]), np.array([math.cos(tiny), math.sin(tiny)])
+        for scale in (1.0, 1e-300):  # (the angle of the vectors as stored)
+            a, c = u * scale, v * scale
+            exact = mp.degrees(mp.atan2(mp.mpf(c[1]), mp.mpf(c[0])))
+            assert landscape.angle_degrees(a, c) == pytest.approx(float(exact), rel=1e-12)
+    # descent on one sample x = 5 of label 1 from 0 moves along (5, 1): a plain loop, then
+    # the angle of its (w, b) to (5, 1) in mpmath
+    w = b = 0.0
+    for _ in range(200):
+        error = 1 / (1 + math.exp(-(5 * w + b))) - 1
+        w, b = w - 0.5 * error * 5, b - 0.5 * error
+    exact = abs(mp.degrees(mp.atan2(mp.mpf(w), mp.mpf(b)) - mp.atan2(5, 1)))
+    assert exact < 1e-14
+    assert landscape.angle_degrees([w, b], np.array([5.0, 1.0]) / math.sqrt(26)) < 1e-13
+    assert landscape.angle_degrees([0.0, 0.0], [1.0, 0.0]) is None
+    assert landscape.angle_degrees([1.0, 0.0], [math.inf, 0.0]) is None
