@@ -29,11 +29,13 @@ RESERVED = frozenset({"y", "z", "p", "loss", ERROR, "b", "step", "label", "sampl
                       "parameter"})
 
 
-def feature_labels(names) -> list[str]:
-    """Column headers for features: cleaned, distinct, and never one of `RESERVED`."""
+def feature_labels(names, limit: int = 40) -> list[str]:
+    """Column headers for features: cleaned, capped at ``limit`` characters (the model
+    picture's axis titles take `charts.title_text`'s 60), distinct, and never one of
+    `RESERVED`."""
     labels: list[str] = []
     for name in names:
-        label = title_text(name, 40) or "(no name)"
+        label = title_text(name, limit) or "(no name)"
         while label in RESERVED or label in labels:
             label += " (feature)"
         labels.append(label)
