@@ -138,3 +138,23 @@ def test_no_verdict_says_towards_0_where_the_loss_cannot_go_there(rows, twin, wh
         at = abs(rate - limits.floor_local) <= LIMIT_RTOL * limits.floor_local
         assert history.verdict.theory.startswith(
             "at" if at else "above" if where > 1 else "below")
+
+
+def test_the_floor_sentence_groups_its_count_of_samples_on_the_line():
+    """x = 1 (label 0) and 1,200 samples at x = 3, half of each label: the 1,200 lie on every
+    splitting line, their own best mean loss is ln 2 (p = 1/2 at one x, half of each label)
+    and the floor 1200/1201 of it. The sentence read "(1200 of the 1,201 lie on every such
+    line)", "those 1200 samples" and "1200/1,201", where the page writes counts "2,000"."""
+    X = np.array([[1.0]] + [[3.0]] * 1200)
+    y = np.array([0.0] + [0.0, 1.0] * 600)
+    limits = learning_rate_limits(X, y)
+    assert limits.on_line == 1200
+    assert limits.floor == pytest.approx(1200 / 1201 * math.log(2), rel=1e-10)
+    assert "(1,200 of the 1,201 lie on every such line)" in limits.reason
+    assert (f"{1200 / 1201 * math.log(2):.4g}: those 1,200 samples' best mean loss on their "
+            f"own, {math.log(2):.4g}, times their share of the data, 1,200/1,201 (the others' "
+            "loss falls towards 0)") in limits.reason
+    assert "1200" not in limits.reason
+    verdict = train(X, y, learning_rate=1.0, steps=2000, limits=limits).verdict
+    assert verdict.theory == "above_floor"
+    assert "the 1,200 samples on every line that splits the classes" in verdict.describe()
