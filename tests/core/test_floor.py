@@ -158,3 +158,17 @@ def test_the_floor_sentence_groups_its_count_of_samples_on_the_line():
     verdict = train(X, y, learning_rate=1.0, steps=2000, limits=limits).verdict
     assert verdict.theory == "above_floor"
     assert "the 1,200 samples on every line that splits the classes" in verdict.describe()
+
+
+def test_the_verdict_does_not_call_the_floor_those_samples_own_best_loss():
+    """x = 1, 3, 3, 3, 3 (labels 0 0 0 1 1): the floor is 4/5 ln 2 = 0.5545, and the four
+    samples at x = 3 on their own have the best mean loss ln 2 = 0.6931 (by hand). The verdict
+    read "the floor of the loss, 0.5545 (the best loss of the 4 samples on every line ...)",
+    the words the limits' sentence dropped for the same reason; it now says they set it."""
+    X5, y5 = np.array([[1.0], [3.0], [3.0], [3.0], [3.0]]), np.array([0.0, 0, 0, 1, 1])
+    limits = learning_rate_limits(X5, y5)
+    text = train(X5, y5, learning_rate=50.0, steps=2000, limits=limits).verdict.describe()
+    assert (f"the floor of the loss, {4 / 5 * math.log(2):.4g} (set by the 4 samples on every "
+            "line that splits the classes, approached only as the weights grow without "
+            "bound)") in text
+    assert "best loss of the" not in text
