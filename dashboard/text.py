@@ -94,8 +94,9 @@ def _exponent_digits(text: str, value: float, digits: int) -> str:
 
     Only with an exponent: the grids write a number in plain decimals as the browser's
     printf does (`display.number_format`), which drops trailing zeros and keeps no others,
-    and a sentence writing "0.5000" beside a grid's "0.5" would read as two numbers. The
-    grids write every number that takes an exponent as this does (`display.show_frame`).
+    and a sentence writing "0.5000" beside a grid's "0.5" would read as two numbers. A grid's
+    column holding a number that takes an exponent is written by `fmt`, unless its caller
+    chose its format (`display.show_frame`).
     """
     if "e" not in text or float(text) == value:
         return text
