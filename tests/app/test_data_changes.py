@@ -90,6 +90,7 @@ def test_the_data_view_says_its_table_lacks_the_samples_added_beside_the_picture
     assert np.isfinite(float(metric(at, "Loss at step")))
 
 
+@pytest.mark.filterwarnings("error:.*fill value")  # pandas 4 raises where pandas 3 warns
 @pytest.mark.parametrize("added", [{"__feature_0__": 2.5, tables.EDITOR_LABEL: False},
                                    {"__feature_0__": 2.5}])  # as sent before the default
 def test_a_new_row_shows_the_class_it_gets(new_app, added):
