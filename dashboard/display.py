@@ -73,7 +73,9 @@ def show_source(code, *, where=None):
 
 
 def number_format(digits: int) -> str:
-    """The grids' number format: ``digits`` significant digits (printf %g, as `fmt`)."""
+    """The grids' number format: ``digits`` significant digits (printf %g, as `fmt`), in
+    plain decimals, as the browser's printf writes %g (`js_number_text`); a column with a
+    number `fmt` writes with an exponent is written by `fmt` instead (`takes_exponent`)."""
     return f"%.{digits}g"
 
 
@@ -114,8 +116,13 @@ def show_frame(frame, digits: int, *, where=None, labels=None, exact=None, **opt
     # error), nor give a subnormal double only the digits it holds (`fmt`), so a column that
     # holds one, after an overshoot or at a saturated sample, is written as text here.
     frame, lost = underflowed_as_text(frame, digits, exact)
+    # A column holding a number that `fmt` writes with an exponent is written by `fmt` too:
+    # the grid's printf writes plain decimals from 1e-7 to 1e21, so the gradient check read
+    # 0.00002577 where the formula above it wrote -2.576 × 10⁻⁵ (a caller's own format stays).
+    configured = set(options.get("column_config", {}))
     huge = [c for c in columns_of_kind(frame, "f") if _beyond_format(frame[c].to_numpy())
-            or (c in POSITIVE and np.any(frame[c].to_numpy() == 0))]
+            or (c in POSITIVE and np.any(frame[c].to_numpy() == 0))
+            or (c not in configured and takes_exponent(frame[c].to_numpy(), digits))]
     if huge:
         frame = frame.assign(**{c: [_writer(c)(v, digits) for v in frame[c].tolist()]
                                 for c in huge})
@@ -276,6 +283,16 @@ def underflowed_as_text(frame: pd.DataFrame, digits: int, cells: dict | None = N
         frame[c] = [fmt_log10(s, k, digits) if abs(v) < NORMAL and s != 0 else fmt(v, digits)
                     for v, s, k in zip(frame[c].tolist(), sign, size, strict=True)]
     return frame, lost
+
+
+def takes_exponent(values: np.ndarray, digits: int) -> bool:
+    """Whether `fmt` writes any of ``values`` with an exponent (printf's %g rule: rounded to
+    ``digits`` significant digits, below 1e-4 or at 10^digits and above), which the grid's
+    number format writes in plain decimals. Only the values near that range are written to
+    see: a grid of 569 rows holds few."""
+    size = np.abs(values[np.isfinite(values)])
+    near = size[(size > 0) & ((size < 1.001e-4) | (size >= 0.999 * 10.0**digits))]
+    return any("e" in fmt(v, digits) for v in near.tolist())
 
 
 def _beyond_format(values: np.ndarray) -> bool:

@@ -420,8 +420,8 @@ def _boundary_why(ctx: ViewContext) -> str:
     xs = np.unique(_x(ctx))
     edge = float(xs[np.argmin(np.abs(xs - at))])
     digits, side = ctx.digits, ""
-    if at != edge and fmt(at, digits) == fmt(edge, digits):
-        digits = next((d for d in range(digits, 18) if fmt(at, d) != fmt(edge, d)), 17)
+    if at != edge and apart_digits(at, edge, digits) != digits:  # they round alike
+        digits = apart_digits(at, edge, digits) or 17
         side = f", just {'above' if at > edge else 'below'} {fmt(edge, 3)}"
     return (f"After {n} w = {fmt(ctx.history.weights[-1, 0], digits)} and b = "
             f"{fmt(ctx.history.bias[-1], digits)}, so p = 0.5 at x = −b/w = "

@@ -58,10 +58,15 @@ def chosen_axes(ctx: ViewContext, where) -> tuple[int, ...]:
     if n <= 2:
         return tuple(range(n))
     names = list(ctx.names)
+    # The options stay the names (what the session holds); they read as the tables write
+    # them, "b (feature)" and not the bias's "b". A value the options no longer hold (other
+    # data) goes back to the first option (Streamlit checks it against the options).
+    shown = dict(zip(names, tables.feature_labels(names), strict=True))
     left, right = where.columns(2)
-    first = left.selectbox("Across", names, index=0, key="plane_x", **PERSIST)
+    first = left.selectbox("Across", names, index=0, key="plane_x",
+                           format_func=lambda n: shown.get(n, str(n)), **PERSIST)
     second = right.selectbox("Up", [m for m in names if m != first], index=0, key="plane_y",
-                             **PERSIST)
+                             format_func=lambda n: shown.get(n, str(n)), **PERSIST)
     return names.index(first), names.index(second)
 
 
@@ -171,7 +176,8 @@ def _frames_json(identity: str, _ctx: ViewContext, axes: tuple[int, ...], keep: 
     shown = frames.steps <= last
     X, y = ctx.data.X, ctx.data.y
     suffix = " (standardized)" if ctx.data.standardized else ""
-    titles = [charts.title_text(ctx.names[a]) + suffix for a in axes]
+    labels = tables.feature_labels(ctx.names, 60)  # "b (feature)", as the tables write it
+    titles = [labels[a] + suffix for a in axes]
     return json.dumps({
         "x_range": _numbers(frames.x_range), "y_range": _numbers(frames.y_range),
         "grid": _numbers(frames.grid),

@@ -29,11 +29,13 @@ RESERVED = frozenset({"y", "z", "p", "loss", ERROR, "b", "step", "label", "sampl
                       "parameter"})
 
 
-def feature_labels(names) -> list[str]:
-    """Column headers for features: cleaned, distinct, and never one of `RESERVED`."""
+def feature_labels(names, limit: int = 40) -> list[str]:
+    """Column headers for features: cleaned, capped at ``limit`` characters (the model
+    picture's axis titles take `charts.title_text`'s 60), distinct, and never one of
+    `RESERVED`."""
     labels: list[str] = []
     for name in names:
-        label = title_text(name, 40) or "(no name)"
+        label = title_text(name, limit) or "(no name)"
         while label in RESERVED or label in labels:
             label += " (feature)"
         labels.append(label)
@@ -288,7 +290,10 @@ def apply_edits(frame: pd.DataFrame, edits: dict | None) -> pd.DataFrame:
     out = out.drop(index=out.index[deleted])
     added = pd.DataFrame(list(edits.get("added_rows") or []), columns=frame.columns)
     if len(added):
-        added[EDITOR_LABEL] = added[EDITOR_LABEL].fillna(False)
+        # element by element: a column with no class at all is float NaN, and fillna(False)
+        # on it is deprecated (pandas 4 raises), which would crash on such a row
+        added[EDITOR_LABEL] = [False if pd.isna(v) else bool(v)
+                               for v in added[EDITOR_LABEL].tolist()]
         out = pd.concat([out, added.astype(frame.dtypes.to_dict(), errors="ignore")])
     return out.reset_index(drop=True)
 

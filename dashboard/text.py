@@ -70,6 +70,11 @@ def fmt(value: float, digits: int = 4) -> str:
     shortest decimal that reads back as it (4.9e-324, the double nearest to e^-745 =
     2.8e-324, reads "5e-324").
 
+    A number written with an exponent and rounded to get there keeps its trailing zeros
+    (`_exponent_digits`): printf's %g dropped them, so a loss of 4999.7 at 2 digits read
+    "5e+03", one digit. A number that is exactly the shorter decimal (a typed η = 1e-05)
+    reads as it is typed.
+
     Non-finite values never reach the page as "nan" or "inf": they read "overflow" (the only
     way the core produces one) so that a missed case is visible rather than silently wrong.
     """
@@ -78,8 +83,25 @@ def fmt(value: float, digits: int = 4) -> str:
         return "overflow"
     if 0 < abs(value) < NORMAL:  # a subnormal double: the digits that tell it from the next
         digits = min(digits, _shortest_digits(value))
-    text = f"{value:.{digits}g}"
+    text = _exponent_digits(f"{value:.{digits}g}", value, digits)
     return "0" if text in ("-0", "0") else text
+
+
+def _exponent_digits(text: str, value: float, digits: int) -> str:
+    """``text`` (``value`` written with printf's ``%.{digits}g``) with the trailing zeros of
+    its mantissa kept where it has an exponent and is not ``value`` itself, so that it shows
+    ``digits`` significant digits: "5.0e+03" for 4999.7 at 2 digits, not "5e+03".
+
+    Only with an exponent: the grids write a number in plain decimals as the browser's
+    printf does (`display.number_format`), which drops trailing zeros and keeps no others,
+    and a sentence writing "0.5000" beside a grid's "0.5" would read as two numbers. A grid's
+    column holding a number that takes an exponent is written by `fmt`, unless its caller
+    chose its format (`display.show_frame`).
+    """
+    if "e" not in text or float(text) == value:
+        return text
+    mantissa, exponent = f"{value:#.{digits}g}".split("e")
+    return f"{mantissa.rstrip('.')}e{exponent}"
 
 
 def _shortest_digits(value: float) -> int:
@@ -102,9 +124,12 @@ def fmt_apart(a: float, b: float, digits: int = 4) -> tuple[str, str]:
 
 
 def apart_digits(a: float, b: float, digits: int = 4) -> int | None:
-    """The fewest significant digits, from ``digits`` up to 17, at which `fmt` writes ``a``
-    and ``b`` differently; None where it never does (equal doubles)."""
-    return next((d for d in range(digits, 18) if fmt(a, d) != fmt(b, d)), None)
+    """The fewest significant digits, from ``digits`` up to 17, at which ``a`` and ``b``
+    round to different numbers (`fmt_all_digits`: 5000 and 4999.7 both round to 5.0e+03 at
+    2 digits, though `fmt` writes the exact one shorter); None where they never do (equal
+    doubles)."""
+    return next((d for d in range(digits, 18) if fmt_all_digits(a, d) != fmt_all_digits(b, d)),
+                None)
 
 
 def fmt_all_digits(value: float, digits: int) -> str:
@@ -156,10 +181,12 @@ def fmt_log10(sign: float, log10_size: float, digits: int = 4) -> str:
     digits = max(1, min(digits, math.floor(certain)))
     exponent = math.floor(log10_size)
     mantissa = 10.0 ** (log10_size - exponent)
-    text = f"{mantissa:.{digits}g}"
-    if text.startswith("10"):  # 9.9995 rounded up to the next power of ten
-        text, exponent = f"{1.0:.{digits}g}", exponent + 1
-    return f"{'-' if sign < 0 else ''}{text}e{exponent:+d}"
+    # "2.500", "+00"; 9.9995 rounded up to the next power of ten: "1.000", "+01". Its
+    # trailing zeros kept, as `fmt` keeps them, unless it is exactly the shorter decimal
+    text, shift = f"{mantissa:.{digits - 1}e}".split("e")
+    if float(f"{mantissa:.{digits}g}") == mantissa and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{'-' if sign < 0 else ''}{text}e{exponent + int(shift):+d}"
 
 
 def fmt_log_quotient(num: float, den: float, digits: int = 4, times: float = 1.0) -> str:

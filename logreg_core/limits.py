@@ -246,13 +246,13 @@ def _without_best_fit(X: np.ndarray, y: np.ndarray, why: str) -> dict:
     # the best loss of those 4 samples on their own", which is ln 2 = 0.6931: a walk)
     floor = ("above 0, set by those samples (it could not be computed here)"
              if split.floor is None else
-             f"{split.floor:.4g}: those {k} samples' best mean loss on their own, "
-             f"{split.floor * n / k:.4g}, times their share of the data, {k}/{n:,} (the "
+             f"{split.floor:.4g}: those {k:,} samples' best mean loss on their own, "
+             f"{split.floor * n / k:.4g}, times their share of the data, {k:,}/{n:,} (the "
              "others' loss falls towards 0)")
     return dict(
         floor=split.floor, on_line=k, floor_mu_max=split.floor_mu_max,
         reason=(f"There is no finite best fit, so no local limit at one: the classes can be "
-                f"split by a line only with some samples exactly on it ({k} of the {n:,} lie "
+                f"split by a line only with some samples exactly on it ({k:,} of the {n:,} lie "
                 "on every such line), so the loss has no minimum, only a floor, approached as "
                 f"the weights grow without bound: {floor}. Add L2 regularization to get a "
                 "best fit."))

@@ -291,7 +291,7 @@ def _best_fit(r, n) -> str:
 def _floor(r, n) -> str:
     """The floor of a loss with no best fit whose samples are not all split strictly
     (`separation`), as a noun phrase with what sets it."""
-    return (f"the floor of the loss, {n(r.floor)} (the best loss of the {r.on_line} samples "
+    return (f"the floor of the loss, {n(r.floor)} (set by the {r.on_line:,} samples "
             "on every line that splits the classes, approached only as the weights grow "
             "without bound)")
 

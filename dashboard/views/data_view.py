@@ -40,8 +40,10 @@ def render(ctx: ViewContext) -> None:
     columns = tables.editor_columns(len(source.names))
     config = {column: st.column_config.NumberColumn(title_text(name, 40))
               for column, name in zip(columns, source.names, strict=True)}
+    # default: a new row's class cell shows the label 0 it gets, an unticked box (it was an
+    # empty cell, no box at all, under "New rows start with label 0": a walk)
     config[tables.EDITOR_LABEL] = st.column_config.CheckboxColumn(
-        "class 1", help="Ticked: label 1. Unticked: label 0.")
+        "class 1", help="Ticked: label 1. Unticked: label 0.", default=False)
     key = sources.live_editor_key(source.key)
     st.data_editor(sources.edited_frame(source, sources.kept_edits(source.key)["layers"]),
                    key=key, num_rows="dynamic", width="stretch", column_config=config,

@@ -3,6 +3,7 @@ the page describes it: found by a walk in Chromium."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import mpmath
@@ -11,7 +12,7 @@ import pytest
 
 import logreg_core as lc
 from dashboard import sources, tables
-from tests.app.helpers import metric, page_text, plain
+from tests.app.helpers import metric, page_text, plain, table
 from tests.app.test_typed_sample import _add
 
 FIVE = "builtin:five_points"
@@ -108,3 +109,26 @@ def test_one_sample_left_points_along_the_max_margin_direction_to_rounding(new_a
     text = plain(page_text(_edited(new_app, deleted, tab="landscape")))
     assert "At step 200, (w, b) points along it, less than 1e-06° away." in text
     assert "away from it" not in text
+
+
+@pytest.mark.filterwarnings("error:.*fill value")  # pandas 4 raises where pandas 3 warns
+@pytest.mark.parametrize("added", [{"__feature_0__": 2.5, tables.EDITOR_LABEL: False},
+                                   {"__feature_0__": 2.5}])  # as sent before the default
+def test_a_new_row_shows_the_class_it_gets(new_app, added):
+    """A row added in the Data view's table showed an empty class cell (no box at all, in
+    Chromium) under "New rows start with label 0". The class column now gives new rows an
+    unticked box, which is the label 0 they get; a row kept from before, without a class,
+    is shown unticked too. By hand: the five points plus x = 2.5 with label 0 are 6
+    samples, 3 + 1 of them of label 0."""
+    at = _edited(new_app, {"edited_rows": {}, "deleted_rows": [], "added_rows": [added]},
+                 tab="data")
+    assert not at.exception and not at.error and not at.warning
+    (editor,) = [d for d in at.dataframe if d.key and d.key.startswith("editor_")]
+    config = json.loads(editor.proto.columns)[tables.EDITOR_LABEL]
+    assert config["default"] is False and config["type_config"]["type"] == "checkbox"
+    assert editor.value[tables.EDITOR_LABEL].tolist() == [False, False, False, True, True,
+                                                          False]
+    assert "You changed this data: it has 6 samples now." in plain(page_text(at))
+    rows = table(at, "y")  # the first screen's samples
+    assert rows["x"].tolist() == ["1", "2", "3", "4", "5", "2.5"]  # a table of texts
+    assert [str(v) for v in rows["y"].tolist()] == ["0", "0", "0", "1", "1", "0"]

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard import fields, tables
-from tests.app.helpers import inspect, open_view, page_text, plain, table
+from tests.app.helpers import inspect, open_view, page_text, plain, player, table
 
 ROWS = "\n".join(f"{i % 7 * 0.5},{i * 3 % 5},{int(i % 7 > 3)}" for i in range(20))
 
@@ -69,3 +69,38 @@ def test_parameter_names_are_distinct_and_only_the_bias_is_b(names):
     assert not set(labels) & tables.RESERVED
     for name, label in zip(names, labels, strict=True):
         assert label == name or re.fullmatch(re.escape(name) + r"( \(feature\))+", label)
+
+
+FOUR = "\n".join(f"{i % 7 * 0.5},{i * 3 % 5},{i * 7 % 4},{i % 3},{int(i % 7 > 3)}"
+                 for i in range(20))
+
+
+def test_the_picture_and_its_selectors_write_b_as_the_tables_do(new_app):
+    """With features "b, w, z, v" the picture's axis titles read "b" and "w" and the
+    Across/Up selectors offered "b", "w", "z", "v", beside the sliders' and tables'
+    "b (feature)" and "z (feature)". The options stay the names: a session holding "z" keeps
+    it, and once z is no longer a feature the selector goes back to the first one."""
+    at = new_app().run()
+    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
+    at.file_uploader(key="upload_file").upload(
+        "four.csv", f"b,w,z,v,label\n{FOUR}\n".encode(), "text/csv").run()
+    assert not at.exception, at.exception
+    across, up = at.selectbox(key="plane_x"), at.selectbox(key="plane_y")
+    assert across.options == ["b (feature)", "w", "z (feature)", "v"]
+    assert up.options == ["w", "z (feature)", "v"]
+    assert across.value == "b" and player(at)["titles"] == ["b (feature)", "w"]
+    at.selectbox(key="plane_y").set_value("z").run()
+    assert not at.exception, at.exception
+    assert player(at)["titles"] == ["b (feature)", "z (feature)"]
+    at.selectbox(key="plane_x").set_value("z").run()
+    assert at.selectbox(key="plane_x").value == "z"
+    assert player(at)["titles"] == ["z (feature)", "b (feature)"]
+    at.multiselect(key="up_features").set_value(["b", "w", "v"]).run()
+    assert not at.exception and not at.error, [*at.exception, *at.error]
+    assert at.selectbox(key="plane_x").value == "b"
+    assert player(at)["titles"] == ["b (feature)", "w"]
+
+
+def test_two_features_titles_read_as_the_tables(new_app):
+    at = uploaded(new_app, "b,w")
+    assert player(at)["titles"] == ["b (feature)", "w"]

@@ -3,9 +3,11 @@ says which nudge is furthest off, and refuses, naming the parameter, only where 
 lost. Each figure is recomputed here from the core's run: the step h by hand (1e-3 over the
 feature's largest size), the stored nudges' errors in exact rationals."""
 
+import math
 from fractions import Fraction
 
 import numpy as np
+import pytest
 
 from dashboard.text import fmt
 from logreg_core import load_dataset
@@ -63,3 +65,41 @@ def test_a_lost_nudge_is_refused_naming_its_parameter(new_app):
         f"w[x] is {fmt(theta[0], 3)}: at that size its nudges (its own step h = {fmt(h, 2)}, "
         f"and 2h) are stored as steps off by up to {fmt(100 * off, 3)}% of their size (w[x] + "
         "h is stored as w[x] itself), more than the 1% the check allows")
+
+
+def hand_gradient(w: float, b: float) -> tuple[float, float]:
+    """dJ/dw and dJ/db on the five points by a plain loop (math, two-sided sigmoid)."""
+    data = load_dataset("five_points")
+    xs, ys = [float(v) for v in data.X[:, 0]], [float(v) for v in data.y]
+    errors = [(1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))) - y
+              for z, y in ((w * x + b, y) for x, y in zip(xs, ys, strict=True))]
+    return (math.fsum(e * x for e, x in zip(errors, xs, strict=True)) / len(xs),
+            math.fsum(errors) / len(xs))
+
+
+@pytest.mark.parametrize("digits", ["4", "3"])
+def test_the_check_writes_a_tiny_gradient_as_the_formula_does(new_app, digits):
+    """The five points at η = 10 over 5,000 steps end with dJ/dw = -2.576e-05 (by hand); the
+    formula wrote -2.576 × 10⁻⁵ and the check's grid 0.00002577, the grid's printf form.
+    Reference: the gradient by a plain loop, written with Python's %e to the digits asked."""
+    at = open_view(new_app(data="five_points", lr="10", steps="5000", digits=digits).run(),
+                   "step")
+    assert not at.exception
+    history = core_history("five_points", learning_rate=10.0, steps=5000)
+    dw, db = hand_gradient(float(history.weights[-1, 0]), float(history.bias[-1]))
+    assert 1e-6 < abs(dw) < 1e-4 and 1e-6 < abs(db) < 1e-4
+    d = int(digits)
+    (grid,) = [t.value for t in at.dataframe if "central difference" in t.value.columns]
+    for column in ("from (p - y) x", "central difference"):
+        assert grid[column].tolist() == [f"{dw:.{d - 1}e}", f"{db:.{d - 1}e}"], grid[column]
+    mantissa, exponent = f"{dw:.{d - 1}e}".split("e")
+    assert rf"&= {mantissa} \times 10^{{{int(exponent)}}} \end{{aligned}}" in page_text(at)
+
+
+def test_a_gradient_in_plain_decimals_stays_a_number(new_app):
+    """At the default step-0 state every gradient is above 1e-4 (the formula writes it in
+    plain decimals): the grid keeps its numbers, as numbers."""
+    at = open_view(new_app().run(), "step")
+    (grid,) = [t.value for t in at.dataframe if "central difference" in t.value.columns]
+    assert grid["from (p - y) x"].dtype.kind == "f"
+    assert (grid["from (p - y) x"].abs() > 1e-4).all()

@@ -71,8 +71,8 @@ def test_a_change_rounding_drops_is_not_said_to_raise_the_parameter(new_app):
         said = re.search(re.escape(name) + r" is negative: ([^\n]*)", text)[1]
         assert "so the step raises it" not in said, said
         assert said.startswith("raising that parameter would lower the loss, but its change "
-                               f"η·g, {float(-1000 * g):.2g}, is at most half the spacing of "
-                               f"doubles there (that spacing is {ulp(old):.2g} at "
+                               f"η·g, {float(-1000 * g):.1e}, is at most half the spacing of "
+                               f"doubles there (that spacing is {ulp(old):.1e} at "
                                f"{old:g}), so rounding drops it and the step leaves it"), said
 
 

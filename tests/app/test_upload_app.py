@@ -392,7 +392,7 @@ def test_a_weight_beyond_the_largest_double_in_original_units_says_so(upload_app
     at.toggle(key="standardize").set_value(True).run()
     assert not at.exception
     units = table(at, "original units")
-    w, b = units["standardized"].tolist()
+    w, b = map(float, units["standardized"].tolist())  # as written, maybe with an exponent
     assert units["original units"].tolist()[0] == "overflows"
     x = np.array([1.0, 2.0, 3.0, 4.0])  # the same spread in units of 1e-310
     assert float(units["original units"].tolist()[1]) == pytest.approx(
@@ -412,15 +412,16 @@ def test_a_feature_of_1e_300_has_no_best_fit_and_starts_standardized(upload_app)
     fit could not be computed ... after 0 iterations", of classes a line splits. By hand:
     x = 2.5e-300 splits them; and beside the bias's column of ones, [x 1]ᵀ[x 1] / n is
     [[m² + s², m], [m, 1]] with m = 2.5e-300 and s² = 1.25e-600, determinant s², largest
-    eigenvalue 1 (to 1e-600), so its condition number is 1 / 1.25e-600 = 8e599."""
+    eigenvalue 1 (to 1e-600), so its condition number is 1 / 1.25e-600 = 8e599, computed from
+    logarithms, so written to the note's 2 digits: 8.0e+599."""
     xs, labels = np.array([1.0, 2.0, 3.0, 4.0]), np.array([0, 0, 1, 1])
     assert np.all((2 * labels - 1) * (xs - 2.5) > 0)  # in units of 1e-300
     assert np.var(xs) == 1.25 and round(600 - np.log10(1.25), 3) == 599.903
     at = upload_app("tiny_split.csv", b"x,y\n1e-300,0\n2e-300,0\n3e-300,1\n4e-300,1\n")
     assert at.session_state.standardize is True  # suggested: the note says why
     notes = plain("\n".join(shown(open_tab(at, "data"), "markdown")))
-    assert "makes the loss about 8e+599 times more curved one way than another" in notes
-    assert "needs about 4e+599 steps" in notes and "on to start with" in notes
+    assert "makes the loss about 8.0e+599 times more curved one way than another" in notes
+    assert "needs about 4.0e+599 steps" in notes and "on to start with" in notes
     for standardize in (True, False):
         at.toggle(key="standardize").set_value(standardize).run()
         for slug in every_view(at):

@@ -204,7 +204,8 @@ def test_a_probability_or_loss_that_underflowed_is_not_written_0(new_app):
 
     def e_to(u: float) -> str:  # e^u from the log10 of its size, u = -1000 x
         size = u / math.log(10)
-        return f"{10 ** (size - math.floor(size)):.4g}e{math.floor(size):+d}"
+        # its mantissa rounded, so to 4 digits with the trailing zeros kept (fmt)
+        return f"{10 ** (size - math.floor(size)):#.4g}e{math.floor(size):+d}"
 
     at = new_app(data="five_points", w0="-1000", b0="0", step="0", steps="1").run()
     rows = table(at, "loss")  # a grid: the true sizes are wider than the middle column
@@ -244,7 +245,7 @@ def test_an_error_that_underflowed_reads_its_true_size(new_app):
 
     def tiny(log10_size: float) -> str:  # a negative number from the log10 of its size
         exponent = math.floor(log10_size)
-        return f"-{10 ** (log10_size - exponent):.4g}e{exponent:+d}"
+        return f"-{10 ** (log10_size - exponent):#.4g}e{exponent:+d}"  # zeros kept (fmt)
 
     e4, e5 = -4000 / math.log(10), -5000 / math.log(10)
     assert rows["p - y"].tolist() == ["1", "1", "1", tiny(e4), tiny(e5)]

@@ -138,3 +138,37 @@ def test_no_verdict_says_towards_0_where_the_loss_cannot_go_there(rows, twin, wh
         at = abs(rate - limits.floor_local) <= LIMIT_RTOL * limits.floor_local
         assert history.verdict.theory.startswith(
             "at" if at else "above" if where > 1 else "below")
+
+
+def test_the_floor_sentence_groups_its_count_of_samples_on_the_line():
+    """x = 1 (label 0) and 1,200 samples at x = 3, half of each label: the 1,200 lie on every
+    splitting line, their own best mean loss is ln 2 (p = 1/2 at one x, half of each label)
+    and the floor 1200/1201 of it. The sentence read "(1200 of the 1,201 lie on every such
+    line)", "those 1200 samples" and "1200/1,201", where the page writes counts "2,000"."""
+    X = np.array([[1.0]] + [[3.0]] * 1200)
+    y = np.array([0.0] + [0.0, 1.0] * 600)
+    limits = learning_rate_limits(X, y)
+    assert limits.on_line == 1200
+    assert limits.floor == pytest.approx(1200 / 1201 * math.log(2), rel=1e-10)
+    assert "(1,200 of the 1,201 lie on every such line)" in limits.reason
+    assert (f"{1200 / 1201 * math.log(2):.4g}: those 1,200 samples' best mean loss on their "
+            f"own, {math.log(2):.4g}, times their share of the data, 1,200/1,201 (the others' "
+            "loss falls towards 0)") in limits.reason
+    assert "1200" not in limits.reason
+    verdict = train(X, y, learning_rate=1.0, steps=2000, limits=limits).verdict
+    assert verdict.theory == "above_floor"
+    assert "the 1,200 samples on every line that splits the classes" in verdict.describe()
+
+
+def test_the_verdict_does_not_call_the_floor_those_samples_own_best_loss():
+    """x = 1, 3, 3, 3, 3 (labels 0 0 0 1 1): the floor is 4/5 ln 2 = 0.5545, and the four
+    samples at x = 3 on their own have the best mean loss ln 2 = 0.6931 (by hand). The verdict
+    read "the floor of the loss, 0.5545 (the best loss of the 4 samples on every line ...)",
+    the words the limits' sentence dropped for the same reason; it now says they set it."""
+    X5, y5 = np.array([[1.0], [3.0], [3.0], [3.0], [3.0]]), np.array([0.0, 0, 0, 1, 1])
+    limits = learning_rate_limits(X5, y5)
+    text = train(X5, y5, learning_rate=50.0, steps=2000, limits=limits).verdict.describe()
+    assert (f"the floor of the loss, {4 / 5 * math.log(2):.4g} (set by the 4 samples on every "
+            "line that splits the classes, approached only as the weights grow without "
+            "bound)") in text
+    assert "best loss of the" not in text

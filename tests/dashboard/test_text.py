@@ -191,3 +191,58 @@ def test_the_spacing_said_is_the_larger_gap_between_doubles_there(value):
     if 1e-300 < abs(value) < 1e308:  # (gap / 2 is a double)
         more = gap / 2 * (1 + 2.0**-10)
         assert value + more != value and value - more != value
+
+
+NEAR = [5000.0, 4999.7, 5000.4, 0.5, 0.49996, 0.500004, 1e-5, 1.00002e-5, 9.99996e-6, 100.0,
+        99.996, 100.03, 299.98, 12345.678, 6.02214076e23, 1.5e-300]
+
+
+@pytest.mark.parametrize("digits", range(1, 11))
+@pytest.mark.parametrize("value", NEAR + [-v for v in NEAR])
+def test_a_number_with_an_exponent_shows_the_digits_asked_for(value, digits):
+    """A loss of 4999.7 at 2 digits read "J = 5e+03" (printf's %g drops the trailing zero),
+    one significant digit where 2 were asked for. Reference: the exact double rounded to
+    ``digits`` significant digits by the decimal module (half to even, as printf), and where
+    printf's rule puts an exponent (below 1e-4, or at 10^digits and above), counted by hand.
+    A double that is a shorter decimal (its repr: a typed η = 1e-05) reads as typed; in plain
+    decimals trailing zeros stay dropped, as the grids' printf drops them."""
+    from decimal import ROUND_HALF_EVEN, Context, Decimal
+
+    text = fmt(value, digits)
+    rounded = Context(prec=digits, rounding=ROUND_HALF_EVEN).plus(Decimal(value))
+    assert Decimal(text) == rounded, (text, rounded)
+    exponent = rounded.adjusted()
+    assert ("e" in text) == (exponent < -4 or exponent >= digits), text
+    mantissa = text.split("e")[0].lstrip("-").replace(".", "").lstrip("0")
+    # the digits of the shortest decimal that reads back as the double (Python's repr)
+    shortest = repr(abs(value)).split("e")[0].replace(".", "").strip("0")
+    if "e" in text and len(shortest) > digits:  # rounded: every digit asked for
+        assert len(mantissa) == digits, text
+    elif "e" in text:  # the double is that shorter decimal: written as it reads
+        assert mantissa == shortest, text
+
+
+def test_the_examples_read_as_asked():
+    assert fmt(4999.7, 2) == "5.0e+03" and fmt(-4999.7, 3) == "-5.00e+03"
+    assert fmt(99.996, 2) == "1.0e+02" and fmt(1.00002e-5, 4) == "1.000e-05"
+    assert fmt(5000.0, 2) == "5e+03" and fmt(1e-5, 6) == "1e-05" and fmt(0.49996, 4) == "0.5"
+
+
+def test_two_numbers_that_round_alike_are_not_told_apart_by_their_zeros():
+    """5000 and 4999.7 both round to 5.0e+03 at 2 digits (by hand), though `fmt` writes the
+    exact one "5e+03": the digits that tell them apart are 5 (5000.0 and 4999.7)."""
+    from dashboard.text import apart_digits, fmt_apart
+
+    assert apart_digits(5000.0, 4999.7, 2) == 5
+    assert fmt_apart(5000.0, 4999.7, 2) == ("5000.0", "4999.7")
+
+
+def test_a_size_from_its_log_keeps_its_zeros_as_fmt_does():
+    """10^(log10 2.5000001 - 400): 2.500e-400 at 4 digits (a mantissa rounded to 2.5 keeps its
+    zeros); 10^-400 exactly reads 1e-400; 9.99996e-400 rounds up to 1.000e-399."""
+    from dashboard.text import fmt_log10
+
+    assert fmt_log10(-1, math.log10(2.5000001) - 400, 4) == "-2.500e-400"
+    assert fmt_log10(1, -400.0, 4) == "1e-400"
+    assert fmt_log10(1, math.log10(9.99996) - 400, 4) == "1.000e-399"
+    assert fmt_log10(1, math.log10(9.99996) - 400, 1) == "1e-399"
