@@ -92,7 +92,8 @@ def _writer(name):
     return fmt_loss if name in POSITIVE else fmt
 
 
-def show_frame(frame, digits: int, *, where=None, labels=None, exact=None, **options):
+def show_frame(frame, digits: int, *, where=None, labels=None, exact=None,
+               exponents_as_text: bool = False, **options):
     """A scrolling grid of numbers, each shown to ``digits`` significant digits.
 
     Formatting is left to the grid (a printf format per column), not to a pandas Styler,
@@ -109,6 +110,11 @@ def show_frame(frame, digits: int, *, where=None, labels=None, exact=None, **opt
     exact : dict, optional
         For a frame that is not a per-sample table: column name -> (sign, log10 size) per
         row, the exact value of each cell that underflowed to 0 (`underflowed_as_text`).
+    exponents_as_text : bool, default False
+        Write a column holding a number that `fmt` writes with an exponent as `fmt` writes
+        it, as text: for a small grid read beside formulas that write its numbers (the
+        gradient check). A column of text sorts as text and is aligned left, so the
+        per-sample tables keep their numbers and the grid's printf form (0.00002577).
     **options
         Passed to ``st.dataframe``; a ``column_config`` entry replaces the number format.
     """
@@ -116,13 +122,15 @@ def show_frame(frame, digits: int, *, where=None, labels=None, exact=None, **opt
     # error), nor give a subnormal double only the digits it holds (`fmt`), so a column that
     # holds one, after an overshoot or at a saturated sample, is written as text here.
     frame, lost = underflowed_as_text(frame, digits, exact)
-    # A column holding a number that `fmt` writes with an exponent is written by `fmt` too:
-    # the grid's printf writes plain decimals from 1e-7 to 1e21, so the gradient check read
-    # 0.00002577 where the formula above it wrote -2.576 × 10⁻⁵ (a caller's own format stays).
+    # With ``exponents_as_text``, a column holding a number that `fmt` writes with an
+    # exponent is written by `fmt` too: the grid's printf writes plain decimals from 1e-7 to
+    # 1e21, so the gradient check read 0.00002577 where the formula above it wrote
+    # -2.576 × 10⁻⁵ (a caller's own format stays).
     configured = set(options.get("column_config", {}))
     huge = [c for c in columns_of_kind(frame, "f") if _beyond_format(frame[c].to_numpy())
             or (c in POSITIVE and np.any(frame[c].to_numpy() == 0))
-            or (c not in configured and takes_exponent(frame[c].to_numpy(), digits))]
+            or (exponents_as_text and c not in configured
+                and takes_exponent(frame[c].to_numpy(), digits))]
     if huge:
         frame = frame.assign(**{c: [_writer(c)(v, digits) for v in frame[c].tolist()]
                                 for c in huge})

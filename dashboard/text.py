@@ -94,9 +94,10 @@ def _exponent_digits(text: str, value: float, digits: int) -> str:
 
     Only with an exponent: the grids write a number in plain decimals as the browser's
     printf does (`display.number_format`), which drops trailing zeros and keeps no others,
-    and a sentence writing "0.5000" beside a grid's "0.5" would read as two numbers. A grid's
-    column holding a number that takes an exponent is written by `fmt`, unless its caller
-    chose its format (`display.show_frame`).
+    and a sentence writing "0.5000" beside a grid's "0.5" would read as two numbers. The
+    gradient check's grid writes a column holding a number that takes an exponent as this
+    does (`display.show_frame`'s ``exponents_as_text``); the per-sample grids keep numbers,
+    which sort as numbers, in the grid's printf form.
     """
     if "e" not in text or float(text) == value:
         return text

@@ -82,6 +82,7 @@ def gradient_check_panel(ctx: ViewContext) -> None:
         return
     show_formulas(heading + ", each held to this allowance:", [CRITERION])
     show_frame(tables.gradient_check_table(check, ctx.names), ctx.digits, key="gradient_check",
+               exponents_as_text=True,  # its numbers as the formulas above write them
                column_config={c: st.column_config.NumberColumn(format="%.1e")
                               for c in ("difference", "allowed")})
     agree = int(check.passed.sum())

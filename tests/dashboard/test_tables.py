@@ -192,14 +192,19 @@ def test_a_subnormal_number_is_shown_to_the_digits_it_holds():
         import pandas as pd
 
         from dashboard.display import show_frame
-        show_frame(pd.DataFrame({"loss": [2.0**-1074, 0.25], "plain": [0.5, 1e-3],
-                                 "tiny": [0.5, 1e-300]}), 4, key="grid")
+        frame = pd.DataFrame({"loss": [2.0**-1074, 0.25], "plain": [0.5, 1e-3],
+                              "tiny": [0.5, 1e-300]})
+        show_frame(frame, 4, key="grid")
+        show_frame(frame, 4, key="check", exponents_as_text=True)
 
     at = AppTest.from_function(page, default_timeout=30).run()
-    shown = at.dataframe[0].value
+    shown, check = (grid.value for grid in at.dataframe)
     assert shown["loss"].tolist() == ["5e-324", "0.25"]
-    assert shown["plain"].tolist() == [0.5, 1e-3]  # numbers: the grid writes them as fmt
-    assert shown["tiny"].tolist() == ["0.5", "1e-300"]  # with an exponent, as fmt writes it
+    # numbers, which sort as numbers, in the grid's printf form
+    assert shown["plain"].tolist() == [0.5, 1e-3] and shown["tiny"].tolist() == [0.5, 1e-300]
+    # asked for, a column with a number fmt writes with an exponent is written as fmt does
+    assert check["plain"].tolist() == [0.5, 1e-3]
+    assert check["tiny"].tolist() == ["0.5", "1e-300"]
 
 
 def test_a_sum_of_one_term_in_parentheses_is_not_wrapped_twice():
