@@ -83,6 +83,9 @@ class Part:
         The controls this part draws (see `ALL`): each changes what it shows.
     at_inspected : bool
         Whether its question is about the inspected step (then a new step is a new question).
+    uses_run : bool
+        Whether it shows the page's own run, at its rate; parts 6 and 7 show runs at rates of
+        their own instead, and their link leaves that run's rate and step out (`link_query`).
     """
 
     title: str
@@ -93,6 +96,7 @@ class Part:
     question: Question
     controls: tuple[str, ...]
     at_inspected: bool = True
+    uses_run: bool = True
 
     @property
     def dataset(self) -> str:
@@ -500,7 +504,7 @@ PARTS: tuple[Part, ...] = (
         _nothing,
         lambda c: lesson_rates.rates_chart(c, RATES_TRIO),
         _rates_question(RATES_TRIO),
-        controls=(*SIDEBAR, "steps"), at_inspected=False,
+        controls=(*SIDEBAR, "steps"), at_inspected=False, uses_run=False,
     ),
     Part(
         "Separable data",
@@ -509,7 +513,7 @@ PARTS: tuple[Part, ...] = (
         _nothing,
         lambda c: lesson_rates.rates_chart(c, SEPARABLE_TRIO),
         _rates_question(SEPARABLE_TRIO),
-        controls=(*SIDEBAR, "steps"), at_inspected=False,
+        controls=(*SIDEBAR, "steps"), at_inspected=False, uses_run=False,
     ),
 )
 #: The lesson's parts, by the name the settings know them by (`fields.LESSON_STEPS`).
@@ -531,6 +535,23 @@ def go_to(number: int) -> None:
 def sidebar_controls(number: int) -> tuple[str, ...]:
     """The sidebar controls part ``number`` draws (0: not in the lesson, every control)."""
     return ALL if number == 0 else PARTS[number - 1].controls
+
+
+#: The link keys of the page's own run: its rate and the step it inspects (`link_query`).
+_RUN_KEYS = (fields.FIELD["learning_rate"].url, fields.FIELD["inspect"].url)
+
+
+def link_query(query: dict[str, str], number: int) -> dict[str, str]:
+    """The address of part ``number`` (``query``: its settings as link parameters), without
+    the rate and the inspected step of the page's own run where the part does not show that
+    run (`Part.uses_run`): a link without them opens the part's own (`fields.from_query`).
+    Written, they answered parts 6 and 7 before the reveal: the rate is part 6's answer at
+    its defaults (lr=0.5), and the step, where that hidden run stops, said that a rate of the
+    question overflows (?lesson=7&l2=100 wrote step=78: eta = 1 overflows at step 79, the
+    others at 164 and 52, and "none: all three overflow" is the answer)."""
+    if number and not PARTS[number - 1].uses_run:
+        return {k: v for k, v in query.items() if k not in _RUN_KEYS}
+    return query
 
 
 def state_key(ctx: ViewContext, part: Part) -> str:
