@@ -497,7 +497,7 @@ PARTS: tuple[Part, ...] = (
         controls=(*SIDEBAR, "learning_rate", "steps"), at_inspected=False,
     ),
     Part(
-        "Learning rate: too small, good, too large",
+        "Learning rate: small, middle, large",
         {"dataset": "wikipedia_students", "learning_rate": 0.5, "steps": 2000,
          "inspect": 2000},
         lambda c: f"{md_escape(c.data.title)}. {lesson_rates.limits_sentence(c)}",

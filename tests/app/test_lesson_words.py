@@ -1,0 +1,39 @@
+"""Words of the lesson that a walk found false, or giving an answer away, in states its
+parts allow. References: hand arithmetic and plain loops (`tests.app.test_lesson.descend`)."""
+
+import re
+
+import numpy as np
+
+from dashboard import lesson
+from tests.app.test_lesson import descend, expected, reveal, students
+
+
+def title(at, number: int) -> str:
+    return next(m.value for m in at.markdown
+                if m.value.startswith(f"**Lesson, part {number} of"))
+
+
+def test_the_rate_part_s_title_calls_no_rate_good_or_too_large(new_app):
+    """Found by a lesson walk: part 6 was titled "Learning rate: too small, good, too large"
+    above its options eta = 0.01, 0.5 and 2.29, which named the answer (0.5, "good") before
+    the reveal; and with the part's own Standardize on, eta = 2.29 is no longer too large.
+    By hand: standardized, [x 1]^T [x 1] = n I, so L = n / 4n = 1/4 and 2/L = 8 > 2.29, and
+    both 0.5 and 2.29 end at the best fit after 2,000 steps (plain descent below)."""
+    x, y = students()
+    xs = (x - x.mean()) / np.sqrt(np.mean((x - x.mean()) ** 2))
+    design = np.c_[xs, np.ones_like(xs)]
+    assert np.allclose(design.T @ design, len(xs) * np.eye(2))
+    middle, _, _ = descend(xs, y, 0.5, 2000)
+    large, _, _ = descend(xs, y, 2.29, 2000)
+    assert np.all(np.diff(large) <= 1e-15) and abs(large[-1] - middle[-1]) < 1e-12
+    assert lesson.RATES_TRIO == (0.01, 0.5, 2.29)
+    at = new_app(lesson="6").run()
+    assert expected(6, lesson.settings_for(6)) == {"η = 0.5"}
+    for query in ({"lesson": "6"}, {"lesson": "6", "std": "1"}):
+        at = new_app(**query).run()
+        assert not re.search(r"good|too (small|large)|best", title(at, 6), re.I), query
+    at = reveal(new_app(lesson="6", std="1").run(), 6, "η = 2.29")
+    assert at.success and "η = 2.29 ends at" in at.success[0].value
+    assert "converging; at or below 2/L = 8)" in at.success[0].value
+
