@@ -579,7 +579,7 @@ def render(ctx: ViewContext) -> None:
         row = st.container(horizontal=True)
         if "learning_rate" in part.controls:
             with row:
-                controls.learning_rate_slider(st)
+                controls.learning_rate_slider(st, typed=False)
         if "steps" in part.controls:
             with row:
                 controls.steps_slider(st)

@@ -37,3 +37,18 @@ def test_the_rate_part_s_title_calls_no_rate_good_or_too_large(new_app):
     assert at.success and "η = 2.29 ends at" in at.success[0].value
     assert "converging; at or below 2/L = 8)" in at.success[0].value
 
+
+def test_the_lesson_s_rate_slider_names_no_form_it_does_not_draw(new_app):
+    """Found by a lesson walk: in parts 4 and 5 the rate slider's help said "a rate typed
+    under *Exact values* takes its place among them", and the lesson draws no Exact values
+    form; a rate from a link does take its place there."""
+    for number in (4, 5):
+        at = new_app(lesson=str(number), lr="0.123").run()
+        assert not [p for p in at.get("popover") if p.proto.popover.label == "Exact values"]
+        slider = at.select_slider(key="learning_rate")
+        assert "Exact values" not in slider.proto.help and "0.123" in slider.options
+        assert "a rate a link gives takes its place" in slider.proto.help
+    at = new_app().run()  # off the lesson the form is there, and named
+    assert [p for p in at.get("popover") if p.proto.popover.label == "Exact values"]
+    assert "*Exact values*" in at.select_slider(key="learning_rate").proto.help
+
