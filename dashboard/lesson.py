@@ -28,6 +28,7 @@ import streamlit as st
 import logreg_core as lc
 from logreg_core import examples
 from logreg_core.checks import derivative_signs, logit_rounding, underflowed_gradient
+from logreg_core.frames import padded_range
 from logreg_core.maths import label_signs
 
 from . import charts, controls, explain, fields, lesson_rates, player, state, tables
@@ -427,9 +428,17 @@ def _boundary_why(ctx: ViewContext) -> str:
     if at != edge and fmt(at, digits) == fmt(edge, digits):
         digits = next((d for d in range(digits, 18) if fmt(at, d) != fmt(edge, d)), 17)
         side = f", just {'above' if at > edge else 'below'} {fmt(edge, 3)}"
+    # the player's picture spans the samples and a margin, and draws the boundary only
+    # inside it (a walk: from w = 0.001, b = 10 it stays at x = -10,000, and the reason said
+    # "Press Play to watch it get there")
+    low, high = padded_range(_x(ctx))
+    watch = ("Press Play to watch it get there." if low <= at <= high else
+             f"That point lies outside the player's picture, which spans x from "
+             f"{fmt(low, ctx.digits)} to {fmt(high, ctx.digits)}, so it draws no boundary "
+             "at the end: press Play to watch the curve p(x) instead.")
     return (f"After {n} w = {fmt(ctx.history.weights[-1, 0], digits)} and b = "
             f"{fmt(ctx.history.bias[-1], digits)}, so p = 0.5 at x = −b/w = "
-            f"{fmt(at, digits)}{side}. Press Play to watch it get there.")
+            f"{fmt(at, digits)}{side}. {watch}")
 
 
 PARTS: tuple[Part, ...] = (

@@ -4,9 +4,11 @@ parts allow. References: hand arithmetic and plain loops (`tests.app.test_lesson
 import re
 
 import numpy as np
+import pytest
 
 from dashboard import lesson
-from tests.app.test_lesson import descend, expected, reveal, students
+from tests.app.helpers import plain, player
+from tests.app.test_lesson import X5, Y5, descend, expected, reveal, students
 
 
 def title(at, number: int) -> str:
@@ -52,3 +54,23 @@ def test_the_lesson_s_rate_slider_names_no_form_it_does_not_draw(new_app):
     assert [p for p in at.get("popover") if p.proto.popover.label == "Exact values"]
     assert "*Exact values*" in at.select_slider(key="learning_rate").proto.help
 
+
+def test_part_5_does_not_invite_to_watch_a_boundary_the_player_does_not_draw(new_app):
+    """Found by a lesson walk: from w = 0.001, b = 10 one step at eta = 1e-12 leaves the
+    boundary at x = -b/w = -10,000 (by hand below), and the reason ended "Press Play to watch
+    it get there"; the player's picture spans x from 0.4 to 5.6 and draws the boundary only
+    inside it. It now says so; where the boundary ends inside, it still invites to watch."""
+    _, w, b = descend(X5, Y5, 1e-12, 1, w=0.001, b=10.0)
+    assert -b / w == pytest.approx(-1e4)
+    at = reveal(new_app(lesson="5", w0="0.001", b0="10", lr="1e-12", steps="1").run(), 5,
+                "left of x = 1")
+    low, high = player(at)["x_range"]
+    assert (low, high) == (0.4, 5.6) and not low <= -b / w <= high
+    said = plain(at.success[0].value)
+    assert "watch it get there" not in said, said
+    assert "outside the player's picture, which spans x from 0.4 to 5.6" in said, said
+    at = reveal(new_app(lesson="5").run(), 5, "between 3 and 4")
+    _, w, b = descend(X5, Y5, 0.5, 200)
+    low, high = player(at)["x_range"]
+    assert low <= -b / w <= high
+    assert "Press Play to watch it get there." in at.success[0].value
