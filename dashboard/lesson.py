@@ -595,10 +595,21 @@ def render(ctx: ViewContext) -> None:
         key = state_key(ctx, part)
         revealed = st.session_state.get("lesson_revealed", (None, None))[:2] == (number, key)
         (part.after if revealed else part.before)(ctx)
-        if part.at_inspected and (note := explain.rounding_note(
-                ctx.history.verdict, ctx.k, "the question is")):
+        if (at := asked_at(ctx, part)) is not None and (note := explain.rounding_note(
+                ctx.history.verdict, at, "the question is")):
             st.caption(note)
         question(ctx, part, number, key, revealed)
+
+
+def asked_at(ctx: ViewContext, part: Part) -> int | None:
+    """The step of the page's run a part's question is about: the inspected one, or the
+    run's last (part 5's boundary "after 150 steps"); None where it asks of runs of its own
+    (parts 6 and 7). Where rounding decides that step's state the page says so: part 5 at
+    ?lesson=5&steps=150&l2=0.1&w0=49.25&b0=39&lr=1.06942 marked "between 4 and 5" right
+    without a word, where the run in exact arithmetic ends at x = 3.449."""
+    if part.at_inspected:
+        return ctx.k
+    return ctx.history.steps_run if part.uses_run else None
 
 
 def _reveal(number: int, key: str) -> None:

@@ -74,3 +74,33 @@ def test_part_5_does_not_invite_to_watch_a_boundary_the_player_does_not_draw(new
     low, high = player(at)["x_range"]
     assert low <= -b / w <= high
     assert "Press Play to watch it get there." in at.success[0].value
+
+
+def test_part_5_says_where_rounding_decides_the_boundary_it_asks_about(new_app):
+    """Found by a lesson walk: from w = 49.25, b = 39 at eta = 1.06942 with lambda = 0.1 the
+    run is chaotic, and after 150 steps part 5 marked "between 4 and 5" right (x = 4.551)
+    without a word; descent in exact arithmetic (mpmath below) ends at x = 3.449, and plain
+    replays in the two orders of the samples part. Parts 1 to 4 said so of the step they
+    ask about; part 5 now says it of the run's last step, which its question is about."""
+    import mpmath
+
+    query = {"std": "0", "l2": "0.1", "w0": "49.25", "b0": "39.0", "lr": "1.06942"}
+    rate, w0, b0, l2 = 1.06942, 49.25, 39.0, 0.1
+    with mpmath.workdps(60):
+        x, y = [mpmath.mpf(float(v)) for v in X5], [int(v) for v in Y5]
+        w, b, eta, lam = (mpmath.mpf(v) for v in (w0, b0, rate, l2))
+        for _ in range(150):
+            error = [1 / (1 + mpmath.exp(-(w * xi + b))) - yi for xi, yi in zip(x, y, strict=True)]
+            w, b = (w - eta * (mpmath.fsum(e * xi for e, xi in zip(error, x, strict=True)) / 5
+                               + lam * w), b - eta * mpmath.fsum(error) / 5)
+        assert 3 < float(-b / w) < 4
+    for steps, parted in ((60, False), (150, True)):
+        _, wf, bf = descend(X5, Y5, rate, steps, w0, b0, l2)
+        _, wr, br = descend(X5[::-1], Y5[::-1], rate, steps, w0, b0, l2)
+        assert (not np.allclose([wf, bf], [wr, br], rtol=1e-6, atol=0)) == parted, steps
+        at = new_app(lesson="5", steps=str(steps), **query).run()
+        notes = [c.value for c in at.caption if "rounding decides the state" in c.value]
+        assert len(notes) == parted, (steps, notes)
+        if parted:
+            assert (f"rounding decides the state at step {steps}" in notes[0]
+                    and "the question is about the state as this page computed it" in notes[0])
