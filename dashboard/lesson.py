@@ -425,9 +425,14 @@ def _boundary_why(ctx: ViewContext) -> str:
     xs = np.unique(_x(ctx))
     edge = float(xs[np.argmin(np.abs(xs - at))])
     digits, side = ctx.digits, ""
-    if at != edge and fmt(at, digits) == fmt(edge, digits):
+    # ... and where the options' 3 digits put the edge on the other side of −b/w as written
+    # (a walk, standardized: "between -1.41 and -0.707" was right, the reason read "x = −b/w
+    # = -1.412", below -1.41; the edge is -√2 = -1.41421)
+    if at != edge and (fmt(at, digits) == fmt(edge, digits)
+                       or (at > edge) != (float(fmt(at, digits)) > float(fmt(edge, 3)))):
         digits = next((d for d in range(digits, 18) if fmt(at, d) != fmt(edge, d)), 17)
-        side = f", just {'above' if at > edge else 'below'} {fmt(edge, 3)}"
+        apart = next((d for d in range(3, 18) if fmt(at, d) != fmt(edge, d)), 17)
+        side = f", just {'above' if at > edge else 'below'} {fmt(edge, apart)}"
     # the player's picture spans the samples and a margin, and draws the boundary only
     # inside it (a walk: from w = 0.001, b = 10 it stays at x = -10,000, and the reason said
     # "Press Play to watch it get there")

@@ -104,3 +104,22 @@ def test_part_5_says_where_rounding_decides_the_boundary_it_asks_about(new_app):
         if parted:
             assert (f"rounding decides the state at step {steps}" in notes[0]
                     and "the question is about the state as this page computed it" in notes[0])
+
+
+def test_part_5_s_boundary_never_reads_outside_the_option_marked_right(new_app):
+    """Found by a lesson walk: standardized, from w = 1, b = 1.412 one step at eta = 1e-12
+    ends with the boundary at x = -1.412, right of the first sample's x = -√2 = -1.41421
+    (by hand below); "between -1.41 and -0.707" was marked right and the reason read "x =
+    −b/w = -1.412", left of -1.41 as written. It now names the sample's x to the digits that
+    tell the two apart."""
+    x = (X5 - X5.mean()) / np.sqrt(np.mean((X5 - X5.mean()) ** 2))
+    assert x[0] == pytest.approx(-np.sqrt(2))
+    _, w, b = descend(x, Y5, 1e-12, 1, w=1.0, b=1.412)
+    assert x[0] < -b / w < -1.41
+    at = reveal(new_app(lesson="5", std="1", w0="1", b0="1.412", lr="1e-12", steps="1").run(),
+                5, "between -1.41 and -0.707")
+    said = plain(at.success[0].value).replace("−", "-")
+    shown = re.search(r"x = -b/w = (\S+), just above (\S+)\.", said)
+    assert shown, said
+    boundary, edge = float(shown[1]), float(shown[2])
+    assert boundary == float(f"{-b / w:.4g}") and edge == float(f"{x[0]:.4g}") and edge < boundary
