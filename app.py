@@ -176,7 +176,8 @@ def write_link(settings: fields.Settings, sizes: fields.Sizes) -> None:
     s = st.session_state
     linked = fields.with_changes(settings, view=share.shared_view(settings.view,
                                                                   s.get("last_view")))
-    st.query_params.from_dict(fields.to_query(linked, sizes))
+    st.query_params.from_dict(lesson.link_query(fields.to_query(linked, sizes),
+                                                settings.lesson))
 
 
 def main() -> None:

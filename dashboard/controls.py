@@ -56,13 +56,16 @@ def dataset_select(where, locked: bool = False) -> None:
     )
 
 
-def learning_rate_slider(where, label: str = "Learning rate η") -> None:
+def learning_rate_slider(where, label: str = "Learning rate η", typed: bool = True) -> None:
+    """The rate's slider; ``typed`` where the page draws *Exact values* beside it (the lesson
+    does not: its help named a form the lesson has not)."""
     value = st.session_state.learning_rate
     options = sorted({*fields.LEARNING_RATE_GRID, value})
+    where_from = "typed under *Exact values*" if typed else "a link gives"
     where.select_slider(label, options, key="learning_rate", format_func=link_number,
                         help="η (eta), the step size: each step moves w and b by η times "
-                             "the gradient. 1-2-5 steps on a log scale; a rate typed under "
-                             "*Exact values* takes its place among them.", **PERSIST)
+                             f"the gradient. 1-2-5 steps on a log scale; a rate {where_from} "
+                             "takes its place among them.", **PERSIST)
 
 
 def steps_slider(where) -> None:

@@ -28,6 +28,7 @@ import streamlit as st
 import logreg_core as lc
 from logreg_core import examples
 from logreg_core.checks import derivative_signs, logit_rounding, underflowed_gradient
+from logreg_core.frames import padded_range
 from logreg_core.maths import label_signs
 
 from . import charts, controls, explain, fields, lesson_rates, player, state, tables
@@ -83,6 +84,9 @@ class Part:
         The controls this part draws (see `ALL`): each changes what it shows.
     at_inspected : bool
         Whether its question is about the inspected step (then a new step is a new question).
+    uses_run : bool
+        Whether it shows the page's own run, at its rate; parts 6 and 7 show runs at rates of
+        their own instead, and their link leaves that run's rate and step out (`link_query`).
     """
 
     title: str
@@ -93,6 +97,7 @@ class Part:
     question: Question
     controls: tuple[str, ...]
     at_inspected: bool = True
+    uses_run: bool = True
 
     @property
     def dataset(self) -> str:
@@ -420,12 +425,25 @@ def _boundary_why(ctx: ViewContext) -> str:
     xs = np.unique(_x(ctx))
     edge = float(xs[np.argmin(np.abs(xs - at))])
     digits, side = ctx.digits, ""
-    if at != edge and apart_digits(at, edge, digits) != digits:  # they round alike
+    # ... and where the options' 3 digits put the edge on the other side of −b/w as written
+    # (a walk, standardized: "between -1.41 and -0.707" was right, the reason read "x = −b/w
+    # = -1.412", below -1.41; the edge is -√2 = -1.41421)
+    if at != edge and (apart_digits(at, edge, digits) != digits
+                       or (at > edge) != (float(fmt(at, digits)) > float(fmt(edge, 3)))):
         digits = apart_digits(at, edge, digits) or 17
-        side = f", just {'above' if at > edge else 'below'} {fmt(edge, 3)}"
+        apart = apart_digits(at, edge, 3) or 17
+        side = f", just {'above' if at > edge else 'below'} {fmt(edge, apart)}"
+    # the player's picture spans the samples and a margin, and draws the boundary only
+    # inside it (a walk: from w = 0.001, b = 10 it stays at x = -10,000, and the reason said
+    # "Press Play to watch it get there")
+    low, high = padded_range(_x(ctx))
+    watch = ("Press Play to watch it get there." if low <= at <= high else
+             f"That point lies outside the player's picture, which spans x from "
+             f"{fmt(low, ctx.digits)} to {fmt(high, ctx.digits)}, so it draws no boundary "
+             "at the end: press Play to watch the curve p(x) instead.")
     return (f"After {n} w = {fmt(ctx.history.weights[-1, 0], digits)} and b = "
             f"{fmt(ctx.history.bias[-1], digits)}, so p = 0.5 at x = −b/w = "
-            f"{fmt(at, digits)}{side}. Press Play to watch it get there.")
+            f"{fmt(at, digits)}{side}. {watch}")
 
 
 PARTS: tuple[Part, ...] = (
@@ -493,14 +511,14 @@ PARTS: tuple[Part, ...] = (
         controls=(*SIDEBAR, "learning_rate", "steps"), at_inspected=False,
     ),
     Part(
-        "Learning rate: too small, good, too large",
+        "Learning rate: small, middle, large",
         {"dataset": "wikipedia_students", "learning_rate": 0.5, "steps": 2000,
          "inspect": 2000},
         lambda c: f"{md_escape(c.data.title)}. {lesson_rates.limits_sentence(c)}",
         _nothing,
         lambda c: lesson_rates.rates_chart(c, RATES_TRIO),
         _rates_question(RATES_TRIO),
-        controls=(*SIDEBAR, "steps"), at_inspected=False,
+        controls=(*SIDEBAR, "steps"), at_inspected=False, uses_run=False,
     ),
     Part(
         "Separable data",
@@ -509,7 +527,7 @@ PARTS: tuple[Part, ...] = (
         _nothing,
         lambda c: lesson_rates.rates_chart(c, SEPARABLE_TRIO),
         _rates_question(SEPARABLE_TRIO),
-        controls=(*SIDEBAR, "steps"), at_inspected=False,
+        controls=(*SIDEBAR, "steps"), at_inspected=False, uses_run=False,
     ),
 )
 #: The lesson's parts, by the name the settings know them by (`fields.LESSON_STEPS`).
@@ -531,6 +549,23 @@ def go_to(number: int) -> None:
 def sidebar_controls(number: int) -> tuple[str, ...]:
     """The sidebar controls part ``number`` draws (0: not in the lesson, every control)."""
     return ALL if number == 0 else PARTS[number - 1].controls
+
+
+#: The link keys of the page's own run: its rate and the step it inspects (`link_query`).
+_RUN_KEYS = (fields.FIELD["learning_rate"].url, fields.FIELD["inspect"].url)
+
+
+def link_query(query: dict[str, str], number: int) -> dict[str, str]:
+    """The address of part ``number`` (``query``: its settings as link parameters), without
+    the rate and the inspected step of the page's own run where the part does not show that
+    run (`Part.uses_run`): a link without them opens the part's own (`fields.from_query`).
+    Written, they answered parts 6 and 7 before the reveal: the rate is part 6's answer at
+    its defaults (lr=0.5), and the step, where that hidden run stops, said that a rate of the
+    question overflows (?lesson=7&l2=100 wrote step=78: eta = 1 overflows at step 79, the
+    others at 164 and 52, and "none: all three overflow" is the answer)."""
+    if number and not PARTS[number - 1].uses_run:
+        return {k: v for k, v in query.items() if k not in _RUN_KEYS}
+    return query
 
 
 def state_key(ctx: ViewContext, part: Part) -> str:
@@ -558,17 +593,28 @@ def render(ctx: ViewContext) -> None:
         row = st.container(horizontal=True)
         if "learning_rate" in part.controls:
             with row:
-                controls.learning_rate_slider(st)
+                controls.learning_rate_slider(st, typed=False)
         if "steps" in part.controls:
             with row:
                 controls.steps_slider(st)
         key = state_key(ctx, part)
         revealed = st.session_state.get("lesson_revealed", (None, None))[:2] == (number, key)
         (part.after if revealed else part.before)(ctx)
-        if part.at_inspected and (note := explain.rounding_note(
-                ctx.history.verdict, ctx.k, "the question is")):
+        if (at := asked_at(ctx, part)) is not None and (note := explain.rounding_note(
+                ctx.history.verdict, at, "the question is")):
             st.caption(note)
         question(ctx, part, number, key, revealed)
+
+
+def asked_at(ctx: ViewContext, part: Part) -> int | None:
+    """The step of the page's run a part's question is about: the inspected one, or the
+    run's last (part 5's boundary "after 150 steps"); None where it asks of runs of its own
+    (parts 6 and 7). Where rounding decides that step's state the page says so: part 5 at
+    ?lesson=5&steps=150&l2=0.1&w0=49.25&b0=39&lr=1.06942 marked "between 4 and 5" right
+    without a word, where the run in exact arithmetic ends at x = 3.449."""
+    if part.at_inspected:
+        return ctx.k
+    return ctx.history.steps_run if part.uses_run else None
 
 
 def _reveal(number: int, key: str) -> None:

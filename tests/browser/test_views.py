@@ -38,7 +38,7 @@ pytestmark = pytest.mark.browser
 
 RATE_IN_LABEL = re.compile(r"learning rate[^:]*: ([^;]+);")
 LESSON_TITLES = ["Forward pass", "Loss", "Gradient", "One update", "Many steps",
-                 "Learning rate: too small, good, too large", "Separable data"]
+                 "Learning rate: small, middle, large", "Separable data"]
 
 
 def test_every_view_parses_fits_a_phone_and_speaks_plainly(new_page, app_url,
