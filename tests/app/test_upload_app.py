@@ -621,3 +621,20 @@ def test_a_ratio_of_spreads_beyond_the_largest_double_is_written_not_inf(upload_
     text = plain(page_text(open_tab(at, "data")))
     assert "The features' spreads differ by a factor of 1.35e+449;" in text
     assert "factor of inf" not in text
+
+
+def test_a_subnormal_spread_is_divided_with_its_digits(upload_app):
+    """x = 1e149..4e149 beside z = 1e-323, 3e-323, 2e-323, 1e-323 (2, 6, 4, 2 times
+    2^-1074): spreads sqrt(5/4) e149 and sqrt(11/4) 2^-1074, a ratio of 1.3646e472 (mpmath).
+    The subnormal spread rounds to 2^-1073 as a double, and the Data view said 'a factor of
+    1.13e+472'."""
+    import mpmath
+
+    mpmath.mp.dps = 60
+    exact = (mpmath.sqrt(mpmath.mpf(5) / 4) * mpmath.mpf(1e149)
+             / (mpmath.sqrt(mpmath.mpf(11) / 4) * mpmath.mpf(2) ** -1074))
+    assert mpmath.nstr(exact, 3) == "1.36e+472"
+    at = upload_app("spreads.csv", b"x,z,y\n1e149,1e-323,0\n2e149,3e-323,0\n"
+                                   b"3e149,2e-323,1\n4e149,1e-323,1\n")
+    text = plain(page_text(open_tab(at, "data")))
+    assert "The features' spreads differ by a factor of 1.36e+472;" in text
