@@ -190,9 +190,17 @@ def upload_source(sidebar) -> Source | None:
     if len(prepared.feature_names) - len(constant) >= 2:  # a ratio of two spreads or more
         # (from logarithms where the ratio is beyond the largest double: spreads of 1e149
         # and 1e-300 read "a factor of inf", an upload walk)
-        ratio = (f"{prepared.scale_ratio:,.3g}" if math.isfinite(prepared.scale_ratio) else
+        # and with the digits that tell a ratio near 1 from 1, up to 12, below the spreads'
+        # rounding (x = 1..4 beside z = 11..14 or 11, 12, 13.0001, 14 read "differ by a
+        # factor of 1")
+        digits = next((d for d in range(3, 13) if f"{prepared.scale_ratio:,.{d}g}" != "1"),
+                      None)
+        ratio = (f"{prepared.scale_ratio:,.{digits or 3}g}"
+                 if math.isfinite(prepared.scale_ratio) else
                  fmt_log10(1.0, prepared.log10_scale_ratio, 3))
-        notes.append(f"The features' spreads differ by a factor of {ratio}" + (
+        notes.append(("The features' spreads are the same to 12 significant digits"
+                      if digits is None else
+                      f"The features' spreads differ by a factor of {ratio}") + (
                          "." if not prepared.suggest_standardize else
                          "; standardizing is on to start with." if not constant else
                          "; standardizing would even them out once the features of one value "
