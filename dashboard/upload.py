@@ -13,7 +13,6 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -25,7 +24,7 @@ from logreg_core.maths import column_mean_and_spread
 from . import compute, fields, sources, state
 from .charts import title_text
 from .compute import Data, Source
-from .text import fmt, fmt_log10, fmt_log_quotient, md_escape
+from .text import fmt, fmt_log10, md_escape
 
 PERSIST = {"persist_state": "session"}
 
@@ -191,11 +190,17 @@ def upload_source(sidebar) -> Source | None:
     if len(prepared.feature_names) - len(constant) >= 2:  # a ratio of two spreads or more
         # (from logarithms where the ratio is beyond the largest double: spreads of 1e149
         # and 1e-300 read "a factor of inf", an upload walk)
-        spreads = column_mean_and_spread(prepared.X)[1]
-        spreads = spreads[np.isfinite(spreads) & (spreads > 0)]
-        ratio = (f"{prepared.scale_ratio:,.3g}" if math.isfinite(prepared.scale_ratio) else
-                 fmt_log_quotient(float(spreads.max()), float(spreads.min()), 3))
-        notes.append(f"The features' spreads differ by a factor of {ratio}" + (
+        # and with the digits that tell a ratio near 1 from 1, up to 12, below the spreads'
+        # rounding (x = 1..4 beside z = 11..14 or 11, 12, 13.0001, 14 read "differ by a
+        # factor of 1")
+        digits = next((d for d in range(3, 13) if f"{prepared.scale_ratio:,.{d}g}" != "1"),
+                      None)
+        ratio = (f"{prepared.scale_ratio:,.{digits or 3}g}"
+                 if math.isfinite(prepared.scale_ratio) else
+                 fmt_log10(1.0, prepared.log10_scale_ratio, 3))
+        notes.append(("The features' spreads are the same to 12 significant digits"
+                      if digits is None else
+                      f"The features' spreads differ by a factor of {ratio}") + (
                          "." if not prepared.suggest_standardize else
                          "; standardizing is on to start with." if not constant else
                          "; standardizing would even them out once the features of one value "

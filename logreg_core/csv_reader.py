@@ -32,7 +32,7 @@ from .csv_cells import plural as _plural
 from .csv_cells import quote as _quote
 from .csv_formats import ENCODING_NAMES, decode, not_text
 from .csv_formats import TO_CSV as _TO_CSV
-from .datasets import CONSTANT_RTOL
+from .datasets import CONSTANT_RTOL, spread_ratio
 from .errors import LogRegInputError
 from .maths import MAX_ABS_FEATURE, check_data, column_mean_and_spread
 
@@ -493,9 +493,9 @@ class PreparedData:
     mapping : LabelMapping
     dropped_rows : int
         Rows removed for missing values (0 unless ``drop_missing``).
-    scale_ratio : float
-        Largest over smallest positive finite standard deviation of the features (else 1.0);
-        ``suggest_standardize`` above 100, when one learning rate cannot suit every feature.
+    scale_ratio, log10_scale_ratio : float
+        Largest over smallest positive finite standard deviation of the features (else 1.0),
+        and its log10 (`datasets.spread_ratio`); ``suggest_standardize`` above 100.
     suggest_standardize : bool
     """
 
@@ -506,6 +506,7 @@ class PreparedData:
     dropped_rows: int
     scale_ratio: float
     suggest_standardize: bool
+    log10_scale_ratio: float = 0.0
 
 
 def prepare(frame: pd.DataFrame, target: str, features: list[str], *, swap_labels: bool = False,
@@ -592,9 +593,7 @@ def prepare(frame: pd.DataFrame, target: str, features: list[str], *, swap_label
         means, stds = column_mean_and_spread(X)
     if error := _nearly_constant(frame[~missing], X, features, means, stds):  # rows kept
         raise error
-    with np.errstate(all="ignore"):
-        usable = stds[np.isfinite(stds) & (stds > 0)]
-        scale_ratio = float(usable.max() / usable.min()) if usable.size >= 2 else 1.0
+    scale_ratio, log10_ratio = spread_ratio(X, stds)
     return PreparedData(X=X, y=y, feature_names=list(map(str, features)), mapping=mapping,
                         dropped_rows=n_missing, scale_ratio=scale_ratio,
-                        suggest_standardize=scale_ratio > 100)
+                        suggest_standardize=scale_ratio > 100, log10_scale_ratio=log10_ratio)

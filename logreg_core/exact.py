@@ -282,11 +282,20 @@ def flat_directions(Xs: np.ndarray) -> np.ndarray:
     # of none (x = 1e-300, -1e-300, 2e-300 has one best fit, which the landscape called a line)
     peak = np.max(np.abs(Xs), axis=0)
     peak = np.where(peak > 0, peak, 1.0)
-    scale = peak * np.linalg.norm(Xs / peak, axis=0)
-    scale = np.where(scale > 0, scale, 1.0)
-    unit = Xs / scale
+    length = np.linalg.norm(Xs / peak, axis=0)
+    length = np.where(length > 0, length, 1.0)
+    unit = Xs / peak / length
     values, vectors = np.linalg.eigh(unit.T @ unit)
-    null = vectors[:, values <= 1e-12 * max(values[-1], np.finfo(float).tiny)] / scale[:, None]
+    null = vectors[:, values <= 1e-12 * max(values[-1], np.finfo(float).tiny)]
+    # back in Xs's units, each direction divided by column j's peak * length. The peak is
+    # put back as its power of 2, each direction shifted so its largest entry is below 1:
+    # dividing by a subnormal peak overflowed to inf and the directions read nan (x = 5e-324,
+    # 1e-323, 1.5e-323 beside z = 2x: the landscape's diamond of a line of best fits at nan)
+    mantissa, exponent = np.frexp(peak)
+    parts = null / (mantissa * length)[:, None]
+    size = np.frexp(parts)[1] - exponent[:, None]  # each entry's power of 2, to within 1
+    top = np.max(np.where(parts != 0, size, np.iinfo(np.int32).min), axis=0)
+    null = np.ldexp(parts, -exponent[:, None] - top[None, :])
     return np.linalg.qr(null)[0] if null.shape[1] else null
 
 

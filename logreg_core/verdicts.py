@@ -376,8 +376,9 @@ class Verdict:
         1 at η = 4.9e-292, above 2/μ* = 4.4e-298: every p rounds to 1/2 and w stays 0, where
         in mpmath the loss reaches 17.5 by step 47; the sweep said "converging in exact
         arithmetic")."""
-        if self.loss_unchanged and self.weights_idle == "rounding":
-            return (f"{self.kind} as computed, with every weight held at 0 by rounding (the "
+        if self.loss_unchanged and self.weights_idle == "rounding":  # (no comma: a list's
+            # item, "36 converging as computed, with every weight ..., 3 oscillating")
+            return (f"{self.kind} as computed with every weight held at 0 by rounding (the "
                     "loss never changed)")
         if self.loss_unchanged:  # no progress to see: said wherever the kind stands alone
             return f"{self.kind} in exact arithmetic (the loss never changed)"

@@ -256,10 +256,13 @@ def bug_effects(ctx: ViewContext, rows: int, bugs: frozenset = frozenset()) -> s
     # every sample where the sum is largest in size: on the 20 students from 0 it is 3 at
     # samples 6, 8, 10, 12 and 14, and the page named sample 6 alone beside a list showing
     # 3 at sample 8 too
+    # (past 5 of them, the first 5 and how many more: x = 0..13 with labels alternating 0 1
+    # read "largest in size at 7 samples, the first sample 1")
     peaks = [int(i) + 1 for i in np.flatnonzero(np.abs(sums) == np.max(np.abs(sums)))]
     at_peak = (f"sample {peaks[0]}" if len(peaks) == 1 else
                f"samples {join_and([str(i) for i in peaks])}" if len(peaks) <= 5 else
-               f"{len(peaks)} samples, the first sample {peaks[0]}")
+               f"{len(peaks)} samples ({', '.join(map(str, peaks[:5]))} and "
+               f"{len(peaks) - 5:,} more)")
     dw_acc, dw_same, db_raw = with_bug["accumulated_error"][3], with_bug["same_feature"][3], \
         with_bug["bias_not_averaged"][4]
     lines = []

@@ -33,10 +33,18 @@ def render(ctx: ViewContext) -> None:
         small, value = ("1 − p", facts.q) if z > 0 else ("p", facts.p)
         # a subnormal holds few digits, if any, of the true value: its size from log space
         # (at z = -745.1 p is 2.554e-324, held as 4.9e-324, and this read "p is 5e-324")
-        true = fmt_log10(1.0, float(log10_outputs([-abs(z)], [0])[0][0]), 2)
+        # with digits enough to tell it from the smallest normal double: just below it both
+        # read 2.2e-308 (at z = -708.42 the note said "p is 2.2e-308, below 2.2e-308");
+        # where log space cannot tell them apart (within 1e-13 of it), "just below" it
+        # (only for a subnormal value: a 0 may be p of z = -1e153, a size written 10^(...))
+        log10_size = float(log10_outputs([-abs(z)], [0])[0][0]) if value else 0.0
+        shown = next(((fmt_log10(1.0, log10_size, d), fmt(NORMAL, d)) for d in range(2, 17)
+                      if value and float(fmt_log10(1.0, log10_size, d)) < float(fmt(NORMAL, d))
+                      ), None)
         size = ("0 to double precision" if value == 0 else
-                f"{true}, below {fmt(NORMAL, 2)}, the smallest double that keeps all "
-                "its digits")
+                f"just below {fmt(NORMAL, 2)}, the smallest double that keeps all its digits"
+                if shown is None else
+                f"{shown[0]}, below {shown[1]}, the smallest double that keeps all its digits")
         lost = ("the log-odds and the loss's 1/p terms cannot be evaluated"
                 if checks else "none of these facts can be checked with numbers")
         st.caption(f"At this step {small} is {size}, so {lost}; the gradient p − y still can.")

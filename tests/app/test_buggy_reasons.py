@@ -15,7 +15,7 @@ from scipy.special import expit
 import logreg_core as lc
 from dashboard import fields
 from dashboard.views.buggy_loop import TRIAL_ROWS, bias_self_update_effect
-from tests.app.helpers import build, page_text, plain
+from tests.app.helpers import build, open_view, page_text, plain
 
 #: Starting weights and biases from the origin to where every sigmoid rounds to its label.
 STARTS = (0.0, 0.1, -1.0, 10.0, -40.0, 1000.0)
@@ -324,3 +324,27 @@ def test_every_sample_where_the_running_sum_is_largest_is_named(dataset, said):
     assert said in text
     assert said.rsplit("at ", 1)[1].replace(" and ", ", ").removeprefix("samples ") \
         .removeprefix("sample ").split(", ") == [str(p) for p in peaks]
+
+
+def test_a_running_sum_largest_at_many_samples_names_them_in_words(new_app):
+    """x = 0..13 with labels alternating 0 1, from w = b = 0: every p is 1/2, and the running
+    sum of 1/2 - y (fractions) is 1/2 after each odd sample and 0 after each even one, so its
+    size is largest at the 7 samples 1, 3, ..., 13. The line said 'largest in size at 7
+    samples, the first sample 1'."""
+    labels = [i % 2 for i in range(14)]
+    sums, total = [], Fraction(0)
+    for label in labels:
+        total += Fraction(1, 2) - label
+        sums.append(total)
+    peaks = [i + 1 for i, s in enumerate(sums) if abs(s) == max(map(abs, sums))]
+    assert peaks == [1, 3, 5, 7, 9, 11, 13]
+    at = new_app().run()
+    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
+    csv = "x,y\n" + "".join(f"{i},{label}\n" for i, label in enumerate(labels))
+    at.file_uploader(key="upload_file").upload("alt.csv", csv.encode(), "text/csv").run()
+    at = open_view(at, "buggy")
+    assert not at.exception, at.exception
+    (line,) = [t for t in plain(page_text(at)).split("\n") if "*Accumulated error*" in t]
+    shown = ", ".join(f"{float(s):g}" for s in sums[:8])
+    assert f"errors ({shown}, …), largest in size at 7 samples (1, 3, 5, 7, 9 and 2 more)," \
+        in line, line

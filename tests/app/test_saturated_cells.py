@@ -120,3 +120,26 @@ def test_the_why_view_gives_a_subnormal_p_its_true_size(new_app):
                    if line.startswith("At this step")]
         shown = said.removeprefix(f"At this step {small} is ").split(",")[0]
         assert rounds_to(shown, exact, 2), (b0, said, mpmath.nstr(exact, 4))
+
+
+def test_the_why_view_tells_a_p_just_below_the_smallest_normal_double_from_it(new_app):
+    """ln of the smallest normal double 2^-1022 is -708.39642 (mpmath). At b = -708.42 p is
+    e^-708.42 = 2.173e-308 (mpmath), and at b = 708.3965 1 - p is 2.2249e-308: both read
+    2.2e-308 to two digits, and the Why view said 'p is 2.2e-308, below 2.2e-308'. The note
+    now gives each the digits that tell it from 2^-1022, and the figure it gives is below."""
+    normal = mpmath.mpf(2) ** -1022
+    assert float(normal) == np.finfo(float).tiny
+    for b0, small in (("-708.42", "p"), ("708.3965", "1 - p"), ("-720", "p")):
+        exact = 1 / (1 + mpmath.exp(abs(mpmath.mpf(b0))))  # sigma(-|b|), p or 1 - p
+        assert exact < normal
+        at = new_app(data="five_points", tab="why", w0="0", b0=b0, lr="1e-12", steps="1",
+                     step="0").run()
+        assert not at.exception, at.exception
+        (said,) = [line for line in plain(page_text(at)).split("\n")
+                   if line.startswith("At this step")]
+        shown, below = said.removeprefix(f"At this step {small} is ").split(", ")[0].split(
+            " below ")[0], said.split(", below ")[1].split(",")[0]
+        digits = len(shown.split("e")[0].replace(".", ""))
+        assert rounds_to(shown, exact, digits), (b0, said, mpmath.nstr(exact, 8))
+        assert rounds_to(below, normal, digits) and shown != below, said
+        assert mpmath.mpf(shown) < mpmath.mpf(below), said

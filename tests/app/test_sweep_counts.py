@@ -9,8 +9,8 @@ import pytest
 from scipy.special import expit
 
 import logreg_core as lc
-from dashboard import rate_charts
-from tests.app.helpers import frames_with
+from dashboard import fields, rate_charts
+from tests.app.helpers import frames_with, open_view, page_text, plain
 
 
 def _losses(X: np.ndarray, y: np.ndarray, rate: float, steps: int) -> np.ndarray:
@@ -63,3 +63,27 @@ def test_the_caption_counts_every_rate_that_stays_within_one_percent(new_app, qu
             tail = runs[rate][int(step):]
             assert np.all(tail <= 1.01 * best * (1 + 1e-9)), rate
             assert runs[rate][int(step) - 1] > 1.01 * best * (1 - 1e-9) or step == 0, rate
+
+
+def test_the_verdicts_list_reads_as_counts_where_weights_are_held_at_0(new_app):
+    """x = 1e149, -1e149, 2e149 with labels 0 1 1, unstandardized: every p rounds to 1/2,
+    so most of the 40 swept rates keep w = 0 and the loss ln 2 (tests/core/test_idle_weights
+    checks that by a plain loop and mpmath). The summary joins one count per kind with
+    commas, and the kind 'converging as computed, with every weight held at 0 by rounding'
+    carried its own: '36 converging as computed, with every weight ..., 3 oscillating, ...'
+    read as four items. Every item outside brackets starts with its count, and they add to
+    the 40 rates."""
+    at = new_app().run()
+    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
+    at.file_uploader(key="upload_file").upload(
+        "t.csv", b"x,y\n1e149,0\n-1e149,1\n2e149,1\n", "text/csv").run()
+    at.session_state["standardize"] = False
+    at = open_view(at.run(), "rates")
+    assert not at.exception, at.exception
+    (line,) = [t for t in plain(page_text(at)).split("\n") if "Verdicts: " in t]
+    summary = line.split("Verdicts: ")[1].split(". Dashed line")[0]
+    assert "held at 0 by rounding" in summary
+    items = re.split(r", (?![^()]*\))", summary)
+    counts = [re.match(r"(\d+) ", item) for item in items]
+    assert all(counts), items
+    assert sum(int(m.group(1)) for m in counts) == 40, items

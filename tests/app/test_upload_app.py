@@ -622,3 +622,51 @@ def test_a_ratio_of_spreads_beyond_the_largest_double_is_written_not_inf(upload_
     text = plain(page_text(open_tab(at, "data")))
     assert "The features' spreads differ by a factor of 1.35e+449;" in text
     assert "factor of inf" not in text
+
+
+def test_a_subnormal_spread_is_divided_with_its_digits(upload_app):
+    """x = 1e149..4e149 beside z = 1e-323, 3e-323, 2e-323, 1e-323 (2, 6, 4, 2 times
+    2^-1074): spreads sqrt(5/4) e149 and sqrt(11/4) 2^-1074, a ratio of 1.3646e472 (mpmath).
+    The subnormal spread rounds to 2^-1073 as a double, and the Data view said 'a factor of
+    1.13e+472'."""
+    import mpmath
+
+    mpmath.mp.dps = 60
+    exact = (mpmath.sqrt(mpmath.mpf(5) / 4) * mpmath.mpf(1e149)
+             / (mpmath.sqrt(mpmath.mpf(11) / 4) * mpmath.mpf(2) ** -1074))
+    assert mpmath.nstr(exact, 3) == "1.36e+472"
+    at = upload_app("spreads.csv", b"x,z,y\n1e149,1e-323,0\n2e149,3e-323,0\n"
+                                   b"3e149,2e-323,1\n4e149,1e-323,1\n")
+    text = plain(page_text(open_tab(at, "data")))
+    assert "The features' spreads differ by a factor of 1.36e+472;" in text
+
+
+def test_spreads_near_alike_are_not_said_to_differ_by_a_factor_of_1(upload_app):
+    """x = 1..4 beside z = 11..14: the same spread, sqrt(5/4), by hand; beside z = 11, 12,
+    13.0001, 14 a ratio of 1.0000089 (fractions of the held doubles, then mpmath). The Data
+    view said 'The features' spreads differ by a factor of 1' for both."""
+    from fractions import Fraction
+
+    import mpmath
+
+    def spread(values):
+        exact = [Fraction(v) for v in values]
+        mean = sum(exact) / len(exact)
+        variance = sum((v - mean) ** 2 for v in exact) / len(exact)
+        return mpmath.sqrt(mpmath.mpf(variance.numerator) / variance.denominator)
+
+    mpmath.mp.dps = 60
+    for z, said in (([11, 12, 13, 14], "are the same to 12 significant digits."),
+                    ([11, 12, 13.0001, 14], None)):
+        exact = spread([1, 2, 3, 4]) / spread(z)
+        exact = max(exact, 1 / exact)
+        if said is None:  # the digits that tell it from 1: 6 here
+            said = f"differ by a factor of {mpmath.nstr(exact, 6)}."
+            assert said == "differ by a factor of 1.00001."
+        else:
+            assert exact == 1
+        csv = "x,z,y\n" + "".join(f"{a},{b},{label}\n"
+                                  for a, b, label in zip([1, 2, 3, 4], z, "0011", strict=True))
+        text = plain(page_text(open_tab(upload_app("near.csv", csv.encode()), "data")))
+        assert f"The features' spreads {said}" in text, said
+        assert not re.search(r"a factor of 1\.(\s|$)", text)

@@ -344,3 +344,35 @@ def test_spreads_whose_ratio_is_beyond_the_largest_double_are_kept_apart():
     exact_log10 = (log10(variance(x).numerator) - log10(variance(x).denominator)
                    - log10(variance(z).numerator) + log10(variance(z).denominator)) / 2
     assert f"{10 ** (exact_log10 - 449):.3g}e+449" == "1.35e+449"
+
+
+@pytest.mark.parametrize("x_unit", [1e149, 1e-20])
+def test_a_subnormal_spread_keeps_its_digits_in_the_ratio(x_unit):
+    """z = 1e-323, 3e-323, 2e-323, 1e-323 holds 2, 6, 4, 2 times 2^-1074 (checked in
+    fractions): its spread is sqrt(11/4) 2^-1074 = 8.19e-324, which as a double rounds to
+    9.88e-324 (2^-1073). Beside x = 1, 2, 3, 4 times ``x_unit`` the ratio of spreads, by
+    fractions and mpmath, is 1.365e472 (past the largest double) or 1.365e303 (a double);
+    the Data view read 'a factor of 1.13e+472' from the rounded spread."""
+    from fractions import Fraction
+
+    import mpmath
+
+    xs = [k * x_unit for k in (1.0, 2.0, 3.0, 4.0)]
+    zs = [1e-323, 3e-323, 2e-323, 1e-323]
+    tick = Fraction(2) ** -1074
+    assert [Fraction(v) / tick for v in zs] == [2, 6, 4, 2]
+
+    def spread(values):
+        exact = [Fraction(v) for v in values]
+        mean = sum(exact) / len(exact)
+        variance = sum((v - mean) ** 2 for v in exact) / len(exact)
+        return mpmath.sqrt(mpmath.mpf(variance.numerator) / variance.denominator)
+
+    mpmath.mp.dps = 60
+    exact = mpmath.log10(spread(xs) / spread(zs))
+    data = prepare(pd.DataFrame({"x": xs, "z": zs, "y": [0, 0, 1, 1]}), "y", ["x", "z"])
+    assert data.log10_scale_ratio == pytest.approx(float(exact), abs=1e-12)
+    if exact < 308:
+        assert data.scale_ratio == pytest.approx(float(10 ** exact), rel=1e-10)
+    else:
+        assert data.scale_ratio == np.inf

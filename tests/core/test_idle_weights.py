@@ -310,5 +310,5 @@ def test_weights_held_at_0_by_rounding_are_not_said_to_converge_in_exact_arithme
     assert below.kind_words == "converging in exact arithmetic (the loss never changed)"
     assert above.loss_unchanged and above.weights_idle == "rounding"
     assert "exact arithmetic" not in above.kind_words
-    assert above.kind_words == ("converging as computed, with every weight held at 0 by "
+    assert above.kind_words == ("converging as computed with every weight held at 0 by "
                                 "rounding (the loss never changed)")

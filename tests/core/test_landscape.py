@@ -254,3 +254,24 @@ def test_angles_keep_their_digits_down_to_rounding():
     assert landscape.angle_degrees([w, b], np.array([5.0, 1.0]) / math.sqrt(26)) < 1e-13
     assert landscape.angle_degrees([0.0, 0.0], [1.0, 0.0]) is None
     assert landscape.angle_degrees([1.0, 0.0], [math.inf, 0.0]) is None
+
+
+@pytest.mark.parametrize("unit", [5e-324, 1e-320, 1e-300, 1.0])
+def test_flat_directions_of_subnormal_features_are_finite(unit):
+    """x = 1, 2, 3 and z = 2x in units of ``unit`` (doubles k·2^-1074 at 5e-324: exact
+    multiples, checked in fractions): [x z 1] has rank 2 and its one flat direction is
+    (2, -1, 0)/sqrt(5) up to sign, by hand. Dividing the null vectors by a subnormal column
+    length overflowed to inf, and the direction read nan: the landscape put the diamond of
+    its line of best fits at nan. A constant column of 5e-324 beside the same x duplicates
+    the bias: its flat direction is (0, 1, -5e-324) up to length and sign, (0, 1, 0) to
+    double precision."""
+    x = np.array([1.0, 2.0, 3.0]) * unit
+    z = np.array([2.0, 4.0, 6.0]) * unit
+    assert all(Fraction(b) == 2 * Fraction(a) for a, b in zip(x, z, strict=True))
+    flat = landscape.flat_directions(np.column_stack([x, z, np.ones(3)]))
+    assert flat.shape == (3, 1) and np.all(np.isfinite(flat))
+    v = flat[:, 0] * np.sign(flat[0, 0])
+    assert v == pytest.approx([2 / 5 ** 0.5, -1 / 5 ** 0.5, 0.0], abs=1e-12)
+    flat = landscape.flat_directions(np.column_stack([x, np.full(3, 5e-324), np.ones(3)]))
+    assert flat.shape == (3, 1) and np.all(np.isfinite(flat))
+    assert np.abs(flat[:, 0]) == pytest.approx([0.0, 1.0, 0.0], abs=1e-12)
