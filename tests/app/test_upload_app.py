@@ -645,15 +645,9 @@ def test_spreads_near_alike_are_not_said_to_differ_by_a_factor_of_1(upload_app):
     """x = 1..4 beside z = 11..14: the same spread, sqrt(5/4), by hand; beside z = 11, 12,
     13.0001, 14 a ratio of 1.0000089 (fractions of the held doubles, then mpmath). The Data
     view said 'The features' spreads differ by a factor of 1' for both."""
-    from fractions import Fraction
-
     import mpmath
 
-    def spread(values):
-        exact = [Fraction(v) for v in values]
-        mean = sum(exact) / len(exact)
-        variance = sum((v - mean) ** 2 for v in exact) / len(exact)
-        return mpmath.sqrt(mpmath.mpf(variance.numerator) / variance.denominator)
+    from tests.core.test_csv_prepare import exact_spread as spread
 
     mpmath.mp.dps = 60
     for z, said in (([11, 12, 13, 14], "are the same to 12 significant digits."),

@@ -346,6 +346,19 @@ def test_spreads_whose_ratio_is_beyond_the_largest_double_are_kept_apart():
     assert f"{10 ** (exact_log10 - 449):.3g}e+449" == "1.35e+449"
 
 
+def exact_spread(values):
+    """The population spread of the held doubles: the variance in fractions, its square root
+    in mpmath (at the caller's precision)."""
+    from fractions import Fraction
+
+    import mpmath
+
+    exact = [Fraction(v) for v in values]
+    mean = sum(exact) / len(exact)
+    variance = sum((v - mean) ** 2 for v in exact) / len(exact)
+    return mpmath.sqrt(mpmath.mpf(variance.numerator) / variance.denominator)
+
+
 @pytest.mark.parametrize("x_unit", [1e149, 1e-20])
 def test_a_subnormal_spread_keeps_its_digits_in_the_ratio(x_unit):
     """z = 1e-323, 3e-323, 2e-323, 1e-323 holds 2, 6, 4, 2 times 2^-1074 (checked in
@@ -361,15 +374,8 @@ def test_a_subnormal_spread_keeps_its_digits_in_the_ratio(x_unit):
     zs = [1e-323, 3e-323, 2e-323, 1e-323]
     tick = Fraction(2) ** -1074
     assert [Fraction(v) / tick for v in zs] == [2, 6, 4, 2]
-
-    def spread(values):
-        exact = [Fraction(v) for v in values]
-        mean = sum(exact) / len(exact)
-        variance = sum((v - mean) ** 2 for v in exact) / len(exact)
-        return mpmath.sqrt(mpmath.mpf(variance.numerator) / variance.denominator)
-
     mpmath.mp.dps = 60
-    exact = mpmath.log10(spread(xs) / spread(zs))
+    exact = mpmath.log10(exact_spread(xs) / exact_spread(zs))
     data = prepare(pd.DataFrame({"x": xs, "z": zs, "y": [0, 0, 1, 1]}), "y", ["x", "z"])
     assert data.log10_scale_ratio == pytest.approx(float(exact), abs=1e-12)
     if exact < 308:
