@@ -43,6 +43,23 @@ def named(names: Sequence[object], verbs: str = "/", noun: str = "column") -> st
     return f"{noun}{'s' if len(names) > 1 else ''} {quote(*names)} {verb}".rstrip()
 
 
+def nearly_constant_words(names: Sequence[object], low: str, high: str, small: bool) -> str:
+    """Why features that are not of one value cannot be fitted, and what to do: their values
+    (from ``low`` to ``high`` in the first) differ only far down their digits (subtract a
+    round number near ``low``), or, ``small``, all lie below the smallest normal double, where
+    a spread of 2.5e-324 (5e-324 and 1e-323 alternating) rounds to 0 (multiply them)."""
+    its, them = ("its", "it") if len(names) == 1 else ("their", "them")
+    where = "" if len(names) == 1 else f" in {quote(names[0])}"
+    if small:
+        return (f"The {named(names, 'holds/hold')} values too small for double precision to "
+                f"hold {its} spread (from {low} to {high}{where}, below 2.2e-308 in size): "
+                f"multiply every value by a round number such as 1e300 before uploading, or "
+                f"untick {them}.")
+    return (f"The {named(names, 'varies/vary')} only far down {its} digits (from {low} to "
+            f"{high}{where}), too little for double precision to fit: subtract a round number "
+            f"near {low} from every value before uploading, or untick {them}.")
+
+
 def label_text(value: object) -> str:
     """A label value as text: 1, 1.0 and np.int64(1) are all "1"; True is "True"."""
     if isinstance(value, bool | np.bool_):

@@ -25,6 +25,7 @@ from .csv_cells import (
     NUMBER_LIKE,
     label_text,
     mask_missing,
+    nearly_constant_words,
     read_numbers,
 )
 from .csv_cells import named as _named
@@ -464,19 +465,16 @@ def _nearly_constant(frame: pd.DataFrame, X: np.ndarray, features: list[str],
     """A "nearly_constant" error for features whose values differ only far down their digits
     (1000000000000001 to 1000000000000005: a spread of 1.4e-15 of their size, an upload
     walk), which `constant_features` takes for constant: the page then said they had the
-    same value in every row and left them out of the best fit."""
+    same value in every row and left them out of the best fit; or values all too small."""
     bad = [features[j] for j in range(X.shape[1]) if np.ptp(X[:, j]) > 0
            and stds[j] <= CONSTANT_RTOL * abs(means[j])]
     if not bad:
         return None
     values = frame[bad[0]].dropna()  # as read: integers past 2^53 exact
     low, high = (label_text(v) for v in (values.min(), values.max()))
-    where = f" in {_quote(bad[0])}" if len(bad) > 1 else ""
-    return UploadError("nearly_constant", f"The {_named(bad, 'varies/vary')} only far down "
-                       f"{'its' if len(bad) == 1 else 'their'} digits (from {low} to "
-                       f"{high}{where}), too little for double precision to fit: subtract a "
-                       f"round number near {low} from every value before uploading, or "
-                       f"untick {'it' if len(bad) == 1 else 'them'}.", columns=bad)
+    small = all(np.abs(X[:, features.index(c)]).max() < np.finfo(float).tiny for c in bad)
+    return UploadError("nearly_constant", nearly_constant_words(bad, low, high, small),
+                       columns=bad)
 
 
 @dataclass(frozen=True)

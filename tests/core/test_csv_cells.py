@@ -109,3 +109,29 @@ def test_values_that_differ_only_far_down_their_digits_are_refused_in_words(valu
     # of one value: no error here (the page says it adds nothing to the fit)
     same = read_csv_bytes(f"x,y\n{values[0]},0\n{values[0]},1\n".encode()).frame
     assert csv_reader.prepare(same, "y", ["x"]).X.shape == (2, 1)
+
+
+def test_values_too_small_for_their_spread_are_not_said_to_vary_far_down_their_digits():
+    """5e-324 and 1e-323 alternating (a review): the page said the column "varies only far
+    down its digits ... subtract a round number near 5e-324", advice that leaves it as it is.
+    In fractions the values are 1 and 2 times 2^-1074, their spread half of 2^-1074, which as
+    a double rounds to 0 (ties to even); times 1e300 the same column is read and kept."""
+    from fractions import Fraction
+
+    tick = Fraction(2) ** -1074
+    values = [5e-324, 1e-323, 5e-324, 1e-323]
+    assert [Fraction(v) / tick for v in values] == [1, 2, 1, 2]
+    assert float(tick / 2) == 0.0  # the spread, 1/2 tick, is no double
+    rows = "\n".join(f"{v!r},{i % 2},{i // 2}" for i, v in enumerate(values))
+    frame = read_csv_bytes(f"x,z,y\n{rows}\n".encode()).frame
+    with pytest.raises(csv_reader.UploadError) as caught:
+        csv_reader.prepare(frame, "y", ["x", "z"])
+    assert caught.value.code == "nearly_constant" and caught.value.columns == ["x"]
+    assert str(caught.value) == (
+        "The column 'x' holds values too small for double precision to hold its spread (from "
+        "5e-324 to 1e-323, below 2.2e-308 in size): multiply every value by a round number "
+        "such as 1e300 before uploading, or untick it.")
+    scaled = "\n".join(f"{v * 1e300!r},{i % 2},{i // 2}" for i, v in enumerate(values))
+    kept = csv_reader.prepare(read_csv_bytes(f"x,z,y\n{scaled}\n".encode()).frame, "y",
+                              ["x", "z"])
+    assert kept.X.shape == (4, 2)
