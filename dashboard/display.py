@@ -74,8 +74,9 @@ def show_source(code, *, where=None):
 
 def number_format(digits: int) -> str:
     """The grids' number format: ``digits`` significant digits (printf %g, as `fmt`), in
-    plain decimals, as the browser's printf writes %g (`js_number_text`); a column with a
-    number `fmt` writes with an exponent is written by `fmt` instead (`takes_exponent`)."""
+    plain decimals from 1e-7 to 1e21, as the browser's printf writes %g (`js_number_text`);
+    where `show_frame` is asked for ``exponents_as_text``, a column with a number `fmt`
+    writes with an exponent is written by `fmt` instead (`takes_exponent`)."""
     return f"%.{digits}g"
 
 

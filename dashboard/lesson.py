@@ -428,9 +428,9 @@ def _boundary_why(ctx: ViewContext) -> str:
     # ... and where the options' 3 digits put the edge on the other side of −b/w as written
     # (a walk, standardized: "between -1.41 and -0.707" was right, the reason read "x = −b/w
     # = -1.412", below -1.41; the edge is -√2 = -1.41421)
-    if at != edge and (apart_digits(at, edge, digits) != digits
+    if at != edge and ((told := apart_digits(at, edge, digits)) != digits
                        or (at > edge) != (float(fmt(at, digits)) > float(fmt(edge, 3)))):
-        digits = apart_digits(at, edge, digits) or 17
+        digits = told or 17
         apart = apart_digits(at, edge, 3) or 17
         side = f", just {'above' if at > edge else 'below'} {fmt(edge, apart)}"
     # the player's picture spans the samples and a margin, and draws the boundary only

@@ -188,11 +188,10 @@ def upload_source(sidebar) -> Source | None:
                      f"{'it moves' if one else 'they move'} every logit alike, as the bias "
                      f"does, so {'it adds' if one else 'they add'} nothing to the fit.")
     if len(prepared.feature_names) - len(constant) >= 2:  # a ratio of two spreads or more
-        # (from logarithms where the ratio is beyond the largest double: spreads of 1e149
-        # and 1e-300 read "a factor of inf", an upload walk)
-        # and with the digits that tell a ratio near 1 from 1, up to 12, below the spreads'
-        # rounding (x = 1..4 beside z = 11..14 or 11, 12, 13.0001, 14 read "differ by a
-        # factor of 1")
+        # from logarithms where the ratio is beyond the largest double (spreads of 1e149 and
+        # 1e-300 read "a factor of inf", an upload walk), and with the digits that tell a
+        # ratio near 1 from 1, up to 12, below the spreads' rounding (x = 1..4 beside
+        # z = 11..14 or 11, 12, 13.0001, 14 read "differ by a factor of 1")
         digits = next((d for d in range(3, 13) if f"{prepared.scale_ratio:,.{d}g}" != "1"),
                       None)
         ratio = (f"{prepared.scale_ratio:,.{digits or 3}g}"

@@ -253,11 +253,10 @@ def bug_effects(ctx: ViewContext, rows: int, bugs: frozenset = frozenset()) -> s
 
     sums = examples.running_error_sums(X, y, w0, b0)
     shown = ", ".join(f(v) for v in sums[:8]) + (", …" if len(sums) > 8 else "")
-    # every sample where the sum is largest in size: on the 20 students from 0 it is 3 at
+    # every sample where the sum is largest in size (on the 20 students from 0 it is 3 at
     # samples 6, 8, 10, 12 and 14, and the page named sample 6 alone beside a list showing
-    # 3 at sample 8 too
-    # (past 5 of them, the first 5 and how many more: x = 0..13 with labels alternating 0 1
-    # read "largest in size at 7 samples, the first sample 1")
+    # 3 at sample 8 too), past 5 of them the first 5 and how many more (x = 0..13 with labels
+    # alternating 0 1 read "largest in size at 7 samples, the first sample 1")
     peaks = [int(i) + 1 for i in np.flatnonzero(np.abs(sums) == np.max(np.abs(sums)))]
     at_peak = (f"sample {peaks[0]}" if len(peaks) == 1 else
                f"samples {join_and([str(i) for i in peaks])}" if len(peaks) <= 5 else

@@ -37,10 +37,12 @@ def render(ctx: ViewContext) -> None:
         # read 2.2e-308 (at z = -708.42 the note said "p is 2.2e-308, below 2.2e-308");
         # where log space cannot tell them apart (within 1e-13 of it), "just below" it
         # (only for a subnormal value: a 0 may be p of z = -1e153, a size written 10^(...))
-        log10_size = float(log10_outputs([-abs(z)], [0])[0][0]) if value else 0.0
-        shown = next(((fmt_log10(1.0, log10_size, d), fmt(NORMAL, d)) for d in range(2, 17)
-                      if value and float(fmt_log10(1.0, log10_size, d)) < float(fmt(NORMAL, d))
-                      ), None)
+        shown = None
+        if value:
+            log10_size = float(log10_outputs([-abs(z)], [0])[0][0])
+            shown = next(((written, normal) for d in range(2, 17)
+                          if float(written := fmt_log10(1.0, log10_size, d))
+                          < float(normal := fmt(NORMAL, d))), None)
         size = ("0 to double precision" if value == 0 else
                 f"just below {fmt(NORMAL, 2)}, the smallest double that keeps all its digits"
                 if shown is None else
