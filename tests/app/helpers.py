@@ -111,6 +111,15 @@ def open_view(at: AppTest, slug: str) -> AppTest:
     return at.run()
 
 
+def uploaded_view(new_app, csv: bytes, slug: str) -> AppTest:
+    """The page on an uploaded CSV, unstandardized, with the view ``slug`` open, run."""
+    at = new_app().run()
+    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
+    at.file_uploader(key="upload_file").upload("u.csv", csv, "text/csv").run()
+    at.session_state["standardize"] = False
+    return open_view(at, slug)
+
+
 def open_popover(at: AppTest, key: str = "measured_open") -> AppTest:
     """Open a popover or expander that is drawn only while open (``on_change="rerun"``):
     "What was measured" by default; "exact_open", "limits_open", "start_weights"."""

@@ -15,7 +15,7 @@ from scipy.special import expit
 import logreg_core as lc
 from dashboard import fields
 from dashboard.views.buggy_loop import TRIAL_ROWS, bias_self_update_effect
-from tests.app.helpers import build, open_view, page_text, plain
+from tests.app.helpers import build, open_view, page_text, plain, uploaded_view
 
 #: Starting weights and biases from the origin to where every sigmoid rounds to its label.
 STARTS = (0.0, 0.1, -1.0, 10.0, -40.0, 1000.0)
@@ -83,12 +83,7 @@ ROUNDED_TO_ZERO = re.compile(r"the errors a - y the loop computes add up to (\S+
 
 def buggy_upload(new_app, csv: bytes):
     """The buggy loop's view on an uploaded CSV, unstandardized, run."""
-    at = new_app().run()
-    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
-    at.file_uploader(key="upload_file").upload("u.csv", csv, "text/csv").run()
-    at.session_state["standardize"] = False
-    at.session_state["view"] = "buggy"
-    return at.run()
+    return uploaded_view(new_app, csv, "buggy")
 
 
 def check_rounded_to_zero(said: re.Match, errors: list[float]) -> None:

@@ -8,7 +8,7 @@ from mpmath import mp
 from scipy.optimize import minimize
 
 from dashboard import fields
-from tests.app.helpers import chart_datasets, open_view, page_text, plain
+from tests.app.helpers import chart_datasets, open_view, page_text, plain, uploaded_view
 
 #: x = 1..5, c = 5 in every row, y = 0 0 1 1 0 (the walk's file).
 CONSTANT = b"x,c,y\n1,5,0\n2,5,0\n3,5,1\n4,5,1\n5,5,0\n"
@@ -67,12 +67,7 @@ def test_features_too_small_to_square_have_one_best_fit_marked_where_it_is(new_a
     w, b = mp.findroot(gradient, (mp.mpf(-0.5), mp.mpf(1)))
     loss = mp.fsum(mp.log1p(mp.exp(-(w * x + b) if y else w * x + b))
                    for x, y in zip(xs, ys, strict=True)) / 3
-    at = new_app().run()
-    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
-    at.file_uploader(key="upload_file").upload(
-        "t.csv", b"x,y\n1e-300,0\n-1e-300,1\n2e-300,1\n", "text/csv").run()
-    at.session_state["standardize"] = False
-    at = open_view(at.run(), "landscape")
+    at = uploaded_view(new_app, b"x,y\n1e-300,0\n-1e-300,1\n2e-300,1\n", "landscape")
     assert not at.exception
     text = plain(page_text(at))
     assert f"The diamond marks the best fit (loss {mp.nstr(loss, 4)})." in text

@@ -9,8 +9,8 @@ import pytest
 from scipy.special import expit
 
 import logreg_core as lc
-from dashboard import fields, rate_charts
-from tests.app.helpers import frames_with, open_view, page_text, plain
+from dashboard import rate_charts
+from tests.app.helpers import frames_with, page_text, plain, uploaded_view
 
 
 def _losses(X: np.ndarray, y: np.ndarray, rate: float, steps: int) -> np.ndarray:
@@ -73,12 +73,7 @@ def test_the_verdicts_list_reads_as_counts_where_weights_are_held_at_0(new_app):
     carried its own: '36 converging as computed, with every weight ..., 3 oscillating, ...'
     read as four items. Every item outside brackets starts with its count, and they add to
     the 40 rates."""
-    at = new_app().run()
-    at.selectbox(key="dataset").set_value(fields.UPLOAD).run()
-    at.file_uploader(key="upload_file").upload(
-        "t.csv", b"x,y\n1e149,0\n-1e149,1\n2e149,1\n", "text/csv").run()
-    at.session_state["standardize"] = False
-    at = open_view(at.run(), "rates")
+    at = uploaded_view(new_app, b"x,y\n1e149,0\n-1e149,1\n2e149,1\n", "rates")
     assert not at.exception, at.exception
     (line,) = [t for t in plain(page_text(at)).split("\n") if "Verdicts: " in t]
     summary = line.split("Verdicts: ")[1].split(". Dashed line")[0]
