@@ -287,6 +287,12 @@ def flat_directions(Xs: np.ndarray) -> np.ndarray:
     unit = Xs / peak / length
     values, vectors = np.linalg.eigh(unit.T @ unit)
     null = vectors[:, values <= 1e-12 * max(values[-1], np.finfo(float).tiny)]
+    # entries at rounding level are rounding, not direction: put back in the columns' units
+    # they grew past the true entries (x near 1e150 beside z = 2x: the true (2, -1, 0) came
+    # back as (0, 5e-136, 1), moving the bias, and the landscape's reachable best fit with
+    # it). Dropping entries below 1e-9 of the largest moves |unit @ v| by at most 1e-9 per
+    # column of length 1, far inside the 1e-6 (square root of 1e-12) a flat direction allows
+    null = np.where(np.abs(null) > 1e-9 * np.max(np.abs(null), axis=0), null, 0.0)
     # back in Xs's units, each direction divided by column j's peak * length. The peak is
     # put back as its power of 2, each direction shifted so its largest entry is below 1:
     # dividing by a subnormal peak overflowed to inf and the directions read nan (x = 5e-324,

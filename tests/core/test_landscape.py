@@ -256,7 +256,7 @@ def test_angles_keep_their_digits_down_to_rounding():
     assert landscape.angle_degrees([1.0, 0.0], [math.inf, 0.0]) is None
 
 
-@pytest.mark.parametrize("unit", [5e-324, 1e-320, 1e-300, 1.0])
+@pytest.mark.parametrize("unit", [5e-324, 1e-320, 1e-300, 1.0, 1e150, 1e300])
 def test_flat_directions_of_subnormal_features_are_finite(unit):
     """x = 1, 2, 3 and z = 2x in units of ``unit`` (doubles k·2^-1074 at 5e-324: exact
     multiples, checked in fractions): [x z 1] has rank 2 and its one flat direction is
@@ -272,6 +272,18 @@ def test_flat_directions_of_subnormal_features_are_finite(unit):
     assert flat.shape == (3, 1) and np.all(np.isfinite(flat))
     v = flat[:, 0] * np.sign(flat[0, 0])
     assert v == pytest.approx([2 / 5 ** 0.5, -1 / 5 ** 0.5, 0.0], abs=1e-12)
+    # from 0, descent keeps the part of (w, b) along (2, -1, 0) at 0 (by hand: the best fit
+    # less its projection on it), and never moves b. Near 1e150 the rounding of the bias
+    # entry outgrew the true entries, the direction came back as the bias's axis, and the
+    # reachable best fit had b = 0 in place of the best fit's (weights of 3 / 5e-324 overflow)
+    if unit < 1e-300:
+        return
+    best = np.array([3.0, 5.0, 0.75]) / unit
+    best[-1] = 0.75
+    reachable, dims = landscape.reachable_best_fit(np.column_stack([x, z]), best, np.zeros(3))
+    along = (2 * best[0] - best[1]) / 5
+    assert dims == 1 and reachable[-1] == pytest.approx(best[-1], rel=1e-12)
+    assert reachable[:2] == pytest.approx(best[:2] - along * np.array([2.0, -1.0]), rel=1e-12)
     flat = landscape.flat_directions(np.column_stack([x, np.full(3, 5e-324), np.ones(3)]))
     assert flat.shape == (3, 1) and np.all(np.isfinite(flat))
     assert np.abs(flat[:, 0]) == pytest.approx([0.0, 1.0, 0.0], abs=1e-12)
