@@ -247,7 +247,8 @@ def _model(ctx: ViewContext) -> None:
 
 
 def _loss(ctx: ViewContext) -> None:
-    show_chart(charts.loss_chart(ctx.history.loss, ctx.k), key="lesson_loss",
+    show_chart(charts.loss_chart(ctx.history.loss, ctx.k, digits=ctx.digits),
+               key="lesson_loss",
                alt=explain.loss_chart_alt(ctx))
     st.caption(explain.loss_chart_caption(ctx))
 

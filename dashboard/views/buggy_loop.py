@@ -154,7 +154,8 @@ def render(ctx: ViewContext) -> None:
     runs = {"corrected loop": correct, **({label: buggy} if bugs else {})}
     curves = {name: run.loss for name, run in runs.items()}
     verdicts = {name: classify_run(loss) for name, loss in curves.items()}
-    frame = rate_charts.curves_frame(curves, verdicts, "corrected loop")
+    frame = rate_charts.curves_frame(curves, verdicts, "corrected loop",
+                                     digits=ctx.digits)
     show_curves(frame, "True loss of each state", key="trial_chart",
                 alt=f"True loss of the corrected loop{f' and the loop {label}' if bugs else ''}"
                     f": from {fmt_loss(correct.loss[0], 4)} to {fmt_loss(correct.loss[-1], 4)}"

@@ -172,7 +172,8 @@ def render(ctx: ViewContext) -> None:
     behind = [name for name, h in others.items() if not h.optimizer.needs_full_gradient]
     chart = landscape_chart(surface, segments, paths,
                                    pd.DataFrame(marks, columns=["what", "a", "c"]),
-                                   (params[axes[0]], params[axes[1]]), ray, behind=behind)
+                                   (params[axes[0]], params[axes[1]]), ray, behind=behind,
+                            digits=ctx.digits)
     refused = st.session_state.pop(state.PICK_REFUSED, None)
     if refused is not None:
         shown = [f"{v:,.0f}" if abs(v) < 1e6 else fmt(v, 3) for v in refused]

@@ -453,7 +453,8 @@ def test_optimizers_view_shows_every_registered_optimizer(new_app):
     sgd = lc.train(data.X, data.y, optimizer=lc.MiniBatchSGD(0.5, 2, 5), steps=200)
     name = "mini-batch SGD (batch 2, seed 5)"
     rows = runs[runs["run"] == name].reset_index(drop=True)
-    expected = rate_charts.curves_frame({name: sgd.loss}, {name: sgd.verdict.kind})
+    expected = rate_charts.curves_frame({name: sgd.loss}, {name: sgd.verdict.kind},
+                                        digits=4)
     assert rows["series"].tolist() == expected["series"].tolist()
     assert rows["loss"].to_numpy() == pytest.approx(expected["loss"].to_numpy(), rel=1e-12)
     tolerance = table(at, "steps to within 1%")
@@ -690,5 +691,6 @@ def test_overlay_tooltips_give_a_chaotic_runs_loss_to_its_certain_digits_only(ne
     rows = rows[rows["run"].str.contains("1000")]
     assert len(rows)
     for step, loss, text in rows[["step", "loss", "loss_text"]].itertuples(index=False):
-        digits = max(1, verdict.digits) if verdict.rounding_decides(int(step)) else 6
+        digits = max(1, verdict.digits) if verdict.rounding_decides(int(step)) else \
+            fields.DIGITS_DEFAULT  # the digits shown
         assert text == fmt(loss, digits), (step, loss, text)
