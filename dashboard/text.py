@@ -250,10 +250,29 @@ def link_number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def join_and(items) -> str:
-    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
+def join_and(items, sep: str = ", ") -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"`` (items apart by ``sep`` but the last two)."""
     items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return items[0] if len(items) == 1 else sep.join(items[:-1]) + " and " + items[-1]
+
+
+def first_of(items, shown: int, sep: str = ", ") -> str:
+    """At most ``shown`` of the items as a sentence lists them, then how many more: "a",
+    "a and b", "a, b and c", and past ``shown`` "a, b, c and 1,231 more" (the count written
+    as sentences write counts); "" for none. ``sep`` parts items that hold a comma themselves
+    ("row 6, x; row 7, x and 2 more").
+
+    One way for every such list: four were written apart, two without the "and" ("for w[a],
+    w[b]"), one with its count in brackets after a list already ended with "and" ("row 6, x,
+    row 7, x and row 8, x (and 2 more)").
+    """
+    items = [str(item) for item in items]
+    if not items:
+        return ""
+    if len(items) <= shown:
+        return join_and(items, sep)
+    more = f"{len(items) - shown:,} more"
+    return f"{sep.join(items[:shown])} and {more}" if shown > 0 else more
 
 
 #: A grid's format for a count, written as sentences write counts (`plural`: "2,000"):

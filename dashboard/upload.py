@@ -24,7 +24,7 @@ from logreg_core.maths import column_mean_and_spread
 from . import compute, fields, sources, state
 from .charts import title_text
 from .compute import Data, Source
-from .text import fmt, fmt_log10, md_escape
+from .text import first_of, fmt, fmt_log10, md_escape
 
 PERSIST = {"persist_state": "session"}
 
@@ -115,9 +115,7 @@ def column_options(sidebar, parsed: reader.ParsedTable, digest: str) -> None:
                 and c not in s.up_features]
     if left_out:  # said, so that a column missing from the features is no surprise
         sidebar.caption(f"Not numbers, so not ticked as features: "
-                        f"{', '.join(md_escape(c, 40) for c in left_out[:5])}"
-                        + (f" and {len(left_out) - 5:,} more" if len(left_out) > 5 else "")
-                        + ".")
+                        f"{first_of([md_escape(c, 40) for c in left_out], 5)}.")
     sidebar.toggle("Swap which class is 1", key="up_swap", **PERSIST)
     sidebar.toggle("Drop rows with missing values", key="up_drop_missing", **PERSIST)
 

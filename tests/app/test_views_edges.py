@@ -511,7 +511,7 @@ def test_a_change_that_rounding_drops_is_said_to_be_dropped(new_app):
     assert (update["new value"] == update["old value"]).all()
     assert (update["− rate × gradient"] != 0).all()
     (note,) = [c.value for c in at.caption if "spacing of doubles" in c.value]
-    assert note.startswith(r"The new value of w\[x\], b is the old one: each change is at "
+    assert note.startswith(r"The new value of w\[x\] and b is the old one: each change is at "
                            "most half the spacing of doubles there (that spacing is "
                            f"{fmt(2.0**-44, 2)} at 300")
     at = new_app(tab="step").run()  # every parameter moves: nothing to say
