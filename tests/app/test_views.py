@@ -248,7 +248,7 @@ def test_predict_then_reveal_hides_every_answer_until_the_reveal(app):
     # nothing that answers: no gradient or update, no error columns, no verdict, no views
     assert "∂J/∂w =" not in text and "mean((p" not in text and "←" not in text
     assert not app.success and not app.tabs
-    assert all(c not in t.value.columns for t in app.table for c in ("p - y", "(p - y) * x"))
+    assert all(c not in t.value.columns for t in app.table for c in ("p − y", "(p − y)·x"))
     assert not [m for m in app.metric if m.label == "Loss at step 200"]
     data = player(app)  # the curve and the frames only up to step 0, and no play
     assert data["last"] == 0 and data["frames"]["steps"] == [0] and data["predicting"]
