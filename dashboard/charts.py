@@ -305,9 +305,17 @@ def _q(field: str, **extra) -> dict:
     return {"field": field, "type": "quantitative", **extra}
 
 
+def tooltip_format(digits: int) -> str:
+    """The d3 format a chart's tooltip writes a loss or a weight with: ``digits`` significant
+    digits, the page's "Digits shown" (the captions' and grids' count), trailing zeros dropped
+    as the grids' printf ``%g`` drops them. The tooltips wrote 6 digits whatever the setting."""
+    return f".{int(digits)}~g"
+
+
 def loss_chart(loss: np.ndarray, inspect: int, log_scale: bool = False,
-               height: int = 260) -> dict:
-    """Loss against step, with a marker at the inspected step and tooltips (a spec dict).
+               height: int = 260, *, digits: int) -> dict:
+    """Loss against step, with a marker at the inspected step and tooltips giving each loss
+    to ``digits`` significant digits (a spec dict).
 
     A zig-zagging loss is drawn as its envelope: two lines (highest and lowest loss of each
     stretch of steps) and the band between them.
@@ -321,7 +329,7 @@ def loss_chart(loss: np.ndarray, inspect: int, log_scale: bool = False,
            **({"axis": {"values": small_steps(last), "format": "d"}}
               if last <= SMALL_STEPS else {}))
     y = _q("loss", title=y_title, scale=y_scale, axis=HUGE_LABELS)
-    tooltip = [_q("step", format=","), _q("loss", format=".6g")]
+    tooltip = [_q("step", format=","), _q("loss", format=tooltip_format(digits))]
     layers = []
     if zigzags(loss):
         band = envelope_frame(loss)

@@ -18,7 +18,7 @@ from logreg_core.checks import NORMAL
 
 from . import fields, sources, state, tables
 from .fields import PARAM_SLIDER_LIMIT, w0_key
-from .text import fmt, label_escape, link_number, md_escape
+from .text import fmt, full_names_help, label_escape, link_number, md_escape
 
 PERSIST = {"persist_state": "session"}
 
@@ -92,6 +92,7 @@ def starting_point(where, names) -> None:
         for j, name in enumerate(tables.feature_labels(names)):
             low, high = _slider_range(st.session_state[w0_key(j)])
             box.slider(weight_label(name), low, high, step=0.01,
+                       help=full_names_help([(name, names[j])]),
                        format="%.4g", key=w0_key(j), **PERSIST)
     low, high = _slider_range(st.session_state.b0)
     where.slider("Bias b at step 0", low, high, step=0.01, format="%.4g", key="b0", **PERSIST)

@@ -107,7 +107,7 @@ def show_frame(frame, digits: int, *, where=None, labels=None, exact=None,
     where : container, optional
     labels : dict, optional
         Headers shown instead of some columns' names (our own words: no user text), e.g. a
-        short "(p − y)·x₁" for "(p - y) * petal_length_cm"; the columns keep their names.
+        short "(p − y)·x₁" for "(p − y)·petal_length_cm"; the columns keep their names.
     exact : dict, optional
         For a frame that is not a per-sample table: column name -> (sign, log10 size) per
         row, the exact value of each cell that underflowed to 0 (`underflowed_as_text`).

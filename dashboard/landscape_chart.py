@@ -9,7 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .charts import FIT_WIDTH, LOG_FLOOR, RUN_COLORS, linear_ticks, title_text
+from .charts import FIT_WIDTH, LOG_FLOOR, RUN_COLORS, linear_ticks, title_text, tooltip_format
 
 #: The name of the heatmap's click selection (named, so the spec is the same on every rerun).
 START_PARAM = "start_at"
@@ -35,7 +35,7 @@ def drawing_order(runs: list[str], behind: Collection[str]) -> list[str]:
 
 def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks: pd.DataFrame,
                     names: tuple[str, str], ray: pd.DataFrame | None = None,
-                    behind: Collection[str] = ()) -> alt.LayerChart:
+                    behind: Collection[str] = (), *, digits: int) -> alt.LayerChart:
     """The loss over two parameters: a heatmap of log10(loss), contour lines, descent paths.
 
     Cells overlap their neighbours, so no background shows through as stripes between them.
@@ -57,7 +57,10 @@ def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks:
     behind : collection of str
         Runs drawn under the others, thinner and translucent: those that jitter (mini-batch
         SGD), whose scribble covered the smooth paths.
+    digits : int
+        Significant digits the tooltips give each loss and weight (the page's setting).
     """
+    number = tooltip_format(digits)
     a, c = surface.a, surface.c
     da, dc = (a[1] - a[0]) / 2, (c[1] - c[0]) / 2
     ga, gc = np.meshgrid(a, c)
@@ -86,16 +89,16 @@ def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks:
         color=alt.Color("log10 loss:Q", scale=alt.Scale(scheme="viridis"),
                         legend=alt.Legend(title="log10 loss", orient="bottom",
                                           gradientLength=160)),
-        tooltip=[alt.Tooltip("loss:Q", format=".4g")],
+        tooltip=[alt.Tooltip("loss:Q", format=number)],
     )
     contours = alt.Chart(segments).mark_rule(
         color="white", opacity=0.5, strokeWidth=1, clip=True).encode(x=x, y=y, x2="a2:Q",
                                                                      y2="c2:Q")
     runs = list(dict.fromkeys(paths["run"]))
     encode = dict(x=x, y=y, order="step:Q", detail="run:N")
-    tooltip = ["run:N", alt.Tooltip("step:Q", format=","), alt.Tooltip("loss:Q", format=".4g"),
-               alt.Tooltip("a:Q", title=title_text(names[0]), format=".4g"),
-               alt.Tooltip("c:Q", title=title_text(names[1]), format=".4g")]
+    tooltip = ["run:N", alt.Tooltip("step:Q", format=","), alt.Tooltip("loss:Q", format=number),
+               alt.Tooltip("a:Q", title=title_text(names[0]), format=number),
+               alt.Tooltip("c:Q", title=title_text(names[1]), format=number)]
     mine = paths[paths["run"] == runs[0]] if runs else paths
     layers = [heat, contours]
     if ray is not None:  # white dashes over a dark halo, like the learner's own path
@@ -145,7 +148,7 @@ def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks:
                                                     symbolStrokeWidth=1),
                         scale=alt.Scale(domain=list(marks["what"]),
                                         range=["circle", "cross", "diamond"][:len(marks)])),
-        tooltip=["what:N", alt.Tooltip("a:Q", format=".4g"), alt.Tooltip("c:Q", format=".4g")],
+        tooltip=["what:N", *tooltip[3:]],
     ))
     # the legends below the plot one above the other: side by side they ran off a phone's
     # width, which cut the colour bar and hid the optimizers' legend

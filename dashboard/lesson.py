@@ -228,13 +228,17 @@ def _inspected(ctx: ViewContext) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+#: The lesson's table's product column, its one feature called x: spelt as the step view's.
+PRODUCT = tables.error_x_column("x")
+
+
 def _table(ctx: ViewContext, columns: list[str]) -> None:
     rows = tables.breakdown_table(ctx.data.X, ctx.data.y, ctx.grad_pass, ctx.names)
     # underflowed cells as text while the columns have their own names (a review: renamed,
     # the products read 0 beside "> -5e-324")
     rows, _ = underflowed_as_text(rows, ctx.digits)
     label = tables.feature_labels(ctx.names)[0]
-    rows = rows.rename(columns={label: _x_name(ctx), tables.error_x_column(label): "(p - y) * x"})
+    rows = rows.rename(columns={label: _x_name(ctx), tables.error_x_column(label): PRODUCT})
     show_table(rows[columns], ctx.digits,
                alt=f"Each sample's {', '.join(columns)} at step {ctx.k:,}")
 
@@ -247,7 +251,8 @@ def _model(ctx: ViewContext) -> None:
 
 
 def _loss(ctx: ViewContext) -> None:
-    show_chart(charts.loss_chart(ctx.history.loss, ctx.k), key="lesson_loss",
+    show_chart(charts.loss_chart(ctx.history.loss, ctx.k, digits=ctx.digits),
+               key="lesson_loss",
                alt=explain.loss_chart_alt(ctx))
     st.caption(explain.loss_chart_caption(ctx))
 
@@ -480,7 +485,7 @@ PARTS: tuple[Part, ...] = (
                    + (" plus λw" if c.settings.l2 else "") + ", and ∂J/∂b the mean of p − y: "
                    "positive where the model predicts too high."),
         lambda c: _table(c, [_x_name(c), "y", "p", tables.ERROR]),
-        lambda c: _table(c, [_x_name(c), "y", "p", tables.ERROR, "(p - y) * x"]),
+        lambda c: _table(c, [_x_name(c), "y", "p", tables.ERROR, PRODUCT]),
         Question(lambda c: f"Is ∂J/∂w at step {c.k:,} positive, negative or zero?",
                  lambda c: ("positive", "negative", "zero"),
                  lambda c: (_gradient_sign(c),), _gradient_why),

@@ -150,7 +150,8 @@ def rates_chart(ctx: ViewContext, rates) -> None:
     sweep, steps = rates_sweep(ctx, rates)
     names = [rate_option(r) for r in rates]
     verdicts = dict(zip(names, sweep.verdicts, strict=True))
-    frame = rate_charts.curves_frame(dict(zip(names, sweep.loss, strict=True)), verdicts)
+    frame = rate_charts.curves_frame(dict(zip(names, sweep.loss, strict=True)), verdicts,
+                                     digits=ctx.digits)
     title = f"Loss over {plural(steps, 'step')} at {RATES_SHOWN} rates"
     show_curves(frame, title, key="lesson_rates", alt=rate_charts.verdicts_text(verdicts))
     if note := charts.floor_note(*sweep.loss):

@@ -173,7 +173,7 @@ def gradient_column(ctx: ViewContext) -> None:
 def short_labels(names) -> dict[str, str]:
     """Headers of the first screen's grid for the columns the gradient averages, short
     enough for them to fit its column side by side: "(p − y)·x₁" for
-    "(p - y) * petal_length_cm" (the gradient's lines below say which feature x₁ is)."""
+    "(p − y)·petal_length_cm" (the gradient's lines below say which feature x₁ is)."""
     labels = {tables.ERROR: "p − y"}
     labels.update({tables.error_x_column(label): f"(p − y)·{feature_symbol(j, len(names))}"
                    for j, label in enumerate(tables.feature_labels(names))})

@@ -40,9 +40,6 @@ from .charts import (
 )
 from .text import fmt, join_and, md_escape, plural
 
-#: Digits a tooltip gives a loss where every digit shown is certain.
-TOOLTIP_DIGITS = 6
-
 
 def within_words(step: int, verdict: Verdict) -> str:
     """A run's "steps to within 1%" as a table writes it (``step`` from
@@ -57,14 +54,15 @@ def within_words(step: int, verdict: Verdict) -> str:
 ROUNDING_DECIDES = "decided by rounding"
 
 
-def loss_texts(steps, loss, verdict: str | Verdict) -> list[str]:
-    """Each loss as a tooltip writes it: to `TOOLTIP_DIGITS`, or from the step where rounding
-    decides the run's state (`Verdict.rounding_decides`) to its certain digits only (a chaotic
-    run at η = 1000 on the 20 students has one: "1e+02", not 100.922)."""
+def loss_texts(steps, loss, verdict: str | Verdict, digits: int) -> list[str]:
+    """Each loss as a tooltip writes it: to ``digits`` (the page's "Digits shown"), or from
+    the step where rounding decides the run's state (`Verdict.rounding_decides`) to its
+    certain digits only, where fewer (a chaotic run at η = 1000 on the 20 students has one:
+    "1e+02", not 100.922)."""
     if not isinstance(verdict, Verdict):
-        return [fmt(v, TOOLTIP_DIGITS) for v in loss]
-    certain = max(1, min(TOOLTIP_DIGITS, verdict.digits))
-    return [fmt(v, certain if verdict.rounding_decides(int(k)) else TOOLTIP_DIGITS)
+        return [fmt(v, digits) for v in loss]
+    certain = max(1, min(digits, verdict.digits))
+    return [fmt(v, certain if verdict.rounding_decides(int(k)) else digits)
             for k, v in zip(steps, loss, strict=True)]
 
 #: Headroom of a capped axis above the highest loss of the runs that stay bounded.
@@ -90,7 +88,8 @@ def verdicts_text(verdicts: dict) -> str:
 
 
 def curves_frame(curves: dict[str, np.ndarray], verdicts: dict[str, str | Verdict],
-                 current: str | None = None, notes: dict[str, str] | None = None) -> pd.DataFrame:
+                 current: str | None = None, notes: dict[str, str] | None = None, *,
+                 digits: int) -> pd.DataFrame:
     """Loss curves in long form for one chart: run, series, order, step, loss, verdict, current,
     label.
 
@@ -116,12 +115,13 @@ def curves_frame(curves: dict[str, np.ndarray], verdicts: dict[str, str | Verdic
                 steps = band[f"{part}_step"]
                 frames.append(pd.DataFrame({
                     **common, "series": f"{name} ({part})", "step": steps,
-                    "loss": band[part], "loss_text": loss_texts(steps, band[part], verdict)}))
+                    "loss": band[part], "loss_text": loss_texts(steps, band[part], verdict,
+                                                           digits)}))
             continue
         index = downsample(loss)
         frames.append(pd.DataFrame({**common, "series": name, "step": index,
                                     "loss": loss[index],
-                                    "loss_text": loss_texts(index, loss[index], verdict)}))
+                                    "loss_text": loss_texts(index, loss[index], verdict, digits)}))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -305,7 +305,7 @@ def curves_chart(frame: pd.DataFrame, title: str, log_scale: bool = True) -> alt
 
 
 def zoom_frame(curves: dict[str, np.ndarray], verdicts: dict[str, str | Verdict],
-               steps: int = ZOOM_STEPS) -> pd.DataFrame:
+               steps: int = ZOOM_STEPS, *, digits: int) -> pd.DataFrame:
     """The last ``steps`` states of each oscillating run, every one (no envelope): up close a
     2-cycle zig-zags, where over thousands of steps it reads as two flat lines."""
     frames = []
@@ -317,7 +317,7 @@ def zoom_frame(curves: dict[str, np.ndarray], verdicts: dict[str, str | Verdict]
         frames.append(pd.DataFrame({"run": name, "order": order, "step": shown,
                                     "loss": loss[start:],
                                     "loss_text": loss_texts(shown, loss[start:],
-                                                            verdicts[name])}))
+                                                            verdicts[name], digits)}))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 

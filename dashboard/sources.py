@@ -16,7 +16,7 @@ from logreg_core.maths import MAX_ABS_FEATURE
 
 from . import compute, tables
 from .compute import Data, Source
-from .text import join_and, md_escape
+from .text import first_of, md_escape
 
 EDIT_MAX_ROWS = 1000  # the table editor is offered up to this many rows
 
@@ -150,13 +150,13 @@ def _cells_without_a_number(X: np.ndarray, names) -> str | None:
     bad = np.argwhere(~np.isfinite(X))
     if not len(bad):
         return None
-    cells = [f"row {i + 1}, {md_escape(names[j], 40)}" for i, j in bad[:3]]
-    more = f" (and {len(bad) - 3:,} more)" if len(bad) > 3 else ""
+    # "; " between cells: each is "row 6, x"
+    cells = first_of([f"row {i + 1}, {md_escape(names[j], 40)}" for i, j in bad], 3, "; ")
     empty = np.isnan(X[tuple(bad.T)])
     what = ("no number" if empty.all() else "a number too large for a double"
             if not empty.any() else "no number, or one too large for a double")
-    return (f"{'a cell has' if len(bad) == 1 else 'cells have'} {what} ({join_and(cells)}"
-            f"{more}): type one, or delete the row.")
+    return (f"{'a cell has' if len(bad) == 1 else 'cells have'} {what} ({cells}): type one, "
+            "or delete the row.")
 
 
 def clicks_key(source_key: str) -> str:

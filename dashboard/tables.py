@@ -23,7 +23,11 @@ from logreg_core.checks import GradientCheck, log10_outputs, signed_log10_errors
 
 from .charts import title_text
 
-ERROR = "p - y"
+#: The error's column, and each product's (`error_x_column`): spelt as the page's sentences and
+#: the first screen's grid write them, with the minus sign U+2212 and a middle dot; the
+#: step view's grid and the first screen's static table wrote "p - y" and "(p - y) * x"
+#: beside them (a review).
+ERROR = "p − y"
 #: Our own column names in these tables; a feature may not take one of them.
 RESERVED = frozenset({"y", "z", "p", "loss", ERROR, "b", "step", "label", "sample",
                       "parameter"})
@@ -43,8 +47,8 @@ def feature_labels(names, limit: int = 40) -> list[str]:
 
 
 def error_x_column(label: str) -> str:
-    """Column name of ``(p - y) * x_j``."""
-    return f"(p - y) * {label}"
+    """Column name of ``(p - y) * x_j``: "(p − y)·x", "(p − y)·petal_length_cm"."""
+    return f"(p − y)·{label}"
 
 
 def underflowed_sizes(frame: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -188,7 +192,7 @@ def update_table(w, b: float, grad_pass: GradientPass, learning_rate: float, nam
 def gradient_check_table(check: GradientCheck, names) -> pd.DataFrame:
     """The gradient check parameter by parameter: both values, their difference, the allowance."""
     return pd.DataFrame({
-        "from (p - y) x": check.analytic, "central difference": check.numeric,
+        "from (p − y)·x": check.analytic, "central difference": check.numeric,
         "difference": check.difference, "allowed": check.allowed,
         "agrees": np.where(check.passed, "yes", "no"),
     }, index=pd.Index(parameter_names(names), name="parameter"))

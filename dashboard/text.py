@@ -250,10 +250,49 @@ def link_number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def join_and(items) -> str:
-    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
+def join_and(items, sep: str = ", ") -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"`` (items apart by ``sep`` but the last two)."""
     items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return items[0] if len(items) == 1 else sep.join(items[:-1]) + " and " + items[-1]
+
+
+#: Characters of a user's name a widget's help gives in full, and names it gives at most
+#: (`full_names_help`).
+FULL_NAME_MAX, FULL_NAMES_SHOWN = 500, 10
+
+
+def full_names_help(pairs, lead: str = "") -> str | None:
+    """A widget's help (Markdown) giving in full each user's name its label or options show
+    cut: ``pairs`` of (the text shown, the whole name), a pair counted cut where its text
+    holds "…" and not the whole name; after ``lead``; None where nothing is cut and there is
+    no lead. Titles and selectors cap a name at 30 to 60 characters, and an upload's
+    77-character names were nowhere whole but in the file's preview (a review)."""
+    lines = [f"{md_escape(shown)}: {md_escape(name, FULL_NAME_MAX)}" for shown, name in pairs
+             if "…" in shown and " ".join(str(name).split()) not in shown]
+    if not lines:
+        return lead or None
+    if len(lines) > FULL_NAMES_SHOWN:
+        lines = [*lines[:FULL_NAMES_SHOWN], f"and {len(lines) - FULL_NAMES_SHOWN:,} more"]
+    return (f"{lead}\n\n" if lead else "") + "In full:  \n" + "  \n".join(lines)
+
+
+def first_of(items, shown: int, sep: str = ", ") -> str:
+    """At most ``shown`` of the items as a sentence lists them, then how many more: "a",
+    "a and b", "a, b and c", and past ``shown`` "a, b, c and 1,231 more" (the count written
+    as sentences write counts); "" for none. ``sep`` parts items that hold a comma themselves
+    ("row 6, x; row 7, x and 2 more").
+
+    One way for every such list: four were written apart, two without the "and" ("for w[a],
+    w[b]"), one with its count in brackets after a list already ended with "and" ("row 6, x,
+    row 7, x and row 8, x (and 2 more)").
+    """
+    items = [str(item) for item in items]
+    if not items:
+        return ""
+    if len(items) <= shown:
+        return join_and(items, sep)
+    more = f"{len(items) - shown:,} more"
+    return f"{sep.join(items[:shown])} and {more}" if shown > 0 else more
 
 
 #: A grid's format for a count, written as sentences write counts (`plural`: "2,000"):

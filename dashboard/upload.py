@@ -24,7 +24,7 @@ from logreg_core.maths import column_mean_and_spread
 from . import compute, fields, sources, state
 from .charts import title_text
 from .compute import Data, Source
-from .text import fmt, fmt_log10, md_escape
+from .text import first_of, fmt, fmt_log10, full_names_help, md_escape
 
 PERSIST = {"persist_state": "session"}
 
@@ -102,22 +102,22 @@ def column_options(sidebar, parsed: reader.ParsedTable, digest: str) -> None:
         s.up_drop_missing = False
         s.upload_options_for = digest
     texts = option_texts(columns)
+    whole = [(texts[c], c) for c in columns]
     sidebar.selectbox("Target (label) column", columns, key="up_target",
-                      format_func=texts.__getitem__, **PERSIST)
+                      format_func=texts.__getitem__, help=full_names_help(whole), **PERSIST)
     if s.up_target in s.up_features:
         sidebar.caption(f"{md_escape(s.up_target, 40)} is now the target, so it is no longer "
                         "a feature.")
     s.up_features = [c for c in s.up_features if c in columns and c != s.up_target]
     sidebar.multiselect("Feature columns", [c for c in columns if c != s.up_target],
                         key="up_features", format_func=texts.__getitem__,
-                        help="Numeric columns are ticked to start with.", **PERSIST)
+                        help=full_names_help(whole, "Numeric columns are ticked to start with."),
+                        **PERSIST)
     left_out = [c for c in s.get("up_text_columns", []) if c != s.up_target
                 and c not in s.up_features]
     if left_out:  # said, so that a column missing from the features is no surprise
         sidebar.caption(f"Not numbers, so not ticked as features: "
-                        f"{', '.join(md_escape(c, 40) for c in left_out[:5])}"
-                        + (f" and {len(left_out) - 5:,} more" if len(left_out) > 5 else "")
-                        + ".")
+                        f"{first_of([md_escape(c, 40) for c in left_out], 5)}.")
     sidebar.toggle("Swap which class is 1", key="up_swap", **PERSIST)
     sidebar.toggle("Drop rows with missing values", key="up_drop_missing", **PERSIST)
 

@@ -16,7 +16,7 @@ from logreg_core.verdicts import classify_run
 from .. import charts, compute, rate_charts
 from ..context import ViewContext
 from ..display import show_curves, show_frame, show_source
-from ..text import fmt, fmt_apart, fmt_loss, join_and, plural
+from ..text import first_of, fmt, fmt_apart, fmt_loss, plural
 
 TRIAL_ROWS, TRIAL_STEPS = 200, 300  # the loop runs in plain Python: keep it small
 
@@ -154,7 +154,8 @@ def render(ctx: ViewContext) -> None:
     runs = {"corrected loop": correct, **({label: buggy} if bugs else {})}
     curves = {name: run.loss for name, run in runs.items()}
     verdicts = {name: classify_run(loss) for name, loss in curves.items()}
-    frame = rate_charts.curves_frame(curves, verdicts, "corrected loop")
+    frame = rate_charts.curves_frame(curves, verdicts, "corrected loop",
+                                     digits=ctx.digits)
     show_curves(frame, "True loss of each state", key="trial_chart",
                 alt=f"True loss of the corrected loop{f' and the loop {label}' if bugs else ''}"
                     f": from {fmt_loss(correct.loss[0], 4)} to {fmt_loss(correct.loss[-1], 4)}"
@@ -259,9 +260,8 @@ def bug_effects(ctx: ViewContext, rows: int, bugs: frozenset = frozenset()) -> s
     # alternating 0 1 read "largest in size at 7 samples, the first sample 1")
     peaks = [int(i) + 1 for i in np.flatnonzero(np.abs(sums) == np.max(np.abs(sums)))]
     at_peak = (f"sample {peaks[0]}" if len(peaks) == 1 else
-               f"samples {join_and([str(i) for i in peaks])}" if len(peaks) <= 5 else
-               f"{len(peaks)} samples ({', '.join(map(str, peaks[:5]))} and "
-               f"{len(peaks) - 5:,} more)")
+               f"samples {first_of(peaks, 5)}" if len(peaks) <= 5 else
+               f"{len(peaks):,} samples ({first_of(peaks, 5)})")
     dw_acc, dw_same, db_raw = with_bug["accumulated_error"][3], with_bug["same_feature"][3], \
         with_bug["bias_not_averaged"][4]
     lines = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import streamlit as st
 
 from .. import explain, sources, tables
@@ -45,9 +46,13 @@ def render(ctx: ViewContext) -> None:
     config[tables.EDITOR_LABEL] = st.column_config.CheckboxColumn(
         "class 1", help="Ticked: label 1. Unticked: label 0.", default=False)
     key = sources.live_editor_key(source.key)
-    st.data_editor(sources.edited_frame(source, sources.kept_edits(source.key)["layers"]),
-                   key=key, num_rows="dynamic", width="stretch", column_config=config,
-                   on_change=sources.keep_live_edits, args=(source.key, key))
+    frame = sources.edited_frame(source, sources.kept_edits(source.key)["layers"])
+    # rows numbered as the notices name them ("row 6, x"), from 1: the editor numbers a row
+    # added with its + next; a cell with no number is blank, not a grey "None" (a review)
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
+    st.data_editor(frame, key=key, num_rows="dynamic", width="stretch", column_config=config,
+                   hide_index=False, placeholder="", on_change=sources.keep_live_edits,
+                   args=(source.key, key))
     added, removed = sources.click_counts(source.key)
     if added or removed:  # the editor holds the data before them (a walk: "it has 2 samples
         # now" above a table of 1 row)

@@ -15,7 +15,7 @@ from .. import charts, compute, explain, fields, state, tables
 from ..context import ViewContext
 from ..display import show_chart
 from ..landscape_chart import START_PARAM, drawing_order, landscape_chart
-from ..text import fmt, fmt_loss, join_and, link_number, md_escape, percent
+from ..text import fmt, fmt_loss, full_names_help, join_and, link_number, md_escape, percent
 from .optimizers import runs as optimizer_runs
 
 PATH_POINTS = 400
@@ -119,9 +119,11 @@ def render(ctx: ViewContext) -> None:
         axes = (0, 1)
     else:
         c1, c2 = st.columns(2)
-        first = c1.selectbox("Horizontal axis", params, key="land_x", persist_state="session")
+        whole = full_names_help(zip(params, names, strict=False))  # the weights' columns
+        first = c1.selectbox("Horizontal axis", params, key="land_x", persist_state="session",
+                             help=whole)
         second = c2.selectbox("Vertical axis", [p for p in params if p != first], key="land_y",
-                              persist_state="session")
+                              persist_state="session", help=whole)
         axes = (params.index(first), params.index(second))
     compare = st.toggle("Also show the other optimizers' paths", key="land_compare",
                         persist_state="session")
@@ -172,7 +174,8 @@ def render(ctx: ViewContext) -> None:
     behind = [name for name, h in others.items() if not h.optimizer.needs_full_gradient]
     chart = landscape_chart(surface, segments, paths,
                                    pd.DataFrame(marks, columns=["what", "a", "c"]),
-                                   (params[axes[0]], params[axes[1]]), ray, behind=behind)
+                                   (params[axes[0]], params[axes[1]]), ray, behind=behind,
+                            digits=ctx.digits)
     refused = st.session_state.pop(state.PICK_REFUSED, None)
     if refused is not None:
         shown = [f"{v:,.0f}" if abs(v) < 1e6 else fmt(v, 3) for v in refused]

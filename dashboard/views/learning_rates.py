@@ -127,8 +127,9 @@ def long_run(limits, frozen: list[str], digits: int) -> str:
             f"reaching it, and above it they keep swinging{rounding}")
 
 
-def sweep_frame(sweep, rtol: float = 0.01) -> pd.DataFrame:
-    """One row per swept rate: final loss, steps to within ``rtol`` of the best, verdict."""
+def sweep_frame(sweep, digits: int, rtol: float = 0.01) -> pd.DataFrame:
+    """One row per swept rate: final loss (its words to ``digits``, `ended`), steps to within
+    ``rtol`` of the best, verdict."""
     steps_in = sweep.steps_to_within(rtol)
     words = [rate_charts.within_words(int(s), v)
              for s, v in zip(steps_in, sweep.verdicts, strict=True)]
@@ -141,16 +142,17 @@ def sweep_frame(sweep, rtol: float = 0.01) -> pd.DataFrame:
         "reached": words,
         "verdict": [v.kind for v in sweep.verdicts],
         "verdict_words": [v.kind_words for v in sweep.verdicts],
-        "ended": [ended(v, final) for v, final in zip(sweep.verdicts, sweep.final_loss,
-                                                      strict=True)],
+        "ended": [ended(v, final, digits)
+                  for v, final in zip(sweep.verdicts, sweep.final_loss, strict=True)],
     })
 
 
-def ended(verdict, final: float) -> str:
-    """How a swept run ended, in words: its last loss to its certain digits, or its overflow."""
+def ended(verdict, final: float, digits: int) -> str:
+    """How a swept run ended, in words: its last loss to ``digits`` (the page's setting), or
+    to its certain digits where fewer, or its overflow."""
     if verdict.stopped_at is not None:
         return f"overflowed at step {verdict.stopped_at:,}"
-    return fmt(final, max(1, min(6, verdict.digits)))
+    return fmt(final, max(1, min(digits, verdict.digits)))
 
 
 def rate_names(rates) -> list[str]:
@@ -193,9 +195,11 @@ def your_run(curves: dict, verdicts: dict, notes: dict, name: str, history) -> N
         notes[name] = overflow_note(history.verdict)
 
 
-def overlay_frame(curves: dict, verdicts: dict, notes: dict, current: str) -> pd.DataFrame:
-    """The overlay chart's frame from `overlay_curves`, ``current`` (a name) drawn thick."""
-    return rate_charts.curves_frame(curves, verdicts, current, notes)
+def overlay_frame(curves: dict, verdicts: dict, notes: dict, current: str,
+                  digits: int) -> pd.DataFrame:
+    """The overlay chart's frame from `overlay_curves`, ``current`` (a name) drawn thick, its
+    tooltips' losses to ``digits``."""
+    return rate_charts.curves_frame(curves, verdicts, current, notes, digits=digits)
 
 
 def sweep_heading(table: pd.DataFrame, sweep) -> str:
@@ -242,18 +246,18 @@ def render(ctx: ViewContext) -> None:
                  if r == settings.learning_rate)
     if ctx.history.steps == steps:  # your run as the first screen has it
         your_run(curves, verdicts, notes, yours, ctx.history)
-    frame = overlay_frame(curves, verdicts, notes, yours)
+    frame = overlay_frame(curves, verdicts, notes, yours, digits)
     show_curves(frame, "Loss from the same start; thick line: your rate", key="overlay_chart",
                 alt="Loss curves of " + rate_charts.verdicts_text(verdicts))
     if note := charts.floor_note(*curves.values()):
         st.caption(note)
-    zoom = rate_charts.zoom_frame(curves, verdicts)
+    zoom = rate_charts.zoom_frame(curves, verdicts, digits=digits)
     if not zoom.empty:
         show_chart(rate_charts.zoom_chart(zoom), key="zoom_chart",
                    alt="The last steps of the oscillating runs, each step a point.")
     swept = sweep_rates(ctx.limits, settings.sweep_count, settings.learning_rate)
     sweep = compute.sweep(data, tuple(swept), steps, *start)
-    table = sweep_frame(sweep)
+    table = sweep_frame(sweep, digits)
     st.markdown(sweep_heading(table, sweep))
     st.slider("Rates in the sweep", fields.SWEEP_COUNT_MIN, fields.SWEEP_COUNT_MAX,
               key="sweep_count", persist_state="session")

@@ -185,7 +185,7 @@ def render(ctx: ViewContext) -> None:
     steps = max(h.steps_run for h in histories.values())
     frame = rate_charts.curves_frame({n: h.loss for n, h in histories.items()},
                                 {n: h.verdict for n, h in histories.items()},
-                                current=next(iter(histories)))
+                                current=next(iter(histories)), digits=ctx.digits)
     show_curves(frame, "Loss per step (per iteration for Newton)", key="optimizer_chart",
                 alt="Loss curves of " + rate_charts.verdicts_text(
                     {n: h.verdict for n, h in histories.items()}))

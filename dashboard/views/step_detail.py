@@ -14,7 +14,7 @@ from logreg_core.checks import NORMAL, lost_derivatives
 from .. import formulas, overview, tables
 from ..context import ViewContext
 from ..display import show_formulas, show_frame
-from ..text import fmt, md_escape, spacing_words
+from ..text import first_of, fmt, md_escape, spacing_words
 from .common import gradient_check_panel
 
 TABLE_ROWS = 50  # rows of the per-sample table shown before "n more rows hidden"
@@ -24,10 +24,9 @@ def underflow_caption(lost: np.ndarray, stays: np.ndarray, parameters: list[str]
     """Why a derivative reads a tiny number where double precision computed 0 (``lost``:
     their indices among ``parameters``; ``stays``: for each, whether no L2 term moves it)."""
     one = lost.size == 1
-    which = ", ".join(md_escape(parameters[j], 40) for j in lost[:3])
-    more = f" and {lost.size - 3:,} more" if lost.size > 3 else ""
+    which = first_of([md_escape(parameters[j], 40) for j in lost], 3)
     them = "it" if one else "them"
-    text = (f"Exact values from log space for {which}{more}: every term (p − y)·x of "
+    text = (f"Exact values from log space for {which}: every term (p − y)·x of "
             f"{'its' if one else 'their'} mean (p − y for b) is below the smallest normal double "
             f"({fmt(NORMAL, 2)}), so double precision computes {them} as 0")
     if stays.all():
@@ -47,10 +46,9 @@ def absorbed_note(step: Update, parameters: list[str], digits: int) -> str:
     if not absorbed.size:
         return ""
     j = int(absorbed[0])
-    which = ", ".join(md_escape(parameters[k], 40) for k in absorbed[:3])
-    more = f" and {absorbed.size - 3:,} more" if absorbed.size > 3 else ""
+    which = first_of([md_escape(parameters[k], 40) for k in absorbed], 3)
     one = absorbed.size == 1
-    return (f"The new value of {which}{more} is the old one: {'its' if one else 'each'} "
+    return (f"The new value of {which} is the old one: {'its' if one else 'each'} "
             f"change is at most half the spacing of doubles there "
             f"({spacing_words(step.old[j], digits)}{'' if one else ', for the first'}), so "
             "rounding drops it.")

@@ -41,7 +41,7 @@ def render(ctx: ViewContext) -> None:
     st.latex(rf"\begin{{aligned}} w_1 &\leftarrow {t(report.new_w[0])} \\ w_2 &\leftarrow "
              rf"{t(report.new_w[1])} \\ b &\leftarrow {t(report.new_b)} \end{{aligned}}")
     frame = pd.DataFrame(report.rows, columns=["quantity", "textbook", "exact",
-                                               "with p - y rounded to -0.67 first"])
+                                               "with p − y rounded to -0.67 first"])
     # as the textbook printed each figure, "—" where it printed none (the grid wrote "None")
     frame["textbook"] = [fmt_printed(row[1]) for row in report.rows]
     show_frame(frame, digits, key="student_comparison", hide_index=True,

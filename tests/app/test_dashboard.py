@@ -157,12 +157,12 @@ def test_l2_changes_the_run_and_both_limits(app):
 
 
 @pytest.mark.parametrize(("query", "first"), [
-    ({"data": "iris_petals"}, ["p - y", "(p - y) * petal_length_cm", "(p - y) * petal_width_cm"]),
-    ({"data": "student"}, ["p - y", "(p - y) * hours_studied", "(p - y) * hours_slept"]),
-    ({"data": "breast_cancer", "std": "1"}, ["p - y"]),
-    ({"data": "wikipedia_students"}, ["p - y", "(p - y) * hours"]),
-    ({"lr": "1000"}, ["p - y", "(p - y) * x"]),  # 5 points, numbers too long for a table
-    ({"digits": "8"}, ["p - y", "(p - y) * x"]),
+    ({"data": "iris_petals"}, ["p − y", "(p − y)·petal_length_cm", "(p − y)·petal_width_cm"]),
+    ({"data": "student"}, ["p − y", "(p − y)·hours_studied", "(p − y)·hours_slept"]),
+    ({"data": "breast_cancer", "std": "1"}, ["p − y"]),
+    ({"data": "wikipedia_students"}, ["p − y", "(p − y)·hours"]),
+    ({"lr": "1000"}, ["p − y", "(p − y)·x"]),  # 5 points, numbers too long for a table
+    ({"digits": "8"}, ["p − y", "(p − y)·x"]),
 ])
 def test_the_first_screens_grid_shows_the_gradients_columns_first(new_app, query, first):
     """Found by a walk: on two features the grid of the first screen stopped mid-column at z
@@ -178,7 +178,7 @@ def test_the_first_screens_grid_shows_the_gradients_columns_first(new_app, query
     rest = ["y", "z", "p", "loss"]
     assert [c for c in columns if c in rest] == rest  # the pass's order, after them
     labels = {name: c.get("label") for name, c in json.loads(grid.proto.columns).items()}
-    assert labels["p - y"] == "p − y"
+    assert labels["p − y"] == "p − y"
     short = {1: [], 2: ["(p − y)·x"], 3: ["(p − y)·x₁", "(p − y)·x₂"]}[len(first)]
     assert [labels[c] for c in first[1:]] == short
     (caption,) = [c.value for c in at.caption if "scroll sideways where they do not fit" in c.value]
@@ -224,7 +224,7 @@ def test_inspect_step_moves_every_view_but_not_the_run(app):
     grad = lc.loss_and_gradients(np.arange(1.0, 6.0)[:, None], [0, 0, 0, 1, 1],
                                  history.weights[3], history.bias[3])
     assert rows["p"].tolist() == [fmt(v) for v in grad.p]
-    assert rows["(p - y) * x"].tolist() == [fmt(v) for v in grad.error_x[:, 0]]
+    assert rows["(p − y)·x"].tolist() == [fmt(v) for v in grad.error_x[:, 0]]
     assert "**The pass at step 3** is the table “Every sample at step 3” above" in page_text(app)
     update = table(app, "new value")
     assert update["new value"].tolist() == pytest.approx(
@@ -299,8 +299,8 @@ def test_formulas_agree_with_tables_to_the_digits_shown(app):
     totals = table(app, "mean")
     update = table(app, "new value")
     latex = "\n".join(formulas(app))
-    assert f"= {fmt(totals.loc['mean', '(p - y) * x'])}" in latex
-    assert f"= {fmt(totals.loc['mean', 'p - y'])}" in latex
+    assert f"= {fmt(totals.loc['mean', '(p − y)·x'])}" in latex
+    assert f"= {fmt(totals.loc['mean', 'p − y'])}" in latex
     assert f"= {fmt(update.loc['w[x]', 'new value'])}" in latex
     assert f"= {fmt(update.loc['b', 'new value'])}" in latex
 
@@ -311,9 +311,9 @@ def test_l2_term_is_shown_as_its_own_row(new_app):
     history = core_history(l2=0.3)
     grad = lc.loss_and_gradients(np.arange(1.0, 6.0)[:, None], [0, 0, 0, 1, 1],
                                  history.weights[5], history.bias[5], 0.3)
-    assert totals.loc["L2 term", "(p - y) * x"] == pytest.approx(0.3 * history.weights[5, 0])
-    assert totals.loc["J and gradient", "(p - y) * x"] == pytest.approx(grad.dw[0])
-    assert totals.loc["mean", "(p - y) * x"] + totals.loc["L2 term", "(p - y) * x"] == \
+    assert totals.loc["L2 term", "(p − y)·x"] == pytest.approx(0.3 * history.weights[5, 0])
+    assert totals.loc["J and gradient", "(p − y)·x"] == pytest.approx(grad.dw[0])
+    assert totals.loc["mean", "(p − y)·x"] + totals.loc["L2 term", "(p − y)·x"] == \
         pytest.approx(grad.dw[0], rel=1e-12)
 
 
@@ -323,9 +323,9 @@ def test_the_data_part_of_the_gradient_is_the_tables_mean_when_the_penalty_dwarf
     (p − y)·x column averages -1.8. The mean is now the table's, by hand."""
     at = new_app(lr="100", l2="100").run()
     rows = next(t.value for t in [*at.table, *at.dataframe]  # the first screen's, a table
-                if "z" in t.value.columns and "(p - y) * x" in t.value.columns)  # or a grid
+                if "z" in t.value.columns and "(p − y)·x" in t.value.columns)  # or a grid
     # -4.2e-1737 reads as -0.0, and so does -10^(-1.3e+149), a size no double's log holds
-    mean = np.mean([0.0 if "^" in str(v) else float(v) for v in rows["(p - y) * x"]])
+    mean = np.mean([0.0 if "^" in str(v) else float(v) for v in rows["(p − y)·x"]])
     (line,) = [x for m in at.markdown for x in m.value.split("\n")
                if "mean((p − y)·x) + λw" in x]
     assert f"+ λw = {fmt(mean)} + (" in line, (line, mean)

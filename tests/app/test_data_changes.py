@@ -75,7 +75,7 @@ def test_cells_without_a_number_are_named_up_to_three(new_app):
     at = _edited(new_app, {"edited_rows": {}, "deleted_rows": [], "added_rows": rows},
                  tab="data")
     (warning,) = [plain(w.value) for w in at.warning]
-    assert "cells have no number (row 6, x, row 7, x and row 8, x (and 2 more))" in warning
+    assert "cells have no number (row 6, x; row 7, x; row 8, x and 2 more)" in warning
 
 
 def test_the_data_view_says_its_table_lacks_the_samples_added_beside_the_picture(new_app):

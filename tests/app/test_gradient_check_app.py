@@ -90,7 +90,7 @@ def test_the_check_writes_a_tiny_gradient_as_the_formula_does(new_app, digits):
     assert 1e-6 < abs(dw) < 1e-4 and 1e-6 < abs(db) < 1e-4
     d = int(digits)
     (grid,) = [t.value for t in at.dataframe if "central difference" in t.value.columns]
-    for column in ("from (p - y) x", "central difference"):
+    for column in ("from (p − y)·x", "central difference"):
         assert grid[column].tolist() == [f"{dw:.{d - 1}e}", f"{db:.{d - 1}e}"], grid[column]
     mantissa, exponent = f"{dw:.{d - 1}e}".split("e")
     assert rf"&= {mantissa} \times 10^{{{int(exponent)}}} \end{{aligned}}" in page_text(at)
@@ -101,5 +101,5 @@ def test_a_gradient_in_plain_decimals_stays_a_number(new_app):
     plain decimals): the grid keeps its numbers, as numbers."""
     at = open_view(new_app().run(), "step")
     (grid,) = [t.value for t in at.dataframe if "central difference" in t.value.columns]
-    assert grid["from (p - y) x"].dtype.kind == "f"
-    assert (grid["from (p - y) x"].abs() > 1e-4).all()
+    assert grid["from (p − y)·x"].dtype.kind == "f"
+    assert (grid["from (p − y)·x"].abs() > 1e-4).all()

@@ -266,7 +266,7 @@ def test_a_derivative_zero_to_rounding_off_the_best_fit_is_not_called_the_best_f
     assert "zero to rounding" in why and "best fit" not in why
 
 
-HIDDEN_UNTIL_REVEAL = {1: ("table", "p"), 2: ("table", "loss"), 3: ("table", "(p - y) * x"),
+HIDDEN_UNTIL_REVEAL = {1: ("table", "p"), 2: ("table", "loss"), 3: ("table", "(p − y)·x"),
                        5: ("player", ""), 6: ("chart", "at three rates"),
                        7: ("chart", "at three rates")}
 

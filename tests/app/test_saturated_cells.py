@@ -45,7 +45,7 @@ def test_a_saturated_samples_p_and_loss_read_as_its_p_minus_y(new_app):
                   for z, t in ((w * x + b, t) for x, t in zip(xs, ys, strict=True))]
         w, b = (w - 1000 * sum(e * x for e, x in zip(errors, xs, strict=True)) / 5,
                 b - 1000 * sum(errors) / 5)
-    rows = table(at, "p - y")
+    rows = table(at, "p − y")
     for i, (x, label) in enumerate(zip(xs, ys, strict=True)):
         z = mpmath.mpf(w) * x + b
         p = 1 / (1 + mpmath.exp(-z))
@@ -55,7 +55,7 @@ def test_a_saturated_samples_p_and_loss_read_as_its_p_minus_y(new_app):
                 assert rows[column].iloc[i] == exact_text(exact), (column, i, rows.iloc[i])
     first = rows.iloc[0]
     assert ys[0] == 0 and w * xs[0] + b == -800  # the review's sample
-    assert first["p"] == first["loss"] == first["p - y"] == "3.668e-348", first
+    assert first["p"] == first["loss"] == first["p − y"] == "3.668e-348", first
 
 
 @settings(max_examples=60, deadline=None)

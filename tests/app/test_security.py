@@ -148,10 +148,10 @@ def test_names_the_page_uses_itself_stay_the_users_features(new_app, names):
     features = [f"{n} (feature)" if n in tables.RESERVED else n for n in names]
     products = [tables.error_x_column(f) for f in features]
     rows = table(at, "z", nth=1)  # Step in detail's, in the pass's order
-    assert list(rows.columns) == [*features, "y", "z", "p", "loss", "p - y", *products]
+    assert list(rows.columns) == [*features, "y", "z", "p", "loss", "p − y", *products]
     # the first screen's grid: the columns the gradient averages first
     first = list(table(at, "z").columns)
-    assert first == ["p - y", *products, *features, "y", "z", "p", "loss"]
+    assert first == ["p − y", *products, *features, "y", "z", "p", "loss"]
     assert set(player(at)["points"]["label"]) <= {0, 1}  # the class, not the user's "label"
     assert rows[features[1]].dtype.kind == "f" and set(rows["y"]) <= {0, 1}
 

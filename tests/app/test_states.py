@@ -282,8 +282,8 @@ def check_pass_pointer(at, query, data):
     pointer = "” above: every sample's logit z"
     pointed = [m.value for m in at.markdown if pointer in m.value]
     passes = [t.value for t in [*at.table, *at.dataframe] if "z" in t.value.columns]
-    whole = [t for t in passes if len(t) == len(data.y) and {"y", "z", "p", "loss", "p - y"}
-             <= set(t.columns) and sum(str(c).startswith("(p - y) * ") for c in t.columns)
+    whole = [t for t in passes if len(t) == len(data.y) and {"y", "z", "p", "loss", "p − y"}
+             <= set(t.columns) and sum(str(c).startswith("(p − y)·") for c in t.columns)
              == data.n_features]
     if pointed:
         (sentence,) = pointed

@@ -31,7 +31,7 @@ def _first_table(at) -> pd.DataFrame:
 def _first_grid(at):
     """The first screen's grid: the first on the page, the gradient's columns first."""
     grid = at.dataframe[0]
-    assert grid.value.columns[0] == "p - y"
+    assert grid.value.columns[0] == "p − y"
     return grid
 
 
@@ -148,13 +148,13 @@ def test_the_first_grid_is_as_wide_as_its_longest_numbers(new_app):
     assert not at.exception
     grid = _first_grid(at)
     widths = {c: config.get("width") for c, config in json.loads(grid.proto.columns).items()}
-    for column in ("p - y", "hours_studied", "hours_slept", "z"):
+    for column in ("p − y", "hours_studied", "hours_slept", "z"):
         longest = max(map(len, grid.value[column].astype(str)))  # text columns here
         if longest > len(column):  # else the grid sizes it to its header, which is wider
             assert widths[column] >= 7 * longest + 16, (column, widths[column], longest)
         else:
             assert widths.get(column) is None, column
-    assert grid.value["p - y"].tolist()[0].startswith("-10^(-4.343e+147")  # by hand: below
+    assert grid.value["p − y"].tolist()[0].startswith("-10^(-4.343e+147")  # by hand: below
     # the logistic error at z = -1e148 is about -e^(-1e148) = -10^(-1e148 / ln 10)
     assert np.isclose(1e148 / np.log(10), 4.343e147, rtol=1e-3)
     # a number column: 1e6 is written "1000000" by the grid (JavaScript writes no exponent

@@ -263,6 +263,17 @@ def test_a_text_column_left_out_of_the_features_is_named(upload_app):
     assert any(c.value == "Not numbers, so not ticked as features: city." for c in at.caption)
 
 
+@pytest.mark.parametrize(("count", "named"), [
+    (2, "t1 and t2"), (7, "t1, t2, t3, t4, t5 and 2 more")])
+def test_text_columns_left_out_are_listed_as_every_list_is(upload_app, count, named):
+    """Two read "t1, t2" (no "and"), unlike every other list on the page (`text.first_of`)."""
+    header = ",".join(f"t{k}" for k in range(1, count + 1))
+    rows = "\n".join(f"{x}," + ",".join("ab"[x % 2] * 2 for _ in range(count)) + f",{x % 2}"
+                     for x in range(1, 7))
+    at = upload_app("texts.csv", f"x,{header},label\n{rows}\n".encode())
+    assert f"Not numbers, so not ticked as features: {named}." in [c.value for c in at.caption]
+
+
 def test_the_upload_notes_name_hostile_columns_as_plain_text(upload_app):
     """The two notes that name columns (a constant one, text ones left out): a link, a
     carriage return, LaTeX and bold stay text."""

@@ -248,7 +248,7 @@ def test_predict_then_reveal_hides_every_answer_until_the_reveal(app):
     # nothing that answers: no gradient or update, no error columns, no verdict, no views
     assert "∂J/∂w =" not in text and "mean((p" not in text and "←" not in text
     assert not app.success and not app.tabs
-    assert all(c not in t.value.columns for t in app.table for c in ("p - y", "(p - y) * x"))
+    assert all(c not in t.value.columns for t in app.table for c in ("p − y", "(p − y)·x"))
     assert not [m for m in app.metric if m.label == "Loss at step 200"]
     data = player(app)  # the curve and the frames only up to step 0, and no play
     assert data["last"] == 0 and data["frames"]["steps"] == [0] and data["predicting"]
@@ -453,7 +453,8 @@ def test_optimizers_view_shows_every_registered_optimizer(new_app):
     sgd = lc.train(data.X, data.y, optimizer=lc.MiniBatchSGD(0.5, 2, 5), steps=200)
     name = "mini-batch SGD (batch 2, seed 5)"
     rows = runs[runs["run"] == name].reset_index(drop=True)
-    expected = rate_charts.curves_frame({name: sgd.loss}, {name: sgd.verdict.kind})
+    expected = rate_charts.curves_frame({name: sgd.loss}, {name: sgd.verdict.kind},
+                                        digits=4)
     assert rows["series"].tolist() == expected["series"].tolist()
     assert rows["loss"].to_numpy() == pytest.approx(expected["loss"].to_numpy(), rel=1e-12)
     tolerance = table(at, "steps to within 1%")
@@ -690,5 +691,6 @@ def test_overlay_tooltips_give_a_chaotic_runs_loss_to_its_certain_digits_only(ne
     rows = rows[rows["run"].str.contains("1000")]
     assert len(rows)
     for step, loss, text in rows[["step", "loss", "loss_text"]].itertuples(index=False):
-        digits = max(1, verdict.digits) if verdict.rounding_decides(int(step)) else 6
+        digits = max(1, verdict.digits) if verdict.rounding_decides(int(step)) else \
+            fields.DIGITS_DEFAULT  # the digits shown
         assert text == fmt(loss, digits), (step, loss, text)

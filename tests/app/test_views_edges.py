@@ -100,7 +100,7 @@ def test_the_students_textbook_column_says_what_it_printed_and_dashes_the_rest(n
     from logreg_core import examples
 
     at = new_app(tab="student").run()
-    frame = table(at, "with p - y rounded to -0.67 first")
+    frame = table(at, "with p − y rounded to -0.67 first")
     printed = dict(zip(frame["quantity"], frame["textbook"], strict=True))
     assert printed["new b"] == "—"
     assert all(isinstance(v, str) and v != "None" for v in printed.values())
@@ -241,17 +241,17 @@ def test_an_error_that_underflowed_reads_its_true_size(new_app):
     2.65541e-1737). The first three samples (label 0, z = 1000 to 3000) have
     p - y = 1 - e^-z, which rounds to 1."""
     at = new_app(w0="1000", step="0").run()
-    (rows,) = [t.value for t in at.table if "p - y" in t.value.columns]  # the first screen's
+    (rows,) = [t.value for t in at.table if "p − y" in t.value.columns]  # the first screen's
 
     def tiny(log10_size: float) -> str:  # a negative number from the log10 of its size
         exponent = math.floor(log10_size)
         return f"-{10 ** (log10_size - exponent):#.4g}e{exponent:+d}"  # zeros kept (fmt)
 
     e4, e5 = -4000 / math.log(10), -5000 / math.log(10)
-    assert rows["p - y"].tolist() == ["1", "1", "1", tiny(e4), tiny(e5)]
-    assert rows["(p - y) * x"].tolist() == ["1", "2", "3", tiny(e4 + math.log10(4)),
+    assert rows["p − y"].tolist() == ["1", "1", "1", tiny(e4), tiny(e5)]
+    assert rows["(p − y)·x"].tolist() == ["1", "2", "3", tiny(e4 + math.log10(4)),
                                             tiny(e5 + math.log10(5))]
-    assert rows["(p - y) * x"].tolist()[3] == "-2.655e-1737"  # 4 e^-4000, mpmath
+    assert rows["(p − y)·x"].tolist()[3] == "-2.655e-1737"  # 4 e^-4000, mpmath
     assert rows["loss"].tolist()[3:] == [tiny(e4)[1:], tiny(e5)[1:]]  # log(1 + e^-z), = e^-z
     text = page_text(at)
     mantissa, exponent = tiny(e5).split("e")  # ∂J/∂w's last term: p_5 - y_5 as the table
@@ -268,14 +268,14 @@ def test_a_product_with_a_feature_of_zero_is_zero_even_where_the_error_underflow
 
     frame = pd.DataFrame({"x": [0.0, 2.0, -2.0, 1.0, 3.0], "y": [1, 1, 0, 0, 1],
                           "z": [800.0, 800.0, -800.0, 0.0, 745.5],
-                          "p - y": [-0.0, -0.0, 0.0, 0.5, -0.0],
-                          "(p - y) * x": [-0.0, -0.0, -0.0, 0.5, -0.0]})
+                          "p − y": [-0.0, -0.0, 0.0, 0.5, -0.0],
+                          "(p − y)·x": [-0.0, -0.0, -0.0, 0.5, -0.0]})
     text, lost = display.underflowed_as_text(frame, 2)
-    assert lost == ["p - y", "(p - y) * x"]
+    assert lost == ["p − y", "(p − y)·x"]
     e800 = f"{10 ** (-800 / math.log(10) % 1):.2g}e{math.floor(-800 / math.log(10)):+d}"
-    assert text["p - y"].tolist()[:4] == [f"-{e800}", f"-{e800}", e800, "0.5"]
-    assert text["(p - y) * x"].tolist()[0] == "0"  # x = 0: the product is 0 itself
-    assert text["(p - y) * x"].tolist()[-1] == "-5.1e-324"  # 3 / (1 + e^745.5), mpmath
+    assert text["p − y"].tolist()[:4] == [f"-{e800}", f"-{e800}", e800, "0.5"]
+    assert text["(p − y)·x"].tolist()[0] == "0"  # x = 0: the product is 0 itself
+    assert text["(p − y)·x"].tolist()[-1] == "-5.1e-324"  # 3 / (1 + e^745.5), mpmath
 
 
 def test_the_optimizers_view_names_the_lines_that_lie_on_each_other(new_app):
@@ -371,14 +371,14 @@ def test_derivatives_whose_every_term_underflowed_read_their_exact_value(new_app
         mantissa, exponent = mpmath.nstr(value, 4, min_fixed=1, max_fixed=0).split("e")
         return f"{mantissa}e{int(exponent):+d}"
 
-    exact = {"p - y": error, **{f"(p - y) * {name}": error * xj
+    exact = {"p − y": error, **{f"(p − y)·{name}": error * xj
                                 for name, xj in zip(("hours_studied", "hours_slept"), x,
                                                     strict=True)}}
     totals = next(d.value for d in at.dataframe if "sum" in d.value.index)
     for column, value in exact.items():  # one sample: the sum and the mean are the term
         assert totals.loc["sum", column] == totals.loc["mean", column] == shown(value)
     update = next(d.value for d in at.dataframe if "gradient" in d.value.columns)
-    derivatives = [exact["(p - y) * hours_studied"], exact["(p - y) * hours_slept"], error]
+    derivatives = [exact["(p − y)·hours_studied"], exact["(p − y)·hours_slept"], error]
     assert update["gradient"].tolist() == [shown(v) for v in derivatives]
     assert update["− rate × gradient"].tolist() == [shown(-100 * v) for v in derivatives]
     assert (update["new value"] == update["old value"]).all()
@@ -511,7 +511,7 @@ def test_a_change_that_rounding_drops_is_said_to_be_dropped(new_app):
     assert (update["new value"] == update["old value"]).all()
     assert (update["− rate × gradient"] != 0).all()
     (note,) = [c.value for c in at.caption if "spacing of doubles" in c.value]
-    assert note.startswith(r"The new value of w\[x\], b is the old one: each change is at "
+    assert note.startswith(r"The new value of w\[x\] and b is the old one: each change is at "
                            "most half the spacing of doubles there (that spacing is "
                            f"{fmt(2.0**-44, 2)} at 300")
     at = new_app(tab="step").run()  # every parameter moves: nothing to say

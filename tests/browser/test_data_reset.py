@@ -1,5 +1,6 @@
-"""The Data view's edits undone in the browser: the editor after "Put the data back" is a new
-one (the browser keeps an editor's edits under its key, and would send them back)."""
+"""The Data view's editor in the browser: the editor after "Put the data back" is a new one
+(the browser keeps an editor's edits under its key, and would send them back); a row added
+with its + reads blank, under rows numbered as the notices name them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import (
     APP_TIMEOUT_MS,
+    DESKTOP,
+    PHONE,
     assert_clean,
     button,
     open_app,
@@ -29,7 +32,8 @@ def test_put_the_data_back_gives_an_editor_with_no_edits(new_page, app_url):
     box = editor.bounding_box()
     cell = page.locator("input.gdg-input")  # the grid's editor of the cell double-clicked
     for _ in range(5):  # a busy machine may take the first double click before the grid
-        page.mouse.dblclick(box["x"] + 80, box["y"] + 36 + 17)  # is ready for it
+        # past the row markers and the row numbers (read-only): the first feature's cell
+        page.mouse.dblclick(box["x"] + 130, box["y"] + 36 + 17)  # is ready for it
         if cell.count():
             break
         page.wait_for_timeout(500)
@@ -50,4 +54,33 @@ def test_put_the_data_back_gives_an_editor_with_no_edits(new_page, app_url):
     text = page_text(page)
     assert "Edited:" not in text and "You changed" not in text
     expect(button(page, "edits_reset")).to_have_count(0)
+    assert_clean(page)
+
+
+def grid_rows(editor) -> list[list[str]]:
+    """The editor's rows as the grid writes them (its accessible table), the header first."""
+    rows = editor.locator('[role="row"]')
+    return [[c.inner_text() for c in rows.nth(i).locator(
+        '[role="columnheader"], [role="gridcell"], [role="rowheader"]').all()]
+        for i in range(rows.count())]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_row_added_with_the_plus_reads_blank_not_none(new_page, app_url, viewport):
+    """A review: the new row's cell read a grey "None"; its number is given once its first
+    value is in (the notice names it "row 6")."""
+    page = new_page(viewport=viewport)
+    open_app(page, app_url, "?data=five_points&tab=data")
+    editor = page.locator('[class*="st-key-editor_"]').get_by_test_id("stDataFrame")
+    editor.scroll_into_view_if_needed()
+    settle(page)
+    editor.hover()
+    with rerun(page):
+        page.get_by_role("button", name="Add row").click()
+    expect(editor.locator('[role="row"]')).to_have_count(7)
+    rows = grid_rows(editor)
+    assert rows[0] == ["row", "x", "class 1"]
+    assert [r[0] for r in rows[1:6]] == ["1", "2", "3", "4", "5"]
+    assert rows[6] == ["", "", "false"], rows
+    assert "None" not in editor.inner_text()
     assert_clean(page)

@@ -168,7 +168,11 @@ def test_first_screen_tables_hold_the_inspected_step(page, app_url):
     ref = reference_run(0.5, 200)
     rows = html_table(gradient_table(page))
     assert [r["x"] for r in rows] == ["1", "2", "3", "4", "5"], rows
-    assert list(rows[0]) == ["x", "y", "z", "p", "loss", "p - y", "(p - y) * x"], rows[0]
+    assert list(rows[0]) == ["x", "y", "z", "p", "loss", "p - y", "(p - y)·x"], rows[0]
+    # as typed, the minus sign U+2212 the sentences write (the header read "p - y" beside
+    # "First p − y" in the caption: a review)
+    heads = gradient_table(page).locator("thead th").all_inner_texts()
+    assert [h.strip() for h in heads][-2:] == ["p \u2212 y", "(p \u2212 y)·x"], heads
     for row in rows:  # every sample's logit and probability at step 200
         z = ref.w[-1] * number(row["x"]) + ref.b[-1]
         assert row["z"] == fmt(z), row

@@ -42,14 +42,15 @@ def test_a_two_cycle_is_drawn_as_two_lines_not_a_band():
     wiki = lc.load_dataset("wikipedia_students")
     history = lc.train(wiki.X, wiki.y, learning_rate=4, steps=2000)
     assert charts.zigzags(history.loss)
-    frame = rate_charts.curves_frame({"η = 4": history.loss}, {"η = 4": "oscillating"})
+    frame = rate_charts.curves_frame({"η = 4": history.loss}, {"η = 4": "oscillating"},
+                                     digits=4)
     assert set(frame["series"]) == {"η = 4 (high)", "η = 4 (low)"}
     tail = frame[frame["step"] > 500]
     highs = tail[tail["series"].str.endswith("(high)")]["loss"]
     lows = tail[tail["series"].str.endswith("(low)")]["loss"]
     assert highs.to_numpy() == pytest.approx(0.9543, abs=1e-3)  # each line flat: readable
     assert lows.to_numpy() == pytest.approx(0.6672, abs=1e-3)
-    chart = spec(charts.loss_chart(history.loss, 10))
+    chart = spec(charts.loss_chart(history.loss, 10, digits=4))
     assert "area" in [layer["mark"]["type"] for layer in chart["layer"]]  # the band
 
 
@@ -57,7 +58,7 @@ def test_a_smooth_curve_stays_one_line():
     history = lc.train(np.arange(1.0, 6.0)[:, None], [0, 0, 0, 1, 1], learning_rate=0.5,
                        steps=200)
     assert not charts.zigzags(history.loss)
-    frame = rate_charts.curves_frame({"a": history.loss}, {"a": "converging"})
+    frame = rate_charts.curves_frame({"a": history.loss}, {"a": "converging"}, digits=4)
     assert set(frame["series"]) == {"a"}
 
 
@@ -80,18 +81,19 @@ def every_chart() -> list:
     X = np.arange(1.0, 6.0)[:, None]
     y = np.array([0, 0, 0, 1, 1.0])
     history = lc.train(X, y, learning_rate=0.5, steps=300)
-    built.append(charts.loss_chart(history.loss, 5, log_scale=True))
+    built.append(charts.loss_chart(history.loss, 5, log_scale=True, digits=4))
     built.append(charts.model_chart_1d(X[:, 0], y, 1.0, -3.0, "x"))
     built.append(charts.probability_chart(np.linspace(0, 1, 7), np.array([0, 1] * 3 + [1.0])))
     frame = rate_charts.curves_frame({"a": history.loss, "b": history.loss * 2},
-                                {"a": "converging", "b": "settling"}, current="a")
+                                {"a": "converging", "b": "settling"}, current="a", digits=4)
     built.append(rate_charts.curves_chart(frame, "t"))
     blown = np.geomspace(0.7, 1e280, 301)
     capped = rate_charts.curves_frame({"a": history.loss, "up": blown},
                                       {"a": "converging", "up": "diverging"},
-                                      notes={"up": ", overflowed at step 301"})
+                                      notes={"up": ", overflowed at step 301"}, digits=4)
     built.append(rate_charts.curves_chart(capped, "capped"))
-    zoom = rate_charts.zoom_frame({"c": np.tile([0.4, 0.5], 100)}, {"c": "oscillating"})
+    zoom = rate_charts.zoom_frame({"c": np.tile([0.4, 0.5], 100)}, {"c": "oscillating"},
+                                  digits=4)
     built.append(rate_charts.zoom_chart(zoom))
     rules = pd.DataFrame({"learning_rate": [0.6, 1.8, 0.5], "what": ["2/L", "2/μ*", "yours"],
                           "kind": ["guaranteed", "local", "yours"]})
@@ -106,7 +108,7 @@ def every_chart() -> list:
                           "loss": [0.69, 0.5]})
     marks = pd.DataFrame({"what": ["start", "step 1"], "a": [0.0, 0.5], "c": [0.0, -1.0]})
     built.append(landscape_chart.landscape_chart(surface, landscape.contour_segments(surface),
-                                                 paths, marks, ("w[x]", "b")))
+                                                 paths, marks, ("w[x]", "b"), digits=4))
     return built
 
 
@@ -153,7 +155,7 @@ def test_landscape_cells_overlap_so_no_stripes_show():
     chart = landscape_chart.landscape_chart(surface, landscape.contour_segments(surface),
                                    pd.DataFrame(columns=["run", "step", "a", "c", "loss"]),
                                    pd.DataFrame({"what": ["start"], "a": [0.0], "c": [0.0]}),
-                                   ("w", "b"))
+                                   ("w", "b"), digits=4)
     cells = chart.layer[0].data
     width = cells["a2"] - cells["a"]
     step = surface.a[1] - surface.a[0]
@@ -204,7 +206,7 @@ def test_a_diverging_run_does_not_stretch_the_shared_axis():
     bounded = np.linspace(0.7, 0.4, 301)
     frame = rate_charts.curves_frame({"good": bounded, "up": np.geomspace(0.7, 1e280, 301)},
                                      {"good": "converging", "up": "diverging"},
-                                     notes={"up": ", overflowed at step 301"})
+                                     notes={"up": ", overflowed at step 301"}, digits=4)
     spec = charts.to_spec(rate_charts.curves_chart(frame, "t"))
     frames = [pa.ipc.open_stream(d).read_all().to_pandas() for d in spec["datasets"].values()]
     domain = spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
@@ -291,7 +293,7 @@ def test_an_envelope_of_a_zig_zag_does_not_zig_zag():
     # at step 0 at 13.2, its loss at step 1 (a walk)
     for part in ("high", "low"):
         assert np.array_equal(loss[band[f"{part}_step"]], band[part])
-    frame = rate_charts.curves_frame({"a": loss}, {"a": "oscillating"})
+    frame = rate_charts.curves_frame({"a": loss}, {"a": "oscillating"}, digits=4)
     assert set(zip(frame["step"], frame["loss"], strict=True)) <= set(enumerate(loss))
 
 
@@ -302,8 +304,8 @@ def test_curves_that_lie_on_each_other_are_found_at_the_charts_scale():
     t = np.arange(101.0)
     falling = 10.0 ** (-t / 10)
     curves = {"a": falling, "b": falling * 1.03, "c": falling * 3.0}
-    axis = rate_charts.loss_axis(rate_charts.curves_frame(curves, dict.fromkeys(curves,
-                                                                            "converging")))
+    axis = rate_charts.loss_axis(rate_charts.curves_frame(
+        curves, dict.fromkeys(curves, "converging"), digits=4))
     assert axis == (1e-10, 3.0)  # the curves' own range: no run diverges
     assert rate_charts.coinciding(curves, axis) == [
         (("a", "b"), pytest.approx(1.03), 101, 101)]
@@ -418,7 +420,7 @@ def test_the_landscape_axes_carry_their_ticks():
     chart = landscape_chart.landscape_chart(
         surface, landscape.contour_segments(surface),
         pd.DataFrame(columns=["run", "step", "a", "c", "loss"]),
-        pd.DataFrame({"what": ["start"], "a": [0.0], "c": [0.0]}), ("w", "b")).to_dict()
+        pd.DataFrame({"what": ["start"], "a": [0.0], "c": [0.0]}), ("w", "b"), digits=4).to_dict()
     for channel in ("x", "y"):
         encoding = chart["layer"][0]["encoding"][channel]
         assert encoding["axis"] == charts.linear_ticks(*encoding["scale"]["domain"])
@@ -438,7 +440,7 @@ def test_landscape_paths_are_drawn_so_that_none_hides_another():
     chart = spec(landscape_chart.landscape_chart(
         surface, landscape.contour_segments(surface), paths,
         pd.DataFrame({"what": ["start"], "a": [0.0], "c": [0.0]}), ("w", "b"),
-        ray=pd.DataFrame({"a": [0.0, 1.0], "c": [0.0, -3.0]}), behind=["sgd"]))
+        ray=pd.DataFrame({"a": [0.0, 1.0], "c": [0.0, -3.0]}), behind=["sgd"], digits=4))
     layers = chart["layer"]
     drawn = []
     for layer in layers[2:-1]:  # after the heatmap and contours, before the marks
@@ -480,14 +482,14 @@ def test_the_envelope_note_names_the_runs_drawn_as_two_lines():
              for name, loss in curves.items()}
     assert turns["η = 5"] == 1.0 and turns["momentum (β = 0.9)"] == 0.0
     assert 0.2 < turns["Adam (η = 5)"] < 0.3
-    frame = rate_charts.curves_frame(curves, {n: "oscillating" for n in curves})
+    frame = rate_charts.curves_frame(curves, {n: "oscillating" for n in curves}, digits=4)
     assert plain(rate_charts.envelope_note(frame)) == (
         "η = 5: its loss turns between rising and falling at more than 30% of its steps, so it "
         "is drawn as two lines of its colour: the highest and the lowest loss over each "
         "stretch of steps.")
     frame = rate_charts.curves_frame({"a": curves["η = 5"], "b": -curves["η = 5"],
                                       "c": curves["momentum (β = 0.9)"]},
-                                     {n: "oscillating" for n in "abc"})
+                                     {n: "oscillating" for n in "abc"}, digits=4)
     assert rate_charts.envelope_note(frame).startswith("A and b: each one’s loss turns")
     assert rate_charts.envelope_note(rate_charts.curves_frame(
-        {"c": curves["momentum (β = 0.9)"]}, {"c": "converging"})) is None
+        {"c": curves["momentum (β = 0.9)"]}, {"c": "converging"}, digits=4)) is None

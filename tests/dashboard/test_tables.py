@@ -15,14 +15,14 @@ def test_tables_reproduce_the_worked_step(five_points):
     X, y = five_points
     grad = loss_and_gradients(X, y, [2.197], -6.593)
     rows = tables.breakdown_table(X, y, grad, ["x"])
-    assert list(rows.columns) == ["x", "y", "z", "p", "loss", "p - y", "(p - y) * x"]
+    assert list(rows.columns) == ["x", "y", "z", "p", "loss", "p − y", "(p − y)·x"]
     assert rows.index.tolist() == [1, 2, 3, 4, 5]
     # the textbook's rounded columns
     assert rows["z"].round(3).tolist() == [-4.396, -2.199, -0.002, 2.195, 4.392]
     assert rows["p"].round(3).tolist() == [0.012, 0.100, 0.500, 0.900, 0.988]
     totals = tables.totals_table(grad, ["x"])
-    assert totals.loc["mean", "(p - y) * x"] == pytest.approx(0.249686, abs=5e-7)
-    assert totals.loc["mean", "p - y"] == pytest.approx(0.0998183, abs=5e-8)
+    assert totals.loc["mean", "(p − y)·x"] == pytest.approx(0.249686, abs=5e-7)
+    assert totals.loc["mean", "p − y"] == pytest.approx(0.0998183, abs=5e-8)
     assert totals.loc["mean", "loss"] == pytest.approx(grad.loss)
     assert "L2 term" not in totals.index
     update = tables.update_table([2.197], -6.593, grad, 0.1, ["x"])
@@ -35,9 +35,9 @@ def test_l2_is_its_own_row_and_column(five_points):
     X, y = five_points
     grad = loss_and_gradients(X, y, [1.0], -3.0, l2=0.2)
     totals = tables.totals_table(grad, ["x"], l2=0.2)
-    assert totals.loc["L2 term", "(p - y) * x"] == pytest.approx(0.2)
-    assert totals.loc["L2 term", "p - y"] == 0.0  # the bias is not penalized
-    assert totals.loc["J and gradient", "(p - y) * x"] == grad.dw[0]
+    assert totals.loc["L2 term", "(p − y)·x"] == pytest.approx(0.2)
+    assert totals.loc["L2 term", "p − y"] == 0.0  # the bias is not penalized
+    assert totals.loc["J and gradient", "(p − y)·x"] == grad.dw[0]
     update = tables.update_table([1.0], -3.0, grad, 0.5, ["x"], l2=0.2)
     assert update.loc["w[x]", "L2 term"] == pytest.approx(0.2)
     assert (update["data gradient"] + update["L2 term"]).tolist() == pytest.approx(
@@ -84,15 +84,15 @@ def test_csv_numbers_are_exact_and_text_is_quoted():
 
 def test_text_frame_writes_floats_as_shown_and_keeps_the_rest():
     frame = pd.DataFrame({"x": [1.0, 2.5e-7], "y": [0, 1], "name": ["a", "b"],
-                          "p - y": [-0.123456, 1e6]},
+                          "p − y": [-0.123456, 1e6]},
                          index=pd.RangeIndex(1, 3, name="sample"))
     out = text_frame(frame, 3)
     assert list(out.columns) == list(frame.columns) and out.index.equals(frame.index)
     assert out["x"].tolist() == [fmt(1.0, 3), fmt(2.5e-7, 3)]
-    assert out["p - y"].tolist() == ["-0.123", fmt(1e6, 3)]
+    assert out["p − y"].tolist() == ["-0.123", fmt(1e6, 3)]
     assert out["y"].tolist() == [0, 1] and out["y"].dtype.kind == "i"
     assert out["name"].tolist() == ["a", "b"]
-    assert columns_of_kind(frame, "f") == ["x", "p - y"]
+    assert columns_of_kind(frame, "f") == ["x", "p − y"]
     assert columns_of_kind(frame, "iu") == ["y"]
 
 
@@ -112,7 +112,7 @@ def test_text_frame_reads_columns_by_position_when_a_feature_shares_a_name():
 def test_arrow_table_is_the_frame_streamlit_would_have_sent(index):
     """The grids' fast conversion gives back the very frame (values, dtypes, index), as text
     too; twice, so that the kept schema is the one used the second time."""
-    frame = pd.DataFrame({"x": [1.0, -2.5e-7, np.nan], "y": [0, 1, 1], "p - y": [0.5, 1e300, 0.0],
+    frame = pd.DataFrame({"x": [1.0, -2.5e-7, np.nan], "y": [0, 1, 1], "p − y": [0.5, 1e300, 0.0],
                           "passed": [True, False, True], "agrees": ["yes", "no", None]},
                          index=index)
     assert isinstance(frame["agrees"].dtype, pd.StringDtype)  # pandas' own text
