@@ -6,7 +6,9 @@ the state it shows: its sentences, its options and the right answer (several whe
 or when double precision cannot tell them apart: parts 2 and 7), so a learner who moves a
 control gets a true page and, for a new state, a new question.
 Until the learner answers, nothing on the screen gives the answer away: what would (a column,
-a chart, a figure) appears with the reveal.
+a chart, a figure) appears with the reveal. Each part keeps the answers revealed in it, one per
+state (`state_key`), for the session: back in a state they answered, the learner finds their
+answer and its reveal; in any other, the part asks. A link carries no answer (`ANSWERS`).
 
 Each part keeps its own data set (the sidebar says so, and a link's other data set is not
 used while in the lesson) and draws only the controls that change what it shows
@@ -598,7 +600,7 @@ def render(ctx: ViewContext) -> None:
             with row:
                 controls.steps_slider(st)
         key = state_key(ctx, part)
-        revealed = st.session_state.get("lesson_revealed", (None, None))[:2] == (number, key)
+        revealed = answered(number, key) is not None
         (part.after if revealed else part.before)(ctx)
         if (at := asked_at(ctx, part)) is not None and (note := explain.rounding_note(
                 ctx.history.verdict, at, "the question is")):
@@ -617,12 +619,28 @@ def asked_at(ctx: ViewContext, part: Part) -> int | None:
     return ctx.history.steps_run if part.uses_run else None
 
 
+#: Session key of the answers the learner revealed: ``{(part number, state key): guess}``.
+#: Session state only: a link carries settings, never answers (`link_query`), so a teacher's
+#: link reveals nothing to the students who open it.
+ANSWERS = "lesson_answers"
+
+
+def answered(number: int, key: str) -> str | None:
+    """The guess the learner revealed in part ``number`` at the state ``key`` names
+    (`state_key`), or None where they have not answered that question."""
+    return st.session_state.get(ANSWERS, {}).get((number, key))
+
+
 def _reveal(number: int, key: str) -> None:
-    """Remember the part, its state and the guess revealed: Streamlit forgets a radio's
-    value while the radio is not drawn (another part, another rate), and a right guess came
-    back as "Not quite" (a lesson walk)."""
+    """Remember the guess revealed, for its part and its state: each part keeps its answers
+    while the learner visits others, and a state they come back to shows its answer again;
+    a state they have not answered in asks afresh. Only the reveal of a state records it.
+    (One answer for the whole lesson, as kept before, was forgotten as soon as another part
+    was answered: reveal part 1, reveal part 2, go back, and part 1 asked again.)"""
     guess = st.session_state.get(f"lesson_guess_{number}_{key}")
-    st.session_state.lesson_revealed = (number, key, guess)
+    if guess is None:  # (the button waits for a choice)
+        return
+    st.session_state[ANSWERS] = {**st.session_state.get(ANSWERS, {}), (number, key): guess}
 
 
 def question(ctx: ViewContext, part: Part, number: int, key: str, revealed: bool) -> None:
@@ -630,10 +648,11 @@ def question(ctx: ViewContext, part: Part, number: int, key: str, revealed: bool
     q = part.question
     options = q.options(ctx)
     radio_key = f"lesson_guess_{number}_{key}"
-    if revealed and st.session_state.get(radio_key) is None:  # forgotten while not drawn
-        st.session_state[radio_key] = st.session_state.lesson_revealed[2]
+    if revealed and st.session_state.get(radio_key) != (kept := answered(number, key)):
+        st.session_state[radio_key] = kept  # the guess revealed, whatever the radio held
+    # a choice not yet revealed is kept too while the radio is not drawn (another part)
     guess = st.radio(q.text(ctx), options, index=None, key=radio_key,
-                     horizontal=len(options) <= 4, disabled=revealed)
+                     horizontal=len(options) <= 4, disabled=revealed, persist_state="session")
     if not revealed:
         st.button("Reveal the answer", key=f"lesson_reveal_{number}", disabled=guess is None,
                   on_click=_reveal, args=(number, key))
