@@ -86,6 +86,9 @@ class Part:
         The controls this part draws (see `ALL`): each changes what it shows.
     at_inspected : bool
         Whether its question is about the inspected step (then a new step is a new question).
+    asks_next : bool
+        Whether its question is about the step after the inspected one (part 4): where the
+        inspected step is its run's last, the run's end answers it (`link_step_when`).
     uses_run : bool
         Whether it shows the page's own run, at its rate; parts 6 and 7 show runs at rates of
         their own instead, and their link leaves that run's rate and step out (`link_query`).
@@ -99,6 +102,7 @@ class Part:
     question: Question
     controls: tuple[str, ...]
     at_inspected: bool = True
+    asks_next: bool = False
     uses_run: bool = True
 
     @property
@@ -497,7 +501,7 @@ PARTS: tuple[Part, ...] = (
         lambda c: _update(c),
         Question(lambda c: "After this step, will the loss go down, go up or stay the same?",
                  lambda c: ("down", "up", "stay the same"), _update_answer, _update_why),
-        controls=(*SIDEBAR, "learning_rate"),
+        controls=(*SIDEBAR, "learning_rate"), asks_next=True,
     ),
     Part(
         "Many steps", {"learning_rate": 0.5, "steps": 200, "w0": (0.0,), "b0": 0.0,
@@ -568,6 +572,24 @@ def link_query(query: dict[str, str], number: int) -> dict[str, str]:
     if number and not PARTS[number - 1].uses_run:
         return {k: v for k, v in query.items() if k not in _RUN_KEYS}
     return query
+
+
+def link_step_when(ctx: ViewContext) -> str:
+    """When the page may say that the step a link names lies past its run's end
+    (`state.link_step_notice`): "never" in a part that does not show that run, "later" in
+    one whose question the run's end answers until the learner has answered it (at
+    ?lesson=4&lr=1000&l2=100&steps=100&step=100 "the numbers overflow at step 31" beside
+    "After this step, will the loss go down, go up or stay the same?" at step 30), else
+    "now"."""
+    number = ctx.settings.lesson
+    if not number:
+        return "now"
+    part = PARTS[number - 1]
+    if not part.uses_run:
+        return "never"
+    if part.asks_next and answered(number, state_key(ctx, part)) is None:
+        return "later"
+    return "now"
 
 
 def state_key(ctx: ViewContext, part: Part) -> str:
