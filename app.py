@@ -206,6 +206,7 @@ def main() -> None:
         inspect_step(history)
         settings = state.current(len(names))
         ctx = context.build(settings, source, data, history, cut)
+        state.link_step_notice(history, settings, lesson.link_step_when(ctx))
         if not settings.lesson:
             ctx = predict.apply(s, ctx)
         sizes = fields.Sizes(data.n_samples, data.n_features)

@@ -6,7 +6,9 @@ the state it shows: its sentences, its options and the right answer (several whe
 or when double precision cannot tell them apart: parts 2 and 7), so a learner who moves a
 control gets a true page and, for a new state, a new question.
 Until the learner answers, nothing on the screen gives the answer away: what would (a column,
-a chart, a figure) appears with the reveal.
+a chart, a figure) appears with the reveal. Each part keeps the answers revealed in it, one per
+state (`state_key`), for the session: back in a state they answered, the learner finds their
+answer and its reveal; in any other, the part asks. A link carries no answer (`ANSWERS`).
 
 Each part keeps its own data set (the sidebar says so, and a link's other data set is not
 used while in the lesson) and draws only the controls that change what it shows
@@ -84,6 +86,9 @@ class Part:
         The controls this part draws (see `ALL`): each changes what it shows.
     at_inspected : bool
         Whether its question is about the inspected step (then a new step is a new question).
+    asks_next : bool
+        Whether its question is about the step after the inspected one (part 4): where the
+        inspected step is its run's last, the run's end answers it (`link_step_when`).
     uses_run : bool
         Whether it shows the page's own run, at its rate; parts 6 and 7 show runs at rates of
         their own instead, and their link leaves that run's rate and step out (`link_query`).
@@ -97,6 +102,7 @@ class Part:
     question: Question
     controls: tuple[str, ...]
     at_inspected: bool = True
+    asks_next: bool = False
     uses_run: bool = True
 
     @property
@@ -500,7 +506,7 @@ PARTS: tuple[Part, ...] = (
         lambda c: _update(c),
         Question(lambda c: "After this step, will the loss go down, go up or stay the same?",
                  lambda c: ("down", "up", "stay the same"), _update_answer, _update_why),
-        controls=(*SIDEBAR, "learning_rate"),
+        controls=(*SIDEBAR, "learning_rate"), asks_next=True,
     ),
     Part(
         "Many steps", {"learning_rate": 0.5, "steps": 200, "w0": (0.0,), "b0": 0.0,
@@ -573,6 +579,24 @@ def link_query(query: dict[str, str], number: int) -> dict[str, str]:
     return query
 
 
+def link_step_when(ctx: ViewContext) -> str:
+    """When the page may say that the step a link names lies past its run's end
+    (`state.link_step_notice`): "never" in a part that does not show that run, "later" in
+    one whose question the run's end answers until the learner has answered it (at
+    ?lesson=4&lr=1000&l2=100&steps=100&step=100 "the numbers overflow at step 31" beside
+    "After this step, will the loss go down, go up or stay the same?" at step 30), else
+    "now"."""
+    number = ctx.settings.lesson
+    if not number:
+        return "now"
+    part = PARTS[number - 1]
+    if not part.uses_run:
+        return "never"
+    if part.asks_next and answered(number, state_key(ctx, part)) is None:
+        return "later"
+    return "now"
+
+
 def state_key(ctx: ViewContext, part: Part) -> str:
     """Names the state a question is about: a new state is a new question."""
     s = ctx.settings
@@ -603,7 +627,7 @@ def render(ctx: ViewContext) -> None:
             with row:
                 controls.steps_slider(st)
         key = state_key(ctx, part)
-        revealed = st.session_state.get("lesson_revealed", (None, None))[:2] == (number, key)
+        revealed = answered(number, key) is not None
         (part.after if revealed else part.before)(ctx)
         if (at := asked_at(ctx, part)) is not None and (note := explain.rounding_note(
                 ctx.history.verdict, at, "the question is")):
@@ -622,12 +646,28 @@ def asked_at(ctx: ViewContext, part: Part) -> int | None:
     return ctx.history.steps_run if part.uses_run else None
 
 
+#: Session key of the answers the learner revealed: ``{(part number, state key): guess}``.
+#: Session state only: a link carries settings, never answers (`link_query`), so a teacher's
+#: link reveals nothing to the students who open it.
+ANSWERS = "lesson_answers"
+
+
+def answered(number: int, key: str) -> str | None:
+    """The guess the learner revealed in part ``number`` at the state ``key`` names
+    (`state_key`), or None where they have not answered that question."""
+    return st.session_state.get(ANSWERS, {}).get((number, key))
+
+
 def _reveal(number: int, key: str) -> None:
-    """Remember the part, its state and the guess revealed: Streamlit forgets a radio's
-    value while the radio is not drawn (another part, another rate), and a right guess came
-    back as "Not quite" (a lesson walk)."""
+    """Remember the guess revealed, for its part and its state: each part keeps its answers
+    while the learner visits others, and a state they come back to shows its answer again;
+    a state they have not answered in asks afresh. Only the reveal of a state records it.
+    (One answer for the whole lesson, as kept before, was forgotten as soon as another part
+    was answered: reveal part 1, reveal part 2, go back, and part 1 asked again.)"""
     guess = st.session_state.get(f"lesson_guess_{number}_{key}")
-    st.session_state.lesson_revealed = (number, key, guess)
+    if guess is None:  # (the button waits for a choice)
+        return
+    st.session_state[ANSWERS] = {**st.session_state.get(ANSWERS, {}), (number, key): guess}
 
 
 def question(ctx: ViewContext, part: Part, number: int, key: str, revealed: bool) -> None:
@@ -635,10 +675,11 @@ def question(ctx: ViewContext, part: Part, number: int, key: str, revealed: bool
     q = part.question
     options = q.options(ctx)
     radio_key = f"lesson_guess_{number}_{key}"
-    if revealed and st.session_state.get(radio_key) is None:  # forgotten while not drawn
-        st.session_state[radio_key] = st.session_state.lesson_revealed[2]
+    if revealed and st.session_state.get(radio_key) != (kept := answered(number, key)):
+        st.session_state[radio_key] = kept  # the guess revealed, whatever the radio held
+    # a choice not yet revealed is kept too while the radio is not drawn (another part)
     guess = st.radio(q.text(ctx), options, index=None, key=radio_key,
-                     horizontal=len(options) <= 4, disabled=revealed)
+                     horizontal=len(options) <= 4, disabled=revealed, persist_state="session")
     if not revealed:
         st.button("Reveal the answer", key=f"lesson_reveal_{number}", disabled=guess is None,
                   on_click=_reveal, args=(number, key))

@@ -1,9 +1,10 @@
 """Notices about the link a session opened with, kept on the page for as long as they hold.
 
 A link with a typo (``?lr=abc&steps=0``) gets one notice per value the page could not use,
-naming the value used instead, and one per key it does not know (``?Steps=5``). A teacher
-reads them after a click or two, so they stay, rerun after rerun (a popover opened, a widget
-moved), until one of these:
+naming the value used instead, and one per key it does not know (``?Steps=5``); a step past
+the end of its run gets one once the run is known (`add`, from `state.link_step_notice`). A
+teacher reads them after a click or two, so they stay, rerun after rerun (a popover opened, a
+widget moved), until one of these:
 
 - the learner changes a setting a notice is about: the value that notice names as used is
   no longer the one in use, so it goes (moving the rate ends the notice about ``lr``, not the
@@ -41,6 +42,15 @@ def remember(notices: Sequence[str], n_features: int) -> None:
         {"text": str(notice), "keys": _keys(getattr(notice, "about", ()), n_features),
          "values": None}
         for notice in notices]
+
+
+def add(notice: fields.Notice) -> None:
+    """Keep one more notice about the link, found once its run is known (about no starting
+    weight: their keys depend on the data's features)."""
+    assert "w0" not in notice.about, notice.about
+    st.session_state[KEY] = [*st.session_state.get(KEY, ()),
+                             {"text": str(notice), "keys": _keys(notice.about, 0),
+                              "values": None}]
 
 
 def _keys(about: Sequence[str], n_features: int) -> tuple[str, ...]:

@@ -24,6 +24,9 @@ UI_DEFAULTS = {"land_compare": True, "predict_mode": False}
 #: Session key of the parameters of a link made from an uploaded file, kept from the first
 #: run until a file is uploaded (`apply_upload_link`) or another configuration replaces it.
 UPLOAD_LINK = "upload_link"
+#: Session key of the step a link names (``step=100``), kept from the first run until the run
+#: it is a step of is known (`link_step_notice`): one cut short may end before it.
+LINK_STEP = "link_step"
 
 
 def apply_settings(settings: Settings, *, only_missing: bool = False,
@@ -47,6 +50,7 @@ def apply_settings(settings: Settings, *, only_missing: bool = False,
         state.follow_end = settings.inspect >= settings.steps
         link_notices.forget()  # a whole configuration replaces the link's: see link_notices
         state.pop(UPLOAD_LINK, None)  # and a link's kept for an upload, for the same reason
+        state.pop(LINK_STEP, None)
 
 
 def initialize(lesson_settings: Callable[[int], Settings]) -> None:
@@ -83,10 +87,57 @@ def initialize(lesson_settings: Callable[[int], Settings]) -> None:
         settings, notices = fields.from_query(query, base=base)
         notices = lesson_notices + notices
     apply_settings(settings, keep_view=False)
+    if fields.FIELD["inspect"].url in query and not any("inspect" in n.about for n in notices):
+        state[LINK_STEP] = settings.inspect  # read (`link_step_notice`)
     if not settings.lesson and query.get("data") == fields.UPLOAD:
         state[UPLOAD_LINK] = query  # read again once a file is uploaded
     link_notices.remember(repeated_keys(st.query_params) + notices, len(settings.w0))
     state.initialized = True
+
+
+def link_step_notice(history, settings: Settings, when: str = "now") -> None:
+    """Once the run of the link's settings is known: where the step the link names lies past
+    its end, the page inspects the run's last step instead (and the address says so), and a
+    notice says why. A walk: ``?lesson=4&lr=1000&l2=100&steps=100&step=100`` inspected step
+    30 and the address read step=30 without a word: the numbers overflow at step 31.
+
+    Parameters
+    ----------
+    history : logreg_core.History
+        The run shown: it stops before the step that overflowed, or after the steps the
+        page's work budget allows (``history.steps``, fewer than asked: `context.run_main`).
+    settings : Settings
+        The settings shown: a notice kept for later goes once they change (the learner has
+        left the link's state).
+    when : {"now", "later", "never"}
+        "later" keeps the notice until the question on the page no longer waits for an
+        answer it would give away (lesson part 4 asks whether the step after the inspected
+        one raises the loss: the run's end is that answer); "never" drops it (parts 6 and 7
+        do not show this run: `lesson.link_query`).
+    """
+    state = st.session_state
+    kept = state.get(LINK_STEP)
+    if kept is None:
+        return
+    shown = fields.with_changes(settings, digits=fields.DIGITS_DEFAULT)  # digits: words only
+    if not isinstance(kept, dict):  # the link's step, read before its run was known
+        last = history.steps_run
+        if kept <= last:
+            state.pop(LINK_STEP)
+            return
+        why = (f"the numbers overflow at step {last + 1:,}, so the run stops at step {last:,}"
+               if last < history.steps else
+               f"the page runs at most {last:,} steps on these data (the note on the run says "
+               "why)")
+        url = fields.FIELD["inspect"].url
+        kept = state[LINK_STEP] = {"settings": shown, "text": (
+            f"The link asks for **{url}** = {kept:,}, past the end of this run: {why}. Step "
+            f"{last:,}, its last, is shown instead (the address now reads {url}={last}).")}
+    if when == "never" or kept["settings"] != shown:
+        state.pop(LINK_STEP)
+    elif when == "now":
+        state.pop(LINK_STEP)
+        link_notices.add(Notice(kept["text"], about=("inspect",)))
 
 
 def address_without_data() -> dict[str, str]:

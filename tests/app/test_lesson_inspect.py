@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from dashboard import fields, lesson
-from tests.app.helpers import caption_with, plain
-from tests.app.test_lesson import X5, Y5, descend, expected
+from tests.app.helpers import caption_with, page_text, plain
+from tests.app.test_lesson import X5, Y5, descend, expected, reveal
 
 #: The parts that inspect their run's last step, and no control of theirs moves it.
 AT_THE_END = [n for n, part in enumerate(lesson.PARTS, 1)
@@ -79,3 +79,98 @@ def test_the_rate_parts_link_says_nothing_of_a_run_they_do_not_show(new_app, que
     assert not again.exception and not again.warning
     assert fields.from_state(again.session_state, 1) == fields.from_state(at.session_state, 1)
     assert dict(again.query_params) == dict(at.query_params)
+
+
+def step_notice(at) -> str | None:
+    """The notice about a linked step past the run's end, as a reader sees it, or None."""
+    found = [plain(w.value) for w in at.warning if "past the end of this run" in w.value]
+    assert len(found) <= 1, found
+    return found[0] if found else None
+
+
+def overflow_step(w0: float, b0: float, rate: float, l2: float, steps: int) -> int:
+    """The first step whose loss is not finite, by hand (`descend`)."""
+    losses, _, _ = descend(X5, Y5, rate, steps, w0, b0, l2)
+    assert not np.isfinite(losses[-1])
+    return len(losses) - 1
+
+
+@pytest.mark.parametrize("query", [
+    {"lesson": "3", "lr": "1000", "l2": "100", "steps": "100", "step": "100"},
+    {"lesson": "5", "lr": "1000", "l2": "100", "steps": "100", "step": "100"},
+    {"lesson": "1", "lr": "20", "l2": "3", "steps": "750", "step": "700", "w0": "0.4"},
+    {"lr": "1000", "l2": "100", "steps": "100", "step": "100"},
+    {"lr": "50", "l2": "0.5", "steps": "3000", "step": "2999", "b0": "-1.25"},
+])
+def test_a_linked_step_past_an_overflow_is_moved_and_the_page_says_why(new_app, query):
+    """Found by a session: ``?lesson=4&lr=1000&l2=100&steps=100&step=100`` inspected step 30,
+    and the address read step=30 without a word. The numbers overflow at step 31 (by hand),
+    and the page now says so, and which step it shows; the address it writes opens that step
+    with no notice."""
+    at = new_app(**query).run()
+    assert not at.exception, [e.value for e in at.exception]
+    settings = fields.from_state(at.session_state, 1)
+    stop = overflow_step(settings.w0[0], settings.b0, settings.learning_rate, settings.l2,
+                         settings.steps)
+    assert stop - 1 < int(query["step"])
+    said = step_notice(at)
+    assert said == (f"The link asks for **step** = {int(query['step']):,}, past the end of this "
+                    f"run: the numbers overflow at step {stop:,}, so the run stops at step "
+                    f"{stop - 1:,}. Step {stop - 1:,}, its last, is shown instead (the address "
+                    f"now reads step={stop - 1})."), said
+    assert at.session_state.inspect == stop - 1 and at.query_params["step"] == str(stop - 1)
+    at.run()  # it stays (see dashboard/link_notices.py)
+    assert step_notice(at) == said
+    again = new_app(**dict(at.query_params)).run()
+    assert step_notice(again) is None and not again.warning
+
+
+def test_a_linked_step_within_the_run_says_nothing(new_app):
+    at = new_app(lesson="4", lr="1000", l2="100", steps="100", step="30").run()
+    assert at.session_state.inspect == 30 and not at.warning
+    at = new_app(lr="1000", l2="100", steps="100", step="31").run()
+    assert at.session_state.inspect == 31 and not at.warning
+
+
+def test_part_4_says_why_only_once_answered(new_app):
+    """Part 4 asks whether the step after the inspected one raises the loss: at the run's last
+    step, that the next one overflows is its answer ("up", by hand: the loss after step 31 is
+    not finite), so the page says so after the reveal, and not before."""
+    query = {"lesson": "4", "lr": "1000", "l2": "100", "steps": "100", "step": "100"}
+    at = new_app(**query).run()
+    settings = fields.from_state(at.session_state, 1)
+    stop = overflow_step(settings.w0[0], settings.b0, settings.learning_rate, settings.l2, 100)
+    assert expected(4, settings) == {"up"} and at.session_state.inspect == stop - 1
+    assert step_notice(at) is None and "overflow" not in plain(page_text(at))
+    at.run()
+    assert step_notice(at) is None
+    at = reveal(at, 4, "down")
+    assert at.error and "overflow" in at.error[0].value
+    assert f"the numbers overflow at step {stop:,}" in step_notice(at)
+    at.button(key="lesson_next").click().run()  # another configuration: it goes
+    assert step_notice(at) is None
+    # moved before it is answered, the state is no longer the link's: nothing is said of it
+    at = new_app(**query).run()
+    at.select_slider(key="learning_rate").set_value(0.2).run()
+    at = reveal(at, 4, "down")
+    assert step_notice(at) is None
+
+
+def test_a_part_that_does_not_show_the_run_says_nothing_of_its_end(new_app):
+    """Parts 6 and 7 compare runs of their own; where the page's own run (at the part's rate)
+    stops says whether a rate of the question overflows (`test_the_rate_parts_link_says_...`):
+    no notice names it, before the reveal or after."""
+    at = new_app(lesson="7", l2="100", step="2000").run()
+    assert at.session_state.inspect < 2000 and step_notice(at) is None
+    at = reveal(at, 7, lesson.ALL_OVERFLOW)
+    assert step_notice(at) is None
+
+
+def test_a_linked_step_past_the_work_budget_says_so(new_app):
+    at = new_app(data="breast_cancer", steps="100000", step="100000").run()
+    last = at.session_state.last_step
+    assert last < 100_000 and at.session_state.inspect == last
+    assert step_notice(at) == (f"The link asks for **step** = 100,000, past the end of this run: "
+                               f"the page runs at most {last:,} steps on these data (the note "
+                               f"on the run says why). Step {last:,}, its last, is shown "
+                               f"instead (the address now reads step={last}).")
