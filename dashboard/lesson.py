@@ -504,7 +504,8 @@ PARTS: tuple[Part, ...] = (
                    "w ← w − η·∂J/∂w and b ← b − η·∂J/∂b."),
         lambda c: _update(c),
         lambda c: _update(c),
-        Question(lambda c: "After this step, will the loss go down, go up or stay the same?",
+        Question(lambda c: (f"After the update at step {c.k:,}, will the loss go down, go up "
+                            "or stay the same?"),
                  lambda c: ("down", "up", "stay the same"), _update_answer, _update_why),
         controls=(*SIDEBAR, "learning_rate"), asks_next=True,
     ),
@@ -584,7 +585,7 @@ def link_step_when(ctx: ViewContext) -> str:
     (`state.link_step_notice`): "never" in a part that does not show that run, "later" in
     one whose question the run's end answers until the learner has answered it (at
     ?lesson=4&lr=1000&l2=100&steps=100&step=100 "the numbers overflow at step 31" beside
-    "After this step, will the loss go down, go up or stay the same?" at step 30), else
+    "After the update at step 30, will the loss go down, go up or stay the same?"), else
     "now"."""
     number = ctx.settings.lesson
     if not number:

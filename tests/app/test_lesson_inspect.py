@@ -174,3 +174,17 @@ def test_a_linked_step_past_the_work_budget_says_so(new_app):
                                f"the page runs at most {last:,} steps on these data (the note "
                                f"on the run says why). Step {last:,}, its last, is shown "
                                f"instead (the address now reads step={last}).")
+
+
+@pytest.mark.parametrize("step", [None, "30"])
+def test_part_4_names_the_step_its_question_is_about(new_app, step):
+    """Part 4 asked "After this step, ..." and named no step: at a linked step 30 the learner
+    could not tell which update the question meant (a lesson walk). It names the inspected
+    step, whose update its table shows."""
+    query = {"lesson": "4", "lr": "1000", "l2": "100", "steps": "100"}
+    at = new_app(**query, **({"step": step} if step else {})).run()
+    k = int(step or 0)
+    assert at.session_state.inspect == k
+    labels = [r.label for r in at.radio]
+    assert f"After the update at step {k:,}, will the loss go down, go up or stay the same?" \
+        in labels, labels
