@@ -269,7 +269,8 @@ def train(
             X, y, thetas[still], grads[still] if still < last else end_gradient,
             optimizer.learning_rate, problem.l2))
     else:  # moving all along, perhaps without ever changing the loss
-        verdict = unchanged(verdict, loss, bool(np.any(thetas[1: last + 1] != thetas[0])))
+        verdict = unchanged(verdict, loss, bool(np.any(thetas[1: last + 1] != thetas[0])),
+                            pushed=last > 0 and bool(np.any(grads[0])))
     return History(
         weights=_frozen(thetas[: last + 1, :-1]),
         bias=_frozen(thetas[: last + 1, -1]),

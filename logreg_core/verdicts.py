@@ -257,6 +257,12 @@ class Verdict:
         where it only computed as 0 at this run's states; "" otherwise.
     best_loss : float or None
         The best fit's loss a "near_best" verdict measured its tail against; None otherwise.
+    stuck : bool
+        An optimizer other than plain descent whose parameters never left the start, though
+        the gradient there computed as not 0 (`unchanged`): Newton's method on x = 1e-300 ..
+        4e-300 with labels 0 0 1 1, whose curvature and slope g·g underflow, so that its
+        search finds no step that lowers the computed loss; it read "converging" beside
+        "steps to within 1%: 0", where in exact arithmetic its first step takes w to 1.6e300.
     twin_kind : str
         The replays `rounding_gap` compares the run with: "order" (its samples summed in the
         reverse order), "long double" (the run in long double: `twins.long_double_problem`),
@@ -305,6 +311,7 @@ class Verdict:
     loss_unchanged: bool = False
     best_loss: float | None = None
     twin_kind: str = "order"
+    stuck: bool = False
 
     @property
     def rounding_decides_from(self) -> int | None:
@@ -391,6 +398,8 @@ class Verdict:
         1 at η = 4.9e-292, above 2/μ* = 4.4e-298: every p rounds to 1/2 and w stays 0, where
         in mpmath the loss reaches 17.5 by step 47; the sweep said "converging in exact
         arithmetic")."""
+        if self.stuck:  # "converging" of a run that took no step at all: a walk
+            return "stuck at its start (no step lowered the loss as computed)"
         if self.loss_unchanged and self.weights_idle == "rounding":  # (no comma: a list's
             # item, "36 converging as computed, with every weight ..., 3 oscillating")
             return (f"{self.kind} as computed with every weight held at 0 by rounding (the "
@@ -431,6 +440,9 @@ class Verdict:
             text = f"{head}: {limits}{still}. {label}: {measured}."
         if self.too_short and self.basis in ("quiet", "cycle"):
             text += f" Only {count(self.steps, 'step')}: too few to be sure."
+        if self.stuck:
+            text += (" Its parameters never left the start, though the gradient there is not "
+                     "0: no step it tried lowered the loss as computed.")
         if self.parted_at is not None:
             certain = ("not even the first significant digit of its losses is"
                        if self.digits == 0 else
@@ -595,12 +607,15 @@ def idle_weights(v: Verdict, exact: bool) -> Verdict:
                    weights_idle="exact" if exact else "rounding")
 
 
-def unchanged(v: Verdict, loss, moved: bool) -> Verdict:
+def unchanged(v: Verdict, loss, moved: bool, pushed: bool = False) -> Verdict:
     """``v`` with `Verdict.loss_unchanged` set where it holds: at least one step, every
     computed loss the same double, and the parameters ``moved`` at some step. (Parameters
-    that never moved are `stopped`'s, whose sentence says so.)"""
+    that never moved are `stopped`'s, whose sentence says so, for plain descent; for other
+    optimizers, where the gradient at the start computed as not 0 (``pushed``), the run is
+    `Verdict.stuck`.)"""
     loss = np.asarray(loss)
-    return replace(v, loss_unchanged=moved and loss.size > 1 and bool(np.all(loss == loss[0])))
+    return replace(v, loss_unchanged=moved and loss.size > 1 and bool(np.all(loss == loss[0])),
+                   stuck=pushed and not moved)
 
 
 def _held_out(v: Verdict, regime: RateRegime) -> bool:

@@ -258,3 +258,18 @@ def test_momentum_whose_orders_round_alike_claims_no_digit(new_app):
     cell = table(at, "final loss").set_index("optimizer").loc["momentum (β = 0.9)",
                                                               "final loss"]
     assert cell.endswith("(rounding decides every digit)"), cell
+
+
+def test_newton_that_takes_no_step_reads_stuck(new_app):
+    """A walk: an upload of x = 1e-300 .. 4e-300 with labels 0 0 1 1. Newton's curvature and
+    slope underflow and it never moves (tests/core/test_optimizers.py: exact Newton's first
+    step takes w to 1.6e300); its row read "converging" with "steps to within 1%" 0, and the
+    caption said it steps along the gradient where shortening fails."""
+    from tests.app.helpers import uploaded_view
+
+    at = uploaded_view(new_app, b"x,y\n1e-300,0\n2e-300,0\n3e-300,1\n4e-300,1\n", "optimizers")
+    assert not at.exception
+    rows = table(at, "verdict").set_index("optimizer")["verdict"]
+    assert rows["Newton's method"] == "stuck at its start (no step lowered the loss as computed)"
+    assert any("where no step along either lowers the loss as computed it stays where it is"
+               in c.value for c in at.caption)
