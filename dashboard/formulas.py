@@ -19,6 +19,7 @@ from logreg_core.checks import (
     WhyFacts,
     log10_outputs,
     lost_derivatives,
+    lost_logit,
     signed_log10_errors,
 )
 
@@ -179,8 +180,12 @@ def step_formulas(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
         products.append(r"\cdots")
     products.append(fp(b))
     rows = _joined_lines(products, per_line)
+    # a logit whose every product underflowed computes as 0: its exact value, and that
+    z_sign, z_size = lost_logit(X[0], w, b, grad_pass.z[0])
+    z_text = (f(grad_pass.z[0]) if not z_sign else
+              rf"{tex_text(fmt_log10(z_sign, z_size, digits))} \;\text{{(computed as 0)}}")
     lines = [
-        _aligned("z_1", r"w \cdot x_1 + b", rows, f(grad_pass.z[0])),
+        _aligned("z_1", r"w \cdot x_1 + b", rows, z_text),
         _aligned("p_1", r"\sigma(z_1) = \frac{1}{1 + e^{-z_1}}",
                  rf"\frac{{1}}{{1 + e^{{{f(-grad_pass.z[0])}}}}}",
                  positive(grad_pass.p[0], log_p[0])),

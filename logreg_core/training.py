@@ -36,12 +36,18 @@ from .maths import (
     loss_and_gradients,
     wrong_side_terms,
 )
-from .optimizers import GradientDescent, MiniBatchSGD, Momentum, Optimizer
+from .optimizers import Adam, GradientDescent, MiniBatchSGD, Momentum, Optimizer
+from .twins import farther, long_double_problem
 from .verdicts import Verdict, classify_run, idle_weights, stopped, unchanged
 
 if TYPE_CHECKING:
     from .limits import LearningRateLimits
 
+#: Most multiply-adds (samples x (features + 1) x steps) of a replay in long double
+#: (`twins.long_double_problem`), whose products take no BLAS: about 0.4 s of one core here
+#: (breast cancer, 500 steps of Nesterov: 0.83 s). Above it the replay is a double one from a
+#: start nudged by an ulp (`Verdict.twin_kind` "nudged").
+LONG_DOUBLE_WORK = 4_000_000
 #: Most steps one run may take: the app offers 100,000; the cap only keeps a typo (an extra
 #: zero or two) from allocating gigabytes.
 MAX_STEPS = 1_000_000
@@ -232,17 +238,30 @@ def train(
     # is at most L the step is nonexpansive), so rounding errors only add up, about an ulp a
     # step; above it nothing bounds their growth, and a run that settles in the end may part
     # from its twin on the way (`RateRegime.rounding_may_grow`).
-    if verdict.replay_in_other_order:
-        backwards = LogisticProblem(np.ascontiguousarray(X[::-1]), y[::-1], problem.l2)
-        twin_thetas, twin, twin_grads, twin_last = _descend(backwards, optimizer, theta0,
-                                                            steps)
+    # Momentum and Adam carry a state whose updates round alike in any order: where their
+    # loss rose (their steps overshoot), a replay in long double too (`twins.farther`)
+    replays = {"order": LogisticProblem(np.ascontiguousarray(X[::-1]), y[::-1], problem.l2)
+               } if verdict.replay_in_other_order else {}
+    if (isinstance(optimizer, (Momentum, Adam)) and not stochastic
+            and verdict.first_rise is not None):
+        longer = (long_double_problem(problem)
+                  if n_samples * (n_features + 1) * steps <= LONG_DOUBLE_WORK else None)
+        replays["long double" if longer else "nudged"] = longer or problem
+    twins = []
+    for kind, other in replays.items():
+        start = (theta0.astype(other.X.dtype) if kind != "nudged" else
+                 theta0 + np.spacing(np.maximum(np.abs(theta0), 1.0)))
+        twin_thetas, twin, twin_grads, twin_last = _descend(other, optimizer, start, steps)
+        twins.append((twin[: twin_last + 1], _with_last(twin_grads[:twin_last], other,
+                                                        twin_thetas[twin_last])))
+    if twins:
+        twin, twin_gradients = farther(loss, twins)
         verdict = classify_run(  # (the gradients are compared over their common states)
-            loss, stopped_at, stochastic=stochastic, regime=regime, twin=twin[: twin_last + 1],
+            loss, stopped_at, stochastic=stochastic, regime=regime, twin=twin,
             gradients=_with_last(grads[:last], problem, thetas[last]),
-            twin_gradients=_with_last(twin_grads[:twin_last], backwards,
-                                      twin_thetas[twin_last]),
+            twin_gradients=twin_gradients,
             gradient_floor=gradient_rounding_ceiling(X, thetas[: last + 1, :-1], problem.l2),
-            best_loss=best)
+            best_loss=best, twin_kind=" or ".join(replays))
     if idle and regime is not None:
         verdict = idle_weights(verdict, weights_stay_zero(X, y))
     if still is not None:
@@ -250,7 +269,8 @@ def train(
             X, y, thetas[still], grads[still] if still < last else end_gradient,
             optimizer.learning_rate, problem.l2))
     else:  # moving all along, perhaps without ever changing the loss
-        verdict = unchanged(verdict, loss, bool(np.any(thetas[1: last + 1] != thetas[0])))
+        verdict = unchanged(verdict, loss, bool(np.any(thetas[1: last + 1] != thetas[0])),
+                            pushed=last > 0 and bool(np.any(grads[0])))
     return History(
         weights=_frozen(thetas[: last + 1, :-1]),
         bias=_frozen(thetas[: last + 1, -1]),

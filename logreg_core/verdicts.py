@@ -257,6 +257,17 @@ class Verdict:
         where it only computed as 0 at this run's states; "" otherwise.
     best_loss : float or None
         The best fit's loss a "near_best" verdict measured its tail against; None otherwise.
+    stuck : bool
+        An optimizer other than plain descent whose parameters never left the start, though
+        the gradient there computed as not 0 (`unchanged`): Newton's method on x = 1e-300 ..
+        4e-300 with labels 0 0 1 1, whose curvature and slope g·g underflow, so that its
+        search finds no step that lowers the computed loss; it read "converging" beside
+        "steps to within 1%: 0", where in exact arithmetic its first step takes w to 1.6e300.
+    twin_kind : str
+        The replays `rounding_gap` compares the run with: "order" (its samples summed in the
+        reverse order), "long double" (the run in long double: `twins.long_double_problem`),
+        "nudged" (its start moved by an ulp: `training.LONG_DOUBLE_WORK`), or two of them
+        joined by " or " (at each state the further: `twins.farther`).
     loss_unchanged : bool
         The computed loss is the same double at every state, though the parameters moved
         (`unchanged`): each step changed it, in exact arithmetic, by less than its rounding.
@@ -299,6 +310,8 @@ class Verdict:
     weights_idle: str = ""
     loss_unchanged: bool = False
     best_loss: float | None = None
+    twin_kind: str = "order"
+    stuck: bool = False
 
     @property
     def rounding_decides_from(self) -> int | None:
@@ -327,6 +340,15 @@ class Verdict:
         if gap >= 1:
             return f"{gap:.2g} times the loss"
         return f"{gap:.0%} of the loss" if gap >= 0.01 else f"{gap:.0e} of the loss"
+
+    @property
+    def twin_words(self) -> str:
+        """How the replays `rounding_gap` compares with were run (`twin_kind`), as words."""
+        words = {"order": "with its samples added in the reverse order",
+                 "long double": "computed in long double (11 more bits than a double)",
+                 "nudged": "from a start nudged by one rounding (an ulp of each parameter, "
+                           "or of 1 where it is smaller)"}
+        return " or ".join(words[kind] for kind in self.twin_kind.split(" or "))
 
     def rounding_decides(self, k: int) -> bool:
         """Whether rounding decides the state at step ``k``: from `rounding_decides_from` on,
@@ -376,6 +398,8 @@ class Verdict:
         1 at η = 4.9e-292, above 2/μ* = 4.4e-298: every p rounds to 1/2 and w stays 0, where
         in mpmath the loss reaches 17.5 by step 47; the sweep said "converging in exact
         arithmetic")."""
+        if self.stuck:  # "converging" of a run that took no step at all: a walk
+            return "stuck at its start (no step lowered the loss as computed)"
         if self.loss_unchanged and self.weights_idle == "rounding":  # (no comma: a list's
             # item, "36 converging as computed, with every weight ..., 3 oscillating")
             return (f"{self.kind} as computed with every weight held at 0 by rounding (the "
@@ -416,6 +440,9 @@ class Verdict:
             text = f"{head}: {limits}{still}. {label}: {measured}."
         if self.too_short and self.basis in ("quiet", "cycle"):
             text += f" Only {count(self.steps, 'step')}: too few to be sure."
+        if self.stuck:
+            text += (" Its parameters never left the start, though the gradient there is not "
+                     "0: no step it tried lowered the loss as computed.")
         if self.parted_at is not None:
             certain = ("not even the first significant digit of its losses is"
                        if self.digits == 0 else
@@ -427,16 +454,15 @@ class Verdict:
                 lead = (f"From step {self.rounding_decides_from:,} to step "
                         f"{self.rejoined_at - 1:,} rounding decides its later digits")
                 there = " there"
-            text += (f" {lead}: the same run with its samples added in the reverse "
-                     f"order differs from this one by up to {self.gap_words}, so {certain} "
-                     f"certain{there}.")
+            text += (f" {lead}: the same run {self.twin_words} differs from this one by up "
+                     f"to {self.gap_words}, so {certain} certain{there}.")
         return text
 
 
 def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False,
                  regime: RateRegime | None = None, twin=None, gradients=None,
                  twin_gradients=None, gradient_floor=None,
-                 best_loss: float | None = None) -> Verdict:
+                 best_loss: float | None = None, twin_kind: str = "order") -> Verdict:
     """Where a run is heading (module docstring).
 
     Parameters
@@ -450,7 +476,8 @@ def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False,
     regime : RateRegime, optional
         What the limits say of this rate (full-batch gradient descent only).
     twin : array-like of shape (m,), optional
-        The losses of the same run summed in another order, for the meaningful digits.
+        The losses of the same run summed in another order (or as ``twin_kind`` says), for
+        the meaningful digits.
     gradients, twin_gradients : array-like of shape (k, n_params), optional
         The gradient at each state of the run and of its twin, for `gradients_parted_at`.
     gradient_floor : array-like of shape (k, n_params), optional
@@ -459,6 +486,8 @@ def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False,
         The best fit's loss, for a full-batch run without ``regime`` (`train` gives it for
         momentum and Nesterov): a tail that swings ever less near it is settling
         (`_damped_near`).
+    twin_kind : str, default "order"
+        How ``twin`` was run (`Verdict.twin_kind`).
 
     Returns
     -------
@@ -498,7 +527,7 @@ def classify_run(loss, stopped_at: int | None = None, stochastic: bool = False,
                    and verdict.basis != "cycle" and gap > CHAOS_RTOL)
         apart = loss_apart(gaps)
         verdict = replace(verdict, rounding_gap=gap, digits=digits, final_digits=final,
-                          chaotic=chaotic, parted_at=first_index(apart))
+                          chaotic=chaotic, parted_at=first_index(apart), twin_kind=twin_kind)
         if by_gradient is not None:
             n = min(len(apart), len(by_gradient))
             apart = apart[:n] | by_gradient[:n]
@@ -578,12 +607,15 @@ def idle_weights(v: Verdict, exact: bool) -> Verdict:
                    weights_idle="exact" if exact else "rounding")
 
 
-def unchanged(v: Verdict, loss, moved: bool) -> Verdict:
+def unchanged(v: Verdict, loss, moved: bool, pushed: bool = False) -> Verdict:
     """``v`` with `Verdict.loss_unchanged` set where it holds: at least one step, every
     computed loss the same double, and the parameters ``moved`` at some step. (Parameters
-    that never moved are `stopped`'s, whose sentence says so.)"""
+    that never moved are `stopped`'s, whose sentence says so, for plain descent; for other
+    optimizers, where the gradient at the start computed as not 0 (``pushed``), the run is
+    `Verdict.stuck`.)"""
     loss = np.asarray(loss)
-    return replace(v, loss_unchanged=moved and loss.size > 1 and bool(np.all(loss == loss[0])))
+    return replace(v, loss_unchanged=moved and loss.size > 1 and bool(np.all(loss == loss[0])),
+                   stuck=pushed and not moved)
 
 
 def _held_out(v: Verdict, regime: RateRegime) -> bool:

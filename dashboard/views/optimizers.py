@@ -232,8 +232,8 @@ def render(ctx: ViewContext) -> None:
         f"{compute.NEWTON_ITERATIONS} iterations (each solves a linear system as large as "
         "the parameters). Each Newton step is shortened until the loss falls; where the "
         "curvature is nearly 0 (every sample far on its side, as from a far start) no "
-        "shortening is enough and it steps along the gradient instead, so its loss never "
-        "rises.")
+        "shortening is enough and it steps along the gradient instead; where no step along "
+        "either lowers the loss as computed it stays where it is, so its loss never rises.")
     with st.expander("Where these come from in the code"):
         st.markdown("Each optimizer is a small class in `logreg_core/optimizers.py` with one "
                     "method, `step(theta, grad, problem, state)`; this view lists every entry "

@@ -236,3 +236,40 @@ def test_the_final_loss_column_is_as_wide_as_its_longest_text(new_app):
         if len(text) > len(column):
             need = 7 * (len(text) - text.count(" ")) + 3 * text.count(" ") + 16
             assert widths[column] >= need, (column, widths[column], text)
+
+
+def test_momentum_whose_orders_round_alike_claims_no_digit(new_app):
+    """A walk: the 5 points at η = 50 read momentum's last loss as a bare "1.021e-11", as by
+    hand here; in exact arithmetic (mpmath) the run ends at 3.60e-10, not one digit alike."""
+    from tests.core.test_momentum_digits import _exact_last_loss
+
+    at = new_app(data="five_points", tab="optimizers", lr="50").run()
+    assert not at.exception
+    d = load_dataset("five_points")
+    X, y = d.X.astype(float), d.y.astype(float)
+    theta, v = np.zeros(2), np.zeros(2)
+    with np.errstate(over="ignore"):  # e^-z past e^709: p is 0 there, as it should be
+        for _ in range(200):
+            v = 0.9 * v + _loss_grad(X, y, theta, 0.0)[1]
+            theta = theta - 50.0 * v
+    z = X[:, 0] * theta[0] + theta[1]
+    end = float(np.mean(np.logaddexp(0.0, np.where(y == 1, -z, z))))
+    assert f"{end:.1g}" != f"{float(_exact_last_loss('momentum', 50.0)):.1g}"
+    cell = table(at, "final loss").set_index("optimizer").loc["momentum (β = 0.9)",
+                                                              "final loss"]
+    assert cell.endswith("(rounding decides every digit)"), cell
+
+
+def test_newton_that_takes_no_step_reads_stuck(new_app):
+    """A walk: an upload of x = 1e-300 .. 4e-300 with labels 0 0 1 1. Newton's curvature and
+    slope underflow and it never moves (tests/core/test_optimizers.py: exact Newton's first
+    step takes w to 1.6e300); its row read "converging" with "steps to within 1%" 0, and the
+    caption said it steps along the gradient where shortening fails."""
+    from tests.app.helpers import uploaded_view
+
+    at = uploaded_view(new_app, b"x,y\n1e-300,0\n2e-300,0\n3e-300,1\n4e-300,1\n", "optimizers")
+    assert not at.exception
+    rows = table(at, "verdict").set_index("optimizer")["verdict"]
+    assert rows["Newton's method"] == "stuck at its start (no step lowered the loss as computed)"
+    assert any("where no step along either lowers the loss as computed it stays where it is"
+               in c.value for c in at.caption)

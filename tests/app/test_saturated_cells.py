@@ -143,3 +143,20 @@ def test_the_why_view_tells_a_p_just_below_the_smallest_normal_double_from_it(ne
         assert rounds_to(shown, exact, digits), (b0, said, mpmath.nstr(exact, 8))
         assert rounds_to(below, normal, digits) and shown != below, said
         assert mpmath.mpf(shown) < mpmath.mpf(below), said
+
+
+def test_a_logit_that_underflowed_to_0_reads_its_exact_value_in_the_formulas(new_app):
+    """A walk: x = 1e-300 .. 4e-300 with labels 0 0 1 1 (η = 5, 500 steps). Every logit
+    computes as 0, so dw = mean((1/2 - y) x) = -5e-301 at every step and w = 500 × 5 ×
+    5e-301 = 1.25e-297 by hand; z_1 = w × 1e-300 is 1.25e-597 (mpmath), where the step's
+    formulas read "= 0"."""
+    from tests.app.helpers import formulas, uploaded_view
+
+    at = uploaded_view(new_app, b"x,y\n1e-300,0\n2e-300,0\n3e-300,1\n4e-300,1\n", "step")
+    assert not at.exception
+    w = mpmath.mpf(500) * 5 * mpmath.mpf(5e-301)
+    exact = mpmath.nstr(w * mpmath.mpf(1e-300), 4, strip_zeros=False)  # '1.250e-597'
+    mantissa, exponent = exact.split("e")
+    line = next(t for t in formulas(at) if r"z_1 &=" in t)
+    assert line.endswith(rf"&= {mantissa} \times 10^{{{int(exponent)}}} \;\text{{(computed "
+                         r"as 0)} \end{aligned}"), line

@@ -349,3 +349,25 @@ def test_the_logit_rounding_is_a_few_ulps_of_the_terms():
     2 eps (300 + 340) plus the smallest normal double."""
     bound = checks.logit_rounding(np.array([[3.0]]), np.array([100.0]), -340.0)
     assert bound[0] == 2 * np.finfo(float).eps * 640 + np.finfo(float).tiny
+
+
+def test_a_logit_every_product_of_which_underflowed_reads_its_exact_value():
+    """A walk: x = 1e-300 at w = 1.25e-297 computes z = 0, exactly 1.25e-597 (mpmath, from
+    the doubles' own values); where the computed logit stands, or the exact one is 0, no
+    sign. A sweep of products below the smallest double, with a bias that cancels or not."""
+    import mpmath
+
+    from logreg_core.checks import lost_logit
+
+    for x, w, b in [([1e-300], [1.25e-297], 0.0), ([3e-200, -2e-170], [1e-150, 5e-160], 0.0),
+                    ([-1e-300, 1e-300], [2e-100, 2e-100], 0.0), ([1.0], [0.5], -0.5),
+                    ([1e-300], [1e-300], 1e-320)]:
+        z = float(np.dot(x, w) + b)
+        sign, size = lost_logit(np.array(x), np.array(w), b, z)
+        exact = mpmath.fsum(mpmath.mpf(a) * mpmath.mpf(t) for a, t in zip(x, w, strict=True))
+        exact += mpmath.mpf(b)
+        if z != 0 or exact == 0:
+            assert sign == 0, (x, w, b)
+            continue
+        assert sign == mpmath.sign(exact)
+        assert abs(size - float(mpmath.log10(abs(exact)))) < 1e-12, (x, w, b, size)

@@ -184,3 +184,35 @@ def test_a_batch_of_every_sample_is_gradient_descent_and_judged_as_such():
         gd = train(data.X, data.y, learning_rate=rate, steps=300, limits=limits)
         assert sgd.verdict.kind == gd.verdict.kind and sgd.verdict.basis != "noise"
         assert sgd.loss[:20] == pytest.approx(gd.loss[:20], rel=1e-9)
+
+
+def test_newton_that_never_leaves_its_start_is_stuck_not_converging():
+    """A walk: x = 1e-300 .. 4e-300 with labels 0 0 1 1 from w = b = 0. The curvature and the
+    slope g·g underflow, and Newton's search takes no step in 25 iterations: the table read
+    "converging". In exact arithmetic (fractions) the first Newton direction takes w to about
+    1.6e300: far from where it sat. A start at the best fit (x = 1, 1, 1, 1, labels 0 1 0 1,
+    exact gradient 0) is not stuck, nor is the default 5 points."""
+    from fractions import Fraction
+
+    from logreg_core import Newton, load_dataset, train
+
+    xs = [1e-300, 2e-300, 3e-300, 4e-300]
+    X, y = np.array(xs)[:, None], np.array([0.0, 0.0, 1.0, 1.0])
+    h = train(X, y, optimizer=Newton(1.0), w0=[0.0], b0=0.0, steps=25)
+    assert not np.any(h.weights) and not np.any(h.bias)
+    assert h.verdict.stuck and h.verdict.kind_words.startswith("stuck at its start")
+    assert "never left the start" in h.verdict.describe()
+    # exact Newton at w = b = 0: p = 1/2, H = 1/4 [[mean x², mean x], [mean x, 1]], g = mean(
+    # (1/2 - y) [x, 1]); d = H⁻¹ g by Cramer's rule
+    fx = [Fraction(v) for v in xs]
+    fy = [Fraction(int(v)) for v in y]
+    n = len(fx)
+    mx2, mx = sum(v * v for v in fx) / n, sum(fx) / n
+    gw = sum((Fraction(1, 2) - t) * v for v, t in zip(fx, fy, strict=True)) / n
+    gb = sum(Fraction(1, 2) - t for t in fy) / n
+    det = Fraction(1, 16) * (mx2 - mx * mx)
+    dw = (Fraction(1, 4) * gw - Fraction(1, 4) * mx * gb) / det
+    assert abs(float(-dw)) > 1e299
+    for X2, y2 in [(np.ones((4, 1)), np.array([0.0, 1.0, 0.0, 1.0])),
+                   (load_dataset("five_points").X, load_dataset("five_points").y)]:
+        assert not train(X2, y2, optimizer=Newton(1.0), steps=25).verdict.stuck
