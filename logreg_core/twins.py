@@ -120,9 +120,13 @@ def gradients_apart(gradients, twin_gradients, floor=None) -> np.ndarray:
 
 def long_double_problem(problem: LogisticProblem) -> LogisticProblem | None:
     """``problem`` with its data in long double, so that a run from a long-double start
-    computes every state in it (the module's docstring); None where long double is no more
-    precise than a double (some platforms: a replay there would round alike)."""
-    if np.finfo(np.longdouble).eps >= np.finfo(float).eps:
+    computes every state in it (the module's docstring); None where long double is not the
+    x87's 80-bit format (a 64-bit significand, `np.finfo` nmant 63): where it is no more
+    precise than a double (macOS and Windows on ARM) a replay would round alike, and where it
+    is IEEE quad (Linux on ARM) the processor has no quad arithmetic and software emulates
+    it, tens of times slower, which `LONG_DOUBLE_WORK`'s budget of about 0.4 s does not
+    allow. The caller then replays in doubles from a nudged start."""
+    if np.finfo(np.longdouble).nmant != 63:
         return None
     return LogisticProblem(problem.X.astype(np.longdouble), problem.y.astype(np.longdouble),
                            problem.l2)

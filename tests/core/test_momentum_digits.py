@@ -117,3 +117,28 @@ def test_a_replay_too_large_for_long_double_starts_nudged():
     v = train(X, d.y, optimizer=Momentum(0.5), steps=500).verdict
     assert v.first_rise is not None and v.twin_kind == "nudged"
     assert v.twin_words.startswith("from a start nudged by one rounding")
+
+
+def test_where_long_double_is_quad_the_replay_starts_nudged_and_claims_no_more(monkeypatch):
+    """Linux on ARM has an IEEE quad long double that software emulates, tens of times slower
+    than the x87's 80-bit format: there (`np.finfo` nmant 112) no long-double replay runs, the
+    nudged one does, and the walk's state still claims no digit rounding decided."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from logreg_core.maths import LogisticProblem
+    from logreg_core.twins import long_double_problem
+
+    d = load_dataset("five_points")
+    problem = LogisticProblem(d.X, d.y, 0.0)
+    native = long_double_problem(problem)
+    assert (native is None) == (np.finfo(np.longdouble).nmant != 63)
+    real = np.finfo
+    monkeypatch.setattr(np, "finfo", lambda t: SimpleNamespace(nmant=112) if np.dtype(t)
+                        == np.dtype(np.longdouble) else real(t))
+    assert long_double_problem(problem) is None
+    v = train(d.X, d.y, optimizer=Momentum(50.0, beta=0.9), w0=[0.0], b0=0.0,
+              steps=STEPS).verdict
+    assert v.twin_kind == "nudged"
+    assert _claims_only_exact_digits("momentum", 50.0) == 0
