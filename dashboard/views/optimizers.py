@@ -183,14 +183,17 @@ def overlap_sentence(group: rate_charts.Overlap, domain: tuple[float, float]) ->
     losses a factor apart draw as one line, and the sentence says so."""
     every = group.shown == group.steps
     all_ = "both" if len(group.names) == 2 else "all"
+    # "at any step" beside Newton's 26 points and the others' 201 read as all 201 (a walk)
+    each = (f" at each of the {plural(group.steps, 'step')} {all_} ran"
+            if group.steps < group.longest else "")
     where = "" if every else f" at the {plural(group.shown, 'step')} where {all_} are on the chart"
     head = f"The lines of {join_and(group.names)} lie on each other at this scale: "
     if group.ratio == 1:
-        body = "their losses are the same" + (" at every step" if every else where)
+        body = "their losses are the same" + ((each or " at every step") if every else where)
     elif group.ratio <= NEAR_RATIO:
         share = percent(group.ratio - 1)
         by = "less than 1%" if share == "< 1%" else f"at most {share}"
-        body = f"their losses differ by {by}" + (" at any step" if every else where)
+        body = f"their losses differ by {by}" + ((each or " at any step") if every else where)
     else:
         decades = math.log10(domain[1]) - math.log10(domain[0])
         apart = (f"a factor of {fmt(group.ratio, 3)}" if group.ratio >= 2 else

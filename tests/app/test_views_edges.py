@@ -309,6 +309,29 @@ def test_the_optimizers_view_names_the_lines_that_lie_on_each_other(new_app):
 
 
 
+
+def test_lines_of_different_lengths_lie_on_each_other_only_where_all_ran(new_app):
+    """A walk: from w = b = 700 Newton's method (25 iterations, 26 points) lies on the others'
+    200-step lines, and the caption said "their losses differ by at most 2% at any step",
+    read as all 201. It names the steps all ran: as many as the shortest line drawn, each
+    loss of which is within the share it gives of the others' at the same step (the chart's
+    own data)."""
+    at = new_app(tab="optimizers", w0="700", b0="700").run()
+    said = [c.value for c in at.caption if "Newton's method lie on each other" in c.value]
+    assert len(said) == 1, said
+    rows = pd.concat(frames_with(at, "run", "step", "loss"))
+    names = re.match(r"The lines of (.+) lie on each other", said[0]).group(1)
+    runs = [r for r in rows["run"].unique() if r.split(" ·")[0] in names]
+    lengths = {r: rows.loc[rows["run"] == r, "step"].nunique() for r in runs}
+    shortest = min(lengths.values())
+    assert max(lengths.values()) > shortest
+    share = re.search(r"at most (\d+)% at each of the (\d+) steps all ran\.$", said[0])
+    assert share and int(share.group(2)) == shortest, said
+    losses = np.array([rows.loc[rows["run"] == r].sort_values("step")["loss"].to_numpy()
+                       [:shortest] for r in runs])
+    ratio = np.max(losses.max(axis=0) / losses.min(axis=0))
+    assert round(100 * (ratio - 1)) == int(share.group(1)), (ratio, said)
+
 def test_lines_said_to_lie_on_each_other_do_on_the_axis_drawn(new_app):
     """The 5 points at λ = 100: four runs overflow near 1e+307 and the loss axis stops at
     39.49, where Adam starts near 13 and Newton's method stays at 0.67; the page said four
