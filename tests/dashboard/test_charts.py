@@ -308,9 +308,9 @@ def test_curves_that_lie_on_each_other_are_found_at_the_charts_scale():
         curves, dict.fromkeys(curves, "converging"), digits=4))
     assert axis == (1e-10, 3.0)  # the curves' own range: no run diverges
     assert rate_charts.coinciding(curves, axis) == [
-        (("a", "b"), pytest.approx(1.03), 101, 101)]
+        (("a", "b"), pytest.approx(1.03), 101, 101, 101)]
     same = {"a": falling, "b": falling.copy()}
-    assert rate_charts.coinciding(same, (1e-10, 1.0)) == [(("a", "b"), 1.0, 101, 101)]
+    assert rate_charts.coinciding(same, (1e-10, 1.0)) == [(("a", "b"), 1.0, 101, 101, 101)]
     # on a linear axis from 0 to 1, 0.001 apart is one line, and 1e-10 against 1e-9 too
     near = {"a": falling, "b": falling + 0.001}
     assert [group.names for group in rate_charts.coinciding(near, (1e-10, 1.001),
@@ -330,7 +330,7 @@ def test_lines_lie_on_each_other_only_on_the_axis_drawn():
     found = rate_charts.coinciding(curves, (0.1, 10.0))
     # c at step 1: log10(2.5 / 2) = 0.097 decades; d at step 2: 0.0004 below the top;
     # e ended where d is still drawn; f at step 1: 20 is above the top, 2 is not
-    assert found == [(("a", "b", "d"), 1.0, 2, 4), (("a", "b", "e"), 1.0, 2, 4)]
+    assert found == [(("a", "b", "d"), 1.0, 2, 4, 4), (("a", "b", "e"), 1.0, 2, 4, 4)]
     assert overlap_sentence(found[0], (0.1, 10.0)) == (
         "The lines of a, b and d lie on each other at this scale: their losses are the same "
         "at the 2 steps where all are on the chart; at the other 2 steps at least one is "
@@ -344,7 +344,7 @@ def test_lines_lie_on_each_other_only_on_the_axis_drawn():
     t = np.arange(101.0)
     three = {"a": 10.0 ** (-t / 10), "b": 1.02 * 10.0 ** (-t / 10), "c": 1.04 * 10.0 ** (-t / 10)}
     assert rate_charts.coinciding(three, (1e-10, 1.1)) == [
-        (("a", "b", "c"), pytest.approx(1.04), 101, 101)]
+        (("a", "b", "c"), pytest.approx(1.04), 101, 101, 101)]
     (pair,) = rate_charts.coinciding({k: curves[k] for k in "ab"}, (0.1, 10.0))
     assert overlap_sentence(pair, (0.1, 10.0)) == (
         "The lines of a and b lie on each other at this scale: their losses are the same at "
