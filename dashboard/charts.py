@@ -18,6 +18,7 @@ import itertools
 import math
 import sys
 import threading
+from collections.abc import Callable
 
 import altair as alt
 import numpy as np
@@ -27,7 +28,7 @@ import pyarrow as pa
 from logreg_core import sigmoid
 from logreg_core.frames import padded_range
 
-from .text import fmt_log_quotient
+from .text import fmt_log_quotient, fmt_loss
 
 MAX_POINTS = 2000
 #: Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
@@ -305,20 +306,19 @@ def _q(field: str, **extra) -> dict:
     return {"field": field, "type": "quantitative", **extra}
 
 
-def tooltip_format(digits: int) -> str:
-    """The d3 format a chart's tooltip writes a loss or a weight with: ``digits`` significant
-    digits, the page's "Digits shown" (the captions' and grids' count), trailing zeros dropped
-    as the grids' printf ``%g`` drops them. The tooltips wrote 6 digits whatever the setting."""
-    return f".{int(digits)}~g"
-
-
 def loss_chart(loss: np.ndarray, inspect: int, log_scale: bool = False,
-               height: int = 260, *, digits: int) -> dict:
+               height: int = 260, *, digits: int,
+               write: Callable[[int], str] | None = None) -> dict:
     """Loss against step, with a marker at the inspected step and tooltips giving each loss
     to ``digits`` significant digits (a spec dict).
 
     A zig-zagging loss is drawn as its envelope: two lines (highest and lowest loss of each
     stretch of steps) and the band between them.
+
+    Each tooltip writes the loss as ``write(step)`` does, the caption's own text for that
+    step (`explain.run_loss_text`); without it `text.fmt_loss` to ``digits``. A d3 format
+    wrote them otherwise: "7.44e-45" where the caption read 7.440e-45 (?lesson=5&lr=1000
+    &steps=100000), "0.00001235" for 1.235e-05, "0" for a loss that underflowed.
     """
     spec = Spec()
     frame = loss_frame(loss, inspect, log_scale)
@@ -329,15 +329,25 @@ def loss_chart(loss: np.ndarray, inspect: int, log_scale: bool = False,
            **({"axis": {"values": small_steps(last), "format": "d"}}
               if last <= SMALL_STEPS else {}))
     y = _q("loss", title=y_title, scale=y_scale, axis=HUGE_LABELS)
-    tooltip = [_q("step", format=","), _q("loss", format=tooltip_format(digits))]
+    if write is None:
+        def write(k: int) -> str:
+            return fmt_loss(loss[k], digits)
+    frame["loss_text"] = [write(int(k)) for k in frame["step"]]
+    tooltip = [_q("step", format=","),
+               {"field": "loss_text", "type": "nominal", "title": "loss"}]
     layers = []
     if zigzags(loss):
         band = envelope_frame(loss)
         if log_scale:
             band[["high", "low"]] = np.maximum(band[["high", "low"]], LOG_FLOOR)
-        long = band.melt("step", var_name="envelope", value_name="loss")
-        long["envelope"] = long["envelope"].map({"high": "highest loss per stretch",
-                                                 "low": "lowest loss per stretch"})
+        # each line through points of the run, at their own steps (a melt of the band drew
+        # its high_step and low_step columns as a third line, "null", of losses 0 to 200
+        # that flattened the run against the axis: ?lesson=5&lr=2.5&steps=200)
+        long = pd.concat([pd.DataFrame({
+            "step": band[f"{part}_step"], "envelope": words, "loss": band[part],
+            "loss_text": [write(int(k)) for k in band[f"{part}_step"]]})
+            for part, words in (("high", "highest loss per stretch"),
+                                ("low", "lowest loss per stretch"))], ignore_index=True)
         layers += [
             {"data": spec.data(band, "envelope"), "mark": {"type": "area", "opacity": 0.18,
                                                "color": LOSS_COLOR},

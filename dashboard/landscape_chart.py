@@ -9,7 +9,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .charts import FIT_WIDTH, LOG_FLOOR, RUN_COLORS, linear_ticks, title_text, tooltip_format
+from .charts import FIT_WIDTH, LOG_FLOOR, RUN_COLORS, linear_ticks, title_text
+from .text import fmt, fmt_loss
 
 #: The name of the heatmap's click selection (named, so the spec is the same on every rerun).
 START_PARAM = "start_at"
@@ -60,7 +61,12 @@ def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks:
     digits : int
         Significant digits the tooltips give each loss and weight (the page's setting).
     """
-    number = tooltip_format(digits)
+    # every number of a tooltip written in Python as the captions write it (`text.fmt`,
+    # `text.fmt_loss`): d3's ".4~g" wrote 1.235e-05 as "0.00001235", 5.0e+03 as "5e+3",
+    # -1100 as "−1100" and an underflowed loss as "0" (the captions' "< 5e-324")
+    def texts(values, write=fmt) -> list[str]:
+        return [write(float(v), digits) for v in values]
+
     a, c = surface.a, surface.c
     da, dc = (a[1] - a[0]) / 2, (c[1] - c[0]) / 2
     ga, gc = np.meshgrid(a, c)
@@ -72,7 +78,11 @@ def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks:
         "c": (gc - dc * overlap).ravel(), "c2": (gc + dc * overlap).ravel(),
         "log10 loss": log_loss.ravel(), "loss": surface.loss.ravel(),
         "at_a": ga.ravel(), "at_c": gc.ravel(),  # the cell's centre: where a click starts
+        "loss_text": texts(surface.loss.ravel(), fmt_loss),
     })
+    paths = paths.assign(loss_text=texts(paths["loss"], fmt_loss), a_text=texts(paths["a"]),
+                         c_text=texts(paths["c"]))
+    marks = marks.assign(a_text=texts(marks["a"]), c_text=texts(marks["c"]))
     x_domain = [float(a[0] - da), float(a[-1] + da)]
     y_domain = [float(c[0] - dc), float(c[-1] + dc)]
     # round ticks with short labels: a picture framed on a diverging run spans 1e152
@@ -89,16 +99,17 @@ def landscape_chart(surface, segments: pd.DataFrame, paths: pd.DataFrame, marks:
         color=alt.Color("log10 loss:Q", scale=alt.Scale(scheme="viridis"),
                         legend=alt.Legend(title="log10 loss", orient="bottom",
                                           gradientLength=160)),
-        tooltip=[alt.Tooltip("loss:Q", format=number)],
+        tooltip=[alt.Tooltip("loss_text:N", title="loss")],
     )
     contours = alt.Chart(segments).mark_rule(
         color="white", opacity=0.5, strokeWidth=1, clip=True).encode(x=x, y=y, x2="a2:Q",
                                                                      y2="c2:Q")
     runs = list(dict.fromkeys(paths["run"]))
     encode = dict(x=x, y=y, order="step:Q", detail="run:N")
-    tooltip = ["run:N", alt.Tooltip("step:Q", format=","), alt.Tooltip("loss:Q", format=number),
-               alt.Tooltip("a:Q", title=title_text(names[0]), format=number),
-               alt.Tooltip("c:Q", title=title_text(names[1]), format=number)]
+    tooltip = ["run:N", alt.Tooltip("step:Q", format=","),
+               alt.Tooltip("loss_text:N", title="loss"),
+               alt.Tooltip("a_text:N", title=title_text(names[0])),
+               alt.Tooltip("c_text:N", title=title_text(names[1]))]
     mine = paths[paths["run"] == runs[0]] if runs else paths
     layers = [heat, contours]
     if ray is not None:  # white dashes over a dark halo, like the learner's own path

@@ -257,7 +257,8 @@ def _model(ctx: ViewContext) -> None:
 
 
 def _loss(ctx: ViewContext) -> None:
-    show_chart(charts.loss_chart(ctx.history.loss, ctx.k, digits=ctx.digits),
+    show_chart(charts.loss_chart(ctx.history.loss, ctx.k, digits=ctx.digits,
+                                  write=explain.run_loss_text(ctx)),
                key="lesson_loss",
                alt=explain.loss_chart_alt(ctx))
     st.caption(explain.loss_chart_caption(ctx))

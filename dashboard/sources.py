@@ -134,7 +134,7 @@ def _edited(source: Source) -> Source | str:
     if not layers:
         return source
     X, y = tables.edited_arrays(edited_frame(source, layers))
-    if cells := _cells_without_a_number(X, source.names):
+    if cells := _cells_without_a_number(X, source.names, grid_row_labels(source)):
         return cells
     try:
         X, y = lc.check_data(X, y)
@@ -145,13 +145,38 @@ def _edited(source: Source) -> Source | str:
                   title=source.title + " (edited)", note=source.note, preview=source.preview)
 
 
-def _cells_without_a_number(X: np.ndarray, names) -> str | None:
-    """The table's cells that hold no finite number, by row (from 1) and column, in words."""
+def grid_row_labels(source: Source) -> list[str]:
+    """Each row of the edited table as the editor on screen numbers it: "row 4", or "new row
+    1" for a row added with its + (the grid gives it no number). The grid shows the table of
+    the kept layers numbered from 1, and the live editor's edits over it: a row deleted there
+    leaves a gap in the numbers, not a renumbering. The notices named rows by position, so
+    on ?data=five_points&tab=data with row 2 deleted and a row added the notice said "(row 5,
+    x)" beside a grid whose row 5 read x = 5, and whose empty cell was in the new row."""
+    kept = kept_edits(source.key)
+    stem = f"{editor_key(source.key)}_{st.session_state.get(_forgotten_key(source.key), 0)}"
+    live_on_screen = has_edits(kept["live"]) and f"{stem}_{len(kept['layers'])}" in \
+        st.session_state
+    layers = kept["layers"] if live_on_screen else edit_layers(source.key)
+    shown = len(edited_frame(source, layers))
+    if not live_on_screen:
+        return [f"row {i + 1}" for i in range(shown)]
+    live = kept["live"]
+    deleted = {int(r) for r in live.get("deleted_rows") or []}
+    added = len(live.get("added_rows") or [])
+    return ([f"row {i + 1}" for i in range(shown) if i not in deleted]
+            + [f"new row {k + 1}" for k in range(added)])
+
+
+def _cells_without_a_number(X: np.ndarray, names, labels=None) -> str | None:
+    """The table's cells that hold no finite number, by row and column, in words: each row by
+    its label (`grid_row_labels`), or its position from 1."""
     bad = np.argwhere(~np.isfinite(X))
     if not len(bad):
         return None
+    if labels is None or len(labels) != len(X):
+        labels = [f"row {i + 1}" for i in range(len(X))]
     # "; " between cells: each is "row 6, x"
-    cells = first_of([f"row {i + 1}, {md_escape(names[j], 40)}" for i, j in bad], 3, "; ")
+    cells = first_of([f"{labels[i]}, {md_escape(names[j], 40)}" for i, j in bad], 3, "; ")
     empty = np.isnan(X[tuple(bad.T)])
     what = ("no number" if empty.all() else "a number too large for a double"
             if not empty.any() else "no number, or one too large for a double")

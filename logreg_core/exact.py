@@ -286,13 +286,21 @@ def flat_directions(Xs: np.ndarray) -> np.ndarray:
     length = np.where(length > 0, length, 1.0)
     unit = Xs / peak / length
     values, vectors = np.linalg.eigh(unit.T @ unit)
-    null = vectors[:, values <= 1e-12 * max(values[-1], np.finfo(float).tiny)]
+    flat = values <= 1e-12 * max(values[-1], np.finfo(float).tiny)
+    null = vectors[:, flat]
     # entries at rounding level are rounding, not direction: put back in the columns' units
     # they grew past the true entries (x near 1e150 beside z = 2x: the true (2, -1, 0) came
     # back as (0, 5e-136, 1), moving the bias, and the landscape's reachable best fit with
-    # it). Dropping entries below 1e-9 of the largest moves |unit @ v| by at most 1e-9 per
-    # column of length 1, far inside the 1e-6 (square root of 1e-12) a flat direction allows
-    null = np.where(np.abs(null) > 1e-9 * np.max(np.abs(null), axis=0), null, 0.0)
+    # it). Rounding level is eigh's error in a null vector, eps * largest / the smallest
+    # eigenvalue kept out (the gap), times 64; not a fixed 1e-9: a true entry can be that
+    # small (x = 1 + k 2^-33 beside z = k 2^-70, k = 0..4, has the flat direction
+    # (1, -2^37, -1), whose z entry is 8e-10 of the largest in unit-length columns; dropped,
+    # the direction read (1, 0, -1) and the reachable best fit kept w_z at 1.3e21 from a
+    # start of 0). Never above 1e-9: that moves |unit @ v| by at most 1e-9 per column of
+    # length 1, inside the 1e-6 (square root of 1e-12) a flat direction allows
+    gap = values[~flat][0] if np.any(~flat) else values[-1]
+    noise = min(64 * np.finfo(float).eps * values[-1] / max(gap, np.finfo(float).tiny), 1e-9)
+    null = np.where(np.abs(null) > noise * np.max(np.abs(null), axis=0), null, 0.0)
     # back in Xs's units, each direction divided by column j's peak * length. The peak is
     # put back as its power of 2, each direction shifted so its largest entry is below 1:
     # dividing by a subnormal peak overflowed to inf and the directions read nan (x = 5e-324,

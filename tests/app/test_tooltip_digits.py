@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import logreg_core as lc
-from dashboard import fields, lesson
+from dashboard import lesson
 from tests.app.helpers import chart_datasets, open_view
 
 #: Fields of the charts that hold a loss or a weight (the landscape's two parameters are a and
@@ -57,24 +57,81 @@ def page(new_app, query: dict, digits: int, slug: str | None = None):
     return at
 
 
-@pytest.mark.parametrize("query", SETTINGS)
-@pytest.mark.parametrize("digits", [2, 8])
-def test_the_lessons_loss_chart_gives_each_loss_to_the_digits_shown(new_app, digits, query):
-    lesson_query = {**fields.to_query(lesson.settings_for(5)), **query}
-    at = page(new_app, {k: str(v) for k, v in lesson_query.items()}, digits)
-    found = number_formats(at)
-    assert found and {f for _, f in found} == {f".{digits}~g"}, found  # d3: digits, no 0s
-    assert {name for name, _ in found} == {"loss"}
+def written_as_printf(value: float, text: str, digits: int) -> bool:
+    """Whether ``text`` writes ``value`` as the page's sentences do, checked against Python's
+    own ``%g`` and not the page's formatting: ``%g``'s number to at most ``digits``
+    significant digits, an exponent exactly where ``%g`` writes one and spelled as it ("e-05",
+    two digits at least: d3 wrote "0.00001235" and "1e+3"), "-" for a minus (d3's is
+    U+2212), and a 0 that is a loss below the smallest double as "< 5e-324"."""
+    if value == 0:
+        return text in ("0", "< 5e-324")
+    shown = significant(text)
+    reference = f"{value:.{shown}g}"
+    same_form = ("e" in text) == ("e" in reference) and (
+        "e" not in text or text.split("e")[1] == reference.split("e")[1])
+    return (shown <= digits and float(text) == float(reference) and same_form
+            and "\u2212" not in text)
 
 
-@pytest.mark.parametrize("query", SETTINGS)
+def quantitative_number_tooltips(at) -> list[tuple[str, str]]:
+    """(field, format) of each tooltip that leaves a loss or a weight to the browser's d3."""
+    return [(t["field"], t.get("format")) for spec in specs(at) for t in tooltips(spec)
+            if t.get("field") in LOSS_OR_WEIGHT and t.get("type") == "quantitative"]
+
+
+#: The lesson's "Many steps": its default, a run whose loss ends at 7.440e-45 (d3's tooltip
+#: wrote "7.44e-45"), one whose two ends read alike to 4 digits (the caption writes 5:
+#: 0.69315 and 0.69314; d3 wrote "0.6931" for both) and one that zig-zags (its envelope).
+LESSON = ({}, {"lr": "1000", "steps": "100000"}, {"lr": "0.0001", "steps": "1"},
+          {"lr": "2.5", "steps": "200"})
+
+
+@pytest.mark.parametrize("query", LESSON)
+@pytest.mark.parametrize("digits", [2, 4, 8])
+def test_the_lessons_loss_chart_writes_each_loss_as_its_caption_does(new_app, digits, query):
+    at = page(new_app, {"lesson": "5", **query}, digits)
+    assert not quantitative_number_tooltips(at)
+    rows = pd.concat([f for frames in chart_datasets(at) for f in frames if "loss_text" in f])
+    data = lc.load_dataset("five_points")
+    settings = lesson.settings_for(5)
+    run = lc.train(data.X, data.y, learning_rate=float(query.get("lr", settings.learning_rate)),
+                   steps=int(query.get("steps", settings.steps)))
+    # each point a point of the run, at its step (the envelope's melt drew its steps, 0 to
+    # 200, as a third line of losses)
+    assert list(rows["loss"]) == [run.loss[int(k)] for k in rows["step"]]
+    for loss, text in rows[["loss", "loss_text"]].itertuples(index=False):
+        assert written_as_printf(loss, text, max(digits, 5)), (loss, text)
+    # the caption's inspected step, first and last loss, word for word
+    caption = next(c.value for c in at.caption if c.value.startswith("Loss "))
+    last = len(run.loss) - 1
+    by_step = dict(zip(rows["step"], rows["loss_text"], strict=True))
+    assert f"Inspected step {last:,}: {by_step[last]}." in caption, (caption, by_step[last])
+    assert f", {by_step[last]} at step {last:,}" in caption
+    if 0 in by_step:  # (an envelope's lines need not pass through step 0)
+        assert caption.startswith(f"Loss {by_step[0]} at step 0, "), (caption, by_step[0])
+
+
+#: The landscape: the default, the 20 students at a rate nobody picked, and a run that
+#: diverges (weights in the thousands and beyond, losses with exponents).
+LANDSCAPE = (*SETTINGS, {"data": "wikipedia_students", "lr": "1000", "steps": "50"})
+
+
+@pytest.mark.parametrize("query", LANDSCAPE)
 @pytest.mark.parametrize("digits", [2, 8])
-def test_the_landscapes_tooltips_give_losses_and_weights_to_the_digits_shown(new_app, digits,
-                                                                              query):
+def test_the_landscapes_tooltips_write_losses_and_weights_as_the_page_does(new_app, digits,
+                                                                           query):
     at = page(new_app, query, digits, "landscape")
-    found = number_formats(at)
-    assert {name for name, _ in found} == {"loss", "a", "c"}, found
-    assert {f for _, f in found} == {f".{digits}~g"}, found
+    assert not quantitative_number_tooltips(at)
+    fields_shown = {t["field"] for spec in specs(at) for t in tooltips(spec)}
+    assert {"loss_text", "a_text", "c_text"} <= fields_shown
+    checked = 0
+    for frame in (f for frames in chart_datasets(at) for f in frames):
+        for number, text in (("loss", "loss_text"), ("a", "a_text"), ("c", "c_text")):
+            if text in frame:
+                for value, written in frame[[number, text]].itertuples(index=False):
+                    assert written_as_printf(value, written, digits), (value, written)
+                    checked += 1
+    assert checked > 100
 
 
 def texts_for(at, run_contains: str) -> pd.DataFrame:

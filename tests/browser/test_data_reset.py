@@ -84,3 +84,30 @@ def test_a_row_added_with_the_plus_reads_blank_not_none(new_page, app_url, viewp
     assert rows[6] == ["", "", "false"], rows
     assert "None" not in editor.inner_text()
     assert_clean(page)
+
+
+def test_after_a_middle_row_is_deleted_the_notice_names_rows_as_the_grid_does(new_page,
+                                                                              app_url):
+    """A review: with row 2 of the five points deleted and a row added with the +, the grid
+    numbers its rows 1, 3, 4, 5 and the new one not at all (a live deletion leaves a gap), but
+    the notice named the empty cell by position, "(row 5, x)": the grid's row 5 reads x = 5.
+    It names it "new row 1", the row with no number."""
+    page = new_page()
+    open_app(page, app_url, "?data=five_points&tab=data")
+    editor = page.locator('[class*="st-key-editor_"]').get_by_test_id("stDataFrame")
+    editor.scroll_into_view_if_needed()
+    settle(page)
+    box = editor.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 36 + 35 + 17)  # row 2's marker: select it
+    with rerun(page):
+        page.keyboard.press("Delete")
+    expect(editor.locator('[role="row"]')).to_have_count(5)
+    editor.hover()
+    with rerun(page):
+        page.get_by_role("button", name="Add row").click()
+    expect(editor.locator('[role="row"]')).to_have_count(6)
+    assert [r[:2] for r in grid_rows(editor)[1:]] == [["1", "1"], ["3", "3"], ["4", "4"],
+                                                      ["5", "5"], ["", ""]]
+    expect(page.get_by_test_id("stMain")).to_contain_text(
+        "a cell has no number (new row 1, x)", timeout=APP_TIMEOUT_MS)
+    assert "(row 5, x)" not in page_text(page)

@@ -291,3 +291,55 @@ def test_flat_directions_of_subnormal_features_are_finite(unit):
     flat = landscape.flat_directions(np.column_stack([x, np.full(3, 5e-324), np.ones(3)]))
     assert flat.shape == (3, 1) and np.all(np.isfinite(flat))
     assert np.abs(flat[:, 0]) == pytest.approx([0.0, 1.0, 0.0], abs=1e-12)
+
+
+def _exact_null_space(rows: list[list[float]]) -> list[list[Fraction]]:
+    """The null space of the doubles in ``rows``, in fractions, by Gauss-Jordan elimination:
+    one vector for each free column, that column's entry 1."""
+    m = [[Fraction(v) for v in row] for row in rows]
+    n_cols, pivots, r = len(m[0]), [], 0
+    for c in range(n_cols):
+        p = next((i for i in range(r, len(m)) if m[i][c] != 0), None)
+        if p is None:
+            continue
+        m[r], m[p] = m[p], m[r]
+        m[r] = [v / m[r][c] for v in m[r]]
+        for i in range(len(m)):
+            if i != r and m[i][c] != 0:
+                m[i] = [a - m[i][c] * b for a, b in zip(m[i], m[r], strict=True)]
+        pivots.append(c)
+        r += 1
+    basis = []
+    for free in (c for c in range(n_cols) if c not in pivots):
+        v = [Fraction(0)] * n_cols
+        v[free] = Fraction(1)
+        for i, c in enumerate(pivots):
+            v[c] = -m[i][free]
+        basis.append(v)
+    return basis
+
+
+@pytest.mark.parametrize("near, tiny", [(-33, -70), (-36, -80), (-30, -1000)])
+def test_a_small_true_entry_of_a_flat_direction_is_kept(near, tiny):
+    """x = 1 + k 2^near (a feature near constant) beside z = k 2^tiny, k = 0..4: exactly
+    x - 1 = 2^(near - tiny) z, one flat direction, (1, -2^(near - tiny), -1), mostly z's
+    weight. In unit-length columns its z entry is about 1e-9 of the largest or less, and a
+    rule dropping entries below 1e-9 read it as (1, 0, -1): the reachable best fit from 0
+    then kept the best fit's w_z (1.3e21), which descent from 0 never moves. Reference: the
+    null space of the doubles in fractions, and the reachable best fit by hand."""
+    k = np.arange(5.0)
+    x, z = 1 + k * 2.0**near, k * 2.0**tiny
+    Xs = np.column_stack([x, z, np.ones(5)])
+    (exact,) = _exact_null_space(Xs.tolist())
+    largest = max(abs(v) for v in exact)
+    reference = np.array([float(v / largest) for v in exact])
+    reference /= math.sqrt(float(sum((v / largest) ** 2 for v in exact)))
+    flat = landscape.flat_directions(Xs)
+    assert flat.shape == (3, 1)
+    v = flat[:, 0] * np.sign(flat[1, 0] * reference[1])
+    assert v == pytest.approx(reference, rel=1e-5)
+    # from 0, descent keeps f . theta at 0: the best fit less f (f . best), f the reference
+    best = np.array([-0.3, 1.3 * 2.0 ** -tiny / 2 ** 3, -1.2])
+    reachable, dims = landscape.reachable_best_fit(Xs[:, :2], best, np.zeros(3))
+    by_hand = best - reference * float(reference @ best)
+    assert dims == 1 and reachable == pytest.approx(by_hand, rel=1e-5, abs=1e-9 * abs(best[1]))

@@ -295,6 +295,14 @@ def test_an_envelope_of_a_zig_zag_does_not_zig_zag():
         assert np.array_equal(loss[band[f"{part}_step"]], band[part])
     frame = rate_charts.curves_frame({"a": loss}, {"a": "oscillating"}, digits=4)
     assert set(zip(frame["step"], frame["loss"], strict=True)) <= set(enumerate(loss))
+    # the lesson's loss chart draws the same two lines, and no third: a melt of the band drew
+    # its high_step and low_step columns as a line named "null" of losses 0 to 200, and the
+    # run lay flat along the axis under it (?lesson=5&lr=2.5&steps=200)
+    spec = charts.loss_chart(loss, 200, digits=4)
+    lines = pa.ipc.open_stream(spec["datasets"]["envelope_lines"]).read_all().to_pandas()
+    assert set(lines["envelope"]) == {"highest loss per stretch", "lowest loss per stretch"}
+    assert set(zip(lines["step"], lines["loss"], strict=True)) <= set(enumerate(loss))
+    assert list(lines["loss_text"]) == [f"{v:.4g}" for v in lines["loss"]]
 
 
 def test_curves_that_lie_on_each_other_are_found_at_the_charts_scale():
