@@ -277,33 +277,6 @@ def test_newton_that_takes_no_step_reads_stuck(new_app):
                in c.value for c in at.caption)
 
 
-def _exact_losses(kind: str, eta: float, steps: int = 200) -> list:
-    """Every loss of momentum's (β = 0.9), Nesterov's or Adam's run on the 5 points from
-    w = b = 0, in mpmath at 60 digits (a loop of each update, written from the formulas)."""
-    from tests.core.test_momentum_digits import _loss_grad as exact_loss_grad
-
-    d = load_dataset("five_points")
-    xs, ys = [mpmath.mpf(float(v)) for v in d.X[:, 0]], [int(v) for v in d.y]
-    theta, v, m, s = ([mpmath.mpf(0)] * 2 for _ in range(4))
-    beta, b1, b2, eps = (mpmath.mpf(c) for c in (0.9, 0.9, 0.999, 1e-8))
-    losses = []
-    for t in range(1, steps + 1):
-        loss, g = exact_loss_grad(xs, ys, *theta)
-        losses.append(loss)
-        if kind == "Nesterov":
-            ahead = [th - eta * beta * vj for th, vj in zip(theta, v, strict=True)]
-            g = exact_loss_grad(xs, ys, *ahead)[1]
-        if kind == "Adam":
-            m = [b1 * mj + (1 - b1) * gj for mj, gj in zip(m, g, strict=True)]
-            s = [b2 * sj + (1 - b2) * gj * gj for sj, gj in zip(s, g, strict=True)]
-            theta = [th - eta * (mj / (1 - b1 ** t)) / (mpmath.sqrt(sj / (1 - b2 ** t)) + eps)
-                     for th, mj, sj in zip(theta, m, s, strict=True)]
-        else:
-            v = [beta * vj + gj for vj, gj in zip(v, g, strict=True)]
-            theta = [th - eta * vj for th, vj in zip(theta, v, strict=True)]
-    return [*losses, exact_loss_grad(xs, ys, *theta)[0]]
-
-
 @pytest.mark.parametrize("eta", ["5", "50", "200"])
 def test_the_lowest_loss_any_reached_claims_only_its_exact_digits(new_app, eta):
     """A review: on the 5 points at η = 50 the caption gave momentum's lowest loss as
@@ -319,7 +292,9 @@ def test_the_lowest_loss_any_reached_claims_only_its_exact_digits(new_app, eta):
     if said is None or said.group(1).split(" ")[0] not in ("momentum", "Nesterov", "Adam"):
         return
     kind, shown = said.group(1).split(" ")[0], said.group(2)
-    lowest = min(_exact_losses(kind, float(eta)))
+    from tests.core.test_momentum_digits import exact_losses
+
+    lowest = min(exact_losses(kind.lower(), float(eta)))
     if said.group(3) and "as computed" in said.group(3):
         assert abs(float(shown) - float(lowest)) > 0.05 * float(lowest)  # (none alike here)
         return

@@ -25,10 +25,7 @@ pytestmark = pytest.mark.browser
 
 def test_put_the_data_back_gives_an_editor_with_no_edits(new_page, app_url):
     page = new_page()
-    open_app(page, app_url, "?data=iris_petals&tab=data")
-    editor = page.locator('[class*="st-key-editor_"]').get_by_test_id("stDataFrame")
-    editor.scroll_into_view_if_needed()
-    settle(page)
+    editor = open_editor(page, app_url, "?data=iris_petals&tab=data")
     box = editor.bounding_box()
     cell = page.locator("input.gdg-input")  # the grid's editor of the cell double-clicked
     for _ in range(5):  # a busy machine may take the first double click before the grid
@@ -57,6 +54,15 @@ def test_put_the_data_back_gives_an_editor_with_no_edits(new_page, app_url):
     assert_clean(page)
 
 
+def open_editor(page, app_url: str, query: str):
+    """Open the page at ``query`` (the Data view) and give its editor, scrolled into view."""
+    open_app(page, app_url, query)
+    editor = page.locator('[class*="st-key-editor_"]').get_by_test_id("stDataFrame")
+    editor.scroll_into_view_if_needed()
+    settle(page)
+    return editor
+
+
 def grid_rows(editor) -> list[list[str]]:
     """The editor's rows as the grid writes them (its accessible table), the header first."""
     rows = editor.locator('[role="row"]')
@@ -67,13 +73,10 @@ def grid_rows(editor) -> list[list[str]]:
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_a_row_added_with_the_plus_reads_blank_not_none(new_page, app_url, viewport):
-    """A review: the new row's cell read a grey "None"; its number is given once its first
-    value is in (the notice names it "row 6")."""
+    """A review: the new row's cell read a grey "None"; it reads blank, and its number too
+    (the grid numbers no row added with its +; the notice names it "new row 1")."""
     page = new_page(viewport=viewport)
-    open_app(page, app_url, "?data=five_points&tab=data")
-    editor = page.locator('[class*="st-key-editor_"]').get_by_test_id("stDataFrame")
-    editor.scroll_into_view_if_needed()
-    settle(page)
+    editor = open_editor(page, app_url, "?data=five_points&tab=data")
     editor.hover()
     with rerun(page):
         page.get_by_role("button", name="Add row").click()
@@ -93,10 +96,7 @@ def test_after_a_middle_row_is_deleted_the_notice_names_rows_as_the_grid_does(ne
     the notice named the empty cell by position, "(row 5, x)": the grid's row 5 reads x = 5.
     It names it "new row 1", the row with no number."""
     page = new_page()
-    open_app(page, app_url, "?data=five_points&tab=data")
-    editor = page.locator('[class*="st-key-editor_"]').get_by_test_id("stDataFrame")
-    editor.scroll_into_view_if_needed()
-    settle(page)
+    editor = open_editor(page, app_url, "?data=five_points&tab=data")
     box = editor.bounding_box()
     page.mouse.click(box["x"] + 15, box["y"] + 36 + 35 + 17)  # row 2's marker: select it
     with rerun(page):

@@ -33,14 +33,17 @@ def _loss_grad(xs, ys, w, b):
     return loss / n, [dw / n, db / n]
 
 
-def _exact_last_loss(kind: str, eta: float) -> mpmath.mpf:
-    """The run's last loss in mpmath (60 digits), from w = b = 0."""
+def exact_losses(kind: str, eta: float, steps: int = STEPS) -> list:
+    """Every loss of the run (``kind`` "momentum", "nesterov" or "adam"; β = 0.9) on the 5
+    points from w = b = 0, in mpmath (60 digits): steps + 1 of them."""
     d = load_dataset("five_points")
     xs, ys = [mpmath.mpf(float(v)) for v in d.X[:, 0]], [int(v) for v in d.y]
     theta, v, m, s = ([mpmath.mpf(0)] * 2 for _ in range(4))
     beta, b1, b2, eps = (mpmath.mpf(c) for c in (0.9, 0.9, 0.999, 1e-8))
-    for t in range(1, STEPS + 1):
-        g = _loss_grad(xs, ys, *theta)[1]
+    losses = []
+    for t in range(1, steps + 1):
+        loss, g = _loss_grad(xs, ys, *theta)
+        losses.append(loss)
         if kind == "nesterov":
             ahead = [th - eta * beta * vj for th, vj in zip(theta, v, strict=True)]
             g = _loss_grad(xs, ys, *ahead)[1]
@@ -52,7 +55,12 @@ def _exact_last_loss(kind: str, eta: float) -> mpmath.mpf:
         else:
             v = [beta * vj + gj for vj, gj in zip(v, g, strict=True)]
             theta = [th - eta * vj for th, vj in zip(theta, v, strict=True)]
-    return _loss_grad(xs, ys, *theta)[0]
+    return [*losses, _loss_grad(xs, ys, *theta)[0]]
+
+
+def _exact_last_loss(kind: str, eta: float) -> mpmath.mpf:
+    """The run's last loss in mpmath (60 digits), from w = b = 0."""
+    return exact_losses(kind, eta)[-1]
 
 
 OPTIMIZERS = {"momentum": lambda eta: Momentum(eta, beta=0.9),
