@@ -102,21 +102,27 @@ EVERY_DIGIT = "rounding decides every digit"
 
 
 def lowest_reached(histories: dict[str, lc.History], digits: int) -> str:
-    """The lowest loss any run reached, to the digits of it that are certain: where rounding
-    decides a leader's state at its lowest step (`Verdict.rounding_decides`), no more than its
-    certain digits (`Verdict.digits`), and where none is, the computed value "as computed".
-    Momentum on the 5 points at η = 50 dips to 1.406e-59 at step 85, where the run in exact
-    arithmetic (mpmath) dips to 3.01e-59: the sentence gave the four digits (a review)."""
+    """Whose the lowest loss any run reached is, and that loss to the digits of it that are
+    certain ("momentum (β = 0.9)'s, 2.32e-270, 3 digits certain"): where rounding decides a
+    leader's state at its lowest step (`Verdict.rounding_decides`), no more than its certain
+    digits (`Verdict.digits`), and where none is, the computed value "as computed". Momentum
+    on the 5 points at η = 50 dips to 1.406e-59 at step 85, where the run in exact arithmetic
+    (mpmath) dips to 3.01e-59: the sentence gave the four digits (a review)."""
     lows = {n: float(h.loss.min()) for n, h in histories.items()}
     low = min(lows.values())
+    leaders = [n for n, v in lows.items() if v == low]
+    whose = (f"{leaders[0]}'s" if len(leaders) == 1 else
+             "every optimizer's" if len(leaders) == len(lows) else
+             f"{len(leaders)} optimizers'")
     if low == 0:  # every sample's loss underflowed: at finite parameters never 0 itself
-        return "0, that is below the smallest number a double holds"
-    certain = min([digits] + [h.verdict.digits for n, h in histories.items() if lows[n] == low
-                              and h.verdict.rounding_decides(int(np.argmin(h.loss)))])
+        return f"{whose}, 0, that is below the smallest number a double holds"
+    certain = min([digits] + [histories[n].verdict.digits for n in leaders
+                              if histories[n].verdict.rounding_decides(
+                                  int(np.argmin(histories[n].loss)))])
     if certain == 0:
-        return f"{fmt(low, digits)} as computed, where {EVERY_DIGIT}"
-    return fmt(low, certain) + (f", {plural(certain, 'digit')} certain"
-                                if certain < digits else "")
+        return f"{whose}, {fmt(low, digits)} as computed, where {EVERY_DIGIT}"
+    return f"{whose}, {fmt(low, certain)}" + (f", {plural(certain, 'digit')} certain"
+                                              if certain < digits else "")
 
 
 def tolerance_table(histories: dict[str, lc.History], target: float, digits: int,
@@ -233,14 +239,8 @@ def render(ctx: ViewContext) -> None:
                    # a count as the sentences and the column beside write it ("%d" read 2000
                    # beside "1,999" and "2,000 steps": a review)
                    "steps run": st.column_config.NumberColumn(format=COUNT_FORMAT)})
-    lows = {n: float(h.loss.min()) for n, h in histories.items()}
-    leaders = [n for n, low in lows.items() if low == min(lows.values())]
-    whose = (f"{leaders[0]}'s" if len(leaders) == 1 else
-             "every optimizer's" if len(leaders) == len(lows) else
-             f"{len(leaders)} optimizers'")
-    reached = lowest_reached(histories, ctx.digits)
     reference = (f"the best fit ({fmt(target, ctx.digits)})" if ctx.fit.converged else
-                 f"the lowest loss any of them reached ({whose}, {reached})"
+                 f"the lowest loss any of them reached ({lowest_reached(histories, ctx.digits)})"
                  + (f": {no_minimum}" if (no_minimum := explain.no_minimum(ctx.limits))
                     else ""))
     sgd = next(h for opt, h in zip(configured(ctx), histories.values(), strict=True)
