@@ -27,6 +27,9 @@ from .compute import Data, Source
 from .text import first_of, fmt, fmt_log10, full_names_help, md_escape
 
 PERSIST = {"persist_state": "session"}
+#: Most digits the spreads' ratio is written with to tell it from 1: below the spreads' own
+#: rounding (`datasets.spread_ratio`).
+RATIO_DIGITS = 12
 
 
 @dataclass(frozen=True, eq=False)
@@ -192,12 +195,12 @@ def upload_source(sidebar) -> Source | None:
         # 1e-300 read "a factor of inf", an upload walk), and with the digits that tell a
         # ratio near 1 from 1, up to 12, below the spreads' rounding (x = 1..4 beside
         # z = 11..14 or 11, 12, 13.0001, 14 read "differ by a factor of 1")
-        digits = next((d for d in range(3, 13) if f"{prepared.scale_ratio:,.{d}g}" != "1"),
-                      None)
+        digits = next((d for d in range(3, RATIO_DIGITS + 1)
+                       if f"{prepared.scale_ratio:,.{d}g}" != "1"), None)
         ratio = (f"{prepared.scale_ratio:,.{digits or 3}g}"
                  if math.isfinite(prepared.scale_ratio) else
                  fmt_log10(1.0, prepared.log10_scale_ratio, 3))
-        notes.append(("The features' spreads are the same to 12 significant digits"
+        notes.append((f"The features' spreads are the same to {RATIO_DIGITS} significant digits"
                       if digits is None else
                       f"The features' spreads differ by a factor of {ratio}") + (
                          "." if not prepared.suggest_standardize else

@@ -52,7 +52,8 @@ def nearly_constant_words(names: Sequence[object], low: str, high: str, small: b
     where = "" if len(names) == 1 else f" in {quote(names[0])}"
     if small:
         return (f"The {named(names, 'holds/hold')} values too small for double precision to "
-                f"hold {its} spread (from {low} to {high}{where}, below 2.2e-308 in size): "
+                f"hold {its} spread (from {low} to {high}{where}, below "
+                f"{np.finfo(float).tiny:.2g} in size): "
                 f"multiply every value by a round number such as 1e300 before uploading, or "
                 f"untick {them}.")
     return (f"The {named(names, 'varies/vary')} only far down {its} digits (from {low} to "

@@ -21,9 +21,9 @@ import numpy as np
 
 from .maths import LogisticProblem
 
-__all__ = ["CHAOS_RTOL", "GRADIENT_PART_RTOL", "farther", "first_index", "gradients_apart",
-           "gradients_parted_at", "largest_gap", "long_double_problem", "loss_apart",
-           "loss_gaps", "parted_at", "shared_digits"]
+__all__ = ["CHAOS_RTOL", "EXTRA_BITS", "GRADIENT_PART_RTOL", "X87_NMANT", "farther",
+           "first_index", "gradients_apart", "gradients_parted_at", "largest_gap",
+           "long_double_problem", "loss_apart", "loss_gaps", "parted_at", "shared_digits"]
 
 #: Two summation orders of a stable run agree to 1e-15 or so; on a chaotic one their
 #: difference grows until it is as large as the band. A difference above this (half the
@@ -118,6 +118,12 @@ def gradients_apart(gradients, twin_gradients, floor=None) -> np.ndarray:
         return np.any((gap > GRADIENT_PART_RTOL * scale) & (gap > floor), axis=-1)
 
 
+#: The stored significand bits of the x87's 80-bit long double, the only long double a replay
+#: runs in (`long_double_problem`), and how many more than a double's that is (11).
+X87_NMANT = 63
+EXTRA_BITS = X87_NMANT - np.finfo(float).nmant
+
+
 def long_double_problem(problem: LogisticProblem) -> LogisticProblem | None:
     """``problem`` with its data in long double, so that a run from a long-double start
     computes every state in it (the module's docstring); None where long double is not the
@@ -126,7 +132,7 @@ def long_double_problem(problem: LogisticProblem) -> LogisticProblem | None:
     is IEEE quad (Linux on ARM) the processor has no quad arithmetic and software emulates
     it, tens of times slower, which `LONG_DOUBLE_WORK`'s budget of about 0.4 s does not
     allow. The caller then replays in doubles from a nudged start."""
-    if np.finfo(np.longdouble).nmant != 63:
+    if np.finfo(np.longdouble).nmant != X87_NMANT:
         return None
     return LogisticProblem(problem.X.astype(np.longdouble), problem.y.astype(np.longdouble),
                            problem.l2)

@@ -61,6 +61,7 @@ from .tails import (
 )
 from .twins import (
     CHAOS_RTOL,
+    EXTRA_BITS,
     first_index,
     gradients_apart,
     largest_gap,
@@ -345,7 +346,8 @@ class Verdict:
     def twin_words(self) -> str:
         """How the replays `rounding_gap` compares with were run (`twin_kind`), as words."""
         words = {"order": "with its samples added in the reverse order",
-                 "long double": "computed in long double (11 more bits than a double)",
+                 "long double": f"computed in long double ({EXTRA_BITS} more bits than a "
+                                "double)",
                  "nudged": "from a start nudged by one rounding (an ulp of each parameter, "
                            "or of 1 where it is smaller)"}
         return " or ".join(words[kind] for kind in self.twin_kind.split(" or "))

@@ -150,3 +150,17 @@ def test_where_long_double_is_quad_the_replay_starts_nudged_and_claims_no_more(m
               steps=STEPS).verdict
     assert v.twin_kind == "nudged"
     assert _claims_only_exact_digits("momentum", 50.0) == 0
+
+
+def test_the_sentence_names_the_long_double_replay_and_its_extra_bits():
+    """Where long double is the x87's (a 64-bit significand beside a double's 53, by hand: 11
+    bits more), the verdict says which replays it compared the run with."""
+    import numpy as np
+
+    if np.finfo(np.longdouble).nmant != 63:
+        pytest.skip("no x87 long double here: the nudged replay runs (tested above)")
+    d = load_dataset("five_points")
+    v = train(d.X, d.y, optimizer=Momentum(50.0, beta=0.9), w0=[0.0], b0=0.0,
+              steps=STEPS).verdict
+    assert "long double" in v.twin_kind.split(" or ")
+    assert "computed in long double (11 more bits than a double)" in v.twin_words
