@@ -35,7 +35,8 @@ def test_long_hostile_names_stay_capped_distinct_and_escaped(new_app):
                 continue  # the file as uploaded (the Data view's preview)
             headers = [str(c) for c in frame.value.columns]
             assert all(len(h) <= 80 for h in headers), (view, headers)
-        for text in [m.value for m in (*at.markdown, *at.caption, *at.info)]:
+        helps = [w.help for w in (*at.slider, *at.selectbox, *at.multiselect) if w.help]
+        for text in [m.value for m in (*at.markdown, *at.caption, *at.info)] + helps:
             # every special character of a name arrives escaped: no link, tag or formula
             for raw in ("](http", "<b>", "$x^2$", "*dolor*"):
                 assert raw not in text, (view, raw, text[:200])
